@@ -1,0 +1,22 @@
+import { IConstruct } from 'constructs';
+import { HardeningError } from './hardening-error';
+
+/** A DNS-1123 label: what Kubernetes requires of most names and of label values used as names. */
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const MAX_LABEL_LENGTH = 63;
+
+/** Whether `name` is a valid DNS-1123 label (lowercase alphanumerics and '-', at most 63). */
+export function isDns1123Label(name: string): boolean {
+  return name.length <= MAX_LABEL_LENGTH && DNS1123_LABEL.test(name);
+}
+
+/**
+ * Returns `name` if it is a DNS-1123 label, or throws naming the construct, the field and a
+ * corrected suggestion.
+ */
+export function requireDns1123Label(scope: IConstruct, field: string, name: string): string {
+  if (isDns1123Label(name)) return name;
+  const suggestion = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, MAX_LABEL_LENGTH) || 'app';
+  throw new HardeningError(scope,
+    `'${field}' must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most ${MAX_LABEL_LENGTH} characters (got '${name}'). Use '${suggestion}'.`);
+}

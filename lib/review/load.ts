@@ -1,0 +1,96 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LineCounter, parseAllDocuments } from 'yaml';
+
+/** A manifest read from a file, with where it came from (`file:line`). */
+export interface LoadedManifest {
+  readonly object: Record<string, unknown>;
+  readonly origin: string;
+}
+
+/** A file that is not valid YAML, or holds something that is not a Kubernetes object. */
+export class ManifestLoadError extends Error {
+  constructor(public readonly file: string, public readonly line: number, detail: string) {
+    super(`${file}:${line}: ${detail}`);
+    this.name = 'ManifestLoadError';
+  }
+}
+
+const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
+
+/**
+ * Reads every manifest in the given files and folders (recursively, `.yaml`, `.yml`,
+ * `.json`, in sorted order). Multi-document files and `kind: List` objects are split into
+ * their objects; empty documents are skipped.
+ */
+export function loadManifests(paths: readonly string[]): LoadedManifest[] {
+  return paths.flatMap((p) => manifestFiles(p)).flatMap((file) => parseManifests(fs.readFileSync(file, 'utf8'), file));
+}
+
+/** The manifest files a path names: the file itself, or those below a folder. */
+export function manifestFiles(p: string): string[] {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(p);
+  } catch {
+    throw new ManifestLoadError(p, 0, 'no such file or folder');
+  }
+  if (stat.isFile()) return [p];
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const child = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(child);
+      else if (MANIFEST_EXTENSIONS.includes(path.extname(entry.name)) && !isReport(entry.name)) found.push(child);
+    }
+  };
+  walk(p);
+  return found;
+}
+
+/** Our own reports live next to the manifests and are not manifests. */
+function isReport(name: string): boolean {
+  return ['review.json', 'reachability.json', 'permissions.json', 'construct-metadata.json'].includes(name);
+}
+
+/** Parses the text of one file into its manifests. */
+export function parseManifests(text: string, file: string): LoadedManifest[] {
+  const lineCounter = new LineCounter();
+  const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true });
+  if (!Array.isArray(documents)) {
+    // An empty stream parses to a single empty document in some versions; either way nothing to review.
+    return [];
+  }
+  const manifests: LoadedManifest[] = [];
+  for (const doc of documents) {
+    const firstError = doc.errors[0];
+    if (firstError) {
+      const line = lineCounter.linePos(firstError.pos[0]).line;
+      throw new ManifestLoadError(file, line, firstError.message.split('\n')[0]);
+    }
+    const line = lineCounter.linePos(doc.contents?.range?.[0] ?? 0).line;
+    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    if (value === null || value === undefined) continue;
+    for (const object of expandList(value, file, line)) {
+      manifests.push({ object, origin: `${file}:${line}` });
+    }
+  }
+  return manifests;
+}
+
+function expandList(value: unknown, file: string, line: number): Record<string, unknown>[] {
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new ManifestLoadError(file, line, 'expected a Kubernetes object (a mapping with apiVersion and kind)');
+  }
+  const object = value as Record<string, unknown>;
+  if (typeof object.kind !== 'string' || typeof object.apiVersion !== 'string') {
+    throw new ManifestLoadError(file, line, 'object has no apiVersion or kind');
+  }
+  // `List` and typed lists such as `PodList` (what `kubectl get -o yaml` prints).
+  if (object.kind === 'List' || (object.kind.endsWith('List') && Array.isArray(object.items))) {
+    const items = object.items;
+    if (!Array.isArray(items)) throw new ManifestLoadError(file, line, 'List has no items array');
+    return items.flatMap((item) => expandList(item, file, line));
+  }
+  return [object];
+}

@@ -1,0 +1,44 @@
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { HardenedWorkload, HardenedWorkloadProps, validateReplicas } from './hardened-workload';
+
+/** Props of a `HardenedDeployment`. */
+export interface HardenedDeploymentProps extends HardenedWorkloadProps {
+  /**
+   * Number of pods. Above 1, a PodDisruptionBudget and a spread over nodes and zones are
+   * added.
+   *
+   * @default 2
+   */
+  readonly replicas?: number;
+}
+
+/**
+ * A stateless, long-running workload that meets Pod Security `restricted` with no security
+ * props at all: non-root, read-only root filesystem, all capabilities dropped, seccomp
+ * `RuntimeDefault`, its own ServiceAccount without a token, pinned images, requests and
+ * limits, readiness and liveness probes.
+ *
+ * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/
+ */
+export class HardenedDeployment extends HardenedWorkload {
+  /** The number of pods. */
+  public readonly replicas: number;
+  /** The underlying cdk8s-plus Deployment, for what this construct does not cover. */
+  public readonly deployment: kplus.Deployment;
+
+  constructor(scope: Construct, id: string, props: HardenedDeploymentProps) {
+    super(scope, id, props);
+    this.replicas = validateReplicas(this, props.replicas ?? 2);
+    this.deployment = new kplus.Deployment(this, 'Resource', { ...this.podProps(props), replicas: this.replicas });
+    this.harden(this.deployment, props, true);
+    if (this.replicas > 1) {
+      this.spread(this.deployment);
+      this.addDisruptionBudget();
+    }
+  }
+
+  protected get podSpecPath(): string {
+    return '/spec/template/spec';
+  }
+}

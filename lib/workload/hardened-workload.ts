@@ -1,0 +1,322 @@
+import * as kplus from 'cdk8s-plus-27';
+import { k8s } from 'cdk8s-plus-27';
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ExceptionPolicy } from '../core/exception-policy';
+import { exceptionAnnotationKey, exceptionAnnotationValue, HardeningException } from '../core/exceptions';
+import { HardeningError } from '../core/hardening-error';
+import { requireDns1123Label } from '../core/names';
+import { containerName, hardenContainer, HardenedContainerProps, HardenedContainerSpec, MIN_HIGH_ID } from './hardened-container';
+
+/** The UID/GID of the non-root user in distroless and Chainguard images. */
+export const DEFAULT_RUN_AS_ID = 65532;
+/** Labels that identify a workload's pods (recommended labels; stable, no hashes). */
+const NAME_LABEL = 'app.kubernetes.io/name';
+const INSTANCE_LABEL = 'app.kubernetes.io/instance';
+const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY = 'cdk8s-hardened';
+const DEFAULT_POOL_TAINT_KEY = 'hardened.cdk8s.io/pool';
+
+/**
+ * Pins a sensitive workload to a dedicated node pool, so a container escape lands on nodes
+ * that run nothing else.
+ */
+export interface WorkloadIsolation {
+  /** The node pool's name: the value of the node label and taint `taintKey`. */
+  readonly nodePool: string;
+
+  /**
+   * Key of the node label (used as nodeSelector) and of the `NoSchedule` taint (tolerated).
+   *
+   * @default 'hardened.cdk8s.io/pool'
+   */
+  readonly taintKey?: string;
+
+  /**
+   * A sandboxed runtime such as gVisor (`gvisor`) or Kata Containers (`kata`).
+   *
+   * @default - the cluster's default runtime
+   */
+  readonly runtimeClassName?: string;
+}
+
+/** Checks a replica count: a whole number of at least 1. */
+export function validateReplicas(scope: Construct, replicas: number): number {
+  if (!Number.isInteger(replicas) || replicas < 1) {
+    throw new HardeningError(scope, `'replicas' must be a whole number of at least 1 (got ${replicas}). Use 2 or more: one pod is one outage.`);
+  }
+  return replicas;
+}
+
+/** Props shared by every hardened workload kind. */
+export interface HardenedWorkloadProps {
+  /** The application containers; at least one. */
+  readonly containers: HardenedContainerProps[];
+
+  /**
+   * Containers run to completion before the application starts, hardened the same way.
+   *
+   * @default - none
+   */
+  readonly initContainers?: HardenedContainerProps[];
+
+  /**
+   * Name of the workload and of its ServiceAccount, PodDisruptionBudget and pod labels.
+   * A DNS-1123 label.
+   *
+   * @default - the construct id
+   */
+  readonly name?: string;
+
+  /**
+   * Namespace of every object of the workload.
+   *
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+
+  /**
+   * Extra labels on the workload and its pods.
+   *
+   * @default - only the recommended app.kubernetes.io labels
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * UID of every container's processes (containers may override).
+   *
+   * @default 65532
+   */
+  readonly runAsUser?: number;
+
+  /**
+   * GID of every container's processes (containers may override).
+   *
+   * @default 65532
+   */
+  readonly runAsGroup?: number;
+
+  /**
+   * Group owning mounted volumes.
+   *
+   * @default 65532
+   */
+  readonly fsGroup?: number;
+
+  /**
+   * Mount a ServiceAccount token into the pods. Only workloads that call the Kubernetes API
+   * need one; `true` needs an exception to `no-service-account-token`.
+   *
+   * @default false
+   */
+  readonly automountServiceAccountToken?: boolean;
+
+  /**
+   * Run on a dedicated, tainted node pool, optionally in a sandboxed runtime.
+   *
+   * @default - scheduled on any node
+   */
+  readonly isolation?: WorkloadIsolation;
+
+  /**
+   * Deliberate departures from hardening rules, each with a reason. Recorded on the
+   * workload as annotations and reported by the review.
+   *
+   * @default - none
+   */
+  readonly exceptions?: HardeningException[];
+}
+
+/** What a kind-specific subclass gives cdk8s-plus to create its workload. */
+export interface WorkloadPodProps {
+  readonly metadata: { name: string; namespace?: string; labels: { [key: string]: string } };
+  readonly podMetadata: { labels: { [key: string]: string } };
+  readonly select: false;
+  readonly serviceAccount: kplus.IServiceAccount;
+  readonly automountServiceAccountToken: boolean;
+  readonly securityContext: kplus.PodSecurityContextProps;
+}
+
+/**
+ * The hardening every workload kind shares: validated props, its own ServiceAccount,
+ * hardened pod and containers, stable labels, isolation and recorded exceptions.
+ * Subclasses only create the cdk8s-plus object and add what their kind needs.
+ */
+export abstract class HardenedWorkload extends Construct {
+  /** Name of the workload (and of its ServiceAccount). */
+  public readonly name: string;
+  /** Namespace given in props, if any (otherwise the chart's). */
+  public readonly namespace?: string;
+  /** Labels that select this workload's pods. */
+  public readonly selectorLabels: { [key: string]: string };
+  /** The workload's own ServiceAccount, with token automount off. */
+  public readonly serviceAccount: kplus.ServiceAccount;
+  /** The exceptions this workload was given. */
+  public readonly exceptions: HardeningException[];
+
+  protected readonly policy: ExceptionPolicy;
+  private readonly labels: { [key: string]: string };
+
+  constructor(scope: Construct, id: string, props: HardenedWorkloadProps) {
+    super(scope, id);
+    this.name = requireDns1123Label(this, 'name', props.name ?? id);
+    this.namespace = props.namespace === undefined ? undefined : requireDns1123Label(this, 'namespace', props.namespace);
+    this.policy = new ExceptionPolicy(this, props.exceptions);
+    this.exceptions = this.policy.list();
+    this.selectorLabels = { [INSTANCE_LABEL]: this.name, [NAME_LABEL]: this.name };
+    this.labels = { ...props.labels, ...this.selectorLabels, [MANAGED_BY_LABEL]: MANAGED_BY };
+
+    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
+      metadata: this.metadata(),
+      automountToken: false,
+    });
+  }
+
+  /** JSON pointer to the pod spec inside the workload object, for JSON patches. */
+  protected abstract get podSpecPath(): string;
+
+  /** Metadata for an object of this workload: its name, namespace and labels. */
+  protected metadata(name: string = this.name): { name: string; namespace?: string; labels: { [key: string]: string } } {
+    return this.namespace === undefined
+      ? { name, labels: { ...this.labels } }
+      : { name, namespace: this.namespace, labels: { ...this.labels } };
+  }
+
+  /** Validates the pod-level props and returns what every cdk8s-plus workload is created with. */
+  protected podProps(props: HardenedWorkloadProps): WorkloadPodProps {
+    const runAsUser = props.runAsUser ?? DEFAULT_RUN_AS_ID;
+    const runAsGroup = props.runAsGroup ?? DEFAULT_RUN_AS_ID;
+    const fsGroup = props.fsGroup ?? DEFAULT_RUN_AS_ID;
+    if (!Number.isInteger(fsGroup) || fsGroup < 0) {
+      throw new HardeningError(this, `'fsGroup' must be a non-negative integer (got ${fsGroup}). Use 65532.`);
+    }
+    if (fsGroup <= MIN_HIGH_ID) {
+      this.policy.require('high-user-group-ids', 'fsGroup', `GID ${fsGroup} may collide with groups of the host.`, 'Use 65532 or another ID above 10000.');
+    }
+    const automount = props.automountServiceAccountToken ?? false;
+    if (automount) {
+      this.policy.require('no-service-account-token', 'automountServiceAccountToken', 'mounts an API token that an attacker in the pod can use.',
+        'Leave it off unless the workload calls the Kubernetes API.');
+    }
+    return {
+      metadata: this.metadata(),
+      podMetadata: { labels: { ...this.labels } },
+      select: false,
+      serviceAccount: this.serviceAccount,
+      automountServiceAccountToken: automount,
+      securityContext: {
+        ensureNonRoot: true,
+        user: runAsUser,
+        group: runAsGroup,
+        fsGroup,
+        fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
+      },
+    };
+  }
+
+  /**
+   * Adds the hardened containers to the workload and writes, through JSON patches, what
+   * cdk8s-plus-27 cannot express: seccomp, `drop: [ALL]`, isolation, exceptions.
+   */
+  protected harden(workload: kplus.Workload, props: HardenedWorkloadProps, longRunning: boolean): void {
+    workload.select(kplus.LabelSelector.of({ labels: this.selectorLabels }));
+    const ctx = {
+      exceptions: this.policy,
+      longRunning,
+      runAsUser: props.runAsUser ?? DEFAULT_RUN_AS_ID,
+      runAsGroup: props.runAsGroup ?? DEFAULT_RUN_AS_ID,
+    };
+    if (props.containers.length === 0) {
+      throw new HardeningError(this, "'containers' is empty. Give the workload at least one container.");
+    }
+    const containers = this.hardenAll('containers', props.containers, ctx);
+    const initContainers = this.hardenAll('initContainers', props.initContainers ?? [], { ...ctx, longRunning: false });
+    containers.forEach((c) => workload.addContainer(c.props));
+    initContainers.forEach((c) => workload.addInitContainer(c.props));
+
+    const api = ApiObject.of(workload);
+    const pod = this.podSpecPath;
+    // cdk8s-plus labels every pod with a hash of its construct path; names stay readable without it.
+    api.addJsonPatch(JsonPatch.remove(`${pod.replace(/\/spec$/, '')}/metadata/labels/cdk8s.io~1metadata.addr`));
+    api.addJsonPatch(JsonPatch.add(`${pod}/securityContext/seccompProfile`, { type: 'RuntimeDefault' }));
+    containers.forEach((c, i) => patchContainer(api, `${pod}/containers/${i}`, c));
+    initContainers.forEach((c, i) => patchContainer(api, `${pod}/initContainers/${i}`, c));
+    this.isolate(api, props.isolation);
+    for (const exception of this.exceptions) {
+      api.metadata.addAnnotation(exceptionAnnotationKey(exception.rule), exceptionAnnotationValue(exception));
+    }
+  }
+
+  /** Spreads replicas over nodes and zones; best effort so a small cluster still schedules. */
+  protected spread(workload: kplus.Workload): void {
+    const spreadOver = (topologyKey: string) => ({
+      maxSkew: 1,
+      topologyKey,
+      whenUnsatisfiable: 'ScheduleAnyway',
+      labelSelector: { matchLabels: { ...this.selectorLabels } },
+    });
+    ApiObject.of(workload).addJsonPatch(JsonPatch.add(`${this.podSpecPath}/topologySpreadConstraints`,
+      [spreadOver('kubernetes.io/hostname'), spreadOver('topology.kubernetes.io/zone')]));
+  }
+
+  /** Keeps at least all but one replica running through voluntary disruptions (drains, upgrades). */
+  protected addDisruptionBudget(): k8s.KubePodDisruptionBudget {
+    return new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+      metadata: this.metadata(),
+      spec: {
+        maxUnavailable: k8s.IntOrString.fromNumber(1),
+        selector: { matchLabels: { ...this.selectorLabels } },
+      },
+    });
+  }
+
+  private hardenAll(field: string, containers: HardenedContainerProps[], ctx: Parameters<typeof hardenContainer>[4]): HardenedContainerSpec[] {
+    const names = new Set<string>();
+    return containers.map((container, i) => {
+      const at = `${field}[${i}]`;
+      const name = containerName(this, at, container, field === 'containers' && containers.length === 1);
+      if (names.has(name)) {
+        throw new HardeningError(this, `'${at}.name' repeats '${name}'. Give each container its own name.`);
+      }
+      names.add(name);
+      return hardenContainer(this, at, container, name, ctx);
+    });
+  }
+
+  private isolate(api: ApiObject, isolation: WorkloadIsolation | undefined): void {
+    if (!isolation) return;
+    const key = isolation.taintKey ?? DEFAULT_POOL_TAINT_KEY;
+    requireDns1123Label(this, 'isolation.nodePool', isolation.nodePool);
+    const pod = this.podSpecPath;
+    api.addJsonPatch(JsonPatch.add(`${pod}/nodeSelector`, { [key]: isolation.nodePool }));
+    api.addJsonPatch(JsonPatch.add(`${pod}/tolerations`, [{ key, operator: 'Equal', value: isolation.nodePool, effect: 'NoSchedule' }]));
+    if (isolation.runtimeClassName !== undefined) {
+      requireDns1123Label(this, 'isolation.runtimeClassName', isolation.runtimeClassName);
+      api.addJsonPatch(JsonPatch.add(`${pod}/runtimeClassName`, isolation.runtimeClassName));
+    }
+  }
+}
+
+/**
+ * Writes the container settings cdk8s-plus-27 cannot express. Patched resource quantities
+ * are `k8s.Quantity` objects because the typed `toJson` of the k8s imports reads patched
+ * values through its converters (a plain string would be dropped to null).
+ */
+function patchContainer(api: ApiObject, path: string, container: HardenedContainerSpec): void {
+  api.addJsonPatch(JsonPatch.add(`${path}/securityContext/capabilities`, container.capabilities));
+  const resources = container.props.resources;
+  const has = {
+    requests: resources?.cpu?.request !== undefined || resources?.memory?.request !== undefined,
+    limits: resources?.cpu?.limit !== undefined || resources?.memory?.limit !== undefined,
+  };
+  const storage = container.ephemeralStorage;
+  if (!has.requests && !has.limits && (storage.request || storage.limit)) {
+    api.addJsonPatch(JsonPatch.add(`${path}/resources`, {}));
+  }
+  for (const [kind, value] of [['requests', storage.request], ['limits', storage.limit]] as const) {
+    if (value === undefined) continue;
+    api.addJsonPatch(has[kind]
+      ? JsonPatch.add(`${path}/resources/${kind}/ephemeral-storage`, k8s.Quantity.fromString(value))
+      : JsonPatch.add(`${path}/resources/${kind}`, { 'ephemeral-storage': k8s.Quantity.fromString(value) }));
+  }
+}

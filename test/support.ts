@@ -1,0 +1,39 @@
+import * as kplus from 'cdk8s-plus-27';
+import { Chart, Testing } from 'cdk8s';
+
+/** A sha256-pinned image reference for tests. */
+export const IMAGE = `registry.example.com/shop/web@sha256:${'a1'.repeat(32)}`;
+
+/** Readiness and liveness probes that differ, as long-running workloads need. */
+export const PROBES = {
+  readiness: kplus.Probe.fromHttpGet('/ready', { port: 8080 }),
+  liveness: kplus.Probe.fromHttpGet('/healthz', { port: 8080 }),
+};
+
+/** A minimal valid container. */
+export const CONTAINER = { image: IMAGE, portNumber: 8080, ...PROBES };
+
+/** Synthesizes what `build` adds to a chart in namespace `shop` and returns the objects. */
+export function synthObjects(build: (chart: Chart) => void): any[] {
+  const app = Testing.app();
+  const chart = new Chart(app, 'test', { namespace: 'shop' });
+  build(chart);
+  return Testing.synth(chart);
+}
+
+/** The only object of `kind` among `objects`. */
+export function only(objects: any[], kind: string): any {
+  const matching = objects.filter((o) => o.kind === kind);
+  if (matching.length !== 1) throw new Error(`expected one ${kind}, found ${matching.length}`);
+  return matching[0];
+}
+
+/** The pod spec of a workload object, whatever its kind. */
+export function podSpec(workload: any): any {
+  return workload.kind === 'CronJob' ? workload.spec.jobTemplate.spec.template.spec : workload.spec.template.spec;
+}
+
+/** The pod template metadata of a workload object. */
+export function podMetadata(workload: any): any {
+  return workload.kind === 'CronJob' ? workload.spec.jobTemplate.spec.template.metadata : workload.spec.template.metadata;
+}

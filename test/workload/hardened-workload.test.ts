@@ -1,0 +1,153 @@
+import { Chart, Cron } from 'cdk8s';
+import {
+  HardenedCronJob, HardenedDaemonSet, HardenedDeployment, HardenedJob, HardenedStatefulSet, HardenedWorkloadProps,
+} from '../../lib';
+import { CONTAINER, IMAGE, only, podMetadata, podSpec, synthObjects } from '../support';
+
+/** Every workload kind, built with no security props at all. */
+const KINDS: Array<[string, (chart: Chart, id: string, props: HardenedWorkloadProps) => void]> = [
+  ['Deployment', (c, id, p) => new HardenedDeployment(c, id, p)],
+  ['StatefulSet', (c, id, p) => new HardenedStatefulSet(c, id, p)],
+  ['DaemonSet', (c, id, p) => new HardenedDaemonSet(c, id, p)],
+  ['Job', (c, id, p) => new HardenedJob(c, id, p)],
+  ['CronJob', (c, id, p) => new HardenedCronJob(c, id, { ...p, schedule: Cron.daily() })],
+];
+
+const INIT = { name: 'migrate', image: IMAGE };
+
+describe.each(KINDS)('Hardened%s defaults', (kind, create) => {
+  const objects = synthObjects((chart) => create(chart, 'web', { containers: [CONTAINER], initContainers: [INIT] }));
+  const workload = only(objects, kind);
+  const pod = podSpec(workload);
+  const allContainers = [...pod.containers, ...pod.initContainers];
+
+  test('the pod runs as a non-root user and group above 10000, with seccomp RuntimeDefault', () => {
+    expect(pod.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      runAsGroup: 65532,
+      fsGroup: 65532,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+  });
+
+  test('the pod shares no host namespace and mounts no host path', () => {
+    expect(pod.hostNetwork ?? false).toBe(false);
+    expect(pod.hostPID ?? false).toBe(false);
+    expect(pod.hostIPC ?? false).toBe(false);
+    expect((pod.volumes ?? []).filter((v: any) => v.hostPath)).toEqual([]);
+    for (const c of allContainers) expect((c.ports ?? []).filter((p: any) => p.hostPort)).toEqual([]);
+  });
+
+  test('every container (init containers too) is locked down', () => {
+    expect(allContainers).toHaveLength(2);
+    for (const c of allContainers) {
+      expect(c.securityContext).toEqual({
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        runAsUser: 65532,
+        runAsGroup: 65532,
+        capabilities: { drop: ['ALL'] },
+      });
+    }
+  });
+
+  test('every container has cpu, memory and ephemeral-storage requests and limits, and pulls Always', () => {
+    for (const c of allContainers) {
+      expect(c.resources).toEqual({
+        requests: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '64Mi' },
+        limits: { cpu: '500m', memory: '128Mi', 'ephemeral-storage': '256Mi' },
+      });
+      expect(c.imagePullPolicy).toBe('Always');
+    }
+  });
+
+  test('the pod uses its own ServiceAccount, and neither mounts a token', () => {
+    const serviceAccount = only(objects, 'ServiceAccount');
+    expect(pod.serviceAccountName).toBe('web');
+    expect(serviceAccount.metadata.name).toBe('web');
+    expect(serviceAccount.automountServiceAccountToken).toBe(false);
+    expect(pod.automountServiceAccountToken).toBe(false);
+  });
+
+  test('names are readable, with the recommended labels and no hash', () => {
+    expect(workload.metadata.name).toBe('web');
+    expect(workload.metadata.namespace).toBe('shop');
+    const labels = { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web', 'app.kubernetes.io/managed-by': 'cdk8s-hardened' };
+    expect(workload.metadata.labels).toEqual(labels);
+    expect(podMetadata(workload).labels).toEqual(labels);
+    expect(JSON.stringify(objects)).not.toMatch(/cdk8s\.io\/metadata\.addr|-c[0-9a-f]{7}\b/);
+  });
+
+  test('no exception is recorded when none is given', () => {
+    expect(workload.metadata.annotations).toBeUndefined();
+  });
+});
+
+describe('long-running workloads', () => {
+  test.each(['Deployment', 'StatefulSet', 'DaemonSet'])('a Hardened%s requires readiness and liveness probes', (kind) => {
+    const create = KINDS.find(([k]) => k === kind)![1];
+    expect(() => synthObjects((chart) => create(chart, 'web', { containers: [{ image: IMAGE, portNumber: 8080 }] })))
+      .toThrow("[test/web] 'containers[0].readiness': is missing, so traffic reaches the pod before it can serve.");
+    expect(() => synthObjects((chart) => create(chart, 'web', { containers: [{ ...CONTAINER, liveness: undefined }] })))
+      .toThrow("[test/web] 'containers[0].liveness': is missing");
+  });
+
+  test.each(['Job', 'CronJob'])('a Hardened%s runs without probes', (kind) => {
+    const create = KINDS.find(([k]) => k === kind)![1];
+    const objects = synthObjects((chart) => create(chart, 'task', { containers: [{ image: IMAGE }] }));
+    expect(podSpec(only(objects, kind)).containers[0].readinessProbe).toBeUndefined();
+  });
+
+  test('init containers never need probes', () => {
+    expect(() => synthObjects((chart) => new HardenedDeployment(chart, 'web', { containers: [CONTAINER], initContainers: [INIT] }))).not.toThrow();
+  });
+});
+
+describe('isolation', () => {
+  test('pins the pods to a tainted node pool and a sandboxed runtime', () => {
+    const objects = synthObjects((chart) => new HardenedDeployment(chart, 'payments', {
+      containers: [CONTAINER],
+      isolation: { nodePool: 'sensitive', runtimeClassName: 'gvisor' },
+    }));
+    const pod = podSpec(only(objects, 'Deployment'));
+    expect(pod.nodeSelector).toEqual({ 'hardened.cdk8s.io/pool': 'sensitive' });
+    expect(pod.tolerations).toEqual([{ key: 'hardened.cdk8s.io/pool', operator: 'Equal', value: 'sensitive', effect: 'NoSchedule' }]);
+    expect(pod.runtimeClassName).toBe('gvisor');
+  });
+
+  test('uses a custom taint key and leaves the runtime alone when none is given', () => {
+    const objects = synthObjects((chart) => new HardenedJob(chart, 'scan', {
+      containers: [{ image: IMAGE }],
+      isolation: { nodePool: 'batch', taintKey: 'example.com/pool' },
+    }));
+    const pod = podSpec(only(objects, 'Job'));
+    expect(pod.nodeSelector).toEqual({ 'example.com/pool': 'batch' });
+    expect(pod.runtimeClassName).toBeUndefined();
+  });
+
+  test('fails when the node pool is not a DNS-1123 label', () => {
+    expect(() => synthObjects((chart) => new HardenedDeployment(chart, 'web', { containers: [CONTAINER], isolation: { nodePool: 'Sensitive Pool' } })))
+      .toThrow("[test/web] 'isolation.nodePool' must be a DNS-1123 label");
+  });
+});
+
+describe('namespace and name', () => {
+  test('an explicit namespace and name apply to every object of the workload', () => {
+    const objects = synthObjects((chart) => new HardenedDeployment(chart, 'Web', { name: 'storefront', namespace: 'retail', containers: [CONTAINER] }));
+    for (const o of objects) {
+      expect(o.metadata.name).toBe('storefront');
+      expect(o.metadata.namespace).toBe('retail');
+    }
+  });
+
+  test.each([
+    ['an id that is not DNS-1123', 'Web_App', {}, "[test/Web_App] 'name' must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters (got 'Web_App'). Use 'web-app'."],
+    ['a name that is too long', 'web', { name: 'x'.repeat(64) }, "'name' must be a DNS-1123 label"],
+    ['a namespace that is not DNS-1123', 'web', { namespace: 'Shop' }, "[test/web] 'namespace' must be a DNS-1123 label"],
+  ])('fails on %s', (_case, id, props, message) => {
+    expect(() => synthObjects((chart) => new HardenedDeployment(chart, id, { containers: [CONTAINER], ...props }))).toThrow(message);
+  });
+});
