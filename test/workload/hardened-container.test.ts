@@ -1,0 +1,192 @@
+import { Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { HardenedContainerProps, HardenedDeployment, HardenedDeploymentProps, HardeningException, WorkloadSize } from '../../lib';
+import { CONTAINER, IMAGE, only, podSpec, synthObjects } from '../support';
+
+function deployment(props: Partial<HardenedDeploymentProps> = {}, container: Partial<HardenedContainerProps> = {}): any {
+  const objects = synthObjects((chart) => new HardenedDeployment(chart, 'web', { containers: [{ ...CONTAINER, ...container }], ...props }));
+  return only(objects, 'Deployment');
+}
+
+function build(props: Partial<HardenedDeploymentProps> = {}, container: Partial<HardenedContainerProps> = {}): () => void {
+  return () => deployment(props, container);
+}
+
+const reason = 'needed by the legacy payment agent, reviewed by security';
+const except = (...rules: string[]): HardeningException[] => rules.map((rule) => ({ rule, reason }));
+
+/** Every path at which two JSON values differ, for "changes exactly one field" assertions. */
+function differences(a: any, b: any, at = ''): string[] {
+  if (JSON.stringify(a) === JSON.stringify(b)) return [];
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return [at];
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  return keys.flatMap((key) => differences(a[key], b[key], `${at}/${key}`));
+}
+
+describe('bad input fails with the construct path, the field and the fix', () => {
+  test.each<[string, Partial<HardenedDeploymentProps>, Partial<HardenedContainerProps>, string]>([
+    ['an image without digest', {}, { image: 'nginx:1.27' },
+      "[test/web] 'containers[0].image': 'nginx:1.27' is not pinned by digest, so the image that runs may not be the image reviewed. Pin it as repo@sha256:<digest> (see `docker buildx imagetools inspect <image>`). If it is really needed, add exceptions: [{ rule: 'image-digest', reason: '<why this is needed and safe>' }]."],
+    ['runAsUser 0', { runAsUser: 0 }, {}, "[test/web] 'containers[0].securityContext.runAsUser': UID 0 is root. Use a non-root UID above 10000, such as 65532. If it is really needed, add exceptions: [{ rule: 'no-root-user'"],
+    ['a container runAsUser 0', {}, { securityContext: { runAsUser: 0 } }, "'containers[0].securityContext.runAsUser': UID 0 is root."],
+    ['a low UID', { runAsUser: 1000 }, {}, "[test/web] 'containers[0].securityContext': UID 1000 / GID 65532 may collide with users of the host"],
+    ['a low fsGroup', { fsGroup: 100 }, {}, "[test/web] 'fsGroup': GID 100 may collide"],
+    ['a negative UID', { runAsUser: -1 }, {}, "'containers[0].securityContext.runAsUser' must be a non-negative integer (got -1)"],
+    ['privileged: true without an exception', {}, { securityContext: { privileged: true, allowPrivilegeEscalation: true } },
+      "[test/web] 'containers[0].securityContext.privileged': a privileged container has full access to the host. Remove it. If it is really needed, add exceptions: [{ rule: 'no-privileged'"],
+    ['allowPrivilegeEscalation without an exception', {}, { securityContext: { allowPrivilegeEscalation: true } }, "rule: 'no-privilege-escalation'"],
+    ['a writable root filesystem without an exception', {}, { securityContext: { readOnlyRootFilesystem: false } }, "List the paths that must be writable in writablePaths instead."],
+    ['a capability beyond NET_BIND_SERVICE', {}, { securityContext: { addCapabilities: ['CHOWN'] } }, "'containers[0].securityContext.addCapabilities': adds 'CHOWN'; only NET_BIND_SERVICE is allowed"],
+    ['a CAP_-prefixed capability', {}, { securityContext: { addCapabilities: ['CAP_NET_BIND_SERVICE'] } }, "write capabilities without the CAP_ prefix ('NET_BIND_SERVICE')"],
+    ['adding ALL capabilities', {}, { securityContext: { addCapabilities: ['ALL'] } }, "cannot add 'ALL'"],
+    ['a host port', {}, { ports: [{ number: 8080, hostPort: 80 }] }, "'containers[0].ports[0].hostPort': a host port binds the node's network interface"],
+    ['a missing readiness probe', {}, { readiness: undefined }, "'containers[0].readiness': is missing"],
+    ['a missing memory limit', {}, { resources: { cpu: { request: kplus.Cpu.millis(100) }, memory: { request: Size.mebibytes(64) } } },
+      "'containers[0].resources.memory.limit': is missing: without requests and a memory limit one pod can starve its node."],
+    ['a missing cpu request', {}, { resources: { memory: { request: Size.mebibytes(64), limit: Size.mebibytes(64) } } }, "'containers[0].resources.cpu.request': is missing"],
+    ['an empty reason on an exception', { exceptions: [{ rule: 'image-digest', reason: '' }] }, {},
+      "[test/web] 'exceptions[0].reason' for rule 'image-digest' must explain the exception in at least 10 characters (got ''). Write why the departure is needed and safe."],
+    ['a reason that says nothing', { exceptions: [{ rule: 'image-digest', reason: 'because' }] }, {}, "must explain the exception in at least 10 characters (got 'because')"],
+    ['an exception to a malformed rule id', { exceptions: [{ rule: 'No Privileged', reason }] }, {}, "'exceptions[0].rule' must be a rule id"],
+    ['an expiry that is not a date', { exceptions: [{ rule: 'image-digest', reason, expires: '2027-02-30' }] }, {}, "'exceptions[0].expires' must be a date written YYYY-MM-DD (got '2027-02-30')"],
+    ['the same rule excepted twice', { exceptions: except('image-digest', 'image-digest') }, {}, "'exceptions[1].rule' excepts 'image-digest' a second time"],
+    ['a duplicate writable path', {}, { writablePaths: ['/tmp', '/var/cache', '/tmp'] }, "[test/web] 'containers[0].writablePaths[2]' repeats '/tmp'. List each writable path once."],
+    ['a relative writable path', {}, { writablePaths: ['tmp'] }, "'containers[0].writablePaths[0]' must be an absolute directory path"],
+    ['a writable path that escapes', {}, { writablePaths: ['/tmp/../etc'] }, "without '..'"],
+    ['a container name that is not DNS-1123', {}, { name: 'Web' }, "'containers[0].name' must be a DNS-1123 label"],
+    ['zero replicas', { replicas: 0 }, {}, "[test/web] 'replicas' must be a whole number of at least 1 (got 0)"],
+  ])('fails on %s', (_case, props, container, message) => {
+    expect(build(props, container)).toThrow(message);
+  });
+
+  test('a tag alone needs image-digest, and latest also no-latest-tag', () => {
+    expect(build({ exceptions: except('image-digest') }, { image: 'nginx' })).toThrow("'nginx' uses the mutable 'latest' tag. Pin a digest, or at least a version tag. If it is really needed, add exceptions: [{ rule: 'no-latest-tag'");
+    expect(build({ exceptions: except('image-digest') }, { image: 'registry:5000/nginx:latest' })).toThrow("rule: 'no-latest-tag'");
+    expect(deployment({ exceptions: except('image-digest') }, { image: 'registry:5000/nginx:1.27' }).spec.template.spec.containers[0].image).toBe('registry:5000/nginx:1.27');
+  });
+
+  test('privileged needs allowPrivilegeEscalation, as Kubernetes requires', () => {
+    expect(build({ exceptions: except('no-privileged') }, { securityContext: { privileged: true } }))
+      .toThrow("'containers[0].securityContext.allowPrivilegeEscalation' must be true when privileged is true");
+  });
+
+  test('runAsUser 0 needs runAsNonRoot: false, or the kubelet refuses the pod', () => {
+    expect(build({ runAsUser: 0, exceptions: except('no-root-user') })).toThrow("is 0 but runAsNonRoot is true, so the kubelet would refuse to start the container");
+  });
+
+  test('a capability outside the baseline set needs both capability exceptions', () => {
+    expect(build({ exceptions: except('drop-all-capabilities') }, { securityContext: { addCapabilities: ['NET_ADMIN'] } }))
+      .toThrow("adds 'NET_ADMIN', which even Pod Security baseline forbids. Remove 'NET_ADMIN'. If it is really needed, add exceptions: [{ rule: 'baseline-capabilities'");
+  });
+
+  test('several containers must be named', () => {
+    expect(() => synthObjects((chart) => new HardenedDeployment(chart, 'web', { containers: [CONTAINER, CONTAINER] })))
+      .toThrow("'containers[0].name' is required when a pod has several containers.");
+    expect(() => synthObjects((chart) => new HardenedDeployment(chart, 'web', { containers: [{ ...CONTAINER, name: 'a' }, { ...CONTAINER, name: 'a' }] })))
+      .toThrow("'containers[1].name' repeats 'a'.");
+  });
+
+  test('an empty container list is refused', () => {
+    expect(() => synthObjects((chart) => new HardenedDeployment(chart, 'web', { containers: [] }))).toThrow("'containers' is empty.");
+  });
+});
+
+describe('an exception changes exactly the field it allows, and is recorded', () => {
+  const baseline = deployment();
+
+  test.each<[string, Partial<HardenedDeploymentProps>, Partial<HardenedContainerProps>, string[]]>([
+    ['read-only-root-filesystem', { exceptions: except('read-only-root-filesystem') }, { securityContext: { readOnlyRootFilesystem: false } },
+      ['/spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem']],
+    ['no-privilege-escalation', { exceptions: except('no-privilege-escalation') }, { securityContext: { allowPrivilegeEscalation: true } },
+      ['/spec/template/spec/containers/0/securityContext/allowPrivilegeEscalation']],
+    ['no-service-account-token', { exceptions: except('no-service-account-token'), automountServiceAccountToken: true }, {},
+      ['/spec/template/spec/automountServiceAccountToken']],
+    ['image-digest', { exceptions: except('image-digest') }, { image: 'registry.example.com/shop/web:1.4.2' },
+      ['/spec/template/spec/containers/0/image']],
+    ['high-user-group-ids', { exceptions: except('high-user-group-ids') }, { securityContext: { runAsUser: 1001 } },
+      ['/spec/template/spec/containers/0/securityContext/runAsUser']],
+    ['drop-all-capabilities', { exceptions: except('drop-all-capabilities') }, { securityContext: { addCapabilities: ['CHOWN'] } },
+      ['/spec/template/spec/containers/0/securityContext/capabilities/add']],
+  ])('%s', (rule, props, container, changed) => {
+    const weakened = deployment(props, container);
+    const annotationPath = `/metadata/annotations`;
+    expect(differences(baseline, weakened).sort()).toEqual([annotationPath, ...changed].sort());
+    expect(weakened.metadata.annotations).toEqual({ [`exception.hardened.cdk8s.io/${rule}`]: reason });
+  });
+
+  test('an exception alone weakens nothing', () => {
+    const excepted = deployment({ exceptions: except('read-only-root-filesystem') });
+    expect(differences(baseline, excepted)).toEqual(['/metadata/annotations']);
+  });
+
+  test('an expiry is recorded with the reason', () => {
+    const excepted = deployment({ exceptions: [{ rule: 'liveness-probe', reason, expires: '2027-03-31' }] }, { liveness: undefined });
+    expect(excepted.metadata.annotations).toEqual({ 'exception.hardened.cdk8s.io/liveness-probe': `${reason} (expires 2027-03-31)` });
+    expect(excepted.spec.template.spec.containers[0].livenessProbe).toBeUndefined();
+  });
+
+  test('NET_BIND_SERVICE may be added back without an exception', () => {
+    const c = deployment({}, { securityContext: { addCapabilities: ['NET_BIND_SERVICE'] } }).spec.template.spec.containers[0];
+    expect(c.securityContext.capabilities).toEqual({ drop: ['ALL'], add: ['NET_BIND_SERVICE'] });
+  });
+});
+
+describe('writable paths', () => {
+  test('each path gets its own size-limited emptyDir, mounted where asked', () => {
+    const pod = podSpec(deployment({}, { writablePaths: ['/tmp', '/var/cache/nginx'] }));
+    expect(pod.volumes).toEqual([
+      { name: 'main-tmp', emptyDir: { sizeLimit: '64Mi' } },
+      { name: 'main-var-cache-nginx', emptyDir: { sizeLimit: '64Mi' } },
+    ]);
+    expect(pod.containers[0].volumeMounts).toEqual([
+      { name: 'main-tmp', mountPath: '/tmp' },
+      { name: 'main-var-cache-nginx', mountPath: '/var/cache/nginx' },
+    ]);
+    expect(pod.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
+  });
+
+  test('the size limit is configurable', () => {
+    const pod = podSpec(deployment({}, { writablePaths: ['/tmp'], writablePathSizeLimit: Size.mebibytes(512) }));
+    expect(pod.volumes[0].emptyDir.sizeLimit).toBe('512Mi');
+  });
+
+  test('long paths still give valid volume names', () => {
+    const pod = podSpec(deployment({}, { writablePaths: ['/' + 'very-long-directory-name/'.repeat(4) + 'end'] }));
+    expect(pod.volumes[0].name.length).toBeLessThanOrEqual(63);
+    expect(pod.volumes[0].name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+  });
+});
+
+describe('resources', () => {
+  test.each([
+    [WorkloadSize.SMALL, { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '64Mi' }, { cpu: '500m', memory: '128Mi', 'ephemeral-storage': '256Mi' }],
+    [WorkloadSize.MEDIUM, { cpu: '250m', memory: '512Mi', 'ephemeral-storage': '128Mi' }, { cpu: '1000m', memory: '512Mi', 'ephemeral-storage': '512Mi' }],
+    [WorkloadSize.LARGE, { cpu: '1000m', memory: '2048Mi', 'ephemeral-storage': '256Mi' }, { cpu: '2000m', memory: '2048Mi', 'ephemeral-storage': '1024Mi' }],
+  ])('size class %s sets the documented numbers', (size, requests, limits) => {
+    expect(podSpec(deployment({}, { size })).containers[0].resources).toEqual({ requests, limits });
+  });
+
+  test('explicit resources are kept, and the CPU limit and ephemeral storage come from the size class', () => {
+    const resources = podSpec(deployment({}, {
+      size: WorkloadSize.MEDIUM,
+      resources: { cpu: { request: kplus.Cpu.millis(300) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(384) } },
+    })).containers[0].resources;
+    expect(resources).toEqual({
+      requests: { cpu: '300m', memory: '256Mi', 'ephemeral-storage': '128Mi' },
+      limits: { cpu: '1000m', memory: '384Mi', 'ephemeral-storage': '512Mi' },
+    });
+  });
+
+  test('with an exception, a missing request stays missing', () => {
+    const resources = podSpec(deployment({ exceptions: except('resources-set') }, {
+      resources: { memory: { request: Size.mebibytes(64), limit: Size.mebibytes(64) } },
+    })).containers[0].resources;
+    expect(resources.requests.cpu).toBeUndefined();
+    expect(resources.requests.memory).toBe('64Mi');
+  });
+});
+
+test('the image pull policy defaults to Always and can be changed', () => {
+  expect(podSpec(deployment({}, { imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT })).containers[0].imagePullPolicy).toBe('IfNotPresent');
+  expect(podSpec(deployment({}, { image: IMAGE })).containers[0].imagePullPolicy).toBe('Always');
+});

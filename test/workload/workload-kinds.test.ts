@@ -1,0 +1,88 @@
+import { Cron, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { HardenedCronJob, HardenedDeployment, HardenedJob, HardenedStatefulSet } from '../../lib';
+import { CONTAINER, IMAGE, only, podSpec, synthObjects } from '../support';
+
+const SELECTOR = { 'app.kubernetes.io/instance': 'web', 'app.kubernetes.io/name': 'web' };
+
+describe.each([
+  ['Deployment', (chart: any, replicas?: number) => new HardenedDeployment(chart, 'web', { containers: [CONTAINER], replicas })],
+  ['StatefulSet', (chart: any, replicas?: number) => new HardenedStatefulSet(chart, 'web', { containers: [CONTAINER], replicas })],
+])('replicated Hardened%s', (kind, create) => {
+  test('defaults to 2 replicas, with a PodDisruptionBudget and a spread over nodes and zones', () => {
+    const objects = synthObjects((chart) => create(chart));
+    const workload = only(objects, kind);
+    expect(workload.spec.replicas).toBe(2);
+    expect(workload.spec.selector).toEqual({ matchLabels: SELECTOR });
+    expect(only(objects, 'PodDisruptionBudget')).toMatchObject({
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: { maxUnavailable: 1, selector: { matchLabels: SELECTOR } },
+    });
+    expect(podSpec(workload).topologySpreadConstraints.map((c: any) => [c.topologyKey, c.whenUnsatisfiable, c.labelSelector.matchLabels]))
+      .toEqual([['kubernetes.io/hostname', 'ScheduleAnyway', SELECTOR], ['topology.kubernetes.io/zone', 'ScheduleAnyway', SELECTOR]]);
+  });
+
+  test('with one replica there is nothing to budget or spread', () => {
+    const objects = synthObjects((chart) => create(chart, 1));
+    expect(objects.filter((o) => o.kind === 'PodDisruptionBudget')).toEqual([]);
+    expect(podSpec(only(objects, kind)).topologySpreadConstraints).toBeUndefined();
+  });
+});
+
+describe('HardenedStatefulSet', () => {
+  test('governs its pods with a headless Service named after it, selecting its stable labels', () => {
+    const objects = synthObjects((chart) => new HardenedStatefulSet(chart, 'web', { containers: [CONTAINER] }));
+    const service = only(objects, 'Service');
+    expect(service.metadata.name).toBe('web');
+    expect(service.spec).toMatchObject({ clusterIP: 'None', selector: SELECTOR, ports: [{ port: 8080, targetPort: 8080 }] });
+    expect(only(objects, 'StatefulSet').spec.serviceName).toBe('web');
+  });
+
+  test('fails when no container exposes a port', () => {
+    expect(() => synthObjects((chart) => new HardenedStatefulSet(chart, 'db', { containers: [{ ...CONTAINER, portNumber: undefined }] })))
+      .toThrow("[test/db] 'containers' expose no port, but a StatefulSet needs one for its headless Service.");
+  });
+});
+
+describe('HardenedJob', () => {
+  test('documented defaults: 3 retries, finished Jobs deleted after a day, pods never restarted in place', () => {
+    const job = only(synthObjects((chart) => new HardenedJob(chart, 'migrate', { containers: [{ image: IMAGE }] })), 'Job');
+    expect(job.spec.backoffLimit).toBe(3);
+    expect(job.spec.ttlSecondsAfterFinished).toBe(86400);
+    expect(job.spec.activeDeadlineSeconds).toBeUndefined();
+    expect(job.spec.template.spec.restartPolicy).toBe('Never');
+  });
+
+  test('fails on a negative backoff limit', () => {
+    expect(() => synthObjects((chart) => new HardenedJob(chart, 'migrate', { containers: [{ image: IMAGE }], backoffLimit: -1 })))
+      .toThrow("[test/migrate] 'backoffLimit' must be a whole number, 0 or more (got -1)");
+  });
+});
+
+describe('HardenedCronJob', () => {
+  test('documented defaults: no overlapping runs, UTC, a 5 minute start deadline, 3 runs of history each', () => {
+    const cronJob = only(synthObjects((chart) => new HardenedCronJob(chart, 'nightly', { schedule: Cron.daily(), containers: [{ image: IMAGE }] })), 'CronJob');
+    expect(cronJob.spec).toMatchObject({
+      schedule: '0 0 * * *',
+      concurrencyPolicy: 'Forbid',
+      timeZone: 'Etc/UTC',
+      startingDeadlineSeconds: 300,
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 3,
+    });
+    expect(cronJob.spec.jobTemplate.spec.backoffLimit).toBe(3);
+  });
+
+  test('each default can be set', () => {
+    const cronJob = only(synthObjects((chart) => new HardenedCronJob(chart, 'nightly', {
+      schedule: Cron.schedule({ minute: '30', hour: '2' }),
+      containers: [{ image: IMAGE }],
+      concurrencyPolicy: kplus.ConcurrencyPolicy.REPLACE,
+      timeZone: 'Europe/Berlin',
+      startingDeadline: Duration.minutes(1),
+      activeDeadline: Duration.hours(2),
+    })), 'CronJob');
+    expect(cronJob.spec).toMatchObject({ schedule: '30 2 * * *', concurrencyPolicy: 'Replace', timeZone: 'Europe/Berlin', startingDeadlineSeconds: 60 });
+    expect(cronJob.spec.jobTemplate.spec.activeDeadlineSeconds).toBe(7200);
+  });
+});
