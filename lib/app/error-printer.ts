@@ -29,7 +29,7 @@ let installed = false;
  * not under jest, which reports thrown errors itself.
  */
 export function installErrorPrinter(): void {
-  if (installed || process.env.JEST_WORKER_ID !== undefined) return;
+  if (installed || process.env.JEST_WORKER_ID) return;
   installed = true;
   const fail = (error: unknown) => {
     process.stderr.write(formatError(error) + '\n');

@@ -13,7 +13,10 @@ import * as path from 'node:path';
 export function createStagingDir(target: string): string {
   const parent = path.dirname(path.resolve(target));
   fs.mkdirSync(parent, { recursive: true });
-  return fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.staging-`));
+  const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.staging-`));
+  // mkdtemp creates the folder private (0700); the published folder should read like any other.
+  fs.chmodSync(staging, 0o777 & ~process.umask());
+  return staging;
 }
 
 /** Replaces `target` with `staging` (two renames; the old folder is removed afterwards). */

@@ -1,6 +1,8 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Chart, Cron } from 'cdk8s';
 import {
-  HardenedCronJob, HardenedDaemonSet, HardenedDeployment, HardenedJob, HardenedStatefulSet, HardenedWorkloadProps,
+  HardenedCronJob, HardenedDaemonSet, HardenedDeployment, HardenedJob, HardenedStatefulSet, HardenedWorkloadProps, review, ruleById,
 } from '../../lib';
 import { CONTAINER, IMAGE, only, podMetadata, podSpec, synthObjects } from '../support';
 
@@ -83,6 +85,20 @@ describe.each(KINDS)('Hardened%s defaults', (kind, create) => {
 
   test('no exception is recorded when none is given', () => {
     expect(workload.metadata.annotations).toBeUndefined();
+  });
+
+  test('the review finds nothing at all in any pack, not even a warning', () => {
+    expect(review(objects.map((object) => ({ object })), { today: '2026-11-23' }).findings).toEqual([]);
+  });
+});
+
+describe('construct exceptions and review rules', () => {
+  test('every rule id a construct asks an exception for is a rule of the review engine', () => {
+    const dir = path.resolve(__dirname, '../../lib/workload');
+    const source = fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
+    const asked = [...source.matchAll(/\.require\('([a-z0-9-]+)'/g)].map((m) => m[1]);
+    expect(asked.length).toBeGreaterThan(10);
+    expect(asked.filter((id) => !ruleById(id))).toEqual([]);
   });
 });
 

@@ -1,0 +1,108 @@
+import * as path from 'node:path';
+import { ApiObject, App, AppProps } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { createStagingDir, copyManifests, discardDir, publishDir } from './publish';
+import { reviewStagedOutput } from './review-gate';
+import { installErrorPrinter } from './error-printer';
+
+/** Props of a `HardenedApp`. */
+export interface HardenedAppProps extends AppProps {
+  /**
+   * Folder that receives the reviewed manifests and the review reports. It is replaced as a
+   * whole, and only when the review passes.
+   *
+   * @default 'dist'
+   */
+  readonly outdir?: string;
+
+  /**
+   * Review packs to apply.
+   *
+   * @default - every pack
+   */
+  readonly reviewPacks?: string[];
+
+  /**
+   * The day (`YYYY-MM-DD`, UTC) against which exception expiry dates are checked.
+   *
+   * @default - today
+   */
+  readonly reviewDate?: string;
+}
+
+/**
+ * A cdk8s `App` whose synth is gated by the review: the manifests are written to a staging
+ * folder, every object is reviewed, the reports are written next to them, and only then is
+ * the staging folder moved into place. An error-level finding without an exception fails
+ * synth and leaves the previous output untouched.
+ *
+ * When run by the cdk8s CLI, the reviewed manifests are also copied to the CLI's output
+ * folder (`CDK8S_OUTDIR`) so `cdk8s synth --validate` and its listing see them.
+ */
+export class HardenedApp extends App {
+  /** Where reviewed output is published. */
+  public readonly publishDir: string;
+  private readonly reviewPacks?: string[];
+  private readonly reviewDate?: string;
+
+  constructor(props: HardenedAppProps = {}) {
+    const publishTo = props.outdir ?? 'dist';
+    super({ ...props, outdir: publishTo });
+    this.publishDir = publishTo;
+    this.reviewPacks = props.reviewPacks;
+    this.reviewDate = props.reviewDate;
+    installErrorPrinter();
+  }
+
+  /**
+   * Synthesizes, reviews and publishes. Throws `ReviewFailedError` (and publishes nothing)
+   * when an error-level finding has no exception.
+   */
+  public synth(): void {
+    const staging = createStagingDir(this.publishDir);
+    const self = this as { outdir: string };
+    try {
+      // cdk8s writes into `this.outdir`; point it at the staging folder for this one synth.
+      self.outdir = staging;
+      super.synth();
+      reviewStagedOutput(staging, this.publishDir, {
+        extension: this.outputFileExtension,
+        originOf: constructPathIndex(this),
+        packs: this.reviewPacks,
+        today: this.reviewDate,
+      });
+    } catch (e) {
+      discardDir(staging);
+      throw e;
+    } finally {
+      self.outdir = this.publishDir;
+    }
+    publishDir(staging, this.publishDir);
+    const cliOutdir = process.env.CDK8S_OUTDIR;
+    if (cliOutdir && path.resolve(cliOutdir) !== path.resolve(this.publishDir)) {
+      copyManifests(this.publishDir, cliOutdir, this.outputFileExtension);
+    }
+  }
+}
+
+/**
+ * Maps `apiVersion|kind|namespace|name` of every ApiObject to its construct path, so
+ * findings name the construct a user wrote rather than a file offset.
+ */
+function constructPathIndex(root: IConstruct): (object: Record<string, unknown>) => string | undefined {
+  const index = new Map<string, string>();
+  for (const node of root.node.findAll()) {
+    if (!ApiObject.isApiObject(node)) continue;
+    const api = node as ApiObject;
+    // `shop/web/Resource/Resource` is the Deployment of `shop/web`: name the construct the user wrote.
+    index.set(objectKey(api.apiVersion, api.kind, api.metadata.namespace, api.name), node.node.path.replace(/(\/Resource)+$/, ''));
+  }
+  return (object) => {
+    const metadata = (object.metadata ?? {}) as { namespace?: string; name?: string };
+    return index.get(objectKey(String(object.apiVersion), String(object.kind), metadata.namespace, metadata.name));
+  };
+}
+
+function objectKey(apiVersion: string, kind: string, namespace: string | undefined, name: string | undefined): string {
+  return `${apiVersion}|${kind}|${namespace ?? ''}|${name ?? ''}`;
+}

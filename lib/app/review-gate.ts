@@ -1,0 +1,59 @@
+import * as path from 'node:path';
+import { review } from '../review/engine';
+import { parseManifests } from '../review/load';
+import { Finding, ReviewResult } from '../review/model';
+import { writeReports } from '../review/reports';
+import { listFiles } from './publish';
+import * as fs from 'node:fs';
+import { UserFacingError } from './error-printer';
+
+/** How the gate reviews one staged synth. */
+export interface ReviewGateOptions {
+  /** Extension of the manifest files cdk8s wrote (`.k8s.yaml`). */
+  readonly extension: string;
+  /** The construct path of an object, when it came from a construct of the app. */
+  readonly originOf: (object: Record<string, unknown>) => string | undefined;
+  readonly packs?: string[];
+  readonly today?: string;
+}
+
+/** Synth stopped because the review found errors that no exception accepts. */
+export class ReviewFailedError extends Error implements UserFacingError {
+  public readonly userFacing = true;
+  constructor(public readonly result: ReviewResult, publishDir: string) {
+    const blocking = blockingFindings(result);
+    super([
+      `review failed: ${blocking.length} error finding${blocking.length === 1 ? '' : 's'} without an exception; ${publishDir}/ was left unchanged.`,
+      ...blocking.map(formatFinding),
+    ].join('\n'));
+    this.name = 'ReviewFailedError';
+  }
+}
+
+/**
+ * Reviews every manifest in the staging folder, writes the reports next to them, prints
+ * warnings, and throws `ReviewFailedError` when an error-level finding has no exception.
+ */
+export function reviewStagedOutput(staging: string, publishDir: string, options: ReviewGateOptions): ReviewResult {
+  const targets = listFiles(staging)
+    .filter((file) => file.endsWith(options.extension))
+    .flatMap((file) => parseManifests(fs.readFileSync(path.join(staging, file), 'utf8'), file))
+    .map((manifest) => ({ object: manifest.object, origin: options.originOf(manifest.object) ?? manifest.origin }));
+  const result = review(targets as Parameters<typeof review>[0], { packs: options.packs, today: options.today });
+  writeReports(staging, result);
+  for (const warning of result.findings.filter((f) => f.severity === 'warning' && !f.exception)) {
+    process.stderr.write(`Warning: ${formatFinding(warning).trimStart()}\n`);
+  }
+  if (!result.passed) throw new ReviewFailedError(result, publishDir);
+  return result;
+}
+
+function blockingFindings(result: ReviewResult): Finding[] {
+  return result.findings.filter((f) => f.severity === 'error' && !f.exception);
+}
+
+/** One line: where (construct path or file), which rule, which field, what is wrong, the fix. */
+export function formatFinding(finding: Finding): string {
+  const where = finding.origin || `${finding.object.kind}/${finding.object.name}`;
+  return `  [${where}] ${finding.ruleId} at ${finding.path || '(object)'}: ${finding.message}. Fix: ${finding.remediation}`;
+}

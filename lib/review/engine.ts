@@ -1,0 +1,277 @@
+import { isIsoDate } from '../core/exceptions';
+import { ENGINE_RULES, ExceptionProblem, readExceptions, RULE_ERROR, RuleStatus, unusedExceptionProblem } from './exceptions';
+import {
+  ExceptionRecord, Finding, KubeObject, ObjectRef, ReviewContext, ReviewCounts, ReviewResult, Rule, RuleInfo, SeverityCounts,
+} from './model';
+
+export type { ExceptionRecord, ReviewCounts, ReviewResult, SeverityCounts } from './model';
+import { ALL_RULES, DEFAULT_PACKS, PACKS, packById } from './packs';
+import { withWalkerCache } from './walkers';
+
+/** One object to review and where it came from. */
+export interface ReviewTarget {
+  /** A parsed manifest: a mapping with string `apiVersion` and `kind`. */
+  readonly object: Readonly<Record<string, unknown>>;
+  /**
+   * Where the object was defined, for people reading the findings: a construct path or `file:line`.
+   *
+   * @default '' (unknown)
+   */
+  readonly origin?: string;
+}
+
+/** How to review. */
+export interface ReviewOptions {
+  /**
+   * Ids of the packs to apply (see `PACKS`).
+   *
+   * @default - every pack
+   */
+  readonly packs?: readonly string[];
+  /**
+   * The day (`YYYY-MM-DD`, UTC) against which exception expiry dates are checked. Pass it
+   * for reproducible results.
+   *
+   * @default - the current UTC date
+   */
+  readonly today?: string;
+  /**
+   * Rules of your own, run in addition to the packs' rules. Their ids must not clash with
+   * built-in ones. Their findings count by severity but in no pack.
+   *
+   * @default - none
+   */
+  readonly extraRules?: readonly Rule[];
+}
+
+/**
+ * Reviews objects against the rules of the selected packs.
+ *
+ * Each rule runs on the objects of its kinds. Exceptions recorded in an object's
+ * annotations (`exception.hardened.cdk8s.io/<rule-id>: <reason>[ (expires YYYY-MM-DD)]`)
+ * suppress that rule's findings on that object; suppressed findings stay in the result with
+ * their reason. Expired exceptions and exceptions without a reason suppress nothing and are
+ * errors; exceptions that cover nothing are warnings. A rule that throws yields a
+ * `rule-error` finding instead of ending the review.
+ *
+ * @throws Error when a pack is unknown, `today` is not a date, or an extra rule reuses an id.
+ */
+export function review(targets: readonly ReviewTarget[], options: ReviewOptions = {}): ReviewResult {
+  const today = options.today ?? new Date().toISOString().slice(0, 10);
+  if (!isIsoDate(today)) throw new Error(`review: 'today' must be a date written YYYY-MM-DD (got '${today}').`);
+  const packs = selectPacks(options.packs);
+  const rules = activeRules(packs, options.extraRules ?? []);
+  const objects = targets.map((target, i) => asKubeObject(target, i));
+
+  const env: ReviewEnvironment = {
+    today,
+    context: createContext(objects),
+    rulesByKind: groupByKind(rules),
+    known: new Set([...ALL_RULES, ...rules].map((rule) => rule.id)),
+    active: new Set(rules.map((rule) => rule.id)),
+  };
+  const findings: Finding[] = [];
+  const exceptions: ExceptionRecord[] = [];
+  withWalkerCache(() => objects.forEach((obj, i) => {
+    const reviewed = reviewObject(obj, targets[i].origin ?? '', env);
+    findings.push(...reviewed.findings);
+    exceptions.push(...reviewed.exceptions);
+  }));
+  findings.sort(compareFindings);
+  exceptions.sort((a, b) => compareSubjects(a, b) || naturalCompare(a.origin, b.origin));
+  const counts = countFindings(findings, packs, objects.length);
+  return {
+    findings,
+    counts,
+    passed: counts.bySeverity.error === 0,
+    packs,
+    exceptions,
+    rules: [...rules, ...ENGINE_RULES],
+    today,
+  };
+}
+
+/** What every object's review needs, computed once per review. */
+interface ReviewEnvironment {
+  readonly today: string;
+  readonly context: ReviewContext;
+  readonly rulesByKind: ReadonlyMap<string, readonly Rule[]>;
+  /** Ids of every rule that exists (built-in or extra). */
+  readonly known: ReadonlySet<string>;
+  /** Ids of the rules this review runs. */
+  readonly active: ReadonlySet<string>;
+}
+
+/** Runs the rules of the object's kind, applies its exceptions and reports on them. */
+function reviewObject(obj: KubeObject, origin: string, env: ReviewEnvironment): { findings: Finding[]; exceptions: ExceptionRecord[] } {
+  const ref = refOf(obj);
+  const make = (rule: RuleInfo, path: string, message: string): Finding =>
+    ({ ruleId: rule.id, severity: rule.severity, title: rule.title, object: ref, origin, path, message, remediation: rule.remediation });
+  const declared = readExceptions(obj.metadata?.annotations, env.today);
+  const findings: Finding[] = [];
+  const ruleStatus = new Map<string, RuleStatus>();
+  const accepted = new Map<string, number>();
+
+  for (const rule of env.rulesByKind.get(obj.kind) ?? []) {
+    let results;
+    try {
+      results = rule.check(obj, env.context);
+    } catch (error) {
+      ruleStatus.set(rule.id, 'failed');
+      findings.push(make(RULE_ERROR, '', `rule "${rule.id}" failed on this object: ${error instanceof Error ? error.message : String(error)}`));
+      continue;
+    }
+    ruleStatus.set(rule.id, 'ran');
+    const exception = declared.valid.get(rule.id);
+    for (const result of results) {
+      const found = make(rule, result.path, result.message);
+      if (exception) accepted.set(rule.id, (accepted.get(rule.id) ?? 0) + 1);
+      findings.push(exception ? { ...found, exception } : found);
+    }
+  }
+
+  const problems: ExceptionProblem[] = [...declared.problems];
+  const exceptions = declared.all.map(({ rule: ruleId, reason, expires, status: readStatus }): ExceptionRecord => {
+    let status: ExceptionRecord['status'] = readStatus === 'valid' ? 'applied' : readStatus;
+    if (readStatus === 'valid' && !accepted.has(ruleId)) {
+      const ran = ruleStatus.get(ruleId)
+        ?? (!env.known.has(ruleId) ? 'unknown' : env.active.has(ruleId) ? 'not-applicable' : 'inactive');
+      const problem = unusedExceptionProblem(ruleId, ran, obj.kind);
+      if (problem) problems.push(problem);
+      status = problem ? 'unused' : 'not-evaluated';
+    }
+    return { ruleId, object: ref, origin, reason, ...(expires ? { expires } : {}), status, findings: accepted.get(ruleId) ?? 0 };
+  });
+  findings.push(...problems.map((p) => make(p.rule, p.path, p.message)));
+  return { findings, exceptions };
+}
+
+function groupByKind(rules: readonly Rule[]): Map<string, Rule[]> {
+  const byKind = new Map<string, Rule[]>();
+  for (const rule of rules) {
+    for (const kind of rule.kinds) {
+      const list = byKind.get(kind);
+      if (list) list.push(rule);
+      else byKind.set(kind, [rule]);
+    }
+  }
+  return byKind;
+}
+
+function selectPacks(requested: readonly string[] | undefined): string[] {
+  const packs = [...(requested ?? DEFAULT_PACKS)];
+  const unknown = packs.filter((id) => !packById(id));
+  if (unknown.length) {
+    throw new Error(`review: unknown pack${unknown.length > 1 ? 's' : ''} ${unknown.map((id) => `'${id}'`).join(', ')}. Known packs: ${PACKS.map((p) => p.id).join(', ')}.`);
+  }
+  return [...new Set(packs)];
+}
+
+/**
+ * The rules a pack runs: its rules minus those another rule of the same pack overrides (as
+ * upstream's restricted level skips the baseline checks it replaces).
+ */
+export function rulesRunBy(packId: string): string[] {
+  const ids = packById(packId)?.rules ?? [];
+  const overridden = new Set(ids.flatMap((id) => ALL_RULES.find((rule) => rule.id === id)?.overrides ?? []));
+  return ids.filter((id) => !overridden.has(id));
+}
+
+/** Every rule some selected pack runs, in registry order, then the extra rules. */
+function activeRules(packs: readonly string[], extraRules: readonly Rule[]): Rule[] {
+  for (const rule of extraRules) {
+    if (ALL_RULES.some((builtIn) => builtIn.id === rule.id) || ENGINE_RULES.some((engine) => engine.id === rule.id)) {
+      throw new Error(`review: extra rule '${rule.id}' reuses the id of a built-in rule. Give it an id of its own.`);
+    }
+  }
+  const run = new Set(packs.flatMap(rulesRunBy));
+  return [...ALL_RULES.filter((rule) => run.has(rule.id)), ...extraRules];
+}
+
+function asKubeObject(target: ReviewTarget, index: number): KubeObject {
+  const obj = target?.object;
+  if (typeof obj !== 'object' || obj === null || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') {
+    throw new Error(`review: target ${index}${target?.origin ? ` (${target.origin})` : ''} is not a Kubernetes object: it needs string apiVersion and kind.`);
+  }
+  return obj as KubeObject;
+}
+
+function refOf(obj: KubeObject): ObjectRef {
+  const name = typeof obj.metadata?.name === 'string' ? obj.metadata.name : '';
+  const namespace = typeof obj.metadata?.namespace === 'string' ? obj.metadata.namespace : undefined;
+  return namespace === undefined
+    ? { apiVersion: obj.apiVersion, kind: obj.kind, name }
+    : { apiVersion: obj.apiVersion, kind: obj.kind, namespace, name };
+}
+
+function createContext(objects: readonly KubeObject[]): ReviewContext {
+  const byKind = new Map<string, KubeObject[]>();
+  const byKey = new Map<string, KubeObject>();
+  for (const obj of objects) {
+    const sameKind = byKind.get(obj.kind);
+    if (sameKind) sameKind.push(obj);
+    else byKind.set(obj.kind, [obj]);
+    const ref = refOf(obj);
+    byKey.set(`${ref.kind}\u0000${ref.namespace ?? ''}\u0000${ref.name}`, obj);
+  }
+  return {
+    objects,
+    byKind: (kind) => byKind.get(kind) ?? [],
+    find: (kind, namespace, name) => byKey.get(`${kind}\u0000${namespace ?? ''}\u0000${name}`),
+  };
+}
+
+/**
+ * Compares strings so that runs of digits compare as numbers (`containers[2]` before
+ * `containers[10]`), the rest by UTF-16 code units: the same order on every machine.
+ */
+export function naturalCompare(a: string, b: string): number {
+  const tokens = /(\d+|\D+)/g;
+  const as = a.match(tokens) ?? [];
+  const bs = b.match(tokens) ?? [];
+  for (let i = 0; i < Math.min(as.length, bs.length); i++) {
+    const x = as[i];
+    const y = bs[i];
+    if (x === y) continue;
+    const bothNumbers = /^\d/.test(x) && /^\d/.test(y);
+    if (bothNumbers && Number(x) !== Number(y)) return Number(x) - Number(y);
+    return x < y ? -1 : 1;
+  }
+  return as.length - bs.length;
+}
+
+/** Orders by kind, namespace, name, then rule id. */
+export function compareSubjects(a: { readonly object: ObjectRef; readonly ruleId: string }, b: { readonly object: ObjectRef; readonly ruleId: string }): number {
+  return naturalCompare(a.object.kind, b.object.kind)
+    || naturalCompare(a.object.namespace ?? '', b.object.namespace ?? '')
+    || naturalCompare(a.object.name, b.object.name)
+    || naturalCompare(a.ruleId, b.ruleId);
+}
+
+/** Orders findings by kind, namespace, name, rule id, path, then message and origin. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return compareSubjects(a, b)
+    || naturalCompare(a.path, b.path)
+    || naturalCompare(a.message, b.message)
+    || naturalCompare(a.origin, b.origin);
+}
+
+function countFindings(findings: readonly Finding[], packs: readonly string[], objects: number): ReviewCounts {
+  const zero = (): SeverityCounts => ({ error: 0, warning: 0, info: 0 });
+  const bySeverity = zero();
+  const byPack: Record<string, SeverityCounts> = Object.fromEntries(packs.map((id) => [id, zero()]));
+  const packsOf = new Map<string, string[]>();
+  for (const id of packs) {
+    for (const ruleId of rulesRunBy(id)) packsOf.set(ruleId, [...(packsOf.get(ruleId) ?? []), id]);
+  }
+  let suppressed = 0;
+  for (const finding of findings) {
+    if (finding.exception) {
+      suppressed++;
+      continue;
+    }
+    bySeverity[finding.severity]++;
+    for (const pack of packsOf.get(finding.ruleId) ?? []) byPack[pack][finding.severity]++;
+  }
+  return { objects, bySeverity, byPack, suppressed };
+}

@@ -1,0 +1,12 @@
+/**
+ * The review engine: rules over plain Kubernetes objects, packs, the engine and its
+ * reports. Nothing here imports a construct, so it judges any YAML.
+ */
+export * from './model';
+export * from './pod-spec';
+export * from './walkers';
+export * from './packs';
+export * from './exceptions';
+export * from './engine';
+export * from './reports';
+export * from './rules/pod';

@@ -1,0 +1,188 @@
+/**
+ * The data model of the review engine: what a rule is, what it reports, and what the
+ * engine returns. Everything here is plain data over parsed Kubernetes manifests; nothing
+ * refers to a construct, so the same rules judge our output, Helm output and hand-written YAML.
+ */
+
+/** Object metadata as found in a manifest. Every field may be missing in hand-written YAML. */
+export interface KubeMetadata {
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly [field: string]: unknown;
+}
+
+/**
+ * One parsed Kubernetes object (a YAML document). Only `apiVersion` and `kind` are assumed;
+ * rules read the rest defensively.
+ */
+export interface KubeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata?: KubeMetadata;
+  readonly [field: string]: unknown;
+}
+
+/** How serious a finding is. Only unsuppressed `error` findings fail a review. */
+export type Severity = 'error' | 'warning' | 'info';
+
+/** Every severity, most serious first (the order reports list them in). */
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+
+/** A reference id, or several when one rule covers what a tool splits into several checks. */
+export type ReferenceId = string | readonly string[];
+
+/**
+ * Where a rule comes from in the standards and scanners people already know. A field is
+ * left out rather than guessed.
+ */
+export interface RuleReferences {
+  /** Pod Security Standards `<level>/<upstream check id>`, for example `restricted/runAsNonRoot`. */
+  readonly pss?: ReferenceId;
+  /** NSA/CISA Kubernetes Hardening Guidance section. */
+  readonly nsa?: ReferenceId;
+  /** CIS Kubernetes Benchmark recommendation, numbered as in benchmark v1.8 and later (for example `5.2.6`). */
+  readonly cis?: ReferenceId;
+  /** kube-score check id, for example `container-security-context-user-group-id`. */
+  readonly kubeScore?: ReferenceId;
+  /** kube-linter check name, for example `run-as-non-root`. */
+  readonly kubeLinter?: ReferenceId;
+  /** Polaris check id, for example `runAsRootAllowed`. */
+  readonly polaris?: ReferenceId;
+  /** Checkov check id, for example `CKV_K8S_20`. */
+  readonly checkov?: ReferenceId;
+}
+
+/** What a rule reports about one object: where and what, in plain words. */
+export interface RuleFinding {
+  /** JSON path inside the object, for example `spec.template.spec.containers[0].securityContext.privileged`. */
+  readonly path: string;
+  /** A sentence naming the container or field at fault, for example `container "web" is privileged`. */
+  readonly message: string;
+}
+
+/**
+ * A read-only view of every object under review, for rules that look across objects
+ * (for example "a PodDisruptionBudget selects this Deployment"). Indexes are built once.
+ */
+export interface ReviewContext {
+  /** Every object under review, in the order given. */
+  readonly objects: readonly KubeObject[];
+  /** The objects of one kind, in the order given. */
+  byKind(kind: string): readonly KubeObject[];
+  /** The object of this kind, namespace and name, if any. */
+  find(kind: string, namespace: string | undefined, name: string): KubeObject | undefined;
+}
+
+/** The descriptive part of a rule: everything but its check. Reports list these. */
+export interface RuleInfo {
+  /** Kebab-case id, stable forever: exceptions and other tools refer to it. */
+  readonly id: string;
+  /** What the rule requires, as a short phrase. */
+  readonly title: string;
+  readonly severity: Severity;
+  readonly references: RuleReferences;
+  /** How to comply: one or more sentences, ending with a period. */
+  readonly remediation: string;
+}
+
+/**
+ * A review rule: data plus one pure check. `[]` from `check` means compliant.
+ *
+ * @see /work/shared/STYLE.md "Rules"
+ */
+export interface Rule extends RuleInfo {
+  /** The object kinds the rule applies to; other kinds are never passed to `check`. */
+  readonly kinds: readonly string[];
+  /**
+   * Ids of weaker rules this one replaces within a pack, as a restricted Pod Security check
+   * overrides its baseline counterpart: a pack that lists both runs only this one. (With
+   * several packs selected, the weaker rule still runs for the packs that need it.)
+   *
+   * @default - replaces nothing
+   */
+  readonly overrides?: readonly string[];
+  /** Judges one object. Must not modify it. May throw: the engine reports a `rule-error`. */
+  check(obj: KubeObject, context: ReviewContext): readonly RuleFinding[];
+}
+
+/** Which object a finding is about. */
+export interface ObjectRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+}
+
+/** A reviewed and accepted departure from a rule, as read from the object's annotations. */
+export interface AppliedException {
+  readonly reason: string;
+  /** Last valid day, `YYYY-MM-DD`. */
+  readonly expires?: string;
+}
+
+/** One result of a review. Suppressed findings stay in the result with their exception. */
+export interface Finding {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  readonly title: string;
+  readonly object: ObjectRef;
+  /** Where the object was defined: a construct path or `file:line`, as given by the caller; `''` if unknown. */
+  readonly origin: string;
+  readonly path: string;
+  readonly message: string;
+  readonly remediation: string;
+  /** Present when an exception on the object accepts this finding. */
+  readonly exception?: AppliedException;
+}
+
+/**
+ * What became of an exception annotation: `applied` (it accepted findings), `unused`
+ * (it covered none: a warning), `expired` or `without-reason` (refused: an error), or
+ * `not-evaluated` (its rule was not run in this review, or failed on the object).
+ */
+export type ExceptionStatus = 'applied' | 'unused' | 'expired' | 'without-reason' | 'not-evaluated';
+
+/** One exception annotation found on a reviewed object, and what the review made of it. */
+export interface ExceptionRecord {
+  readonly ruleId: string;
+  readonly object: ObjectRef;
+  readonly origin: string;
+  readonly reason: string;
+  readonly expires?: string;
+  readonly status: ExceptionStatus;
+  /** How many findings it accepted. */
+  readonly findings: number;
+}
+
+/** Number of findings of each severity. */
+export type SeverityCounts = Record<Severity, number>;
+
+/** Totals of a review. Suppressed findings are counted apart, never by severity. */
+export interface ReviewCounts {
+  readonly objects: number;
+  /** Unsuppressed findings by severity, the engine's own findings included. */
+  readonly bySeverity: Readonly<SeverityCounts>;
+  /** Unsuppressed findings of the rules each selected pack runs, by severity: what that pack alone would report. */
+  readonly byPack: Readonly<Record<string, Readonly<SeverityCounts>>>;
+  /** Findings accepted by an exception. */
+  readonly suppressed: number;
+}
+
+/** Everything a review found, in a stable order. */
+export interface ReviewResult {
+  /** Sorted by kind, namespace, name, rule id, then path. */
+  readonly findings: readonly Finding[];
+  readonly counts: ReviewCounts;
+  /** True when no unsuppressed finding has severity `error`. */
+  readonly passed: boolean;
+  /** The packs applied. */
+  readonly packs: readonly string[];
+  /** Every exception annotation of the reviewed objects, sorted like findings. */
+  readonly exceptions: readonly ExceptionRecord[];
+  /** Every rule the findings may refer to (the rules run, then the engine's own), for reports. */
+  readonly rules: readonly RuleInfo[];
+  /** The date exceptions were checked against. */
+  readonly today: string;
+}

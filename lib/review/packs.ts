@@ -1,0 +1,71 @@
+import { Rule } from './model';
+import { POD_RULES, PSS_BASELINE_RULES, PSS_RESTRICTED_RULES, WORKLOAD_HARDENING_RULES } from './rules/pod';
+
+/** A named list of rule ids that a review can select. */
+export interface Pack {
+  /** Kebab-case id, used in `ReviewOptions.packs` and in reports. */
+  readonly id: string;
+  readonly title: string;
+  readonly rules: readonly string[];
+}
+
+const ids = (rules: readonly Rule[]): string[] => rules.map((rule) => rule.id);
+
+/**
+ * Pod Security Standards, baseline level (policy v1.37): prevents known privilege escalations.
+ *
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
+ */
+export const PSS_BASELINE: Pack = { id: 'pss-baseline', title: 'Pod Security Standards: baseline', rules: ids(PSS_BASELINE_RULES) };
+
+/**
+ * Pod Security Standards, restricted level (policy v1.37). Like upstream it includes every
+ * baseline rule; where a restricted rule replaces a baseline one (its `overrides`), this
+ * pack runs only the restricted one, exactly as upstream evaluates the level.
+ *
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
+ */
+export const PSS_RESTRICTED: Pack = {
+  id: 'pss-restricted',
+  title: 'Pod Security Standards: restricted',
+  rules: [...ids(PSS_BASELINE_RULES), ...ids(PSS_RESTRICTED_RULES)],
+};
+
+/** Our workload hardening beyond Pod Security: read-only root, high ids, resources, images, probes, tokens. */
+export const WORKLOAD_HARDENING: Pack = { id: 'workload-hardening', title: 'Workload hardening', rules: ids(WORKLOAD_HARDENING_RULES) };
+
+/** Network rules (NetworkPolicy coverage, exposure). Empty until those rules land. */
+export const NETWORK: Pack = { id: 'network', title: 'Network', rules: [] };
+
+/** RBAC rules (wildcards, escalation verbs, bindings). Empty until those rules land. */
+export const RBAC: Pack = { id: 'rbac', title: 'RBAC', rules: [] };
+
+/** Secret handling rules. Empty until those rules land. */
+export const SECRETS: Pack = { id: 'secrets', title: 'Secrets', rules: [] };
+
+/** Every pack, in report order. */
+export const PACKS: readonly Pack[] = [PSS_BASELINE, PSS_RESTRICTED, WORKLOAD_HARDENING, NETWORK, RBAC, SECRETS];
+
+/** The packs a review runs when none are named: all of them. */
+export const DEFAULT_PACKS: readonly string[] = PACKS.map((pack) => pack.id);
+
+/** Every rule of every area, in a stable order. */
+export const ALL_RULES: readonly Rule[] = [...POD_RULES];
+
+const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(ALL_RULES.map((rule) => [rule.id, rule]));
+const PACKS_BY_ID: ReadonlyMap<string, Pack> = new Map(PACKS.map((pack) => [pack.id, pack]));
+
+/** The rule with this id, or `undefined`. */
+export function ruleById(id: string): Rule | undefined {
+  return RULES_BY_ID.get(id);
+}
+
+/** The pack with this id, or `undefined`. */
+export function packById(id: string): Pack | undefined {
+  return PACKS_BY_ID.get(id);
+}
+
+/** The ids of the packs a rule belongs to, in pack order. */
+export function packsOfRule(ruleId: string): string[] {
+  return PACKS.filter((pack) => pack.rules.includes(ruleId)).map((pack) => pack.id);
+}

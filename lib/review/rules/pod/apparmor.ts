@@ -1,0 +1,50 @@
+import { Rule, RuleFinding } from '../../model';
+import { eachContainer, finding, isRecord, perPod, POD_TEMPLATE_KINDS, quote } from '../../walkers';
+import { SecurityProfile } from '../../pod-spec';
+
+/** The deprecated per-container annotation, still honoured by Pod Security. */
+export const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
+
+const ALLOWED_TYPES = ['RuntimeDefault', 'Localhost'];
+
+function allowedAnnotation(value: unknown): boolean {
+  return value === '' || value === 'runtime/default' || (typeof value === 'string' && value.startsWith('localhost/'));
+}
+
+function badProfile(profile: SecurityProfile | undefined): boolean {
+  return isRecord(profile) && !ALLOWED_TYPES.includes(profile.type as string);
+}
+
+/**
+ * The AppArmor profile must stay the runtime default or a named local profile, in the
+ * `appArmorProfile` fields (pod and containers) and in the deprecated annotations, as upstream.
+ *
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
+ */
+export const noAppArmorUnconfined: Rule = {
+  id: 'no-apparmor-unconfined',
+  title: 'AppArmor is not disabled or overridden',
+  severity: 'error',
+  kinds: POD_TEMPLATE_KINDS,
+  references: { pss: 'baseline/appArmorProfile' },
+  remediation: 'Remove the AppArmor override, or set appArmorProfile.type to RuntimeDefault or Localhost (annotation values runtime/default or localhost/<profile>).',
+  check: perPod((pod, obj) => {
+    const found: RuleFinding[] = [];
+    const podProfile = pod.spec.securityContext?.appArmorProfile;
+    if (badProfile(podProfile)) {
+      found.push(finding(`${pod.path}.securityContext.appArmorProfile.type`, `pod sets AppArmor profile type ${quote(podProfile?.type)} for all its containers`));
+    }
+    for (const c of eachContainer(obj, pod)) {
+      if (badProfile(c.securityContext.appArmorProfile)) {
+        found.push(finding(`${c.path}.securityContext.appArmorProfile.type`, `${c.label} sets AppArmor profile type ${quote(c.securityContext.appArmorProfile?.type)}`));
+      }
+    }
+    for (const [key, value] of Object.entries(isRecord(pod.metadata.annotations) ? pod.metadata.annotations : {})) {
+      if (key.startsWith(APPARMOR_ANNOTATION_PREFIX) && !allowedAnnotation(value)) {
+        const container = key.slice(APPARMOR_ANNOTATION_PREFIX.length);
+        found.push(finding(`${pod.metadataPath}.annotations[${quote(key)}]`, `container ${quote(container)} has AppArmor annotation ${quote(value)}`));
+      }
+    }
+    return found;
+  }),
+};

@@ -1,0 +1,75 @@
+import { Rule, RuleFinding } from '../../model';
+import { ContainerView, eachContainer, finding, isWindowsPod, list, podSpecOf, POD_TEMPLATE_KINDS, quote } from '../../walkers';
+
+/** The capabilities the baseline level lets a container add (the container runtime's default set). */
+export const BASELINE_CAPABILITIES: readonly string[] = [
+  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD',
+  'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
+];
+
+/** The one capability the restricted level lets a container add back after dropping ALL. */
+export const RESTRICTED_ADDABLE_CAPABILITY = 'NET_BIND_SERVICE';
+
+/** A hint for the two spellings Pod Security compares literally and so refuses. */
+function spellingHint(capability: string): string {
+  const canonical = capability.toUpperCase().replace(/^CAP_/, '');
+  return canonical !== capability && BASELINE_CAPABILITIES.includes(canonical)
+    ? ` (Pod Security compares names literally: write "${canonical}")`
+    : '';
+}
+
+function addedCapabilities(c: ContainerView, allowed: (cap: string) => boolean, why: string): RuleFinding[] {
+  return list<string>(c.securityContext.capabilities?.add).flatMap((cap, i) => allowed(cap) ? [] : [
+    finding(`${c.path}.securityContext.capabilities.add[${i}]`, `${c.label} adds capability ${quote(cap)}, ${why}${spellingHint(String(cap))}`),
+  ]);
+}
+
+/**
+ * Containers may add only capabilities from the runtime's default set. Names are compared
+ * literally, as upstream: `chown` and `CAP_CHOWN` are refused.
+ *
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
+ */
+export const baselineCapabilities: Rule = {
+  id: 'baseline-capabilities',
+  title: 'Containers add no capability beyond the runtime default set',
+  severity: 'error',
+  kinds: POD_TEMPLATE_KINDS,
+  references: { pss: 'baseline/capabilities_baseline', cis: '5.2.9', checkov: 'CKV_K8S_25' },
+  remediation: `Remove every capability outside ${BASELINE_CAPABILITIES.join(', ')} from securityContext.capabilities.add.`,
+  check: (obj) => eachContainer(obj).flatMap((c) =>
+    addedCapabilities(c, (cap) => BASELINE_CAPABILITIES.includes(cap), 'which is not in the baseline default set')),
+};
+
+/**
+ * Containers must drop ALL capabilities and may add back only NET_BIND_SERVICE. Replaces
+ * `baseline-capabilities` when both run. Windows pods are exempt, as upstream (v1.25+).
+ *
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
+ */
+export const dropAllCapabilities: Rule = {
+  id: 'drop-all-capabilities',
+  title: 'Containers drop ALL capabilities and add back at most NET_BIND_SERVICE',
+  severity: 'error',
+  kinds: POD_TEMPLATE_KINDS,
+  overrides: ['baseline-capabilities'],
+  references: {
+    pss: 'restricted/capabilities_restricted',
+    cis: ['5.2.8', '5.2.10'],
+    kubeLinter: 'drop-net-raw-capability',
+    polaris: 'insecureCapabilities',
+    checkov: ['CKV_K8S_37', 'CKV_K8S_28'],
+  },
+  remediation: 'Set securityContext.capabilities.drop: ["ALL"] on the container and add back only NET_BIND_SERVICE, if it binds a port below 1024.',
+  check: (obj) => {
+    const pod = podSpecOf(obj);
+    if (!pod || isWindowsPod(pod)) return [];
+    return eachContainer(obj, pod).flatMap((c) => {
+      const drops = list<string>(c.securityContext.capabilities?.drop);
+      const missingDropAll = drops.includes('ALL') ? [] : [finding(`${c.path}.securityContext.capabilities.drop`,
+        `${c.label} does not drop ALL capabilities`)];
+      return [...missingDropAll, ...addedCapabilities(c, (cap) => cap === RESTRICTED_ADDABLE_CAPABILITY,
+        `but only ${RESTRICTED_ADDABLE_CAPABILITY} may be added`)];
+    });
+  },
+};

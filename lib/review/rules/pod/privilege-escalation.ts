@@ -1,0 +1,34 @@
+import { Rule } from '../../model';
+import { eachContainer, finding, isWindowsPod, podSpecOf, POD_TEMPLATE_KINDS } from '../../walkers';
+
+/**
+ * Containers must explicitly forbid privilege escalation (setuid binaries, file
+ * capabilities). The field defaults to allowing it, so only an explicit `false` complies.
+ * Windows pods are exempt, as upstream (policy v1.25+).
+ *
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
+ */
+export const noPrivilegeEscalation: Rule = {
+  id: 'no-privilege-escalation',
+  title: 'Containers cannot gain more privileges than their parent process',
+  severity: 'error',
+  kinds: POD_TEMPLATE_KINDS,
+  references: {
+    pss: 'restricted/allowPrivilegeEscalation',
+    cis: '5.2.6',
+    kubeLinter: 'privilege-escalation-container',
+    polaris: 'privilegeEscalationAllowed',
+    checkov: 'CKV_K8S_20',
+  },
+  remediation: 'Set securityContext.allowPrivilegeEscalation: false on the container.',
+  check: (obj) => {
+    const pod = podSpecOf(obj);
+    if (!pod || isWindowsPod(pod)) return [];
+    return eachContainer(obj, pod)
+      .filter((c) => c.securityContext.allowPrivilegeEscalation !== false)
+      .map((c) => finding(`${c.path}.securityContext.allowPrivilegeEscalation`,
+        c.securityContext.allowPrivilegeEscalation === true
+          ? `${c.label} allows privilege escalation`
+          : `${c.label} does not set allowPrivilegeEscalation: false (it defaults to allowing escalation)`));
+  },
+};

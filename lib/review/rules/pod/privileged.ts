@@ -1,0 +1,27 @@
+import { Rule } from '../../model';
+import { eachContainer, finding, POD_TEMPLATE_KINDS } from '../../walkers';
+
+/**
+ * Containers must not run privileged: a privileged container has every capability and
+ * every device of the node.
+ *
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
+ */
+export const noPrivileged: Rule = {
+  id: 'no-privileged',
+  title: 'Containers are not privileged',
+  severity: 'error',
+  kinds: POD_TEMPLATE_KINDS,
+  references: {
+    pss: 'baseline/privileged',
+    cis: '5.2.2',
+    kubeScore: 'container-security-context-privileged',
+    kubeLinter: 'privileged-container',
+    polaris: 'runAsPrivileged',
+    checkov: 'CKV_K8S_16',
+  },
+  remediation: 'Remove securityContext.privileged from the container or set it to false; grant the single capability it needs instead.',
+  check: (obj) => eachContainer(obj)
+    .filter((c) => c.securityContext.privileged === true)
+    .map((c) => finding(`${c.path}.securityContext.privileged`, `${c.label} is privileged`)),
+};

@@ -1,0 +1,41 @@
+import { Rule } from '../../model';
+import { eachContainer, finding, isRecord, POD_TEMPLATE_KINDS } from '../../walkers';
+
+/** The resource settings every container must have. */
+const REQUIRED = [
+  { section: 'requests', resource: 'cpu', why: 'the scheduler cannot reserve CPU for it' },
+  { section: 'requests', resource: 'memory', why: 'the scheduler cannot reserve memory for it' },
+  { section: 'limits', resource: 'memory', why: 'it can use all the memory of the node' },
+] as const;
+
+function isSet(values: unknown, resource: string): boolean {
+  const value = isRecord(values) ? values[resource] : undefined;
+  return value !== undefined && value !== null && value !== '';
+}
+
+/**
+ * Every container and init container declares CPU and memory requests and a memory limit.
+ * A CPU limit is not required: it throttles without protecting other pods. Ephemeral
+ * containers are skipped: the API does not let them set resources.
+ *
+ * @see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
+ */
+export const resourcesSet: Rule = {
+  id: 'resources-set',
+  title: 'Containers declare CPU and memory requests and a memory limit',
+  severity: 'error',
+  kinds: POD_TEMPLATE_KINDS,
+  references: {
+    kubeScore: 'container-resources',
+    kubeLinter: ['unset-cpu-requirements', 'unset-memory-requirements'],
+    polaris: ['cpuRequestsMissing', 'memoryRequestsMissing', 'memoryLimitsMissing'],
+    checkov: ['CKV_K8S_10', 'CKV_K8S_12', 'CKV_K8S_13'],
+  },
+  remediation: 'Set resources.requests.cpu, resources.requests.memory and resources.limits.memory on the container, from its measured use.',
+  check: (obj) => eachContainer(obj)
+    .filter((c) => c.kind !== 'ephemeralContainer')
+    .flatMap((c) => REQUIRED
+      .filter(({ section, resource }) => !isSet(c.container.resources?.[section], resource))
+      .map(({ section, resource, why }) => finding(`${c.path}.resources.${section}.${resource}`,
+        `${c.label} has no ${resource} ${section === 'requests' ? 'request' : 'limit'}, so ${why}`))),
+};

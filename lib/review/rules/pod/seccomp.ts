@@ -1,0 +1,76 @@
+import { Rule, RuleFinding } from '../../model';
+import { eachContainer, finding, isRecord, isWindowsPod, perPod, POD_TEMPLATE_KINDS, quote } from '../../walkers';
+import { SecurityProfile } from '../../pod-spec';
+
+const CONFINED = ['RuntimeDefault', 'Localhost'];
+
+function confined(profile: SecurityProfile): boolean {
+  return CONFINED.includes(profile.type as string);
+}
+
+/**
+ * A seccomp profile, where set, must confine the container: upstream (policy v1.19+) accepts
+ * only `RuntimeDefault` and `Localhost` when the field is set, so `Unconfined` is refused.
+ *
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
+ */
+export const noUnconfinedSeccomp: Rule = {
+  id: 'no-unconfined-seccomp',
+  title: 'Seccomp is not disabled',
+  severity: 'error',
+  kinds: POD_TEMPLATE_KINDS,
+  references: { pss: 'baseline/seccompProfile_baseline' },
+  remediation: 'Set seccompProfile.type to RuntimeDefault (or Localhost with a reviewed profile) instead of Unconfined.',
+  check: perPod((pod, obj) => {
+    const found: RuleFinding[] = [];
+    const podProfile = pod.spec.securityContext?.seccompProfile;
+    if (isRecord(podProfile) && !confined(podProfile)) {
+      found.push(finding(`${pod.path}.securityContext.seccompProfile.type`, `pod sets seccomp profile ${quote(podProfile.type)} for all its containers`));
+    }
+    for (const c of eachContainer(obj, pod)) {
+      const profile = c.securityContext.seccompProfile;
+      if (isRecord(profile) && !confined(profile)) {
+        found.push(finding(`${c.path}.securityContext.seccompProfile.type`, `${c.label} sets seccomp profile ${quote(profile.type)}`));
+      }
+    }
+    return found;
+  }),
+};
+
+/**
+ * Every container must run under a confining seccomp profile, set on the pod or on the
+ * container, and none may set another type. Replaces `no-unconfined-seccomp` when both run.
+ * Windows pods are exempt, as upstream (v1.25+).
+ *
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
+ */
+export const seccompRuntimeDefault: Rule = {
+  id: 'seccomp-runtime-default',
+  title: 'Containers run under the RuntimeDefault or a Localhost seccomp profile',
+  severity: 'error',
+  kinds: POD_TEMPLATE_KINDS,
+  overrides: ['no-unconfined-seccomp'],
+  references: { pss: 'restricted/seccompProfile_restricted', cis: '5.7.2', checkov: 'CKV_K8S_31' },
+  remediation: 'Set securityContext.seccompProfile.type: RuntimeDefault on the pod (or Localhost with a reviewed profile).',
+  check: perPod((pod, obj) => {
+    if (isWindowsPod(pod)) return [];
+    const found: RuleFinding[] = [];
+    const podProfile = pod.spec.securityContext?.seccompProfile;
+    const podConfined = isRecord(podProfile) && confined(podProfile);
+    if (isRecord(podProfile) && !podConfined) {
+      found.push(finding(`${pod.path}.securityContext.seccompProfile.type`, `pod sets seccomp profile ${quote(podProfile.type)}`));
+    }
+    for (const c of eachContainer(obj, pod)) {
+      const profile = c.securityContext.seccompProfile;
+      if (isRecord(profile)) {
+        if (!confined(profile)) {
+          found.push(finding(`${c.path}.securityContext.seccompProfile.type`, `${c.label} sets seccomp profile ${quote(profile.type)}`));
+        }
+      } else if (!podConfined) {
+        found.push(finding(`${c.path}.securityContext.seccompProfile`,
+          `${c.label} runs without a seccomp profile: neither it nor the pod sets RuntimeDefault or Localhost`));
+      }
+    }
+    return found;
+  }),
+};

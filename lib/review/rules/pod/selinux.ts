@@ -1,0 +1,35 @@
+import { Rule, RuleFinding } from '../../model';
+import { eachContainer, finding, isRecord, perPod, POD_TEMPLATE_KINDS, quote } from '../../walkers';
+import { SELinuxOptions } from '../../pod-spec';
+
+/** The SELinux types a pod may ask for (`container_engine_t` since policy v1.31). */
+export const ALLOWED_SELINUX_TYPES: readonly string[] = ['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t'];
+
+function problems(options: SELinuxOptions | undefined, path: string, who: string): RuleFinding[] {
+  if (!isRecord(options)) return [];
+  const found: RuleFinding[] = [];
+  const type = String(options.type ?? '');
+  if (!ALLOWED_SELINUX_TYPES.includes(type)) found.push(finding(`${path}.type`, `${who} sets SELinux type ${quote(type)}`));
+  if (options.user) found.push(finding(`${path}.user`, `${who} sets SELinux user ${quote(options.user)}`));
+  if (options.role) found.push(finding(`${path}.role`, `${who} sets SELinux role ${quote(options.role)}`));
+  return found;
+}
+
+/**
+ * SELinux options may only pick a standard container type and a level: custom types,
+ * users and roles can escape the container's label.
+ *
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
+ */
+export const noCustomSELinux: Rule = {
+  id: 'no-custom-selinux',
+  title: 'SELinux options use a standard container type and no custom user or role',
+  severity: 'error',
+  kinds: POD_TEMPLATE_KINDS,
+  references: { pss: 'baseline/seLinuxOptions' },
+  remediation: 'Remove seLinuxOptions.user and seLinuxOptions.role, and leave seLinuxOptions.type unset or set it to container_t, container_init_t, container_kvm_t or container_engine_t.',
+  check: perPod((pod, obj) => [
+    ...problems(pod.spec.securityContext?.seLinuxOptions, `${pod.path}.securityContext.seLinuxOptions`, 'pod'),
+    ...eachContainer(obj, pod).flatMap((c) => problems(c.securityContext.seLinuxOptions, `${c.path}.securityContext.seLinuxOptions`, c.label)),
+  ]),
+};

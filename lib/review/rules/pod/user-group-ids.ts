@@ -1,0 +1,40 @@
+import { Rule, RuleFinding } from '../../model';
+import { ContainerView, eachContainer, finding, isWindowsPod, podSpecOf, POD_TEMPLATE_KINDS } from '../../walkers';
+
+/** Ids at or below this may belong to users and groups of the node. */
+export const MIN_EXCLUSIVE_ID = 10000;
+
+function idProblem(c: ContainerView, field: 'runAsUser' | 'runAsGroup'): RuleFinding[] {
+  const { value, path, from } = c.effective[field];
+  if (typeof value === 'number' && value > MIN_EXCLUSIVE_ID) return [];
+  const where = from === 'pod' ? ' (inherited from the pod)' : '';
+  return [finding(path, value === undefined
+    ? `${c.label} does not set ${field}, so it runs with the image's ${field === 'runAsUser' ? 'user' : 'group'}`
+    : `${c.label} runs with ${field} ${String(value)}${where}, not above ${MIN_EXCLUSIVE_ID}`)];
+}
+
+/**
+ * Every container runs with a user id and a group id above 10000, set on the container or
+ * inherited from the pod, so that a process escaping the container matches no user of the
+ * node. The pod's `fsGroup`, when set, must be above 10000 too: it owns the pod's volumes and
+ * joins every container's groups. Windows pods are exempt: the API refuses these fields for them.
+ *
+ * @see https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
+ */
+export const highUserGroupIds: Rule = {
+  id: 'high-user-group-ids',
+  title: 'Containers run with a user id and a group id above 10000 (and fsGroup, if set)',
+  severity: 'error',
+  kinds: POD_TEMPLATE_KINDS,
+  references: { kubeScore: 'container-security-context-user-group-id', checkov: 'CKV_K8S_40' },
+  remediation: 'Set securityContext.runAsUser and securityContext.runAsGroup above 10000 on the pod (for example 65532), or on the container, and keep any fsGroup above 10000 too.',
+  check: (obj) => {
+    const pod = podSpecOf(obj);
+    if (!pod || isWindowsPod(pod)) return [];
+    const fsGroup = pod.spec.securityContext?.fsGroup;
+    const lowFsGroup = fsGroup !== undefined && fsGroup !== null && !(typeof fsGroup === 'number' && fsGroup > MIN_EXCLUSIVE_ID)
+      ? [finding(`${pod.path}.securityContext.fsGroup`, `pod sets fsGroup ${String(fsGroup)}, not above ${MIN_EXCLUSIVE_ID}`)]
+      : [];
+    return [...lowFsGroup, ...eachContainer(obj, pod).flatMap((c) => [...idProblem(c, 'runAsUser'), ...idProblem(c, 'runAsGroup')])];
+  },
+};

@@ -1,0 +1,54 @@
+import { Rule } from '../../model';
+import { finding, isRecord, list, perPod, POD_TEMPLATE_KINDS, quote } from '../../walkers';
+import { Volume } from '../../pod-spec';
+
+/** The volume sources the restricted level allows (v1.33+ includes `image`). */
+export const RESTRICTED_VOLUME_SOURCES: readonly string[] = [
+  'configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret',
+];
+
+/** The source fields a volume sets (every non-null field but `name`). */
+function sourcesOf(volume: Volume): string[] {
+  return Object.keys(volume).filter((key) => key !== 'name' && volume[key] !== null && volume[key] !== undefined);
+}
+
+/**
+ * Pods must not mount directories of the node.
+ *
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
+ */
+export const noHostPath: Rule = {
+  id: 'no-host-path',
+  title: 'Pods mount no hostPath volume',
+  severity: 'error',
+  kinds: POD_TEMPLATE_KINDS,
+  references: { pss: 'baseline/hostPathVolumes', cis: '5.2.12' },
+  remediation: 'Replace the hostPath volume with an emptyDir, a ConfigMap, a Secret or a PersistentVolumeClaim.',
+  check: perPod((pod) => list<Volume>(pod.spec.volumes).flatMap((volume, i) =>
+    isRecord(volume) && volume.hostPath !== undefined && volume.hostPath !== null
+      ? [finding(`${pod.path}.volumes[${i}].hostPath`, `volume ${quote(volume.name)} mounts the node's path ${quote(volume.hostPath?.path)}`)]
+      : [])),
+};
+
+/**
+ * Pods may use only volume types that a restricted namespace can trust. A volume with no
+ * source is allowed: the API server defaults it to `emptyDir`. Replaces `no-host-path` when
+ * both run (upstream's restrictedVolumes overrides hostPathVolumes).
+ *
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
+ */
+export const restrictedVolumeTypes: Rule = {
+  id: 'restricted-volume-types',
+  title: 'Pods use only configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected and secret volumes',
+  severity: 'error',
+  kinds: POD_TEMPLATE_KINDS,
+  overrides: ['no-host-path'],
+  references: { pss: 'restricted/restrictedVolumes' },
+  remediation: 'Replace the volume with one of the allowed types; reach other storage through a PersistentVolumeClaim or a CSI driver.',
+  check: perPod((pod) => list<Volume>(pod.spec.volumes).flatMap((volume, i) => {
+    if (!isRecord(volume)) return [];
+    const sources = sourcesOf(volume);
+    if (sources.length === 0 || sources.some((source) => RESTRICTED_VOLUME_SOURCES.includes(source))) return [];
+    return [finding(`${pod.path}.volumes[${i}].${sources[0]}`, `volume ${quote(volume.name)} uses the restricted volume type ${quote(sources[0])}`)];
+  })),
+};

@@ -1,0 +1,138 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { ALL_RULES, HardenedApp, HardenedDeployment, review } from '../../lib';
+import { ReviewFailedError } from '../../lib/app/review-gate';
+import { RULE_CASES } from '../review/rule-cases';
+import { CONTAINER } from '../support';
+
+const TODAY = '2026-11-23';
+const REASON = 'accepted for this test of the review gate';
+let workdir: string;
+
+beforeEach(() => {
+  workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'hardened-app-'));
+});
+afterEach(() => {
+  fs.rmSync(workdir, { recursive: true, force: true });
+  delete process.env.CDK8S_OUTDIR;
+});
+
+function app(): HardenedApp {
+  return new HardenedApp({ outdir: path.join(workdir, 'dist'), reviewDate: TODAY });
+}
+
+function filesOf(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const name of fs.readdirSync(dir).sort()) files[name] = fs.readFileSync(path.join(dir, name), 'utf8');
+  return files;
+}
+
+/** The first non-compliant case of every error-level rule, as plain objects. */
+const VIOLATIONS = ALL_RULES.filter((rule) => rule.severity === 'error').map((rule) => {
+  const violation = RULE_CASES.find((c) => c.rule === rule.id && c.expected.length > 0);
+  if (!violation) throw new Error(`no violating case for ${rule.id}`);
+  return { rule: rule.id, object: JSON.parse(JSON.stringify(violation.object)) };
+});
+
+/** The error-level rules an object breaks, reviewed on its own (a case may break a related rule too). */
+function rulesBrokenBy(object: any): string[] {
+  const findings = review([{ object }], { today: TODAY }).findings.filter((f) => f.severity === 'error');
+  return [...new Set(findings.map((f) => f.ruleId))];
+}
+
+/** An app with one object violating each error-level rule, optionally excepted from all it breaks. */
+function appWithOneViolationPerRule(excepted: boolean): HardenedApp {
+  const a = app();
+  const chart = new Chart(a, 'violations', { namespace: 'shop' });
+  VIOLATIONS.forEach(({ rule, object }) => {
+    const annotations = excepted
+      ? Object.fromEntries(rulesBrokenBy(object).map((broken) => [`exception.hardened.cdk8s.io/${broken}`, REASON]))
+      : {};
+    expect(rulesBrokenBy(object)).toContain(rule);
+    new ApiObject(chart, rule, { ...object, metadata: { ...object.metadata, name: rule, namespace: 'shop', annotations } });
+  });
+  return a;
+}
+
+describe('the review gate', () => {
+  test('a clean app publishes its manifests and the three reports', () => {
+    const a = app();
+    new HardenedDeployment(new Chart(a, 'shop', { namespace: 'shop' }), 'web', { containers: [CONTAINER] });
+    a.synth();
+    const dist = path.join(workdir, 'dist');
+    expect(Object.keys(filesOf(dist))).toEqual(['REVIEW.md', 'review.json', 'review.sarif', 'shop.k8s.yaml']);
+    expect(JSON.parse(fs.readFileSync(path.join(dist, 'review.json'), 'utf8'))).toMatchObject({ passed: true, counts: { objects: 3 } });
+    expect(fs.readdirSync(workdir)).toEqual(['dist']);
+  });
+
+  test('an app with one violation per rule fails with exactly those rule ids, naming each construct', () => {
+    let error: unknown;
+    try {
+      appWithOneViolationPerRule(false).synth();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ReviewFailedError);
+    const failed = error as ReviewFailedError;
+    const blocking = failed.result.findings.filter((f) => f.severity === 'error' && !f.exception);
+    expect([...new Set(blocking.map((f) => f.ruleId))].sort()).toEqual(VIOLATIONS.map((v) => v.rule).sort());
+    for (const { rule } of VIOLATIONS) {
+      // One line per finding: construct path, rule id, field, fix.
+      expect(failed.message).toMatch(new RegExp(`\\[violations/${rule}\\] ${rule} at \\S+: .+\\. Fix: .+\\.`));
+    }
+    expect(failed.message.split('\n')[0]).toMatch(/^review failed: \d+ error findings without an exception; .*dist\/ was left unchanged\.$/);
+  });
+
+  test('with an exception for each, the same app passes and REVIEW.md lists every exception with its reason', () => {
+    appWithOneViolationPerRule(true).synth();
+    const report = fs.readFileSync(path.join(workdir, 'dist', 'REVIEW.md'), 'utf8');
+    expect(report).toContain('**Passed**');
+    for (const { rule } of VIOLATIONS) {
+      expect(report).toMatch(new RegExp(`\\| \\w+ shop/${rule} \\| ${rule} \\| ${REASON} \\| never \\| applied \\| [1-9]`));
+    }
+  });
+
+  test('a failed synth leaves the previous output exactly as it was and leaves no staging folder', () => {
+    const good = app();
+    new HardenedDeployment(new Chart(good, 'shop', { namespace: 'shop' }), 'web', { containers: [CONTAINER] });
+    good.synth();
+    const dist = path.join(workdir, 'dist');
+    const before = filesOf(dist);
+
+    const bad = app();
+    const web = new HardenedDeployment(new Chart(bad, 'shop', { namespace: 'shop' }), 'web', { containers: [CONTAINER] });
+    ApiObject.of(web.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/hostNetwork', true));
+    expect(() => bad.synth()).toThrow("[shop/web] no-host-namespaces at spec.template.spec.hostNetwork");
+    expect(filesOf(dist)).toEqual(before);
+    expect(fs.readdirSync(workdir)).toEqual(['dist']);
+  });
+
+  test('an expired exception fails synth', () => {
+    const a = app();
+    new HardenedDeployment(new Chart(a, 'shop', { namespace: 'shop' }), 'web', {
+      containers: [{ ...CONTAINER, liveness: undefined }],
+      exceptions: [{ rule: 'liveness-probe', reason: 'the vendor image has no health endpoint', expires: '2026-11-22' }],
+    });
+    expect(() => a.synth()).toThrow(/\[shop\/web\] exception-expired/);
+  });
+
+  test('the same app synthesizes byte-identical files', () => {
+    const build = (outdir: string) => {
+      const a = new HardenedApp({ outdir, reviewDate: TODAY });
+      new HardenedDeployment(new Chart(a, 'shop', { namespace: 'shop' }), 'web', { containers: [CONTAINER] });
+      a.synth();
+      return filesOf(outdir);
+    };
+    expect(build(path.join(workdir, 'one'))).toEqual(build(path.join(workdir, 'two')));
+  });
+
+  test('under the cdk8s CLI, the reviewed manifests are also copied to CDK8S_OUTDIR', () => {
+    process.env.CDK8S_OUTDIR = path.join(workdir, 'cli-out');
+    const a = app();
+    new HardenedDeployment(new Chart(a, 'shop', { namespace: 'shop' }), 'web', { containers: [CONTAINER] });
+    a.synth();
+    expect(filesOf(path.join(workdir, 'cli-out'))).toEqual({ 'shop.k8s.yaml': filesOf(path.join(workdir, 'dist'))['shop.k8s.yaml'] });
+  });
+});

@@ -1,0 +1,138 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { review } from '../../lib/review/engine';
+import { ENGINE_RULES } from '../../lib/review/exceptions';
+import { ALL_RULES, PACKS, ruleById } from '../../lib/review/packs';
+import { POD_TEMPLATE_KINDS } from '../../lib/review/walkers';
+import { check, deployment, workloadOfKind } from './builders';
+import { RULE_CASES } from './rule-cases';
+
+describe('each rule', () => {
+  test.each(RULE_CASES.map((c) => [c.rule, c.name, c] as const))('%s: %s', (ruleId, _name, { object, expected }) => {
+    const rule = ruleById(ruleId);
+    expect(rule).toBeDefined();
+    const found = check(rule!, object);
+    expect(found.map((f) => f.path)).toEqual(expected.map(([p]) => p));
+    found.forEach((f, i) => expect(f.message).toContain(expected[i][1]));
+  });
+
+  test.each(ALL_RULES.map((r) => [r.id]))('%s has a compliant and a non-compliant case', (id) => {
+    const cases = RULE_CASES.filter((c) => c.rule === id);
+    expect(cases.some((c) => c.expected.length === 0)).toBe(true);
+    expect(cases.some((c) => c.expected.length > 0)).toBe(true);
+  });
+
+  test('every case names a rule that exists', () => {
+    expect(RULE_CASES.filter((c) => !ruleById(c.rule)).map((c) => c.rule)).toEqual([]);
+  });
+
+  test.each(POD_TEMPLATE_KINDS.map((k) => [k]))('a hardened %s passes every pack with no finding at all', (kind) => {
+    const result = review([{ object: workloadOfKind(kind) }], { today: '2026-01-01' });
+    expect(result.findings).toEqual([]);
+    expect(result.passed).toBe(true);
+  });
+
+  test('rules judge pods of every kind at that kind\'s path', () => {
+    const paths = POD_TEMPLATE_KINDS.map((kind) => review([{ object: workloadOfKind(kind, (s) => { s.hostPID = true; }) }], { today: '2026-01-01' })
+      .findings.map((f) => `${kind}: ${f.ruleId} ${f.path}`));
+    expect(paths).toEqual([
+      ['Pod: no-host-namespaces spec.hostPID'],
+      ['PodTemplate: no-host-namespaces template.spec.hostPID'],
+      ['ReplicationController: no-host-namespaces spec.template.spec.hostPID'],
+      ['ReplicaSet: no-host-namespaces spec.template.spec.hostPID'],
+      ['Deployment: no-host-namespaces spec.template.spec.hostPID'],
+      ['StatefulSet: no-host-namespaces spec.template.spec.hostPID'],
+      ['DaemonSet: no-host-namespaces spec.template.spec.hostPID'],
+      ['Job: no-host-namespaces spec.template.spec.hostPID'],
+      ['CronJob: no-host-namespaces spec.jobTemplate.spec.template.spec.hostPID'],
+    ]);
+  });
+
+  test.each(['Job', 'CronJob', 'Pod'])('probes are not required of a %s', (kind) => {
+    const object = workloadOfKind(kind, (s) => s.containers.forEach((c: any) => { delete c.readinessProbe; delete c.livenessProbe; }));
+    expect(review([{ object }], { today: '2026-01-01' }).findings).toEqual([]);
+  });
+
+  test('rules ignore objects without a pod spec instead of failing', () => {
+    const objects = [
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'empty' } },
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'odd' }, spec: { template: { spec: { containers: 'web', volumes: {} } } } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { ports: [{ port: 80 }] } },
+    ];
+    const result = review(objects.map((object) => ({ object })), { today: '2026-01-01' });
+    expect(result.findings.filter((f) => f.ruleId === 'rule-error')).toEqual([]);
+  });
+
+  test('rules do not modify the objects they judge', () => {
+    const object = deployment((s) => { s.hostNetwork = true; delete s.securityContext; });
+    const before = JSON.stringify(object);
+    for (const rule of ALL_RULES) check(rule, object); // check() deep-freezes: a write would throw
+    expect(JSON.stringify(object)).toBe(before);
+  });
+});
+
+describe('the rule registry', () => {
+  const KEBAB = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+  test('rule ids are unique, also against the engine\'s own findings', () => {
+    const ids = [...ALL_RULES, ...ENGINE_RULES].map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  test.each([...ALL_RULES, ...ENGINE_RULES].map((r) => [r.id, r] as const))('%s is well described', (id, rule) => {
+    expect(id).toMatch(KEBAB);
+    expect(rule.title.trim()).not.toBe('');
+    expect(rule.remediation.trim()).not.toBe('');
+    expect(rule.remediation).toMatch(/[^.]\.$/);
+    expect(['error', 'warning', 'info']).toContain(rule.severity);
+  });
+
+  test.each(ALL_RULES.map((r) => [r.id, r] as const))('%s applies to some kinds, and overrides only rules of its packs', (_id, rule) => {
+    expect(rule.kinds.length).toBeGreaterThan(0);
+    for (const overridden of rule.overrides ?? []) {
+      expect(ruleById(overridden)).toBeDefined();
+      for (const pack of PACKS.filter((p) => p.rules.includes(rule.id))) expect(pack.rules).toContain(overridden);
+    }
+  });
+
+  test('every rule is in at least one pack', () => {
+    const inPacks = new Set(PACKS.flatMap((p) => p.rules));
+    expect(ALL_RULES.map((r) => r.id).filter((id) => !inPacks.has(id))).toEqual([]);
+  });
+
+  test('packs name only known rules', () => {
+    expect(PACKS.flatMap((p) => p.rules).filter((id) => !ruleById(id))).toEqual([]);
+  });
+
+  test('the packs and their rules are exactly these', () => {
+    const baseline = ['no-host-namespaces', 'no-privileged', 'baseline-capabilities', 'no-host-path', 'no-host-ports',
+      'no-apparmor-unconfined', 'no-custom-selinux', 'no-unmasked-proc-mount', 'no-unconfined-seccomp', 'no-unsafe-sysctls',
+      'no-windows-host-process', 'no-host-probes'];
+    expect(Object.fromEntries(PACKS.map((p) => [p.id, p.rules]))).toEqual({
+      'pss-baseline': baseline,
+      'pss-restricted': [...baseline, 'restricted-volume-types', 'no-privilege-escalation', 'run-as-non-root', 'no-root-user',
+        'seccomp-runtime-default', 'drop-all-capabilities', 'restricted-proc-mount'],
+      'workload-hardening': ['read-only-root-filesystem', 'high-user-group-ids', 'resources-set', 'image-digest', 'no-latest-tag',
+        'image-pull-always', 'readiness-probe', 'liveness-probe', 'no-service-account-token', 'no-default-service-account'],
+      'network': [],
+      'rbac': [],
+      'secrets': [],
+    });
+  });
+
+  test('only image-pull-always is a warning; every other rule is an error', () => {
+    expect(ALL_RULES.filter((r) => r.severity !== 'error').map((r) => r.id)).toEqual(['image-pull-always']);
+  });
+});
+
+describe('the one rule: the review engine never imports a construct', () => {
+  const REVIEW_DIR = path.resolve(__dirname, '../../lib/review');
+  const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []);
+
+  test.each(files(REVIEW_DIR).map((f) => [path.relative(REVIEW_DIR, f), f]))('%s imports no construct, cdk8s or cdk8s-plus', (_name, file) => {
+    const imports = [...fs.readFileSync(file, 'utf8').matchAll(/from\s+'([^']+)'/g)].map((m) => m[1]);
+    expect(imports.filter((spec) => /^(constructs|cdk8s|cdk8s-plus-\d+|cdktf)(\/|$)/.test(spec)
+      || /\.\.\/(workload|app|namespace|network|rbac|secrets|cluster|cloud)\//.test(spec))).toEqual([]);
+  });
+});
