@@ -1,11 +1,13 @@
 /**
- * Tests run through @swc/jest (no type check, ~5x faster than ts-jest);
+ * ts-jest transpiles each file on its own (isolatedModules: no type check, ~3x faster);
  * `npm test` runs `tsc --noEmit` first so type errors still fail the build.
+ * (@swc/jest is faster still, but its platform binaries are not all served by the
+ * registry here, so `npm ci` cannot install from a lock that includes it.)
  */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true }, diagnostics: false }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
