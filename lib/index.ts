@@ -10,3 +10,5 @@ export * from './workload/hardened-job';
 export * from './workload/hardened-cron-job';
 export * from './app/hardened-app';
 export * from './review';
+export * from './namespace/hardened-namespace';
+export * from './network/traffic-rules';

@@ -1,5 +1,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Chart, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
+import { HardenedNamespace } from '../lib';
 
 /** A sha256-pinned image reference for tests. */
 export const IMAGE = `registry.example.com/shop/web@sha256:${'a1'.repeat(32)}`;
@@ -13,12 +15,20 @@ export const PROBES = {
 /** A minimal valid container. */
 export const CONTAINER = { image: IMAGE, portNumber: 8080, ...PROBES };
 
-/** Synthesizes what `build` adds to a chart in namespace `shop` and returns the objects. */
-export function synthObjects(build: (chart: Chart) => void): any[] {
+/**
+ * Synthesizes what `build` adds inside the HardenedNamespace `shop` (construct path
+ * `test/shop`) and returns every object, the namespace's own included.
+ */
+export function synthObjects(build: (scope: Construct) => void): any[] {
   const app = Testing.app();
-  const chart = new Chart(app, 'test', { namespace: 'shop' });
-  build(chart);
+  const chart = new Chart(app, 'test');
+  build(new HardenedNamespace(chart, 'shop'));
   return Testing.synth(chart);
+}
+
+/** The objects of `objects` that belong to the workload named `name`. */
+export function objectsNamed(objects: any[], name: string): any[] {
+  return objects.filter((o) => o.metadata.name === name);
 }
 
 /** The only object of `kind` among `objects`. */

@@ -5,8 +5,12 @@ export interface UserFacingError extends Error {
   readonly userFacing: true;
 }
 
+/** cdk8s collects `node.addValidation()` errors, each prefixed with its construct path, into one Error. */
+const CDK8S_VALIDATION = /^Validation failed with the following errors:/;
+
 function isUserFacing(error: unknown): error is Error {
-  return error instanceof HardeningError || (error instanceof Error && (error as Partial<UserFacingError>).userFacing === true);
+  return error instanceof HardeningError
+    || (error instanceof Error && ((error as Partial<UserFacingError>).userFacing === true || CDK8S_VALIDATION.test(error.message)));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Rule } from './model';
+import { NAMESPACE_RULES, NETWORK_RULES } from './rules/network';
 import { POD_RULES, PSS_BASELINE_RULES, PSS_RESTRICTED_RULES, WORKLOAD_HARDENING_RULES } from './rules/pod';
 
 /** A named list of rule ids that a review can select. */
@@ -34,8 +35,11 @@ export const PSS_RESTRICTED: Pack = {
 /** Our workload hardening beyond Pod Security: read-only root, high ids, resources, images, probes, tokens. */
 export const WORKLOAD_HARDENING: Pack = { id: 'workload-hardening', title: 'Workload hardening', rules: ids(WORKLOAD_HARDENING_RULES) };
 
-/** Network rules (NetworkPolicy coverage, exposure). Empty until those rules land. */
-export const NETWORK: Pack = { id: 'network', title: 'Network', rules: [] };
+/** Namespaces: every workload in a declared namespace that enforces Pod Security restricted. */
+export const NAMESPACES: Pack = { id: 'namespaces', title: 'Namespaces', rules: ids(NAMESPACE_RULES) };
+
+/** Network: default deny in every namespace, no allow-all peers, no egress to the metadata address. */
+export const NETWORK: Pack = { id: 'network', title: 'Network', rules: ids(NETWORK_RULES) };
 
 /** RBAC rules (wildcards, escalation verbs, bindings). Empty until those rules land. */
 export const RBAC: Pack = { id: 'rbac', title: 'RBAC', rules: [] };
@@ -44,13 +48,13 @@ export const RBAC: Pack = { id: 'rbac', title: 'RBAC', rules: [] };
 export const SECRETS: Pack = { id: 'secrets', title: 'Secrets', rules: [] };
 
 /** Every pack, in report order. */
-export const PACKS: readonly Pack[] = [PSS_BASELINE, PSS_RESTRICTED, WORKLOAD_HARDENING, NETWORK, RBAC, SECRETS];
+export const PACKS: readonly Pack[] = [PSS_BASELINE, PSS_RESTRICTED, WORKLOAD_HARDENING, NAMESPACES, NETWORK, RBAC, SECRETS];
 
 /** The packs a review runs when none are named: all of them. */
 export const DEFAULT_PACKS: readonly string[] = PACKS.map((pack) => pack.id);
 
 /** Every rule of every area, in a stable order. */
-export const ALL_RULES: readonly Rule[] = [...POD_RULES];
+export const ALL_RULES: readonly Rule[] = [...POD_RULES, ...NAMESPACE_RULES, ...NETWORK_RULES];
 
 const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(ALL_RULES.map((rule) => [rule.id, rule]));
 const PACKS_BY_ID: ReadonlyMap<string, Pack> = new Map(PACKS.map((pack) => [pack.id, pack]));

@@ -5,7 +5,10 @@ import { Construct } from 'constructs';
 import { ExceptionPolicy } from '../core/exception-policy';
 import { exceptionAnnotationKey, exceptionAnnotationValue, HardeningException } from '../core/exceptions';
 import { HardeningError } from '../core/hardening-error';
+import { effectiveNamespace } from '../core/namespace-scope';
 import { requireDns1123Label } from '../core/names';
+import { ExposedPort, ITrafficEndpoint, markTrafficEndpoint, NetworkProtocol, TrafficRules } from '../network/traffic-rules';
+import { ruleById } from '../review/packs';
 import { containerName, hardenContainer, HardenedContainerProps, HardenedContainerSpec, MIN_HIGH_ID } from './hardened-container';
 
 /** The UID/GID of the non-root user in distroless and Chainguard images. */
@@ -48,6 +51,63 @@ export function validateReplicas(scope: Construct, replicas: number): number {
   return replicas;
 }
 
+/** A port to open between two endpoints. */
+export interface AllowTrafficOptions {
+  /** Destination port (the first of a range when `endPort` is set). */
+  readonly port: number;
+
+  /**
+   * @default NetworkProtocol.TCP
+   */
+  readonly protocol?: NetworkProtocol;
+
+  /**
+   * Last port of a range starting at `port`.
+   *
+   * @default - only `port`
+   */
+  readonly endPort?: number;
+}
+
+/** Traffic from an ingress controller's pods. */
+export interface AllowFromIngressControllerOptions extends AllowTrafficOptions {
+  /**
+   * Namespace of the ingress controller.
+   *
+   * @default 'ingress-nginx'
+   */
+  readonly namespace?: string;
+
+  /**
+   * Labels of the ingress controller's pods.
+   *
+   * @default { 'app.kubernetes.io/name': 'ingress-nginx' }
+   */
+  readonly podLabels?: { [key: string]: string };
+}
+
+/** Traffic from pods chosen by labels. */
+export interface AllowFromPodsOptions extends AllowTrafficOptions {
+  /** Namespace of the pods. */
+  readonly namespace: string;
+  /** Labels the pods must all have (at least one). */
+  readonly podLabels: { [key: string]: string };
+}
+
+/** Traffic from or to a block of addresses outside the cluster. */
+export interface CidrTrafficOptions extends AllowTrafficOptions {
+  /** The block, for example `203.0.113.0/24`. `0.0.0.0/0` for ingress needs an exception. */
+  readonly cidr: string;
+
+  /**
+   * Blocks inside `cidr` to leave out. For egress, the cloud metadata address is always
+   * left out of a block that contains it (unless `network-egress-metadata` is excepted).
+   *
+   * @default - none
+   */
+  readonly except?: string[];
+}
+
 /** Props shared by every hardened workload kind. */
 export interface HardenedWorkloadProps {
   /** The application containers; at least one. */
@@ -71,7 +131,7 @@ export interface HardenedWorkloadProps {
   /**
    * Namespace of every object of the workload.
    *
-   * @default - the chart's namespace
+   * @default - the enclosing HardenedNamespace, else the chart's namespace, else 'default'
    */
   readonly namespace?: string;
 
@@ -129,7 +189,7 @@ export interface HardenedWorkloadProps {
 
 /** What a kind-specific subclass gives cdk8s-plus to create its workload. */
 export interface WorkloadPodProps {
-  readonly metadata: { name: string; namespace?: string; labels: { [key: string]: string } };
+  readonly metadata: { name: string; namespace: string; labels: { [key: string]: string } };
   readonly podMetadata: { labels: { [key: string]: string } };
   readonly select: false;
   readonly serviceAccount: kplus.IServiceAccount;
@@ -142,13 +202,17 @@ export interface WorkloadPodProps {
  * hardened pod and containers, stable labels, isolation and recorded exceptions.
  * Subclasses only create the cdk8s-plus object and add what their kind needs.
  */
-export abstract class HardenedWorkload extends Construct {
+export abstract class HardenedWorkload extends Construct implements ITrafficEndpoint {
   /** Name of the workload (and of its ServiceAccount). */
   public readonly name: string;
-  /** Namespace given in props, if any (otherwise the chart's). */
-  public readonly namespace?: string;
+  /** The namespace every object of the workload is in. */
+  public readonly namespace: string;
   /** Labels that select this workload's pods. */
   public readonly selectorLabels: { [key: string]: string };
+  /** Every label of the workload's pods. */
+  public readonly podLabels: { [key: string]: string };
+  /** The ports the workload's containers expose. */
+  public readonly exposedPorts: ExposedPort[];
   /** The workload's own ServiceAccount, with token automount off. */
   public readonly serviceAccount: kplus.ServiceAccount;
   /** The exceptions this workload was given. */
@@ -156,15 +220,24 @@ export abstract class HardenedWorkload extends Construct {
 
   protected readonly policy: ExceptionPolicy;
   private readonly labels: { [key: string]: string };
+  private trafficRules?: TrafficRules;
 
   constructor(scope: Construct, id: string, props: HardenedWorkloadProps) {
     super(scope, id);
     this.name = requireDns1123Label(this, 'name', props.name ?? id);
-    this.namespace = props.namespace === undefined ? undefined : requireDns1123Label(this, 'namespace', props.namespace);
+    this.namespace = requireDns1123Label(this, 'namespace', effectiveNamespace(this, props.namespace));
     this.policy = new ExceptionPolicy(this, props.exceptions);
     this.exceptions = this.policy.list();
+    for (const exception of this.exceptions) {
+      if (!ruleById(exception.rule)) {
+        throw new HardeningError(this, `'exceptions' names '${exception.rule}', which is not a rule of the review. Use the id printed by the review (for example 'read-only-root-filesystem').`);
+      }
+    }
     this.selectorLabels = { [INSTANCE_LABEL]: this.name, [NAME_LABEL]: this.name };
     this.labels = { ...props.labels, ...this.selectorLabels, [MANAGED_BY_LABEL]: MANAGED_BY };
+    this.podLabels = { ...this.labels };
+    this.exposedPorts = exposedPortsOf(props.containers);
+    markTrafficEndpoint(this);
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
       metadata: this.metadata(),
@@ -175,11 +248,59 @@ export abstract class HardenedWorkload extends Construct {
   /** JSON pointer to the pod spec inside the workload object, for JSON patches. */
   protected abstract get podSpecPath(): string;
 
+  /**
+   * Lets pods of `source` connect to this workload on a port it exposes: an ingress rule on
+   * this workload and the matching egress rule on `source`.
+   */
+  public allowFrom(source: HardenedWorkload, options: AllowTrafficOptions): void {
+    const port = trafficPort(options);
+    this.traffic.allowFromWorkload(source, port, `allowFrom(${source.name})`);
+    source.traffic.allowToWorkload(this, port);
+  }
+
+  /** Lets this workload connect to `destination` on a port it exposes (`destination.allowFrom(this)`). */
+  public allowTo(destination: HardenedWorkload, options: AllowTrafficOptions): void {
+    destination.allowFrom(this, options);
+  }
+
+  /** Lets an ingress controller's pods connect to this workload. */
+  public allowFromIngressController(options: AllowFromIngressControllerOptions): void {
+    this.traffic.allowFromPods(options.namespace ?? 'ingress-nginx', options.podLabels ?? { 'app.kubernetes.io/name': 'ingress-nginx' },
+      trafficPort(options), 'allowFromIngressController');
+  }
+
+  /** Lets pods chosen by labels (in a namespace) connect to this workload. */
+  public allowFromPods(options: AllowFromPodsOptions): void {
+    this.traffic.allowFromPods(options.namespace, options.podLabels, trafficPort(options), 'allowFromPods');
+  }
+
+  /** Lets addresses outside the cluster connect to this workload. */
+  public allowFromCidr(options: CidrTrafficOptions): void {
+    this.traffic.allowFromCidr(options.cidr, options.except ?? [], trafficPort(options), 'allowFromCidr');
+  }
+
+  /** Lets this workload connect to addresses outside the cluster. */
+  public allowEgressTo(options: CidrTrafficOptions): void {
+    this.traffic.allowEgressToCidr(options.cidr, options.except ?? [], trafficPort(options), 'allowEgressTo');
+  }
+
+  /** The workload's traffic rules, created with its first rule. */
+  protected get traffic(): TrafficRules {
+    this.trafficRules ??= new TrafficRules(this, this.policy, (policy) => this.recordExceptions(ApiObject.of(policy)));
+    return this.trafficRules;
+  }
+
   /** Metadata for an object of this workload: its name, namespace and labels. */
-  protected metadata(name: string = this.name): { name: string; namespace?: string; labels: { [key: string]: string } } {
-    return this.namespace === undefined
-      ? { name, labels: { ...this.labels } }
-      : { name, namespace: this.namespace, labels: { ...this.labels } };
+  protected metadata(name: string = this.name): { name: string; namespace: string; labels: { [key: string]: string } } {
+    return { name, namespace: this.namespace, labels: { ...this.labels } };
+  }
+
+  /** Records, on `api`, the exceptions to rules that judge objects of its kind. */
+  private recordExceptions(api: ApiObject): void {
+    for (const exception of this.exceptions) {
+      if (!ruleById(exception.rule)?.kinds.includes(api.kind)) continue;
+      api.metadata.addAnnotation(exceptionAnnotationKey(exception.rule), exceptionAnnotationValue(exception));
+    }
   }
 
   /** Validates the pod-level props and returns what every cdk8s-plus workload is created with. */
@@ -242,9 +363,7 @@ export abstract class HardenedWorkload extends Construct {
     containers.forEach((c, i) => patchContainer(api, `${pod}/containers/${i}`, c));
     initContainers.forEach((c, i) => patchContainer(api, `${pod}/initContainers/${i}`, c));
     this.isolate(api, props.isolation);
-    for (const exception of this.exceptions) {
-      api.metadata.addAnnotation(exceptionAnnotationKey(exception.rule), exceptionAnnotationValue(exception));
-    }
+    this.recordExceptions(api);
   }
 
   /** Spreads replicas over nodes and zones; best effort so a small cluster still schedules. */
@@ -319,4 +438,16 @@ function patchContainer(api: ApiObject, path: string, container: HardenedContain
       ? JsonPatch.add(`${path}/resources/${kind}/ephemeral-storage`, k8s.Quantity.fromString(value))
       : JsonPatch.add(`${path}/resources/${kind}`, { 'ephemeral-storage': k8s.Quantity.fromString(value) }));
   }
+}
+
+function trafficPort(options: AllowTrafficOptions) {
+  return { port: options.port, protocol: options.protocol, endPort: options.endPort };
+}
+
+/** The ports the containers declare (`portNumber` and `ports`), TCP unless said otherwise. */
+function exposedPortsOf(containers: readonly HardenedContainerProps[]): ExposedPort[] {
+  return containers.flatMap((c) => [
+    ...(c.portNumber !== undefined ? [{ port: c.portNumber, protocol: 'TCP' }] : []),
+    ...(c.ports ?? []).map((p) => ({ port: p.number, protocol: p.protocol ?? 'TCP', name: p.name })),
+  ]);
 }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
-import { ALL_RULES, HardenedApp, HardenedDeployment, review } from '../../lib';
+import { ALL_RULES, HardenedApp, HardenedDeployment, HardenedNamespace, review } from '../../lib';
 import { ReviewFailedError } from '../../lib/app/review-gate';
 import { RULE_CASES } from '../review/rule-cases';
 import { CONTAINER } from '../support';
@@ -21,6 +21,11 @@ afterEach(() => {
 
 function app(): HardenedApp {
   return new HardenedApp({ outdir: path.join(workdir, 'dist'), reviewDate: TODAY });
+}
+
+/** The namespace `shop`, hardened, in the chart `platform` of `a`. */
+function shop(a: HardenedApp): HardenedNamespace {
+  return new HardenedNamespace(new Chart(a, 'platform'), 'shop');
 }
 
 function filesOf(dir: string): Record<string, string> {
@@ -59,11 +64,13 @@ function appWithOneViolationPerRule(excepted: boolean): HardenedApp {
 describe('the review gate', () => {
   test('a clean app publishes its manifests and the three reports', () => {
     const a = app();
-    new HardenedDeployment(new Chart(a, 'shop', { namespace: 'shop' }), 'web', { containers: [CONTAINER] });
+    new HardenedDeployment(shop(a), 'web', { containers: [CONTAINER] });
     a.synth();
     const dist = path.join(workdir, 'dist');
-    expect(Object.keys(filesOf(dist))).toEqual(['REVIEW.md', 'review.json', 'review.sarif', 'shop.k8s.yaml']);
-    expect(JSON.parse(fs.readFileSync(path.join(dist, 'review.json'), 'utf8'))).toMatchObject({ passed: true, counts: { objects: 3 } });
+    expect(Object.keys(filesOf(dist))).toEqual(['REVIEW.md', 'platform.k8s.yaml', 'review.json', 'review.sarif']);
+    // The workload's Deployment, ServiceAccount and PodDisruptionBudget, and the namespace's
+    // Namespace, two NetworkPolicies, ResourceQuota and LimitRange.
+    expect(JSON.parse(fs.readFileSync(path.join(dist, 'review.json'), 'utf8'))).toMatchObject({ passed: true, counts: { objects: 8 } });
     expect(fs.readdirSync(workdir)).toEqual(['dist']);
   });
 
@@ -96,32 +103,32 @@ describe('the review gate', () => {
 
   test('a failed synth leaves the previous output exactly as it was and leaves no staging folder', () => {
     const good = app();
-    new HardenedDeployment(new Chart(good, 'shop', { namespace: 'shop' }), 'web', { containers: [CONTAINER] });
+    new HardenedDeployment(shop(good), 'web', { containers: [CONTAINER] });
     good.synth();
     const dist = path.join(workdir, 'dist');
     const before = filesOf(dist);
 
     const bad = app();
-    const web = new HardenedDeployment(new Chart(bad, 'shop', { namespace: 'shop' }), 'web', { containers: [CONTAINER] });
+    const web = new HardenedDeployment(shop(bad), 'web', { containers: [CONTAINER] });
     ApiObject.of(web.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/hostNetwork', true));
-    expect(() => bad.synth()).toThrow("[shop/web] no-host-namespaces at spec.template.spec.hostNetwork");
+    expect(() => bad.synth()).toThrow("[platform/shop/web] no-host-namespaces at spec.template.spec.hostNetwork");
     expect(filesOf(dist)).toEqual(before);
     expect(fs.readdirSync(workdir)).toEqual(['dist']);
   });
 
   test('an expired exception fails synth', () => {
     const a = app();
-    new HardenedDeployment(new Chart(a, 'shop', { namespace: 'shop' }), 'web', {
+    new HardenedDeployment(shop(a), 'web', {
       containers: [{ ...CONTAINER, liveness: undefined }],
       exceptions: [{ rule: 'liveness-probe', reason: 'the vendor image has no health endpoint', expires: '2026-11-22' }],
     });
-    expect(() => a.synth()).toThrow(/\[shop\/web\] exception-expired/);
+    expect(() => a.synth()).toThrow(/\[platform\/shop\/web\] exception-expired/);
   });
 
   test('the same app synthesizes byte-identical files', () => {
     const build = (outdir: string) => {
       const a = new HardenedApp({ outdir, reviewDate: TODAY });
-      new HardenedDeployment(new Chart(a, 'shop', { namespace: 'shop' }), 'web', { containers: [CONTAINER] });
+      new HardenedDeployment(shop(a), 'web', { containers: [CONTAINER] });
       a.synth();
       return filesOf(outdir);
     };
@@ -131,8 +138,8 @@ describe('the review gate', () => {
   test('under the cdk8s CLI, the reviewed manifests are also copied to CDK8S_OUTDIR', () => {
     process.env.CDK8S_OUTDIR = path.join(workdir, 'cli-out');
     const a = app();
-    new HardenedDeployment(new Chart(a, 'shop', { namespace: 'shop' }), 'web', { containers: [CONTAINER] });
+    new HardenedDeployment(shop(a), 'web', { containers: [CONTAINER] });
     a.synth();
-    expect(filesOf(path.join(workdir, 'cli-out'))).toEqual({ 'shop.k8s.yaml': filesOf(path.join(workdir, 'dist'))['shop.k8s.yaml'] });
+    expect(filesOf(path.join(workdir, 'cli-out'))).toEqual({ 'platform.k8s.yaml': filesOf(path.join(workdir, 'dist'))['platform.k8s.yaml'] });
   });
 });

@@ -25,7 +25,7 @@ describe('a failing synth, as a process', () => {
     const { status, stderr } = runApp('bad-props-app.ts', outdir);
     expect(status).toBe(1);
     expect(stderr.trim().split('\n')).toEqual([
-      expect.stringMatching(/^Error: \[shop\/web\] 'containers\[0\]\.image': 'nginx:1\.27' is not pinned by digest.* rule: 'image-digest'/),
+      expect.stringMatching(/^Error: \[platform\/shop\/web\] 'containers\[0\]\.image': 'nginx:1\.27' is not pinned by digest.* rule: 'image-digest'/),
     ]);
     expect(fs.readdirSync(outdir)).toEqual(['previous.k8s.yaml']);
   });
@@ -36,7 +36,7 @@ describe('a failing synth, as a process', () => {
     expect(stderr).not.toMatch(/^\s+at /m);
     expect(stderr.trim().split('\n')).toEqual([
       expect.stringMatching(/^Error: review failed: 1 error finding without an exception; .* was left unchanged\.$/),
-      expect.stringMatching(/^ {2}\[shop\/web\] no-host-namespaces at spec\.template\.spec\.hostNetwork: .+ Fix: .+/),
+      expect.stringMatching(/^ {2}\[platform\/shop\/web\] no-host-namespaces at spec\.template\.spec\.hostNetwork: .+ Fix: .+/),
     ]);
     expect(fs.readdirSync(outdir)).toEqual(['previous.k8s.yaml']);
     expect(fs.readdirSync(path.dirname(outdir)).filter((f) => f.startsWith(`.${path.basename(outdir)}.staging-`))).toEqual([]);

@@ -121,8 +121,28 @@ export function deepFreeze<T>(value: T): T {
 }
 
 /** Runs one rule on one (frozen) object, with only that object in the review context. */
-export function check(rule: Rule, obj: KubeObject): readonly RuleFinding[] {
-  return rule.check(deepFreeze(obj), createContextFor([obj]));
+export function check(rule: Rule, obj: KubeObject, others: readonly KubeObject[] = []): readonly RuleFinding[] {
+  return rule.check(deepFreeze(obj), createContextFor([obj, ...others]));
+}
+
+/** A Namespace enforcing Pod Security restricted, as HardenedNamespace writes it. */
+export function namespace(name = 'shop', labels: Record<string, string> = { 'pod-security.kubernetes.io/enforce': 'restricted' }): KubeObject {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } };
+}
+
+/** A NetworkPolicy in `namespace` with the given spec. */
+export function networkPolicy(spec: Record<string, any>, name = 'policy', namespaceName = 'shop'): KubeObject {
+  return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: namespaceName }, spec };
+}
+
+/** The namespace `shop` declared and closed (Pod Security restricted, default deny both ways). */
+export function hardenedNamespace(name = 'shop'): KubeObject[] {
+  return [namespace(name), networkPolicy({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] }, 'default-deny', name)];
+}
+
+/** Review targets for `objects` in the hardened namespace `shop`, which is reviewed with them. */
+export function inHardenedNamespace(...objects: KubeObject[]): Array<{ object: KubeObject }> {
+  return [...hardenedNamespace(), ...objects].map((object) => ({ object }));
 }
 
 /** A minimal review context over `objects`, for calling a rule's check directly. */

@@ -1,6 +1,9 @@
-import { review } from '../../lib/review/engine';
+import { review as reviewAll } from '../../lib/review/engine';
 import { KubeObject, Rule } from '../../lib/review/model';
-import { container, deployment, pod } from './builders';
+import { container, deployment, inHardenedNamespace, pod } from './builders';
+
+/** Reviews with the namespace `shop`, where every test object lives, declared and closed. */
+const review: typeof reviewAll = (targets, options) => reviewAll([...inHardenedNamespace(), ...targets], options);
 
 const TODAY = '2026-03-15';
 const KEY = 'exception.hardened.cdk8s.io';
@@ -162,12 +165,12 @@ describe('packs and overrides', () => {
   });
 
   test('the default is every pack', () => {
-    expect(review([], { today: TODAY }).packs).toEqual(['pss-baseline', 'pss-restricted', 'workload-hardening', 'network', 'rbac', 'secrets']);
+    expect(review([], { today: TODAY }).packs).toEqual(['pss-baseline', 'pss-restricted', 'workload-hardening', 'namespaces', 'network', 'rbac', 'secrets']);
   });
 
   test('an unknown pack is refused with the list of known packs', () => {
     expect(() => review([], { packs: ['pss-baseline', 'pss-strict'] }))
-      .toThrow("review: unknown pack 'pss-strict'. Known packs: pss-baseline, pss-restricted, workload-hardening, network, rbac, secrets.");
+      .toThrow("review: unknown pack 'pss-strict'. Known packs: pss-baseline, pss-restricted, workload-hardening, namespaces, network, rbac, secrets.");
   });
 
   test('an extra rule cannot reuse a built-in id', () => {
@@ -190,10 +193,10 @@ describe('the result', () => {
     const keys = result.findings.map((f) => `${f.object.kind}/${f.object.namespace}/${f.object.name} ${f.ruleId} ${f.path}`);
     expect(keys.slice(0, 3)).toEqual([
       'Deployment/default/a no-host-namespaces spec.template.spec.hostPID',
+      'Deployment/default/a workload-namespace-hardened metadata.namespace',
       'Deployment/shop/a no-privileged spec.template.spec.containers[1].securityContext.privileged',
-      'Deployment/shop/a no-privileged spec.template.spec.containers[2].securityContext.privileged',
     ]);
-    expect(keys.slice(11, 14)).toEqual([
+    expect(keys.slice(12, 15)).toEqual([
       'Deployment/shop/a no-privileged spec.template.spec.containers[11].securityContext.privileged',
       'Deployment/shop/b no-host-namespaces spec.template.spec.hostNetwork',
       'Pod/shop/a image-pull-always spec.containers[0].imagePullPolicy',
@@ -209,12 +212,13 @@ describe('the result', () => {
   test('counts unsuppressed findings by severity and pack, and passes only without unsuppressed errors', () => {
     const result = review(objects().map((object) => ({ object })), { today: TODAY });
     expect(result.counts).toEqual({
-      objects: 4,
-      bySeverity: { error: 13, warning: 1, info: 0 },
+      objects: 6,
+      bySeverity: { error: 14, warning: 1, info: 0 },
       byPack: {
         'pss-baseline': { error: 13, warning: 0, info: 0 },
         'pss-restricted': { error: 13, warning: 0, info: 0 },
         'workload-hardening': { error: 0, warning: 1, info: 0 },
+        'namespaces': { error: 1, warning: 0, info: 0 },
         'network': { error: 0, warning: 0, info: 0 },
         'rbac': { error: 0, warning: 0, info: 0 },
         'secrets': { error: 0, warning: 0, info: 0 },
@@ -232,7 +236,7 @@ describe('the result', () => {
   });
 
   test('a target that is not a Kubernetes object is refused with its origin', () => {
-    expect(() => review([{ object: { kind: 'Pod' }, origin: 'pods.yaml:3' }])).toThrow('review: target 0 (pods.yaml:3) is not a Kubernetes object');
+    expect(() => reviewAll([{ object: { kind: 'Pod' }, origin: 'pods.yaml:3' }])).toThrow('review: target 0 (pods.yaml:3) is not a Kubernetes object');
   });
 
   test('objects without name or namespace are reviewed and named by what they have', () => {

@@ -1,10 +1,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { review } from '../../lib/review/engine';
+import { review as reviewAll } from '../../lib/review/engine';
 import { KubeObject } from '../../lib/review/model';
 import { REPORT_FILES, reviewJson, reviewMarkdown, reviewSarif, writeReports } from '../../lib/review/reports';
-import { container, deployment, pod } from './builders';
+import { container, deployment, inHardenedNamespace, pod } from './builders';
+
+/** Reviews with the namespace `shop`, where every test object lives, declared and closed. */
+const review: typeof reviewAll = (targets, options) => reviewAll([...inHardenedNamespace(), ...targets], options);
 
 const KEY = 'exception.hardened.cdk8s.io';
 const TODAY = '2026-03-15';
@@ -98,7 +101,8 @@ describe('REVIEW.md', () => {
   const md = reviewMarkdown(result());
 
   test('states the verdict and the counts by pack and severity', () => {
-    expect(md).toContain('**Failed**: 1 error(s), 2 warning(s), 0 info in 3 object(s); 1 finding(s) accepted by exceptions.');
+    // 5 objects: the 3 under test and the 2 that declare and close their namespace.
+    expect(md).toContain('**Failed**: 1 error(s), 2 warning(s), 0 info in 5 object(s); 1 finding(s) accepted by exceptions.');
     expect(md).toContain('| pss-baseline | 1 | 0 | 0 |');
     expect(md).toContain('| workload-hardening | 0 | 1 | 0 |');
     expect(md).toContain('| all findings | 1 | 2 | 0 |');

@@ -4,12 +4,14 @@
  * every rule has both kinds of case.
  */
 import { KubeObject } from '../../lib/review/model';
-import { container, deployment, PINNED_IMAGE, pod } from './builders';
+import { container, deployment, hardenedNamespace, namespace, networkPolicy, PINNED_IMAGE, pod } from './builders';
 
 export interface RuleCase {
   readonly rule: string;
   readonly name: string;
   readonly object: KubeObject;
+  /** Other objects under review, for rules that look across objects. */
+  readonly others?: readonly KubeObject[];
   readonly expected: ReadonlyArray<readonly [path: string, message: string]>;
 }
 
@@ -225,4 +227,51 @@ export const RULE_CASES: readonly RuleCase[] = [
     expected: [[`${P}.serviceAccountName`, 'default service account']] },
   { rule: 'no-default-service-account', name: 'the account named default', object: deployment((s) => { s.serviceAccountName = 'default'; }),
     expected: [[`${P}.serviceAccountName`, 'service account "default"']] },
+
+  { rule: 'namespace-pod-security', name: 'enforce restricted complies', object: namespace(), expected: [] },
+  { rule: 'namespace-pod-security', name: 'no Pod Security label', object: namespace('shop', {}), expected: [['metadata.labels["pod-security.kubernetes.io/enforce"]', 'namespace enforces no Pod Security level']] },
+  { rule: 'namespace-pod-security', name: 'enforce baseline', object: namespace('shop', { 'pod-security.kubernetes.io/enforce': 'baseline' }),
+    expected: [['metadata.labels["pod-security.kubernetes.io/enforce"]', 'enforces Pod Security level "baseline", not "restricted"']] },
+
+  { rule: 'workload-namespace-hardened', name: 'a workload in a declared namespace complies', object: deployment(), others: hardenedNamespace(), expected: [] },
+  { rule: 'workload-namespace-hardened', name: 'a namespace the output does not declare', object: deployment(), others: [namespace('other')],
+    expected: [['metadata.namespace', 'workload runs in namespace "shop", which this output does not declare']] },
+  { rule: 'workload-namespace-hardened', name: 'no namespace at all means default', object: pod(undefined, { namespace: '' }), others: [namespace('default')],
+    expected: [['metadata.namespace', 'workload runs in the "default" namespace']] },
+
+  { rule: 'namespace-default-deny', name: 'one policy denying both ways complies', object: namespace(), others: hardenedNamespace().slice(1), expected: [] },
+  { rule: 'namespace-default-deny', name: 'two policies, one per direction (policyTypes defaulted from an egress section), comply', object: namespace(),
+    others: [networkPolicy({ podSelector: {} }, 'deny-in'), networkPolicy({ podSelector: {}, egress: [] }, 'deny-out')], expected: [] },
+  { rule: 'namespace-default-deny', name: 'no policy', object: namespace(), expected: [
+    ['metadata.name', 'no NetworkPolicy in namespace "shop" isolates ingress of all its pods'], ['metadata.name', 'isolates egress of all its pods']] },
+  { rule: 'namespace-default-deny', name: 'a policy selecting some pods, or in another namespace, does not count', object: namespace(),
+    others: [networkPolicy({ podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress', 'Egress'] }),
+      networkPolicy({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] }, 'default-deny', 'other')],
+    expected: [['metadata.name', 'isolates ingress'], ['metadata.name', 'isolates egress']] },
+
+  { rule: 'network-ingress-from-anywhere', name: 'named pods and a narrow CIDR comply', object: networkPolicy({
+    podSelector: { matchLabels: { app: 'web' } },
+    ingress: [{ from: [{ podSelector: { matchLabels: { app: 'front' } } }, { namespaceSelector: {}, podSelector: { matchLabels: { app: 'probe' } } }, { ipBlock: { cidr: '203.0.113.0/24' } }] }],
+  }), expected: [] },
+  { rule: 'network-ingress-from-anywhere', name: 'a rule without from, every namespace, and 0.0.0.0/0', object: networkPolicy({
+    podSelector: {},
+    ingress: [{ ports: [{ port: 80 }] }, { from: [{ namespaceSelector: {} }, { ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }] }],
+  }), expected: [
+    ['spec.ingress[0].from', 'ingress rule 0 has no "from", so it allows every source'],
+    ['spec.ingress[1].from[0].namespaceSelector', 'allows every pod of every namespace'],
+    ['spec.ingress[1].from[1].ipBlock.cidr', 'allows every address (0.0.0.0/0)'],
+    ['spec.ingress[1].from[2].ipBlock.cidr', 'allows every address (::/0)'],
+  ] },
+
+  { rule: 'network-egress-metadata', name: 'a broad block that excepts the metadata address, and pods, comply', object: networkPolicy({
+    podSelector: {},
+    egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.0.0/16'] } }, { podSelector: {} }] }],
+  }), expected: [] },
+  { rule: 'network-egress-metadata', name: 'a rule without to, and a block containing the metadata address', object: networkPolicy({
+    podSelector: {},
+    egress: [{ ports: [{ port: 443 }] }, { to: [{ ipBlock: { cidr: '169.254.0.0/16', except: ['169.254.1.0/24'] } }] }],
+  }), expected: [
+    ['spec.egress[0].to', 'egress rule 0 has no "to", so it allows every destination'],
+    ['spec.egress[1].to[0].ipBlock', 'allows 169.254.0.0/16, which contains the metadata address 169.254.169.254'],
+  ] },
 ];

@@ -1,17 +1,20 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { review } from '../../lib/review/engine';
+import { review as reviewAll } from '../../lib/review/engine';
 import { ENGINE_RULES } from '../../lib/review/exceptions';
 import { ALL_RULES, PACKS, ruleById } from '../../lib/review/packs';
 import { POD_TEMPLATE_KINDS } from '../../lib/review/walkers';
-import { check, deployment, workloadOfKind } from './builders';
+import { check, deployment, inHardenedNamespace, workloadOfKind } from './builders';
 import { RULE_CASES } from './rule-cases';
 
+/** Reviews with the namespace `shop`, where every test object lives, declared and closed. */
+const review: typeof reviewAll = (targets, options) => reviewAll([...inHardenedNamespace(), ...targets], options);
+
 describe('each rule', () => {
-  test.each(RULE_CASES.map((c) => [c.rule, c.name, c] as const))('%s: %s', (ruleId, _name, { object, expected }) => {
+  test.each(RULE_CASES.map((c) => [c.rule, c.name, c] as const))('%s: %s', (ruleId, _name, { object, others, expected }) => {
     const rule = ruleById(ruleId);
     expect(rule).toBeDefined();
-    const found = check(rule!, object);
+    const found = check(rule!, object, others);
     expect(found.map((f) => f.path)).toEqual(expected.map(([p]) => p));
     found.forEach((f, i) => expect(f.message).toContain(expected[i][1]));
   });
@@ -114,7 +117,8 @@ describe('the rule registry', () => {
         'seccomp-runtime-default', 'drop-all-capabilities', 'restricted-proc-mount'],
       'workload-hardening': ['read-only-root-filesystem', 'high-user-group-ids', 'resources-set', 'image-digest', 'no-latest-tag',
         'image-pull-always', 'readiness-probe', 'liveness-probe', 'no-service-account-token', 'no-default-service-account'],
-      'network': [],
+      'namespaces': ['namespace-pod-security', 'workload-namespace-hardened'],
+      'network': ['namespace-default-deny', 'network-ingress-from-anywhere', 'network-egress-metadata'],
       'rbac': [],
       'secrets': [],
     });

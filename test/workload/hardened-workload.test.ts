@@ -1,13 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Chart, Cron } from 'cdk8s';
+import { Cron } from 'cdk8s';
+import { Construct } from 'constructs';
 import {
   HardenedCronJob, HardenedDaemonSet, HardenedDeployment, HardenedJob, HardenedStatefulSet, HardenedWorkloadProps, review, ruleById,
 } from '../../lib';
-import { CONTAINER, IMAGE, only, podMetadata, podSpec, synthObjects } from '../support';
+import { CONTAINER, IMAGE, objectsNamed, only, podMetadata, podSpec, synthObjects } from '../support';
 
 /** Every workload kind, built with no security props at all. */
-const KINDS: Array<[string, (chart: Chart, id: string, props: HardenedWorkloadProps) => void]> = [
+const KINDS: Array<[string, (chart: Construct, id: string, props: HardenedWorkloadProps) => void]> = [
   ['Deployment', (c, id, p) => new HardenedDeployment(c, id, p)],
   ['StatefulSet', (c, id, p) => new HardenedStatefulSet(c, id, p)],
   ['DaemonSet', (c, id, p) => new HardenedDaemonSet(c, id, p)],
@@ -106,9 +107,9 @@ describe('long-running workloads', () => {
   test.each(['Deployment', 'StatefulSet', 'DaemonSet'])('a Hardened%s requires readiness and liveness probes', (kind) => {
     const create = KINDS.find(([k]) => k === kind)![1];
     expect(() => synthObjects((chart) => create(chart, 'web', { containers: [{ image: IMAGE, portNumber: 8080 }] })))
-      .toThrow("[test/web] 'containers[0].readiness': is missing, so traffic reaches the pod before it can serve.");
+      .toThrow("[test/shop/web] 'containers[0].readiness': is missing, so traffic reaches the pod before it can serve.");
     expect(() => synthObjects((chart) => create(chart, 'web', { containers: [{ ...CONTAINER, liveness: undefined }] })))
-      .toThrow("[test/web] 'containers[0].liveness': is missing");
+      .toThrow("[test/shop/web] 'containers[0].liveness': is missing");
   });
 
   test.each(['Job', 'CronJob'])('a Hardened%s runs without probes', (kind) => {
@@ -146,13 +147,14 @@ describe('isolation', () => {
 
   test('fails when the node pool is not a DNS-1123 label', () => {
     expect(() => synthObjects((chart) => new HardenedDeployment(chart, 'web', { containers: [CONTAINER], isolation: { nodePool: 'Sensitive Pool' } })))
-      .toThrow("[test/web] 'isolation.nodePool' must be a DNS-1123 label");
+      .toThrow("[test/shop/web] 'isolation.nodePool' must be a DNS-1123 label");
   });
 });
 
 describe('namespace and name', () => {
   test('an explicit namespace and name apply to every object of the workload', () => {
-    const objects = synthObjects((chart) => new HardenedDeployment(chart, 'Web', { name: 'storefront', namespace: 'retail', containers: [CONTAINER] }));
+    const objects = objectsNamed(synthObjects((chart) => new HardenedDeployment(chart, 'Web', { name: 'storefront', namespace: 'retail', containers: [CONTAINER] })), 'storefront');
+    expect(objects.map((o) => o.kind).sort()).toEqual(['Deployment', 'PodDisruptionBudget', 'ServiceAccount']);
     for (const o of objects) {
       expect(o.metadata.name).toBe('storefront');
       expect(o.metadata.namespace).toBe('retail');
@@ -160,9 +162,9 @@ describe('namespace and name', () => {
   });
 
   test.each([
-    ['an id that is not DNS-1123', 'Web_App', {}, "[test/Web_App] 'name' must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters (got 'Web_App'). Use 'web-app'."],
+    ['an id that is not DNS-1123', 'Web_App', {}, "[test/shop/Web_App] 'name' must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters (got 'Web_App'). Use 'web-app'."],
     ['a name that is too long', 'web', { name: 'x'.repeat(64) }, "'name' must be a DNS-1123 label"],
-    ['a namespace that is not DNS-1123', 'web', { namespace: 'Shop' }, "[test/web] 'namespace' must be a DNS-1123 label"],
+    ['a namespace that is not DNS-1123', 'web', { namespace: 'Shop' }, "[test/shop/web] 'namespace' must be a DNS-1123 label"],
   ])('fails on %s', (_case, id, props, message) => {
     expect(() => synthObjects((chart) => new HardenedDeployment(chart, id, { containers: [CONTAINER], ...props }))).toThrow(message);
   });

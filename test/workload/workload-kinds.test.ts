@@ -40,7 +40,7 @@ describe('HardenedStatefulSet', () => {
 
   test('fails when no container exposes a port', () => {
     expect(() => synthObjects((chart) => new HardenedStatefulSet(chart, 'db', { containers: [{ ...CONTAINER, portNumber: undefined }] })))
-      .toThrow("[test/db] 'containers' expose no port, but a StatefulSet needs one for its headless Service.");
+      .toThrow("[test/shop/db] 'containers' expose no port, but a StatefulSet needs one for its headless Service.");
   });
 });
 
@@ -55,7 +55,7 @@ describe('HardenedJob', () => {
 
   test('fails on a negative backoff limit', () => {
     expect(() => synthObjects((chart) => new HardenedJob(chart, 'migrate', { containers: [{ image: IMAGE }], backoffLimit: -1 })))
-      .toThrow("[test/migrate] 'backoffLimit' must be a whole number, 0 or more (got -1)");
+      .toThrow("[test/shop/migrate] 'backoffLimit' must be a whole number, 0 or more (got -1)");
   });
 });
 

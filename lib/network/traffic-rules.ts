@@ -1,0 +1,272 @@
+import { k8s } from 'cdk8s-plus-27';
+import { Lazy } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { CLOUD_METADATA_ADDRESS, Cidr, cidrContains, cidrContainsAddress, parseCidr } from '../core/cidr';
+import { ExceptionPolicy } from '../core/exception-policy';
+import { HardeningError } from '../core/hardening-error';
+import { allNamespaceScopes } from '../core/namespace-scope';
+import { requireDns1123Label } from '../core/names';
+
+/** Transport protocols a NetworkPolicy can name. */
+export enum NetworkProtocol {
+  TCP = 'TCP',
+  UDP = 'UDP',
+  SCTP = 'SCTP',
+}
+
+/** A port (or range of ports) a rule opens. */
+export interface TrafficPort {
+  /** The port number (the first of the range when `endPort` is set). */
+  readonly port: number;
+
+  /**
+   * @default NetworkProtocol.TCP
+   */
+  readonly protocol?: NetworkProtocol;
+
+  /**
+   * Last port of a range that starts at `port`.
+   *
+   * @default - only `port`
+   */
+  readonly endPort?: number;
+}
+
+/** A port a workload's containers expose. */
+export interface ExposedPort {
+  readonly port: number;
+  readonly protocol: string;
+  readonly name?: string;
+}
+
+/** What traffic rules need to know of a workload (implemented by `HardenedWorkload`). */
+export interface ITrafficEndpoint extends IConstruct {
+  readonly name: string;
+  readonly namespace: string;
+  readonly selectorLabels: { [key: string]: string };
+  /** Every label of the workload's pods (a superset of `selectorLabels`). */
+  readonly podLabels: { [key: string]: string };
+  readonly exposedPorts: ExposedPort[];
+}
+
+/** The label Kubernetes sets on every namespace with its name. */
+const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+type Peer = k8s.NetworkPolicyPeer;
+interface RuleEntry {
+  readonly peer: Peer;
+  readonly ports: Map<string, TrafficPort>;
+}
+
+/**
+ * The ingress and egress NetworkPolicies of one workload, created on the first rule and
+ * rendered lazily so rules added later still reach the YAML. Every rule is the narrowest
+ * policy that expresses it: the workload's own pod selector, explicit ports and protocols,
+ * and never an empty peer (which would mean "everyone").
+ */
+export class TrafficRules {
+  private ingress?: Map<string, RuleEntry>;
+  private egress?: Map<string, RuleEntry>;
+
+  constructor(private readonly owner: ITrafficEndpoint & Construct, private readonly exceptions: ExceptionPolicy,
+    private readonly annotate: (policy: k8s.KubeNetworkPolicy) => void) {}
+
+  /** Lets pods of `source` open connections to this workload on `port`. */
+  public allowFromWorkload(source: ITrafficEndpoint, port: TrafficPort, field: string): void {
+    this.requireExposed(port, field);
+    requireHardenedNamespaces(this.owner, field, [source, this.owner]);
+    this.addIngress(workloadPeer(source, this.owner.namespace), port);
+  }
+
+  /** Lets this workload open connections to `destination` on `port` (its egress side). */
+  public allowToWorkload(destination: ITrafficEndpoint, port: TrafficPort): void {
+    this.addEgress(workloadPeer(destination, this.owner.namespace), port);
+  }
+
+  /** Lets pods matching `podLabels` in `namespace` connect to this workload. */
+  public allowFromPods(namespace: string, podLabels: { [key: string]: string }, port: TrafficPort, field: string): void {
+    requireDns1123Label(this.owner, `${field}.namespace`, namespace);
+    if (Object.keys(podLabels).length === 0) {
+      throw new HardeningError(this.owner, `'${field}.podLabels' is empty, which would match every pod in '${namespace}'. Name the labels of the pods that may connect.`);
+    }
+    this.requireExposed(port, field);
+    requireSelectorMatches(this.owner, field, namespace, podLabels);
+    this.addIngress({
+      namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } },
+      podSelector: { matchLabels: { ...podLabels } },
+    }, port);
+  }
+
+  /** Lets addresses in `cidr` (outside the cluster) connect to this workload. */
+  public allowFromCidr(cidr: string, except: readonly string[], port: TrafficPort, field: string): void {
+    const block = this.parse(`${field}.cidr`, cidr);
+    if (block.prefix === 0) {
+      this.exceptions.require('network-ingress-from-anywhere', `${field}.cidr`, `'${cidr}' lets the whole internet connect.`,
+        'Allow the load balancer or ingress controller instead, or the CIDRs of your clients.');
+    }
+    this.requireExposed(port, field);
+    this.addIngress({ ipBlock: this.ipBlock(field, cidr, block, except) }, port);
+  }
+
+  /**
+   * Lets this workload connect to addresses in `cidr`. The cloud metadata address is
+   * excluded from any block that contains it unless `network-egress-metadata` is excepted.
+   */
+  public allowEgressToCidr(cidr: string, except: readonly string[], port: TrafficPort, field: string): void {
+    const block = this.parse(`${field}.cidr`, cidr);
+    const exceptAll = [...except];
+    if (cidrContainsAddress(block, CLOUD_METADATA_ADDRESS) && !this.exceptions.allows('network-egress-metadata')
+      && !except.some((e) => { const b = parseCidr(e); return typeof b !== 'string' && cidrContainsAddress(b, CLOUD_METADATA_ADDRESS); })) {
+      exceptAll.push(`${CLOUD_METADATA_ADDRESS}/32`);
+    }
+    this.addEgress({ ipBlock: this.ipBlock(field, cidr, block, exceptAll) }, port);
+  }
+
+  private parse(field: string, cidr: string): Cidr {
+    const parsed = parseCidr(cidr);
+    if (typeof parsed === 'string') throw new HardeningError(this.owner, `'${field}': ${parsed}.`);
+    return parsed;
+  }
+
+  private ipBlock(field: string, cidr: string, block: Cidr, except: readonly string[]): k8s.IpBlock {
+    except.forEach((e, i) => {
+      const inner = this.parse(`${field}.except[${i}]`, e);
+      if (!cidrContains(block, inner) || inner.prefix === block.prefix) {
+        throw new HardeningError(this.owner, `'${field}.except[${i}]': '${e}' must lie strictly inside '${cidr}'.`);
+      }
+    });
+    return except.length ? { cidr, except: [...new Set(except)].sort() } : { cidr };
+  }
+
+  private requireExposed(port: TrafficPort, field: string): void {
+    validatePort(this.owner, field, port);
+    const protocol = port.protocol ?? NetworkProtocol.TCP;
+    const last = port.endPort ?? port.port;
+    const exposed = this.owner.exposedPorts;
+    const covered = exposed.some((p) => p.protocol === protocol && p.port >= port.port && p.port <= last);
+    if (!covered) {
+      const list = exposed.length ? exposed.map((p) => `${p.protocol} ${p.port}`).join(', ') : 'no port';
+      throw new HardeningError(this.owner, `'${field}.port': ${protocol} ${port.port} is not exposed by '${this.owner.name}', which exposes ${list}. Use one of its ports, or expose the port on a container.`);
+    }
+  }
+
+  private addIngress(peer: Peer, port: TrafficPort): void {
+    if (!this.ingress) {
+      this.ingress = new Map();
+      this.policy('Ingress', this.ingress);
+    }
+    addRule(this.ingress, peer, port);
+  }
+
+  private addEgress(peer: Peer, port: TrafficPort): void {
+    validatePort(this.owner, 'port', port);
+    if (!this.egress) {
+      this.egress = new Map();
+      this.policy('Egress', this.egress);
+    }
+    addRule(this.egress, peer, port);
+  }
+
+  private policy(direction: 'Ingress' | 'Egress', rules: Map<string, RuleEntry>): void {
+    const suffix = direction.toLowerCase();
+    const policy = new k8s.KubeNetworkPolicy(this.owner, `${direction}Policy`, {
+      metadata: { name: `${this.owner.name}-${suffix}`, namespace: this.owner.namespace, labels: { ...this.owner.selectorLabels } },
+      spec: Lazy.any({
+        produce: () => {
+          const rendered = renderRules(rules);
+          return {
+            podSelector: { matchLabels: { ...this.owner.selectorLabels } },
+            policyTypes: [direction],
+            ...(direction === 'Ingress'
+              ? { ingress: rendered.map((r) => ({ from: [r.peer], ports: r.ports })) }
+              : { egress: rendered.map((r) => ({ to: [r.peer], ports: r.ports })) }),
+          };
+        },
+      }),
+    });
+    this.annotate(policy);
+  }
+}
+
+function workloadPeer(peer: ITrafficEndpoint, policyNamespace: string): Peer {
+  const podSelector = { matchLabels: { ...peer.selectorLabels } };
+  // Same namespace: a pod selector alone. Another namespace: both selectors in ONE peer,
+  // which means AND (as two peers they would open the whole namespace).
+  return peer.namespace === policyNamespace
+    ? { podSelector }
+    : { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: peer.namespace } }, podSelector };
+}
+
+function portKey(port: TrafficPort): string {
+  return `${port.protocol ?? NetworkProtocol.TCP}/${port.port}-${port.endPort ?? port.port}`;
+}
+
+function addRule(rules: Map<string, RuleEntry>, peer: Peer, port: TrafficPort): void {
+  const key = JSON.stringify(peer);
+  const entry = rules.get(key) ?? { peer, ports: new Map() };
+  entry.ports.set(portKey(port), port);
+  rules.set(key, entry);
+}
+
+/** Rules in a stable order (by peer, ports by protocol and number), for deterministic YAML. */
+function renderRules(rules: Map<string, RuleEntry>): Array<{ peer: Peer; ports: k8s.NetworkPolicyPort[] }> {
+  return [...rules.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, entry]) => ({
+    peer: entry.peer,
+    ports: [...entry.ports.values()]
+      .sort((a, b) => (a.protocol ?? 'TCP').localeCompare(b.protocol ?? 'TCP') || a.port - b.port || (a.endPort ?? a.port) - (b.endPort ?? b.port))
+      .map((p) => ({
+        protocol: p.protocol ?? NetworkProtocol.TCP,
+        port: k8s.IntOrString.fromNumber(p.port),
+        ...(p.endPort !== undefined ? { endPort: p.endPort } : {}),
+      })),
+  }));
+}
+
+function validatePort(scope: IConstruct, field: string, port: TrafficPort): void {
+  const valid = (n: number) => Number.isInteger(n) && n >= 1 && n <= 65535;
+  if (!valid(port.port)) {
+    throw new HardeningError(scope, `'${field}.port' must be a port number from 1 to 65535 (got ${port.port}).`);
+  }
+  if (port.endPort !== undefined && (!valid(port.endPort) || port.endPort < port.port)) {
+    throw new HardeningError(scope, `'${field}.endPort' must be a port number from ${port.port} to 65535 (got ${port.endPort}).`);
+  }
+}
+
+/** Both ends of a rule between workloads must live in a HardenedNamespace of this app (checked at synth). */
+function requireHardenedNamespaces(owner: Construct, field: string, ends: ITrafficEndpoint[]): void {
+  owner.node.addValidation({
+    validate: () => {
+      const hardened = new Set(allNamespaceScopes(owner).map((ns) => ns.namespaceName));
+      return ends.filter((end) => !hardened.has(end.namespace)).map((end) =>
+        `'${field}': workload '${end.name}' is in namespace '${end.namespace}', which has no HardenedNamespace in this app, so nothing denies the traffic this rule is meant to narrow. Create it with new HardenedNamespace(app, '${end.namespace}') and build the workload inside it.`);
+    },
+  });
+}
+
+const TRAFFIC_ENDPOINT = Symbol.for('cdk8s-hardened.TrafficEndpoint');
+
+/** Marks a construct as a workload that traffic rules can select. */
+export function markTrafficEndpoint(endpoint: ITrafficEndpoint): void {
+  Object.defineProperty(endpoint, TRAFFIC_ENDPOINT, { value: true });
+}
+
+function isTrafficEndpoint(c: IConstruct): c is ITrafficEndpoint {
+  return (c as unknown as Record<symbol, unknown>)[TRAFFIC_ENDPOINT] === true;
+}
+
+/**
+ * A selector into one of this app's hardened namespaces must match one of its workloads
+ * (checked at synth, when every workload exists). Namespaces outside the app, such as an
+ * ingress controller's, cannot be checked.
+ */
+function requireSelectorMatches(owner: Construct, field: string, namespace: string, podLabels: { [key: string]: string }): void {
+  owner.node.addValidation({
+    validate: () => {
+      const inApp = allNamespaceScopes(owner).some((ns) => ns.namespaceName === namespace);
+      if (!inApp) return [];
+      const matches = owner.node.root.node.findAll().filter(isTrafficEndpoint).some((w) =>
+        w.namespace === namespace && Object.entries(podLabels).every(([k, v]) => w.podLabels[k] === v));
+      return matches ? [] : [`'${field}.podLabels' ${JSON.stringify(podLabels)} matches no workload in namespace '${namespace}'. Use the selectorLabels of the workload that should connect.`];
+    },
+  });
+}

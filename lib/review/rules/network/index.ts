@@ -1,0 +1,12 @@
+import { Rule } from '../../model';
+import { namespacePodSecurity, workloadNamespaceHardened } from './namespaces';
+import { namespaceDefaultDeny, networkEgressMetadata, networkIngressFromAnywhere } from './network-policies';
+
+export * from './namespaces';
+export * from './network-policies';
+
+/** Namespace rules: every workload in a declared namespace that enforces Pod Security. */
+export const NAMESPACE_RULES: readonly Rule[] = [namespacePodSecurity, workloadNamespaceHardened];
+
+/** Network rules: default deny everywhere, no allow-all peers, no metadata egress. */
+export const NETWORK_RULES: readonly Rule[] = [namespaceDefaultDeny, networkIngressFromAnywhere, networkEgressMetadata];

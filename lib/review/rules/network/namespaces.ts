@@ -1,0 +1,58 @@
+import { KubeObject, Rule, RuleFinding } from '../../model';
+import { finding, POD_TEMPLATE_KINDS, quote } from '../../walkers';
+
+const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
+
+/**
+ * Every namespace enforces Pod Security `restricted`, so a pod that escapes our constructs
+ * (a Helm chart, a `kubectl run`) is still refused by the API server.
+ *
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-admission/
+ */
+export const namespacePodSecurity: Rule = {
+  id: 'namespace-pod-security',
+  title: 'Namespaces enforce Pod Security restricted',
+  severity: 'error',
+  kinds: ['Namespace'],
+  references: { pss: 'restricted', cis: '5.2.1', nsa: 'Pod security: Pod Security Admission' },
+  remediation: 'Label the namespace pod-security.kubernetes.io/enforce: restricted (HardenedNamespace does), with audit and warn at restricted too.',
+  check: (obj) => {
+    const level = obj.metadata?.labels?.[ENFORCE_LABEL];
+    if (level === 'restricted') return [];
+    return [finding(`metadata.labels["${ENFORCE_LABEL}"]`, level === undefined
+      ? 'namespace enforces no Pod Security level'
+      : `namespace enforces Pod Security level ${quote(String(level))}, not "restricted"`)];
+  },
+};
+
+/**
+ * Workloads run in a namespace that this output declares (and so hardens), never in
+ * `default`, which every cluster has and nobody hardens.
+ *
+ * @see https://kubernetes.io/docs/concepts/security/multi-tenancy/
+ */
+export const workloadNamespaceHardened: Rule = {
+  id: 'workload-namespace-hardened',
+  title: 'Workloads run in a namespace declared and hardened alongside them',
+  severity: 'error',
+  kinds: POD_TEMPLATE_KINDS,
+  references: { cis: '5.7.4', checkov: 'CKV_K8S_21', kubeScore: 'pod-networkpolicy' },
+  remediation: 'Create the namespace with HardenedNamespace (Pod Security labels and default-deny policies) and put the workload in it; never use the default namespace.',
+  check: (obj, context) => {
+    const namespace = namespaceOf(obj);
+    if (namespace === 'default') {
+      return [finding('metadata.namespace', 'workload runs in the "default" namespace')];
+    }
+    return context.find('Namespace', undefined, namespace) ? [] : [
+      finding('metadata.namespace', `workload runs in namespace ${quote(namespace)}, which this output does not declare with Pod Security labels and default-deny policies`),
+    ];
+  },
+};
+
+/** The namespace of a namespaced object, `default` when it names none. */
+export function namespaceOf(obj: KubeObject): string {
+  return obj.metadata?.namespace || 'default';
+}
+
+/** Findings helper type re-export for the network rules. */
+export type { RuleFinding };

@@ -1,0 +1,119 @@
+import { CLOUD_METADATA_ADDRESS, cidrContainsAddress, parseCidr } from '../../../core/cidr';
+import { KubeObject, Rule, RuleFinding } from '../../model';
+import { finding, quote } from '../../walkers';
+import { namespaceOf } from './namespaces';
+
+type Selector = { matchLabels?: Record<string, unknown>; matchExpressions?: unknown[] } | undefined;
+type Peer = { podSelector?: Selector; namespaceSelector?: Selector; ipBlock?: { cidr?: string; except?: string[] } };
+type PolicySpec = { podSelector?: Selector; policyTypes?: string[]; ingress?: Array<{ from?: Peer[] }>; egress?: Array<{ to?: Peer[] }> };
+
+function specOf(obj: KubeObject): PolicySpec {
+  return (obj.spec ?? {}) as PolicySpec;
+}
+
+function isEmptySelector(selector: Selector): boolean {
+  return selector !== undefined && Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
+}
+
+/** The directions a policy isolates, with upstream's defaulting when policyTypes is absent. */
+export function policyTypesOf(spec: PolicySpec): string[] {
+  if (spec.policyTypes?.length) return spec.policyTypes;
+  return spec.egress !== undefined ? ['Ingress', 'Egress'] : ['Ingress'];
+}
+
+/**
+ * Every namespace starts closed: a policy selecting all its pods isolates both ingress and
+ * egress, so each allowed flow is a rule someone wrote and reviewed.
+ *
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies
+ */
+export const namespaceDefaultDeny: Rule = {
+  id: 'namespace-default-deny',
+  title: 'Namespaces deny all ingress and egress by default',
+  severity: 'error',
+  kinds: ['Namespace'],
+  references: { cis: '5.3.2', nsa: 'Network separation and hardening', kubeScore: 'pod-networkpolicy' },
+  remediation: 'Add a NetworkPolicy with podSelector: {} and policyTypes: [Ingress, Egress] to the namespace (HardenedNamespace does), then allow each flow explicitly.',
+  check: (obj, context) => {
+    const name = obj.metadata?.name ?? '';
+    const isolated = new Set<string>();
+    for (const policy of context.byKind('NetworkPolicy')) {
+      if (namespaceOf(policy) !== name) continue;
+      const spec = specOf(policy);
+      if (isEmptySelector(spec.podSelector ?? {})) policyTypesOf(spec).forEach((t) => isolated.add(t));
+    }
+    return ['Ingress', 'Egress'].filter((direction) => !isolated.has(direction)).map((direction) =>
+      finding('metadata.name', `no NetworkPolicy in namespace ${quote(name)} isolates ${direction.toLowerCase()} of all its pods`));
+  },
+};
+
+/**
+ * No policy lets every source connect: a rule without `from`, a peer selecting every pod of
+ * every namespace, or an ipBlock of the whole address space undoes the default deny.
+ *
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+ */
+export const networkIngressFromAnywhere: Rule = {
+  id: 'network-ingress-from-anywhere',
+  title: 'NetworkPolicies do not allow ingress from everywhere',
+  severity: 'error',
+  kinds: ['NetworkPolicy'],
+  references: { nsa: 'Network separation and hardening' },
+  remediation: 'Name the sources: the pods (podSelector, with a namespaceSelector in the same peer for another namespace) or the CIDRs of the clients.',
+  check: (obj) => {
+    const found: RuleFinding[] = [];
+    (specOf(obj).ingress ?? []).forEach((rule, i) => {
+      if (!rule.from?.length) {
+        found.push(finding(`spec.ingress[${i}].from`, `ingress rule ${i} has no "from", so it allows every source, inside and outside the cluster`));
+        return;
+      }
+      rule.from.forEach((peer, j) => {
+        const at = `spec.ingress[${i}].from[${j}]`;
+        if (peer.ipBlock) {
+          const block = parseCidr(peer.ipBlock.cidr ?? '');
+          if (typeof block !== 'string' && block.prefix === 0) found.push(finding(`${at}.ipBlock.cidr`, `ingress rule ${i} allows every address (${peer.ipBlock.cidr})`));
+        } else if (isEmptySelector(peer.namespaceSelector) && (peer.podSelector === undefined || isEmptySelector(peer.podSelector))) {
+          found.push(finding(`${at}.namespaceSelector`, `ingress rule ${i} allows every pod of every namespace`));
+        }
+      });
+    });
+    return found;
+  },
+};
+
+/**
+ * Egress never reaches the cloud metadata address (169.254.169.254), where a pod can pick
+ * up the node's cloud credentials: every egress rule names its destinations, and a block
+ * that contains the address excepts it.
+ *
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-resource
+ */
+export const networkEgressMetadata: Rule = {
+  id: 'network-egress-metadata',
+  title: 'Egress never reaches the cloud metadata address',
+  severity: 'error',
+  kinds: ['NetworkPolicy'],
+  references: { nsa: 'Network separation and hardening' },
+  remediation: `Name each egress destination, and add ${CLOUD_METADATA_ADDRESS}/32 to the except list of any ipBlock that contains it.`,
+  check: (obj) => {
+    const found: RuleFinding[] = [];
+    (specOf(obj).egress ?? []).forEach((rule, i) => {
+      if (!rule.to?.length) {
+        found.push(finding(`spec.egress[${i}].to`, `egress rule ${i} has no "to", so it allows every destination, the metadata address ${CLOUD_METADATA_ADDRESS} included`));
+        return;
+      }
+      rule.to.forEach((peer, j) => {
+        const block = peer.ipBlock ? parseCidr(peer.ipBlock.cidr ?? '') : undefined;
+        if (block === undefined || typeof block === 'string' || !cidrContainsAddress(block, CLOUD_METADATA_ADDRESS)) return;
+        const excepted = (peer.ipBlock?.except ?? []).some((e) => {
+          const inner = parseCidr(e);
+          return typeof inner !== 'string' && cidrContainsAddress(inner, CLOUD_METADATA_ADDRESS);
+        });
+        if (!excepted) {
+          found.push(finding(`spec.egress[${i}].to[${j}].ipBlock`, `egress rule ${i} allows ${peer.ipBlock?.cidr}, which contains the metadata address ${CLOUD_METADATA_ADDRESS}`));
+        }
+      });
+    });
+    return found;
+  },
+};
