@@ -78,7 +78,7 @@ export class TrafficRules {
     this.addIngress(workloadPeer(source, this.owner.namespace), port);
   }
 
-  /** Lets this workload open connections to `destination` on `port` (its egress side). */
+  /** Lets this workload open connections to `destination` on `port` (its egress side; the port was checked on the ingress side). */
   public allowToWorkload(destination: ITrafficEndpoint, port: TrafficPort): void {
     this.addEgress(workloadPeer(destination, this.owner.namespace), port);
   }
@@ -113,6 +113,7 @@ export class TrafficRules {
    * excluded from any block that contains it unless `network-egress-metadata` is excepted.
    */
   public allowEgressToCidr(cidr: string, except: readonly string[], port: TrafficPort, field: string): void {
+    validatePort(this.owner, field, port);
     const block = this.parse(`${field}.cidr`, cidr);
     const exceptAll = [...except];
     if (cidrContainsAddress(block, CLOUD_METADATA_ADDRESS) && !this.exceptions.allows('network-egress-metadata')
@@ -159,7 +160,6 @@ export class TrafficRules {
   }
 
   private addEgress(peer: Peer, port: TrafficPort): void {
-    validatePort(this.owner, 'port', port);
     if (!this.egress) {
       this.egress = new Map();
       this.policy('Egress', this.egress);
