@@ -12,3 +12,7 @@ export * from './app/hardened-app';
 export * from './review';
 export * from './namespace/hardened-namespace';
 export * from './network/traffic-rules';
+export * from './rbac/grant-rules';
+export * from './rbac/rbac-subject';
+export * from './rbac/namespace-access';
+export * from './rbac/cluster-grant';

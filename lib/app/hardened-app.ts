@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApiObject, App, AppProps } from 'cdk8s';
 import { IConstruct } from 'constructs';
@@ -61,10 +62,12 @@ export class HardenedApp extends App {
   public synth(): void {
     const staging = createStagingDir(this.publishDir);
     const self = this as { outdir: string };
+    let constructMetadata: string | undefined;
     try {
       // cdk8s writes into `this.outdir`; point it at the staging folder for this one synth.
       self.outdir = staging;
       super.synth();
+      constructMetadata = takeFile(staging, CONSTRUCT_METADATA_FILE);
       reviewStagedOutput(staging, this.publishDir, {
         extension: this.outputFileExtension,
         originOf: constructPathIndex(this),
@@ -81,8 +84,26 @@ export class HardenedApp extends App {
     const cliOutdir = process.env.CDK8S_OUTDIR;
     if (cliOutdir && path.resolve(cliOutdir) !== path.resolve(this.publishDir)) {
       copyManifests(this.publishDir, cliOutdir, this.outputFileExtension);
+      if (constructMetadata !== undefined) fs.writeFileSync(path.join(cliOutdir, CONSTRUCT_METADATA_FILE), constructMetadata);
     }
   }
+}
+
+/**
+ * What cdk8s writes when `CDK8S_RECORD_CONSTRUCT_METADATA=true` (set by `cdk8s synth` when
+ * `cdk8s.yaml` declares validations): object name to construct path, for the CLI's
+ * validation report. It goes to the CLI's output folder only, never to the published
+ * folder, whose content must not depend on how synth was started.
+ */
+const CONSTRUCT_METADATA_FILE = 'construct-metadata.json';
+
+/** Reads and removes `dir/name`; `undefined` when there is no such file. */
+function takeFile(dir: string, name: string): string | undefined {
+  const file = path.join(dir, name);
+  if (!fs.existsSync(file)) return undefined;
+  const text = fs.readFileSync(file, 'utf8');
+  fs.rmSync(file);
+  return text;
 }
 
 /**

@@ -1,8 +1,9 @@
 import * as path from 'node:path';
 import { review } from '../review/engine';
 import { parseManifests } from '../review/load';
-import { Finding, ReviewResult } from '../review/model';
-import { writeReports } from '../review/reports';
+import { analyzeReachability, ReachabilityError, reachabilityJson, reachabilityMarkdown } from '../review/analyses';
+import { Finding, KubeObject, ReviewResult } from '../review/model';
+import { AnalysisOutput, writeReports } from '../review/reports';
 import { listFiles } from './publish';
 import * as fs from 'node:fs';
 import { UserFacingError } from './error-printer';
@@ -39,13 +40,33 @@ export function reviewStagedOutput(staging: string, publishDir: string, options:
     .filter((file) => file.endsWith(options.extension))
     .flatMap((file) => parseManifests(fs.readFileSync(path.join(staging, file), 'utf8'), file))
     .map((manifest) => ({ object: manifest.object, origin: options.originOf(manifest.object) ?? manifest.origin }));
-  const result = review(targets as Parameters<typeof review>[0], { packs: options.packs, today: options.today });
-  writeReports(staging, result);
+  const result = review(targets, { packs: options.packs, today: options.today });
+  writeReports(staging, result, analyze(targets.map((t) => t.object as KubeObject)));
   for (const warning of result.findings.filter((f) => f.severity === 'warning' && !f.exception)) {
     process.stderr.write(`Warning: ${formatFinding(warning).trimStart()}\n`);
   }
   if (!result.passed) throw new ReviewFailedError(result, publishDir);
   return result;
+}
+
+/** The analyses written next to the review; an object they cannot read fails synth like a finding. */
+function analyze(objects: KubeObject[]): AnalysisOutput[] {
+  try {
+    const reachability = analyzeReachability(objects);
+    return [{ file: 'reachability.json', json: reachabilityJson(reachability), markdown: reachabilityMarkdown(reachability) }];
+  } catch (e) {
+    if (e instanceof ReachabilityError) throw new AnalysisFailedError(e.message);
+    throw e;
+  }
+}
+
+/** An object the analyses cannot read (for example a NetworkPolicy the API server would refuse). */
+export class AnalysisFailedError extends Error implements UserFacingError {
+  public readonly userFacing = true;
+  constructor(detail: string) {
+    super(`reachability analysis failed: ${detail}`);
+    this.name = 'AnalysisFailedError';
+  }
 }
 
 function blockingFindings(result: ReviewResult): Finding[] {

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { HardeningError } from './hardening-error';
+import { isKnownRule } from './exception-routing';
 import { HardeningException, validateExceptions } from './exceptions';
 
 /**
@@ -12,6 +13,12 @@ export class ExceptionPolicy {
 
   constructor(private readonly scope: IConstruct, exceptions: readonly HardeningException[] | undefined) {
     this.byRule = validateExceptions(scope, exceptions);
+    for (const rule of this.byRule.keys()) {
+      if (!isKnownRule(rule)) {
+        // A typo would otherwise except nothing, silently.
+        throw new HardeningError(scope, `'exceptions' names '${rule}', which is not a rule of the review. Use the id printed by the review (for example 'read-only-root-filesystem').`);
+      }
+    }
   }
 
   /** Whether an exception to `rule` was given. */

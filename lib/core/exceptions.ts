@@ -32,7 +32,8 @@ export const EXCEPTION_ANNOTATION_PREFIX = 'exception.hardened.cdk8s.io';
 const RULE_ID = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const EXPIRY_SUFFIX = / \(expires (\d{4}-\d{2}-\d{2})\)$/;
-const MIN_REASON_LENGTH = 10;
+/** The shortest reason an exception may give. */
+export const MIN_REASON_LENGTH = 10;
 
 /** The annotation key that records an exception to `rule`. */
 export function exceptionAnnotationKey(rule: string): string {

@@ -1,4 +1,4 @@
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 
 /**
@@ -52,4 +52,9 @@ export function chartNamespace(construct: IConstruct): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Keeps a cluster-scoped object free of the namespace its chart would stamp on it. */
+export function clusterScoped(api: ApiObject): void {
+  if (chartNamespace(api) !== undefined) api.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
 }

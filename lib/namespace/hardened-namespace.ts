@@ -1,10 +1,9 @@
 import { k8s } from 'cdk8s-plus-27';
-import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ExceptionPolicy } from '../core/exception-policy';
 import { exceptionAnnotationKey, exceptionAnnotationValue, HardeningException } from '../core/exceptions';
 import { HardeningError } from '../core/hardening-error';
-import { chartNamespace, INamespaceScope, markNamespaceScope } from '../core/namespace-scope';
+import { clusterScoped, INamespaceScope, markNamespaceScope } from '../core/namespace-scope';
 import { requireDns1123Label } from '../core/names';
 
 /** Pod Security Standards levels. */
@@ -210,10 +209,7 @@ export class HardenedNamespace extends Construct implements INamespaceScope {
         annotations: Object.fromEntries(policy.list().map((e) => [exceptionAnnotationKey(e.rule), exceptionAnnotationValue(e)])),
       },
     });
-    // A chart's namespace would be stamped on every object, even this cluster-scoped one.
-    if (chartNamespace(this) !== undefined) {
-      ApiObject.of(this.namespace).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-    }
+    clusterScoped(this.namespace);
 
     this.defaultDeny = new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
       metadata: { name: 'default-deny', namespace: this.namespaceName },

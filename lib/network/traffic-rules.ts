@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { CLOUD_METADATA_ADDRESS, Cidr, cidrContains, cidrContainsAddress, parseCidr } from '../core/cidr';
+import { Cidr, cidrContainsAddress, InvalidCidrError, isStrictSubset, parseAddress, parseCidr } from '../review/analyses/cidr';
 import { ExceptionPolicy } from '../core/exception-policy';
 import { HardeningError } from '../core/hardening-error';
 import { allNamespaceScopes } from '../core/namespace-scope';
@@ -48,6 +48,10 @@ export interface ITrafficEndpoint extends IConstruct {
   readonly podLabels: { [key: string]: string };
   readonly exposedPorts: ExposedPort[];
 }
+
+/** The cloud instance metadata address (AWS, GCP, Azure): node credentials live behind it. */
+export const CLOUD_METADATA_ADDRESS = '169.254.169.254';
+const METADATA = parseAddress(CLOUD_METADATA_ADDRESS);
 
 /** The label Kubernetes sets on every namespace with its name. */
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -116,23 +120,27 @@ export class TrafficRules {
     validatePort(this.owner, field, port);
     const block = this.parse(`${field}.cidr`, cidr);
     const exceptAll = [...except];
-    if (cidrContainsAddress(block, CLOUD_METADATA_ADDRESS) && !this.exceptions.allows('network-egress-metadata')
-      && !except.some((e) => { const b = parseCidr(e); return typeof b !== 'string' && cidrContainsAddress(b, CLOUD_METADATA_ADDRESS); })) {
+    const excepts = except.map((e, i) => this.parse(`${field}.except[${i}]`, e));
+    if (cidrContainsAddress(block, METADATA) && !this.exceptions.allows('network-egress-metadata')
+      && !excepts.some((e) => cidrContainsAddress(e, METADATA))) {
       exceptAll.push(`${CLOUD_METADATA_ADDRESS}/32`);
     }
     this.addEgress({ ipBlock: this.ipBlock(field, cidr, block, exceptAll) }, port);
   }
 
   private parse(field: string, cidr: string): Cidr {
-    const parsed = parseCidr(cidr);
-    if (typeof parsed === 'string') throw new HardeningError(this.owner, `'${field}': ${parsed}.`);
-    return parsed;
+    try {
+      return parseCidr(cidr);
+    } catch (e) {
+      if (!(e instanceof InvalidCidrError)) throw e;
+      throw new HardeningError(this.owner, `'${field}': '${cidr}' is not a valid CIDR block: ${e.message}. Write it like '10.0.0.0/8' or '2001:db8::/32'.`);
+    }
   }
 
   private ipBlock(field: string, cidr: string, block: Cidr, except: readonly string[]): k8s.IpBlock {
     except.forEach((e, i) => {
       const inner = this.parse(`${field}.except[${i}]`, e);
-      if (!cidrContains(block, inner) || inner.prefix === block.prefix) {
+      if (!isStrictSubset(block, inner)) {
         throw new HardeningError(this.owner, `'${field}.except[${i}]': '${e}' must lie strictly inside '${cidr}'.`);
       }
     });

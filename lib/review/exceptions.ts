@@ -1,8 +1,8 @@
-import { exceptionAnnotationKey, exceptionsFromAnnotations, isIsoDate } from '../core/exceptions';
+import { exceptionAnnotationKey, exceptionsFromAnnotations, isIsoDate, MIN_REASON_LENGTH } from '../core/exceptions';
 import { AppliedException, RuleInfo } from './model';
 
 /** Shortest reason an exception may give, as for exceptions given to constructs. */
-export const MIN_EXCEPTION_REASON_LENGTH = 10;
+export const MIN_EXCEPTION_REASON_LENGTH = MIN_REASON_LENGTH;
 
 /** An exception whose expiry date has passed: it no longer suppresses anything. */
 export const EXCEPTION_EXPIRED: RuleInfo = {

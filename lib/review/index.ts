@@ -10,3 +10,5 @@ export * from './exceptions';
 export * from './engine';
 export * from './reports';
 export * from './rules/pod';
+export * from './analyses';
+export * from './rules/network';

@@ -8,10 +8,14 @@ export interface LoadedManifest {
   readonly origin: string;
 }
 
-/** A file that is not valid YAML, or holds something that is not a Kubernetes object. */
+/**
+ * A path that cannot be read, a file that is not valid YAML, or one that holds something
+ * that is not a Kubernetes object. The message starts with `file:line: ` (`file: ` when the
+ * problem is the file as a whole, `line` 0).
+ */
 export class ManifestLoadError extends Error {
-  constructor(public readonly file: string, public readonly line: number, detail: string) {
-    super(`${file}:${line}: ${detail}`);
+  constructor(public readonly file: string, public readonly line: number, public readonly detail: string) {
+    super(`${line > 0 ? `${file}:${line}` : file}: ${detail}`);
     this.name = 'ManifestLoadError';
   }
 }
@@ -24,7 +28,15 @@ const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
  * their objects; empty documents are skipped.
  */
 export function loadManifests(paths: readonly string[]): LoadedManifest[] {
-  return paths.flatMap((p) => manifestFiles(p)).flatMap((file) => parseManifests(fs.readFileSync(file, 'utf8'), file));
+  return paths.flatMap((p) => manifestFiles(p)).flatMap((file) => parseManifests(readText(file), file));
+}
+
+function readText(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ManifestLoadError(file, 0, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
 }
 
 /** The manifest files a path names: the file itself, or those below a folder. */
@@ -38,7 +50,13 @@ export function manifestFiles(p: string): string[] {
   if (stat.isFile()) return [p];
   const found: string[] = [];
   const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (error) {
+      throw new ManifestLoadError(dir, 0, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const child = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(child);
       else if (MANIFEST_EXTENSIONS.includes(path.extname(entry.name)) && !isReport(entry.name)) found.push(child);
@@ -66,7 +84,8 @@ export function parseManifests(text: string, file: string): LoadedManifest[] {
     const firstError = doc.errors[0];
     if (firstError) {
       const line = lineCounter.linePos(firstError.pos[0]).line;
-      throw new ManifestLoadError(file, line, firstError.message.split('\n')[0]);
+      // The first line of the message, without the colon that introduces yaml's source excerpt.
+      throw new ManifestLoadError(file, line, firstError.message.split('\n')[0].replace(/:$/, ''));
     }
     const line = lineCounter.linePos(doc.contents?.range?.[0] ?? 0).line;
     const value: unknown = doc.toJS({ maxAliasCount: 100 });

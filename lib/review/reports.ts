@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ExceptionRecord, Finding, ObjectRef, ReviewResult, RuleInfo, Severity, SEVERITIES } from './model';
 import { PACKS } from './packs';
 
@@ -10,6 +11,15 @@ import { PACKS } from './packs';
  */
 
 /** The file names `writeReports` uses. */
+/** An analysis written next to the review: its own JSON file and a section of REVIEW.md. */
+export interface AnalysisOutput {
+  /** File name, for example `reachability.json`. */
+  readonly file: string;
+  readonly json: string;
+  /** A Markdown section (starting with `## `) appended to REVIEW.md. */
+  readonly markdown: string;
+}
+
 export const REPORT_FILES = { json: 'review.json', sarif: 'review.sarif', markdown: 'REVIEW.md' } as const;
 
 const TOOL_NAME = 'cdk8s-hardened';
@@ -39,7 +49,17 @@ export function reviewJson(result: ReviewResult): string {
 /** A `file:line` origin as a SARIF physical location; construct paths have none. */
 function physicalLocation(origin: string): object | undefined {
   const match = /^(.+\.(?:ya?ml|json)):(\d+)$/.exec(origin);
-  return match ? { artifactLocation: { uri: match[1].split(path.sep).join('/') }, region: { startLine: Number(match[2]) } } : undefined;
+  return match ? { artifactLocation: { uri: fileUri(match[1]) }, region: { startLine: Number(match[2]) } } : undefined;
+}
+
+/**
+ * A file path as a URI reference (RFC 3986): a relative path stays relative, with `/`
+ * separators and each segment percent-encoded (spaces, `#`, `%`, non-ASCII letters); an
+ * absolute path becomes a `file://` URI.
+ */
+function fileUri(file: string): string {
+  if (path.isAbsolute(file)) return pathToFileURL(file).href;
+  return file.split(path.sep).map(encodeURIComponent).join('/');
 }
 
 function fingerprint(finding: Finding): string {
@@ -164,11 +184,12 @@ export function reviewMarkdown(result: ReviewResult): string {
  * Writes `review.json`, `review.sarif` and `REVIEW.md` into `dir` (which must exist) and
  * returns the paths written.
  */
-export function writeReports(dir: string, result: ReviewResult): string[] {
+export function writeReports(dir: string, result: ReviewResult, analyses: readonly AnalysisOutput[] = []): string[] {
   const files: [string, string][] = [
     [REPORT_FILES.json, reviewJson(result)],
     [REPORT_FILES.sarif, reviewSarif(result)],
-    [REPORT_FILES.markdown, reviewMarkdown(result)],
+    [REPORT_FILES.markdown, [reviewMarkdown(result), ...analyses.map((a) => a.markdown)].join('\n')],
+    ...analyses.map((a): [string, string] => [a.file, a.json]),
   ];
   return files.map(([name, text]) => {
     const file = path.join(dir, name);

@@ -1,14 +1,15 @@
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
-import { ApiObject, JsonPatch } from 'cdk8s';
-import { Construct } from 'constructs';
+import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
 import { ExceptionPolicy } from '../core/exception-policy';
+import { recordExceptions } from '../core/exception-routing';
 import { exceptionAnnotationKey, exceptionAnnotationValue, HardeningException } from '../core/exceptions';
 import { HardeningError } from '../core/hardening-error';
 import { effectiveNamespace } from '../core/namespace-scope';
 import { requireDns1123Label } from '../core/names';
+import { checkGrantRules, GrantRule } from '../rbac/grant-rules';
 import { ExposedPort, ITrafficEndpoint, markTrafficEndpoint, NetworkProtocol, TrafficRules } from '../network/traffic-rules';
-import { ruleById } from '../review/packs';
 import { containerName, hardenContainer, HardenedContainerProps, HardenedContainerSpec, MIN_HIGH_ID } from './hardened-container';
 
 /** The UID/GID of the non-root user in distroless and Chainguard images. */
@@ -221,6 +222,9 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
   protected readonly policy: ExceptionPolicy;
   private readonly labels: { [key: string]: string };
   private trafficRules?: TrafficRules;
+  private workloadObject!: kplus.Workload;
+  private grantRules?: k8s.PolicyRule[];
+  private grantCount = 0;
 
   constructor(scope: Construct, id: string, props: HardenedWorkloadProps) {
     super(scope, id);
@@ -228,11 +232,6 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
     this.namespace = requireDns1123Label(this, 'namespace', effectiveNamespace(this, props.namespace));
     this.policy = new ExceptionPolicy(this, props.exceptions);
     this.exceptions = this.policy.list();
-    for (const exception of this.exceptions) {
-      if (!ruleById(exception.rule)) {
-        throw new HardeningError(this, `'exceptions' names '${exception.rule}', which is not a rule of the review. Use the id printed by the review (for example 'read-only-root-filesystem').`);
-      }
-    }
     this.selectorLabels = { [INSTANCE_LABEL]: this.name, [NAME_LABEL]: this.name };
     this.labels = { ...props.labels, ...this.selectorLabels, [MANAGED_BY_LABEL]: MANAGED_BY };
     this.podLabels = { ...this.labels };
@@ -284,6 +283,21 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
     this.traffic.allowEgressToCidr(options.cidr, options.except ?? [], trafficPort(options), 'allowEgressTo');
   }
 
+  /**
+   * Lets the workload call the Kubernetes API: a Role in its namespace with these rules,
+   * bound to its ServiceAccount, and a token mounted into its pods (only this workload's).
+   * Wildcards, escalation verbs and exec-like subresources are refused unless excepted.
+   */
+  public grant(...rules: GrantRule[]): void {
+    const field = `grant(#${this.grantCount++})`;
+    const checked = checkGrantRules(this, this.policy, field, rules, false);
+    if (!this.grantRules) {
+      this.grantRules = [];
+      this.createGrant(this.grantRules);
+    }
+    this.grantRules.push(...checked);
+  }
+
   /** The workload's traffic rules, created with its first rule. */
   protected get traffic(): TrafficRules {
     this.trafficRules ??= new TrafficRules(this, this.policy, (policy) => this.recordExceptions(ApiObject.of(policy)));
@@ -295,12 +309,33 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
     return { name, namespace: this.namespace, labels: { ...this.labels } };
   }
 
-  /** Records, on `api`, the exceptions to rules that judge objects of its kind. */
-  private recordExceptions(api: ApiObject): void {
-    for (const exception of this.exceptions) {
-      if (!ruleById(exception.rule)?.kinds.includes(api.kind)) continue;
-      api.metadata.addAnnotation(exceptionAnnotationKey(exception.rule), exceptionAnnotationValue(exception));
+  /** Creates the Role and RoleBinding of `grant()`, rendered lazily, and mounts the token. */
+  private createGrant(rules: k8s.PolicyRule[]): void {
+    const role = new k8s.KubeRole(this, 'Role', {
+      metadata: this.metadata(),
+      rules: Lazy.any({ produce: () => rules.map((r) => ({ ...r })) }),
+    });
+    const binding = new k8s.KubeRoleBinding(this, 'RoleBinding', {
+      metadata: this.metadata(),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.name },
+      subjects: [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: this.namespace }],
+    });
+    this.recordExceptions(role);
+    this.recordExceptions(binding);
+    const api = ApiObject.of(this.workloadObject);
+    api.addJsonPatch(JsonPatch.replace(`${this.podSpecPath}/automountServiceAccountToken`, true));
+    if (!this.policy.allows('no-service-account-token')) {
+      // The grant is the reason; written for the reviewer, like any exception.
+      api.metadata.addAnnotation(exceptionAnnotationKey('no-service-account-token'), exceptionAnnotationValue({
+        rule: 'no-service-account-token',
+        reason: `calls the Kubernetes API with the permissions of Role ${this.name} (workload.grant)`,
+      }));
     }
+  }
+
+  /** Records, on `api`, the exceptions to rules that judge objects of its kind. */
+  private recordExceptions(construct: IConstruct): void {
+    recordExceptions(construct instanceof ApiObject ? construct : ApiObject.of(construct), this.exceptions);
   }
 
   /** Validates the pod-level props and returns what every cdk8s-plus workload is created with. */
@@ -340,6 +375,7 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
    * cdk8s-plus-27 cannot express: seccomp, `drop: [ALL]`, isolation, exceptions.
    */
   protected harden(workload: kplus.Workload, props: HardenedWorkloadProps, longRunning: boolean): void {
+    this.workloadObject = workload;
     workload.select(kplus.LabelSelector.of({ labels: this.selectorLabels }));
     const ctx = {
       exceptions: this.policy,

@@ -1,4 +1,4 @@
-import { CLOUD_METADATA_ADDRESS, cidrContainsAddress, parseCidr } from '../../../core/cidr';
+import { Cidr, cidrContainsAddress, parseAddress, parseCidr } from '../../analyses/cidr';
 import { KubeObject, Rule, RuleFinding } from '../../model';
 import { finding, quote } from '../../walkers';
 import { namespaceOf } from './namespaces';
@@ -6,6 +6,18 @@ import { namespaceOf } from './namespaces';
 type Selector = { matchLabels?: Record<string, unknown>; matchExpressions?: unknown[] } | undefined;
 type Peer = { podSelector?: Selector; namespaceSelector?: Selector; ipBlock?: { cidr?: string; except?: string[] } };
 type PolicySpec = { podSelector?: Selector; policyTypes?: string[]; ingress?: Array<{ from?: Peer[] }>; egress?: Array<{ to?: Peer[] }> };
+
+const CLOUD_METADATA_ADDRESS = '169.254.169.254';
+const METADATA = parseAddress(CLOUD_METADATA_ADDRESS);
+
+/** The block, or `undefined` when it does not parse (the reachability analysis reports those). */
+function blockOf(text: string | undefined): Cidr | undefined {
+  try {
+    return parseCidr(text ?? '');
+  } catch {
+    return undefined;
+  }
+}
 
 function specOf(obj: KubeObject): PolicySpec {
   return (obj.spec ?? {}) as PolicySpec;
@@ -70,8 +82,8 @@ export const networkIngressFromAnywhere: Rule = {
       rule.from.forEach((peer, j) => {
         const at = `spec.ingress[${i}].from[${j}]`;
         if (peer.ipBlock) {
-          const block = parseCidr(peer.ipBlock.cidr ?? '');
-          if (typeof block !== 'string' && block.prefix === 0) found.push(finding(`${at}.ipBlock.cidr`, `ingress rule ${i} allows every address (${peer.ipBlock.cidr})`));
+          const block = blockOf(peer.ipBlock.cidr);
+          if (block !== undefined && block.prefix === 0) found.push(finding(`${at}.ipBlock.cidr`, `ingress rule ${i} allows every address (${peer.ipBlock.cidr})`));
         } else if (isEmptySelector(peer.namespaceSelector) && (peer.podSelector === undefined || isEmptySelector(peer.podSelector))) {
           found.push(finding(`${at}.namespaceSelector`, `ingress rule ${i} allows every pod of every namespace`));
         }
@@ -103,11 +115,11 @@ export const networkEgressMetadata: Rule = {
         return;
       }
       rule.to.forEach((peer, j) => {
-        const block = peer.ipBlock ? parseCidr(peer.ipBlock.cidr ?? '') : undefined;
-        if (block === undefined || typeof block === 'string' || !cidrContainsAddress(block, CLOUD_METADATA_ADDRESS)) return;
+        const block = peer.ipBlock ? blockOf(peer.ipBlock.cidr) : undefined;
+        if (block === undefined || !cidrContainsAddress(block, METADATA)) return;
         const excepted = (peer.ipBlock?.except ?? []).some((e) => {
-          const inner = parseCidr(e);
-          return typeof inner !== 'string' && cidrContainsAddress(inner, CLOUD_METADATA_ADDRESS);
+          const inner = blockOf(e);
+          return inner !== undefined && cidrContainsAddress(inner, METADATA);
         });
         if (!excepted) {
           found.push(finding(`spec.egress[${i}].to[${j}].ipBlock`, `egress rule ${i} allows ${peer.ipBlock?.cidr}, which contains the metadata address ${CLOUD_METADATA_ADDRESS}`));

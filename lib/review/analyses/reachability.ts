@@ -1,0 +1,346 @@
+/**
+ * Reachability: which workloads of an app can open connections to which others, on which
+ * ports, under the app's NetworkPolicies; and what each may reach outside the cluster or be
+ * reached from. It reads plain objects (parsed manifests), like the rest of the review.
+ *
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+ */
+import { KubeObject } from '../model';
+import { eachContainer, isRecord, list, podSpecOf } from '../walkers';
+import { Cidr, cidrContainsAddress, compareCidrs, formatCidr, parseAddress, parseCidr } from './cidr';
+import { CompiledRule, computeFlows, IngressGrant, resolvePorts, Workload } from './flows';
+import {
+  IpBlockPeer, isNetworkPolicy, namespaceOf, NETWORK_POLICY_API_VERSION, ParsedPolicy, parseNetworkPolicy,
+  PodPeer, PolicyRule, ReachabilityError,
+} from './network-policy';
+import { PortSet, Protocol, PROTOCOLS } from './port-set';
+import { compareText, LabelIndex, Labels, readLabels, Selector, selectorMatches } from './selectors';
+
+/** One workload: its pods share a template, so they share labels, ports and policies. */
+export interface ReachabilityWorkload {
+  /** `<namespace>/<kind>/<name>`. */
+  readonly id: string;
+  readonly namespace: string;
+  readonly kind: string;
+  readonly name: string;
+  /** Whether some NetworkPolicy isolates its pods for that direction (only allowed traffic passes). */
+  readonly isolated: { readonly ingress: boolean; readonly egress: boolean };
+  /** `<namespace>/<name>` of every NetworkPolicy selecting its pods, sorted. */
+  readonly policies: readonly string[];
+}
+
+/** Traffic one workload can open toward another: allowed by the source's egress AND the destination's ingress. */
+export interface ReachabilityFlow {
+  /** Source workload id. */
+  readonly from: string;
+  /** Destination workload id (may equal `from`: one replica to another). */
+  readonly to: string;
+  /** Destination ports: `TCP 8080`, `TCP 8000-8100`, `UDP all`, or the single entry `all`. */
+  readonly ports: readonly string[];
+}
+
+/** Addresses outside the app allowed by one or more rules, with the ports they allow. */
+export interface ExternalPeer {
+  /** A canonical CIDR block, or `any` (every address: a rule without peers, or a direction that is not isolated). */
+  readonly cidr: string;
+  /** Blocks inside `cidr` the rule excludes, canonical and sorted. */
+  readonly except: readonly string[];
+  readonly ports: readonly string[];
+}
+
+/** What one workload may reach outside the app, and be reached from. Only workloads with some entry are listed. */
+export interface ExternalAccess {
+  readonly workload: string;
+  /** Destinations outside the cluster; ports given by name are left out (an address has no named ports). */
+  readonly egress: readonly ExternalPeer[];
+  /** Sources outside the cluster; named ports are resolved against this workload's container ports. */
+  readonly ingress: readonly ExternalPeer[];
+}
+
+/**
+ * The result of `analyzeReachability`, deterministic and sorted (ids in code-unit order).
+ *
+ * To stay linear in size for apps with thousands of workloads, pairs where NEITHER side is
+ * isolated are not listed: every workload in `open.egress` reaches every workload in
+ * `open.ingress` on all ports. `flows` lists every other pair that has at least one allowed
+ * port (a pair appears in at most one of the two forms). `portsBetween` answers for any pair.
+ */
+export interface ReachabilityReport {
+  /** Every workload, sorted by id. */
+  readonly workloads: readonly ReachabilityWorkload[];
+  /** Every NetworkPolicy analysed, `<namespace>/<name>`, sorted. */
+  readonly policies: readonly string[];
+  /** Workloads not isolated for ingress (any source may connect) and for egress (may connect anywhere). */
+  readonly open: { readonly ingress: readonly string[]; readonly egress: readonly string[] };
+  /** Pairs with at least one isolated side and at least one allowed port, sorted by source then destination. */
+  readonly flows: readonly ReachabilityFlow[];
+  /** Traffic to and from outside the cluster, per workload, sorted by workload. */
+  readonly external: readonly ExternalAccess[];
+  /** Things that limit what the report can promise, one sentence each, sorted. */
+  readonly warnings: readonly string[];
+}
+
+/** The kinds analysed as workloads, with the API group each must belong to (`''` is the core group). */
+export const REACHABILITY_WORKLOAD_KINDS: Readonly<Record<string, string>> = {
+  Pod: '', ReplicationController: '', ReplicaSet: 'apps', Deployment: 'apps', StatefulSet: 'apps',
+  DaemonSet: 'apps', Job: 'batch', CronJob: 'batch',
+};
+
+/** The label Kubernetes sets on every namespace, to its name. */
+const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+const ANY = 'any';
+
+/**
+ * Analyses which workloads can reach which, under the real NetworkPolicy semantics: a pod is
+ * isolated for a direction when a policy selecting it has that type; policies add up;
+ * traffic needs the source's egress AND the destination's ingress; a rule without peers
+ * matches every peer and one without ports every port; `podSelector` and `namespaceSelector`
+ * in one peer are ANDed, in two peers ORed; named ports resolve against the destination
+ * pod's container ports (same name and protocol), and match nothing where it has none.
+ *
+ * Limits, by design:
+ * - Only the workloads in `objects` are known. Peers selecting pods elsewhere in the cluster
+ *   produce no flow.
+ * - `ipBlock` peers are reported as external traffic and never matched against pods: pod
+ *   IPs are unknown before deployment (and upstream leaves pod-IP matching to the plugin).
+ * - Cluster-wide policies (AdminNetworkPolicy, Calico, Cilium) are not read; nor is the
+ *   node-local traffic (kubelet probes) that Kubernetes always lets through.
+ *
+ * Cost: pods are indexed by namespace and label; each policy's selection and each distinct
+ * peer (by namespace and selector) is computed once; pairs where neither side is isolated
+ * are never visited, and the other pairs are walked from the smaller side (see `flows.ts`),
+ * so the work follows the workloads, the pods the policies match, and the flows found.
+ *
+ * @throws ReachabilityError for a NetworkPolicy the API server would refuse (a bad CIDR, an
+ *   `except` outside its `cidr`, an unknown protocol or operator, ...), naming the policy.
+ */
+export function analyzeReachability(objects: readonly KubeObject[]): ReachabilityReport {
+  const pods = collectWorkloads(objects);
+  const policies = collectPolicies(objects);
+  const selection = new Selection(pods, collectNamespaces(objects, pods, policies));
+  const n = pods.length;
+  // undefined: the direction is not isolated. [] : isolated, nothing allowed.
+  const ingress: (CompiledRule[] | undefined)[] = new Array(n).fill(undefined);
+  const egress: (CompiledRule[] | undefined)[] = new Array(n).fill(undefined);
+  const egressKey: string[] = new Array(n).fill('');
+  const grants: IngressGrant[] = [];
+  const policiesOf: string[][] = pods.map(() => []);
+
+  for (const policy of policies) {
+    const selected = selection.podsIn(policy.namespace, policy.podSelector);
+    if (selected.length === 0) continue;
+    const compile = (rules: readonly PolicyRule[] | undefined) => rules?.map((rule) => compileRule(rule, policy.namespace, selection));
+    const ingressRules = compile(policy.ingress);
+    const egressRules = compile(policy.egress);
+    for (const rule of ingressRules ?? []) grants.push({ selected, rule });
+    for (const i of selected) {
+      policiesOf[i].push(policy.id);
+      if (ingressRules) (ingress[i] ??= []).push(...ingressRules);
+      if (egressRules) {
+        (egress[i] ??= []).push(...egressRules);
+        egressKey[i] += `${policy.id}\u0000`;
+      }
+    }
+  }
+  const flows = computeFlows(pods, { ingress, egress, egressKey, grants });
+
+  return {
+    workloads: pods.map((pod, i) => ({
+      id: pod.id, namespace: pod.namespace, kind: pod.kind, name: pod.name,
+      isolated: { ingress: ingress[i] !== undefined, egress: egress[i] !== undefined },
+      policies: policiesOf[i],
+    })),
+    policies: policies.map((p) => p.id),
+    open: {
+      ingress: pods.filter((_, i) => !ingress[i]).map((p) => p.id),
+      egress: pods.filter((_, i) => !egress[i]).map((p) => p.id),
+    },
+    flows: flows.map((f) => ({ from: pods[f.from].id, to: pods[f.to].id, ports: f.ports.render() })),
+    external: pods.flatMap((pod, i) => {
+      const out = externalPeers(egress[i], (rule) => rule.rule.ports.numeric);
+      const into = externalPeers(ingress[i], (rule) => resolvePorts(rule.rule, pod));
+      return out.length || into.length ? [{ workload: pod.id, egress: out, ingress: into }] : [];
+    }),
+    warnings: warningsFor(objects, pods),
+  };
+}
+
+/**
+ * The ports `from` can open on `to` according to the report (`[]`: none), whichever form the
+ * pair takes in it: an explicit flow, or both workloads open.
+ */
+export function portsBetween(report: ReachabilityReport, from: string, to: string): readonly string[] {
+  if (report.open.egress.includes(from) && report.open.ingress.includes(to)) return PortSet.ALL.render();
+  return report.flows.find((f) => f.from === from && f.to === to)?.ports ?? [];
+}
+
+/**
+ * The ports the report allows between a workload and one address outside the cluster
+ * (`[]`: none): toward it for `egress`, from it for `ingress`. `except` blocks are honoured.
+ */
+export function externalPorts(report: ReachabilityReport, workload: string, direction: 'egress' | 'ingress', address: string): readonly string[] {
+  const ip = parseAddress(address);
+  const peers = report.external.find((e) => e.workload === workload)?.[direction] ?? [];
+  let ports = PortSet.NONE;
+  for (const peer of peers) {
+    const inside = peer.cidr === ANY || cidrContainsAddress(parseCidr(peer.cidr), ip);
+    if (inside && !peer.except.some((block) => cidrContainsAddress(parseCidr(block), ip))) ports = ports.union(PortSet.parse(peer.ports));
+  }
+  return ports.render();
+}
+
+/** Resolves pod selections, caching each distinct (namespace, selector) once. */
+class Selection {
+  private readonly indexes = new Map<string, LabelIndex>();
+  private readonly podsCache = new Map<string, readonly number[]>();
+  private readonly namespaceCache = new Map<string, readonly string[]>();
+  private readonly peerCache = new Map<string, ReadonlySet<number>>();
+
+  constructor(private readonly pods: readonly Workload[], private readonly namespaces: ReadonlyMap<string, Labels>) {
+    pods.forEach((pod, i) => {
+      let index = this.indexes.get(pod.namespace);
+      if (!index) this.indexes.set(pod.namespace, index = new LabelIndex((id) => this.pods[id].labels));
+      index.add(i);
+    });
+  }
+
+  /** Indexes of the pods of `namespace` that `selector` matches, ascending. */
+  public podsIn(namespace: string, selector: Selector): readonly number[] {
+    const key = `${namespace}\u0000${selector.key}`;
+    let found = this.podsCache.get(key);
+    if (!found) this.podsCache.set(key, found = this.indexes.get(namespace)?.select(selector) ?? []);
+    return found;
+  }
+
+  /** The pods a peer matches, for a policy in `namespace`. Peers that mean the same share one result. */
+  public peer(namespace: string, peer: PodPeer): ReadonlySet<number> {
+    const podSelector = peer.podSelector?.key ?? '[]';
+    // Without a namespaceSelector the peer is relative to the policy's namespace; with one it is not.
+    const key = peer.namespaceSelector ? `*\u0000${peer.namespaceSelector.key}\u0000${podSelector}` : `${namespace}\u0000${podSelector}`;
+    let found = this.peerCache.get(key);
+    if (!found) {
+      const namespaces = peer.namespaceSelector ? this.namespacesMatching(peer.namespaceSelector) : [namespace];
+      const everything: Selector = { key: '[]', requirements: [] };
+      found = new Set(namespaces.flatMap((ns) => this.podsIn(ns, peer.podSelector ?? everything)));
+      this.peerCache.set(key, found);
+    }
+    return found;
+  }
+
+  private namespacesMatching(selector: Selector): readonly string[] {
+    let found = this.namespaceCache.get(selector.key);
+    if (!found) {
+      found = [...this.namespaces].filter(([, labels]) => selectorMatches(selector, labels)).map(([name]) => name);
+      this.namespaceCache.set(selector.key, found);
+    }
+    return found;
+  }
+}
+
+function compileRule(rule: PolicyRule, namespace: string, selection: Selection): CompiledRule {
+  if (rule.peers === 'any') return { anyPeer: true, pods: new Set(), ipBlocks: [], rule };
+  const pods = new Set<number>();
+  const ipBlocks: IpBlockPeer[] = [];
+  for (const peer of rule.peers) {
+    if (peer.type === 'ipBlock') ipBlocks.push(peer);
+    else for (const i of selection.peer(namespace, peer)) pods.add(i);
+  }
+  return { anyPeer: false, pods, ipBlocks, rule };
+}
+
+/** External peers of one direction, identical blocks merged; `any` first, then by block. */
+function externalPeers(rules: readonly CompiledRule[] | undefined, portsOf: (rule: CompiledRule) => PortSet): ExternalPeer[] {
+  if (!rules) return [{ cidr: ANY, except: [], ports: PortSet.ALL.render() }];
+  const merged = new Map<string, { cidr?: Cidr; except: readonly Cidr[]; ports: PortSet }>();
+  const add = (cidr: Cidr | undefined, except: readonly Cidr[], ports: PortSet) => {
+    if (ports.isEmpty()) return;
+    const key = [cidr ? formatCidr(cidr) : ANY, ...except.map(formatCidr)].join(' ');
+    const entry = merged.get(key);
+    merged.set(key, { cidr, except, ports: entry ? entry.ports.union(ports) : ports });
+  };
+  for (const rule of rules) {
+    const ports = portsOf(rule);
+    if (rule.anyPeer) add(undefined, [], ports);
+    for (const block of rule.ipBlocks) add(block.cidr, block.except, ports);
+  }
+  return [...merged.values()]
+    .sort((a, b) => (a.cidr ? (b.cidr ? compareCidrs(a.cidr, b.cidr) : 1) : (b.cidr ? -1 : 0))
+      || compareText(a.except.map(formatCidr).join(' '), b.except.map(formatCidr).join(' ')))
+    .map((e) => ({ cidr: e.cidr ? formatCidr(e.cidr) : ANY, except: e.except.map(formatCidr), ports: e.ports.render() }));
+}
+
+function collectWorkloads(objects: readonly KubeObject[]): Workload[] {
+  const pods: Workload[] = [];
+  for (const obj of objects) {
+    const group = REACHABILITY_WORKLOAD_KINDS[obj.kind];
+    if (group === undefined || apiGroup(obj.apiVersion) !== group) continue;
+    const pod = podSpecOf(obj);
+    if (!pod) continue;
+    const namespace = namespaceOf(obj);
+    const name = typeof obj.metadata?.name === 'string' ? obj.metadata.name : '(unnamed)';
+    const namedPorts = new Map<string, number[]>();
+    for (const container of eachContainer(obj, pod)) {
+      if (container.kind === 'ephemeralContainer') continue;
+      for (const port of list<unknown>(container.container.ports)) {
+        if (!isRecord(port) || typeof port.name !== 'string' || typeof port.containerPort !== 'number') continue;
+        const protocol = (port.protocol ?? 'TCP') as Protocol;
+        if (!PROTOCOLS.includes(protocol)) continue;
+        const key = `${protocol}/${port.name}`;
+        namedPorts.set(key, [...(namedPorts.get(key) ?? []), port.containerPort]);
+      }
+    }
+    pods.push({
+      id: `${namespace}/${obj.kind}/${name}`, namespace, kind: obj.kind, name,
+      labels: readLabels(pod.metadata.labels), namedPorts, hostNetwork: pod.spec.hostNetwork === true,
+    });
+  }
+  pods.sort((a, b) => compareText(a.id, b.id));
+  pods.forEach((pod, i) => {
+    if (i > 0 && pods[i - 1].id === pod.id) throw new ReachabilityError(`workload ${pod.id} is defined twice; give each object a unique name.`);
+  });
+  return pods;
+}
+
+function collectPolicies(objects: readonly KubeObject[]): ParsedPolicy[] {
+  const policies = objects.filter(isNetworkPolicy).map(parseNetworkPolicy).sort((a, b) => compareText(a.id, b.id));
+  policies.forEach((policy, i) => {
+    if (i > 0 && policies[i - 1].id === policy.id) throw new ReachabilityError(`NetworkPolicy ${policy.id} is defined twice; give each policy a unique name.`);
+  });
+  return policies;
+}
+
+/**
+ * Every namespace the analysis knows, with its labels: declared Namespaces with theirs, and
+ * namespaces only referenced by a workload or policy with none; all get the automatic
+ * `kubernetes.io/metadata.name` label (which the API server sets and nobody can override).
+ */
+function collectNamespaces(objects: readonly KubeObject[], pods: readonly Workload[], policies: readonly ParsedPolicy[]): ReadonlyMap<string, Labels> {
+  const namespaces = new Map<string, Map<string, string>>();
+  for (const obj of objects) {
+    if (obj.kind !== 'Namespace' || obj.apiVersion !== 'v1' || typeof obj.metadata?.name !== 'string') continue;
+    const name = obj.metadata.name;
+    if (namespaces.has(name)) throw new ReachabilityError(`Namespace ${name} is defined twice; keep one object.`);
+    namespaces.set(name, readLabels(obj.metadata.labels));
+  }
+  for (const name of [...pods.map((p) => p.namespace), ...policies.map((p) => p.namespace)]) {
+    if (!namespaces.has(name)) namespaces.set(name, new Map());
+  }
+  const names = [...namespaces.keys()].sort(compareText);
+  return new Map(names.map((name) => [name, new Map(namespaces.get(name)!).set(NAMESPACE_NAME_LABEL, name)]));
+}
+
+function warningsFor(objects: readonly KubeObject[], pods: readonly Workload[]): string[] {
+  const warnings = pods.filter((p) => p.hostNetwork).map((p) =>
+    `${p.id} uses hostNetwork: NetworkPolicy behaviour for host-network pods is undefined upstream (most plugins ignore them and treat their traffic as the node's), so its reported isolation may not hold.`);
+  for (const obj of objects) {
+    if (obj.kind === 'NetworkPolicy' && obj.apiVersion !== NETWORK_POLICY_API_VERSION) {
+      warnings.push(`${obj.apiVersion} NetworkPolicy ${namespaceOf(obj)}/${String(obj.metadata?.name ?? '(unnamed)')} is not a ${NETWORK_POLICY_API_VERSION} NetworkPolicy and was not analysed.`);
+    }
+  }
+  return warnings.sort(compareText);
+}
+
+function apiGroup(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}

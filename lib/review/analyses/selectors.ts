@@ -1,0 +1,160 @@
+/**
+ * Label selectors (`matchLabels` AND `matchExpressions`) with their exact upstream meaning,
+ * and an index that answers "which of these label sets does a selector match" without
+ * testing every one.
+ *
+ * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
+ */
+import { isRecord, list } from '../walkers';
+
+/** Labels of a pod or namespace. A map, so keys such as `constructor` are ordinary keys. */
+export type Labels = ReadonlyMap<string, string>;
+
+/** The selector operators; `matchLabels` entries are `In` with one value. */
+export type SelectorOperator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+
+const OPERATORS: readonly SelectorOperator[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
+
+/** One normalized requirement (values sorted, without duplicates). */
+export interface Requirement {
+  readonly key: string;
+  readonly operator: SelectorOperator;
+  readonly values: readonly string[];
+}
+
+/** A validated selector. Two selectors with the same `key` select the same objects. */
+export interface Selector {
+  /** Canonical text of the requirements: the cache key for what the selector matches. */
+  readonly key: string;
+  /** Sorted by key, operator, values. Empty: the selector matches everything. */
+  readonly requirements: readonly Requirement[];
+}
+
+/** Thrown for a selector the API server would refuse; the message starts with the field path. */
+export class InvalidSelectorError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidSelectorError';
+  }
+}
+
+/**
+ * Validates and normalizes a `LabelSelector` found at `path` (used in messages). A missing
+ * selector (`undefined` or `null`) is the empty selector, which matches everything.
+ */
+export function compileSelector(raw: unknown, path: string): Selector {
+  if (raw === undefined || raw === null) return { key: '[]', requirements: [] };
+  if (!isRecord(raw)) throw new InvalidSelectorError(`${path} must be a label selector object`);
+  const requirements: Requirement[] = [];
+  if (raw.matchLabels !== undefined && raw.matchLabels !== null) {
+    if (!isRecord(raw.matchLabels)) throw new InvalidSelectorError(`${path}.matchLabels must be a map of label keys to values`);
+    for (const [key, value] of Object.entries(raw.matchLabels)) {
+      requirements.push({ key, operator: 'In', values: [labelValue(value, `${path}.matchLabels.${key}`)] });
+    }
+  }
+  list<unknown>(raw.matchExpressions).forEach((expression, i) => {
+    const at = `${path}.matchExpressions[${i}]`;
+    if (!isRecord(expression) || typeof expression.key !== 'string' || expression.key === '') {
+      throw new InvalidSelectorError(`${at} must have a "key"`);
+    }
+    const operator = expression.operator as SelectorOperator;
+    if (!OPERATORS.includes(operator)) {
+      throw new InvalidSelectorError(`${at}.operator ${JSON.stringify(expression.operator)} is not one of ${OPERATORS.join(', ')}`);
+    }
+    const values = list<unknown>(expression.values).map((v, j) => labelValue(v, `${at}.values[${j}]`));
+    const needsValues = operator === 'In' || operator === 'NotIn';
+    if (needsValues && values.length === 0) throw new InvalidSelectorError(`${at} uses ${operator}, which needs at least one value`);
+    if (!needsValues && values.length > 0) throw new InvalidSelectorError(`${at} uses ${operator}, which takes no values`);
+    requirements.push({ key: expression.key, operator, values: [...new Set(values)].sort() });
+  });
+  requirements.sort((a, b) => compareText(a.key, b.key) || compareText(a.operator, b.operator)
+    || compareText(a.values.join('\u0000'), b.values.join('\u0000')));
+  return { key: JSON.stringify(requirements.map((r) => [r.key, r.operator, r.values])), requirements };
+}
+
+/**
+ * Whether the labels satisfy every requirement. `NotIn` matches when the key is absent, as
+ * upstream does; `In` and `Exists` need the key.
+ */
+export function selectorMatches(selector: Selector, labels: Labels): boolean {
+  return selector.requirements.every((r) => requirementMatches(r, labels));
+}
+
+function requirementMatches(r: Requirement, labels: Labels): boolean {
+  const value = labels.get(r.key);
+  switch (r.operator) {
+    case 'In': return value !== undefined && r.values.includes(value);
+    case 'NotIn': return value === undefined || !r.values.includes(value);
+    case 'Exists': return value !== undefined;
+    case 'DoesNotExist': return value === undefined;
+  }
+}
+
+/** Label values are strings; YAML may give numbers or booleans (`version: 1`), read as their text. */
+function labelValue(value: unknown, path: string): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  throw new InvalidSelectorError(`${path} must be a string`);
+}
+
+/** Reads a `metadata.labels` map leniently: scalar values as text, anything else left out. */
+export function readLabels(raw: unknown): Map<string, string> {
+  const labels = new Map<string, string>();
+  if (!isRecord(raw)) return labels;
+  for (const [key, value] of Object.entries(raw)) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') labels.set(key, String(value));
+  }
+  return labels;
+}
+
+/** Compares by UTF-16 code units: the same order on every machine and locale. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * An index over label sets numbered 0..n-1. `select` starts from the smallest list the
+ * index holds for one of the selector's `In` or `Exists` requirements (or from everything
+ * when it has none) and tests only those candidates.
+ */
+export class LabelIndex {
+  private readonly all: number[] = [];
+  private readonly byKey = new Map<string, number[]>();
+  private readonly byKeyValue = new Map<string, Map<string, number[]>>();
+
+  constructor(private readonly labelsOf: (id: number) => Labels) {}
+
+  /** Adds a label set. Ids must be added in ascending order. */
+  public add(id: number): void {
+    this.all.push(id);
+    for (const [key, value] of this.labelsOf(id)) {
+      push(this.byKey, key, id);
+      let values = this.byKeyValue.get(key);
+      if (!values) this.byKeyValue.set(key, values = new Map());
+      push(values, value, id);
+    }
+  }
+
+  /** The ids whose labels the selector matches, ascending. */
+  public select(selector: Selector): readonly number[] {
+    let candidates: readonly number[] = this.all;
+    for (const r of selector.requirements) {
+      let narrowed: readonly number[] | undefined;
+      if (r.operator === 'Exists') narrowed = this.byKey.get(r.key) ?? [];
+      else if (r.operator === 'In') {
+        const values = this.byKeyValue.get(r.key);
+        const lists = r.values.map((v) => values?.get(v) ?? []);
+        narrowed = lists.length === 1 ? lists[0] : lists.flat().sort((a, b) => a - b);
+      }
+      if (narrowed && narrowed.length < candidates.length) candidates = narrowed;
+    }
+    if (selector.requirements.length === 0) return candidates;
+    return candidates.filter((id) => selectorMatches(selector, this.labelsOf(id)));
+  }
+}
+
+function push<K>(map: Map<K, number[]>, key: K, id: number): void {
+  const ids = map.get(key);
+  if (ids) ids.push(id);
+  else map.set(key, [id]);
+}

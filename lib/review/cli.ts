@@ -1,0 +1,175 @@
+import { parseArgs } from 'node:util';
+import { isIsoDate } from '../core/exceptions';
+import { review } from './engine';
+import { loadManifests, LoadedManifest, ManifestLoadError } from './load';
+import { Finding, ReviewResult, SEVERITIES } from './model';
+import { PACKS, packById } from './packs';
+import { objectLabel, reviewJson, reviewSarif } from './reports';
+
+/**
+ * `cdk8s-hardened review`: the review engine as a command, for any YAML (Helm output,
+ * kustomize builds, our own `dist/`). `bin/cdk8s-hardened.js` calls `main`; tests call it
+ * in-process with their own output streams.
+ */
+
+/** Where the command writes. `process` fits. */
+export interface CliIo {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+}
+
+/** The exit codes of `cdk8s-hardened`. */
+export const EXIT_CODES = {
+  /** No error-level finding without an exception (warnings may remain). */
+  passed: 0,
+  /** At least one error-level finding without an exception. */
+  failed: 1,
+  /** Bad usage, or input that could not be read: nothing was reviewed. */
+  unusable: 2,
+} as const;
+
+/** The output formats of `review`. */
+export const FORMATS = ['text', 'json', 'sarif'] as const;
+type Format = (typeof FORMATS)[number];
+
+const NAME = 'cdk8s-hardened';
+
+/** The text `--help` prints. */
+export function usage(): string {
+  return [
+    `Usage: ${NAME} review PATH... [--format text|json|sarif] [--pack NAME]... [--today YYYY-MM-DD]`,
+    '',
+    'Reviews Kubernetes manifests against the cdk8s-hardened rules. PATH is a file or a folder',
+    '(read recursively: .yaml, .yml, .json); multi-document files and List objects are split',
+    'into their objects. Works on any YAML: Helm or kustomize output, kubectl exports, dist/.',
+    '',
+    'Options:',
+    '  --format FORMAT    text (one line per open finding, then a summary), json or sarif',
+    '                     (the review.json and review.sarif reports). Default: text.',
+    '  --pack NAME        a pack to apply; repeat it, or separate names with commas.',
+    '                     Default: every pack. The packs:',
+    ...PACKS.map((p) => `                       ${p.id.padEnd(20)}${p.title}`),
+    '  --today DATE       the day (YYYY-MM-DD, UTC) exception expiry dates are checked',
+    '                     against. Default: the current UTC date.',
+    '  -h, --help         print this text.',
+    '',
+    'Exit codes: 0 no error finding without an exception (warnings may remain);',
+    '            1 at least one error finding without an exception;',
+    '            2 bad usage or unreadable input (nothing was reviewed).',
+    '',
+  ].join('\n');
+}
+
+/** Thrown for a mistake on the command line: printed with the usage text. */
+class UsageError extends Error {}
+
+interface ReviewCommand {
+  readonly paths: readonly string[];
+  readonly format: Format;
+  readonly packs?: readonly string[];
+  readonly today?: string;
+}
+
+/**
+ * Runs `cdk8s-hardened` with `argv` (the arguments after the program name) and returns the
+ * exit code (see `EXIT_CODES`). Reports and findings go to `io.stdout`; problems with the
+ * command line or the input go to `io.stderr`.
+ */
+export function main(argv: readonly string[], io: CliIo): number {
+  try {
+    if (argv.length === 1 && ['-h', '--help', 'help'].includes(argv[0])) {
+      io.stdout.write(usage());
+      return EXIT_CODES.passed;
+    }
+    if (argv.length === 0) throw new UsageError('missing command: the only command is \'review\'.');
+    if (argv[0] !== 'review') throw new UsageError(`unknown command '${argv[0]}': the only command is 'review'.`);
+    const command = parseReviewArgs(argv.slice(1));
+    if (command === 'help') {
+      io.stdout.write(usage());
+      return EXIT_CODES.passed;
+    }
+    return runReview(command, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`${NAME}: ${error.message}\n\n${usage()}`);
+    } else if (error instanceof ManifestLoadError) {
+      io.stderr.write(`${NAME}: cannot review: ${error.message}\n`);
+    } else {
+      io.stderr.write(`${NAME}: unexpected error: ${(error as { stack?: string }).stack ?? String(error)}\n`);
+    }
+    return EXIT_CODES.unusable;
+  }
+}
+
+function parseReviewArgs(args: readonly string[]): ReviewCommand | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string' },
+        pack: { type: 'string', multiple: true },
+        today: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    // util.parseArgs explains unknown options and missing values well; keep its words. (Its
+    // errors come from node's own realm, so `instanceof Error` can be false, as under jest.)
+    throw new UsageError(String((error as { message?: unknown }).message ?? error));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  if (positionals.length === 0) throw new UsageError('review needs at least one file or folder to read.');
+
+  const format = values.format ?? 'text';
+  if (!(FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`unknown format '${format}': use ${FORMATS.join(', ')}.`);
+  }
+  const packs = values.pack?.flatMap((value) => value.split(',')).map((id) => id.trim()).filter((id) => id !== '');
+  if (values.pack && packs?.length === 0) throw new UsageError('--pack needs a pack name.');
+  const unknown = (packs ?? []).filter((id) => !packById(id));
+  if (unknown.length) {
+    throw new UsageError(`unknown pack${unknown.length > 1 ? 's' : ''} ${unknown.map((id) => `'${id}'`).join(', ')}. `
+      + `Known packs: ${PACKS.map((p) => p.id).join(', ')}.`);
+  }
+  if (values.today !== undefined && !isIsoDate(values.today)) {
+    throw new UsageError(`--today must be a date written YYYY-MM-DD (got '${values.today}').`);
+  }
+  return { paths: positionals, format: format as Format, packs, today: values.today };
+}
+
+function runReview(command: ReviewCommand, io: CliIo): number {
+  const manifests: LoadedManifest[] = loadManifests(command.paths);
+  if (manifests.length === 0) {
+    // An empty folder is almost always a wrong path or a failed build, never a pass.
+    throw new ManifestLoadError(command.paths.join(' '), 0, 'no Kubernetes objects found (looked for .yaml, .yml and .json files).');
+  }
+  const result = review(manifests, { packs: command.packs, today: command.today });
+  switch (command.format) {
+    case 'json': io.stdout.write(reviewJson(result)); break;
+    case 'sarif': io.stdout.write(reviewSarif(result)); break;
+    case 'text': io.stdout.write(reviewText(result)); break;
+  }
+  return result.passed ? EXIT_CODES.passed : EXIT_CODES.failed;
+}
+
+/**
+ * The text report: one line per finding no exception accepts, errors first, then a summary
+ * line worded like REVIEW.md's verdict.
+ */
+export function reviewText(result: ReviewResult): string {
+  const open = SEVERITIES.flatMap((severity) => result.findings.filter((f) => !f.exception && f.severity === severity));
+  const { counts } = result;
+  const summary = `${result.passed ? 'Passed' : 'Failed'}: ${counts.bySeverity.error} error(s), ${counts.bySeverity.warning} warning(s), `
+    + `${counts.bySeverity.info} info in ${counts.objects} object(s); ${counts.suppressed} finding(s) accepted by exceptions.`;
+  return [...open.map(textLine), summary, ''].join('\n');
+}
+
+/** `severity [origin Kind namespace/name] rule at path: message. Fix: remediation` */
+function textLine(finding: Finding): string {
+  const where = [finding.origin, objectLabel(finding.object)].filter((part) => part !== '').join(' ');
+  return `${finding.severity} [${where}] ${finding.ruleId} at ${finding.path || '(object)'}: ${finding.message}. Fix: ${finding.remediation}`;
+}

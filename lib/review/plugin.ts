@@ -1,0 +1,141 @@
+import type { Validation, ValidationContext, ValidationViolatingResource } from 'cdk8s-cli/plugins';
+import { isIsoDate } from '../core/exceptions';
+import { review } from './engine';
+import { loadManifests, LoadedManifest, ManifestLoadError } from './load';
+import { Finding, SEVERITIES } from './model';
+import { PACKS, packById } from './packs';
+import { objectLabel } from './reports';
+
+/**
+ * The review engine as a cdk8s CLI validation plugin, so `cdk8s synth` reviews the
+ * manifests of any cdk8s app (not only a `HardenedApp`) and prints the findings in the CLI's
+ * validation report. Declared in `cdk8s.yaml`:
+ *
+ * ```yaml
+ * validations:
+ *   - package: ./plugin          # plugin/index.js: a local plugin must be JavaScript
+ *     version: 0.1.0             # exact, even for a local plugin
+ *     class: HardenedReviewPlugin
+ *     properties:                # optional, see HardenedReviewPluginProps
+ *       packs: [pss-restricted, workload-hardening]
+ * ```
+ *
+ * @see https://cdk8s.io/docs/latest/cli/synth/#validation-plugins
+ */
+
+/** Properties of the plugin, from `properties:` of its entry in `cdk8s.yaml`. */
+export interface HardenedReviewPluginProps {
+  /**
+   * Ids of the packs to apply.
+   *
+   * @default - every pack
+   */
+  readonly packs?: readonly string[];
+  /**
+   * The day (`YYYY-MM-DD`, UTC) against which exception expiry dates are checked.
+   *
+   * @default - the current UTC date
+   */
+  readonly today?: string;
+}
+
+/**
+ * What the plugin uses of the CLI's `ValidationContext`: the manifest files, and the report
+ * to fill and submit. (Tests pass a fake of this.)
+ */
+export interface ReviewPluginContext {
+  readonly manifests: ValidationContext['manifests'];
+  readonly report: Pick<ValidationContext['report'], 'addViolation' | 'submit'>;
+}
+
+const PROPERTIES: readonly string[] = ['packs', 'today'];
+
+/**
+ * Reviews the synthesized manifests. Every finding no exception accepts becomes a violation
+ * of its rule, listing each object with the field and the problem; the report fails when
+ * one of them is an error, as the review does. Warnings and info are listed but do not fail
+ * it. Findings accepted by an exception are only counted (in the summary's metadata).
+ */
+export class HardenedReviewPlugin implements Validation {
+  private readonly packs?: readonly string[];
+  private readonly today?: string;
+
+  /** @throws Error naming the property when `properties` in `cdk8s.yaml` is not valid. */
+  constructor(props: HardenedReviewPluginProps = {}) {
+    const where = 'HardenedReviewPlugin (cdk8s.yaml validations[].properties)';
+    const unknown = Object.keys(props ?? {}).filter((key) => !PROPERTIES.includes(key));
+    if (unknown.length) {
+      throw new Error(`${where}: unknown propert${unknown.length > 1 ? 'ies' : 'y'} ${unknown.map((k) => `'${k}'`).join(', ')}. Known: ${PROPERTIES.join(', ')}.`);
+    }
+    const { packs, today } = props ?? {};
+    if (packs !== undefined) {
+      if (!Array.isArray(packs) || packs.some((id) => typeof id !== 'string')) throw new Error(`${where}: 'packs' must be a list of pack ids.`);
+      const unknownPacks = packs.filter((id) => !packById(id));
+      if (unknownPacks.length) {
+        throw new Error(`${where}: unknown pack${unknownPacks.length > 1 ? 's' : ''} ${unknownPacks.map((id) => `'${id}'`).join(', ')} in 'packs'. `
+          + `Known packs: ${PACKS.map((p) => p.id).join(', ')}.`);
+      }
+    }
+    if (today !== undefined && (typeof today !== 'string' || !isIsoDate(today))) {
+      throw new Error(`${where}: 'today' must be a date written YYYY-MM-DD (got '${String(today)}'). Quote it in YAML.`);
+    }
+    this.packs = packs;
+    this.today = today;
+  }
+
+  public async validate(context: ReviewPluginContext): Promise<void> {
+    const { report } = context;
+    let manifests: LoadedManifest[];
+    try {
+      manifests = loadManifests(context.manifests);
+    } catch (error) {
+      if (!(error instanceof ManifestLoadError)) throw error;
+      report.addViolation({
+        ruleName: 'manifest-unreadable',
+        recommendation: 'Every synthesized manifest can be read as Kubernetes objects.',
+        fix: 'Fix the file at the line given; if the app wrote it, report the bug.',
+        violatingResources: [{ resourceName: error.file, manifestPath: error.file, locations: [error.message] }],
+      });
+      report.submit('failure', { error: error.message });
+      return;
+    }
+    const result = review(manifests, { packs: this.packs, today: this.today });
+    const open = SEVERITIES.flatMap((severity) => result.findings.filter((f) => !f.exception && f.severity === severity));
+    const byRule = new Map<string, Finding[]>();
+    for (const finding of open) byRule.set(finding.ruleId, [...(byRule.get(finding.ruleId) ?? []), finding]);
+    for (const findings of byRule.values()) {
+      const [first] = findings;
+      report.addViolation({
+        ruleName: first.ruleId,
+        recommendation: `${first.title} (severity: ${first.severity}).`,
+        fix: first.remediation,
+        violatingResources: violatingResources(findings),
+      });
+    }
+    const { bySeverity, objects, suppressed } = result.counts;
+    report.submit(result.passed ? 'success' : 'failure', {
+      'Objects reviewed': String(objects),
+      'Packs': result.packs.join(', '),
+      'Errors': String(bySeverity.error),
+      'Warnings': String(bySeverity.warning),
+      'Info': String(bySeverity.info),
+      'Accepted by exceptions': String(suppressed),
+    });
+  }
+}
+
+/**
+ * One resource per object, with one location per finding. `resourceName` is the object's
+ * name because the CLI looks construct paths up by name (construct-metadata.json).
+ */
+function violatingResources(findings: readonly Finding[]): ValidationViolatingResource[] {
+  const byObject = new Map<string, { resourceName: string; manifestPath: string; locations: string[] }>();
+  for (const finding of findings) {
+    const manifestPath = /^(.*):\d+$/.exec(finding.origin)?.[1] ?? finding.origin;
+    const key = `${manifestPath}\u0000${objectLabel(finding.object)}`;
+    const resource = byObject.get(key) ?? { resourceName: finding.object.name, manifestPath, locations: [] };
+    resource.locations.push(`${objectLabel(finding.object)} at ${finding.path || '(object)'}: ${finding.message}`);
+    byObject.set(key, resource);
+  }
+  return [...byObject.values()];
+}

@@ -1,0 +1,195 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { EXIT_CODES, main } from '../../lib/review/cli';
+
+const ROOT = path.resolve(__dirname, '../..');
+/** The fixture folder as the user would type it: relative to where the command runs. */
+const BAD = path.relative(process.cwd(), path.join(__dirname, 'fixtures', 'bad-manifests'));
+const file = (name: string) => path.join(BAD, name);
+/** Only the pod packs, so rules added to other packs do not change the expected findings. */
+const POD_PACKS = ['--pack', 'pss-baseline,pss-restricted,workload-hardening'];
+const TODAY = ['--today', '2026-03-15'];
+
+/** Runs the command in-process and captures what it writes. */
+function run(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = main(argv, { stdout: { write: (text: string) => { stdout += text; } }, stderr: { write: (text: string) => { stderr += text; } } });
+  return { code, stdout, stderr };
+}
+
+let tmp: string;
+beforeAll(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-test-')); });
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** Every finding of the bad manifests under the pod packs: [rule id, object, origin, excepted]. */
+const EXPECTED_FINDINGS = [
+  ['image-digest', 'CronJob shop/nightly-report', file('05-cronjob-latest.yaml:2'), false],
+  ['no-latest-tag', 'CronJob shop/nightly-report', file('05-cronjob-latest.yaml:2'), false],
+  ['no-privilege-escalation', 'DaemonSet monitoring/node-agent', file('03-privileged-daemonset.yaml:2'), false],
+  ['no-privileged', 'DaemonSet monitoring/node-agent', file('03-privileged-daemonset.yaml:2'), false],
+  ['no-host-path', 'Deployment logging/log-shipper', file('04-hostpath-deployment.yml:2'), false],
+  ['restricted-volume-types', 'Deployment logging/log-shipper', file('04-hostpath-deployment.yml:2'), false],
+  // Both objects of the List carry the List's line.
+  ['high-user-group-ids', 'Deployment shop/api', file('02-list.yaml:2'), false],
+  ['no-root-user', 'Deployment shop/api', file('02-list.yaml:2'), false],
+  ['run-as-non-root', 'Deployment shop/api', file('02-list.yaml:2'), false],
+  ['image-pull-always', 'Deployment shop/legacy-agent', file('06-excepted.json:1'), false],
+  ['read-only-root-filesystem', 'Deployment shop/legacy-agent', file('06-excepted.json:1'), true],
+  // The third document of the file (after an empty one) starts on line 41.
+  ['no-host-namespaces', 'Pod shop/debug', file('01-multi-doc.yaml:41'), false],
+  ['no-host-ports', 'Pod shop/debug', file('01-multi-doc.yaml:41'), false],
+];
+
+describe('cdk8s-hardened review, exit 1: error findings', () => {
+  test('text: one line per open finding, errors first, then the verdict', () => {
+    const { code, stdout, stderr } = run('review', BAD, ...POD_PACKS, ...TODAY);
+    expect(code).toBe(EXIT_CODES.failed);
+    expect(stderr).toBe('');
+    const lines = stdout.trimEnd().split('\n');
+    const parsed = lines.slice(0, -1).map((line) => {
+      const match = /^(error|warning|info) \[(\S+) (\S+ \S+)\] (\S+) at \S+: .+\. Fix: .+\.$/.exec(line);
+      if (!match) throw new Error(`unexpected line: ${line}`);
+      return [match[4], match[3], match[2], match[1]];
+    });
+    expect(parsed).toEqual([
+      ...EXPECTED_FINDINGS.filter(([, , , excepted]) => !excepted).filter(([rule]) => rule !== 'image-pull-always')
+        .map(([rule, object, origin]) => [rule, object, origin, 'error']),
+      ['image-pull-always', 'Deployment shop/legacy-agent', file('06-excepted.json:1'), 'warning'],
+    ]);
+    expect(lines).toContain(`error [${file('01-multi-doc.yaml:41')} Pod shop/debug] no-host-ports at spec.containers[0].ports[0].hostPort: `
+      + 'container "shell" binds host port 8080. Fix: Remove hostPort from the container port and expose the pod through a Service instead.');
+    expect(lines[lines.length - 1]).toBe('Failed: 11 error(s), 1 warning(s), 0 info in 8 object(s); 1 finding(s) accepted by exceptions.');
+  });
+
+  test('json: the review.json report, with every finding, the excepted one with its reason', () => {
+    const { code, stdout, stderr } = run('review', BAD, ...POD_PACKS, ...TODAY, '--format', 'json');
+    expect([code, stderr]).toEqual([EXIT_CODES.failed, '']);
+    const json = JSON.parse(stdout);
+    expect(json).toMatchObject({ tool: 'cdk8s-hardened', passed: false, packs: ['pss-baseline', 'pss-restricted', 'workload-hardening'] });
+    expect(json.counts).toMatchObject({ objects: 8, bySeverity: { error: 11, warning: 1, info: 0 }, suppressed: 1 });
+    const label = (o: any) => `${o.kind} ${o.namespace}/${o.name}`;
+    expect(json.findings.map((f: any) => [f.ruleId, label(f.object), f.origin, f.exception !== undefined])).toEqual(EXPECTED_FINDINGS);
+    expect(json.findings.find((f: any) => f.exception).exception).toEqual({
+      reason: 'the vendor agent rewrites its config at start; tracked in SEC-142', expires: '2027-03-31',
+    });
+  });
+
+  test('sarif: the review.sarif report, located by file and line', () => {
+    const { code, stdout, stderr } = run('review', BAD, ...POD_PACKS, ...TODAY, '--format', 'sarif');
+    expect([code, stderr]).toEqual([EXIT_CODES.failed, '']);
+    const results = JSON.parse(stdout).runs[0].results;
+    expect(results.map((r: any) => [r.ruleId, r.suppressions !== undefined])).toEqual(EXPECTED_FINDINGS.map(([rule, , , excepted]) => [rule, excepted]));
+    expect(results.find((r: any) => r.ruleId === 'no-host-ports').locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: file('01-multi-doc.yaml').split(path.sep).join('/') },
+      region: { startLine: 41 },
+    });
+  });
+
+  test('every pack by default', () => {
+    const { code, stdout } = run('review', BAD, ...TODAY, '--format', 'json');
+    expect(code).toBe(EXIT_CODES.failed);
+    expect(JSON.parse(stdout).packs).toEqual(expect.arrayContaining(['pss-baseline', 'pss-restricted', 'workload-hardening']));
+  });
+});
+
+describe('cdk8s-hardened review, exit 0: no error finding without an exception', () => {
+  test('an accepted finding and a warning pass', () => {
+    const { code, stdout, stderr } = run('review', file('06-excepted.json'), ...POD_PACKS, ...TODAY);
+    expect([code, stderr]).toEqual([EXIT_CODES.passed, '']);
+    expect(stdout.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(/^warning \[.*06-excepted\.json:1 Deployment shop\/legacy-agent\] image-pull-always at /),
+      'Passed: 0 error(s), 1 warning(s), 0 info in 1 object(s); 1 finding(s) accepted by exceptions.',
+    ]);
+  });
+
+  test('an expired exception accepts nothing', () => {
+    const { code, stdout } = run('review', file('06-excepted.json'), ...POD_PACKS, '--today', '2027-04-01', '--format', 'json');
+    expect(code).toBe(EXIT_CODES.failed);
+    expect(JSON.parse(stdout).findings.map((f: any) => f.ruleId)).toEqual(['exception-expired', 'image-pull-always', 'read-only-root-filesystem']);
+  });
+
+  test.each([['--help'], ['-h'], ['help'], ['review', '--help']])('%s prints the usage', (...argv) => {
+    const { code, stdout, stderr } = run(...argv);
+    expect([code, stderr]).toEqual([EXIT_CODES.passed, '']);
+    expect(stdout).toMatch(/^Usage: cdk8s-hardened review PATH\.\.\. /);
+    expect(stdout).toContain('Exit codes: 0 ');
+  });
+});
+
+describe('cdk8s-hardened, exit 2: bad usage', () => {
+  test.each([
+    [[], /^cdk8s-hardened: missing command: the only command is 'review'\.$/],
+    [['lint', BAD], /^cdk8s-hardened: unknown command 'lint': the only command is 'review'\.$/],
+    [['review'], /^cdk8s-hardened: review needs at least one file or folder to read\.$/],
+    [['review', BAD, '--frmat', 'json'], /^cdk8s-hardened: Unknown option '--frmat'\./],
+    [['review', BAD, '--format'], /^cdk8s-hardened: Option '--format <value>' argument missing$/],
+    [['review', BAD, '--format', 'html'], /^cdk8s-hardened: unknown format 'html': use text, json, sarif\.$/],
+    [['review', BAD, '--pack', 'pss-strict,workload-hardening', '--pack', 'cis'],
+      /^cdk8s-hardened: unknown packs 'pss-strict', 'cis'\. Known packs: pss-baseline, pss-restricted, workload-hardening, .*\.$/],
+    [['review', BAD, '--today', '15/03/2026'], /^cdk8s-hardened: --today must be a date written YYYY-MM-DD \(got '15\/03\/2026'\)\.$/],
+  ])('%j: says what is wrong, then the usage', (argv, message) => {
+    const { code, stdout, stderr } = run(...argv);
+    expect([code, stdout]).toEqual([EXIT_CODES.unusable, '']);
+    const [first, ...rest] = stderr.split('\n');
+    expect(first).toMatch(message);
+    expect(rest.join('\n')).toContain('Usage: cdk8s-hardened review PATH...');
+  });
+});
+
+describe('cdk8s-hardened review, exit 2: unreadable input', () => {
+  const write = (name: string, text: string) => {
+    const target = path.join(tmp, name);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, text);
+    return target;
+  };
+
+  test.each([
+    ['invalid YAML, with its file and line', () => write('broken/app.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n'),
+      (p: string) => `${p}:5: Map keys must be unique at line 5, column 3\n`],
+    ['a document that is not an object', () => write('scalar/list.yaml', 'apiVersion: v1\nkind: Pod\n---\n- just\n- a list\n'),
+      (p: string) => `${p}:4: expected a Kubernetes object (a mapping with apiVersion and kind)`],
+    ['a document without kind', () => write('nokind/cm.yaml', 'apiVersion: v1\nmetadata:\n  name: x\n'),
+      (p: string) => `${p}:1: object has no apiVersion or kind`],
+    ['a path that does not exist', () => path.join(tmp, 'missing'), (p: string) => `${p}: no such file or folder`],
+    ['a folder without manifests', () => path.dirname(write('empty/notes.txt', 'no manifests here\n')),
+      (p: string) => `${p}: no Kubernetes objects found (looked for .yaml, .yml and .json files).`],
+  ])('%s', (_, make, expected) => {
+    const target = make();
+    const { code, stdout, stderr } = run('review', target);
+    expect([code, stdout]).toEqual([EXIT_CODES.unusable, '']);
+    expect(stderr.startsWith(`cdk8s-hardened: cannot review: ${expected(target)}`)).toBe(true);
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('the installed command', () => {
+  test('bin/cdk8s-hardened.js runs the same review as a process, without a build step', () => {
+    const args = ['review', BAD, ...POD_PACKS, ...TODAY];
+    const child = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'cdk8s-hardened.js'), ...args], { encoding: 'utf8' });
+    expect([child.status, child.stderr]).toEqual([EXIT_CODES.failed, '']);
+    expect(child.stdout).toBe(run(...args).stdout);
+  });
+
+  test('the reference app\'s output passes its review without a finding', () => {
+    // Run apps/main.ts as `cdk8s synth` does, but in a scratch folder: it writes `dist/` there,
+    // not into the repository. tsx is given by absolute URL since the scratch folder has no node_modules.
+    const tsx = pathToFileURL(require.resolve('tsx', { paths: [ROOT] })).href;
+    const env: NodeJS.ProcessEnv = { ...process.env, JEST_WORKER_ID: '' };
+    delete env.CDK8S_OUTDIR;
+    delete env.CDK8S_RECORD_CONSTRUCT_METADATA;
+    const work = fs.mkdtempSync(path.join(tmp, 'app-'));
+    const synth = spawnSync(process.execPath, ['--import', tsx, path.join(ROOT, 'apps', 'main.ts')], { cwd: work, env, encoding: 'utf8' });
+    expect({ status: synth.status, stderr: synth.stderr }).toEqual({ status: 0, stderr: '' });
+
+    const { code, stdout, stderr } = run('review', path.join(work, 'dist'), '--format', 'json');
+    expect([code, stderr]).toEqual([EXIT_CODES.passed, '']);
+    const json = JSON.parse(stdout);
+    expect(json.counts.objects).toBeGreaterThan(0);
+    expect(json.findings.filter((f: any) => !f.exception)).toEqual([]);
+  });
+});

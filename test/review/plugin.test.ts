@@ -1,0 +1,116 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { ValidationViolation } from 'cdk8s-cli/plugins';
+import { HardenedReviewPlugin, ReviewPluginContext } from '../../lib/review/plugin';
+
+const ROOT = path.resolve(__dirname, '../..');
+const FIXTURES = path.join(__dirname, 'fixtures', 'bad-manifests');
+const manifest = (name: string) => path.join(FIXTURES, name);
+const POD_PACKS = ['pss-baseline', 'pss-restricted', 'workload-hardening'];
+
+type Submit = ReviewPluginContext['report']['submit'];
+
+/** A fake of the CLI's context that records what the plugin reports. */
+function context(manifests: string[]) {
+  const violations: ValidationViolation[] = [];
+  const submitted: { status: Parameters<Submit>[0]; metadata?: Parameters<Submit>[1] }[] = [];
+  const ctx: ReviewPluginContext = {
+    manifests,
+    report: {
+      addViolation: (violation) => {
+        if (submitted.length) throw new Error('violation added after submit');
+        violations.push(violation);
+      },
+      submit: (status, metadata) => { submitted.push({ status, metadata }); },
+    },
+  };
+  return { ctx, violations, submitted };
+}
+
+describe('HardenedReviewPlugin', () => {
+  test('fails the report on error findings: one violation per rule, one resource per object, one location per finding', async () => {
+    const { ctx, violations, submitted } = context([manifest('01-multi-doc.yaml'), manifest('05-cronjob-latest.yaml'), manifest('06-excepted.json')]);
+    await new HardenedReviewPlugin({ packs: POD_PACKS, today: '2026-03-15' }).validate(ctx);
+
+    expect(violations.map((v) => v.ruleName)).toEqual(['image-digest', 'no-latest-tag', 'no-host-namespaces', 'no-host-ports', 'image-pull-always']);
+    expect(violations.find((v) => v.ruleName === 'no-host-ports')).toEqual({
+      ruleName: 'no-host-ports',
+      recommendation: 'Containers bind no host port (severity: error).',
+      fix: 'Remove hostPort from the container port and expose the pod through a Service instead.',
+      violatingResources: [{
+        resourceName: 'debug',
+        manifestPath: manifest('01-multi-doc.yaml'),
+        locations: ['Pod shop/debug at spec.containers[0].ports[0].hostPort: container "shell" binds host port 8080'],
+      }],
+    });
+    expect(violations.find((v) => v.ruleName === 'image-pull-always')?.recommendation).toMatch(/\(severity: warning\)\.$/);
+    // The finding accepted by an exception is not a violation, only counted.
+    expect(violations.map((v) => v.ruleName)).not.toContain('read-only-root-filesystem');
+    expect(submitted).toEqual([{
+      status: 'failure',
+      metadata: {
+        'Objects reviewed': '4', 'Packs': POD_PACKS.join(', '), 'Errors': '4', 'Warnings': '1', 'Info': '0', 'Accepted by exceptions': '1',
+      },
+    }]);
+  });
+
+  test('groups the findings of one rule on several objects', async () => {
+    const { ctx, violations } = context([FIXTURES]);
+    await new HardenedReviewPlugin({ packs: ['pss-baseline'], today: '2026-03-15' }).validate(ctx);
+    expect(violations.map((v) => [v.ruleName, v.violatingResources.map((r) => r.resourceName)])).toEqual([
+      ['no-privileged', ['node-agent']],
+      ['no-host-path', ['log-shipper']],
+      ['no-host-namespaces', ['debug']],
+      ['no-host-ports', ['debug']],
+    ]);
+  });
+
+  test('passes the report when only warnings and accepted findings remain', async () => {
+    const { ctx, violations, submitted } = context([manifest('06-excepted.json')]);
+    await new HardenedReviewPlugin({ packs: POD_PACKS, today: '2026-03-15' }).validate(ctx);
+    expect(violations.map((v) => v.ruleName)).toEqual(['image-pull-always']);
+    expect(submitted.map((s) => s.status)).toEqual(['success']);
+  });
+
+  test('with no properties, applies every pack and today\'s date', async () => {
+    const { ctx, submitted } = context([manifest('06-excepted.json')]);
+    await new HardenedReviewPlugin().validate(ctx);
+    expect(submitted[0].metadata?.Packs.split(', ')).toEqual(expect.arrayContaining(POD_PACKS));
+  });
+
+  test('fails the report, naming file and line, on a manifest it cannot read', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-test-'));
+    try {
+      const broken = path.join(dir, 'broken.k8s.yaml');
+      fs.writeFileSync(broken, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n');
+      const { ctx, violations, submitted } = context([broken]);
+      await new HardenedReviewPlugin().validate(ctx);
+      expect(violations).toEqual([expect.objectContaining({
+        ruleName: 'manifest-unreadable',
+        violatingResources: [{ resourceName: broken, manifestPath: broken, locations: [`${broken}:5: Map keys must be unique at line 5, column 3`] }],
+      })]);
+      expect(submitted.map((s) => s.status)).toEqual(['failure']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test.each([
+    [{ pack: ['pss-baseline'] }, /unknown property 'pack'\. Known: packs, today\.$/],
+    [{ packs: 'pss-baseline' }, /'packs' must be a list of pack ids\.$/],
+    [{ packs: ['pss-strict', 'cis'] }, /unknown packs 'pss-strict', 'cis' in 'packs'\. Known packs: pss-baseline, /],
+    [{ today: '15/03/2026' }, /'today' must be a date written YYYY-MM-DD \(got '15\/03\/2026'\)\. Quote it in YAML\.$/],
+  ])('fails when its properties in cdk8s.yaml are %j', (props, message) => {
+    expect(() => new HardenedReviewPlugin(props as any)).toThrow(message);
+  });
+
+  test('plugin/index.js loads it as the cdk8s CLI does: require() of the folder, then new of the class', () => {
+    // In a process of its own: jest's module system does not run tsx's require hook.
+    const script = `const m = require(require.resolve(${JSON.stringify(path.join(ROOT, 'plugin'))}));`
+      + 'const p = new m.HardenedReviewPlugin({}); console.log(Object.keys(m).join(), typeof p.validate);';
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect([child.status, child.stderr, child.stdout]).toEqual([0, '', 'HardenedReviewPlugin function\n']);
+  });
+});
