@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { review } from '../review/engine';
 import { parseManifests } from '../review/load';
-import { analyzeReachability, ReachabilityError, reachabilityJson, reachabilityMarkdown } from '../review/analyses';
+import { analyzePermissions, analyzeReachability, permissionsJson, permissionsMarkdown, ReachabilityError, reachabilityJson, reachabilityMarkdown } from '../review/analyses';
 import { Finding, KubeObject, ReviewResult } from '../review/model';
 import { AnalysisOutput, writeReports } from '../review/reports';
 import { listFiles } from './publish';
@@ -53,7 +53,11 @@ export function reviewStagedOutput(staging: string, publishDir: string, options:
 function analyze(objects: KubeObject[]): AnalysisOutput[] {
   try {
     const reachability = analyzeReachability(objects);
-    return [{ file: 'reachability.json', json: reachabilityJson(reachability), markdown: reachabilityMarkdown(reachability) }];
+    const permissions = analyzePermissions(objects);
+    return [
+      { file: 'reachability.json', json: reachabilityJson(reachability), markdown: reachabilityMarkdown(reachability) },
+      { file: 'permissions.json', json: permissionsJson(permissions), markdown: permissionsMarkdown(permissions) },
+    ];
   } catch (e) {
     if (e instanceof ReachabilityError) throw new AnalysisFailedError(e.message);
     throw e;
@@ -64,7 +68,7 @@ function analyze(objects: KubeObject[]): AnalysisOutput[] {
 export class AnalysisFailedError extends Error implements UserFacingError {
   public readonly userFacing = true;
   constructor(detail: string) {
-    super(`reachability analysis failed: ${detail}`);
+    super(`analysis failed: ${detail}`);
     this.name = 'AnalysisFailedError';
   }
 }

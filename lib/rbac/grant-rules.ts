@@ -24,8 +24,18 @@ export interface GrantRule {
 
 /** Verbs that let a subject grant itself (or act as) more than it has. */
 const ESCALATION_VERBS = ['escalate', 'bind', 'impersonate'];
-/** Subresources whose `create` hands out a shell, a tunnel or a token. */
-const DANGEROUS_SUBRESOURCES = ['pods/exec', 'pods/attach', 'pods/portforward', 'nodes/proxy', 'serviceaccounts/token'];
+/**
+ * Core-group subresources that hand out a shell, a tunnel or a token, with the verbs that do
+ * it (a websocket exec is a GET: `get` sufficed until Kubernetes 1.35). The same table as the
+ * review's `rbac-no-exec-attach-portforward`.
+ */
+const DANGEROUS_SUBRESOURCES: Readonly<Record<string, readonly string[]>> = {
+  'pods/exec': ['create', 'get'],
+  'pods/attach': ['create', 'get'],
+  'pods/portforward': ['create', 'get'],
+  'nodes/proxy': ['*'],
+  'serviceaccounts/token': ['create'],
+};
 const READ_VERBS = ['get', 'list', 'watch'];
 const KNOWN_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', ...ESCALATION_VERBS, 'use', 'approve', 'sign'];
 
@@ -44,7 +54,7 @@ export function checkGrantRules(scope: IConstruct, policy: ExceptionPolicy, fiel
       if (!values?.length) {
         throw new HardeningError(scope, `'${at}.${key}' is empty. Name what the rule is for.`);
       }
-      if (values.includes('*')) {
+      if (values.some((v) => v.includes('*'))) {
         policy.require('rbac-no-wildcards', `${at}.${key}`, "contains '*', which also grants everything added to the API later.", `List the ${key} the workload needs.`);
       }
     }
@@ -57,8 +67,8 @@ export function checkGrantRules(scope: IConstruct, policy: ExceptionPolicy, fiel
     if (escalation.length) {
       policy.require('rbac-no-escalation-verbs', `${at}.verbs`, `grants '${escalation.join("', '")}', which lets the subject give itself any permission.`, 'Remove the verb.');
     }
-    const dangerous = rule.resources.filter((r) => DANGEROUS_SUBRESOURCES.includes(r));
-    if (dangerous.length && rule.verbs.some((v) => v === 'create' || v === '*' || v === 'get')) {
+    const dangerous = rule.apiGroups.some((g) => g === '' || g === '*') ? dangerousSubresources(rule) : [];
+    if (dangerous.length) {
       policy.require('rbac-no-exec-attach-portforward', `${at}.resources`, `grants '${dangerous.join("', '")}', a shell, tunnel or token into other workloads.`, 'Remove it; debug with ephemeral containers under a reviewed exception.');
     }
     if (clusterWide && rule.resources.some((r) => r === 'secrets' || r === '*') && rule.verbs.some((v) => READ_VERBS.includes(v) || v === '*')
@@ -73,4 +83,12 @@ export function checkGrantRules(scope: IConstruct, policy: ExceptionPolicy, fiel
     };
     return result;
   });
+}
+
+// The dangerous subresources a rule reaches: named, or through a wildcard resource or "*/<subresource>".
+function dangerousSubresources(rule: GrantRule): string[] {
+  return Object.entries(DANGEROUS_SUBRESOURCES).filter(([subresource, verbs]) => {
+    const reached = rule.resources.some((r) => r === '*' || r === subresource || r === `*/${subresource.split('/')[1]}`);
+    return reached && rule.verbs.some((v) => v === '*' || verbs.includes('*') || verbs.includes(v));
+  }).map(([subresource]) => subresource);
 }

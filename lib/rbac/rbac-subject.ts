@@ -35,5 +35,5 @@ export class RbacSubject {
   }
 }
 
-/** Subjects Kubernetes gives to everyone, or to every authenticated caller. */
-export const BROAD_SUBJECTS: readonly string[] = ['system:anonymous', 'system:unauthenticated', 'system:authenticated'];
+/** Subjects Kubernetes gives to everyone, every authenticated caller, or every ServiceAccount. */
+export const BROAD_SUBJECTS: readonly string[] = ['system:anonymous', 'system:unauthenticated', 'system:authenticated', 'system:serviceaccounts'];

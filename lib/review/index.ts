@@ -12,3 +12,5 @@ export * from './reports';
 export * from './rules/pod';
 export * from './analyses';
 export * from './rules/network';
+export * from './rules/rbac';
+export * from './rules/secrets';

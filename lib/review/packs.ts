@@ -1,6 +1,8 @@
 import { Rule } from './model';
 import { NAMESPACE_RULES, NETWORK_RULES } from './rules/network';
 import { POD_RULES, PSS_BASELINE_RULES, PSS_RESTRICTED_RULES, WORKLOAD_HARDENING_RULES } from './rules/pod';
+import { SECRET_RULES } from './rules/secrets';
+import { RBAC_RULES } from './rules/rbac';
 
 /** A named list of rule ids that a review can select. */
 export interface Pack {
@@ -41,11 +43,15 @@ export const NAMESPACES: Pack = { id: 'namespaces', title: 'Namespaces', rules: 
 /** Network: default deny in every namespace, no allow-all peers, no egress to the metadata address. */
 export const NETWORK: Pack = { id: 'network', title: 'Network', rules: ids(NETWORK_RULES) };
 
-/** RBAC rules (wildcards, escalation verbs, bindings). Empty until those rules land. */
-export const RBAC: Pack = { id: 'rbac', title: 'RBAC', rules: [] };
+/**
+ * RBAC: no wildcards or escalation verbs, no way into pods or nodes, no cluster-wide Secret
+ * reads, no cluster-admin, broad, default-account or personal subjects; cluster-wide grants
+ * only with an exception.
+ */
+export const RBAC: Pack = { id: 'rbac', title: 'RBAC', rules: ids(RBAC_RULES) };
 
-/** Secret handling rules. Empty until those rules land. */
-export const SECRETS: Pack = { id: 'secrets', title: 'Secrets', rules: [] };
+/** Secrets: no plaintext Secret values, no literal secret env vars, no secrets in ConfigMaps. */
+export const SECRETS: Pack = { id: 'secrets', title: 'Secrets', rules: ids(SECRET_RULES) };
 
 /** Every pack, in report order. */
 export const PACKS: readonly Pack[] = [PSS_BASELINE, PSS_RESTRICTED, WORKLOAD_HARDENING, NAMESPACES, NETWORK, RBAC, SECRETS];
@@ -54,7 +60,7 @@ export const PACKS: readonly Pack[] = [PSS_BASELINE, PSS_RESTRICTED, WORKLOAD_HA
 export const DEFAULT_PACKS: readonly string[] = PACKS.map((pack) => pack.id);
 
 /** Every rule of every area, in a stable order. */
-export const ALL_RULES: readonly Rule[] = [...POD_RULES, ...NAMESPACE_RULES, ...NETWORK_RULES];
+export const ALL_RULES: readonly Rule[] = [...POD_RULES, ...NAMESPACE_RULES, ...NETWORK_RULES, ...RBAC_RULES, ...SECRET_RULES];
 
 const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(ALL_RULES.map((rule) => [rule.id, rule]));
 const PACKS_BY_ID: ReadonlyMap<string, Pack> = new Map(PACKS.map((pack) => [pack.id, pack]));

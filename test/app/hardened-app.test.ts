@@ -62,12 +62,12 @@ function appWithOneViolationPerRule(excepted: boolean): HardenedApp {
 }
 
 describe('the review gate', () => {
-  test('a clean app publishes its manifests, the three review reports and the reachability report', () => {
+  test('a clean app publishes its manifests, the three review reports and the reachability and permissions reports', () => {
     const a = app();
     new HardenedDeployment(shop(a), 'web', { containers: [CONTAINER] });
     a.synth();
     const dist = path.join(workdir, 'dist');
-    expect(Object.keys(filesOf(dist))).toEqual(['REVIEW.md', 'platform.k8s.yaml', 'reachability.json', 'review.json', 'review.sarif']);
+    expect(Object.keys(filesOf(dist))).toEqual(['REVIEW.md', 'permissions.json', 'platform.k8s.yaml', 'reachability.json', 'review.json', 'review.sarif']);
     // The workload's Deployment, ServiceAccount and PodDisruptionBudget, and the namespace's
     // Namespace, two NetworkPolicies, ResourceQuota and LimitRange.
     expect(JSON.parse(fs.readFileSync(path.join(dist, 'review.json'), 'utf8'))).toMatchObject({ passed: true, counts: { objects: 8 } });

@@ -20,6 +20,36 @@ const WEB = `${P}.containers[0]`;
 const SETUP = `${P}.initContainers[0]`;
 const windows = (spec: Record<string, any>) => { spec.os = { name: 'windows' }; };
 
+const RBAC_API = 'rbac.authorization.k8s.io/v1';
+type PolicyRule = { apiGroups?: string[]; resources?: string[]; verbs: string[]; resourceNames?: string[]; nonResourceURLs?: string[] };
+type Subject = { kind: string; name: string; namespace?: string };
+
+/** A Role in `shop`. */
+function role(rules: PolicyRule[], name = 'web'): KubeObject {
+  return { apiVersion: RBAC_API, kind: 'Role', metadata: { name, namespace: 'shop' }, rules };
+}
+
+/** A ClusterRole, with labels or an aggregationRule when given. */
+function clusterRole(rules: PolicyRule[], name = 'web', extra: Record<string, unknown> = {}): KubeObject {
+  const { labels, ...rest } = extra;
+  return { apiVersion: RBAC_API, kind: 'ClusterRole', metadata: { name, ...(labels ? { labels } : {}) } as KubeObject['metadata'], rules, ...rest };
+}
+
+/** A RoleBinding in `shop` (or a ClusterRoleBinding when `cluster`) of `roleRef` to `subjects`. */
+function binding(roleRef: { kind: string; name: string }, subjects: Subject[], cluster = false): KubeObject {
+  return {
+    apiVersion: RBAC_API,
+    kind: cluster ? 'ClusterRoleBinding' : 'RoleBinding',
+    metadata: cluster ? { name: 'web' } : { name: 'web', namespace: 'shop' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', ...roleRef },
+    subjects,
+  };
+}
+
+const WEB_ACCOUNT: Subject = { kind: 'ServiceAccount', name: 'web', namespace: 'shop' };
+const DEVELOPERS: Subject = { kind: 'Group', name: 'shop-developers' };
+const READ_PODS: PolicyRule = { apiGroups: [''], resources: ['pods', 'pods/log'], verbs: ['get', 'list', 'watch'] };
+
 function withTemplateAnnotations(obj: KubeObject, annotations: Record<string, string>): KubeObject {
   (obj as any).spec.template.metadata.annotations = annotations;
   return obj;
@@ -273,5 +303,143 @@ export const RULE_CASES: readonly RuleCase[] = [
   }), expected: [
     ['spec.egress[0].to', 'egress rule 0 has no "to", so it allows every destination'],
     ['spec.egress[1].to[0].ipBlock', 'allows 169.254.0.0/16, which contains the metadata address 169.254.169.254'],
+  ] },
+
+  { rule: 'rbac-no-wildcards', name: 'named groups, resources, verbs and URLs comply', object: clusterRole([READ_PODS, { nonResourceURLs: ['/healthz', '/apis/*'], verbs: ['get'] }]), expected: [] },
+  { rule: 'rbac-no-wildcards', name: '"*" everywhere', object: role([{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]), expected: [
+    ['rules[0].apiGroups[0]', 'rule 0 covers every API group ("*")'],
+    ['rules[0].resources[0]', 'rule 0 covers every resource and subresource ("*")'],
+    ['rules[0].verbs[0]', 'rule 0 allows every verb ("*"), escalate, bind and impersonate included'],
+  ] },
+  { rule: 'rbac-no-wildcards', name: 'a subresource of every resource, and every non-resource URL', object: clusterRole([
+    READ_PODS, { apiGroups: ['apps'], resources: ['deployments', '*/scale'], verbs: ['update'] }, { nonResourceURLs: ['*'], verbs: ['get'] }]), expected: [
+    ['rules[1].resources[1]', 'rule 1 covers the "scale" subresource of every resource ("*/scale")'],
+    ['rules[2].nonResourceURLs[0]', 'rule 2 covers every non-resource URL ("*")'],
+  ] },
+
+  { rule: 'rbac-no-escalation-verbs', name: 'reading roles and bindings complies', object: clusterRole([
+    { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: ['get', 'list'] }]), expected: [] },
+  { rule: 'rbac-no-escalation-verbs', name: 'bind, escalate and impersonate', object: clusterRole([
+    { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['get', 'bind', 'escalate'] },
+    { apiGroups: [''], resources: ['users', 'groups'], verbs: ['impersonate'] }]), expected: [
+    ['rules[0].verbs[1]', 'rule 0 grants "bind" on "clusterroles", which lets its holders bind roles with permissions they do not hold'],
+    ['rules[0].verbs[2]', 'rule 0 grants "escalate" on "clusterroles"'],
+    ['rules[1].verbs[0]', 'rule 1 grants "impersonate" on "users", "groups", which lets its holders act as other users'],
+  ] },
+
+  { rule: 'rbac-no-exec-attach-portforward', name: 'reading pods and logs, and exec in another group, comply', object: role([
+    READ_PODS, { apiGroups: ['metrics.k8s.io'], resources: ['pods', 'pods/exec'], verbs: ['get'] }, { apiGroups: [''], resources: ['pods/exec'], verbs: ['list', 'watch'] }]), expected: [] },
+  { rule: 'rbac-no-exec-attach-portforward', name: 'get on exec and attach (WebSocket), create on portforward and tokens', object: role([
+    { apiGroups: [''], resources: ['pods/exec', 'pods/attach'], verbs: ['get'] },
+    { apiGroups: [''], resources: ['pods/portforward', 'serviceaccounts/token'], verbs: ['create'], resourceNames: ['web'] }]), expected: [
+    ['rules[0].resources[0]', 'rule 0 lets its holders run commands in containers (get on pods/exec)'],
+    ['rules[0].resources[1]', 'rule 0 lets its holders attach to the processes of containers (get on pods/attach)'],
+    ['rules[1].resources[0]', 'rule 1 lets its holders open connections to the ports of pods (create on pods/portforward)'],
+    ['rules[1].resources[1]', 'rule 1 lets its holders mint tokens for service accounts (create on serviceaccounts/token)'],
+  ] },
+  { rule: 'rbac-no-exec-attach-portforward', name: 'get on nodes/proxy, a read-only "*", and "*/exec"', object: clusterRole([
+    { apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] },
+    { apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: [''], resources: ['*/exec'], verbs: ['*'] }]), expected: [
+    ['rules[0].resources[0]', 'rule 0 lets its holders call the kubelet API of nodes, which runs commands in every pod on them (get on nodes/proxy)'],
+    ['rules[1].resources[0]', 'run commands in containers (get on pods/exec); attach to the processes of containers (get on pods/attach); open connections to the ports of pods (get on pods/portforward); call the kubelet API of nodes, which runs commands in every pod on them (get, list, watch on nodes/proxy) through "*"'],
+    ['rules[2].resources[0]', 'rule 2 lets its holders run commands in containers (get, create on pods/exec) through "*/exec"'],
+  ] },
+
+  { rule: 'rbac-no-cluster-secret-read', name: 'a built-in role that reads Secrets (edit), granted cluster-wide', object: binding({ kind: 'ClusterRole', name: 'edit' }, [DEVELOPERS], true),
+    expected: [['roleRef.name', 'binding grants the built-in ClusterRole "edit", which reads Secrets (get, list, watch), in every namespace']] },
+  { rule: 'rbac-no-cluster-secret-read', name: 'a ClusterRole that reads pods but only creates Secrets complies', object: binding({ kind: 'ClusterRole', name: 'web' }, [DEVELOPERS], true),
+    others: [clusterRole([READ_PODS, { apiGroups: [''], resources: ['secrets'], verbs: ['create'] }])], expected: [] },
+  { rule: 'rbac-no-cluster-secret-read', name: 'built-in view complies', object: binding({ kind: 'ClusterRole', name: 'view' }, [DEVELOPERS], true), expected: [] },
+  { rule: 'rbac-no-cluster-secret-read', name: 'a ClusterRole of the output that lists Secrets through "*"', object: binding({ kind: 'ClusterRole', name: 'web' }, [WEB_ACCOUNT], true),
+    others: [clusterRole([READ_PODS, { apiGroups: [''], resources: ['*'], verbs: ['list'] }])],
+    expected: [['roleRef.name', 'binding grants ClusterRole "web", whose rule 1 allows list on Secrets, in every namespace']] },
+  { rule: 'rbac-no-cluster-secret-read', name: 'an aggregated ClusterRole gathering a Secret reader by label', object: binding({ kind: 'ClusterRole', name: 'monitoring' }, [WEB_ACCOUNT], true),
+    others: [
+      clusterRole([], 'monitoring', { aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'example.com/aggregate-to-monitoring': 'true' } }] } }),
+      clusterRole([{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'watch'], resourceNames: ['scrape-token'] }], 'scrape-token-reader',
+        { labels: { 'example.com/aggregate-to-monitoring': 'true' } }),
+      clusterRole([{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }], 'unlabelled'),
+    ],
+    expected: [['roleRef.name', 'binding grants ClusterRole "monitoring", which aggregates ClusterRole "scrape-token-reader", whose rule 0 allows get, watch on Secrets named "scrape-token", in every namespace']] },
+
+  { rule: 'rbac-no-cluster-admin-binding', name: 'a Role that happens to be named cluster-admin complies', object: binding({ kind: 'Role', name: 'cluster-admin' }, [DEVELOPERS]), expected: [] },
+  { rule: 'rbac-no-cluster-admin-binding', name: 'cluster-admin granted cluster-wide', object: binding({ kind: 'ClusterRole', name: 'cluster-admin' }, [DEVELOPERS], true),
+    expected: [['roleRef.name', 'binding grants ClusterRole "cluster-admin", every verb on every resource, in every namespace']] },
+  { rule: 'rbac-no-cluster-admin-binding', name: 'cluster-admin granted in one namespace', object: binding({ kind: 'ClusterRole', name: 'cluster-admin' }, [DEVELOPERS]),
+    expected: [['roleRef.name', 'in namespace "shop"']] },
+
+  { rule: 'rbac-no-broad-subjects', name: 'a team group and a service account comply', object: binding({ kind: 'ClusterRole', name: 'view' }, [DEVELOPERS, WEB_ACCOUNT]), expected: [] },
+  { rule: 'rbac-no-broad-subjects', name: 'anonymous, unauthenticated, authenticated and every service account', object: binding({ kind: 'ClusterRole', name: 'view' }, [
+    { kind: 'User', name: 'system:anonymous' }, { kind: 'Group', name: 'system:unauthenticated' }, DEVELOPERS,
+    { kind: 'Group', name: 'system:authenticated' }, { kind: 'Group', name: 'system:serviceaccounts' }]), expected: [
+    ['subjects[0].name', 'subject 0 is the user "system:anonymous": the role goes to every request without credentials'],
+    ['subjects[1].name', 'subject 1 is the group "system:unauthenticated"'],
+    ['subjects[3].name', 'subject 3 is the group "system:authenticated": the role goes to every user and service account that logs in'],
+    ['subjects[4].name', 'every service account of every namespace'],
+  ] },
+
+  { rule: 'rbac-no-default-service-account-binding', name: 'an account of its own complies', object: binding({ kind: 'Role', name: 'web' }, [WEB_ACCOUNT]), expected: [] },
+  { rule: 'rbac-no-default-service-account-binding', name: 'the default account, its namespace taken from the binding', object: binding({ kind: 'Role', name: 'web' }, [
+    WEB_ACCOUNT, { kind: 'ServiceAccount', name: 'default' }]), expected: [
+    ['subjects[1].name', 'subject 1 is the "default" ServiceAccount of namespace "shop", which every pod without an account of its own runs as'],
+  ] },
+
+  { rule: 'rbac-no-user-subjects', name: 'a group, and a control-plane user, comply', object: binding({ kind: 'ClusterRole', name: 'view' }, [
+    DEVELOPERS, { kind: 'User', name: 'system:kube-scheduler' }]), expected: [] },
+  { rule: 'rbac-no-user-subjects', name: 'a person bound by name', object: binding({ kind: 'ClusterRole', name: 'view' }, [DEVELOPERS, { kind: 'User', name: 'alice@example.com' }]),
+    expected: [['subjects[1].kind', 'subject 1 is the individual user "alice@example.com"']] },
+
+  { rule: 'rbac-cluster-scope', name: 'a RoleBinding of a ClusterRole complies', object: binding({ kind: 'ClusterRole', name: 'view' }, [DEVELOPERS]), expected: [] },
+  { rule: 'rbac-cluster-scope', name: 'a ClusterRoleBinding', object: binding({ kind: 'ClusterRole', name: 'view' }, [DEVELOPERS], true),
+    expected: [['roleRef', 'binding grants ClusterRole "view" in every namespace and on cluster-scoped resources']] },
+
+  { rule: 'secret-no-plaintext', name: 'a Secret without values (a service account token) complies', object: {
+    apiVersion: 'v1', kind: 'Secret', metadata: { name: 'web-token', namespace: 'shop', annotations: { 'kubernetes.io/service-account.name': 'web' } },
+    type: 'kubernetes.io/service-account-token',
+  }, expected: [] },
+  { rule: 'secret-no-plaintext', name: 'values in data and stringData', object: {
+    apiVersion: 'v1', kind: 'Secret', metadata: { name: 'web', namespace: 'shop' },
+    data: { 'password': 'cDRzc3cwcmQ=', '.dockerconfigjson': 'e30=' }, stringData: { token: 'abc' },
+  }, expected: [
+    ['data.password', 'Secret carries the value of "password" base64-encoded, not encrypted'],
+    ['data[".dockerconfigjson"]', '".dockerconfigjson"'],
+    ['stringData.token', 'Secret carries the value of "token" in plain text'],
+  ] },
+
+  { rule: 'env-no-literal-secret', name: 'secretKeyRef, file paths, key ids, variable references and plain settings comply', object: deployment((s) => {
+    container(s).env = [
+      { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
+      { name: 'DB_PASSWORD_FILE', value: '/run/secrets/db/password' },
+      { name: 'AWS_ACCESS_KEY_ID', value: 'AKIAEXAMPLE' },
+      { name: 'TOKEN_URL', value: 'https://auth.example.com/token' },
+      { name: 'API_TOKEN', value: '$(INJECTED_TOKEN)' },
+      { name: 'SECRET', value: '' },
+      { name: 'LOG_LEVEL', value: 'info' },
+    ];
+  }), expected: [] },
+  { rule: 'env-no-literal-secret', name: 'literal passwords, API keys, tokens and private keys, init containers too', object: deployment((s) => {
+    container(s).env = [{ name: 'LOG_LEVEL', value: 'info' }, { name: 'DB_PASSWORD', value: 'hunter2' }, { name: 'stripeApiKey', value: 'sk_live_x' }];
+    container(s, 'setup').env = [{ name: 'GITHUB_TOKEN', value: 'ghp_x' }, { name: 'SIGNING_PRIVATE_KEY', value: '-----BEGIN' }];
+  }), expected: [
+    [`${SETUP}.env[0].value`, 'init container "setup" sets the environment variable "GITHUB_TOKEN", which looks like a token, to a literal value'],
+    [`${SETUP}.env[1].value`, '"SIGNING_PRIVATE_KEY", which looks like a private key'],
+    [`${WEB}.env[1].value`, 'container "web" sets the environment variable "DB_PASSWORD", which looks like a password'],
+    [`${WEB}.env[2].value`, '"stripeApiKey", which looks like an API key'],
+  ] },
+
+  { rule: 'configmap-no-secret-keys', name: 'configuration, file paths and a certificate comply', object: {
+    apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web', namespace: 'shop' },
+    data: { 'app.properties': 'port=8080', 'password-file': '/run/secrets/db/password', 'tls.crt': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' },
+  }, expected: [] },
+  { rule: 'configmap-no-secret-keys', name: 'secret-looking keys and a private key under an innocent name', object: {
+    apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web', namespace: 'shop' },
+    data: { 'db-password': 'hunter2', 'tls.key': '-----BEGIN EC PRIVATE KEY-----\nMHc\n-----END EC PRIVATE KEY-----\n', 'api_token': 'x' },
+    binaryData: { 'credentials.json': 'e30=' },
+  }, expected: [
+    ['data["db-password"]', 'ConfigMap key "db-password" looks like a password'],
+    ['data["tls.key"]', 'ConfigMap key "tls.key" holds a PEM private key'],
+    ['data.api_token', 'looks like a token'],
+    ['binaryData["credentials.json"]', 'ConfigMap key "credentials.json" looks like a credential'],
   ] },
 ];

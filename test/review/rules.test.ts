@@ -61,9 +61,27 @@ describe('each rule', () => {
       { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'empty' } },
       { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'odd' }, spec: { template: { spec: { containers: 'web', volumes: {} } } } },
       { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { ports: [{ port: 80 }] } },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'odd' }, rules: [null, 'x', { verbs: 'get', resources: [1, '*'] }],
+        aggregationRule: { clusterRoleSelectors: [{ matchExpressions: [{ key: 'a', operator: 'Near' }] }, 'x'] } },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'odd' }, roleRef: { kind: 'ClusterRole', name: 'odd' }, subjects: {} },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'odd' }, roleRef: 'odd', subjects: [null, { kind: 'User' }, 'x'] },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'odd' }, rules: 'x' },
     ];
     const result = review(objects.map((object) => ({ object })), { today: '2026-01-01' });
     expect(result.findings.filter((f) => f.ruleId === 'rule-error')).toEqual([]);
+  });
+
+  test('RBAC rules look across objects: a cluster-wide grant of a Secret reader, accepted for its scope by an exception', () => {
+    const api = 'rbac.authorization.k8s.io/v1';
+    const result = review([
+      { object: { apiVersion: api, kind: 'ClusterRole', metadata: { name: 'reader' }, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }] } },
+      { object: { apiVersion: api, kind: 'ClusterRoleBinding', metadata: { name: 'reader', annotations: { 'exception.hardened.cdk8s.io/rbac-cluster-scope': 'the collector reads every namespace' } },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'reader' }, subjects: [{ kind: 'ServiceAccount', name: 'collector', namespace: 'monitoring' }] } },
+    ], { today: '2026-01-01' });
+    expect(result.findings.map((f) => `${f.object.kind} ${f.ruleId} ${f.path}${f.exception ? ' (excepted)' : ''}`)).toEqual([
+      'ClusterRoleBinding rbac-cluster-scope roleRef (excepted)',
+      'ClusterRoleBinding rbac-no-cluster-secret-read roleRef.name',
+    ]);
   });
 
   test('rules do not modify the objects they judge', () => {
@@ -119,13 +137,15 @@ describe('the rule registry', () => {
         'image-pull-always', 'readiness-probe', 'liveness-probe', 'no-service-account-token', 'no-default-service-account'],
       'namespaces': ['namespace-pod-security', 'workload-namespace-hardened'],
       'network': ['namespace-default-deny', 'network-ingress-from-anywhere', 'network-egress-metadata'],
-      'rbac': [],
-      'secrets': [],
+      'rbac': ['rbac-no-wildcards', 'rbac-no-escalation-verbs', 'rbac-no-exec-attach-portforward', 'rbac-no-cluster-secret-read',
+        'rbac-no-cluster-admin-binding', 'rbac-no-broad-subjects', 'rbac-no-default-service-account-binding', 'rbac-no-user-subjects',
+        'rbac-cluster-scope'],
+      'secrets': ['secret-no-plaintext', 'env-no-literal-secret', 'configmap-no-secret-keys'],
     });
   });
 
-  test('only image-pull-always is a warning; every other rule is an error', () => {
-    expect(ALL_RULES.filter((r) => r.severity !== 'error').map((r) => r.id)).toEqual(['image-pull-always']);
+  test('only image-pull-always, rbac-no-user-subjects and rbac-cluster-scope are warnings; every other rule is an error', () => {
+    expect(ALL_RULES.filter((r) => r.severity !== 'error').map((r) => r.id)).toEqual(['image-pull-always', 'rbac-no-user-subjects', 'rbac-cluster-scope']);
   });
 });
 

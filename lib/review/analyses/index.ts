@@ -8,3 +8,6 @@ export { analyzeReachability, externalPorts, portsBetween, REACHABILITY_WORKLOAD
 export type { ExternalAccess, ExternalPeer, ReachabilityFlow, ReachabilityReport, ReachabilityWorkload } from './reachability';
 export { ReachabilityError } from './network-policy';
 export { reachabilityJson, reachabilityMarkdown, REACHABILITY_FORMAT_VERSION } from './reachability-report';
+export { analyzePermissions, grantLabel, RISKY_POWERS } from './permissions';
+export type { PermissionsReport, SubjectPermissions, PermissionGrant, RiskyPower, RiskyPowerId, UnresolvedRole, AggregatedClusterRole, PermissionScope, SubjectKind } from './permissions';
+export { permissionsJson, permissionsMarkdown, PERMISSIONS_FORMAT_VERSION } from './permissions-report';

@@ -186,16 +186,6 @@ export class RbacIndex {
     labels.forEach((_labels, id) => this.labelIndex.add(id));
   }
 
-  /** Whether the output defines this Role. */
-  public hasRole(namespace: string, name: string): boolean {
-    return this.roles.has(roleKey(namespace, name));
-  }
-
-  /** Whether the output defines this ClusterRole. */
-  public hasClusterRole(name: string): boolean {
-    return this.clusterRoles.has(name);
-  }
-
   /** Roles and ClusterRoles defined more than once, as `Role <namespace>/<name>` or `ClusterRole <name>`, sorted. */
   public duplicates(): string[] {
     return [

@@ -30,7 +30,8 @@ export function permissionsMarkdown(report: PermissionsReport): string {
   const lines = [
     '## Permissions',
     '',
-    `${report.subjects.length} subjects from ${report.counts.bindings} bindings and ${report.counts.roles} roles; ${risky} subjects hold a risky power; ${unresolved.length} grants of roles not in the app.`,
+    `${count(report.subjects.length, 'subject')} from ${count(report.counts.bindings, 'binding')} and ${count(report.counts.roles, 'role')}; `
+      + `${count(risky, 'subject')} with a risky power; ${count(unresolved.length, 'grant')} of a role not in the app.`,
     '',
     '### Grants',
     '',
@@ -55,6 +56,10 @@ export function permissionsMarkdown(report: PermissionsReport): string {
   }
   if (report.warnings.length > 0) lines.push('', '### Warnings', '', ...report.warnings.map((w) => `- ${w}.`));
   return lines.join('\n') + '\n';
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function scope(item: { readonly scope: PermissionScope; readonly namespace?: string }): string {

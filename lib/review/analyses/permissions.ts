@@ -143,7 +143,7 @@ export const RISKY_POWERS: readonly RiskyPowerDefinition[] = [
   },
   {
     id: 'create-workloads',
-    why: 'Runs pods of its choosing, which may use any ServiceAccount and mount any Secret of the namespace.',
+    why: 'Runs pods of its choosing, which may use any ServiceAccount and mount any Secret of their namespace.',
     tests: [
       { groups: [''], resources: ['pods'], verbs: ['create'] },
       { groups: [''], resources: ['replicationcontrollers'], verbs: WORKLOAD_VERBS },

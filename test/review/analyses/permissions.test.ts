@@ -337,7 +337,7 @@ describe('the report as text', () => {
     expect(permissionsMarkdown(report)).toBe([
       '## Permissions',
       '',
-      '2 subjects from 2 bindings and 1 roles; 1 subjects hold a risky power; 1 grants of roles not in the app.',
+      '2 subjects from 2 bindings and 1 role; 1 subject with a risky power; 1 grant of a role not in the app.',
       '',
       '### Grants',
       '',

@@ -1,0 +1,121 @@
+/**
+ * Rules over RoleBindings and ClusterRoleBindings: which role they grant, to whom, and where.
+ */
+import { namespaceOf, RBAC_BINDING_KINDS, roleRefOf, subjectsOf } from '../../analyses/permissions-rbac';
+import { KubeObject, Rule } from '../../model';
+import { finding, quote } from '../../walkers';
+
+/** Identities that stand for whole populations, not a team, with who they are. */
+const BROAD_SUBJECTS: Readonly<Record<string, string>> = {
+  'system:anonymous': 'every request without credentials',
+  'system:unauthenticated': 'every request without credentials',
+  'system:authenticated': 'every user and service account that logs in',
+  'system:serviceaccounts': 'every service account of every namespace',
+};
+
+/** Where a binding grants its role, in words. */
+function whereGranted(obj: KubeObject): string {
+  return obj.kind === 'ClusterRoleBinding' ? 'in every namespace' : `in namespace ${quote(namespaceOf(obj))}`;
+}
+
+/**
+ * No binding grants `cluster-admin`: it allows every verb on every resource. A RoleBinding
+ * to it gives full control of the namespace, RBAC included.
+ *
+ * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles
+ */
+export const rbacNoClusterAdminBinding: Rule = {
+  id: 'rbac-no-cluster-admin-binding',
+  title: 'No binding grants the cluster-admin ClusterRole',
+  severity: 'error',
+  kinds: RBAC_BINDING_KINDS,
+  references: {
+    cis: '5.1.1',
+    kubeLinter: 'cluster-admin-role-binding',
+    polaris: ['clusterrolebindingClusterAdmin', 'rolebindingClusterAdminClusterRole'],
+  },
+  remediation: 'Bind a role that lists only the resources and verbs the subjects need, in the namespaces they need them.',
+  check: (obj) => {
+    const ref = roleRefOf(obj);
+    if (ref?.kind !== 'ClusterRole' || ref.name !== 'cluster-admin') return [];
+    return [finding('roleRef.name', `binding grants ClusterRole "cluster-admin", every verb on every resource, ${whereGranted(obj)}`)];
+  },
+};
+
+/**
+ * No binding names a population instead of a team: `system:anonymous`,
+ * `system:unauthenticated`, `system:authenticated`, and `system:serviceaccounts` (every
+ * service account of the cluster), as a User or a Group.
+ *
+ * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-subjects
+ */
+export const rbacNoBroadSubjects: Rule = {
+  id: 'rbac-no-broad-subjects',
+  title: 'Bindings do not grant to anonymous, unauthenticated, all authenticated users or all service accounts',
+  severity: 'error',
+  kinds: RBAC_BINDING_KINDS,
+  references: { nsa: 'Authentication and authorization' },
+  remediation: 'Bind the groups or service accounts that need the role, never a system group that everyone (or every anonymous request) belongs to.',
+  check: (obj) => subjectsOf(obj)
+    .filter((s) => (s.kind === 'User' || s.kind === 'Group') && Object.hasOwn(BROAD_SUBJECTS, s.name))
+    .map((s) => finding(`subjects[${s.index}].name`,
+      `subject ${s.index} is the ${s.kind === 'User' ? 'user' : 'group'} ${quote(s.name)}: the role goes to ${BROAD_SUBJECTS[s.name]}`)),
+};
+
+/**
+ * No binding grants to a namespace's `default` ServiceAccount: every pod that names no
+ * account of its own runs as it, so the grant reaches pods nobody meant to give it.
+ *
+ * @see https://kubernetes.io/docs/concepts/security/service-accounts/#default-service-accounts
+ */
+export const rbacNoDefaultServiceAccountBinding: Rule = {
+  id: 'rbac-no-default-service-account-binding',
+  title: 'Bindings do not grant to the default ServiceAccount',
+  severity: 'error',
+  kinds: RBAC_BINDING_KINDS,
+  references: { cis: '5.1.5', checkov: 'CKV_K8S_42' },
+  remediation: 'Create a ServiceAccount for the workload that needs the role, bind that one, and set it as the pod\'s serviceAccountName.',
+  check: (obj) => subjectsOf(obj)
+    .filter((s) => s.kind === 'ServiceAccount' && s.name === 'default')
+    .map((s) => finding(`subjects[${s.index}].name`, `subject ${s.index} is the "default" ServiceAccount${s.namespace ? ` of namespace ${quote(s.namespace)}` : ''}, which every pod without an account of its own runs as`)),
+};
+
+/**
+ * People are bound as groups from the identity provider, not one by one: a User subject
+ * outlives the person's role in the team and is seldom reviewed. `system:` users (the
+ * control plane's own identities) are not counted.
+ *
+ * @see https://kubernetes.io/docs/concepts/security/rbac-good-practices/
+ */
+export const rbacNoUserSubjects: Rule = {
+  id: 'rbac-no-user-subjects',
+  title: 'Bindings grant to groups, not to individual users',
+  severity: 'warning',
+  kinds: RBAC_BINDING_KINDS,
+  references: {},
+  remediation: 'Bind a Group managed in your identity provider and add the person to it; keep a personal binding only for break-glass access, with an exception.',
+  check: (obj) => subjectsOf(obj)
+    .filter((s) => s.kind === 'User' && !s.name.startsWith('system:'))
+    .map((s) => finding(`subjects[${s.index}].kind`, `subject ${s.index} is the individual user ${quote(s.name)}`)),
+};
+
+/**
+ * A ClusterRoleBinding grants its role in every namespace and on cluster-scoped resources.
+ * Each one is a decision worth recording: accepted by an exception with its reason (our
+ * ClusterGrant construct writes one), otherwise reported.
+ *
+ * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/#rolebinding-and-clusterrolebinding
+ */
+export const rbacClusterScope: Rule = {
+  id: 'rbac-cluster-scope',
+  title: 'Roles are granted per namespace; cluster-wide grants carry an exception with the reason',
+  severity: 'warning',
+  kinds: ['ClusterRoleBinding'],
+  references: {},
+  remediation: 'Grant the ClusterRole with a RoleBinding in each namespace that needs it; if the grant must be cluster-wide, record an exception with the reason.',
+  check: (obj) => {
+    if (obj.kind !== 'ClusterRoleBinding') return [];
+    const ref = roleRefOf(obj);
+    return [finding('roleRef', `binding grants ${ref ? `${ref.kind} ${quote(ref.name)}` : 'its role'} in every namespace and on cluster-scoped resources`)];
+  },
+};

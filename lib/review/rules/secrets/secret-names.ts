@@ -1,0 +1,48 @@
+/**
+ * Whether a name (an env var, a ConfigMap key) says it holds a secret. Shared by the secrets
+ * rules so they agree on what "looks secret" means.
+ */
+
+/**
+ * Words that mark a secret, matched in the name with separators and case removed, and what
+ * messages call them.
+ */
+export const SECRET_WORDS: Readonly<Record<string, string>> = {
+  password: 'a password',
+  passwd: 'a password',
+  secret: 'a secret',
+  token: 'a token',
+  apikey: 'an API key',
+  privatekey: 'a private key',
+  credential: 'a credential',
+  accesskey: 'an access key',
+};
+
+/**
+ * Last words that make a name point at a secret rather than hold one: `DB_PASSWORD_FILE`,
+ * `TOKEN_URL`, `secretName`, `AWS_ACCESS_KEY_ID`.
+ */
+export const REFERENCE_SUFFIXES: readonly string[] = ['file', 'path', 'dir', 'url', 'uri', 'endpoint', 'host', 'name', 'ref', 'id'];
+
+/** The words of a name: split at `-`, `_`, `.`, spaces and camelCase humps, lowercased. */
+export function nameWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[-_.\s]+/)
+    .map((word) => word.toLowerCase())
+    .filter((word) => word !== '');
+}
+
+/** What a name says it holds (`DB_PASSWORD` → `a password`), or `undefined` when it looks harmless. */
+export function secretWordIn(name: string): string | undefined {
+  const words = nameWords(name);
+  if (words.length === 0 || REFERENCE_SUFFIXES.includes(words[words.length - 1])) return undefined;
+  const joined = words.join('');
+  const word = Object.keys(SECRET_WORDS).find((w) => joined.includes(w));
+  return word === undefined ? undefined : SECRET_WORDS[word];
+}
+
+/** A JSON path to `key` under `field`: `data.password`, or `data["tls.key"]` when the key is not an identifier. */
+export function keyPath(field: string, key: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${field}.${key}` : `${field}[${JSON.stringify(key)}]`;
+}

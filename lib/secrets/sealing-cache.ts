@@ -1,0 +1,238 @@
+/**
+ * Keeps re-synthesis from churning SealedSecret YAML. Sealing is randomized, so the same value
+ * sealed twice gives different bytes; the cache lets synth reuse the previous ciphertext of a
+ * value while nothing that went into it changed.
+ *
+ * ## What is stored, and the threat model
+ *
+ * The cache file (`.sealed-secrets.cache.json`, committed) holds per sealed item
+ * (namespace/name/key): the ciphertext, the certificate fingerprint, the scope, and
+ * `mac = HMAC-SHA256(K, fingerprint, scope, label, namespace, name, key, value, ciphertext)`
+ * (each field length-prefixed). The ciphertext is already in the YAML; the MAC is the only
+ * value-derived data, and it cannot be computed without `K`.
+ *
+ * `K` is 32 random bytes that never enter Git: the file `.sealed-secrets.cache-key` beside the
+ * cache (ignored by git, checked with `git check-ignore`, created on first use with mode 0600),
+ * or the environment variable `SEALED_SECRETS_CACHE_KEY` (base64) when set, for CI.
+ *
+ * - Someone who reads the repository (cache, YAML, history) learns nothing that lets them test
+ *   guesses of a value: without `K` the MAC is a random-looking string, and the ciphertext
+ *   opens only with the controller's private key. A plain hash of the value would let them
+ *   test guesses of a low-entropy password offline; that is why there is none.
+ * - Entries are bound to their item: the same value under two names gets two unrelated MACs,
+ *   so the cache does not reveal which secrets share a value.
+ * - Someone who can commit to the repository but does not have `K` cannot slip a ciphertext of
+ *   their choosing into the next synth: the MAC covers the ciphertext, so a swapped entry does
+ *   not verify and the value is sealed afresh.
+ * - What it does reveal: when a value changed (its MAC and ciphertext change), as the YAML diff
+ *   already does.
+ * - Who holds `K` and the repository can test guesses of a value against its MAC: `K` is as
+ *   sensitive as the secret files next to it. Losing `K` costs nothing but one re-seal of
+ *   everything (churn in the YAML, once).
+ *
+ * Reuse is decided by the MAC alone; sealing is never skipped when the certificate, the scope,
+ * the namespace, the name, the key or the value changed.
+ */
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { IConstruct } from 'constructs';
+import { HardeningError } from '../core/hardening-error';
+import { whyNotGitIgnored } from './git-ignored';
+
+/** File name of the committed cache. */
+export const SEALING_CACHE_FILE = '.sealed-secrets.cache.json';
+/** File name of the cache key (never committed). */
+export const SEALING_CACHE_KEY_FILE = '.sealed-secrets.cache-key';
+/** Environment variable that, when set, holds the cache key (base64, at least 32 bytes). */
+export const SEALING_CACHE_KEY_ENV = 'SEALED_SECRETS_CACHE_KEY';
+
+const FORMAT_VERSION = 1;
+const KEY_BYTES = 32;
+const MAC_DOMAIN = 'cdk8s-hardened sealed-secrets cache v1';
+const ABOUT = 'Ciphertexts of sealed values, reused by cdk8s-hardened so that re-synthesis does not change the YAML. '
+  + 'Safe to commit: no plaintext, and nothing computable from a value without the key in ' + SEALING_CACHE_KEY_FILE
+  + ' (never committed). Delete this file to seal everything afresh.';
+
+/** One sealed item as the cache sees it. @internal */
+export interface CacheItem {
+  readonly certificate: string;
+  readonly scope: string;
+  readonly label: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly key: string;
+  readonly value: Uint8Array;
+}
+
+interface Entry {
+  readonly certificate: string;
+  readonly scope: string;
+  readonly mac: string;
+  readonly ciphertext: string;
+}
+
+interface CacheState {
+  readonly file: string;
+  readonly entries: Map<string, Entry>;
+  key?: Buffer;
+}
+
+/** Open caches, one per file, shared by every SealedSecret of the process. */
+const states = new Map<string, CacheState>();
+
+/**
+ * Where SealedSecret keeps previous ciphertexts so that synth is deterministic.
+ *
+ * @see the threat model in this file's header and the README's "Secrets" section
+ */
+export class SealingCache {
+  /**
+   * `.sealed-secrets.cache.json` (commit it) and `.sealed-secrets.cache-key` (ignored) in the
+   * current directory: the project root under `cdk8s synth`.
+   */
+  public static inProject(): SealingCache {
+    return new SealingCache(undefined);
+  }
+
+  /** The cache and key files in `directory` (the key file must be ignored by git there). */
+  public static inDirectory(directory: string): SealingCache {
+    return new SealingCache(directory);
+  }
+
+  /** No cache: every synth seals afresh, so every synth changes the YAML. */
+  public static disabled(): SealingCache {
+    return new SealingCache(null);
+  }
+
+  private constructor(private readonly directory: string | undefined | null) {}
+
+  /**
+   * The ciphertext for `item`: the cached one if it verifies, else `seal()`'s, recorded.
+   *
+   * @internal
+   */
+  public _sealOrReuse(scope: IConstruct, item: CacheItem, seal: () => string): string {
+    if (this.directory === null) return seal();
+    const directory = path.resolve(this.directory ?? process.cwd());
+    const state = openState(scope, path.join(directory, SEALING_CACHE_FILE));
+    const key = state.key ??= loadKey(scope, path.join(directory, SEALING_CACHE_KEY_FILE));
+    const id = `${item.namespace}/${item.name}/${item.key}`;
+
+    const cached = state.entries.get(id);
+    if (cached && cached.certificate === item.certificate && cached.scope === item.scope
+      && macMatches(cached.mac, mac(key, item, cached.ciphertext))) {
+      return cached.ciphertext;
+    }
+    const ciphertext = seal();
+    state.entries.set(id, { certificate: item.certificate, scope: item.scope, mac: mac(key, item, ciphertext), ciphertext });
+    save(state);
+    return ciphertext;
+  }
+}
+
+function mac(key: Buffer, item: CacheItem, ciphertext: string): string {
+  const hmac = crypto.createHmac('sha256', key);
+  for (const part of [MAC_DOMAIN, item.certificate, item.scope, item.label, item.namespace, item.name, item.key, item.value, ciphertext]) {
+    const bytes = typeof part === 'string' ? Buffer.from(part, 'utf8') : part;
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(bytes.length);
+    hmac.update(length);
+    hmac.update(bytes);
+  }
+  return hmac.digest('base64');
+}
+
+function macMatches(stored: string, computed: string): boolean {
+  const a = Buffer.from(stored, 'base64');
+  const b = Buffer.from(computed, 'base64');
+  return a.length === b.length && crypto.timingSafeEqual(a, b);
+}
+
+function openState(scope: IConstruct, file: string): CacheState {
+  const existing = states.get(file);
+  if (existing) return existing;
+  const state: CacheState = { file, entries: readEntries(scope, file) };
+  states.set(file, state);
+  return state;
+}
+
+function readEntries(scope: IConstruct, file: string): Map<string, Entry> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    throw new HardeningError(scope, `cannot read the sealing cache '${file}' (${(error as NodeJS.ErrnoException).code}).`);
+  }
+  const broken = (why: string) => new HardeningError(scope,
+    `the sealing cache '${file}' ${why}. Delete it (every value is then sealed afresh, once) or restore it from Git.`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw broken('is not valid JSON (a merge conflict?)');
+  }
+  const doc = parsed as { version?: unknown; entries?: Record<string, Partial<Entry>> };
+  if (typeof doc !== 'object' || doc === null || doc.version !== FORMAT_VERSION || typeof doc.entries !== 'object' || doc.entries === null) {
+    throw broken(`is not a version ${FORMAT_VERSION} cache`);
+  }
+  const entries = new Map<string, Entry>();
+  for (const [id, e] of Object.entries(doc.entries)) {
+    if (typeof e?.certificate === 'string' && typeof e.scope === 'string' && typeof e.mac === 'string' && typeof e.ciphertext === 'string') {
+      entries.set(id, { certificate: e.certificate, scope: e.scope, mac: e.mac, ciphertext: e.ciphertext });
+    }
+  }
+  return entries;
+}
+
+function save(state: CacheState): void {
+  const entries: Record<string, Entry> = {};
+  for (const id of [...state.entries.keys()].sort()) {
+    const e = state.entries.get(id)!;
+    entries[id] = { certificate: e.certificate, scope: e.scope, mac: e.mac, ciphertext: e.ciphertext };
+  }
+  const text = JSON.stringify({ version: FORMAT_VERSION, about: ABOUT, entries }, undefined, 2) + '\n';
+  fs.mkdirSync(path.dirname(state.file), { recursive: true });
+  const temporary = `${state.file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, text);
+  fs.renameSync(temporary, state.file);
+}
+
+function loadKey(scope: IConstruct, file: string): Buffer {
+  const fromEnv = process.env[SEALING_CACHE_KEY_ENV];
+  if (fromEnv !== undefined && fromEnv !== '') {
+    const key = Buffer.from(fromEnv, 'base64');
+    if (key.length < KEY_BYTES) {
+      throw new HardeningError(scope, `the environment variable ${SEALING_CACHE_KEY_ENV} must hold at least ${KEY_BYTES} random bytes in base64 (got ${key.length} bytes). Generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('base64'))".`);
+    }
+    return key;
+  }
+  if (!fs.existsSync(file)) {
+    // Create it empty first, so git can be asked about the real path before any key is in it.
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, '', { mode: 0o600, flag: 'wx' });
+    const problem = whyNotGitIgnored(file);
+    if (problem !== undefined) {
+      fs.rmSync(file);
+      throw keyNotIgnored(scope, problem);
+    }
+    fs.writeFileSync(file, crypto.randomBytes(KEY_BYTES).toString('base64') + '\n', { mode: 0o600 });
+  }
+  const problem = whyNotGitIgnored(file);
+  if (problem !== undefined) throw keyNotIgnored(scope, problem);
+  const key = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
+  if (key.length < KEY_BYTES) {
+    throw new HardeningError(scope, `the sealing cache key '${file}' must hold at least ${KEY_BYTES} random bytes in base64 (got ${key.length}). Delete it: a new one is created and every value sealed afresh, once.`);
+  }
+  return key;
+}
+
+function keyNotIgnored(scope: IConstruct, problem: string): HardeningError {
+  return new HardeningError(scope, `the sealing cache key must stay out of Git, but ${problem}. Add '${SEALING_CACHE_KEY_FILE}' to .gitignore, or set ${SEALING_CACHE_KEY_ENV}.`);
+}
+
+/** Forgets the open caches (tests re-read files between synths). @internal */
+export function _resetSealingCaches(): void {
+  states.clear();
+}

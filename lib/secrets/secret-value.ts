@@ -1,0 +1,92 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { IConstruct } from 'constructs';
+import { HardeningError } from '../core/hardening-error';
+import { whyNotGitIgnored } from './git-ignored';
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Where a secret value comes from at synth time: an environment variable or a file that git
+ * ignores. There is deliberately no way to give the value itself: a literal in code ends up
+ * in Git, in reviews and in build logs.
+ *
+ * The reference is resolved when the construct that uses it is created; the value is used
+ * there (sealed, or checked) and never stored on the construct.
+ */
+export class SecretValue {
+  /**
+   * The value of an environment variable, exactly as set (UTF-8). Synth fails, naming the
+   * construct and the variable, when it is unset or empty.
+   *
+   * @param name the variable, for example `DB_PASSWORD`
+   */
+  public static fromEnv(name: string): SecretValue {
+    return new SecretValue('env', name);
+  }
+
+  /**
+   * The bytes of a file, exactly as stored (a trailing newline is kept: write the file with
+   * `printf '%s'`, not `echo`). The file must be ignored by git (`git check-ignore` says so,
+   * and it is not tracked) or lie outside the project and every git work tree; synth fails
+   * otherwise. A relative path is resolved from the current directory (the project root
+   * under `cdk8s synth`).
+   *
+   * @param file for example `secrets/db-password`
+   */
+  public static fromFile(file: string): SecretValue {
+    return new SecretValue('file', file);
+  }
+
+  private constructor(private readonly source: 'env' | 'file', private readonly reference: string) {}
+
+  /** Where the value comes from, for messages: `environment variable DB_PASSWORD` or `file secrets/db`. */
+  public describe(): string {
+    return this.source === 'env' ? `environment variable ${this.reference}` : `file ${this.reference}`;
+  }
+
+  /**
+   * Reads the value. Internal: constructs call it once and do not keep the result.
+   *
+   * @internal
+   * @param scope the construct the value is for, named in errors
+   * @param field the prop that holds this reference, named in errors
+   */
+  public _resolve(scope: IConstruct, field: string): Buffer {
+    return this.source === 'env' ? this.fromEnvironment(scope, field) : this.fromFileSystem(scope, field);
+  }
+
+  private fromEnvironment(scope: IConstruct, field: string): Buffer {
+    const name = this.reference;
+    if (!ENV_NAME.test(name)) {
+      throw new HardeningError(scope, `'${field}': '${name}' is not an environment variable name. Use letters, digits and '_', for example SecretValue.fromEnv('DB_PASSWORD').`);
+    }
+    const value = process.env[name];
+    if (value === undefined) {
+      throw new HardeningError(scope, `'${field}': the environment variable ${name} is not set. Set it before synth (for example from your CI's secret store); secret values are never written in code.`);
+    }
+    if (value === '') {
+      throw new HardeningError(scope, `'${field}': the environment variable ${name} is set but empty. Set it to the secret value before synth.`);
+    }
+    return Buffer.from(value, 'utf8');
+  }
+
+  private fromFileSystem(scope: IConstruct, field: string): Buffer {
+    const file = path.resolve(this.reference);
+    let content: Buffer;
+    try {
+      content = fs.readFileSync(file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw new HardeningError(scope, `'${field}': cannot read the file '${this.reference}' (${code}). Create it outside Git's reach, for example under secrets/ (ignored), with printf '%s' "$VALUE" > ${this.reference}.`);
+    }
+    const problem = whyNotGitIgnored(file);
+    if (problem !== undefined) {
+      throw new HardeningError(scope, `'${field}': ${problem}. A file holding a secret must be ignored by git: move it under an ignored folder (this project ignores secrets/) or outside the project.`);
+    }
+    if (content.length === 0) {
+      throw new HardeningError(scope, `'${field}': the file '${this.reference}' is empty. Write the secret value into it before synth.`);
+    }
+    return content;
+  }
+}

@@ -1,0 +1,209 @@
+import { Chart, Testing } from 'cdk8s';
+import {
+  AccessProfile, ClusterGrant, ClusterGrantProps, HardenedDeployment, HardenedNamespace, NamespaceAccess, NamespaceAccessProps, RbacSubject, review,
+} from '../../lib';
+import { CONTAINER, only } from '../support';
+
+const REASON = 'the collector lists pods in every namespace for metrics';
+const TODAY = '2026-11-23';
+
+function setup() {
+  const app = Testing.app();
+  const chart = new Chart(app, 'test', { namespace: 'charted' });
+  const shop = new HardenedNamespace(chart, 'shop');
+  return { chart, shop, synth: () => Testing.synth(chart) as any[] };
+}
+
+const reviewed = (objects: any[]) => review(objects.map((object) => ({ object })), { today: TODAY });
+
+describe('workload.grant', () => {
+  test('creates a namespaced Role and RoleBinding for the workload\'s own ServiceAccount and mounts its token', () => {
+    const s = setup();
+    const api = new HardenedDeployment(s.shop, 'api', { containers: [CONTAINER] });
+    api.grant({ apiGroups: [''], resources: ['configmaps'], verbs: ['get'], resourceNames: ['app-config'] });
+    api.grant({ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'update'] });
+    const objects = s.synth();
+    expect(only(objects, 'Role')).toEqual({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: expect.objectContaining({ name: 'api', namespace: 'shop' }),
+      rules: [
+        { apiGroups: [''], resources: ['configmaps'], verbs: ['get'], resourceNames: ['app-config'] },
+        { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'update'] },
+      ],
+    });
+    expect(only(objects, 'RoleBinding')).toMatchObject({
+      metadata: { name: 'api', namespace: 'shop' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'api' },
+      subjects: [{ kind: 'ServiceAccount', name: 'api', namespace: 'shop' }],
+    });
+    const deployment = only(objects, 'Deployment');
+    expect(deployment.spec.template.spec.automountServiceAccountToken).toBe(true);
+    expect(only(objects, 'ServiceAccount').automountServiceAccountToken).toBe(false);
+    expect(deployment.metadata.annotations['exception.hardened.cdk8s.io/no-service-account-token'])
+      .toBe('calls the Kubernetes API with the permissions of Role api (workload.grant)');
+    expect(reviewed(objects).passed).toBe(true);
+  });
+
+  test('other workloads keep their token unmounted', () => {
+    const s = setup();
+    new HardenedDeployment(s.shop, 'api', { containers: [CONTAINER] }).grant({ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] });
+    new HardenedDeployment(s.shop, 'web', { containers: [CONTAINER] });
+    const web = s.synth().find((o) => o.kind === 'Deployment' && o.metadata.name === 'web');
+    expect(web.spec.template.spec.automountServiceAccountToken).toBe(false);
+  });
+
+  test.each([
+    ['a wildcard verb', { apiGroups: [''], resources: ['configmaps'], verbs: ['*'] }, "[test/shop/api] 'grant(#0)[0].verbs': contains '*', which also grants everything added to the API later. List the verbs the workload needs. If it is really needed, add exceptions: [{ rule: 'rbac-no-wildcards'"],
+    ['a wildcard resource', { apiGroups: ['apps'], resources: ['*'], verbs: ['get'] }, "'grant(#0)[0].resources': contains '*'"],
+    ['an escalation verb', { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles'], verbs: ['bind', 'escalate'] }, "grants 'bind', 'escalate', which lets the subject give itself any permission. Remove the verb. If it is really needed, add exceptions: [{ rule: 'rbac-no-escalation-verbs'"],
+    ['impersonation', { apiGroups: [''], resources: ['users'], verbs: ['impersonate'] }, "rule: 'rbac-no-escalation-verbs'"],
+    ['exec into pods', { apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] }, "grants 'pods/exec', a shell, tunnel or token into other workloads."],
+    ['service account tokens', { apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'] }, "rule: 'rbac-no-exec-attach-portforward'"],
+    ['a verb that does not exist', { apiGroups: [''], resources: ['pods'], verbs: ['read'] }, "'grant(#0)[0].verbs' lists 'read', which is not a Kubernetes verb."],
+    ['no verbs', { apiGroups: [''], resources: ['pods'], verbs: [] }, "'grant(#0)[0].verbs' is empty."],
+  ])('refuses %s', (_case, rule, message) => {
+    const s = setup();
+    const api = new HardenedDeployment(s.shop, 'api', { containers: [CONTAINER] });
+    expect(() => api.grant(rule)).toThrow(message);
+  });
+
+  test('an exception allows a refused rule and is recorded on the Role', () => {
+    const s = setup();
+    const reason = 'the operator manages its own CRDs and their versions';
+    const api = new HardenedDeployment(s.shop, 'api', { containers: [CONTAINER], exceptions: [{ rule: 'rbac-no-wildcards', reason }] });
+    api.grant({ apiGroups: ['example.com'], resources: ['widgets'], verbs: ['*'] });
+    const objects = s.synth();
+    expect(only(objects, 'Role').metadata.annotations).toEqual({ 'exception.hardened.cdk8s.io/rbac-no-wildcards': reason });
+    expect(only(objects, 'Deployment').metadata.annotations['exception.hardened.cdk8s.io/rbac-no-wildcards']).toBeUndefined();
+    expect(reviewed(objects).passed).toBe(true);
+  });
+});
+
+describe('NamespaceAccess profiles', () => {
+  const rulesOf = (profile: AccessProfile, extra: Partial<NamespaceAccessProps> = {}) => {
+    const s = setup();
+    new NamespaceAccess(s.shop, 'team', { profile, subjects: [RbacSubject.group('oidc:shop')], ...extra });
+    return { objects: s.synth(), role: () => only(s.synth(), 'Role') };
+  };
+  const grants = (rules: any[], resource: string, verb: string) => rules.some((r) => (r.resources.includes(resource) || r.resources.includes('*')) && (r.verbs.includes(verb) || r.verbs.includes('*')));
+
+  test.each(Object.values(AccessProfile))('%s: bound to the group in its namespace, no wildcard, no escalate, bind or impersonate', (profile) => {
+    const { objects } = rulesOf(profile);
+    const role = only(objects, 'Role');
+    expect(role.metadata).toEqual({ name: `${profile}-team`, namespace: 'shop' });
+    expect(only(objects, 'RoleBinding')).toMatchObject({
+      roleRef: { kind: 'Role', name: `${profile}-team` },
+      subjects: [{ kind: 'Group', name: 'oidc:shop', apiGroup: 'rbac.authorization.k8s.io' }],
+    });
+    for (const rule of role.rules) {
+      expect([...rule.apiGroups, ...rule.resources, ...rule.verbs]).not.toContain('*');
+      expect(rule.verbs).not.toEqual(expect.arrayContaining(['escalate']));
+      for (const verb of ['escalate', 'bind', 'impersonate']) expect(rule.verbs).not.toContain(verb);
+    }
+    expect(reviewed(objects).passed).toBe(true);
+  });
+
+  test('viewer reads workloads and logs but never Secrets', () => {
+    const rules = only(rulesOf(AccessProfile.VIEWER).objects, 'Role').rules;
+    expect(grants(rules, 'pods/log', 'get')).toBe(true);
+    expect(grants(rules, 'deployments', 'list')).toBe(true);
+    expect(grants(rules, 'secrets', 'get')).toBe(false);
+    expect(grants(rules, 'deployments', 'update')).toBe(false);
+  });
+
+  test('developer changes workloads but has no exec, attach or port-forward, and no Secrets', () => {
+    const rules = only(rulesOf(AccessProfile.DEVELOPER).objects, 'Role').rules;
+    expect(grants(rules, 'deployments', 'update')).toBe(true);
+    for (const sub of ['pods/exec', 'pods/attach', 'pods/portforward']) expect(grants(rules, sub, 'create')).toBe(false);
+    expect(grants(rules, 'secrets', 'get')).toBe(false);
+    expect(grants(rules, 'roles', 'create')).toBe(false);
+  });
+
+  test('admin manages Secrets, NetworkPolicies and the namespace\'s Roles', () => {
+    const rules = only(rulesOf(AccessProfile.ADMIN).objects, 'Role').rules;
+    expect(grants(rules, 'secrets', 'get')).toBe(true);
+    expect(grants(rules, 'networkpolicies', 'create')).toBe(true);
+    expect(grants(rules, 'rolebindings', 'create')).toBe(true);
+  });
+
+  test('exec for developers only with an exception, recorded on the Role', () => {
+    const reason = 'on-call debugging of the legacy checkout service';
+    expect(() => rulesOf(AccessProfile.DEVELOPER, { allowExec: true })).toThrow("rule: 'rbac-no-exec-attach-portforward'");
+    const role = only(rulesOf(AccessProfile.DEVELOPER, { allowExec: true, exceptions: [{ rule: 'rbac-no-exec-attach-portforward', reason }] }).objects, 'Role');
+    expect(grants(role.rules, 'pods/exec', 'create')).toBe(true);
+    expect(role.metadata.annotations).toEqual({ 'exception.hardened.cdk8s.io/rbac-no-exec-attach-portforward': reason });
+  });
+
+  test.each<[string, Partial<NamespaceAccessProps>, string]>([
+    ['no subject', { subjects: [] }, "[test/shop/team] 'subjects' is empty."],
+    ['everyone', { subjects: [RbacSubject.group('system:authenticated')] }, "'subjects[0]' is 'system:authenticated', which is everyone (or every caller) of the cluster."],
+    ['anonymous', { subjects: [RbacSubject.user('system:anonymous')] }, "'subjects[0]' is 'system:anonymous'"],
+    ['a default ServiceAccount', { subjects: [RbacSubject.serviceAccount('shop', 'default')] }, "'subjects[0]' is a namespace's default ServiceAccount"],
+    ['a user without an exception', { subjects: [RbacSubject.user('alice@example.com')] }, "'subjects[0]': binds the user 'alice@example.com' directly; access then outlives a change of team. Bind a group from the identity provider. If it is really needed, add exceptions: [{ rule: 'rbac-no-user-subjects'"],
+    ['exec for a viewer', { profile: AccessProfile.VIEWER, allowExec: true }, "'allowExec' is set for a viewer."],
+  ])('fails on %s', (_case, props, message) => {
+    const s = setup();
+    expect(() => new NamespaceAccess(s.shop, 'team', { profile: AccessProfile.DEVELOPER, subjects: [RbacSubject.group('oidc:shop')], ...props })).toThrow(message);
+  });
+});
+
+describe('ClusterGrant', () => {
+  const grant = (props: Partial<ClusterGrantProps> = {}) => {
+    const s = setup();
+    new ClusterGrant(s.chart, 'metrics', {
+      subjects: [RbacSubject.serviceAccount('monitoring', 'collector')],
+      rules: [{ apiGroups: [''], resources: ['pods', 'nodes'], verbs: ['get', 'list', 'watch'] }],
+      reason: REASON,
+      ...props,
+    });
+    return s.synth();
+  };
+
+  test('writes a cluster-scoped role and binding, the reason recorded as the exception to rbac-cluster-scope', () => {
+    const objects = grant();
+    const role = only(objects, 'ClusterRole');
+    const binding = only(objects, 'ClusterRoleBinding');
+    expect(role.metadata).toEqual({ name: 'metrics' });
+    expect(binding.metadata).toEqual({ name: 'metrics', annotations: { 'exception.hardened.cdk8s.io/rbac-cluster-scope': REASON } });
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'collector', namespace: 'monitoring' }]);
+    const result = reviewed(objects);
+    expect(result.passed).toBe(true);
+    expect(result.findings.filter((f) => !f.exception && f.object.kind.startsWith('Cluster'))).toEqual([]);
+  });
+
+  test.each<[string, Partial<ClusterGrantProps>, string]>([
+    ['a reason that says nothing', { reason: 'needed' }, "[test/metrics] 'reason' must say in at least 10 characters why the grant must be cluster-wide (got 'needed')."],
+    ['reading Secrets everywhere', { rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['list'] }] }, "'rules[0]': reads Secrets in every namespace. Grant it per namespace with workload.grant(), limited by resourceNames. If it is really needed, add exceptions: [{ rule: 'rbac-no-cluster-secret-read'"],
+    ['no subject', { subjects: [] }, "'subjects' is empty."],
+  ])('fails on %s', (_case, props, message) => {
+    expect(() => grant(props)).toThrow(message);
+  });
+});
+
+describe('grant rules agree with the review', () => {
+  test.each([
+    ['every resource of the core group reaches exec', { apiGroups: [''], resources: ['*'], verbs: ['get'] }, ['rbac-no-wildcards', 'rbac-no-exec-attach-portforward']],
+    ['*/exec is a wildcard that reaches exec', { apiGroups: [''], resources: ['*/exec'], verbs: ['create'] }, ['rbac-no-wildcards', 'rbac-no-exec-attach-portforward']],
+    ['any verb on nodes/proxy', { apiGroups: [''], resources: ['nodes/proxy'], verbs: ['list'] }, ['rbac-no-exec-attach-portforward']],
+    ['exec outside the core group is another resource', { apiGroups: ['example.com'], resources: ['pods/exec'], verbs: ['create'] }, []],
+  ])('%s', (_case, rule, needed) => {
+    const build = (rules: string[]) => {
+      const s = setup();
+      const api = new HardenedDeployment(s.shop, 'api', { containers: [CONTAINER], exceptions: rules.map((r) => ({ rule: r, reason: 'operator needs it, reviewed by security' })) });
+      api.grant(rule);
+      return s.synth();
+    };
+    for (const missing of needed) {
+      expect(() => build(needed.filter((r) => r !== missing))).toThrow(`rule: '${missing}'`);
+    }
+    const result = reviewed(build(needed));
+    expect(result.findings.filter((f) => f.severity === 'error' && !f.exception)).toEqual([]);
+  });
+
+  test('every ServiceAccount of the cluster is a broad subject', () => {
+    const s = setup();
+    expect(() => new NamespaceAccess(s.shop, 'team', { profile: AccessProfile.VIEWER, subjects: [RbacSubject.group('system:serviceaccounts')] }))
+      .toThrow("'subjects[0]' is 'system:serviceaccounts'");
+  });
+});
