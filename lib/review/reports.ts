@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ExceptionRecord, Finding, ObjectRef, ReviewResult, RuleInfo, Severity, SEVERITIES } from './model';
 import { PACKS } from './packs';
+import { table } from './markdown';
 
 /**
  * The review reports, as strings: pure and deterministic (no timestamps, stable order), so
@@ -128,14 +129,7 @@ export function reviewSarif(result: ReviewResult): string {
   }, null, 2) + '\n';
 }
 
-/** Escapes text for one Markdown table cell. */
-function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`)];
-}
 
 const EXCEPTION_STATUS_TEXT: Record<ExceptionRecord['status'], string> = {
   'applied': 'applied',

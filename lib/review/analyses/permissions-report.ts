@@ -3,6 +3,7 @@
  * same manifests always give byte-identical output that diffs well in pull requests.
  */
 import { grantLabel, PermissionScope, PermissionsReport } from './permissions';
+import { code, table } from '../markdown';
 
 /** Version of the JSON layout; raised when a field changes meaning or disappears. */
 export const PERMISSIONS_FORMAT_VERSION = 1;
@@ -66,15 +67,5 @@ function scope(item: { readonly scope: PermissionScope; readonly namespace?: str
   return item.scope === 'cluster' ? 'cluster' : `namespace ${code(item.namespace ?? '')}`;
 }
 
-function code(text: string): string {
-  return '`' + text.replace(/`/g, "'") + '`';
-}
 
-/** Escapes text for one Markdown table cell. */
-function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`)];
-}

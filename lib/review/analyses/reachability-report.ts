@@ -3,6 +3,7 @@
  * same manifests always give byte-identical output that diffs well in pull requests.
  */
 import { ExternalAccess, ExternalPeer, ReachabilityReport } from './reachability';
+import { code, table } from '../markdown';
 
 /** Version of the JSON layout; raised when a field changes meaning or disappears. */
 export const REACHABILITY_FORMAT_VERSION = 1;
@@ -77,15 +78,5 @@ function idList(ids: readonly string[]): string {
   return ids.length === 0 ? 'none' : ids.map(code).join(', ');
 }
 
-function code(text: string): string {
-  return '`' + text.replace(/`/g, "'") + '`';
-}
 
-/** Escapes text for one Markdown table cell. */
-function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`)];
-}
