@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { IConstruct } from 'constructs';
@@ -38,11 +39,25 @@ export class SecretValue {
     return new SecretValue('file', file);
   }
 
-  private constructor(private readonly source: 'env' | 'file', private readonly reference: string) {}
+  /**
+   * Like `fromFile`, but when the file does not exist yet it is created with a random value
+   * (`bytes` random bytes, base64url; mode 0600) on first synth. For secrets whose value
+   * nobody needs to know, only to share through the sealed secret: a database password
+   * that both the database and its clients read from the same Secret. The file must be
+   * ignored by git, as with `fromFile`; keep it (or its value) to keep the same secret.
+   *
+   * @param file for example `secrets/db-password`
+   * @param bytes random bytes before encoding (default 32)
+   */
+  public static generatedInFile(file: string, bytes?: number): SecretValue {
+    return new SecretValue('generated', file, bytes ?? 32);
+  }
+
+  private constructor(private readonly source: 'env' | 'file' | 'generated', private readonly reference: string, private readonly bytes = 0) {}
 
   /** Where the value comes from, for messages: `environment variable DB_PASSWORD` or `file secrets/db`. */
   public describe(): string {
-    return this.source === 'env' ? `environment variable ${this.reference}` : `file ${this.reference}`;
+    return this.source === 'env' ? `environment variable ${this.reference}` : `${this.source === 'generated' ? 'generated ' : ''}file ${this.reference}`;
   }
 
   /**
@@ -53,7 +68,23 @@ export class SecretValue {
    * @param field the prop that holds this reference, named in errors
    */
   public _resolve(scope: IConstruct, field: string): Buffer {
+    if (this.source === 'generated') this.generateIfMissing(scope, field);
     return this.source === 'env' ? this.fromEnvironment(scope, field) : this.fromFileSystem(scope, field);
+  }
+
+  private generateIfMissing(scope: IConstruct, field: string): void {
+    const file = path.resolve(this.reference);
+    if (fs.existsSync(file)) return;
+    if (!Number.isInteger(this.bytes) || this.bytes < 16 || this.bytes > 1024) {
+      throw new HardeningError(scope, `'${field}': a generated secret needs 16 to 1024 random bytes (got ${this.bytes}). Use the default, 32.`);
+    }
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, randomBytes(this.bytes).toString('base64url'), { mode: 0o600, flag: 'wx' });
+    const problem = whyNotGitIgnored(file);
+    if (problem !== undefined) {
+      fs.rmSync(file, { force: true });
+      throw new HardeningError(scope, `'${field}': ${problem}, so no value was generated there. Put generated secrets under an ignored folder (this project ignores secrets/).`);
+    }
   }
 
   private fromEnvironment(scope: IConstruct, field: string): Buffer {

@@ -69,6 +69,24 @@ export interface HardenedContainerSecurity {
   readonly addCapabilities?: string[];
 }
 
+/** A Secret mounted as read-only files: one file per key under `path`. */
+export interface SecretMount {
+  /** Name of the Secret, for example the `name` of a SealedSecret or ExternalSecret. */
+  readonly secretName: string;
+  /** Absolute directory the keys appear in, for example `/var/run/secrets/db`. */
+  readonly path: string;
+}
+
+/** One key of a Secret given to the container as an environment variable. */
+export interface SecretEnvVariable {
+  /** The variable's name. */
+  readonly name: string;
+  /** Name of the Secret. */
+  readonly secretName: string;
+  /** The key in the Secret. */
+  readonly key: string;
+}
+
 /**
  * One container of a hardened workload. The fields mirror cdk8s-plus `ContainerProps`
  * where they mean the same thing; security and resources are ours.
@@ -123,6 +141,23 @@ export interface HardenedContainerProps {
 
   /** @default - none, besides the volumes of `writablePaths` */
   readonly volumeMounts?: kplus.VolumeMount[];
+
+  /**
+   * Secrets mounted as read-only files (mode 0440, readable by the pod's group only): the
+   * preferred way to consume a secret, since files are not inherited by child processes,
+   * printed by crash handlers or shown by `kubectl describe`.
+   *
+   * @default - none
+   */
+  readonly secretMounts?: SecretMount[];
+
+  /**
+   * Secret keys as environment variables, for software that reads nothing else. Prefer
+   * `secretMounts`.
+   *
+   * @default - none
+   */
+  readonly secretEnv?: SecretEnvVariable[];
 
   /**
    * Paths the container may write to. Each gets its own size-limited `emptyDir`, so the root
@@ -273,9 +308,9 @@ export function hardenContainer(scope: Construct, field: string, props: Hardened
       workingDir: props.workingDir,
       portNumber: props.portNumber,
       ports: ports.length ? ports : undefined,
-      envVariables: props.envVariables,
+      envVariables: withSecretEnv(scope, field, name, props),
       envFrom: props.envFrom,
-      volumeMounts: [...(props.volumeMounts ?? []), ...writableMounts(scope, field, name, props)],
+      volumeMounts: [...(props.volumeMounts ?? []), ...writableMounts(scope, field, name, props), ...secretMounts(scope, field, name, props)],
       readiness: props.readiness,
       liveness: props.liveness,
       startup: props.startup,
@@ -418,8 +453,56 @@ function writableMounts(scope: Construct, field: string, container: string, prop
 /** `api` + `/var/cache/nginx` → `api-var-cache-nginx`, within the 63 characters of a volume name. */
 function writableVolumeName(container: string, path: string, index: number): string {
   const slug = path.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-  const name = `${container}-${slug}`;
+  return boundedName(`${container}-${slug}`, index);
+}
+
+/** Each Secret as its own read-only volume, so one container never sees another's secrets. */
+function secretMounts(scope: Construct, field: string, container: string, props: HardenedContainerProps): kplus.VolumeMount[] {
+  const paths = new Set([...(props.writablePaths ?? [])]);
+  return (props.secretMounts ?? []).map((mount, i) => {
+    const at = `${field}.secretMounts[${i}]`;
+    requireDns1123Subdomain(scope, `${at}.secretName`, mount.secretName);
+    if (!mount.path.startsWith('/') || mount.path === '/' || mount.path.split('/').includes('..')) {
+      throw new HardeningError(scope, `'${at}.path' must be an absolute directory path other than '/', without '..' (got '${mount.path}'). For example '/var/run/secrets/${mount.secretName}'.`);
+    }
+    if (paths.has(mount.path)) {
+      throw new HardeningError(scope, `'${at}.path' '${mount.path}' is already used by another mount of this container. Give each mount its own path.`);
+    }
+    paths.add(mount.path);
+    const secret = kplus.Secret.fromSecretName(scope, `SecretRef-${container}-${i}`, mount.secretName);
+    const volume = kplus.Volume.fromSecret(scope, `SecretVolume-${container}-${i}`, secret, {
+      name: boundedName(`${container}-secret-${mount.secretName}`, i),
+      defaultMode: 0o440,
+    });
+    return { path: mount.path, volume, readOnly: true };
+  });
+}
+
+function withSecretEnv(scope: Construct, field: string, container: string, props: HardenedContainerProps): { [name: string]: kplus.EnvValue } | undefined {
+  const secretEnv = props.secretEnv ?? [];
+  if (!secretEnv.length) return props.envVariables;
+  const env = { ...props.envVariables };
+  secretEnv.forEach((variable, i) => {
+    const at = `${field}.secretEnv[${i}]`;
+    requireDns1123Subdomain(scope, `${at}.secretName`, variable.secretName);
+    if (env[variable.name] !== undefined) {
+      throw new HardeningError(scope, `'${at}.name' '${variable.name}' is set twice. Keep one.`);
+    }
+    const secret = kplus.Secret.fromSecretName(scope, `SecretEnvRef-${container}-${i}`, variable.secretName);
+    env[variable.name] = kplus.EnvValue.fromSecretValue({ secret, key: variable.key });
+  });
+  return env;
+}
+
+function requireDns1123Subdomain(scope: Construct, field: string, name: string): void {
+  if (name.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(name)) {
+    throw new HardeningError(scope, `'${field}' must be a Kubernetes object name (lowercase letters, digits, '-' and '.') (got '${name}').`);
+  }
+}
+
+/** `name` within the 63 characters of a volume name, suffixed with `index` when cut. */
+function boundedName(name: string, index: number): string {
   if (name.length <= 63) return name;
-  const suffix = `-w${index}`;
-  return name.slice(0, 63 - suffix.length).replace(/-+$/, '') + suffix;
+  const suffix = `-${index}`;
+  return name.slice(0, 63 - suffix.length).replace(/[-.]+$/, '') + suffix;
 }

@@ -41,6 +41,36 @@ describe('the reference platform', () => {
     expect(reachability.external.filter((e: any) => e.egress.length || e.ingress.length)).toEqual(ASKED_EGRESS);
   });
 
+  test('is reviewed with no finding left open, and no RBAC refusal excepted', () => {
+    const review = JSON.parse(read('review.json'));
+    expect(review.findings.filter((f: any) => !f.exception)).toEqual([]);
+    expect(review.findings.filter((f: any) => f.ruleId.startsWith('rbac-'))).toEqual([]);
+  });
+
+  test('grants one workload API access and binds the three people profiles to groups', () => {
+    const permissions = JSON.parse(read('permissions.json'));
+    expect(permissions.subjects.map((s: any) => s.subject)).toEqual([
+      'Group oidc:shop-admins', 'Group oidc:shop-developers', 'Group oidc:shop-support', 'ServiceAccount shop/api',
+    ]);
+    const api = permissions.subjects.find((s: any) => s.subject === 'ServiceAccount shop/api');
+    expect(api.grants.map((g: any) => [g.resource, g.resourceNames, g.verbs])).toEqual([['configmaps', ['feature-flags'], ['get', 'watch']]]);
+    expect(api.risks).toEqual([]);
+  });
+
+  test('ships a SealedSecret and an ExternalSecret consumed by workloads, and no secret value', () => {
+    const yaml = read('shop.k8s.yaml');
+    expect(yaml).toMatch(/^kind: SealedSecret$/m);
+    expect(yaml).toMatch(/^kind: ExternalSecret$/m);
+    expect(yaml).not.toMatch(/^kind: Secret$/m);
+    expect(yaml).toContain('secretName: database-credentials');
+    expect(yaml).toContain('secretName: payment-provider');
+    const password = fs.readFileSync(path.resolve(__dirname, '../../secrets/shop/database-password'), 'utf8');
+    for (const file of fs.readdirSync(dist)) {
+      const text = read(file);
+      for (const form of [password, Buffer.from(password).toString('base64')]) expect(text).not.toContain(form);
+    }
+  });
+
   test('REVIEW.md carries the reachability table', () => {
     expect(read('REVIEW.md')).toContain('| `shop/Deployment/storefront` | `shop/Deployment/api` | TCP 9000 |');
   });

@@ -183,6 +183,10 @@ describe('the installed command', () => {
     delete env.CDK8S_OUTDIR;
     delete env.CDK8S_RECORD_CONSTRUCT_METADATA;
     const work = fs.mkdtempSync(path.join(tmp, 'app-'));
+    // A project like the user's: a git work tree that ignores secrets/, where the app's
+    // generated database password is written.
+    expect(spawnSync('git', ['init', '-q'], { cwd: work }).status).toBe(0);
+    fs.writeFileSync(path.join(work, '.gitignore'), 'secrets/\n.sealed-secrets.cache*\n');
     const synth = spawnSync(process.execPath, ['--import', tsx, path.join(ROOT, 'apps', 'main.ts')], { cwd: work, env, encoding: 'utf8' });
     expect({ status: synth.status, stderr: synth.stderr }).toEqual({ status: 0, stderr: '' });
 

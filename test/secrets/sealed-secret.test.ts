@@ -145,6 +145,32 @@ describe('SealedSecret refuses', () => {
   });
 });
 
+describe('SecretValue.generatedInFile: a random value created once, in an ignored file', () => {
+  const sealWith = (secret: SecretValue) => withEnv(env, () => synth({ values: { key: secret } }).sealed);
+
+  test('creates the file with 32 random bytes (base64url, mode 0600) and keeps it on the next synth', () => {
+    const repo = gitRepo();
+    const file = path.join(repo, 'secrets', 'generated', 'db-password');
+    const first = opened(sealWith(SecretValue.generatedInFile(file))).key;
+    expect(first).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(fs.readFileSync(file, 'utf8')).toBe(first);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(opened(sealWith(SecretValue.generatedInFile(file))).key).toBe(first);
+  });
+
+  test('never generates into a file git would commit', () => {
+    const repo = gitRepo();
+    const file = path.join(repo, 'config', 'db-password');
+    expect(() => sealWith(SecretValue.generatedInFile(file))).toThrow(`[test/db] 'values.key': '${file}' is not ignored by git in ${repo}, so no value was generated there.`);
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
+  test('refuses too few random bytes', () => {
+    const repo = gitRepo();
+    expect(() => sealWith(SecretValue.generatedInFile(path.join(repo, 'secrets', 'short'), 8))).toThrow('a generated secret needs 16 to 1024 random bytes (got 8)');
+  });
+});
+
 describe('SecretValue.fromFile: only files git cannot commit', () => {
   const value = (file: string) => withEnv(env, () => synth({ values: { key: SecretValue.fromFile(file) } }).sealed);
 
@@ -199,7 +225,9 @@ describe('SecretValue.fromFile: only files git cannot commit', () => {
     const root = path.resolve(__dirname, '../..');
     const ignored = (p: string) => { try { git(root, 'check-ignore', '--quiet', p); return true; } catch { return false; } };
     expect(['secrets/db', 'apps/secrets/db', '.sealed-secrets.cache-key'].filter(ignored)).toHaveLength(3);
-    expect(['lib/secrets/seal.ts', 'test/secrets/seal.test.ts', 'lib/review/rules/secrets/index.ts', '.sealed-secrets.cache.json'].filter(ignored)).toEqual([]);
+    expect(['lib/secrets/seal.ts', 'test/secrets/seal.test.ts', 'lib/review/rules/secrets/index.ts'].filter(ignored)).toEqual([]);
+    // The reference platform's only sealed value is generated per machine, so its cache is too.
+    expect(ignored('.sealed-secrets.cache.json')).toBe(true);
   });
 });
 

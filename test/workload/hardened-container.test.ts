@@ -190,3 +190,25 @@ test('the image pull policy defaults to Always and can be changed', () => {
   expect(podSpec(deployment({}, { imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT })).containers[0].imagePullPolicy).toBe('IfNotPresent');
   expect(podSpec(deployment({}, { image: IMAGE })).containers[0].imagePullPolicy).toBe('Always');
 });
+
+describe('secrets', () => {
+  test('are mounted as read-only files, one volume per Secret, readable by the pod group only', () => {
+    const pod = podSpec(deployment({}, { secretMounts: [{ secretName: 'db-credentials', path: '/var/run/secrets/db' }] }));
+    expect(pod.volumes).toEqual([{ name: 'main-secret-db-credentials', secret: { secretName: 'db-credentials', defaultMode: 0o440 } }]);
+    expect(pod.containers[0].volumeMounts).toEqual([{ name: 'main-secret-db-credentials', mountPath: '/var/run/secrets/db', readOnly: true }]);
+    expect(pod.containers[0].env).toBeUndefined();
+  });
+
+  test('become environment variables only when asked', () => {
+    const env = podSpec(deployment({}, { secretEnv: [{ name: 'API_TOKEN', secretName: 'partner-api', key: 'token' }] })).containers[0].env;
+    expect(env).toEqual([{ name: 'API_TOKEN', valueFrom: { secretKeyRef: { name: 'partner-api', key: 'token' } } }]);
+  });
+
+  test.each<[string, Partial<HardenedContainerProps>, string]>([
+    ['a relative mount path', { secretMounts: [{ secretName: 'db', path: 'secrets' }] }, "'containers[0].secretMounts[0].path' must be an absolute directory path"],
+    ['a mount path used twice', { writablePaths: ['/tmp'], secretMounts: [{ secretName: 'db', path: '/tmp' }] }, "'containers[0].secretMounts[0].path' '/tmp' is already used by another mount"],
+    ['a Secret name that is not a name', { secretMounts: [{ secretName: 'DB creds', path: '/s' }] }, "'containers[0].secretMounts[0].secretName' must be a Kubernetes object name"],
+  ])('fails on %s', (_case, container, message) => {
+    expect(build({}, container)).toThrow(message);
+  });
+});
