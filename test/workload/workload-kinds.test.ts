@@ -1,4 +1,4 @@
-import { Cron, Duration } from 'cdk8s';
+import { Cron, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { HardenedCronJob, HardenedDeployment, HardenedJob, HardenedStatefulSet } from '../../lib';
 import { CONTAINER, IMAGE, only, podSpec, synthObjects } from '../support';
@@ -84,5 +84,38 @@ describe('HardenedCronJob', () => {
     })), 'CronJob');
     expect(cronJob.spec).toMatchObject({ schedule: '30 2 * * *', concurrencyPolicy: 'Replace', timeZone: 'Europe/Berlin', startingDeadlineSeconds: 60 });
     expect(cronJob.spec.jobTemplate.spec.activeDeadlineSeconds).toBe(7200);
+  });
+});
+
+describe('HardenedStatefulSet volume claims', () => {
+  test('each pod gets its claims, mounted into the named container after its other mounts', () => {
+    const objects = synthObjects((chart) => new HardenedStatefulSet(chart, 'db', {
+      containers: [{ ...CONTAINER, name: 'db', writablePaths: ['/tmp'] }, { ...CONTAINER, name: 'backup', portNumber: 9090 }],
+      volumeClaims: [
+        { name: 'data', mountPath: '/var/lib/postgresql', size: Size.gibibytes(20), storageClassName: 'encrypted-ssd' },
+        { name: 'wal', mountPath: '/var/lib/wal', size: Size.gibibytes(5) },
+        { name: 'dumps', mountPath: '/backups', size: Size.gibibytes(50), containerName: 'backup' },
+      ],
+    }));
+    const set = only(objects, 'StatefulSet');
+    expect(set.spec.volumeClaimTemplates).toEqual([
+      { metadata: { name: 'data', labels: { 'app.kubernetes.io/instance': 'db', 'app.kubernetes.io/name': 'db' } },
+        spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'encrypted-ssd', resources: { requests: { storage: '20Gi' } } } },
+      { metadata: { name: 'wal', labels: { 'app.kubernetes.io/instance': 'db', 'app.kubernetes.io/name': 'db' } },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } } } },
+      { metadata: { name: 'dumps', labels: { 'app.kubernetes.io/instance': 'db', 'app.kubernetes.io/name': 'db' } },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '50Gi' } } } },
+    ]);
+    const [db, backup] = set.spec.template.spec.containers;
+    expect(db.volumeMounts).toEqual([{ name: 'db-tmp', mountPath: '/tmp' }, { name: 'data', mountPath: '/var/lib/postgresql' }, { name: 'wal', mountPath: '/var/lib/wal' }]);
+    expect(backup.volumeMounts).toEqual([{ name: 'dumps', mountPath: '/backups' }]);
+  });
+
+  test.each([
+    ['an unknown container', { name: 'data', mountPath: '/data', size: Size.gibibytes(1), containerName: 'sidecar' }, "'volumeClaims[0].containerName' is 'sidecar', which is not a container of 'db' (main)."],
+    ['a relative mount path', { name: 'data', mountPath: 'data', size: Size.gibibytes(1) }, "'volumeClaims[0].mountPath' must be an absolute directory path"],
+    ['a name that is not DNS-1123', { name: 'Data', mountPath: '/data', size: Size.gibibytes(1) }, "'volumeClaims[0].name' must be a DNS-1123 label"],
+  ])('fails on %s', (_case, claim, message) => {
+    expect(() => synthObjects((chart) => new HardenedStatefulSet(chart, 'db', { containers: [CONTAINER], volumeClaims: [claim] }))).toThrow(message);
   });
 });
