@@ -1,16 +1,7 @@
 import * as path from 'node:path';
-import { Chart, Cron } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
-import {
-  AccessProfile, ExternalSecret, HardenedCronJob, HardenedDeployment, HardenedNamespace, NamespaceAccess, RbacSubject,
-  SealedSecret, SealingCertificate, SecretStoreKind, SecretValue, WorkloadSize,
-} from '../lib';
-
-const probes = (port: number) => ({
-  readiness: kplus.Probe.fromHttpGet('/ready', { port }),
-  liveness: kplus.Probe.fromHttpGet('/healthz', { port }),
-});
+import { App, Chart, Cron, Size } from 'cdk8s';
+import { ExternalSecret, SealedSecret, SealingCertificate, SecretStoreKind, SecretValue, WorkloadSize } from '../lib';
+import { ScheduledJob, StatefulStore, Tenant, TenantApplication, WebService, Worker } from '../templates';
 
 /**
  * The public certificate of the Sealed Secrets controller. This demo certificate's private
@@ -18,66 +9,90 @@ const probes = (port: number) => ({
  */
 const SEALING_CERTIFICATE = SealingCertificate.fromFile(path.join(__dirname, 'sealed-secrets-cert.pem'));
 
+/** Images of the reference platform, pinned by digest. */
+const IMAGES = {
+  storefront: 'ghcr.io/example/storefront:1.8.2@sha256:4b2c1a3f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b',
+  api: 'ghcr.io/example/shop-api:3.4.0@sha256:0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e',
+  postgres: 'docker.io/library/postgres:17.2@sha256:1f2e3d4c5b6a79880716f5e4d3c2b1a0f9e8d7c6b5a493827160f5e4d3c2b1a0',
+  reporter: 'ghcr.io/example/reporter:2.1.0@sha256:9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0',
+  rabbitmq: 'docker.io/library/rabbitmq:4.0.5@sha256:2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70819',
+  fulfilment: 'ghcr.io/example/fulfilment-worker:5.0.1@sha256:7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c4b3a29180f',
+};
+
+/** Where the platform's manifests live, for the Argo CD Applications that roll them out. */
+export interface ReferencePlatformProps {
+  /** @default 'https://github.com/example/platform.git' */
+  readonly repoUrl?: string;
+  /** Folder of the synthesized output in that repository. @default 'dist' */
+  readonly outputPath?: string;
+}
+
 /**
- * The reference platform that `npx cdk8s synth` builds into `dist/`. It grows with each
- * capability of the library (templates and tenants next).
+ * The reference platform that `npx cdk8s synth` builds into `dist/`: two tenants, each a
+ * chart (one folder of `dist/` each), and the Argo CD Applications that roll them out.
+ *
+ * - shop: a storefront and its API (WebService), a PostgreSQL database (StatefulStore) and
+ *   a nightly report (ScheduledJob); the API reads one ConfigMap through the Kubernetes API,
+ *   its database password is sealed in Git, its payment key comes from the cloud secret manager.
+ * - fulfilment: an order queue (StatefulStore) fed by the shop's API, and a worker reading it.
  */
-export class ShopChart extends Chart {
-  constructor(scope: Construct, id: string) {
-    super(scope, id);
-    const shop = new HardenedNamespace(this, 'shop');
+export function buildReferencePlatform(app: App, props: ReferencePlatformProps = {}): void {
+  const shop = new Tenant(new Chart(app, 'shop'), 'shop', {
+    viewerGroups: ['oidc:shop-support'], developerGroups: ['oidc:shop-developers'], adminGroups: ['oidc:shop-admins'],
+  });
+  const fulfilment = new Tenant(new Chart(app, 'fulfilment'), 'fulfilment', {
+    viewerGroups: ['oidc:fulfilment-support'], developerGroups: ['oidc:fulfilment-developers'], adminGroups: ['oidc:platform-admins'],
+  });
 
-    // People: three profiles bound to the identity provider's groups, never to users.
-    new NamespaceAccess(shop, 'viewers', { profile: AccessProfile.VIEWER, subjects: [RbacSubject.group('oidc:shop-support')] });
-    new NamespaceAccess(shop, 'developers', { profile: AccessProfile.DEVELOPER, subjects: [RbacSubject.group('oidc:shop-developers')] });
-    new NamespaceAccess(shop, 'admins', { profile: AccessProfile.ADMIN, subjects: [RbacSubject.group('oidc:shop-admins')] });
+  // Secrets: one sealed into Git, one fetched from the cloud secret manager.
+  const database = new SealedSecret(shop, 'database-credentials', {
+    certificate: SEALING_CERTIFICATE,
+    // Created with a random value on the first synth (secrets/ is ignored by git).
+    values: { password: SecretValue.generatedInFile('secrets/shop/database-password') },
+  });
+  const payments = new ExternalSecret(shop, 'payment-provider', {
+    storeRef: { name: 'cloud-secrets', kind: SecretStoreKind.CLUSTER_SECRET_STORE },
+    data: [{ secretKey: 'api-key', remoteRef: { key: 'shop/payment-provider', property: 'api-key' } }],
+  });
+  const databaseMount = { secretName: database.name, path: '/var/run/secrets/database' };
 
-    // Secrets: one sealed into Git, one fetched from the cloud secret manager.
-    const database = new SealedSecret(shop, 'database-credentials', {
-      certificate: SEALING_CERTIFICATE,
-      // Created with a random value on the first synth (secrets/ is ignored by git).
-      values: { password: SecretValue.generatedInFile('secrets/shop/database-password') },
-    });
-    const payments = new ExternalSecret(shop, 'payment-provider', {
-      storeRef: { name: 'cloud-secrets', kind: SecretStoreKind.CLUSTER_SECRET_STORE },
-      data: [{ secretKey: 'api-key', remoteRef: { key: 'shop/payment-provider', property: 'api-key' } }],
-    });
+  const postgres = new StatefulStore(shop, 'database', {
+    image: IMAGES.postgres, port: 5432, dataPath: '/var/lib/postgresql/data', storage: Size.gibibytes(20),
+    storageClassName: 'encrypted-ssd', secretMounts: [databaseMount],
+  });
+  const queue = new StatefulStore(fulfilment, 'orders-queue', {
+    image: IMAGES.rabbitmq, port: 5672, dataPath: '/var/lib/rabbitmq', storage: Size.gibibytes(10), storageClassName: 'encrypted-ssd',
+  });
 
-    const storefront = new HardenedDeployment(shop, 'storefront', {
-      containers: [{
-        image: 'ghcr.io/example/storefront:1.8.2@sha256:4b2c1a3f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b',
-        portNumber: 8080,
-        size: WorkloadSize.MEDIUM,
-        writablePaths: ['/tmp'],
-        ...probes(8080),
-      }],
-    });
-    storefront.allowFromIngressController({ port: 8080 });
-
-    const api = new HardenedDeployment(shop, 'api', {
-      containers: [{
-        image: 'ghcr.io/example/shop-api:3.4.0@sha256:0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e',
-        portNumber: 9000,
-        secretMounts: [
-          { secretName: database.name, path: '/var/run/secrets/database' },
-          { secretName: payments.targetName, path: '/var/run/secrets/payments' },
-        ],
-        ...probes(9000),
-      }],
-    });
-    api.allowFrom(storefront, { port: 9000 });
+  const api = new WebService(shop, 'api', {
+    image: IMAGES.api, port: 9000, fromIngressController: false,
+    secretMounts: [databaseMount, { secretName: payments.targetName, path: '/var/run/secrets/payments' }],
+    dependencies: [{ workload: postgres.workload, port: 5432 }, { workload: queue.workload, port: 5672 }],
     // The payment provider's API, outside the cluster.
-    api.allowEgressTo({ cidr: '203.0.113.0/24', port: 443 });
-    // The API reads its feature flags from one ConfigMap, and nothing else of the cluster.
-    api.grant({ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'watch'], resourceNames: ['feature-flags'] });
+    externalDependencies: [{ cidr: '203.0.113.0/24', port: 443 }],
+  });
+  // The API reads its feature flags from one ConfigMap, and nothing else of the cluster.
+  api.workload.grant({ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'watch'], resourceNames: ['feature-flags'] });
 
-    new HardenedCronJob(shop, 'nightly-report', {
-      schedule: Cron.schedule({ minute: '0', hour: '3' }),
-      containers: [{
-        image: 'ghcr.io/example/reporter:2.1.0@sha256:9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0',
-        args: ['--since=24h'],
-        secretMounts: [{ secretName: database.name, path: '/var/run/secrets/database' }],
-      }],
+  new WebService(shop, 'storefront', {
+    image: IMAGES.storefront, port: 8080, size: WorkloadSize.MEDIUM,
+    dependencies: [{ workload: api.workload, port: 9000 }],
+  });
+  new ScheduledJob(shop, 'nightly-report', {
+    image: IMAGES.reporter, schedule: Cron.schedule({ minute: '0', hour: '3' }), args: ['--since=24h'],
+    secretMounts: [databaseMount], dependencies: [{ workload: postgres.workload, port: 5432 }],
+  });
+  new Worker(fulfilment, 'order-worker', {
+    image: IMAGES.fulfilment, args: ['--queue=orders'], healthPort: 8081,
+    dependencies: [{ workload: queue.workload, port: 5672 }],
+  });
+
+  const gitops = new Chart(app, 'argocd');
+  for (const tenant of [shop, fulfilment]) {
+    new TenantApplication(gitops, tenant.namespaceName, {
+      namespace: tenant.namespaceName,
+      repoUrl: props.repoUrl ?? 'https://github.com/example/platform.git',
+      path: `${props.outputPath ?? 'dist'}/${tenant.namespaceName}`,
     });
   }
 }

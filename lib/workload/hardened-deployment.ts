@@ -11,6 +11,15 @@ export interface HardenedDeploymentProps extends HardenedWorkloadProps {
    * @default 2
    */
   readonly replicas?: number;
+
+  /**
+   * A HorizontalPodAutoscaler owns the number of pods: `replicas` is then the autoscaler's
+   * minimum, and the Deployment leaves `spec.replicas` unset so GitOps tools do not fight
+   * the autoscaler.
+   *
+   * @default false
+   */
+  readonly autoscaled?: boolean;
 }
 
 /**
@@ -30,7 +39,7 @@ export class HardenedDeployment extends HardenedWorkload {
   constructor(scope: Construct, id: string, props: HardenedDeploymentProps) {
     super(scope, id, props);
     this.replicas = validateReplicas(this, props.replicas ?? 2);
-    this.deployment = new kplus.Deployment(this, 'Resource', { ...this.podProps(props), replicas: this.replicas });
+    this.deployment = new kplus.Deployment(this, 'Resource', { ...this.podProps(props), replicas: props.autoscaled ? undefined : this.replicas });
     this.harden(this.deployment, props, true);
     if (this.replicas > 1) {
       this.spread(this.deployment);

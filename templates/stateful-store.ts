@@ -1,0 +1,82 @@
+import * as kplus from 'cdk8s-plus-27';
+import { Duration, Size } from 'cdk8s';
+import { Construct } from 'constructs';
+import { HardenedStatefulSet, HardenedWorkload, HardeningException, SecretMount, WorkloadSize } from '../lib';
+
+/** Props of a `StatefulStore`. */
+export interface StatefulStoreProps {
+  /** The image, pinned by digest. */
+  readonly image: string;
+  /** The port clients connect to (TCP). */
+  readonly port: number;
+  /** Where the data volume is mounted. */
+  readonly dataPath: string;
+  /** Capacity of each pod's data volume. */
+  readonly storage: Size;
+  /**
+   * Storage class of the data volumes: choose one that encrypts at rest.
+   *
+   * @default - the cluster's default
+   */
+  readonly storageClassName?: string;
+  /**
+   * The workloads allowed to connect; nothing else can. (A client may also declare the
+   * store among its own dependencies.)
+   *
+   * @default - none yet
+   */
+  readonly clients?: HardenedWorkload[];
+  /**
+   * Readiness probe.
+   *
+   * @default - a TCP connection to `port` every 10 s
+   */
+  readonly readiness?: kplus.Probe;
+  /**
+   * Liveness probe: more patient than readiness, so a slow store is taken out of rotation
+   * before it is restarted.
+   *
+   * @default - a TCP connection to `port` every 20 s, restarted after 6 failures
+   */
+  readonly liveness?: kplus.Probe;
+  /** @default 1 */
+  readonly replicas?: number;
+  /** @default WorkloadSize.MEDIUM */
+  readonly size?: WorkloadSize;
+  /** @default ['/tmp', '/var/run'] */
+  readonly writablePaths?: string[];
+  /** @default - none */
+  readonly secretMounts?: SecretMount[];
+  /** @default - none */
+  readonly exceptions?: HardeningException[];
+}
+
+/**
+ * A stateful store (database, queue): a hardened StatefulSet whose pods each keep a
+ * PersistentVolumeClaim, reachable only from the clients it declares.
+ */
+export class StatefulStore extends Construct {
+  /** The hardened StatefulSet (with its headless Service). */
+  public readonly workload: HardenedStatefulSet;
+
+  constructor(scope: Construct, id: string, props: StatefulStoreProps) {
+    super(scope, id);
+    const readiness = props.readiness ?? kplus.Probe.fromTcpSocket({ port: props.port, periodSeconds: Duration.seconds(10) });
+    const liveness = props.liveness ?? kplus.Probe.fromTcpSocket({ port: props.port, periodSeconds: Duration.seconds(20), failureThreshold: 6 });
+    this.workload = new HardenedStatefulSet(this, id, {
+      replicas: props.replicas ?? 1,
+      exceptions: props.exceptions,
+      containers: [{
+        image: props.image,
+        portNumber: props.port,
+        size: props.size ?? WorkloadSize.MEDIUM,
+        writablePaths: props.writablePaths ?? ['/tmp', '/var/run'],
+        secretMounts: props.secretMounts,
+        readiness,
+        liveness,
+      }],
+      volumeClaims: [{ name: 'data', mountPath: props.dataPath, size: props.storage, storageClassName: props.storageClassName }],
+    });
+    for (const client of props.clients ?? []) this.workload.allowFrom(client, { port: props.port });
+  }
+}

@@ -1,0 +1,59 @@
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { HardenedDeployment, HardeningException, SecretMount, WorkloadSize } from '../lib';
+import { connect, Dependency, ExternalDependency } from './dependency';
+
+/** Props of a `Worker`. */
+export interface WorkerProps {
+  /** The image, pinned by digest. */
+  readonly image: string;
+  /** Arguments, for example the queue to read. @default - the image's */
+  readonly args?: string[];
+  /**
+   * Port of the worker's health endpoint (`/ready`, `/healthz`), probed by the kubelet. No
+   * traffic is allowed to it from other pods.
+   */
+  readonly healthPort: number;
+  /** @default 2 */
+  readonly replicas?: number;
+  /** @default WorkloadSize.SMALL */
+  readonly size?: WorkloadSize;
+  /** @default ['/tmp'] */
+  readonly writablePaths?: string[];
+  /** @default - none */
+  readonly secretMounts?: SecretMount[];
+  /** The workloads (queues, databases) it connects to: its only egress besides DNS. */
+  readonly dependencies: Dependency[];
+  /** @default - none */
+  readonly externalDependencies?: ExternalDependency[];
+  /** @default - none */
+  readonly exceptions?: HardeningException[];
+}
+
+/**
+ * A background worker: a hardened Deployment that accepts no traffic at all and connects
+ * only to the services it declares.
+ */
+export class Worker extends Construct {
+  /** The hardened Deployment. */
+  public readonly workload: HardenedDeployment;
+
+  constructor(scope: Construct, id: string, props: WorkerProps) {
+    super(scope, id);
+    this.workload = new HardenedDeployment(this, id, {
+      replicas: props.replicas,
+      exceptions: props.exceptions,
+      containers: [{
+        image: props.image,
+        args: props.args,
+        portNumber: props.healthPort,
+        size: props.size,
+        writablePaths: props.writablePaths ?? ['/tmp'],
+        secretMounts: props.secretMounts,
+        readiness: kplus.Probe.fromHttpGet('/ready', { port: props.healthPort }),
+        liveness: kplus.Probe.fromHttpGet('/healthz', { port: props.healthPort }),
+      }],
+    });
+    connect(this.workload, props.dependencies, props.externalDependencies);
+  }
+}

@@ -1,0 +1,123 @@
+import { Chart, Cron, Size, Testing } from 'cdk8s';
+import { review } from '../../lib';
+import { ScheduledJob, StatefulStore, Tenant, TenantApplication, WebService, Worker } from '../../templates';
+
+const image = (name: string) => `registry.example.com/${name}@sha256:${'c3'.repeat(32)}`;
+
+/** A tenant `team` with one of each template in it, synthesized (the tenant's objects included). */
+function synth(build: (tenant: Tenant) => void): any[] {
+  const app = Testing.app();
+  const chart = new Chart(app, 'test');
+  build(new Tenant(chart, 'team', { viewerGroups: ['oidc:team-viewers'], developerGroups: ['oidc:team-devs'], adminGroups: ['oidc:team-admins'] }));
+  return Testing.synth(chart);
+}
+
+const of = (objects: any[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+const clean = (objects: any[]) => review(objects.map((object) => ({ object })), { today: '2026-11-23' }).findings.filter((f) => !f.exception);
+
+describe('WebService', () => {
+  const objects = synth((team) => {
+    const db = new StatefulStore(team, 'db', { image: image('db'), port: 5432, dataPath: '/data', storage: Size.gibibytes(1) });
+    new WebService(team, 'web', { image: image('web'), port: 8080, maxReplicas: 6, dependencies: [{ workload: db.workload, port: 5432 }] });
+  });
+
+  test('a Deployment left to its autoscaler, a Service, an HPA and a PodDisruptionBudget', () => {
+    expect(of(objects, 'Deployment', 'web').spec.replicas).toBeUndefined();
+    expect(of(objects, 'Service', 'web').spec).toMatchObject({ type: 'ClusterIP', ports: [{ name: 'http', port: 8080, targetPort: 8080, protocol: 'TCP' }] });
+    expect(of(objects, 'HorizontalPodAutoscaler', 'web').spec).toMatchObject({ minReplicas: 2, maxReplicas: 6, scaleTargetRef: { kind: 'Deployment', name: 'web' } });
+    expect(of(objects, 'PodDisruptionBudget', 'web').spec.maxUnavailable).toBe(1);
+  });
+
+  test('traffic from the ingress controller only, egress only to its dependencies', () => {
+    expect(of(objects, 'NetworkPolicy', 'web-ingress').spec.ingress.map((r: any) => r.from[0].namespaceSelector.matchLabels)).toEqual([{ 'kubernetes.io/metadata.name': 'ingress-nginx' }]);
+    expect(of(objects, 'NetworkPolicy', 'web-egress').spec.egress).toEqual([{ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'db', 'app.kubernetes.io/name': 'db' } } }], ports: [{ protocol: 'TCP', port: 5432 }] }]);
+    expect(clean(objects)).toEqual([]);
+  });
+
+  test('matches its snapshot', () => {
+    expect(objects).toMatchSnapshot();
+  });
+});
+
+describe('Worker', () => {
+  const objects = synth((team) => {
+    const queue = new StatefulStore(team, 'queue', { image: image('queue'), port: 5672, dataPath: '/data', storage: Size.gibibytes(1) });
+    new Worker(team, 'worker', { image: image('worker'), healthPort: 8081, dependencies: [{ workload: queue.workload, port: 5672 }] });
+  });
+
+  test('accepts no traffic and reaches only its queue', () => {
+    expect(of(objects, 'NetworkPolicy', 'worker-ingress')).toBeUndefined();
+    expect(of(objects, 'NetworkPolicy', 'worker-egress').spec.egress[0].ports).toEqual([{ protocol: 'TCP', port: 5672 }]);
+    expect(of(objects, 'Service', 'worker')).toBeUndefined();
+    expect(clean(objects)).toEqual([]);
+  });
+
+  test('matches its snapshot', () => {
+    expect(objects).toMatchSnapshot();
+  });
+});
+
+describe('ScheduledJob', () => {
+  const objects = synth((team) => new ScheduledJob(team, 'report', { image: image('report'), schedule: Cron.schedule({ minute: '15', hour: '2' }) }));
+
+  test('never overlaps, is stopped after an hour, keeps a short history', () => {
+    expect(of(objects, 'CronJob', 'report').spec).toMatchObject({
+      schedule: '15 2 * * *', concurrencyPolicy: 'Forbid', startingDeadlineSeconds: 300, successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 3,
+      jobTemplate: { spec: { activeDeadlineSeconds: 3600, backoffLimit: 3 } },
+    });
+    expect(clean(objects)).toEqual([]);
+  });
+
+  test('matches its snapshot', () => {
+    expect(objects).toMatchSnapshot();
+  });
+});
+
+describe('StatefulStore', () => {
+  const objects = synth((team) => {
+    const app = new WebService(team, 'app', { image: image('app'), port: 8080 });
+    new StatefulStore(team, 'db', { image: image('db'), port: 5432, dataPath: '/var/lib/data', storage: Size.gibibytes(20), storageClassName: 'encrypted-ssd', clients: [app.workload] });
+  });
+
+  test('a volume per pod, probes that differ, reachable only from its clients', () => {
+    const set = of(objects, 'StatefulSet', 'db');
+    expect(set.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'encrypted-ssd', resources: { requests: { storage: '20Gi' } } });
+    const container = set.spec.template.spec.containers[0];
+    expect(container.readinessProbe).not.toEqual(container.livenessProbe);
+    expect(of(objects, 'NetworkPolicy', 'db-ingress').spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'app', 'app.kubernetes.io/name': 'app' } } }], ports: [{ protocol: 'TCP', port: 5432 }] }]);
+    expect(clean(objects)).toEqual([]);
+  });
+
+  test('matches its snapshot', () => {
+    expect(objects).toMatchSnapshot();
+  });
+});
+
+describe('Tenant', () => {
+  const objects = synth(() => undefined);
+
+  test('a hardened namespace with the three profiles bound to the tenant\'s groups', () => {
+    expect(objects.filter((o) => o.kind === 'RoleBinding').map((b) => [b.metadata.name, b.subjects])).toEqual([
+      ['viewers', [{ kind: 'Group', name: 'oidc:team-viewers', apiGroup: 'rbac.authorization.k8s.io' }]],
+      ['developers', [{ kind: 'Group', name: 'oidc:team-devs', apiGroup: 'rbac.authorization.k8s.io' }]],
+      ['admins', [{ kind: 'Group', name: 'oidc:team-admins', apiGroup: 'rbac.authorization.k8s.io' }]],
+    ]);
+    expect(of(objects, 'Namespace', 'team').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    expect(clean(objects)).toEqual([]);
+  });
+
+  test('matches its snapshot', () => {
+    expect(objects).toMatchSnapshot();
+  });
+});
+
+describe('TenantApplication', () => {
+  test('an AppProject confined to the tenant namespace, and an Application syncing its folder', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'argocd');
+    new TenantApplication(chart, 'team', { namespace: 'team', repoUrl: 'https://git.example.com/p.git', path: 'dist/team' });
+    const objects = Testing.synth(chart);
+    expect(objects).toMatchSnapshot();
+    expect(of(objects, 'AppProject', 'team').spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
+  });
+});
