@@ -1,9 +1,15 @@
 import { YamlOutputType } from 'cdk8s';
-import { HardenedApp } from '../lib';
+import { ControlPlaneHardening, HardenedApp } from '../lib';
 import { buildReferencePlatform } from './platform';
 
 // `npx cdk8s synth` runs this file: the reference platform, reviewed, into dist/ with one
 // folder per chart (a tenant each, plus argocd/) for GitOps.
 const app = new HardenedApp({ yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
 buildReferencePlatform(app);
+
+// Cluster hardening (issue 10): the configuration of a self-managed kubeadm control plane
+// (CIS Benchmark flags, kubelet, audit policy, admission, authentication, KMS v2 encryption),
+// written to dist/control-plane/ and reviewed by the `cluster` pack with the manifests.
+new ControlPlaneHardening(app, 'control-plane');
+
 app.synth();

@@ -23,3 +23,4 @@ export * from './secrets/sealing-cache';
 export * from './secrets/sealed-secret';
 export * from './secrets/external-secret';
 export * from './secrets/encryption-configuration';
+export * from './cluster';

@@ -36,7 +36,9 @@ export interface StatefulStoreProps {
    * Liveness probe: more patient than readiness, so a slow store is taken out of rotation
    * before it is restarted.
    *
-   * @default - a TCP connection to `port` every 20 s, restarted after 6 failures
+   * @default - a TCP connection to `port` every 20 s, restarted after 6 failures. With
+   * both default probes the store carries an exception to `distinct-probes` saying so (both
+   * connect to the one port), which also reaches the scanners' skip annotations.
    */
   readonly liveness?: kplus.Probe;
   /** @default 1 */
@@ -51,6 +53,12 @@ export interface StatefulStoreProps {
   readonly exceptions?: HardeningException[];
 }
 
+/** Why the two default probes may check the same port: the liveness probe is far more patient. */
+const DEFAULT_PROBES_EXCEPTION: HardeningException = {
+  rule: 'distinct-probes',
+  reason: 'a store has one TCP port and no health endpoint, so both default probes connect to it; liveness restarts only after 2 minutes (6 x 20 s), readiness acts within 30 s',
+};
+
 /**
  * A stateful store (database, queue): a hardened StatefulSet whose pods each keep a
  * PersistentVolumeClaim, reachable only from the clients it declares.
@@ -63,9 +71,13 @@ export class StatefulStore extends Construct {
     super(scope, id);
     const readiness = props.readiness ?? kplus.Probe.fromTcpSocket({ port: props.port, periodSeconds: Duration.seconds(10) });
     const liveness = props.liveness ?? kplus.Probe.fromTcpSocket({ port: props.port, periodSeconds: Duration.seconds(20), failureThreshold: 6 });
+    const defaultProbes = props.readiness === undefined && props.liveness === undefined;
+    const exceptions = defaultProbes && !(props.exceptions ?? []).some((e) => e.rule === 'distinct-probes')
+      ? [...props.exceptions ?? [], DEFAULT_PROBES_EXCEPTION]
+      : props.exceptions;
     this.workload = new HardenedStatefulSet(this, id, {
       replicas: props.replicas ?? 1,
-      exceptions: props.exceptions,
+      exceptions,
       containers: [{
         image: props.image,
         portNumber: props.port,

@@ -2,9 +2,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApiObject, App, AppProps } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { HardeningError } from '../core/hardening-error';
+import { REPORT_FILES } from '../review/reports';
 import { createStagingDir, copyManifests, discardDir, publishDir } from './publish';
 import { reviewStagedOutput } from './review-gate';
 import { installErrorPrinter } from './error-printer';
+import { recordWrites } from './written-manifests';
+import { synthChartsOnce } from './synth-charts-once';
 
 /** Props of a `HardenedApp`. */
 export interface HardenedAppProps extends AppProps {
@@ -45,6 +49,7 @@ export class HardenedApp extends App {
   public readonly publishDir: string;
   private readonly reviewPacks?: string[];
   private readonly reviewDate?: string;
+  private readonly extraFiles = new Map<string, string>();
 
   constructor(props: HardenedAppProps = {}) {
     const publishTo = props.outdir ?? 'dist';
@@ -53,6 +58,32 @@ export class HardenedApp extends App {
     this.reviewPacks = props.reviewPacks;
     this.reviewDate = props.reviewDate;
     installErrorPrinter();
+  }
+
+  /**
+   * Adds a file that is not a chart's manifest (for example a control plane configuration)
+   * to the output: it is written into the staging folder with the manifests and published
+   * with them, atomically. A `.yaml`, `.yml` or `.json` file must hold Kubernetes-style
+   * objects (`apiVersion` and `kind`) and is reviewed like the manifests; other files
+   * (`README.md`) are published as they are.
+   *
+   * @param relativePath where in the output folder, with `/` separators: `control-plane/audit-policy.yaml`
+   * @param content the file's text
+   */
+  public addFile(relativePath: string, content: string): void {
+    const parts = relativePath.split('/');
+    if (relativePath.startsWith('/') || relativePath.includes('\\') || parts.some((p) => p === '' || p === '.' || p === '..')) {
+      throw new HardeningError(this, `addFile: '${relativePath}' must be a relative path inside the output folder, with '/' separators and no '.' or '..' parts. For example 'control-plane/audit-policy.yaml'.`);
+    }
+    if (this.extraFiles.has(relativePath) || (parts.length === 1 && (Object.values(REPORT_FILES) as string[]).includes(relativePath))) {
+      throw new HardeningError(this, `addFile: '${relativePath}' is already written by this app. Give each file its own path.`);
+    }
+    this.extraFiles.set(relativePath, content);
+  }
+
+  /** The paths added with `addFile`, in the order added. */
+  public get addedFiles(): readonly string[] {
+    return [...this.extraFiles.keys()];
   }
 
   /**
@@ -66,13 +97,18 @@ export class HardenedApp extends App {
     try {
       // cdk8s writes into `this.outdir`; point it at the staging folder for this one synth.
       self.outdir = staging;
-      super.synth();
+      // The review reads the documents cdk8s serialized, not the files parsed back (see recordWrites);
+      // each chart is rendered without repeating the whole-app pass cdk8s makes (see synthChartsOnce).
+      const written = recordWrites(() => synthChartsOnce(() => super.synth()));
       constructMetadata = takeFile(staging, CONSTRUCT_METADATA_FILE);
+      this.writeAddedFiles(staging);
       reviewStagedOutput(staging, this.publishDir, {
         extension: this.outputFileExtension,
+        extraFiles: this.addedFiles.filter((file) => /\.(ya?ml|json)$/.test(file)),
         originOf: constructPathIndex(this),
         packs: this.reviewPacks,
         today: this.reviewDate,
+        written,
       });
     } catch (e) {
       discardDir(staging);
@@ -85,6 +121,18 @@ export class HardenedApp extends App {
     if (cliOutdir && path.resolve(cliOutdir) !== path.resolve(this.publishDir)) {
       copyManifests(this.publishDir, cliOutdir, this.outputFileExtension);
       if (constructMetadata !== undefined) fs.writeFileSync(path.join(cliOutdir, CONSTRUCT_METADATA_FILE), constructMetadata);
+    }
+  }
+
+  /** Writes the files given to `addFile` into the staging folder; a clash with a manifest is an error. */
+  private writeAddedFiles(staging: string): void {
+    for (const [relative, content] of this.extraFiles) {
+      const file = path.join(staging, ...relative.split('/'));
+      if (fs.existsSync(file)) {
+        throw new HardeningError(this, `addFile: '${relative}' would replace a file the charts wrote. Give it another path.`);
+      }
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, content);
     }
   }
 }

@@ -4,9 +4,11 @@ import { parseManifests } from '../review/load';
 import { analyzePermissions, analyzeReachability, permissionsJson, permissionsMarkdown, ReachabilityError, reachabilityJson, reachabilityMarkdown } from '../review/analyses';
 import { Finding, KubeObject, ReviewResult } from '../review/model';
 import { AnalysisOutput, writeReports } from '../review/reports';
+import { CLUSTER_SETTINGS_FILE, clusterSettingsReport } from '../review/rules/cluster/settings-report';
 import { listFiles } from './publish';
 import * as fs from 'node:fs';
 import { UserFacingError } from './error-printer';
+import { manifestsOf, WrittenFile } from './written-manifests';
 
 /** How the gate reviews one staged synth. */
 export interface ReviewGateOptions {
@@ -16,6 +18,20 @@ export interface ReviewGateOptions {
   readonly originOf: (object: Record<string, unknown>) => string | undefined;
   readonly packs?: string[];
   readonly today?: string;
+  /**
+   * The documents cdk8s serialized into each file (see `recordWrites`), reviewed instead of
+   * parsing those files back.
+   *
+   * @default - every file is parsed
+   */
+  readonly written?: ReadonlyMap<string, WrittenFile>;
+  /**
+   * Files added to the output besides the charts' manifests (`HardenedApp.addFile`), relative
+   * to the staging folder: parsed and reviewed like the manifests, with `file:line` origins.
+   *
+   * @default - none
+   */
+  readonly extraFiles?: readonly string[];
 }
 
 /** Synth stopped because the review found errors that no exception accepts. */
@@ -38,8 +54,13 @@ export class ReviewFailedError extends Error implements UserFacingError {
 export function reviewStagedOutput(staging: string, publishDir: string, options: ReviewGateOptions): ReviewResult {
   const targets = listFiles(staging)
     .filter((file) => file.endsWith(options.extension))
-    .flatMap((file) => parseManifests(fs.readFileSync(path.join(staging, file), 'utf8'), file))
+    .flatMap((file) => options.written
+      ? manifestsOf(staging, file, options.written)
+      : parseManifests(fs.readFileSync(path.join(staging, file), 'utf8'), file))
     .map((manifest) => ({ object: manifest.object, origin: options.originOf(manifest.object) ?? manifest.origin }));
+  for (const file of options.extraFiles ?? []) {
+    targets.push(...parseManifests(fs.readFileSync(path.join(staging, file), 'utf8'), file).map((m) => ({ object: m.object, origin: m.origin })));
+  }
   const result = review(targets, { packs: options.packs, today: options.today });
   writeReports(staging, result, analyze(targets.map((t) => t.object as KubeObject)));
   for (const warning of result.findings.filter((f) => f.severity === 'warning' && !f.exception)) {
@@ -54,9 +75,11 @@ function analyze(objects: KubeObject[]): AnalysisOutput[] {
   try {
     const reachability = analyzeReachability(objects);
     const permissions = analyzePermissions(objects);
+    const clusterSettings = clusterSettingsReport(objects);
     return [
       { file: 'reachability.json', json: reachabilityJson(reachability), markdown: reachabilityMarkdown(reachability) },
       { file: 'permissions.json', json: permissionsJson(permissions), markdown: permissionsMarkdown(permissions) },
+      ...(clusterSettings ? [{ file: CLUSTER_SETTINGS_FILE, ...clusterSettings }] : []),
     ];
   } catch (e) {
     if (e instanceof ReachabilityError) throw new AnalysisFailedError(e.message);

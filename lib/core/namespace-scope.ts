@@ -13,9 +13,17 @@ export interface INamespaceScope extends IConstruct {
 
 const NAMESPACE_SCOPE = Symbol.for('cdk8s-hardened.NamespaceScope');
 
+/**
+ * The namespace scopes of each construct tree, by its root, in creation order: the checks
+ * that run once per traffic rule look here instead of walking the whole tree (which made
+ * synth quadratic in the number of workloads).
+ */
+const scopesByRoot = new WeakMap<IConstruct, INamespaceScope[]>();
+
 /** Marks `scope` as a namespace scope (called by `HardenedNamespace`). */
 export function markNamespaceScope(scope: INamespaceScope): void {
   Object.defineProperty(scope, NAMESPACE_SCOPE, { value: true });
+  registerInTree(scopesByRoot, scope);
 }
 
 /** Whether `construct` is a namespace scope. */
@@ -35,6 +43,39 @@ export function enclosingNamespaceScope(construct: IConstruct): INamespaceScope 
 /** Every namespace scope in the app of `construct`. */
 export function allNamespaceScopes(construct: IConstruct): INamespaceScope[] {
   return construct.node.root.node.findAll().filter(isNamespaceScope);
+}
+
+/**
+ * Whether the app of `construct` has a namespace scope named `name`: the same answer as
+ * `allNamespaceScopes(construct).some((s) => s.namespaceName === name)`, without walking
+ * the tree.
+ */
+export function hasNamespaceScope(construct: IConstruct, name: string): boolean {
+  return inTree(scopesByRoot, construct).some((scope) => scope.namespaceName === name && isAttached(scope));
+}
+
+/** Adds `construct` to the list kept for its tree (a construct never changes tree). */
+export function registerInTree<T extends IConstruct>(registry: WeakMap<IConstruct, T[]>, construct: T): void {
+  const root = construct.node.root;
+  const list = registry.get(root);
+  if (list) list.push(construct);
+  else registry.set(root, [construct]);
+}
+
+/**
+ * What `registerInTree` recorded for the tree of `construct`. Check `isAttached` before
+ * trusting an entry: a construct removed with `tryRemoveChild` is no longer in the tree.
+ */
+export function inTree<T extends IConstruct>(registry: WeakMap<IConstruct, T[]>, construct: IConstruct): readonly T[] {
+  return registry.get(construct.node.root) ?? [];
+}
+
+/** Whether `construct` is still reachable from its root (as `findAll` would find it). */
+export function isAttached(construct: IConstruct): boolean {
+  for (let child = construct; child.node.scope; child = child.node.scope) {
+    if (child.node.scope.node.tryFindChild(child.node.id) !== child) return false;
+  }
+  return true;
 }
 
 /**

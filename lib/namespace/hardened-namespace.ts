@@ -1,7 +1,8 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ExceptionPolicy } from '../core/exception-policy';
-import { exceptionAnnotationKey, exceptionAnnotationValue, HardeningException } from '../core/exceptions';
+import { writeExceptions } from '../core/exception-routing';
+import { HardeningException } from '../core/exceptions';
 import { HardeningError } from '../core/hardening-error';
 import { clusterScoped, INamespaceScope, markNamespaceScope } from '../core/namespace-scope';
 import { requireDns1123Label } from '../core/names';
@@ -206,9 +207,10 @@ export class HardenedNamespace extends Construct implements INamespaceScope {
           [`${PSA_PREFIX}/warn`]: PodSecurityLevel.RESTRICTED,
           [`${PSA_PREFIX}/warn-version`]: version,
         },
-        annotations: Object.fromEntries(policy.list().map((e) => [exceptionAnnotationKey(e.rule), exceptionAnnotationValue(e)])),
       },
     });
+    // Ours and the scanners' skip annotations, each with the reason.
+    writeExceptions(this.namespace, policy.list());
     clusterScoped(this.namespace);
 
     this.defaultDeny = new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {

@@ -4,7 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Cidr, cidrContainsAddress, InvalidCidrError, isStrictSubset, parseAddress, parseCidr } from '../review/analyses/cidr';
 import { ExceptionPolicy } from '../core/exception-policy';
 import { HardeningError } from '../core/hardening-error';
-import { allNamespaceScopes } from '../core/namespace-scope';
+import { hasNamespaceScope, inTree, isAttached, registerInTree } from '../core/namespace-scope';
 import { requireDns1123Label } from '../core/names';
 
 /** Transport protocols a NetworkPolicy can name. */
@@ -244,8 +244,7 @@ function validatePort(scope: IConstruct, field: string, port: TrafficPort): void
 function requireHardenedNamespaces(owner: Construct, field: string, ends: ITrafficEndpoint[]): void {
   owner.node.addValidation({
     validate: () => {
-      const hardened = new Set(allNamespaceScopes(owner).map((ns) => ns.namespaceName));
-      return ends.filter((end) => !hardened.has(end.namespace)).map((end) =>
+      return ends.filter((end) => !hasNamespaceScope(owner, end.namespace)).map((end) =>
         `'${field}': workload '${end.name}' is in namespace '${end.namespace}', which has no HardenedNamespace in this app, so nothing denies the traffic this rule is meant to narrow. Create it with new HardenedNamespace(app, '${end.namespace}') and build the workload inside it.`);
     },
   });
@@ -253,13 +252,13 @@ function requireHardenedNamespaces(owner: Construct, field: string, ends: ITraff
 
 const TRAFFIC_ENDPOINT = Symbol.for('cdk8s-hardened.TrafficEndpoint');
 
+/** The traffic endpoints of each construct tree, by its root, so selector checks need no walk of the whole tree. */
+const endpointsByRoot = new WeakMap<IConstruct, ITrafficEndpoint[]>();
+
 /** Marks a construct as a workload that traffic rules can select. */
 export function markTrafficEndpoint(endpoint: ITrafficEndpoint): void {
   Object.defineProperty(endpoint, TRAFFIC_ENDPOINT, { value: true });
-}
-
-function isTrafficEndpoint(c: IConstruct): c is ITrafficEndpoint {
-  return (c as unknown as Record<symbol, unknown>)[TRAFFIC_ENDPOINT] === true;
+  registerInTree(endpointsByRoot, endpoint);
 }
 
 /**
@@ -270,10 +269,9 @@ function isTrafficEndpoint(c: IConstruct): c is ITrafficEndpoint {
 function requireSelectorMatches(owner: Construct, field: string, namespace: string, podLabels: { [key: string]: string }): void {
   owner.node.addValidation({
     validate: () => {
-      const inApp = allNamespaceScopes(owner).some((ns) => ns.namespaceName === namespace);
-      if (!inApp) return [];
-      const matches = owner.node.root.node.findAll().filter(isTrafficEndpoint).some((w) =>
-        w.namespace === namespace && Object.entries(podLabels).every(([k, v]) => w.podLabels[k] === v));
+      if (!hasNamespaceScope(owner, namespace)) return [];
+      const matches = inTree(endpointsByRoot, owner).some((w) =>
+        w.namespace === namespace && Object.entries(podLabels).every(([k, v]) => w.podLabels[k] === v) && isAttached(w));
       return matches ? [] : [`'${field}.podLabels' ${JSON.stringify(podLabels)} matches no workload in namespace '${namespace}'. Use the selectorLabels of the workload that should connect.`];
     },
   });

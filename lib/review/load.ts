@@ -68,7 +68,7 @@ export function manifestFiles(p: string): string[] {
 
 /** Our own reports live next to the manifests and are not manifests. */
 function isReport(name: string): boolean {
-  return ['review.json', 'reachability.json', 'permissions.json', 'construct-metadata.json'].includes(name);
+  return ['review.json', 'reachability.json', 'permissions.json', 'cluster-settings.json', 'construct-metadata.json'].includes(name);
 }
 
 /** Parses the text of one file into its manifests. */
@@ -97,7 +97,11 @@ export function parseManifests(text: string, file: string): LoadedManifest[] {
   return manifests;
 }
 
-function expandList(value: unknown, file: string, line: number): Record<string, unknown>[] {
+/**
+ * The Kubernetes objects of one document that starts at `file:line`: the object itself, or
+ * the items of a `List`. Throws `ManifestLoadError` for anything else.
+ */
+export function expandList(value: unknown, file: string, line: number): Record<string, unknown>[] {
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new ManifestLoadError(file, line, 'expected a Kubernetes object (a mapping with apiVersion and kind)');
   }

@@ -3,6 +3,7 @@ import { NAMESPACE_RULES, NETWORK_RULES } from './rules/network';
 import { POD_RULES, PSS_BASELINE_RULES, PSS_RESTRICTED_RULES, WORKLOAD_HARDENING_RULES } from './rules/pod';
 import { SECRET_RULES } from './rules/secrets';
 import { RBAC_RULES } from './rules/rbac';
+import { CLUSTER_RULES } from './rules/cluster';
 
 /** A named list of rule ids that a review can select. */
 export interface Pack {
@@ -34,7 +35,11 @@ export const PSS_RESTRICTED: Pack = {
   rules: [...ids(PSS_BASELINE_RULES), ...ids(PSS_RESTRICTED_RULES)],
 };
 
-/** Our workload hardening beyond Pod Security: read-only root, high ids, resources, images, probes, tokens. */
+/**
+ * Our workload hardening beyond Pod Security: read-only root, high ids, resources, images,
+ * probes (distinct readiness and liveness), tokens, replicas kept off one node, drains that
+ * unhealthy pods cannot block.
+ */
 export const WORKLOAD_HARDENING: Pack = { id: 'workload-hardening', title: 'Workload hardening', rules: ids(WORKLOAD_HARDENING_RULES) };
 
 /** Namespaces: every workload in a declared namespace that enforces Pod Security restricted. */
@@ -53,14 +58,21 @@ export const RBAC: Pack = { id: 'rbac', title: 'RBAC', rules: ids(RBAC_RULES) };
 /** Secrets: no plaintext Secret values, no literal secret env vars, no secrets in ConfigMaps. */
 export const SECRETS: Pack = { id: 'secrets', title: 'Secrets', rules: ids(SECRET_RULES) };
 
+/**
+ * Cluster: the configuration files of a self-managed control plane and its kubelets meet the
+ * CIS Kubernetes Benchmark; the audit policy keeps secret values out of the log; Pod Security
+ * is restricted cluster-wide; Secrets are encrypted at rest with no key in the output.
+ */
+export const CLUSTER: Pack = { id: 'cluster', title: 'Cluster configuration', rules: ids(CLUSTER_RULES) };
+
 /** Every pack, in report order. */
-export const PACKS: readonly Pack[] = [PSS_BASELINE, PSS_RESTRICTED, WORKLOAD_HARDENING, NAMESPACES, NETWORK, RBAC, SECRETS];
+export const PACKS: readonly Pack[] = [PSS_BASELINE, PSS_RESTRICTED, WORKLOAD_HARDENING, NAMESPACES, NETWORK, RBAC, SECRETS, CLUSTER];
 
 /** The packs a review runs when none are named: all of them. */
 export const DEFAULT_PACKS: readonly string[] = PACKS.map((pack) => pack.id);
 
 /** Every rule of every area, in a stable order. */
-export const ALL_RULES: readonly Rule[] = [...POD_RULES, ...NAMESPACE_RULES, ...NETWORK_RULES, ...RBAC_RULES, ...SECRET_RULES];
+export const ALL_RULES: readonly Rule[] = [...POD_RULES, ...NAMESPACE_RULES, ...NETWORK_RULES, ...RBAC_RULES, ...SECRET_RULES, ...CLUSTER_RULES];
 
 const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(ALL_RULES.map((rule) => [rule.id, rule]));
 const PACKS_BY_ID: ReadonlyMap<string, Pack> = new Map(PACKS.map((pack) => [pack.id, pack]));

@@ -3,8 +3,8 @@ import { k8s } from 'cdk8s-plus-27';
 import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ExceptionPolicy } from '../core/exception-policy';
-import { recordExceptions } from '../core/exception-routing';
-import { exceptionAnnotationKey, exceptionAnnotationValue, HardeningException } from '../core/exceptions';
+import { recordExceptions, writeExceptions } from '../core/exception-routing';
+import { HardeningException } from '../core/exceptions';
 import { HardeningError } from '../core/hardening-error';
 import { effectiveNamespace } from '../core/namespace-scope';
 import { requireDns1123Label } from '../core/names';
@@ -326,10 +326,10 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
     api.addJsonPatch(JsonPatch.replace(`${this.podSpecPath}/automountServiceAccountToken`, true));
     if (!this.policy.allows('no-service-account-token')) {
       // The grant is the reason; written for the reviewer, like any exception.
-      api.metadata.addAnnotation(exceptionAnnotationKey('no-service-account-token'), exceptionAnnotationValue({
+      writeExceptions(api, [{
         rule: 'no-service-account-token',
         reason: `calls the Kubernetes API with the permissions of Role ${this.name} (workload.grant)`,
-      }));
+      }]);
     }
   }
 
@@ -402,8 +402,15 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
     this.recordExceptions(api);
   }
 
-  /** Spreads replicas over nodes and zones; best effort so a small cluster still schedules. */
+  /**
+   * Spreads replicas over nodes and zones; best effort so a small cluster still schedules.
+   * A preferred pod anti-affinity on the node says the same in the form kube-score and
+   * kube-linter check (rule `pod-anti-affinity`); it goes through cdk8s-plus' scheduling API
+   * so affinities added through the escape hatch are kept.
+   */
   protected spread(workload: kplus.Workload): void {
+    const ownPods = kplus.Pods.select(this, 'OwnPods', { labels: { ...this.selectorLabels } });
+    workload.scheduling.separate(ownPods, { topology: kplus.Topology.HOSTNAME, weight: 100 });
     const spreadOver = (topologyKey: string) => ({
       maxSkew: 1,
       topologyKey,
@@ -414,13 +421,19 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
       [spreadOver('kubernetes.io/hostname'), spreadOver('topology.kubernetes.io/zone')]));
   }
 
-  /** Keeps at least all but one replica running through voluntary disruptions (drains, upgrades). */
+  /**
+   * Keeps at least all but one replica running through voluntary disruptions (drains,
+   * upgrades); pods that are not ready may always be evicted (rule
+   * `pdb-unhealthy-pod-eviction-policy`).
+   */
   protected addDisruptionBudget(): k8s.KubePodDisruptionBudget {
     return new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
       metadata: this.metadata(),
       spec: {
         maxUnavailable: k8s.IntOrString.fromNumber(1),
         selector: { matchLabels: { ...this.selectorLabels } },
+        // A pod that is running but not ready serves nothing: never let it block a drain.
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
       },
     });
   }

@@ -42,6 +42,13 @@ export function hardenedPodSpec(): Record<string, any> {
       fsGroup: 65532,
       seccompProfile: { type: 'RuntimeDefault' },
     },
+    affinity: {
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          { weight: 100, podAffinityTerm: { labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname' } },
+        ],
+      },
+    },
     initContainers: [setup],
     containers: [hardenedContainer('web')],
     volumes: [{ name: 'tmp', emptyDir: {} }],

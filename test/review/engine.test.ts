@@ -165,12 +165,12 @@ describe('packs and overrides', () => {
   });
 
   test('the default is every pack', () => {
-    expect(review([], { today: TODAY }).packs).toEqual(['pss-baseline', 'pss-restricted', 'workload-hardening', 'namespaces', 'network', 'rbac', 'secrets']);
+    expect(review([], { today: TODAY }).packs).toEqual(['pss-baseline', 'pss-restricted', 'workload-hardening', 'namespaces', 'network', 'rbac', 'secrets', 'cluster']);
   });
 
   test('an unknown pack is refused with the list of known packs', () => {
     expect(() => review([], { packs: ['pss-baseline', 'pss-strict'] }))
-      .toThrow("review: unknown pack 'pss-strict'. Known packs: pss-baseline, pss-restricted, workload-hardening, namespaces, network, rbac, secrets.");
+      .toThrow("review: unknown pack 'pss-strict'. Known packs: pss-baseline, pss-restricted, workload-hardening, namespaces, network, rbac, secrets, cluster.");
   });
 
   test('an extra rule cannot reuse a built-in id', () => {
@@ -222,6 +222,7 @@ describe('the result', () => {
         'network': { error: 0, warning: 0, info: 0 },
         'rbac': { error: 0, warning: 0, info: 0 },
         'secrets': { error: 0, warning: 0, info: 0 },
+        'cluster': { error: 0, warning: 0, info: 0 },
       },
       suppressed: 0,
     });

@@ -4,6 +4,7 @@
  * every rule has both kinds of case.
  */
 import { KubeObject } from '../../lib/review/model';
+import { CLUSTER_RULE_CASES } from './cluster-rule-cases';
 import { container, deployment, hardenedNamespace, namespace, networkPolicy, PINNED_IMAGE, pod } from './builders';
 
 export interface RuleCase {
@@ -53,6 +54,16 @@ const READ_PODS: PolicyRule = { apiGroups: [''], resources: ['pods', 'pods/log']
 function withTemplateAnnotations(obj: KubeObject, annotations: Record<string, string>): KubeObject {
   (obj as any).spec.template.metadata.annotations = annotations;
   return obj;
+}
+
+/** A PodDisruptionBudget of the `web` pods, with the eviction policy given. */
+function pdb(unhealthyPodEvictionPolicy: string | undefined): KubeObject {
+  return {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name: 'web', namespace: 'shop' },
+    spec: { maxUnavailable: 1, selector: { matchLabels: { app: 'web' } }, ...(unhealthyPodEvictionPolicy ? { unhealthyPodEvictionPolicy } : {}) },
+  };
 }
 
 export const RULE_CASES: readonly RuleCase[] = [
@@ -244,6 +255,46 @@ export const RULE_CASES: readonly RuleCase[] = [
   { rule: 'liveness-probe', name: 'init containers need none', object: deployment(), expected: [] },
   { rule: 'liveness-probe', name: 'a container without liveness probe', object: deployment((s) => { delete container(s).livenessProbe; }),
     expected: [[`${WEB}.livenessProbe`, 'container "web" has no livenessProbe']] },
+
+  { rule: 'distinct-probes', name: 'different HTTP paths comply', object: deployment(), expected: [] },
+  { rule: 'distinct-probes', name: 'TCP probes on different ports comply', object: deployment((s) => {
+    container(s).readinessProbe = { tcpSocket: { port: 8080 } };
+    container(s).livenessProbe = { tcpSocket: { port: 8081 }, periodSeconds: 20 };
+  }), expected: [] },
+  { rule: 'distinct-probes', name: 'the same path and port (a named port counts as 0, as in kube-score)', object: deployment((s) => {
+    container(s).readinessProbe = { httpGet: { path: '/healthz', port: 'http' } };
+    container(s).livenessProbe = { httpGet: { path: '/healthz', port: 'admin' }, failureThreshold: 6 };
+  }), expected: [[`${WEB}.livenessProbe`, 'container "web" has the same readiness and liveness probe']] },
+  { rule: 'distinct-probes', name: 'the same TCP port, and the same command', object: deployment((s) => {
+    container(s).readinessProbe = { tcpSocket: { port: 5432 }, periodSeconds: 10 };
+    container(s).livenessProbe = { tcpSocket: { port: 5432 }, periodSeconds: 20, failureThreshold: 6 };
+    const sidecar = container(s, 'setup');
+    sidecar.readinessProbe = { exec: { command: ['pg_isready'] } };
+    sidecar.livenessProbe = { exec: { command: ['pg_isready'] } };
+  }), expected: [[`${SETUP}.livenessProbe`, 'init container "setup" has the same'], [`${WEB}.livenessProbe`, 'container "web" has the same']] },
+
+  { rule: 'pod-anti-affinity', name: 'a preferred term on the node that selects its own pods complies', object: deployment(), expected: [] },
+  { rule: 'pod-anti-affinity', name: 'one replica needs none', object: (() => {
+    const d = deployment((s) => { delete s.affinity; });
+    (d as any).spec.replicas = 1;
+    return d;
+  })(), expected: [] },
+  { rule: 'pod-anti-affinity', name: 'no affinity, and spread constraints alone', object: deployment((s) => {
+    delete s.affinity;
+    s.topologySpreadConstraints = [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { app: 'web' } } }];
+  }), expected: [[`${P}.affinity.podAntiAffinity`, 'deployment has 2 replicas but no podAntiAffinity on kubernetes.io/hostname']] },
+  { rule: 'pod-anti-affinity', name: 'a term on the zone, or selecting other pods, with replicas left to an autoscaler', object: (() => {
+    const d = deployment((s) => {
+      s.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey = 'topology.kubernetes.io/zone';
+      s.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution = [{ labelSelector: { matchLabels: { app: 'db' } }, topologyKey: 'kubernetes.io/hostname' }];
+    });
+    delete (d as any).spec.replicas;
+    return d;
+  })(), expected: [[`${P}.affinity.podAntiAffinity`, 'replicas set by an autoscaler']] },
+
+  { rule: 'pdb-unhealthy-pod-eviction-policy', name: 'AlwaysAllow complies', object: pdb('AlwaysAllow'), expected: [] },
+  { rule: 'pdb-unhealthy-pod-eviction-policy', name: 'unset', object: pdb(undefined),
+    expected: [['spec.unhealthyPodEvictionPolicy', 'sets no unhealthyPodEvictionPolicy']] },
 
   { rule: 'no-service-account-token', name: 'false complies', object: pod(), expected: [] },
   { rule: 'no-service-account-token', name: 'the default (unset)', object: pod((s) => { delete s.automountServiceAccountToken; }),
@@ -442,4 +493,5 @@ export const RULE_CASES: readonly RuleCase[] = [
     ['data.api_token', 'looks like a token'],
     ['binaryData["credentials.json"]', 'ConfigMap key "credentials.json" looks like a credential'],
   ] },
+  ...CLUSTER_RULE_CASES,
 ];

@@ -134,18 +134,24 @@ describe('the rule registry', () => {
       'pss-restricted': [...baseline, 'restricted-volume-types', 'no-privilege-escalation', 'run-as-non-root', 'no-root-user',
         'seccomp-runtime-default', 'drop-all-capabilities', 'restricted-proc-mount'],
       'workload-hardening': ['read-only-root-filesystem', 'high-user-group-ids', 'resources-set', 'image-digest', 'no-latest-tag',
-        'image-pull-always', 'readiness-probe', 'liveness-probe', 'no-service-account-token', 'no-default-service-account'],
+        'image-pull-always', 'readiness-probe', 'liveness-probe', 'no-service-account-token', 'no-default-service-account',
+        'distinct-probes', 'pod-anti-affinity', 'pdb-unhealthy-pod-eviction-policy'],
       'namespaces': ['namespace-pod-security', 'workload-namespace-hardened'],
       'network': ['namespace-default-deny', 'network-ingress-from-anywhere', 'network-egress-metadata'],
       'rbac': ['rbac-no-wildcards', 'rbac-no-escalation-verbs', 'rbac-no-exec-attach-portforward', 'rbac-no-cluster-secret-read',
         'rbac-no-cluster-admin-binding', 'rbac-no-broad-subjects', 'rbac-no-default-service-account-binding', 'rbac-no-user-subjects',
         'rbac-cluster-scope'],
       'secrets': ['secret-no-plaintext', 'env-no-literal-secret', 'configmap-no-secret-keys'],
+      'cluster': ['cluster-apiserver-settings', 'cluster-controller-manager-settings', 'cluster-scheduler-settings', 'cluster-etcd-settings',
+        'cluster-kubelet-settings', 'audit-sensitive-metadata-only', 'audit-high-risk-recorded', 'audit-omit-request-received',
+        'admission-pod-security-restricted', 'admission-exemptions-system-only', 'authentication-anonymous-health-only',
+        'encryption-secrets-encrypted', 'encryption-key-not-in-manifests'],
     });
   });
 
-  test('only image-pull-always, rbac-no-user-subjects and rbac-cluster-scope are warnings; every other rule is an error', () => {
-    expect(ALL_RULES.filter((r) => r.severity !== 'error').map((r) => r.id)).toEqual(['image-pull-always', 'rbac-no-user-subjects', 'rbac-cluster-scope']);
+  test('only these rules are warnings; every other rule is an error', () => {
+    expect(ALL_RULES.filter((r) => r.severity !== 'error').map((r) => r.id)).toEqual(['image-pull-always', 'distinct-probes', 'pod-anti-affinity',
+      'pdb-unhealthy-pod-eviction-policy', 'rbac-no-user-subjects', 'rbac-cluster-scope', 'audit-omit-request-received']);
   });
 });
 

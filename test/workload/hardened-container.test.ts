@@ -1,6 +1,7 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { HardenedContainerProps, HardenedDeployment, HardenedDeploymentProps, HardeningException, WorkloadSize } from '../../lib';
+import { exceptionAnnotations } from '../../lib/core/exception-routing';
 import { CONTAINER, IMAGE, only, podSpec, synthObjects } from '../support';
 
 function deployment(props: Partial<HardenedDeploymentProps> = {}, container: Partial<HardenedContainerProps> = {}): any {
@@ -111,7 +112,9 @@ describe('an exception changes exactly the field it allows, and is recorded', ()
     const weakened = deployment(props, container);
     const annotationPath = `/metadata/annotations`;
     expect(differences(baseline, weakened).sort()).toEqual([annotationPath, ...changed].sort());
-    expect(weakened.metadata.annotations).toEqual({ [`exception.hardened.cdk8s.io/${rule}`]: reason });
+    // Ours, plus each scanner's skip for the checks mapped to the rule (test/core/exception-routing.test.ts).
+    expect(weakened.metadata.annotations).toEqual(exceptionAnnotations([{ rule, reason }], 'Deployment'));
+    expect(weakened.metadata.annotations[`exception.hardened.cdk8s.io/${rule}`]).toBe(reason);
   });
 
   test('an exception alone weakens nothing', () => {
@@ -121,7 +124,13 @@ describe('an exception changes exactly the field it allows, and is recorded', ()
 
   test('an expiry is recorded with the reason', () => {
     const excepted = deployment({ exceptions: [{ rule: 'liveness-probe', reason, expires: '2027-03-31' }] }, { liveness: undefined });
-    expect(excepted.metadata.annotations).toEqual({ 'exception.hardened.cdk8s.io/liveness-probe': `${reason} (expires 2027-03-31)` });
+    expect(excepted.metadata.annotations).toEqual({
+      'exception.hardened.cdk8s.io/liveness-probe': `${reason} (expires 2027-03-31)`,
+      'checkov.io/skip1': `CKV_K8S_8=${reason} (expires 2027-03-31)`,
+      'kube-score/ignore': 'pod-probes',
+      'ignore-check.kube-linter.io/no-liveness-probe': `${reason} (expires 2027-03-31)`,
+      'polaris.fairwinds.com/livenessProbeMissing-exempt': 'true',
+    });
     expect(excepted.spec.template.spec.containers[0].livenessProbe).toBeUndefined();
   });
 

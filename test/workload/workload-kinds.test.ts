@@ -22,10 +22,36 @@ describe.each([
       .toEqual([['kubernetes.io/hostname', 'ScheduleAnyway', SELECTOR], ['topology.kubernetes.io/zone', 'ScheduleAnyway', SELECTOR]]);
   });
 
+  test('prefers to keep its pods off the same node (kube-score, kube-linter: rule pod-anti-affinity)', () => {
+    const workload = only(synthObjects((chart) => create(chart)), kind);
+    expect(podSpec(workload).affinity).toEqual({
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          { weight: 100, podAffinityTerm: { labelSelector: { matchLabels: SELECTOR }, topologyKey: 'kubernetes.io/hostname' } },
+        ],
+      },
+    });
+  });
+
+  test('its PodDisruptionBudget never lets a pod that is not ready block a drain', () => {
+    expect(only(synthObjects((chart) => create(chart)), 'PodDisruptionBudget').spec.unhealthyPodEvictionPolicy).toBe('AlwaysAllow');
+  });
+
+  test('keeps affinities added through the escape hatch', () => {
+    const objects = synthObjects((chart) => {
+      const w = create(chart) as HardenedDeployment | HardenedStatefulSet;
+      const resource = w instanceof HardenedDeployment ? w.deployment : w.statefulSet;
+      resource.scheduling.attract(kplus.Node.labeled(kplus.NodeLabelQuery.is('pool', 'shop')));
+    });
+    const affinity = podSpec(only(objects, kind)).affinity;
+    expect(Object.keys(affinity).sort()).toEqual(['nodeAffinity', 'podAntiAffinity']);
+  });
+
   test('with one replica there is nothing to budget or spread', () => {
     const objects = synthObjects((chart) => create(chart, 1));
     expect(objects.filter((o) => o.kind === 'PodDisruptionBudget')).toEqual([]);
     expect(podSpec(only(objects, kind)).topologySpreadConstraints).toBeUndefined();
+    expect(podSpec(only(objects, kind)).affinity).toBeUndefined();
   });
 });
 

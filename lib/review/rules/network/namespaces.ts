@@ -36,7 +36,7 @@ export const workloadNamespaceHardened: Rule = {
   title: 'Workloads run in a namespace declared and hardened alongside them',
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
-  references: { cis: '5.7.4', checkov: 'CKV_K8S_21', kubeScore: 'pod-networkpolicy' },
+  references: { cis: '5.7.4', checkov: ['CKV_K8S_21', 'CKV2_K8S_6'], kubeScore: 'pod-networkpolicy' },
   remediation: 'Create the namespace with HardenedNamespace (Pod Security labels and default-deny policies) and put the workload in it; never use the default namespace.',
   check: (obj, context) => {
     const namespace = namespaceOf(obj);

@@ -1,5 +1,5 @@
 import { Cidr, cidrContainsAddress, parseAddress, parseCidr } from '../../analyses/cidr';
-import { KubeObject, Rule, RuleFinding } from '../../model';
+import { KubeObject, ReviewContext, Rule, RuleFinding } from '../../model';
 import { finding, quote } from '../../walkers';
 import { namespaceOf } from './namespaces';
 
@@ -44,13 +44,12 @@ export const namespaceDefaultDeny: Rule = {
   title: 'Namespaces deny all ingress and egress by default',
   severity: 'error',
   kinds: ['Namespace'],
-  references: { cis: '5.3.2', nsa: 'Network separation and hardening', kubeScore: 'pod-networkpolicy' },
+  references: { cis: '5.3.2', nsa: 'Network separation and hardening', kubeScore: 'pod-networkpolicy', checkov: 'CKV2_K8S_6' },
   remediation: 'Add a NetworkPolicy with podSelector: {} and policyTypes: [Ingress, Egress] to the namespace (HardenedNamespace does), then allow each flow explicitly.',
   check: (obj, context) => {
     const name = obj.metadata?.name ?? '';
     const isolated = new Set<string>();
-    for (const policy of context.byKind('NetworkPolicy')) {
-      if (namespaceOf(policy) !== name) continue;
+    for (const policy of policiesIn(context, name)) {
       const spec = specOf(policy);
       if (isEmptySelector(spec.podSelector ?? {})) policyTypesOf(spec).forEach((t) => isolated.add(t));
     }
@@ -58,6 +57,26 @@ export const namespaceDefaultDeny: Rule = {
       finding('metadata.name', `no NetworkPolicy in namespace ${quote(name)} isolates ${direction.toLowerCase()} of all its pods`));
   },
 };
+
+/** NetworkPolicies by namespace, per review: one pass over them instead of one per Namespace. */
+const policiesByNamespace = new WeakMap<ReviewContext, Map<unknown, KubeObject[]>>();
+
+/** The NetworkPolicies whose `namespaceOf` is `namespace` (strict equality, as a loop with `!==` would test). */
+function policiesIn(context: ReviewContext, namespace: unknown): readonly KubeObject[] {
+  if (Number.isNaN(namespace)) return [];
+  let index = policiesByNamespace.get(context);
+  if (!index) {
+    index = new Map();
+    for (const policy of context.byKind('NetworkPolicy')) {
+      const key = namespaceOf(policy);
+      const list = index.get(key);
+      if (list) list.push(policy);
+      else index.set(key, [policy]);
+    }
+    policiesByNamespace.set(context, index);
+  }
+  return index.get(namespace) ?? [];
+}
 
 /**
  * No policy lets every source connect: a rule without `from`, a peer selecting every pod of

@@ -1,5 +1,6 @@
 import { Rule } from '../../model';
 import { noAppArmorUnconfined } from './apparmor';
+import { pdbUnhealthyPodEvictionPolicy, podAntiAffinity } from './availability';
 import { baselineCapabilities, dropAllCapabilities } from './capabilities';
 import { noHostNamespaces } from './host-namespaces';
 import { noHostPorts } from './host-ports';
@@ -7,7 +8,7 @@ import { noHostProbes } from './host-probes';
 import { imageDigest, imagePullAlways, noLatestTag } from './images';
 import { noPrivilegeEscalation } from './privilege-escalation';
 import { noPrivileged } from './privileged';
-import { livenessProbe, readinessProbe } from './probes';
+import { distinctProbes, livenessProbe, readinessProbe } from './probes';
 import { noUnmaskedProcMount, restrictedProcMount } from './proc-mount';
 import { readOnlyRootFilesystem } from './read-only-root-filesystem';
 import { resourcesSet } from './resources';
@@ -35,7 +36,8 @@ export const PSS_RESTRICTED_RULES: readonly Rule[] = [
 /** Our own workload hardening, beyond the Pod Security Standards. */
 export const WORKLOAD_HARDENING_RULES: readonly Rule[] = [
   readOnlyRootFilesystem, highUserGroupIds, resourcesSet, imageDigest, noLatestTag, imagePullAlways,
-  readinessProbe, livenessProbe, noServiceAccountToken, noDefaultServiceAccount,
+  readinessProbe, livenessProbe, noServiceAccountToken, noDefaultServiceAccount, distinctProbes, podAntiAffinity,
+  pdbUnhealthyPodEvictionPolicy,
 ];
 
 /** Every pod rule. */

@@ -38,3 +38,47 @@ export const livenessProbe: Rule = {
   remediation: 'Add a livenessProbe to the container that fails only when it must be restarted.',
   check: requireProbe('livenessProbe', 'a hung process is never restarted'),
 };
+
+/** A probe port as kube-score reads it (`IntValue`): a number, a numeric string, or 0 for a named port. */
+function portNumber(port: unknown): number {
+  if (typeof port === 'number') return port;
+  return typeof port === 'string' && /^\d+$/.test(port) ? Number(port) : 0;
+}
+
+/**
+ * Whether two probes check the same thing, exactly as kube-score's `pod-probes-identical`
+ * compares them: the same HTTP path and port, the same TCP port, or the same command.
+ * Timings do not count.
+ */
+export function sameProbe(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  if (isRecord(a.httpGet) && isRecord(b.httpGet)) {
+    return (a.httpGet.path ?? '') === (b.httpGet.path ?? '') && portNumber(a.httpGet.port) === portNumber(b.httpGet.port);
+  }
+  if (isRecord(a.tcpSocket) && isRecord(b.tcpSocket)) return a.tcpSocket.port === b.tcpSocket.port;
+  if (isRecord(a.exec) && isRecord(b.exec)) {
+    const [x, y] = [a.exec.command, b.exec.command].map((c) => (Array.isArray(c) ? c : []));
+    return x.length === y.length && x.every((part, i) => part === y[i]);
+  }
+  return false;
+}
+
+/**
+ * A container's readiness and liveness probes check different things. With the same check,
+ * a pod that is only overloaded fails both: it leaves the Service and is restarted too, which
+ * turns a slow moment into an outage. Liveness should ask "is the process stuck?", readiness
+ * "can it serve now?".
+ *
+ * @see https://github.com/zegl/kube-score/blob/master/README_PROBES.md
+ */
+export const distinctProbes: Rule = {
+  id: 'distinct-probes',
+  title: 'Readiness and liveness probes check different things',
+  severity: 'warning',
+  kinds: LONG_RUNNING_KINDS,
+  references: { kubeScore: 'pod-probes-identical' },
+  remediation: 'Point the liveness probe at a cheap "process is alive" check (for example /healthz) and the readiness probe at "can serve" (for example /ready); for a store with one TCP port, use a command (such as pg_isready) for one of them.',
+  check: (obj) => eachContainer(obj)
+    .filter((c) => c.kind !== 'ephemeralContainer' && isRecord(c.container.readinessProbe) && isRecord(c.container.livenessProbe))
+    .filter((c) => sameProbe(c.container.readinessProbe as Record<string, unknown>, c.container.livenessProbe as Record<string, unknown>))
+    .map((c) => finding(`${c.path}.livenessProbe`, `${c.label} has the same readiness and liveness probe, so an overloaded pod is restarted instead of just taken out of rotation`)),
+};

@@ -22,7 +22,7 @@ export const noHostPath: Rule = {
   title: 'Pods mount no hostPath volume',
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
-  references: { pss: 'baseline/hostPathVolumes', cis: '5.2.12' },
+  references: { pss: 'baseline/hostPathVolumes', cis: '5.2.12', polaris: 'hostPathSet' },
   remediation: 'Replace the hostPath volume with an emptyDir, a ConfigMap, a Secret or a PersistentVolumeClaim.',
   check: perPod((pod) => list<Volume>(pod.spec.volumes).flatMap((volume, i) =>
     isRecord(volume) && volume.hostPath !== undefined && volume.hostPath !== null

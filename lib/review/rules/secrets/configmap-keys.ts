@@ -18,7 +18,7 @@ export const configMapNoSecretKeys: Rule = {
   title: 'ConfigMaps hold no secret-looking keys or private keys',
   severity: 'error',
   kinds: ['ConfigMap'],
-  references: {},
+  references: { polaris: 'sensitiveConfigmapContent' },
   remediation: 'Move the value into a SealedSecret or ExternalSecret and mount or reference that Secret; keep only non-secret configuration in the ConfigMap.',
   check: (obj) => {
     const found: RuleFinding[] = [];

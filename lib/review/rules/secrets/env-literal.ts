@@ -21,7 +21,7 @@ export const envNoLiteralSecret: Rule = {
   title: 'Secret-looking environment variables come from a Secret, not a literal',
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
-  references: { kubeLinter: 'env-var-secret' },
+  references: { kubeLinter: 'env-var-secret', polaris: 'sensitiveContainerEnvVar' },
   remediation: 'Put the value in a SealedSecret or ExternalSecret and read it with valueFrom.secretKeyRef (or mount the Secret as a file); remove the literal value.',
   check: (obj) => {
     const found: RuleFinding[] = [];

@@ -1,0 +1,289 @@
+import { Yaml } from 'cdk8s';
+
+/**
+ * How cdk8s writes a manifest document, and whether the review gate may judge the document
+ * in memory instead of parsing the written YAML back.
+ *
+ * Writing: `Yaml.stringify(doc)` of cdk8s, byte for byte, several times faster for the
+ * documents cdk8s produces (plain objects of plain objects, arrays and one-line scalars).
+ * cdk8s serializes with a general YAML library that builds a node tree per document and
+ * decides the style of every scalar anew; on a large app that was most of synth. Manifests
+ * use a small part of YAML: block maps and sequences (two spaces, sequences indented under
+ * their key), `{}` and `[]` for empty ones, and scalars on one line. `ManifestYaml` writes
+ * that part directly:
+ *
+ * - The layout is fixed; it is checked against `Yaml.stringify` on a sample with every
+ *   shape the first time it is used, and on any difference everything goes to `Yaml.stringify`.
+ * - A scalar is written as the library writes it: names such as `app.kubernetes.io/name`
+ *   or `team-000`, which any YAML writer leaves plain, as they are; every other scalar as
+ *   `Yaml.stringify` writes it (asked once per distinct value and remembered).
+ * - Anything else goes to `Yaml.stringify` whole: `undefined`, a non-finite number or -0, a
+ *   string with a line break or a document marker, an object that is not plain, an array
+ *   with holes, an object reached twice (the library writes an alias), an empty or
+ *   non-object document, a key longer than 1024 characters.
+ *
+ * Reading back: the gate parses manifests with the YAML 1.2 core schema, cdk8s writes YAML
+ * 1.1. A document "reads back as itself" when parsing what was written gives an equal
+ * value: same keys in the same order, same scalars. That holds for plain data except
+ * `undefined` (written as null), non-finite numbers and -0, objects reached twice, a string
+ * such as `0o17` (plain in YAML 1.1, the number 15 in YAML 1.2), the keys `__proto__` and
+ * `<<`, and (to keep the reasoning short) strings with control characters, surrogates, a
+ * byte order mark or line separators. `readsBack` says so conservatively.
+ */
+export class ManifestYaml {
+  /** How each scalar that is not a plain name is written as a value, by value. */
+  private readonly values = new Map<unknown, Scalar | typeof UNSUPPORTED>();
+  /** How each key that is not a plain name is written. */
+  private readonly keys = new Map<string, Scalar | typeof UNSUPPORTED>();
+
+  /** `Yaml.stringify(doc)`, and whether parsing that text gives back a value equal to `doc`. */
+  public write(doc: unknown): WrittenDocument {
+    if (fastWriterWorks()) {
+      const written = writeDocument(doc, this);
+      if (written !== undefined) return written;
+    }
+    return { text: Yaml.stringify(doc), readsBack: readsBackAsItself(doc) };
+  }
+
+  /** How `Yaml.stringify` writes `value` as a map value or sequence item, when that is one line. */
+  public value(value: unknown): Scalar | typeof UNSUPPORTED {
+    if (typeof value === 'string') {
+      if (isPlainName(value)) return { text: value, readsBack: true };
+      if (value.includes('\n') || value.includes('\r') || DOCUMENT_MARKER.test(value)) return UNSUPPORTED;
+    } else if (typeof value === 'number') {
+      if (!Number.isFinite(value) || Object.is(value, -0)) return UNSUPPORTED;
+    } else if (typeof value !== 'boolean' && value !== null) {
+      return UNSUPPORTED;
+    }
+    let scalar = this.values.get(value);
+    if (scalar === undefined) {
+      const written = Yaml.stringify({ k: value });
+      scalar = written.startsWith('k: ') && written.indexOf('\n') === written.length - 1
+        ? { text: written.slice(3, -1), readsBack: scalarReadsBack(value) }
+        : UNSUPPORTED;
+      this.values.set(value, scalar);
+    }
+    return scalar;
+  }
+
+  /** How `Yaml.stringify` writes `key` as an implicit map key, when that is one line. */
+  public key(key: string): Scalar | typeof UNSUPPORTED {
+    if (isPlainName(key) && key.length <= MAX_IMPLICIT_KEY) return { text: key, readsBack: true };
+    let scalar = this.keys.get(key);
+    if (scalar === undefined) {
+      const written = key.includes('\n') || key.includes('\r') || DOCUMENT_MARKER.test(key) ? '' : Yaml.stringify({ [key]: null });
+      scalar = written.endsWith(': null\n') && written.indexOf('\n') === written.length - 1
+        ? { text: written.slice(0, -': null\n'.length), readsBack: keyReadsBack(key) }
+        : UNSUPPORTED;
+      this.keys.set(key, scalar);
+    }
+    return scalar;
+  }
+}
+
+/** A document as written. */
+export interface WrittenDocument {
+  /** Exactly `Yaml.stringify(doc)`. */
+  readonly text: string;
+  /** Whether parsing `text` (as `parseManifests` does) certainly gives a value equal to the document. */
+  readonly readsBack: boolean;
+}
+
+/** A scalar as written, and whether it reads back as itself. */
+export interface Scalar {
+  readonly text: string;
+  readonly readsBack: boolean;
+}
+
+/** Names any YAML writer leaves plain: a letter or `/`, then letters, digits, `.`, `_`, `/`, `-`. */
+const SIMPLE = /^[A-Za-z/][A-Za-z0-9._/-]*$/;
+/** Names of that form that YAML 1.1 (which cdk8s writes) reads as numbers, so they are quoted: `e5`, `E-3`. */
+const EXPONENT = /^[eE]-?[0-9]+$/;
+/** Words of that form that YAML 1.1 reads as booleans or null, so they are quoted. */
+const YAML_WORDS = new Set([
+  'y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE',
+  'on', 'On', 'ON', 'off', 'Off', 'OFF', 'null', 'Null', 'NULL',
+]);
+/** A name every YAML writer leaves plain and every reader reads back as that string. */
+function isPlainName(text: string): boolean {
+  return SIMPLE.test(text) && !YAML_WORDS.has(text) && !EXPONENT.test(text);
+}
+/** A line starting a directive or a document marker: the library may write such a string as a block. */
+const DOCUMENT_MARKER = /^(?:%|---|\.\.\.)/m;
+/** The longest implicit key; a longer one is written as an explicit `? key`. */
+const MAX_IMPLICIT_KEY = 1024;
+/** A scalar the fast writer leaves to `Yaml.stringify` (the whole document then is). */
+const UNSUPPORTED = Symbol('unsupported');
+
+/** The only string that YAML 1.1 writes plain and YAML 1.2 reads as something else: an `0o` octal number. */
+const READ_AS_NUMBER = /^0o[0-7]+$/;
+/** Characters whose writing and reading back is not worth reasoning about (controls, surrogates, BOM, line separators). */
+const UNUSUAL_CHARACTER = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff\ufeff]/;
+
+function scalarReadsBack(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string': return !READ_AS_NUMBER.test(value) && !UNUSUAL_CHARACTER.test(value);
+    case 'number': return Number.isFinite(value) && !Object.is(value, -0);
+    case 'boolean': return true;
+    default: return value === null; // undefined is written as null; bigint, symbol, function
+  }
+}
+
+/** `__proto__` and `<<` (a YAML 1.1 merge key) are read back specially. */
+function keyReadsBack(key: string): boolean {
+  return key !== '__proto__' && key !== '<<' && scalarReadsBack(key);
+}
+
+/**
+ * Whether writing `value` with `Yaml.stringify` and parsing it with `parseManifests` gives
+ * back an equal value: plain objects and arrays, each reached once (a shared or cyclic one
+ * is written as an alias), without symbol keys, of scalars that read back as themselves.
+ * Conservative: `false` only means "parse the file to be sure".
+ */
+export function readsBackAsItself(value: unknown): boolean {
+  const seen = new Set<object>();
+  const check = (v: unknown): boolean => {
+    if (typeof v !== 'object' || v === null) return scalarReadsBack(v);
+    if (seen.has(v)) return false;
+    seen.add(v);
+    if (Array.isArray(v)) {
+      if (Object.getPrototypeOf(v) !== Array.prototype) return false;
+      for (let i = 0; i < v.length; i++) {
+        if (!(i in v) || !check(v[i])) return false;
+      }
+      return true;
+    }
+    const proto = Object.getPrototypeOf(v);
+    if ((proto !== Object.prototype && proto !== null) || Object.getOwnPropertySymbols(v).length > 0) return false;
+    for (const key of Object.keys(v)) {
+      if (!keyReadsBack(key) || !check((v as Record<string, unknown>)[key])) return false;
+    }
+    return true;
+  };
+  return check(value);
+}
+
+function isPlainObject(value: object): value is Record<string, unknown> {
+  return Object.getPrototypeOf(value) === Object.prototype;
+}
+
+/** The document as `Yaml.stringify` writes it, or `undefined` when it is not of the supported form. */
+function writeDocument(doc: unknown, scalars: ManifestYaml): WrittenDocument | undefined {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || !isPlainObject(doc)) return undefined;
+  const docKeys = Object.keys(doc);
+  if (docKeys.length === 0) return undefined;
+  const out: string[] = [];
+  const seen = new Set<object>([doc]);
+  let readsBack = true;
+
+  /** Writes a non-empty map; its first key goes after `first` (the indent, or nothing after `- `). */
+  const writeMap = (map: Record<string, unknown>, keys: readonly string[], indent: string, first: string): boolean => {
+    for (let i = 0; i < keys.length; i++) {
+      const key = scalars.key(keys[i]);
+      if (key === UNSUPPORTED) return false;
+      if (!key.readsBack) readsBack = false;
+      out.push(i === 0 ? first : indent, key.text, ':');
+      if (!writeValue(map[keys[i]], indent, true)) return false;
+    }
+    return true;
+  };
+
+  /** Writes a non-empty sequence, its first `- ` after `first`. */
+  const writeSeq = (seq: readonly unknown[], indent: string, first: string): boolean => {
+    for (let i = 0; i < seq.length; i++) {
+      if (!(i in seq)) return false;
+      out.push(i === 0 ? first : indent, '-');
+      if (!writeValue(seq[i], indent, false)) return false;
+    }
+    return true;
+  };
+
+  /** Writes what follows `key:` or `-`: a scalar or empty collection on the same line, else a block below. */
+  const writeValue = (value: unknown, indent: string, inMap: boolean): boolean => {
+    if (typeof value !== 'object' || value === null) {
+      const scalar = scalars.value(value);
+      if (scalar === UNSUPPORTED) return false;
+      if (!scalar.readsBack) readsBack = false;
+      out.push(' ', scalar.text, '\n');
+      return true;
+    }
+    if (seen.has(value)) return false;
+    seen.add(value);
+    const inner = indent + '  ';
+    if (Array.isArray(value)) {
+      if (Object.getPrototypeOf(value) !== Array.prototype) return false;
+      if (value.length === 0) {
+        out.push(' []\n');
+        return true;
+      }
+      // Under a key the sequence starts on the next line, indented; in a sequence, on the same line.
+      if (inMap) {
+        out.push('\n');
+        return writeSeq(value, inner, inner);
+      }
+      out.push(' ');
+      return writeSeq(value, inner, '');
+    }
+    if (!isPlainObject(value)) return false;
+    const keys = Object.keys(value);
+    if (keys.length === 0) {
+      out.push(' {}\n');
+      return true;
+    }
+    if (inMap) {
+      out.push('\n');
+      return writeMap(value, keys, inner, inner);
+    }
+    out.push(' ');
+    return writeMap(value, keys, inner, '');
+  };
+
+  if (!writeMap(doc, docKeys, '', '')) return undefined;
+  // Symbol keys are not written; a document with some does not read back as itself.
+  if (readsBack && !readsBackWithoutSymbols(seen)) readsBack = false;
+  return { text: out.join(''), readsBack };
+}
+
+function readsBackWithoutSymbols(objects: ReadonlySet<object>): boolean {
+  for (const object of objects) {
+    if (Object.getOwnPropertySymbols(object).length > 0) return false;
+  }
+  return true;
+}
+
+/** A document with every shape the fast writer produces, to compare it with `Yaml.stringify` once. */
+const SAMPLE = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web', labels: { 'app.kubernetes.io/name': 'web', 'yes': 'on', '8080': 'null', '': 'x', 'E0': 'e-5', 'e': 'E' }, annotations: {} },
+  spec: {
+    replicas: 2,
+    paused: false,
+    ratio: 0.5,
+    big: 1e21,
+    nothing: null,
+    selector: { matchLabels: { app: 'web' } },
+    list: [],
+    nested: [[1, 'a: b'], [], [{}], [{ a: 1, b: [2, { c: 'x y' }] }], [[true, [null]]]],
+    template: {
+      spec: {
+        containers: [{
+          name: 'main',
+          image: 'ghcr.io/x/y:1.0@sha256:00ff',
+          args: ['--port=8080', '', ' lead', 'trail ', '#x', 'a #b', '"q"', "it's", `"it's"`, '0o17', '1_000', '2026-01-01', '12:30', '~', '-', '- a', '?', '*ref', '&a', '!tag', '@x', '`x`', '{a}', '[a]', 'a,b', 'x:', ':x'],
+          ports: [{ containerPort: 8080, protocol: 'TCP' }],
+          resources: { limits: { 'cpu': '500m', 'memory': '128Mi', 'ephemeral-storage': '256Mi' } },
+          env: [{ name: 'A', value: 'x: y' }, { name: 'B', value: 'café ünïcode' }, { name: 'C', value: '\t tab' }, { name: 'D', value: '\u0007bell' }],
+        }],
+      },
+    },
+  },
+};
+
+let fastWriterChecked: boolean | undefined;
+
+/** Whether the fast writer writes the sample exactly as `Yaml.stringify` does (asked once per process). */
+function fastWriterWorks(): boolean {
+  fastWriterChecked ??= writeDocument(SAMPLE, new ManifestYaml())?.text === Yaml.stringify(SAMPLE);
+  return fastWriterChecked;
+}

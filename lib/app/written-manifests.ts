@@ -1,0 +1,91 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Yaml } from 'cdk8s';
+import { expandList, LoadedManifest, parseManifests } from '../review/load';
+import { ManifestYaml } from './manifest-yaml';
+
+/**
+ * What cdk8s wrote during one synth, kept in memory so the review gate does not have to
+ * parse the YAML back (which cost as much as the synth itself on large apps).
+ *
+ * cdk8s writes every manifest file with `Yaml.save(file, documents)`. While `recordWrites`
+ * runs, `Yaml.save` is replaced by one that writes the very same bytes (the same
+ * `Yaml.stringify` of each document, joined the same way) and records the documents and the
+ * line each one starts on. The gate then reviews those documents: the objects that were
+ * serialized into the file, so the review still judges exactly what is written. The bytes
+ * come from `ManifestYaml`, which writes what `Yaml.stringify` writes, faster.
+ *
+ * Reading the file back could in principle give something other than the object (YAML has
+ * no `undefined`; a string such as `0o17` is written plain by cdk8s's YAML 1.1 and read back
+ * by the gate's YAML 1.2 reader as the number 15). `manifestsOf` therefore uses the
+ * in-memory documents only when every one of them reads back as itself (see
+ * `ManifestYaml`), and parses the file as before otherwise.
+ */
+
+/** One file written by `Yaml.save`: its documents and the 1-based line each one's content starts on. */
+export interface WrittenFile {
+  readonly documents: readonly unknown[];
+  readonly lines: readonly number[];
+  /** Whether every document reads back as itself (see `ManifestYaml`). */
+  readonly readsBack: boolean;
+}
+
+/**
+ * Runs `synth` while recording every file `Yaml.save` writes (by resolved path; a file
+ * written twice keeps its last content). `Yaml.save` is restored afterwards, also on error.
+ */
+export function recordWrites(synth: () => void): Map<string, WrittenFile> {
+  const written = new Map<string, WrittenFile>();
+  const yaml = new ManifestYaml();
+  const original = Object.getOwnPropertyDescriptor(Yaml, 'save')!;
+  Yaml.save = (filePath: string, docs: unknown[]): void => {
+    // `Yaml.stringify(...docs)` is `docs.map(stringify one).join('---\n')`: the same bytes, with
+    // each document's text at hand to count its lines.
+    const texts: string[] = [];
+    const lines: number[] = [];
+    let readsBack = true;
+    let line = 1;
+    for (const doc of docs) {
+      const document = yaml.write(doc);
+      texts.push(document.text);
+      lines.push(line);
+      line += countNewlines(document.text) + 1; // the document's lines, then the `---` separator
+      // An empty document (`null`, `undefined`) is skipped whether read back or not.
+      if (!document.readsBack && doc !== null && doc !== undefined) readsBack = false;
+    }
+    fs.writeFileSync(filePath, texts.join('---\n'), { encoding: 'utf8' });
+    written.set(path.resolve(filePath), { documents: docs, lines, readsBack });
+  };
+  try {
+    synth();
+  } finally {
+    Object.defineProperty(Yaml, 'save', original);
+  }
+  return written;
+}
+
+/**
+ * The manifests of `file` (relative to `dir`, as in origins), the same as
+ * `parseManifests(<file's text>, file)` returns: from the recorded documents when they read
+ * back as themselves, else by parsing the file.
+ */
+export function manifestsOf(dir: string, file: string, written: ReadonlyMap<string, WrittenFile>): LoadedManifest[] {
+  const record = written.get(path.resolve(dir, file));
+  if (!record || !record.readsBack) {
+    return parseManifests(fs.readFileSync(path.join(dir, file), 'utf8'), file);
+  }
+  const manifests: LoadedManifest[] = [];
+  record.documents.forEach((doc, i) => {
+    // `null` and `undefined` documents are empty, which the parser skips.
+    if (doc === null || doc === undefined) return;
+    const line = record.lines[i];
+    for (const object of expandList(doc, file, line)) manifests.push({ object, origin: `${file}:${line}` });
+  });
+  return manifests;
+}
+
+function countNewlines(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) count++;
+  return count;
+}

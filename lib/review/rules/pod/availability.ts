@@ -1,0 +1,81 @@
+import { compileSelector, readLabels, selectorMatches } from '../../analyses/selectors';
+import { KubeObject, Rule } from '../../model';
+import { finding, isRecord, list, perPod } from '../../walkers';
+
+/** The node label anti-affinity must spread over: kube-linter accepts only this one, kube-score it too. */
+const HOSTNAME = 'kubernetes.io/hostname';
+
+/** Whether an anti-affinity term keeps pods with `labels` in `namespace` off the same node. */
+function separatesOnHostname(term: unknown, labels: Map<string, string>, namespace: string): boolean {
+  if (!isRecord(term) || term.topologyKey !== HOSTNAME) return false;
+  const namespaces = list<unknown>(term.namespaces);
+  if (namespaces.length > 0 && !namespaces.includes(namespace)) return false;
+  // An absent labelSelector matches no pod in an affinity term (unlike a NetworkPolicy's).
+  if (!isRecord(term.labelSelector)) return false;
+  try {
+    return selectorMatches(compileSelector(term.labelSelector, 'labelSelector'), labels);
+  } catch {
+    return false;
+  }
+}
+
+function replicasOf(obj: KubeObject): unknown {
+  return isRecord(obj.spec) ? obj.spec.replicas : undefined;
+}
+
+/**
+ * A Deployment or StatefulSet with more than one replica (or with the count left to an
+ * autoscaler) prefers or requires that its pods avoid sharing a node, so one node failure
+ * or drain never takes every replica. The term must select the workload's own pods over
+ * `kubernetes.io/hostname`, as kube-score and kube-linter check; topology spread
+ * constraints alone do not satisfy them.
+ *
+ * @see https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#inter-pod-affinity-and-anti-affinity
+ */
+export const podAntiAffinity: Rule = {
+  id: 'pod-anti-affinity',
+  title: 'Replicated workloads keep their pods off the same node',
+  severity: 'warning',
+  kinds: ['Deployment', 'StatefulSet'],
+  references: {
+    kubeScore: ['deployment-has-host-podantiaffinity', 'statefulset-has-host-podantiaffinity'],
+    kubeLinter: 'no-anti-affinity',
+  },
+  remediation: 'Add a podAntiAffinity term (preferred, weight 100, is enough) whose labelSelector selects the workload\'s own pods, with topologyKey kubernetes.io/hostname.',
+  check: perPod((pod, obj) => {
+    const replicas = replicasOf(obj);
+    if (typeof replicas === 'number' && replicas < 2) return [];
+    const labels = readLabels(pod.metadata.labels);
+    const namespace = obj.metadata?.namespace || 'default';
+    const anti = isRecord(pod.spec.affinity) && isRecord(pod.spec.affinity.podAntiAffinity) ? pod.spec.affinity.podAntiAffinity : {};
+    const terms = [
+      ...list<unknown>(anti.preferredDuringSchedulingIgnoredDuringExecution).map((p) => (isRecord(p) ? p.podAffinityTerm : undefined)),
+      ...list<unknown>(anti.requiredDuringSchedulingIgnoredDuringExecution),
+    ];
+    if (terms.some((term) => separatesOnHostname(term, labels, namespace))) return [];
+    const count = typeof replicas === 'number' ? `${replicas} replicas` : 'replicas set by an autoscaler';
+    return [finding(`${pod.path}.affinity.podAntiAffinity`, `${obj.kind.toLowerCase()} has ${count} but no podAntiAffinity on ${HOSTNAME} that selects its own pods, so they may all run on one node`)];
+  }),
+};
+
+/**
+ * A PodDisruptionBudget says what happens to pods that are running but not ready during a
+ * drain. Left unset, the API's default (`IfHealthyBudget`) lets a crash-looping pod block
+ * node drains forever; `AlwaysAllow` evicts such pods, which serve nothing anyway.
+ *
+ * @see https://kubernetes.io/docs/tasks/run-application/configure-pdb/#unhealthy-pod-eviction-policy
+ */
+export const pdbUnhealthyPodEvictionPolicy: Rule = {
+  id: 'pdb-unhealthy-pod-eviction-policy',
+  title: 'PodDisruptionBudgets set an unhealthy pod eviction policy',
+  severity: 'warning',
+  kinds: ['PodDisruptionBudget'],
+  references: { kubeLinter: 'pdb-unhealthy-pod-eviction-policy' },
+  remediation: 'Set spec.unhealthyPodEvictionPolicy: AlwaysAllow on the PodDisruptionBudget, so pods that are not ready never block a node drain.',
+  check: (obj) => {
+    const policy = isRecord(obj.spec) ? obj.spec.unhealthyPodEvictionPolicy : undefined;
+    return typeof policy === 'string' && policy !== '' ? [] : [
+      finding('spec.unhealthyPodEvictionPolicy', 'PodDisruptionBudget sets no unhealthyPodEvictionPolicy, so a pod that never becomes ready can block node drains'),
+    ];
+  },
+};

@@ -1,0 +1,250 @@
+/**
+ * How the checks of the scanners people already run (Checkov, kube-score, kube-linter,
+ * Polaris) correspond to the rules of this engine, as plain data. Two uses:
+ *
+ * - **Exceptions carry over.** An exception to one of our rules is written into the YAML as
+ *   each scanner's own skip annotation for every check mapped to that rule, with the same
+ *   reason where the scanner has room for one (`scannerSkipAnnotations`). So the scanners
+ *   accept exactly what our review accepts, and nothing else.
+ * - **Checks that do not apply are named, with the reason**, and the scan (`scripts/scan.sh`)
+ *   turns them off; the README lists them. Every other check of a scanner runs as the
+ *   scanner ships it and must pass.
+ *
+ * Kept in `lib/review` because it is about rules, not constructs: it imports no construct.
+ */
+import { ruleById } from './packs';
+import { POD_TEMPLATE_KINDS } from './walkers';
+
+/** The scanners whose checks are mapped. */
+export type Scanner = 'checkov' | 'kube-score' | 'kube-linter' | 'polaris';
+
+/** Every scanner, in the order the scan runs and reports them. */
+export const SCANNERS: readonly Scanner[] = ['checkov', 'kube-score', 'kube-linter', 'polaris'];
+
+/** The `rule` of a check that does not apply to what this library emits. */
+export const NOT_APPLICABLE = 'not-applicable';
+
+/** One scanner check and the rule of ours that judges the same thing. */
+export interface ScannerCheck {
+  readonly scanner: Scanner;
+  /** The scanner's own id: `CKV_K8S_22`, `container-resources`, `no-read-only-root-fs`, `notReadOnlyRootFilesystem`. */
+  readonly check: string;
+  /**
+   * Our rule id, or `not-applicable`. A check may appear once per rule when it covers
+   * several of ours: an exception to any of them skips it (our review still judges the others).
+   */
+  readonly rule: string;
+  /** Why the check does not apply: required with `not-applicable`, shown in the README. */
+  readonly reason?: string;
+  /**
+   * The kinds the scanner judges with this check, when they differ from the rule's: a
+   * skip annotation is only written on objects of these kinds.
+   *
+   * @default - the kinds of `rule`
+   */
+  readonly kinds?: readonly string[];
+}
+
+const row = (scanner: Scanner, check: string, rule: string, kinds?: readonly string[]): ScannerCheck =>
+  (kinds ? { scanner, check, rule, kinds } : { scanner, check, rule });
+const notApplicable = (scanner: Scanner, check: string, reason: string): ScannerCheck =>
+  ({ scanner, check, rule: NOT_APPLICABLE, reason });
+
+/** Every mapped check, grouped by scanner, then by our rule. */
+export const SCANNER_CHECKS: readonly ScannerCheck[] = [
+  // Checkov (kubernetes framework).
+  row('checkov', 'CKV_K8S_8', 'liveness-probe'),
+  row('checkov', 'CKV_K8S_9', 'readiness-probe'),
+  row('checkov', 'CKV_K8S_10', 'resources-set'),
+  row('checkov', 'CKV_K8S_12', 'resources-set'),
+  row('checkov', 'CKV_K8S_13', 'resources-set'),
+  row('checkov', 'CKV_K8S_14', 'no-latest-tag'),
+  row('checkov', 'CKV_K8S_15', 'image-pull-always'),
+  row('checkov', 'CKV_K8S_16', 'no-privileged'),
+  row('checkov', 'CKV_K8S_17', 'no-host-namespaces'),
+  row('checkov', 'CKV_K8S_18', 'no-host-namespaces'),
+  row('checkov', 'CKV_K8S_19', 'no-host-namespaces'),
+  row('checkov', 'CKV_K8S_20', 'no-privilege-escalation'),
+  row('checkov', 'CKV_K8S_21', 'workload-namespace-hardened'),
+  row('checkov', 'CKV_K8S_22', 'read-only-root-filesystem'),
+  row('checkov', 'CKV_K8S_23', 'run-as-non-root'),
+  row('checkov', 'CKV_K8S_25', 'baseline-capabilities'),
+  row('checkov', 'CKV_K8S_26', 'no-host-ports'),
+  row('checkov', 'CKV_K8S_28', 'drop-all-capabilities'),
+  row('checkov', 'CKV_K8S_31', 'seccomp-runtime-default'),
+  row('checkov', 'CKV_K8S_37', 'drop-all-capabilities'),
+  row('checkov', 'CKV_K8S_38', 'no-service-account-token'),
+  row('checkov', 'CKV_K8S_40', 'high-user-group-ids'),
+  row('checkov', 'CKV_K8S_42', 'rbac-no-default-service-account-binding'),
+  row('checkov', 'CKV_K8S_43', 'image-digest'),
+  row('checkov', 'CKV_K8S_49', 'rbac-no-wildcards'),
+  row('checkov', 'CKV_K8S_157', 'rbac-no-escalation-verbs'),
+  row('checkov', 'CKV_K8S_158', 'rbac-no-escalation-verbs'),
+  // A graph check on the pod's workload: some NetworkPolicy selects its pods.
+  row('checkov', 'CKV2_K8S_6', 'workload-namespace-hardened'),
+  row('checkov', 'CKV2_K8S_6', 'namespace-default-deny', POD_TEMPLATE_KINDS),
+
+  // kube-score: its default checks, plus the optional container-seccomp-profile.
+  row('kube-score', 'container-image-pull-policy', 'image-pull-always'),
+  row('kube-score', 'container-image-tag', 'no-latest-tag'),
+  row('kube-score', 'container-resources', 'resources-set'),
+  row('kube-score', 'container-seccomp-profile', 'seccomp-runtime-default'),
+  row('kube-score', 'container-security-context-privileged', 'no-privileged'),
+  row('kube-score', 'container-security-context-readonlyrootfilesystem', 'read-only-root-filesystem'),
+  row('kube-score', 'container-security-context-user-group-id', 'high-user-group-ids'),
+  row('kube-score', 'deployment-has-host-podantiaffinity', 'pod-anti-affinity'),
+  row('kube-score', 'statefulset-has-host-podantiaffinity', 'pod-anti-affinity'),
+  row('kube-score', 'pod-networkpolicy', 'workload-namespace-hardened'),
+  row('kube-score', 'pod-networkpolicy', 'namespace-default-deny', POD_TEMPLATE_KINDS),
+  row('kube-score', 'pod-probes', 'readiness-probe'),
+  row('kube-score', 'pod-probes', 'liveness-probe'),
+  row('kube-score', 'pod-probes-identical', 'distinct-probes'),
+  notApplicable('kube-score', 'container-cpu-requests-equal-limits',
+    'Optional in kube-score. CPU requests stay below limits on purpose: a pod may use idle CPU, and CPU is throttled, never a reason to kill. Memory, which is not compressible, has request = limit by default.'),
+  notApplicable('kube-score', 'container-memory-requests-equal-limits',
+    'Optional in kube-score. Our sizes set memory request = limit, but resources-set accepts a lower request when a workload chooses one explicitly.'),
+  notApplicable('kube-score', 'container-resource-requests-equal-limits',
+    'Optional in kube-score: CPU and memory together, see container-cpu-requests-equal-limits.'),
+  notApplicable('kube-score', 'container-ephemeral-storage-request-equals-limit',
+    'Optional in kube-score. Scratch space is requested at its usual use and limited at its bound (64Mi and 256Mi by default); the kubelet evicts a pod above the limit, which is the protection.'),
+
+  // kube-linter: its default checks; the rows for checks it ships disabled still translate exceptions.
+  row('kube-linter', 'cluster-admin-role-binding', 'rbac-no-cluster-admin-binding'),
+  row('kube-linter', 'default-service-account', 'no-default-service-account'),
+  row('kube-linter', 'drop-net-raw-capability', 'drop-all-capabilities'),
+  row('kube-linter', 'env-var-secret', 'env-no-literal-secret'),
+  row('kube-linter', 'host-ipc', 'no-host-namespaces'),
+  row('kube-linter', 'host-network', 'no-host-namespaces'),
+  row('kube-linter', 'host-pid', 'no-host-namespaces'),
+  row('kube-linter', 'latest-tag', 'no-latest-tag'),
+  row('kube-linter', 'no-anti-affinity', 'pod-anti-affinity'),
+  row('kube-linter', 'no-liveness-probe', 'liveness-probe'),
+  row('kube-linter', 'no-read-only-root-fs', 'read-only-root-filesystem'),
+  row('kube-linter', 'no-readiness-probe', 'readiness-probe'),
+  row('kube-linter', 'pdb-unhealthy-pod-eviction-policy', 'pdb-unhealthy-pod-eviction-policy'),
+  row('kube-linter', 'privilege-escalation-container', 'no-privilege-escalation'),
+  row('kube-linter', 'privileged-container', 'no-privileged'),
+  row('kube-linter', 'run-as-non-root', 'run-as-non-root'),
+  row('kube-linter', 'unsafe-proc-mount', 'no-unmasked-proc-mount'),
+  row('kube-linter', 'unsafe-proc-mount', 'restricted-proc-mount'),
+  row('kube-linter', 'unsafe-sysctls', 'no-unsafe-sysctls'),
+  row('kube-linter', 'unset-cpu-requirements', 'resources-set'),
+  row('kube-linter', 'unset-memory-requirements', 'resources-set'),
+  row('kube-linter', 'wildcard-in-rules', 'rbac-no-wildcards'),
+
+  // Polaris: its default configuration.
+  row('polaris', 'automountServiceAccountToken', 'no-service-account-token'),
+  row('polaris', 'clusterrolePodExecAttach', 'rbac-no-exec-attach-portforward', ['ClusterRole']),
+  row('polaris', 'clusterrolebindingClusterAdmin', 'rbac-no-cluster-admin-binding', ['ClusterRoleBinding']),
+  row('polaris', 'cpuRequestsMissing', 'resources-set'),
+  row('polaris', 'hostIPCSet', 'no-host-namespaces'),
+  row('polaris', 'hostNetworkSet', 'no-host-namespaces'),
+  row('polaris', 'hostPIDSet', 'no-host-namespaces'),
+  row('polaris', 'hostPathSet', 'no-host-path'),
+  row('polaris', 'hostPortSet', 'no-host-ports'),
+  row('polaris', 'insecureCapabilities', 'drop-all-capabilities'),
+  row('polaris', 'livenessProbeMissing', 'liveness-probe'),
+  row('polaris', 'memoryLimitsMissing', 'resources-set'),
+  row('polaris', 'memoryRequestsMissing', 'resources-set'),
+  row('polaris', 'notReadOnlyRootFilesystem', 'read-only-root-filesystem'),
+  row('polaris', 'privilegeEscalationAllowed', 'no-privilege-escalation'),
+  row('polaris', 'pullPolicyNotAlways', 'image-pull-always'),
+  row('polaris', 'readinessProbeMissing', 'readiness-probe'),
+  row('polaris', 'rolePodExecAttach', 'rbac-no-exec-attach-portforward', ['Role']),
+  row('polaris', 'rolebindingClusterAdminClusterRole', 'rbac-no-cluster-admin-binding', ['RoleBinding']),
+  row('polaris', 'runAsPrivileged', 'no-privileged'),
+  row('polaris', 'runAsRootAllowed', 'run-as-non-root'),
+  row('polaris', 'sensitiveConfigmapContent', 'configmap-no-secret-keys'),
+  row('polaris', 'sensitiveContainerEnvVar', 'env-no-literal-secret'),
+  row('polaris', 'tagNotSpecified', 'no-latest-tag'),
+  notApplicable('polaris', 'missingNetworkPolicy',
+    'Polaris wants one NetworkPolicy per pod with both ingress and egress rules. Our namespaces deny all traffic by default (namespace-default-deny) and each workload gets only the rules it needs: one that takes no ingress has, rightly, no ingress rule.'),
+  notApplicable('polaris', 'priorityClassNotSet',
+    'Priority classes are cluster policy: a name the cluster lacks makes the API server refuse the pod. Set one through the escape hatch where your cluster defines them.'),
+  notApplicable('polaris', 'topologySpreadConstraint',
+    'Every workload with more than one replica gets spread constraints over nodes and zones (and pod-anti-affinity); a single pod, or a DaemonSet\'s one pod per node, has nothing to spread.'),
+];
+
+/** The kube-score checks that are optional (off by default) and that the scan turns on. */
+export const KUBE_SCORE_OPTIONAL_CHECKS: readonly string[] = ['container-seccomp-profile'];
+
+/** The checks of `scanner` that do not apply, with their reasons: the scan turns them off. */
+export function notApplicableChecks(scanner: Scanner): ScannerCheck[] {
+  return SCANNER_CHECKS.filter((c) => c.scanner === scanner && c.rule === NOT_APPLICABLE);
+}
+
+/** Our rules that judge what `check` of `scanner` judges (empty for unmapped and not-applicable checks). */
+export function rulesForCheck(scanner: Scanner, check: string): string[] {
+  return [...new Set(SCANNER_CHECKS.filter((c) => c.scanner === scanner && c.check === check && c.rule !== NOT_APPLICABLE).map((c) => c.rule))].sort();
+}
+
+/** The checks of each scanner that an exception to `rule` skips on an object of `kind`, sorted and without repeats. */
+export function checksForRule(rule: string, kind: string): Record<Scanner, string[]> {
+  const result = Object.fromEntries(SCANNERS.map((s) => [s, [] as string[]])) as Record<Scanner, string[]>;
+  for (const c of SCANNER_CHECKS) {
+    if (c.rule !== rule) continue;
+    const kinds = c.kinds ?? ruleById(rule)?.kinds ?? [];
+    if (kinds.includes(kind) && !result[c.scanner].includes(c.check)) result[c.scanner].push(c.check);
+  }
+  SCANNERS.forEach((s) => result[s].sort());
+  return result;
+}
+
+/** What a skip needs to know about an exception: the rule it accepts and the reason given. */
+export interface ExceptionForScanners {
+  readonly rule: string;
+  /** The reason as recorded on the object (with its expiry, if any). */
+  readonly reason: string;
+}
+
+/** Annotation keys each scanner reads to skip a check on the object that carries them. */
+export const SCANNER_ANNOTATIONS = {
+  /** `checkov.io/skip<N>: <check>=<reason>`, numbered from 1. */
+  checkov: 'checkov.io/skip',
+  /** `kube-score/ignore: <check>,<check>`: one list, no reason (ours stays beside it). */
+  kubeScore: 'kube-score/ignore',
+  /** `ignore-check.kube-linter.io/<check>: <reason>`. */
+  kubeLinter: 'ignore-check.kube-linter.io/',
+  /** `polaris.fairwinds.com/<check>-exempt: "true"`: no reason (ours stays beside it). */
+  polaris: 'polaris.fairwinds.com/',
+} as const;
+
+/**
+ * The scanner annotations that carry `exceptions` (recorded on an object of `kind`) into
+ * each scanner's own skip mechanism. Deterministic: checks in order, Checkov's numbering
+ * follows it. Checkov splits its value on `=`, so an `=` in a reason is written as `:`.
+ */
+export function scannerSkipAnnotations(exceptions: readonly ExceptionForScanners[], kind: string): Record<string, string> {
+  const checkov = new Map<string, string>();
+  const kubeScore = new Set<string>();
+  const kubeLinter = new Map<string, string>();
+  const polaris = new Set<string>();
+  const byRule = [...exceptions].sort((a, b) => (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+  for (const exception of byRule) {
+    const checks = checksForRule(exception.rule, kind);
+    // The first exception (in rule order) to name a check gives its reason.
+    checks.checkov.forEach((c) => { if (!checkov.has(c)) checkov.set(c, exception.reason.replace(/=/g, ':')); });
+    checks['kube-score'].forEach((c) => kubeScore.add(c));
+    checks['kube-linter'].forEach((c) => { if (!kubeLinter.has(c)) kubeLinter.set(c, exception.reason); });
+    checks.polaris.forEach((c) => polaris.add(c));
+  }
+  const annotations: Record<string, string> = {};
+  [...checkov.keys()].sort(compareChecks).forEach((check, i) => {
+    annotations[`${SCANNER_ANNOTATIONS.checkov}${i + 1}`] = `${check}=${checkov.get(check)}`;
+  });
+  if (kubeScore.size) annotations[SCANNER_ANNOTATIONS.kubeScore] = [...kubeScore].sort().join(',');
+  [...kubeLinter.keys()].sort().forEach((check) => { annotations[`${SCANNER_ANNOTATIONS.kubeLinter}${check}`] = kubeLinter.get(check)!; });
+  [...polaris].sort().forEach((check) => { annotations[`${SCANNER_ANNOTATIONS.polaris}${check}-exempt`] = 'true'; });
+  return annotations;
+}
+
+/** Orders Checkov ids by framework, then number (`CKV_K8S_9` before `CKV_K8S_10`, `CKV2_K8S_6` last). */
+function compareChecks(a: string, b: string): number {
+  const parse = (id: string) => {
+    const m = /^(.*?)(\d+)$/.exec(id);
+    return m ? [m[1], Number(m[2])] as const : [id, 0] as const;
+  };
+  const [pa, na] = parse(a);
+  const [pb, nb] = parse(b);
+  return pa < pb ? -1 : pa > pb ? 1 : na - nb;
+}

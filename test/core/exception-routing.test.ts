@@ -1,0 +1,75 @@
+import { ApiObject, Chart, Cron, Testing } from 'cdk8s';
+import { HardenedCronJob, HardenedDeployment, HardenedNamespace, PodSecurityLevel } from '../../lib';
+import { exceptionAnnotations, recordExceptions, writeExceptions } from '../../lib/core/exception-routing';
+import { CONTAINER, IMAGE, only, synthObjects } from '../support';
+
+const reason = 'the vendor agent rewrites its config at start; tracked in SEC-142';
+
+describe('exceptions reach the scanners with the same reason', () => {
+  test('an exception to read-only-root-filesystem yields the Checkov, kube-score, kube-linter and Polaris skips', () => {
+    const deployment = only(synthObjects((shop) => new HardenedDeployment(shop, 'agent', {
+      containers: [{ ...CONTAINER, securityContext: { readOnlyRootFilesystem: false } }],
+      exceptions: [{ rule: 'read-only-root-filesystem', reason, expires: '2027-03-31' }],
+    })), 'Deployment');
+    expect(deployment.metadata.annotations).toEqual({
+      'exception.hardened.cdk8s.io/read-only-root-filesystem': `${reason} (expires 2027-03-31)`,
+      'checkov.io/skip1': `CKV_K8S_22=${reason} (expires 2027-03-31)`,
+      'kube-score/ignore': 'container-security-context-readonlyrootfilesystem',
+      'ignore-check.kube-linter.io/no-read-only-root-fs': `${reason} (expires 2027-03-31)`,
+      'polaris.fairwinds.com/notReadOnlyRootFilesystem-exempt': 'true',
+    });
+  });
+
+  test('a grant\'s own exception (the mounted token) reaches them too, beside the workload\'s exceptions', () => {
+    const cronJob = only(synthObjects((shop) => {
+      const job = new HardenedCronJob(shop, 'report', {
+        schedule: Cron.schedule({ minute: '0', hour: '3' }),
+        containers: [{ image: IMAGE, securityContext: { readOnlyRootFilesystem: false } }],
+        exceptions: [{ rule: 'read-only-root-filesystem', reason }],
+      });
+      job.grant({ apiGroups: [''], resources: ['configmaps'], verbs: ['get'], resourceNames: ['flags'] });
+    }), 'CronJob');
+    const grant = 'calls the Kubernetes API with the permissions of Role report (workload.grant)';
+    expect(cronJob.metadata.annotations).toEqual({
+      'exception.hardened.cdk8s.io/no-service-account-token': grant,
+      'exception.hardened.cdk8s.io/read-only-root-filesystem': reason,
+      'checkov.io/skip1': `CKV_K8S_22=${reason}`,
+      'checkov.io/skip2': `CKV_K8S_38=${grant}`,
+      'kube-score/ignore': 'container-security-context-readonlyrootfilesystem',
+      'ignore-check.kube-linter.io/no-read-only-root-fs': reason,
+      'polaris.fairwinds.com/automountServiceAccountToken-exempt': 'true',
+      'polaris.fairwinds.com/notReadOnlyRootFilesystem-exempt': 'true',
+    });
+  });
+
+  test('the HardenedNamespace records its exceptions the same way', () => {
+    const objects = Testing.synth((() => {
+      const chart = new Chart(Testing.app(), 'test');
+      new HardenedNamespace(chart, 'legacy', { podSecurity: PodSecurityLevel.BASELINE, exceptions: [{ rule: 'namespace-pod-security', reason }] });
+      return chart;
+    })());
+    expect(only(objects, 'Namespace').metadata.annotations).toEqual(exceptionAnnotations([{ rule: 'namespace-pod-security', reason }], 'Namespace'));
+  });
+
+  test('recording in several calls gives what one call gives: Checkov\'s numbers stay a sequence', () => {
+    const annotationsAfter = (record: (api: ApiObject) => void) => {
+      const chart = new Chart(Testing.app(), 'test');
+      const api = new ApiObject(chart, 'd', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' } });
+      record(api);
+      return Testing.synth(chart)[0].metadata.annotations;
+    };
+    const a = { rule: 'resources-set', reason: 'sized by the vendor operator, see OPS-7' };
+    const b = { rule: 'image-pull-always', reason: 'air-gapped node cache, see OPS-9' };
+    const once = annotationsAfter((api) => writeExceptions(api, [a, b]));
+    expect(annotationsAfter((api) => { writeExceptions(api, [a]); writeExceptions(api, [b]); })).toEqual(once);
+    expect(annotationsAfter((api) => { recordExceptions(api, [b]); recordExceptions(api, [a]); })).toEqual(once);
+    expect(Object.keys(once).filter((k) => k.startsWith('checkov.io/'))).toEqual(['checkov.io/skip1', 'checkov.io/skip2', 'checkov.io/skip3', 'checkov.io/skip4']);
+  });
+
+  test('an exception whose rule judges another kind is not written (nor its skips)', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    const api = new ApiObject(chart, 'p', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p' } });
+    recordExceptions(api, [{ rule: 'read-only-root-filesystem', reason }]);
+    expect(Testing.synth(chart)[0].metadata.annotations).toBeUndefined();
+  });
+});
