@@ -1,7 +1,9 @@
 /**
- * Profiles one synth: `npm run bench:profile -- hardened 1000` (or `node --import tsx
- * bench/profile.ts VARIANT SIZE [TOP]`). Runs `synth-child.ts` under `node --cpu-prof` and
- * prints the functions with the most self time, and self time by package or library folder.
+ * Profiles one synth: `node --import tsx bench/profile.ts hardened|baseline SIZE [TOP]`.
+ * Runs `synth-child.ts` under `node --cpu-prof` and prints self time by package or library
+ * folder, the TOP functions by self time, and the inclusive time of this project's functions
+ * and of cdk8s's synth steps. `KEEP_PROFILE=file.cpuprofile` keeps the profile (it opens in
+ * Chrome DevTools).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';

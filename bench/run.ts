@@ -8,9 +8,11 @@
  *    hardened and baseline alternate (A B A B ...) so drift of the machine hits both; medians.
  * 2. End to end, in a copy of the project: `npx cdk8s synth` of the reference platform (the
  *    app command of cdk8s.yaml) against the same app started the cdk8s default way
- *    (`--app "npx ts-node apps/main.ts"`).
- * 3. When kube-linter is installed (`.tools/bin/kube-linter` or on PATH): our standalone
- *    `review` command against `kube-linter lint` on the 5,000-workload manifests.
+ *    (`--app "npx ts-node apps/main.ts"`). The copy holds what a clone holds plus uncommitted
+ *    work (no secrets, no keys: the copy generates its own).
+ * 3. Our standalone `review` command on the 5,000-workload manifests, alternating with
+ *    `kube-linter lint` when kube-linter is installed (`.tools/bin/kube-linter` or on PATH);
+ *    without it K is `n/a`, and kube-score, when installed, is timed once for scale only.
  *
  * Prints a table, then last one line:
  *   bench: ratio@1000=R scaling=S rss@5000=M MB review-vs-kube-linter=K
@@ -42,6 +44,8 @@ interface Options {
 interface SynthRun {
   /** Building the constructs and synthesizing (review and reports included), ms. */
   readonly synth: number;
+  /** CPU time of the same (all threads: the garbage collector's helpers too), ms; less sensitive to other load. */
+  readonly synthCpu: number;
   /** Loading the modules (cdk8s, cdk8s-plus, this library), ms. */
   readonly load: number;
   /** The whole process, as the parent saw it (node start, tsx, loading, synth, exit), ms. */
@@ -103,8 +107,8 @@ function synthOnce(variant: 'hardened' | 'baseline', size: number, outdir: strin
   const wall = Number(process.hrtime.bigint() - start) / 1e6;
   sampleLoad();
   if (run.status !== 0) throw new Error(`${variant} synth of ${size} failed (exit ${run.status}):\n${lastLines(run.stderr, 20)}`);
-  const report = JSON.parse(run.stdout.trim().split('\n').pop()!) as { synth: number; load: number; maxRssKb: number };
-  return { synth: report.synth, load: report.load, wall, maxRssMb: report.maxRssKb / 1024 };
+  const report = JSON.parse(run.stdout.trim().split('\n').pop()!) as { synth: number; synthCpu: number; load: number; maxRssKb: number };
+  return { synth: report.synth, synthCpu: report.synthCpu, load: report.load, wall, maxRssMb: report.maxRssKb / 1024 };
 }
 
 /** Runs a command under /usr/bin/time (when there) for its wall time and peak RSS. */
@@ -209,11 +213,51 @@ function alternate(reps: number, a: () => CommandRun, b: () => CommandRun, label
   return result;
 }
 
-function findKubeLinter(): string | undefined {
-  const local = path.join(ROOT, '.tools', 'bin', 'kube-linter');
+/** A tool in `.tools/bin/` or on PATH. */
+function findTool(name: string): string | undefined {
+  const local = path.join(ROOT, '.tools', 'bin', name);
   if (fs.existsSync(local)) return local;
-  const which = spawnSync('sh', ['-c', 'command -v kube-linter'], { encoding: 'utf8' });
+  const which = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
   return which.status === 0 ? which.stdout.trim() : undefined;
+}
+
+/**
+ * Our standalone review against kube-linter on the manifests of `output` (the reports left
+ * out: our review skips them, kube-linter would not), alternating, median wall; returns K.
+ * Without kube-linter, K is `n/a`; kube-score, when installed, is timed once for scale only.
+ */
+function compareWithLinters(output: string, manifests: string, size: number, reps: number, out: (text?: string) => void): string {
+  fs.mkdirSync(manifests, { recursive: true });
+  for (const file of fs.readdirSync(output).filter((f) => f.endsWith('.k8s.yaml'))) fs.copyFileSync(path.join(output, file), path.join(manifests, file));
+  const files = fs.readdirSync(manifests).sort().map((f) => path.join(manifests, f));
+  const cli = path.join(ROOT, 'bin', 'cdk8s-hardened.js');
+  const ours = () => timed(process.execPath, [cli, 'review', manifests], ROOT);
+  const kubeLinter = findTool('kube-linter');
+  const kubeScore = findTool('kube-score');
+  const rows: string[][] = [];
+  const row = (command: string, runs: readonly CommandRun[]) =>
+    rows.push([command, String(runs.length), fmtS(median(runs.map((r) => r.wall))), fmtMb(Math.max(...runs.map((r) => r.maxRssMb ?? 0)))]);
+  let k = 'n/a';
+  if (kubeLinter) {
+    const pair = alternate(reps, ours, () => timed(kubeLinter, ['lint', manifests], ROOT), 'review vs kube-linter');
+    k = (median(pair.a.map((r) => r.wall)) / median(pair.b.map((r) => r.wall))).toFixed(2);
+    row('node bin/cdk8s-hardened.js review DIR', pair.a);
+    row('kube-linter lint DIR', pair.b);
+  } else {
+    ours(); // warm-up
+    const runs = Array.from({ length: reps }, ours);
+    process.stderr.write(' review\n');
+    row('node bin/cdk8s-hardened.js review DIR', runs);
+  }
+  if (!kubeLinter && kubeScore) {
+    // Slow (minutes at 5,000 workloads): one run, for scale only.
+    row('kube-score score FILES (for scale only: not kube-linter)', [timed(kubeScore, ['score', ...files], ROOT)]);
+    process.stderr.write(' kube-score\n');
+  }
+  out(`Review of the ${size.toLocaleString('en-US')}-workload manifests (${files.length} files), median wall; RSS = peak.${kubeLinter ? '' : ' kube-linter is not installed (.tools/bin/kube-linter or on PATH): K is n/a.'}`);
+  out(table(['command', 'runs', 'wall', 'peak RSS'], rows));
+  out();
+  return k;
 }
 
 function main(): void {
@@ -247,13 +291,16 @@ function main(): void {
       return r ? median(r[variant].map((run) => run.synth)) : undefined;
     };
 
-    out('Synth: construct + synth + review + reports, in-process ms (median); process = whole `node` run incl. start-up and module loading (median); RSS = peak of the runs.');
-    out(table(['workloads', 'runs', 'hardened synth', 'baseline synth', 'ratio', 'hardened process', 'baseline process', 'hardened RSS', 'baseline RSS'],
+    out('Synth = building the constructs, synth, review, reports and analyses, timed in the process (median wall); CPU = CPU time of the same');
+    out('(median, all threads); process = the whole `node` run with start-up and module loading (median wall); RSS = peak of the runs.');
+    out(table(['workloads', 'runs', 'hardened synth', 'baseline synth', 'ratio', 'hardened CPU', 'baseline CPU', 'CPU ratio', 'hardened process', 'baseline process', 'hardened RSS', 'baseline RSS'],
       results.map((r) => {
         const h = median(r.hardened.map((x) => x.synth));
         const b = median(r.baseline.map((x) => x.synth));
+        const hc = median(r.hardened.map((x) => x.synthCpu));
+        const bc = median(r.baseline.map((x) => x.synthCpu));
         return [
-          r.size.toLocaleString('en-US'), `${r.hardened.length}+${r.baseline.length}`, fmtS(h), fmtS(b), (h / b).toFixed(2),
+          r.size.toLocaleString('en-US'), `${r.hardened.length}+${r.baseline.length}`, fmtS(h), fmtS(b), (h / b).toFixed(2), fmtS(hc), fmtS(bc), (hc / bc).toFixed(2),
           fmtS(median(r.hardened.map((x) => x.wall))), fmtS(median(r.baseline.map((x) => x.wall))),
           fmtMb(Math.max(...r.hardened.map((x) => x.maxRssMb))), fmtMb(Math.max(...r.baseline.map((x) => x.maxRssMb))),
         ];
@@ -265,15 +312,24 @@ function main(): void {
       try {
         const env = { ...process.env, CDK8S_CHECK_UPGRADE: 'false' };
         const npx = 'npx';
-        const pair = alternate(options.e2eReps,
+        const cli = alternate(options.e2eReps,
           () => timed(npx, ['cdk8s', 'synth'], project, env),
           () => timed(npx, ['cdk8s', 'synth', '--app', 'npx ts-node apps/main.ts'], project, env),
           'end to end');
-        const failed = [...pair.a, ...pair.b].filter((r) => r.status !== 0);
-        out('End to end: `npx cdk8s synth` of the reference platform (CDK8S_CHECK_UPGRADE=false), median; RSS = largest process.');
-        out(table(['app started by', 'runs', 'wall', 'peak RSS'], [
-          ['cdk8s.yaml: node --import tsx apps/main.ts', String(pair.a.length), fmtS(median(pair.a.map((r) => r.wall))), fmtMb(Math.max(...pair.a.map((r) => r.maxRssMb ?? 0)))],
-          ['cdk8s default: npx ts-node apps/main.ts', String(pair.b.length), fmtS(median(pair.b.map((r) => r.wall))), fmtMb(Math.max(...pair.b.map((r) => r.maxRssMb ?? 0)))],
+        // The app alone, without the CLI (its upgrade check off, its validation plugin not run).
+        const alone = alternate(options.e2eReps,
+          () => timed(process.execPath, ['--import', 'tsx', 'apps/main.ts'], project, env),
+          () => timed(npx, ['ts-node', 'apps/main.ts'], project, env),
+          'the app alone');
+        const failed = [...cli.a, ...cli.b, ...alone.a, ...alone.b].filter((r) => r.status !== 0);
+        const row = (label: string, runs: readonly CommandRun[]) =>
+          [label, String(runs.length), fmtS(median(runs.map((r) => r.wall))), fmtMb(Math.max(...runs.map((r) => r.maxRssMb ?? 0)))];
+        out('End to end: the reference platform (CDK8S_CHECK_UPGRADE=false), median wall; RSS = largest process.');
+        out(table(['command', 'runs', 'wall', 'peak RSS'], [
+          row('npx cdk8s synth (cdk8s.yaml: node --import tsx apps/main.ts)', cli.a),
+          row('npx cdk8s synth --app "npx ts-node apps/main.ts" (the cdk8s default)', cli.b),
+          row('node --import tsx apps/main.ts (the app alone)', alone.a),
+          row('npx ts-node apps/main.ts (the app alone)', alone.b),
         ]));
         if (failed.length) out(`(${failed.length} end-to-end run(s) exited non-zero)`);
         out();
@@ -282,34 +338,8 @@ function main(): void {
       }
     }
 
-    let k: string = 'n/a';
-    const kubeLinter = options.lint ? findKubeLinter() : undefined;
-    if (options.lint && !kubeLinter) {
-      out('Review vs kube-linter: kube-linter is not installed (.tools/bin/kube-linter or on PATH); skipped.');
-      out();
-    }
-    if (kubeLinter && fs.existsSync(keptOutput)) {
-      // Only the manifests: our review skips its own reports, kube-linter would not.
-      const manifests = path.join(work, 'manifests');
-      for (const file of fs.readdirSync(keptOutput).filter((f) => f.endsWith('.k8s.yaml'))) {
-        fs.mkdirSync(manifests, { recursive: true });
-        fs.copyFileSync(path.join(keptOutput, file), path.join(manifests, file));
-      }
-      const cli = path.join(ROOT, 'bin', 'cdk8s-hardened.js');
-      const pair = alternate(options.lintReps,
-        () => timed(process.execPath, [cli, 'review', manifests], ROOT),
-        () => timed(kubeLinter, ['lint', manifests], ROOT),
-        'review vs kube-linter');
-      const ours = median(pair.a.map((r) => r.wall));
-      const theirs = median(pair.b.map((r) => r.wall));
-      k = (ours / theirs).toFixed(2);
-      out(`Review vs kube-linter on the ${largest.toLocaleString('en-US')}-workload manifests (${fs.readdirSync(manifests).length} files), median wall; RSS = peak.`);
-      out(table(['command', 'runs', 'wall', 'peak RSS'], [
-        ['node bin/cdk8s-hardened.js review DIR', String(pair.a.length), fmtS(ours), fmtMb(Math.max(...pair.a.map((r) => r.maxRssMb ?? 0)))],
-        ['kube-linter lint DIR', String(pair.b.length), fmtS(theirs), fmtMb(Math.max(...pair.b.map((r) => r.maxRssMb ?? 0)))],
-      ]));
-      out();
-    }
+    let k = 'n/a';
+    if (options.lint && fs.existsSync(keptOutput)) k = compareWithLinters(keptOutput, path.join(work, 'manifests'), largest, options.lintReps, out);
 
     out(`load during the runs (1-minute average): min ${Math.min(...loadSamples).toFixed(2)}, median ${median(loadSamples).toFixed(2)}, max ${Math.max(...loadSamples).toFixed(2)} on ${cpus.length} cores`);
     const h1000 = synthMedian(1000, 'hardened');
