@@ -45,11 +45,11 @@ const OUTPUT_TYPES: [string, YamlOutputType | undefined][] = [
 
 describe('recordWrites', () => {
   test.each(OUTPUT_TYPES)('writes byte for byte what cdk8s writes (%s)', (_, type) => {
-      buildApp(path.join(workdir, 'plain'), type).synth();
-      const written = recordWrites(() => buildApp(path.join(workdir, 'recorded'), type).synth());
-      expect(filesOf(path.join(workdir, 'recorded'))).toEqual(filesOf(path.join(workdir, 'plain')));
-      expect(written.size).toBe(listFiles(path.join(workdir, 'recorded')).length);
-    });
+    buildApp(path.join(workdir, 'plain'), type).synth();
+    const written = recordWrites(() => buildApp(path.join(workdir, 'recorded'), type).synth());
+    expect(filesOf(path.join(workdir, 'recorded'))).toEqual(filesOf(path.join(workdir, 'plain')));
+    expect(written.size).toBe(listFiles(path.join(workdir, 'recorded')).length);
+  });
 
   test('multi-document files with empty documents: same bytes, same lines', () => {
     const docs = [{ apiVersion: 'v1', kind: 'A', metadata: { name: 'a' } }, undefined, null, { apiVersion: 'v1', kind: 'B', metadata: { name: 'b' }, data: { x: 'a\nb' } }, { apiVersion: 'v1', kind: 'C' }];
@@ -72,12 +72,12 @@ describe('recordWrites', () => {
 
 describe('manifestsOf', () => {
   test.each(OUTPUT_TYPES)('gives what parsing the written files gives: objects, origins and order (%s)', (_, type) => {
-      const outdir = path.join(workdir, 'out');
-      const written = recordWrites(() => buildApp(outdir, type).synth());
-      for (const file of listFiles(outdir)) {
-        expect(manifestsOf(outdir, file, written)).toEqual(parseManifests(fs.readFileSync(path.join(outdir, file), 'utf8'), file));
-      }
-    });
+    const outdir = path.join(workdir, 'out');
+    const written = recordWrites(() => buildApp(outdir, type).synth());
+    for (const file of listFiles(outdir)) {
+      expect(manifestsOf(outdir, file, written)).toEqual(parseManifests(fs.readFileSync(path.join(outdir, file), 'utf8'), file));
+    }
+  });
 
   test('a document that is not a Kubernetes object fails as parsing it would', () => {
     const written = recordWrites(() => Yaml.save(path.join(workdir, 'bad.k8s.yaml'), [{ apiVersion: 'v1', kind: 'A' }, { kind: 'B' }]));
