@@ -2,19 +2,11 @@ import { IConstruct } from 'constructs';
 import { HardeningError } from '../core/hardening-error';
 import { chartNamespace, enclosingNamespaceScope } from '../core/namespace-scope';
 
-/** A DNS-1123 subdomain: what Kubernetes requires of Secret names. */
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export { requireDns1123Subdomain } from '../core/names';
+
 const MAX_SUBDOMAIN_LENGTH = 253;
 /** What Kubernetes allows as a key of a Secret's data. */
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
-
-/** Returns `name` if it is a DNS-1123 subdomain, or throws naming the construct and the field. */
-export function requireDns1123Subdomain(scope: IConstruct, field: string, name: string): string {
-  if (name.length <= MAX_SUBDOMAIN_LENGTH && DNS1123_SUBDOMAIN.test(name)) return name;
-  const suggestion = name.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, MAX_SUBDOMAIN_LENGTH) || 'secret';
-  throw new HardeningError(scope,
-    `'${field}' must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most ${MAX_SUBDOMAIN_LENGTH} characters (got '${name}'). Use '${suggestion}'.`);
-}
 
 /** Returns `key` if Kubernetes accepts it as a Secret data key, or throws. */
 export function requireSecretKey(scope: IConstruct, field: string, key: string): string {

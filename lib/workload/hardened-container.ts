@@ -3,7 +3,7 @@ import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ExceptionPolicy } from '../core/exception-policy';
 import { HardeningError } from '../core/hardening-error';
-import { isDns1123Label } from '../core/names';
+import { isDns1123Label, requireDns1123Subdomain } from '../core/names';
 import { isPinnedByDigest, usesLatestTag } from './image';
 import { completeResources, resourcesOfSize, WorkloadSize } from './resources';
 
@@ -492,12 +492,6 @@ function withSecretEnv(scope: Construct, field: string, container: string, props
     env[variable.name] = kplus.EnvValue.fromSecretValue({ secret, key: variable.key });
   });
   return env;
-}
-
-function requireDns1123Subdomain(scope: Construct, field: string, name: string): void {
-  if (name.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(name)) {
-    throw new HardeningError(scope, `'${field}' must be a Kubernetes object name (lowercase letters, digits, '-' and '.') (got '${name}').`);
-  }
 }
 
 /** `name` within the 63 characters of a volume name, suffixed with `index` when cut. */

@@ -216,7 +216,7 @@ describe('secrets', () => {
   test.each<[string, Partial<HardenedContainerProps>, string]>([
     ['a relative mount path', { secretMounts: [{ secretName: 'db', path: 'secrets' }] }, "'containers[0].secretMounts[0].path' must be an absolute directory path"],
     ['a mount path used twice', { writablePaths: ['/tmp'], secretMounts: [{ secretName: 'db', path: '/tmp' }] }, "'containers[0].secretMounts[0].path' '/tmp' is already used by another mount"],
-    ['a Secret name that is not a name', { secretMounts: [{ secretName: 'DB creds', path: '/s' }] }, "'containers[0].secretMounts[0].secretName' must be a Kubernetes object name"],
+    ['a Secret name that is not a name', { secretMounts: [{ secretName: 'DB creds', path: '/s' }] }, "'containers[0].secretMounts[0].secretName' must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters (got 'DB creds'). Use 'db-creds'."],
   ])('fails on %s', (_case, container, message) => {
     expect(build({}, container)).toThrow(message);
   });
