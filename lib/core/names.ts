@@ -32,3 +32,11 @@ export function requireDns1123Subdomain(scope: IConstruct, field: string, name: 
   throw new HardeningError(scope,
     `'${field}' must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most ${MAX_SUBDOMAIN_LENGTH} characters (got '${name}'). Use '${suggestion}'.`);
 }
+
+/**
+ * Whether `path` can be a mount point in a container: absolute, not `/` itself, and with no
+ * `..` segment that would lead out of where it says.
+ */
+export function isMountPath(path: string): boolean {
+  return path.startsWith('/') && path !== '/' && !path.split('/').includes('..');
+}

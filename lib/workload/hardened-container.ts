@@ -3,7 +3,7 @@ import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ExceptionPolicy } from '../core/exception-policy';
 import { HardeningError } from '../core/hardening-error';
-import { isDns1123Label, requireDns1123Subdomain } from '../core/names';
+import { isDns1123Label, isMountPath, requireDns1123Subdomain } from '../core/names';
 import { isPinnedByDigest, usesLatestTag } from './image';
 import { completeResources, resourcesOfSize, WorkloadSize } from './resources';
 
@@ -435,7 +435,7 @@ function writableMounts(scope: Construct, field: string, container: string, prop
   const seen = new Set<string>();
   return paths.map((path, i) => {
     const at = `${field}.writablePaths[${i}]`;
-    if (!path.startsWith('/') || path === '/' || path.split('/').includes('..') || path.endsWith('/')) {
+    if (!isMountPath(path) || path.endsWith('/')) {
       throw new HardeningError(scope, `'${at}' must be an absolute directory path other than '/', without '..' or a trailing '/' (got '${path}'). For example '/tmp'.`);
     }
     if (seen.has(path)) {
@@ -462,7 +462,7 @@ function secretMounts(scope: Construct, field: string, container: string, props:
   return (props.secretMounts ?? []).map((mount, i) => {
     const at = `${field}.secretMounts[${i}]`;
     requireDns1123Subdomain(scope, `${at}.secretName`, mount.secretName);
-    if (!mount.path.startsWith('/') || mount.path === '/' || mount.path.split('/').includes('..')) {
+    if (!isMountPath(mount.path)) {
       throw new HardeningError(scope, `'${at}.path' must be an absolute directory path other than '/', without '..' (got '${mount.path}'). For example '/var/run/secrets/${mount.secretName}'.`);
     }
     if (paths.has(mount.path)) {

@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { ApiObject, JsonPatch, Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
-import { requireDns1123Label } from '../core/names';
+import { isMountPath, requireDns1123Label } from '../core/names';
 import { Construct } from 'constructs';
 import { HardeningError } from '../core/hardening-error';
 import { HardenedWorkload, HardenedWorkloadProps, validateReplicas } from './hardened-workload';
@@ -103,7 +103,7 @@ export class HardenedStatefulSet extends HardenedWorkload {
       requireDns1123Label(this, `${at}.name`, claim.name);
       if (names.has(claim.name)) throw new HardeningError(this, `'${at}.name' repeats '${claim.name}'. Give each claim its own name.`);
       names.add(claim.name);
-      if (!claim.mountPath.startsWith('/') || claim.mountPath === '/' || claim.mountPath.split('/').includes('..')) {
+      if (!isMountPath(claim.mountPath)) {
         throw new HardeningError(this, `'${at}.mountPath' must be an absolute directory path other than '/', without '..' (got '${claim.mountPath}'). For example '/var/lib/data'.`);
       }
       const index = claim.containerName === undefined ? 0 : containers.findIndex((c) => c.name === claim.containerName);
