@@ -31,9 +31,9 @@ import { Yaml } from 'cdk8s';
  * byte order mark or line separators. `readsBack` says so conservatively.
  */
 export class ManifestYaml {
-  /** How each scalar that is not a plain name is written as a value, by value. */
+  /** How each scalar is written as a value, by value. */
   private readonly values = new Map<unknown, Scalar | typeof UNSUPPORTED>();
-  /** How each key that is not a plain name is written. */
+  /** How each key is written. */
   private readonly keys = new Map<string, Scalar | typeof UNSUPPORTED>();
 
   /** `Yaml.stringify(doc)`, and whether parsing that text gives back a value equal to `doc`. */
@@ -47,20 +47,12 @@ export class ManifestYaml {
 
   /** How `Yaml.stringify` writes `value` as a map value or sequence item, when that is one line. */
   public value(value: unknown): Scalar | typeof UNSUPPORTED {
-    if (typeof value === 'string') {
-      if (isPlainName(value)) return { text: value, readsBack: true };
-      if (value.includes('\n') || value.includes('\r') || DOCUMENT_MARKER.test(value)) return UNSUPPORTED;
-    } else if (typeof value === 'number') {
-      if (!Number.isFinite(value) || Object.is(value, -0)) return UNSUPPORTED;
-    } else if (typeof value !== 'boolean' && value !== null) {
-      return UNSUPPORTED;
-    }
+    // The map would take -0 for 0 (SameValueZero); the library writes it differently.
+    if (Object.is(value, -0)) return UNSUPPORTED;
+    // Manifests repeat the same few hundred scalars; each is judged once.
     let scalar = this.values.get(value);
     if (scalar === undefined) {
-      const written = Yaml.stringify({ k: value });
-      scalar = written.startsWith('k: ') && written.indexOf('\n') === written.length - 1
-        ? { text: written.slice(3, -1), readsBack: scalarReadsBack(value) }
-        : UNSUPPORTED;
+      scalar = writeValueOnce(value);
       this.values.set(value, scalar);
     }
     return scalar;
@@ -68,17 +60,36 @@ export class ManifestYaml {
 
   /** How `Yaml.stringify` writes `key` as an implicit map key, when that is one line. */
   public key(key: string): Scalar | typeof UNSUPPORTED {
-    if (isPlainName(key) && key.length <= MAX_IMPLICIT_KEY) return { text: key, readsBack: true };
     let scalar = this.keys.get(key);
     if (scalar === undefined) {
-      const written = key.includes('\n') || key.includes('\r') || DOCUMENT_MARKER.test(key) ? '' : Yaml.stringify({ [key]: null });
-      scalar = written.endsWith(': null\n') && written.indexOf('\n') === written.length - 1
-        ? { text: written.slice(0, -': null\n'.length), readsBack: keyReadsBack(key) }
-        : UNSUPPORTED;
+      scalar = writeKeyOnce(key);
       this.keys.set(key, scalar);
     }
     return scalar;
   }
+}
+
+function writeValueOnce(value: unknown): Scalar | typeof UNSUPPORTED {
+  if (typeof value === 'string') {
+    if (isPlainName(value)) return { text: value, readsBack: true };
+    if (value.includes('\n') || value.includes('\r') || DOCUMENT_MARKER.test(value)) return UNSUPPORTED;
+  } else if (typeof value === 'number') {
+    if (!Number.isFinite(value) || Object.is(value, -0)) return UNSUPPORTED;
+  } else if (typeof value !== 'boolean' && value !== null) {
+    return UNSUPPORTED;
+  }
+  const written = Yaml.stringify({ k: value });
+  return written.startsWith('k: ') && written.indexOf('\n') === written.length - 1
+    ? { text: written.slice(3, -1), readsBack: scalarReadsBack(value) }
+    : UNSUPPORTED;
+}
+
+function writeKeyOnce(key: string): Scalar | typeof UNSUPPORTED {
+  if (isPlainName(key) && key.length <= MAX_IMPLICIT_KEY) return { text: key, readsBack: true };
+  const written = key.includes('\n') || key.includes('\r') || DOCUMENT_MARKER.test(key) ? '' : Yaml.stringify({ [key]: null });
+  return written.endsWith(': null\n') && written.indexOf('\n') === written.length - 1
+    ? { text: written.slice(0, -': null\n'.length), readsBack: keyReadsBack(key) }
+    : UNSUPPORTED;
 }
 
 /** A document as written. */

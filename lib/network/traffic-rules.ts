@@ -63,14 +63,20 @@ interface RuleEntry {
 }
 
 /**
- * The ingress and egress NetworkPolicies of one workload, created on the first rule and
- * rendered lazily so rules added later still reach the YAML. Every rule is the narrowest
- * policy that expresses it: the workload's own pod selector, explicit ports and protocols,
- * and never an empty peer (which would mean "everyone").
+ * The NetworkPolicy of one workload, `<workload>-traffic`, created on the first rule and
+ * rendered lazily so rules added later still reach the YAML. It isolates only the directions
+ * that have rules (the namespace's default deny covers the others). Every rule is the
+ * narrowest one that expresses it: the workload's own pod selector, explicit ports and
+ * protocols, and never an empty peer (which would mean "everyone").
+ *
+ * One policy per workload rather than one per direction: a reader finds everything a
+ * workload may send and receive in one object, and the cluster (and every synth and review)
+ * handles half as many NetworkPolicies.
  */
 export class TrafficRules {
-  private ingress?: Map<string, RuleEntry>;
-  private egress?: Map<string, RuleEntry>;
+  private readonly ingress = new Map<string, RuleEntry>();
+  private readonly egress = new Map<string, RuleEntry>();
+  private created = false;
 
   constructor(private readonly owner: ITrafficEndpoint & Construct, private readonly exceptions: ExceptionPolicy,
     private readonly annotate: (policy: k8s.KubeNetworkPolicy) => void) {}
@@ -160,36 +166,27 @@ export class TrafficRules {
   }
 
   private addIngress(peer: Peer, port: TrafficPort): void {
-    if (!this.ingress) {
-      this.ingress = new Map();
-      this.policy('Ingress', this.ingress);
-    }
+    this.createPolicy();
     addRule(this.ingress, peer, port);
   }
 
   private addEgress(peer: Peer, port: TrafficPort): void {
-    if (!this.egress) {
-      this.egress = new Map();
-      this.policy('Egress', this.egress);
-    }
+    this.createPolicy();
     addRule(this.egress, peer, port);
   }
 
-  private policy(direction: 'Ingress' | 'Egress', rules: Map<string, RuleEntry>): void {
-    const suffix = direction.toLowerCase();
-    const policy = new k8s.KubeNetworkPolicy(this.owner, `${direction}Policy`, {
-      metadata: { name: `${this.owner.name}-${suffix}`, namespace: this.owner.namespace, labels: { ...this.owner.selectorLabels } },
+  private createPolicy(): void {
+    if (this.created) return;
+    this.created = true;
+    const policy = new k8s.KubeNetworkPolicy(this.owner, 'TrafficPolicy', {
+      metadata: { name: `${this.owner.name}-traffic`, namespace: this.owner.namespace, labels: { ...this.owner.selectorLabels } },
       spec: Lazy.any({
-        produce: () => {
-          const rendered = renderRules(rules);
-          return {
-            podSelector: { matchLabels: { ...this.owner.selectorLabels } },
-            policyTypes: [direction],
-            ...(direction === 'Ingress'
-              ? { ingress: rendered.map((r) => ({ from: [r.peer], ports: r.ports })) }
-              : { egress: rendered.map((r) => ({ to: [r.peer], ports: r.ports })) }),
-          };
-        },
+        produce: () => ({
+          podSelector: { matchLabels: { ...this.owner.selectorLabels } },
+          policyTypes: [...(this.ingress.size ? ['Ingress'] : []), ...(this.egress.size ? ['Egress'] : [])],
+          ...(this.ingress.size ? { ingress: renderRules(this.ingress).map((r) => ({ from: [r.peer], ports: r.ports })) } : {}),
+          ...(this.egress.size ? { egress: renderRules(this.egress).map((r) => ({ to: [r.peer], ports: r.ports })) } : {}),
+        }),
       }),
     });
     this.annotate(policy);

@@ -57,6 +57,13 @@ export function list<T>(value: unknown): readonly T[] {
 export function podSpecOf(obj: KubeObject): PodSpecView | undefined {
   const templatePath = TEMPLATE_PATHS[obj.kind];
   if (!templatePath) return undefined;
+  if (cache?.pods.has(obj)) return cache.pods.get(obj);
+  const view = findPodSpec(obj, templatePath);
+  cache?.pods.set(obj, view);
+  return view;
+}
+
+function findPodSpec(obj: KubeObject, templatePath: readonly string[]): PodSpecView | undefined {
   let template: unknown = obj;
   for (const field of templatePath) {
     template = isRecord(template) ? template[field] : undefined;
@@ -126,23 +133,27 @@ const INHERITED = ['runAsNonRoot', 'runAsUser', 'runAsGroup', 'seccompProfile', 
  */
 export function eachContainer(obj: KubeObject, pod: PodSpecView | undefined = podSpecOf(obj)): readonly ContainerView[] {
   if (!pod) return [];
-  const cached = cache?.get(obj);
+  const cached = cache?.containers.get(obj);
   if (cached && cached.spec === pod.spec) return cached.views;
   const views = Object.freeze(containerViews(pod));
-  cache?.set(obj, { spec: pod.spec, views });
+  cache?.containers.set(obj, { spec: pod.spec, views });
   return views;
 }
 
-/** Container views per object, kept only while a review runs (objects do not change during one). */
-let cache: WeakMap<KubeObject, { readonly spec: PodSpec; readonly views: readonly ContainerView[] }> | undefined;
+/** Pod specs and container views per object, kept only while a review runs (objects do not change during one). */
+let cache: {
+  readonly pods: WeakMap<KubeObject, PodSpecView | undefined>;
+  readonly containers: WeakMap<KubeObject, { readonly spec: PodSpec; readonly views: readonly ContainerView[] }>;
+} | undefined;
 
 /**
- * Runs `fn` with `eachContainer` remembering its result per object, so the many pod rules
- * walk each object once. The engine wraps a review in it; outside, nothing is cached.
+ * Runs `fn` with `podSpecOf` and `eachContainer` remembering their results per object, so
+ * the many pod rules walk each object once. The engine wraps a review in it; outside,
+ * nothing is cached.
  */
 export function withWalkerCache<T>(fn: () => T): T {
   const outer = cache;
-  cache = new WeakMap();
+  cache = { pods: new WeakMap(), containers: new WeakMap() };
   try {
     return fn();
   } finally {

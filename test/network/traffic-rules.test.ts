@@ -20,29 +20,46 @@ const WEB = { 'app.kubernetes.io/instance': 'web', 'app.kubernetes.io/name': 'we
 const API = { 'app.kubernetes.io/instance': 'api', 'app.kubernetes.io/name': 'api' };
 
 describe('allowFrom between workloads', () => {
-  test('in one namespace: an ingress policy on the target and an egress policy on the source, narrow on both', () => {
+  test('in one namespace: the target\'s policy isolates ingress, the source\'s egress, narrow on both', () => {
     const p = platform();
     const web = p.workload(p.shop, 'web');
     const api = p.workload(p.shop, 'api');
     api.allowFrom(web, { port: 8080 });
     const objects = p.synth();
-    expect(policy(objects, 'api-ingress')).toEqual({
+    expect(policy(objects, 'api-traffic')).toEqual({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
-      metadata: { name: 'api-ingress', namespace: 'shop', labels: API },
+      metadata: { name: 'api-traffic', namespace: 'shop', labels: API },
       spec: {
         podSelector: { matchLabels: API },
         policyTypes: ['Ingress'],
         ingress: [{ from: [{ podSelector: { matchLabels: WEB } }], ports: [{ protocol: 'TCP', port: 8080 }] }],
       },
     });
-    expect(policy(objects, 'web-egress').spec).toEqual({
+    expect(policy(objects, 'web-traffic').spec).toEqual({
       podSelector: { matchLabels: WEB },
       policyTypes: ['Egress'],
       egress: [{ to: [{ podSelector: { matchLabels: API } }], ports: [{ protocol: 'TCP', port: 8080 }] }],
     });
-    expect(policy(objects, 'api-egress')).toBeUndefined();
-    expect(policy(objects, 'web-ingress')).toBeUndefined();
+    // One policy per workload: besides the namespaces' own two, nothing else.
+    expect(objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'shop').map((o) => o.metadata.name).sort())
+      .toEqual(['allow-dns', 'api-traffic', 'default-deny', 'web-traffic']);
+  });
+
+  test('a workload that receives and sends: both directions in its one policy, each only with its own rules', () => {
+    const p = platform();
+    const web = p.workload(p.shop, 'web');
+    const api = p.workload(p.shop, 'api');
+    const db = p.workload(p.shop, 'db');
+    api.allowFrom(web, { port: 8080 });
+    api.allowTo(db, { port: 8080 });
+    const spec = policy(p.synth(), 'api-traffic').spec;
+    expect(spec).toEqual({
+      podSelector: { matchLabels: API },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ from: [{ podSelector: { matchLabels: WEB } }], ports: [{ protocol: 'TCP', port: 8080 }] }],
+      egress: [{ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'db', 'app.kubernetes.io/name': 'db' } } }], ports: [{ protocol: 'TCP', port: 8080 }] }],
+    });
   });
 
   test('across namespaces: namespaceSelector AND podSelector in ONE peer, never two', () => {
@@ -51,10 +68,10 @@ describe('allowFrom between workloads', () => {
     const api = p.workload(p.pay, 'api');
     web.allowTo(api, { port: 8080 });
     const objects = p.synth();
-    expect(policy(objects, 'api-ingress').spec.ingress[0].from).toEqual([
+    expect(policy(objects, 'api-traffic').spec.ingress[0].from).toEqual([
       { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: WEB } },
     ]);
-    expect(policy(objects, 'web-egress').spec.egress[0].to).toEqual([
+    expect(policy(objects, 'web-traffic').spec.egress[0].to).toEqual([
       { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'pay' } }, podSelector: { matchLabels: API } },
     ]);
   });
@@ -69,7 +86,7 @@ describe('allowFrom between workloads', () => {
     api.allowFrom(web, { port: 5353, protocol: NetworkProtocol.UDP });
     api.allowFrom(batch, { port: 8000, endPort: 8100 });
     api.allowFrom(web, { port: 8080 });
-    const ingress = policy(p.synth(), 'api-ingress').spec.ingress;
+    const ingress = policy(p.synth(), 'api-traffic').spec.ingress;
     expect(ingress).toEqual([
       { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'batch', 'app.kubernetes.io/name': 'batch' } } }], ports: [{ protocol: 'TCP', port: 8000, endPort: 8100 }] },
       { from: [{ podSelector: { matchLabels: WEB } }], ports: [{ protocol: 'TCP', port: 8080 }, { protocol: 'TCP', port: 9090 }, { protocol: 'UDP', port: 5353 }] },
@@ -93,18 +110,18 @@ describe('traffic from outside the namespace', () => {
     p.workload(p.shop, 'web').allowFromIngressController({ port: 8080 });
     p.workload(p.shop, 'api').allowFromIngressController({ namespace: 'traefik', podLabels: { 'app.kubernetes.io/name': 'traefik' }, port: 8080 });
     const objects = p.synth();
-    expect(policy(objects, 'web-ingress').spec.ingress[0].from).toEqual([{
+    expect(policy(objects, 'web-traffic').spec.ingress[0].from).toEqual([{
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
       podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
     }]);
-    expect(policy(objects, 'api-ingress').spec.ingress[0].from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe('traefik');
+    expect(policy(objects, 'api-traffic').spec.ingress[0].from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe('traefik');
   });
 
   test('from pods chosen by labels in a hardened namespace of the app', () => {
     const p = platform();
     p.workload(p.pay, 'ledger', { labels: { tier: 'backend' } });
     p.workload(p.shop, 'web').allowFromPods({ namespace: 'pay', podLabels: { tier: 'backend' }, port: 8080 });
-    expect(policy(p.synth(), 'web-ingress').spec.ingress[0].from).toEqual([{
+    expect(policy(p.synth(), 'web-traffic').spec.ingress[0].from).toEqual([{
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'pay' } },
       podSelector: { matchLabels: { tier: 'backend' } },
     }]);
@@ -113,18 +130,18 @@ describe('traffic from outside the namespace', () => {
   test('from CIDRs, with except blocks', () => {
     const p = platform();
     p.workload(p.shop, 'web').allowFromCidr({ cidr: '203.0.113.0/24', except: ['203.0.113.128/25'], port: 8080 });
-    expect(policy(p.synth(), 'web-ingress').spec.ingress[0]).toEqual({
+    expect(policy(p.synth(), 'web-traffic').spec.ingress[0]).toEqual({
       from: [{ ipBlock: { cidr: '203.0.113.0/24', except: ['203.0.113.128/25'] } }],
       ports: [{ protocol: 'TCP', port: 8080 }],
     });
   });
 
-  test('from anywhere only with an exception, recorded on the ingress policy rather than the Deployment', () => {
+  test('from anywhere only with an exception, recorded on its NetworkPolicy rather than the Deployment', () => {
     const p = platform();
     const web = p.workload(p.shop, 'web', { exceptions: [{ rule: 'network-ingress-from-anywhere', reason: REASON }] });
     web.allowFromCidr({ cidr: '0.0.0.0/0', port: 8080 });
     const objects = p.synth();
-    expect(policy(objects, 'web-ingress').metadata.annotations).toEqual({ 'exception.hardened.cdk8s.io/network-ingress-from-anywhere': REASON });
+    expect(policy(objects, 'web-traffic').metadata.annotations).toEqual({ 'exception.hardened.cdk8s.io/network-ingress-from-anywhere': REASON });
     expect(objects.find((o) => o.kind === 'Deployment').metadata.annotations).toBeUndefined();
     const result = review(objects.map((object) => ({ object })), { today: '2026-11-23' });
     expect(result.passed).toBe(true);
@@ -136,7 +153,7 @@ describe('egress to outside the cluster', () => {
   test('a block containing the cloud metadata address excepts it, keeping the user\'s except blocks', () => {
     const p = platform();
     p.workload(p.shop, 'web').allowEgressTo({ cidr: '0.0.0.0/0', except: ['10.0.0.0/8'], port: 443 });
-    expect(policy(p.synth(), 'web-egress').spec.egress).toEqual([{
+    expect(policy(p.synth(), 'web-traffic').spec.egress).toEqual([{
       to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '169.254.169.254/32'] } }],
       ports: [{ protocol: 'TCP', port: 443 }],
     }]);
@@ -147,14 +164,14 @@ describe('egress to outside the cluster', () => {
     const web = p.workload(p.shop, 'web');
     web.allowEgressTo({ cidr: '203.0.113.0/24', port: 443 });
     web.allowEgressTo({ cidr: '2001:db8::/32', port: 443 });
-    expect(policy(p.synth(), 'web-egress').spec.egress.map((r: any) => r.to[0].ipBlock)).toEqual([{ cidr: '2001:db8::/32' }, { cidr: '203.0.113.0/24' }]);
+    expect(policy(p.synth(), 'web-traffic').spec.egress.map((r: any) => r.to[0].ipBlock)).toEqual([{ cidr: '2001:db8::/32' }, { cidr: '203.0.113.0/24' }]);
   });
 
   test('with an exception to network-egress-metadata, the address stays reachable', () => {
     const p = platform();
     p.workload(p.shop, 'web', { exceptions: [{ rule: 'network-egress-metadata', reason: 'the node agent reads its instance identity document' }] })
       .allowEgressTo({ cidr: '169.254.169.254/32', port: 80 });
-    expect(policy(p.synth(), 'web-egress').spec.egress[0].to).toEqual([{ ipBlock: { cidr: '169.254.169.254/32' } }]);
+    expect(policy(p.synth(), 'web-traffic').spec.egress[0].to).toEqual([{ ipBlock: { cidr: '169.254.169.254/32' } }]);
   });
 });
 

@@ -29,8 +29,8 @@ describe('WebService', () => {
   });
 
   test('traffic from the ingress controller only, egress only to its dependencies', () => {
-    expect(of(objects, 'NetworkPolicy', 'web-ingress').spec.ingress.map((r: any) => r.from[0].namespaceSelector.matchLabels)).toEqual([{ 'kubernetes.io/metadata.name': 'ingress-nginx' }]);
-    expect(of(objects, 'NetworkPolicy', 'web-egress').spec.egress).toEqual([{ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'db', 'app.kubernetes.io/name': 'db' } } }], ports: [{ protocol: 'TCP', port: 5432 }] }]);
+    expect(of(objects, 'NetworkPolicy', 'web-traffic').spec.ingress.map((r: any) => r.from[0].namespaceSelector.matchLabels)).toEqual([{ 'kubernetes.io/metadata.name': 'ingress-nginx' }]);
+    expect(of(objects, 'NetworkPolicy', 'web-traffic').spec.egress).toEqual([{ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'db', 'app.kubernetes.io/name': 'db' } } }], ports: [{ protocol: 'TCP', port: 5432 }] }]);
     expect(clean(objects)).toEqual([]);
   });
 
@@ -46,8 +46,9 @@ describe('Worker', () => {
   });
 
   test('accepts no traffic and reaches only its queue', () => {
-    expect(of(objects, 'NetworkPolicy', 'worker-ingress')).toBeUndefined();
-    expect(of(objects, 'NetworkPolicy', 'worker-egress').spec.egress[0].ports).toEqual([{ protocol: 'TCP', port: 5672 }]);
+    expect(of(objects, 'NetworkPolicy', 'worker-traffic').spec.policyTypes).toEqual(['Egress']);
+    expect(of(objects, 'NetworkPolicy', 'worker-traffic').spec.ingress).toBeUndefined();
+    expect(of(objects, 'NetworkPolicy', 'worker-traffic').spec.egress[0].ports).toEqual([{ protocol: 'TCP', port: 5672 }]);
     expect(of(objects, 'Service', 'worker')).toBeUndefined();
     expect(clean(objects)).toEqual([]);
   });
@@ -84,7 +85,7 @@ describe('StatefulStore', () => {
     expect(set.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'encrypted-ssd', resources: { requests: { storage: '20Gi' } } });
     const container = set.spec.template.spec.containers[0];
     expect(container.readinessProbe).not.toEqual(container.livenessProbe);
-    expect(of(objects, 'NetworkPolicy', 'db-ingress').spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'app', 'app.kubernetes.io/name': 'app' } } }], ports: [{ protocol: 'TCP', port: 5432 }] }]);
+    expect(of(objects, 'NetworkPolicy', 'db-traffic').spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'app', 'app.kubernetes.io/name': 'app' } } }], ports: [{ protocol: 'TCP', port: 5432 }] }]);
     expect(clean(objects)).toEqual([]);
   });
 

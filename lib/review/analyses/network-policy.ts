@@ -95,19 +95,8 @@ export function namespaceOf(obj: KubeObject): string {
 export function parseNetworkPolicy(obj: KubeObject): ParsedPolicy {
   const namespace = namespaceOf(obj);
   const id = `${namespace}/${typeof obj.metadata?.name === 'string' ? obj.metadata.name : '(unnamed)'}`;
-  const fail = (message: string): never => {
-    throw new ReachabilityError(`NetworkPolicy ${id}: ${message}`);
-  };
-  const guard = <T>(fn: () => T): T => {
-    try {
-      return fn();
-    } catch (error) {
-      if (error instanceof InvalidSelectorError) return fail(`${error.message}.`);
-      throw error;
-    }
-  };
   const spec = isRecord(obj.spec) ? obj.spec : {};
-  const podSelector = guard(() => compileSelector(spec.podSelector, 'spec.podSelector'));
+  const podSelector = selectorAt(spec.podSelector, 'spec.podSelector', id);
   const ingressRules = list<unknown>(spec.ingress);
   const egressRules = list<unknown>(spec.egress);
 
@@ -115,59 +104,69 @@ export function parseNetworkPolicy(obj: KubeObject): ParsedPolicy {
   // (a non-empty list: `egress: []` does not count).
   const declared = list<unknown>(spec.policyTypes);
   declared.forEach((type, i) => {
-    if (type !== 'Ingress' && type !== 'Egress') fail(`spec.policyTypes[${i}] ${JSON.stringify(type)} is not "Ingress" or "Egress".`);
+    if (type !== 'Ingress' && type !== 'Egress') fail(id, `spec.policyTypes[${i}] ${JSON.stringify(type)} is not "Ingress" or "Egress".`);
   });
-  const types = new Set<Direction>(declared.length > 0 ? declared as Direction[] : ['Ingress', ...(egressRules.length > 0 ? ['Egress' as const] : [])]);
-
-  const rules = (direction: Direction, raw: readonly unknown[]): readonly PolicyRule[] => {
-    const field = direction === 'Ingress' ? 'ingress' : 'egress';
-    const peerField = direction === 'Ingress' ? 'from' : 'to';
-    return raw.map((rule, i) => {
-      const at = `spec.${field}[${i}]`;
-      if (!isRecord(rule)) return fail(`${at} must be an object with "${peerField}" and "ports".`);
-      const rawPeers = list<unknown>(rule[peerField]);
-      return {
-        peers: rawPeers.length === 0 ? 'any' : rawPeers.map((peer, j) => guard(() => parsePeer(peer, `${at}.${peerField}[${j}]`, fail))),
-        ports: parsePorts(list<unknown>(rule.ports), `${at}.ports`, fail),
-      };
-    });
-  };
+  const isolatesIngress = declared.length > 0 ? declared.includes('Ingress') : true;
+  const isolatesEgress = declared.length > 0 ? declared.includes('Egress') : egressRules.length > 0;
   // Rules of a direction the policy does not isolate have no effect, as upstream.
-  return {
-    id,
-    namespace,
-    podSelector,
-    ...(types.has('Ingress') ? { ingress: rules('Ingress', ingressRules) } : {}),
-    ...(types.has('Egress') ? { egress: rules('Egress', egressRules) } : {}),
-  };
+  const policy: { -readonly [K in keyof ParsedPolicy]: ParsedPolicy[K] } = { id, namespace, podSelector };
+  if (isolatesIngress) policy.ingress = parseRules('ingress', 'from', ingressRules, id);
+  if (isolatesEgress) policy.egress = parseRules('egress', 'to', egressRules, id);
+  return policy;
 }
 
-function parsePeer(raw: unknown, at: string, fail: (message: string) => never): Peer {
-  if (!isRecord(raw)) return fail(`${at} must be an object.`);
-  const has = (field: string) => raw[field] !== undefined && raw[field] !== null;
-  if (has('ipBlock')) {
-    if (has('podSelector') || has('namespaceSelector')) {
-      return fail(`${at} sets ipBlock together with a selector; the API allows one or the other. Split it into two peers.`);
+/** A `ReachabilityError` naming the policy. */
+function fail(id: string, message: string): never {
+  throw new ReachabilityError(`NetworkPolicy ${id}: ${message}`);
+}
+
+/** `compileSelector`, its errors reported as the policy's. */
+function selectorAt(raw: unknown, path: string, id: string): Selector {
+  try {
+    return compileSelector(raw, path);
+  } catch (error) {
+    if (error instanceof InvalidSelectorError) return fail(id, `${error.message}.`);
+    throw error;
+  }
+}
+
+function parseRules(field: 'ingress' | 'egress', peerField: 'from' | 'to', raw: readonly unknown[], id: string): readonly PolicyRule[] {
+  return raw.map((rule, i) => {
+    if (!isRecord(rule)) return fail(id, `spec.${field}[${i}] must be an object with "${peerField}" and "ports".`);
+    const rawPeers = list<unknown>(rule[peerField]);
+    return {
+      peers: rawPeers.length === 0 ? 'any' : rawPeers.map((peer, j) => parsePeer(peer, `spec.${field}[${i}].${peerField}[${j}]`, id)),
+      ports: parsePorts(list<unknown>(rule.ports), `spec.${field}[${i}].ports`, id),
+    };
+  });
+}
+
+function parsePeer(raw: unknown, at: string, id: string): Peer {
+  if (!isRecord(raw)) return fail(id, `${at} must be an object.`);
+  const hasPodSelector = raw.podSelector !== undefined && raw.podSelector !== null;
+  const hasNamespaceSelector = raw.namespaceSelector !== undefined && raw.namespaceSelector !== null;
+  if (raw.ipBlock !== undefined && raw.ipBlock !== null) {
+    if (hasPodSelector || hasNamespaceSelector) {
+      return fail(id, `${at} sets ipBlock together with a selector; the API allows one or the other. Split it into two peers.`);
     }
-    return parseIpBlock(raw.ipBlock, `${at}.ipBlock`, fail);
+    return parseIpBlock(raw.ipBlock, `${at}.ipBlock`, id);
   }
-  if (!has('podSelector') && !has('namespaceSelector')) {
-    return fail(`${at} is empty; the API requires podSelector, namespaceSelector or ipBlock. To allow every peer, leave out the whole list.`);
+  if (!hasPodSelector && !hasNamespaceSelector) {
+    return fail(id, `${at} is empty; the API requires podSelector, namespaceSelector or ipBlock. To allow every peer, leave out the whole list.`);
   }
-  return {
-    type: 'pods',
-    ...(has('podSelector') ? { podSelector: compileSelector(raw.podSelector, `${at}.podSelector`) } : {}),
-    ...(has('namespaceSelector') ? { namespaceSelector: compileSelector(raw.namespaceSelector, `${at}.namespaceSelector`) } : {}),
-  };
+  const peer: { -readonly [K in keyof PodPeer]: PodPeer[K] } = { type: 'pods' };
+  if (hasPodSelector) peer.podSelector = selectorAt(raw.podSelector, `${at}.podSelector`, id);
+  if (hasNamespaceSelector) peer.namespaceSelector = selectorAt(raw.namespaceSelector, `${at}.namespaceSelector`, id);
+  return peer;
 }
 
-function parseIpBlock(raw: unknown, at: string, fail: (message: string) => never): IpBlockPeer {
-  if (!isRecord(raw)) return fail(`${at} must be an object with "cidr".`);
-  const cidr = readCidr(raw.cidr, `${at}.cidr`, fail);
+function parseIpBlock(raw: unknown, at: string, id: string): IpBlockPeer {
+  if (!isRecord(raw)) return fail(id, `${at} must be an object with "cidr".`);
+  const cidr = readCidr(raw.cidr, `${at}.cidr`, id);
   const except = list<unknown>(raw.except).map((text, i) => {
-    const block = readCidr(text, `${at}.except[${i}]`, fail);
+    const block = readCidr(text, `${at}.except[${i}]`, id);
     if (!isStrictSubset(cidr, block)) {
-      fail(`${at}.except[${i}] ${JSON.stringify(text)} is not inside cidr ${JSON.stringify(raw.cidr)} (the API requires a strictly smaller block within it). Remove it, or widen cidr.`);
+      fail(id, `${at}.except[${i}] ${JSON.stringify(text)} is not inside cidr ${JSON.stringify(raw.cidr)} (the API requires a strictly smaller block within it). Remove it, or widen cidr.`);
     }
     return block;
   });
@@ -175,46 +174,46 @@ function parseIpBlock(raw: unknown, at: string, fail: (message: string) => never
   return { type: 'ipBlock', cidr, except: [...unique.values()].sort(compareCidrs) };
 }
 
-function readCidr(text: unknown, at: string, fail: (message: string) => never): Cidr {
-  if (typeof text !== 'string' || text === '') return fail(`${at} must be a CIDR string. ${CIDR_EXAMPLE}`);
+function readCidr(text: unknown, at: string, id: string): Cidr {
+  if (typeof text !== 'string' || text === '') return fail(id, `${at} must be a CIDR string. ${CIDR_EXAMPLE}`);
   try {
     return parseCidr(text);
   } catch (error) {
-    if (error instanceof InvalidCidrError) return fail(`${at} ${JSON.stringify(text)} is not a valid CIDR: ${error.message}. ${CIDR_EXAMPLE}`);
+    if (error instanceof InvalidCidrError) return fail(id, `${at} ${JSON.stringify(text)} is not a valid CIDR: ${error.message}. ${CIDR_EXAMPLE}`);
     throw error;
   }
 }
 
-function parsePorts(raw: readonly unknown[], at: string, fail: (message: string) => never): RulePorts {
+function parsePorts(raw: readonly unknown[], at: string, id: string): RulePorts {
   // No ports: the rule matches every port of every protocol.
   if (raw.length === 0) return { numeric: PortSet.ALL, named: [] };
   let numeric = PortSet.NONE;
   const named = new Map<string, NamedPort>();
   raw.forEach((entry, i) => {
     const here = `${at}[${i}]`;
-    if (!isRecord(entry)) return fail(`${here} must be an object with "protocol" and "port".`);
+    if (!isRecord(entry)) return fail(id, `${here} must be an object with "protocol" and "port".`);
     const protocol = (entry.protocol ?? 'TCP') as Protocol;
     if (!PROTOCOLS.includes(protocol)) {
-      return fail(`${here}.protocol ${JSON.stringify(entry.protocol)} is not one of ${PROTOCOLS.join(', ')} (the names are upper case).`);
+      return fail(id, `${here}.protocol ${JSON.stringify(entry.protocol)} is not one of ${PROTOCOLS.join(', ')} (the names are upper case).`);
     }
     const { port, endPort } = entry;
     const hasEndPort = endPort !== undefined && endPort !== null;
     if (port === undefined || port === null) {
-      if (hasEndPort) return fail(`${here} sets endPort without port. Set port to the first port of the range.`);
+      if (hasEndPort) return fail(id, `${here} sets endPort without port. Set port to the first port of the range.`);
       numeric = numeric.union(PortSet.of(protocol));
       return undefined;
     }
     if (typeof port === 'string') {
       if (!isServiceName(port)) {
-        return fail(`${here}.port ${JSON.stringify(port)} is neither a port number nor a port name (up to 15 lower-case letters, digits and single dashes, with a letter). Write a number without quotes, or the name of a container port.`);
+        return fail(id, `${here}.port ${JSON.stringify(port)} is neither a port number nor a port name (up to 15 lower-case letters, digits and single dashes, with a letter). Write a number without quotes, or the name of a container port.`);
       }
-      if (hasEndPort) return fail(`${here} sets endPort with the named port ${JSON.stringify(port)}; a range needs a numeric port.`);
+      if (hasEndPort) return fail(id, `${here} sets endPort with the named port ${JSON.stringify(port)}; a range needs a numeric port.`);
       named.set(`${protocol}/${port}`, { protocol, name: port });
       return undefined;
     }
-    if (!isPortNumber(port)) return fail(`${here}.port ${JSON.stringify(port)} is not a port number from ${MIN_PORT} to ${MAX_PORT}.`);
+    if (!isPortNumber(port)) return fail(id, `${here}.port ${JSON.stringify(port)} is not a port number from ${MIN_PORT} to ${MAX_PORT}.`);
     if (hasEndPort && (!isPortNumber(endPort) || endPort < port)) {
-      return fail(`${here}.endPort ${JSON.stringify(endPort)} must be a port number from port (${port}) to ${MAX_PORT}.`);
+      return fail(id, `${here}.endPort ${JSON.stringify(endPort)} must be a port number from port (${port}) to ${MAX_PORT}.`);
     }
     numeric = numeric.union(PortSet.of(protocol, port, hasEndPort ? endPort as number : port));
     return undefined;

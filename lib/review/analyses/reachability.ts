@@ -14,7 +14,7 @@ import {
   PodPeer, PolicyRule, ReachabilityError,
 } from './network-policy';
 import { PortSet, Protocol, PROTOCOLS } from './port-set';
-import { compareText, LabelIndex, Labels, readLabels, Selector, selectorMatches } from './selectors';
+import { compareText, EVERYTHING, LabelIndex, Labels, readLabels, Selector, selectorMatches } from './selectors';
 
 /** One workload: its pods share a template, so they share labels, ports and policies. */
 export interface ReachabilityWorkload {
@@ -214,14 +214,13 @@ class Selection {
 
   /** The pods a peer matches, for a policy in `namespace`. Peers that mean the same share one result. */
   public peer(namespace: string, peer: PodPeer): ReadonlySet<number> {
-    const podSelector = peer.podSelector?.key ?? '[]';
+    const podSelector = (peer.podSelector ?? EVERYTHING).key;
     // Without a namespaceSelector the peer is relative to the policy's namespace; with one it is not.
     const key = peer.namespaceSelector ? `*\u0000${peer.namespaceSelector.key}\u0000${podSelector}` : `${namespace}\u0000${podSelector}`;
     let found = this.peerCache.get(key);
     if (!found) {
       const namespaces = peer.namespaceSelector ? this.namespacesMatching(peer.namespaceSelector) : [namespace];
-      const everything: Selector = { key: '[]', requirements: [] };
-      found = new Set(namespaces.flatMap((ns) => this.podsIn(ns, peer.podSelector ?? everything)));
+      found = new Set(namespaces.flatMap((ns) => this.podsIn(ns, peer.podSelector ?? EVERYTHING)));
       this.peerCache.set(key, found);
     }
     return found;
