@@ -1,3 +1,4 @@
+import { compareText } from '../core/compare-text';
 import { Construct, IConstruct } from 'constructs';
 import * as YAML from 'yaml';
 import { HardenedApp } from '../app/hardened-app';
@@ -75,7 +76,7 @@ export function controlPlaneFiles(options: ControlPlaneHardeningOptions = {}, sc
       header: header(CONTROL_PLANE_FILES.auditWebhook, 'Where the API server sends audit events (paths to certificates, never their content).') }]) });
   }
   files.push({ name: 'README.md', content: readme(options, files.map((f) => f.name)) });
-  return files.sort((a, b) => a.name.localeCompare(b.name));
+  return files.sort((a, b) => compareText(a.name, b.name));
 }
 
 function readme(options: ControlPlaneHardeningOptions, names: readonly string[]): string {

@@ -1,3 +1,4 @@
+import { compareText } from './compare-text';
 import { IConstruct } from 'constructs';
 import { HardeningError } from './hardening-error';
 import { isKnownRule } from './exception-routing';
@@ -41,6 +42,6 @@ export class ExceptionPolicy {
 
   /** The exceptions in a stable order, for recording as annotations. */
   public list(): HardeningException[] {
-    return [...this.byRule.values()].sort((a, b) => a.rule.localeCompare(b.rule));
+    return [...this.byRule.values()].sort((a, b) => compareText(a.rule, b.rule));
   }
 }

@@ -1,3 +1,4 @@
+import { compareText } from './compare-text';
 import { IConstruct } from 'constructs';
 import { HardeningError } from './hardening-error';
 
@@ -61,7 +62,7 @@ export function exceptionsFromAnnotations(annotations: Record<string, unknown> |
       ? { rule, reason: text.slice(0, expiry.index), expires: expiry[1] }
       : { rule, reason: text });
   }
-  return found.sort((a, b) => a.rule.localeCompare(b.rule));
+  return found.sort((a, b) => compareText(a.rule, b.rule));
 }
 
 /** Whether `date` is a real calendar date written `YYYY-MM-DD`. */

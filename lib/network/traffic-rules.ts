@@ -5,6 +5,7 @@ import { Cidr, cidrContainsAddress, InvalidCidrError, isStrictSubset, parseAddre
 import { ExceptionPolicy } from '../core/exception-policy';
 import { HardeningError } from '../core/hardening-error';
 import { hasNamespaceScope, inTree, isAttached, registerInTree } from '../core/namespace-scope';
+import { compareText } from '../core/compare-text';
 import { requireDns1123Label } from '../core/names';
 
 /** Transport protocols a NetworkPolicy can name. */
@@ -215,10 +216,10 @@ function addRule(rules: Map<string, RuleEntry>, peer: Peer, port: TrafficPort): 
 
 /** Rules in a stable order (by peer, ports by protocol and number), for deterministic YAML. */
 function renderRules(rules: Map<string, RuleEntry>): Array<{ peer: Peer; ports: k8s.NetworkPolicyPort[] }> {
-  return [...rules.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, entry]) => ({
+  return [...rules.entries()].sort(([a], [b]) => compareText(a, b)).map(([, entry]) => ({
     peer: entry.peer,
     ports: [...entry.ports.values()]
-      .sort((a, b) => (a.protocol ?? 'TCP').localeCompare(b.protocol ?? 'TCP') || a.port - b.port || (a.endPort ?? a.port) - (b.endPort ?? b.port))
+      .sort((a, b) => compareText(a.protocol ?? 'TCP', b.protocol ?? 'TCP') || a.port - b.port || (a.endPort ?? a.port) - (b.endPort ?? b.port))
       .map((p) => ({
         protocol: p.protocol ?? NetworkProtocol.TCP,
         port: k8s.IntOrString.fromNumber(p.port),

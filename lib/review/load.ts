@@ -1,3 +1,4 @@
+import { compareText } from '../core/compare-text';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
@@ -56,7 +57,7 @@ export function manifestFiles(p: string): string[] {
     } catch (error) {
       throw new ManifestLoadError(dir, 0, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
     }
-    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of entries.sort((a, b) => compareText(a.name, b.name))) {
       const child = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(child);
       else if (MANIFEST_EXTENSIONS.includes(path.extname(entry.name)) && !isReport(entry.name)) found.push(child);

@@ -27,7 +27,7 @@ const objectOf = (kind: string, options: ControlPlaneHardeningOptions = {}) => p
 describe('controlPlaneFiles', () => {
   test('writes the kubeadm, kubelet, audit, admission, authentication and encryption configurations and a README', () => {
     expect(controlPlaneFiles().map((f) => f.name)).toEqual([
-      'admission-configuration.yaml', 'audit-policy.yaml', 'authentication-configuration.yaml', 'encryption-configuration.yaml', 'kubeadm-config.yaml', 'README.md',
+      'README.md', 'admission-configuration.yaml', 'audit-policy.yaml', 'authentication-configuration.yaml', 'encryption-configuration.yaml', 'kubeadm-config.yaml',
     ]);
     expect(parsedFiles().map((m) => `${m.object.apiVersion} ${m.object.kind}`)).toEqual([
       'apiserver.config.k8s.io/v1 AdmissionConfiguration', 'audit.k8s.io/v1 Policy', 'apiserver.config.k8s.io/v1beta1 AuthenticationConfiguration',

@@ -6,6 +6,7 @@
  *
  * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/
  */
+import { compareText } from '../../core/compare-text';
 import { KubeObject, ReviewContext } from '../model';
 import { isRecord, list } from '../walkers';
 import { compileSelector, InvalidSelectorError, LabelIndex, readLabels, Selector } from './selectors';
@@ -191,12 +192,12 @@ export class RbacIndex {
     return [
       ...[...this.roles].filter(([, copies]) => copies.length > 1).map(([key]) => `Role ${key.replace('\u0000', '/')}`),
       ...[...this.clusterRoles].filter(([, copies]) => copies.length > 1).map(([name]) => `ClusterRole ${name}`),
-    ].sort(compare);
+    ].sort(compareText);
   }
 
   /** Every ClusterRole of the output with an `aggregationRule`, by name, sorted, with what it resolved to. */
   public aggregated(): Array<{ readonly clusterRole: string } & Aggregation> {
-    return [...this.clusterRoles.keys()].filter((name) => this.isAggregated(name)).sort(compare)
+    return [...this.clusterRoles.keys()].filter((name) => this.isAggregated(name)).sort(compareText)
       .map((name) => ({ clusterRole: name, ...this.aggregation(name) }));
   }
 
@@ -241,7 +242,7 @@ export class RbacIndex {
         }
       }
     }
-    const rules = [name, ...reached.sort(compare)].flatMap((role) => this.staticRules(role));
+    const rules = [name, ...reached.sort(compareText)].flatMap((role) => this.staticRules(role));
     this.effective.set(key, rules);
     return rules;
   }
@@ -284,7 +285,7 @@ export class RbacIndex {
     }
     // The controller skips the role itself.
     matched.delete(name);
-    const aggregation: Aggregation = { from: [...matched].sort(compare), staticRules, problems: [...new Set(problems)].sort(compare) };
+    const aggregation: Aggregation = { from: [...matched].sort(compareText), staticRules, problems: [...new Set(problems)].sort(compareText) };
     this.aggregations.set(name, aggregation);
     return aggregation;
   }
@@ -310,10 +311,6 @@ export function rbacIndexOf(context: ReviewContext): RbacIndex {
 
 function roleKey(namespace: string, name: string): string {
   return `${namespace}\u0000${name}`;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** A resource whose verbs reach further than their names say. */

@@ -6,6 +6,7 @@
  *
  * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/
  */
+import { compareText } from '../../core/compare-text';
 import { KubeObject } from '../model';
 import {
   coveredVerbs, groupCovered, namespaceOf, nameOf, PolicyRuleView, RbacIndex, RBAC_BINDING_KINDS, resourceEntryCovers, roleRefOf, RoleRefView,
@@ -279,10 +280,10 @@ export function analyzePermissions(objects: readonly KubeObject[]): PermissionsR
 
   return {
     subjects: [...subjects.values()].map(finishSubject).sort((a, b) =>
-      compare(a.kind, b.kind) || compare(a.namespace ?? '', b.namespace ?? '') || compare(a.name, b.name)),
+      compareText(a.kind, b.kind) || compareText(a.namespace ?? '', b.namespace ?? '') || compareText(a.name, b.name)),
     counts: { roles, bindings },
     aggregated: index.aggregated().map(({ clusterRole, from, problems }) => ({ clusterRole, from, problems })),
-    warnings: [...warnings].sort(compare),
+    warnings: [...warnings].sort(compareText),
   };
 }
 
@@ -341,7 +342,7 @@ function rowsOf(rules: readonly SourcedRule[], cluster: boolean, cache: Map<read
 }
 
 function resourceRows(rule: PolicyRuleView): Array<Omit<Row, 'verbs'>> {
-  const names = [...new Set(rule.resourceNames)].sort(compare);
+  const names = [...new Set(rule.resourceNames)].sort(compareText);
   return rule.apiGroups.flatMap((apiGroup) => rule.resources.map((resource) => ({
     key: `res\u0000${apiGroup}\u0000${resource}\u0000${names.join('\u0000')}`,
     apiGroup,
@@ -377,7 +378,7 @@ function finishSubject(draft: SubjectDraft): SubjectPermissions {
       ? { apiGroup: g.apiGroup, resource: g.resource, resourceNames: g.resourceNames }
       : { nonResourceURL: g.nonResourceURL }),
     verbs: sortVerbs(g.verbs),
-    via: [...g.via].sort(compare),
+    via: [...g.via].sort(compareText),
   })).sort(compareGrants);
   return {
     subject: subjectId(draft.kind, draft.namespace, draft.name),
@@ -387,7 +388,7 @@ function finishSubject(draft: SubjectDraft): SubjectPermissions {
     grants,
     risks: risksOf(grants),
     unresolved: [...draft.unresolved.values()].sort((a, b) =>
-      compareScopes(a, b) || compare(a.role, b.role) || compare(a.via, b.via)),
+      compareScopes(a, b) || compareText(a.role, b.role) || compareText(a.via, b.via)),
   };
 }
 
@@ -411,7 +412,7 @@ function risksOf(grants: readonly PermissionGrant[]): RiskyPower[] {
     scope: entry.scope,
     ...(entry.namespace === undefined ? {} : { namespace: entry.namespace }),
     why: power.why,
-    grants: [...entry.powers.get(power.id)!].sort(compare),
+    grants: [...entry.powers.get(power.id)!].sort(compareText),
   })));
 }
 
@@ -456,24 +457,20 @@ function sortVerbs(verbs: Iterable<string>): string[] {
     const i = VERB_ORDER.indexOf(verb);
     return i < 0 ? VERB_ORDER.length : i;
   };
-  return [...new Set(verbs)].sort((a, b) => rank(a) - rank(b) || compare(a, b));
+  return [...new Set(verbs)].sort((a, b) => rank(a) - rank(b) || compareText(a, b));
 }
 
 /** Cluster first, then namespaces by name. */
 function compareScopes(a: { readonly namespace?: string }, b: { readonly namespace?: string }): number {
   if (a.namespace === undefined || b.namespace === undefined) return (a.namespace === undefined ? 0 : 1) - (b.namespace === undefined ? 0 : 1);
-  return compare(a.namespace, b.namespace);
+  return compareText(a.namespace, b.namespace);
 }
 
 function compareGrants(a: PermissionGrant, b: PermissionGrant): number {
   return compareScopes(a, b)
     || (a.nonResourceURL === undefined ? 0 : 1) - (b.nonResourceURL === undefined ? 0 : 1)
-    || compare(a.apiGroup ?? '', b.apiGroup ?? '')
-    || compare(a.resource ?? '', b.resource ?? '')
-    || compare((a.resourceNames ?? []).join('\u0000'), (b.resourceNames ?? []).join('\u0000'))
-    || compare(a.nonResourceURL ?? '', b.nonResourceURL ?? '');
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+    || compareText(a.apiGroup ?? '', b.apiGroup ?? '')
+    || compareText(a.resource ?? '', b.resource ?? '')
+    || compareText((a.resourceNames ?? []).join('\u0000'), (b.resourceNames ?? []).join('\u0000'))
+    || compareText(a.nonResourceURL ?? '', b.nonResourceURL ?? '');
 }

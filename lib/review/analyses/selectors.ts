@@ -5,7 +5,10 @@
  *
  * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
  */
+import { compareText } from '../../core/compare-text';
 import { isRecord, list } from '../walkers';
+
+export { compareText };
 
 /** Labels of a pod or namespace. A map, so keys such as `constructor` are ordinary keys. */
 export type Labels = ReadonlyMap<string, string>;
@@ -135,10 +138,6 @@ export function readLabels(raw: unknown): Map<string, string> {
   return labels;
 }
 
-/** Compares by UTF-16 code units: the same order on every machine and locale. */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /**
  * An index over label sets numbered 0..n-1. `select` starts from the smallest list the
