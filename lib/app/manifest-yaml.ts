@@ -42,7 +42,8 @@ export class ManifestYaml {
       const written = writeDocument(doc, this);
       if (written !== undefined) return written;
     }
-    return { text: Yaml.stringify(doc), readsBack: readsBackAsItself(doc) };
+    const text = Yaml.stringify(doc);
+    return { text, readsBack: readsBackAsItself(doc), newlines: countNewlines(text) };
   }
 
   /** How `Yaml.stringify` writes `value` as a map value or sequence item, when that is one line. */
@@ -98,6 +99,8 @@ export interface WrittenDocument {
   readonly text: string;
   /** Whether parsing `text` (as `parseManifests` does) certainly gives a value equal to the document. */
   readonly readsBack: boolean;
+  /** How many line breaks `text` holds (the writer counts them as it writes). */
+  readonly newlines: number;
 }
 
 /** A scalar as written, and whether it reads back as itself. */
@@ -186,6 +189,7 @@ function writeDocument(doc: unknown, scalars: ManifestYaml): WrittenDocument | u
   const out: string[] = [];
   const seen = new Set<object>([doc]);
   let readsBack = true;
+  let newlines = 0;
 
   /** Writes a non-empty map; its first key goes after `first` (the indent, or nothing after `- `). */
   const writeMap = (map: Record<string, unknown>, keys: readonly string[], indent: string, first: string): boolean => {
@@ -216,6 +220,7 @@ function writeDocument(doc: unknown, scalars: ManifestYaml): WrittenDocument | u
       if (scalar === UNSUPPORTED) return false;
       if (!scalar.readsBack) readsBack = false;
       out.push(' ', scalar.text, '\n');
+      newlines++;
       return true;
     }
     if (seen.has(value)) return false;
@@ -225,11 +230,13 @@ function writeDocument(doc: unknown, scalars: ManifestYaml): WrittenDocument | u
       if (Object.getPrototypeOf(value) !== Array.prototype) return false;
       if (value.length === 0) {
         out.push(' []\n');
+        newlines++;
         return true;
       }
       // Under a key the sequence starts on the next line, indented; in a sequence, on the same line.
       if (inMap) {
         out.push('\n');
+        newlines++;
         return writeSeq(value, inner, inner);
       }
       out.push(' ');
@@ -239,10 +246,12 @@ function writeDocument(doc: unknown, scalars: ManifestYaml): WrittenDocument | u
     const keys = Object.keys(value);
     if (keys.length === 0) {
       out.push(' {}\n');
+      newlines++;
       return true;
     }
     if (inMap) {
       out.push('\n');
+      newlines++;
       return writeMap(value, keys, inner, inner);
     }
     out.push(' ');
@@ -252,7 +261,7 @@ function writeDocument(doc: unknown, scalars: ManifestYaml): WrittenDocument | u
   if (!writeMap(doc, docKeys, '', '')) return undefined;
   // Symbol keys are not written; a document with some does not read back as itself.
   if (readsBack && !readsBackWithoutSymbols(seen)) readsBack = false;
-  return { text: out.join(''), readsBack };
+  return { text: out.join(''), readsBack, newlines };
 }
 
 function readsBackWithoutSymbols(objects: ReadonlySet<object>): boolean {
@@ -297,4 +306,11 @@ let fastWriterChecked: boolean | undefined;
 function fastWriterWorks(): boolean {
   fastWriterChecked ??= writeDocument(SAMPLE, new ManifestYaml())?.text === Yaml.stringify(SAMPLE);
   return fastWriterChecked;
+}
+
+/** The number of line breaks in `text`. */
+function countNewlines(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) count++;
+  return count;
 }

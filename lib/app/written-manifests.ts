@@ -49,7 +49,7 @@ export function recordWrites(synth: () => void): Map<string, WrittenFile> {
       const document = yaml.write(doc);
       texts.push(document.text);
       lines.push(line);
-      line += countNewlines(document.text) + 1; // the document's lines, then the `---` separator
+      line += document.newlines + 1; // the document's lines, then the `---` separator
       // An empty document (`null`, `undefined`) is skipped whether read back or not.
       if (!document.readsBack && doc !== null && doc !== undefined) readsBack = false;
     }
@@ -82,10 +82,4 @@ export function manifestsOf(dir: string, file: string, written: ReadonlyMap<stri
     for (const object of expandList(doc, file, line)) manifests.push({ object, origin: `${file}:${line}` });
   });
   return manifests;
-}
-
-function countNewlines(text: string): number {
-  let count = 0;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) count++;
-  return count;
 }

@@ -1,14 +1,13 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { recordExceptions } from '../core/exception-routing';
 import { ExceptionPolicy } from '../core/exception-policy';
 import { HardeningException, MIN_REASON_LENGTH } from '../core/exceptions';
 import { HardeningError } from '../core/hardening-error';
-import { clusterScoped } from '../core/namespace-scope';
 import { requireDns1123Label } from '../core/names';
 import { checkGrantRules, GrantRule } from './grant-rules';
 import { checkSubject } from './namespace-access';
 import { RbacSubject } from './rbac-subject';
+import { bindRole } from './role-binding';
 
 /** Props of a `ClusterGrant`. */
 export interface ClusterGrantProps {
@@ -63,18 +62,15 @@ export class ClusterGrant extends Construct {
       throw new HardeningError(this, "'subjects' is empty. Name who gets the rules, for example RbacSubject.serviceAccount('monitoring', 'collector').");
     }
     props.subjects.forEach((subject, i) => checkSubject(this, policy, `subjects[${i}]`, subject));
-    this.clusterRole = new k8s.KubeClusterRole(this, 'Role', {
+    const { role, binding } = bindRole(this, {
+      clusterWide: true,
+      ids: ['Role', 'Binding'],
       metadata: { name },
       rules: checkGrantRules(this, policy, 'rules', props.rules, true),
-    });
-    this.binding = new k8s.KubeClusterRoleBinding(this, 'Binding', {
-      metadata: { name },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
       subjects: props.subjects.map((s) => s.toSubject()),
+      exceptions: policy.list(),
     });
-    recordExceptions(this.clusterRole, policy.list());
-    recordExceptions(this.binding, policy.list());
-    clusterScoped(this.clusterRole);
-    clusterScoped(this.binding);
+    this.clusterRole = role;
+    this.binding = binding;
   }
 }

@@ -1,13 +1,13 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ExceptionPolicy } from '../core/exception-policy';
-import { recordExceptions } from '../core/exception-routing';
 import { HardeningException } from '../core/exceptions';
 import { HardeningError } from '../core/hardening-error';
 import { effectiveNamespace } from '../core/namespace-scope';
 import { requireDns1123Label } from '../core/names';
 import { checkGrantRules, GrantRule } from './grant-rules';
 import { BROAD_SUBJECTS, RbacSubject } from './rbac-subject';
+import { bindRole } from './role-binding';
 
 /** What people may do in a namespace. None of them can escalate, bind or impersonate. */
 export enum AccessProfile {
@@ -123,17 +123,15 @@ export class NamespaceAccess extends Construct {
       }
       rules.push(EXEC_RULE);
     }
-    this.role = new k8s.KubeRole(this, 'Role', {
+    const { role, binding } = bindRole(this, {
+      ids: ['Role', 'Binding'],
       metadata: { name, namespace },
       rules: checkGrantRules(this, policy, 'rules', rules, false),
-    });
-    this.binding = new k8s.KubeRoleBinding(this, 'Binding', {
-      metadata: { name, namespace },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
       subjects: props.subjects.map((s) => s.toSubject()),
+      exceptions: policy.list(),
     });
-    recordExceptions(this.role, policy.list());
-    recordExceptions(this.binding, policy.list());
+    this.role = role;
+    this.binding = binding;
   }
 }
 

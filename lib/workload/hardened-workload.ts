@@ -9,6 +9,7 @@ import { HardeningError } from '../core/hardening-error';
 import { effectiveNamespace } from '../core/namespace-scope';
 import { requireDns1123Label } from '../core/names';
 import { checkGrantRules, GrantRule } from '../rbac/grant-rules';
+import { bindRole } from '../rbac/role-binding';
 import { ExposedPort, ITrafficEndpoint, markTrafficEndpoint, NetworkProtocol, TrafficRules } from '../network/traffic-rules';
 import { containerName, hardenContainer, HardenedContainerProps, HardenedContainerSpec, MIN_HIGH_ID } from './hardened-container';
 
@@ -311,17 +312,13 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
 
   /** Creates the Role and RoleBinding of `grant()`, rendered lazily, and mounts the token. */
   private createGrant(rules: k8s.PolicyRule[]): void {
-    const role = new k8s.KubeRole(this, 'Role', {
+    bindRole(this, {
+      ids: ['Role', 'RoleBinding'],
       metadata: this.metadata(),
       rules: Lazy.any({ produce: () => rules.map((r) => ({ ...r })) }),
-    });
-    const binding = new k8s.KubeRoleBinding(this, 'RoleBinding', {
-      metadata: this.metadata(),
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.name },
       subjects: [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: this.namespace }],
+      exceptions: this.exceptions,
     });
-    this.recordExceptions(role);
-    this.recordExceptions(binding);
     const api = ApiObject.of(this.workloadObject);
     api.addJsonPatch(JsonPatch.replace(`${this.podSpecPath}/automountServiceAccountToken`, true));
     if (!this.policy.allows('no-service-account-token')) {

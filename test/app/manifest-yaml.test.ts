@@ -46,8 +46,10 @@ const DOCUMENTS: [string, unknown][] = [
 ];
 
 describe('ManifestYaml.write', () => {
-  test.each(DOCUMENTS)('%s: exactly what Yaml.stringify writes', (_, doc) => {
-    expect(new ManifestYaml().write(doc).text).toBe(Yaml.stringify(doc));
+  test.each(DOCUMENTS)('%s: exactly what Yaml.stringify writes, its line breaks counted', (_, doc) => {
+    const written = new ManifestYaml().write(doc);
+    expect(written.text).toBe(Yaml.stringify(doc));
+    expect(written.newlines).toBe(written.text.split('\n').length - 1);
   });
 
   test.each(DOCUMENTS.filter(([name]) => name !== 'a cycle'))('%s: reads back as itself only when it really does', (_, doc) => {
@@ -85,6 +87,7 @@ describe('ManifestYaml.write', () => {
       const doc = Object.fromEntries(Array.from({ length: 1 + Math.floor(random() * 4) }, () => [string(), value(0)]));
       const written = yaml.write(doc);
       expect(written.text).toBe(Yaml.stringify(doc));
+      expect(written.newlines).toBe(written.text.split('\n').length - 1);
       if (written.readsBack) expect(sameValue(readBack(written.text), doc)).toBe(true);
     }
   });
