@@ -144,6 +144,12 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
+/** Median and range of hardened/baseline over the adjacent pairs of runs. */
+function pairRatios(result: SizeResult): string {
+  const ratios = result.hardened.map((h, i) => h.synth / result.baseline[i].synth);
+  return `${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})`;
+}
+
 interface SizeResult {
   readonly size: number;
   readonly hardened: SynthRun[];
@@ -293,14 +299,15 @@ function main(): void {
 
     out('Synth = building the constructs, synth, review, reports and analyses, timed in the process (median wall); CPU = CPU time of the same');
     out('(median, all threads); process = the whole `node` run with start-up and module loading (median wall); RSS = peak of the runs.');
-    out(table(['workloads', 'runs', 'hardened synth', 'baseline synth', 'ratio', 'hardened CPU', 'baseline CPU', 'CPU ratio', 'hardened process', 'baseline process', 'hardened RSS', 'baseline RSS'],
+    out('Pair ratios = hardened/baseline of each adjacent pair (A B), median and range: how much the machine moved between runs.');
+    out(table(['workloads', 'runs', 'hardened synth', 'baseline synth', 'ratio', 'pair ratios', 'hardened CPU', 'baseline CPU', 'CPU ratio', 'hardened process', 'baseline process', 'hardened RSS', 'baseline RSS'],
       results.map((r) => {
         const h = median(r.hardened.map((x) => x.synth));
         const b = median(r.baseline.map((x) => x.synth));
         const hc = median(r.hardened.map((x) => x.synthCpu));
         const bc = median(r.baseline.map((x) => x.synthCpu));
         return [
-          r.size.toLocaleString('en-US'), `${r.hardened.length}+${r.baseline.length}`, fmtS(h), fmtS(b), (h / b).toFixed(2), fmtS(hc), fmtS(bc), (hc / bc).toFixed(2),
+          r.size.toLocaleString('en-US'), `${r.hardened.length}+${r.baseline.length}`, fmtS(h), fmtS(b), (h / b).toFixed(2), pairRatios(r), fmtS(hc), fmtS(bc), (hc / bc).toFixed(2),
           fmtS(median(r.hardened.map((x) => x.wall))), fmtS(median(r.baseline.map((x) => x.wall))),
           fmtMb(Math.max(...r.hardened.map((x) => x.maxRssMb))), fmtMb(Math.max(...r.baseline.map((x) => x.maxRssMb))),
         ];
