@@ -8,6 +8,7 @@ import { CLUSTER_SETTINGS_FILE, clusterSettingsReport } from '../review/rules/cl
 import { listFiles } from './publish';
 import * as fs from 'node:fs';
 import { UserFacingError } from './error-printer';
+import { withWalkerCache } from '../review/walkers';
 import { manifestsOf, WrittenFile } from './written-manifests';
 
 /** How the gate reviews one staged synth. */
@@ -61,8 +62,12 @@ export function reviewStagedOutput(staging: string, publishDir: string, options:
   for (const file of options.extraFiles ?? []) {
     targets.push(...parseManifests(fs.readFileSync(path.join(staging, file), 'utf8'), file).map((m) => ({ object: m.object, origin: m.origin })));
   }
-  const result = review(targets, { packs: options.packs, today: options.today });
-  writeReports(staging, result, analyze(targets.map((t) => t.object as KubeObject)));
+  // One walk of each pod for the review and the analyses (objects do not change in between).
+  const [result, analyses] = withWalkerCache(() => [
+    review(targets, { packs: options.packs, today: options.today }),
+    analyze(targets.map((t) => t.object as KubeObject)),
+  ] as const);
+  writeReports(staging, result, analyses);
   for (const warning of result.findings.filter((f) => f.severity === 'warning' && !f.exception)) {
     process.stderr.write(`Warning: ${formatFinding(warning).trimStart()}\n`);
   }

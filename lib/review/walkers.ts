@@ -148,16 +148,17 @@ let cache: {
 
 /**
  * Runs `fn` with `podSpecOf` and `eachContainer` remembering their results per object, so
- * the many pod rules walk each object once. The engine wraps a review in it; outside,
- * nothing is cached.
+ * the many pod rules walk each object once. The engine wraps a review in it, the synth gate
+ * its review and analyses together; inside another `withWalkerCache` the outer cache is
+ * kept. Outside, nothing is cached.
  */
 export function withWalkerCache<T>(fn: () => T): T {
-  const outer = cache;
+  if (cache) return fn();
   cache = { pods: new WeakMap(), containers: new WeakMap() };
   try {
     return fn();
   } finally {
-    cache = outer;
+    cache = undefined;
   }
 }
 
