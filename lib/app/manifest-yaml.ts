@@ -22,13 +22,14 @@ import { Yaml } from 'cdk8s';
  *   with holes, an object reached twice (the library writes an alias), an empty or
  *   non-object document, a key longer than 1024 characters.
  *
- * Reading back: the gate parses manifests with the YAML 1.2 core schema, cdk8s writes YAML
- * 1.1. A document "reads back as itself" when parsing what was written gives an equal
- * value: same keys in the same order, same scalars. That holds for plain data except
- * `undefined` (written as null), non-finite numbers and -0, objects reached twice, a string
- * such as `0o17` (plain in YAML 1.1, the number 15 in YAML 1.2), the keys `__proto__` and
- * `<<`, and (to keep the reasoning short) strings with control characters, surrogates, a
- * byte order mark or line separators. `readsBack` says so conservatively.
+ * Reading back: cdk8s writes YAML 1.1; the gate reads it as kubectl does, YAML 1.1 without
+ * timestamps and base-60 numbers (see `parseManifests`). A plain string the writer leaves
+ * unquoted is a string under the writer's schema, so also under the reader's smaller one. A
+ * document "reads back as itself" when parsing what was written gives an equal value: same
+ * keys in the same order, same scalars. That holds for plain data except `undefined`
+ * (written as null), non-finite numbers and -0, objects reached twice, the keys `__proto__`
+ * and `<<` (a merge), and (to keep the reasoning short) strings with control characters,
+ * surrogates, a byte order mark or line separators. `readsBack` says so conservatively.
  */
 export class ManifestYaml {
   /** How each scalar is written as a value, by value. */
@@ -129,14 +130,12 @@ const MAX_IMPLICIT_KEY = 1024;
 /** A scalar the fast writer leaves to `Yaml.stringify` (the whole document then is). */
 const UNSUPPORTED = Symbol('unsupported');
 
-/** The only string that YAML 1.1 writes plain and YAML 1.2 reads as something else: an `0o` octal number. */
-const READ_AS_NUMBER = /^0o[0-7]+$/;
 /** Characters whose writing and reading back is not worth reasoning about (controls, surrogates, BOM, line separators). */
 const UNUSUAL_CHARACTER = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff\ufeff]/;
 
 function scalarReadsBack(value: unknown): boolean {
   switch (typeof value) {
-    case 'string': return !READ_AS_NUMBER.test(value) && !UNUSUAL_CHARACTER.test(value);
+    case 'string': return !UNUSUAL_CHARACTER.test(value);
     case 'number': return Number.isFinite(value) && !Object.is(value, -0);
     case 'boolean': return true;
     default: return value === null; // undefined is written as null; bigint, symbol, function

@@ -16,8 +16,7 @@ import { ManifestYaml } from './manifest-yaml';
  * come from `ManifestYaml`, which writes what `Yaml.stringify` writes, faster.
  *
  * Reading the file back could in principle give something other than the object (YAML has
- * no `undefined`; a string such as `0o17` is written plain by cdk8s's YAML 1.1 and read back
- * by the gate's YAML 1.2 reader as the number 15). `manifestsOf` therefore uses the
+ * no `undefined`; a key `<<` reads back as a merge). `manifestsOf` therefore uses the
  * in-memory documents only when every one of them reads back as itself (see
  * `ManifestYaml`), and parses the file as before otherwise.
  */

@@ -1,7 +1,7 @@
 import { compareText } from '../core/compare-text';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { LineCounter, parseAllDocuments, Tags } from 'yaml';
 
 /** A manifest read from a file, with where it came from (`file:line`). */
 export interface LoadedManifest {
@@ -72,10 +72,30 @@ function isReport(name: string): boolean {
   return ['review.json', 'reachability.json', 'permissions.json', 'cluster-settings.json', 'construct-metadata.json'].includes(name);
 }
 
+/**
+ * How manifests are read: as kubectl reads them. kubectl turns YAML into JSON with
+ * sigs.k8s.io/yaml, which resolves plain scalars the YAML 1.1 way (go-yaml v2): `yes`, `on`
+ * and `y` are `true`, `0b101` and `017` are numbers, `<<` merges a map. Read as YAML 1.2,
+ * `privileged: yes` would be the string "yes", pass every rule, and reach the cluster as
+ * `privileged: true`. Left out of the 1.1 schema, as go-yaml v2 leaves them strings or
+ * JSON cannot hold them: timestamps, base-60 numbers (`1:30`), and the explicit `!!binary`,
+ * `!!omap`, `!!pairs` and `!!set` (such a value is read as the plain map, list or string
+ * under the tag). Duplicate keys are an error (go-yaml keeps the last one silently).
+ */
+export const READ_AS_KUBECTL = {
+  version: '1.1',
+  uniqueKeys: true,
+  customTags: (tags: Tags) => tags.filter((tag) => (typeof tag === 'string'
+    ? !NOT_LIKE_KUBECTL.includes(tag)
+    : !NOT_LIKE_KUBECTL.some((name) => tag.tag === `tag:yaml.org,2002:${name}`) && tag.format !== 'TIME')),
+} as const;
+/** Tags of the YAML 1.1 schema that kubectl does not resolve (the base-60 ones are `intTime`, `floatTime`, format `TIME`). */
+const NOT_LIKE_KUBECTL = ['timestamp', 'binary', 'omap', 'pairs', 'set', 'intTime', 'floatTime'];
+
 /** Parses the text of one file into its manifests. */
 export function parseManifests(text: string, file: string): LoadedManifest[] {
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true });
+  const documents = parseAllDocuments(text, { ...READ_AS_KUBECTL, lineCounter });
   if (!Array.isArray(documents)) {
     // An empty stream parses to a single empty document in some versions; either way nothing to review.
     return [];

@@ -103,8 +103,8 @@ describe('the review gate', () => {
       const chart = new Chart(app, 'platform', { namespace: 'shop' });
       const shop = new HardenedNamespace(chart, 'shop');
       new HardenedDeployment(shop, 'web', { containers: [CONTAINER] }).allowFromIngressController({ port: 8080 });
-      // A string YAML 1.2 reads as a number: that file is parsed.
-      new ApiObject(new Chart(app, 'extra', { namespace: 'shop' }), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', annotations: { mode: '0o17' } }, data: { a: 'b' } });
+      // A string with a control character (not worth reasoning about): that file is parsed.
+      new ApiObject(new Chart(app, 'extra', { namespace: 'shop' }), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', annotations: { mode: 'bell\u0007' } }, data: { a: 'b' } });
       // An object whose origin is file:line (its construct path does not match it), with findings.
       if (withFinding) {
         ApiObject.of(new ApiObject(chart, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'loose' } })).addJsonPatch(JsonPatch.remove('/metadata/namespace'));

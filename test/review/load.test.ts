@@ -1,0 +1,63 @@
+import { parseManifests } from '../../lib/review/load';
+import { review } from '../../lib/review/engine';
+
+/** The `data` of a ConfigMap whose data block is `lines`, as the review reads it. */
+function dataOf(lines: string): unknown {
+  const [manifest] = parseManifests(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n${lines}`, 'cm.yaml');
+  return manifest.object.data;
+}
+
+describe('parseManifests reads YAML as kubectl does (YAML 1.1, as sigs.k8s.io/yaml resolves it)', () => {
+  test.each<[string, unknown]>([
+    ['yes', true], ['Yes', true], ['y', true], ['on', true], ['ON', true], ['true', true],
+    ['no', false], ['N', false], ['off', false], ['False', false],
+    ['0b101', 5], ['017', 15], ['0x1F', 31], ['-0x1', -1], ['1_000', 1000], ['-.5', -0.5], ['1e3', 1000],
+    ['~', null], ['null', null],
+  ])('plain %s is %p', (text, value) => {
+    expect(dataOf(`  k: ${text}\n`)).toEqual({ k: value });
+  });
+
+  test.each([
+    ['a date, which go-yaml v2 keeps as text', '2026-01-15'],
+    ['a time stamp', '2001-12-14t21:59:43.10-05:00'],
+    ['a base-60 number, which go-yaml v2 does not know', '1:30'],
+    ['0o17, which YAML 1.1 does not know', '0o17'],
+    ['a quoted yes', '"yes"'],
+  ])('%s stays a string', (_, text) => {
+    expect(dataOf(`  k: ${text}\n`)).toEqual({ k: text.replace(/"/g, '') });
+  });
+
+  test('a merge key merges, as kubectl applies it', () => {
+    const [manifest] = parseManifests([
+      'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', 'x-defaults: &defaults', '  privileged: true', 'spec:', '  containers:',
+      '  - name: main', '    image: nginx', '    securityContext:', '      <<: *defaults', '      runAsNonRoot: true', '',
+    ].join('\n'), 'pod.yaml');
+    expect((manifest.object.spec as any).containers[0].securityContext).toEqual({ privileged: true, runAsNonRoot: true });
+  });
+
+  test('explicit !!set, !!binary, !!omap and !!timestamp give the plain value under the tag', () => {
+    expect(dataOf('  a: !!binary aGVsbG8=\n  b: !!timestamp 2001-01-01\n')).toEqual({ a: 'aGVsbG8=', b: '2001-01-01' });
+    const [manifest] = parseManifests('apiVersion: v1\nkind: X\nset: !!set {a, b}\nomap: !!omap [a: 1]\n', 'x.yaml');
+    expect([manifest.object.set, manifest.object.omap]).toEqual([{ a: null, b: null }, [{ a: 1 }]]);
+  });
+
+  test('a duplicate key is an error with its line (go-yaml would keep the last value silently)', () => {
+    expect(() => dataOf('  k: a\n  k: b\n')).toThrow(/^cm\.yaml:7: Map keys must be unique/);
+  });
+});
+
+describe('what the reading closes: a value kubectl reads as true is judged as true', () => {
+  const pod = (securityContext: string) => parseManifests([
+    'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', '  namespace: shop', 'spec:', '  containers:',
+    '  - name: main', '    image: nginx', '    securityContext:', `      ${securityContext}`, '',
+  ].join('\n'), 'pod.yaml');
+
+  test.each(['privileged: yes', 'privileged: on', 'privileged: Y'])('%s is privileged', (line) => {
+    const result = review(pod(line), { packs: ['pss-baseline'] });
+    expect(result.findings.map((f) => f.ruleId)).toContain('no-privileged');
+  });
+
+  test('privileged: "yes" (quoted) is the string kubectl sends too, and not read as privileged', () => {
+    expect((pod('privileged: "yes"')[0].object.spec as any).containers[0].securityContext.privileged).toBe('yes');
+  });
+});
