@@ -55,7 +55,7 @@ export const NETWORK: Pack = { id: 'network', title: 'Network', rules: ids(NETWO
  */
 export const RBAC: Pack = { id: 'rbac', title: 'RBAC', rules: ids(RBAC_RULES) };
 
-/** Secrets: no plaintext Secret values, no literal secret env vars, no secrets in ConfigMaps. */
+/** Secrets: no plaintext Secret values, no literal secret env vars, no secrets in ConfigMaps, Secrets as files rather than env vars. */
 export const SECRETS: Pack = { id: 'secrets', title: 'Secrets', rules: ids(SECRET_RULES) };
 
 /**

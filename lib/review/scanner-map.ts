@@ -72,6 +72,7 @@ export const SCANNER_CHECKS: readonly ScannerCheck[] = [
   row('checkov', 'CKV_K8S_26', 'no-host-ports'),
   row('checkov', 'CKV_K8S_28', 'drop-all-capabilities'),
   row('checkov', 'CKV_K8S_31', 'seccomp-runtime-default'),
+  row('checkov', 'CKV_K8S_35', 'secret-as-file'),
   row('checkov', 'CKV_K8S_37', 'drop-all-capabilities'),
   row('checkov', 'CKV_K8S_38', 'no-service-account-token'),
   row('checkov', 'CKV_K8S_40', 'high-user-group-ids'),

@@ -152,8 +152,9 @@ export interface HardenedContainerProps {
   readonly secretMounts?: SecretMount[];
 
   /**
-   * Secret keys as environment variables, for software that reads nothing else. Prefer
-   * `secretMounts`.
+   * Secret keys as environment variables, for software that reads nothing else: needs an
+   * exception to `secret-as-file` with that reason (which also skips Checkov's CKV_K8S_35).
+   * Prefer `secretMounts`.
    *
    * @default - none
    */
@@ -308,7 +309,7 @@ export function hardenContainer(scope: Construct, field: string, props: Hardened
       workingDir: props.workingDir,
       portNumber: props.portNumber,
       ports: ports.length ? ports : undefined,
-      envVariables: withSecretEnv(scope, field, name, props),
+      envVariables: withSecretEnv(scope, policy, field, name, props),
       envFrom: props.envFrom,
       volumeMounts: [...(props.volumeMounts ?? []), ...writableMounts(scope, field, name, props), ...secretMounts(scope, field, name, props)],
       readiness: props.readiness,
@@ -478,9 +479,11 @@ function secretMounts(scope: Construct, field: string, container: string, props:
   });
 }
 
-function withSecretEnv(scope: Construct, field: string, container: string, props: HardenedContainerProps): { [name: string]: kplus.EnvValue } | undefined {
+function withSecretEnv(scope: Construct, policy: ExceptionPolicy, field: string, container: string, props: HardenedContainerProps): { [name: string]: kplus.EnvValue } | undefined {
   const secretEnv = props.secretEnv ?? [];
   if (!secretEnv.length) return props.envVariables;
+  policy.require('secret-as-file', `${field}.secretEnv`, 'puts Secret keys into environment variables, which every child process inherits and crash reports print.',
+    'Use secretMounts and point the software at the file.');
   const env = { ...props.envVariables };
   secretEnv.forEach((variable, i) => {
     const at = `${field}.secretEnv[${i}]`;

@@ -479,6 +479,18 @@ export const RULE_CASES: readonly RuleCase[] = [
     [`${WEB}.env[2].value`, '"stripeApiKey", which looks like an API key'],
   ] },
 
+  { rule: 'secret-as-file', name: 'Secrets as files, ConfigMap values and plain variables comply', object: deployment((s) => {
+    container(s).env = [{ name: 'LOG_LEVEL', value: 'info' }, { name: 'MODE', valueFrom: { configMapKeyRef: { name: 'web', key: 'mode' } } }];
+    container(s).envFrom = [{ configMapRef: { name: 'web' } }];
+  }), expected: [] },
+  { rule: 'secret-as-file', name: 'a Secret key as a variable, a whole Secret by envFrom, init containers too', object: deployment((s) => {
+    container(s).env = [{ name: 'LOG_LEVEL', value: 'info' }, { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }];
+    container(s, 'setup').envFrom = [{ configMapRef: { name: 'web' } }, { secretRef: { name: 'bootstrap' } }];
+  }), expected: [
+    [`${SETUP}.envFrom[1].secretRef`, 'init container "setup" loads every key of Secret "bootstrap" into its environment'],
+    [`${WEB}.env[1].valueFrom.secretKeyRef`, 'container "web" reads key "password" of Secret "db" into the environment variable "DB_PASSWORD"'],
+  ] },
+
   { rule: 'configmap-no-secret-keys', name: 'configuration, file paths and a certificate comply', object: {
     apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web', namespace: 'shop' },
     data: { 'app.properties': 'port=8080', 'password-file': '/run/secrets/db/password', 'tls.crt': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' },

@@ -141,7 +141,7 @@ describe('the rule registry', () => {
       'rbac': ['rbac-no-wildcards', 'rbac-no-escalation-verbs', 'rbac-no-exec-attach-portforward', 'rbac-no-cluster-secret-read',
         'rbac-no-cluster-admin-binding', 'rbac-no-broad-subjects', 'rbac-no-default-service-account-binding', 'rbac-no-user-subjects',
         'rbac-cluster-scope'],
-      'secrets': ['secret-no-plaintext', 'env-no-literal-secret', 'configmap-no-secret-keys'],
+      'secrets': ['secret-no-plaintext', 'env-no-literal-secret', 'configmap-no-secret-keys', 'secret-as-file'],
       'cluster': ['cluster-apiserver-settings', 'cluster-controller-manager-settings', 'cluster-scheduler-settings', 'cluster-etcd-settings',
         'cluster-kubelet-settings', 'audit-sensitive-metadata-only', 'audit-high-risk-recorded', 'audit-omit-request-received',
         'admission-pod-security-restricted', 'admission-exemptions-system-only', 'authentication-anonymous-health-only',

@@ -208,9 +208,12 @@ describe('secrets', () => {
     expect(pod.containers[0].env).toBeUndefined();
   });
 
-  test('become environment variables only when asked', () => {
-    const env = podSpec(deployment({}, { secretEnv: [{ name: 'API_TOKEN', secretName: 'partner-api', key: 'token' }] })).containers[0].env;
-    expect(env).toEqual([{ name: 'API_TOKEN', valueFrom: { secretKeyRef: { name: 'partner-api', key: 'token' } } }]);
+  test('become environment variables only when asked, with an exception that Checkov reads too', () => {
+    const secretEnv = [{ name: 'API_TOKEN', secretName: 'partner-api', key: 'token' }];
+    expect(build({}, { secretEnv })).toThrow("[test/shop/web] 'containers[0].secretEnv': puts Secret keys into environment variables, which every child process inherits and crash reports print. Use secretMounts and point the software at the file. If it is really needed, add exceptions: [{ rule: 'secret-as-file'");
+    const excepted = deployment({ exceptions: except('secret-as-file') }, { secretEnv });
+    expect(podSpec(excepted).containers[0].env).toEqual([{ name: 'API_TOKEN', valueFrom: { secretKeyRef: { name: 'partner-api', key: 'token' } } }]);
+    expect(excepted.metadata.annotations).toEqual({ 'exception.hardened.cdk8s.io/secret-as-file': reason, 'checkov.io/skip1': `CKV_K8S_35=${reason}` });
   });
 
   test.each<[string, Partial<HardenedContainerProps>, string]>([
