@@ -47,6 +47,14 @@ describe('the reference platform', () => {
     expect(reachability.open).toEqual({ ingress: [], egress: [] });
     expect(sorted(reachability.flows)).toEqual(sorted(ASKED_FLOWS));
     expect(reachability.external.filter((e: any) => e.egress.length || e.ingress.length)).toEqual(ASKED_EGRESS);
+    // Outside the output: every workload reaches the cluster DNS; only the storefront is reached, by the ingress controller.
+    const dns = { namespaces: 'kube-system', pods: 'k8s-app=kube-dns', ports: ['TCP 53', 'UDP 53'] };
+    expect(reachability.outside.map((o: any) => o.workload)).toEqual(reachability.workloads.map((w: any) => w.id));
+    for (const o of reachability.outside) expect(o.egress).toEqual([dns]);
+    expect(reachability.outside.filter((o: any) => o.ingress.length)).toEqual([{
+      workload: 'shop/Deployment/storefront', egress: [dns],
+      ingress: [{ namespaces: 'ingress-nginx', pods: 'app.kubernetes.io/name=ingress-nginx', ports: ['TCP 8080'] }],
+    }]);
   });
 
   test('is reviewed with no finding left open, and no RBAC refusal excepted', () => {

@@ -2,7 +2,7 @@
  * The reachability report as text: pure and deterministic (no dates, stable order), so the
  * same manifests always give byte-identical output that diffs well in pull requests.
  */
-import { ExternalAccess, ExternalPeer, ReachabilityReport } from './reachability';
+import { ExternalAccess, ExternalPeer, OutsideAccess, ReachabilityReport } from './reachability';
 import { code, table } from '../markdown';
 
 /** Version of the JSON layout; raised when a field changes meaning or disappears. */
@@ -22,13 +22,15 @@ export function reachabilityJson(report: ReachabilityReport): string {
     open: report.open,
     flows: report.flows,
     external: report.external,
+    outside: report.outside,
     warnings: report.warnings,
   }, null, 2) + '\n';
 }
 
 /**
  * A `## Reachability` Markdown section: a line on open workloads, the flows table
- * (Source | Destination | Ports), the external egress and ingress tables, and the warnings.
+ * (Source | Destination | Ports), the external egress and ingress tables, the tables of pods
+ * in namespaces outside the output, and the warnings.
  */
 export function reachabilityMarkdown(report: ReachabilityReport): string {
   const isolatedBoth = report.workloads.filter((w) => w.isolated.ingress && w.isolated.egress).length;
@@ -52,6 +54,8 @@ export function reachabilityMarkdown(report: ReachabilityReport): string {
     : table(['Source', 'Destination', 'Ports'], report.flows.map((f) => [code(f.from), code(f.to), f.ports.join(', ')]))));
   lines.push('', '### Egress to outside the cluster', '', ...externalTable(report.external, 'egress', 'No workload may connect outside the cluster.'));
   lines.push('', '### Ingress from outside the cluster', '', ...externalTable(report.external, 'ingress', 'No workload accepts connections from outside the cluster.'));
+  lines.push('', '### Ingress from pods in namespaces outside this output', '', ...outsideTable(report.outside, 'ingress', 'No rule admits pods from a namespace outside this output.'));
+  lines.push('', '### Egress to pods in namespaces outside this output', '', ...outsideTable(report.outside, 'egress', 'No rule lets a workload reach pods in a namespace outside this output.'));
   if (report.external.some((e) => [...e.egress, ...e.ingress].some((peer) => peer.cidr !== 'any'))) {
     lines.push('', 'CIDR blocks are not matched against pods (their addresses are unknown before deployment); '
       + 'depending on the network plugin, a block that covers the pod network (such as `0.0.0.0/0`) may also reach pods.');
@@ -68,6 +72,11 @@ function externalTable(external: readonly ExternalAccess[], direction: 'egress' 
     peer.ports.join(', '),
   ]));
   return rows.length === 0 ? [none] : table(['Workload', direction === 'egress' ? 'Destination' : 'Source', 'Except', 'Ports'], rows);
+}
+
+function outsideTable(outside: readonly OutsideAccess[], direction: 'egress' | 'ingress', none: string): string[] {
+  const rows = outside.flatMap((o) => o[direction].map((peer) => [code(o.workload), peer.namespaces, peer.pods === 'any pod' ? 'any pod' : code(peer.pods), peer.ports.join(', ')]));
+  return rows.length === 0 ? [none] : table(['Workload', 'Namespace', 'Pods', 'Ports'], rows);
 }
 
 function count(n: number, one: string, many = `${one}s`): string {

@@ -58,6 +58,27 @@ export interface ExternalAccess {
 }
 
 /**
+ * Pods outside the analysed objects that a rule names: their namespace is not in the output
+ * (an ingress controller's, kube-system's DNS), so they are not workloads of the report, but
+ * the traffic is allowed all the same.
+ */
+export interface OutsidePeer {
+  /** The namespaces, by name (`ingress-nginx`), or `any namespace with <selector>` when chosen by labels. */
+  readonly namespaces: string;
+  /** The pods, as a kubectl label selector (`app.kubernetes.io/name=ingress-nginx`), or `any pod`. */
+  readonly pods: string;
+  /** Numeric ports as in flows; a port given by name toward such pods as `TCP port "dns"`. */
+  readonly ports: readonly string[];
+}
+
+/** What one workload may reach in namespaces outside the output, and be reached from. Only workloads with some entry are listed. */
+export interface OutsideAccess {
+  readonly workload: string;
+  readonly egress: readonly OutsidePeer[];
+  readonly ingress: readonly OutsidePeer[];
+}
+
+/**
  * The result of `analyzeReachability`, deterministic and sorted (ids in code-unit order).
  *
  * To stay linear in size for apps with thousands of workloads, pairs where NEITHER side is
@@ -76,6 +97,8 @@ export interface ReachabilityReport {
   readonly flows: readonly ReachabilityFlow[];
   /** Traffic to and from outside the cluster, per workload, sorted by workload. */
   readonly external: readonly ExternalAccess[];
+  /** Traffic to and from pods in namespaces outside the output, per workload, sorted by workload. */
+  readonly outside: readonly OutsideAccess[];
   /** Things that limit what the report can promise, one sentence each, sorted. */
   readonly warnings: readonly string[];
 }
@@ -100,7 +123,8 @@ const ANY = 'any';
  *
  * Limits, by design:
  * - Only the workloads in `objects` are known. Peers selecting pods elsewhere in the cluster
- *   produce no flow.
+ *   produce no flow; those in namespaces the objects do not hold are listed per workload
+ *   (`outside`), by their selectors.
  * - `ipBlock` peers are reported as external traffic and never matched against pods: pod
  *   IPs are unknown before deployment (and upstream leaves pod-IP matching to the plugin).
  * - Cluster-wide policies (AdminNetworkPolicy, Calico, Cilium) are not read; nor is the
@@ -117,7 +141,8 @@ const ANY = 'any';
 export function analyzeReachability(objects: readonly KubeObject[]): ReachabilityReport {
   const pods = collectWorkloads(objects);
   const policies = collectPolicies(objects);
-  const selection = new Selection(pods, collectNamespaces(objects, pods, policies));
+  const namespaces = collectNamespaces(objects, pods, policies);
+  const selection = new Selection(pods, namespaces);
   const n = pods.length;
   // undefined: the direction is not isolated. [] : isolated, nothing allowed.
   const ingress: (CompiledRule[] | undefined)[] = new Array(n).fill(undefined);
@@ -125,6 +150,7 @@ export function analyzeReachability(objects: readonly KubeObject[]): Reachabilit
   const egressKey: string[] = new Array(n).fill('');
   const grants: IngressGrant[] = [];
   const policiesOf: string[][] = pods.map(() => []);
+  const outsideRules: { direction: 'ingress' | 'egress'; peer: OutsideSelection; rule: PolicyRule }[][] = pods.map(() => []);
 
   for (const policy of policies) {
     const selected = selection.podsIn(policy.namespace, policy.podSelector);
@@ -133,7 +159,12 @@ export function analyzeReachability(objects: readonly KubeObject[]): Reachabilit
     const ingressRules = compile(policy.ingress);
     const egressRules = compile(policy.egress);
     for (const rule of ingressRules ?? []) grants.push({ selected, rule });
+    const outside = [
+      ...outsidePeersOf(policy.ingress, 'ingress', namespaces),
+      ...outsidePeersOf(policy.egress, 'egress', namespaces),
+    ];
     for (const i of selected) {
+      outsideRules[i].push(...outside);
       policiesOf[i].push(policy.id);
       if (ingressRules) (ingress[i] ??= []).push(...ingressRules);
       if (egressRules) {
@@ -159,6 +190,11 @@ export function analyzeReachability(objects: readonly KubeObject[]): Reachabilit
     external: pods.flatMap((pod, i) => {
       const out = externalPeers(egress[i], (rule) => rule.rule.ports.numeric);
       const into = externalPeers(ingress[i], (rule) => resolvePorts(rule.rule, pod));
+      return out.length || into.length ? [{ workload: pod.id, egress: out, ingress: into }] : [];
+    }),
+    outside: pods.flatMap((pod, i) => {
+      const out = outsidePeers(outsideRules[i].filter((r) => r.direction === 'egress'), pod, egress[i] !== undefined);
+      const into = outsidePeers(outsideRules[i].filter((r) => r.direction === 'ingress'), pod, ingress[i] !== undefined);
       return out.length || into.length ? [{ workload: pod.id, egress: out, ingress: into }] : [];
     }),
     warnings: warningsFor(objects, pods),
@@ -266,6 +302,80 @@ function externalPeers(rules: readonly CompiledRule[] | undefined, portsOf: (rul
     .sort((a, b) => (a.cidr ? (b.cidr ? compareCidrs(a.cidr, b.cidr) : 1) : (b.cidr ? -1 : 0))
       || compareText(a.except.map(formatCidr).join(' '), b.except.map(formatCidr).join(' ')))
     .map((e) => ({ cidr: e.cidr ? formatCidr(e.cidr) : ANY, except: e.except.map(formatCidr), ports: e.ports.render() }));
+}
+
+/** Namespaces outside the output and pods in them, as a rule's peer selects them. */
+interface OutsideSelection {
+  readonly namespaces: string;
+  readonly pods: string;
+}
+
+/**
+ * The peers of `rules` that select pods in namespaces outside the output. A peer without a
+ * namespaceSelector is in the policy's own namespace, which the output holds. One whose
+ * namespaceSelector names namespaces (`kubernetes.io/metadata.name In [...]`) reaches those
+ * it names that the output lacks; one that selects by other labels may match any namespace of
+ * the cluster that carries them.
+ */
+function outsidePeersOf(rules: readonly PolicyRule[] | undefined, direction: 'ingress' | 'egress', namespaces: ReadonlyMap<string, Labels>) {
+  const found: { direction: 'ingress' | 'egress'; peer: OutsideSelection; rule: PolicyRule }[] = [];
+  for (const rule of rules ?? []) {
+    if (rule.peers === 'any') continue;
+    for (const peer of rule.peers) {
+      if (peer.type !== 'pods' || !peer.namespaceSelector) continue;
+      const namespacesText = outsideNamespaces(peer.namespaceSelector, namespaces);
+      if (namespacesText === undefined) continue;
+      found.push({ direction, rule, peer: { namespaces: namespacesText, pods: peer.podSelector && peer.podSelector.requirements.length ? selectorText(peer.podSelector) : 'any pod' } });
+    }
+  }
+  return found;
+}
+
+function outsideNamespaces(selector: Selector, namespaces: ReadonlyMap<string, Labels>): string | undefined {
+  const byName = selector.requirements.find((r) => r.key === NAMESPACE_NAME_LABEL && r.operator === 'In');
+  if (!byName) return `any namespace with ${selector.requirements.length ? selectorText(selector) : 'any labels'}`;
+  const missing = byName.values.filter((name) => !namespaces.has(name));
+  if (missing.length === 0) return undefined;
+  const others = selector.requirements.filter((r) => r !== byName);
+  return missing.join(', ') + (others.length ? ` (if labelled ${selectorText({ key: '', requirements: others })})` : '');
+}
+
+/** A selector as kubectl writes one: `a=b,c in (d,e),f,!g`. */
+function selectorText(selector: Selector): string {
+  return selector.requirements.map((r) => {
+    switch (r.operator) {
+      case 'In': return r.values.length === 1 ? `${r.key}=${r.values[0]}` : `${r.key} in (${r.values.join(',')})`;
+      case 'NotIn': return `${r.key} notin (${r.values.join(',')})`;
+      case 'Exists': return r.key;
+      case 'DoesNotExist': return `!${r.key}`;
+    }
+  }).join(',');
+}
+
+/**
+ * One direction's outside peers of workload `pod`, identical ones merged with their ports;
+ * none when the direction is not isolated (`open` already says anything may connect).
+ * Ingress ports given by name resolve against the workload's own ports; egress ones, toward
+ * pods the output does not hold, are shown by name.
+ */
+function outsidePeers(rules: readonly { direction: 'ingress' | 'egress'; peer: OutsideSelection; rule: PolicyRule }[], pod: Workload, isolated: boolean): OutsidePeer[] {
+  if (!isolated) return [];
+  const merged = new Map<string, { peer: OutsideSelection; ports: PortSet; named: Set<string> }>();
+  for (const { direction, peer, rule } of rules) {
+    const key = `${peer.namespaces}\u0000${peer.pods}`;
+    let entry = merged.get(key);
+    if (!entry) merged.set(key, entry = { peer, ports: PortSet.NONE, named: new Set<string>() });
+    if (direction === 'ingress') {
+      entry.ports = entry.ports.union(resolvePorts(rule, pod));
+    } else {
+      entry.ports = entry.ports.union(rule.ports.numeric);
+      for (const { protocol, name } of rule.ports.named) entry.named.add(`${protocol} port "${name}"`);
+    }
+  }
+  return [...merged.values()]
+    .filter((e) => !e.ports.isEmpty() || e.named.size > 0)
+    .sort((a, b) => compareText(a.peer.namespaces, b.peer.namespaces) || compareText(a.peer.pods, b.peer.pods))
+    .map((e) => ({ ...e.peer, ports: [...(e.ports.isEmpty() ? [] : e.ports.render()), ...[...e.named].sort(compareText)] }));
 }
 
 function collectWorkloads(objects: readonly KubeObject[]): Workload[] {

@@ -24,7 +24,7 @@ describe('reachability reports', () => {
     expect(json.endsWith('}\n')).toBe(true);
     expect(json).toContain('\n  "analysis": "reachability",\n  "formatVersion": 1,\n');
     const parsed = JSON.parse(json);
-    expect(Object.keys(parsed)).toEqual(['analysis', 'formatVersion', 'workloads', 'policies', 'open', 'flows', 'external', 'warnings']);
+    expect(Object.keys(parsed)).toEqual(['analysis', 'formatVersion', 'workloads', 'policies', 'open', 'flows', 'external', 'outside', 'warnings']);
     expect(parsed.open).toEqual({ ingress: ['tools/Deployment/debug'], egress: ['tools/Deployment/debug'] });
     expect(parsed.flows).toEqual([
       { from: 'shop/Deployment/web', to: 'shop/Deployment/db', ports: ['TCP 5432'] },
@@ -59,6 +59,21 @@ describe('reachability reports', () => {
     expect(md).toContain('No workload accepts connections from outside the cluster.');
     expect(md).not.toContain('Every workload open for egress');
     expect(md).not.toContain('CIDR blocks are not matched against pods');
+  });
+
+  test('Markdown: pods in namespaces outside the output, both ways', () => {
+    const md = reachabilityMarkdown(analyzeReachability([workload('shop', 'web'), denyAll('shop'), policy('shop', 'web', {
+      podSelector: labels({ app: 'web' }),
+      ingress: [{ from: [{ namespaceSelector: labels({ 'kubernetes.io/metadata.name': 'ingress-nginx' }), podSelector: labels({ 'app.kubernetes.io/name': 'ingress-nginx' }) }], ports: [{ port: 'http' }] }],
+      egress: [{ to: [{ namespaceSelector: labels({ 'kubernetes.io/metadata.name': 'kube-system' }), podSelector: labels({ 'k8s-app': 'kube-dns' }) }], ports: [{ protocol: 'UDP', port: 53 }] }],
+    })]));
+    expect(md).toContain('### Ingress from pods in namespaces outside this output\n\n| Workload | Namespace | Pods | Ports |\n|---|---|---|---|\n'
+      + '| `shop/Deployment/web` | ingress-nginx | `app.kubernetes.io/name=ingress-nginx` | TCP 8080 |\n');
+    expect(md).toContain('### Egress to pods in namespaces outside this output\n\n| Workload | Namespace | Pods | Ports |\n|---|---|---|---|\n'
+      + '| `shop/Deployment/web` | kube-system | `k8s-app=kube-dns` | UDP 53 |\n');
+    const none = reachabilityMarkdown(analyzeReachability([workload('shop', 'web'), denyAll('shop')]));
+    expect(none).toContain('No rule admits pods from a namespace outside this output.');
+    expect(none).toContain('No rule lets a workload reach pods in a namespace outside this output.');
   });
 
   test('both reports are pure: the same report renders identically twice', () => {

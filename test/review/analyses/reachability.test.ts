@@ -330,6 +330,69 @@ describe('traffic to and from outside the cluster', () => {
   });
 });
 
+describe('pods in namespaces outside the output', () => {
+  const web = workload('shop', 'web');
+  const byName = (name: string) => labels({ 'kubernetes.io/metadata.name': name });
+  const webPolicy = (spec: Record<string, unknown>) => policy('shop', 'web', { podSelector: labels({ app: 'web' }), ...spec });
+  const outside = (report: ReachabilityReport) => report.outside.find((o) => o.workload === 'shop/Deployment/web');
+
+  test('an ingress controller in a namespace the output lacks: listed with its pods and the ports, named ones resolved', () => {
+    const report = analyzeReachability([web, denyAll('shop'), webPolicy({
+      ingress: [{ from: [{ namespaceSelector: byName('ingress-nginx'), podSelector: labels({ 'app.kubernetes.io/name': 'ingress-nginx' }) }], ports: [{ port: 'http' }, { port: 9090 }] }],
+    })]);
+    expect(outside(report)).toEqual({
+      workload: 'shop/Deployment/web',
+      ingress: [{ namespaces: 'ingress-nginx', pods: 'app.kubernetes.io/name=ingress-nginx', ports: ['TCP 8080', 'TCP 9090'] }],
+      egress: [],
+    });
+    expect(report.flows).toEqual([]);
+  });
+
+  test('egress to DNS in kube-system: numeric ports, and a port given by name shown by name', () => {
+    const report = analyzeReachability([web, denyAll('shop'), webPolicy({
+      policyTypes: ['Egress'],
+      egress: [
+        { to: [{ namespaceSelector: byName('kube-system'), podSelector: { matchExpressions: [{ key: 'k8s-app', operator: 'In', values: ['node-local-dns', 'kube-dns'] }] } }], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] },
+        { to: [{ namespaceSelector: byName('kube-system'), podSelector: { matchExpressions: [{ key: 'k8s-app', operator: 'In', values: ['kube-dns', 'node-local-dns'] }] } }], ports: [{ protocol: 'UDP', port: 'dns' }] },
+      ],
+    })]);
+    expect(outside(report)?.egress).toEqual([{ namespaces: 'kube-system', pods: 'k8s-app in (kube-dns,node-local-dns)', ports: ['TCP 53', 'UDP 53', 'UDP port "dns"'] }]);
+  });
+
+  test('a namespace of the output is not outside; of several names only the missing ones are', () => {
+    const report = analyzeReachability([web, workload('pay', 'ledger'), namespace('pay'), denyAll('shop'), webPolicy({
+      ingress: [
+        { from: [{ namespaceSelector: byName('pay'), podSelector: labels({ app: 'ledger' }) }], ports: [{ port: 8080 }] },
+        { from: [{ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['pay', 'monitoring'] }] } }], ports: [{ port: 9090 }] },
+      ],
+    })]);
+    expect(outside(report)?.ingress).toEqual([{ namespaces: 'monitoring', pods: 'any pod', ports: ['TCP 9090'] }]);
+    expect(flowLines(report)).toContain('pay/ledger -> shop/web: TCP 8080, TCP 9090');
+  });
+
+  test('a namespace chosen by labels may be any namespace of the cluster that has them', () => {
+    const report = analyzeReachability([web, denyAll('shop'), webPolicy({
+      ingress: [
+        { from: [{ namespaceSelector: labels({ team: 'observability' }), podSelector: { matchExpressions: [{ key: 'scraper', operator: 'Exists' }, { key: 'debug', operator: 'DoesNotExist' }] } }], ports: [{ port: 9090 }] },
+        { from: [{ namespaceSelector: {} }], ports: [{ port: 8080 }] },
+      ],
+    })]);
+    expect(outside(report)?.ingress).toEqual([
+      { namespaces: 'any namespace with any labels', pods: 'any pod', ports: ['TCP 8080'] },
+      { namespaces: 'any namespace with team=observability', pods: '!debug,scraper', ports: ['TCP 9090'] },
+    ]);
+  });
+
+  test('peers without a namespaceSelector, ipBlocks, and directions that are not isolated list nothing here', () => {
+    const report = analyzeReachability([web, webPolicy({
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ podSelector: labels({ app: 'x' }) }, { ipBlock: { cidr: '10.0.0.0/8' } }] }],
+      egress: [{ to: [{ namespaceSelector: byName('kube-system') }] }],
+    })]);
+    expect(report.outside).toEqual([]);
+  });
+});
+
 describe('invalid NetworkPolicies fail with the policy, the field and the fix', () => {
   const withPeer = (peer: unknown) => [workload('shop', 'web'), policy('shop', 'bad', { podSelector: {}, egress: [{ to: [peer] }] })];
   const withPort = (port: unknown) => [workload('shop', 'web'), policy('shop', 'bad', { podSelector: {}, ingress: [{ ports: [port] }] })];
