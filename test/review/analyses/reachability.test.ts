@@ -435,12 +435,18 @@ describe('determinism and scale', () => {
     ...monitoringApp, workload('shop', 'web'), workload('shop', 'job', { kind: 'Job' }), denyAll('shop'),
     dbIngress('db-in', [fromPods(labels({ app: 'web' })), { from: [{ namespaceSelector: labels({ team: 'ops' }) }], ports: [{ port: 'metrics' }] }]),
     policy('shop', 'web-out', { podSelector: labels({ app: 'web' }), egress: [{ to: [{ podSelector: labels({ app: 'db' }) }] }, { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] } }], ports: [{ port: 443 }] }] }),
+    policy('shop', 'dns', { podSelector: {}, policyTypes: ['Egress'], egress: [
+      { to: [{ namespaceSelector: labels({ 'kubernetes.io/metadata.name': 'kube-system' }), podSelector: labels({ 'k8s-app': 'kube-dns' }) }], ports: [{ protocol: 'UDP', port: 53 }] },
+      { to: [{ namespaceSelector: labels({ 'kubernetes.io/metadata.name': 'kube-system' }), podSelector: labels({ 'k8s-app': 'kube-dns' }) }], ports: [{ protocol: 'TCP', port: 53 }] },
+    ] }),
   ];
 
   test('the same objects in reverse order give identical JSON', () => {
     const forward = reachabilityJson(analyzeReachability(app()));
     expect(reachabilityJson(analyzeReachability(app().reverse()))).toBe(forward);
     expect(forward).toContain('"shop/Deployment/web"');
+    expect(JSON.parse(forward).outside.find((o: { workload: string }) => o.workload === 'shop/Deployment/web').egress)
+      .toEqual([{ namespaces: 'kube-system', pods: 'k8s-app=kube-dns', ports: ['TCP 53', 'UDP 53'] }]);
   });
 
   test('the input objects are not modified', () => {
