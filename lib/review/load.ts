@@ -80,17 +80,27 @@ function isReport(name: string): boolean {
  * `privileged: true`. Left out of the 1.1 schema, as go-yaml v2 leaves them strings or
  * JSON cannot hold them: timestamps, base-60 numbers (`1:30`), and the explicit `!!binary`,
  * `!!omap`, `!!pairs` and `!!set` (such a value is read as the plain map, list or string
- * under the tag). Duplicate keys are an error (go-yaml keeps the last one silently).
+ * under the tag). Floats need a digit, as go-yaml's do: the yaml library's 1.1 floats would
+ * read `e5` and `.` as NaN. Duplicate keys are an error (go-yaml keeps the last one silently).
  */
 export const READ_AS_KUBECTL = {
   version: '1.1',
   uniqueKeys: true,
-  customTags: (tags: Tags) => tags.filter((tag) => (typeof tag === 'string'
-    ? !NOT_LIKE_KUBECTL.includes(tag)
-    : !NOT_LIKE_KUBECTL.some((name) => tag.tag === `tag:yaml.org,2002:${name}`) && tag.format !== 'TIME')),
+  customTags: (tags: Tags) => tags
+    .filter((tag) => (typeof tag === 'string'
+      ? !NOT_LIKE_KUBECTL.includes(tag)
+      : !NOT_LIKE_KUBECTL.some((name) => tag.tag === `tag:yaml.org,2002:${name}`) && tag.format !== 'TIME'))
+    .map((tag) => {
+      if (typeof tag === 'string' || tag.tag !== 'tag:yaml.org,2002:float' || !tag.test) return tag;
+      if (tag.format === 'EXP') return { ...tag, test: GO_YAML_EXPONENT_FLOAT };
+      return tag.test.test('1.5') ? { ...tag, test: GO_YAML_FLOAT } : tag;
+    }),
 } as const;
 /** Tags of the YAML 1.1 schema that kubectl does not resolve (the base-60 ones are `intTime`, `floatTime`, format `TIME`). */
 const NOT_LIKE_KUBECTL = ['timestamp', 'binary', 'omap', 'pairs', 'set', 'intTime', 'floatTime'];
+/** go-yaml v2's floats (`yamlStyleFloat`), with the underscores YAML 1.1 allows: a digit before or after the point. */
+const GO_YAML_FLOAT = /^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)$/;
+const GO_YAML_EXPONENT_FLOAT = /^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)[eE][-+]?[0-9]+$/;
 
 /** Parses the text of one file into its manifests. */
 export function parseManifests(text: string, file: string): LoadedManifest[] {

@@ -11,7 +11,7 @@ describe('parseManifests reads YAML as kubectl does (YAML 1.1, as sigs.k8s.io/ya
   test.each<[string, unknown]>([
     ['yes', true], ['Yes', true], ['y', true], ['on', true], ['ON', true], ['true', true],
     ['no', false], ['N', false], ['off', false], ['False', false],
-    ['0b101', 5], ['017', 15], ['0x1F', 31], ['-0x1', -1], ['1_000', 1000], ['-.5', -0.5], ['1e3', 1000],
+    ['0b101', 5], ['017', 15], ['0x1F', 31], ['-0x1', -1], ['1_000', 1000], ['-.5', -0.5], ['1e3', 1000], ['1.5e-3', 0.0015], ['.5E2', 50], ['08', 8],
     ['~', null], ['null', null],
   ])('plain %s is %p', (text, value) => {
     expect(dataOf(`  k: ${text}\n`)).toEqual({ k: value });
@@ -22,6 +22,10 @@ describe('parseManifests reads YAML as kubectl does (YAML 1.1, as sigs.k8s.io/ya
     ['a time stamp', '2001-12-14t21:59:43.10-05:00'],
     ['a base-60 number, which go-yaml v2 does not know', '1:30'],
     ['0o17, which YAML 1.1 does not know', '0o17'],
+    ['an exponent without digits (go-yaml keeps it; the yaml library alone reads NaN)', 'e5'],
+    ['a capital one', 'E0'],
+    ['a lone point', '.'],
+    ['a signed point', '-.'],
     ['a quoted yes', '"yes"'],
   ])('%s stays a string', (_, text) => {
     expect(dataOf(`  k: ${text}\n`)).toEqual({ k: text.replace(/"/g, '') });
