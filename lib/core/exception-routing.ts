@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { ruleById } from '../review/packs';
 import { scannerSkipAnnotations } from '../review/scanner-map';
+import { compareText } from './compare-text';
 import { exceptionAnnotationKey, exceptionAnnotationValue, HardeningException } from './exceptions';
 
 /**
@@ -20,7 +21,7 @@ export function exceptionsForKind(exceptions: readonly HardeningException[], kin
  * review accepts. Deterministic for the same exceptions, in any order.
  */
 export function exceptionAnnotations(exceptions: readonly HardeningException[], kind: string): Record<string, string> {
-  const sorted = [...exceptions].sort((a, b) => (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+  const sorted = [...exceptions].sort((a, b) => compareText(a.rule, b.rule));
   const ours = Object.fromEntries(sorted.map((e) => [exceptionAnnotationKey(e.rule), exceptionAnnotationValue(e)]));
   const scanners = scannerSkipAnnotations(sorted.map((e) => ({ rule: e.rule, reason: exceptionAnnotationValue(e) })), kind);
   return { ...ours, ...scanners };

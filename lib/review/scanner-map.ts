@@ -12,6 +12,7 @@
  *
  * Kept in `lib/review` because it is about rules, not constructs: it imports no construct.
  */
+import { compareText } from '../core/compare-text';
 import { ruleById } from './packs';
 import { POD_TEMPLATE_KINDS } from './walkers';
 
@@ -220,7 +221,7 @@ export function scannerSkipAnnotations(exceptions: readonly ExceptionForScanners
   const kubeScore = new Set<string>();
   const kubeLinter = new Map<string, string>();
   const polaris = new Set<string>();
-  const byRule = [...exceptions].sort((a, b) => (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+  const byRule = [...exceptions].sort((a, b) => compareText(a.rule, b.rule));
   for (const exception of byRule) {
     const checks = checksForRule(exception.rule, kind);
     // The first exception (in rule order) to name a check gives its reason.
