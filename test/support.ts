@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as kplus from 'cdk8s-plus-27';
 import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -46,4 +49,18 @@ export function podSpec(workload: any): any {
 /** The pod template metadata of a workload object. */
 export function podMetadata(workload: any): any {
   return workload.kind === 'CronJob' ? workload.spec.jobTemplate.spec.template.metadata : workload.spec.template.metadata;
+}
+
+const temporaryFolders: string[] = [];
+
+/** A fresh folder under the system's temporary folder, removed by `removeTempDirs` (call it in `afterAll`). */
+export function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  temporaryFolders.push(dir);
+  return dir;
+}
+
+/** Removes every folder `tempDir` made in this test file. */
+export function removeTempDirs(): void {
+  for (const dir of temporaryFolders.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }

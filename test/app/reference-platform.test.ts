@@ -1,9 +1,11 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { YamlOutputType } from 'cdk8s';
 import { buildReferencePlatform } from '../../apps/platform';
 import { HardenedApp } from '../../lib';
+import { removeTempDirs, tempDir } from '../support';
+
+afterAll(removeTempDirs);
 
 /** What the reference platform asks for, flow by flow (see apps/platform.ts). */
 const ASKED_FLOWS = [
@@ -21,7 +23,7 @@ const ASKED_EGRESS = [
 describe('the reference platform', () => {
   let dist: string;
   beforeAll(() => {
-    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-'));
+    const work = tempDir('platform-');
     dist = path.join(work, 'dist');
     const app = new HardenedApp({ outdir: dist, reviewDate: '2026-11-23', yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
     buildReferencePlatform(app);
@@ -110,7 +112,7 @@ describe('the reference platform, for GitOps', () => {
       .map((file) => [path.relative(dir, file), fs.readFileSync(file, 'utf8')]));
 
   test('has one folder per tenant, and Argo CD Applications confined to them', () => {
-    const dist = tree(synthTo(fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-'))));
+    const dist = tree(synthTo(tempDir('gitops-')));
     const folders = [...new Set(Object.keys(dist).filter((f) => f.includes(path.sep)).map((f) => f.split(path.sep)[0]))];
     expect(folders).toEqual(['argocd', 'fulfilment', 'shop']);
     for (const tenant of ['shop', 'fulfilment']) {
@@ -128,8 +130,8 @@ describe('the reference platform, for GitOps', () => {
   });
 
   test('two synths give byte-identical files', () => {
-    const one = tree(synthTo(fs.mkdtempSync(path.join(os.tmpdir(), 'determinism-'))));
-    const two = tree(synthTo(fs.mkdtempSync(path.join(os.tmpdir(), 'determinism-'))));
+    const one = tree(synthTo(tempDir('determinism-')));
+    const two = tree(synthTo(tempDir('determinism-')));
     expect(Object.keys(one).length).toBeGreaterThan(50);
     expect(two).toEqual(one);
   });
@@ -139,7 +141,7 @@ describe('the reference platform snapshot', () => {
   // The manifests and the analyses; review.json, review.sarif and REVIEW.md list every rule
   // and pack, and are covered by their own tests.
   test('matches: every manifest and analysis of dist/ (sealed values, random by design, redacted)', () => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'snapshot-'));
+    const outdir = tempDir('snapshot-');
     const app = new HardenedApp({ outdir, reviewDate: '2026-11-23', yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
     buildReferencePlatform(app);
     app.synth();

@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
@@ -10,11 +9,14 @@ import {
 import { HardenedApp } from '../../lib/app/hardened-app';
 import { ReviewFailedError } from '../../lib/app/review-gate';
 import { review } from '../../lib/review/engine';
+import { removeTempDirs, tempDir } from '../support';
 import { parseManifests } from '../../lib/review/load';
 import { KubeObject } from '../../lib/review/model';
 import { AuditRequest, auditLevelFor, HIGH_RISK_REQUESTS, SENSITIVE_RESOURCES } from '../../lib/review/rules/cluster/audit-policy';
 import { CLUSTER_SETTINGS, CONTROL_PLANE_SETTINGS, KUBELET_SETTINGS, meetsSetting } from '../../lib/review/rules/cluster/cis-benchmark';
 import { componentFlags, fieldAt } from '../../lib/review/rules/cluster/kubeadm';
+
+afterAll(removeTempDirs);
 
 const TODAY = '2026-11-23';
 
@@ -229,7 +231,7 @@ describe('admission, authentication and encryption', () => {
 });
 
 describe('ControlPlaneHardening in a HardenedApp', () => {
-  const workdir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'control-plane-'));
+  const workdir = () => tempDir('control-plane-');
   const tree = (dir: string) => fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
     .map((e) => path.relative(dir, path.join(e.parentPath ?? (e as any).path, e.name))).sort();
 
@@ -288,7 +290,7 @@ describe('ControlPlaneHardening in a HardenedApp', () => {
 });
 
 describe('HardenedApp.addFile', () => {
-  const app = () => new HardenedApp({ outdir: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'add-file-')), 'dist') });
+  const app = () => new HardenedApp({ outdir: path.join(tempDir('add-file-'), 'dist') });
 
   test.each([['/etc/passwd'], ['../outside.yaml'], ['a/../b.yaml'], ['a//b.yaml'], ['a\\b.yaml'], ['./a.yaml']])('fails on the path %s', (relative) => {
     expect(() => app().addFile(relative, 'x')).toThrow(`[<root>] addFile: '${relative}' must be a relative path inside the output folder`);
