@@ -10,4 +10,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true }, diagnostics: false }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // One temporary folder for the run, removed at its end (see test/setup/temp-folder.js).
+  globalSetup: '<rootDir>/test/setup/global-setup.js',
+  globalTeardown: '<rootDir>/test/setup/global-teardown.js',
 };
