@@ -76,7 +76,7 @@ function writeValueOnce(value: unknown): Scalar | typeof UNSUPPORTED {
     if (isPlainName(value)) return { text: value, readsBack: true };
     if (value.includes('\n') || value.includes('\r') || DOCUMENT_MARKER.test(value)) return UNSUPPORTED;
   } else if (typeof value === 'number') {
-    if (!Number.isFinite(value) || Object.is(value, -0)) return UNSUPPORTED;
+    if (!Number.isFinite(value)) return UNSUPPORTED; // -0 is refused by `value` before the cache
   } else if (typeof value !== 'boolean' && value !== null) {
     return UNSUPPORTED;
   }
@@ -189,6 +189,11 @@ function writeDocument(doc: unknown, scalars: ManifestYaml): WrittenDocument | u
   const seen = new Set<object>([doc]);
   let readsBack = true;
   let newlines = 0;
+  /** Ends the current line after `pieces`: every line break goes through here, so `newlines` counts them all. */
+  const endLine = (...pieces: string[]): void => {
+    out.push(...pieces, '\n');
+    newlines++;
+  };
 
   /** Writes a non-empty map; its first key goes after `first` (the indent, or nothing after `- `). */
   const writeMap = (map: Record<string, unknown>, keys: readonly string[], indent: string, first: string): boolean => {
@@ -218,8 +223,7 @@ function writeDocument(doc: unknown, scalars: ManifestYaml): WrittenDocument | u
       const scalar = scalars.value(value);
       if (scalar === UNSUPPORTED) return false;
       if (!scalar.readsBack) readsBack = false;
-      out.push(' ', scalar.text, '\n');
-      newlines++;
+      endLine(' ', scalar.text);
       return true;
     }
     if (seen.has(value)) return false;
@@ -228,14 +232,12 @@ function writeDocument(doc: unknown, scalars: ManifestYaml): WrittenDocument | u
     if (Array.isArray(value)) {
       if (Object.getPrototypeOf(value) !== Array.prototype) return false;
       if (value.length === 0) {
-        out.push(' []\n');
-        newlines++;
+        endLine(' []');
         return true;
       }
       // Under a key the sequence starts on the next line, indented; in a sequence, on the same line.
       if (inMap) {
-        out.push('\n');
-        newlines++;
+        endLine();
         return writeSeq(value, inner, inner);
       }
       out.push(' ');
@@ -244,13 +246,11 @@ function writeDocument(doc: unknown, scalars: ManifestYaml): WrittenDocument | u
     if (!isPlainObject(value)) return false;
     const keys = Object.keys(value);
     if (keys.length === 0) {
-      out.push(' {}\n');
-      newlines++;
+      endLine(' {}');
       return true;
     }
     if (inMap) {
-      out.push('\n');
-      newlines++;
+      endLine();
       return writeMap(value, keys, inner, inner);
     }
     out.push(' ');

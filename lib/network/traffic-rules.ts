@@ -77,7 +77,6 @@ interface RuleEntry {
 export class TrafficRules {
   private readonly ingress = new Map<string, RuleEntry>();
   private readonly egress = new Map<string, RuleEntry>();
-  private created = false;
 
   constructor(private readonly owner: ITrafficEndpoint & Construct, private readonly exceptions: ExceptionPolicy,
     private readonly annotate: (policy: k8s.KubeNetworkPolicy) => void) {}
@@ -176,9 +175,9 @@ export class TrafficRules {
     addRule(this.egress, peer, port);
   }
 
+  /** Creates the policy before the first rule is added (so it exists exactly when a rule does). */
   private createPolicy(): void {
-    if (this.created) return;
-    this.created = true;
+    if (this.ingress.size > 0 || this.egress.size > 0) return;
     const policy = new k8s.KubeNetworkPolicy(this.owner, 'TrafficPolicy', {
       metadata: { name: `${this.owner.name}-traffic`, namespace: this.owner.namespace, labels: { ...this.owner.selectorLabels } },
       spec: Lazy.any({
