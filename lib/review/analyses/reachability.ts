@@ -14,7 +14,7 @@ import {
   PodPeer, PolicyRule, ReachabilityError,
 } from './network-policy';
 import { PortSet, Protocol, PROTOCOLS } from './port-set';
-import { compareText, EVERYTHING, LabelIndex, Labels, readLabels, Selector, selectorMatches } from './selectors';
+import { compareText, EVERYTHING, LabelIndex, Labels, readLabels, Requirement, Selector, selectorMatches } from './selectors';
 
 /** One workload: its pods share a template, so they share labels, ports and policies. */
 export interface ReachabilityWorkload {
@@ -150,7 +150,8 @@ export function analyzeReachability(objects: readonly KubeObject[]): Reachabilit
   const egressKey: string[] = new Array(n).fill('');
   const grants: IngressGrant[] = [];
   const policiesOf: string[][] = pods.map(() => []);
-  const outsideRules: { direction: 'ingress' | 'egress'; peer: OutsideSelection; rule: PolicyRule }[][] = pods.map(() => []);
+  const outsideIngress: OutsideRule[][] = pods.map(() => []);
+  const outsideEgress: OutsideRule[][] = pods.map(() => []);
 
   for (const policy of policies) {
     const selected = selection.podsIn(policy.namespace, policy.podSelector);
@@ -159,12 +160,11 @@ export function analyzeReachability(objects: readonly KubeObject[]): Reachabilit
     const ingressRules = compile(policy.ingress);
     const egressRules = compile(policy.egress);
     for (const rule of ingressRules ?? []) grants.push({ selected, rule });
-    const outside = [
-      ...outsidePeersOf(policy.ingress, 'ingress', namespaces),
-      ...outsidePeersOf(policy.egress, 'egress', namespaces),
-    ];
+    const outsideIn = outsideRulesOf(policy.ingress, namespaces);
+    const outsideOut = outsideRulesOf(policy.egress, namespaces);
     for (const i of selected) {
-      outsideRules[i].push(...outside);
+      outsideIngress[i].push(...outsideIn);
+      outsideEgress[i].push(...outsideOut);
       policiesOf[i].push(policy.id);
       if (ingressRules) (ingress[i] ??= []).push(...ingressRules);
       if (egressRules) {
@@ -193,8 +193,8 @@ export function analyzeReachability(objects: readonly KubeObject[]): Reachabilit
       return out.length || into.length ? [{ workload: pod.id, egress: out, ingress: into }] : [];
     }),
     outside: pods.flatMap((pod, i) => {
-      const out = outsidePeers(outsideRules[i].filter((r) => r.direction === 'egress'), pod, egress[i] !== undefined);
-      const into = outsidePeers(outsideRules[i].filter((r) => r.direction === 'ingress'), pod, ingress[i] !== undefined);
+      const out = egress[i] ? outsidePeers('egress', outsideEgress[i], pod) : [];
+      const into = ingress[i] ? outsidePeers('ingress', outsideIngress[i], pod) : [];
       return out.length || into.length ? [{ workload: pod.id, egress: out, ingress: into }] : [];
     }),
     warnings: warningsFor(objects, pods),
@@ -304,10 +304,11 @@ function externalPeers(rules: readonly CompiledRule[] | undefined, portsOf: (rul
     .map((e) => ({ cidr: e.cidr ? formatCidr(e.cidr) : ANY, except: e.except.map(formatCidr), ports: e.ports.render() }));
 }
 
-/** Namespaces outside the output and pods in them, as a rule's peer selects them. */
-interface OutsideSelection {
+/** Namespaces outside the output and pods in them, as a rule's peer selects them, and the rule. */
+interface OutsideRule {
   readonly namespaces: string;
   readonly pods: string;
+  readonly rule: PolicyRule;
 }
 
 /**
@@ -317,15 +318,16 @@ interface OutsideSelection {
  * it names that the output lacks; one that selects by other labels may match any namespace of
  * the cluster that carries them.
  */
-function outsidePeersOf(rules: readonly PolicyRule[] | undefined, direction: 'ingress' | 'egress', namespaces: ReadonlyMap<string, Labels>) {
-  const found: { direction: 'ingress' | 'egress'; peer: OutsideSelection; rule: PolicyRule }[] = [];
+function outsideRulesOf(rules: readonly PolicyRule[] | undefined, namespaces: ReadonlyMap<string, Labels>): OutsideRule[] {
+  const found: OutsideRule[] = [];
   for (const rule of rules ?? []) {
     if (rule.peers === 'any') continue;
     for (const peer of rule.peers) {
       if (peer.type !== 'pods' || !peer.namespaceSelector) continue;
       const namespacesText = outsideNamespaces(peer.namespaceSelector, namespaces);
       if (namespacesText === undefined) continue;
-      found.push({ direction, rule, peer: { namespaces: namespacesText, pods: peer.podSelector && peer.podSelector.requirements.length ? selectorText(peer.podSelector) : 'any pod' } });
+      const pods = peer.podSelector?.requirements.length ? requirementsText(peer.podSelector.requirements) : 'any pod';
+      found.push({ namespaces: namespacesText, pods, rule });
     }
   }
   return found;
@@ -333,16 +335,16 @@ function outsidePeersOf(rules: readonly PolicyRule[] | undefined, direction: 'in
 
 function outsideNamespaces(selector: Selector, namespaces: ReadonlyMap<string, Labels>): string | undefined {
   const byName = selector.requirements.find((r) => r.key === NAMESPACE_NAME_LABEL && r.operator === 'In');
-  if (!byName) return `any namespace with ${selector.requirements.length ? selectorText(selector) : 'any labels'}`;
+  if (!byName) return `any namespace with ${selector.requirements.length ? requirementsText(selector.requirements) : 'any labels'}`;
   const missing = byName.values.filter((name) => !namespaces.has(name));
   if (missing.length === 0) return undefined;
   const others = selector.requirements.filter((r) => r !== byName);
-  return missing.join(', ') + (others.length ? ` (if labelled ${selectorText({ key: '', requirements: others })})` : '');
+  return missing.join(', ') + (others.length ? ` (if labelled ${requirementsText(others)})` : '');
 }
 
-/** A selector as kubectl writes one: `a=b,c in (d,e),f,!g`. */
-function selectorText(selector: Selector): string {
-  return selector.requirements.map((r) => {
+/** Selector requirements as kubectl writes them: `a=b,c in (d,e),f,!g`. */
+function requirementsText(requirements: readonly Requirement[]): string {
+  return requirements.map((r) => {
     switch (r.operator) {
       case 'In': return r.values.length === 1 ? `${r.key}=${r.values[0]}` : `${r.key} in (${r.values.join(',')})`;
       case 'NotIn': return `${r.key} notin (${r.values.join(',')})`;
@@ -353,18 +355,17 @@ function selectorText(selector: Selector): string {
 }
 
 /**
- * One direction's outside peers of workload `pod`, identical ones merged with their ports;
- * none when the direction is not isolated (`open` already says anything may connect).
- * Ingress ports given by name resolve against the workload's own ports; egress ones, toward
- * pods the output does not hold, are shown by name.
+ * One isolated direction's outside peers of workload `pod`, identical ones merged with their
+ * ports (a direction that is not isolated has none: `open` already says anything may
+ * connect). Ingress ports given by name resolve against the workload's own ports; egress
+ * ones, toward pods the output does not hold, are shown by name.
  */
-function outsidePeers(rules: readonly { direction: 'ingress' | 'egress'; peer: OutsideSelection; rule: PolicyRule }[], pod: Workload, isolated: boolean): OutsidePeer[] {
-  if (!isolated) return [];
-  const merged = new Map<string, { peer: OutsideSelection; ports: PortSet; named: Set<string> }>();
-  for (const { direction, peer, rule } of rules) {
-    const key = `${peer.namespaces}\u0000${peer.pods}`;
+function outsidePeers(direction: 'ingress' | 'egress', rules: readonly OutsideRule[], pod: Workload): OutsidePeer[] {
+  const merged = new Map<string, { namespaces: string; pods: string; ports: PortSet; named: Set<string> }>();
+  for (const { namespaces, pods, rule } of rules) {
+    const key = `${namespaces}\u0000${pods}`;
     let entry = merged.get(key);
-    if (!entry) merged.set(key, entry = { peer, ports: PortSet.NONE, named: new Set<string>() });
+    if (!entry) merged.set(key, entry = { namespaces, pods, ports: PortSet.NONE, named: new Set<string>() });
     if (direction === 'ingress') {
       entry.ports = entry.ports.union(resolvePorts(rule, pod));
     } else {
@@ -374,8 +375,8 @@ function outsidePeers(rules: readonly { direction: 'ingress' | 'egress'; peer: O
   }
   return [...merged.values()]
     .filter((e) => !e.ports.isEmpty() || e.named.size > 0)
-    .sort((a, b) => compareText(a.peer.namespaces, b.peer.namespaces) || compareText(a.peer.pods, b.peer.pods))
-    .map((e) => ({ ...e.peer, ports: [...(e.ports.isEmpty() ? [] : e.ports.render()), ...[...e.named].sort(compareText)] }));
+    .sort((a, b) => compareText(a.namespaces, b.namespaces) || compareText(a.pods, b.pods))
+    .map((e) => ({ namespaces: e.namespaces, pods: e.pods, ports: [...(e.ports.isEmpty() ? [] : e.ports.render()), ...[...e.named].sort(compareText)] }));
 }
 
 function collectWorkloads(objects: readonly KubeObject[]): Workload[] {
