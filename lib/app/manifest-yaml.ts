@@ -1,34 +1,37 @@
-import { Yaml } from 'cdk8s';
+import { Document, Tags, visit } from 'yaml';
+import { plainReadsAsItself } from '../review/kubectl-yaml';
 
 /**
  * How cdk8s writes a manifest document, and whether the review gate may judge the document
  * in memory instead of parsing the written YAML back.
  *
- * Writing: `Yaml.stringify(doc)` of cdk8s, byte for byte, several times faster for the
- * documents cdk8s produces (plain objects of plain objects, arrays and one-line scalars).
+ * Writing: `stringifyForKubectl(doc)`, which is cdk8s's `Yaml.stringify(doc)` byte for byte
+ * except that it quotes the strings kubectl would read as something else (cdk8s writes YAML
+ * 1.1, which leaves `0o17` or `1e1_0` plain; kubectl reads them as numbers). `ManifestYaml`
+ * writes the same, several times faster for the documents cdk8s produces (plain objects of plain objects, arrays and one-line scalars).
  * cdk8s serializes with a general YAML library that builds a node tree per document and
  * decides the style of every scalar anew; on a large app that was most of synth. Manifests
  * use a small part of YAML: block maps and sequences (two spaces, sequences indented under
  * their key), `{}` and `[]` for empty ones, and scalars on one line. `ManifestYaml` writes
  * that part directly:
  *
- * - The layout is fixed; it is checked against `Yaml.stringify` on a sample with every
- *   shape the first time it is used, and on any difference everything goes to `Yaml.stringify`.
+ * - The layout is fixed; it is checked against `stringifyForKubectl` on a sample with every
+ *   shape the first time it is used, and on any difference everything goes to `stringifyForKubectl`.
  * - A scalar is written as the library writes it: names such as `app.kubernetes.io/name`
  *   or `team-000`, which any YAML writer leaves plain, as they are; every other scalar as
- *   `Yaml.stringify` writes it (asked once per distinct value and remembered).
- * - Anything else goes to `Yaml.stringify` whole: `undefined`, a non-finite number or -0, a
+ *   `stringifyForKubectl` writes it (asked once per distinct value and remembered).
+ * - Anything else goes to `stringifyForKubectl` whole: `undefined`, a non-finite number or -0, a
  *   string with a line break or a document marker, an object that is not plain, an array
  *   with holes, an object reached twice (the library writes an alias), an empty or
  *   non-object document, a key longer than 1024 characters.
  *
- * Reading back: cdk8s writes YAML 1.1; the gate reads it as kubectl does, YAML 1.1 without
- * timestamps and base-60 numbers (see `parseManifests`). A plain string the writer leaves
- * unquoted is a string under the writer's schema, so also under the reader's smaller one. A
+ * Reading back: the gate reads as kubectl does (`parseManifests`, go-yaml v2's resolution).
+ * Every string left plain is one kubectl reads as that string (`plainReadsAsItself`; the
+ * others are quoted), and numbers, booleans and null are written in forms it reads back. A
  * document "reads back as itself" when parsing what was written gives an equal value: same
  * keys in the same order, same scalars. That holds for plain data except `undefined`
- * (written as null), non-finite numbers and -0, objects reached twice, the keys `__proto__`
- * and `<<` (a merge), and (to keep the reasoning short) strings with control characters,
+ * (written as null), non-finite numbers and -0, objects reached twice, the key `__proto__`,
+ * and (to keep the reasoning short) strings with control characters,
  * surrogates, a byte order mark or line separators. `readsBack` says so conservatively.
  */
 export class ManifestYaml {
@@ -37,17 +40,17 @@ export class ManifestYaml {
   /** How each key is written. */
   private readonly keys = new Map<string, Scalar | typeof UNSUPPORTED>();
 
-  /** `Yaml.stringify(doc)`, and whether parsing that text gives back a value equal to `doc`. */
+  /** `stringifyForKubectl(doc)`, and whether parsing that text gives back a value equal to `doc`. */
   public write(doc: unknown): WrittenDocument {
     if (fastWriterWorks()) {
       const written = writeDocument(doc, this);
       if (written !== undefined) return written;
     }
-    const text = Yaml.stringify(doc);
+    const text = stringifyForKubectl(doc);
     return { text, readsBack: readsBackAsItself(doc), newlines: countNewlines(text) };
   }
 
-  /** How `Yaml.stringify` writes `value` as a map value or sequence item, when that is one line. */
+  /** How `stringifyForKubectl` writes `value` as a map value or sequence item, when that is one line. */
   public value(value: unknown): Scalar | typeof UNSUPPORTED {
     // The map would take -0 for 0 (SameValueZero); the library writes it differently.
     if (Object.is(value, -0)) return UNSUPPORTED;
@@ -60,7 +63,7 @@ export class ManifestYaml {
     return scalar;
   }
 
-  /** How `Yaml.stringify` writes `key` as an implicit map key, when that is one line. */
+  /** How `stringifyForKubectl` writes `key` as an implicit map key, when that is one line. */
   public key(key: string): Scalar | typeof UNSUPPORTED {
     let scalar = this.keys.get(key);
     if (scalar === undefined) {
@@ -80,7 +83,7 @@ function writeValueOnce(value: unknown): Scalar | typeof UNSUPPORTED {
   } else if (typeof value !== 'boolean' && value !== null) {
     return UNSUPPORTED;
   }
-  const written = Yaml.stringify({ k: value });
+  const written = stringifyForKubectl({ k: value });
   return written.startsWith('k: ') && written.indexOf('\n') === written.length - 1
     ? { text: written.slice(3, -1), readsBack: scalarReadsBack(value) }
     : UNSUPPORTED;
@@ -88,15 +91,41 @@ function writeValueOnce(value: unknown): Scalar | typeof UNSUPPORTED {
 
 function writeKeyOnce(key: string): Scalar | typeof UNSUPPORTED {
   if (isPlainName(key) && key.length <= MAX_IMPLICIT_KEY) return { text: key, readsBack: true };
-  const written = key.includes('\n') || key.includes('\r') || DOCUMENT_MARKER.test(key) ? '' : Yaml.stringify({ [key]: null });
+  const written = key.includes('\n') || key.includes('\r') || DOCUMENT_MARKER.test(key) ? '' : stringifyForKubectl({ [key]: null });
   return written.endsWith(': null\n') && written.indexOf('\n') === written.length - 1
     ? { text: written.slice(0, -': null\n'.length), readsBack: keyReadsBack(key) }
     : UNSUPPORTED;
 }
 
+/** cdk8s's `Yaml.stringify` options (cdk8s 2.x: YAML 1.1, no line folding, undefined kept as null). */
+const CDK8S_YAML_OPTIONS = { keepUndefined: true, lineWidth: 0, version: '1.1' } as const;
+
+/**
+ * One document as cdk8s's `Yaml.stringify` writes it, except that a string kubectl would read
+ * as something else if written plain is double-quoted (cdk8s's YAML 1.1 writer leaves `0o17`,
+ * `0B101` and `1e1_0` plain; kubectl, through go-yaml, reads them as numbers).
+ */
+export function stringifyForKubectl(doc: unknown): string {
+  // Yaml.stringify writes an undefined document as an empty line.
+  if (doc === undefined) return '\n';
+  // Without merge keys in the writer's schema a `<<` key is an ordinary string, which the
+  // visitor below can quote (the 1.1 schema's merge tag writes it bare, whatever its style).
+  const document = new Document(doc, { ...CDK8S_YAML_OPTIONS, merge: false, customTags: withoutMergeTag });
+  visit(document, {
+    Scalar(position, node) {
+      if (typeof node.value === 'string' && !plainReadsAsItself(node.value, position === 'key')) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return document.toString(CDK8S_YAML_OPTIONS);
+}
+
+function withoutMergeTag(tags: Tags): Tags {
+  return tags.filter((tag) => (typeof tag === 'string' ? tag !== 'merge' : tag.tag !== 'tag:yaml.org,2002:merge'));
+}
+
 /** A document as written. */
 export interface WrittenDocument {
-  /** Exactly `Yaml.stringify(doc)`. */
+  /** Exactly `stringifyForKubectl(doc)`. */
   readonly text: string;
   /** Whether parsing `text` (as `parseManifests` does) certainly gives a value equal to the document. */
   readonly readsBack: boolean;
@@ -127,7 +156,7 @@ function isPlainName(text: string): boolean {
 const DOCUMENT_MARKER = /^(?:%|---|\.\.\.)/m;
 /** The longest implicit key; a longer one is written as an explicit `? key`. */
 const MAX_IMPLICIT_KEY = 1024;
-/** A scalar the fast writer leaves to `Yaml.stringify` (the whole document then is). */
+/** A scalar the fast writer leaves to `stringifyForKubectl` (the whole document then is). */
 const UNSUPPORTED = Symbol('unsupported');
 
 /** Characters whose writing and reading back is not worth reasoning about (controls, surrogates, BOM, line separators). */
@@ -142,13 +171,13 @@ function scalarReadsBack(value: unknown): boolean {
   }
 }
 
-/** `__proto__` and `<<` (a YAML 1.1 merge key) are read back specially. */
+/** `__proto__` is read back specially (a `<<` key is written quoted, so it stays a key). */
 function keyReadsBack(key: string): boolean {
-  return key !== '__proto__' && key !== '<<' && scalarReadsBack(key);
+  return key !== '__proto__' && scalarReadsBack(key);
 }
 
 /**
- * Whether writing `value` with `Yaml.stringify` and parsing it with `parseManifests` gives
+ * Whether writing `value` with `stringifyForKubectl` and parsing it with `parseManifests` gives
  * back an equal value: plain objects and arrays, each reached once (a shared or cyclic one
  * is written as an alias), without symbol keys, of scalars that read back as themselves.
  * Conservative: `false` only means "parse the file to be sure".
@@ -180,7 +209,7 @@ function isPlainObject(value: object): value is Record<string, unknown> {
   return Object.getPrototypeOf(value) === Object.prototype;
 }
 
-/** The document as `Yaml.stringify` writes it, or `undefined` when it is not of the supported form. */
+/** The document as `stringifyForKubectl` writes it, or `undefined` when it is not of the supported form. */
 function writeDocument(doc: unknown, scalars: ManifestYaml): WrittenDocument | undefined {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || !isPlainObject(doc)) return undefined;
   const docKeys = Object.keys(doc);
@@ -270,7 +299,7 @@ function readsBackWithoutSymbols(objects: ReadonlySet<object>): boolean {
   return true;
 }
 
-/** A document with every shape the fast writer produces, to compare it with `Yaml.stringify` once. */
+/** A document with every shape the fast writer produces, to compare it with `stringifyForKubectl` once. */
 const SAMPLE = {
   apiVersion: 'apps/v1',
   kind: 'Deployment',
@@ -301,9 +330,9 @@ const SAMPLE = {
 
 let fastWriterChecked: boolean | undefined;
 
-/** Whether the fast writer writes the sample exactly as `Yaml.stringify` does (asked once per process). */
+/** Whether the fast writer writes the sample exactly as `stringifyForKubectl` does (asked once per process). */
 function fastWriterWorks(): boolean {
-  fastWriterChecked ??= writeDocument(SAMPLE, new ManifestYaml())?.text === Yaml.stringify(SAMPLE);
+  fastWriterChecked ??= writeDocument(SAMPLE, new ManifestYaml())?.text === stringifyForKubectl(SAMPLE);
   return fastWriterChecked;
 }
 

@@ -1,7 +1,8 @@
 import { compareText } from '../core/compare-text';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LineCounter, parseAllDocuments, Tags } from 'yaml';
+import { constructFromEvents, Event, EVENT_ID, parseEvents, YAMLException } from 'js-yaml';
+import { KUBECTL_SCHEMA, topLevelValue } from './kubectl-yaml';
 
 /** A manifest read from a file, with where it came from (`file:line`). */
 export interface LoadedManifest {
@@ -72,54 +73,16 @@ function isReport(name: string): boolean {
   return ['review.json', 'reachability.json', 'permissions.json', 'cluster-settings.json', 'construct-metadata.json'].includes(name);
 }
 
-/**
- * How manifests are read: as kubectl reads them. kubectl turns YAML into JSON with
- * sigs.k8s.io/yaml, which resolves plain scalars the YAML 1.1 way (go-yaml v2): `yes`, `on`
- * and `y` are `true`, `0b101` and `017` are numbers, `<<` merges a map. Read as YAML 1.2,
- * `privileged: yes` would be the string "yes", pass every rule, and reach the cluster as
- * `privileged: true`. Left out of the 1.1 schema, as go-yaml v2 leaves them strings or
- * JSON cannot hold them: timestamps, base-60 numbers (`1:30`), and the explicit `!!binary`,
- * `!!omap`, `!!pairs` and `!!set` (such a value is read as the plain map, list or string
- * under the tag). Floats need a digit, as go-yaml's do: the yaml library's 1.1 floats would
- * read `e5` and `.` as NaN. Duplicate keys are an error (go-yaml keeps the last one silently).
- */
-export const READ_AS_KUBECTL = {
-  version: '1.1',
-  uniqueKeys: true,
-  customTags: (tags: Tags) => tags
-    .filter((tag) => (typeof tag === 'string'
-      ? !NOT_LIKE_KUBECTL.includes(tag)
-      : !NOT_LIKE_KUBECTL.some((name) => tag.tag === `tag:yaml.org,2002:${name}`) && tag.format !== 'TIME'))
-    .map((tag) => {
-      if (typeof tag === 'string' || tag.tag !== 'tag:yaml.org,2002:float' || !tag.test) return tag;
-      if (tag.format === 'EXP') return { ...tag, test: GO_YAML_EXPONENT_FLOAT };
-      return tag.test.test('1.5') ? { ...tag, test: GO_YAML_FLOAT } : tag;
-    }),
-} as const;
-/** Tags of the YAML 1.1 schema that kubectl does not resolve (the base-60 ones are `intTime`, `floatTime`, format `TIME`). */
-const NOT_LIKE_KUBECTL = ['timestamp', 'binary', 'omap', 'pairs', 'set', 'intTime', 'floatTime'];
-/** go-yaml v2's floats (`yamlStyleFloat`), with the underscores YAML 1.1 allows: a digit before or after the point. */
-const GO_YAML_FLOAT = /^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)$/;
-const GO_YAML_EXPONENT_FLOAT = /^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)[eE][-+]?[0-9]+$/;
+/** The most values a document may expand to through its aliases (go-yaml refuses "excessive aliasing" too). */
+const MAX_EXPANDED_VALUES = 1_000_000;
 
-/** Parses the text of one file into its manifests. */
+/**
+ * Parses the text of one file into its manifests, read as kubectl reads them
+ * (`kubectl-yaml.ts`: YAML 1.1 as go-yaml v2 resolves it, so `privileged: yes` is true).
+ */
 export function parseManifests(text: string, file: string): LoadedManifest[] {
-  const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { ...READ_AS_KUBECTL, lineCounter });
-  if (!Array.isArray(documents)) {
-    // An empty stream parses to a single empty document in some versions; either way nothing to review.
-    return [];
-  }
   const manifests: LoadedManifest[] = [];
-  for (const doc of documents) {
-    const firstError = doc.errors[0];
-    if (firstError) {
-      const line = lineCounter.linePos(firstError.pos[0]).line;
-      // The first line of the message, without the colon that introduces yaml's source excerpt.
-      throw new ManifestLoadError(file, line, firstError.message.split('\n')[0].replace(/:$/, ''));
-    }
-    const line = lineCounter.linePos(doc.contents?.range?.[0] ?? 0).line;
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  for (const { value, line } of readDocuments(text, file)) {
     if (value === null || value === undefined) continue;
     for (const object of expandList(value, file, line)) {
       manifests.push({ object, origin: `${file}:${line}` });
@@ -127,6 +90,143 @@ export function parseManifests(text: string, file: string): LoadedManifest[] {
   }
   return manifests;
 }
+
+/** One YAML document of a file, as kubectl reads it, and the line its content starts on. */
+export interface ReadDocument {
+  readonly value: unknown;
+  readonly line: number;
+}
+
+/**
+ * Every document of a YAML stream as kubectl reads it (empty ones as `null` or `undefined`).
+ * Throws `ManifestLoadError` (`file:line: reason`) on what kubectl would refuse.
+ */
+export function readDocuments(text: string, file: string): ReadDocument[] {
+  let events: Event[];
+  let values: unknown[];
+  try {
+    events = parseEvents(text, { filename: file, maxDepth: MAX_DEPTH });
+    values = constructFromEvents(events, { source: text, filename: file, schema: KUBECTL_SCHEMA });
+  } catch (error) {
+    throw asLoadError(error, file);
+  }
+  const lines = new LineFinder(text);
+  const starts = documentStarts(events);
+  checkSeparators(text, file);
+  const directive = starts.findIndex((start) => start.directives);
+  if (directive >= 0) {
+    throw new ManifestLoadError(file, lines.lineOf(starts[directive].position),
+      'the document has a %YAML or %TAG directive, which kubectl cannot read (it splits the file at --- lines before parsing)');
+  }
+  return values.map((value, i) => {
+    const line = lines.lineOf(starts[i].position);
+    if (starts[i].aliased) checkExpansion(value, file, line);
+    return { value: topLevelValue(value), line };
+  });
+}
+
+/** How deep collections may nest (go-yaml allows 10,000; a real manifest stays under 50). */
+const MAX_DEPTH = 1000;
+
+/**
+ * kubectl cuts the file into documents at lines starting with `---` before parsing, and
+ * refuses such a line with anything but a comment after the dashes ("invalid Yaml document
+ * separator"), where YAML itself would read `--- {a: 1}` or `---x: 1`.
+ */
+function checkSeparators(text: string, file: string): void {
+  const lines = new LineFinder(text);
+  for (let at = text.startsWith('---') ? 0 : text.indexOf('\n---'); at !== -1; at = text.indexOf('\n---', at + 1)) {
+    const start = text[at] === '\n' ? at + 1 : at;
+    const end = text.indexOf('\n', start);
+    const rest = text.slice(start + 3, end === -1 ? undefined : end).trim();
+    if (rest !== '' && !rest.startsWith('#')) {
+      throw new ManifestLoadError(file, lines.lineOf(start), `text after the document separator --- on its line ("${rest.slice(0, 40)}"), which kubectl refuses; start the document on the next line`);
+    }
+  }
+}
+
+/** Where each document's content starts, whether it uses an alias, and whether it has directives. */
+function documentStarts(events: readonly Event[]): { position: number; aliased: boolean; directives: boolean }[] {
+  const starts: { position: number; aliased: boolean; directives: boolean }[] = [];
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i];
+    if (event.type === EVENT_ID.DOCUMENT) {
+      const first = events[i + 1];
+      starts.push({ position: first === undefined ? 0 : positionOf(first), aliased: false, directives: event.directives.length > 0 });
+    } else if (event.type === EVENT_ID.ALIAS) {
+      starts[starts.length - 1].aliased = true;
+    }
+  }
+  return starts;
+}
+
+function positionOf(event: Event): number {
+  switch (event.type) {
+    case EVENT_ID.SCALAR: return firstSet(event.tagStart, event.anchorStart, event.valueStart);
+    case EVENT_ID.MAPPING:
+    case EVENT_ID.SEQUENCE: return firstSet(event.tagStart, event.anchorStart, event.start);
+    case EVENT_ID.ALIAS: return event.anchorStart;
+    default: return 0;
+  }
+}
+
+/** The smallest of the offsets that are set (-1 means absent). */
+function firstSet(...offsets: number[]): number {
+  const set = offsets.filter((offset) => offset >= 0);
+  return set.length === 0 ? 0 : Math.min(...set);
+}
+
+/** 1-based line numbers of offsets that only grow (one pass over the text for the whole file). */
+class LineFinder {
+  private offset = 0;
+  private line = 1;
+  constructor(private readonly text: string) {}
+
+  public lineOf(position: number): number {
+    if (position < this.offset) {
+      this.offset = 0;
+      this.line = 1;
+    }
+    for (let at = this.text.indexOf('\n', this.offset); at !== -1 && at < position; at = this.text.indexOf('\n', at + 1)) {
+      this.line++;
+      this.offset = at + 1;
+    }
+    return this.line;
+  }
+}
+
+/**
+ * Aliases share their value, so a small document can stand for billions of values ("billion
+ * laughs") or for itself (`&a [*a]`). Walks the document once, refusing both.
+ */
+function checkExpansion(value: unknown, file: string, line: number): void {
+  let count = 0;
+  const path = new Set<object>();
+  const walk = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return;
+    if (path.has(node)) throw new ManifestLoadError(file, line, 'an alias refers to a value that contains it (kubectl refuses this too)');
+    if (++count > MAX_EXPANDED_VALUES) {
+      throw new ManifestLoadError(file, line, `its aliases expand to more than ${MAX_EXPANDED_VALUES.toLocaleString('en-US')} values (kubectl refuses such excessive aliasing too)`);
+    }
+    path.add(node);
+    for (const child of Array.isArray(node) ? node : Object.values(node)) walk(child);
+    path.delete(node);
+  };
+  walk(value);
+}
+
+/** A parse error as `file:line: reason (column C)`. */
+function asLoadError(error: unknown, file: string): Error {
+  if (!(error instanceof YAMLException)) return error instanceof Error ? error : new Error(String(error));
+  const reason = REASONS.get(error.reason) ?? error.reason;
+  const mark = error.mark;
+  return mark ? new ManifestLoadError(file, mark.line + 1, `${reason} (column ${mark.column + 1})`) : new ManifestLoadError(file, 0, reason);
+}
+
+/** Clearer words for the parser's most likely complaints. */
+const REASONS = new Map([
+  ['duplicated mapping key', 'a key is given twice in one mapping (kubectl would keep the last value silently)'],
+]);
 
 /**
  * The Kubernetes objects of one document that starts at `file:line`: the object itself, or

@@ -1,12 +1,10 @@
 import { Yaml } from 'cdk8s';
-import { parseAllDocuments } from 'yaml';
-import { ManifestYaml, readsBackAsItself } from '../../lib/app/manifest-yaml';
-import { READ_AS_KUBECTL } from '../../lib/review/load';
+import { ManifestYaml, readsBackAsItself, stringifyForKubectl } from '../../lib/app/manifest-yaml';
+import { readDocuments } from '../../lib/review/load';
 
 /** What `parseManifests` makes of one document's text (without the Kubernetes checks). */
 function readBack(text: string): unknown {
-  const [doc] = parseAllDocuments(text, READ_AS_KUBECTL) as any[];
-  return doc.toJS({ maxAliasCount: 100 });
+  return readDocuments(text, 'doc.yaml')[0].value;
 }
 
 /** Deep equality that also compares key order, -0 and the difference between undefined and null. */
@@ -47,10 +45,33 @@ const DOCUMENTS: [string, unknown][] = [
 ];
 
 describe('ManifestYaml.write', () => {
-  test.each(DOCUMENTS)('%s: exactly what Yaml.stringify writes, its line breaks counted', (_, doc) => {
+  test.each(DOCUMENTS)('%s: exactly what stringifyForKubectl writes, its line breaks counted', (_, doc) => {
     const written = new ManifestYaml().write(doc);
-    expect(written.text).toBe(Yaml.stringify(doc));
+    expect(written.text).toBe(stringifyForKubectl(doc));
     expect(written.newlines).toBe(written.text.split('\n').length - 1);
+  });
+
+  test.each(DOCUMENTS)('%s: what cdk8s\'s Yaml.stringify writes, but for strings kubectl would misread', (_, doc) => {
+    // cdk8s writes YAML 1.1, which has no 0o octal, no capital 0B and no underscores in
+    // exponents: it leaves these plain, and kubectl (go-yaml) reads numbers.
+    const cdk8s = Yaml.stringify(doc);
+    const ours = stringifyForKubectl(doc);
+    const misread = ['0o17'];
+    expect(ours).toBe(misread.reduce((text, s) => text.replace(new RegExp(`(^|[ -] )${s}(:|$)`, 'gm'), `$1"${s}"$2`), cdk8s));
+  });
+
+  test('strings kubectl reads as numbers are quoted; cdk8s leaves them plain', () => {
+    for (const text of ['0o17', '0O17', '0B101', '1e1_0', '0o1_7']) {
+      expect(Yaml.stringify({ a: text, [text]: 1 })).toBe(`a: ${text}\n${text}: 1\n`);
+      const written = new ManifestYaml().write({ a: text, [text]: 1 });
+      expect(written.text).toBe(`a: "${text}"\n"${text}": 1\n`);
+      expect(written.readsBack).toBe(true);
+      expect(sameValue(readBack(written.text), { a: text, [text]: 1 })).toBe(true);
+    }
+  });
+
+  test('a << key is quoted, so it stays a key instead of a merge', () => {
+    expect(stringifyForKubectl({ '<<': { a: 1 } })).toBe('"<<":\n  a: 1\n');
   });
 
   test.each(DOCUMENTS.filter(([name]) => name !== 'a cycle'))('%s: reads back as itself only when it really does', (_, doc) => {
@@ -62,7 +83,7 @@ describe('ManifestYaml.write', () => {
   test('documents that do not read back as themselves are recognized', () => {
     const yaml = new ManifestYaml();
     for (const doc of [{ a: undefined }, { a: [1, undefined] }, { a: -0 }, { a: NaN }, { a: shared, b: shared },
-      { a: 'x\u0007' }, { '<<': 1 }, JSON.parse('{"__proto__": 1}'), { a: { [Symbol('s')]: 1, b: 1 } }]) {
+      { a: 'x\u0007' }, JSON.parse('{"__proto__": 1}'), { a: { [Symbol('s')]: 1, b: 1 } }]) {
       expect(yaml.write(doc).readsBack).toBe(false);
       expect(readsBackAsItself(doc)).toBe(false);
     }
@@ -71,14 +92,14 @@ describe('ManifestYaml.write', () => {
 
   test('what YAML 1.2 would read as something else reads back, since the gate reads YAML 1.1 as kubectl does', () => {
     const yaml = new ManifestYaml();
-    for (const doc of [{ a: '0o17' }, { '0o17': 1 }, { a: 'yes', b: 'on', c: '0b101', d: '017' }]) {
+    for (const doc of [{ a: '0o17' }, { '0o17': 1 }, { a: 'yes', b: 'on', c: '0b101', d: '017' }, { '<<': { a: 1 }, b: '<<' }]) {
       const written = yaml.write(doc);
       expect(written.readsBack).toBe(true);
       expect(sameValue(readBack(written.text), doc)).toBe(true);
     }
   });
 
-  test('random documents: same bytes as Yaml.stringify, and what reads back reads back equal', () => {
+  test('random documents: same bytes as stringifyForKubectl, and what reads back reads back equal', () => {
     let seed = 42;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
@@ -96,7 +117,7 @@ describe('ManifestYaml.write', () => {
     for (let i = 0; i < 3000; i++) {
       const doc = Object.fromEntries(Array.from({ length: 1 + Math.floor(random() * 4) }, () => [string(), value(0)]));
       const written = yaml.write(doc);
-      expect(written.text).toBe(Yaml.stringify(doc));
+      expect(written.text).toBe(stringifyForKubectl(doc));
       expect(written.newlines).toBe(written.text.split('\n').length - 1);
       if (written.readsBack) expect(sameValue(readBack(written.text), doc)).toBe(true);
     }

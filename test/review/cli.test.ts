@@ -150,7 +150,7 @@ describe('cdk8s-hardened review, exit 2: unreadable input', () => {
 
   test.each([
     ['invalid YAML, with its file and line', () => write('broken/app.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n'),
-      (p: string) => `${p}:5: Map keys must be unique at line 5, column 3\n`],
+      (p: string) => `${p}:5: a key is given twice in one mapping (kubectl would keep the last value silently) (column 3)\n`],
     ['a document that is not an object', () => write('scalar/list.yaml', 'apiVersion: v1\nkind: Pod\n---\n- just\n- a list\n'),
       (p: string) => `${p}:4: expected a Kubernetes object (a mapping with apiVersion and kind)`],
     ['a document without kind', () => write('nokind/cm.yaml', 'apiVersion: v1\nmetadata:\n  name: x\n'),

@@ -89,7 +89,7 @@ describe('HardenedReviewPlugin', () => {
       await new HardenedReviewPlugin().validate(ctx);
       expect(violations).toEqual([expect.objectContaining({
         ruleName: 'manifest-unreadable',
-        violatingResources: [{ resourceName: broken, manifestPath: broken, locations: [`${broken}:5: Map keys must be unique at line 5, column 3`] }],
+        violatingResources: [{ resourceName: broken, manifestPath: broken, locations: [`${broken}:5: a key is given twice in one mapping (kubectl would keep the last value silently) (column 3)`] }],
       })]);
       expect(submitted.map((s) => s.status)).toEqual(['failure']);
     } finally {
