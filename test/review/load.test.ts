@@ -62,6 +62,15 @@ describe('what the reading closes: a value kubectl reads as true is judged as tr
     expect(result.findings.map((f) => f.ruleId)).toContain('no-privileged');
   });
 
+  test('a merge after privileged: false overrides it, as in go-yaml (a YAML 1.2 reader keeps false)', () => {
+    const [manifest] = parseManifests([
+      'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', '  namespace: shop', 'x-base: &base', '  privileged: true', 'spec:', '  containers:',
+      '  - name: main', '    image: nginx', '    securityContext:', '      privileged: false', '      <<: *base', '',
+    ].join('\n'), 'pod.yaml');
+    expect((manifest.object.spec as any).containers[0].securityContext).toEqual({ privileged: true });
+    expect(review([manifest], { packs: ['pss-baseline'] }).findings.map((f) => f.ruleId)).toContain('no-privileged');
+  });
+
   test('privileged: "yes" (quoted) is the string kubectl sends too, and not read as privileged', () => {
     expect((pod('privileged: "yes"')[0].object.spec as any).containers[0].securityContext.privileged).toBe('yes');
   });
