@@ -3,12 +3,28 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { exitCodeAfterFailure, isCdk8sSynth } from '../../lib/app/error-printer';
+
+const ROOT = path.resolve(__dirname, '../..');
+
 /** Runs a fixture app the way `cdk8s synth` does (node + tsx), against an output folder. */
-function runApp(fixture: string, outdir: string) {
+function runApp(fixture: string, outdir: string, env: NodeJS.ProcessEnv = {}) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures', fixture), outdir], {
-    cwd: path.resolve(__dirname, '../..'),
+    cwd: ROOT,
     encoding: 'utf8',
-    env: { ...process.env, JEST_WORKER_ID: '', CDK8S_HARDENED_DEBUG: '' },
+    env: { ...process.env, JEST_WORKER_ID: '', CDK8S_HARDENED_DEBUG: '', ...env },
+  });
+  return { status: result.status, stderr: result.stderr, stdout: result.stdout };
+}
+
+/** Runs a fixture app under the real cdk8s CLI (`cdk8s synth --app ... -o cliOutdir`), offline. */
+function runUnderCdk8sCli(fixture: string, outdir: string, cliOutdir: string) {
+  const cli = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
+  const app = `node --import tsx ${path.join(__dirname, 'fixtures', fixture)} ${outdir}`;
+  const result = spawnSync(process.execPath, [cli, 'synth', '--app', app, '-o', cliOutdir], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, JEST_WORKER_ID: '', CDK8S_HARDENED_DEBUG: '', CDK8S_CHECK_UPGRADE: 'false' },
   });
   return { status: result.status, stderr: result.stderr, stdout: result.stdout };
 }
@@ -40,5 +56,58 @@ describe('a failing synth, as a process', () => {
     ]);
     expect(fs.readdirSync(outdir)).toEqual(['previous.k8s.yaml']);
     expect(fs.readdirSync(path.dirname(outdir)).filter((f) => f.startsWith(`.${path.basename(outdir)}.staging-`))).toEqual([]);
+  });
+});
+
+describe('a failing synth under `cdk8s synth`', () => {
+  let work: string;
+  beforeEach(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-cli-'));
+    fs.mkdirSync(path.join(work, 'dist'));
+    fs.writeFileSync(path.join(work, 'dist', 'previous.k8s.yaml'), 'kept: true\n');
+    fs.mkdirSync(path.join(work, 'cli-out'));
+    fs.writeFileSync(path.join(work, 'cli-out', 'stale.k8s.yaml'), 'stale: true\n');
+  });
+  afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  test('fails (exit 1) with our lines and the CLI\'s one line, no stack trace; no stale output is left for the CLI', () => {
+    const { status, stderr } = runUnderCdk8sCli('review-failing-app.ts', path.join(work, 'dist'), path.join(work, 'cli-out'));
+    expect(status).toBe(1);
+    expect(stderr).not.toMatch(/^\s+at /m);
+    expect(stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^Error: review failed: 1 error finding without an exception; .* was left unchanged\.$/),
+      expect.stringMatching(/^ {2}\[platform\/shop\/web\] no-host-namespaces at /),
+      `ERROR: synthesis failed, app expected to create "${path.join(work, 'cli-out')}"`,
+    ]);
+    expect(fs.readdirSync(path.join(work, 'dist'))).toEqual(['previous.k8s.yaml']);
+    expect(fs.existsSync(path.join(work, 'cli-out'))).toBe(false);
+  }, 60_000);
+
+  test('started by anything else, the app exits 1 and leaves CDK8S_OUTDIR alone', () => {
+    const { status } = runApp('review-failing-app.ts', path.join(work, 'dist'), { CDK8S_OUTDIR: path.join(work, 'cli-out') });
+    expect(status).toBe(1);
+    expect(fs.readdirSync(path.join(work, 'cli-out'))).toEqual(['stale.k8s.yaml']);
+  });
+
+  test('recognizes the cdk8s CLI\'s synth command line, and nothing else', () => {
+    expect(isCdk8sSynth(['node', '/repo/node_modules/.bin/cdk8s', 'synth'])).toBe(true);
+    expect(isCdk8sSynth(['node', '/usr/lib/node_modules/cdk8s-cli/bin/cdk8s', '--check-upgrade', 'false', 'synth', '-o', 'x'])).toBe(true);
+    expect(isCdk8sSynth(['cdk8s', 'synth'])).toBe(true);
+    expect(isCdk8sSynth(['node', '/repo/node_modules/.bin/cdk8s', 'import'])).toBe(false);
+    expect(isCdk8sSynth(['node', 'my-cdk8s', 'synth'])).toBe(false);
+    expect(isCdk8sSynth(['/bin/sh', '-c', 'node --import tsx apps/main.ts'])).toBe(false);
+  });
+
+  test('exits 0 only with an output folder, a cdk8s synth ancestor, and a folder that does not hold the working folder', () => {
+    const cliOut = path.join(work, 'cli-out');
+    const synth = () => [['/bin/sh', '-c', 'node app.js'], ['node', '/x/.bin/cdk8s', 'synth']];
+    expect(exitCodeAfterFailure({}, synth)).toBe(1);
+    expect(exitCodeAfterFailure({ CDK8S_OUTDIR: cliOut }, () => [['node', 'ci.js']])).toBe(1);
+    expect(fs.existsSync(cliOut)).toBe(true);
+    expect(exitCodeAfterFailure({ CDK8S_OUTDIR: process.cwd() }, synth)).toBe(1);
+    expect(exitCodeAfterFailure({ CDK8S_OUTDIR: path.dirname(process.cwd()) }, synth)).toBe(1);
+    expect(fs.existsSync(process.cwd())).toBe(true);
+    expect(exitCodeAfterFailure({ CDK8S_OUTDIR: cliOut }, synth)).toBe(0);
+    expect(fs.existsSync(cliOut)).toBe(false);
   });
 });
