@@ -229,6 +229,7 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
 
   constructor(scope: Construct, id: string, props: HardenedWorkloadProps) {
     super(scope, id);
+    requireContainerShapes(this, props);
     this.name = requireDns1123Label(this, 'name', props.name ?? id);
     this.namespace = requireDns1123Label(this, 'namespace', effectiveNamespace(this, props.namespace));
     this.policy = new ExceptionPolicy(this, props.exceptions);
@@ -380,9 +381,6 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
       runAsUser: props.runAsUser ?? DEFAULT_RUN_AS_ID,
       runAsGroup: props.runAsGroup ?? DEFAULT_RUN_AS_ID,
     };
-    if (props.containers.length === 0) {
-      throw new HardeningError(this, "'containers' is empty. Give the workload at least one container.");
-    }
     const containers = this.hardenAll('containers', props.containers, ctx);
     const initContainers = this.hardenAll('initContainers', props.initContainers ?? [], { ...ctx, longRunning: false });
     containers.forEach((c) => workload.addContainer(c.props));
@@ -488,6 +486,34 @@ function patchContainer(api: ApiObject, path: string, container: HardenedContain
 
 function trafficPort(options: AllowTrafficOptions) {
   return { port: options.port, protocol: options.protocol, endPort: options.endPort };
+}
+
+/**
+ * What TypeScript enforces and plain JavaScript (or a binding passing nulls) does not: props,
+ * at least one container, each an object with an image given as text.
+ */
+function requireContainerShapes(scope: Construct, props: HardenedWorkloadProps | undefined): void {
+  const example = "containers: [{ image: 'registry/app@sha256:...' }]";
+  if (props === undefined || props === null || typeof props !== 'object') {
+    throw new HardeningError(scope, `props are missing. Give at least ${example}.`);
+  }
+  if (!Array.isArray(props.containers) || props.containers.length === 0) {
+    throw new HardeningError(scope, `'containers' is ${Array.isArray(props.containers) ? 'empty' : 'missing'}. Give the workload at least one container, e.g. ${example}.`);
+  }
+  for (const field of ['containers', 'initContainers'] as const) {
+    const list: unknown = props[field];
+    if (list === undefined && field === 'initContainers') continue;
+    if (!Array.isArray(list)) throw new HardeningError(scope, `'${field}' must be a list of containers, e.g. ${example}.`);
+    list.forEach((container: unknown, i) => {
+      if (container === null || typeof container !== 'object') {
+        throw new HardeningError(scope, `'${field}[${i}]' must be a container (an object with an image), e.g. { image: 'registry/app@sha256:...' }.`);
+      }
+      const image = (container as { image?: unknown }).image;
+      if (typeof image !== 'string' || image === '') {
+        throw new HardeningError(scope, `'${field}[${i}].image' is ${image === undefined || image === '' ? 'missing' : 'not text'}. Give the image pinned by digest, e.g. image: 'registry/app@sha256:...'.`);
+      }
+    });
+  }
 }
 
 /** The ports the containers declare (`portNumber` and `ports`), TCP unless said otherwise. */

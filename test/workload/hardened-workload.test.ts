@@ -112,6 +112,24 @@ describe('long-running workloads', () => {
       .toThrow("[test/shop/web] 'containers[0].liveness': is missing");
   });
 
+  test.each(KINDS.map(([kind]) => kind))('a Hardened%s without containers names the field (also from plain JavaScript)', (kind) => {
+    const create = KINDS.find(([k]) => k === kind)![1];
+    expect(() => synthObjects((chart) => create(chart, 'web', { containers: [] })))
+      .toThrow("[test/shop/web] 'containers' is empty. Give the workload at least one container");
+    expect(() => synthObjects((chart) => create(chart, 'web', { image: IMAGE } as any)))
+      .toThrow("[test/shop/web] 'containers' is missing. Give the workload at least one container");
+    expect(() => synthObjects((chart) => create(chart, 'web', { containers: [null] } as any)))
+      .toThrow("[test/shop/web] 'containers[0]' must be a container (an object with an image)");
+    expect(() => synthObjects((chart) => create(chart, 'web', { containers: [{}] } as any))).toThrow("[test/shop/web] 'containers[0].image' is missing.");
+    expect(() => synthObjects((chart) => create(chart, 'web', { containers: [{ image: 5 }] } as any))).toThrow("[test/shop/web] 'containers[0].image' is not text.");
+    expect(() => synthObjects((chart) => create(chart, 'web', { containers: [CONTAINER], initContainers: [{ image: '' }] } as any)))
+      .toThrow("[test/shop/web] 'initContainers[0].image' is missing.");
+  });
+
+  test('a workload without props says so', () => {
+    expect(() => synthObjects((chart) => new HardenedDeployment(chart, 'web', undefined as any))).toThrow("[test/shop/web] props are missing.");
+  });
+
   test.each(['Job', 'CronJob'])('a Hardened%s runs without probes', (kind) => {
     const create = KINDS.find(([k]) => k === kind)![1];
     const objects = synthObjects((chart) => create(chart, 'task', { containers: [{ image: IMAGE }] }));
