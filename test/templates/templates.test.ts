@@ -1,14 +1,14 @@
-import { Chart, Cron, Size, Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { review } from '../../lib';
-import { ScheduledJob, StatefulStore, Tenant, TenantApplication, WebService, Worker } from '../../templates';
+import { TEMPLATE_EXAMPLES, templateExample } from '../../templates/examples';
 
-const image = (name: string) => `registry.example.com/${name}@sha256:${'c3'.repeat(32)}`;
-
-/** A tenant `team` with one of each template in it, synthesized (the tenant's objects included). */
-function synth(build: (tenant: Tenant) => void): any[] {
+/** The example of a template (templates/examples.ts: a tenant `team` and the template in it), synthesized. */
+function synth(name: string, chartId = 'test'): any[] {
   const app = Testing.app();
-  const chart = new Chart(app, 'test');
-  build(new Tenant(chart, 'team', { viewerGroups: ['oidc:team-viewers'], developerGroups: ['oidc:team-devs'], adminGroups: ['oidc:team-admins'] }));
+  const chart = new Chart(app, chartId);
+  templateExample(name).build(chart);
   return Testing.synth(chart);
 }
 
@@ -16,10 +16,7 @@ const of = (objects: any[], kind: string, name: string) => objects.find((o) => o
 const clean = (objects: any[]) => review(objects.map((object) => ({ object })), { today: '2026-11-23' }).findings.filter((f) => !f.exception);
 
 describe('WebService', () => {
-  const objects = synth((team) => {
-    const db = new StatefulStore(team, 'db', { image: image('db'), port: 5432, dataPath: '/data', storage: Size.gibibytes(1) });
-    new WebService(team, 'web', { image: image('web'), port: 8080, maxReplicas: 6, dependencies: [{ workload: db.workload, port: 5432 }] });
-  });
+  const objects = synth('web-service');
 
   test('a Deployment left to its autoscaler, a Service, an HPA and a PodDisruptionBudget', () => {
     expect(of(objects, 'Deployment', 'web').spec.replicas).toBeUndefined();
@@ -40,10 +37,7 @@ describe('WebService', () => {
 });
 
 describe('Worker', () => {
-  const objects = synth((team) => {
-    const queue = new StatefulStore(team, 'queue', { image: image('queue'), port: 5672, dataPath: '/data', storage: Size.gibibytes(1) });
-    new Worker(team, 'worker', { image: image('worker'), healthPort: 8081, dependencies: [{ workload: queue.workload, port: 5672 }] });
-  });
+  const objects = synth('worker');
 
   test('accepts no traffic and reaches only its queue', () => {
     expect(of(objects, 'NetworkPolicy', 'worker-traffic').spec.policyTypes).toEqual(['Egress']);
@@ -59,7 +53,7 @@ describe('Worker', () => {
 });
 
 describe('ScheduledJob', () => {
-  const objects = synth((team) => new ScheduledJob(team, 'report', { image: image('report'), schedule: Cron.schedule({ minute: '15', hour: '2' }) }));
+  const objects = synth('scheduled-job');
 
   test('never overlaps, is stopped after an hour, keeps a short history', () => {
     expect(of(objects, 'CronJob', 'report').spec).toMatchObject({
@@ -75,10 +69,7 @@ describe('ScheduledJob', () => {
 });
 
 describe('StatefulStore', () => {
-  const objects = synth((team) => {
-    const app = new WebService(team, 'app', { image: image('app'), port: 8080 });
-    new StatefulStore(team, 'db', { image: image('db'), port: 5432, dataPath: '/var/lib/data', storage: Size.gibibytes(20), storageClassName: 'encrypted-ssd', clients: [app.workload] });
-  });
+  const objects = synth('stateful-store');
 
   test('a volume per pod, probes that differ, reachable only from its clients', () => {
     const set = of(objects, 'StatefulSet', 'db');
@@ -95,7 +86,7 @@ describe('StatefulStore', () => {
 });
 
 describe('Tenant', () => {
-  const objects = synth(() => undefined);
+  const objects = synth('tenant');
 
   test('a hardened namespace with the three profiles bound to the tenant\'s groups', () => {
     expect(objects.filter((o) => o.kind === 'RoleBinding').map((b) => [b.metadata.name, b.subjects])).toEqual([
@@ -114,11 +105,14 @@ describe('Tenant', () => {
 
 describe('TenantApplication', () => {
   test('an AppProject confined to the tenant namespace, and an Application syncing its folder', () => {
-    const app = Testing.app();
-    const chart = new Chart(app, 'argocd');
-    new TenantApplication(chart, 'team', { namespace: 'team', repoUrl: 'https://git.example.com/p.git', path: 'dist/team' });
-    const objects = Testing.synth(chart);
+    const objects = synth('tenant-application', 'argocd');
     expect(objects).toMatchSnapshot();
     expect(of(objects, 'AppProject', 'team').spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
   });
+});
+
+test('every template has an example (snapshot-tested here, scanned in CI)', () => {
+  const templates = fs.readdirSync(path.join(__dirname, '../../templates'))
+    .filter((f) => f.endsWith('.ts') && !['index.ts', 'examples.ts', 'dependency.ts'].includes(f)).map((f) => f.replace(/\.ts$/, ''));
+  expect(TEMPLATE_EXAMPLES.map((e) => e.name).sort()).toEqual(templates.sort());
 });
