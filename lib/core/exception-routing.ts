@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { ruleById } from '../review/packs';
-import { scannerSkipAnnotations } from '../review/scanner-map';
+import { ObjectSkip, scannerSkipAnnotations } from '../review/scanner-map';
 import { compareText } from './compare-text';
 import { exceptionAnnotationKey, exceptionAnnotationValue, HardeningException } from './exceptions';
 
@@ -20,15 +20,42 @@ export function exceptionsForKind(exceptions: readonly HardeningException[], kin
  * same reason. So Checkov, kube-score, kube-linter and Polaris accept exactly what our
  * review accepts. Deterministic for the same exceptions, in any order.
  */
-export function exceptionAnnotations(exceptions: readonly HardeningException[], kind: string): Record<string, string> {
+export function exceptionAnnotations(exceptions: readonly HardeningException[], kind: string, skips: readonly ObjectSkip[] = []): Record<string, string> {
   const sorted = [...exceptions].sort((a, b) => compareText(a.rule, b.rule));
   const ours = Object.fromEntries(sorted.map((e) => [exceptionAnnotationKey(e.rule), exceptionAnnotationValue(e)]));
-  const scanners = scannerSkipAnnotations(sorted.map((e) => ({ rule: e.rule, reason: exceptionAnnotationValue(e) })), kind);
+  const scanners = scannerSkipAnnotations(sorted.map((e) => ({ rule: e.rule, reason: exceptionAnnotationValue(e) })), kind, skips);
   return { ...ours, ...scanners };
 }
 
-/** The exceptions written on each object so far, so the scanner annotations cover all of them. */
-const written = new WeakMap<ApiObject, Map<string, HardeningException>>();
+/** The exceptions and object skips written on each object so far, so the scanner annotations cover all of them. */
+const written = new WeakMap<ApiObject, { readonly byRule: Map<string, HardeningException>; readonly skips: ObjectSkip[] }>();
+
+function recordOf(api: ApiObject) {
+  let record = written.get(api);
+  if (!record) {
+    record = { byRule: new Map(), skips: [] };
+    written.set(api, record);
+  }
+  return record;
+}
+
+/** (Re)writes every annotation of what `api` carries: its exceptions and the scanner skips of both. */
+function rewriteAnnotations(api: ApiObject): void {
+  const { byRule, skips } = recordOf(api);
+  for (const [key, value] of Object.entries(exceptionAnnotations([...byRule.values()], api.kind, skips))) {
+    api.metadata.addAnnotation(key, value);
+  }
+}
+
+/**
+ * Writes on `api` the skip annotations of scanner checks that do not apply to it
+ * (`lib/review/scanner-map.ts` says which and why), merged with those of its exceptions.
+ */
+export function writeScannerSkips(api: ApiObject, skips: readonly ObjectSkip[]): void {
+  if (!skips.length) return;
+  recordOf(api).skips.push(...skips);
+  rewriteAnnotations(api);
+}
 
 /**
  * Writes `exceptions` on `api`, all of them, with the scanners' skip annotations. Calls add
@@ -37,15 +64,9 @@ const written = new WeakMap<ApiObject, Map<string, HardeningException>>();
  */
 export function writeExceptions(api: ApiObject, exceptions: readonly HardeningException[]): void {
   if (!exceptions.length) return;
-  let byRule = written.get(api);
-  if (!byRule) {
-    byRule = new Map();
-    written.set(api, byRule);
-  }
+  const { byRule } = recordOf(api);
   for (const exception of exceptions) byRule.set(exception.rule, exception);
-  for (const [key, value] of Object.entries(exceptionAnnotations([...byRule.values()], api.kind))) {
-    api.metadata.addAnnotation(key, value);
-  }
+  rewriteAnnotations(api);
 }
 
 /** Records on `api` the exceptions whose rule judges objects of its kind. */

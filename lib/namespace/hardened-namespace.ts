@@ -1,11 +1,12 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ExceptionPolicy } from '../core/exception-policy';
-import { writeExceptions } from '../core/exception-routing';
+import { writeExceptions, writeScannerSkips } from '../core/exception-routing';
 import { HardeningException } from '../core/exceptions';
 import { HardeningError } from '../core/hardening-error';
 import { clusterScoped, INamespaceScope, markNamespaceScope } from '../core/namespace-scope';
 import { requireDns1123Label } from '../core/names';
+import { NAMESPACE_WIDE_POLICY_SKIPS } from '../review/scanner-map';
 
 /** Pod Security Standards levels. */
 export enum PodSecurityLevel {
@@ -221,6 +222,9 @@ export class HardenedNamespace extends Construct implements INamespaceScope {
       metadata: { name: 'allow-dns', namespace: this.namespaceName },
       spec: { podSelector: {}, policyTypes: ['Egress'], egress: this.dnsRules(props.dns ?? {}) },
     });
+    // Both select every pod of the namespace, those to come too: kube-score's "targets no pod" does not apply.
+    writeScannerSkips(this.defaultDeny, NAMESPACE_WIDE_POLICY_SKIPS);
+    writeScannerSkips(this.dnsAllowance, NAMESPACE_WIDE_POLICY_SKIPS);
 
     new k8s.KubeResourceQuota(this, 'Quota', {
       metadata: { name: 'default-quota', namespace: this.namespaceName },

@@ -167,6 +167,30 @@ export const SCANNER_CHECKS: readonly ScannerCheck[] = [
     'Every workload with more than one replica gets spread constraints over nodes and zones (and pod-anti-affinity); a single pod, or a DaemonSet\'s one pod per node, has nothing to spread.'),
 ];
 
+/**
+ * A scanner check that does not apply to some objects we emit, though it applies to others:
+ * the construct that emits such an object writes the scanner's skip annotation on it, and
+ * only there, so the scanner passes wherever it is run. Listed in the README with the reason.
+ */
+export interface ObjectSkip {
+  readonly scanner: Exclude<Scanner, 'checkov'>;
+  readonly check: string;
+  /** Which objects, in words. */
+  readonly objects: string;
+  readonly reason: string;
+}
+
+/** Skipped on a namespace's default-deny and DNS policies (`podSelector: {}`). */
+export const NAMESPACE_WIDE_POLICY_SKIPS: readonly ObjectSkip[] = [{
+  scanner: 'kube-score',
+  check: 'networkpolicy-targets-pod',
+  objects: "a namespace's `default-deny` and `allow-dns` NetworkPolicies (`podSelector: {}`)",
+  reason: 'A namespace-wide policy selects every pod of its namespace, those to come included: the default deny and the DNS allowance belong in a namespace before its first workload. kube-score fails them while the namespace has no pod.',
+}];
+
+/** Every object-level skip, for the README and its test. */
+export const OBJECT_SKIPS: readonly ObjectSkip[] = [...NAMESPACE_WIDE_POLICY_SKIPS];
+
 /** The kube-score checks that are optional (off by default) and that the scan turns on. */
 export const KUBE_SCORE_OPTIONAL_CHECKS: readonly string[] = ['container-seccomp-profile'];
 
@@ -213,10 +237,11 @@ export const SCANNER_ANNOTATIONS = {
 
 /**
  * The scanner annotations that carry `exceptions` (recorded on an object of `kind`) into
- * each scanner's own skip mechanism. Deterministic: checks in order, Checkov's numbering
- * follows it. Checkov splits its value on `=`, so an `=` in a reason is written as `:`.
+ * each scanner's own skip mechanism, with the object's own `skips` (checks that do not apply
+ * to it). Deterministic: checks in order, Checkov's numbering follows it. Checkov splits its
+ * value on `=`, so an `=` in a reason is written as `:`.
  */
-export function scannerSkipAnnotations(exceptions: readonly ExceptionForScanners[], kind: string): Record<string, string> {
+export function scannerSkipAnnotations(exceptions: readonly ExceptionForScanners[], kind: string, skips: readonly ObjectSkip[] = []): Record<string, string> {
   const checkov = new Map<string, string>();
   const kubeScore = new Set<string>();
   const kubeLinter = new Map<string, string>();
@@ -229,6 +254,11 @@ export function scannerSkipAnnotations(exceptions: readonly ExceptionForScanners
     checks['kube-score'].forEach((c) => kubeScore.add(c));
     checks['kube-linter'].forEach((c) => { if (!kubeLinter.has(c)) kubeLinter.set(c, exception.reason); });
     checks.polaris.forEach((c) => polaris.add(c));
+  }
+  for (const skip of skips) {
+    if (skip.scanner === 'kube-score') kubeScore.add(skip.check);
+    else if (skip.scanner === 'kube-linter' && !kubeLinter.has(skip.check)) kubeLinter.set(skip.check, skip.reason);
+    else if (skip.scanner === 'polaris') polaris.add(skip.check);
   }
   const annotations: Record<string, string> = {};
   [...checkov.keys()].sort(compareChecks).forEach((check, i) => {

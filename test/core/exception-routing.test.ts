@@ -1,9 +1,18 @@
 import { ApiObject, Chart, Cron, Testing } from 'cdk8s';
 import { HardenedCronJob, HardenedDeployment, HardenedNamespace, PodSecurityLevel } from '../../lib';
-import { exceptionAnnotations, recordExceptions, writeExceptions } from '../../lib/core/exception-routing';
+import { exceptionAnnotations, recordExceptions, writeExceptions, writeScannerSkips } from '../../lib/core/exception-routing';
 import { CONTAINER, IMAGE, only, synthObjects } from '../support';
 
 const reason = 'the vendor agent rewrites its config at start; tracked in SEC-142';
+
+
+/** The annotations of a Deployment after `record` wrote on it. */
+function annotationsAfter(record: (api: ApiObject) => void): Record<string, string> {
+  const chart = new Chart(Testing.app(), 'test');
+  const api = new ApiObject(chart, 'd', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' } });
+  record(api);
+  return Testing.synth(chart)[0].metadata.annotations;
+}
 
 describe('exceptions reach the scanners with the same reason', () => {
   test('an exception to read-only-root-filesystem yields the Checkov, kube-score, kube-linter and Polaris skips', () => {
@@ -52,18 +61,25 @@ describe('exceptions reach the scanners with the same reason', () => {
   });
 
   test('recording in several calls gives what one call gives: Checkov\'s numbers stay a sequence', () => {
-    const annotationsAfter = (record: (api: ApiObject) => void) => {
-      const chart = new Chart(Testing.app(), 'test');
-      const api = new ApiObject(chart, 'd', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' } });
-      record(api);
-      return Testing.synth(chart)[0].metadata.annotations;
-    };
     const a = { rule: 'resources-set', reason: 'sized by the vendor operator, see OPS-7' };
     const b = { rule: 'image-pull-always', reason: 'air-gapped node cache, see OPS-9' };
     const once = annotationsAfter((api) => writeExceptions(api, [a, b]));
     expect(annotationsAfter((api) => { writeExceptions(api, [a]); writeExceptions(api, [b]); })).toEqual(once);
     expect(annotationsAfter((api) => { recordExceptions(api, [b]); recordExceptions(api, [a]); })).toEqual(once);
     expect(Object.keys(once).filter((k) => k.startsWith('checkov.io/'))).toEqual(['checkov.io/skip1', 'checkov.io/skip2', 'checkov.io/skip3', 'checkov.io/skip4']);
+  });
+
+  test('a check that does not apply to an object is skipped on it, merged with its exceptions\' skips in any order', () => {
+    const skip = { scanner: 'kube-score', check: 'networkpolicy-targets-pod', objects: 'these', reason: 'Does not apply to these objects at all.' } as const;
+    const linterSkip = { scanner: 'kube-linter', check: 'some-check', objects: 'these', reason: 'Does not apply either.' } as const;
+    const exception = { rule: 'distinct-probes', reason: 'one TCP port, no health endpoint, see OPS-3' };
+    expect(annotationsAfter((api) => writeScannerSkips(api, [skip, linterSkip]))).toEqual({
+      'kube-score/ignore': 'networkpolicy-targets-pod',
+      'ignore-check.kube-linter.io/some-check': 'Does not apply either.',
+    });
+    const both = annotationsAfter((api) => { writeScannerSkips(api, [skip]); writeExceptions(api, [exception]); });
+    expect(both['kube-score/ignore']).toBe('networkpolicy-targets-pod,pod-probes-identical');
+    expect(annotationsAfter((api) => { writeExceptions(api, [exception]); writeScannerSkips(api, [skip]); })).toEqual(both);
   });
 
   test('an exception whose rule judges another kind is not written (nor its skips)', () => {

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { ReferenceId, RuleReferences } from '../../lib/review/model';
 import { ALL_RULES, ruleById } from '../../lib/review/packs';
 import {
-  checksForRule, NOT_APPLICABLE, notApplicableChecks, rulesForCheck, Scanner, SCANNER_CHECKS, SCANNERS, scannerSkipAnnotations,
+  checksForRule, NOT_APPLICABLE, notApplicableChecks, OBJECT_SKIPS, rulesForCheck, Scanner, SCANNER_CHECKS, SCANNERS, scannerSkipAnnotations,
 } from '../../lib/review/scanner-map';
 
 const REFERENCE_FIELDS: Record<Scanner, keyof RuleReferences> = {
@@ -58,6 +58,12 @@ describe('the scanner map', () => {
     const NAMES: Record<Scanner, string> = { 'checkov': 'Checkov', 'kube-score': 'kube-score', 'kube-linter': 'kube-linter', 'polaris': 'Polaris' };
     const listed = [...readme.matchAll(/^\| (Checkov|kube-score|kube-linter|Polaris) \| `([^`]+)` \|/gm)].map((m) => `${m[1]} ${m[2]}`);
     expect(listed).toEqual(SCANNERS.flatMap((s) => notApplicableChecks(s).map((c) => `${NAMES[s]} ${c.check}`)));
+  });
+
+  test('the README lists exactly the checks skipped on some objects, with where and why', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+    const listed = [...readme.matchAll(/^\| `([^`]+)` \((kube-score|kube-linter|Polaris)\) \| (.+) \| (.+) \|$/gm)].map((m) => [m[2].toLowerCase(), m[1], m[3], m[4]]);
+    expect(listed).toEqual(OBJECT_SKIPS.map((skip) => [skip.scanner, skip.check, skip.objects, skip.reason]));
   });
 
   test('a check that covers several rules is skipped by an exception to any of them', () => {
