@@ -101,6 +101,7 @@ export const SCANNER_CHECKS: readonly ScannerCheck[] = [
   row('kube-score', 'pod-probes', 'readiness-probe'),
   row('kube-score', 'pod-probes', 'liveness-probe'),
   row('kube-score', 'pod-probes-identical', 'distinct-probes'),
+  row('kube-score', 'networkpolicy-targets-pod', 'network-policy-selects-pods'),
   notApplicable('kube-score', 'container-cpu-requests-equal-limits',
     'Optional in kube-score. CPU requests stay below limits on purpose: a pod may use idle CPU, and CPU is throttled, never a reason to kill. Memory, which is not compressible, has request = limit by default.'),
   notApplicable('kube-score', 'container-memory-requests-equal-limits',

@@ -356,6 +356,19 @@ export const RULE_CASES: readonly RuleCase[] = [
     ['spec.egress[1].to[0].ipBlock', 'allows 169.254.0.0/16, which contains the metadata address 169.254.169.254'],
   ] },
 
+  { rule: 'network-policy-selects-pods', name: 'a selector that matches a pod template of its namespace, and a namespace-wide policy, comply', object: networkPolicy({
+    podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'],
+  }), others: [deployment(), networkPolicy({ podSelector: {}, policyTypes: ['Ingress'] }, 'all', 'empty')], expected: [] },
+  { rule: 'network-policy-selects-pods', name: 'a namespace-wide policy in a namespace without pods', object: networkPolicy({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] }, 'default-deny', 'empty'), expected: [] },
+  { rule: 'network-policy-selects-pods', name: 'a mistyped label, and the right labels in another namespace', object: networkPolicy({
+    podSelector: { matchLabels: { app: 'wbe' } }, policyTypes: ['Ingress'],
+  }), others: [deployment(), deployment(() => undefined, { namespace: 'other' })], expected: [
+    ['spec.podSelector', 'selects no pod template of namespace "shop" in this output'],
+  ] },
+  { rule: 'network-policy-selects-pods', name: 'an expression no pod satisfies', object: networkPolicy({
+    podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['api'] }] }, policyTypes: ['Ingress'],
+  }), others: [deployment()], expected: [['spec.podSelector', 'selects no pod template']] },
+
   { rule: 'rbac-no-wildcards', name: 'named groups, resources, verbs and URLs comply', object: clusterRole([READ_PODS, { nonResourceURLs: ['/healthz', '/apis/*'], verbs: ['get'] }]), expected: [] },
   { rule: 'rbac-no-wildcards', name: '"*" everywhere', object: role([{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]), expected: [
     ['rules[0].apiGroups[0]', 'rule 0 covers every API group ("*")'],

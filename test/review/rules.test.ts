@@ -137,7 +137,7 @@ describe('the rule registry', () => {
         'image-pull-always', 'readiness-probe', 'liveness-probe', 'no-service-account-token', 'no-default-service-account',
         'distinct-probes', 'pod-anti-affinity', 'pdb-unhealthy-pod-eviction-policy'],
       'namespaces': ['namespace-pod-security', 'workload-namespace-hardened'],
-      'network': ['namespace-default-deny', 'network-ingress-from-anywhere', 'network-egress-metadata'],
+      'network': ['namespace-default-deny', 'network-ingress-from-anywhere', 'network-egress-metadata', 'network-policy-selects-pods'],
       'rbac': ['rbac-no-wildcards', 'rbac-no-escalation-verbs', 'rbac-no-exec-attach-portforward', 'rbac-no-cluster-secret-read',
         'rbac-no-cluster-admin-binding', 'rbac-no-broad-subjects', 'rbac-no-default-service-account-binding', 'rbac-no-user-subjects',
         'rbac-cluster-scope'],
@@ -151,7 +151,7 @@ describe('the rule registry', () => {
 
   test('only these rules are warnings; every other rule is an error', () => {
     expect(ALL_RULES.filter((r) => r.severity !== 'error').map((r) => r.id)).toEqual(['image-pull-always', 'distinct-probes', 'pod-anti-affinity',
-      'pdb-unhealthy-pod-eviction-policy', 'rbac-no-user-subjects', 'rbac-cluster-scope', 'audit-omit-request-received']);
+      'pdb-unhealthy-pod-eviction-policy', 'network-policy-selects-pods', 'rbac-no-user-subjects', 'rbac-cluster-scope', 'audit-omit-request-received']);
   });
 });
 

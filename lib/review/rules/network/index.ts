@@ -1,6 +1,6 @@
 import { Rule } from '../../model';
 import { namespacePodSecurity, workloadNamespaceHardened } from './namespaces';
-import { namespaceDefaultDeny, networkEgressMetadata, networkIngressFromAnywhere } from './network-policies';
+import { namespaceDefaultDeny, networkEgressMetadata, networkIngressFromAnywhere, networkPolicySelectsPods } from './network-policies';
 
 export * from './namespaces';
 export * from './network-policies';
@@ -8,5 +8,5 @@ export * from './network-policies';
 /** Namespace rules: every workload in a declared namespace that enforces Pod Security. */
 export const NAMESPACE_RULES: readonly Rule[] = [namespacePodSecurity, workloadNamespaceHardened];
 
-/** Network rules: default deny everywhere, no allow-all peers, no metadata egress. */
-export const NETWORK_RULES: readonly Rule[] = [namespaceDefaultDeny, networkIngressFromAnywhere, networkEgressMetadata];
+/** Network rules: default deny everywhere, no allow-all peers, no metadata egress, no policy that misses its pods. */
+export const NETWORK_RULES: readonly Rule[] = [namespaceDefaultDeny, networkIngressFromAnywhere, networkEgressMetadata, networkPolicySelectsPods];

@@ -1,6 +1,7 @@
 import { Cidr, cidrContainsAddress, parseAddress, parseCidr } from '../../analyses/cidr';
+import { compileSelector, Labels, readLabels, Selector as CompiledSelector, selectorMatches } from '../../analyses/selectors';
 import { KubeObject, ReviewContext, Rule, RuleFinding } from '../../model';
-import { finding, quote } from '../../walkers';
+import { finding, podSpecOf, POD_TEMPLATE_KINDS, quote } from '../../walkers';
 import { namespaceOf } from './namespaces';
 
 type Selector = { matchLabels?: Record<string, unknown>; matchExpressions?: unknown[] } | undefined;
@@ -148,3 +149,57 @@ export const networkEgressMetadata: Rule = {
     return found;
   },
 };
+
+/**
+ * A policy that names pods selects some: a podSelector that matches no pod template of its
+ * namespace is most often a mistyped label, and leaves the pods it was written for outside
+ * it (unprotected, or cut off). A namespace-wide policy (`podSelector: {}`) is never flagged:
+ * it is meant for the pods to come as well. Judged within the output under review: a warning,
+ * since the pods may come from elsewhere.
+ *
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-resource
+ */
+export const networkPolicySelectsPods: Rule = {
+  id: 'network-policy-selects-pods',
+  title: 'NetworkPolicies that name pods select some',
+  severity: 'warning',
+  kinds: ['NetworkPolicy'],
+  references: { kubeScore: 'networkpolicy-targets-pod' },
+  remediation: 'Make spec.podSelector match the labels of the pod template it is for (compare with the workload\'s spec.template.metadata.labels), or remove the policy.',
+  check: (obj, context) => {
+    const raw = specOf(obj).podSelector;
+    if (raw === undefined || isEmptySelector(raw)) return [];
+    let selector: CompiledSelector;
+    try {
+      selector = compileSelector(raw, 'spec.podSelector');
+    } catch {
+      return []; // an invalid selector is reported by the reachability analysis
+    }
+    const namespace = namespaceOf(obj);
+    if (podLabelsIn(context, namespace).some((labels) => selectorMatches(selector, labels))) return [];
+    return [finding('spec.podSelector', `selects no pod template of namespace ${quote(namespace)} in this output, so the pods it was written for are outside it (a mistyped label?)`)];
+  },
+};
+
+/** The labels of every pod template, by namespace, per review. */
+const podLabelsByNamespace = new WeakMap<ReviewContext, Map<string, Labels[]>>();
+
+function podLabelsIn(context: ReviewContext, namespace: string): readonly Labels[] {
+  let index = podLabelsByNamespace.get(context);
+  if (!index) {
+    index = new Map();
+    for (const kind of POD_TEMPLATE_KINDS) {
+      for (const obj of context.byKind(kind)) {
+        const pod = podSpecOf(obj);
+        if (!pod) continue;
+        const key = namespaceOf(obj);
+        const labels = readLabels(pod.metadata.labels);
+        const list = index.get(key);
+        if (list) list.push(labels);
+        else index.set(key, [labels]);
+      }
+    }
+    podLabelsByNamespace.set(context, index);
+  }
+  return index.get(namespace) ?? [];
+}
