@@ -1,5 +1,6 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { appendTo } from './append-to';
 
 /**
  * How a workload finds the namespace it lives in without importing the namespace construct:
@@ -56,10 +57,7 @@ export function hasNamespaceScope(construct: IConstruct, name: string): boolean 
 
 /** Adds `construct` to the list kept for its tree (a construct never changes tree). */
 export function registerInTree<T extends IConstruct>(registry: WeakMap<IConstruct, T[]>, construct: T): void {
-  const root = construct.node.root;
-  const list = registry.get(root);
-  if (list) list.push(construct);
-  else registry.set(root, [construct]);
+  appendTo(registry, construct.node.root, construct);
 }
 
 /**

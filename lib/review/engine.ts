@@ -1,3 +1,4 @@
+import { appendTo } from '../core/append-to';
 import { isIsoDate } from '../core/exceptions';
 import { ENGINE_RULES, ExceptionProblem, readExceptions, RULE_ERROR, RuleStatus, unusedExceptionProblem } from './exceptions';
 import {
@@ -149,11 +150,7 @@ function reviewObject(obj: KubeObject, origin: string, env: ReviewEnvironment): 
 function groupByKind(rules: readonly Rule[]): Map<string, Rule[]> {
   const byKind = new Map<string, Rule[]>();
   for (const rule of rules) {
-    for (const kind of rule.kinds) {
-      const list = byKind.get(kind);
-      if (list) list.push(rule);
-      else byKind.set(kind, [rule]);
-    }
+    for (const kind of rule.kinds) appendTo(byKind, kind, rule);
   }
   return byKind;
 }
@@ -208,9 +205,7 @@ function createContext(objects: readonly KubeObject[]): ReviewContext {
   const byKind = new Map<string, KubeObject[]>();
   const byKey = new Map<string, KubeObject>();
   for (const obj of objects) {
-    const sameKind = byKind.get(obj.kind);
-    if (sameKind) sameKind.push(obj);
-    else byKind.set(obj.kind, [obj]);
+    appendTo(byKind, obj.kind, obj);
     const ref = refOf(obj);
     byKey.set(`${ref.kind}\u0000${ref.namespace ?? ''}\u0000${ref.name}`, obj);
   }

@@ -1,3 +1,4 @@
+import { appendTo } from '../../core/append-to';
 /**
  * RBAC objects read as plain data, with upstream's matching rules: what a PolicyRule covers,
  * who a binding names, and an index of the Roles and ClusterRoles of an output that resolves
@@ -176,9 +177,9 @@ export class RbacIndex {
     const labels: Array<ReadonlyMap<string, string>> = [];
     for (const obj of objects) {
       if (obj.kind === 'Role') {
-        push(this.roles, roleKey(namespaceOf(obj), nameOf(obj)), obj);
+        appendTo(this.roles, roleKey(namespaceOf(obj), nameOf(obj)), obj);
       } else if (obj.kind === 'ClusterRole') {
-        push(this.clusterRoles, nameOf(obj), obj);
+        appendTo(this.clusterRoles, nameOf(obj), obj);
         this.labelOwners.push(nameOf(obj));
         labels.push(readLabels(obj.metadata?.labels));
       }
@@ -289,12 +290,6 @@ export class RbacIndex {
     this.aggregations.set(name, aggregation);
     return aggregation;
   }
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const values = map.get(key);
-  if (values) values.push(value);
-  else map.set(key, [value]);
 }
 
 const INDEXES = new WeakMap<ReviewContext, RbacIndex>();

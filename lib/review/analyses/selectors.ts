@@ -1,3 +1,4 @@
+import { appendTo } from '../../core/append-to';
 /**
  * Label selectors (`matchLabels` AND `matchExpressions`) with their exact upstream meaning,
  * and an index that answers "which of these label sets does a selector match" without
@@ -155,10 +156,10 @@ export class LabelIndex {
   public add(id: number): void {
     this.all.push(id);
     for (const [key, value] of this.labelsOf(id)) {
-      push(this.byKey, key, id);
+      appendTo(this.byKey, key, id);
       let values = this.byKeyValue.get(key);
       if (!values) this.byKeyValue.set(key, values = new Map());
-      push(values, value, id);
+      appendTo(values, value, id);
     }
   }
 
@@ -180,8 +181,3 @@ export class LabelIndex {
   }
 }
 
-function push<K>(map: Map<K, number[]>, key: K, id: number): void {
-  const ids = map.get(key);
-  if (ids) ids.push(id);
-  else map.set(key, [id]);
-}

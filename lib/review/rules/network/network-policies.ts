@@ -1,3 +1,4 @@
+import { appendTo } from '../../../core/append-to';
 import { Cidr, cidrContainsAddress, parseAddress, parseCidr } from '../../analyses/cidr';
 import { compileSelector, Labels, readLabels, Selector as CompiledSelector, selectorMatches } from '../../analyses/selectors';
 import { KubeObject, ReviewContext, Rule, RuleFinding } from '../../model';
@@ -68,12 +69,7 @@ function policiesIn(context: ReviewContext, namespace: unknown): readonly KubeOb
   let index = policiesByNamespace.get(context);
   if (!index) {
     index = new Map();
-    for (const policy of context.byKind('NetworkPolicy')) {
-      const key = namespaceOf(policy);
-      const list = index.get(key);
-      if (list) list.push(policy);
-      else index.set(key, [policy]);
-    }
+    for (const policy of context.byKind('NetworkPolicy')) appendTo(index, namespaceOf(policy), policy);
     policiesByNamespace.set(context, index);
   }
   return index.get(namespace) ?? [];
@@ -191,12 +187,7 @@ function podLabelsIn(context: ReviewContext, namespace: string): readonly Labels
     for (const kind of POD_TEMPLATE_KINDS) {
       for (const obj of context.byKind(kind)) {
         const pod = podSpecOf(obj);
-        if (!pod) continue;
-        const key = namespaceOf(obj);
-        const labels = readLabels(pod.metadata.labels);
-        const list = index.get(key);
-        if (list) list.push(labels);
-        else index.set(key, [labels]);
+        if (pod) appendTo(index, namespaceOf(obj), readLabels(pod.metadata.labels));
       }
     }
     podLabelsByNamespace.set(context, index);
