@@ -1,4 +1,3 @@
-import { appendTo } from '../../core/append-to';
 /**
  * RBAC objects read as plain data, with upstream's matching rules: what a PolicyRule covers,
  * who a binding names, and an index of the Roles and ClusterRoles of an output that resolves
@@ -7,6 +6,7 @@ import { appendTo } from '../../core/append-to';
  *
  * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/
  */
+import { appendTo } from '../../core/append-to';
 import { compareText } from '../../core/compare-text';
 import { KubeObject, ReviewContext } from '../model';
 import { isRecord, list } from '../walkers';

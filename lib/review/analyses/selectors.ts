@@ -1,4 +1,3 @@
-import { appendTo } from '../../core/append-to';
 /**
  * Label selectors (`matchLabels` AND `matchExpressions`) with their exact upstream meaning,
  * and an index that answers "which of these label sets does a selector match" without
@@ -6,6 +5,7 @@ import { appendTo } from '../../core/append-to';
  *
  * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
  */
+import { appendTo } from '../../core/append-to';
 import { compareText } from '../../core/compare-text';
 import { isRecord, list } from '../walkers';
 
