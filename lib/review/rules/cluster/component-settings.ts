@@ -25,6 +25,19 @@ function checkFlags(obj: KubeObject, component: Exclude<ClusterComponent, 'kubel
 
 const REMEDIATION_SUFFIX = 'controlPlaneHardening() writes a kubeadm-config.yaml that meets every row of the CIS settings table in REVIEW.md.';
 
+/** A rule that a control-plane component's flags (in `<field>.extraArgs`) meet its rows of the CIS table. */
+function componentSettingsRule(id: string, title: string, component: Exclude<ClusterComponent, 'kubelet' | 'etcd'>, rows: readonly ClusterSetting[], field: string): Rule {
+  return {
+    id,
+    title,
+    severity: 'error',
+    kinds: ['ClusterConfiguration'],
+    references: { cis: cisIds(rows) },
+    remediation: `Set each flag named in the finding in ${field}.extraArgs. ${REMEDIATION_SUFFIX}`,
+    check: (obj) => checkFlags(obj, component, rows),
+  };
+}
+
 /**
  * kube-apiserver flags meet the CIS Kubernetes Benchmark (section 1.2, and 3.2.1): no
  * anonymous access beyond health checks, Node and RBAC authorization, the admission plugins,
@@ -33,37 +46,16 @@ const REMEDIATION_SUFFIX = 'controlPlaneHardening() writes a kubeadm-config.yaml
  *
  * @see https://kubernetes.io/docs/reference/command-line-tools-reference/kube-apiserver/
  */
-export const apiServerSettings: Rule = {
-  id: 'cluster-apiserver-settings',
-  title: 'The API server runs with the CIS Benchmark settings',
-  severity: 'error',
-  kinds: ['ClusterConfiguration'],
-  references: { cis: cisIds(API_SERVER_SETTINGS) },
-  remediation: `Set each flag named in the finding in apiServer.extraArgs. ${REMEDIATION_SUFFIX}`,
-  check: (obj) => checkFlags(obj, 'kube-apiserver', API_SERVER_SETTINGS),
-};
+export const apiServerSettings = componentSettingsRule('cluster-apiserver-settings',
+  'The API server runs with the CIS Benchmark settings', 'kube-apiserver', API_SERVER_SETTINGS, 'apiServer');
 
 /** kube-controller-manager flags meet the CIS Kubernetes Benchmark (section 1.3). */
-export const controllerManagerSettings: Rule = {
-  id: 'cluster-controller-manager-settings',
-  title: 'The controller manager runs with the CIS Benchmark settings',
-  severity: 'error',
-  kinds: ['ClusterConfiguration'],
-  references: { cis: cisIds(CONTROLLER_MANAGER_SETTINGS) },
-  remediation: `Set each flag named in the finding in controllerManager.extraArgs. ${REMEDIATION_SUFFIX}`,
-  check: (obj) => checkFlags(obj, 'kube-controller-manager', CONTROLLER_MANAGER_SETTINGS),
-};
+export const controllerManagerSettings = componentSettingsRule('cluster-controller-manager-settings',
+  'The controller manager runs with the CIS Benchmark settings', 'kube-controller-manager', CONTROLLER_MANAGER_SETTINGS, 'controllerManager');
 
 /** kube-scheduler flags meet the CIS Kubernetes Benchmark (section 1.4). */
-export const schedulerSettings: Rule = {
-  id: 'cluster-scheduler-settings',
-  title: 'The scheduler runs with the CIS Benchmark settings',
-  severity: 'error',
-  kinds: ['ClusterConfiguration'],
-  references: { cis: cisIds(SCHEDULER_SETTINGS) },
-  remediation: `Set each flag named in the finding in scheduler.extraArgs. ${REMEDIATION_SUFFIX}`,
-  check: (obj) => checkFlags(obj, 'kube-scheduler', SCHEDULER_SETTINGS),
-};
+export const schedulerSettings = componentSettingsRule('cluster-scheduler-settings',
+  'The scheduler runs with the CIS Benchmark settings', 'kube-scheduler', SCHEDULER_SETTINGS, 'scheduler');
 
 /**
  * etcd run by kubeadm meets the CIS Kubernetes Benchmark (section 2): TLS for clients and
