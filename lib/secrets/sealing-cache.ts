@@ -32,6 +32,16 @@
  *
  * Reuse is decided by the MAC alone; sealing is never skipped when the certificate, the scope,
  * the namespace, the name, the key or the value changed.
+ *
+ * ## Pruning
+ *
+ * After a successful synth, `HardenedApp` calls `pruneSealingCaches`. An app is known by its
+ * output folder relative to the cache's (`dist`); an entry it uses that has no owner yet becomes
+ * its own, and the entries it owns but did not use (a secret, key or name that is gone) are
+ * removed. An entry never changes owner, so apps that share a cache file never remove each
+ * other's entries nor flip them back and forth; an app that publishes outside the cache's
+ * folder (a test writing to a temporary folder) neither claims nor removes anything; entries
+ * written by a plain cdk8s App stay until an app that uses them claims them.
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -70,11 +80,15 @@ interface Entry {
   readonly scope: string;
   readonly mac: string;
   readonly ciphertext: string;
+  /** The app that last used it, by its output folder relative to the cache's (see Pruning). */
+  readonly owner?: string;
 }
 
 interface CacheState {
   readonly file: string;
   readonly entries: Map<string, Entry>;
+  /** The entry ids each app (construct tree root) used in this process. */
+  readonly usedBy: Map<IConstruct, Set<string>>;
   key?: Buffer;
 }
 
@@ -118,6 +132,7 @@ export class SealingCache {
     const state = openState(scope, path.join(directory, SEALING_CACHE_FILE));
     const key = state.key ??= loadKey(scope, path.join(directory, SEALING_CACHE_KEY_FILE));
     const id = `${item.namespace}/${item.name}/${item.key}`;
+    appendUsed(state, scope.node.root, id);
 
     const cached = state.entries.get(id);
     if (cached && cached.certificate === item.certificate && cached.scope === item.scope
@@ -125,9 +140,51 @@ export class SealingCache {
       return cached.ciphertext;
     }
     const ciphertext = seal();
-    state.entries.set(id, { certificate: item.certificate, scope: item.scope, mac: mac(key, item, ciphertext), ciphertext });
+    const owner = cached?.owner;
+    state.entries.set(id, { certificate: item.certificate, scope: item.scope, mac: mac(key, item, ciphertext), ciphertext, ...(owner !== undefined ? { owner } : {}) });
     save(state);
     return ciphertext;
+  }
+}
+
+function appendUsed(state: CacheState, root: IConstruct, id: string): void {
+  const used = state.usedBy.get(root);
+  if (used) used.add(id);
+  else state.usedBy.set(root, new Set([id]));
+}
+
+/**
+ * After a successful synth of the app whose construct tree is `root` and whose output goes
+ * to `outdir`, in every cache this process opened and in the project's default cache when it
+ * exists: the entries the app used that have no owner become its own, and those it owns but
+ * did not use are removed (see Pruning above). Files are rewritten only when something changed.
+ */
+export function pruneSealingCaches(root: IConstruct, outdir: string): void {
+  // The app may have sealed nothing this time (its last secret removed): look at the project's cache too.
+  const projectCache = path.resolve(SEALING_CACHE_FILE);
+  if (!states.has(projectCache) && fs.existsSync(projectCache)) {
+    try {
+      openState(root, projectCache);
+    } catch {
+      // An unreadable cache the app did not use is not this synth's concern (its next use reports it).
+    }
+  }
+  for (const state of states.values()) {
+    const relative = path.relative(path.dirname(state.file), path.resolve(outdir));
+    if (relative.startsWith('..') || path.isAbsolute(relative)) continue;
+    const owner = relative.split(path.sep).join('/') || '.';
+    const used = state.usedBy.get(root) ?? new Set<string>();
+    let changed = false;
+    for (const [id, entry] of state.entries) {
+      if (used.has(id) && entry.owner === undefined) {
+        state.entries.set(id, { ...entry, owner });
+        changed = true;
+      } else if (!used.has(id) && entry.owner === owner) {
+        state.entries.delete(id);
+        changed = true;
+      }
+    }
+    if (changed) save(state);
   }
 }
 
@@ -152,7 +209,7 @@ function macMatches(stored: string, computed: string): boolean {
 function openState(scope: IConstruct, file: string): CacheState {
   const existing = states.get(file);
   if (existing) return existing;
-  const state: CacheState = { file, entries: readEntries(scope, file) };
+  const state: CacheState = { file, entries: readEntries(scope, file), usedBy: new Map() };
   states.set(file, state);
   return state;
 }
@@ -180,7 +237,7 @@ function readEntries(scope: IConstruct, file: string): Map<string, Entry> {
   const entries = new Map<string, Entry>();
   for (const [id, e] of Object.entries(doc.entries)) {
     if (typeof e?.certificate === 'string' && typeof e.scope === 'string' && typeof e.mac === 'string' && typeof e.ciphertext === 'string') {
-      entries.set(id, { certificate: e.certificate, scope: e.scope, mac: e.mac, ciphertext: e.ciphertext });
+      entries.set(id, { certificate: e.certificate, scope: e.scope, mac: e.mac, ciphertext: e.ciphertext, ...(typeof e.owner === 'string' ? { owner: e.owner } : {}) });
     }
   }
   return entries;
@@ -190,7 +247,7 @@ function save(state: CacheState): void {
   const entries: Record<string, Entry> = {};
   for (const id of [...state.entries.keys()].sort()) {
     const e = state.entries.get(id)!;
-    entries[id] = { certificate: e.certificate, scope: e.scope, mac: e.mac, ciphertext: e.ciphertext };
+    entries[id] = { certificate: e.certificate, scope: e.scope, mac: e.mac, ciphertext: e.ciphertext, ...(e.owner !== undefined ? { owner: e.owner } : {}) };
   }
   const text = JSON.stringify({ version: FORMAT_VERSION, about: ABOUT, entries }, undefined, 2) + '\n';
   fs.mkdirSync(path.dirname(state.file), { recursive: true });
