@@ -26,7 +26,7 @@ const HINTS: Hint[] = (() => {
 })();
 
 /** Stands for a plain `<<` key: the mapping merges the value instead of storing it. */
-export const MERGE_KEY: unique symbol = Symbol('<<');
+const MERGE_KEY: unique symbol = Symbol('<<');
 
 /** Plain scalars go-yaml looks up before anything else (`resolveMap`). */
 const WORDS = new Map<string, unknown>([
@@ -86,14 +86,10 @@ export function topLevelValue(value: unknown): unknown {
 }
 
 /**
- * A plain (unquoted, untagged) scalar as go-yaml v2 resolves it: a boolean, null, a number,
- * `MERGE_KEY`, or the text itself.
+ * A plain (unquoted, untagged) scalar as go-yaml v2 resolves it: a boolean, null, a number
+ * (floats and large integers boxed as `GoNumber` for their key text), `MERGE_KEY`, or the
+ * text itself.
  */
-export function resolvePlain(text: string): unknown {
-  return unbox(resolveScalar(text));
-}
-
-/** `resolvePlain`, with floats and large integers boxed (`GoNumber`) for their key text. */
 function resolveScalar(text: string): unknown {
   // go-yaml merges on a plain `<<` key (its decoder's isMerge); anywhere else `<<` is text,
   // which the mapping and sequence below put back.
@@ -151,7 +147,7 @@ function goFloat(decimal: string, text: string): GoNumber | string {
  * below -4 or at least 6 (`1e+06`, `1.5e-05`); infinities (also float32 overflow) and NaN as
  * `.inf`, `-.inf`, `.nan`.
  */
-export function goFloat32Key(key: number): string {
+function goFloat32Key(key: number): string {
   const f = Math.fround(key);
   if (Number.isNaN(f)) return '.nan';
   if (!Number.isFinite(f)) return f > 0 ? '.inf' : '-.inf';

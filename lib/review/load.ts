@@ -148,11 +148,13 @@ function checkSeparators(text: string, file: string): void {
 /** Where each document's content starts, whether it uses an alias, and whether it has directives. */
 function documentStarts(events: readonly Event[]): { position: number; aliased: boolean; directives: boolean }[] {
   const starts: { position: number; aliased: boolean; directives: boolean }[] = [];
+  let position = 0;
   for (let i = 0; i < events.length; i++) {
     const event = events[i];
     if (event.type === EVENT_ID.DOCUMENT) {
-      const first = events[i + 1];
-      starts.push({ position: first === undefined ? 0 : positionOf(first), aliased: false, directives: event.directives.length > 0 });
+      // An empty document has no content event: it keeps the previous position, so lines only grow.
+      position = positionOf(events[i + 1]) ?? position;
+      starts.push({ position, aliased: false, directives: event.directives.length > 0 });
     } else if (event.type === EVENT_ID.ALIAS) {
       starts[starts.length - 1].aliased = true;
     }
@@ -160,13 +162,14 @@ function documentStarts(events: readonly Event[]): { position: number; aliased: 
   return starts;
 }
 
-function positionOf(event: Event): number {
-  switch (event.type) {
+/** Where a node event's text starts (its tag or anchor if any), or undefined for other events. */
+function positionOf(event: Event | undefined): number | undefined {
+  switch (event?.type) {
     case EVENT_ID.SCALAR: return firstSet(event.tagStart, event.anchorStart, event.valueStart);
     case EVENT_ID.MAPPING:
     case EVENT_ID.SEQUENCE: return firstSet(event.tagStart, event.anchorStart, event.start);
     case EVENT_ID.ALIAS: return event.anchorStart;
-    default: return 0;
+    default: return undefined;
   }
 }
 

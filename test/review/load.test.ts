@@ -75,3 +75,10 @@ describe('what the reading closes: a value kubectl reads as true is judged as tr
     expect((pod('privileged: "yes"')[0].object.spec as any).containers[0].securityContext.privileged).toBe('yes');
   });
 });
+
+describe('origins', () => {
+  test('each object names the line its document starts on, past empty documents, comments and markers', () => {
+    const text = '# header\napiVersion: v1\nkind: A\n---\n---\n# note\n\napiVersion: v1\nkind: B\n--- # third\n...\n---\n  apiVersion: v1\n  kind: C\n';
+    expect(parseManifests(text, 'f.yaml').map((m) => [m.object.kind, m.origin])).toEqual([['A', 'f.yaml:2'], ['B', 'f.yaml:8'], ['C', 'f.yaml:13']]);
+  });
+});
