@@ -1,11 +1,16 @@
-// kubectl-yaml reads a manifest stream on stdin the way kubectl reads `-f FILE` and prints each
-// object as the JSON kubectl would send, one per line. It is a test peer for
-// lib/review/load.ts: the review must see exactly what the cluster will receive.
+// kubectl-yaml reads manifests the way kubectl reads `-f FILE` and prints each object as the
+// JSON kubectl would send. It is a test peer for lib/review/load.ts: the review must see
+// exactly what the cluster will receive.
+//
+//	kubectl-yaml            a stream on stdin; one object per line on stdout, or
+//	                        "error: <message>" on stderr and exit status 1
+//	kubectl-yaml --cases    a JSON array of streams on stdin; a JSON array on stdout with, per
+//	                        stream, {"objects": [...]} or {"error": "<message>"}
 //
 // The loop is cli-runtime's StreamVisitor.Visit (k8s.io/cli-runtime/pkg/resource/visitor.go):
 // apimachinery's YAML-or-JSON decoder into a runtime.RawExtension per document, which turns
 // YAML into JSON with sigs.k8s.io/yaml (go-yaml v2 underneath); empty and null documents are
-// skipped. On an error it prints "error: <message>" on stderr and exits with status 1.
+// skipped.
 package main
 
 import (
@@ -22,34 +27,71 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "--cases" {
+		if err := readCases(os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintf(os.Stderr, "error: %v\n", err)
+			os.Exit(2)
+		}
+		return
+	}
+	objects, err := read(os.Stdin)
 	out := bufio.NewWriter(os.Stdout)
-	defer out.Flush()
-	decoder := yaml.NewYAMLOrJSONDecoder(os.Stdin, 4096)
+	for _, object := range objects {
+		out.Write(object)
+		out.WriteByte('\n')
+	}
+	out.Flush()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "error: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// read decodes a stream as kubectl does: the objects read (compact JSON), and the error that
+// stopped it, if any.
+func read(stream io.Reader) ([]json.RawMessage, error) {
+	var objects []json.RawMessage
+	decoder := yaml.NewYAMLOrJSONDecoder(stream, 4096)
 	for {
 		ext := runtime.RawExtension{}
 		if err := decoder.Decode(&ext); err != nil {
 			if errors.Is(err, io.EOF) {
-				return
+				return objects, nil
 			}
-			fail(out, err)
+			return objects, err
 		}
 		raw := bytes.TrimSpace(ext.Raw)
 		if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
 			continue
 		}
-		// One object per line (the decoder's JSON is compact already; this makes sure).
-		var line bytes.Buffer
-		if err := json.Compact(&line, raw); err != nil {
-			fail(out, err)
+		var object bytes.Buffer
+		if err := json.Compact(&object, raw); err != nil {
+			return objects, err
 		}
-		line.WriteByte('\n')
-		out.Write(line.Bytes())
+		objects = append(objects, object.Bytes())
 	}
 }
 
-// fail prints what was read so far, then the error, and exits with status 1.
-func fail(out *bufio.Writer, err error) {
-	out.Flush()
-	fmt.Fprintf(os.Stderr, "error: %v\n", err)
-	os.Exit(1)
+// result is what kubectl makes of one stream.
+type result struct {
+	Objects []json.RawMessage `json:"objects,omitempty"`
+	Error   string            `json:"error,omitempty"`
+}
+
+// readCases reads each stream of a JSON array in turn.
+func readCases(in io.Reader, out io.Writer) error {
+	var streams []string
+	if err := json.NewDecoder(in).Decode(&streams); err != nil {
+		return fmt.Errorf("stdin must be a JSON array of strings: %w", err)
+	}
+	results := make([]result, len(streams))
+	for i, stream := range streams {
+		objects, err := read(bytes.NewReader([]byte(stream)))
+		if err != nil {
+			results[i] = result{Error: err.Error()}
+		} else {
+			results[i] = result{Objects: append([]json.RawMessage{}, objects...)}
+		}
+	}
+	return json.NewEncoder(out).Encode(results)
 }
