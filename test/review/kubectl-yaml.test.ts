@@ -13,12 +13,18 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { YamlOutputType } from 'cdk8s';
+import { buildReferencePlatform } from '../../apps/platform';
+import { HardenedApp } from '../../lib';
 import { ManifestYaml } from '../../lib/app/manifest-yaml';
-import { readDocuments } from '../../lib/review/load';
+import { loadManifests, manifestFiles, readDocuments } from '../../lib/review/load';
+import { removeTempDirs, tempDir } from '../support';
 
 const ROOT = path.resolve(__dirname, '../..');
 const PEER = path.join(ROOT, '.tools/bin/kubectl-yaml');
 const installed = fs.existsSync(PEER);
+
+afterAll(removeTempDirs);
 
 type Reading = { values: unknown[] } | { refused: string };
 
@@ -202,6 +208,17 @@ if (!installed) {
       expect(written.every((w) => w.readsBack)).toBe(true);
       const theirs = kubectlReads(written.map((w) => w.text).join('---\n'));
       expect(theirs).toEqual({ values: documents.map((doc) => JSON.parse(JSON.stringify(doc))) });
+    });
+
+    test('the reference platform as written: kubectl reads every file as the review read it', () => {
+      const dist = path.join(tempDir('kubectl-yaml-'), 'dist');
+      const app = new HardenedApp({ outdir: dist, reviewDate: '2026-11-23', yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
+      buildReferencePlatform(app);
+      app.synth();
+      const files = manifestFiles(dist).filter((file) => /\.ya?ml$/.test(file));
+      expect(files.length).toBeGreaterThan(40);
+      const theirs = kubectlReadsAll(files.map((file) => fs.readFileSync(file, 'utf8')));
+      files.forEach((file, i) => expect({ file, objects: theirs[i] }).toEqual({ file, objects: { values: loadManifests([file]).map((m) => m.object) } }));
     });
 
     test('the cases cover what matters: kubectl reads yes, on, Y and 0o octal as booleans and numbers', () => {
