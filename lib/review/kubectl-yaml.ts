@@ -11,8 +11,9 @@ import { defineMappingTag, defineScalarTag, defineSequenceTag, NOT_RESOLVED, Sch
  * case against the real decoder (test/review/kubectl-yaml.test.ts runs
  * test/peers/kubectl-yaml, built from apimachinery by scripts/install-kubectl-yaml.sh).
  * Deliberate differences, each failing closed: a key given twice is an error (go-yaml keeps
- * the last one silently), and explicit `!!timestamp` values are checked by pattern rather than
- * by Go's time parser.
+ * the last one silently); a stream that starts with `{` is one YAML stream (kubectl splits it
+ * after each closing brace and reads what follows as more documents); explicit `!!timestamp`
+ * values are checked by pattern rather than by Go's time parser.
  */
 
 /** What a plain scalar's first character allows it to be (go-yaml's `resolveTable`). */

@@ -136,13 +136,20 @@ const DOCUMENTS: [string, string][] = [
   ['a Deployment', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      hostNetwork: on\n      containers:\n      - name: main\n        securityContext: {privileged: Y, runAsUser: 0o0}\n'],
 ];
 
-/** Where we deliberately refuse what kubectl accepts: it keeps the last of two equal keys, silently. */
-const WE_REFUSE: [string, string][] = [
-  ['a key given twice', 'a: 1\na: 2\n'],
-  ['a key given twice in a flow mapping', 'a: {b: 1, b: 2}\n'],
-  ['two keys that read alike', 'yes: 1\ntrue: 2\n'],
-  ['a merged key given twice after the merge', '<<: {a: 1}\na: 2\na: 3\n'],
-  ['a duplicate key in JSON', '{"a": 1, "a": 2}\n'],
+/**
+ * Where we deliberately refuse what kubectl accepts (failing closed): it keeps the last of two
+ * equal keys silently, and a stream that starts with `{` it splits at each closing brace,
+ * reading what follows as further documents without `---`. The objects it reads, and the
+ * start of our error.
+ */
+const WE_REFUSE: [string, string, number, RegExp][] = [
+  ['a key given twice', 'a: 1\na: 2\n', 1, /a key is given twice in one mapping/],
+  ['a key given twice in a flow mapping', 'a: {b: 1, b: 2}\n', 1, /a key is given twice in one mapping/],
+  ['two keys that read alike', 'yes: 1\ntrue: 2\n', 1, /a key is given twice in one mapping/],
+  ['a merged key given twice after the merge', '<<: {a: 1}\na: 2\na: 3\n', 1, /a key is given twice in one mapping/],
+  ['a duplicate key in JSON', '{"a": 1, "a": 2}\n', 1, /a key is given twice in one mapping/],
+  ['JSON objects one after another', '{"a": 1}\n{"b": on}\n', 2, /^case\.yaml:2: /],
+  ['a JSON object followed by YAML', '  {"a": "x"}\nb: yes\n', 2, /^case\.yaml:2: /],
 ];
 
 const CASES: [string, string][] = [
@@ -186,9 +193,9 @@ if (!installed) {
       }
     });
 
-    test.each(WE_REFUSE)('%s: kubectl keeps the last value, we refuse', (_, text) => {
-      expect(kubectlReads(text)).toEqual({ values: [expect.any(Object)] });
-      expect(weRead(text)).toEqual({ refused: expect.stringMatching(/a key is given twice in one mapping/) });
+    test.each(WE_REFUSE)('%s: kubectl reads it, we refuse', (_, text, objects, error) => {
+      expect(kubectlReads(text)).toEqual({ values: Array(objects).fill(expect.any(Object)) });
+      expect(weRead(text)).toEqual({ refused: expect.stringMatching(error) });
     });
 
     test('what the manifest writer writes, kubectl reads as the very object (every tricky scalar as key and value, and random documents)', () => {
