@@ -5,7 +5,7 @@ import { IConstruct } from 'constructs';
 import { HardeningError } from '../core/hardening-error';
 import { REPORT_FILES } from '../review/reports';
 import { createStagingDir, copyManifests, discardDir, publishDir } from './publish';
-import { pruneSealingCaches } from '../secrets/sealing-cache';
+import { _pruneSealingCaches } from '../secrets/sealing-cache';
 import { reviewStagedOutput } from './review-gate';
 import { installErrorPrinter } from './error-printer';
 import { recordWrites } from './written-manifests';
@@ -119,7 +119,7 @@ export class HardenedApp extends App {
     }
     publishDir(staging, this.publishDir);
     // Only now is it certain which sealed values this app still has.
-    pruneSealingCaches(this, this.publishDir);
+    _pruneSealingCaches(this, this.publishDir);
     const cliOutdir = process.env.CDK8S_OUTDIR;
     if (cliOutdir && path.resolve(cliOutdir) !== path.resolve(this.publishDir)) {
       copyManifests(this.publishDir, cliOutdir, this.outputFileExtension);

@@ -35,7 +35,7 @@
  *
  * ## Pruning
  *
- * After a successful synth, `HardenedApp` calls `pruneSealingCaches`. An app is known by its
+ * After a successful synth, `HardenedApp` calls `_pruneSealingCaches`. An app is known by its
  * output folder relative to the cache's (`dist`); an entry it uses that has no owner yet becomes
  * its own, and the entries it owns but did not use (a secret, key or name that is gone) are
  * removed. An entry never changes owner, so apps that share a cache file never remove each
@@ -158,8 +158,10 @@ function appendUsed(state: CacheState, root: IConstruct, id: string): void {
  * to `outdir`, in every cache this process opened and in the project's default cache when it
  * exists: the entries the app used that have no owner become its own, and those it owns but
  * did not use are removed (see Pruning above). Files are rewritten only when something changed.
+ *
+ * @internal
  */
-export function pruneSealingCaches(root: IConstruct, outdir: string): void {
+export function _pruneSealingCaches(root: IConstruct, outdir: string): void {
   // The app may have sealed nothing this time (its last secret removed): look at the project's cache too.
   const projectCache = path.resolve(SEALING_CACHE_FILE);
   if (!states.has(projectCache) && fs.existsSync(projectCache)) {
