@@ -64,3 +64,25 @@ export function tempDir(prefix: string): string {
 export function removeTempDirs(): void {
   for (const dir of temporaryFolders.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
+
+/**
+ * Runs `proofs` (a describe block) only when the test peer or tool at `tool` is installed.
+ * Without it: in CI (`CI` set) a failing test says the tool is missing, so a proof cannot
+ * silently disappear; elsewhere a skipped test (and a warning) says what is not proven and how
+ * to install it.
+ */
+export function withInstalledTool(tool: string, what: string, install: string, proofs: () => void): void {
+  const root = path.resolve(__dirname, '..');
+  const name = path.relative(root, tool);
+  if (fs.existsSync(tool)) {
+    proofs();
+  } else if (process.env.CI) {
+    test(`${name} must be installed in CI: .ci/run runs ${install} before npm test`, () => {
+      throw new Error(`${tool} is missing`);
+    });
+  } else {
+    const howTo = `${what} skipped: ${name} is not installed. Run ${install} (it needs Go)`;
+    beforeAll(() => console.warn(howTo));
+    test.skip(howTo, () => undefined);
+  }
+}

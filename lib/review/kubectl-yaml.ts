@@ -9,7 +9,7 @@ import { defineMappingTag, defineScalarTag, defineSequenceTag, NOT_RESOLVED, Sch
  *
  * What follows is go-yaml v2's `resolve` (resolve.go) and its decoder's merge, checked case by
  * case against the real decoder (test/review/kubectl-yaml.test.ts runs
- * test/peers/kubectl-yaml, built from apimachinery by scripts/install-kubectl-yaml.sh).
+ * test/peers/kubectl-yaml, built from apimachinery by scripts/install-peers.sh).
  * Deliberate differences, each failing closed: a key given twice is an error (go-yaml keeps
  * the last one silently); a stream that starts with `{` is one YAML stream (kubectl splits it
  * after each closing brace and reads what follows as more documents); explicit `!!timestamp`

@@ -2,7 +2,7 @@
  * Proof against the real decoder: the review reads every case below exactly as kubectl does.
  * The peer (test/peers/kubectl-yaml) is kubectl's own reading loop (cli-runtime's
  * StreamVisitor over apimachinery's YAML-or-JSON decoder, go-yaml v2 underneath), built by
- * `scripts/install-kubectl-yaml.sh` into `.tools/bin/` (`.ci/run` does it before `npm test`).
+ * `scripts/install-peers.sh` into `.tools/bin/` (`.ci/run` does it before `npm test`).
  * Without it these tests are skipped, with a test that says so; in CI a missing peer fails.
  *
  * For each case the peer prints the JSON it would send, or refuses the text; our
@@ -18,11 +18,10 @@ import { buildReferencePlatform } from '../../apps/platform';
 import { HardenedApp } from '../../lib';
 import { ManifestYaml } from '../../lib/app/manifest-yaml';
 import { loadManifests, manifestFiles, readDocuments } from '../../lib/review/load';
-import { removeTempDirs, tempDir } from '../support';
+import { removeTempDirs, tempDir, withInstalledTool } from '../support';
 
 const ROOT = path.resolve(__dirname, '../..');
 const PEER = path.join(ROOT, '.tools/bin/kubectl-yaml');
-const installed = fs.existsSync(PEER);
 
 afterAll(removeTempDirs);
 
@@ -164,17 +163,7 @@ test('the peer has a pinned apimachinery and a go.sum', () => {
   expect(fs.readFileSync(path.join(peer, 'go.sum'), 'utf8')).toMatch(/^k8s\.io\/apimachinery v\d+\.\d+\.\d+ h1:/m);
 });
 
-if (!installed) {
-  if (process.env.CI) {
-    test('the kubectl-yaml peer must be built in CI: .ci/run runs scripts/install-kubectl-yaml.sh before npm test', () => {
-      throw new Error(`${PEER} is missing`);
-    });
-  } else {
-    const howTo = `kubectl reading proof skipped: ${path.relative(ROOT, PEER)} is not built. Run scripts/install-kubectl-yaml.sh (needs Go; a few seconds with a warm cache)`;
-    beforeAll(() => console.warn(howTo));
-    test.skip(howTo, () => undefined);
-  }
-} else {
+withInstalledTool(PEER, 'kubectl reading proof', 'scripts/install-peers.sh', () => {
   describe('the review reads YAML as kubectl does (the real decoder as the judge)', () => {
     const theirsByText = new Map<string, Reading>();
     beforeAll(() => {
@@ -232,4 +221,4 @@ if (!installed) {
       expect(kubectlReads('a: yes\nb: on\nc: Y\nd: 0o17\n')).toEqual({ values: [{ a: true, b: true, c: true, d: 15 }] });
     });
   });
-}
+});

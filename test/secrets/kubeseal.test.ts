@@ -16,11 +16,11 @@ import * as YAML from 'yaml';
 import { SealedSecret, SealingCache, SealingCertificate, SealingScope, SecretValue } from '../../lib';
 import { unsealSealedSecret } from '../../lib/secrets/unseal';
 import { gitRepo, removeTempDirs, tempDir, testKeys, withEnv, writeFile } from './support';
+import { withInstalledTool } from '../support';
 
 const ROOT = path.resolve(__dirname, '../..');
 const KUBESEAL = path.join(ROOT, '.tools/bin/kubeseal');
 const PINNED = /^KUBESEAL_VERSION=(\S+)/m.exec(fs.readFileSync(path.join(ROOT, 'scripts/install-kubeseal.sh'), 'utf8'))![1];
-const installed = fs.existsSync(KUBESEAL);
 
 afterAll(removeTempDirs);
 
@@ -41,17 +41,7 @@ test('the install script pins a version and the module hash it builds from', () 
   expect(script).toMatch(/^MODULE_SUM=h1:[A-Za-z0-9+/]{43}=$/m);
 });
 
-if (!installed) {
-  if (process.env.CI) {
-    test('kubeseal must be installed in CI: .ci/run runs scripts/install-kubeseal.sh before npm test', () => {
-      throw new Error(`${KUBESEAL} is missing`);
-    });
-  } else {
-    const howTo = `kubeseal proof skipped: ${path.relative(ROOT, KUBESEAL)} is not installed. Run scripts/install-kubeseal.sh (needs Go; builds kubeseal ${PINNED} in about 2 minutes)`;
-    beforeAll(() => console.warn(howTo));
-    test.skip(howTo, () => undefined);
-  }
-} else {
+withInstalledTool(KUBESEAL, `kubeseal ${PINNED} proof`, 'scripts/install-kubeseal.sh', () => {
   describe(`kubeseal ${PINNED} (${path.relative(ROOT, KUBESEAL)})`, () => {
     // 4096-bit keys, as the controller makes. Generating one can take seconds, so it happens
     // here, with room, rather than inside a test's 5 second budget.
@@ -116,4 +106,4 @@ if (!installed) {
       expect(() => kubeseal(['--recovery-unseal', '--recovery-private-key', keyFile, '-o', 'yaml'], moved)).toThrow();
     });
   });
-}
+});

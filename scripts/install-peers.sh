@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Builds the project's Go test peers into .tools/bin/<peer>: each folder of test/peers/ is a
+# small program around upstream Kubernetes code, pinned by its own go.mod and go.sum.
+#
+#   kubectl-yaml     kubectl's manifest decoding (k8s.io/apimachinery): the judge of how the
+#                    review reads YAML (test/review/kubectl-yaml.test.ts)
+#   cluster-config   the API server's and kubelet's loaders and validators (k8s.io/apiserver,
+#                    k8s.io/pod-security-admission, k8s.io/kubelet): the judge of the
+#                    control-plane files (test/cluster/upstream-loaders.test.ts)
+#
+# Go checks every module against the peer's go.sum. Rebuilt every time (seconds once Go's
+# build cache is warm), so each binary always matches its source.
+# Usage: scripts/install-peers.sh          (from anywhere; paths are relative to the repo)
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+bin="$root/.tools/bin"
+
+say() { printf 'install-peers: %s\n' "$*"; }
+
+if ! command -v go >/dev/null 2>&1; then
+  say "Go is not installed: cannot build the test peers. Install Go, or their tests stay skipped." >&2
+  exit 1
+fi
+
+mkdir -p "$bin"
+for peer in "$root"/test/peers/*/; do
+  name="$(basename "$peer")"
+  start=$(date +%s)
+  # CGO off: a static binary. -mod=readonly: go.mod and go.sum are the pins, never rewritten.
+  (cd "$peer" && CGO_ENABLED=0 go build -mod=readonly -trimpath -o "$bin/$name.tmp" .)
+  mv "$bin/$name.tmp" "$bin/$name"
+  # The Kubernetes modules it pins, whether in a require block or on a single require line.
+  pins=$(sed -n 's/^\(require \|\t\)\(k8s\.io\/[a-z-]*\) \(v[0-9.]*\)$/\2 \3/p' "$peer/go.mod" | paste -sd, - | sed 's/,/, /g')
+  say "built .tools/bin/$name ($pins; $(go version | cut -d' ' -f3)) in $(( $(date +%s) - start ))s"
+done
