@@ -8,8 +8,8 @@ import { plainReadsAsItself } from '../review/kubectl-yaml';
  * Writing: `stringifyForKubectl(doc)`, which is cdk8s's `Yaml.stringify(doc)` byte for byte
  * except that it quotes the strings kubectl would read as something else (cdk8s writes YAML
  * 1.1, which leaves `0o17` or `1e1_0` plain; kubectl reads them as numbers). `ManifestYaml`
- * writes the same, several times faster for the documents cdk8s produces (plain objects of plain objects, arrays and one-line scalars).
- * cdk8s serializes with a general YAML library that builds a node tree per document and
+ * writes the same, several times faster for the documents cdk8s produces (plain objects of
+ * plain objects, arrays and one-line scalars). cdk8s serializes with a general YAML library that builds a node tree per document and
  * decides the style of every scalar anew; on a large app that was most of synth. Manifests
  * use a small part of YAML: block maps and sequences (two spaces, sequences indented under
  * their key), `{}` and `[]` for empty ones, and scalars on one line. `ManifestYaml` writes
