@@ -4,9 +4,11 @@
 #
 #   kubectl-yaml     kubectl's manifest decoding (k8s.io/apimachinery): the judge of how the
 #                    review reads YAML (test/review/kubectl-yaml.test.ts)
-#   cluster-config   the API server's and kubelet's loaders and validators (k8s.io/apiserver,
-#                    k8s.io/pod-security-admission, k8s.io/kubelet): the judge of the
-#                    control-plane files (test/cluster/upstream-loaders.test.ts)
+#   cluster-config   the API server's, kubeadm's and the kubelet's configuration loaders and
+#                    validators (k8s.io/kubernetes at a release, its staging modules such as
+#                    k8s.io/apiserver replaced by the same release's): the judge of the
+#                    control-plane files (test/cluster/upstream-loaders.test.ts). The largest
+#                    build: about two minutes on a cold Go cache.
 #
 # Go checks every module against the peer's go.sum. Rebuilt every time (seconds once Go's
 # build cache is warm), so each binary always matches its source.
@@ -31,6 +33,7 @@ for peer in "$root"/test/peers/*/; do
   (cd "$peer" && CGO_ENABLED=0 go build -mod=readonly -trimpath -o "$bin/$name.tmp" .)
   mv "$bin/$name.tmp" "$bin/$name"
   # The Kubernetes modules it pins, whether in a require block or on a single require line.
-  pins=$(sed -n 's/^\(require \|\t\)\(k8s\.io\/[a-z-]*\) \(v[0-9.]*\)$/\2 \3/p' "$peer/go.mod" | paste -sd, - | sed 's/,/, /g')
+  # (v0.0.0 is how k8s.io/kubernetes requires its staging modules; a replace pins them.)
+  pins=$(sed -n 's/^\(require \|\t\)\(k8s\.io\/[a-z-]*\) \(v[0-9.]*\)$/\2 \3/p' "$peer/go.mod" | grep -v ' v0\.0\.0$' | paste -sd, - | sed 's/,/, /g')
   say "built .tools/bin/$name ($pins; $(go version | cut -d' ' -f3)) in $(( $(date +%s) - start ))s"
 done

@@ -1,18 +1,19 @@
 /**
- * Proof against upstream: the control-plane files are loaded with the code the API server and
- * the kubelet load them with (test/peers/cluster-config: k8s.io/apiserver's audit policy,
- * encryption and admission loaders and its authentication validation, the PodSecurity
- * plugin's configuration loading, strict decoding into k8s.io/kubelet's types). A file that
- * only looks right, with a misspelt field or a value upstream refuses, fails here.
+ * Proof against upstream: the control-plane files are loaded with the code the API server,
+ * kubeadm and the kubelet load them with (test/peers/cluster-config): k8s.io/apiserver's audit
+ * policy, encryption and admission loaders and its authentication validation, the PodSecurity
+ * plugin's configuration loading, and `kubeadm init --config`'s loading of kubeadm-config.yaml
+ * (k8s.io/kubernetes/cmd/kubeadm: decoding, defaulting, validation; unknown fields are errors
+ * here, not kubeadm's warnings) with the kubelet's validation of its KubeletConfiguration. A
+ * file that only looks right, with a misspelt field or a value upstream refuses, fails here.
  *
  * The peer is built by `scripts/install-peers.sh` into `.tools/bin/` (`.ci/run` does it before
  * `npm test`). Without it these tests are skipped, with a test that says so; in CI a missing
- * peer fails. Each kind also has a broken copy the peer must refuse, so a peer that accepted
+ * peer fails. Each file also has a broken copy its loader must refuse, so a peer that accepted
  * everything would fail too.
  *
- * Not covered: kubeadm's ClusterConfiguration (its types live in k8s.io/kubernetes, which
- * cannot be required as a module), the EventRateLimit plugin's own configuration (also in
- * k8s.io/kubernetes) and the audit webhook's kubeconfig.
+ * Not covered: the EventRateLimit plugin's own configuration and the audit webhook's
+ * kubeconfig; and no control plane is started with these files.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -27,7 +28,7 @@ const PEER = path.join(ROOT, '.tools/bin/cluster-config');
 
 afterAll(removeTempDirs);
 
-/** What the peer says of `content` loaded as `kind`: 'ok' or upstream's error. */
+/** What upstream says of `content` loaded as `kind`: 'ok' (kubeadm: 'ok <version>') or its error. */
 function load(kind: string, content: string): string {
   const file = path.join(tempDir('cluster-config-'), `${kind}.yaml`);
   fs.writeFileSync(file, content);
@@ -42,42 +43,55 @@ function fileOf(name: string, options: ControlPlaneHardeningOptions = {}): strin
   return file.content;
 }
 
-/** Each loader, the file it loads, and a change that upstream must refuse. */
-const FILES: [kind: string, file: string, broken: (text: string) => string, refusal: RegExp][] = [
-  ['audit-policy', 'audit-policy.yaml', (t) => t.replace('level: Metadata', 'level: Verbose'), /Unsupported value: "Verbose"/],
-  ['encryption', 'encryption-configuration.yaml', (t) => t.replace('name: kms-v2', 'name: ""'), /name is a mandatory field/],
-  ['admission', 'admission-configuration.yaml', (t) => t.replace('enforce: restricted', 'enforce: strict'), /enforce: must be one of privileged, baseline, restricted/],
-  ['authentication', 'authentication-configuration.yaml', (t) => t.replace('enabled: true', 'enabled: false'), /enabled should be set to true when conditions are defined/],
-  ['kubelet', 'kubeadm-config.yaml', (t) => t.replace('readOnlyPort: 0', 'readOnlyPorts: 0'), /unknown field "readOnlyPorts"/],
+/** Each loader, the file it loads, what it says when it accepts it, and changes it must refuse. */
+const FILES: [kind: string, file: string, ok: string, broken: ReadonlyArray<[change: (text: string) => string, refusal: RegExp]>][] = [
+  ['audit-policy', 'audit-policy.yaml', 'ok', [[(t) => t.replace('level: Metadata', 'level: Verbose'), /Unsupported value: "Verbose"/]]],
+  ['encryption', 'encryption-configuration.yaml', 'ok', [[(t) => t.replace('name: kms-v2', 'name: ""'), /name is a mandatory field/]]],
+  ['admission', 'admission-configuration.yaml', 'ok', [[(t) => t.replace('enforce: restricted', 'enforce: strict'), /enforce: must be one of privileged, baseline, restricted/]]],
+  ['authentication', 'authentication-configuration.yaml', 'ok', [[(t) => t.replace('enabled: true', 'enabled: false'), /enabled should be set to true when conditions are defined/]]],
+  ['kubeadm', 'kubeadm-config.yaml', 'ok v1.34.1', [
+    [(t) => t.replace('kubernetesVersion: v1.34.1', 'kubernetesVersion: banana'), /version "banana" doesn't match/],
+    [(t) => t.replace(/^apiServer:/m, 'apiServr:'), /unknown field "apiServr"/],
+    [(t) => t.replace('readOnlyPort: 0', 'readOnlyPorts: 0'), /unknown field "readOnlyPorts"/],
+    [(t) => t.replace('readOnlyPort: 0', 'readOnlyPort: 70000'), /readOnlyPort \(--read-only-port\) 70000 must be between 0 and 65535/],
+  ]],
 ];
 
-test('the peer is pinned: its go.mod names the upstream modules, its go.sum their hashes', () => {
+test('the peer is pinned: k8s.io/kubernetes at a release, the staging modules it uses replaced by that release\'s, a go.sum', () => {
   const peer = path.join(ROOT, 'test/peers/cluster-config');
   const mod = fs.readFileSync(path.join(peer, 'go.mod'), 'utf8');
-  for (const module of ['k8s.io/apiserver', 'k8s.io/kubelet', 'k8s.io/pod-security-admission']) {
-    expect(mod).toMatch(new RegExp(`^\\t${module.replace(/\./g, '\\.')} v\\d+\\.\\d+\\.\\d+$`, 'm'));
+  const release = /^\tk8s\.io\/kubernetes v1\.(\d+)\.(\d+)$/m.exec(mod);
+  expect(release).not.toBeNull();
+  for (const module of ['k8s.io/api', 'k8s.io/apimachinery', 'k8s.io/apiserver', 'k8s.io/kubelet', 'k8s.io/pod-security-admission']) {
+    const name = module.replace(/\./g, '\\.');
+    expect(mod).toMatch(new RegExp(`^\\t${name} => ${name} v0\\.${release![1]}\\.${release![2]}$`, 'm'));
   }
-  expect(fs.readFileSync(path.join(peer, 'go.sum'), 'utf8')).toMatch(/^k8s\.io\/apiserver v\d+\.\d+\.\d+ h1:/m);
+  expect(fs.readFileSync(path.join(peer, 'go.sum'), 'utf8')).toMatch(/^k8s\.io\/kubernetes v1\.\d+\.\d+ h1:/m);
 });
 
 withInstalledTool(PEER, 'upstream loading proof', 'scripts/install-peers.sh', () => {
   describe('the control-plane files load with upstream\'s own code', () => {
-    test.each(FILES)('%s: %s loads', (kind, file) => {
-      expect(load(kind, fileOf(file))).toBe('ok');
+    test.each(FILES)('%s: %s loads', (kind, file, ok) => {
+      expect(load(kind, fileOf(file))).toBe(ok);
     });
 
-    test.each(FILES)('%s: a broken %s is refused (the check is real)', (kind, file, broken, refusal) => {
-      const text = fileOf(file);
-      expect(broken(text)).not.toBe(text);
-      expect(load(kind, broken(text))).toMatch(refusal);
-    });
+    test.each(FILES.flatMap(([kind, file, , broken]) => broken.map(([change, refusal], i) => [kind, file, i + 1, change, refusal] as const)))(
+      '%s: broken %s (change %d) is refused: the check is real', (kind, file, _, change, refusal) => {
+        const text = fileOf(file);
+        expect(change(text)).not.toBe(text);
+        expect(load(kind, change(text))).toMatch(refusal);
+      });
 
-    test('the options that change these files still give files that load: exemptions, another KMS plugin and timeout', () => {
+    test('the options that change these files still give files that load: version, exemptions, KMS plugin, audit webhook and retention, endpoint', () => {
       const options: ControlPlaneHardeningOptions = {
+        kubernetesVersion: 'v1.35.2',
+        controlPlaneEndpoint: 'k8s.example.com:6443',
         podSecurityExemptions: [{ namespace: 'kube-system', reason: 'node agents: kube-proxy, CNI and CSI' }, { namespace: 'monitoring-system', reason: 'node-exporter reads host metrics' }],
         encryption: { kms: { name: 'cloud-kms', endpoint: 'unix:///run/kms/kms.sock', timeout: Duration.seconds(1) } },
+        audit: { log: { maxAgeDays: 90 }, webhook: { server: 'https://audit.example.com/k8s', certificateAuthority: '/etc/kubernetes/pki/audit-ca.crt' } },
       };
-      expect(FILES.map(([kind, file]) => [kind, load(kind, fileOf(file, options))])).toEqual(FILES.map(([kind]) => [kind, 'ok']));
+      expect(FILES.map(([kind, file]) => [kind, load(kind, fileOf(file, options))]))
+        .toEqual(FILES.map(([kind, , ok]) => [kind, kind === 'kubeadm' ? 'ok v1.35.2' : ok]));
     });
 
     test.each([LocalEncryption.SECRETBOX, LocalEncryption.AESCBC])('a local %s key configuration loads', (provider) => {

@@ -1,5 +1,5 @@
-// cluster-config loads a control-plane configuration file the way the Kubernetes API server
-// (or the kubelet) loads it at start-up, with upstream's own decoders and validators, and
+// cluster-config loads a control-plane configuration file the way the Kubernetes API server,
+// kubeadm or the kubelet loads it at start-up, with upstream's own decoders and validators, and
 // reports whether it would start with it. It is a test peer for lib/cluster: what
 // ControlPlaneHardening writes must be accepted, not only look right.
 //
@@ -13,28 +13,29 @@
 //	cluster-config authentication FILE    strict decoding into the apiserver.config.k8s.io types,
 //	                                      then ValidateAuthenticationConfiguration (as kube-apiserver's
 //	                                      --authentication-config loader does)
-//	cluster-config kubelet FILE           strict decoding (unknown or mistyped fields are errors)
-//	                                      of each KubeletConfiguration document into
-//	                                      k8s.io/kubelet/config/v1beta1
+//	cluster-config kubeadm FILE           as `kubeadm init --config FILE` loads it (k8s.io/kubernetes
+//	                                      cmd/kubeadm: every document decoded, defaulted and
+//	                                      validated), and its KubeletConfiguration as the kubelet
+//	                                      validates its configuration at start-up. Stricter than
+//	                                      kubeadm in one way: kubeadm only warns about unknown or
+//	                                      duplicate fields; here they are errors, since a misspelt
+//	                                      field is a setting silently not applied.
 //
-// Prints "ok" and exits 0, or prints the error on stderr and exits 1 (2 for bad usage).
+// Prints "ok" (for kubeadm, "ok <kubernetesVersion>") and exits 0, or prints the error on
+// stderr and exits 1 (2 for bad usage).
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/apiserver/pkg/admission"
 	apiserver "k8s.io/apiserver/pkg/apis/apiserver"
 	apiserverv1 "k8s.io/apiserver/pkg/apis/apiserver/v1"
@@ -44,37 +45,55 @@ import (
 	"k8s.io/apiserver/pkg/audit/policy"
 	authenticationcel "k8s.io/apiserver/pkg/authentication/cel"
 	"k8s.io/apiserver/pkg/server/options/encryptionconfig"
+	utilfeature "k8s.io/apiserver/pkg/util/feature"
 	"k8s.io/klog/v2"
-	kubeletv1beta1 "k8s.io/kubelet/config/v1beta1"
+	kubeadmscheme "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm/scheme"
+	"k8s.io/kubernetes/cmd/kubeadm/app/componentconfigs"
+	kubeadmutil "k8s.io/kubernetes/cmd/kubeadm/app/util"
+	"k8s.io/kubernetes/cmd/kubeadm/app/util/config"
+	"k8s.io/kubernetes/cmd/kubeadm/app/util/config/strict"
+	kubeletconfig "k8s.io/kubernetes/pkg/kubelet/apis/config"
+	kubeletscheme "k8s.io/kubernetes/pkg/kubelet/apis/config/scheme"
+	kubeletvalidation "k8s.io/kubernetes/pkg/kubelet/apis/config/validation"
 	podsecurityapi "k8s.io/pod-security-admission/admission/api"
 	podsecurityload "k8s.io/pod-security-admission/admission/api/load"
 	podsecurityvalidation "k8s.io/pod-security-admission/admission/api/validation"
-	"sigs.k8s.io/yaml"
 )
 
 func main() {
 	quietKlog()
 	if len(os.Args) != 3 {
-		fmt.Fprintln(os.Stderr, "usage: cluster-config audit-policy|encryption|admission|authentication|kubelet FILE")
+		fmt.Fprintln(os.Stderr, "usage: cluster-config audit-policy|encryption|admission|authentication|kubeadm FILE")
 		os.Exit(2)
 	}
-	checks := map[string]func(string) error{
-		"audit-policy":   auditPolicy,
-		"encryption":     encryption,
-		"admission":      admissionConfiguration,
-		"authentication": authentication,
-		"kubelet":        kubelet,
+	checks := map[string]func(string) (string, error){
+		"audit-policy":   verdict(auditPolicy),
+		"encryption":     verdict(encryption),
+		"admission":      verdict(admissionConfiguration),
+		"authentication": verdict(authentication),
+		"kubeadm":        kubeadmConfig,
 	}
 	check, ok := checks[os.Args[1]]
 	if !ok {
 		fmt.Fprintf(os.Stderr, "unknown kind %q\n", os.Args[1])
 		os.Exit(2)
 	}
-	if err := check(os.Args[2]); err != nil {
+	said, err := check(os.Args[2])
+	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	fmt.Println("ok")
+	fmt.Println(said)
+}
+
+// verdict turns a check that only errs into one that says "ok".
+func verdict(check func(string) error) func(string) (string, error) {
+	return func(file string) (string, error) {
+		if err := check(file); err != nil {
+			return "", err
+		}
+		return "ok", nil
+	}
 }
 
 func auditPolicy(file string) error {
@@ -139,44 +158,45 @@ func authentication(file string) error {
 	return validation.ValidateAuthenticationConfiguration(authenticationcel.NewDefaultCompiler(), config, nil).ToAggregate()
 }
 
-// kubelet decodes every KubeletConfiguration document of the file strictly.
-func kubelet(file string) error {
+func kubeadmConfig(file string) (string, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
-		return err
+		return "", err
 	}
-	reader := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
-	found := 0
-	for {
-		document, err := reader.Read()
-		if errors.Is(err, io.EOF) {
-			break
+	documents, err := kubeadmutil.SplitConfigDocuments(data)
+	if err != nil {
+		return "", err
+	}
+	for gvk, content := range documents {
+		if err := strict.VerifyUnmarshalStrict([]*runtime.Scheme{kubeadmscheme.Scheme, componentconfigs.Scheme}, gvk, content); err != nil {
+			return "", err
 		}
-		if err != nil {
-			return err
-		}
-		var meta struct {
-			Kind string `json:"kind"`
-		}
-		if err := yaml.Unmarshal(document, &meta); err != nil {
-			return err
-		}
-		if meta.Kind != "KubeletConfiguration" {
+	}
+	// What `kubeadm init --config` does: decode, default (CRI socket detection skipped: no node here), validate.
+	cfg, err := config.BytesToInitConfiguration(data, true)
+	if err != nil {
+		return "", err
+	}
+	for gvk, content := range documents {
+		if gvk.Kind != "KubeletConfiguration" {
 			continue
 		}
-		found++
-		var config kubeletv1beta1.KubeletConfiguration
-		if err := yaml.UnmarshalStrict(document, &config); err != nil {
-			return fmt.Errorf("KubeletConfiguration: %w", err)
+		_, codecs, err := kubeletscheme.NewSchemeAndCodecs(serializer.EnableStrict)
+		if err != nil {
+			return "", err
 		}
-		if !strings.HasPrefix(config.APIVersion, "kubelet.config.k8s.io/") {
-			return fmt.Errorf("KubeletConfiguration has apiVersion %q", config.APIVersion)
+		kubelet := &kubeletconfig.KubeletConfiguration{}
+		if err := runtime.DecodeInto(codecs.UniversalDecoder(), content, kubelet); err != nil {
+			return "", fmt.Errorf("KubeletConfiguration: %w", err)
+		}
+		// The one check about the machine rather than the file (is this host on cgroup v1?):
+		// this machine is not the node, so it is left out.
+		kubelet.FailCgroupV1 = false
+		if err := kubeletvalidation.ValidateKubeletConfiguration(kubelet, utilfeature.DefaultFeatureGate); err != nil {
+			return "", fmt.Errorf("KubeletConfiguration: %w", err)
 		}
 	}
-	if found == 0 {
-		return errors.New("no KubeletConfiguration document")
-	}
-	return nil
+	return "ok " + cfg.ClusterConfiguration.KubernetesVersion, nil
 }
 
 // quietKlog keeps the server code's logs (a KMS plugin that does not answer) off stderr,
