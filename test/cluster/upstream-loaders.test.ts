@@ -1,8 +1,8 @@
 /**
  * Proof against upstream: the control-plane files are loaded with the code the API server,
  * kubeadm and the kubelet load them with (test/peers/cluster-config): k8s.io/apiserver's audit
- * policy, encryption and admission loaders and its authentication validation, the PodSecurity
- * plugin's configuration loading, and `kubeadm init --config`'s loading of kubeadm-config.yaml
+ * policy, encryption and admission loaders, its audit webhook backend and its authentication
+ * validation, the PodSecurity and EventRateLimit plugins' configuration loading, and `kubeadm init --config`'s loading of kubeadm-config.yaml
  * (k8s.io/kubernetes/cmd/kubeadm: decoding, defaulting, validation; unknown fields are errors
  * here, not kubeadm's warnings) with the kubelet's validation of its KubeletConfiguration. A
  * file that only looks right, with a misspelt field or a value upstream refuses, fails here.
@@ -12,8 +12,7 @@
  * peer fails. Each file also has a broken copy its loader must refuse, so a peer that accepted
  * everything would fail too.
  *
- * Not covered: the EventRateLimit plugin's own configuration and the audit webhook's
- * kubeconfig; and no control plane is started with these files.
+ * Not covered: no control plane is started with these files.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -21,6 +20,7 @@ import * as path from 'node:path';
 import { Duration } from 'cdk8s';
 import { controlPlaneFiles, ControlPlaneHardeningOptions } from '../../lib/cluster';
 import { encryptionConfiguration, LocalEncryption, SecretValue } from '../../lib';
+import { testKeys } from '../secrets/support';
 import { removeTempDirs, tempDir, withInstalledTool } from '../support';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -47,7 +47,10 @@ function fileOf(name: string, options: ControlPlaneHardeningOptions = {}): strin
 const FILES: [kind: string, file: string, ok: string, broken: ReadonlyArray<[change: (text: string) => string, refusal: RegExp]>][] = [
   ['audit-policy', 'audit-policy.yaml', 'ok', [[(t) => t.replace('level: Metadata', 'level: Verbose'), /Unsupported value: "Verbose"/]]],
   ['encryption', 'encryption-configuration.yaml', 'ok', [[(t) => t.replace('name: kms-v2', 'name: ""'), /name is a mandatory field/]]],
-  ['admission', 'admission-configuration.yaml', 'ok', [[(t) => t.replace('enforce: restricted', 'enforce: strict'), /enforce: must be one of privileged, baseline, restricted/]]],
+  ['admission', 'admission-configuration.yaml', 'ok', [
+    [(t) => t.replace('enforce: restricted', 'enforce: strict'), /enforce: must be one of privileged, baseline, restricted/],
+    [(t) => t.replace('qps: 50', 'qps: -5'), /limits\[0\]\.qps: Invalid value: -5: must be positive/],
+  ]],
   ['authentication', 'authentication-configuration.yaml', 'ok', [[(t) => t.replace('enabled: true', 'enabled: false'), /enabled should be set to true when conditions are defined/]]],
   ['kubeadm', 'kubeadm-config.yaml', 'ok v1.34.1', [
     [(t) => t.replace('kubernetesVersion: v1.34.1', 'kubernetesVersion: banana'), /version "banana" doesn't match/],
@@ -92,6 +95,25 @@ withInstalledTool(PEER, 'upstream loading proof', 'scripts/install-peers.sh', ()
       };
       expect(FILES.map(([kind, file]) => [kind, load(kind, fileOf(file, options))]))
         .toEqual(FILES.map(([kind, , ok]) => [kind, kind === 'kubeadm' ? 'ok v1.35.2' : ok]));
+    });
+
+    test('the audit webhook\'s kubeconfig sets up the API server\'s webhook backend, its certificates read from their paths', () => {
+      const pki = tempDir('audit-pki-');
+      const write = (name: string, content: string) => {
+        fs.writeFileSync(path.join(pki, name), content);
+        return path.join(pki, name);
+      };
+      const ca = testKeys('audit-ca');
+      const client = testKeys('audit-client');
+      const webhook = {
+        server: 'https://audit.example.com/k8s',
+        certificateAuthority: write('audit-ca.crt', ca.certificatePem),
+        clientCertificate: { certificate: write('audit-client.crt', client.certificatePem), key: write('audit-client.key', client.privateKeyPem) },
+      };
+      const kubeconfig = fileOf('audit-webhook.kubeconfig.yaml', { audit: { webhook } });
+      expect(load('audit-webhook', kubeconfig)).toBe('ok');
+      expect(load('audit-webhook', kubeconfig.replace(webhook.certificateAuthority, `${webhook.certificateAuthority}.missing`))).toMatch(/no such file or directory/);
+      expect(load('audit-webhook', kubeconfig.replace(/server: \S+/, 'servr: https://audit.example.com/k8s'))).toMatch(/no server found for cluster "audit-collector"/);
     });
 
     test.each([LocalEncryption.SECRETBOX, LocalEncryption.AESCBC])('a local %s key configuration loads', (provider) => {

@@ -9,7 +9,11 @@
 //	                                      needs to answer for the file to load)
 //	cluster-config admission FILE         admission.ReadAdmissionConfiguration, then what the
 //	                                      PodSecurity plugin does with its configuration (load,
-//	                                      policy from the defaults, validation)
+//	                                      policy from the defaults, validation) and what the
+//	                                      EventRateLimit plugin does with its own (load, validation)
+//	cluster-config audit-webhook FILE     the audit webhook backend set up from the kubeconfig,
+//	                                      as --audit-webhook-config-file does (its certificate
+//	                                      files must exist and parse)
 //	cluster-config authentication FILE    strict decoding into the apiserver.config.k8s.io types,
 //	                                      then ValidateAuthenticationConfiguration (as kube-apiserver's
 //	                                      --authentication-config loader does)
@@ -32,20 +36,24 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/apiserver/pkg/admission"
 	apiserver "k8s.io/apiserver/pkg/apis/apiserver"
 	apiserverv1 "k8s.io/apiserver/pkg/apis/apiserver/v1"
 	apiserverv1alpha1 "k8s.io/apiserver/pkg/apis/apiserver/v1alpha1"
 	apiserverv1beta1 "k8s.io/apiserver/pkg/apis/apiserver/v1beta1"
 	"k8s.io/apiserver/pkg/apis/apiserver/validation"
+	auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
 	"k8s.io/apiserver/pkg/audit/policy"
 	authenticationcel "k8s.io/apiserver/pkg/authentication/cel"
 	"k8s.io/apiserver/pkg/server/options/encryptionconfig"
 	utilfeature "k8s.io/apiserver/pkg/util/feature"
+	auditwebhook "k8s.io/apiserver/plugin/pkg/audit/webhook"
 	"k8s.io/klog/v2"
 	kubeadmscheme "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm/scheme"
 	"k8s.io/kubernetes/cmd/kubeadm/app/componentconfigs"
@@ -55,6 +63,8 @@ import (
 	kubeletconfig "k8s.io/kubernetes/pkg/kubelet/apis/config"
 	kubeletscheme "k8s.io/kubernetes/pkg/kubelet/apis/config/scheme"
 	kubeletvalidation "k8s.io/kubernetes/pkg/kubelet/apis/config/validation"
+	"k8s.io/kubernetes/plugin/pkg/admission/eventratelimit"
+	eventratelimitvalidation "k8s.io/kubernetes/plugin/pkg/admission/eventratelimit/apis/eventratelimit/validation"
 	podsecurityapi "k8s.io/pod-security-admission/admission/api"
 	podsecurityload "k8s.io/pod-security-admission/admission/api/load"
 	podsecurityvalidation "k8s.io/pod-security-admission/admission/api/validation"
@@ -63,7 +73,7 @@ import (
 func main() {
 	quietKlog()
 	if len(os.Args) != 3 {
-		fmt.Fprintln(os.Stderr, "usage: cluster-config audit-policy|encryption|admission|authentication|kubeadm FILE")
+		fmt.Fprintln(os.Stderr, "usage: cluster-config audit-policy|audit-webhook|encryption|admission|authentication|kubeadm FILE")
 		os.Exit(2)
 	}
 	checks := map[string]func(string) (string, error){
@@ -71,6 +81,7 @@ func main() {
 		"encryption":     verdict(encryption),
 		"admission":      verdict(admissionConfiguration),
 		"authentication": verdict(authentication),
+		"audit-webhook":  verdict(auditWebhook),
 		"kubeadm":        kubeadmConfig,
 	}
 	check, ok := checks[os.Args[1]]
@@ -134,7 +145,29 @@ func admissionConfiguration(file string) error {
 	if _, err := podsecurityapi.ToPolicy(config.Defaults); err != nil {
 		return err
 	}
-	return podsecurityvalidation.ValidatePodSecurityConfiguration(config).ToAggregate()
+	if err := podsecurityvalidation.ValidatePodSecurityConfiguration(config).ToAggregate(); err != nil {
+		return err
+	}
+	// And what the EventRateLimit plugin does with its own: load, validate.
+	reader, err = provider.ConfigFor("EventRateLimit")
+	if err != nil {
+		return err
+	}
+	if reader == nil {
+		return errors.New("no EventRateLimit configuration")
+	}
+	limits, err := eventratelimit.LoadConfiguration(reader)
+	if err != nil {
+		return fmt.Errorf("EventRateLimit: %w", err)
+	}
+	return eventratelimitvalidation.ValidateConfiguration(limits).ToAggregate()
+}
+
+// auditWebhook sets up the audit webhook backend from its kubeconfig, as kube-apiserver does
+// with --audit-webhook-config-file (certificate files included: they must exist and parse).
+func auditWebhook(file string) error {
+	_, err := auditwebhook.NewBackend(file, auditv1.SchemeGroupVersion, wait.Backoff{Duration: time.Second, Steps: 1}, nil)
+	return err
 }
 
 func authentication(file string) error {
