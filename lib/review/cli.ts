@@ -1,7 +1,8 @@
+import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isIsoDate } from '../core/exceptions';
 import { review } from './engine';
-import { loadManifests, LoadedManifest, ManifestLoadError } from './load';
+import { loadManifests, LoadedManifest, ManifestLoadError, parseManifests } from './load';
 import { Finding, ReviewResult, SEVERITIES } from './model';
 import { PACKS, packById } from './packs';
 import { objectLabel, reviewJson, reviewSarif } from './reports';
@@ -12,11 +13,16 @@ import { objectLabel, reviewJson, reviewSarif } from './reports';
  * in-process with their own output streams.
  */
 
-/** Where the command writes. `process` fits. */
+/** Where the command writes, and where `-` reads from. `process` fits. */
 export interface CliIo {
   readonly stdout: { write(text: string): unknown };
   readonly stderr: { write(text: string): unknown };
+  /** The whole of standard input, for the path `-`. @default - file descriptor 0, read to its end */
+  readonly readStdin?: () => string;
 }
+
+/** The name `-` gets in origins and messages. */
+export const STDIN_NAME = '<stdin>';
 
 /** The exit codes of `cdk8s-hardened`. */
 export const EXIT_CODES = {
@@ -40,8 +46,9 @@ export function usage(): string {
     `Usage: ${NAME} review PATH... [--format text|json|sarif] [--pack NAME]... [--today YYYY-MM-DD]`,
     '',
     'Reviews Kubernetes manifests against the cdk8s-hardened rules. PATH is a file or a folder',
-    '(read recursively: .yaml, .yml, .json); multi-document files and List objects are split',
-    'into their objects. Works on any YAML: Helm or kustomize output, kubectl exports, dist/.',
+    '(read recursively: .yaml, .yml, .json), or - for standard input; multi-document files and',
+    'List objects are split into their objects. Works on any YAML: Helm or kustomize output,',
+    'kubectl exports, dist/. For example: helm template my-chart | cdk8s-hardened review -',
     '',
     'Options:',
     '  --format FORMAT    text (one line per open finding, then a summary), json or sarif',
@@ -138,14 +145,25 @@ function parseReviewArgs(args: readonly string[]): ReviewCommand | 'help' {
   if (values.today !== undefined && !isIsoDate(values.today)) {
     throw new UsageError(`--today must be a date written YYYY-MM-DD (got '${values.today}').`);
   }
+  if (positionals.filter((p) => p === '-').length > 1) throw new UsageError('- (standard input) can be given once.');
   return { paths: positionals, format: format as Format, packs, today: values.today };
 }
 
+function readStdin(io: CliIo): string {
+  if (io.readStdin) return io.readStdin();
+  try {
+    return fs.readFileSync(0, 'utf8');
+  } catch (error) {
+    throw new ManifestLoadError(STDIN_NAME, 0, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+}
+
 function runReview(command: ReviewCommand, io: CliIo): number {
-  const manifests: LoadedManifest[] = loadManifests(command.paths);
+  const manifests: LoadedManifest[] = command.paths.flatMap((p) => (p === '-' ? parseManifests(readStdin(io), STDIN_NAME) : loadManifests([p])));
   if (manifests.length === 0) {
     // An empty folder is almost always a wrong path or a failed build, never a pass.
-    throw new ManifestLoadError(command.paths.join(' '), 0, 'no Kubernetes objects found (looked for .yaml, .yml and .json files).');
+    const where = command.paths.map((p) => (p === '-' ? STDIN_NAME : p)).join(' ');
+    throw new ManifestLoadError(where, 0, `no Kubernetes objects found${command.paths.every((p) => p === '-') ? '' : ' (looked for .yaml, .yml and .json files)'}.`);
   }
   const result = review(manifests, { packs: command.packs, today: command.today });
   switch (command.format) {

@@ -15,9 +15,15 @@ const TODAY = ['--today', '2026-03-15'];
 
 /** Runs the command in-process and captures what it writes. */
 function run(...argv: string[]) {
+  return runWithStdin(undefined, ...argv);
+}
+
+/** `run`, with `stdin` as standard input (for the path `-`). */
+function runWithStdin(stdin: string | undefined, ...argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = main(argv, { stdout: { write: (text: string) => { stdout += text; } }, stderr: { write: (text: string) => { stderr += text; } } });
+  const readStdin = stdin === undefined ? undefined : () => stdin;
+  const code = main(argv, { stdout: { write: (text: string) => { stdout += text; } }, stderr: { write: (text: string) => { stderr += text; } }, readStdin });
   return { code, stdout, stderr };
 }
 
@@ -195,5 +201,29 @@ describe('the installed command', () => {
     const json = JSON.parse(stdout);
     expect(json.counts.objects).toBeGreaterThan(0);
     expect(json.findings.filter((f: any) => !f.exception)).toEqual([]);
+  });
+});
+
+describe('cdk8s-hardened review - (standard input)', () => {
+  const POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\nspec:\n  containers:\n  - name: c\n    image: nginx\n    securityContext:\n      privileged: yes\n';
+
+  test('reviews what is piped in, with <stdin>:line as the origin, alongside files', () => {
+    const file = path.join(tmp, 'stdin-neighbour.yaml');
+    fs.writeFileSync(file, POD.replace('name: p', 'name: q'));
+    const { code, stdout } = runWithStdin(POD, 'review', '-', file, '--pack', 'pss-baseline');
+    expect(code).toBe(EXIT_CODES.failed);
+    expect(stdout).toContain('[<stdin>:1 Pod shop/p] no-privileged');
+    expect(stdout).toContain(`[${file}:1 Pod shop/q] no-privileged`);
+  });
+
+  test('the real command reads a pipe: helm template ... | cdk8s-hardened review -', () => {
+    const child = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'cdk8s-hardened.js'), 'review', '-', '--pack', 'pss-baseline'], { input: POD, encoding: 'utf8' });
+    expect([child.status, child.stdout]).toEqual([EXIT_CODES.failed, expect.stringContaining('[<stdin>:1 Pod shop/p] no-privileged')]);
+  });
+
+  test('nothing on standard input, or - twice, is unusable input', () => {
+    expect(runWithStdin('', 'review', '-').stderr).toBe('cdk8s-hardened: cannot review: <stdin>: no Kubernetes objects found.\n');
+    expect(runWithStdin(POD, 'review', '-', '-').code).toBe(EXIT_CODES.unusable);
+    expect(runWithStdin(POD, 'review', '-', '-').stderr).toContain('- (standard input) can be given once.');
   });
 });
