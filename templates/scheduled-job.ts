@@ -30,6 +30,8 @@ export interface ScheduledJobProps {
   readonly failedJobsRetained?: number;
   /** @default WorkloadSize.SMALL */
   readonly size?: WorkloadSize;
+  /** @default ['/tmp'] */
+  readonly writablePaths?: string[];
   /** @default - none */
   readonly secretMounts?: SecretMount[];
   /** @default - none */
@@ -59,7 +61,7 @@ export class ScheduledJob extends Construct {
       successfulJobsRetained: props.successfulJobsRetained,
       failedJobsRetained: props.failedJobsRetained,
       exceptions: props.exceptions,
-      containers: [{ image: props.image, args: props.args, size: props.size, secretMounts: props.secretMounts, writablePaths: ['/tmp'] }],
+      containers: [{ image: props.image, args: props.args, size: props.size, secretMounts: props.secretMounts, writablePaths: props.writablePaths ?? ['/tmp'] }],
     });
     connect(this.workload, props.dependencies, props.externalDependencies);
   }

@@ -1,8 +1,9 @@
-import { Chart, Testing } from 'cdk8s';
+import { Chart, Cron, Testing } from 'cdk8s';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { review } from '../../lib';
-import { TEMPLATE_EXAMPLES, templateExample } from '../../templates/examples';
+import { ScheduledJob } from '../../templates';
+import { exampleImage, exampleTenant, TEMPLATE_EXAMPLES, templateExample } from '../../templates/examples';
 
 /** The example of a template (templates/examples.ts: a tenant `team` and the template in it), synthesized. */
 function synth(name: string, chartId = 'test'): any[] {
@@ -66,6 +67,14 @@ describe('ScheduledJob', () => {
   test('matches its snapshot', () => {
     expect(objects).toMatchSnapshot();
   });
+});
+
+test('a ScheduledJob takes its writable paths like the other templates (default /tmp)', () => {
+  const app = Testing.app();
+  const chart = new Chart(app, 'test');
+  new ScheduledJob(exampleTenant(chart), 'export', { image: exampleImage('export'), schedule: Cron.daily(), writablePaths: ['/tmp', '/var/cache/export'] });
+  const job = Testing.synth(chart).find((o) => o.kind === 'CronJob');
+  expect(job.spec.jobTemplate.spec.template.spec.containers[0].volumeMounts.map((m: any) => m.mountPath)).toEqual(['/tmp', '/var/cache/export']);
 });
 
 describe('StatefulStore', () => {
