@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { isIsoDate } from '../core/exceptions';
 import { review } from './engine';
 import { loadManifests, LoadedManifest, ManifestLoadError, parseManifests } from './load';
-import { Finding, ReviewResult, SEVERITIES } from './model';
+import { Finding, ReviewResult, SEVERITIES, Severity } from './model';
 import { PACKS, packById } from './packs';
 import { objectLabel, reviewJson, reviewSarif } from './reports';
 
@@ -58,10 +58,13 @@ export function usage(): string {
     ...PACKS.map((p) => `                       ${p.id.padEnd(20)}${p.title}`),
     '  --today DATE       the day (YYYY-MM-DD, UTC) exception expiry dates are checked',
     '                     against. Default: the current UTC date.',
+    '  --fail-on LEVEL    exit 1 on an open finding of this severity or a more serious one:',
+    '                     error, warning or info. Default: error.',
     '  -h, --help         print this text.',
     '',
     'Exit codes: 0 no error finding without an exception (warnings may remain);',
-    '            1 at least one error finding without an exception;',
+    '            1 at least one error finding without an exception (with --fail-on,',
+    '              one of that severity or a more serious one);',
     '            2 bad usage or unreadable input (nothing was reviewed).',
     '',
   ].join('\n');
@@ -75,6 +78,8 @@ interface ReviewCommand {
   readonly format: Format;
   readonly packs?: readonly string[];
   readonly today?: string;
+  /** The least serious open finding that fails the review. */
+  readonly failOn: Severity;
 }
 
 /**
@@ -116,10 +121,11 @@ function parseReviewArgs(args: readonly string[]): ReviewCommand | 'help' {
       allowPositionals: true,
       strict: true,
       options: {
-        format: { type: 'string' },
-        pack: { type: 'string', multiple: true },
-        today: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
+        'format': { type: 'string' },
+        'pack': { type: 'string', multiple: true },
+        'today': { type: 'string' },
+        'fail-on': { type: 'string' },
+        'help': { type: 'boolean', short: 'h' },
       },
     });
   } catch (error) {
@@ -146,7 +152,11 @@ function parseReviewArgs(args: readonly string[]): ReviewCommand | 'help' {
     throw new UsageError(`--today must be a date written YYYY-MM-DD (got '${values.today}').`);
   }
   if (positionals.filter((p) => p === '-').length > 1) throw new UsageError('- (standard input) can be given once.');
-  return { paths: positionals, format: format as Format, packs, today: values.today };
+  const failOn = values['fail-on'] ?? 'error';
+  if (!(SEVERITIES as readonly string[]).includes(failOn)) {
+    throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')} (got '${failOn}').`);
+  }
+  return { paths: positionals, format: format as Format, packs, today: values.today, failOn: failOn as Severity };
 }
 
 function readStdin(io: CliIo): string {
@@ -166,22 +176,28 @@ function runReview(command: ReviewCommand, io: CliIo): number {
     throw new ManifestLoadError(where, 0, `no Kubernetes objects found${command.paths.every((p) => p === '-') ? '' : ' (looked for .yaml, .yml and .json files)'}.`);
   }
   const result = review(manifests, { packs: command.packs, today: command.today });
+  const passed = passesAt(result, command.failOn);
   switch (command.format) {
     case 'json': io.stdout.write(reviewJson(result)); break;
     case 'sarif': io.stdout.write(reviewSarif(result)); break;
-    case 'text': io.stdout.write(reviewText(result)); break;
+    case 'text': io.stdout.write(reviewText(result, passed)); break;
   }
-  return result.passed ? EXIT_CODES.passed : EXIT_CODES.failed;
+  return passed ? EXIT_CODES.passed : EXIT_CODES.failed;
+}
+
+/** Whether no finding without an exception is of `failOn`'s severity or a more serious one. */
+function passesAt(result: ReviewResult, failOn: Severity): boolean {
+  return SEVERITIES.slice(0, SEVERITIES.indexOf(failOn) + 1).every((severity) => result.counts.bySeverity[severity] === 0);
 }
 
 /**
  * The text report: one line per finding no exception accepts, errors first, then a summary
  * line worded like REVIEW.md's verdict.
  */
-export function reviewText(result: ReviewResult): string {
+export function reviewText(result: ReviewResult, passed: boolean = result.passed): string {
   const open = SEVERITIES.flatMap((severity) => result.findings.filter((f) => !f.exception && f.severity === severity));
   const { counts } = result;
-  const summary = `${result.passed ? 'Passed' : 'Failed'}: ${counts.bySeverity.error} error(s), ${counts.bySeverity.warning} warning(s), `
+  const summary = `${passed ? 'Passed' : 'Failed'}: ${counts.bySeverity.error} error(s), ${counts.bySeverity.warning} warning(s), `
     + `${counts.bySeverity.info} info in ${counts.objects} object(s); ${counts.suppressed} finding(s) accepted by exceptions.`;
   return [...open.map(textLine), summary, ''].join('\n');
 }

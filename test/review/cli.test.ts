@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EXIT_CODES, main } from '../../lib/review/cli';
+import { hardenedNamespace, pod } from './builders';
 
 const ROOT = path.resolve(__dirname, '../..');
 /** The fixture folder as the user would type it: relative to where the command runs. */
@@ -225,5 +226,29 @@ describe('cdk8s-hardened review - (standard input)', () => {
     expect(runWithStdin('', 'review', '-').stderr).toBe('cdk8s-hardened: cannot review: <stdin>: no Kubernetes objects found.\n');
     expect(runWithStdin(POD, 'review', '-', '-').code).toBe(EXIT_CODES.unusable);
     expect(runWithStdin(POD, 'review', '-', '-').stderr).toContain('- (standard input) can be given once.');
+  });
+});
+
+describe('cdk8s-hardened review --fail-on', () => {
+  // A hardened pod (test builders), as JSON on standard input: compliant, or with only a warning.
+  const compliant = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...hardenedNamespace(), pod()] });
+  const warnedOnly = compliant.replace('"imagePullPolicy":"Always"', '"imagePullPolicy":"IfNotPresent"');
+
+  test('errors fail by default; --fail-on warning also fails on warnings; --fail-on info on any open finding', () => {
+    expect(warnedOnly).not.toBe(compliant);
+    const byDefault = runWithStdin(warnedOnly, 'review', '-');
+    expect([byDefault.code, byDefault.stdout]).toEqual([EXIT_CODES.passed, expect.stringMatching(/^Passed: 0 error\(s\), 1 warning\(s\)/m)]);
+    expect(byDefault.stdout).toMatch(/^warning \[<stdin>:1 Pod shop\/web\] image-pull-always/m);
+    for (const level of ['warning', 'info']) {
+      const strict = runWithStdin(warnedOnly, 'review', '-', '--fail-on', level);
+      expect([level, strict.code, strict.stdout]).toEqual([level, EXIT_CODES.failed, expect.stringMatching(/^Failed: 0 error\(s\), 1 warning\(s\)/m)]);
+    }
+    expect(runWithStdin(compliant, 'review', '-', '--fail-on', 'info').code).toBe(EXIT_CODES.passed);
+  });
+
+  test('an unknown level is a usage error', () => {
+    const { code, stderr } = run('review', 'x.yaml', '--fail-on', 'critical');
+    expect(code).toBe(EXIT_CODES.unusable);
+    expect(stderr).toContain("--fail-on must be one of error, warning, info (got 'critical').");
   });
 });
