@@ -199,9 +199,16 @@ withInstalledTool(PEER, 'kubectl reading proof', 'scripts/install-peers.sh', () 
         ...Array.from({ length: 300 }, () => Object.fromEntries(Array.from({ length: 1 + Math.floor(random() * 5) }, () =>
           [string(), random() < 0.3 ? Array.from({ length: Math.floor(random() * 3) }, scalar) : scalar()]))),
       ];
+      expect(documents.map((doc) => new ManifestYaml().write(doc).readsBack).every(Boolean)).toBe(true);
+      // Documents the fast writer leaves to the YAML library whole (line breaks, markers, shared objects).
+      const shared = { app: 'web', replicas: 2 };
+      documents.push(
+        { apiVersion: 'v1', kind: 'ConfigMap', data: { 'run.sh': 'set -e\nyes\n0o17\n---\n...\n%YAML 1.1\n  indented: true\n', 'trailing': 'a\n\n', 'no-newline': 'a\nb', 'crlf': 'a\r\nb', 'lead': '\n  x', 'tab': 'a\tb\nc' } },
+        { apiVersion: 'v1', kind: 'ConfigMap', data: { 'a': '--- x', 'b': 'x\n--- y', '<<': 'merge?', 'c': '# not a comment\n<<: {a: 1}' } },
+        { a: shared, b: shared, c: [shared, shared] },
+      );
       const yaml = new ManifestYaml();
       const written = documents.map((doc) => yaml.write(doc));
-      expect(written.every((w) => w.readsBack)).toBe(true);
       const theirs = kubectlReads(written.map((w) => w.text).join('---\n'));
       expect(theirs).toEqual({ values: documents.map((doc) => JSON.parse(JSON.stringify(doc))) });
     });
