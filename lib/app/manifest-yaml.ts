@@ -1,5 +1,5 @@
 import { Document, Tags, visit } from 'yaml';
-import { plainReadsAsItself } from '../review/kubectl-yaml';
+import { KUBECTL_LINE_BREAKS, plainReadsAsItself } from '../review/kubectl-yaml';
 
 /**
  * How cdk8s writes a manifest document, and whether the review gate may judge the document
@@ -111,13 +111,23 @@ export function stringifyForKubectl(doc: unknown): string {
   // Without merge keys in the writer's schema a `<<` key is an ordinary string, which the
   // visitor below can quote (the 1.1 schema's merge tag writes it bare, whatever its style).
   const document = new Document(doc, { ...CDK8S_YAML_OPTIONS, merge: false, customTags: withoutMergeTag });
+  let breaks = false;
   visit(document, {
     Scalar(position, node) {
-      if (typeof node.value === 'string' && !plainReadsAsItself(node.value, position === 'key')) node.type = 'QUOTE_DOUBLE';
+      if (typeof node.value !== 'string') return;
+      const hasBreak = node.value.search(KUBECTL_LINE_BREAKS) >= 0;
+      breaks ||= hasBreak;
+      if (hasBreak || !plainReadsAsItself(node.value, position === 'key')) node.type = 'QUOTE_DOUBLE';
     },
   });
-  return document.toString(CDK8S_YAML_OPTIONS);
+  const text = document.toString(CDK8S_YAML_OPTIONS);
+  // The library writes NEL, LS and PS as they are, and kubectl would read each as a line break;
+  // every string holding one is double-quoted above, where the escapes \N, \L, \P mean them.
+  return breaks ? text.replace(KUBECTL_LINE_BREAKS, (c) => BREAK_ESCAPES[c]) : text;
 }
+
+/** The double-quoted escapes of `KUBECTL_LINE_BREAKS` (YAML 1.1 and 1.2 alike). */
+const BREAK_ESCAPES: Record<string, string> = { '\u0085': '\\N', '\u2028': '\\L', '\u2029': '\\P' };
 
 function withoutMergeTag(tags: Tags): Tags {
   return tags.filter((tag) => (typeof tag === 'string' ? tag !== 'merge' : tag.tag !== 'tag:yaml.org,2002:merge'));

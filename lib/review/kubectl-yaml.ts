@@ -12,9 +12,16 @@ import { defineMappingTag, defineScalarTag, defineSequenceTag, NOT_RESOLVED, Sch
  * test/peers/kubectl-yaml, built from apimachinery by scripts/install-peers.sh).
  * Deliberate differences, each failing closed: a key given twice is an error (go-yaml keeps
  * the last one silently); a stream that starts with `{` is one YAML stream (kubectl splits it
- * after each closing brace and reads what follows as more documents); explicit `!!timestamp`
- * values are checked by pattern rather than by Go's time parser.
+ * after each closing brace and reads what follows as more documents); a file holding one of
+ * `KUBECTL_LINE_BREAKS` is refused (see load.ts); explicit `!!timestamp` values are checked by
+ * pattern rather than by Go's time parser.
  */
+
+/**
+ * NEXT LINE, LINE SEPARATOR and PARAGRAPH SEPARATOR: line breaks to kubectl (libyaml's YAML
+ * 1.1), ordinary characters to a YAML 1.2 reader such as js-yaml.
+ */
+export const KUBECTL_LINE_BREAKS = /[\u0085\u2028\u2029]/g;
 
 /** What a plain scalar's first character allows it to be (go-yaml's `resolveTable`). */
 const enum Hint { String, Lookup, Number, Point }

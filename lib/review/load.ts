@@ -2,7 +2,7 @@ import { compareText } from '../core/compare-text';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { constructFromEvents, Event, EVENT_ID, parseEvents, YAMLException } from 'js-yaml';
-import { KUBECTL_SCHEMA, topLevelValue } from './kubectl-yaml';
+import { KUBECTL_LINE_BREAKS, KUBECTL_SCHEMA, topLevelValue } from './kubectl-yaml';
 
 /** A manifest read from a file, with where it came from (`file:line`). */
 export interface LoadedManifest {
@@ -102,6 +102,7 @@ export interface ReadDocument {
  * Throws `ManifestLoadError` (`file:line: reason`) on what kubectl would refuse.
  */
 export function readDocuments(text: string, file: string): ReadDocument[] {
+  checkLineBreaks(text, file);
   let events: Event[];
   let values: unknown[];
   try {
@@ -123,6 +124,20 @@ export function readDocuments(text: string, file: string): ReadDocument[] {
     if (starts[i].aliased) checkExpansion(value, file, line);
     return { value: topLevelValue(value), line };
   });
+}
+
+const BREAK_NAMES: Record<string, string> = { '\u0085': 'NEXT LINE (U+0085)', '\u2028': 'LINE SEPARATOR (U+2028)', '\u2029': 'PARAGRAPH SEPARATOR (U+2029)' };
+
+/**
+ * kubectl ends a line at NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR too; YAML 1.2 keeps them
+ * as text. Read our way, `hostNetwork: false # note<U+2028>hostPID: true` is a comment that
+ * hides `hostPID: true` from the review, while the cluster gets it. Such a file is refused.
+ */
+function checkLineBreaks(text: string, file: string): void {
+  const found = new RegExp(KUBECTL_LINE_BREAKS.source).exec(text);
+  if (!found) return;
+  const line = new LineFinder(text).lineOf(found.index);
+  throw new ManifestLoadError(file, line, `contains the character ${BREAK_NAMES[found[0]]}, which kubectl reads as a line break and this review would not, so the two would see different objects; replace it with a real line break, or write it as the escape \\N, \\L or \\P inside double quotes`);
 }
 
 /** How deep collections may nest (go-yaml allows 10,000; a real manifest stays under 50). */

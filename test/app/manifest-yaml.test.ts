@@ -53,11 +53,14 @@ describe('ManifestYaml.write', () => {
 
   test.each(DOCUMENTS)('%s: what cdk8s\'s Yaml.stringify writes, but for strings kubectl would misread', (_, doc) => {
     // cdk8s writes YAML 1.1, which has no 0o octal, no capital 0B and no underscores in
-    // exponents: it leaves these plain, and kubectl (go-yaml) reads numbers.
+    // exponents: it leaves these plain, and kubectl (go-yaml) reads numbers. It also writes
+    // NEL and LINE SEPARATOR as they are, which kubectl reads as line breaks: ours escapes them.
     const cdk8s = Yaml.stringify(doc);
     const ours = stringifyForKubectl(doc);
     const misread = ['0o17'];
-    expect(ours).toBe(misread.reduce((text, s) => text.replace(new RegExp(`(^|[ -] )${s}(:|$)`, 'gm'), `$1"${s}"$2`), cdk8s));
+    const expected = misread.reduce((text, s) => text.replace(new RegExp(`(^|[ -] )${s}(:|$)`, 'gm'), `$1"${s}"$2`), cdk8s)
+      .replace(/^(\s*\w+: )"?([^"\n]*[\u0085\u2028][^"\n]*)"?$/gm, (_, key: string, value: string) => `${key}"${value.replace(/\u0085/g, '\\N').replace(/\u2028/g, '\\L')}"`);
+    expect(ours).toBe(expected);
   });
 
   test('strings kubectl reads as numbers are quoted; cdk8s leaves them plain', () => {

@@ -149,6 +149,10 @@ const WE_REFUSE: [string, string, number, RegExp][] = [
   ['a duplicate key in JSON', '{"a": 1, "a": 2}\n', 1, /a key is given twice in one mapping/],
   ['JSON objects one after another', '{"a": 1}\n{"b": on}\n', 2, /^case\.yaml:2: /],
   ['a JSON object followed by YAML', '  {"a": "x"}\nb: yes\n', 2, /^case\.yaml:2: /],
+  // kubectl ends lines at NEL, LS and PS as well (YAML 1.1); YAML 1.2 does not: a comment could hide a key.
+  ['a LINE SEPARATOR ending a comment', 'a: false # note\u2028b: true\n', 1, /^case\.yaml:1: contains the character LINE SEPARATOR \(U\+2028\)/],
+  ['a NEXT LINE in a plain value', 'a: x\u0085b: y\n', 1, /NEXT LINE \(U\+0085\)/],
+  ['a PARAGRAPH SEPARATOR in double quotes', 'a: "x\u2029y"\n', 1, /PARAGRAPH SEPARATOR \(U\+2029\)/],
 ];
 
 const CASES: [string, string][] = [
@@ -205,6 +209,7 @@ withInstalledTool(PEER, 'kubectl reading proof', 'scripts/install-peers.sh', () 
       documents.push(
         { apiVersion: 'v1', kind: 'ConfigMap', data: { 'run.sh': 'set -e\nyes\n0o17\n---\n...\n%YAML 1.1\n  indented: true\n', 'trailing': 'a\n\n', 'no-newline': 'a\nb', 'crlf': 'a\r\nb', 'lead': '\n  x', 'tab': 'a\tb\nc' } },
         { apiVersion: 'v1', kind: 'ConfigMap', data: { 'a': '--- x', 'b': 'x\n--- y', '<<': 'merge?', 'c': '# not a comment\n<<: {a: 1}' } },
+        { apiVersion: 'v1', kind: 'ConfigMap', data: { 'nel': 'a\u0085b', 'ls': 'a\u2028b: true', 'ps': 'x\u2029', 'lines\u2028key': 'v', 'multi': 'a\nb\u2028c\n' } },
         { a: shared, b: shared, c: [shared, shared] },
       );
       const yaml = new ManifestYaml();

@@ -71,6 +71,12 @@ describe('what the reading closes: a value kubectl reads as true is judged as tr
     expect(review([manifest], { packs: ['pss-baseline'] }).findings.map((f) => f.ruleId)).toContain('no-privileged');
   });
 
+  test('a LINE SEPARATOR that ends a comment for kubectl cannot hide hostPID: true: the file is refused', () => {
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostNetwork: false # note\u2028  hostPID: true\n  containers:\n  - name: c\n    image: nginx\n';
+    expect(() => parseManifests(text, 'pod.yaml')).toThrow(/^pod\.yaml:6: contains the character LINE SEPARATOR \(U\+2028\), which kubectl reads as a line break/);
+    expect(() => parseManifests(text.replace('\u2028', '\n'), 'pod.yaml')).not.toThrow();
+  });
+
   test('privileged: "yes" (quoted) is the string kubectl sends too, and not read as privileged', () => {
     expect((pod('privileged: "yes"')[0].object.spec as any).containers[0].securityContext.privileged).toBe('yes');
   });
