@@ -13,8 +13,10 @@ import { defineMappingTag, defineScalarTag, defineSequenceTag, NOT_RESOLVED, Sch
  * Deliberate differences, each failing closed: a key given twice is an error (go-yaml keeps
  * the last one silently); a stream that starts with `{` is one YAML stream (kubectl splits it
  * after each closing brace and reads what follows as more documents); a file holding one of
- * `KUBECTL_LINE_BREAKS` is refused (see load.ts); explicit `!!timestamp` values are checked by
- * pattern rather than by Go's time parser.
+ * `KUBECTL_LINE_BREAKS`, or a document after `...` without its own `---` (kubectl drops it), is
+ * refused (see load.ts); explicit `!!timestamp` values are checked by pattern rather than by
+ * Go's time parser. The other way round, two YAML 1.2 forms that kubectl refuses are read (the
+ * `\/` escape, anchor names with a dot): nothing of such a file reaches the cluster anyway.
  */
 
 /**

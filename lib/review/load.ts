@@ -119,6 +119,13 @@ export function readDocuments(text: string, file: string): ReadDocument[] {
     throw new ManifestLoadError(file, lines.lineOf(starts[directive].position),
       'the document has a %YAML or %TAG directive, which kubectl cannot read (it splits the file at --- lines before parsing)');
   }
+  // kubectl reads one document per --- section: one after a `...` end marker without its own
+  // --- is silently dropped (go-yaml stops at the marker), so it would never reach the cluster.
+  const dropped = starts.findIndex((start, i) => i > 0 && starts[i - 1].explicitEnd && !start.explicitStart && values[i] !== null && values[i] !== undefined);
+  if (dropped >= 0) {
+    throw new ManifestLoadError(file, lines.lineOf(starts[dropped].position),
+      'this document follows a ... end marker without its own --- line, and kubectl ignores it (it reads one document per --- section); put --- before it');
+  }
   return values.map((value, i) => {
     const line = lines.lineOf(starts[i].position);
     if (starts[i].aliased) checkExpansion(value, file, line);
@@ -160,16 +167,26 @@ function checkSeparators(text: string, file: string): void {
   }
 }
 
-/** Where each document's content starts, whether it uses an alias, and whether it has directives. */
-function documentStarts(events: readonly Event[]): { position: number; aliased: boolean; directives: boolean }[] {
-  const starts: { position: number; aliased: boolean; directives: boolean }[] = [];
+/** Where a document's content starts, whether it uses an alias, and how it is delimited. */
+interface DocumentStart {
+  position: number;
+  aliased: boolean;
+  readonly directives: boolean;
+  /** Opened by `---`. */
+  readonly explicitStart: boolean;
+  /** Closed by `...`. */
+  readonly explicitEnd: boolean;
+}
+
+function documentStarts(events: readonly Event[]): DocumentStart[] {
+  const starts: DocumentStart[] = [];
   let position = 0;
   for (let i = 0; i < events.length; i++) {
     const event = events[i];
     if (event.type === EVENT_ID.DOCUMENT) {
       // An empty document has no content event: it keeps the previous position, so lines only grow.
       position = positionOf(events[i + 1]) ?? position;
-      starts.push({ position, aliased: false, directives: event.directives.length > 0 });
+      starts.push({ position, aliased: false, directives: event.directives.length > 0, explicitStart: event.explicitStart, explicitEnd: event.explicitEnd });
     } else if (event.type === EVENT_ID.ALIAS) {
       starts[starts.length - 1].aliased = true;
     }

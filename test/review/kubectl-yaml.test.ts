@@ -153,6 +153,17 @@ const WE_REFUSE: [string, string, number, RegExp][] = [
   ['a LINE SEPARATOR ending a comment', 'a: false # note\u2028b: true\n', 1, /^case\.yaml:1: contains the character LINE SEPARATOR \(U\+2028\)/],
   ['a NEXT LINE in a plain value', 'a: x\u0085b: y\n', 1, /NEXT LINE \(U\+0085\)/],
   ['a PARAGRAPH SEPARATOR in double quotes', 'a: "x\u2029y"\n', 1, /PARAGRAPH SEPARATOR \(U\+2029\)/],
+  // kubectl reads one document per --- section and silently drops one that follows `...` without its own ---.
+  ['a document after ... without ---', 'a: 1\n... # end\nb: 2\n', 1, /^case\.yaml:3: this document follows a \.\.\. end marker without its own --- line, and kubectl ignores it/],
+];
+
+/**
+ * Where kubectl refuses what we read (YAML 1.1 syntax that YAML 1.2 grew): harmless, since
+ * nothing reaches the cluster, and listed so that a change on either side shows.
+ */
+const ONLY_KUBECTL_REFUSES: [string, string][] = [
+  ['the \\/ escape (YAML 1.2 only)', 'a: "x\\/y"\n'],
+  ['an anchor name with a dot', 'a: &x.y 1\nb: *x.y\n'],
 ];
 
 const CASES: [string, string][] = [
@@ -184,6 +195,11 @@ withInstalledTool(PEER, 'kubectl reading proof', 'scripts/install-peers.sh', () 
         expect('values' in ours ? ours.values : ours).toEqual(theirs.values);
         expect(sameJson((ours as { values: unknown[] }).values, theirs.values)).toBe(true);
       }
+    });
+
+    test.each(ONLY_KUBECTL_REFUSES)('%s: kubectl refuses it, we read it', (_, text) => {
+      expect(kubectlReads(text)).toEqual({ refused: expect.any(String) });
+      expect(weRead(text)).toEqual({ values: [expect.any(Object)] });
     });
 
     test.each(WE_REFUSE)('%s: kubectl reads it, we refuse', (_, text, objects, error) => {
