@@ -15,8 +15,9 @@ import { defineMappingTag, defineScalarTag, defineSequenceTag, NOT_RESOLVED, Sch
  * after each closing brace and reads what follows as more documents); a file holding one of
  * `KUBECTL_LINE_BREAKS`, or a document after `...` without its own `---` (kubectl drops it), is
  * refused (see load.ts); explicit `!!timestamp` values are checked by pattern rather than by
- * Go's time parser. The other way round, two YAML 1.2 forms that kubectl refuses are read (the
- * `\/` escape, anchor names with a dot): nothing of such a file reaches the cluster anyway.
+ * Go's time parser. The other way round, a few YAML 1.2 forms that kubectl refuses are read (the
+ * `\/` escape, anchor names with a dot, a tab indenting block scalar content): nothing of such a
+ * file reaches the cluster anyway.
  */
 
 /**
