@@ -30,7 +30,10 @@ const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
  * their objects; empty documents are skipped.
  */
 export function loadManifests(paths: readonly string[]): LoadedManifest[] {
-  return paths.flatMap((p) => manifestFiles(p)).flatMap((file) => parseManifests(readText(file), file));
+  return paths.flatMap((p) => manifestFiles(p)).flatMap((file) => {
+    const text = readText(file);
+    return isOurReport(file, text) ? [] : parseManifests(text, file);
+  });
 }
 
 function readText(file: string): string {
@@ -61,16 +64,30 @@ export function manifestFiles(p: string): string[] {
     for (const entry of entries.sort((a, b) => compareText(a.name, b.name))) {
       const child = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(child);
-      else if (MANIFEST_EXTENSIONS.includes(path.extname(entry.name)) && !isReport(entry.name)) found.push(child);
+      else if (MANIFEST_EXTENSIONS.includes(path.extname(entry.name))) found.push(child);
     }
   };
   walk(p);
   return found;
 }
 
-/** Our own reports live next to the manifests and are not manifests. */
-function isReport(name: string): boolean {
-  return ['review.json', 'reachability.json', 'permissions.json', 'cluster-settings.json', 'construct-metadata.json'].includes(name);
+/** The names of our own reports, which live next to the manifests. */
+const REPORT_NAMES = ['review.json', 'reachability.json', 'permissions.json', 'cluster-settings.json', 'construct-metadata.json'];
+
+/**
+ * One of our own reports: a report's name and no Kubernetes object in it. The content counts,
+ * not the name alone: kubectl applies a Pod saved as `review.json` like any other file, so
+ * such a file is reviewed like any other.
+ */
+function isOurReport(file: string, text: string): boolean {
+  if (!REPORT_NAMES.includes(path.basename(file))) return false;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return false; // not the JSON we write: read it as a manifest (and report what is wrong)
+  }
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !('kind' in value) && !('apiVersion' in value);
 }
 
 /** The most values a document may expand to through its aliases (go-yaml refuses "excessive aliasing" too). */

@@ -1,4 +1,7 @@
-import { parseManifests } from '../../lib/review/load';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadManifests, parseManifests } from '../../lib/review/load';
 import { review } from '../../lib/review/engine';
 
 /** The `data` of a ConfigMap whose data block is `lines`, as the review reads it. */
@@ -86,5 +89,21 @@ describe('origins', () => {
   test('each object names the line its document starts on, past empty documents, comments and markers', () => {
     const text = '# header\napiVersion: v1\nkind: A\n---\n---\n# note\n\napiVersion: v1\nkind: B\n--- # third\n...\n---\n  apiVersion: v1\n  kind: C\n';
     expect(parseManifests(text, 'f.yaml').map((m) => [m.object.kind, m.origin])).toEqual([['A', 'f.yaml:2'], ['B', 'f.yaml:8'], ['C', 'f.yaml:13']]);
+  });
+});
+
+describe('our own reports next to the manifests', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reports-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('are skipped when they hold no Kubernetes object, and reviewed when they do: kubectl applies a Pod saved as review.json', () => {
+    fs.writeFileSync(path.join(dir, 'reachability.json'), JSON.stringify({ analysis: 'reachability', formatVersion: 1, workloads: [] }));
+    fs.mkdirSync(path.join(dir, 'hidden'));
+    fs.writeFileSync(path.join(dir, 'hidden', 'review.json'), JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'shop' }, spec: { hostPID: true, containers: [{ name: 'c', image: 'nginx' }] } }));
+    fs.writeFileSync(path.join(dir, 'permissions.json'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: yaml-in-a-report-name\n');
+    expect(loadManifests([dir]).map((m) => [m.object.kind, m.origin])).toEqual([
+      ['Pod', path.join(dir, 'hidden', 'review.json:1')],
+      ['ConfigMap', path.join(dir, 'permissions.json:1')],
+    ]);
   });
 });
