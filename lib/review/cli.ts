@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isIsoDate } from '../core/exceptions';
 import { review } from './engine';
-import { loadManifests, LoadedManifest, ManifestLoadError, parseManifests } from './load';
+import { decodeManifest, loadManifests, LoadedManifest, ManifestLoadError, parseManifests } from './load';
 import { Finding, ReviewResult, SEVERITIES, Severity } from './model';
 import { PACKS, packById } from './packs';
 import { objectLabel, reviewJson, reviewSarif } from './reports';
@@ -162,7 +162,7 @@ function parseReviewArgs(args: readonly string[]): ReviewCommand | 'help' {
 function readStdin(io: CliIo): string {
   if (io.readStdin) return io.readStdin();
   try {
-    return fs.readFileSync(0, 'utf8');
+    return decodeManifest(fs.readFileSync(0));
   } catch (error) {
     throw new ManifestLoadError(STDIN_NAME, 0, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }

@@ -37,11 +37,23 @@ export function loadManifests(paths: readonly string[]): LoadedManifest[] {
 }
 
 function readText(file: string): string {
+  let bytes: Buffer;
   try {
-    return fs.readFileSync(file, 'utf8');
+    bytes = fs.readFileSync(file);
   } catch (error) {
     throw new ManifestLoadError(file, 0, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
+  return decodeManifest(bytes);
+}
+
+/**
+ * A file's text as kubectl decodes it: UTF-16 when it starts with a UTF-16 byte order mark
+ * (what PowerShell 5's `>` writes; cli-runtime's FileVisitor reads it), else UTF-8.
+ */
+export function decodeManifest(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  return Buffer.from(bytes).toString('utf8');
 }
 
 /** The manifest files a path names: the file itself, or those below a folder. */

@@ -107,3 +107,23 @@ describe('our own reports next to the manifests', () => {
     ]);
   });
 });
+
+describe('file encodings, as kubectl decodes them', () => {
+  const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: café\ndata:\n  a: yes\n';
+  const utf16be = (s: string) => { const le = Buffer.from(s, 'utf16le'); for (let i = 0; i < le.length; i += 2) [le[i], le[i + 1]] = [le[i + 1], le[i]]; return le; };
+
+  test.each([
+    ['UTF-8', Buffer.from(text, 'utf8')],
+    ['UTF-8 with a byte order mark', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')])],
+    ['UTF-16LE with a byte order mark (PowerShell 5)', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])],
+    ['UTF-16BE with a byte order mark', Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(text)])],
+  ])('%s reads as the same objects', (_, bytes) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'encoding-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'cm.yaml'), bytes);
+      expect(loadManifests([dir]).map((m) => m.object)).toEqual([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'café' }, data: { a: true } }]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
