@@ -295,6 +295,29 @@ withInstalledTool(PEER, 'kubectl reading proof', 'scripts/install-peers.sh', () 
       files.forEach((file, i) => expect({ file, objects: theirs[i] }).toEqual({ file, objects: { values: loadManifests([file]).map((m) => m.object) } }));
     });
 
+    test('3,000 generated documents of tricky tokens: where both read mappings, they read the same ones', () => {
+      let seed = 20261123;
+      const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+      const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+      const tokens = [...SCALARS, '-', '?', ':', '#', '"q"', "'s'", '&a', '*a', '!x', '!!str', '[', ']', '{', '}', ',', '|', '>', '%', '@', 'a b', 'a: b', 'a #c', 'é', '---', '...', 'k8s.io/x'];
+      const piece = () => pick([() => pick(tokens), () => pick(tokens) + pick(tokens), () => `"${pick(tokens)}"`, () => `'${pick(tokens)}'`,
+        () => `[${pick(tokens)}, ${pick(tokens)}]`, () => `{${pick(tokens)}: ${pick(tokens)}}`])();
+      const line = (indent: string) => pick([() => `${indent}${piece()}: ${piece()}`, () => `${indent}- ${piece()}`, () => `${indent}${piece()}:`,
+        () => `${indent}- ${piece()}: ${piece()}`, () => `${indent}# ${piece()}`, () => `${indent}${piece()}`, () => `${indent}${piece()}: |`, () => '---', () => ''])();
+      const texts = Array.from({ length: 3000 }, () => `k: v\n${Array.from({ length: 1 + Math.floor(random() * 6) }, () => line(pick(['', '', '  ', '    ']))).join('\n')}\n`);
+      const theirs = kubectlReadsAll(texts);
+      const isMappings = (values: unknown[]) => values.every((v) => v !== null && typeof v === 'object' && !Array.isArray(v));
+      let compared = 0;
+      texts.forEach((text, i) => {
+        const ours = weRead(text);
+        const kubectl = theirs[i];
+        if (!('values' in ours) || !('values' in kubectl) || !isMappings(ours.values) || !isMappings(kubectl.values)) return;
+        compared++;
+        expect({ text, ours: ours.values }).toEqual({ text, ours: kubectl.values });
+      });
+      expect(compared).toBeGreaterThan(300);
+    });
+
     test('the cases cover what matters: kubectl reads yes, on, Y and 0o octal as booleans and numbers', () => {
       expect(kubectlReads('a: yes\nb: on\nc: Y\nd: 0o17\n')).toEqual({ values: [{ a: true, b: true, c: true, d: 15 }] });
     });
