@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isIsoDate } from '../core/exceptions';
-import { review } from './engine';
+import { passesAt, review } from './engine';
 import { decodeManifest, loadManifests, LoadedManifest, ManifestLoadError, parseManifests } from './load';
 import { Finding, ReviewResult, SEVERITIES, Severity } from './model';
 import { PACKS, packById } from './packs';
@@ -185,10 +185,6 @@ function runReview(command: ReviewCommand, io: CliIo): number {
   return passed ? EXIT_CODES.passed : EXIT_CODES.failed;
 }
 
-/** Whether no finding without an exception is of `failOn`'s severity or a more serious one. */
-function passesAt(result: ReviewResult, failOn: Severity): boolean {
-  return SEVERITIES.slice(0, SEVERITIES.indexOf(failOn) + 1).every((severity) => result.counts.bySeverity[severity] === 0);
-}
 
 /**
  * The text report: one line per finding no exception accepts, errors first, then a summary

@@ -2,7 +2,7 @@ import { appendTo } from '../core/append-to';
 import { isIsoDate } from '../core/exceptions';
 import { ENGINE_RULES, ExceptionProblem, readExceptions, RULE_ERROR, RuleStatus, unusedExceptionProblem } from './exceptions';
 import {
-  ExceptionRecord, Finding, KubeObject, ObjectRef, ReviewContext, ReviewCounts, ReviewResult, Rule, RuleInfo, SeverityCounts,
+  ExceptionRecord, Finding, KubeObject, ObjectRef, ReviewContext, ReviewCounts, ReviewResult, Rule, RuleInfo, SEVERITIES, Severity, SeverityCounts,
 } from './model';
 
 export type { ExceptionRecord, ReviewCounts, ReviewResult, SeverityCounts } from './model';
@@ -90,6 +90,14 @@ export function review(targets: readonly ReviewTarget[], options: ReviewOptions 
     rules: [...rules, ...ENGINE_RULES],
     today,
   };
+}
+
+/**
+ * Whether a review passes when findings of `failOn`'s severity or a more serious one fail it
+ * (`result.passed` is the default, `error`). Findings accepted by exceptions never fail it.
+ */
+export function passesAt(result: ReviewResult, failOn: Severity): boolean {
+  return SEVERITIES.slice(0, SEVERITIES.indexOf(failOn) + 1).every((severity) => result.counts.bySeverity[severity] === 0);
 }
 
 /** What every object's review needs, computed once per review. */

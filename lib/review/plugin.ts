@@ -1,8 +1,8 @@
 import type { Validation, ValidationContext, ValidationViolatingResource } from 'cdk8s-cli/plugins';
 import { isIsoDate } from '../core/exceptions';
-import { review } from './engine';
+import { passesAt, review } from './engine';
 import { loadManifests, LoadedManifest, ManifestLoadError } from './load';
-import { Finding, SEVERITIES } from './model';
+import { Finding, SEVERITIES, Severity } from './model';
 import { PACKS, packById } from './packs';
 import { objectLabel } from './reports';
 
@@ -37,6 +37,12 @@ export interface HardenedReviewPluginProps {
    * @default - the current UTC date
    */
   readonly today?: string;
+  /**
+   * The least serious open finding that fails the report: `error`, `warning` or `info`.
+   *
+   * @default 'error'
+   */
+  readonly failOn?: string;
 }
 
 /**
@@ -48,17 +54,19 @@ export interface ReviewPluginContext {
   readonly report: Pick<ValidationContext['report'], 'addViolation' | 'submit'>;
 }
 
-const PROPERTIES: readonly string[] = ['packs', 'today'];
+const PROPERTIES: readonly string[] = ['packs', 'today', 'failOn'];
 
 /**
  * Reviews the synthesized manifests. Every finding no exception accepts becomes a violation
  * of its rule, listing each object with the field and the problem; the report fails when
- * one of them is an error, as the review does. Warnings and info are listed but do not fail
- * it. Findings accepted by an exception are only counted (in the summary's metadata).
+ * one of them is an error, as the review does (or a warning or info, with `failOn`); the
+ * others are listed but do not fail it. Findings accepted by an exception are only counted
+ * (in the summary's metadata).
  */
 export class HardenedReviewPlugin implements Validation {
   private readonly packs?: readonly string[];
   private readonly today?: string;
+  private readonly failOn: Severity;
 
   /** @throws Error naming the property when `properties` in `cdk8s.yaml` is not valid. */
   constructor(props: HardenedReviewPluginProps = {}) {
@@ -67,7 +75,7 @@ export class HardenedReviewPlugin implements Validation {
     if (unknown.length) {
       throw new Error(`${where}: unknown propert${unknown.length > 1 ? 'ies' : 'y'} ${unknown.map((k) => `'${k}'`).join(', ')}. Known: ${PROPERTIES.join(', ')}.`);
     }
-    const { packs, today } = props ?? {};
+    const { packs, today, failOn } = props ?? {};
     if (packs !== undefined) {
       if (!Array.isArray(packs) || packs.some((id) => typeof id !== 'string')) throw new Error(`${where}: 'packs' must be a list of pack ids.`);
       const unknownPacks = packs.filter((id) => !packById(id));
@@ -79,8 +87,12 @@ export class HardenedReviewPlugin implements Validation {
     if (today !== undefined && (typeof today !== 'string' || !isIsoDate(today))) {
       throw new Error(`${where}: 'today' must be a date written YYYY-MM-DD (got '${String(today)}'). Quote it in YAML.`);
     }
+    if (failOn !== undefined && !(SEVERITIES as readonly unknown[]).includes(failOn)) {
+      throw new Error(`${where}: 'failOn' must be one of ${SEVERITIES.join(', ')} (got '${String(failOn)}').`);
+    }
     this.packs = packs;
     this.today = today;
+    this.failOn = (failOn ?? 'error') as Severity;
   }
 
   public async validate(context: ReviewPluginContext): Promise<void> {
@@ -113,7 +125,7 @@ export class HardenedReviewPlugin implements Validation {
       });
     }
     const { bySeverity, objects, suppressed } = result.counts;
-    report.submit(result.passed ? 'success' : 'failure', {
+    report.submit(passesAt(result, this.failOn) ? 'success' : 'failure', {
       'Objects reviewed': String(objects),
       'Packs': result.packs.join(', '),
       'Errors': String(bySeverity.error),

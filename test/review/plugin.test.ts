@@ -74,6 +74,13 @@ describe('HardenedReviewPlugin', () => {
     expect(submitted.map((s) => s.status)).toEqual(['success']);
   });
 
+  test('with failOn: warning, the warnings that remain fail the report', async () => {
+    const { ctx, violations, submitted } = context([manifest('06-excepted.json')]);
+    await new HardenedReviewPlugin({ packs: POD_PACKS, today: '2026-03-15', failOn: 'warning' }).validate(ctx);
+    expect(violations.map((v) => v.ruleName)).toEqual(['image-pull-always']);
+    expect(submitted.map((s) => s.status)).toEqual(['failure']);
+  });
+
   test('with no properties, applies every pack and today\'s date', async () => {
     const { ctx, submitted } = context([manifest('06-excepted.json')]);
     await new HardenedReviewPlugin().validate(ctx);
@@ -98,7 +105,8 @@ describe('HardenedReviewPlugin', () => {
   });
 
   test.each([
-    [{ pack: ['pss-baseline'] }, /unknown property 'pack'\. Known: packs, today\.$/],
+    [{ pack: ['pss-baseline'] }, /unknown property 'pack'\. Known: packs, today, failOn\.$/],
+    [{ failOn: 'critical' }, /'failOn' must be one of error, warning, info \(got 'critical'\)\.$/],
     [{ packs: 'pss-baseline' }, /'packs' must be a list of pack ids\.$/],
     [{ packs: ['pss-strict', 'cis'] }, /unknown packs 'pss-strict', 'cis' in 'packs'\. Known packs: pss-baseline, /],
     [{ today: '15/03/2026' }, /'today' must be a date written YYYY-MM-DD \(got '15\/03\/2026'\)\. Quote it in YAML\.$/],
