@@ -1,5 +1,5 @@
 import { Document, Tags, visit } from 'yaml';
-import { KUBECTL_LINE_BREAKS, plainReadsAsItself } from '../review/kubectl-yaml';
+import { KUBECTL_LINE_BREAK_CHARACTERS, KUBECTL_LINE_BREAKS, plainReadsAsItself } from '../review/kubectl-yaml';
 
 /**
  * How cdk8s writes a manifest document, and whether the review gate may judge the document
@@ -123,11 +123,8 @@ export function stringifyForKubectl(doc: unknown): string {
   const text = document.toString(CDK8S_YAML_OPTIONS);
   // The library writes NEL, LS and PS as they are, and kubectl would read each as a line break;
   // every string holding one is double-quoted above, where the escapes \N, \L, \P mean them.
-  return breaks ? text.replace(KUBECTL_LINE_BREAKS, (c) => BREAK_ESCAPES[c]) : text;
+  return breaks ? text.replace(KUBECTL_LINE_BREAKS, (c) => KUBECTL_LINE_BREAK_CHARACTERS[c].escape) : text;
 }
-
-/** The double-quoted escapes of `KUBECTL_LINE_BREAKS` (YAML 1.1 and 1.2 alike). */
-const BREAK_ESCAPES: Record<string, string> = { '\u0085': '\\N', '\u2028': '\\L', '\u2029': '\\P' };
 
 function withoutMergeTag(tags: Tags): Tags {
   return tags.filter((tag) => (typeof tag === 'string' ? tag !== 'merge' : tag.tag !== 'tag:yaml.org,2002:merge'));

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isIsoDate } from '../core/exceptions';
 import { passesAt, review } from './engine';
-import { decodeManifest, loadManifests, LoadedManifest, ManifestLoadError, parseManifests } from './load';
+import { decodeManifest, loadManifests, LoadedManifest, ManifestLoadError, parseManifests, unreadable } from './load';
 import { Finding, ReviewResult, SEVERITIES, Severity } from './model';
 import { PACKS, packById } from './packs';
 import { objectLabel, reviewJson, reviewSarif } from './reports';
@@ -164,7 +164,7 @@ function readStdin(io: CliIo): string {
   try {
     return decodeManifest(fs.readFileSync(0));
   } catch (error) {
-    throw new ManifestLoadError(STDIN_NAME, 0, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw unreadable(STDIN_NAME, error);
   }
 }
 

@@ -26,6 +26,13 @@ import { defineMappingTag, defineScalarTag, defineSequenceTag, NOT_RESOLVED, Sch
  */
 export const KUBECTL_LINE_BREAKS = /[\u0085\u2028\u2029]/g;
 
+/** Each of `KUBECTL_LINE_BREAKS`: its name, and its escape inside double quotes (YAML 1.1 and 1.2 alike). */
+export const KUBECTL_LINE_BREAK_CHARACTERS: Readonly<Record<string, { readonly name: string; readonly escape: string }>> = {
+  '\u0085': { name: 'NEXT LINE (U+0085)', escape: '\\N' },
+  '\u2028': { name: 'LINE SEPARATOR (U+2028)', escape: '\\L' },
+  '\u2029': { name: 'PARAGRAPH SEPARATOR (U+2029)', escape: '\\P' },
+};
+
 /** What a plain scalar's first character allows it to be (go-yaml's `resolveTable`). */
 const enum Hint { String, Lookup, Number, Point }
 const HINTS: Hint[] = (() => {
@@ -86,14 +93,13 @@ export function plainReadsAsItself(text: string, asKey = false): boolean {
   return asKey && jsonKey(value) === text;
 }
 
-/** A scalar's value outside key position. */
-function unbox(value: unknown): unknown {
+/**
+ * A resolved scalar outside key position (a mapping's value, a list item, a document): a
+ * boxed number is the number, and `<<` is the text `<<`.
+ */
+export function asValue(value: unknown): unknown {
+  if (value === MERGE_KEY) return '<<';
   return value instanceof GoNumber ? value.value : value;
-}
-
-/** A document's value as the schema built it: a scalar document is unboxed like any value. */
-export function topLevelValue(value: unknown): unknown {
-  return value === MERGE_KEY ? '<<' : unbox(value);
 }
 
 /**
@@ -191,7 +197,7 @@ function explicitScalar(name: string, accepts: (value: unknown) => boolean) {
     // go-yaml resolves the text as if plain, then checks the result against the tag.
     resolve: (source) => {
       const value = resolveScalar(source);
-      return accepts(unbox(value)) ? value : NOT_RESOLVED;
+      return accepts(asValue(value)) ? value : NOT_RESOLVED;
     },
     identify: () => false,
   });
@@ -259,7 +265,7 @@ const mapping = (tagName: string, matchByTagPrefix = false) => defineMappingTag<
     if (key === MERGE_KEY) return merge(carrier, value);
     const name = jsonKey(key);
     if (typeof name !== 'string') return name.error;
-    const plain = value === MERGE_KEY ? '<<' : unbox(value);
+    const plain = asValue(value);
     const problem = notJson(plain);
     if (problem) return problem;
     setKey(carrier, name, plain);
@@ -283,7 +289,7 @@ const sequence = (tagName: string, matchByTagPrefix = false) => defineSequenceTa
   matchByTagPrefix,
   create: () => [],
   addItem: (list, item) => {
-    const plain = item === MERGE_KEY ? '<<' : unbox(item);
+    const plain = asValue(item);
     return notJson(plain) || (list.push(plain), '');
   },
   identify: () => false,

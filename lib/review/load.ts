@@ -2,7 +2,7 @@ import { compareText } from '../core/compare-text';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { constructFromEvents, Event, EVENT_ID, parseEvents, YAMLException } from 'js-yaml';
-import { KUBECTL_LINE_BREAKS, KUBECTL_SCHEMA, topLevelValue } from './kubectl-yaml';
+import { asValue, KUBECTL_LINE_BREAK_CHARACTERS, KUBECTL_LINE_BREAKS, KUBECTL_SCHEMA } from './kubectl-yaml';
 
 /** A manifest read from a file, with where it came from (`file:line`). */
 export interface LoadedManifest {
@@ -41,9 +41,14 @@ function readText(file: string): string {
   try {
     bytes = fs.readFileSync(file);
   } catch (error) {
-    throw new ManifestLoadError(file, 0, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw unreadable(file, error);
   }
   return decodeManifest(bytes);
+}
+
+/** The error for a file, folder or stream that cannot be read, with the system's code. */
+export function unreadable(what: string, error: unknown): ManifestLoadError {
+  return new ManifestLoadError(what, 0, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
 }
 
 /**
@@ -53,7 +58,8 @@ function readText(file: string): string {
 export function decodeManifest(bytes: Uint8Array): string {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
-  return Buffer.from(bytes).toString('utf8');
+  // A view of the same bytes, not a copy (a manifest folder can be tens of megabytes).
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
 /** The manifest files a path names: the file itself, or those below a folder. */
@@ -71,7 +77,7 @@ export function manifestFiles(p: string): string[] {
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch (error) {
-      throw new ManifestLoadError(dir, 0, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      throw unreadable(dir, error);
     }
     for (const entry of entries.sort((a, b) => compareText(a.name, b.name))) {
       const child = path.join(dir, entry.name);
@@ -158,11 +164,9 @@ export function readDocuments(text: string, file: string): ReadDocument[] {
   return values.map((value, i) => {
     const line = lines.lineOf(starts[i].position);
     if (starts[i].aliased) checkExpansion(value, file, line);
-    return { value: topLevelValue(value), line };
+    return { value: asValue(value), line };
   });
 }
-
-const BREAK_NAMES: Record<string, string> = { '\u0085': 'NEXT LINE (U+0085)', '\u2028': 'LINE SEPARATOR (U+2028)', '\u2029': 'PARAGRAPH SEPARATOR (U+2029)' };
 
 /**
  * kubectl ends a line at NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR too; YAML 1.2 keeps them
@@ -170,10 +174,10 @@ const BREAK_NAMES: Record<string, string> = { '\u0085': 'NEXT LINE (U+0085)', '\
  * hides `hostPID: true` from the review, while the cluster gets it. Such a file is refused.
  */
 function checkLineBreaks(text: string, file: string): void {
-  const found = new RegExp(KUBECTL_LINE_BREAKS.source).exec(text);
-  if (!found) return;
-  const line = new LineFinder(text).lineOf(found.index);
-  throw new ManifestLoadError(file, line, `contains the character ${BREAK_NAMES[found[0]]}, which kubectl reads as a line break and this review would not, so the two would see different objects; replace it with a real line break, or write it as the escape \\N, \\L or \\P inside double quotes`);
+  const at = text.search(KUBECTL_LINE_BREAKS);
+  if (at < 0) return;
+  const line = new LineFinder(text).lineOf(at);
+  throw new ManifestLoadError(file, line, `contains the character ${KUBECTL_LINE_BREAK_CHARACTERS[text[at]].name}, which kubectl reads as a line break and this review would not, so the two would see different objects; replace it with a real line break, or write it as the escape \\N, \\L or \\P inside double quotes`);
 }
 
 /** How deep collections may nest (go-yaml allows 10,000; a real manifest stays under 50). */
