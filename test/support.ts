@@ -86,3 +86,13 @@ export function withInstalledTool(tool: string, what: string, install: string, p
     test.skip(howTo, () => undefined);
   }
 }
+
+/**
+ * A repeatable stream of pseudo-random numbers in [0, 1) from `seed` (a linear congruential
+ * generator: generated test cases are the same on every run), and `pick` from a list with it.
+ */
+export function seededRandom(seed: number): { random: () => number; pick: <T>(items: readonly T[]) => T } {
+  let state = seed;
+  const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  return { random, pick: (items) => items[Math.floor(random() * items.length)] };
+}

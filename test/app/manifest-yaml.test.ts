@@ -1,6 +1,7 @@
 import { Yaml } from 'cdk8s';
 import { ManifestYaml, readsBackAsItself, stringifyForKubectl } from '../../lib/app/manifest-yaml';
 import { readDocuments } from '../../lib/review/load';
+import { seededRandom } from '../support';
 
 /** What `parseManifests` makes of one document's text (without the Kubernetes checks). */
 function readBack(text: string): unknown {
@@ -103,9 +104,7 @@ describe('ManifestYaml.write', () => {
   });
 
   test('random documents: same bytes as stringifyForKubectl, and what reads back reads back equal', () => {
-    let seed = 42;
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+    const { random, pick } = seededRandom(42);
     const pieces = ['a', 'Z', 'e', 'E', '0', '1', '5', '9', 'e1', 'E-2', 'y', 'Y', 'o', 'O', 'n', 'N', 'f', 't', 'u', 'l', 's', '-', '_', '.', '/', ':', ' ', '#', '"', "'", '@', '`', '!', '&', '*', '%', '?', '|', '>', '[', ']', '{', '}', ',', '~', '=', '+',
       'o', 'x', 'e', 'E', 'y', 'n', 'true', 'null', '0o', '0x', '\t', '\n', '\\', 'é', '🙂', '\u0085', '<<', '---', '...'];
     const string = (): string => Array.from({ length: Math.floor(random() * 6) }, () => pick(pieces)).join('');

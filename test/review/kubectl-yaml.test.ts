@@ -18,7 +18,7 @@ import { buildReferencePlatform } from '../../apps/platform';
 import { HardenedApp } from '../../lib';
 import { ManifestYaml } from '../../lib/app/manifest-yaml';
 import { loadManifests, manifestFiles, readDocuments } from '../../lib/review/load';
-import { removeTempDirs, tempDir, withInstalledTool } from '../support';
+import { removeTempDirs, seededRandom, tempDir, withInstalledTool } from '../support';
 
 const ROOT = path.resolve(__dirname, '../..');
 const PEER = path.join(ROOT, '.tools/bin/kubectl-yaml');
@@ -258,9 +258,7 @@ withInstalledTool(PEER, 'kubectl reading proof', 'scripts/install-peers.sh', () 
     });
 
     test('what the manifest writer writes, kubectl reads as the very object (every tricky scalar as key and value, and random documents)', () => {
-      let seed = 7;
-      const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-      const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+      const { random, pick } = seededRandom(7);
       const string = (): string => Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(SCALARS)).join(pick(['', '', ' ', '_', '.', ':', '-']));
       const scalar = (): unknown => pick([string, string, () => pick(SCALARS), () => Math.floor(random() * 2e6) - 1e6, () => random() * 1e3, () => random() < 0.5, () => null])();
       const documents: Record<string, unknown>[] = [
@@ -296,9 +294,7 @@ withInstalledTool(PEER, 'kubectl reading proof', 'scripts/install-peers.sh', () 
     });
 
     test('3,000 generated documents of tricky tokens: where both read mappings, they read the same ones', () => {
-      let seed = 20261123;
-      const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-      const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+      const { random, pick } = seededRandom(20261123);
       const tokens = [...SCALARS, '-', '?', ':', '#', '"q"', "'s'", '&a', '*a', '!x', '!!str', '[', ']', '{', '}', ',', '|', '>', '%', '@', 'a b', 'a: b', 'a #c', 'é', '---', '...', 'k8s.io/x'];
       const piece = () => pick([() => pick(tokens), () => pick(tokens) + pick(tokens), () => `"${pick(tokens)}"`, () => `'${pick(tokens)}'`,
         () => `[${pick(tokens)}, ${pick(tokens)}]`, () => `{${pick(tokens)}: ${pick(tokens)}}`])();
