@@ -31,7 +31,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -119,23 +118,39 @@ func encryption(file string) error {
 	return err
 }
 
-// admissionConfiguration reads the file as kube-apiserver's --admission-control-config-file,
-// then each plugin's configuration that this program knows how to load (PodSecurity).
-func admissionConfiguration(file string) error {
+// newScheme is a runtime.Scheme with the given API groups' types.
+func newScheme(addToScheme ...func(*runtime.Scheme) error) *runtime.Scheme {
 	scheme := runtime.NewScheme()
-	utilruntime.Must(apiserver.AddToScheme(scheme))
-	utilruntime.Must(apiserverv1alpha1.AddToScheme(scheme))
-	utilruntime.Must(apiserverv1.AddToScheme(scheme))
+	for _, add := range addToScheme {
+		utilruntime.Must(add(scheme))
+	}
+	return scheme
+}
+
+// pluginConfiguration is the configuration the admission configuration gives plugin `name`.
+func pluginConfiguration(provider admission.ConfigProvider, name string) (io.Reader, error) {
+	reader, err := provider.ConfigFor(name)
+	if err != nil {
+		return nil, err
+	}
+	if reader == nil {
+		return nil, fmt.Errorf("no %s configuration", name)
+	}
+	return reader, nil
+}
+
+// admissionConfiguration reads the file as kube-apiserver's --admission-control-config-file
+// (with the API groups of k8s.io/apiserver's own admission options), then each plugin's
+// configuration as the plugin loads it (PodSecurity, EventRateLimit).
+func admissionConfiguration(file string) error {
+	scheme := newScheme(apiserver.AddToScheme, apiserverv1alpha1.AddToScheme, apiserverv1.AddToScheme)
 	provider, err := admission.ReadAdmissionConfiguration([]string{"PodSecurity", "EventRateLimit"}, file, scheme)
 	if err != nil {
 		return err
 	}
-	reader, err := provider.ConfigFor("PodSecurity")
+	reader, err := pluginConfiguration(provider, "PodSecurity")
 	if err != nil {
 		return err
-	}
-	if reader == nil {
-		return errors.New("no PodSecurity configuration")
 	}
 	// What the PodSecurity plugin does with it: load, turn the defaults into a policy, validate.
 	config, err := podsecurityload.LoadFromReader(reader)
@@ -149,12 +164,9 @@ func admissionConfiguration(file string) error {
 		return err
 	}
 	// And what the EventRateLimit plugin does with its own: load, validate.
-	reader, err = provider.ConfigFor("EventRateLimit")
+	reader, err = pluginConfiguration(provider, "EventRateLimit")
 	if err != nil {
 		return err
-	}
-	if reader == nil {
-		return errors.New("no EventRateLimit configuration")
 	}
 	limits, err := eventratelimit.LoadConfiguration(reader)
 	if err != nil {
@@ -171,11 +183,7 @@ func auditWebhook(file string) error {
 }
 
 func authentication(file string) error {
-	scheme := runtime.NewScheme()
-	utilruntime.Must(apiserver.AddToScheme(scheme))
-	utilruntime.Must(apiserverv1alpha1.AddToScheme(scheme))
-	utilruntime.Must(apiserverv1beta1.AddToScheme(scheme))
-	utilruntime.Must(apiserverv1.AddToScheme(scheme))
+	scheme := newScheme(apiserver.AddToScheme, apiserverv1alpha1.AddToScheme, apiserverv1beta1.AddToScheme, apiserverv1.AddToScheme)
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return err
