@@ -221,82 +221,97 @@ function writeDocument(doc: unknown, scalars: ManifestYaml): WrittenDocument | u
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || !isPlainObject(doc)) return undefined;
   const docKeys = Object.keys(doc);
   if (docKeys.length === 0) return undefined;
-  const out: string[] = [];
-  const seen = new Set<object>([doc]);
-  let readsBack = true;
-  let newlines = 0;
-  /** Ends the current line after `pieces`: every line break goes through here, so `newlines` counts them all. */
-  const endLine = (...pieces: string[]): void => {
-    out.push(...pieces, '\n');
-    newlines++;
-  };
+  const writer = new BlockWriter(scalars, doc);
+  if (!writer.map(doc, docKeys, '', '')) return undefined;
+  // Symbol keys are not written; a document with some does not read back as itself.
+  const readsBack = writer.readsBack && readsBackWithoutSymbols(writer.seen);
+  return { text: writer.text, readsBack, newlines: writer.newlines };
+}
+
+/**
+ * Writes one document in block style. Each method returns `false` on a shape it does not
+ * write, which sends the whole document to `stringifyForKubectl`. The text grows by
+ * concatenation (three times faster here than collecting pieces and joining them).
+ */
+class BlockWriter {
+  public text = '';
+  /** Line breaks written so far: every `\n` is counted where it is written. */
+  public newlines = 0;
+  public readsBack = true;
+  /** Objects written so far (one reached twice would be written as an alias). */
+  public readonly seen: Set<object>;
+
+  constructor(private readonly scalars: ManifestYaml, doc: object) {
+    this.seen = new Set([doc]);
+  }
 
   /** Writes a non-empty map; its first key goes after `first` (the indent, or nothing after `- `). */
-  const writeMap = (map: Record<string, unknown>, keys: readonly string[], indent: string, first: string): boolean => {
+  public map(map: Record<string, unknown>, keys: readonly string[], indent: string, first: string): boolean {
     for (let i = 0; i < keys.length; i++) {
-      const key = scalars.key(keys[i]);
+      const key = this.scalars.key(keys[i]);
       if (key === UNSUPPORTED) return false;
-      if (!key.readsBack) readsBack = false;
-      out.push(i === 0 ? first : indent, key.text, ':');
-      if (!writeValue(map[keys[i]], indent, true)) return false;
+      if (!key.readsBack) this.readsBack = false;
+      this.text += (i === 0 ? first : indent) + key.text + ':';
+      if (!this.value(map[keys[i]], indent, true)) return false;
     }
     return true;
-  };
+  }
 
   /** Writes a non-empty sequence, its first `- ` after `first`. */
-  const writeSeq = (seq: readonly unknown[], indent: string, first: string): boolean => {
+  private sequence(seq: readonly unknown[], indent: string, first: string): boolean {
     for (let i = 0; i < seq.length; i++) {
       if (!(i in seq)) return false;
-      out.push(i === 0 ? first : indent, '-');
-      if (!writeValue(seq[i], indent, false)) return false;
+      this.text += (i === 0 ? first : indent) + '-';
+      if (!this.value(seq[i], indent, false)) return false;
     }
     return true;
-  };
+  }
 
   /** Writes what follows `key:` or `-`: a scalar or empty collection on the same line, else a block below. */
-  const writeValue = (value: unknown, indent: string, inMap: boolean): boolean => {
+  private value(value: unknown, indent: string, inMap: boolean): boolean {
     if (typeof value !== 'object' || value === null) {
-      const scalar = scalars.value(value);
+      const scalar = this.scalars.value(value);
       if (scalar === UNSUPPORTED) return false;
-      if (!scalar.readsBack) readsBack = false;
-      endLine(' ', scalar.text);
+      if (!scalar.readsBack) this.readsBack = false;
+      this.endLine(' ' + scalar.text);
       return true;
     }
-    if (seen.has(value)) return false;
-    seen.add(value);
+    if (this.seen.has(value)) return false;
+    this.seen.add(value);
     const inner = indent + '  ';
     if (Array.isArray(value)) {
       if (Object.getPrototypeOf(value) !== Array.prototype) return false;
       if (value.length === 0) {
-        endLine(' []');
+        this.endLine(' []');
         return true;
       }
       // Under a key the sequence starts on the next line, indented; in a sequence, on the same line.
       if (inMap) {
-        endLine();
-        return writeSeq(value, inner, inner);
+        this.endLine('');
+        return this.sequence(value, inner, inner);
       }
-      out.push(' ');
-      return writeSeq(value, inner, '');
+      this.text += ' ';
+      return this.sequence(value, inner, '');
     }
     if (!isPlainObject(value)) return false;
     const keys = Object.keys(value);
     if (keys.length === 0) {
-      endLine(' {}');
+      this.endLine(' {}');
       return true;
     }
     if (inMap) {
-      endLine();
-      return writeMap(value, keys, inner, inner);
+      this.endLine('');
+      return this.map(value, keys, inner, inner);
     }
-    out.push(' ');
-    return writeMap(value, keys, inner, '');
-  };
+    this.text += ' ';
+    return this.map(value, keys, inner, '');
+  }
 
-  if (!writeMap(doc, docKeys, '', '')) return undefined;
-  // Symbol keys are not written; a document with some does not read back as itself.
-  if (readsBack && !readsBackWithoutSymbols(seen)) readsBack = false;
-  return { text: out.join(''), readsBack, newlines };
+  /** Ends the current line after `rest`: every line break goes through here. */
+  private endLine(rest: string): void {
+    this.text += rest + '\n';
+    this.newlines++;
+  }
 }
 
 function readsBackWithoutSymbols(objects: ReadonlySet<object>): boolean {
