@@ -11,7 +11,20 @@ import { callerOf, IMAGE, planPlatform, PORT, REVIEW_DATE } from './workloads';
  * `HardenedApp`: every object reviewed, the reports and analyses written.
  */
 export function hardenedPlatform(size: number, outdir: string): App {
-  const app = new HardenedApp({ outdir, reviewDate: REVIEW_DATE });
+  return addHardenedWorkloads(new HardenedApp({ outdir, reviewDate: REVIEW_DATE }), size);
+}
+
+/**
+ * The same constructs in a plain cdk8s `App`: the very objects of the hardened platform,
+ * synthesized and written by cdk8s alone, without review, reports or this library's writer.
+ * Splits the hardened/baseline ratio into what the extra objects cost in cdk8s and what
+ * the review costs on top.
+ */
+export function unreviewedPlatform(size: number, outdir: string): App {
+  return addHardenedWorkloads(new App({ outdir }), size);
+}
+
+function addHardenedWorkloads(app: App, size: number): App {
   for (const plan of planPlatform(size)) {
     const chart = new Chart(app, plan.name);
     const namespace = new HardenedNamespace(chart, plan.name);

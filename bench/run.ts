@@ -6,6 +6,10 @@
  *    cdk8s-plus-27 Deployments and Services in a plain `App`). Each synth runs in a fresh
  *    process (`synth-child.ts`) writing to a temporary folder, so peak RSS is that synth's;
  *    hardened and baseline alternate (A B A B ...) so drift of the machine hits both; medians.
+ *    At the sizes of --unreviewed-sizes a third variant runs in the same rotation: the hardened
+ *    platform's constructs in a plain cdk8s `App` (the same objects, synthesized and written by
+ *    cdk8s alone, not reviewed), which splits R into what the extra objects cost and what the
+ *    review and reports cost.
  * 2. End to end, in a copy of the project: `npx cdk8s synth` of the reference platform (the
  *    app command of cdk8s.yaml) against the same app started the cdk8s default way
  *    (`--app "npx ts-node apps/main.ts"`). The copy holds what a clone holds plus uncommitted
@@ -21,7 +25,7 @@
  * S <= 11, M <= 1024 MB, K <= 1) are reported, never asserted.
  *
  * Options: --sizes 100,1000,5000  --reps N (5; 3 at 5,000 and above)  --e2e-reps N (5)
- *          --lint-reps N (5)  --no-e2e  --no-lint
+ *          --lint-reps N (5)  --unreviewed-sizes 100,1000 (or none)  --no-e2e  --no-lint
  */
 import { spawnSync, SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -34,6 +38,8 @@ const TIME = '/usr/bin/time';
 
 interface Options {
   readonly sizes: number[];
+  /** Sizes at which the unreviewed variant runs too (slow at 5,000: cdk8s's own writer). */
+  readonly unreviewedSizes: number[];
   readonly reps?: number;
   readonly e2eReps: number;
   readonly lintReps: number;
@@ -51,7 +57,11 @@ interface SynthRun {
   /** The whole process, as the parent saw it (node start, tsx, loading, synth, exit), ms. */
   readonly wall: number;
   readonly maxRssMb: number;
+  /** API objects synthesized. */
+  readonly objects: number;
 }
+
+type Variant = 'hardened' | 'baseline' | 'unreviewed';
 
 interface CommandRun {
   readonly wall: number;
@@ -74,6 +84,7 @@ function parseOptions(argv: readonly string[]): Options {
   const reps = value('--reps') === undefined ? undefined : number('--reps', 5);
   return {
     sizes: (value('--sizes') ?? '100,1000,5000').split(',').map(Number),
+    unreviewedSizes: value('--unreviewed-sizes') === 'none' ? [] : (value('--unreviewed-sizes') ?? '100,1000').split(',').map(Number),
     reps,
     e2eReps: number('--e2e-reps', 5),
     lintReps: number('--lint-reps', 5),
@@ -99,7 +110,7 @@ function tempDir(prefix: string): string {
 }
 
 /** One synth in a fresh process. */
-function synthOnce(variant: 'hardened' | 'baseline', size: number, outdir: string): SynthRun {
+function synthOnce(variant: Variant, size: number, outdir: string): SynthRun {
   const start = process.hrtime.bigint();
   const run = spawnSync(process.execPath, ['--import', 'tsx', CHILD, variant, String(size), outdir], {
     cwd: ROOT, encoding: 'utf8', maxBuffer: 256 << 20,
@@ -107,8 +118,8 @@ function synthOnce(variant: 'hardened' | 'baseline', size: number, outdir: strin
   const wall = Number(process.hrtime.bigint() - start) / 1e6;
   sampleLoad();
   if (run.status !== 0) throw new Error(`${variant} synth of ${size} failed (exit ${run.status}):\n${lastLines(run.stderr, 20)}`);
-  const report = JSON.parse(run.stdout.trim().split('\n').pop()!) as { synth: number; synthCpu: number; load: number; maxRssKb: number };
-  return { synth: report.synth, synthCpu: report.synthCpu, load: report.load, wall, maxRssMb: report.maxRssKb / 1024 };
+  const report = JSON.parse(run.stdout.trim().split('\n').pop()!) as { synth: number; synthCpu: number; load: number; maxRssKb: number; objects: number };
+  return { synth: report.synth, synthCpu: report.synthCpu, load: report.load, wall, maxRssMb: report.maxRssKb / 1024, objects: report.objects };
 }
 
 /** Runs a command under /usr/bin/time (when there) for its wall time and peak RSS. */
@@ -154,17 +165,22 @@ interface SizeResult {
   readonly size: number;
   readonly hardened: SynthRun[];
   readonly baseline: SynthRun[];
+  /** Empty when the unreviewed variant did not run at this size. */
+  readonly unreviewed: SynthRun[];
 }
 
-/** Hardened and baseline synths of one size, alternating; keeps the last hardened output in `keep` if given. */
-function benchSize(size: number, reps: number, keep?: string): SizeResult {
-  const hardened: SynthRun[] = [];
-  const baseline: SynthRun[] = [];
+/**
+ * Hardened and baseline synths of one size (and the unreviewed one when asked), in turn;
+ * keeps the last hardened output in `keep` if given.
+ */
+function benchSize(size: number, reps: number, withUnreviewed: boolean, keep?: string): SizeResult {
+  const result: SizeResult = { size, hardened: [], baseline: [], unreviewed: [] };
+  const variants: Variant[] = withUnreviewed ? ['hardened', 'baseline', 'unreviewed'] : ['hardened', 'baseline'];
   for (let rep = 0; rep < reps; rep++) {
-    for (const variant of ['hardened', 'baseline'] as const) {
+    for (const variant of variants) {
       const outdir = tempDir(`${variant}-${size}`);
       try {
-        (variant === 'hardened' ? hardened : baseline).push(synthOnce(variant, size, path.join(outdir, 'dist')));
+        result[variant].push(synthOnce(variant, size, path.join(outdir, 'dist')));
         if (keep && variant === 'hardened' && rep === reps - 1) fs.renameSync(path.join(outdir, 'dist'), keep);
       } finally {
         fs.rmSync(outdir, { recursive: true, force: true });
@@ -173,7 +189,24 @@ function benchSize(size: number, reps: number, keep?: string): SizeResult {
     }
   }
   process.stderr.write(` ${size}\n`);
-  return { size, hardened, baseline };
+  return result;
+}
+
+/**
+ * What the ratio is made of, per size where the unreviewed variant ran: the objects each
+ * writes, the same objects synthesized by cdk8s alone, and the cost per object.
+ */
+function decompositionTable(results: readonly SizeResult[]): string {
+  const perObject = (runs: readonly SynthRun[]) => `${(1000 * median(runs.map((r) => r.synth / r.objects))).toFixed(0)} µs`;
+  return table(['workloads', 'objects: hardened / baseline', 'hardened synth', 'same objects in a plain App', 'hardened / plain App', 'per object: hardened', 'plain App', 'baseline'],
+    results.filter((r) => r.unreviewed.length > 0).map((r) => {
+      const h = median(r.hardened.map((x) => x.synth));
+      const u = median(r.unreviewed.map((x) => x.synth));
+      return [
+        r.size.toLocaleString('en-US'), `${r.hardened[0].objects.toLocaleString('en-US')} / ${r.baseline[0].objects.toLocaleString('en-US')}`,
+        fmtS(h), fmtS(u), (h / u).toFixed(2), perObject(r.hardened), perObject(r.unreviewed), perObject(r.baseline),
+      ];
+    }));
 }
 
 /**
@@ -277,7 +310,7 @@ function main(): void {
   out();
 
   // Warm the disk cache and tsx's compile cache; not measured.
-  for (const variant of ['hardened', 'baseline'] as const) {
+  for (const variant of ['hardened', 'baseline', 'unreviewed'] as const) {
     const outdir = tempDir('warm');
     try {
       synthOnce(variant, 100, path.join(outdir, 'dist'));
@@ -290,7 +323,7 @@ function main(): void {
   const largest = Math.max(...options.sizes);
   const keptOutput = path.join(work, `hardened-${largest}`);
   try {
-    const results = options.sizes.map((size) => benchSize(size, options.reps ?? (size >= 5000 ? 3 : 5), size === largest ? keptOutput : undefined));
+    const results = options.sizes.map((size) => benchSize(size, options.reps ?? (size >= 5000 ? 3 : 5), options.unreviewedSizes.includes(size), size === largest ? keptOutput : undefined));
     const bySize = new Map(results.map((r) => [r.size, r]));
     const synthMedian = (size: number, variant: 'hardened' | 'baseline') => {
       const r = bySize.get(size);
@@ -313,6 +346,13 @@ function main(): void {
         ];
       })));
     out();
+    if (results.some((r) => r.unreviewed.length > 0)) {
+      out('What the ratio is made of: the hardened platform writes more objects (per workload a ServiceAccount, a PodDisruptionBudget and a');
+      out('NetworkPolicy besides the Deployment and Service), and "same objects in a plain App" is those very objects synthesized and written');
+      out('by cdk8s alone, without review or reports (median wall, the same rotation). Per object = synth / objects.');
+      out(decompositionTable(results));
+      out();
+    }
 
     if (options.e2e) {
       const project = copyProject();
