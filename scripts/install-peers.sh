@@ -7,8 +7,12 @@
 #   cluster-config   the API server's, kubeadm's and the kubelet's configuration loaders and
 #                    validators (k8s.io/kubernetes at a release, its staging modules such as
 #                    k8s.io/apiserver replaced by the same release's): the judge of the
-#                    control-plane files (test/cluster/upstream-loaders.test.ts). The largest
-#                    build: about two minutes on a cold Go cache.
+#                    control-plane files (test/cluster/upstream-loaders.test.ts). About two
+#                    minutes on a cold Go cache.
+#   api-server       kube-apiserver itself (k8s.io/kubernetes) on an embedded etcd: the
+#                    judge of the whole output, created on it, and of the control-plane files
+#                    it starts with (test/app/api-server.test.ts). The largest build: about
+#                    three minutes on a cold Go cache.
 #
 # Go checks every module against the peer's go.sum. Rebuilt every time (seconds once Go's
 # build cache is warm), so each binary always matches its source.

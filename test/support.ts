@@ -88,6 +88,22 @@ export function withInstalledTool(tool: string, what: string, install: string, p
 }
 
 /**
+ * Asserts that the Go test peer in `peerDir` is pinned: k8s.io/kubernetes at a release in its
+ * go.mod, each of `stagingModules` replaced by that release's own version (v0.<minor>.<patch>),
+ * and a go.sum that holds k8s.io/kubernetes.
+ */
+export function expectPinnedToKubernetesRelease(peerDir: string, stagingModules: readonly string[]): void {
+  const mod = fs.readFileSync(path.join(peerDir, 'go.mod'), 'utf8');
+  const release = /^\tk8s\.io\/kubernetes v1\.(\d+)\.(\d+)$/m.exec(mod);
+  expect(release).not.toBeNull();
+  for (const module of stagingModules) {
+    const name = module.replace(/\./g, '\\.');
+    expect(mod).toMatch(new RegExp(`^\\t${name} => ${name} v0\\.${release![1]}\\.${release![2]}$`, 'm'));
+  }
+  expect(fs.readFileSync(path.join(peerDir, 'go.sum'), 'utf8')).toMatch(/^k8s\.io\/kubernetes v1\.\d+\.\d+ h1:/m);
+}
+
+/**
  * A repeatable stream of pseudo-random numbers in [0, 1) from `seed` (a linear congruential
  * generator: generated test cases are the same on every run), and `pick` from a list with it.
  */

@@ -12,7 +12,7 @@
  * peer fails. Each file also has a broken copy its loader must refuse, so a peer that accepted
  * everything would fail too.
  *
- * Not covered: no control plane is started with these files.
+ * A server started with these files: test/app/api-server.test.ts.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -21,7 +21,7 @@ import { Duration } from 'cdk8s';
 import { controlPlaneFiles, ControlPlaneHardeningOptions } from '../../lib/cluster';
 import { encryptionConfiguration, LocalEncryption, SecretValue } from '../../lib';
 import { testKeys } from '../secrets/support';
-import { removeTempDirs, tempDir, withInstalledTool } from '../support';
+import { expectPinnedToKubernetesRelease, removeTempDirs, tempDir, withInstalledTool } from '../support';
 
 const ROOT = path.resolve(__dirname, '../..');
 const PEER = path.join(ROOT, '.tools/bin/cluster-config');
@@ -61,15 +61,8 @@ const FILES: [kind: string, file: string, ok: string, broken: ReadonlyArray<[cha
 ];
 
 test('the peer is pinned: k8s.io/kubernetes at a release, the staging modules it uses replaced by that release\'s, a go.sum', () => {
-  const peer = path.join(ROOT, 'test/peers/cluster-config');
-  const mod = fs.readFileSync(path.join(peer, 'go.mod'), 'utf8');
-  const release = /^\tk8s\.io\/kubernetes v1\.(\d+)\.(\d+)$/m.exec(mod);
-  expect(release).not.toBeNull();
-  for (const module of ['k8s.io/api', 'k8s.io/apimachinery', 'k8s.io/apiserver', 'k8s.io/kubelet', 'k8s.io/pod-security-admission']) {
-    const name = module.replace(/\./g, '\\.');
-    expect(mod).toMatch(new RegExp(`^\\t${name} => ${name} v0\\.${release![1]}\\.${release![2]}$`, 'm'));
-  }
-  expect(fs.readFileSync(path.join(peer, 'go.sum'), 'utf8')).toMatch(/^k8s\.io\/kubernetes v1\.\d+\.\d+ h1:/m);
+  expectPinnedToKubernetesRelease(path.join(ROOT, 'test/peers/cluster-config'),
+    ['k8s.io/api', 'k8s.io/apimachinery', 'k8s.io/apiserver', 'k8s.io/kubelet', 'k8s.io/pod-security-admission']);
 });
 
 withInstalledTool(PEER, 'upstream loading proof', 'scripts/install-peers.sh', () => {

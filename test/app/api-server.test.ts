@@ -1,0 +1,237 @@
+/**
+ * Proof against a real API server: the output is created on kube-apiserver itself
+ * (k8s.io/kubernetes at a release, run by test/peers/api-server on an embedded etcd), and the
+ * reference platform's control-plane files are the ones that server starts with.
+ *
+ * - Every object is created with strict field validation (an unknown or duplicate field is
+ *   refused) and must come back without a warning; only custom resources (no CRDs on the
+ *   server) and the control-plane configuration files are not served.
+ * - A Pod made from each workload's template is created as a dry run, so Pod Security
+ *   admission enforces on it what it only warns about on the workload.
+ * - A privileged Pod must be refused in every namespace that enforces a level: the proof that
+ *   the admission above was really enforcing.
+ * - With the control-plane folder: the server runs with kubeadm-config.yaml's apiServer flags
+ *   (TLS settings, admission plugins and their configuration, audit, authentication,
+ *   encryption with the KMS v2 plugin the peer serves), a Secret must be stored encrypted by
+ *   that provider, and the audit log must hold Secrets at Metadata level, never their value.
+ *
+ * The peer is built by `scripts/install-peers.sh` into `.tools/bin/` (`.ci/run` does it before
+ * `npm test`). Without it these tests are skipped, with a test that says so; in CI a missing
+ * peer fails. Each server run takes 10 to 30 seconds.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Chart, YamlOutputType } from 'cdk8s';
+import { parse } from 'yaml';
+import { buildReferencePlatform } from '../../apps/platform';
+import { ControlPlaneHardening, HardenedApp } from '../../lib';
+import { TEMPLATE_EXAMPLES } from '../../templates/examples';
+import { expectPinnedToKubernetesRelease, removeTempDirs, tempDir, withInstalledTool } from '../support';
+
+const ROOT = path.resolve(__dirname, '../..');
+const PEER = path.join(ROOT, '.tools/bin/api-server');
+const SERVER_TIMEOUT = 240_000;
+
+afterAll(removeTempDirs);
+
+interface ObjectResult {
+  readonly file?: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  readonly outcome: 'created' | 'refused' | 'not-served';
+  readonly error?: string;
+  readonly warnings: readonly string[];
+}
+interface Report {
+  readonly server: string;
+  readonly flags: readonly string[];
+  readonly objects: readonly ObjectResult[];
+  readonly pods: readonly ObjectResult[];
+  readonly controls: readonly ObjectResult[];
+  readonly namespacesAdded: readonly string[];
+  readonly secretAtRest?: { readonly prefix: string; readonly plaintextFound: boolean };
+  readonly audit?: { readonly events: number; readonly secretEventLevels: readonly string[]; readonly secretValueLogged: boolean };
+}
+
+/** Runs the peer (one API server) on `dirs`; resolves with its report. */
+function onApiServer(dirs: readonly string[], controlPlane?: string): Promise<Report> {
+  const args = [...(controlPlane ? ['--control-plane', controlPlane] : []), ...dirs];
+  return new Promise((resolve, reject) => {
+    const child = spawn(PEER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0
+      ? resolve(JSON.parse(stdout) as Report)
+      : reject(new Error(`api-server exited ${code}:\n${stderr.split('\n').slice(-15).join('\n')}`))));
+  });
+}
+
+/** Kinds the server serves no resource for: custom resources (their CRDs are not installed) and configuration files. */
+const CUSTOM_RESOURCES = ['AppProject', 'Application', 'ExternalSecret', 'SealedSecret'];
+const CONFIGURATION_FILES = ['AdmissionConfiguration', 'AuthenticationConfiguration', 'ClusterConfiguration', 'EncryptionConfiguration', 'KubeletConfiguration', 'Policy'];
+const WORKLOAD_KINDS = ['CronJob', 'DaemonSet', 'Deployment', 'Job', 'StatefulSet'];
+const describeObject = (o: ObjectResult) => `${o.kind} ${o.namespace ?? ''}/${o.name}${o.file ? ` (${o.file})` : ''}: ${o.error ?? ''}${o.warnings.join('; ')}`;
+
+/** What must hold for any output: every object created without a warning, every workload's pod admitted. */
+function expectAcceptedWithoutWarnings(report: Report, notServed: readonly string[]): void {
+  expect(report.objects.filter((o) => o.outcome === 'refused').map(describeObject)).toEqual([]);
+  expect(report.objects.filter((o) => o.outcome === 'created' && o.warnings.length > 0).map(describeObject)).toEqual([]);
+  expect([...new Set(report.objects.filter((o) => o.outcome === 'not-served').map((o) => o.kind))].filter((k) => !notServed.includes(k))).toEqual([]);
+  const workloads = report.objects.filter((o) => o.outcome === 'created' && WORKLOAD_KINDS.includes(o.kind));
+  expect(report.pods.map((p) => p.name).sort()).toEqual(workloads.map((w) => `${w.kind}/${w.name}`).sort());
+  expect(report.pods.filter((p) => p.outcome !== 'created' || p.warnings.length > 0).map(describeObject)).toEqual([]);
+}
+
+/** The Namespaces of the manifests under `dir`, and which of them carry a Pod Security enforce label. */
+function namespacesOf(dir: string): { all: string[]; enforcing: string[] } {
+  const namespaces = listYaml(dir).flatMap((file) => fs.readFileSync(file, 'utf8').split(/^---$/m))
+    .map((doc) => parse(doc))
+    .filter((o) => o?.kind === 'Namespace');
+  return {
+    all: namespaces.map((o) => o.metadata.name as string).sort(),
+    enforcing: namespaces.filter((o) => o.metadata?.labels?.['pod-security.kubernetes.io/enforce']).map((o) => o.metadata.name as string).sort(),
+  };
+}
+
+function listYaml(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')).map((f) => path.join(dir, f));
+}
+
+const POD_SECURITY_REFUSAL = /violates PodSecurity "restricted:latest": privileged \(container "main" must not set securityContext\.privileged=true\)/;
+
+test('the peer is pinned: k8s.io/kubernetes and etcd at releases, the staging modules replaced by that release\'s, a go.sum', () => {
+  const peer = path.join(ROOT, 'test/peers/api-server');
+  expectPinnedToKubernetesRelease(peer, ['k8s.io/api', 'k8s.io/apiserver', 'k8s.io/client-go', 'k8s.io/kms', 'k8s.io/pod-security-admission']);
+  expect(fs.readFileSync(path.join(peer, 'go.mod'), 'utf8')).toMatch(/^\tgo\.etcd\.io\/etcd\/server\/v3 v3\.\d+\.\d+$/m);
+});
+
+withInstalledTool(PEER, 'real API server proof', 'scripts/install-peers.sh', () => {
+  describe('the reference platform on kube-apiserver started with its own control-plane files', () => {
+    let dist: string;
+    let report: Report;
+    beforeAll(async () => {
+      dist = path.join(tempDir('api-server-platform-'), 'dist');
+      // As apps/main.ts builds it: the platform and its control-plane folder.
+      const app = new HardenedApp({ outdir: dist, reviewDate: '2026-11-23', yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
+      buildReferencePlatform(app);
+      new ControlPlaneHardening(app, 'control-plane');
+      app.synth();
+      report = await onApiServer([dist], path.join(dist, 'control-plane'));
+    }, SERVER_TIMEOUT);
+
+    test('the server runs with every apiServer flag of kubeadm-config.yaml', () => {
+      const kubeadm = fs.readFileSync(path.join(dist, 'control-plane/kubeadm-config.yaml'), 'utf8').split(/^---$/m).map((d) => parse(d));
+      const extraArgs: { name: string; value: string }[] = kubeadm.find((d) => d?.kind === 'ClusterConfiguration').apiServer.extraArgs;
+      expect(extraArgs.length).toBeGreaterThan(10);
+      // etcd-servers, secure-port and bind-address are the run's own (where etcd and the server listen).
+      for (const { name, value } of extraArgs) expect(report.flags).toContain(`--${name}=${value}`);
+      expect(report.server).toMatch(/^v1\.\d+\.\d+$/);
+    });
+
+    test('every object is created, strictly validated, without a warning; every workload\'s pod is admitted', () => {
+      expectAcceptedWithoutWarnings(report, [...CUSTOM_RESOURCES, ...CONFIGURATION_FILES]);
+      // Everything the platform defines except custom resources and configuration files was created.
+      expect(report.objects.filter((o) => o.outcome === 'created').length).toBeGreaterThan(40);
+      expect(report.pods.map((p) => p.name).sort()).toEqual([
+        'CronJob/nightly-report', 'Deployment/api', 'Deployment/order-worker', 'Deployment/storefront', 'StatefulSet/database', 'StatefulSet/orders-queue',
+      ]);
+    });
+
+    test('a privileged Pod is refused by Pod Security restricted in every namespace, also one the manifests only use (the admission configuration\'s default)', () => {
+      expect(report.namespacesAdded).toEqual(['argocd']);
+      expect(report.controls.map((c) => c.namespace)).toEqual(['argocd', 'fulfilment', 'shop']);
+      for (const control of report.controls) {
+        expect(control.outcome).toBe('refused');
+        expect(control.error).toMatch(POD_SECURITY_REFUSAL);
+      }
+    });
+
+    test('a Secret is stored encrypted by the KMS v2 provider of the encryption configuration, its value nowhere in etcd', () => {
+      const encryption = parse(fs.readFileSync(path.join(dist, 'control-plane/encryption-configuration.yaml'), 'utf8'));
+      const provider = encryption.resources[0].providers[0].kms;
+      expect(provider.apiVersion).toBe('v2');
+      expect(report.secretAtRest).toEqual({ prefix: `k8s:enc:kms:v2:${provider.name}`, plaintextFound: false });
+    });
+
+    test('the audit log records Secrets at Metadata level only and never their value', () => {
+      expect(report.audit!.events).toBeGreaterThan(0);
+      expect(report.audit!.secretEventLevels).toEqual(['Metadata']);
+      expect(report.audit!.secretValueLogged).toBe(false);
+    });
+  });
+
+  describe('every template\'s example on kube-apiserver', () => {
+    const reports = new Map<string, Report>();
+    const outputs = new Map<string, string>();
+    beforeAll(async () => {
+      const work = tempDir('api-server-templates-');
+      for (const example of TEMPLATE_EXAMPLES) {
+        const app = new HardenedApp({ outdir: path.join(work, example.name), reviewDate: '2026-11-23' });
+        example.build(new Chart(app, example.name));
+        app.synth();
+        outputs.set(example.name, path.join(work, example.name));
+      }
+      // The examples share a namespace, so each gets a server of its own; two at a time.
+      const names = [...outputs.keys()];
+      for (let i = 0; i < names.length; i += 2) {
+        const batch = names.slice(i, i + 2);
+        const results = await Promise.all(batch.map((name) => onApiServer([outputs.get(name)!])));
+        batch.forEach((name, j) => reports.set(name, results[j]));
+      }
+    }, 3 * SERVER_TIMEOUT);
+
+    test.each(TEMPLATE_EXAMPLES.map((e) => e.name))('%s: created without a warning, its pods admitted, privileged pods refused where it enforces', (name) => {
+      const report = reports.get(name)!;
+      expectAcceptedWithoutWarnings(report, CUSTOM_RESOURCES);
+      // Every namespace the example defines enforces a level (the Argo CD example defines none: it is custom resources only).
+      const { all, enforcing } = namespacesOf(outputs.get(name)!);
+      expect(enforcing).toEqual(all);
+      for (const ns of enforcing) {
+        const control = report.controls.find((c) => c.namespace === ns);
+        expect(control?.outcome).toBe('refused');
+        expect(control?.error).toMatch(POD_SECURITY_REFUSAL);
+      }
+    });
+  });
+
+  describe('the peer sees what is wrong', () => {
+    let report: Report;
+    beforeAll(async () => {
+      const dir = tempDir('api-server-broken-');
+      const pod = (extra: Record<string, unknown>) => ({
+        containers: [{ name: 'main', image: 'registry.example.com/app@sha256:' + 'ab'.repeat(32), ...extra }],
+      });
+      const documents = [
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'strict', labels: { 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/warn': 'restricted' } } },
+        // Runs as root with every default: created with a warning, its pod refused.
+        { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'loose', namespace: 'strict' },
+          spec: { selector: { matchLabels: { app: 'loose' } }, template: { metadata: { labels: { app: 'loose' } }, spec: pod({}) } } },
+        // A misspelt field: refused by strict validation (a lenient server would drop it silently).
+        { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'misspelt', namespace: 'strict' },
+          spec: { selector: { matchLabels: { app: 'm' } }, template: { metadata: { labels: { app: 'm' } }, spec: pod({ securityContxt: { runAsNonRoot: true } }) } } },
+      ];
+      fs.writeFileSync(path.join(dir, 'broken.yaml'), documents.map((d) => JSON.stringify(d)).join('\n---\n'));
+      report = await onApiServer([dir]);
+    }, SERVER_TIMEOUT);
+
+    test('a field the API does not have is refused, not dropped', () => {
+      const misspelt = report.objects.find((o) => o.name === 'misspelt')!;
+      expect(misspelt.outcome).toBe('refused');
+      expect(misspelt.error).toMatch(/unknown field "spec\.template\.spec\.containers\[0\]\.securityContxt"/);
+    });
+
+    test('a workload that breaks restricted is warned about, and its pod refused', () => {
+      const loose = report.objects.find((o) => o.name === 'loose')!;
+      expect(loose.outcome).toBe('created');
+      expect(loose.warnings.join('\n')).toMatch(/would violate PodSecurity "restricted:latest"/);
+      const pod = report.pods.find((p) => p.name === 'Deployment/loose')!;
+      expect(pod.outcome).toBe('refused');
+      expect(pod.error).toMatch(/violates PodSecurity "restricted:latest"/);
+    });
+  });
+});
