@@ -10,6 +10,8 @@
  *   admission enforces on it what it only warns about on the workload.
  * - A privileged Pod must be refused in every namespace that enforces a level: the proof that
  *   the admission above was really enforcing.
+ * - permissions.json must answer as the server's RBAC authorizer does: thousands of
+ *   SubjectAccessReviews (each subject, verb, resource and namespace worth asking).
  * - With the control-plane folder: the server runs with kubeadm-config.yaml's apiServer flags
  *   (TLS settings, admission plugins and their configuration, audit, authentication,
  *   encryption with the KMS v2 plugin the peer serves), a Secret must be stored encrypted by
@@ -26,6 +28,7 @@ import { Chart, YamlOutputType } from 'cdk8s';
 import { parse } from 'yaml';
 import { buildReferencePlatform } from '../../apps/platform';
 import { ControlPlaneHardening, HardenedApp } from '../../lib';
+import { AuditRequest } from '../../lib/review/rules/cluster/audit-policy';
 import { TEMPLATE_EXAMPLES } from '../../templates/examples';
 import { expectPinnedToKubernetesRelease, removeTempDirs, tempDir, withInstalledTool } from '../support';
 
@@ -53,11 +56,23 @@ interface Report {
   readonly namespacesAdded: readonly string[];
   readonly secretAtRest?: { readonly prefix: string; readonly plaintextFound: boolean };
   readonly audit?: { readonly events: number; readonly secretEventLevels: readonly string[]; readonly secretValueLogged: boolean };
+  readonly accessReviews: readonly AccessReview[];
+}
+/** A SubjectAccessReview's question: a request's attributes (as the audit rules see one), and, in the report, the authorizer's answer. */
+interface AccessReview extends AuditRequest {
+  readonly name?: string;
+  readonly allowed?: boolean;
 }
 
 /** Runs the peer (one API server) on `dirs`; resolves with its report. */
-function onApiServer(dirs: readonly string[], controlPlane?: string): Promise<Report> {
-  const args = [...(controlPlane ? ['--control-plane', controlPlane] : []), ...dirs];
+function onApiServer(dirs: readonly string[], options: { controlPlane?: string; accessReviews?: readonly AccessReview[] } = {}): Promise<Report> {
+  const args = [...(options.controlPlane ? ['--control-plane', options.controlPlane] : [])];
+  if (options.accessReviews) {
+    const file = path.join(tempDir('access-reviews-'), 'reviews.json');
+    fs.writeFileSync(file, JSON.stringify(options.accessReviews));
+    args.push('--access-reviews', file);
+  }
+  args.push(...dirs);
   return new Promise((resolve, reject) => {
     const child = spawn(PEER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -102,6 +117,71 @@ function listYaml(dir: string): string[] {
   return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')).map((f) => path.join(dir, f));
 }
 
+/** An access review and what permissions.json says its answer must be. */
+interface ExpectedAccess {
+  readonly subject: string;
+  readonly review: AccessReview;
+  readonly allowed: boolean;
+}
+
+const VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', 'escalate', 'bind', 'impersonate'];
+/** Resources asked about besides those granted: what an attacker wants (secrets, exec, tokens, RBAC, nodes). */
+const SENSITIVE = [
+  { group: '', resource: 'secrets' }, { group: '', resource: 'pods/exec' }, { group: '', resource: 'pods/attach' },
+  { group: '', resource: 'pods/portforward' }, { group: '', resource: 'serviceaccounts/token' }, { group: '', resource: 'configmaps' },
+  { group: 'rbac.authorization.k8s.io', resource: 'roles' }, { group: 'rbac.authorization.k8s.io', resource: 'rolebindings' },
+];
+const SENSITIVE_CLUSTER = [
+  { group: '', resource: 'nodes' }, { group: '', resource: 'namespaces' }, { group: 'rbac.authorization.k8s.io', resource: 'clusterroles' },
+  { group: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings' }, { group: 'certificates.k8s.io', resource: 'certificatesigningrequests' },
+];
+
+/**
+ * Every question worth asking of each subject of a permissions.json: each verb on each
+ * resource granted to anyone and on the sensitive ones, in every namespace granted to anyone
+ * and in `default`, on the cluster-scoped ones, and by name where a grant names resources
+ * (the named one and another); with the answer permissions.json implies.
+ */
+function accessReviewsFor(permissions: any): ExpectedAccess[] {
+  const grants: any[] = permissions.subjects.flatMap((s: any) => s.grants);
+  const namespaces = [...new Set(['default', ...grants.filter((g) => g.scope === 'namespace').map((g) => g.namespace as string)])].sort();
+  const resources = new Map<string, { group: string; resource: string }>();
+  for (const r of [...grants.filter((g) => g.resource).map((g) => ({ group: g.apiGroup as string, resource: g.resource as string })), ...SENSITIVE]) {
+    resources.set(`${r.group}/${r.resource}`, r);
+  }
+  const reviews: ExpectedAccess[] = [];
+  for (const subject of permissions.subjects) {
+    const who = subject.kind === 'Group'
+      ? { user: 'someone@example.com', groups: [subject.name, 'system:authenticated'] }
+      : subject.kind === 'User'
+        ? { user: subject.name, groups: ['system:authenticated'] }
+        : { user: `system:serviceaccount:${subject.namespace ?? subject.name.split('/')[0]}:${subject.name.split('/').pop()}`,
+          groups: ['system:serviceaccounts', `system:serviceaccounts:${subject.namespace ?? subject.name.split('/')[0]}`, 'system:authenticated'] };
+    const allows = (verb: string, group: string, resource: string, namespace: string | undefined, name: string | undefined) =>
+      subject.grants.some((g: any) => g.resource === resource && g.apiGroup === group && g.verbs.includes(verb)
+        && (g.scope === 'cluster' || g.namespace === namespace)
+        && (g.resourceNames.length === 0 || (name !== undefined && g.resourceNames.includes(name))));
+    const ask = (verb: string, group: string, resourcePath: string, namespace?: string, name?: string) => {
+      const [resource, subresource] = resourcePath.split('/');
+      reviews.push({
+        subject: subject.subject,
+        review: { ...who, verb, group, resource, ...(subresource ? { subresource } : {}), ...(namespace ? { namespace } : {}), ...(name ? { name } : {}) },
+        allowed: allows(verb, group, resourcePath, namespace, name),
+      });
+    };
+    for (const namespace of namespaces) {
+      for (const { group, resource } of resources.values()) for (const verb of VERBS) ask(verb, group, resource, namespace);
+    }
+    for (const { group, resource } of SENSITIVE_CLUSTER) for (const verb of VERBS) ask(verb, group, resource);
+    for (const grant of subject.grants.filter((g: any) => g.resourceNames.length > 0)) {
+      for (const name of [...grant.resourceNames, `not-${grant.resourceNames[0]}`]) {
+        for (const verb of VERBS) ask(verb, grant.apiGroup, grant.resource, grant.namespace, name);
+      }
+    }
+  }
+  return reviews;
+}
+
 const POD_SECURITY_REFUSAL = /violates PodSecurity "restricted:latest": privileged \(container "main" must not set securityContext\.privileged=true\)/;
 
 test('the peer is pinned: k8s.io/kubernetes and etcd at releases, the staging modules replaced by that release\'s, a go.sum', () => {
@@ -114,6 +194,7 @@ withInstalledTool(PEER, 'real API server proof', 'scripts/install-peers.sh', () 
   describe('the reference platform on kube-apiserver started with its own control-plane files', () => {
     let dist: string;
     let report: Report;
+    let accessReviews: ExpectedAccess[];
     beforeAll(async () => {
       dist = path.join(tempDir('api-server-platform-'), 'dist');
       // As apps/main.ts builds it: the platform and its control-plane folder.
@@ -121,7 +202,8 @@ withInstalledTool(PEER, 'real API server proof', 'scripts/install-peers.sh', () 
       buildReferencePlatform(app);
       new ControlPlaneHardening(app, 'control-plane');
       app.synth();
-      report = await onApiServer([dist], path.join(dist, 'control-plane'));
+      accessReviews = accessReviewsFor(JSON.parse(fs.readFileSync(path.join(dist, 'permissions.json'), 'utf8')));
+      report = await onApiServer([dist], { controlPlane: path.join(dist, 'control-plane'), accessReviews: accessReviews.map((r) => r.review) });
     }, SERVER_TIMEOUT);
 
     test('the server runs with every apiServer flag of kubeadm-config.yaml', () => {
@@ -156,6 +238,21 @@ withInstalledTool(PEER, 'real API server proof', 'scripts/install-peers.sh', () 
       const provider = encryption.resources[0].providers[0].kms;
       expect(provider.apiVersion).toBe('v2');
       expect(report.secretAtRest).toEqual({ prefix: `k8s:enc:kms:v2:${provider.name}`, plaintextFound: false });
+    });
+
+    test('permissions.json says what the API server\'s RBAC authorizer allows, and nothing more', () => {
+      expect(report.accessReviews.length).toBe(accessReviews.length);
+      const mismatches = report.accessReviews.flatMap((answer, i) => (answer.allowed === accessReviews[i].allowed ? [] : [
+        `${accessReviews[i].subject} ${answer.verb} ${answer.group || 'core'}/${answer.resource}${answer.subresource ? `/${answer.subresource}` : ''}` +
+        `${answer.name ? ` "${answer.name}"` : ''} in ${answer.namespace || '(cluster)'}: server ${answer.allowed ? 'allows' : 'denies'}, permissions.json ${accessReviews[i].allowed ? 'allows' : 'denies'}`,
+      ]));
+      expect(mismatches).toEqual([]);
+      // Both answers occur, for every subject: the comparison is not one-sided.
+      for (const subject of new Set(accessReviews.map((r) => r.subject))) {
+        const answers = report.accessReviews.filter((_, i) => accessReviews[i].subject === subject).map((r) => r.allowed);
+        expect(answers).toContain(true);
+        expect(answers).toContain(false);
+      }
     });
 
     test('the audit log records Secrets at Metadata level only and never their value', () => {

@@ -4,7 +4,7 @@
 // writes must be accepted by the server it is written for, under the Pod Security level its
 // namespaces ask for, and the control-plane configuration it generates must start that server.
 //
-//	api-server [--control-plane DIR] MANIFEST-DIR...
+//	api-server [--control-plane DIR] [--access-reviews FILE] MANIFEST-DIR...
 //
 // Every *.yaml file under each MANIFEST-DIR is read (documents split as kubectl splits them)
 // and each object is created with strict field validation: Namespaces first (each with the
@@ -14,6 +14,10 @@
 // as not served. Then, for every workload created, a Pod made from its pod template is
 // created as a dry run, so that Pod Security admission enforces on it what it only warns
 // about on the workload; and in every namespace, a privileged Pod is tried as a control.
+//
+// --access-reviews FILE is a JSON list of AccessReview requests (who, verb, resource, where):
+// after the objects are created, each is asked of the server's authorizer with a
+// SubjectAccessReview, and the answers are reported.
 //
 // --control-plane DIR is the folder ControlPlaneHardening writes (kubeadm-config.yaml and the
 // files it names). The server then starts with the apiServer extraArgs of kubeadm-config.yaml
@@ -48,6 +52,7 @@ import (
 	"strings"
 	"sync"
 
+	authorizationv1 "k8s.io/api/authorization/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -56,6 +61,7 @@ import (
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/restmapper"
 	"sigs.k8s.io/yaml"
 )
@@ -76,8 +82,24 @@ type Report struct {
 	NamespacesAdded []string `json:"namespacesAdded"`
 	// SecretAtRest: how a Secret is stored in etcd (only with --encryption-config).
 	SecretAtRest *SecretAtRest `json:"secretAtRest,omitempty"`
-	// Audit: what the audit log holds (only with --audit-policy).
+	// Audit: what the audit log holds (only with --control-plane).
 	Audit *Audit `json:"audit,omitempty"`
+	// AccessReviews: the authorizer's answer to each request of --access-reviews, in order.
+	AccessReviews []AccessReview `json:"accessReviews"`
+}
+
+// AccessReview asks whether a user may do something (a SubjectAccessReview's resource attributes).
+type AccessReview struct {
+	User        string   `json:"user"`
+	Groups      []string `json:"groups"`
+	Verb        string   `json:"verb"`
+	Group       string   `json:"group"`
+	Resource    string   `json:"resource"`
+	Subresource string   `json:"subresource,omitempty"`
+	Namespace   string   `json:"namespace,omitempty"`
+	Name        string   `json:"name,omitempty"`
+	// Allowed is the server's answer (only in the report).
+	Allowed bool `json:"allowed"`
 }
 
 // ObjectResult is the server's answer to one create.
@@ -113,11 +135,12 @@ type Audit struct {
 func main() {
 	flags := flag.NewFlagSet("api-server", flag.ContinueOnError)
 	controlPlane := flags.String("control-plane", "", "the folder ControlPlaneHardening writes")
+	accessReviews := flags.String("access-reviews", "", "a JSON list of access reviews to ask")
 	if err := flags.Parse(os.Args[1:]); err != nil || flags.NArg() == 0 {
-		fmt.Fprintln(os.Stderr, "usage: api-server [--control-plane DIR] MANIFEST-DIR...")
+		fmt.Fprintln(os.Stderr, "usage: api-server [--control-plane DIR] [--access-reviews FILE] MANIFEST-DIR...")
 		os.Exit(2)
 	}
-	report, err := run(flags.Args(), *controlPlane)
+	report, err := run(flags.Args(), *controlPlane, *accessReviews)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "api-server:", err)
 		os.Exit(1)
@@ -128,7 +151,7 @@ func main() {
 	os.Exit(0)
 }
 
-func run(dirs []string, controlPlane string) (*Report, error) {
+func run(dirs []string, controlPlane, accessReviews string) (*Report, error) {
 	work, err := os.MkdirTemp("", "cdk8s-hardened-api-server-")
 	if err != nil {
 		return nil, err
@@ -171,7 +194,17 @@ func run(dirs []string, controlPlane string) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	report := &Report{Server: kubernetesVersion(), Flags: server.flagsReported, Objects: []ObjectResult{}, Pods: []ObjectResult{}, Controls: []ObjectResult{}, NamespacesAdded: []string{}}
+	var reviews []AccessReview
+	if accessReviews != "" {
+		content, err := os.ReadFile(accessReviews)
+		if err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(content, &reviews); err != nil {
+			return nil, fmt.Errorf("%s: %w", accessReviews, err)
+		}
+	}
+	report := &Report{Server: kubernetesVersion(), Flags: server.flagsReported, Objects: []ObjectResult{}, Pods: []ObjectResult{}, Controls: []ObjectResult{}, NamespacesAdded: []string{}, AccessReviews: []AccessReview{}}
 	ctx := context.Background()
 	c := &creator{client: client, mapper: mapper, warnings: collector}
 
@@ -232,6 +265,25 @@ func run(dirs []string, controlPlane string) (*Report, error) {
 	sort.Strings(namespaces)
 	for _, ns := range namespaces {
 		report.Controls = append(report.Controls, c.create(ctx, "", privilegedPod(ns), true))
+	}
+
+	typed, err := kubernetes.NewForConfig(config)
+	if err != nil {
+		return nil, err
+	}
+	for _, review := range reviews {
+		answer, err := typed.AuthorizationV1().SubjectAccessReviews().Create(ctx, &authorizationv1.SubjectAccessReview{Spec: authorizationv1.SubjectAccessReviewSpec{
+			User: review.User, Groups: review.Groups,
+			ResourceAttributes: &authorizationv1.ResourceAttributes{
+				Verb: review.Verb, Group: review.Group, Resource: review.Resource, Subresource: review.Subresource,
+				Namespace: review.Namespace, Name: review.Name,
+			},
+		}}, metav1.CreateOptions{})
+		if err != nil {
+			return nil, fmt.Errorf("access review %+v: %w", review, err)
+		}
+		review.Allowed = answer.Status.Allowed
+		report.AccessReviews = append(report.AccessReviews, review)
 	}
 
 	if controlPlane != "" {
