@@ -13,6 +13,9 @@
 #                    judge of the whole output, created on it, and of the control-plane files
 #                    it starts with (test/app/api-server.test.ts). The largest build: about
 #                    three minutes on a cold Go cache.
+#   netpol-truth     cyclonus's NetworkPolicy matcher, an implementation of the semantics
+#                    that is not ours: the judge of the reachability analysis
+#                    (test/review/analyses/cyclonus.test.ts).
 #
 # Go checks every module against the peer's go.sum. Rebuilt every time (seconds once Go's
 # build cache is warm), so each binary always matches its source.

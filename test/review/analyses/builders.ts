@@ -3,7 +3,9 @@
  * written by hand, as they would be parsed from YAML (no constructs).
  */
 import { KubeObject } from '../../../lib/review/model';
+import { Protocol } from '../../../lib/review/analyses/port-set';
 import { portsBetween, ReachabilityReport } from '../../../lib/review/analyses/reachability';
+import { Labels } from '../../../lib/review/analyses/selectors';
 
 /** A container port as a pod spec lists it. */
 export interface PortSpec {
@@ -83,4 +85,90 @@ export function allPairs(report: ReachabilityReport): string[] {
   return ids.flatMap((from) => ids.map((to) => [from, to, portsBetween(report, from, to)] as const))
     .filter(([, , ports]) => ports.length > 0)
     .map(([from, to, ports]) => `${short(from)} -> ${short(to)}: ${ports.join(', ')}`);
+}
+
+/** A workload of a random app, as the reference judges see it. */
+export interface Pod {
+  readonly id: string;
+  readonly ns: string;
+  readonly labels: Labels;
+  readonly ports: readonly { readonly name: string; readonly containerPort: number; readonly protocol: Protocol }[];
+}
+
+/** A deterministic pseudo-random source (so a failure reproduces). */
+function random(seed: number) {
+  let state = seed;
+  const next = (n: number) => (state = (state * 1103515245 + 12345) % 2147483648) % n;
+  return { next, pick: <T>(items: readonly T[]) => items[next(items.length)], chance: (percent: number) => next(100) < percent };
+}
+
+const NAMESPACES = ['a', 'b', 'c'];
+const APPS = ['web', 'api', 'db'];
+const TIERS = ['front', 'back'];
+const PORT_NAMES = ['http', 'metrics', 'dns'];
+
+/**
+ * A random small app (seeded, so a failure reproduces): up to three namespaces, declared or
+ * not, 3 to 10 workloads with random labels and named ports, and up to 5 NetworkPolicies with
+ * random selectors, peers (pods, namespaces, both in one peer, ipBlock 10.0.0.0/8), ports
+ * (numeric, named, ranges, protocol only) and policy types.
+ */
+export function randomApp(seed: number): { objects: KubeObject[]; pods: Pod[] } {
+  const r = random(seed);
+  const objects: KubeObject[] = [];
+  for (const ns of NAMESPACES) {
+    // Some namespaces are not declared: they get only the automatic label.
+    if (r.chance(80)) objects.push(namespace(ns, r.chance(60) ? { team: r.pick(['x', 'y']) } : {}));
+  }
+  const pods: Pod[] = [];
+  for (let i = 0; i < 3 + r.next(8); i++) {
+    const ns = r.pick(NAMESPACES);
+    const labels: Record<string, string> = {};
+    if (r.chance(85)) labels.app = r.pick(APPS);
+    if (r.chance(50)) labels.tier = r.pick(TIERS);
+    const ports = PORT_NAMES.filter(() => r.chance(50)).map((name) => ({
+      name, containerPort: name === 'dns' ? 53 : 8000 + r.next(3) * 50, protocol: (name === 'dns' && r.chance(70) ? 'UDP' : 'TCP') as Protocol,
+    }));
+    const name = `w${i}`;
+    objects.push(workload(ns, name, { labels, ports }));
+    pods.push({ id: `${ns}/Deployment/${name}`, ns, labels: new Map(Object.entries(labels)), ports });
+  }
+  const selector = () => {
+    const s: Record<string, unknown> = {};
+    if (r.chance(50)) s.matchLabels = { app: r.pick(APPS) };
+    if (r.chance(30)) {
+      const operator = r.pick(['In', 'NotIn', 'Exists', 'DoesNotExist']);
+      s.matchExpressions = [{ key: 'tier', operator, ...(operator === 'In' || operator === 'NotIn' ? { values: [r.pick(TIERS)] } : {}) }];
+    }
+    return s;
+  };
+  const peer = () => {
+    const kind = r.next(5);
+    if (kind === 0) return { ipBlock: { cidr: '10.0.0.0/8' } };
+    if (kind === 1) return { podSelector: selector() };
+    if (kind === 2) return { namespaceSelector: r.chance(50) ? {} : { matchLabels: { team: r.pick(['x', 'y']) } } };
+    return { podSelector: selector(), namespaceSelector: r.chance(50) ? {} : { matchLabels: { 'kubernetes.io/metadata.name': r.pick(NAMESPACES) } } };
+  };
+  const port = () => {
+    const kind = r.next(5);
+    if (kind === 0) return { port: r.pick(PORT_NAMES), ...(r.chance(30) ? { protocol: 'UDP' } : {}) };
+    if (kind === 1) return { protocol: 'UDP', port: 53 };
+    if (kind === 2) return { port: 8000, endPort: 8000 + r.next(3) * 50 };
+    if (kind === 3) return { protocol: r.pick(['TCP', 'UDP']) };
+    return { port: 8000 + r.next(3) * 50 };
+  };
+  const rules = (field: 'from' | 'to') => Array.from({ length: r.next(3) }, () => ({
+    ...(r.chance(75) ? { [field]: Array.from({ length: 1 + r.next(2) }, peer) } : {}),
+    ...(r.chance(70) ? { ports: Array.from({ length: 1 + r.next(2) }, port) } : {}),
+  }));
+  for (let i = 0; i < r.next(6); i++) {
+    const types = r.pick([undefined, ['Ingress'], ['Egress'], ['Ingress', 'Egress']]);
+    objects.push(policy(r.pick(NAMESPACES), `p${i}`, {
+      podSelector: selector(),
+      ...(types ? { policyTypes: types } : {}),
+      ...(r.chance(70) ? { ingress: rules('from') } : {}),
+      ...(r.chance(60) ? { egress: rules('to') } : {}),
+    }));
+  }
+  return { objects, pods };
 }
