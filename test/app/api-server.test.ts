@@ -334,6 +334,19 @@ withInstalledTool(PEER, 'real API server proof', 'scripts/install-peers.sh', () 
       expect(misspelt.error).toMatch(/unknown field "spec\.template\.spec\.containers\[0\]\.securityContxt"/);
     });
 
+    test('a control plane whose flags the server refuses does not start (the flags are really applied)', async () => {
+      const dir = tempDir('api-server-bad-control-plane-');
+      const app = new HardenedApp({ outdir: path.join(dir, 'dist'), reviewDate: '2026-11-23' });
+      new ControlPlaneHardening(app, 'control-plane');
+      app.synth();
+      const controlPlane = path.join(dir, 'dist/control-plane');
+      const kubeadm = path.join(controlPlane, 'kubeadm-config.yaml');
+      const text = fs.readFileSync(kubeadm, 'utf8');
+      expect(text).toContain('value: DenyServiceExternalIPs,');
+      fs.writeFileSync(kubeadm, text.replace('value: DenyServiceExternalIPs,', 'value: NoSuchAdmissionPlugin,DenyServiceExternalIPs,'));
+      await expect(onApiServer([path.join(dir, 'dist')], { controlPlane })).rejects.toThrow(/NoSuchAdmissionPlugin/);
+    }, SERVER_TIMEOUT);
+
     test('a workload that breaks restricted is warned about, and its pod refused', () => {
       const loose = report.objects.find((o) => o.name === 'loose')!;
       expect(loose.outcome).toBe('created');
