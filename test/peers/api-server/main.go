@@ -4,7 +4,7 @@
 // writes must be accepted by the server it is written for, under the Pod Security level its
 // namespaces ask for, and the control-plane configuration it generates must start that server.
 //
-//	api-server [--control-plane DIR] [--access-reviews FILE] MANIFEST-DIR...
+//	api-server [--control-plane DIR] [--crds DIR] [--access-reviews FILE] MANIFEST-DIR...
 //
 // Every *.yaml file under each MANIFEST-DIR is read (documents split as kubectl splits them)
 // and each object is created with strict field validation: Namespaces first (each with the
@@ -14,6 +14,10 @@
 // as not served. Then, for every workload created, a Pod made from its pod template is
 // created as a dry run, so that Pod Security admission enforces on it what it only warns
 // about on the workload; and in every namespace, a privileged Pod is tried as a control.
+//
+// --crds DIR holds CustomResourceDefinitions (the upstream projects' own, see
+// scripts/install-crds.sh): each is created and awaited until established before the
+// manifests, so their custom resources are validated against the real schemas too.
 //
 // --access-reviews FILE is a JSON list of AccessReview requests (who, verb, resource, where):
 // after the objects are created, each is asked of the server's authorizer with a
@@ -51,6 +55,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	authorizationv1 "k8s.io/api/authorization/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -78,6 +83,8 @@ type Report struct {
 	Pods []ObjectResult `json:"pods"`
 	// Controls: a privileged dry-run Pod in each namespace that enforces a Pod Security level.
 	Controls []ObjectResult `json:"controls"`
+	// CRDs: the CustomResourceDefinitions installed from --crds, by name.
+	CRDs []string `json:"crds"`
 	// NamespacesAdded: namespaces the manifests use without defining them, created bare.
 	NamespacesAdded []string `json:"namespacesAdded"`
 	// SecretAtRest: how a Secret is stored in etcd (only with --encryption-config).
@@ -136,11 +143,12 @@ func main() {
 	flags := flag.NewFlagSet("api-server", flag.ContinueOnError)
 	controlPlane := flags.String("control-plane", "", "the folder ControlPlaneHardening writes")
 	accessReviews := flags.String("access-reviews", "", "a JSON list of access reviews to ask")
+	crds := flags.String("crds", "", "a folder of CustomResourceDefinitions to install first")
 	if err := flags.Parse(os.Args[1:]); err != nil || flags.NArg() == 0 {
-		fmt.Fprintln(os.Stderr, "usage: api-server [--control-plane DIR] [--access-reviews FILE] MANIFEST-DIR...")
+		fmt.Fprintln(os.Stderr, "usage: api-server [--control-plane DIR] [--crds DIR] [--access-reviews FILE] MANIFEST-DIR...")
 		os.Exit(2)
 	}
-	report, err := run(flags.Args(), *controlPlane, *accessReviews)
+	report, err := run(flags.Args(), *controlPlane, *crds, *accessReviews)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "api-server:", err)
 		os.Exit(1)
@@ -151,7 +159,7 @@ func main() {
 	os.Exit(0)
 }
 
-func run(dirs []string, controlPlane, accessReviews string) (*Report, error) {
+func run(dirs []string, controlPlane, crds, accessReviews string) (*Report, error) {
 	work, err := os.MkdirTemp("", "cdk8s-hardened-api-server-")
 	if err != nil {
 		return nil, err
@@ -188,6 +196,12 @@ func run(dirs []string, controlPlane, accessReviews string) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	var installed []string
+	if crds != "" {
+		if installed, err = installCRDs(client, crds); err != nil {
+			return nil, err
+		}
+	}
 	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(discovery.NewDiscoveryClientForConfigOrDie(config)))
 
 	objects, err := readManifests(dirs)
@@ -204,7 +218,7 @@ func run(dirs []string, controlPlane, accessReviews string) (*Report, error) {
 			return nil, fmt.Errorf("%s: %w", accessReviews, err)
 		}
 	}
-	report := &Report{Server: kubernetesVersion(), Flags: server.flagsReported, Objects: []ObjectResult{}, Pods: []ObjectResult{}, Controls: []ObjectResult{}, NamespacesAdded: []string{}, AccessReviews: []AccessReview{}}
+	report := &Report{Server: kubernetesVersion(), Flags: server.flagsReported, CRDs: installed, Objects: []ObjectResult{}, Pods: []ObjectResult{}, Controls: []ObjectResult{}, NamespacesAdded: []string{}, AccessReviews: []AccessReview{}}
 	ctx := context.Background()
 	c := &creator{client: client, mapper: mapper, warnings: collector}
 
@@ -400,6 +414,50 @@ func readFile(file string) ([]*unstructured.Unstructured, error) {
 		}
 		docs = append(docs, &unstructured.Unstructured{Object: object})
 	}
+}
+
+var crdResource = schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"}
+
+// installCRDs creates every CustomResourceDefinition of the files under dir and waits until
+// the server has established each; returns their names, sorted.
+func installCRDs(client dynamic.Interface, dir string) ([]string, error) {
+	objects, err := readManifests([]string{dir})
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	ctx := context.Background()
+	for _, m := range objects {
+		if m.object.GetKind() != "CustomResourceDefinition" {
+			continue
+		}
+		if _, err := client.Resource(crdResource).Create(ctx, m.object, metav1.CreateOptions{FieldValidation: "Strict"}); err != nil {
+			return nil, fmt.Errorf("installing CRD %s (%s): %w", m.object.GetName(), m.file, err)
+		}
+		names = append(names, m.object.GetName())
+	}
+	for _, name := range names {
+		established := false
+		for deadline := time.Now().Add(60 * time.Second); !established && time.Now().Before(deadline); {
+			crd, err := client.Resource(crdResource).Get(ctx, name, metav1.GetOptions{})
+			if err != nil {
+				return nil, err
+			}
+			conditions, _, _ := unstructured.NestedSlice(crd.Object, "status", "conditions")
+			for _, c := range conditions {
+				condition, _ := c.(map[string]any)
+				established = established || (condition["type"] == "Established" && condition["status"] == "True")
+			}
+			if !established {
+				time.Sleep(100 * time.Millisecond)
+			}
+		}
+		if !established {
+			return nil, fmt.Errorf("CRD %s not established after 60s", name)
+		}
+	}
+	sort.Strings(names)
+	return names, nil
 }
 
 // usedNamespaces lists the namespaces objects name that no Namespace object defines, sorted.
