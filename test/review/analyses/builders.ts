@@ -106,11 +106,17 @@ const NAMESPACES = ['a', 'b', 'c'];
 const APPS = ['web', 'api', 'db'];
 const TIERS = ['front', 'back'];
 const PORT_NAMES = ['http', 'metrics', 'dns'];
+/** The address blocks policies of random apps name, with and without exceptions (none holds 192.168.0.0/16). */
+export const IP_BLOCKS: readonly Record<string, unknown>[] = [
+  { cidr: '10.0.0.0/8' }, { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] }, { cidr: '203.0.113.0/24' },
+  { cidr: '198.51.100.0/25', except: ['198.51.100.64/26'] },
+];
 
 /**
  * A random small app (seeded, so a failure reproduces): up to three namespaces, declared or
  * not, 3 to 10 workloads with random labels and named ports, and up to 5 NetworkPolicies with
- * random selectors, peers (pods, namespaces, both in one peer, ipBlock 10.0.0.0/8), ports
+ * random selectors, peers (pods, namespaces by labels or expressions, both in one peer,
+ * address blocks with and without exceptions), ports
  * (numeric, named, ranges, protocol only) and policy types.
  */
 export function randomApp(seed: number): { objects: KubeObject[]; pods: Pod[] } {
@@ -142,12 +148,19 @@ export function randomApp(seed: number): { objects: KubeObject[]; pods: Pod[] } 
     }
     return s;
   };
+  const namespaceSelector = (): Record<string, unknown> => {
+    const kind = r.next(4);
+    if (kind === 0) return {};
+    if (kind === 1) return { matchLabels: { team: r.pick(['x', 'y']) } };
+    if (kind === 2) return { matchExpressions: [{ key: 'team', operator: r.pick(['In', 'NotIn']), values: [r.pick(['x', 'y'])] }] };
+    return { matchExpressions: [{ key: 'team', operator: r.pick(['Exists', 'DoesNotExist']) }] };
+  };
   const peer = () => {
     const kind = r.next(5);
-    if (kind === 0) return { ipBlock: { cidr: '10.0.0.0/8' } };
+    if (kind === 0) return { ipBlock: r.pick(IP_BLOCKS) };
     if (kind === 1) return { podSelector: selector() };
-    if (kind === 2) return { namespaceSelector: r.chance(50) ? {} : { matchLabels: { team: r.pick(['x', 'y']) } } };
-    return { podSelector: selector(), namespaceSelector: r.chance(50) ? {} : { matchLabels: { 'kubernetes.io/metadata.name': r.pick(NAMESPACES) } } };
+    if (kind === 2) return { namespaceSelector: namespaceSelector() };
+    return { podSelector: selector(), namespaceSelector: r.chance(50) ? namespaceSelector() : { matchLabels: { 'kubernetes.io/metadata.name': r.pick(NAMESPACES) } } };
   };
   const port = () => {
     const kind = r.next(5);

@@ -6,8 +6,8 @@
  *
  * On the same random apps: every ordered pair of workloads, on every port a container of the
  * destination declares (by number, with its name) and on probe ports no container declares,
- * and every workload toward and from two addresses outside the cluster (one inside the
- * 10.0.0.0/8 blocks the policies name, one outside). Pods get addresses outside every block,
+ * and every workload toward and from addresses outside the cluster (in the blocks the
+ * policies name, in their exceptions, in none). Pods get addresses outside every block,
  * as the analysis never matches blocks against pods (pod IPs are unknown before deployment).
  */
 import { spawnSync } from 'node:child_process';
@@ -23,8 +23,8 @@ const PEER = path.join(ROOT, '.tools/bin/netpol-truth');
 const APPS = 1000;
 /** Ports asked about besides those the destination declares. */
 const PROBES: readonly [Protocol, number][] = [['TCP', 8000], ['TCP', 8050], ['TCP', 8100], ['TCP', 9999], ['UDP', 53], ['TCP', 53], ['UDP', 8000], ['SCTP', 8000]];
-/** Addresses outside the cluster: inside the policies' 10.0.0.0/8 blocks, and outside them. */
-const ADDRESSES = ['10.1.2.3', '203.0.113.9'];
+/** Addresses outside the cluster: in the policies' blocks, in their exceptions, and in none (see IP_BLOCKS). */
+const ADDRESSES = ['10.1.2.3', '10.2.3.4', '203.0.113.9', '198.51.100.10', '198.51.100.70', '192.0.2.1'];
 
 interface Peer {
   readonly namespace?: string;
