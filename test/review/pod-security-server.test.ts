@@ -57,8 +57,8 @@ const MUTATIONS: ReadonlyArray<(pod: Json, container: Json, pick: <T>(items: rea
   (_p, c, pick) => { c.securityContext.runAsUser = pick([0, 1, 65532]); },
   (_p, c, pick) => { c.securityContext.allowPrivilegeEscalation = pick([true, false, undefined]); },
   (_p, c, pick) => { c.securityContext.privileged = pick([true, false]); },
-  (_p, c, pick) => { c.securityContext.capabilities.add = [pick(['NET_BIND_SERVICE', 'CHOWN', 'NET_RAW', 'NET_ADMIN', 'SYS_ADMIN', 'KILL', 'AUDIT_WRITE'])]; },
-  (_p, c, pick) => { c.securityContext.capabilities.drop = pick([['ALL'], ['NET_RAW'], [], undefined]); },
+  (_p, c, pick) => { c.securityContext.capabilities = { ...c.securityContext.capabilities, add: [pick(['NET_BIND_SERVICE', 'CHOWN', 'NET_RAW', 'NET_ADMIN', 'SYS_ADMIN', 'KILL', 'AUDIT_WRITE'])] }; },
+  (_p, c, pick) => { c.securityContext.capabilities = { ...c.securityContext.capabilities, drop: pick([['ALL'], ['NET_RAW'], [], undefined]) }; },
   (pod, _c, pick) => { pod.spec.securityContext.seccompProfile = pick([{ type: 'RuntimeDefault' }, { type: 'Unconfined' }, { type: 'Localhost', localhostProfile: 'profiles/app.json' }, undefined]); },
   (_p, c, pick) => { c.securityContext.seccompProfile = pick([{ type: 'RuntimeDefault' }, { type: 'Unconfined' }, { type: 'Localhost', localhostProfile: 'profiles/app.json' }]); },
   (pod, _c, pick) => { pod.spec[pick(['hostNetwork', 'hostPID', 'hostIPC'])] = pick([true, false]); },
@@ -83,7 +83,25 @@ const MUTATIONS: ReadonlyArray<(pod: Json, container: Json, pick: <T>(items: rea
   },
   (_p, c, pick) => { c[pick(['livenessProbe', 'readinessProbe'])] = { httpGet: { port: 8080, path: '/', host: pick(['127.0.0.1', '10.1.2.3', '']) } }; },
   (_p, c, pick) => { c.lifecycle = { postStart: pick<Json>([{ httpGet: { port: 8080, host: '10.1.2.3' } }, { tcpSocket: { port: 8080, host: '10.1.2.3' } }, { exec: { command: ['true'] } }]) }; },
+  // User namespaces: restricted lets a pod with hostUsers: false run as root inside it.
+  (pod, _c, pick) => { pod.spec.hostUsers = pick([false, true]); },
+  // Windows pods: restricted skips the Linux-only checks (see withoutLinuxOnlyFields).
+  (pod) => { pod.spec.os = { name: 'windows' }; },
+  (pod) => { pod.spec.os = { name: 'linux' }; },
+  (pod, c) => { pod.spec.hostNetwork = true; c.securityContext.windowsOptions = { hostProcess: true, runAsUserName: 'NT AUTHORITY\\SYSTEM' }; },
 ];
+
+/** Fields validation refuses on a Windows pod (`os.name: windows`); removed from those, so they are judged rather than refused. */
+const LINUX_ONLY_POD = ['seccompProfile', 'seLinuxOptions', 'appArmorProfile', 'sysctls', 'runAsUser', 'runAsGroup', 'fsGroup'];
+const LINUX_ONLY_CONTAINER = ['seccompProfile', 'seLinuxOptions', 'appArmorProfile', 'capabilities', 'allowPrivilegeEscalation', 'readOnlyRootFilesystem', 'privileged', 'procMount', 'runAsUser', 'runAsGroup'];
+function withoutLinuxOnlyFields(pod: Json): void {
+  if (pod.spec.os?.name !== 'windows') return;
+  for (const field of LINUX_ONLY_POD) delete pod.spec.securityContext[field];
+  delete pod.spec.hostUsers;
+  for (const container of [...pod.spec.containers, ...pod.spec.initContainers]) {
+    for (const field of LINUX_ONLY_CONTAINER) delete container.securityContext[field];
+  }
+}
 
 /** `count` pods, each the compliant pod with 0 to 3 changes, the same on every run. */
 function generatedPods(count: number): Json[] {
@@ -95,6 +113,7 @@ function generatedPods(count: number): Json[] {
       const container = pick([pod.spec.containers[0], pod.spec.initContainers[0]]);
       pick(MUTATIONS)(pod, container, pick);
     }
+    withoutLinuxOnlyFields(pod);
     return JSON.parse(JSON.stringify(pod)); // drops the undefined fields
   });
 }
