@@ -19,6 +19,8 @@ RELEASES=(
 )
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=pinned-go-module.sh
+source "$root/scripts/pinned-go-module.sh"
 target="$root/.tools/crds"
 stamp="$target/RELEASES"
 say() { printf 'install-crds: %s\n' "$*"; }
@@ -37,16 +39,9 @@ rm -rf "$target.tmp"
 mkdir -p "$target.tmp"
 for release in "${RELEASES[@]}"; do
   read -r module version sum files <<<"$release"
-  # sealed-secrets renamed its module at v0.40.0 and the checksum database does not answer
-  # for the new name (see install-kubeseal.sh); the pinned hash is the check for all three.
-  download=$(cd "$target.tmp" && GONOSUMDB="$module" go mod download -json "$module@$version")
-  field() { sed -n "s/^[[:space:]]*\"$1\": \"\\(.*\\)\",\$/\\1/p" <<<"$download"; }
-  if [[ "$(field Sum)" != "$sum" ]]; then
-    say "refusing $module@$version: hash '$(field Sum)', expected $sum" >&2
-    exit 1
-  fi
+  dir=$(pinned_module_dir "$module" "$version" "$sum")
   for file in $files; do
-    cp "$(field Dir)/$file" "$target.tmp/$(basename "$(dirname "$module")")-$(basename "$module")-$(basename "$file")"
+    cp "$dir/$file" "$target.tmp/$(basename "$(dirname "$module")")-$(basename "$module")-$(basename "$file")"
   done
   say "$module@$version: hash verified, $(wc -w <<<"$files") file(s)"
 done

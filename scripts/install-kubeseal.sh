@@ -14,15 +14,16 @@ KUBESEAL_VERSION=v0.40.0   # newest release the Go module proxy serves (go list 
 # github.com/bitnami-labs/sealed-secrets@v0.40.0 fails: "module declares its path as ...").
 MODULE=github.com/bitnami/sealed-secrets
 # The checksum database (sum.golang.org) does not answer for the renamed module here (404),
-# so Go cannot verify it by itself. Instead we pin the module's hash (as `go mod download`
-# reports it, the same h1: form go.sum uses) and refuse anything else: every machine builds
-# from the bytes this hash names. Its dependencies are still checked against its go.sum and
-# the checksum database as usual.
+# so Go cannot verify it by itself. Instead we pin the module's hash (pinned-go-module.sh)
+# and refuse anything else: every machine builds from the bytes this hash names. Its
+# dependencies are still checked against its go.sum and the checksum database as usual.
 MODULE_SUM=h1:FBK3OLCdEtZ5nlh41BKFQcUPu9kkkO0QYaGjHrpF7Tg=
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bin="$root/.tools/bin"
 kubeseal="$bin/kubeseal"
+# shellcheck source=pinned-go-module.sh
+source "$root/scripts/pinned-go-module.sh"
 
 say() { printf 'install-kubeseal: %s\n' "$*"; }
 
@@ -39,21 +40,14 @@ fi
 
 mkdir -p "$bin"
 start=$(date +%s)
-export GONOSUMDB="$MODULE"
 say "downloading $MODULE@$KUBESEAL_VERSION from the Go module proxy"
-download=$(cd "$bin" && go mod download -json "$MODULE@$KUBESEAL_VERSION")
-field() { sed -n "s/^[[:space:]]*\"$1\": \"\\(.*\\)\",\$/\\1/p" <<<"$download"; }
-sum=$(field Sum)
-if [[ "$sum" != "$MODULE_SUM" ]]; then
-  say "refusing to build: $MODULE@$KUBESEAL_VERSION has hash '$sum', expected $MODULE_SUM" >&2
-  exit 1
-fi
+dir=$(pinned_module_dir "$MODULE" "$KUBESEAL_VERSION" "$MODULE_SUM")
 say "hash verified ($MODULE_SUM); building kubeseal with $(go version | cut -d' ' -f3) (a few minutes the first time)"
 # Built inside the downloaded release, as its own main module: its go.sum pins (and Go
 # verifies) every dependency. `go install <module>/cmd/kubeseal@<version>` would do the same
 # but first asks the proxy for the module's version list, which it refuses here (403).
 # CGO off: a static binary that needs nothing from the machine. -trimpath: no local paths in it.
-(cd "$(field Dir)" && CGO_ENABLED=0 go build -mod=readonly -trimpath \
+(cd "$dir" && CGO_ENABLED=0 go build -mod=readonly -trimpath \
   -ldflags "-X main.VERSION=$KUBESEAL_VERSION" -o "$kubeseal.tmp" ./cmd/kubeseal)
 mv "$kubeseal.tmp" "$kubeseal"
 say "built $kubeseal in $(( $(date +%s) - start ))s: $("$kubeseal" --version 2>&1 | head -n1)"
