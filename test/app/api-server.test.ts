@@ -22,74 +22,21 @@
  * `npm test`). Without it these tests are skipped, with a test that says so; in CI a missing
  * peer fails. Each server run takes 10 to 30 seconds.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Chart, YamlOutputType } from 'cdk8s';
 import { parse } from 'yaml';
 import { buildReferencePlatform } from '../../apps/platform';
 import { ControlPlaneHardening, HardenedApp } from '../../lib';
-import { AuditRequest } from '../../lib/review/rules/cluster/audit-policy';
+import { loadManifests } from '../../lib/review/load';
+import { KubeObject } from '../../lib/review/model';
 import { TEMPLATE_EXAMPLES } from '../../templates/examples';
+import { AccessReview, API_SERVER_PEER, ApiServerReport, CRDS_INSTALLED, manifestFolder, ObjectResult, onApiServer, SERVER_TIMEOUT } from '../api-server-peer';
 import { expectPinnedToKubernetesRelease, removeTempDirs, tempDir, withInstalledTool } from '../support';
 
 const ROOT = path.resolve(__dirname, '../..');
-const PEER = path.join(ROOT, '.tools/bin/api-server');
-/** The CustomResourceDefinitions of SealedSecret, ExternalSecret and Argo CD, from their projects (scripts/install-crds.sh). */
-const CRDS = path.join(ROOT, '.tools/crds');
-const CRDS_INSTALLED = fs.existsSync(path.join(CRDS, 'RELEASES'));
-const SERVER_TIMEOUT = 240_000;
 
 afterAll(removeTempDirs);
-
-interface ObjectResult {
-  readonly file?: string;
-  readonly kind: string;
-  readonly namespace?: string;
-  readonly name: string;
-  readonly outcome: 'created' | 'refused' | 'not-served';
-  readonly error?: string;
-  readonly warnings: readonly string[];
-}
-interface Report {
-  readonly server: string;
-  readonly flags: readonly string[];
-  readonly objects: readonly ObjectResult[];
-  readonly pods: readonly ObjectResult[];
-  readonly controls: readonly ObjectResult[];
-  readonly namespacesAdded: readonly string[];
-  readonly crds: readonly string[] | null;
-  readonly secretAtRest?: { readonly prefix: string; readonly plaintextFound: boolean };
-  readonly audit?: { readonly events: number; readonly secretEventLevels: readonly string[]; readonly secretValueLogged: boolean };
-  readonly accessReviews: readonly AccessReview[];
-}
-/** A SubjectAccessReview's question: a request's attributes (as the audit rules see one), and, in the report, the authorizer's answer. */
-interface AccessReview extends AuditRequest {
-  readonly name?: string;
-  readonly allowed?: boolean;
-}
-
-/** Runs the peer (one API server) on `dirs`; resolves with its report. */
-function onApiServer(dirs: readonly string[], options: { controlPlane?: string; accessReviews?: readonly AccessReview[] } = {}): Promise<Report> {
-  const args = [...(options.controlPlane ? ['--control-plane', options.controlPlane] : []), ...(CRDS_INSTALLED ? ['--crds', CRDS] : [])];
-  if (options.accessReviews) {
-    const file = path.join(tempDir('access-reviews-'), 'reviews.json');
-    fs.writeFileSync(file, JSON.stringify(options.accessReviews));
-    args.push('--access-reviews', file);
-  }
-  args.push(...dirs);
-  return new Promise((resolve, reject) => {
-    const child = spawn(PEER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0
-      ? resolve(JSON.parse(stdout) as Report)
-      : reject(new Error(`api-server exited ${code}:\n${stderr.split('\n').slice(-15).join('\n')}`))));
-  });
-}
 
 /** Kinds the server serves no resource for: configuration files, and custom resources when their CRDs are not installed. */
 const CUSTOM_RESOURCES = ['AppProject', 'Application', 'ExternalSecret', 'SealedSecret'];
@@ -99,7 +46,7 @@ const WORKLOAD_KINDS = ['CronJob', 'DaemonSet', 'Deployment', 'Job', 'StatefulSe
 const describeObject = (o: ObjectResult) => `${o.kind} ${o.namespace ?? ''}/${o.name}${o.file ? ` (${o.file})` : ''}: ${o.error ?? ''}${o.warnings.join('; ')}`;
 
 /** What must hold for any output: every object created without a warning, every workload's pod admitted. */
-function expectAcceptedWithoutWarnings(report: Report, notServed: readonly string[]): void {
+function expectAcceptedWithoutWarnings(report: ApiServerReport, notServed: readonly string[]): void {
   expect(report.objects.filter((o) => o.outcome === 'refused').map(describeObject)).toEqual([]);
   expect(report.objects.filter((o) => o.outcome === 'created' && o.warnings.length > 0).map(describeObject)).toEqual([]);
   expect([...new Set(report.objects.filter((o) => o.outcome === 'not-served').map((o) => o.kind))].filter((k) => !notServed.includes(k))).toEqual([]);
@@ -108,19 +55,13 @@ function expectAcceptedWithoutWarnings(report: Report, notServed: readonly strin
   expect(report.pods.filter((p) => p.outcome !== 'created' || p.warnings.length > 0).map(describeObject)).toEqual([]);
 }
 
-/** The Namespaces of the manifests under `dir`, and which of them carry a Pod Security enforce label. */
+/** The Namespaces of the manifests under `dir` (read as the review reads them), and which of them carry a Pod Security enforce label. */
 function namespacesOf(dir: string): { all: string[]; enforcing: string[] } {
-  const namespaces = listYaml(dir).flatMap((file) => fs.readFileSync(file, 'utf8').split(/^---$/m))
-    .map((doc) => parse(doc))
-    .filter((o) => o?.kind === 'Namespace');
+  const namespaces = loadManifests([dir]).map((m) => m.object as KubeObject).filter((o) => o.kind === 'Namespace');
   return {
-    all: namespaces.map((o) => o.metadata.name as string).sort(),
-    enforcing: namespaces.filter((o) => o.metadata?.labels?.['pod-security.kubernetes.io/enforce']).map((o) => o.metadata.name as string).sort(),
+    all: namespaces.map((o) => o.metadata!.name!).sort(),
+    enforcing: namespaces.filter((o) => o.metadata?.labels?.['pod-security.kubernetes.io/enforce']).map((o) => o.metadata!.name!).sort(),
   };
-}
-
-function listYaml(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')).map((f) => path.join(dir, f));
 }
 
 /** An access review and what permissions.json says its answer must be. */
@@ -189,7 +130,7 @@ function accessReviewsFor(permissions: any): ExpectedAccess[] {
 }
 
 /** The server answered every review as permissions.json implies; both answers occur for every subject. */
-function expectAuthorizerAgrees(report: Report, expected: readonly ExpectedAccess[]): void {
+function expectAuthorizerAgrees(report: ApiServerReport, expected: readonly ExpectedAccess[]): void {
   expect(report.accessReviews.length).toBe(expected.length);
   const mismatches = report.accessReviews.flatMap((answer, i) => (answer.allowed === expected[i].allowed ? [] : [
     `${expected[i].subject} ${answer.verb} ${answer.group || 'core'}/${answer.resource}${answer.subresource ? `/${answer.subresource}` : ''}` +
@@ -212,10 +153,10 @@ test('the peer is pinned: k8s.io/kubernetes and etcd at releases, the staging mo
   expect(fs.readFileSync(path.join(peer, 'go.mod'), 'utf8')).toMatch(/^\tgo\.etcd\.io\/etcd\/server\/v3 v3\.\d+\.\d+$/m);
 });
 
-withInstalledTool(PEER, 'real API server proof', 'scripts/install-peers.sh', () => {
+withInstalledTool(API_SERVER_PEER, 'real API server proof', 'scripts/install-peers.sh', () => {
   describe('the reference platform on kube-apiserver started with its own control-plane files', () => {
     let dist: string;
-    let report: Report;
+    let report: ApiServerReport;
     let accessReviews: ExpectedAccess[];
     beforeAll(async () => {
       dist = path.join(tempDir('api-server-platform-'), 'dist');
@@ -284,7 +225,7 @@ withInstalledTool(PEER, 'real API server proof', 'scripts/install-peers.sh', () 
   });
 
   describe('every template\'s example on kube-apiserver', () => {
-    const reports = new Map<string, Report>();
+    const reports = new Map<string, ApiServerReport>();
     const outputs = new Map<string, string>();
     const expectedAccess = new Map<string, ExpectedAccess[]>();
     beforeAll(async () => {
@@ -324,9 +265,8 @@ withInstalledTool(PEER, 'real API server proof', 'scripts/install-peers.sh', () 
   });
 
   describe('the peer sees what is wrong', () => {
-    let report: Report;
+    let report: ApiServerReport;
     beforeAll(async () => {
-      const dir = tempDir('api-server-broken-');
       const pod = (extra: Record<string, unknown>) => ({
         containers: [{ name: 'main', image: 'registry.example.com/app@sha256:' + 'ab'.repeat(32), ...extra }],
       });
@@ -342,8 +282,7 @@ withInstalledTool(PEER, 'real API server proof', 'scripts/install-peers.sh', () 
         { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'misspelt', namespace: 'strict' },
           spec: { selector: { matchLabels: { app: 'm' } }, template: { metadata: { labels: { app: 'm' } }, spec: pod({ securityContxt: { runAsNonRoot: true } }) } } },
       ];
-      fs.writeFileSync(path.join(dir, 'broken.yaml'), documents.map((d) => JSON.stringify(d)).join('\n---\n'));
-      report = await onApiServer([dir]);
+      report = await onApiServer([manifestFolder('api-server-broken-', documents)]);
     }, SERVER_TIMEOUT);
 
     test('a field the API does not have is refused, not dropped', () => {

@@ -9,14 +9,10 @@
  * A pod the server refuses for another reason (its validation: a combination no pod may
  * have) says nothing about Pod Security and is left out; most pods must be judged.
  */
-import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { review } from '../../lib/review/engine';
-import { removeTempDirs, seededRandom, tempDir, withInstalledTool } from '../support';
+import { API_SERVER_PEER, manifestFolder, ObjectResult, onApiServer, SERVER_TIMEOUT } from '../api-server-peer';
+import { removeTempDirs, seededRandom, withInstalledTool } from '../support';
 
-const ROOT = path.resolve(__dirname, '../..');
-const PEER = path.join(ROOT, '.tools/bin/api-server');
 const PODS = 300;
 const LEVELS = ['baseline', 'restricted'] as const;
 
@@ -124,21 +120,18 @@ function ourVerdict(pod: Json, level: string): string[] {
   return result.findings.filter((f) => f.severity === 'error').map((f) => f.ruleId);
 }
 
-withInstalledTool(PEER, 'Pod Security differential proof against kube-apiserver', 'scripts/install-peers.sh', () => {
+withInstalledTool(API_SERVER_PEER, 'Pod Security differential proof against kube-apiserver', 'scripts/install-peers.sh', () => {
   describe('our Pod Security packs agree with the PodSecurity admission of kube-apiserver', () => {
     const pods = generatedPods(PODS);
-    const answers = new Map<string, { outcome: string; error?: string }>();
-    beforeAll(() => {
-      const dir = tempDir('pod-security-server-');
+    const answers = new Map<string, ObjectResult>();
+    beforeAll(async () => {
       const documents: Json[] = LEVELS.flatMap((level) => [
         { apiVersion: 'v1', kind: 'Namespace', metadata: { name: `psa-${level}`, labels: { 'pod-security.kubernetes.io/enforce': level, 'pod-security.kubernetes.io/enforce-version': 'latest' } } },
         ...pods.map((pod) => ({ ...pod, metadata: { ...pod.metadata, namespace: `psa-${level}` } })),
       ]);
-      fs.writeFileSync(path.join(dir, 'pods.yaml'), documents.map((d) => JSON.stringify(d)).join('\n---\n'));
-      const run = spawnSync(PEER, [dir], { encoding: 'utf8', timeout: 240_000, maxBuffer: 64 << 20 });
-      if (run.status !== 0) throw new Error(`api-server exited ${run.status}: ${run.stderr.split('\n').slice(-10).join('\n')}`);
-      for (const o of JSON.parse(run.stdout).objects) if (o.kind === 'Pod') answers.set(`${o.namespace}/${o.name}`, o);
-    }, 300_000);
+      const report = await onApiServer([manifestFolder('pod-security-server-', documents)], { crds: false });
+      for (const o of report.objects) if (o.kind === 'Pod') answers.set(`${o.namespace}/${o.name}`, o);
+    }, SERVER_TIMEOUT);
 
     test.each(LEVELS)('%s: an error from our pack exactly where the server refuses the pod', (level) => {
       const mismatches: string[] = [];

@@ -225,7 +225,7 @@ func run(dirs []string, controlPlane, crds, accessReviews string) (*Report, erro
 	defined := map[string]bool{}
 	definesDefaultAccount := map[string]bool{}
 	for _, m := range objects {
-		if m.object.GetKind() == "Namespace" && m.object.GetAPIVersion() == "v1" {
+		if isNamespace(m.object) {
 			defined[m.object.GetName()] = true
 		}
 		if m.object.GetKind() == "ServiceAccount" && m.object.GetName() == "default" {
@@ -264,7 +264,7 @@ func run(dirs []string, controlPlane, crds, accessReviews string) (*Report, erro
 		if result.Outcome != "created" {
 			continue
 		}
-		if m.object.GetKind() == "Namespace" && m.object.GetAPIVersion() == "v1" {
+		if isNamespace(m.object) {
 			if err := addDefaultAccount(m.object.GetName()); err != nil {
 				return nil, err
 			}
@@ -458,6 +458,11 @@ func installCRDs(client dynamic.Interface, dir string) ([]string, error) {
 	}
 	sort.Strings(names)
 	return names, nil
+}
+
+// isNamespace tells whether an object is a core Namespace.
+func isNamespace(object *unstructured.Unstructured) bool {
+	return object.GetKind() == "Namespace" && object.GetAPIVersion() == "v1"
 }
 
 // usedNamespaces lists the namespaces objects name that no Namespace object defines, sorted.

@@ -1,0 +1,92 @@
+/**
+ * The TypeScript side of the api-server test peer (test/peers/api-server: kube-apiserver on an
+ * embedded etcd): running it on manifests and reading its report. Used by the tests that
+ * judge our output, and our Pod Security packs, against the real server.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { AuditRequest } from '../lib/review/rules/cluster/audit-policy';
+import { tempDir } from './support';
+
+const ROOT = path.resolve(__dirname, '..');
+/** The peer, built by scripts/install-peers.sh. */
+export const API_SERVER_PEER = path.join(ROOT, '.tools/bin/api-server');
+/** The CustomResourceDefinitions of SealedSecret, ExternalSecret and Argo CD, from their projects (scripts/install-crds.sh). */
+const CRDS = path.join(ROOT, '.tools/crds');
+export const CRDS_INSTALLED = fs.existsSync(path.join(CRDS, 'RELEASES'));
+/** How long one server run may take in a test (start-up is 10 to 30 seconds). */
+export const SERVER_TIMEOUT = 240_000;
+
+/** The server's answer to one create. */
+export interface ObjectResult {
+  readonly file?: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  readonly outcome: 'created' | 'refused' | 'not-served';
+  readonly error?: string;
+  readonly warnings: readonly string[];
+}
+/** A SubjectAccessReview's question: a request's attributes (as the audit rules see one), and, in the report, the authorizer's answer. */
+export interface AccessReview extends AuditRequest {
+  readonly name?: string;
+  readonly allowed?: boolean;
+}
+/** The peer's report (test/peers/api-server/main.go, Report). */
+export interface ApiServerReport {
+  readonly server: string;
+  readonly flags: readonly string[];
+  readonly objects: readonly ObjectResult[];
+  readonly pods: readonly ObjectResult[];
+  readonly controls: readonly ObjectResult[];
+  readonly namespacesAdded: readonly string[];
+  readonly crds: readonly string[] | null;
+  readonly secretAtRest?: { readonly prefix: string; readonly plaintextFound: boolean };
+  readonly audit?: { readonly events: number; readonly secretEventLevels: readonly string[]; readonly secretValueLogged: boolean };
+  readonly accessReviews: readonly AccessReview[];
+}
+
+/** What a run adds to the manifests. */
+export interface ApiServerOptions {
+  /** The folder ControlPlaneHardening wrote: the server starts with it. */
+  readonly controlPlane?: string;
+  /** Questions for the server's authorizer, asked after the objects are created. */
+  readonly accessReviews?: readonly AccessReview[];
+  /**
+   * Install the CRDs first (when scripts/install-crds.sh has fetched them).
+   *
+   * @default true
+   */
+  readonly crds?: boolean;
+}
+
+/** Runs the peer (one API server) on `dirs`; resolves with its report, rejects with the end of its log. */
+export function onApiServer(dirs: readonly string[], options: ApiServerOptions = {}): Promise<ApiServerReport> {
+  const args = [...(options.controlPlane ? ['--control-plane', options.controlPlane] : [])];
+  if ((options.crds ?? true) && CRDS_INSTALLED) args.push('--crds', CRDS);
+  if (options.accessReviews) {
+    const file = path.join(tempDir('access-reviews-'), 'reviews.json');
+    fs.writeFileSync(file, JSON.stringify(options.accessReviews));
+    args.push('--access-reviews', file);
+  }
+  args.push(...dirs);
+  return new Promise((resolve, reject) => {
+    const child = spawn(API_SERVER_PEER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0
+      ? resolve(JSON.parse(stdout) as ApiServerReport)
+      : reject(new Error(`api-server exited ${code}:\n${stderr.split('\n').slice(-15).join('\n')}`))));
+  });
+}
+
+/** A folder holding `documents` as one multi-document YAML file (each written as JSON, which is YAML), for the peer. */
+export function manifestFolder(prefix: string, documents: readonly object[]): string {
+  const dir = tempDir(prefix);
+  fs.writeFileSync(path.join(dir, 'manifests.yaml'), documents.map((d) => JSON.stringify(d)).join('\n---\n'));
+  return dir;
+}
