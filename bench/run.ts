@@ -309,8 +309,9 @@ function main(): void {
   out(`load at start (1/5/15 min): ${startLoad.map((l) => l.toFixed(2)).join(' / ')}`);
   out();
 
-  // Warm the disk cache and tsx's compile cache; not measured.
-  for (const variant of ['hardened', 'baseline', 'unreviewed'] as const) {
+  // Warm the disk cache and tsx's compile cache for the variants that run; not measured.
+  const warmed: Variant[] = ['hardened', 'baseline', ...(options.unreviewedSizes.some((size) => options.sizes.includes(size)) ? ['unreviewed' as const] : [])];
+  for (const variant of warmed) {
     const outdir = tempDir('warm');
     try {
       synthOnce(variant, 100, path.join(outdir, 'dist'));
