@@ -14,7 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadManifests } from '../lib/review/load';
+import { loadManifests } from '../lib/review/manifest-files';
 import { KubeObject } from '../lib/review/model';
 import { KUBE_SCORE_OPTIONAL_CHECKS, notApplicableChecks } from '../lib/review/scanner-map';
 import { formatReport, judgeCheckov, judgeKubeLinter, judgeKubeScore, judgePolaris, ScannedObjects, ScannerReport } from './scan-results';

@@ -1,7 +1,8 @@
 import type { Validation, ValidationContext, ValidationViolatingResource } from 'cdk8s-cli/plugins';
 import { isIsoDate } from '../core/exceptions';
 import { passesAt, review } from './engine';
-import { loadManifests, LoadedManifest, ManifestLoadError } from './load';
+import { LoadedManifest, ManifestLoadError } from './load';
+import { loadManifests } from './manifest-files';
 import { Finding, SEVERITIES, Severity } from './model';
 import { PACKS, packById } from './packs';
 import { objectLabel } from './reports';

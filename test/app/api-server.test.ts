@@ -28,7 +28,7 @@ import { Chart, YamlOutputType } from 'cdk8s';
 import { parse } from 'yaml';
 import { buildReferencePlatform } from '../../apps/platform';
 import { ControlPlaneHardening, HardenedApp } from '../../lib';
-import { loadManifests } from '../../lib/review/load';
+import { loadManifests } from '../../lib/review/manifest-files';
 import { KubeObject } from '../../lib/review/model';
 import { TEMPLATE_EXAMPLES } from '../../templates/examples';
 import { AccessReview, API_SERVER_PEER, ApiServerReport, CRDS_INSTALLED, manifestFolder, ObjectResult, onApiServer, SERVER_TIMEOUT } from '../api-server-peer';

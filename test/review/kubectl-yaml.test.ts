@@ -17,7 +17,8 @@ import { YamlOutputType } from 'cdk8s';
 import { buildReferencePlatform } from '../../apps/platform';
 import { HardenedApp } from '../../lib';
 import { ManifestYaml } from '../../lib/app/manifest-yaml';
-import { loadManifests, manifestFiles, readDocuments } from '../../lib/review/load';
+import { readDocuments } from '../../lib/review/load';
+import { loadManifests, manifestFiles } from '../../lib/review/manifest-files';
 import { removeTempDirs, seededRandom, tempDir, withInstalledTool } from '../support';
 
 const ROOT = path.resolve(__dirname, '../..');

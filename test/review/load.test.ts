@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadManifests, parseManifests } from '../../lib/review/load';
+import { parseManifests } from '../../lib/review/load';
+import { loadManifests } from '../../lib/review/manifest-files';
 import { review } from '../../lib/review/engine';
 
 /** The `data` of a ConfigMap whose data block is `lines`, as the review reads it. */

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv, { ValidateFunction } from 'ajv';
 import { review } from '../../lib/review/engine';
-import { loadManifests } from '../../lib/review/load';
+import { loadManifests } from '../../lib/review/manifest-files';
 import { reviewSarif } from '../../lib/review/reports';
 import { deployment, pod } from './builders';
 
