@@ -2,8 +2,11 @@
 # Builds the project's Go test peers into .tools/bin/<peer>: each folder of test/peers/ is a
 # small program around upstream Kubernetes code, pinned by its own go.mod and go.sum.
 #
-#   kubectl-yaml     kubectl's manifest decoding (k8s.io/apimachinery): the judge of how the
-#                    review reads YAML (test/review/kubectl-yaml.test.ts)
+#   kubectl-yaml     kubectl's manifest reading: apimachinery's document decoding loop, and
+#                    (--create) what `kubectl create -f FILE` sends, through cli-runtime's
+#                    resource builder and kubectl's validation (k8s.io/apimachinery,
+#                    k8s.io/cli-runtime, k8s.io/kubectl): the judge of how the review reads
+#                    YAML (test/review/kubectl-yaml.test.ts, test/review/kubectl-fuzz.test.ts)
 #   cluster-config   the API server's, kubeadm's and the kubelet's configuration loaders and
 #                    validators (k8s.io/kubernetes at a release, its staging modules such as
 #                    k8s.io/apiserver replaced by the same release's): the judge of the
