@@ -4,7 +4,8 @@ import { ApiObject, App, AppProps } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { HardeningError } from '../core/hardening-error';
 import { REPORT_FILES } from '../review/reports';
-import { createStagingDir, copyManifests, discardDir, publishDir } from './publish';
+import { createFile, replaceFile } from '../core/files';
+import { createStagingDir, copyManifests, discardDir, publishDir, whyNotPublishable } from './publish';
 import { _pruneSealingCaches } from '../secrets/sealing-cache';
 import { reviewStagedOutput } from './review-gate';
 import { installErrorPrinter } from './error-printer';
@@ -15,7 +16,10 @@ import { synthChartsOnce } from './synth-charts-once';
 export interface HardenedAppProps extends AppProps {
   /**
    * Folder that receives the reviewed manifests and the review reports. It is replaced as a
-   * whole, and only when the review passes.
+   * whole, and only when the review passes: it becomes a symbolic link to a versioned folder
+   * beside it (`.dist.v-*`), swapped in one step. It must not exist, be empty, or be an
+   * earlier synth's output; the project folder, a folder holding it or `.git`, and a folder
+   * of other files are refused.
    *
    * @default 'dist'
    */
@@ -59,22 +63,42 @@ export class HardenedApp extends App {
     this.reviewPacks = props.reviewPacks;
     this.reviewDate = props.reviewDate;
     installErrorPrinter();
+    this.checkOutdir();
   }
 
   /**
    * Adds a file that is not a chart's manifest (for example a control plane configuration)
    * to the output: it is written into the staging folder with the manifests and published
-   * with them, atomically. A `.yaml`, `.yml` or `.json` file must hold Kubernetes-style
-   * objects (`apiVersion` and `kind`) and is reviewed like the manifests; other files
-   * (`README.md`) are published as they are.
+   * with them, atomically. It must be a `.yaml`, `.yml` or `.json` file (lower case: the names
+   * kubectl reads from a folder) holding Kubernetes-style objects (`apiVersion` and `kind`),
+   * and is reviewed like the manifests. Other names are refused: nothing unreviewed is
+   * published (Argo CD, for one, renders `.jsonnet` files it finds).
    *
    * @param relativePath where in the output folder, with `/` separators: `control-plane/audit-policy.yaml`
    * @param content the file's text
    */
   public addFile(relativePath: string, content: string): void {
+    this.add(relativePath, content, true);
+  }
+
+  /**
+   * Adds a `README.md` the library writes itself (ControlPlaneHardening's install notes) to
+   * `folder` of the output. No Kubernetes tool reads Markdown from a folder, so it is
+   * published unreviewed; users add reviewed files only (`addFile`).
+   *
+   * @internal
+   */
+  public _addReadme(folder: string, markdown: string): void {
+    this.add(`${folder}/README.md`, markdown, false);
+  }
+
+  private add(relativePath: string, content: string, reviewed: boolean): void {
     const parts = relativePath.split('/');
     if (relativePath.startsWith('/') || relativePath.includes('\\') || parts.some((p) => p === '' || p === '.' || p === '..')) {
       throw new HardeningError(this, `addFile: '${relativePath}' must be a relative path inside the output folder, with '/' separators and no '.' or '..' parts. For example 'control-plane/audit-policy.yaml'.`);
+    }
+    if (reviewed && !REVIEWED_FILE.test(relativePath)) {
+      throw new HardeningError(this, `addFile: '${relativePath}' cannot be reviewed, so it is not published: only .yaml, .yml and .json files are (lower case, the names kubectl reads from a folder). Give it one of those extensions, or keep it out of the output folder.`);
     }
     if (this.extraFiles.has(relativePath) || (parts.length === 1 && (Object.values(REPORT_FILES) as string[]).includes(relativePath))) {
       throw new HardeningError(this, `addFile: '${relativePath}' is already written by this app. Give each file its own path.`);
@@ -92,6 +116,7 @@ export class HardenedApp extends App {
    * when an error-level finding has no exception.
    */
   public synth(): void {
+    this.checkOutdir();
     const staging = createStagingDir(this.publishDir);
     const self = this as { outdir: string };
     let constructMetadata: string | undefined;
@@ -105,7 +130,7 @@ export class HardenedApp extends App {
       this.writeAddedFiles(staging);
       reviewStagedOutput(staging, this.publishDir, {
         extension: this.outputFileExtension,
-        extraFiles: this.addedFiles.filter((file) => /\.(ya?ml|json)$/.test(file)),
+        extraFiles: this.addedFiles.filter((file) => REVIEWED_FILE.test(file)),
         originOf: constructPathIndex(this),
         packs: this.reviewPacks,
         today: this.reviewDate,
@@ -123,19 +148,27 @@ export class HardenedApp extends App {
     const cliOutdir = process.env.CDK8S_OUTDIR;
     if (cliOutdir && path.resolve(cliOutdir) !== path.resolve(this.publishDir)) {
       copyManifests(this.publishDir, cliOutdir, this.outputFileExtension);
-      if (constructMetadata !== undefined) fs.writeFileSync(path.join(cliOutdir, CONSTRUCT_METADATA_FILE), constructMetadata);
+      if (constructMetadata !== undefined) replaceFile(path.join(cliOutdir, CONSTRUCT_METADATA_FILE), constructMetadata);
     }
+  }
+
+  /** Refuses an output folder whose replacement would destroy what synth did not write (see `whyNotPublishable`). */
+  private checkOutdir(): void {
+    const problem = whyNotPublishable(this.publishDir);
+    if (problem !== undefined) throw new HardeningError(this, `HardenedApp 'outdir' '${this.publishDir}' ${problem}`);
   }
 
   /** Writes the files given to `addFile` into the staging folder; a clash with a manifest is an error. */
   private writeAddedFiles(staging: string): void {
     for (const [relative, content] of this.extraFiles) {
       const file = path.join(staging, ...relative.split('/'));
-      if (fs.existsSync(file)) {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      try {
+        createFile(file, content);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         throw new HardeningError(this, `addFile: '${relative}' would replace a file the charts wrote. Give it another path.`);
       }
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, content);
     }
   }
 }
@@ -147,6 +180,9 @@ export class HardenedApp extends App {
  * folder, whose content must not depend on how synth was started.
  */
 const CONSTRUCT_METADATA_FILE = 'construct-metadata.json';
+
+/** The files `addFile` accepts: those kubectl reads from a folder, which the gate reviews. */
+const REVIEWED_FILE = /\.(yaml|yml|json)$/;
 
 /** Reads and removes `dir/name`; `undefined` when there is no such file. */
 function takeFile(dir: string, name: string): string | undefined {

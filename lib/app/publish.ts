@@ -1,37 +1,106 @@
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createFile, pathExists, replaceFile } from '../core/files';
 
 /**
- * Output folders that change all at once or not at all.
+ * Output folders that change all at once or not at all, and never destroy what synth did not write.
  *
- * The app writes into a fresh staging folder beside the target; only when the review has
- * passed is the staging folder renamed over the target. A failed synth therefore leaves the
- * previous output exactly as it was, and readers never see a half-written folder.
+ * `dist` is a symbolic link to a versioned folder beside it, `.dist.v-<pid>-<random>`. A synth
+ * writes into a fresh staging folder `.dist.staging-<pid>-<random>`; once the review has
+ * passed, the staging folder becomes a version, a new link to it is made beside `dist` and
+ * renamed over `dist`. Why a link: rename(2) replaces a link atomically, while two folders can
+ * only be swapped with renameat2(RENAME_EXCHANGE), which Node does not offer; two renames
+ * (old folder aside, new one in) leave a moment, and after a crash a state, without `dist`.
+ * With the link, readers (and a crash) see the previous output or the new one, whole. The
+ * previous version is removed afterwards. Everything stays in `dist`'s parent: one
+ * filesystem, so every rename is atomic. Tools reach the content through the link; Go
+ * programs that walk a folder (kubectl, kubeconform) do not follow a link given as the root,
+ * so name it `dist/`.
+ *
+ * Leftovers of a crashed synth (staging folders, versions no link points to, links not yet
+ * renamed) are removed by the next synth, except those of a process still running (a
+ * concurrent synth's). Every name starts with `.dist.`, so `/.dist.*` in .gitignore covers them.
+ *
+ * Every output carries `MARKER_FILE`, so a later synth knows the folder is its own to replace
+ * (see `whyNotPublishable`).
  */
 
-/** Creates an empty staging folder on the same filesystem as `target`, so renames are atomic. */
+/** The file that marks a folder as written by a synth, hence replaceable by the next one. */
+export const MARKER_FILE = '.cdk8s-hardened';
+const MARKER_TEXT = 'Written by cdk8s-hardened (HardenedApp): each synth replaces this folder as a whole.\n';
+
+type Kind = 'staging' | 'v' | 'link' | 'aside';
+
+/** Names of the siblings of `target` this module creates, with the process that created them. */
+function siblingPattern(target: string): RegExp {
+  const base = path.basename(target).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^\\.${base}\\.(staging|v|link|aside)-(\\d+)-[A-Za-z0-9]+$`);
+}
+
+function siblingPrefix(target: string, kind: Kind): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.${kind}-${process.pid}-`);
+}
+
+/**
+ * Why synth must not replace `target`, with the fix, or `undefined` when it may: `target` does
+ * not exist, is an empty folder, or was written by an earlier synth (its link or its marker).
+ */
+export function whyNotPublishable(target: string, projectDir: string = process.cwd()): string | undefined {
+  const resolved = realParentJoin(target);
+  const project = realOrResolved(projectDir);
+  const ownFolder = 'Give the output a folder of its own, for example outdir: \'dist\'.';
+  const relative = path.relative(resolved, project);
+  if (relative === '') return `is the project folder (${project}), which synth would replace as a whole. ${ownFolder}`;
+  if (!relative.startsWith('..') && !path.isAbsolute(relative)) return `holds the project folder (${project}), which synth would replace as a whole. ${ownFolder}`;
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(resolved);
+  } catch {
+    return undefined;
+  }
+  if (stat.isSymbolicLink()) {
+    if (liveVersion(resolved) !== undefined) return undefined;
+    return `is a symbolic link that synth did not make (to '${fs.readlinkSync(resolved)}'). Remove the link, or choose another outdir.`;
+  }
+  if (!stat.isDirectory()) return 'is a file, not a folder. Remove it, or choose another outdir.';
+  const entries = fs.readdirSync(resolved);
+  if (entries.includes('.git')) return `holds .git, which synth would delete with the folder. ${ownFolder}`;
+  if (entries.length === 0 || entries.includes(MARKER_FILE)) return undefined;
+  return `is a folder that holds files no synth wrote (no ${MARKER_FILE} marker, which earlier versions of this library did not write either), `
+    + `and synth replaces its output folder as a whole. If it holds only an earlier output, delete it once (rm -r '${resolved}'); otherwise choose another outdir.`;
+}
+
+/**
+ * Creates an empty staging folder beside `target` (one filesystem, so renames are atomic),
+ * holding the marker, after cleaning up what a crashed synth left there.
+ */
 export function createStagingDir(target: string): string {
-  const parent = path.dirname(path.resolve(target));
-  fs.mkdirSync(parent, { recursive: true });
-  const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.staging-`));
+  const resolved = path.resolve(target);
+  fs.mkdirSync(path.dirname(resolved), { recursive: true });
+  recoverLeftovers(resolved);
+  const staging = fs.mkdtempSync(siblingPrefix(resolved, 'staging'));
   // mkdtemp creates the folder private (0700); the published folder should read like any other.
   fs.chmodSync(staging, 0o777 & ~process.umask());
+  createFile(path.join(staging, MARKER_FILE), MARKER_TEXT);
   return staging;
 }
 
-/** Replaces `target` with `staging` (two renames; the old folder is removed afterwards). */
+/** Makes `staging` the content of `target` in one atomic step (see the top of this file). */
 export function publishDir(staging: string, target: string): void {
   const resolved = path.resolve(target);
-  const previous = `${staging}.previous`;
-  const hadTarget = fs.existsSync(resolved);
-  if (hadTarget) fs.renameSync(resolved, previous);
-  try {
-    fs.renameSync(staging, resolved);
-  } catch (e) {
-    if (hadTarget) fs.renameSync(previous, resolved);
-    throw e;
+  const version = siblingPrefix(resolved, 'v') + unique();
+  fs.renameSync(staging, version);
+  const link = siblingPrefix(resolved, 'link') + unique();
+  fs.symlinkSync(path.basename(version), link, 'dir');
+  if (isRealDirectory(resolved)) {
+    // A plain folder (empty, or an output copied without its link, as CI artifacts are) cannot
+    // be replaced by a link in one rename: it is moved aside first, and moved back by the next
+    // synth if this one dies before the link is in place.
+    fs.renameSync(resolved, siblingPrefix(resolved, 'aside') + unique());
   }
-  if (hadTarget) fs.rmSync(previous, { recursive: true, force: true });
+  fs.renameSync(link, resolved);
+  removeLeftovers(resolved);
 }
 
 /** Removes a staging folder that will not be published. */
@@ -39,12 +108,83 @@ export function discardDir(staging: string): void {
   fs.rmSync(staging, { recursive: true, force: true });
 }
 
+/** Puts back a plain folder a crashed publish moved aside, then removes the other leftovers. */
+function recoverLeftovers(target: string): void {
+  const pattern = siblingPattern(target);
+  if (!pathExists(target)) {
+    const aside = fs.readdirSync(path.dirname(target)).sort().find((name) => pattern.exec(name)?.[1] === 'aside');
+    if (aside !== undefined) fs.renameSync(path.join(path.dirname(target), aside), target);
+  }
+  removeLeftovers(target);
+}
+
+/** Removes every sibling of `target` made here, except the live version and those of running processes. */
+function removeLeftovers(target: string): void {
+  const pattern = siblingPattern(target);
+  const live = liveVersion(target);
+  for (const name of fs.readdirSync(path.dirname(target))) {
+    const match = pattern.exec(name);
+    if (!match || name === live) continue;
+    const pid = Number(match[2]);
+    if (pid !== process.pid && isRunning(pid)) continue;
+    fs.rmSync(path.join(path.dirname(target), name), { recursive: true, force: true });
+  }
+}
+
+/** The name of the version `target` links to, when it is a link this module made. */
+function liveVersion(target: string): string | undefined {
+  let to: string;
+  try {
+    to = fs.readlinkSync(target);
+  } catch {
+    return undefined;
+  }
+  return siblingPattern(target).exec(to)?.[1] === 'v' ? to : undefined;
+}
+
+function unique(): string {
+  return randomBytes(6).toString('hex');
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function isRealDirectory(file: string): boolean {
+  try {
+    return fs.lstatSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function realOrResolved(dir: string): string {
+  try {
+    return fs.realpathSync(dir);
+  } catch {
+    return path.resolve(dir);
+  }
+}
+
+/** `file` with the links in its existing ancestors resolved, its own name kept (a link at `file` is not followed). */
+function realParentJoin(file: string): string {
+  const resolved = path.resolve(file);
+  const parent = path.dirname(resolved);
+  if (parent === resolved) return resolved;
+  return path.join(pathExists(parent) ? realOrResolved(parent) : realParentJoin(parent), path.basename(resolved));
+}
+
 /** Copies the files of `source` whose names end with `extension` into `target`, keeping sub-folders. */
 export function copyManifests(source: string, target: string, extension: string): void {
   for (const relative of listFiles(source).filter((f) => f.endsWith(extension))) {
     const to = path.join(target, relative);
     fs.mkdirSync(path.dirname(to), { recursive: true });
-    fs.copyFileSync(path.join(source, relative), to);
+    replaceFile(to, fs.readFileSync(path.join(source, relative)));
   }
 }
 

@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Yaml } from 'cdk8s';
-import { expandList, LoadedManifest, parseManifests } from '../review/load';
+import { LoadedManifest, objectsOf, parseManifests } from '../review/load';
 import { ManifestYaml } from './manifest-yaml';
+import { createFile } from '../core/files';
 
 /**
  * What cdk8s wrote during one synth, kept in memory so the review gate does not have to
@@ -30,8 +31,8 @@ export interface WrittenFile {
 }
 
 /**
- * Runs `synth` while recording every file `Yaml.save` writes (by resolved path; a file
- * written twice keeps its last content). `Yaml.save` is restored afterwards, also on error.
+ * Runs `synth` while recording every file `Yaml.save` writes (by resolved path; each file is
+ * created once, a second write to a path fails). `Yaml.save` is restored afterwards, also on error.
  */
 export function recordWrites(synth: () => void): Map<string, WrittenFile> {
   const written = new Map<string, WrittenFile>();
@@ -52,7 +53,8 @@ export function recordWrites(synth: () => void): Map<string, WrittenFile> {
       // An empty document (`null`, `undefined`) is skipped whether read back or not.
       if (!document.readsBack && doc !== null && doc !== undefined) readsBack = false;
     }
-    fs.writeFileSync(filePath, texts.join('---\n'), { encoding: 'utf8' });
+    // Into the fresh staging folder: created, never written through a link planted at the path.
+    createFile(filePath, texts.join('---\n'));
     written.set(path.resolve(filePath), { documents: docs, lines, readsBack });
   };
   try {
@@ -78,7 +80,7 @@ export function manifestsOf(dir: string, file: string, written: ReadonlyMap<stri
     // `null` and `undefined` documents are empty, which the parser skips.
     if (doc === null || doc === undefined) return;
     const line = record.lines[i];
-    for (const object of expandList(doc, file, line)) manifests.push({ object, origin: `${file}:${line}` });
+    for (const object of objectsOf(doc, file, line)) manifests.push({ object, origin: `${file}:${line}` });
   });
   return manifests;
 }

@@ -125,7 +125,9 @@ export class ControlPlaneHardening extends Construct {
     }
     this.files = controlPlaneFiles(options, this).map((file) => {
       const relative = `${CONTROL_PLANE_FOLDER}/${file.name}`;
-      app.addFile(relative, file.content);
+      // The install notes are ours and read by people only; every other file is reviewed.
+      if (file.name === 'README.md') app._addReadme(CONTROL_PLANE_FOLDER, file.content);
+      else app.addFile(relative, file.content);
       return relative;
     });
   }

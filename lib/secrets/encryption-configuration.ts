@@ -20,6 +20,7 @@ import * as path from 'node:path';
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import * as YAML from 'yaml';
+import { openNewFile, replaceFile } from '../core/files';
 import { HardeningError } from '../core/hardening-error';
 import { goDuration } from './external-secret';
 import { isInside, whyNotGitIgnored } from './git-ignored';
@@ -139,7 +140,7 @@ export function writeEncryptionConfiguration(options: EncryptionConfigurationOpt
   const file = path.join(path.resolve(folder), ENCRYPTION_CONFIGURATION_FILE);
   if (!options.localKey) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, text);
+    replaceFile(file, text);
     return file;
   }
   const project = path.resolve(projectDir);
@@ -148,15 +149,20 @@ export function writeEncryptionConfiguration(options: EncryptionConfigurationOpt
       + 'Write it outside the project, for example to a tmpfs folder, and copy it to the control plane nodes; or use a KMS v2 provider, whose configuration holds no key.');
   }
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  // Create it empty first, so git can be asked about the real path before the key is in it.
-  fs.writeFileSync(file, '', { mode: 0o600 });
-  fs.chmodSync(file, 0o600);
-  const problem = whyNotGitIgnored(file, project);
-  if (problem !== undefined) {
-    fs.rmSync(file);
-    throw new HardeningError(scope, `refuses to write a configuration holding a local key: ${problem}. Write it to a folder outside every git work tree, or an ignored one.`);
+  // A new file (0600, created exclusively: a link planted at the path is removed, never followed),
+  // created empty so git can be asked about it before the key is written through the same descriptor.
+  fs.rmSync(file, { force: true });
+  const fd = openNewFile(file, 0o600);
+  try {
+    const problem = whyNotGitIgnored(file, project);
+    if (problem !== undefined) {
+      fs.rmSync(file);
+      throw new HardeningError(scope, `refuses to write a configuration holding a local key: ${problem}. Write it to a folder outside every git work tree, or an ignored one.`);
+    }
+    fs.writeFileSync(fd, text);
+  } finally {
+    fs.closeSync(fd);
   }
-  fs.writeFileSync(file, text, { mode: 0o600 });
   process.emitWarning(`${file} holds the at-rest encryption key '${options.localKey.keys[0].name}'. Copy it to each control plane node `
     + '(for example /etc/kubernetes/enc/, mode 0600, owned by root), point kube-apiserver\'s --encryption-provider-config at it, then delete this copy.',
   { code: 'CDK8S_HARDENED_KEY_WRITTEN' });

@@ -47,6 +47,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { IConstruct } from 'constructs';
+import { openNewFile, pathExists, readRegularFile, replaceFile } from '../core/files';
 import { HardeningError } from '../core/hardening-error';
 import { whyNotGitIgnored } from './git-ignored';
 
@@ -219,7 +220,7 @@ function openState(scope: IConstruct, file: string): CacheState {
 function readEntries(scope: IConstruct, file: string): Map<string, Entry> {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readRegularFile(file).toString('utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
     throw new HardeningError(scope, `cannot read the sealing cache '${file}' (${(error as NodeJS.ErrnoException).code}).`);
@@ -253,9 +254,8 @@ function save(state: CacheState): void {
   }
   const text = JSON.stringify({ version: FORMAT_VERSION, about: ABOUT, entries }, undefined, 2) + '\n';
   fs.mkdirSync(path.dirname(state.file), { recursive: true });
-  const temporary = `${state.file}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, text);
-  fs.renameSync(temporary, state.file);
+  // A new file renamed over the cache: a link planted at either path is replaced, never written through.
+  replaceFile(state.file, text);
 }
 
 function loadKey(scope: IConstruct, file: string): Buffer {
@@ -267,20 +267,25 @@ function loadKey(scope: IConstruct, file: string): Buffer {
     }
     return key;
   }
-  if (!fs.existsSync(file)) {
+  if (!pathExists(file)) {
     // Create it empty first, so git can be asked about the real path before any key is in it.
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, '', { mode: 0o600, flag: 'wx' });
-    const problem = whyNotGitIgnored(file);
-    if (problem !== undefined) {
-      fs.rmSync(file);
-      throw keyNotIgnored(scope, problem);
+    // The key is written through the descriptor of the file just created, never through a link.
+    const fd = openNewFile(file, 0o600);
+    try {
+      const problem = whyNotGitIgnored(file);
+      if (problem !== undefined) {
+        fs.rmSync(file);
+        throw keyNotIgnored(scope, problem);
+      }
+      fs.writeFileSync(fd, crypto.randomBytes(KEY_BYTES).toString('base64') + '\n');
+    } finally {
+      fs.closeSync(fd);
     }
-    fs.writeFileSync(file, crypto.randomBytes(KEY_BYTES).toString('base64') + '\n', { mode: 0o600 });
   }
   const problem = whyNotGitIgnored(file);
   if (problem !== undefined) throw keyNotIgnored(scope, problem);
-  const key = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
+  const key = Buffer.from(readRegularFile(file).toString('utf8').trim(), 'base64');
   if (key.length < KEY_BYTES) {
     throw new HardeningError(scope, `the sealing cache key '${file}' must hold at least ${KEY_BYTES} random bytes in base64 (got ${key.length}). Delete it: a new one is created and every value sealed afresh, once.`);
   }

@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { IConstruct } from 'constructs';
+import { readRegularFile } from '../core/files';
 import { HardeningError } from '../core/hardening-error';
 
 const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/;
@@ -85,7 +85,7 @@ export class SealingCertificate {
   private readPem(scope: IConstruct): string {
     if (this.pem !== undefined) return this.pem;
     try {
-      return fs.readFileSync(path.resolve(this.file!), 'utf8');
+      return readRegularFile(path.resolve(this.file!)).toString('utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? String(error);
       throw new HardeningError(scope, `'certificate': cannot read the certificate file '${this.file}' (${code}). Fetch it with kubeseal --fetch-cert > ${this.file} and commit it.`);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { IConstruct } from 'constructs';
+import { NOT_REGULAR_FILE, openNewFile, pathExists, readRegularFile } from '../core/files';
 import { HardeningError } from '../core/hardening-error';
 import { whyNotGitIgnored } from './git-ignored';
 
@@ -55,9 +56,27 @@ export class SecretValue {
 
   private constructor(private readonly source: 'env' | 'file' | 'generated', private readonly reference: string, private readonly bytes = 0) {}
 
-  /** Where the value comes from, for messages: `environment variable DB_PASSWORD` or `file secrets/db`. */
+  /**
+   * Where the value comes from, for messages: `environment variable DB_PASSWORD` or `file
+   * secrets/db`. The reference itself is shown only when it plausibly is one (see `shown`).
+   */
   public describe(): string {
-    return this.source === 'env' ? `environment variable ${this.reference}` : `${this.source === 'generated' ? 'generated ' : ''}file ${this.reference}`;
+    const what = this.source === 'env' ? 'environment variable' : `${this.source === 'generated' ? 'generated ' : ''}file`;
+    return `${what} ${this.shown()}`;
+  }
+
+  /**
+   * The reference as errors may print it. Someone may pass the secret itself by mistake
+   * (`fromEnv(password)`), so it is printed only when it demonstrably names something: a
+   * variable that is set, a file that exists, or a path with a '/' whose folder exists. Any
+   * other reference is described by its length only.
+   */
+  private shown(): string {
+    const reference = this.reference;
+    const plausible = !/[\u0000-\u001f\u007f]/.test(reference) && reference.length <= 1024 && (this.source === 'env'
+      ? process.env[reference] !== undefined
+      : pathExists(path.resolve(reference)) || (reference.includes('/') && pathExists(path.dirname(path.resolve(reference)))));
+    return plausible ? reference : `(${reference.length} characters, not shown in case they are the secret itself)`;
   }
 
   /**
@@ -74,27 +93,36 @@ export class SecretValue {
 
   private generateIfMissing(scope: IConstruct, field: string): void {
     const file = path.resolve(this.reference);
-    if (fs.existsSync(file)) return;
+    if (pathExists(file)) return;
     if (!Number.isInteger(this.bytes) || this.bytes < 16 || this.bytes > 1024) {
       throw new HardeningError(scope, `'${field}': a generated secret needs 16 to 1024 random bytes (got ${this.bytes}). Use the default, 32.`);
     }
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, randomBytes(this.bytes).toString('base64url'), { mode: 0o600, flag: 'wx' });
-    const problem = whyNotGitIgnored(file);
-    if (problem !== undefined) {
-      fs.rmSync(file, { force: true });
-      throw new HardeningError(scope, `'${field}': ${problem}, so no value was generated there. Put generated secrets under an ignored folder (this project ignores secrets/).`);
+    // Created empty (never through a link), asked about, then filled through the same descriptor.
+    const fd = openNewFile(file, 0o600);
+    try {
+      const problem = whyNotGitIgnored(file);
+      if (problem !== undefined) {
+        fs.rmSync(file, { force: true });
+        throw new HardeningError(scope, `'${field}': ${problem}, so no value was generated there. Put generated secrets under an ignored folder (this project ignores secrets/).`);
+      }
+      fs.writeFileSync(fd, randomBytes(this.bytes).toString('base64url'));
+    } finally {
+      fs.closeSync(fd);
     }
   }
 
   private fromEnvironment(scope: IConstruct, field: string): Buffer {
     const name = this.reference;
+    const example = 'SecretValue.fromEnv(\'DB_PASSWORD\')';
     if (!ENV_NAME.test(name)) {
-      throw new HardeningError(scope, `'${field}': '${name}' is not an environment variable name. Use letters, digits and '_', for example SecretValue.fromEnv('DB_PASSWORD').`);
+      throw new HardeningError(scope, `'${field}': SecretValue.fromEnv was given ${name.length} characters that are not an environment variable name (not shown in case they are the secret itself). `
+        + `Pass the variable's name, letters, digits and '_', as in ${example}; if you passed the secret itself, rotate it.`);
     }
     const value = process.env[name];
     if (value === undefined) {
-      throw new HardeningError(scope, `'${field}': the environment variable ${name} is not set. Set it before synth (for example from your CI's secret store); secret values are never written in code.`);
+      throw new HardeningError(scope, `'${field}': the environment variable that SecretValue.fromEnv names is not set (its ${name.length}-character name is not shown in case it is the secret itself). `
+        + `Set it before synth (for example from your CI's secret store), and check that the call names the variable, as in ${example}.`);
     }
     if (value === '') {
       throw new HardeningError(scope, `'${field}': the environment variable ${name} is set but empty. Set it to the secret value before synth.`);
@@ -106,17 +134,20 @@ export class SecretValue {
     const file = path.resolve(this.reference);
     let content: Buffer;
     try {
-      content = fs.readFileSync(file);
+      content = readRegularFile(file);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? String(error);
-      throw new HardeningError(scope, `'${field}': cannot read the file '${this.reference}' (${code}). Create it outside Git's reach, for example under secrets/ (ignored), with printf '%s' "$VALUE" > ${this.reference}.`);
+      if (code === NOT_REGULAR_FILE) {
+        throw new HardeningError(scope, `'${field}': the file ${this.shown()} is not a regular file (a FIFO or device would hang synth). Point it at a regular file holding the secret.`);
+      }
+      throw new HardeningError(scope, `'${field}': cannot read the file ${this.shown()} (${code}). Create it outside Git's reach, for example under secrets/ (ignored), with printf '%s' "$VALUE" > secrets/<name>.`);
     }
     const problem = whyNotGitIgnored(file);
     if (problem !== undefined) {
       throw new HardeningError(scope, `'${field}': ${problem}. A file holding a secret must be ignored by git: move it under an ignored folder (this project ignores secrets/) or outside the project.`);
     }
     if (content.length === 0) {
-      throw new HardeningError(scope, `'${field}': the file '${this.reference}' is empty. Write the secret value into it before synth.`);
+      throw new HardeningError(scope, `'${field}': the file ${this.shown()} is empty. Write the secret value into it before synth.`);
     }
     return content;
   }

@@ -28,7 +28,7 @@ const read = (...parts: string[]) => fs.readFileSync(path.join(workdir, ...parts
 
 test('under the CLI, construct-metadata.json goes to CDK8S_OUTDIR and not into the published folder', () => {
   process.env.CDK8S_OUTDIR = path.join(workdir, 'cli-out');
-  expect(synth(path.join(workdir, 'dist'), true)).toEqual(['REVIEW.md', 'permissions.json', 'platform.k8s.yaml', 'reachability.json', 'review.json', 'review.sarif']);
+  expect(synth(path.join(workdir, 'dist'), true)).toEqual(['.cdk8s-hardened', 'REVIEW.md', 'permissions.json', 'platform.k8s.yaml', 'reachability.json', 'review.json', 'review.sarif']);
   expect(fs.readdirSync(path.join(workdir, 'cli-out')).sort()).toEqual(['construct-metadata.json', 'platform.k8s.yaml']);
   const metadata = JSON.parse(read('cli-out', 'construct-metadata.json'));
   expect(metadata.version).toBe('1.0.0');

@@ -28,6 +28,13 @@ function shop(a: HardenedApp): HardenedNamespace {
   return new HardenedNamespace(new Chart(a, 'platform'), 'shop');
 }
 
+/** `dir` holds `dist`, a link to the one version folder beside it, and nothing else (no staging folder). */
+function expectOnlyPublished(dir: string): void {
+  const version = fs.readlinkSync(path.join(dir, 'dist'));
+  expect(version).toMatch(/^\.dist\.v-\d+-[0-9a-f]+$/);
+  expect(fs.readdirSync(dir).sort()).toEqual([version, 'dist']);
+}
+
 function filesOf(dir: string): Record<string, string> {
   const files: Record<string, string> = {};
   for (const name of fs.readdirSync(dir).sort()) files[name] = fs.readFileSync(path.join(dir, name), 'utf8');
@@ -67,11 +74,11 @@ describe('the review gate', () => {
     new HardenedDeployment(shop(a), 'web', { containers: [CONTAINER] });
     a.synth();
     const dist = path.join(workdir, 'dist');
-    expect(Object.keys(filesOf(dist))).toEqual(['REVIEW.md', 'permissions.json', 'platform.k8s.yaml', 'reachability.json', 'review.json', 'review.sarif']);
+    expect(Object.keys(filesOf(dist))).toEqual(['.cdk8s-hardened', 'REVIEW.md', 'permissions.json', 'platform.k8s.yaml', 'reachability.json', 'review.json', 'review.sarif']);
     // The workload's Deployment, ServiceAccount and PodDisruptionBudget, and the namespace's
     // Namespace, two NetworkPolicies, ResourceQuota and LimitRange.
     expect(JSON.parse(fs.readFileSync(path.join(dist, 'review.json'), 'utf8'))).toMatchObject({ passed: true, counts: { objects: 8 } });
-    expect(fs.readdirSync(workdir)).toEqual(['dist']);
+    expectOnlyPublished(workdir);
   });
 
   test('an app with one violation per rule fails with exactly those rule ids, naming each construct', () => {
@@ -113,7 +120,7 @@ describe('the review gate', () => {
     ApiObject.of(web.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/hostNetwork', true));
     expect(() => bad.synth()).toThrow("[platform/shop/web] no-host-namespaces at spec.template.spec.hostNetwork");
     expect(filesOf(dist)).toEqual(before);
-    expect(fs.readdirSync(workdir)).toEqual(['dist']);
+    expectOnlyPublished(workdir);
   });
 
   test('an expired exception fails synth', () => {

@@ -33,6 +33,8 @@ describe('a failing synth, as a process', () => {
   let outdir: string;
   beforeEach(() => {
     outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-process-'));
+    // An earlier synth's output: its marker says synth may replace it.
+    fs.writeFileSync(path.join(outdir, '.cdk8s-hardened'), '');
     fs.writeFileSync(path.join(outdir, 'previous.k8s.yaml'), 'kept: true\n');
   });
   afterEach(() => fs.rmSync(outdir, { recursive: true, force: true }));
@@ -43,7 +45,7 @@ describe('a failing synth, as a process', () => {
     expect(stderr.trim().split('\n')).toEqual([
       expect.stringMatching(/^Error: \[platform\/shop\/web\] 'containers\[0\]\.image': 'nginx:1\.27' is not pinned by digest.* rule: 'image-digest'/),
     ]);
-    expect(fs.readdirSync(outdir)).toEqual(['previous.k8s.yaml']);
+    expect(fs.readdirSync(outdir)).toEqual(['.cdk8s-hardened', 'previous.k8s.yaml']);
   });
 
   test('a review failure prints one line per finding without a stack trace, exits 1 and leaves the output as it was', () => {
@@ -54,7 +56,7 @@ describe('a failing synth, as a process', () => {
       expect.stringMatching(/^Error: review failed: 1 error finding without an exception; .* was left unchanged\.$/),
       expect.stringMatching(/^ {2}\[platform\/shop\/web\] no-host-namespaces at spec\.template\.spec\.hostNetwork: .+ Fix: .+/),
     ]);
-    expect(fs.readdirSync(outdir)).toEqual(['previous.k8s.yaml']);
+    expect(fs.readdirSync(outdir)).toEqual(['.cdk8s-hardened', 'previous.k8s.yaml']);
     expect(fs.readdirSync(path.dirname(outdir)).filter((f) => f.startsWith(`.${path.basename(outdir)}.staging-`))).toEqual([]);
   });
 });
@@ -64,6 +66,7 @@ describe('a failing synth under `cdk8s synth`', () => {
   beforeEach(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-cli-'));
     fs.mkdirSync(path.join(work, 'dist'));
+    fs.writeFileSync(path.join(work, 'dist', '.cdk8s-hardened'), '');
     fs.writeFileSync(path.join(work, 'dist', 'previous.k8s.yaml'), 'kept: true\n');
     fs.mkdirSync(path.join(work, 'cli-out'));
     fs.writeFileSync(path.join(work, 'cli-out', 'stale.k8s.yaml'), 'stale: true\n');
@@ -79,7 +82,7 @@ describe('a failing synth under `cdk8s synth`', () => {
       expect.stringMatching(/^ {2}\[platform\/shop\/web\] no-host-namespaces at /),
       `ERROR: synthesis failed, app expected to create "${path.join(work, 'cli-out')}"`,
     ]);
-    expect(fs.readdirSync(path.join(work, 'dist'))).toEqual(['previous.k8s.yaml']);
+    expect(fs.readdirSync(path.join(work, 'dist'))).toEqual(['.cdk8s-hardened', 'previous.k8s.yaml']);
     expect(fs.existsSync(path.join(work, 'cli-out'))).toBe(false);
   }, 60_000);
 

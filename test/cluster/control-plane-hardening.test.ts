@@ -243,7 +243,7 @@ describe('ControlPlaneHardening in a HardenedApp', () => {
     app.synth();
     expect(hardening.files).toEqual(controlPlaneFiles().map((f) => `control-plane/${f.name}`));
     expect(tree(outdir)).toEqual([
-      'REVIEW.md', 'cluster-settings.json',
+      '.cdk8s-hardened', 'REVIEW.md', 'cluster-settings.json',
       ...controlPlaneFiles().map((f) => path.join('control-plane', f.name)).sort(),
       'empty.k8s.yaml', 'permissions.json', 'reachability.json', 'review.json', 'review.sarif',
     ].sort());
@@ -262,6 +262,7 @@ describe('ControlPlaneHardening in a HardenedApp', () => {
   test('a hand-edited configuration fails synth, named by file and line, and leaves dist/ as it was', () => {
     const outdir = path.join(workdir(), 'dist');
     fs.mkdirSync(outdir);
+    fs.writeFileSync(path.join(outdir, '.cdk8s-hardened'), '');
     fs.writeFileSync(path.join(outdir, 'previous.k8s.yaml'), 'kept');
     const app = new HardenedApp({ outdir, reviewDate: TODAY });
     const kubelet = kubeletConfiguration() as any;
@@ -275,7 +276,7 @@ describe('ControlPlaneHardening in a HardenedApp', () => {
     }
     expect(error).toBeInstanceOf(ReviewFailedError);
     expect((error as Error).message).toContain('[control-plane/kubelet.yaml:1] cluster-kubelet-settings at readOnlyPort: the kubelet sets readOnlyPort: 10255; it should be 0 (CIS 4.2.4)');
-    expect(tree(outdir)).toEqual(['previous.k8s.yaml']);
+    expect(tree(outdir)).toEqual(['.cdk8s-hardened', 'previous.k8s.yaml']);
   });
 
   test('fails when created outside a HardenedApp', () => {
@@ -298,9 +299,9 @@ describe('HardenedApp.addFile', () => {
 
   test('fails on a path given twice or a report name', () => {
     const a = app();
-    a.addFile('notes/a.md', 'x');
-    expect(() => a.addFile('notes/a.md', 'y')).toThrow('addFile: \'notes/a.md\' is already written by this app');
-    expect(() => a.addFile('REVIEW.md', 'y')).toThrow('addFile: \'REVIEW.md\' is already written by this app');
+    a.addFile('notes/a.yaml', 'x');
+    expect(() => a.addFile('notes/a.yaml', 'y')).toThrow('addFile: \'notes/a.yaml\' is already written by this app');
+    expect(() => a.addFile('review.json', 'y')).toThrow('addFile: \'review.json\' is already written by this app');
   });
 
   test('fails at synth when a chart wrote the same file', () => {
@@ -310,10 +311,18 @@ describe('HardenedApp.addFile', () => {
     expect(() => a.synth()).toThrow('addFile: \'web.k8s.yaml\' would replace a file the charts wrote');
   });
 
-  test('publishes other files as they are, unreviewed', () => {
-    const a = app();
-    a.addFile('docs/notes.md', '# not YAML: {');
-    a.synth();
-    expect(fs.readFileSync(path.join(a.publishDir, 'docs', 'notes.md'), 'utf8')).toBe('# not YAML: {');
+  test.each([['docs/notes.md'], ['config.jsonnet'], ['a.YAML'], ['a.Yml'], ['a.yml.bak'], ['a.json~'], ['kustomization']])('fails on %s, a file the review would not read', (relative) => {
+    expect(() => app().addFile(relative, 'apiVersion: v1\nkind: ConfigMap\n')).toThrow(
+      `[<root>] addFile: '${relative}' cannot be reviewed, so it is not published: only .yaml, .yml and .json files are (lower case, the names kubectl reads from a folder). Give it one of those extensions, or keep it out of the output folder.`);
+  });
+
+  test('reviews every file it publishes, .yml and .json included', () => {
+    const hostNetwork = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'shop' }, spec: { hostNetwork: true, containers: [] } };
+    for (const name of ['extra/pod.yml', 'extra/pod.json']) {
+      const a = app();
+      a.addFile(name, JSON.stringify(hostNetwork));
+      expect(() => a.synth()).toThrow(new RegExp(`\\[${name.replace('.', '\\.')}:1\\] no-host-namespaces at spec\\.hostNetwork`));
+      expect(fs.existsSync(a.publishDir)).toBe(false);
+    }
   });
 });

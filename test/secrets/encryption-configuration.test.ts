@@ -76,7 +76,7 @@ describe('EncryptionConfiguration', () => {
       '\'localKey.keys[0].secret\' (environment variable TEST_SHORT_KEY) must be 32 random bytes in base64 (got 16 bytes). Generate one with: node scripts/generate-encryption-key.js.'],
     ['a key that is not base64', { localKey: { keys: [{ name: 'k', secret: SecretValue.fromEnv('TEST_TEXT_KEY') }] } }, 'got text that is not base64'],
     ['an unset key variable', { localKey: { keys: [{ name: 'k', secret: SecretValue.fromEnv('TEST_UNSET_KEY') }] } },
-      '[EncryptionConfiguration] \'localKey.keys[0].secret\': the environment variable TEST_UNSET_KEY is not set'],
+      '[EncryptionConfiguration] \'localKey.keys[0].secret\': the environment variable that SecretValue.fromEnv names is not set (its 14-character name is not shown'],
   ])('fails with %s', (_name, options, message) => {
     withEnv({ TEST_ETCD_KEY: KEY, TEST_SHORT_KEY: Buffer.alloc(16).toString('base64'), TEST_TEXT_KEY: 'not a key!', TEST_UNSET_KEY: undefined }, () => {
       expect(() => encryptionConfiguration(options)).toThrow(message);
