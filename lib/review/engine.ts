@@ -2,7 +2,7 @@ import { appendTo } from '../core/append-to';
 import { isIsoDate } from '../core/exceptions';
 import { ENGINE_RULES, ExceptionProblem, readExceptions, RULE_ERROR, RuleStatus, unusedExceptionProblem } from './exceptions';
 import {
-  ExceptionRecord, Finding, KubeObject, ObjectRef, ReviewContext, ReviewCounts, ReviewResult, Rule, RuleInfo, SEVERITIES, Severity, SeverityCounts,
+  ANY_KIND, ExceptionRecord, Finding, KubeObject, ObjectRef, ReviewContext, ReviewCounts, ReviewResult, Rule, RuleInfo, SEVERITIES, Severity, SeverityCounts,
 } from './model';
 
 export type { ExceptionRecord, ReviewCounts, ReviewResult, SeverityCounts } from './model';
@@ -111,7 +111,7 @@ interface ReviewEnvironment {
   readonly active: ReadonlySet<string>;
 }
 
-/** Runs the rules of the object's kind, applies its exceptions and reports on them. */
+/** Runs the rules of the object's kind (and those of every kind), applies its exceptions and reports on them. */
 function reviewObject(obj: KubeObject, origin: string, env: ReviewEnvironment): { findings: Finding[]; exceptions: ExceptionRecord[] } {
   const ref = refOf(obj);
   const make = (rule: RuleInfo, path: string, message: string): Finding =>
@@ -121,7 +121,7 @@ function reviewObject(obj: KubeObject, origin: string, env: ReviewEnvironment): 
   const ruleStatus = new Map<string, RuleStatus>();
   const accepted = new Map<string, number>();
 
-  for (const rule of env.rulesByKind.get(obj.kind) ?? []) {
+  for (const rule of rulesFor(obj, env.rulesByKind)) {
     let results;
     try {
       results = rule.check(obj, env.context);
@@ -155,12 +155,26 @@ function reviewObject(obj: KubeObject, origin: string, env: ReviewEnvironment): 
   return { findings, exceptions };
 }
 
+/**
+ * The rules each object key runs, in registry order: under a kind name, that kind's rules and
+ * the rules of every kind (`ANY_KIND`); under `<group>/<kind>`, also those of the kind name;
+ * under `ANY_KIND`, those alone, for the other objects.
+ */
 function groupByKind(rules: readonly Rule[]): Map<string, Rule[]> {
   const byKind = new Map<string, Rule[]>();
-  for (const rule of rules) {
-    for (const kind of rule.kinds) appendTo(byKind, kind, rule);
+  for (const key of new Set(rules.flatMap((rule) => rule.kinds))) {
+    const kind = key.slice(key.indexOf('/') + 1);
+    byKind.set(key, rules.filter((rule) => rule.kinds.includes(key) || rule.kinds.includes(kind) || rule.kinds.includes(ANY_KIND)));
   }
+  byKind.set(ANY_KIND, rules.filter((rule) => rule.kinds.includes(ANY_KIND)));
   return byKind;
+}
+
+/** The rules an object runs: those of its API group and kind, else of its kind, else of every kind. */
+function rulesFor(obj: KubeObject, rulesByKind: ReadonlyMap<string, readonly Rule[]>): readonly Rule[] {
+  const slash = obj.apiVersion.indexOf('/');
+  return rulesByKind.get(`${slash < 0 ? '' : obj.apiVersion.slice(0, slash)}/${obj.kind}`)
+    ?? rulesByKind.get(obj.kind) ?? rulesByKind.get(ANY_KIND) ?? [];
 }
 
 function selectPacks(requested: readonly string[] | undefined): string[] {

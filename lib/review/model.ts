@@ -24,6 +24,9 @@ export interface KubeObject {
   readonly [field: string]: unknown;
 }
 
+/** In `Rule.kinds`: the rule judges objects of every kind. */
+export const ANY_KIND = '*';
+
 /** How serious a finding is. Only unsuppressed `error` findings fail a review. */
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -93,7 +96,13 @@ export interface RuleInfo {
  * @see /work/shared/STYLE.md "Rules"
  */
 export interface Rule extends RuleInfo {
-  /** The object kinds the rule applies to; other kinds are never passed to `check`. */
+  /**
+   * The object kinds the rule applies to; other kinds are never passed to `check`. A kind
+   * name (`Deployment`) matches it in every API group; `<group>/<kind>`
+   * (`argoproj.io/Rollout`) in that group only, for kind names other groups use too (a
+   * Knative `serving.knative.dev/Service` is not a core Service); `ANY_KIND` (`'*'`) matches
+   * every object.
+   */
   readonly kinds: readonly string[];
   /**
    * Ids of weaker rules this one replaces within a pack, as a restricted Pod Security check

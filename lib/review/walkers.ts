@@ -4,29 +4,104 @@ import {
 } from './pod-spec';
 
 /**
- * Every kind that carries a pod template, and so is judged by the pod rules (Pod Security
- * Admission evaluates these kinds too).
+ * Where one kind, of one API group, keeps its pod template(s). The review judges a pod only
+ * where it knows the kind: a `kind: Deployment` of `example.com` is not an apps/v1 Deployment.
  */
-export const POD_TEMPLATE_KINDS: readonly string[] = [
-  'Pod', 'PodTemplate', 'ReplicationController', 'ReplicaSet', 'Deployment',
-  'StatefulSet', 'DaemonSet', 'Job', 'CronJob',
+export interface PodTemplateKind {
+  /** API group: `''` for the core group (`apiVersion: v1`), `apps`, `argoproj.io`, ... Every version of the group. */
+  readonly group: string;
+  readonly kind: string;
+  /**
+   * Field names from the object to the pod template (a mapping with `metadata` and `spec`);
+   * `[]` when the object is itself the pod (Pod, Knative Revision). `*` steps into every entry
+   * of a mapping (Kubeflow's replica specs, one template per role), each judged on its own.
+   */
+  readonly template: readonly string[];
+  /** Whether its pods are expected to run forever (so they need readiness and liveness probes). */
+  readonly longRunning: boolean;
+  /** Where the path was checked: the project's API types or CRD. */
+  readonly source: string;
+}
+
+const t = (group: string, kind: string, template: string, longRunning: boolean, source: string): PodTemplateKind =>
+  ({ group, kind, template: template ? template.split('.') : [], longRunning, source });
+
+const K8S_API = 'https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/';
+
+/**
+ * Every kind the pod rules judge, with where its pod template is: the built-in workloads
+ * (Pod Security Admission evaluates the same ones; `extensions` is the old group of
+ * Deployment, DaemonSet and ReplicaSet) and custom resources users commonly run. Kinds that
+ * are not here but carry a pod spec get the `unjudged-pod-template` warning.
+ *
+ * Left out on purpose: Argo Workflows (a template holds one `container`, not a pod spec; the
+ * pod is assembled by the controller), Spark's SparkApplication (driver and executor are not
+ * pod templates), Argo Rollouts' `workloadRef` (the referenced Deployment is judged itself).
+ */
+export const POD_TEMPLATE_LOCATIONS: readonly PodTemplateKind[] = [
+  t('', 'Pod', '', false, `${K8S_API}pod-v1/`),
+  t('', 'PodTemplate', 'template', false, `${K8S_API}pod-template-v1/`),
+  t('', 'ReplicationController', 'spec.template', false, `${K8S_API}replication-controller-v1/`),
+  t('apps', 'ReplicaSet', 'spec.template', true, `${K8S_API}replica-set-v1/`),
+  t('apps', 'Deployment', 'spec.template', true, `${K8S_API}deployment-v1/`),
+  t('apps', 'StatefulSet', 'spec.template', true, `${K8S_API}stateful-set-v1/`),
+  t('apps', 'DaemonSet', 'spec.template', true, `${K8S_API}daemon-set-v1/`),
+  t('extensions', 'ReplicaSet', 'spec.template', true, 'k8s.io/api extensions/v1beta1 types.go'),
+  t('extensions', 'Deployment', 'spec.template', true, 'k8s.io/api extensions/v1beta1 types.go'),
+  t('extensions', 'DaemonSet', 'spec.template', true, 'k8s.io/api extensions/v1beta1 types.go'),
+  t('batch', 'Job', 'spec.template', false, `${K8S_API}job-v1/`),
+  t('batch', 'CronJob', 'spec.jobTemplate.spec.template', false, `${K8S_API}cron-job-v1/`),
+  t('apps.openshift.io', 'DeploymentConfig', 'spec.template', true, 'https://docs.okd.io/3.11/rest_api/apps_openshift_io/deploymentconfig-apps-openshift-io-v1.html'),
+  t('argoproj.io', 'Rollout', 'spec.template', true, 'argo-rollouts pkg/apis/rollouts/v1alpha1/types.go (RolloutSpec.Template, WorkloadRef)'),
+  t('serving.knative.dev', 'Service', 'spec.template', true, 'knative serving pkg/apis/serving/v1 (ServiceSpec embeds ConfigurationSpec.Template)'),
+  t('serving.knative.dev', 'Configuration', 'spec.template', true, 'knative serving pkg/apis/serving/v1 (ConfigurationSpec.Template)'),
+  t('serving.knative.dev', 'Revision', '', true, 'knative serving pkg/apis/serving/v1 (RevisionSpec inlines corev1.PodSpec)'),
+  t('keda.sh', 'ScaledJob', 'spec.jobTargetRef.template', false, 'https://keda.sh/docs/latest/reference/scaledjob-spec/ (JobTargetRef *batchv1.JobSpec)'),
+  t('apps.kruise.io', 'CloneSet', 'spec.template', true, 'openkruise apis/apps/v1alpha1/cloneset_types.go'),
+  t('apps.kruise.io', 'StatefulSet', 'spec.template', true, 'openkruise apis/apps/v1beta1/statefulset_types.go (Advanced StatefulSet)'),
+  t('apps.kruise.io', 'DaemonSet', 'spec.template', true, 'openkruise apis/apps/v1alpha1/daemonset_types.go (Advanced DaemonSet)'),
+  t('apps.kruise.io', 'BroadcastJob', 'spec.template', false, 'openkruise apis/apps/v1alpha1/broadcastjob_types.go'),
+  t('kubeflow.org', 'TFJob', 'spec.tfReplicaSpecs.*.template', false, 'kubeflow training-operator pkg/apis/kubeflow.org/v1 (ReplicaSpec.Template)'),
+  t('kubeflow.org', 'PyTorchJob', 'spec.pytorchReplicaSpecs.*.template', false, 'kubeflow training-operator pkg/apis/kubeflow.org/v1 (ReplicaSpec.Template)'),
+  t('kubeflow.org', 'MPIJob', 'spec.mpiReplicaSpecs.*.template', false, 'kubeflow mpi-operator pkg/apis/kubeflow/v2beta1 (MPIJobSpec.MPIReplicaSpecs)'),
+  t('kubeflow.org', 'XGBoostJob', 'spec.xgbReplicaSpecs.*.template', false, 'kubeflow training-operator pkg/apis/kubeflow.org/v1 (XGBoostJobSpec.XGBReplicaSpecs)'),
+  t('kubeflow.org', 'PaddleJob', 'spec.paddleReplicaSpecs.*.template', false, 'kubeflow training-operator pkg/apis/kubeflow.org/v1 (PaddleJobSpec.PaddleReplicaSpecs)'),
 ];
 
-/** Kinds whose pods are expected to run forever (so they need readiness and liveness probes). */
-export const LONG_RUNNING_KINDS: readonly string[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'];
+const LOCATIONS: ReadonlyMap<string, PodTemplateKind> = new Map(POD_TEMPLATE_LOCATIONS.map((l) => [`${l.group}/${l.kind}`, l]));
 
-/** Where each kind keeps its pod template, as a path of field names. */
-const TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
-  Pod: [],
-  PodTemplate: ['template'],
-  ReplicationController: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  Deployment: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-};
+/**
+ * How rules name a kind of `POD_TEMPLATE_LOCATIONS` in `Rule.kinds`: built-in kinds by name
+ * (as exceptions and scanner skips are routed), custom ones as `<group>/<kind>`, so a core
+ * Service is not mistaken for a Knative one.
+ */
+function ruleKind(location: PodTemplateKind): string {
+  return location.group.includes('.') ? `${location.group}/${location.kind}` : location.kind;
+}
+
+/**
+ * The kinds the pod rules run on (`Rule.kinds`): every kind of `POD_TEMPLATE_LOCATIONS`.
+ * Whether an object of one of these holds a pod is decided by `podSpecsOf`, by API group and
+ * kind: a `kind: Deployment` of `example.com` holds none.
+ */
+export const POD_TEMPLATE_KINDS: readonly string[] = [...new Set(POD_TEMPLATE_LOCATIONS.map(ruleKind))];
+
+/**
+ * The kinds whose pods may be expected to run forever, so they need readiness and liveness
+ * probes; each pod says whether it is (`PodSpecView.longRunning`), by API group and kind.
+ */
+export const LONG_RUNNING_KINDS: readonly string[] = [...new Set(POD_TEMPLATE_LOCATIONS.filter((l) => l.longRunning).map(ruleKind))];
+
+/** The API group of an `apiVersion`: `''` for `v1`, `apps` for `apps/v1`. */
+export function apiGroupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+/** Where the object's kind keeps its pod template, or `undefined` when the review does not know the kind in its group. */
+export function podTemplateKindOf(obj: KubeObject): PodTemplateKind | undefined {
+  return LOCATIONS.get(`${apiGroupOf(obj.apiVersion)}/${obj.kind}`);
+}
 
 /** A pod spec found in an object, with the JSON paths rules report against. */
 export interface PodSpecView {
@@ -37,6 +112,10 @@ export interface PodSpecView {
   readonly metadata: PodMetadata;
   /** JSON path of that metadata, for example `spec.template.metadata`. */
   readonly metadataPath: string;
+  /** Whether the pods are expected to run forever (a Deployment's, not a Job's). */
+  readonly longRunning: boolean;
+  /** The mapping key of the template when the kind keeps one per role (Kubeflow's `Worker`), else `undefined`. */
+  readonly role?: string;
 }
 
 /** Whether a value is a plain object (not null, not an array). */
@@ -50,32 +129,58 @@ export function list<T>(value: unknown): readonly T[] {
   return Array.isArray(value) ? value : [];
 }
 
+const NO_PODS: readonly PodSpecView[] = Object.freeze([]);
+
 /**
- * The pod spec of any kind in `POD_TEMPLATE_KINDS`, or `undefined` for other kinds or when
- * the object has no pod spec.
+ * Every pod spec of the object, with its JSON paths: one for a Deployment, one per role for
+ * a Kubeflow job, none for kinds `POD_TEMPLATE_LOCATIONS` does not list (by API group and
+ * kind) or when the template is missing.
  */
-export function podSpecOf(obj: KubeObject): PodSpecView | undefined {
-  const templatePath = TEMPLATE_PATHS[obj.kind];
-  if (!templatePath) return undefined;
-  if (cache?.pods.has(obj)) return cache.pods.get(obj);
-  const view = findPodSpec(obj, templatePath);
-  cache?.pods.set(obj, view);
-  return view;
+export function podSpecsOf(obj: KubeObject): readonly PodSpecView[] {
+  const cached = cache?.pods.get(obj);
+  if (cached) return cached;
+  const location = podTemplateKindOf(obj);
+  const views = location ? findPodSpecs(obj, location) : NO_PODS;
+  cache?.pods.set(obj, views);
+  return views;
 }
 
-function findPodSpec(obj: KubeObject, templatePath: readonly string[]): PodSpecView | undefined {
-  let template: unknown = obj;
-  for (const field of templatePath) {
-    template = isRecord(template) ? template[field] : undefined;
+/**
+ * The object's first pod spec (see `podSpecsOf`), or `undefined`. Kinds with one template
+ * per role (Kubeflow jobs) have several: rules use `perPod` or `podSpecsOf` to judge them all.
+ */
+export function podSpecOf(obj: KubeObject): PodSpecView | undefined {
+  return podSpecsOf(obj)[0];
+}
+
+/** A JSON path step for a mapping key: `.Worker`, or `["odd key"]`. */
+export function keyStep(key: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+}
+
+function findPodSpecs(obj: KubeObject, location: PodTemplateKind): readonly PodSpecView[] {
+  let found: { template: unknown; path: string; role?: string }[] = [{ template: obj, path: '' }];
+  for (const field of location.template) {
+    found = found.flatMap(({ template, path, role }) => {
+      if (!isRecord(template)) return [];
+      if (field !== '*') return [{ template: template[field], path: path + keyStep(field), role }];
+      return Object.keys(template).map((key) => ({ template: template[key], path: path + keyStep(key), role: key }));
+    });
   }
-  if (!isRecord(template) || !isRecord(template.spec)) return undefined;
-  const prefix = templatePath.length ? templatePath.join('.') + '.' : '';
-  return {
-    spec: template.spec as PodSpec,
-    path: `${prefix}spec`,
-    metadata: (isRecord(template.metadata) ? template.metadata : {}) as PodMetadata,
-    metadataPath: `${prefix}metadata`,
-  };
+  const views: PodSpecView[] = [];
+  for (const { template, path, role } of found) {
+    if (!isRecord(template) || !isRecord(template.spec)) continue;
+    const prefix = path ? path.slice(1) + '.' : '';
+    views.push({
+      spec: template.spec as PodSpec,
+      path: `${prefix}spec`,
+      metadata: (isRecord(template.metadata) ? template.metadata : {}) as PodMetadata,
+      metadataPath: `${prefix}metadata`,
+      longRunning: location.longRunning,
+      ...(role === undefined ? {} : { role }),
+    });
+  }
+  return views.length ? Object.freeze(views) : NO_PODS;
 }
 
 /** The three lists of containers a pod spec can have, in the order Pod Security visits them. */
@@ -124,30 +229,36 @@ export interface ContainerView {
 const INHERITED = ['runAsNonRoot', 'runAsUser', 'runAsGroup', 'seccompProfile', 'appArmorProfile'] as const;
 
 /**
- * Every init container, container and ephemeral container of the object's pod, in that
- * order (the order of Pod Security Admission's visitor), with its JSON path and its
- * effective security settings. Empty for objects without a pod spec.
+ * Every init container, container and ephemeral container of the object's pods (or of `pod`
+ * alone when given), in that order per pod (the order of Pod Security Admission's visitor),
+ * with its JSON path and its effective security settings. Empty for objects without a pod spec.
  *
  * Inheritance follows the API: a container field that is set (even to `false` or `0`)
  * wins, otherwise the pod's `securityContext` value applies.
  */
-export function eachContainer(obj: KubeObject, pod: PodSpecView | undefined = podSpecOf(obj)): readonly ContainerView[] {
-  if (!pod) return [];
-  const cached = cache?.containers.get(obj);
-  if (cached && cached.spec === pod.spec) return cached.views;
+export function eachContainer(obj: KubeObject, pod?: PodSpecView): readonly ContainerView[] {
+  if (pod) return containersOf(pod);
+  const pods = podSpecsOf(obj);
+  if (pods.length === 1) return containersOf(pods[0]);
+  return pods.flatMap(containersOf);
+}
+
+function containersOf(pod: PodSpecView): readonly ContainerView[] {
+  const cached = cache?.containers.get(pod);
+  if (cached) return cached;
   const views = Object.freeze(containerViews(pod));
-  cache?.containers.set(obj, { spec: pod.spec, views });
+  cache?.containers.set(pod, views);
   return views;
 }
 
-/** Pod specs and container views per object, kept only while a review runs (objects do not change during one). */
+/** Pod specs per object and container views per pod, kept only while a review runs (objects do not change during one). */
 let cache: {
-  readonly pods: WeakMap<KubeObject, PodSpecView | undefined>;
-  readonly containers: WeakMap<KubeObject, { readonly spec: PodSpec; readonly views: readonly ContainerView[] }>;
+  readonly pods: WeakMap<KubeObject, readonly PodSpecView[]>;
+  readonly containers: WeakMap<PodSpecView, readonly ContainerView[]>;
 } | undefined;
 
 /**
- * Runs `fn` with `podSpecOf` and `eachContainer` remembering their results per object, so
+ * Runs `fn` with `podSpecsOf` and `eachContainer` remembering their results per object, so
  * the many pod rules walk each object once. The engine wraps a review in it, the synth gate
  * its review and analyses together; inside another `withWalkerCache` the outer cache is
  * kept. Outside, nothing is cached.
@@ -202,13 +313,14 @@ export function finding(path: string, message: string): RuleFinding {
 }
 
 /**
- * A check that runs once per pod: returns `[]` for objects without a pod spec. Saves every
- * pod rule from repeating the lookup.
+ * A check that runs once per pod of the object (several for a Kubeflow job): returns `[]`
+ * for objects without a pod spec. Saves every pod rule from repeating the lookup.
  */
 export function perPod(check: (pod: PodSpecView, obj: KubeObject) => readonly RuleFinding[]) {
   return (obj: KubeObject): readonly RuleFinding[] => {
-    const pod = podSpecOf(obj);
-    return pod ? check(pod, obj) : [];
+    const pods = podSpecsOf(obj);
+    if (pods.length === 1) return check(pods[0], obj);
+    return pods.flatMap((pod) => check(pod, obj));
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import { KubeObject } from '../../lib/review/model';
 import { CLUSTER_RULE_CASES } from './cluster-rule-cases';
-import { container, deployment, hardenedNamespace, namespace, networkPolicy, PINNED_IMAGE, pod } from './builders';
+import { container, deployment, hardenedNamespace, namespace, networkPolicy, PINNED_IMAGE, pod, workloadOfKind } from './builders';
 
 export interface RuleCase {
   readonly rule: string;
@@ -295,6 +295,24 @@ export const RULE_CASES: readonly RuleCase[] = [
   { rule: 'pdb-unhealthy-pod-eviction-policy', name: 'AlwaysAllow complies', object: pdb('AlwaysAllow'), expected: [] },
   { rule: 'pdb-unhealthy-pod-eviction-policy', name: 'unset', object: pdb(undefined),
     expected: [['spec.unhealthyPodEvictionPolicy', 'sets no unhealthyPodEvictionPolicy']] },
+
+  { rule: 'unjudged-pod-template', name: 'a kind the review knows (an Argo Rollout) is judged, not warned about', object: workloadOfKind('argoproj.io/Rollout'), expected: [] },
+  { rule: 'unjudged-pod-template', name: 'a custom resource without a pod spec', object: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'shop' },
+    spec: { project: 'default', source: { repoURL: 'https://git.example.com/shop.git', path: 'dist', targetRevision: 'main' }, destination: { namespace: 'shop', server: 'https://kubernetes.default.svc' } } }, expected: [] },
+  { rule: 'unjudged-pod-template', name: 'a ConfigMap holding pod YAML as text is never searched', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' },
+    data: { 'pod.yaml': 'spec:\n  containers:\n  - image: busybox\n    securityContext: {privileged: true}\n' } }, expected: [] },
+  { rule: 'unjudged-pod-template', name: 'a kind of a built-in group is never searched', object: { apiVersion: 'apps/v1', kind: 'Widget', spec: { template: { spec: { containers: [{ image: 'x' }] } } } }, expected: [] },
+  { rule: 'unjudged-pod-template', name: 'a Deployment of a custom group', object: { ...deployment(), apiVersion: 'example.com/v1' },
+    expected: [[P, 'kind Deployment of API group "example.com" is not known to the review, so the pod rules did not judge the pod spec at spec.template.spec']] },
+  { rule: 'unjudged-pod-template', name: 'a JobSet: every replicated job\'s pod spec, at its path', object: { apiVersion: 'jobset.x-k8s.io/v1alpha2', kind: 'JobSet', metadata: { name: 'train' },
+    spec: { replicatedJobs: ['leader', 'workers'].map((name) => ({ name, replicas: 1, template: { spec: { template: { spec: { containers: [{ name: 'train', image: PINNED_IMAGE }] } } } } })) } },
+    expected: [['spec.replicatedJobs[0].template.spec.template.spec', 'kind JobSet of API group "jobset.x-k8s.io"'], ['spec.replicatedJobs[1].template.spec.template.spec', 'did not judge']] },
+  { rule: 'unjudged-pod-template', name: 'an OpenShift Template carrying a DeploymentConfig', object: { apiVersion: 'template.openshift.io/v1', kind: 'Template', metadata: { name: 'web' },
+    objects: [{ apiVersion: 'apps.openshift.io/v1', kind: 'DeploymentConfig', spec: { template: { spec: { containers: [{ name: 'web', image: 'web:1' }] } } } }] },
+    expected: [['objects[0].spec.template.spec', 'kind Template of API group "template.openshift.io"']] },
+  { rule: 'unjudged-pod-template', name: 'an OpenKruise SidecarSet: its injected containers are not judged either', object: { apiVersion: 'apps.kruise.io/v1alpha1', kind: 'SidecarSet', metadata: { name: 'log' },
+    spec: { selector: { matchLabels: { app: 'web' } }, containers: [{ name: 'log', image: 'fluent-bit:3', securityContext: { privileged: true } }] } },
+    expected: [['spec', 'kind SidecarSet of API group "apps.kruise.io"']] },
 
   { rule: 'no-service-account-token', name: 'false complies', object: pod(), expected: [] },
   { rule: 'no-service-account-token', name: 'the default (unset)', object: pod((s) => { delete s.automountServiceAccountToken; }),

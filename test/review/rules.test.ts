@@ -4,7 +4,7 @@ import { review as reviewAll } from '../../lib/review/engine';
 import { ENGINE_RULES } from '../../lib/review/exceptions';
 import { ALL_RULES, PACKS, ruleById } from '../../lib/review/packs';
 import { POD_TEMPLATE_KINDS } from '../../lib/review/walkers';
-import { check, deployment, inHardenedNamespace, workloadOfKind } from './builders';
+import { check, container, deployment, inHardenedNamespace, POD_PATHS, PodMutation, workloadOfKind } from './builders';
 import { RULE_CASES } from './rule-cases';
 
 /** Reviews with the namespace `shop`, where every test object lives, declared and closed. */
@@ -48,6 +48,21 @@ describe('each rule', () => {
       ['DaemonSet: no-host-namespaces spec.template.spec.hostPID'],
       ['Job: no-host-namespaces spec.template.spec.hostPID'],
       ['CronJob: no-host-namespaces spec.jobTemplate.spec.template.spec.hostPID'],
+      ['apps.openshift.io/DeploymentConfig: no-host-namespaces spec.template.spec.hostPID'],
+      ['argoproj.io/Rollout: no-host-namespaces spec.template.spec.hostPID'],
+      ['serving.knative.dev/Service: no-host-namespaces spec.template.spec.hostPID'],
+      ['serving.knative.dev/Configuration: no-host-namespaces spec.template.spec.hostPID'],
+      ['serving.knative.dev/Revision: no-host-namespaces spec.hostPID'],
+      ['keda.sh/ScaledJob: no-host-namespaces spec.jobTargetRef.template.spec.hostPID'],
+      ['apps.kruise.io/CloneSet: no-host-namespaces spec.template.spec.hostPID'],
+      ['apps.kruise.io/StatefulSet: no-host-namespaces spec.template.spec.hostPID'],
+      ['apps.kruise.io/DaemonSet: no-host-namespaces spec.template.spec.hostPID'],
+      ['apps.kruise.io/BroadcastJob: no-host-namespaces spec.template.spec.hostPID'],
+      ['kubeflow.org/TFJob: no-host-namespaces spec.tfReplicaSpecs.PS.template.spec.hostPID', 'kubeflow.org/TFJob: no-host-namespaces spec.tfReplicaSpecs.Worker.template.spec.hostPID'],
+      ['kubeflow.org/PyTorchJob: no-host-namespaces spec.pytorchReplicaSpecs.Master.template.spec.hostPID', 'kubeflow.org/PyTorchJob: no-host-namespaces spec.pytorchReplicaSpecs.Worker.template.spec.hostPID'],
+      ['kubeflow.org/MPIJob: no-host-namespaces spec.mpiReplicaSpecs.Launcher.template.spec.hostPID', 'kubeflow.org/MPIJob: no-host-namespaces spec.mpiReplicaSpecs.Worker.template.spec.hostPID'],
+      ['kubeflow.org/XGBoostJob: no-host-namespaces spec.xgbReplicaSpecs.Master.template.spec.hostPID', 'kubeflow.org/XGBoostJob: no-host-namespaces spec.xgbReplicaSpecs.Worker.template.spec.hostPID'],
+      ['kubeflow.org/PaddleJob: no-host-namespaces spec.paddleReplicaSpecs.Worker.template.spec.hostPID'],
     ]);
   });
 
@@ -89,6 +104,101 @@ describe('each rule', () => {
     const before = JSON.stringify(object);
     for (const rule of ALL_RULES) check(rule, object); // check() deep-freezes: a write would throw
     expect(JSON.stringify(object)).toBe(before);
+  });
+});
+
+describe('pods inside custom resources', () => {
+  const TODAY = '2026-01-01';
+  /** A privileged pod that runs as root, with a hostPath volume and a latest image. */
+  const unsafe: PodMutation = (s) => {
+    Object.assign(container(s).securityContext, { privileged: true, runAsUser: 0, allowPrivilegeEscalation: true });
+    s.securityContext.runAsNonRoot = false;
+    s.hostNetwork = true;
+    s.volumes.push({ name: 'host', hostPath: { path: '/' } });
+    container(s).image = 'web:latest';
+  };
+  /** Each finding as `rule <path relative to its pod> message`, per pod of the object. */
+  const perPod = (object: any, podPaths: readonly string[]) => {
+    const findings = review([{ object }], { today: TODAY }).findings;
+    return podPaths.map((pod) => findings.filter((f) => f.path.startsWith(pod))
+      .map((f) => `${f.severity} ${f.ruleId} <pod>${f.path.slice(pod.length)} ${f.message}`));
+  };
+  const CUSTOM = Object.keys(POD_PATHS).filter((kind) => kind.includes('/'));
+  const asDeployment = perPod(deployment(unsafe), ['spec.template.spec'])[0];
+
+  test('the unsafe pod fails in a Deployment', () => {
+    expect(asDeployment.filter((f) => f.startsWith('error')).length).toBeGreaterThan(10);
+  });
+
+  test.each(CUSTOM.map((kind) => [kind]))('an unsafe pod in a %s gets exactly the findings it gets in a Deployment, at its own paths', (kind) => {
+    const object = workloadOfKind(kind, unsafe);
+    const findings = review([{ object }], { today: TODAY }).findings;
+    expect(findings.filter((f) => !POD_PATHS[kind].some((pod) => f.path.startsWith(pod)))).toEqual([]);
+    for (const pod of perPod(object, POD_PATHS[kind])) expect(pod).toEqual(asDeployment);
+  });
+
+  test('each pod of a Kubeflow job is judged on its own', () => {
+    const job = workloadOfKind('kubeflow.org/PyTorchJob');
+    (job as any).spec.pytorchReplicaSpecs.Worker.template.spec.hostPID = true;
+    expect(review([{ object: job }], { today: TODAY }).findings.map((f) => `${f.ruleId} ${f.path}`))
+      .toEqual(['no-host-namespaces spec.pytorchReplicaSpecs.Worker.template.spec.hostPID']);
+  });
+
+  test('a Deployment of a custom API group is not judged as apps/v1: one warning says its pod was not judged', () => {
+    const object = { ...deployment(unsafe), apiVersion: 'example.com/v1' };
+    expect(review([{ object }], { today: TODAY }).findings.map((f) => `${f.severity} ${f.ruleId} ${f.path}`))
+      .toEqual(['warning unjudged-pod-template spec.template.spec']);
+  });
+
+  test('an unknown custom resource with a pod spec gets the warning, with the object, path, problem and fix', () => {
+    const object = { apiVersion: 'batch.example.com/v1', kind: 'Pipeline', metadata: { name: 'etl', namespace: 'shop' },
+      spec: { stages: [{ name: 'load', podSpec: { containers: [{ name: 'load', image: 'etl:1', securityContext: { privileged: true } }] } }] } };
+    const [f, ...rest] = review([{ object }], { today: TODAY }).findings;
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ ruleId: 'unjudged-pod-template', severity: 'warning', path: 'spec.stages[0].podSpec',
+      object: { apiVersion: 'batch.example.com/v1', kind: 'Pipeline', namespace: 'shop', name: 'etl' } });
+    expect(f.message).toBe('kind Pipeline of API group "batch.example.com" is not known to the review, so the pod rules did not judge the pod spec at spec.stages[0].podSpec');
+    expect(f.remediation).toMatch(/^This kind is not known to the review, so the pod rules did not judge this pod template: ask for the kind to be added .* add an exception/);
+  });
+
+  test('the warning can be accepted by an exception on the object', () => {
+    const object = { apiVersion: 'batch.example.com/v1', kind: 'Pipeline', metadata: { name: 'etl', namespace: 'shop',
+      annotations: { 'exception.hardened.cdk8s.io/unjudged-pod-template': 'its pods are judged by Kyverno at admission' } },
+      spec: { podSpec: { containers: [{ image: 'etl:1' }] } } };
+    const result = review([{ object }], { today: TODAY });
+    expect(result.findings.map((f) => [f.ruleId, f.exception?.reason])).toEqual([['unjudged-pod-template', 'its pods are judged by Kyverno at admission']]);
+    expect(result.counts.bySeverity.warning).toBe(0);
+  });
+
+  test('the search is bounded: a huge or deep custom object is searched quickly and says it was not searched whole', () => {
+    const wide = { apiVersion: 'data.example.com/v1', kind: 'Blob', metadata: { name: 'big' },
+      spec: { entries: Array.from({ length: 200_000 }, (_, i) => ({ key: `k${i}`, value: { nested: [i] } })), text: 'x'.repeat(10_000_000) } };
+    let deep: Record<string, unknown> = { containers: [{ image: 'deep:1' }] };
+    for (let i = 0; i < 100; i++) deep = { next: deep };
+    const nested = { apiVersion: 'data.example.com/v1', kind: 'Chain', metadata: { name: 'deep' }, spec: deep };
+    const start = Date.now();
+    const findings = review([{ object: wide }, { object: nested }], { today: TODAY }).findings;
+    expect(Date.now() - start).toBeLessThan(500);
+    expect(findings.map((f) => `${f.object.kind} ${f.ruleId} "${f.path}"`)).toEqual(['Blob unjudged-pod-template ""', 'Chain unjudged-pod-template ""']);
+    expect(findings[0].message).toContain('is too large to search whole');
+  });
+
+  test('probes are required of the custom kinds whose pods run forever, not of jobs', () => {
+    const without = (kind: string) => workloadOfKind(kind, (s) => s.containers.forEach((c: any) => { delete c.readinessProbe; delete c.livenessProbe; }));
+    const kinds = ['argoproj.io/Rollout', 'serving.knative.dev/Service', 'apps.kruise.io/CloneSet', 'apps.openshift.io/DeploymentConfig',
+      'keda.sh/ScaledJob', 'apps.kruise.io/BroadcastJob', 'kubeflow.org/TFJob'];
+    expect(Object.fromEntries(kinds.map((kind) => [kind, review([{ object: without(kind) }], { today: TODAY }).findings.map((f) => f.ruleId).sort()]))).toEqual({
+      'argoproj.io/Rollout': ['liveness-probe', 'readiness-probe'],
+      'serving.knative.dev/Service': ['liveness-probe', 'readiness-probe'],
+      'apps.kruise.io/CloneSet': ['liveness-probe', 'readiness-probe'],
+      'apps.openshift.io/DeploymentConfig': ['liveness-probe', 'readiness-probe'],
+      'keda.sh/ScaledJob': [], 'apps.kruise.io/BroadcastJob': [], 'kubeflow.org/TFJob': [],
+    });
+  });
+
+  test('a replicated Rollout keeps its pods off one node, as a Deployment does', () => {
+    const object = workloadOfKind('argoproj.io/Rollout', (s) => { delete s.affinity; });
+    expect(review([{ object }], { today: TODAY }).findings.map((f) => `${f.ruleId} ${f.path}`)).toEqual(['pod-anti-affinity spec.template.spec.affinity.podAntiAffinity']);
   });
 });
 
@@ -135,7 +245,7 @@ describe('the rule registry', () => {
         'seccomp-runtime-default', 'drop-all-capabilities', 'restricted-proc-mount'],
       'workload-hardening': ['read-only-root-filesystem', 'high-user-group-ids', 'resources-set', 'image-digest', 'no-latest-tag',
         'image-pull-always', 'readiness-probe', 'liveness-probe', 'no-service-account-token', 'no-default-service-account',
-        'distinct-probes', 'pod-anti-affinity', 'pdb-unhealthy-pod-eviction-policy'],
+        'distinct-probes', 'pod-anti-affinity', 'pdb-unhealthy-pod-eviction-policy', 'unjudged-pod-template'],
       'namespaces': ['namespace-pod-security', 'workload-namespace-hardened'],
       'network': ['namespace-default-deny', 'network-ingress-from-anywhere', 'network-egress-metadata', 'network-policy-selects-pods'],
       'rbac': ['rbac-no-wildcards', 'rbac-no-escalation-verbs', 'rbac-no-exec-attach-portforward', 'rbac-no-cluster-secret-read',
@@ -151,7 +261,7 @@ describe('the rule registry', () => {
 
   test('only these rules are warnings; every other rule is an error', () => {
     expect(ALL_RULES.filter((r) => r.severity !== 'error').map((r) => r.id)).toEqual(['image-pull-always', 'distinct-probes', 'pod-anti-affinity',
-      'pdb-unhealthy-pod-eviction-policy', 'network-policy-selects-pods', 'rbac-no-user-subjects', 'rbac-cluster-scope', 'audit-omit-request-received']);
+      'pdb-unhealthy-pod-eviction-policy', 'unjudged-pod-template', 'network-policy-selects-pods', 'rbac-no-user-subjects', 'rbac-cluster-scope', 'audit-omit-request-received']);
   });
 });
 

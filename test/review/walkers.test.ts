@@ -1,5 +1,5 @@
-import { eachContainer, podSpecOf, POD_TEMPLATE_KINDS } from '../../lib/review/walkers';
-import { container, deployment, hardenedContainer, workloadOfKind } from './builders';
+import { eachContainer, LONG_RUNNING_KINDS, podSpecOf, podSpecsOf, POD_TEMPLATE_KINDS, withWalkerCache } from '../../lib/review/walkers';
+import { container, deployment, hardenedContainer, POD_PATHS, workloadOfKind } from './builders';
 
 describe('podSpecOf', () => {
   test.each([
@@ -23,6 +23,13 @@ describe('podSpecOf', () => {
     expect(POD_TEMPLATE_KINDS.filter((kind) => !podSpecOf(workloadOfKind(kind)))).toEqual([]);
   });
 
+  test('knows these kinds, by API group and kind, and which run forever', () => {
+    expect(POD_TEMPLATE_KINDS).toEqual(Object.keys(POD_PATHS));
+    expect(LONG_RUNNING_KINDS).toEqual(['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'apps.openshift.io/DeploymentConfig',
+      'argoproj.io/Rollout', 'serving.knative.dev/Service', 'serving.knative.dev/Configuration', 'serving.knative.dev/Revision',
+      'apps.kruise.io/CloneSet', 'apps.kruise.io/StatefulSet', 'apps.kruise.io/DaemonSet']);
+  });
+
   test.each([
     ['another kind', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: {} }],
     ['no spec', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' } }],
@@ -32,7 +39,59 @@ describe('podSpecOf', () => {
   });
 });
 
+describe('podSpecsOf', () => {
+  test.each(Object.entries(POD_PATHS))('finds every pod spec of a %s, at %j', (kind, paths) => {
+    const views = podSpecsOf(workloadOfKind(kind));
+    expect(views.map((v) => v.path)).toEqual(paths);
+    expect(views.map((v) => v.metadataPath)).toEqual(paths.map((p) => p.replace(/spec$/, 'metadata')));
+    expect(views.every((v) => v.spec.serviceAccountName === 'web')).toBe(true);
+  });
+
+  test('a kind with one template per role names each role', () => {
+    expect(podSpecsOf(workloadOfKind('kubeflow.org/PyTorchJob')).map((v) => [v.role, v.longRunning])).toEqual([['Master', false], ['Worker', false]]);
+    expect(podSpecsOf(workloadOfKind('argoproj.io/Rollout')).map((v) => [v.role, v.longRunning])).toEqual([[undefined, true]]);
+  });
+
+  test('a role key that is not a plain name is quoted in the path', () => {
+    const job = { apiVersion: 'kubeflow.org/v1', kind: 'TFJob', spec: { tfReplicaSpecs: { 'chief-0': { template: { spec: { containers: [] } } } } } };
+    expect(podSpecsOf(job).map((v) => v.path)).toEqual(['spec.tfReplicaSpecs["chief-0"].template.spec']);
+  });
+
+  test.each([
+    ['a Deployment of another API group', { ...workloadOfKind('Deployment'), apiVersion: 'example.com/v1' }],
+    ['a StatefulSet of another API group', { ...workloadOfKind('StatefulSet'), apiVersion: 'example.com/v1beta1' }],
+    ['a Rollout of another API group', { ...workloadOfKind('argoproj.io/Rollout'), apiVersion: 'rollouts.example.com/v1' }],
+    ['a core Service (not a Knative one)', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { template: { spec: { containers: [{ image: 'x' }] } } } }],
+    ['a Rollout that references its Deployment (workloadRef: no template)', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'web' },
+      spec: { replicas: 2, workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' } } }],
+  ])('finds no pod in %s', (_what, obj) => {
+    expect(podSpecsOf(obj)).toEqual([]);
+  });
+
+  test('old API versions of the built-in groups are still the built-in kinds', () => {
+    for (const apiVersion of ['apps/v1beta2', 'extensions/v1beta1']) {
+      expect(podSpecsOf({ ...workloadOfKind('Deployment'), apiVersion }).map((v) => v.path)).toEqual(['spec.template.spec']);
+    }
+  });
+
+  test('inside a review, each object is walked once', () => {
+    const obj = workloadOfKind('kubeflow.org/TFJob');
+    withWalkerCache(() => {
+      expect(podSpecsOf(obj)).toBe(podSpecsOf(obj));
+      expect(eachContainer(obj)).toEqual(podSpecsOf(obj).flatMap((pod) => eachContainer(obj, pod)));
+      expect(eachContainer(obj, podSpecsOf(obj)[1])).toBe(eachContainer(obj, podSpecsOf(obj)[1]));
+    });
+  });
+});
+
 describe('eachContainer', () => {
+  test('visits the containers of every pod of the object, each at its path', () => {
+    expect(eachContainer(workloadOfKind('kubeflow.org/PyTorchJob')).map((c) => c.path)).toEqual([
+      'spec.pytorchReplicaSpecs.Master.template.spec.initContainers[0]', 'spec.pytorchReplicaSpecs.Master.template.spec.containers[0]',
+      'spec.pytorchReplicaSpecs.Worker.template.spec.initContainers[0]', 'spec.pytorchReplicaSpecs.Worker.template.spec.containers[0]',
+    ]);
+  });
+
   test('visits init containers, containers, then ephemeral containers, with their paths and labels', () => {
     const obj = deployment((s) => {
       s.containers.push(hardenedContainer('sidecar'));

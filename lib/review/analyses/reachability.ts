@@ -6,7 +6,7 @@
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
 import { KubeObject } from '../model';
-import { eachContainer, isRecord, list, podSpecOf } from '../walkers';
+import { eachContainer, isRecord, list, POD_TEMPLATE_LOCATIONS, PodSpecView, podSpecsOf, PodTemplateKind, podTemplateKindOf } from '../walkers';
 import { Cidr, cidrContainsAddress, compareCidrs, formatCidr, parseAddress, parseCidr } from './cidr';
 import { CompiledRule, computeFlows, IngressGrant, resolvePorts, Workload } from './flows';
 import {
@@ -18,7 +18,7 @@ import { compareText, EVERYTHING, LabelIndex, Labels, readLabels, Requirement, S
 
 /** One workload: its pods share a template, so they share labels, ports and policies. */
 export interface ReachabilityWorkload {
-  /** `<namespace>/<kind>/<name>`. */
+  /** `<namespace>/<kind>/<name>`; for a kind with one template per role (a Kubeflow job), the name is `<name>/<role>`. */
   readonly id: string;
   readonly namespace: string;
   readonly kind: string;
@@ -103,11 +103,14 @@ export interface ReachabilityReport {
   readonly warnings: readonly string[];
 }
 
-/** The kinds analysed as workloads, with the API group each must belong to (`''` is the core group). */
-export const REACHABILITY_WORKLOAD_KINDS: Readonly<Record<string, string>> = {
-  Pod: '', ReplicationController: '', ReplicaSet: 'apps', Deployment: 'apps', StatefulSet: 'apps',
-  DaemonSet: 'apps', Job: 'batch', CronJob: 'batch',
-};
+/**
+ * The kinds analysed as workloads, by API group and kind: every kind the review finds pods
+ * in (`POD_TEMPLATE_LOCATIONS`: the built-in workloads, Argo Rollouts, Knative, OpenKruise,
+ * KEDA, Kubeflow, ...) except PodTemplate, which runs no pod.
+ */
+export const REACHABILITY_WORKLOAD_KINDS: readonly PodTemplateKind[] = POD_TEMPLATE_LOCATIONS.filter((l) => !(l.group === '' && l.kind === 'PodTemplate'));
+
+const REACHABILITY_KINDS: ReadonlySet<PodTemplateKind> = new Set(REACHABILITY_WORKLOAD_KINDS);
 
 /** The label Kubernetes sets on every namespace, to its name. */
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -382,33 +385,37 @@ function outsidePeers(direction: 'ingress' | 'egress', rules: readonly OutsideRu
 function collectWorkloads(objects: readonly KubeObject[]): Workload[] {
   const pods: Workload[] = [];
   for (const obj of objects) {
-    const group = REACHABILITY_WORKLOAD_KINDS[obj.kind];
-    if (group === undefined || apiGroup(obj.apiVersion) !== group) continue;
-    const pod = podSpecOf(obj);
-    if (!pod) continue;
-    const namespace = namespaceOf(obj);
-    const name = typeof obj.metadata?.name === 'string' ? obj.metadata.name : '(unnamed)';
-    const namedPorts = new Map<string, number[]>();
-    for (const container of eachContainer(obj, pod)) {
-      if (container.kind === 'ephemeralContainer') continue;
-      for (const port of list<unknown>(container.container.ports)) {
-        if (!isRecord(port) || typeof port.name !== 'string' || typeof port.containerPort !== 'number') continue;
-        const protocol = (port.protocol ?? 'TCP') as Protocol;
-        if (!PROTOCOLS.includes(protocol)) continue;
-        const key = `${protocol}/${port.name}`;
-        namedPorts.set(key, [...(namedPorts.get(key) ?? []), port.containerPort]);
-      }
-    }
-    pods.push({
-      id: `${namespace}/${obj.kind}/${name}`, namespace, kind: obj.kind, name,
-      labels: readLabels(pod.metadata.labels), namedPorts, hostNetwork: pod.spec.hostNetwork === true,
-    });
+    const location = podTemplateKindOf(obj);
+    if (!location || !REACHABILITY_KINDS.has(location)) continue;
+    for (const pod of podSpecsOf(obj)) pods.push(workloadOf(obj, pod));
   }
   pods.sort((a, b) => compareText(a.id, b.id));
   pods.forEach((pod, i) => {
     if (i > 0 && pods[i - 1].id === pod.id) throw new ReachabilityError(`workload ${pod.id} is defined twice; give each object a unique name.`);
   });
   return pods;
+}
+
+/** The workload of one pod template; a kind with one template per role names it `<name>/<role>`. */
+function workloadOf(obj: KubeObject, pod: PodSpecView): Workload {
+  const namespace = namespaceOf(obj);
+  const objectName = typeof obj.metadata?.name === 'string' ? obj.metadata.name : '(unnamed)';
+  const name = pod.role === undefined ? objectName : `${objectName}/${pod.role}`;
+  const namedPorts = new Map<string, number[]>();
+  for (const container of eachContainer(obj, pod)) {
+    if (container.kind === 'ephemeralContainer') continue;
+    for (const port of list<unknown>(container.container.ports)) {
+      if (!isRecord(port) || typeof port.name !== 'string' || typeof port.containerPort !== 'number') continue;
+      const protocol = (port.protocol ?? 'TCP') as Protocol;
+      if (!PROTOCOLS.includes(protocol)) continue;
+      const key = `${protocol}/${port.name}`;
+      namedPorts.set(key, [...(namedPorts.get(key) ?? []), port.containerPort]);
+    }
+  }
+  return {
+    id: `${namespace}/${obj.kind}/${name}`, namespace, kind: obj.kind, name,
+    labels: readLabels(pod.metadata.labels), namedPorts, hostNetwork: pod.spec.hostNetwork === true,
+  };
 }
 
 function collectPolicies(objects: readonly KubeObject[]): ParsedPolicy[] {
@@ -448,9 +455,4 @@ function warningsFor(objects: readonly KubeObject[], pods: readonly Workload[]):
     }
   }
   return warnings.sort(compareText);
-}
-
-function apiGroup(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
 }

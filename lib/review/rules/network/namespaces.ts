@@ -1,5 +1,5 @@
 import { KubeObject, Rule, RuleFinding } from '../../model';
-import { finding, POD_TEMPLATE_KINDS, quote } from '../../walkers';
+import { finding, POD_TEMPLATE_KINDS, podTemplateKindOf, quote } from '../../walkers';
 
 const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
 
@@ -39,6 +39,8 @@ export const workloadNamespaceHardened: Rule = {
   references: { cis: '5.7.4', checkov: ['CKV_K8S_21', 'CKV2_K8S_6'], kubeScore: 'pod-networkpolicy' },
   remediation: 'Create the namespace with HardenedNamespace (Pod Security labels and default-deny policies) and put the workload in it; never use the default namespace.',
   check: (obj, context) => {
+    // Kind names are shared (a Knative Service, a core Service): only the workloads count.
+    if (!podTemplateKindOf(obj)) return [];
     const namespace = namespaceOf(obj);
     if (namespace === 'default') {
       return [finding('metadata.namespace', 'workload runs in the "default" namespace')];

@@ -2,7 +2,7 @@ import { appendTo } from '../../../core/append-to';
 import { Cidr, cidrContainsAddress, parseAddress, parseCidr } from '../../analyses/cidr';
 import { compileSelector, Labels, readLabels, Selector as CompiledSelector, selectorMatches } from '../../analyses/selectors';
 import { KubeObject, ReviewContext, Rule, RuleFinding } from '../../model';
-import { finding, podSpecOf, POD_TEMPLATE_KINDS, quote } from '../../walkers';
+import { finding, podSpecsOf, POD_TEMPLATE_KINDS, quote } from '../../walkers';
 import { namespaceOf } from './namespaces';
 
 type Selector = { matchLabels?: Record<string, unknown>; matchExpressions?: unknown[] } | undefined;
@@ -186,8 +186,7 @@ function podLabelsIn(context: ReviewContext, namespace: string): readonly Labels
     index = new Map();
     for (const kind of POD_TEMPLATE_KINDS) {
       for (const obj of context.byKind(kind)) {
-        const pod = podSpecOf(obj);
-        if (pod) appendTo(index, namespaceOf(obj), readLabels(pod.metadata.labels));
+        for (const pod of podSpecsOf(obj)) appendTo(index, namespaceOf(obj), readLabels(pod.metadata.labels));
       }
     }
     podLabelsByNamespace.set(context, index);

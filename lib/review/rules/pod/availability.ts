@@ -24,7 +24,7 @@ function replicasOf(obj: KubeObject): unknown {
 }
 
 /**
- * A Deployment or StatefulSet with more than one replica (or with the count left to an
+ * A Deployment or StatefulSet (or a Rollout, CloneSet or DeploymentConfig) with more than one replica (or with the count left to an
  * autoscaler) prefers or requires that its pods avoid sharing a node, so one node failure
  * or drain never takes every replica. The term must select the workload's own pods over
  * `kubernetes.io/hostname`, as kube-score and kube-linter check; topology spread
@@ -36,7 +36,8 @@ export const podAntiAffinity: Rule = {
   id: 'pod-anti-affinity',
   title: 'Replicated workloads keep their pods off the same node',
   severity: 'warning',
-  kinds: ['Deployment', 'StatefulSet'],
+  // Replicated like a Deployment: Argo Rollouts, OpenKruise CloneSet, OpenShift DeploymentConfig.
+  kinds: ['Deployment', 'StatefulSet', 'argoproj.io/Rollout', 'apps.kruise.io/CloneSet', 'apps.openshift.io/DeploymentConfig'],
   references: {
     kubeScore: ['deployment-has-host-podantiaffinity', 'statefulset-has-host-podantiaffinity'],
     kubeLinter: 'no-anti-affinity',

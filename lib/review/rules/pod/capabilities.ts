@@ -1,5 +1,5 @@
 import { Rule, RuleFinding } from '../../model';
-import { ContainerView, eachContainer, finding, isWindowsPod, list, podSpecOf, POD_TEMPLATE_KINDS, quote } from '../../walkers';
+import { ContainerView, eachContainer, finding, isWindowsPod, list, perPod, POD_TEMPLATE_KINDS, quote } from '../../walkers';
 
 /** The capabilities the baseline level lets a container add (the container runtime's default set). */
 export const BASELINE_CAPABILITIES: readonly string[] = [
@@ -61,9 +61,8 @@ export const dropAllCapabilities: Rule = {
     checkov: ['CKV_K8S_37', 'CKV_K8S_28'],
   },
   remediation: 'Set securityContext.capabilities.drop: ["ALL"] on the container and add back only NET_BIND_SERVICE, if it binds a port below 1024.',
-  check: (obj) => {
-    const pod = podSpecOf(obj);
-    if (!pod || isWindowsPod(pod)) return [];
+  check: perPod((pod, obj) => {
+    if (isWindowsPod(pod)) return [];
     return eachContainer(obj, pod).flatMap((c) => {
       const drops = list<string>(c.securityContext.capabilities?.drop);
       const missingDropAll = drops.includes('ALL') ? [] : [finding(`${c.path}.securityContext.capabilities.drop`,
@@ -71,5 +70,5 @@ export const dropAllCapabilities: Rule = {
       return [...missingDropAll, ...addedCapabilities(c, (cap) => cap === RESTRICTED_ADDABLE_CAPABILITY,
         `but only ${RESTRICTED_ADDABLE_CAPABILITY} may be added`)];
     });
-  },
+  }),
 };

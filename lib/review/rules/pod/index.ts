@@ -19,6 +19,7 @@ import { noDefaultServiceAccount, noServiceAccountToken } from './service-accoun
 import { noUnsafeSysctls } from './sysctls';
 import { highUserGroupIds } from './user-group-ids';
 import { noHostPath, restrictedVolumeTypes } from './volumes';
+import { unjudgedPodTemplate } from './unjudged-pod-template';
 import { noWindowsHostProcess } from './windows-host-process';
 
 /** The Pod Security Standards baseline controls (policy v1.37), in upstream's order. */
@@ -37,7 +38,7 @@ export const PSS_RESTRICTED_RULES: readonly Rule[] = [
 export const WORKLOAD_HARDENING_RULES: readonly Rule[] = [
   readOnlyRootFilesystem, highUserGroupIds, resourcesSet, imageDigest, noLatestTag, imagePullAlways,
   readinessProbe, livenessProbe, noServiceAccountToken, noDefaultServiceAccount, distinctProbes, podAntiAffinity,
-  pdbUnhealthyPodEvictionPolicy,
+  pdbUnhealthyPodEvictionPolicy, unjudgedPodTemplate,
 ];
 
 /** Every pod rule. */

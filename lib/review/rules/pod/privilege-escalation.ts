@@ -1,5 +1,5 @@
 import { Rule } from '../../model';
-import { eachContainer, finding, isWindowsPod, podSpecOf, POD_TEMPLATE_KINDS } from '../../walkers';
+import { eachContainer, finding, isWindowsPod, perPod, POD_TEMPLATE_KINDS } from '../../walkers';
 
 /**
  * Containers must explicitly forbid privilege escalation (setuid binaries, file
@@ -21,14 +21,13 @@ export const noPrivilegeEscalation: Rule = {
     checkov: 'CKV_K8S_20',
   },
   remediation: 'Set securityContext.allowPrivilegeEscalation: false on the container.',
-  check: (obj) => {
-    const pod = podSpecOf(obj);
-    if (!pod || isWindowsPod(pod)) return [];
+  check: perPod((pod, obj) => {
+    if (isWindowsPod(pod)) return [];
     return eachContainer(obj, pod)
       .filter((c) => c.securityContext.allowPrivilegeEscalation !== false)
       .map((c) => finding(`${c.path}.securityContext.allowPrivilegeEscalation`,
         c.securityContext.allowPrivilegeEscalation === true
           ? `${c.label} allows privilege escalation`
           : `${c.label} does not set allowPrivilegeEscalation: false (it defaults to allowing escalation)`));
-  },
+  }),
 };

@@ -3,13 +3,14 @@ import { eachContainer, finding, isRecord, LONG_RUNNING_KINDS } from '../../walk
 
 function requireProbe(probe: 'readinessProbe' | 'livenessProbe', without: string) {
   return (obj: Parameters<Rule['check']>[0]) => eachContainer(obj)
-    .filter((c) => c.kind === 'container' && !isRecord(c.container[probe]))
+    .filter((c) => c.pod.longRunning && c.kind === 'container' && !isRecord(c.container[probe]))
     .map((c) => finding(`${c.path}.${probe}`, `${c.label} has no ${probe}, so ${without}`));
 }
 
 /**
  * Every container of a long-running workload declares a readiness probe, so it gets no
- * traffic before it can serve. Jobs, CronJobs and bare Pods are not checked.
+ * traffic before it can serve. Jobs, CronJobs, bare Pods and other run-to-completion kinds
+ * (`longRunning: false` in `POD_TEMPLATE_LOCATIONS`) are not checked.
  *
  * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/
  */
@@ -25,7 +26,7 @@ export const readinessProbe: Rule = {
 
 /**
  * Every container of a long-running workload declares a liveness probe, so a hung process
- * is restarted. Jobs, CronJobs and bare Pods are not checked.
+ * is restarted. Jobs, CronJobs, bare Pods and other run-to-completion kinds are not checked.
  *
  * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/
  */
@@ -78,7 +79,7 @@ export const distinctProbes: Rule = {
   references: { kubeScore: 'pod-probes-identical' },
   remediation: 'Point the liveness probe at a cheap "process is alive" check (for example /healthz) and the readiness probe at "can serve" (for example /ready); for a store with one TCP port, use a command (such as pg_isready) for one of them.',
   check: (obj) => eachContainer(obj)
-    .filter((c) => c.kind !== 'ephemeralContainer' && isRecord(c.container.readinessProbe) && isRecord(c.container.livenessProbe))
+    .filter((c) => c.pod.longRunning && c.kind !== 'ephemeralContainer' && isRecord(c.container.readinessProbe) && isRecord(c.container.livenessProbe))
     .filter((c) => sameProbe(c.container.readinessProbe as Record<string, unknown>, c.container.livenessProbe as Record<string, unknown>))
     .map((c) => finding(`${c.path}.livenessProbe`, `${c.label} has the same readiness and liveness probe, so an overloaded pod is restarted instead of just taken out of rotation`)),
 };

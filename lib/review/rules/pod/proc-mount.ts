@@ -1,12 +1,10 @@
 import { KubeObject, Rule, RuleFinding } from '../../model';
-import { eachContainer, finding, podSpecOf, POD_TEMPLATE_KINDS, quote, usesUserNamespace } from '../../walkers';
+import { eachContainer, finding, perPod, POD_TEMPLATE_KINDS, quote, usesUserNamespace } from '../../walkers';
 
-function unmasked(obj: KubeObject, relaxForUserNamespace: boolean): RuleFinding[] {
-  const pod = podSpecOf(obj);
-  if (!pod || (relaxForUserNamespace && usesUserNamespace(pod))) return [];
-  return eachContainer(obj, pod)
+function unmasked(obj: KubeObject, relaxForUserNamespace: boolean): readonly RuleFinding[] {
+  return perPod((pod) => relaxForUserNamespace && usesUserNamespace(pod) ? [] : eachContainer(obj, pod)
     .filter((c) => c.securityContext.procMount != null && c.securityContext.procMount !== 'Default')
-    .map((c) => finding(`${c.path}.securityContext.procMount`, `${c.label} sets procMount ${quote(c.securityContext.procMount)}`));
+    .map((c) => finding(`${c.path}.securityContext.procMount`, `${c.label} sets procMount ${quote(c.securityContext.procMount)}`)))(obj);
 }
 
 /**

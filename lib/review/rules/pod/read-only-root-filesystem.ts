@@ -1,5 +1,5 @@
 import { Rule } from '../../model';
-import { eachContainer, finding, isWindowsPod, podSpecOf, POD_TEMPLATE_KINDS } from '../../walkers';
+import { eachContainer, finding, isWindowsPod, perPod, POD_TEMPLATE_KINDS } from '../../walkers';
 
 /**
  * Containers must mount their root filesystem read-only, so a compromised process cannot
@@ -20,11 +20,10 @@ export const readOnlyRootFilesystem: Rule = {
     checkov: 'CKV_K8S_22',
   },
   remediation: 'Set securityContext.readOnlyRootFilesystem: true on the container and mount an emptyDir volume on each path it writes.',
-  check: (obj) => {
-    const pod = podSpecOf(obj);
-    if (!pod || isWindowsPod(pod)) return [];
+  check: perPod((pod, obj) => {
+    if (isWindowsPod(pod)) return [];
     return eachContainer(obj, pod)
       .filter((c) => c.securityContext.readOnlyRootFilesystem !== true)
       .map((c) => finding(`${c.path}.securityContext.readOnlyRootFilesystem`, `${c.label} has a writable root filesystem`));
-  },
+  }),
 };

@@ -1,5 +1,5 @@
 import { Rule, RuleFinding } from '../../model';
-import { ContainerView, eachContainer, finding, isWindowsPod, podSpecOf, POD_TEMPLATE_KINDS } from '../../walkers';
+import { ContainerView, eachContainer, finding, isWindowsPod, perPod, POD_TEMPLATE_KINDS } from '../../walkers';
 
 /** Ids at or below this may belong to users and groups of the node. */
 export const MIN_EXCLUSIVE_ID = 10000;
@@ -28,13 +28,12 @@ export const highUserGroupIds: Rule = {
   kinds: POD_TEMPLATE_KINDS,
   references: { kubeScore: 'container-security-context-user-group-id', checkov: 'CKV_K8S_40' },
   remediation: 'Set securityContext.runAsUser and securityContext.runAsGroup above 10000 on the pod (for example 65532), or on the container, and keep any fsGroup above 10000 too.',
-  check: (obj) => {
-    const pod = podSpecOf(obj);
-    if (!pod || isWindowsPod(pod)) return [];
+  check: perPod((pod, obj) => {
+    if (isWindowsPod(pod)) return [];
     const fsGroup = pod.spec.securityContext?.fsGroup;
     const lowFsGroup = fsGroup !== undefined && fsGroup !== null && !(typeof fsGroup === 'number' && fsGroup > MIN_EXCLUSIVE_ID)
       ? [finding(`${pod.path}.securityContext.fsGroup`, `pod sets fsGroup ${String(fsGroup)}, not above ${MIN_EXCLUSIVE_ID}`)]
       : [];
     return [...lowFsGroup, ...eachContainer(obj, pod).flatMap((c) => [...idProblem(c, 'runAsUser'), ...idProblem(c, 'runAsGroup')])];
-  },
+  }),
 };
