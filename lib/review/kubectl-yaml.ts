@@ -46,6 +46,12 @@ const HINTS: Hint[] = (() => {
 /** Stands for a plain `<<` key: the mapping merges the value instead of storing it. */
 const MERGE_KEY: unique symbol = Symbol('<<');
 
+/**
+ * A private tag for the `<<` keys go-yaml merges on although they carry a tag (`! <<`,
+ * `!!merge <<`): the reader points their events at this text (load.ts, `checkKubectlMerges`).
+ */
+export const KUBECTL_MERGE_TAG_TEXT = '!<tag:cdk8s-hardened,2026:merge-key>';
+
 /** Plain scalars go-yaml looks up before anything else (`resolveMap`). */
 const WORDS = new Map<string, unknown>([
   ...['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON'].map((w) => [w, true] as const),
@@ -321,6 +327,7 @@ export const KUBECTL_SCHEMA = new Schema([
     },
     identify: () => false,
   }),
+  defineScalarTag('tag:cdk8s-hardened,2026:merge-key', { resolve: () => MERGE_KEY, identify: () => false }),
   // Any other tag on a scalar (`!foo bar`, `!!merge`...) leaves its text, as go-yaml does.
   defineScalarTag('', { matchByTagPrefix: true, resolve: (source) => source, identify: () => false }),
   mapping('tag:yaml.org,2002:map'),

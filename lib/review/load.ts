@@ -1,5 +1,6 @@
-import { constructFromEvents, Event, EVENT_ID, parseEvents, YAMLException } from 'js-yaml';
-import { asValue, KUBECTL_LINE_BREAK_CHARACTERS, KUBECTL_LINE_BREAKS, KUBECTL_SCHEMA } from './kubectl-yaml';
+import { constructFromEvents, Event, EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, YAMLException } from 'js-yaml';
+import { LineCounter, splitJsonPrefix, splitYamlDocuments, StreamError, YamlChunk } from './kubectl-stream';
+import { asValue, KUBECTL_LINE_BREAK_CHARACTERS, KUBECTL_LINE_BREAKS, KUBECTL_MERGE_TAG_TEXT, KUBECTL_SCHEMA } from './kubectl-yaml';
 
 /** A manifest read from a file, with where it came from (`file:line`). */
 export interface LoadedManifest {
@@ -23,60 +24,205 @@ export class ManifestLoadError extends Error {
 const MAX_EXPANDED_VALUES = 1_000_000;
 
 /**
- * Parses the text of one file into its manifests, read as kubectl reads them
- * (`kubectl-yaml.ts`: YAML 1.1 as go-yaml v2 resolves it, so `privileged: yes` is true).
+ * Parses the text of one file into its manifests, read as `kubectl create -f` reads them:
+ * documents cut as kubectl cuts them (`kubectl-stream.ts`), YAML 1.1 as go-yaml v2 resolves
+ * it (`kubectl-yaml.ts`: `privileged: yes` is true), and every object with an `items` field
+ * taken as a list of the objects it holds (`objectsOf`).
  */
 export function parseManifests(text: string, file: string): LoadedManifest[] {
   const manifests: LoadedManifest[] = [];
   for (const { value, line } of readDocuments(text, file)) {
-    if (value === null || value === undefined) continue;
-    for (const object of expandList(value, file, line)) {
+    for (const object of objectsOf(value, file, line)) {
       manifests.push({ object, origin: `${file}:${line}` });
     }
   }
   return manifests;
 }
 
-/** One YAML document of a file, as kubectl reads it, and the line its content starts on. */
+/** One document of a file, as kubectl reads it, and the line its content starts on. */
 export interface ReadDocument {
   readonly value: unknown;
   readonly line: number;
 }
 
 /**
- * Every document of a YAML stream as kubectl reads it (empty ones as `null` or `undefined`).
- * Throws `ManifestLoadError` (`file:line: reason`) on what kubectl would refuse.
+ * Every document of a stream as kubectl reads it (empty ones as `null` or `undefined`):
+ * the JSON values it reads first when the stream starts with `{`, then the YAML documents
+ * cut at kubectl's separator lines, each parsed on its own. Throws `ManifestLoadError`
+ * (`file:line: reason`) on what kubectl would refuse, and on what it would read in a way this
+ * reader does not model (fail closed).
  */
 export function readDocuments(text: string, file: string): ReadDocument[] {
   checkLineBreaks(text, file);
-  let events: Event[];
-  let values: unknown[];
   try {
-    events = parseEvents(text, { filename: file, maxDepth: MAX_DEPTH });
-    values = constructFromEvents(events, { source: text, filename: file, schema: KUBECTL_SCHEMA });
+    const { values, yamlFrom } = splitJsonPrefix(text);
+    const documents: ReadDocument[] = [...values];
+    if (yamlFrom !== undefined) {
+      for (const chunk of splitYamlDocuments(text, yamlFrom)) documents.push(readYamlDocument(chunk, file));
+    }
+    return documents;
   } catch (error) {
-    throw asLoadError(error, file);
+    if (error instanceof StreamError) throw new ManifestLoadError(file, error.line, error.message);
+    throw error;
   }
-  const lines = new LineFinder(text);
+}
+
+/**
+ * The one document kubectl reads from a chunk (go-yaml's Unmarshal reads the first document
+ * and ignores the rest, so a second one after a `...` line is refused here).
+ */
+function readYamlDocument(chunk: YamlChunk, file: string): ReadDocument {
+  const source = withFlowLinesIndented(chunk.text, file);
+  const lines = new LineCounter(source);
+  const lineOf = (position: number) => chunk.firstLine - 1 + lines.lineOf(position);
+  let values: unknown[];
+  let events: Event[];
+  try {
+    events = parseEvents(source, { filename: file, maxDepth: MAX_DEPTH });
+    checkKubectlMerges(events, source, (position, message) => {
+      throw new ManifestLoadError(file, lineOf(position), message);
+    });
+    values = constructFromEvents(events, { source: source + MERGE_TAG_SOURCE, filename: file, schema: KUBECTL_SCHEMA });
+  } catch (error) {
+    throw asLoadError(error, file, chunk.firstLine - 1);
+  }
   const starts = documentStarts(events);
-  checkSeparators(text, file);
-  const directive = starts.findIndex((start) => start.directives);
-  if (directive >= 0) {
-    throw new ManifestLoadError(file, lines.lineOf(starts[directive].position),
+  const directive = starts.find((start) => start.directives);
+  if (directive) {
+    throw new ManifestLoadError(file, lineOf(directive.position),
       'the document has a %YAML or %TAG directive, which kubectl cannot read (it splits the file at --- lines before parsing)');
   }
-  // kubectl reads one document per --- section: one after a `...` end marker without its own
-  // --- is silently dropped (go-yaml stops at the marker), so it would never reach the cluster.
-  const dropped = starts.findIndex((start, i) => i > 0 && starts[i - 1].explicitEnd && !start.explicitStart && values[i] !== null && values[i] !== undefined);
+  // go-yaml reads one document per --- section: one after a `...` end marker is silently
+  // dropped, so it would never reach the cluster.
+  const dropped = values.findIndex((value, i) => i > 0 && value !== null && value !== undefined);
   if (dropped >= 0) {
-    throw new ManifestLoadError(file, lines.lineOf(starts[dropped].position),
-      'this document follows a ... end marker without its own --- line, and kubectl ignores it (it reads one document per --- section); put --- before it');
+    throw new ManifestLoadError(file, lineOf(starts[dropped].position),
+      'a second document where kubectl reads one (after a ... end marker, or a --- that does not start a line of its own), which kubectl ignores; start it with a line of its own that begins with ---');
   }
-  return values.map((value, i) => {
-    const line = lines.lineOf(starts[i].position);
-    if (starts[i].aliased) checkExpansion(value, file, line);
-    return { value: asValue(value), line };
-  });
+  const endFirst = endMarkerFirst(chunk.text);
+  if (endFirst >= 0) {
+    throw new ManifestLoadError(file, chunk.firstLine + endFirst, 'a ... end marker before the document has begun, which kubectl refuses ("did not find expected node content"); remove it');
+  }
+  if (values.length === 0) return { value: null, line: chunk.firstLine };
+  const line = lineOf(starts[0].position);
+  if (starts[0].aliased) checkExpansion(values[0], file, line);
+  return { value: asValue(values[0]), line };
+}
+
+/**
+ * The index of the line where a `...` end marker is the document's first token (after blank
+ * and comment lines), or -1: libyaml refuses it there, YAML 1.2 readers skip it.
+ */
+function endMarkerFirst(text: string): number {
+  const lines = text.split('\n');
+  const first = lines.findIndex((line) => !/^[ \t]*(#.*)?\r?$/.test(line));
+  return first >= 0 && /^\.\.\.(?:[ \t\r]|$)/.test(lines[first]) ? first : -1;
+}
+
+/**
+ * libyaml (kubectl) does not mind how far the lines inside a flow collection or a multi-line
+ * quoted scalar are indented; the YAML spec, and js-yaml, want them indented deeper than
+ * their parent ("deficient indentation"). Leading spaces on those lines mean nothing to
+ * either (they are separation, or folded away), so such a line is given enough of them and
+ * the document parsed again. A line starting with `...` is left as it is: there the two
+ * differ in more than indentation.
+ */
+function withFlowLinesIndented(text: string, file: string): string {
+  let source = text;
+  for (let tries = 0; tries < MAX_REINDENTED_LINES; tries++) {
+    try {
+      parseEvents(source, { filename: file, maxDepth: MAX_DEPTH });
+      return source;
+    } catch (error) {
+      if (!(error instanceof YAMLException) || error.reason !== 'deficient indentation' || !error.mark) return source;
+      const lines = source.split('\n');
+      const at = error.mark.line;
+      if (lines[at].startsWith('...')) return source;
+      // No node that encloses this line can start further right than the longest line above it.
+      const width = lines.slice(0, at).reduce((widest, line) => Math.max(widest, line.length), 0);
+      lines[at] = ' '.repeat(width + 1) + lines[at];
+      source = lines.join('\n');
+    }
+  }
+  return source;
+}
+
+/** How many lines of one document may be indented for the parser before it is refused instead. */
+const MAX_REINDENTED_LINES = 1000;
+
+/** Where the private merge tag's text lies: after the document, so tagged merge keys' events can point at it. */
+const MERGE_TAG_SOURCE = `\n${KUBECTL_MERGE_TAG_TEXT}`;
+
+/** The tags under which go-yaml still takes a `<<` key for a merge: non-specific `!`, and the merge tag in its two spellings. */
+const GO_YAML_MERGE_TAGS = new Set(['!', '!!merge', '!<tag:yaml.org,2002:merge>']);
+
+/** One open collection while walking events: for a mapping, whether the next node is a key, and whether the key just read merges. */
+interface OpenCollection {
+  readonly mapping: boolean;
+  atKey: boolean;
+  keyMerges: boolean;
+}
+
+/**
+ * go-yaml merges on a mapping key that is the scalar `<<` written plain, or tagged `!` or
+ * `!!merge` (quoted or not); the schema sees only plain `<<`, so the events of the tagged
+ * forms are pointed at a private tag that means the same. Two forms go-yaml reads otherwise
+ * than the schema would are refused: an alias used as a key whose anchor is such a `<<`
+ * (go-yaml: the text `<<`, not a merge), and a merge of an alias to a list (go-yaml refuses it).
+ */
+function checkKubectlMerges(events: Event[], source: string, refuse: (position: number, message: string) => never): void {
+  const mergeAnchors = new Set<string>();
+  const listAnchors = new Set<string>();
+  const open: OpenCollection[] = [];
+  const mergeTagStart = source.length + 1;
+  for (const event of events) {
+    if (event.type === EVENT_ID.POP) {
+      open.pop();
+      continue;
+    }
+    if (event.type === EVENT_ID.DOCUMENT) {
+      mergeAnchors.clear();
+      listAnchors.clear();
+      open.push({ mapping: false, atKey: false, keyMerges: false });
+      continue;
+    }
+    const parent = open[open.length - 1];
+    const isKey = parent.mapping && parent.atKey;
+    const isMergeValue = parent.mapping && !parent.atKey && parent.keyMerges;
+    let merges = false;
+    if (event.type === EVENT_ID.ALIAS) {
+      const name = source.slice(event.anchorStart, event.anchorEnd);
+      if (isKey && mergeAnchors.has(name)) {
+        refuse(event.anchorStart, `an alias (*${name}) used as a key stands for <<, which kubectl reads as the key "<<", not as a merge; write the merge key itself`);
+      }
+      if (isMergeValue && listAnchors.has(name)) {
+        refuse(event.anchorStart, `a merge (<<) of *${name}, which is a list: kubectl refuses it (it merges a mapping, or a list of them written in place)`);
+      }
+    } else {
+      const anchor = event.anchorStart >= 0 ? source.slice(event.anchorStart, event.anchorEnd) : undefined;
+      if (event.type === EVENT_ID.SCALAR) {
+        const tag = event.tagStart >= 0 ? source.slice(event.tagStart, event.tagEnd) : '';
+        merges = (tag === '' ? event.style === SCALAR_STYLE.PLAIN : GO_YAML_MERGE_TAGS.has(tag)) && getScalarValue(source, event) === '<<';
+        if (merges && tag !== '') {
+          event.tagStart = mergeTagStart;
+          event.tagEnd = mergeTagStart + KUBECTL_MERGE_TAG_TEXT.length;
+        }
+      }
+      if (anchor !== undefined) {
+        if (merges) mergeAnchors.add(anchor);
+        else mergeAnchors.delete(anchor);
+        if (event.type === EVENT_ID.SEQUENCE) listAnchors.add(anchor);
+        else listAnchors.delete(anchor);
+      }
+    }
+    if (parent.mapping) {
+      if (isKey) parent.keyMerges = merges;
+      parent.atKey = !parent.atKey;
+    }
+    if (event.type === EVENT_ID.MAPPING || event.type === EVENT_ID.SEQUENCE) {
+      open.push({ mapping: event.type === EVENT_ID.MAPPING, atKey: true, keyMerges: false });
+    }
+  }
 }
 
 /**
@@ -87,29 +233,12 @@ export function readDocuments(text: string, file: string): ReadDocument[] {
 function checkLineBreaks(text: string, file: string): void {
   const at = text.search(KUBECTL_LINE_BREAKS);
   if (at < 0) return;
-  const line = new LineFinder(text).lineOf(at);
+  const line = new LineCounter(text).lineOf(at);
   throw new ManifestLoadError(file, line, `contains the character ${KUBECTL_LINE_BREAK_CHARACTERS[text[at]].name}, which kubectl reads as a line break and this review would not, so the two would see different objects; replace it with a real line break, or write it as the escape \\N, \\L or \\P inside double quotes`);
 }
 
 /** How deep collections may nest (go-yaml allows 10,000; a real manifest stays under 50). */
 const MAX_DEPTH = 1000;
-
-/**
- * kubectl cuts the file into documents at lines starting with `---` before parsing, and
- * refuses such a line with anything but a comment after the dashes ("invalid Yaml document
- * separator"), where YAML itself would read `--- {a: 1}` or `---x: 1`.
- */
-function checkSeparators(text: string, file: string): void {
-  const lines = new LineFinder(text);
-  for (let at = text.startsWith('---') ? 0 : text.indexOf('\n---'); at !== -1; at = text.indexOf('\n---', at + 1)) {
-    const start = text[at] === '\n' ? at + 1 : at;
-    const end = text.indexOf('\n', start);
-    const rest = text.slice(start + 3, end === -1 ? undefined : end).trim();
-    if (rest !== '' && !rest.startsWith('#')) {
-      throw new ManifestLoadError(file, lines.lineOf(start), `text after the document separator --- on its line ("${rest.slice(0, 40)}"), which kubectl refuses; start the document on the next line`);
-    }
-  }
-}
 
 /** Where a document's content starts, whether it uses an alias, and how it is delimited. */
 interface DocumentStart {
@@ -155,25 +284,6 @@ function firstSet(...offsets: number[]): number {
   return set.length === 0 ? 0 : Math.min(...set);
 }
 
-/** 1-based line numbers of offsets that only grow (one pass over the text for the whole file). */
-class LineFinder {
-  private offset = 0;
-  private line = 1;
-  constructor(private readonly text: string) {}
-
-  public lineOf(position: number): number {
-    if (position < this.offset) {
-      this.offset = 0;
-      this.line = 1;
-    }
-    for (let at = this.text.indexOf('\n', this.offset); at !== -1 && at < position; at = this.text.indexOf('\n', at + 1)) {
-      this.line++;
-      this.offset = at + 1;
-    }
-    return this.line;
-  }
-}
-
 /**
  * Aliases share their value, so a small document can stand for billions of values ("billion
  * laughs") or for itself (`&a [*a]`). Walks the document once, refusing both.
@@ -194,12 +304,12 @@ function checkExpansion(value: unknown, file: string, line: number): void {
   walk(value);
 }
 
-/** A parse error as `file:line: reason (column C)`. */
-function asLoadError(error: unknown, file: string): Error {
+/** A parse error as `file:line: reason (column C)`, its line moved by the lines of the file before the document. */
+function asLoadError(error: unknown, file: string, linesBefore: number): Error {
   if (!(error instanceof YAMLException)) return error instanceof Error ? error : new Error(String(error));
   const reason = REASONS.get(error.reason) ?? error.reason;
   const mark = error.mark;
-  return mark ? new ManifestLoadError(file, mark.line + 1, `${reason} (column ${mark.column + 1})`) : new ManifestLoadError(file, 0, reason);
+  return mark ? new ManifestLoadError(file, linesBefore + mark.line + 1, `${reason} (column ${mark.column + 1})`) : new ManifestLoadError(file, linesBefore, reason);
 }
 
 /** Clearer words for the parser's most likely complaints. */
@@ -207,23 +317,65 @@ const REASONS = new Map([
   ['duplicated mapping key', 'a key is given twice in one mapping (kubectl would keep the last value silently)'],
 ]);
 
+/** Whether a value is a mapping (not null, not a list). */
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /**
- * The Kubernetes objects of one document that starts at `file:line`: the object itself, or
- * the items of a `List`. Throws `ManifestLoadError` for anything else.
+ * The objects kubectl creates from one document that starts at `file:line`, as its
+ * unstructured decoding and list flattening make them (apimachinery's
+ * `unstructuredJSONScheme`, cli-runtime's `FlattenListVisitor`): any object with an `items`
+ * field is a list, whatever its kind, and only its items are created; an item with neither
+ * `kind` nor `apiVersion` becomes an object of the list's kind without `List` and of its
+ * apiVersion. A `null` document is nothing. Throws `ManifestLoadError` for what kubectl
+ * refuses, and for a `null` item (kubectl would send an object with only a kind).
  */
-export function expandList(value: unknown, file: string, line: number): Record<string, unknown>[] {
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new ManifestLoadError(file, line, 'expected a Kubernetes object (a mapping with apiVersion and kind)');
+export function objectsOf(value: unknown, file: string, line: number): Record<string, unknown>[] {
+  if (value === null || value === undefined) return [];
+  if (!isMapping(value)) {
+    throw new ManifestLoadError(file, line, `expected a Kubernetes object (a mapping with apiVersion and kind), found ${describe(value)}`);
   }
-  const object = value as Record<string, unknown>;
-  if (typeof object.kind !== 'string' || typeof object.apiVersion !== 'string') {
-    throw new ManifestLoadError(file, line, 'object has no apiVersion or kind');
+  if (!Object.prototype.hasOwnProperty.call(value, 'items')) return [asObject(value, file, line)];
+  const { items, kind } = value;
+  if (typeof kind !== 'string' || kind === '') {
+    throw new ManifestLoadError(file, line, 'an object with items and no kind: kubectl reads it as a list and refuses it for its missing kind');
   }
-  // `List` and typed lists such as `PodList` (what `kubectl get -o yaml` prints).
-  if (object.kind === 'List' || (object.kind.endsWith('List') && Array.isArray(object.items))) {
-    const items = object.items;
-    if (!Array.isArray(items)) throw new ManifestLoadError(file, line, 'List has no items array');
-    return items.flatMap((item) => expandList(item, file, line));
+  if (items === null) return [];
+  if (!Array.isArray(items)) {
+    throw new ManifestLoadError(file, line, `items is ${describe(items)}: kubectl reads every object with an items field as a list, and refuses items that are not a list; rename the field or make it a list of objects`);
   }
-  return [object];
+  const itemKind = kind.endsWith('List') ? kind.slice(0, -'List'.length) : kind;
+  const listVersion = typeof value.apiVersion === 'string' ? value.apiVersion : '';
+  return items.map((item, i) => {
+    if (!isMapping(item)) {
+      throw new ManifestLoadError(file, line, `items[${i}] is ${describe(item)}, not an object${item === null ? ' (kubectl would send an object with nothing but a kind)' : ''}; remove it`);
+    }
+    if (Array.isArray(item.items)) {
+      throw new ManifestLoadError(file, line, `items[${i}] is itself a list (it has items), which kubectl refuses; list its objects in the outer list`);
+    }
+    // kubectl's "hacky" inheritance, for typed lists printed without each item's kind.
+    const inherits = !nonEmptyString(item.kind) && !nonEmptyString(item.apiVersion);
+    return asObject(inherits ? { ...item, kind: itemKind, apiVersion: listVersion } : item, file, line, `items[${i}] `);
+  });
+}
+
+function nonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value !== '';
+}
+
+/** The object itself, once it has a kind and an apiVersion (kubectl needs both to send it). */
+function asObject(object: Record<string, unknown>, file: string, line: number, which = ''): Record<string, unknown> {
+  if (!nonEmptyString(object.kind) || !nonEmptyString(object.apiVersion)) {
+    throw new ManifestLoadError(file, line, `${which}object has no apiVersion or kind (both must be non-empty strings)`);
+  }
+  return object;
+}
+
+/** How a value that is not an object is named in messages. */
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return typeof value === 'string' ? 'a string' : `a ${typeof value}`;
 }

@@ -182,29 +182,45 @@ const DOCUMENTS: [string, string][] = [
   'a: "a\\tb"\n',
   'a: "\\x41\\x"\n',
   ].map((text): [string, string] => [`syntax ${JSON.stringify(text)}`, text]),
+  // kubectl's JSON-then-YAML stream: JSON values one after another, one JSON value then YAML.
+  ['JSON objects one after another', '{"a": 1}\n{"b": true}\n'],
+  ['a JSON object followed by YAML', '  {"a": "x"}\nb: yes\n'],
+  ['a JSON object followed by YAML on its line', '{"a": "x"} b: yes\n'],
+  // kubectl cuts documents at lines starting with ---, before YAML sees them.
+  ['a separator with a comment glued on', 'a: |\n  x\n---#c\nkind: Pod\n'],
+  ['a separator followed by a no-break space', 'a: 1\n---\u00a0\nb: 2\n'],
+  ['a separator followed by an ideographic space and a comment', 'a: 1\n---\u3000#x\nb: 2\n'],
+  ['a separator line kept as the first line of its document', 'a: 1\n---\n---\nb: 2\n'],
+  ['a glued separator as the first line of its document', 'a: 1\n---\n---#x\nb: 2\n'],
+  ['a ... end marker first', '# c\n...\n'],
+  // Merge keys with tags, which go-yaml merges too.
+  ...['!!merge <<', '! <<', '!<tag:yaml.org,2002:merge> <<', '! "<<"', '!!merge "<<"', '"<<"', '!!str <<'].map((key): [string, string] => [`the merge key ${key}`, `b: &d {privileged: true}\nc:\n  privileged: false\n  ${key}: *d\n`]),
+  // Flow content and quoted lines less indented than YAML 1.2 allows (libyaml does not mind).
+  ['a flow list continued at column 0', 'a: ["x",\n"y"]\n'],
+  ['a flow list continued under its key', 'a:\n  b: [1,\n  2]\n'],
+  ['a quoted value continued at column 0', 'a: "x\ny"\n'],
+  ['a flow mapping in a list item', '- a: {b: 1,\n  c: 2}\n'],
   ['a Deployment', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      hostNetwork: on\n      containers:\n      - name: main\n        securityContext: {privileged: Y, runAsUser: 0o0}\n'],
 ];
 
 /**
  * Where we deliberately refuse what kubectl accepts (failing closed): it keeps the last of two
- * equal keys silently, and a stream that starts with `{` it splits at each closing brace,
- * reading what follows as further documents without `---`. The objects it reads, and the
- * start of our error.
+ * equal keys silently, and drops a second document that YAML starts without a line of its own
+ * beginning with ---. The objects it reads, and the start of our error.
  */
 const WE_REFUSE: [string, string, number, RegExp][] = [
   ['a key given twice', 'a: 1\na: 2\n', 1, /a key is given twice in one mapping/],
   ['a key given twice in a flow mapping', 'a: {b: 1, b: 2}\n', 1, /a key is given twice in one mapping/],
   ['two keys that read alike', 'yes: 1\ntrue: 2\n', 1, /a key is given twice in one mapping/],
   ['a merged key given twice after the merge', '<<: {a: 1}\na: 2\na: 3\n', 1, /a key is given twice in one mapping/],
-  ['a duplicate key in JSON', '{"a": 1, "a": 2}\n', 1, /a key is given twice in one mapping/],
-  ['JSON objects one after another', '{"a": 1}\n{"b": on}\n', 2, /^case\.yaml:2: /],
-  ['a JSON object followed by YAML', '  {"a": "x"}\nb: yes\n', 2, /^case\.yaml:2: /],
+  ['a duplicate key in JSON', '{"a": 1, "a": 2}\n', 1, /the key "a" is given twice in one object/],
   // kubectl ends lines at NEL, LS and PS as well (YAML 1.1); YAML 1.2 does not: a comment could hide a key.
   ['a LINE SEPARATOR ending a comment', 'a: false # note\u2028b: true\n', 1, /^case\.yaml:1: contains the character LINE SEPARATOR \(U\+2028\)/],
   ['a NEXT LINE in a plain value', 'a: x\u0085b: y\n', 1, /NEXT LINE \(U\+0085\)/],
   ['a PARAGRAPH SEPARATOR in double quotes', 'a: "x\u2029y"\n', 1, /PARAGRAPH SEPARATOR \(U\+2029\)/],
   // kubectl reads one document per --- section and silently drops one that follows `...` without its own ---.
-  ['a document after ... without ---', 'a: 1\n... # end\nb: 2\n', 1, /^case\.yaml:3: this document follows a \.\.\. end marker without its own --- line, and kubectl ignores it/],
+  ['a document after ... without ---', 'a: 1\n... # end\nb: 2\n', 1, /^case\.yaml:3: a second document where kubectl reads one/],
+  ['a second document after a lone carriage return and ---', 'a: 1\r---\rb: 2\r', 1, /^case\.yaml:1: a second document where kubectl reads one/],
 ];
 
 /**

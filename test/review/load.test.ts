@@ -86,9 +86,83 @@ describe('what the reading closes: a value kubectl reads as true is judged as tr
   });
 });
 
+/** A privileged Pod in the namespace `shop`, as YAML lines. */
+const PRIVILEGED_POD = [
+  'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: hidden', '  namespace: shop', 'spec:', '  containers:',
+  '  - name: main', '    image: nginx', '    securityContext:', '      privileged: true',
+];
+
+/** The kinds read from `text`, and whether the review finds the privileged container. */
+function readAndJudge(text: string): { kinds: string[]; privileged: boolean } {
+  const manifests = parseManifests(text, 'bypass.yaml');
+  return {
+    kinds: manifests.map((m) => String(m.object.kind)),
+    privileged: review(manifests, { packs: ['pss-baseline'] }).findings.some((f) => f.ruleId === 'no-privileged'),
+  };
+}
+
+describe('what kubectl creates is what the review judges (issue #16 bypasses)', () => {
+  const configMapWithBlock = (separator: string) => [
+    'apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: notes', 'data:', '  readme: |', '    just text', separator, ...PRIVILEGED_POD, '',
+  ].join('\n');
+
+  test.each([['---#x'], ['--- #x'], ['---\u00a0'], ['---\u3000# note'], ['---\t']])('a line %j starts a new document, as in kubectl: the Pod after it is judged', (separator) => {
+    expect(readAndJudge(configMapWithBlock(separator))).toEqual({ kinds: ['ConfigMap', 'Pod'], privileged: true });
+  });
+
+  test('text after --- on its line is refused, as kubectl refuses it', () => {
+    expect(() => parseManifests(configMapWithBlock('--- x'), 'bypass.yaml')).toThrow(/^bypass\.yaml:8: text after the document separator ---/);
+  });
+
+  test('items on any kind are what kubectl creates: the items, not the object', () => {
+    const text = ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: harmless', 'items:', ...PRIVILEGED_POD.map((line, i) => (i === 0 ? `- ${line}` : `  ${line}`)), ''].join('\n');
+    expect(readAndJudge(text)).toEqual({ kinds: ['Pod'], privileged: true });
+  });
+
+  test('an item without kind and apiVersion takes the list\'s (kind without List), as kubectl does', () => {
+    const text = ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: outer', 'items:', ...PRIVILEGED_POD.slice(2).map((line, i) => (i === 0 ? `- ${line}` : `  ${line}`)), ''].join('\n');
+    const manifests = parseManifests(text, 'bypass.yaml');
+    expect(manifests.map((m) => [m.object.apiVersion, m.object.kind, (m.object.metadata as any).name])).toEqual([['v1', 'Pod', 'hidden']]);
+    expect(readAndJudge(text).privileged).toBe(true);
+    const podList = text.replace('kind: Pod', 'kind: PodList');
+    expect(parseManifests(podList, 'bypass.yaml').map((m) => m.object.kind)).toEqual(['Pod']);
+  });
+
+  test('items: null makes a list of nothing, as in kubectl; items that are not a list are refused', () => {
+    expect(parseManifests('apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nitems: null\n', 'x.yaml')).toEqual([]);
+    expect(() => parseManifests('apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nitems: {a: 1}\n', 'x.yaml')).toThrow(/^x\.yaml:1: items is a mapping: kubectl reads every object with an items field as a list/);
+  });
+
+  test('a List with a null item is a clear error, not a crash', () => {
+    expect(() => parseManifests('apiVersion: v1\nkind: List\nitems:\n- null\n', 'x.yaml')).toThrow(/^x\.yaml:1: items\[0\] is null, not an object \(kubectl would send an object with nothing but a kind\); remove it$/);
+    expect(() => parseManifests('apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: List\n  items: []\n', 'x.yaml')).toThrow(/items\[0\] is itself a list/);
+  });
+
+  test.each(['!!merge <<', '! <<', '!<tag:yaml.org,2002:merge> <<', '! "<<"'])('a merge key written %s merges, as in go-yaml', (key) => {
+    const text = [...PRIVILEGED_POD.slice(0, 5), 'x-base: &base', '  privileged: true', ...PRIVILEGED_POD.slice(5, 10), '      privileged: false', `      ${key}: *base`, ''].join('\n');
+    expect(readAndJudge(text)).toEqual({ kinds: ['Pod'], privileged: true });
+  });
+
+  test('an alias used as a key that stands for << is refused (go-yaml reads the key "<<", no merge)', () => {
+    const text = ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: m', 'x: &m <<', 'data:', '  *m : {a: b}', ''].join('\n');
+    expect(() => parseManifests(text, 'x.yaml')).toThrow(/^x\.yaml:7: an alias \(\*m\) used as a key stands for <</);
+  });
+
+  test('flow content less indented than YAML 1.2 allows is read, as kubectl reads it', () => {
+    const text = ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', 'spec:', '  containers:', '  - name: main', '    image: nginx', '    args: ["--a",', '    "--b"]', '    command: ["sh",', '"-c"]', ''].join('\n');
+    const [manifest] = parseManifests(text, 'x.yaml');
+    expect((manifest.object.spec as any).containers[0]).toEqual({ name: 'main', image: 'nginx', args: ['--a', '--b'], command: ['sh', '-c'] });
+  });
+
+  test('a JSON object followed by YAML is read as kubectl reads it: both objects', () => {
+    const text = `${JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } })}\n${PRIVILEGED_POD.join('\n')}\n`;
+    expect(readAndJudge(text)).toEqual({ kinds: ['ConfigMap', 'Pod'], privileged: true });
+  });
+});
+
 describe('origins', () => {
   test('each object names the line its document starts on, past empty documents, comments and markers', () => {
-    const text = '# header\napiVersion: v1\nkind: A\n---\n---\n# note\n\napiVersion: v1\nkind: B\n--- # third\n...\n---\n  apiVersion: v1\n  kind: C\n';
+    const text = '# header\napiVersion: v1\nkind: A\n---\n---\n# note\n\napiVersion: v1\nkind: B\n...\n--- # third\n---\n  apiVersion: v1\n  kind: C\n';
     expect(parseManifests(text, 'f.yaml').map((m) => [m.object.kind, m.origin])).toEqual([['A', 'f.yaml:2'], ['B', 'f.yaml:8'], ['C', 'f.yaml:13']]);
   });
 });
