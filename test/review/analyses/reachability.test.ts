@@ -249,6 +249,27 @@ describe('analyzeReachability', () => {
     expect(report.policies).toEqual(['shop/db-in', 'shop/default-deny']);
   });
 
+  test('pods of custom resources are pods on the network: a Rollout, each role of a Kubeflow job; not a PodTemplate nor a Deployment of another group', () => {
+    const template = (app: string) => ({ metadata: { labels: { app } }, spec: { containers: [{ name: 'main', image: 'app:1', ports: [{ containerPort: 8080, name: 'http' }] }] } });
+    const objects = [
+      { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { matchLabels: { app: 'web' } }, template: template('web') } },
+      { apiVersion: 'kubeflow.org/v1', kind: 'PyTorchJob', metadata: { name: 'train', namespace: 'shop' },
+        spec: { pytorchReplicaSpecs: { Master: { replicas: 1, template: template('train-master') }, Worker: { replicas: 2, template: template('train-worker') } } } },
+      { apiVersion: 'v1', kind: 'PodTemplate', metadata: { name: 'tpl', namespace: 'shop' }, template: template('tpl') },
+      { apiVersion: 'example.com/v1', kind: 'Deployment', metadata: { name: 'fake', namespace: 'shop' }, spec: { template: template('fake') } },
+      denyAll('shop'),
+      policy('shop', 'web-from-master', { podSelector: labels({ app: 'web' }), policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: labels({ app: 'train-master' }) }], ports: [{ port: 'http' }] }] }),
+      policy('shop', 'master-egress', { podSelector: labels({ app: 'train-master' }), policyTypes: ['Egress'], egress: [{ to: [{ podSelector: labels({ app: 'web' }) }] }] }),
+    ];
+    const report = analyzeReachability(objects);
+    expect(report.workloads.map((w) => [w.id, w.kind, w.name])).toEqual([
+      ['shop/PyTorchJob/train/Master', 'PyTorchJob', 'train/Master'],
+      ['shop/PyTorchJob/train/Worker', 'PyTorchJob', 'train/Worker'],
+      ['shop/Rollout/web', 'Rollout', 'web'],
+    ]);
+    expect(flowLines(report)).toEqual(['shop/PyTorchJob/train/Master -> shop/Rollout/web: TCP 8080']);
+  });
+
   test('a workload without namespace is in "default"', () => {
     const obj = workload('x', 'web');
     const { namespace: _dropped, ...metadata } = obj.metadata!;
