@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseManifests } from '../../lib/review/load';
+import { parseManifests, readDocuments } from '../../lib/review/load';
 import { loadManifests } from '../../lib/review/manifest-files';
+import { ManifestYaml } from '../../lib/app/manifest-yaml';
 import { review } from '../../lib/review/engine';
 
 /** The `data` of a ConfigMap whose data block is `lines`, as the review reads it. */
@@ -200,5 +201,37 @@ describe('file encodings, as kubectl decodes them', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('one parse of a whole file gives what parsing each document alone gives', () => {
+  const texts = [
+    PRIVILEGED_POD.join('\n'),
+    `${PRIVILEGED_POD.join('\n')}\n---\n---\n# c\n--- # d\n${PRIVILEGED_POD.join('\n')}\n---\n`,
+    'a: &x {b: 1}\nc: *x\n---\nd: *x\n',
+    'a: "x\n---\ny"\n',
+    'a: [1,\n---\n2]\n',
+    'a: |\n  x\n---\nb: 1\n',
+    'a: 1\n--- b: 2\n',
+    'a: b\n  c\n---\nd: e\n',
+    'a: 1\r\n---\r\nb: 2\r\n',
+    '<<: {a: 1}\na: 2\n---\n! <<: {b: 1}\n',
+  ];
+  const read = (text: string, eachDocumentAlone: boolean) => {
+    try {
+      return readDocuments(text, 'f.yaml', { eachDocumentAlone }).filter((d) => d.value !== null && d.value !== undefined);
+    } catch (error) {
+      return (error as Error).message.replace(/ \(column \d+\)$/, '');
+    }
+  };
+  test.each(texts)('%j', (text) => {
+    expect(read(text, false)).toEqual(read(text, true));
+  });
+
+  test('and for what our writer writes, markers and directives inside values included', () => {
+    const yaml = new ManifestYaml();
+    const documents = [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { 'a.sh': 'set -e\n---\n...\n%YAML\n' } }];
+    const text = documents.map((d) => yaml.write(d).text).join('---\n');
+    expect(read(text, false)).toEqual(read(text, true));
   });
 });
