@@ -1,9 +1,11 @@
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { compareText } from '../core/compare-text';
 import { isIsoDate } from '../core/exceptions';
+import { printable, printableLines } from '../core/printable';
 import { passesAt, review } from './engine';
 import { LoadedManifest, ManifestLoadError, parseManifests } from './load';
-import { decodeManifest, loadManifests, unreadable } from './manifest-files';
+import { decodeManifest, readManifests, SkippedPath, unreadable } from './manifest-files';
 import { Finding, ReviewResult, SEVERITIES, Severity } from './model';
 import { PACKS, packById } from './packs';
 import { objectLabel, reviewJson, reviewSarif } from './reports';
@@ -45,11 +47,13 @@ const NAME = 'cdk8s-hardened';
 export function usage(): string {
   return [
     `Usage: ${NAME} review PATH... [--format text|json|sarif] [--pack NAME]... [--today YYYY-MM-DD]`,
+    '                              [--fail-on LEVEL] [--exclude GLOB]... [--skip-non-k8s]',
     '',
     'Reviews Kubernetes manifests against the cdk8s-hardened rules. PATH is a file or a folder',
     '(read recursively: .yaml, .yml, .json), or - for standard input; multi-document files and',
     'List objects are split into their objects. Works on any YAML: Helm or kustomize output,',
     'kubectl exports, dist/. For example: helm template my-chart | cdk8s-hardened review -',
+    'Only regular files are read (a FIFO or a device is refused: pipe it to - instead).',
     '',
     'Options:',
     '  --format FORMAT    text (one line per open finding, then a summary), json or sarif',
@@ -61,6 +65,16 @@ export function usage(): string {
     '                     against. Default: the current UTC date.',
     '  --fail-on LEVEL    exit 1 on an open finding of this severity or a more serious one:',
     '                     error, warning or info. Default: error.',
+    '  --exclude GLOB     do not read the files and folders below a PATH folder that match',
+    '                     GLOB, matched against their path relative to that folder with /',
+    '                     separators (*, **, ?, [abc], {a,b}; dot files match too), for',
+    "                     example --exclude '.github/**' --exclude 'charts/**/values.yaml'.",
+    '                     Repeatable. A file given as PATH is always read.',
+    '  --skip-non-k8s     skip files in which no document has both apiVersion and kind (CI',
+    '                     workflows, Helm values.yaml, docker-compose.yml) instead of',
+    '                     refusing them. A file that is not valid YAML is still refused.',
+    '                     Skipped and excluded paths are listed (text: "skipped [PATH] ...",',
+    '                     json and sarif: "skipped").',
     '  -h, --help         print this text.',
     '',
     'Exit codes: 0 no error finding without an exception (warnings may remain);',
@@ -81,6 +95,8 @@ interface ReviewCommand {
   readonly today?: string;
   /** The least serious open finding that fails the review. */
   readonly failOn: Severity;
+  readonly exclude: readonly string[];
+  readonly skipNonObjects: boolean;
 }
 
 /**
@@ -104,9 +120,9 @@ export function main(argv: readonly string[], io: CliIo): number {
     return runReview(command, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`${NAME}: ${error.message}\n\n${usage()}`);
+      io.stderr.write(`${NAME}: ${printable(error.message)}\n\n${usage()}`);
     } else if (error instanceof ManifestLoadError) {
-      io.stderr.write(`${NAME}: cannot review: ${error.message}\n`);
+      io.stderr.write(`${NAME}: cannot review: ${printable(error.message)}\n`);
     } else {
       io.stderr.write(`${NAME}: unexpected error: ${(error as { stack?: string }).stack ?? String(error)}\n`);
     }
@@ -126,6 +142,8 @@ function parseReviewArgs(args: readonly string[]): ReviewCommand | 'help' {
         'pack': { type: 'string', multiple: true },
         'today': { type: 'string' },
         'fail-on': { type: 'string' },
+        'exclude': { type: 'string', multiple: true },
+        'skip-non-k8s': { type: 'boolean' },
         'help': { type: 'boolean', short: 'h' },
       },
     });
@@ -157,7 +175,15 @@ function parseReviewArgs(args: readonly string[]): ReviewCommand | 'help' {
   if (!(SEVERITIES as readonly string[]).includes(failOn)) {
     throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')} (got '${failOn}').`);
   }
-  return { paths: positionals, format: format as Format, packs, today: values.today, failOn: failOn as Severity };
+  const exclude = values.exclude ?? [];
+  for (const glob of exclude) {
+    if (glob === '') throw new UsageError('--exclude needs a glob, such as \'charts/**\'.');
+    if (glob.startsWith('/')) throw new UsageError(`--exclude globs match paths relative to the folder given (got '${glob}'): drop the leading /.`);
+  }
+  return {
+    paths: positionals, format: format as Format, packs, today: values.today, failOn: failOn as Severity,
+    exclude, skipNonObjects: values['skip-non-k8s'] ?? false,
+  };
 }
 
 function readStdin(io: CliIo): string {
@@ -170,33 +196,67 @@ function readStdin(io: CliIo): string {
 }
 
 function runReview(command: ReviewCommand, io: CliIo): number {
-  const manifests: LoadedManifest[] = command.paths.flatMap((p) => (p === '-' ? parseManifests(readStdin(io), STDIN_NAME) : loadManifests([p])));
+  const manifests: LoadedManifest[] = [];
+  const skipped: SkippedPath[] = [];
+  for (const p of command.paths) {
+    if (p === '-') {
+      manifests.push(...parseManifests(readStdin(io), STDIN_NAME));
+    } else {
+      const read = readManifests([p], { exclude: command.exclude, skipNonObjects: command.skipNonObjects });
+      manifests.push(...read.manifests);
+      skipped.push(...read.skipped);
+    }
+  }
+  skipped.sort((a, b) => compareText(a.path, b.path));
   if (manifests.length === 0) {
     // An empty folder is almost always a wrong path or a failed build, never a pass.
     const where = command.paths.map((p) => (p === '-' ? STDIN_NAME : p)).join(' ');
-    throw new ManifestLoadError(where, 0, `no Kubernetes objects found${command.paths.every((p) => p === '-') ? '' : ' (looked for .yaml, .yml and .json files)'}.`);
+    const looked = command.paths.every((p) => p === '-') ? '' : ' (looked for .yaml, .yml and .json files)';
+    const notRead = skipped.length ? `; ${skipped.length} path(s) skipped by --exclude or --skip-non-k8s` : '';
+    throw new ManifestLoadError(where, 0, `no Kubernetes objects found${looked}${notRead}.`);
   }
   const result = review(manifests, { packs: command.packs, today: command.today });
   const passed = passesAt(result, command.failOn);
   switch (command.format) {
-    case 'json': io.stdout.write(reviewJson(result)); break;
-    case 'sarif': io.stdout.write(reviewSarif(result)); break;
-    case 'text': io.stdout.write(reviewText(result, passed)); break;
+    // Control characters in names are JSON-escaped already, except DEL, C1, U+2028/2029 and
+    // the bidi controls: escaped too, to the same values.
+    case 'json': io.stdout.write(printableLines(reviewJsonWithSkipped(result, skipped))); break;
+    case 'sarif': io.stdout.write(printableLines(reviewSarifWithSkipped(result, skipped))); break;
+    case 'text': io.stdout.write(reviewText(result, passed, skipped)); break;
   }
   return passed ? EXIT_CODES.passed : EXIT_CODES.failed;
 }
 
+/** review.json with the paths found but not read as `skipped` (always there, so its shape does not vary). */
+function reviewJsonWithSkipped(result: ReviewResult, skipped: readonly SkippedPath[]): string {
+  return JSON.stringify({ ...JSON.parse(reviewJson(result)), skipped }, null, 2) + '\n';
+}
+
+/** review.sarif with the paths found but not read as `skipped` in its run's properties. */
+function reviewSarifWithSkipped(result: ReviewResult, skipped: readonly SkippedPath[]): string {
+  const sarif = JSON.parse(reviewSarif(result));
+  sarif.runs[0].properties.skipped = skipped;
+  return JSON.stringify(sarif, null, 2) + '\n';
+}
+
 
 /**
- * The text report: one line per finding no exception accepts, errors first, then a summary
- * line worded like REVIEW.md's verdict.
+ * The text report: one line per path found but not read, one line per finding no exception
+ * accepts, errors first, then a summary line worded like REVIEW.md's verdict. Control
+ * characters in file and object names are escaped, so no name can add a line.
  */
-export function reviewText(result: ReviewResult, passed: boolean = result.passed): string {
+export function reviewText(result: ReviewResult, passed: boolean = result.passed, skipped: readonly SkippedPath[] = []): string {
   const open = SEVERITIES.flatMap((severity) => result.findings.filter((f) => !f.exception && f.severity === severity));
   const { counts } = result;
   const summary = `${passed ? 'Passed' : 'Failed'}: ${counts.bySeverity.error} error(s), ${counts.bySeverity.warning} warning(s), `
-    + `${counts.bySeverity.info} info in ${counts.objects} object(s); ${counts.suppressed} finding(s) accepted by exceptions.`;
-  return [...open.map(textLine), summary, ''].join('\n');
+    + `${counts.bySeverity.info} info in ${counts.objects} object(s); ${counts.suppressed} finding(s) accepted by exceptions.`
+    + (skipped.length ? ` ${skipped.length} path(s) skipped.` : '');
+  return [...skipped.map(skippedLine), ...open.map(textLine), summary].map(printable).join('\n') + '\n';
+}
+
+/** `skipped [path] excluded: matches the exclude glob '...'` */
+function skippedLine(skipped: SkippedPath): string {
+  return `skipped [${skipped.path}] ${skipped.reason}: ${skipped.detail}`;
 }
 
 /** `severity [origin Kind namespace/name] rule at path: message. Fix: remediation` */

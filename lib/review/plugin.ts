@@ -1,5 +1,6 @@
 import type { Validation, ValidationContext, ValidationViolatingResource } from 'cdk8s-cli/plugins';
 import { isIsoDate } from '../core/exceptions';
+import { printable } from '../core/printable';
 import { passesAt, review } from './engine';
 import { LoadedManifest, ManifestLoadError } from './load';
 import { loadManifests } from './manifest-files';
@@ -107,9 +108,9 @@ export class HardenedReviewPlugin implements Validation {
         ruleName: 'manifest-unreadable',
         recommendation: 'Every synthesized manifest can be read as Kubernetes objects.',
         fix: 'Fix the file at the line given; if the app wrote it, report the bug.',
-        violatingResources: [{ resourceName: error.file, manifestPath: error.file, locations: [error.message] }],
+        violatingResources: [{ resourceName: printable(error.file), manifestPath: printable(error.file), locations: [printable(error.message)] }],
       });
-      report.submit('failure', { error: error.message });
+      report.submit('failure', { error: printable(error.message) });
       return;
     }
     const result = review(manifests, { packs: this.packs, today: this.today });
@@ -139,15 +140,16 @@ export class HardenedReviewPlugin implements Validation {
 
 /**
  * One resource per object, with one location per finding. `resourceName` is the object's
- * name because the CLI looks construct paths up by name (construct-metadata.json).
+ * name because the CLI looks construct paths up by name (construct-metadata.json); the
+ * path and locations, which the CLI only prints, have their control characters escaped.
  */
 function violatingResources(findings: readonly Finding[]): ValidationViolatingResource[] {
   const byObject = new Map<string, { resourceName: string; manifestPath: string; locations: string[] }>();
   for (const finding of findings) {
     const manifestPath = /^(.*):\d+$/.exec(finding.origin)?.[1] ?? finding.origin;
     const key = `${manifestPath}\u0000${objectLabel(finding.object)}`;
-    const resource = byObject.get(key) ?? { resourceName: finding.object.name, manifestPath, locations: [] };
-    resource.locations.push(`${objectLabel(finding.object)} at ${finding.path || '(object)'}: ${finding.message}`);
+    const resource = byObject.get(key) ?? { resourceName: finding.object.name, manifestPath: printable(manifestPath), locations: [] };
+    resource.locations.push(printable(`${objectLabel(finding.object)} at ${finding.path || '(object)'}: ${finding.message}`));
     byObject.set(key, resource);
   }
   return [...byObject.values()];

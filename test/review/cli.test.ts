@@ -252,3 +252,154 @@ describe('cdk8s-hardened review --fail-on', () => {
     expect(stderr).toContain("--fail-on must be one of error, warning, info (got 'critical').");
   });
 });
+
+/** Writes `files` below a fresh folder of `tmp`; returns the folder. */
+function folderWith(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(tmp, 'repo-'));
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+const PRIVILEGED_POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\nspec:\n  containers:\n  - name: c\n    image: nginx\n    securityContext:\n      privileged: true\n';
+
+describe('cdk8s-hardened review reads only regular files', () => {
+  test('the real command refuses a FIFO named *.yaml in a folder at once (exit 2, one line) instead of hanging', () => {
+    const dir = folderWith({ 'pod.yaml': PRIVILEGED_POD });
+    expect(spawnSync('mkfifo', [path.join(dir, 'pipe.yaml')]).status).toBe(0);
+    // No writer ever comes: a blocking read would wait forever, so the timeout turns a hang into a failure.
+    const child = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'cdk8s-hardened.js'), 'review', dir], { encoding: 'utf8', timeout: 60_000 });
+    expect({ status: child.status, signal: child.signal, stdout: child.stdout }).toEqual({ status: EXIT_CODES.unusable, signal: null, stdout: '' });
+    expect(child.stderr).toBe(`cdk8s-hardened: cannot review: ${path.join(dir, 'pipe.yaml')}: not a regular file (a FIFO), so it is not read `
+      + '(it could block the review or never end); save the manifests to a regular file, or pipe them to standard input with the path -\n');
+  });
+
+  test('a device, a link loop and a folder behind a *.yaml link are unusable input, named', () => {
+    const dir = folderWith({ 'pod.yaml': PRIVILEGED_POD });
+    fs.symlinkSync('loop.yaml', path.join(dir, 'loop.yaml'));
+    fs.mkdirSync(path.join(dir, 'real'));
+    fs.symlinkSync(path.join(dir, 'real'), path.join(dir, 'z.yaml'));
+    const cases: [string, string][] = [
+      ['/dev/null', '/dev/null: not a regular file (a character device), '],
+      [dir, `${path.join(dir, 'loop.yaml')}: cannot be read (ELOOP)`],
+    ];
+    for (const [target, message] of cases) {
+      const { code, stdout, stderr } = run('review', target);
+      expect([code, stdout, stderr.startsWith(`cdk8s-hardened: cannot review: ${message}`), stderr.split('\n')]).toEqual([EXIT_CODES.unusable, '', true, [expect.any(String), '']]);
+    }
+    fs.unlinkSync(path.join(dir, 'loop.yaml'));
+    expect(run('review', dir).stderr).toContain(`${path.join(dir, 'z.yaml')}: not a regular file (a folder)`);
+  });
+});
+
+describe('cdk8s-hardened review escapes control characters in what it prints', () => {
+  test('text: a file name with a line break cannot forge a line; nor can an object name', () => {
+    const forged = path.join(tmp, 'a.yaml\n  [x] all clear');
+    fs.writeFileSync(forged, PRIVILEGED_POD.replace('name: p', 'name: "p\\u2028Passed: 0 error(s)"'));
+    const { code, stdout } = run('review', forged, '--pack', 'pss-baseline');
+    expect(code).toBe(EXIT_CODES.failed);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^error \[/);
+    expect(lines[0]).toContain(`[${tmp}/a.yaml\\n  [x] all clear:1 Pod shop/p\\u2028Passed: 0 error(s)] no-privileged at `);
+    expect(lines[1]).toMatch(/^Failed: 1 error\(s\)/);
+    expect(stdout).not.toMatch(/\u2028/);
+  });
+
+  test('stderr: every message naming a file is one line, its control characters escaped', () => {
+    const broken = path.join(tmp, 'evil\u202e\u001b[2J\nlmay.yaml');
+    fs.writeFileSync(broken, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  name: b\n');
+    const escaped = `${tmp}/evil\\u202e\\u001b[2J\\nlmay.yaml`;
+    for (const argv of [['review', broken], ['review', path.join(tmp, 'missing\u2029x')], ['review', tmp, '--exclude', '**', '--exclude', 'x\u0085y']]) {
+      const { code, stderr } = run(...argv);
+      expect(code).toBe(EXIT_CODES.unusable);
+      expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u0085\u2028\u2029\u202e]/);
+    }
+    expect(run('review', broken).stderr).toBe(`cdk8s-hardened: cannot review: ${escaped}:5: a key is given twice in one mapping (kubectl would keep the last value silently) (column 3)\n`);
+    expect(run('review', path.join(tmp, 'missing\u2029x')).stderr).toBe(`cdk8s-hardened: cannot review: ${tmp}/missing\\u2029x: no such file or folder\n`);
+    expect(run('review', 'x.yaml', '--format', 'html\u202e').stderr).toMatch(/^cdk8s-hardened: unknown format 'html\\u202e': use text, json, sarif\.\n/);
+  });
+
+  test('json and sarif: the names are escaped in the text and read back as they are', () => {
+    const name = path.join(tmp, 'bidi\u202eyaml.\u2028\u0085.yaml');
+    fs.writeFileSync(name, PRIVILEGED_POD);
+    const json = run('review', name, '--pack', 'pss-baseline', '--format', 'json').stdout;
+    const sarif = run('review', name, '--pack', 'pss-baseline', '--format', 'sarif').stdout;
+    for (const out of [json, sarif]) expect(out).not.toMatch(/[\u0085\u2028\u202e]/);
+    expect(json).toContain('bidi\\u202eyaml.\\u2028\\u0085.yaml:1');
+    expect(JSON.parse(json).findings[0].origin).toBe(`${name}:1`);
+    const logical = JSON.parse(sarif).runs[0].results[0].locations[0].logicalLocations;
+    expect(logical.find((l: any) => l.kind === 'declaration').name).toBe(`${name}:1`);
+  });
+});
+
+describe('cdk8s-hardened review --exclude and --skip-non-k8s', () => {
+  const REPO = {
+    '.github/workflows/ci.yml': 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n',
+    'charts/app/values.yaml': 'replicas: 2\n',
+    'charts/app/templates/pod.yaml': 'apiVersion: v1\nkind: Pod\n{{- if .Values.debug }}\nspec: {}\n{{- end }}\n',
+    'docker-compose.yml': 'services:\n  web:\n    image: nginx\n',
+    'k8s/pod.yaml': PRIVILEGED_POD,
+  };
+
+  test('without them, a repository with other YAML is unusable input', () => {
+    const dir = folderWith(REPO);
+    expect(run('review', dir).code).toBe(EXIT_CODES.unusable);
+  });
+
+  test('text: each path not read is listed with why, before the findings; the summary counts them', () => {
+    const dir = folderWith(REPO);
+    const { code, stdout, stderr } = run('review', dir, '--pack', 'pss-baseline', '--skip-non-k8s', '--exclude', 'charts/*/templates/**');
+    expect([code, stderr]).toEqual([EXIT_CODES.failed, '']);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines.slice(0, 4)).toEqual([
+      `skipped [${dir}/.github/workflows/ci.yml] not-kubernetes: no document in it has both apiVersion and kind`,
+      `skipped [${dir}/charts/app/templates/] excluded: matches the exclude glob 'charts/*/templates/**'`,
+      `skipped [${dir}/charts/app/values.yaml] not-kubernetes: no document in it has both apiVersion and kind`,
+      `skipped [${dir}/docker-compose.yml] not-kubernetes: no document in it has both apiVersion and kind`,
+    ]);
+    expect(lines[4]).toMatch(new RegExp(`^error \\[${dir}/k8s/pod\\.yaml:1 Pod shop/p\\] no-privileged `));
+    expect(lines[lines.length - 1]).toMatch(/^Failed: 1 error\(s\), .* 4 path\(s\) skipped\.$/);
+  });
+
+  test('json and sarif: a skipped list with the reasons (empty when nothing was skipped)', () => {
+    const dir = folderWith(REPO);
+    const args = ['review', dir, '--pack', 'pss-baseline', '--exclude', '.github/**', '--exclude', 'charts/**', '--exclude', 'docker-compose.yml'];
+    const expected = [
+      { path: `${dir}/.github/`, reason: 'excluded', detail: 'matches the exclude glob \'.github/**\'' },
+      { path: `${dir}/charts/`, reason: 'excluded', detail: 'matches the exclude glob \'charts/**\'' },
+      { path: `${dir}/docker-compose.yml`, reason: 'excluded', detail: 'matches the exclude glob \'docker-compose.yml\'' },
+    ];
+    const json = JSON.parse(run(...args, '--format', 'json').stdout);
+    expect([json.counts.objects, json.skipped]).toEqual([1, expected]);
+    expect(JSON.parse(run(...args, '--format', 'sarif').stdout).runs[0].properties.skipped).toEqual(expected);
+    expect(JSON.parse(run('review', path.join(dir, 'k8s'), '--format', 'json').stdout).skipped).toEqual([]);
+  });
+
+  test('a file given by name is read whatever --exclude says; an unparseable file is refused under --skip-non-k8s', () => {
+    const dir = folderWith(REPO);
+    expect(run('review', path.join(dir, 'k8s', 'pod.yaml'), '--exclude', '**', '--pack', 'pss-baseline').code).toBe(EXIT_CODES.failed);
+    const template = run('review', path.join(dir, 'charts'), '--skip-non-k8s');
+    expect([template.code, template.stderr]).toEqual([EXIT_CODES.unusable, expect.stringMatching(
+      new RegExp(`^cdk8s-hardened: cannot review: ${dir}/charts/app/templates/pod\\.yaml:\\d+: .*; a file that cannot be read is never skipped as not Kubernetes: fix it, or exclude it if it is not a manifest\\n$`))]);
+  });
+
+  test('when everything was skipped, nothing was reviewed: unusable input', () => {
+    const dir = folderWith(REPO);
+    const { code, stderr } = run('review', dir, '--exclude', '**');
+    expect([code, stderr]).toEqual([EXIT_CODES.unusable,
+      `cdk8s-hardened: cannot review: ${dir}: no Kubernetes objects found (looked for .yaml, .yml and .json files); 4 path(s) skipped by --exclude or --skip-non-k8s.\n`]);
+  });
+
+  test.each([
+    [['--exclude', ''], /^cdk8s-hardened: --exclude needs a glob, such as 'charts\/\*\*'\.$/],
+    [['--exclude', '/charts/**'], /^cdk8s-hardened: --exclude globs match paths relative to the folder given \(got '\/charts\/\*\*'\): drop the leading \/\.$/],
+  ])('%j is a usage error', (flags, message) => {
+    const { code, stderr } = run('review', tmp, ...flags);
+    expect(code).toBe(EXIT_CODES.unusable);
+    expect(stderr.split('\n')[0]).toMatch(message);
+  });
+});

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ValidationViolation } from 'cdk8s-cli/plugins';
 import { HardenedReviewPlugin, ReviewPluginContext } from '../../lib/review/plugin';
+import { fifoWithWriter } from './fifo';
 
 const ROOT = path.resolve(__dirname, '../..');
 const FIXTURES = path.join(__dirname, 'fixtures', 'bad-manifests');
@@ -99,6 +100,44 @@ describe('HardenedReviewPlugin', () => {
         violatingResources: [{ resourceName: broken, manifestPath: broken, locations: [`${broken}:5: a key is given twice in one mapping (kubectl would keep the last value silently) (column 3)`] }],
       })]);
       expect(submitted.map((s) => s.status)).toEqual(['failure']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('fails the report, without blocking, on a manifest that is not a regular file (a FIFO), as on one it cannot read', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-test-'));
+    const fifo = fifoWithWriter(path.join(dir, 'app.k8s.yaml'));
+    try {
+      const { ctx, violations, submitted } = context([path.join(dir, 'app.k8s.yaml')]);
+      await new HardenedReviewPlugin().validate(ctx);
+      expect(violations).toEqual([expect.objectContaining({ ruleName: 'manifest-unreadable' })]);
+      expect(violations[0].violatingResources[0].locations).toEqual([expect.stringMatching(/app\.k8s\.yaml: not a regular file \(a FIFO\), so it is not read/)]);
+      expect(submitted.map((s) => s.status)).toEqual(['failure']);
+    } finally {
+      fifo.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('control characters in file and object names are escaped in what the CLI prints', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-test-'));
+    try {
+      const broken = path.join(dir, 'a\n[x] ok.yaml');
+      fs.writeFileSync(broken, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n');
+      const unreadable = context([broken]);
+      await new HardenedReviewPlugin().validate(unreadable.ctx);
+      const [resource] = unreadable.violations[0].violatingResources;
+      expect([resource.manifestPath, resource.locations[0]]).toEqual([`${dir}/a\\n[x] ok.yaml`, expect.stringMatching(/^[^\n]*a\\n\[x\] ok\.yaml:5: a key is given twice/)]);
+      expect(unreadable.submitted[0].metadata?.error).not.toContain('\n');
+
+      const pod = path.join(dir, 'pod\u202e.yaml');
+      fs.writeFileSync(pod, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\nspec:\n  containers:\n  - name: "c\\u2028x"\n    image: nginx\n    securityContext:\n      privileged: true\n');
+      const reviewed = context([pod]);
+      await new HardenedReviewPlugin({ packs: ['pss-baseline'] }).validate(reviewed.ctx);
+      const privileged = reviewed.violations.find((v) => v.ruleName === 'no-privileged')!.violatingResources[0];
+      expect(privileged.manifestPath).toBe(`${dir}/pod\\u202e.yaml`);
+      expect(privileged.locations).toEqual([expect.stringContaining('container "c\\u2028x"')]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
