@@ -14,7 +14,8 @@
  *    app command of cdk8s.yaml) against the same app started the cdk8s default way
  *    (`--app "npx ts-node apps/main.ts"`). The copy holds what a clone holds plus uncommitted
  *    work (no secrets, no keys: the copy generates its own).
- * 3. Our standalone `review` command on the 5,000-workload manifests, alternating with
+ * 3. Our standalone `review` command on the 5,000-workload manifests (and the reader alone,
+ *    `bench/read-child.ts`, in one process), alternating with
  *    `kube-linter lint` when kube-linter is installed (`.tools/bin/kube-linter` or on PATH);
  *    without it K is `n/a`, and kube-score, when installed, is timed once for scale only.
  *
@@ -288,6 +289,12 @@ function compareWithLinters(output: string, manifests: string, size: number, rep
     process.stderr.write(' review\n');
     row('node bin/cdk8s-hardened.js review DIR', runs);
   }
+  // The reader alone (finding, decoding and parsing the files as kubectl reads them), in one process.
+  const read = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'read-child.ts'), manifests, String(Math.max(reps, 5))], { cwd: ROOT, encoding: 'utf8' });
+  if (read.status !== 0) throw new Error(`read-child.ts failed: ${read.stderr}`);
+  const reading = JSON.parse(read.stdout) as { objects: number; median: number; fastest: number };
+  rows.push([`reading ${reading.objects.toLocaleString('en-US')} objects (loadManifests, in process; fastest ${fmtS(reading.fastest)})`, String(Math.max(reps, 5)), fmtS(reading.median), '']);
+  process.stderr.write(' reader\n');
   if (!kubeLinter && kubeScore) {
     // Slow (minutes at 5,000 workloads): one run, for scale only.
     row('kube-score score FILES (for scale only: not kube-linter)', [timed(kubeScore, ['score', ...files], ROOT)]);
