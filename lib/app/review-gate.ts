@@ -8,6 +8,7 @@ import { CLUSTER_SETTINGS_FILE, clusterSettingsReport } from '../review/rules/cl
 import { listFiles } from './publish';
 import * as fs from 'node:fs';
 import { UserFacingError } from './error-printer';
+import { printable } from '../core/printable';
 import { withWalkerCache } from '../review/walkers';
 import { manifestsOf, WrittenFile } from './written-manifests';
 
@@ -108,5 +109,6 @@ function blockingFindings(result: ReviewResult): Finding[] {
 /** One line: where (construct path or file), which rule, which field, what is wrong, the fix. */
 export function formatFinding(finding: Finding): string {
   const where = finding.origin || `${finding.object.kind}/${finding.object.name}`;
-  return `  [${where}] ${finding.ruleId} at ${finding.path || '(object)'}: ${finding.message}. Fix: ${finding.remediation}`;
+  // Names, paths and messages carry text from the manifests: escaped, so none can forge a line.
+  return printable(`  [${where}] ${finding.ruleId} at ${finding.path || '(object)'}: ${finding.message}. Fix: ${finding.remediation}`);
 }

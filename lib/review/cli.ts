@@ -124,7 +124,9 @@ export function main(argv: readonly string[], io: CliIo): number {
     } else if (error instanceof ManifestLoadError) {
       io.stderr.write(`${NAME}: cannot review: ${printable(error.message)}\n`);
     } else {
-      io.stderr.write(`${NAME}: unexpected error: ${(error as { stack?: string }).stack ?? String(error)}\n`);
+      // A bug of ours, not the input's: one line saying so; the stack only when asked for.
+      const detail = process.env.CDK8S_HARDENED_DEBUG ? (error as { stack?: string }).stack ?? String(error) : printable(error instanceof Error ? error.message : String(error));
+      io.stderr.write(`${NAME}: unexpected error (a bug in ${NAME}: please report it with the input; CDK8S_HARDENED_DEBUG=1 prints its stack): ${detail}\n`);
     }
     return EXIT_CODES.unusable;
   }

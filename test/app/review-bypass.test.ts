@@ -47,3 +47,17 @@ test('items added to an object through the escape hatch are judged: kubectl crea
   holder.addJsonPatch(JsonPatch.add('/items', [PRIVILEGED_POD]));
   expect(blockingRules(a)).toContain('no-privileged');
 });
+
+test('names from the manifests cannot forge lines of the gate\'s message', () => {
+  const a = new HardenedApp({ outdir: path.join(workdir, 'dist') });
+  const forged = 'x\n  [extra/ok.yaml:1] all clear\u202e';
+  a.addFile('extra/pod.yaml', JSON.stringify({ ...PRIVILEGED_POD, spec: { containers: [{ ...PRIVILEGED_POD.spec.containers[0], name: forged }] } }));
+  let message = '';
+  try {
+    a.synth();
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  expect(message).toContain('x\\n  [extra/ok.yaml:1] all clear\\u202e');
+  expect(message.split('\n').every((line) => !line.startsWith('  [extra/ok.yaml'))).toBe(true);
+});

@@ -403,3 +403,22 @@ describe('cdk8s-hardened review --exclude and --skip-non-k8s', () => {
     expect(stderr.split('\n')[0]).toMatch(message);
   });
 });
+
+describe('a bug of ours is one line, not a stack trace', () => {
+  test('an error the command does not expect says so in one line, and prints its stack only when asked', () => {
+    const runBroken = () => {
+      let stderr = '';
+      const code = main(['review', BAD], { stdout: { write: () => { throw new Error('stdout is gone'); } }, stderr: { write: (text: string) => { stderr += text; } } });
+      return { code, stderr };
+    };
+    const quiet = runBroken();
+    expect(quiet.code).toBe(EXIT_CODES.unusable);
+    expect(quiet.stderr).toBe('cdk8s-hardened: unexpected error (a bug in cdk8s-hardened: please report it with the input; CDK8S_HARDENED_DEBUG=1 prints its stack): stdout is gone\n');
+    process.env.CDK8S_HARDENED_DEBUG = '1';
+    try {
+      expect(runBroken().stderr).toMatch(/stdout is gone\n\s+at /);
+    } finally {
+      delete process.env.CDK8S_HARDENED_DEBUG;
+    }
+  });
+});
