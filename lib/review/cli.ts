@@ -190,11 +190,13 @@ function parseReviewArgs(args: readonly string[]): ReviewCommand | 'help' {
 
 function readStdin(io: CliIo): string {
   if (io.readStdin) return io.readStdin();
+  let bytes: Buffer;
   try {
-    return decodeManifest(fs.readFileSync(0));
+    bytes = fs.readFileSync(0);
   } catch (error) {
     throw unreadable(STDIN_NAME, error);
   }
+  return decodeManifest(bytes, STDIN_NAME);
 }
 
 function runReview(command: ReviewCommand, io: CliIo): number {

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch/posix';
@@ -131,7 +132,7 @@ function readText(file: string): string {
     } catch (error) {
       throw error instanceof ManifestLoadError ? error : unreadable(file, error);
     }
-    return decodeManifest(bytes);
+    return decodeManifest(bytes, file);
   } finally {
     fs.closeSync(fd);
   }
@@ -156,14 +157,43 @@ export function unreadable(what: string, error: unknown): ManifestLoadError {
 }
 
 /**
- * A file's text as kubectl decodes it: UTF-16 when it starts with a UTF-16 byte order mark
- * (what PowerShell 5's `>` writes; cli-runtime's FileVisitor reads it), else UTF-8.
+ * A file's text as kubectl decodes it (cli-runtime's FileVisitor: `unicode.BOMOverride` over
+ * a UTF-8 decoder): UTF-16 when it starts with a UTF-16 byte order mark (what PowerShell 5's
+ * `>` writes), else UTF-8, a UTF-8 byte order mark dropped. Bytes that are not valid in that
+ * encoding are refused: Go and JavaScript replace them with U+FFFD by different rules, so the
+ * two could read different text.
+ *
+ * @param name the file (or `<stdin>`) for the error's origin
  */
-export function decodeManifest(bytes: Uint8Array): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+export function decodeManifest(bytes: Uint8Array, name: string): string {
+  const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : undefined;
+  if (utf16) {
+    try {
+      return new TextDecoder(utf16, { fatal: true }).decode(bytes.subarray(2));
+    } catch {
+      throw new ManifestLoadError(name, 0, `is not valid ${utf16.toUpperCase()} after its byte order mark (an odd number of bytes, or an unpaired surrogate); save it again as UTF-8`);
+    }
+  }
+  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   // A view of the same bytes, not a copy (a manifest folder can be tens of megabytes).
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset + start, bytes.byteLength - start);
+  if (!isUtf8(view)) {
+    const at = firstInvalidUtf8(view);
+    const line = 1 + view.subarray(0, at).filter((byte) => byte === 0x0a).length;
+    throw new ManifestLoadError(name, line, `byte ${start + at} is not valid UTF-8 (kubectl would read it as U+FFFD); save the file as UTF-8`);
+  }
+  return view.toString('utf8');
+}
+
+/** The offset of the first byte that does not belong to a valid UTF-8 sequence. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  for (let at = 0; at < bytes.length;) {
+    const lead = bytes[at];
+    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+    if (length === 0 || !isUtf8(bytes.subarray(at, at + length))) return at;
+    at += length;
+  }
+  return bytes.length;
 }
 
 /** The manifest files a path names: the file itself, or those below a folder. */

@@ -204,6 +204,32 @@ describe('file encodings, as kubectl decodes them', () => {
   });
 });
 
+describe('bytes kubectl would decode by other rules than ours are refused', () => {
+  const load = (bytes: Buffer) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'encoding-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'cm.yaml'), bytes);
+      return loadManifests([dir]).map((m) => m.object);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  test('invalid UTF-8 is refused with its line and byte', () => {
+    const bytes = Buffer.concat([Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a'), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]);
+    expect(() => load(bytes)).toThrow(/cm\.yaml:4: byte 50 is not valid UTF-8 \(kubectl would read it as U\+FFFD\); save the file as UTF-8$/);
+  });
+
+  test('UTF-16 with an odd number of bytes is refused', () => {
+    expect(() => load(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a: 1\n', 'utf16le'), Buffer.from([0x41])]))).toThrow(/cm\.yaml: is not valid UTF-16LE after its byte order mark/);
+  });
+
+  test('a UTF-8 byte order mark is dropped before kubectl looks for JSON: two JSON objects are two objects', () => {
+    const pod = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } });
+    expect(load(Buffer.from(`\ufeff${pod}\n${pod.replace('"a"', '"b"')}\n`, 'utf8')).map((o) => (o.metadata as any).name)).toEqual(['a', 'b']);
+  });
+});
+
 describe('one parse of a whole file gives what parsing each document alone gives', () => {
   const texts = [
     PRIVILEGED_POD.join('\n'),
