@@ -142,6 +142,19 @@ describe('the review gate', () => {
     expect(build(path.join(workdir, 'one'))).toEqual(build(path.join(workdir, 'two')));
   });
 
+  test('a link planted in CDK8S_OUTDIR is replaced by the copy, never written through', () => {
+    const victim = path.join(workdir, 'victim');
+    fs.writeFileSync(victim, 'precious');
+    fs.mkdirSync(path.join(workdir, 'cli-out'));
+    fs.symlinkSync(victim, path.join(workdir, 'cli-out', 'platform.k8s.yaml'));
+    process.env.CDK8S_OUTDIR = path.join(workdir, 'cli-out');
+    const a = app();
+    new HardenedDeployment(shop(a), 'web', { containers: [CONTAINER] });
+    a.synth();
+    expect(fs.readFileSync(victim, 'utf8')).toBe('precious');
+    expect(fs.lstatSync(path.join(workdir, 'cli-out', 'platform.k8s.yaml')).isFile()).toBe(true);
+  });
+
   test('under the cdk8s CLI, the reviewed manifests are also copied to CDK8S_OUTDIR', () => {
     process.env.CDK8S_OUTDIR = path.join(workdir, 'cli-out');
     const a = app();

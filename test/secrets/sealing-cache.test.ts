@@ -4,7 +4,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { HardenedApp, HardenedNamespace, SealedSecret, SealingCache, SealingCertificate, SecretValue } from '../../lib';
 import { ReviewFailedError } from '../../lib/app/review-gate';
 import { _resetSealingCaches } from '../../lib/secrets/sealing-cache';
-import { gitRepo, removeTempDirs, tempDir, testKeys, withEnv } from './support';
+import { gitRepo, removeTempDirs, tempDir, testKeys, withEnv, writeFile } from './support';
 
 afterAll(removeTempDirs);
 
@@ -96,6 +96,15 @@ describe('sealing cache pruning', () => {
     synthApp(repo, path.join(repo, 'dist'), DB_AND_API);
     synthApp(repo, tempDir('elsewhere-'), { db: { password: 'TEST_DB_PASSWORD' } });
     expect(cacheOf(repo).owners).toEqual({ 'shop/api/token': 'dist', 'shop/db/password': 'dist', 'shop/db/username': 'dist' });
+  });
+
+  test('a link planted at the name the cache was once written to first is never written through', () => {
+    const victim = writeFile(tempDir(), 'victim', 'precious');
+    fs.symlinkSync(victim, path.join(repo, `.sealed-secrets.cache.json.${process.pid}.tmp`));
+    synthApp(repo, path.join(repo, 'dist'), DB_AND_API);
+    expect(fs.readFileSync(victim, 'utf8')).toBe('precious');
+    expect(fs.lstatSync(path.join(repo, '.sealed-secrets.cache.json')).isFile()).toBe(true);
+    expect(Object.keys(cacheOf(repo).owners)).toEqual(['shop/api/token', 'shop/db/password', 'shop/db/username']);
   });
 
   test('entries a plain cdk8s App wrote have no owner until a HardenedApp uses them', () => {
