@@ -5,6 +5,10 @@
 // namespaces ask for, and the control-plane configuration it generates must start that server.
 //
 //	api-server [--control-plane DIR] [--crds DIR] [--access-reviews FILE] MANIFEST-DIR...
+//	api-server --dump-openapi DIR
+//
+// --dump-openapi DIR only starts the server (minimal flags), writes the OpenAPI v3 documents it
+// serves into DIR and exits (see dumpOpenAPI): the source of the review's schema.
 //
 // Every *.yaml file under each MANIFEST-DIR is read (documents split as kubectl splits them)
 // and each object is created with strict field validation: Namespaces first (each with the
@@ -144,9 +148,18 @@ func main() {
 	controlPlane := flags.String("control-plane", "", "the folder ControlPlaneHardening writes")
 	accessReviews := flags.String("access-reviews", "", "a JSON list of access reviews to ask")
 	crds := flags.String("crds", "", "a folder of CustomResourceDefinitions to install first")
-	if err := flags.Parse(os.Args[1:]); err != nil || flags.NArg() == 0 {
-		fmt.Fprintln(os.Stderr, "usage: api-server [--control-plane DIR] [--crds DIR] [--access-reviews FILE] MANIFEST-DIR...")
+	dumpTo := flags.String("dump-openapi", "", "write the OpenAPI v3 documents the server serves into DIR and exit")
+	if err := flags.Parse(os.Args[1:]); err != nil || (flags.NArg() == 0) == (*dumpTo == "") {
+		fmt.Fprintln(os.Stderr, "usage: api-server [--control-plane DIR] [--crds DIR] [--access-reviews FILE] MANIFEST-DIR...\n       api-server --dump-openapi DIR")
 		os.Exit(2)
+	}
+	if *dumpTo != "" {
+		if err := dumpOpenAPI(*dumpTo); err != nil {
+			fmt.Fprintln(os.Stderr, "api-server:", err)
+			os.Exit(1)
+		}
+		// The server has no stop: the process ends here.
+		os.Exit(0)
 	}
 	report, err := run(flags.Args(), *controlPlane, *crds, *accessReviews)
 	if err != nil {
