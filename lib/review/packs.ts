@@ -4,6 +4,7 @@ import { POD_RULES, PSS_BASELINE_RULES, PSS_RESTRICTED_RULES, WORKLOAD_HARDENING
 import { SECRET_RULES } from './rules/secrets';
 import { RBAC_RULES } from './rules/rbac';
 import { CLUSTER_RULES } from './rules/cluster';
+import { SCHEMA_RULES } from './rules/schema';
 
 /** A named list of rule ids that a review can select. */
 export interface Pack {
@@ -13,7 +14,12 @@ export interface Pack {
   readonly rules: readonly string[];
 }
 
-const ids = (rules: readonly Rule[]): string[] => rules.map((rule) => rule.id);
+/**
+ * A pack's rule ids, after the schema rules: every pack judges shapes first, so no selection of
+ * packs can pass an object the API server would refuse or read differently (a `containers`
+ * mapping, a `securityContex` typo, `kind: pod`) while its own rules find nothing to judge.
+ */
+const ids = (rules: readonly Rule[]): string[] => [...SCHEMA_RULES, ...rules].map((rule) => rule.id);
 
 /**
  * Pod Security Standards, baseline level (policy v1.37): prevents known privilege escalations.
@@ -32,7 +38,7 @@ export const PSS_BASELINE: Pack = { id: 'pss-baseline', title: 'Pod Security Sta
 export const PSS_RESTRICTED: Pack = {
   id: 'pss-restricted',
   title: 'Pod Security Standards: restricted',
-  rules: [...ids(PSS_BASELINE_RULES), ...ids(PSS_RESTRICTED_RULES)],
+  rules: ids([...PSS_BASELINE_RULES, ...PSS_RESTRICTED_RULES]),
 };
 
 /**
@@ -72,7 +78,7 @@ export const PACKS: readonly Pack[] = [PSS_BASELINE, PSS_RESTRICTED, WORKLOAD_HA
 export const DEFAULT_PACKS: readonly string[] = PACKS.map((pack) => pack.id);
 
 /** Every rule of every area, in a stable order. */
-export const ALL_RULES: readonly Rule[] = [...POD_RULES, ...NAMESPACE_RULES, ...NETWORK_RULES, ...RBAC_RULES, ...SECRET_RULES, ...CLUSTER_RULES];
+export const ALL_RULES: readonly Rule[] = [...SCHEMA_RULES, ...POD_RULES, ...NAMESPACE_RULES, ...NETWORK_RULES, ...RBAC_RULES, ...SECRET_RULES, ...CLUSTER_RULES];
 
 const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(ALL_RULES.map((rule) => [rule.id, rule]));
 const PACKS_BY_ID: ReadonlyMap<string, Pack> = new Map(PACKS.map((pack) => [pack.id, pack]));

@@ -536,5 +536,9 @@ export const RULE_CASES: readonly RuleCase[] = [
     ['data.api_token', 'looks like a token'],
     ['binaryData["credentials.json"]', 'ConfigMap key "credentials.json" looks like a credential'],
   ] },
+  { rule: 'object-schema', name: 'a hardened deployment has the shape of apps/v1 Deployment', object: deployment(), expected: [] },
+  { rule: 'object-schema', name: 'a custom resource is left to its CRD', object: { apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', metadata: { name: 'web' }, spec: [] }, expected: [] },
+  { rule: 'object-schema', name: 'a misspelt field and a string for a boolean', object: deployment((s) => { s.hostNetwork = 'false'; s.securityContex = {}; }),
+    expected: [[`${P}.hostNetwork`, 'the string "false"; the API server expects a boolean'], [`${P}.securityContex`, 'did you mean "securityContext"?']] },
   ...CLUSTER_RULE_CASES,
 ];

@@ -2,7 +2,7 @@ import { appendTo } from '../../../core/append-to';
 import { Cidr, cidrContainsAddress, parseAddress, parseCidr } from '../../analyses/cidr';
 import { compileSelector, Labels, readLabels, Selector as CompiledSelector, selectorMatches } from '../../analyses/selectors';
 import { KubeObject, ReviewContext, Rule, RuleFinding } from '../../model';
-import { finding, podSpecsOf, POD_TEMPLATE_KINDS, quote } from '../../walkers';
+import { finding, isRecord, list, podSpecsOf, POD_TEMPLATE_KINDS, quote } from '../../walkers';
 import { namespaceOf } from './namespaces';
 
 type Selector = { matchLabels?: Record<string, unknown>; matchExpressions?: unknown[] } | undefined;
@@ -90,12 +90,15 @@ export const networkIngressFromAnywhere: Rule = {
   remediation: 'Name the sources: the pods (podSelector, with a namespaceSelector in the same peer for another namespace) or the CIDRs of the clients.',
   check: (obj) => {
     const found: RuleFinding[] = [];
-    (specOf(obj).ingress ?? []).forEach((rule, i) => {
+    // A rule or peer of another shape is object-schema's finding; here it allows nothing.
+    list<NonNullable<PolicySpec['ingress']>[number]>(specOf(obj).ingress).forEach((rule, i) => {
+      if (!isRecord(rule)) return;
       if (!rule.from?.length) {
         found.push(finding(`spec.ingress[${i}].from`, `ingress rule ${i} has no "from", so it allows every source, inside and outside the cluster`));
         return;
       }
-      rule.from.forEach((peer, j) => {
+      list<Peer>(rule.from).forEach((peer, j) => {
+        if (!isRecord(peer)) return;
         const at = `spec.ingress[${i}].from[${j}]`;
         if (peer.ipBlock) {
           const block = blockOf(peer.ipBlock.cidr);
@@ -125,15 +128,17 @@ export const networkEgressMetadata: Rule = {
   remediation: `Name each egress destination, and add ${CLOUD_METADATA_ADDRESS}/32 to the except list of any ipBlock that contains it.`,
   check: (obj) => {
     const found: RuleFinding[] = [];
-    (specOf(obj).egress ?? []).forEach((rule, i) => {
+    list<NonNullable<PolicySpec['egress']>[number]>(specOf(obj).egress).forEach((rule, i) => {
+      if (!isRecord(rule)) return;
       if (!rule.to?.length) {
         found.push(finding(`spec.egress[${i}].to`, `egress rule ${i} has no "to", so it allows every destination, the metadata address ${CLOUD_METADATA_ADDRESS} included`));
         return;
       }
-      rule.to.forEach((peer, j) => {
+      list<Peer>(rule.to).forEach((peer, j) => {
+        if (!isRecord(peer)) return;
         const block = peer.ipBlock ? blockOf(peer.ipBlock.cidr) : undefined;
         if (block === undefined || !cidrContainsAddress(block, METADATA)) return;
-        const excepted = (peer.ipBlock?.except ?? []).some((e) => {
+        const excepted = list<string>(peer.ipBlock?.except).some((e) => {
           const inner = blockOf(e);
           return inner !== undefined && cidrContainsAddress(inner, METADATA);
         });

@@ -1,0 +1,43 @@
+import { ANY_KIND, KubeObject, Rule, RuleFinding } from '../../model';
+import { isBuiltInGroup, isServed, kindsServedIn, servedKindLike, shapeProblems } from '../../schema/shapes';
+import { apiGroupOf, finding, quote } from '../../walkers';
+
+/**
+ * Objects of the API server's own groups have exactly the shape the API gives their kind
+ * (Kubernetes v1.37, `lib/review/schema/kubernetes-1.37.json`): a kind it serves in that
+ * apiVersion, matched exactly as the server matches it; every field one its type has; every
+ * value of the type the server decodes (an int-or-string takes both, an integer not 1.5, a
+ * quantity a number or its own syntax; `null` anywhere, as the server drops it). What the server
+ * would refuse, or silently drop, is an error: otherwise the other rules would judge an object
+ * the cluster never gets. Custom resources (groups with a dot the server does not serve) are
+ * left to their CRDs.
+ *
+ * @see https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation
+ */
+export const objectSchema: Rule = {
+  id: 'object-schema',
+  title: 'Objects have the shape the Kubernetes API gives their kind',
+  severity: 'error',
+  kinds: [ANY_KIND],
+  references: {},
+  remediation: 'Give the field the type the message names, fix or remove the unknown field, or use a kind and apiVersion the API server serves, spelled exactly; '
+    + '`kubectl apply --dry-run=server --validate=strict` shows the same refusal.',
+  check: (obj) => {
+    if (!isBuiltInGroup(apiGroupOf(obj.apiVersion))) return [];
+    return isServed(obj.apiVersion, obj.kind) ? shapeProblems(obj, obj.apiVersion, obj.kind) : [kindProblem(obj)];
+  },
+};
+
+/** Why the API server has no such kind, and what it serves instead. */
+function kindProblem(obj: KubeObject): RuleFinding {
+  const kinds = kindsServedIn(obj.apiVersion);
+  const inThisVersion = kinds.find((kind) => kind.toLowerCase() === obj.kind.toLowerCase());
+  if (inThisVersion) {
+    return finding('kind', `the API server has no kind ${quote(obj.kind)} in ${obj.apiVersion}; did you mean ${quote(inThisVersion)}? Kinds are matched exactly`);
+  }
+  const like = servedKindLike(obj.kind);
+  const elsewhere = like ? `; it serves ${like.kind} in ${like.apiVersions.join(', ')}` : '';
+  return kinds.length
+    ? finding('kind', `the API server has no kind ${quote(obj.kind)} in ${obj.apiVersion}${elsewhere}`)
+    : finding('apiVersion', `the API server (Kubernetes v1.37) serves no ${quote(obj.apiVersion)}: removed, or never built in${elsewhere}`);
+}
