@@ -105,7 +105,8 @@ export function plainReadsAsItself(text: string, asKey = false): boolean {
  */
 export function asValue(value: unknown): unknown {
   if (value === MERGE_KEY) return '<<';
-  return value instanceof GoNumber ? value.value : value;
+  // A float -0 becomes the JSON -0, which kubectl's decoder reads as the integer 0.
+  return value instanceof GoNumber ? value.value || 0 : value;
 }
 
 /**

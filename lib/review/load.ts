@@ -1,4 +1,6 @@
 import { constructFromEvents, Event, EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, YAMLException } from 'js-yaml';
+import { ManifestLoadError } from './load-error';
+import { objectsOf } from './kubectl-objects';
 import { LineCounter, splitJsonPrefix, splitYamlDocuments, StreamError, YamlChunk } from './kubectl-stream';
 import { asValue, KUBECTL_LINE_BREAK_CHARACTERS, KUBECTL_LINE_BREAKS, KUBECTL_MERGE_TAG_TEXT, KUBECTL_SCHEMA } from './kubectl-yaml';
 
@@ -8,17 +10,8 @@ export interface LoadedManifest {
   readonly origin: string;
 }
 
-/**
- * A path that cannot be read, a file that is not valid YAML, or one that holds something
- * that is not a Kubernetes object. The message starts with `file:line: ` (`file: ` when the
- * problem is the file as a whole, `line` 0).
- */
-export class ManifestLoadError extends Error {
-  constructor(public readonly file: string, public readonly line: number, public readonly detail: string) {
-    super(`${line > 0 ? `${file}:${line}` : file}: ${detail}`);
-    this.name = 'ManifestLoadError';
-  }
-}
+export { ManifestLoadError } from './load-error';
+export { objectsOf } from './kubectl-objects';
 
 /** The most values a document may expand to through its aliases (go-yaml refuses "excessive aliasing" too). */
 const MAX_EXPANDED_VALUES = 1_000_000;
@@ -63,7 +56,9 @@ export interface ReadOptions {
  * (`file:line: reason`) on what kubectl would refuse, and on what it would read in a way this
  * reader does not model (fail closed).
  */
-export function readDocuments(text: string, file: string, options: ReadOptions = {}): ReadDocument[] {
+export function readDocuments(withMark: string, file: string, options: ReadOptions = {}): ReadDocument[] {
+  // kubectl drops a byte order mark before reading (FileVisitor), so its JSON test sees what follows.
+  const text = withMark.charCodeAt(0) === 0xfeff ? withMark.slice(1) : withMark;
   checkLineBreaks(text, file);
   try {
     const { values, yamlFrom } = splitJsonPrefix(text);
@@ -164,9 +159,11 @@ function readYamlDocument(chunk: YamlChunk, file: string): ReadDocument {
     throw new ManifestLoadError(file, lineOf(starts[dropped].position),
       'a second document where kubectl reads one (after a ... end marker, or a --- that does not start a line of its own), which kubectl ignores; start it with a line of its own that begins with ---');
   }
-  const endFirst = endMarkerFirst(chunk.text);
-  if (endFirst >= 0) {
-    throw new ManifestLoadError(file, chunk.firstLine + endFirst, 'a ... end marker before the document has begun, which kubectl refuses ("did not find expected node content"); remove it');
+  const markerFirst = markerFirstLine(chunk.text);
+  if (markerFirst) {
+    throw new ManifestLoadError(file, chunk.firstLine + markerFirst.line, markerFirst.indented
+      ? `an indented ${markerFirst.marker} before the document has begun, which kubectl reads as the text ${markerFirst.marker} (a YAML 1.2 reader as a marker); remove it`
+      : 'a ... end marker before the document has begun, which kubectl refuses ("did not find expected node content"); remove it');
   }
   if (values.length === 0) return { value: null, line: chunk.firstLine };
   const line = lineOf(starts[0].position);
@@ -175,16 +172,18 @@ function readYamlDocument(chunk: YamlChunk, file: string): ReadDocument {
 }
 
 /**
- * The index of the line where a `...` end marker is the document's first token (after blank
- * and comment lines), or -1: libyaml refuses it there, YAML 1.2 readers skip it.
+ * A marker where it is the document's first token (after blank and comment lines) and the two
+ * readers part: `...` at the start of a line (libyaml refuses it, YAML 1.2 readers skip it),
+ * or an indented `---` or `...` (libyaml: text; js-yaml: a marker). The line is 0-based.
  */
-function endMarkerFirst(text: string): number {
-  const match = END_MARKER_FIRST.exec(text);
-  return match ? match[1].split('\n').length - 1 : -1;
+function markerFirstLine(text: string): { line: number; marker: string; indented: boolean } | undefined {
+  const match = MARKER_FIRST.exec(text);
+  if (!match) return undefined;
+  return { line: match[1].split('\n').length - 1, marker: match[3] ?? match[5], indented: match[4] !== undefined };
 }
 
-/** Blank and comment lines, then a line that starts with the end marker `...`. */
-const END_MARKER_FIRST = /^((?:[ \t]*(?:#[^\n]*)?\n)*)\.\.\.(?:[ \t\r\n]|$)/;
+/** Blank and comment lines, then `...` at the start of a line, or `---` or `...` after spaces or tabs. */
+const MARKER_FIRST = /^((?:[ \t]*(?:#[^\n]*)?\n)*)(?:()(\.\.\.)|([ \t]+)(---|\.\.\.))(?:[ \t\r\n]|$)/;
 
 /**
  * libyaml (kubectl) does not mind how far the lines inside a flow collection or a multi-line
@@ -384,66 +383,3 @@ function asLoadError(error: unknown, file: string, linesBefore: number): Error {
 const REASONS = new Map([
   ['duplicated mapping key', 'a key is given twice in one mapping (kubectl would keep the last value silently)'],
 ]);
-
-/** Whether a value is a mapping (not null, not a list). */
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * The objects kubectl creates from one document that starts at `file:line`, as its
- * unstructured decoding and list flattening make them (apimachinery's
- * `unstructuredJSONScheme`, cli-runtime's `FlattenListVisitor`): any object with an `items`
- * field is a list, whatever its kind, and only its items are created; an item with neither
- * `kind` nor `apiVersion` becomes an object of the list's kind without `List` and of its
- * apiVersion. A `null` document is nothing. Throws `ManifestLoadError` for what kubectl
- * refuses, and for a `null` item (kubectl would send an object with only a kind).
- */
-export function objectsOf(value: unknown, file: string, line: number): Record<string, unknown>[] {
-  if (value === null || value === undefined) return [];
-  if (!isMapping(value)) {
-    throw new ManifestLoadError(file, line, `expected a Kubernetes object (a mapping with apiVersion and kind), found ${describe(value)}`);
-  }
-  if (!Object.prototype.hasOwnProperty.call(value, 'items')) return [asObject(value, file, line)];
-  const { items, kind } = value;
-  if (typeof kind !== 'string' || kind === '') {
-    throw new ManifestLoadError(file, line, 'an object with items and no kind: kubectl reads it as a list and refuses it for its missing kind');
-  }
-  if (items === null) return [];
-  if (!Array.isArray(items)) {
-    throw new ManifestLoadError(file, line, `items is ${describe(items)}: kubectl reads every object with an items field as a list, and refuses items that are not a list; rename the field or make it a list of objects`);
-  }
-  const itemKind = kind.endsWith('List') ? kind.slice(0, -'List'.length) : kind;
-  const listVersion = typeof value.apiVersion === 'string' ? value.apiVersion : '';
-  return items.map((item, i) => {
-    if (!isMapping(item)) {
-      throw new ManifestLoadError(file, line, `items[${i}] is ${describe(item)}, not an object${item === null ? ' (kubectl would send an object with nothing but a kind)' : ''}; remove it`);
-    }
-    if (Array.isArray(item.items)) {
-      throw new ManifestLoadError(file, line, `items[${i}] is itself a list (it has items), which kubectl refuses; list its objects in the outer list`);
-    }
-    // kubectl's "hacky" inheritance, for typed lists printed without each item's kind.
-    const inherits = !nonEmptyString(item.kind) && !nonEmptyString(item.apiVersion);
-    return asObject(inherits ? { ...item, kind: itemKind, apiVersion: listVersion } : item, file, line, `items[${i}] `);
-  });
-}
-
-function nonEmptyString(value: unknown): value is string {
-  return typeof value === 'string' && value !== '';
-}
-
-/** The object itself, once it has a kind and an apiVersion (kubectl needs both to send it). */
-function asObject(object: Record<string, unknown>, file: string, line: number, which = ''): Record<string, unknown> {
-  if (!nonEmptyString(object.kind) || !nonEmptyString(object.apiVersion)) {
-    throw new ManifestLoadError(file, line, `${which}object has no apiVersion or kind (both must be non-empty strings)`);
-  }
-  return object;
-}
-
-/** How a value that is not an object is named in messages. */
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  return typeof value === 'string' ? 'a string' : `a ${typeof value}`;
-}

@@ -161,6 +161,39 @@ describe('what kubectl creates is what the review judges (issue #16 bypasses)', 
   });
 });
 
+describe('what kubectl refuses after decoding is refused (found by the fuzz against kubectl create)', () => {
+  test.each([
+    ['a label that is not a string', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels:\n    app: yes\n', /metadata\.labels\.app is a boolean, not a string \(quote it\), which kubectl refuses/],
+    ['a name that is a number', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 5\n', /metadata\.name is an integer, not a string/],
+    ['metadata that is a list', 'apiVersion: v1\nkind: ConfigMap\nmetadata: [a]\n', /metadata is a list, not a mapping/],
+    ['a creation time that is not RFC 3339', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  creationTimestamp: 2026-13-01T00:00:00Z\n', /metadata\.creationTimestamp is "2026-13-01T00:00:00Z", not an RFC 3339 time/],
+    ['an apiVersion with two slashes', 'apiVersion: apps/v1/x\nkind: ConfigMap\n', /apiVersion "apps\/v1\/x" is not GROUP\/VERSION or VERSION, which kubectl refuses/],
+    ['a kind that is not a string', 'apiVersion: v1\nkind: 5\n', /kind is an integer, not a string/],
+    ['a list without apiVersion', 'kind: PodList\nitems: []\n', /apiVersion not set, which kubectl refuses/],
+    ['a list item whose apiVersion has no version', 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1/\n  kind: Pod\n', /items\[0\] apiVersion "v1\/" has no version/],
+    ['an indented --- first', ' ---\napiVersion: v1\nkind: ConfigMap\n', /^x\.yaml:1: an indented --- before the document has begun, which kubectl reads as the text ---/],
+  ])('%s', (_, text, error) => {
+    expect(() => parseManifests(text, 'x.yaml')).toThrow(error);
+  });
+
+  test('a creation time kubectl accepts is read', () => {
+    expect(parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  creationTimestamp: "2026-02-28T23:59:59.5+01:00"\n  labels: {app: "yes", b: null}\n', 'x.yaml')).toHaveLength(1);
+  });
+
+  test('a byte order mark at the start of the text is dropped before kubectl looks for JSON or a directive', () => {
+    expect(() => parseManifests('\ufeff%YAML 1.1\n---\napiVersion: v1\nkind: ConfigMap\n', 'x.yaml')).toThrow(/x\.yaml:\d+: /);
+    const cm = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } });
+    expect(parseManifests(`\ufeff${cm}\n${cm}\n`, 'x.yaml')).toHaveLength(2);
+  });
+
+  test('a float -0.0 is the integer 0 kubectl sends (its decoder reads numbers as int64 first); in JSON, -0.0 stays -0', () => {
+    const [yaml] = parseManifests('apiVersion: v1\nkind: Pod\nspec:\n  securityContext:\n    runAsUser: -0.0\n', 'x.yaml');
+    expect(Object.is((yaml.object.spec as any).securityContext.runAsUser, 0)).toBe(true);
+    const [json] = parseManifests('{"apiVersion": "v1", "kind": "Pod", "spec": {"securityContext": {"runAsUser": -0.0, "runAsGroup": -0}}}', 'x.json');
+    expect([Object.is((json.object.spec as any).securityContext.runAsUser, -0), Object.is((json.object.spec as any).securityContext.runAsGroup, 0)]).toEqual([true, true]);
+  });
+});
+
 describe('origins', () => {
   test('each object names the line its document starts on, past empty documents, comments and markers', () => {
     const text = '# header\napiVersion: v1\nkind: A\n---\n---\n# note\n\napiVersion: v1\nkind: B\n...\n--- # third\n---\n  apiVersion: v1\n  kind: C\n';
