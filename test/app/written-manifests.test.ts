@@ -86,7 +86,7 @@ describe('manifestsOf', () => {
   test('a document that is not a Kubernetes object fails as parsing it would', () => {
     const written = recordWrites(() => Yaml.save(path.join(workdir, 'bad.k8s.yaml'), [{ apiVersion: 'v1', kind: 'A' }, { kind: 'B' }]));
     const text = fs.readFileSync(path.join(workdir, 'bad.k8s.yaml'), 'utf8');
-    const message = new ManifestLoadError('bad.k8s.yaml', 4, 'object has no apiVersion or kind').message;
+    const message = new ManifestLoadError('bad.k8s.yaml', 4, 'apiVersion not set, which kubectl refuses').message;
     expect(() => parseManifests(text, 'bad.k8s.yaml')).toThrow(message);
     expect(() => manifestsOf(workdir, 'bad.k8s.yaml', written)).toThrow(ManifestLoadError);
     expect(() => manifestsOf(workdir, 'bad.k8s.yaml', written)).toThrow(message);

@@ -161,7 +161,7 @@ describe('cdk8s-hardened review, exit 2: unreadable input', () => {
     ['a document that is not an object', () => write('scalar/list.yaml', 'apiVersion: v1\nkind: Pod\n---\n- just\n- a list\n'),
       (p: string) => `${p}:4: expected a Kubernetes object (a mapping with apiVersion and kind)`],
     ['a document without kind', () => write('nokind/cm.yaml', 'apiVersion: v1\nmetadata:\n  name: x\n'),
-      (p: string) => `${p}:1: object has no apiVersion or kind`],
+      (p: string) => `${p}:1: kind not set, which kubectl refuses`],
     ['a path that does not exist', () => path.join(tmp, 'missing'), (p: string) => `${p}: no such file or folder`],
     ['a folder without manifests', () => path.dirname(write('empty/notes.txt', 'no manifests here\n')),
       (p: string) => `${p}: no Kubernetes objects found (looked for .yaml, .yml and .json files).`],

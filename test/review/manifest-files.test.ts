@@ -167,8 +167,7 @@ describe('readManifests: skipNonObjects', () => {
       'kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [cm.yaml]\n',
       'cm.yaml': configMap('cm'),
       'empty.yaml': '# nothing yet\n',
-      // No apiVersion, but kubectl reads any mapping with items as a list and creates its items.
-      'unversioned-list.yaml': 'kind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: in-list\n',
+      'list-of-objects.yaml': 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: in-list\n',
     });
     const read = readManifests([dir], { skipNonObjects: true });
     expect(read.manifests.map((m) => [m.object.kind, (m.object.metadata as { name?: string } | undefined)?.name]))
@@ -178,14 +177,19 @@ describe('readManifests: skipNonObjects', () => {
       .map((name) => ({ path: path.join(dir, name), reason: 'not-kubernetes', detail })));
   });
 
+  test('a mapping with items is never skipped: kubectl reads it as a list, so without apiVersion it is refused as kubectl refuses it', () => {
+    const dir = tree('repo', { 'unversioned-list.yaml': 'kind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: in-list\n' });
+    expect(() => readManifests([dir], { skipNonObjects: true })).toThrow(`${path.join(dir, 'unversioned-list.yaml')}:1: apiVersion not set, which kubectl refuses`);
+  });
+
   test('without it, such a file is refused as before', () => {
     const dir = tree('repo', { 'values.yaml': 'replicas: 2\n', 'cm.yaml': configMap('cm') });
-    expect(() => readManifests([dir])).toThrow(`${path.join(dir, 'values.yaml')}:1: object has no apiVersion or kind`);
+    expect(() => readManifests([dir])).toThrow(`${path.join(dir, 'values.yaml')}:1: apiVersion not set, which kubectl refuses`);
   });
 
   test('a file with one object and one other document is read, and the other document refused', () => {
     const dir = tree('repo', { 'mixed.yaml': `${configMap('cm')}---\nreplicas: 2\n` });
-    expect(() => readManifests([dir], { skipNonObjects: true })).toThrow(`${path.join(dir, 'mixed.yaml')}:6: object has no apiVersion or kind`);
+    expect(() => readManifests([dir], { skipNonObjects: true })).toThrow(`${path.join(dir, 'mixed.yaml')}:6: apiVersion not set, which kubectl refuses`);
   });
 
   test('"object" is what kubectl reads: yes and 1 are not strings there, an alias is', () => {
