@@ -35,6 +35,8 @@ describe('object-schema judges objects against the Kubernetes v1.37 API', () => 
     expect(check(objectSchema, custom('bitnami.com/v1alpha1', 'SealedSecret'))).toEqual([]);
     expect(check(objectSchema, custom('gateway.networking.k8s.io/v1', 'HTTPRoute'))).toEqual([]);
     expect(check(objectSchema, custom('audit.k8s.io/v1', 'Policy'))).toEqual([]);
+    // A kubeconfig (the audit webhook's) is a file of the core group's v1, not an API object.
+    expect(check(objectSchema, { apiVersion: 'v1', kind: 'Config', clusters: [{ name: 'audit', cluster: { server: 'https://audit.example.com' } }] } as KubeObject)).toEqual([]);
     // A group without a dot is the API server's own (a CRD's group must have one): judged.
     expect(check(objectSchema, custom('widgets/v1', 'Widget')).map((f) => f.path)).toEqual(['apiVersion']);
   });

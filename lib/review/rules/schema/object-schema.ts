@@ -23,10 +23,18 @@ export const objectSchema: Rule = {
   remediation: 'Give the field the type the message names, fix or remove the unknown field, or use a kind and apiVersion the API server serves, spelled exactly; '
     + '`kubectl apply --dry-run=server --validate=strict` shows the same refusal.',
   check: (obj) => {
-    if (!isBuiltInGroup(apiGroupOf(obj.apiVersion))) return [];
+    if (!isBuiltInGroup(apiGroupOf(obj.apiVersion)) || NOT_API_OBJECTS.has(`${obj.apiVersion}/${obj.kind}`)) return [];
     return isServed(obj.apiVersion, obj.kind) ? shapeProblems(obj, obj.apiVersion, obj.kind) : [kindProblem(obj)];
   },
 };
+
+/**
+ * Files of Kubernetes' own tools that share the core group's `v1` but are no API objects: the
+ * review judges them (a control plane's files are reviewed too), the API server never sees them.
+ */
+const NOT_API_OBJECTS: ReadonlySet<string> = new Set([
+  'v1/Config', // a kubeconfig (client-go tools/clientcmd/api/v1), such as the audit webhook's
+]);
 
 /** Why the API server has no such kind, and what it serves instead. */
 function kindProblem(obj: KubeObject): RuleFinding {
