@@ -28,6 +28,7 @@ export function objectsOf(value: unknown, file: string, line: number): Record<st
   if (problem) refuse(`metadata${problem}, which kubectl refuses (metadata must read as Kubernetes ObjectMeta)`);
   if (!Object.prototype.hasOwnProperty.call(value, 'items')) return [asObject(value, '', refuse)];
   const { items, kind, apiVersion } = value as { items: unknown; kind: string; apiVersion: string };
+  if (kind === '') refuse('kind is empty, which kubectl refuses (a list needs its kind too)');
   if (items === null) return [];
   if (!Array.isArray(items)) {
     return refuse(`items is ${describe(items)}: kubectl reads every object with an items field as a list, and refuses items that are not a list; rename the field or make it a list of objects`);

@@ -170,6 +170,7 @@ describe('what kubectl refuses after decoding is refused (found by the fuzz agai
     ['an apiVersion with two slashes', 'apiVersion: apps/v1/x\nkind: ConfigMap\n', /apiVersion "apps\/v1\/x" is not GROUP\/VERSION or VERSION, which kubectl refuses/],
     ['a kind that is not a string', 'apiVersion: v1\nkind: 5\n', /kind is an integer, not a string/],
     ['a list without apiVersion', 'kind: PodList\nitems: []\n', /apiVersion not set, which kubectl refuses/],
+    ['a list whose kind is empty', 'apiVersion: v1\nkind: ""\nitems: []\n', /kind is empty, which kubectl refuses/],
     ['a list item whose apiVersion has no version', 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1/\n  kind: Pod\n', /items\[0\] apiVersion "v1\/" has no version/],
     ['an indented --- first', ' ---\napiVersion: v1\nkind: ConfigMap\n', /^x\.yaml:1: an indented --- before the document has begun, which kubectl reads as the text ---/],
   ])('%s', (_, text, error) => {
