@@ -63,6 +63,15 @@ export interface RuleFinding {
   readonly path: string;
   /** A sentence naming the container or field at fault, for example `container "web" is privileged`. */
   readonly message: string;
+  /**
+   * The one thing at fault, machine-readable, where the rule has one: a capability (`NET_ADMIN`),
+   * a host path (`/var/log`), a host port (`8080`), a sysctl, a volume type, an RBAC verb or
+   * resource, a CIDR. An exception accepts the finding only if it names this value (see
+   * lib/review/exceptions.ts); a finding without a value is accepted only by an exception without one.
+   *
+   * @default - the finding has no single value (for example a missing setting)
+   */
+  readonly value?: string;
 }
 
 /**
@@ -141,6 +150,8 @@ export interface Finding {
   readonly origin: string;
   readonly path: string;
   readonly message: string;
+  /** The rule's machine-readable value for this finding (see `RuleFinding.value`), if it has one. */
+  readonly value?: string;
   readonly remediation: string;
   /** Present when an exception on the object accepts this finding. */
   readonly exception?: AppliedException;

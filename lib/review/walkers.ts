@@ -307,9 +307,9 @@ export function usesUserNamespace(pod: PodSpecView): boolean {
   return pod.spec.hostUsers === false;
 }
 
-/** Builds a rule finding. */
-export function finding(path: string, message: string): RuleFinding {
-  return { path, message };
+/** Builds a rule finding; `value` is the one thing at fault, when the rule has one (see `RuleFinding.value`). */
+export function finding(path: string, message: string, value?: string): RuleFinding {
+  return value === undefined ? { path, message } : { path, message, value };
 }
 
 /**
