@@ -9,6 +9,7 @@ export * from './workload/hardened-daemon-set';
 export * from './workload/hardened-job';
 export * from './workload/hardened-cron-job';
 export * from './app/hardened-app';
+export { PublishLayout } from './app/publish';
 export * from './review';
 export * from './namespace/hardened-namespace';
 export * from './network/traffic-rules';

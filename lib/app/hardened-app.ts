@@ -5,7 +5,7 @@ import { IConstruct } from 'constructs';
 import { HardeningError } from '../core/hardening-error';
 import { REPORT_FILES } from '../review/reports';
 import { createFile, replaceFile } from '../core/files';
-import { createStagingDir, copyManifests, discardDir, publishDir, whyNotPublishable } from './publish';
+import { createStagingDir, copyManifests, discardDir, publishDir, PublishLayout, whyNotPublishable } from './publish';
 import { _pruneSealingCaches } from '../secrets/sealing-cache';
 import { reviewStagedOutput } from './review-gate';
 import { installErrorPrinter } from './error-printer';
@@ -16,10 +16,9 @@ import { synthChartsOnce } from './synth-charts-once';
 export interface HardenedAppProps extends AppProps {
   /**
    * Folder that receives the reviewed manifests and the review reports. It is replaced as a
-   * whole, and only when the review passes: it becomes a symbolic link to a versioned folder
-   * beside it (`.dist.v-*`), swapped in one step. It must not exist, be empty, or be an
-   * earlier synth's output; the project folder, a folder holding it or `.git`, and a folder
-   * of other files are refused.
+   * whole, and only when the review passes, as `publishLayout` says (by default a plain
+   * folder). It must not exist, be empty, or be an earlier synth's output; the project
+   * folder, a folder holding it or `.git`, and a folder of other files are refused.
    *
    * @default 'dist'
    */
@@ -38,6 +37,17 @@ export interface HardenedAppProps extends AppProps {
    * @default - today
    */
   readonly reviewDate?: string;
+
+  /**
+   * How the output folder is published. `PublishLayout.FOLDER` keeps a plain folder, replaced
+   * by two renames (a synth that dies between them leaves the previous output beside it, and
+   * the next synth puts it back). `PublishLayout.LINK` makes the output folder a symbolic link
+   * to a version folder, replaced in one rename, for readers that must never see it missing;
+   * name it `dist/` (with the slash) to kubectl and kubeconform, and do not commit it.
+   *
+   * @default PublishLayout.FOLDER
+   */
+  readonly publishLayout?: PublishLayout;
 }
 
 /**
@@ -54,12 +64,14 @@ export class HardenedApp extends App {
   public readonly publishDir: string;
   private readonly reviewPacks?: string[];
   private readonly reviewDate?: string;
+  private readonly publishLayout: PublishLayout;
   private readonly extraFiles = new Map<string, string>();
 
   constructor(props: HardenedAppProps = {}) {
     const publishTo = props.outdir ?? 'dist';
     super({ ...props, outdir: publishTo });
     this.publishDir = publishTo;
+    this.publishLayout = props.publishLayout ?? PublishLayout.FOLDER;
     this.reviewPacks = props.reviewPacks;
     this.reviewDate = props.reviewDate;
     installErrorPrinter();
@@ -69,7 +81,7 @@ export class HardenedApp extends App {
   /**
    * Adds a file that is not a chart's manifest (for example a control plane configuration)
    * to the output: it is written into the staging folder with the manifests and published
-   * with them, atomically. It must be a `.yaml`, `.yml` or `.json` file (lower case: the names
+   * with them, as one output. It must be a `.yaml`, `.yml` or `.json` file (lower case: the names
    * kubectl reads from a folder) holding Kubernetes-style objects (`apiVersion` and `kind`),
    * and is reviewed like the manifests. Other names are refused: nothing unreviewed is
    * published (Argo CD, for one, renders `.jsonnet` files it finds).
@@ -142,7 +154,7 @@ export class HardenedApp extends App {
     } finally {
       self.outdir = this.publishDir;
     }
-    publishDir(staging, this.publishDir);
+    publishDir(staging, this.publishDir, this.publishLayout);
     // Only now is it certain which sealed values this app still has.
     _pruneSealingCaches(this, this.publishDir);
     const cliOutdir = process.env.CDK8S_OUTDIR;

@@ -4,27 +4,39 @@ import * as path from 'node:path';
 import { createFile, pathExists, replaceFile } from '../core/files';
 
 /**
- * Output folders that change all at once or not at all, and never destroy what synth did not write.
+ * Output folders that change whole or not at all, and never destroy what synth did not write.
  *
- * `dist` is a symbolic link to a versioned folder beside it, `.dist.v-<pid>-<random>`. A synth
- * writes into a fresh staging folder `.dist.staging-<pid>-<random>`; once the review has
- * passed, the staging folder becomes a version, a new link to it is made beside `dist` and
- * renamed over `dist`. Why a link: rename(2) replaces a link atomically, while two folders can
- * only be swapped with renameat2(RENAME_EXCHANGE), which Node does not offer; two renames
- * (old folder aside, new one in) leave a moment, and after a crash a state, without `dist`.
- * With the link, readers (and a crash) see the previous output or the new one, whole. The
- * previous version is removed afterwards. Everything stays in `dist`'s parent: one
- * filesystem, so every rename is atomic. Tools reach the content through the link; Go
- * programs that walk a folder (kubectl, kubeconform) do not follow a link given as the root,
- * so name it `dist/`.
+ * A synth writes into a fresh staging folder beside the target, `.dist.staging-<pid>-<random>`;
+ * only once the review has passed does it become the output, in one of two layouts
+ * (`PublishLayout`):
  *
- * Leftovers of a crashed synth (staging folders, versions no link points to, links not yet
- * renamed) are removed by the next synth, except those of a process still running (a
+ * - `folder` (the default): `dist` is a plain folder. The previous one is renamed aside
+ *   (`.dist.aside-*`) and the staging folder renamed in, then the old one removed. Between the
+ *   two renames there is no `dist`; a synth that dies there leaves the previous output aside,
+ *   and the next synth puts it back before anything else (a second rename that fails rather
+ *   than dies puts it back at once). A plain folder is what every tool expects:
+ *   `kubectl apply -f dist`, kubeconform, and Git (GitOps repositories commit it).
+ * - `link`: `dist` is a symbolic link to a version folder beside it (`.dist.v-*`), and a new
+ *   link is renamed over it: rename(2) replaces a link in one step, so readers and a crash
+ *   only ever see a whole output. (Two folders could only be swapped with
+ *   renameat2(RENAME_EXCHANGE), which Node does not offer.) The price: Go programs that walk a
+ *   folder (kubectl, kubeconform) do not follow a link given as the root, so it must be named
+ *   `dist/`, and Git commits the link, not the files.
+ *
+ * Everything stays in `dist`'s parent (one filesystem, so each rename is atomic). Leftovers of
+ * a crashed synth are removed by the next one, except those of a process still running (a
  * concurrent synth's). Every name starts with `.dist.`, so `/.dist.*` in .gitignore covers them.
- *
  * Every output carries `MARKER_FILE`, so a later synth knows the folder is its own to replace
  * (see `whyNotPublishable`).
  */
+
+/** How the output folder is published. */
+export enum PublishLayout {
+  /** A plain folder, replaced by two renames (the previous one put back after a crash between them). */
+  FOLDER = 'folder',
+  /** A symbolic link to a version folder, replaced by one rename: never a moment without a whole output. */
+  LINK = 'link',
+}
 
 /** The file that marks a folder as written by a synth, hence replaceable by the next one. */
 export const MARKER_FILE = '.cdk8s-hardened';
@@ -86,19 +98,36 @@ export function createStagingDir(target: string): string {
   return staging;
 }
 
-/** Makes `staging` the content of `target` in one atomic step (see the top of this file). */
-export function publishDir(staging: string, target: string): void {
+/** Makes `staging` the content of `target` (see the top of this file for the two layouts). */
+export function publishDir(staging: string, target: string, layout: PublishLayout = PublishLayout.FOLDER): void {
   const resolved = path.resolve(target);
+  if (layout === PublishLayout.FOLDER) {
+    // Whatever is there (an earlier folder, or a link of the other layout) is moved aside first,
+    // and moved back by the next synth if this one dies before the new folder is in place.
+    const aside = pathExists(resolved) ? siblingPrefix(resolved, 'aside') + unique() : undefined;
+    if (aside !== undefined) fs.renameSync(resolved, aside);
+    try {
+      fs.renameSync(staging, resolved);
+    } catch (error) {
+      // A failure (not a crash) puts the previous output back at once; if even that fails, the next synth does.
+      if (aside !== undefined) {
+        try {
+          fs.renameSync(aside, resolved);
+        } catch {
+          // left aside, for the next synth
+        }
+      }
+      throw error;
+    }
+    removeLeftovers(resolved);
+    return;
+  }
   const version = siblingPrefix(resolved, 'v') + unique();
   fs.renameSync(staging, version);
   const link = siblingPrefix(resolved, 'link') + unique();
   fs.symlinkSync(path.basename(version), link, 'dir');
-  if (isRealDirectory(resolved)) {
-    // A plain folder (empty, or an output copied without its link, as CI artifacts are) cannot
-    // be replaced by a link in one rename: it is moved aside first, and moved back by the next
-    // synth if this one dies before the link is in place.
-    fs.renameSync(resolved, siblingPrefix(resolved, 'aside') + unique());
-  }
+  // A plain folder cannot be replaced by a link in one rename: it is moved aside first.
+  if (isRealDirectory(resolved)) fs.renameSync(resolved, siblingPrefix(resolved, 'aside') + unique());
   fs.renameSync(link, resolved);
   removeLeftovers(resolved);
 }
@@ -108,11 +137,18 @@ export function discardDir(staging: string): void {
   fs.rmSync(staging, { recursive: true, force: true });
 }
 
-/** Puts back a plain folder a crashed publish moved aside, then removes the other leftovers. */
+/**
+ * Puts back what a crashed publish moved aside (the previous folder, or link), then removes the
+ * other leftovers. The aside of a process still running is not taken: that is a concurrent
+ * synth between its two renames, about to put its own output in place.
+ */
 function recoverLeftovers(target: string): void {
   const pattern = siblingPattern(target);
   if (!pathExists(target)) {
-    const aside = fs.readdirSync(path.dirname(target)).sort().find((name) => pattern.exec(name)?.[1] === 'aside');
+    const aside = fs.readdirSync(path.dirname(target)).sort().find((name) => {
+      const match = pattern.exec(name);
+      return match?.[1] === 'aside' && !isOtherRunningProcess(Number(match[2]));
+    });
     if (aside !== undefined) fs.renameSync(path.join(path.dirname(target), aside), target);
   }
   removeLeftovers(target);
@@ -125,8 +161,7 @@ function removeLeftovers(target: string): void {
   for (const name of fs.readdirSync(path.dirname(target))) {
     const match = pattern.exec(name);
     if (!match || name === live) continue;
-    const pid = Number(match[2]);
-    if (pid !== process.pid && isRunning(pid)) continue;
+    if (isOtherRunningProcess(Number(match[2]))) continue;
     fs.rmSync(path.join(path.dirname(target), name), { recursive: true, force: true });
   }
 }
@@ -144,6 +179,11 @@ function liveVersion(target: string): string | undefined {
 
 function unique(): string {
   return randomBytes(6).toString('hex');
+}
+
+/** Whether `pid` is a process other than this one, still running (its leftovers are its own). */
+function isOtherRunningProcess(pid: number): boolean {
+  return pid !== process.pid && isRunning(pid);
 }
 
 function isRunning(pid: number): boolean {

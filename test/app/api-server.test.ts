@@ -166,8 +166,9 @@ withInstalledTool(API_SERVER_PEER, 'real API server proof', 'scripts/install-pee
       new ControlPlaneHardening(app, 'control-plane');
       app.synth();
       accessReviews = accessReviewsFor(JSON.parse(fs.readFileSync(path.join(dist, 'permissions.json'), 'utf8')));
-      // `dist/` with its slash: the output is a link, and a Go walk does not follow a link given as the root.
-      report = await onApiServer([`${dist}/`], { controlPlane: path.join(dist, 'control-plane'), accessReviews: accessReviews.map((r) => r.review) });
+      // `dist` as `kubectl apply -f dist` names it: the default layout publishes a plain folder, which a
+      // Go walk enters (a PublishLayout.LINK output would have to be named `dist/`: see test/app/publish.test.ts).
+      report = await onApiServer([dist], { controlPlane: path.join(dist, 'control-plane'), accessReviews: accessReviews.map((r) => r.review) });
     }, SERVER_TIMEOUT);
 
     test('the server runs with every apiServer flag of kubeadm-config.yaml', () => {
@@ -235,7 +236,7 @@ withInstalledTool(API_SERVER_PEER, 'real API server proof', 'scripts/install-pee
         const app = new HardenedApp({ outdir: path.join(work, example.name), reviewDate: '2026-11-23' });
         example.build(new Chart(app, example.name));
         app.synth();
-        outputs.set(example.name, `${path.join(work, example.name)}/`); // a link: see `dist/` above
+        outputs.set(example.name, path.join(work, example.name)); // a plain folder: see `dist` above
         expectedAccess.set(example.name, accessReviewsFor(JSON.parse(fs.readFileSync(path.join(work, example.name, 'permissions.json'), 'utf8'))));
       }
       // The examples share a namespace, so each gets a server of its own; two at a time.
@@ -302,7 +303,7 @@ withInstalledTool(API_SERVER_PEER, 'real API server proof', 'scripts/install-pee
       const text = fs.readFileSync(kubeadm, 'utf8');
       expect(text).toContain('value: DenyServiceExternalIPs,');
       fs.writeFileSync(kubeadm, text.replace('value: DenyServiceExternalIPs,', 'value: NoSuchAdmissionPlugin,DenyServiceExternalIPs,'));
-      await expect(onApiServer([`${path.join(dir, 'dist')}/`], { controlPlane })).rejects.toThrow(/NoSuchAdmissionPlugin/);
+      await expect(onApiServer([path.join(dir, 'dist')], { controlPlane })).rejects.toThrow(/NoSuchAdmissionPlugin/);
     }, SERVER_TIMEOUT);
 
     (CRDS_INSTALLED || process.env.CI ? test : test.skip)('a custom resource with a field its CRD does not have is refused', () => {

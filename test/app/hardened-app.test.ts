@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
-import { ALL_RULES, HardenedApp, HardenedDeployment, HardenedNamespace, review } from '../../lib';
+import { ALL_RULES, HardenedApp, HardenedDeployment, HardenedNamespace, PublishLayout, review } from '../../lib';
 import { ReviewFailedError } from '../../lib/app/review-gate';
 import { RULE_CASES } from '../review/rule-cases';
 import { CONTAINER } from '../support';
@@ -19,8 +19,8 @@ afterEach(() => {
   delete process.env.CDK8S_OUTDIR;
 });
 
-function app(): HardenedApp {
-  return new HardenedApp({ outdir: path.join(workdir, 'dist'), reviewDate: TODAY });
+function app(publishLayout?: PublishLayout): HardenedApp {
+  return new HardenedApp({ outdir: path.join(workdir, 'dist'), reviewDate: TODAY, ...(publishLayout === undefined ? {} : { publishLayout }) });
 }
 
 /** The namespace `shop`, hardened, in the chart `platform` of `a`. */
@@ -28,11 +28,22 @@ function shop(a: HardenedApp): HardenedNamespace {
   return new HardenedNamespace(new Chart(a, 'platform'), 'shop');
 }
 
-/** `dir` holds `dist`, a link to the one version folder beside it, and nothing else (no staging folder). */
-function expectOnlyPublished(dir: string): void {
-  const version = fs.readlinkSync(path.join(dir, 'dist'));
-  expect(version).toMatch(/^\.dist\.v-\d+-[0-9a-f]+$/);
-  expect(fs.readdirSync(dir).sort()).toEqual([version, 'dist']);
+/**
+ * `dir` holds `dist` and nothing else (no staging folder, no previous output aside): with the
+ * default layout a plain folder holding the marker; with `PublishLayout.LINK`, a link to the
+ * one version folder beside it.
+ */
+function expectOnlyPublished(dir: string, layout: PublishLayout = PublishLayout.FOLDER): void {
+  const dist = path.join(dir, 'dist');
+  expect(fs.existsSync(path.join(dist, '.cdk8s-hardened'))).toBe(true);
+  if (layout === PublishLayout.LINK) {
+    const version = fs.readlinkSync(dist);
+    expect(version).toMatch(/^\.dist\.v-\d+-[0-9a-f]+$/);
+    expect(fs.readdirSync(dir).sort()).toEqual([version, 'dist']);
+  } else {
+    expect(fs.lstatSync(dist).isDirectory()).toBe(true);
+    expect(fs.readdirSync(dir)).toEqual(['dist']);
+  }
 }
 
 function filesOf(dir: string): Record<string, string> {
@@ -69,8 +80,8 @@ function appWithOneViolationPerRule(excepted: boolean): HardenedApp {
 }
 
 describe('the review gate', () => {
-  test('a clean app publishes its manifests, the three review reports and the reachability and permissions reports', () => {
-    const a = app();
+  test.each([PublishLayout.FOLDER, PublishLayout.LINK])('a clean app publishes its manifests, the three review reports and the reachability and permissions reports (layout %s)', (layout) => {
+    const a = app(layout);
     new HardenedDeployment(shop(a), 'web', { containers: [CONTAINER] });
     a.synth();
     const dist = path.join(workdir, 'dist');
@@ -78,7 +89,7 @@ describe('the review gate', () => {
     // The workload's Deployment, ServiceAccount and PodDisruptionBudget, and the namespace's
     // Namespace, two NetworkPolicies, ResourceQuota and LimitRange.
     expect(JSON.parse(fs.readFileSync(path.join(dist, 'review.json'), 'utf8'))).toMatchObject({ passed: true, counts: { objects: 8 } });
-    expectOnlyPublished(workdir);
+    expectOnlyPublished(workdir, layout);
   });
 
   test('an app with one violation per rule fails with exactly those rule ids, naming each construct', () => {
@@ -108,19 +119,19 @@ describe('the review gate', () => {
     }
   });
 
-  test('a failed synth leaves the previous output exactly as it was and leaves no staging folder', () => {
-    const good = app();
+  test.each([PublishLayout.FOLDER, PublishLayout.LINK])('a failed synth leaves the previous output exactly as it was and leaves no staging folder (layout %s)', (layout) => {
+    const good = app(layout);
     new HardenedDeployment(shop(good), 'web', { containers: [CONTAINER] });
     good.synth();
     const dist = path.join(workdir, 'dist');
     const before = filesOf(dist);
 
-    const bad = app();
+    const bad = app(layout);
     const web = new HardenedDeployment(shop(bad), 'web', { containers: [CONTAINER] });
     ApiObject.of(web.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/hostNetwork', true));
     expect(() => bad.synth()).toThrow("[platform/shop/web] no-host-namespaces at spec.template.spec.hostNetwork");
     expect(filesOf(dist)).toEqual(before);
-    expectOnlyPublished(workdir);
+    expectOnlyPublished(workdir, layout);
   });
 
   test('an expired exception fails synth', () => {
