@@ -73,7 +73,19 @@ function asObject(object: Record<string, unknown>, which: string, refuse: (detai
   if (kind === '') refuse(`${which}kind is empty, which kubectl refuses`);
   const version = apiVersion.slice(apiVersion.indexOf('/') + 1);
   if (version === '') refuse(`${which}apiVersion "${apiVersion.slice(0, 60)}" has no version, which kubectl refuses`);
-  return object;
+  return withoutEmptyNamespace(object);
+}
+
+/**
+ * kubectl reads a namespace that is not a non-empty string (`""`, `null`, or in a list item
+ * even `0`) as none: it drops the field and puts the object in the namespace it is given
+ * (`kubectl -n`, or the context's). The review sees it namespace-less too.
+ */
+function withoutEmptyNamespace(object: Record<string, unknown>): Record<string, unknown> {
+  const metadata = object.metadata;
+  if (!isMapping(metadata) || !Object.prototype.hasOwnProperty.call(metadata, 'namespace') || nonEmptyString(metadata.namespace)) return object;
+  const { namespace: _dropped, ...rest } = metadata;
+  return { ...object, metadata: rest };
 }
 
 /** The JSON type ObjectMeta's fields decode from, per field (utiljson: field names match exactly). */

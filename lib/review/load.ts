@@ -191,7 +191,8 @@ const MARKER_FIRST = /^((?:[ \t]*(?:#[^\n]*)?\n)*)(?:()(\.\.\.)|([ \t]+)(---|\.\
  * their parent ("deficient indentation"). Leading spaces on those lines mean nothing to
  * either (they are separation, or folded away), so such a line is given enough of them and
  * the document parsed again. A line starting with `...` is left as it is: there the two
- * differ in more than indentation.
+ * differ in more than indentation. (Found by the fuzz, corpus eea492baed6a: moving a line whose
+ * flow collection starts on it turned the next list item into a block scalar's text.)
  */
 function parseIndentingFlowLines(text: string, file: string): { events: Event[]; source: string } {
   let source = text;
@@ -202,7 +203,10 @@ function parseIndentingFlowLines(text: string, file: string): { events: Event[];
       if (!(error instanceof YAMLException) || error.reason !== 'deficient indentation' || !error.mark || tries >= MAX_REINDENTED_LINES) throw error;
       const lines = source.split('\n');
       const at = error.mark.line;
-      if (lines[at].startsWith('...')) throw error;
+      // Only a line that continues a flow collection or quoted scalar begun above (the parser
+      // stops at its first character) may move: a complaint in mid-line (a tab inside a flow
+      // collection that starts on this very line) is about block structure, which must not.
+      if (lines[at].startsWith('...') || error.mark.column !== lines[at].length - lines[at].trimStart().length) throw error;
       // No node that encloses this line can start further right than the longest line above it.
       const width = lines.slice(0, at).reduce((widest, line) => Math.max(widest, line.length), 0);
       lines[at] = ' '.repeat(width + 1) + lines[at];

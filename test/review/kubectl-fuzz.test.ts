@@ -8,8 +8,10 @@
  * no error: kubectl creates the objects before an error, so a file it reports an error for
  * must be refused. A benign stream (no hostile production) must never be refused.
  *
- * The seed changes every run and is printed; KUBECTL_FUZZ_SEED=<seed> repeats a run,
- * KUBECTL_FUZZ_CASES=<n> runs more streams (at least 20,000 are run). A difference is
+ * The seed is printed. In CI (CI=true) it is fixed, so the gate judges a change and not the
+ * luck of a draw; elsewhere it changes every run, so each local run explores new streams.
+ * KUBECTL_FUZZ_SEED=<seed> repeats a run (`random` draws one in CI too), KUBECTL_FUZZ_CASES=<n>
+ * runs more streams (at least 20,000 are run). A difference is
  * shrunk (documents, then lines, deleted while it persists) and written to
  * fixtures/kubectl-differences/ (the stream's bytes as `<hash>.yaml`, kubectl's outcome as
  * `<hash>.expected.json`): that corpus is the record of every difference ever found, and is
@@ -28,7 +30,12 @@ const ROOT = path.resolve(__dirname, '../..');
 const PEER = path.join(ROOT, '.tools/bin/kubectl-yaml');
 const CORPUS = path.join(__dirname, 'fixtures/kubectl-differences');
 
-const SEED = process.env.KUBECTL_FUZZ_SEED ? Number(process.env.KUBECTL_FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
+/** The seed CI runs: any fixed value; a new difference found locally goes to the corpus, which CI replays. */
+const CI_SEED = 20261203;
+const SEED = ((requested) => {
+  if (requested && requested !== 'random') return Number(requested);
+  return process.env.CI === 'true' && requested !== 'random' ? CI_SEED : Math.floor(Math.random() * 2 ** 31);
+})(process.env.KUBECTL_FUZZ_SEED);
 const CASES = Math.max(20_000, Number(process.env.KUBECTL_FUZZ_CASES ?? 0));
 /** At most this many differences are shrunk and recorded per run (each costs a few peer calls). */
 const MAX_RECORDED = 12;

@@ -155,6 +155,12 @@ describe('what kubectl creates is what the review judges (issue #16 bypasses)', 
     expect((manifest.object.spec as any).containers[0]).toEqual({ name: 'main', image: 'nginx', args: ['--a', '--b'], command: ['sh', '-c'] });
   });
 
+  test('a list item whose flow mapping holds a tab is not taken into the block scalar above it (it is refused)', () => {
+    const text = ['apiVersion: v1', 'kind: List', 'items:', '  - apiVersion: v1', '    kind: ConfigMap', '    metadata: {name: a}', '    data:', '      script: |-',
+      "  - {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [{name: c, image: x, securityContext: {privileged: true}}]}, x: 'a'\t}", ''].join('\n');
+    expect(() => parseManifests(text, 'x.yaml')).toThrow(/^x\.yaml:9: deficient indentation/);
+  });
+
   test('a JSON object followed by YAML is read as kubectl reads it: both objects', () => {
     const text = `${JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } })}\n${PRIVILEGED_POD.join('\n')}\n`;
     expect(readAndJudge(text)).toEqual({ kinds: ['ConfigMap', 'Pod'], privileged: true });
@@ -175,6 +181,12 @@ describe('what kubectl refuses after decoding is refused (found by the fuzz agai
     ['an indented --- first', ' ---\napiVersion: v1\nkind: ConfigMap\n', /^x\.yaml:1: an indented --- before the document has begun, which kubectl reads as the text ---/],
   ])('%s', (_, text, error) => {
     expect(() => parseManifests(text, 'x.yaml')).toThrow(error);
+  });
+
+  test('a namespace that is not a non-empty string is dropped, as kubectl drops it (the object goes where kubectl is pointed)', () => {
+    const list = 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n    namespace: 0\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: b, namespace: ""}\n';
+    expect(parseManifests(list, 'x.yaml').map((m) => m.object.metadata)).toEqual([{ name: 'a' }, { name: 'b' }]);
+    expect(parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: null\n', 'x.yaml')[0].object.metadata).toEqual({ name: 'c' });
   });
 
   test('a creation time kubectl accepts is read', () => {
