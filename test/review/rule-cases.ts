@@ -17,6 +17,14 @@ export interface RuleCase {
 }
 
 const P = 'spec.template.spec';
+
+// Fake credentials, assembled so that no scanner takes this file for a leak.
+const FAKE_AWS_KEY_ID = ['AKIA', 'Z2Q7WLMRT5XKPB3N'].join('');
+const FAKE_GITHUB_TOKEN = ['ghp', 'q7Xr2LmZ9vKw4TbN8cYp3HsJ6dFg1AeUoQiW'].join('_');
+const FAKE_SLACK_TOKEN = ['xoxb', '1234567890', '9876543210', 'q7Xr2LmZ9vKw4TbN8cYp3HsJ'].join('-');
+const FAKE_PEM_KEY = ['-----BEGIN RSA PRIVATE KEY-----', 'MIIEowIBAAKCAQEA1sN4zQ8qW5b9kTn3yXvR2LmZ9vKw4TbN8cYp3HsJ6dFg1AeU', '-----END RSA PRIVATE KEY-----', ''].join('\n');
+const FAKE_JWT = [{ alg: 'RS256' }, { sub: 'system:serviceaccount:shop:web' }].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.')
+  + '.q7Xr2LmZ9vKw4TbN8cYp3HsJ6dFg1AeUoQiWxBnVk5M';
 const WEB = `${P}.containers[0]`;
 const SETUP = `${P}.initContainers[0]`;
 const windows = (spec: Record<string, any>) => { spec.os = { name: 'windows' }; };
@@ -536,6 +544,44 @@ export const RULE_CASES: readonly RuleCase[] = [
     ['data.api_token', 'looks like a token'],
     ['binaryData["credentials.json"]', 'ConfigMap key "credentials.json" looks like a credential'],
   ] },
+  { rule: 'configmap-no-secret-keys', name: 'vendor credential names, and a token in decoded binaryData under an innocent name', object: {
+    apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web', namespace: 'shop' },
+    data: { SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/x', 'id_rsa': 'x', 'config.yaml': `token: ${FAKE_GITHUB_TOKEN}` },
+    binaryData: { 'app.bin': Buffer.from(`key=${FAKE_AWS_KEY_ID}`).toString('base64') },
+  }, expected: [
+    ['data.SLACK_WEBHOOK_URL', 'looks like a Slack webhook URL'],
+    ['data.id_rsa', 'looks like an SSH private key'],
+    ['data["config.yaml"]', 'ConfigMap key "config.yaml" holds a GitHub token (ghp_…)'],
+    ['binaryData["app.bin"]', 'ConfigMap key "app.bin" holds an AWS access key id (AKIA…)'],
+  ] },
+  { rule: 'value-no-known-secret', name: 'plain settings, certificates, AWS\'s documented example key and a Secret\'s own data comply', object: deployment((s) => {
+    container(s).env = [{ name: 'LOG_LEVEL', value: 'info' }, { name: 'EXAMPLE_KEY_ID', value: 'AKIAIOSFODNN7EXAMPLE' },
+      { name: 'CA', value: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' }];
+    container(s).args = ['--listen=:8080', '--key-file=/run/secrets/tls/tls.key'];
+  }, { annotations: { 'example.com/note': 'keys starting with AKIA are rotated by the platform' } }), expected: [] },
+  { rule: 'value-no-known-secret', name: 'a Secret carries its values where they belong: only its annotations are searched', object: {
+    apiVersion: 'v1', kind: 'Secret', metadata: { name: 'web', namespace: 'shop' }, stringData: { token: FAKE_GITHUB_TOKEN },
+  }, expected: [] },
+  { rule: 'value-no-known-secret', name: 'a PEM key under a harmless env name, tokens in args, command and annotations', object: withTemplateAnnotations(deployment((s) => {
+    container(s).env = [{ name: 'LOG_LEVEL', value: 'info' }, { name: 'CONFIG', value: FAKE_PEM_KEY }];
+    container(s).args = ['--listen=:8080', `--token=${FAKE_GITHUB_TOKEN}`];
+    container(s, 'setup').command = ['sh', '-c', `curl -H "Authorization: Bearer ${FAKE_SLACK_TOKEN}" https://slack.com/api/auth.test`];
+  }, { annotations: { 'example.com/deploy-key': FAKE_AWS_KEY_ID } }), { 'example.com/pull-key': `AIza${'q7Xr2LmZ9vKw4TbN8cYp3HsJ6dFg1AeUoQi'}` }), expected: [
+    ['metadata.annotations["example.com/deploy-key"]', 'annotation "example.com/deploy-key" holds an AWS access key id (AKIA…)'],
+    ['spec.template.metadata.annotations["example.com/pull-key"]', 'annotation "example.com/pull-key" holds a Google API key (AIza…)'],
+    [`${SETUP}.command[2]`, 'init container "setup" command holds a Slack token (xoxb-…)'],
+    [`${WEB}.env[1].value`, 'container "web" environment variable "CONFIG" holds a PEM private key (RSA PRIVATE KEY)'],
+    [`${WEB}.args[1]`, 'container "web" args holds a GitHub token (ghp_…)'],
+  ] },
+  { rule: 'value-no-jwt', name: 'dotted versions and host names comply', object: deployment((s) => {
+    container(s).env = [{ name: 'VERSION', value: '1.27.3' }, { name: 'UPSTREAM', value: 'api.internal.example.com' }];
+  }), expected: [] },
+  { rule: 'value-no-jwt', name: 'a service account token in an env value', object: deployment((s) => {
+    container(s).env = [{ name: 'KUBE_TOKEN', valueFrom: { secretKeyRef: { name: 't', key: 't' } } }, { name: 'AUTH', value: `Bearer ${FAKE_JWT}` }];
+  }), expected: [[`${WEB}.env[1].value`, 'container "web" environment variable "AUTH" holds a JSON Web Token (eyJ…)']] },
+  { rule: 'value-no-jwt', name: 'a JWT in ConfigMap data', object: {
+    apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web', namespace: 'shop' }, data: { 'client.conf': `token=${FAKE_JWT}\n` },
+  }, expected: [['data["client.conf"]', 'ConfigMap key "client.conf" holds a JSON Web Token (eyJ…)']] },
   { rule: 'object-schema', name: 'a hardened deployment has the shape of apps/v1 Deployment', object: deployment(), expected: [] },
   { rule: 'object-schema', name: 'a custom resource is left to its CRD', object: { apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', metadata: { name: 'web' }, spec: [] }, expected: [] },
   { rule: 'object-schema', name: 'a misspelt field and a string for a boolean', object: deployment((s) => { s.hostNetwork = 'false'; s.securityContex = {}; }),

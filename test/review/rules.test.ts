@@ -253,7 +253,8 @@ describe('the rule registry', () => {
       'rbac': [...shapes, 'rbac-no-wildcards', 'rbac-no-escalation-verbs', 'rbac-no-exec-attach-portforward', 'rbac-no-cluster-secret-read',
         'rbac-no-cluster-admin-binding', 'rbac-no-broad-subjects', 'rbac-no-default-service-account-binding', 'rbac-no-user-subjects',
         'rbac-cluster-scope'],
-      'secrets': [...shapes, 'secret-no-plaintext', 'env-no-literal-secret', 'configmap-no-secret-keys', 'secret-as-file'],
+      'secrets': [...shapes, 'secret-no-plaintext', 'env-no-literal-secret', 'configmap-no-secret-keys', 'value-no-known-secret', 'value-no-jwt',
+        'secret-as-file'],
       'cluster': [...shapes, 'cluster-apiserver-settings', 'cluster-controller-manager-settings', 'cluster-scheduler-settings', 'cluster-etcd-settings',
         'cluster-kubelet-settings', 'audit-sensitive-metadata-only', 'audit-high-risk-recorded', 'audit-omit-request-received',
         'admission-pod-security-restricted', 'admission-exemptions-system-only', 'authentication-anonymous-health-only',
@@ -263,7 +264,8 @@ describe('the rule registry', () => {
 
   test('only these rules are warnings; every other rule is an error', () => {
     expect(ALL_RULES.filter((r) => r.severity !== 'error').map((r) => r.id)).toEqual(['image-pull-always', 'distinct-probes', 'pod-anti-affinity',
-      'pdb-unhealthy-pod-eviction-policy', 'unjudged-pod-template', 'network-policy-selects-pods', 'rbac-no-user-subjects', 'rbac-cluster-scope', 'audit-omit-request-received']);
+      'pdb-unhealthy-pod-eviction-policy', 'unjudged-pod-template', 'network-policy-selects-pods', 'rbac-no-user-subjects', 'rbac-cluster-scope', 'value-no-jwt',
+      'audit-omit-request-received']);
   });
 });
 

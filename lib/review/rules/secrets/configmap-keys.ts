@@ -1,21 +1,23 @@
 import { Rule, RuleFinding } from '../../model';
 import { finding, isRecord } from '../../walkers';
+import { describeSecret, findSecret } from './secret-formats';
 import { keyPath, secretWordIn } from './secret-names';
 
-/** A PEM private key (PKCS#1, PKCS#8, EC, OpenSSH, encrypted): secret whatever its key is called. */
-const PEM_PRIVATE_KEY = /-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY-----/;
+/** A `binaryData` value as text, for the formats to search (keys and tokens are ASCII). */
+const decodeBase64 = (value: string): string => Buffer.from(value, 'base64').toString('latin1');
 
 /**
  * ConfigMaps hold configuration, not secrets: they are not encrypted at rest by default,
  * are readable by more roles than Secrets, and end up in logs and dashboards. A key that
- * looks secret (password, token, api key, ...) or a value holding a PEM private key belongs
- * in a Secret.
+ * looks secret (password, token, api key, a vendor's credential such as `SLACK_WEBHOOK_URL`)
+ * or a value holding a private key or a vendor token (`SECRET_FORMATS`, in `data` and in
+ * decoded `binaryData`) belongs in a Secret.
  *
  * @see https://kubernetes.io/docs/concepts/configuration/configmap/
  */
 export const configMapNoSecretKeys: Rule = {
   id: 'configmap-no-secret-keys',
-  title: 'ConfigMaps hold no secret-looking keys or private keys',
+  title: 'ConfigMaps hold no secret-looking keys, private keys or vendor tokens',
   severity: 'error',
   kinds: ['ConfigMap'],
   references: { polaris: 'sensitiveConfigmapContent' },
@@ -29,8 +31,11 @@ export const configMapNoSecretKeys: Rule = {
         const word = secretWordIn(key);
         if (word !== undefined) {
           found.push(finding(keyPath(field, key), `ConfigMap key ${JSON.stringify(key)} looks like ${word}`));
-        } else if (field === 'data' && typeof value === 'string' && PEM_PRIVATE_KEY.test(value)) {
-          found.push(finding(keyPath(field, key), `ConfigMap key ${JSON.stringify(key)} holds a PEM private key`));
+          continue;
+        }
+        const secret = typeof value === 'string' ? findSecret(field === 'data' ? value : decodeBase64(value)) : undefined;
+        if (secret) {
+          found.push(finding(keyPath(field, key), `ConfigMap key ${JSON.stringify(key)} holds ${describeSecret(secret)}`, secret.format.id));
         }
       }
     }

@@ -33,9 +33,35 @@ export function nameWords(name: string): string[] {
     .filter((word) => word !== '');
 }
 
+/**
+ * Names of vendors' credentials and of credential files that no word of `SECRET_WORDS`
+ * gives away, matched as the last words of a name (`MY_SLACK_WEBHOOK_URL`): a Slack webhook
+ * URL is itself the credential, whatever its `_URL` says.
+ */
+export const VENDOR_SECRET_NAMES: readonly { readonly words: readonly string[]; readonly holds: string }[] = [
+  { words: ['slack', 'webhook', 'url'], holds: 'a Slack webhook URL (the URL is the credential)' },
+  { words: ['gh', 'pat'], holds: 'a GitHub personal access token' },
+  { words: ['github', 'pat'], holds: 'a GitHub personal access token' },
+  { words: ['gitlab', 'pat'], holds: 'a GitLab personal access token' },
+  { words: ['storage', 'connection', 'string'], holds: 'a storage connection string (with its account key)' },
+  { words: ['dd', 'app', 'key'], holds: 'a Datadog application key' },
+  { words: ['datadog', 'app', 'key'], holds: 'a Datadog application key' },
+  { words: ['license', 'key'], holds: 'a license key' },
+  { words: ['id', 'rsa'], holds: 'an SSH private key' },
+  { words: ['id', 'dsa'], holds: 'an SSH private key' },
+  { words: ['id', 'ecdsa'], holds: 'an SSH private key' },
+  { words: ['id', 'ed25519'], holds: 'an SSH private key' },
+  { words: ['pgpass'], holds: 'a PostgreSQL password file' },
+  { words: ['netrc'], holds: 'a .netrc credentials file' },
+  { words: ['dockerconfigjson'], holds: 'registry credentials' },
+  { words: ['dockercfg'], holds: 'registry credentials' },
+];
+
 /** What a name says it holds (`DB_PASSWORD` → `a password`), or `undefined` when it looks harmless. */
 export function secretWordIn(name: string): string | undefined {
   const words = nameWords(name);
+  const vendor = VENDOR_SECRET_NAMES.find((v) => v.words.length <= words.length && v.words.every((w, i) => words[words.length - v.words.length + i] === w));
+  if (vendor) return vendor.holds;
   if (words.length === 0 || REFERENCE_SUFFIXES.includes(words[words.length - 1])) return undefined;
   const joined = words.join('');
   const word = Object.keys(SECRET_WORDS).find((w) => joined.includes(w));
