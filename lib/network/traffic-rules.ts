@@ -1,7 +1,9 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { Cidr, cidrContainsAddress, InvalidCidrError, isStrictSubset, parseAddress, parseCidr } from '../review/analyses/cidr';
+import { AddressSet } from '../review/analyses/address-set';
+import { Cidr, cidrContains, effectiveCidr, formatCidr, InvalidCidrError, isStrictSubset, parseCidr } from '../review/analyses/cidr';
+import { METADATA_BLOCKS, PUBLIC_ADDRESSES } from '../review/analyses/special-addresses';
 import { ExceptionPolicy } from '../core/exception-policy';
 import { HardeningError } from '../core/hardening-error';
 import { hasNamespaceScope, inTree, isAttached, registerInTree } from '../core/namespace-scope';
@@ -50,9 +52,10 @@ export interface ITrafficEndpoint extends IConstruct {
   readonly exposedPorts: ExposedPort[];
 }
 
-/** The cloud instance metadata address (AWS, GCP, Azure): node credentials live behind it. */
+/** The cloud instance metadata address (AWS, GCP, Azure, Oracle, DigitalOcean, OpenStack): node credentials live behind it. */
 export const CLOUD_METADATA_ADDRESS = '169.254.169.254';
-const METADATA = parseAddress(CLOUD_METADATA_ADDRESS);
+/** Every block where a cloud serves metadata or node credentials, in both families (see the review's `METADATA_BLOCKS`). */
+const METADATA = METADATA_BLOCKS.map((m) => ({ ...m, block: parseCidr(m.cidr) }));
 
 /** The label Kubernetes sets on every namespace with its name. */
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -77,6 +80,8 @@ interface RuleEntry {
 export class TrafficRules {
   private readonly ingress = new Map<string, RuleEntry>();
   private readonly egress = new Map<string, RuleEntry>();
+  /** The ingress blocks allowed so far, to see when together they admit the whole internet. */
+  private readonly ingressBlocks: Cidr[] = [];
 
   constructor(private readonly owner: ITrafficEndpoint & Construct, private readonly exceptions: ExceptionPolicy,
     private readonly annotate: (policy: k8s.KubeNetworkPolicy) => void) {}
@@ -107,40 +112,71 @@ export class TrafficRules {
     }, port);
   }
 
-  /** Lets addresses in `cidr` (outside the cluster) connect to this workload. */
+  /**
+   * Lets addresses in `cidr` (outside the cluster) connect to this workload. A block that,
+   * alone or with the blocks allowed before it, covers every public address of its family
+   * (`0.0.0.0/0`, or `0.0.0.0/1` after `128.0.0.0/1`) needs `network-ingress-from-anywhere`:
+   * `except` blocks do not narrow it (a deny list still admits the internet).
+   */
   public allowFromCidr(cidr: string, except: readonly string[], port: TrafficPort, field: string): void {
     const block = this.parse(`${field}.cidr`, cidr);
-    if (block.prefix === 0) {
-      this.exceptions.require('network-ingress-from-anywhere', `${field}.cidr`, `'${cidr}' lets the whole internet connect.`,
+    const family = block.family;
+    const before = AddressSet.of(family, this.ingressBlocks);
+    const alone = AddressSet.of(family, [block]);
+    if (!before.containsAll(PUBLIC_ADDRESSES[family]) && before.union(alone).containsAll(PUBLIC_ADDRESSES[family])) {
+      const earlier = this.ingressBlocks.filter((b) => b.family === family).map((b) => `'${formatCidr(b)}'`).join(', ');
+      const why = alone.containsAll(PUBLIC_ADDRESSES[family])
+        ? `'${cidr}' lets the whole internet connect.`
+        : `'${cidr}' and the blocks allowed before it (${earlier}) cover every public IPv${family} address, so together they let the whole internet connect.`;
+      this.exceptions.require('network-ingress-from-anywhere', `${field}.cidr`, why,
         'Allow the load balancer or ingress controller instead, or the CIDRs of your clients.');
     }
     this.requireExposed(port, field);
     this.addIngress({ ipBlock: this.ipBlock(field, cidr, block, except) }, port);
+    this.ingressBlocks.push(block);
   }
 
   /**
-   * Lets this workload connect to addresses in `cidr`. The cloud metadata address is
-   * excluded from any block that contains it unless `network-egress-metadata` is excepted.
+   * Lets this workload connect to addresses in `cidr`. Unless `network-egress-metadata` is
+   * excepted, the metadata blocks of every cloud it contains (169.254.0.0/16, 100.100.100.200,
+   * fd00:ec2::254, fe80::/10, ...) are added to its except list, and a block inside one of them
+   * is refused.
    */
   public allowEgressToCidr(cidr: string, except: readonly string[], port: TrafficPort, field: string): void {
     validatePort(this.owner, field, port);
     const block = this.parse(`${field}.cidr`, cidr);
-    const exceptAll = [...except];
     const excepts = except.map((e, i) => this.parse(`${field}.except[${i}]`, e));
-    if (cidrContainsAddress(block, METADATA) && !this.exceptions.allows('network-egress-metadata')
-      && !excepts.some((e) => cidrContainsAddress(e, METADATA))) {
-      exceptAll.push(`${CLOUD_METADATA_ADDRESS}/32`);
+    const exceptAll = [...except];
+    if (!this.exceptions.allows('network-egress-metadata')) {
+      const reach = AddressSet.of(block.family, [block]).minus(AddressSet.of(block.family, excepts));
+      const reached = METADATA.filter((m) => reach.intersects(AddressSet.of(block.family, [m.block])));
+      // The widest blocks reached: excepting 169.254.0.0/16 also excepts 169.254.169.254.
+      for (const m of reached.filter((m) => !reached.some((o) => o !== m && cidrContains(o.block, m.block)))) {
+        if (cidrContains(m.block, block)) {
+          this.exceptions.require('network-egress-metadata', `${field}.cidr`, `'${cidr}' lies inside ${m.cidr}, ${m.what}.`,
+            'Name the destination outside the link-local and metadata addresses.');
+        } else {
+          exceptAll.push(m.cidr);
+        }
+      }
     }
     this.addEgress({ ipBlock: this.ipBlock(field, cidr, block, exceptAll) }, port);
   }
 
   private parse(field: string, cidr: string): Cidr {
+    let block: Cidr;
     try {
-      return parseCidr(cidr);
+      block = parseCidr(cidr);
     } catch (e) {
       if (!(e instanceof InvalidCidrError)) throw e;
       throw new HardeningError(this.owner, `'${field}': '${cidr}' is not a valid CIDR block: ${e.message}. Write it like '10.0.0.0/8' or '2001:db8::/32'.`);
     }
+    const spelled = effectiveCidr(block);
+    if (spelled !== block) {
+      // The API server's strict validation refuses them, and network plugins read them as IPv4.
+      throw new HardeningError(this.owner, `'${field}': '${cidr}' is an IPv4-mapped IPv6 block, which the API server refuses. Write the IPv4 block '${formatCidr(spelled)}'.`);
+    }
+    return block;
   }
 
   private ipBlock(field: string, cidr: string, block: Cidr, except: readonly string[]): k8s.IpBlock {

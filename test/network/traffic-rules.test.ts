@@ -147,16 +147,50 @@ describe('traffic from outside the namespace', () => {
     expect(result.passed).toBe(true);
     expect(result.findings.map((f) => [f.ruleId, f.exception?.reason])).toEqual([['network-ingress-from-anywhere', REASON]]);
   });
+  test('the internet in two halves, with an exception: the construct allows it and the review finds the union', () => {
+    const p = platform();
+    const web = p.workload(p.shop, 'web', { exceptions: [{ rule: 'network-ingress-from-anywhere', reason: REASON }] });
+    web.allowFromCidr({ cidr: '0.0.0.0/1', port: 8080 });
+    web.allowFromCidr({ cidr: '128.0.0.0/1', port: 8080 });
+    const result = review(p.synth().map((object) => ({ object })), { today: '2026-11-23' });
+    expect(result.findings.filter((f) => f.ruleId === 'network-ingress-from-anywhere').map((f) => f.path)).toEqual(['spec.ingress']);
+  });
+
+  test('blocks that leave out part of the public internet need no exception', () => {
+    const p = platform();
+    const web = p.workload(p.shop, 'web');
+    web.allowFromCidr({ cidr: '0.0.0.0/1', port: 8080 });
+    web.allowFromCidr({ cidr: '128.0.0.0/2', port: 8080 });
+    web.allowFromCidr({ cidr: '2001:db8::/32', port: 8080 });
+    expect(policy(p.synth(), 'web-traffic').spec.ingress).toHaveLength(3);
+  });
 });
 
 describe('egress to outside the cluster', () => {
-  test('a block containing the cloud metadata address excepts it, keeping the user\'s except blocks', () => {
+  test('a block containing cloud metadata addresses excepts them (link-local, Alibaba\'s), keeping the user\'s except blocks', () => {
     const p = platform();
     p.workload(p.shop, 'web').allowEgressTo({ cidr: '0.0.0.0/0', except: ['10.0.0.0/8'], port: 443 });
     expect(policy(p.synth(), 'web-traffic').spec.egress).toEqual([{
-      to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '169.254.169.254/32'] } }],
+      to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '100.100.100.200/32', '169.254.0.0/16'] } }],
       ports: [{ protocol: 'TCP', port: 443 }],
     }]);
+  });
+
+  test('an IPv6 block excepts the IPv6 metadata addresses of AWS, EKS and GCP and the link-local range; the review then passes', () => {
+    const p = platform();
+    p.workload(p.shop, 'web').allowEgressTo({ cidr: '::/0', port: 443 });
+    p.workload(p.shop, 'api').allowEgressTo({ cidr: '0.0.0.0/0', except: ['169.254.169.254/32'], port: 443 });
+    const objects = p.synth();
+    expect(policy(objects, 'web-traffic').spec.egress[0].to).toEqual([{ ipBlock: { cidr: '::/0', except: ['fd00:ec2::23/128', 'fd00:ec2::254/128', 'fd20:ce::254/128', 'fe80::/10'] } }]);
+    // A user's narrower except does not stand for the class: the whole link-local range is added.
+    expect(policy(objects, 'api-traffic').spec.egress[0].to).toEqual([{ ipBlock: { cidr: '0.0.0.0/0', except: ['100.100.100.200/32', '169.254.0.0/16', '169.254.169.254/32'] } }]);
+    expect(review(objects.map((object) => ({ object })), { packs: ['network'] }).findings.filter((f) => f.ruleId === 'network-egress-metadata')).toEqual([]);
+  });
+
+  test('a block already excepting every metadata block gets nothing more', () => {
+    const p = platform();
+    p.workload(p.shop, 'web').allowEgressTo({ cidr: '100.64.0.0/10', except: ['100.100.0.0/16'], port: 443 });
+    expect(policy(p.synth(), 'web-traffic').spec.egress[0].to).toEqual([{ ipBlock: { cidr: '100.64.0.0/10', except: ['100.100.0.0/16'] } }]);
   });
 
   test('a block without the metadata address is left alone; IPv6 works', () => {
@@ -189,6 +223,21 @@ describe('bad input names the construct, the field and the fix', () => {
       "'allowEgressTo.except[0]': '192.168.0.0/16' must lie strictly inside '10.0.0.0/8'."],
     ['allowFrom everywhere without an exception', (p) => p.workload(p.shop, 'web').allowFromCidr({ cidr: '0.0.0.0/0', port: 8080 }),
       "[test/shop/web] 'allowFromCidr.cidr': '0.0.0.0/0' lets the whole internet connect. Allow the load balancer or ingress controller instead, or the CIDRs of your clients. If it is really needed, add exceptions: [{ rule: 'network-ingress-from-anywhere'"],
+    ['ingress split in halves without an exception', (p) => {
+      const web = p.workload(p.shop, 'web');
+      web.allowFromCidr({ cidr: '0.0.0.0/1', port: 8080 });
+      web.allowFromCidr({ cidr: '128.0.0.0/1', port: 8080 });
+    }, "[test/shop/web] 'allowFromCidr.cidr': '128.0.0.0/1' and the blocks allowed before it ('0.0.0.0/1') cover every public IPv4 address, so together they let the whole internet connect. Allow the load balancer or ingress controller instead"],
+    ['ingress from every public IPv6 address without an exception', (p) => p.workload(p.shop, 'web').allowFromCidr({ cidr: '2000::/3', port: 8080 }),
+      "'allowFromCidr.cidr': '2000::/3' lets the whole internet connect."],
+    ['ingress from the internet but some blocks, without an exception', (p) => p.workload(p.shop, 'web').allowFromCidr({ cidr: '0.0.0.0/0', except: ['10.0.0.0/8'], port: 8080 }),
+      "'allowFromCidr.cidr': '0.0.0.0/0' lets the whole internet connect."],
+    ['egress into a metadata block without an exception', (p) => p.workload(p.shop, 'web').allowEgressTo({ cidr: '169.254.170.0/24', port: 80 }),
+      "[test/shop/web] 'allowEgressTo.cidr': '169.254.170.0/24' lies inside 169.254.0.0/16, IPv4 link-local addresses, where clouds serve metadata and node credentials (ECS task credentials, EKS Pod Identity). Name the destination outside the link-local and metadata addresses. If it is really needed, add exceptions: [{ rule: 'network-egress-metadata'"],
+    ['egress to the IPv6 metadata address without an exception', (p) => p.workload(p.shop, 'web').allowEgressTo({ cidr: 'fd00:ec2::254/128', port: 80 }),
+      "'allowEgressTo.cidr': 'fd00:ec2::254/128' lies inside fd00:ec2::254/128, the instance metadata service of AWS over IPv6."],
+    ['an IPv4-mapped IPv6 block', (p) => p.workload(p.shop, 'web').allowEgressTo({ cidr: '::ffff:169.254.169.254/128', port: 80 }),
+      "'allowEgressTo.cidr': '::ffff:169.254.169.254/128' is an IPv4-mapped IPv6 block, which the API server refuses. Write the IPv4 block '169.254.169.254/32'."],
     ['a port out of range', (p) => p.workload(p.shop, 'web').allowEgressTo({ cidr: '10.0.0.0/8', port: 70000 }), "'allowEgressTo.port' must be a port number from 1 to 65535 (got 70000)."],
     ['a range that ends before it starts', (p) => p.workload(p.shop, 'web').allowEgressTo({ cidr: '10.0.0.0/8', port: 8000, endPort: 7000 }), "'allowEgressTo.endPort' must be a port number from 8000 to 65535 (got 7000)."],
     ['pod labels that are empty', (p) => p.workload(p.shop, 'web').allowFromPods({ namespace: 'pay', podLabels: {}, port: 8080 }), "'allowFromPods.podLabels' is empty, which would match every pod in 'pay'."],

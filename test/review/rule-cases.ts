@@ -5,6 +5,7 @@
  */
 import { KubeObject } from '../../lib/review/model';
 import { CLUSTER_RULE_CASES } from './cluster-rule-cases';
+import { NETWORK_RULE_CASES } from './network-rule-cases';
 import { container, deployment, hardenedNamespace, namespace, networkPolicy, PINNED_IMAGE, pod, workloadOfKind } from './builders';
 
 export interface RuleCase {
@@ -372,7 +373,7 @@ export const RULE_CASES: readonly RuleCase[] = [
 
   { rule: 'network-egress-metadata', name: 'a broad block that excepts the metadata address, and pods, comply', object: networkPolicy({
     podSelector: {},
-    egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.0.0/16'] } }, { podSelector: {} }] }],
+    egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['100.100.100.200/32', '169.254.0.0/16'] } }, { podSelector: {} }] }],
   }), expected: [] },
   { rule: 'network-egress-metadata', name: 'a rule without to, and a block containing the metadata address', object: networkPolicy({
     podSelector: {},
@@ -587,4 +588,5 @@ export const RULE_CASES: readonly RuleCase[] = [
   { rule: 'object-schema', name: 'a misspelt field and a string for a boolean', object: deployment((s) => { s.hostNetwork = 'false'; s.securityContex = {}; }),
     expected: [[`${P}.hostNetwork`, 'the string "false"; the API server expects a boolean'], [`${P}.securityContex`, 'did you mean "securityContext"?']] },
   ...CLUSTER_RULE_CASES,
+  ...NETWORK_RULE_CASES,
 ];

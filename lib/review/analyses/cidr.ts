@@ -161,3 +161,18 @@ function parseIpv6(text: string): bigint {
   const zeros = Array<bigint>(8 - present).fill(0n);
   return [...head, ...(halves.length === 2 ? zeros : []), ...rest, ...tail].reduce((acc, group) => (acc << 16n) | group, 0n);
 }
+
+/** `::ffff:0:0/96`: IPv6 addresses that stand for IPv4 ones. */
+const MAPPED_PREFIX = 0xffffn << 32n;
+
+/**
+ * The block as the packets it matches: an IPv4-mapped IPv6 block (`::ffff:169.254.169.254/128`,
+ * `::ffff:0:0/96`) is the IPv4 block it spells, because Go's `net.IPNet` (which most network
+ * plugins and kube-proxy use) reads it so; every other block is itself. A wider IPv6 block that
+ * merely contains the mapped range (`::/0`) matches IPv6 packets only: IPv4 traffic never
+ * carries a mapped address on the wire.
+ */
+export function effectiveCidr(block: Cidr): Cidr {
+  if (block.family === 4 || block.prefix < 96 || (block.network >> 32n) << 32n !== MAPPED_PREFIX) return block;
+  return { family: 4, network: block.network - MAPPED_PREFIX, prefix: block.prefix - 96 };
+}

@@ -1,33 +1,9 @@
 import { appendTo } from '../../../core/append-to';
-import { Cidr, cidrContainsAddress, parseAddress, parseCidr } from '../../analyses/cidr';
 import { compileSelector, Labels, readLabels, Selector as CompiledSelector, selectorMatches } from '../../analyses/selectors';
-import { KubeObject, ReviewContext, Rule, RuleFinding } from '../../model';
-import { finding, isRecord, list, podSpecsOf, POD_TEMPLATE_KINDS, quote } from '../../walkers';
+import { KubeObject, ReviewContext, Rule } from '../../model';
+import { finding, podSpecsOf, POD_TEMPLATE_KINDS, quote } from '../../walkers';
 import { namespaceOf } from './namespaces';
-
-type Selector = { matchLabels?: Record<string, unknown>; matchExpressions?: unknown[] } | undefined;
-type Peer = { podSelector?: Selector; namespaceSelector?: Selector; ipBlock?: { cidr?: string; except?: string[] } };
-type PolicySpec = { podSelector?: Selector; policyTypes?: string[]; ingress?: Array<{ from?: Peer[] }>; egress?: Array<{ to?: Peer[] }> };
-
-const CLOUD_METADATA_ADDRESS = '169.254.169.254';
-const METADATA = parseAddress(CLOUD_METADATA_ADDRESS);
-
-/** The block, or `undefined` when it does not parse (the reachability analysis reports those). */
-function blockOf(text: string | undefined): Cidr | undefined {
-  try {
-    return parseCidr(text ?? '');
-  } catch {
-    return undefined;
-  }
-}
-
-function specOf(obj: KubeObject): PolicySpec {
-  return (obj.spec ?? {}) as PolicySpec;
-}
-
-function isEmptySelector(selector: Selector): boolean {
-  return selector !== undefined && Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
-}
+import { isEmptySelector, PolicySpec, specOf } from './policy-spec';
 
 /** The directions a policy isolates, with upstream's defaulting when policyTypes is absent. */
 export function policyTypesOf(spec: PolicySpec): string[] {
@@ -74,82 +50,6 @@ function policiesIn(context: ReviewContext, namespace: unknown): readonly KubeOb
   }
   return index.get(namespace) ?? [];
 }
-
-/**
- * No policy lets every source connect: a rule without `from`, a peer selecting every pod of
- * every namespace, or an ipBlock of the whole address space undoes the default deny.
- *
- * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
- */
-export const networkIngressFromAnywhere: Rule = {
-  id: 'network-ingress-from-anywhere',
-  title: 'NetworkPolicies do not allow ingress from everywhere',
-  severity: 'error',
-  kinds: ['NetworkPolicy'],
-  references: { nsa: 'Network separation and hardening' },
-  remediation: 'Name the sources: the pods (podSelector, with a namespaceSelector in the same peer for another namespace) or the CIDRs of the clients.',
-  check: (obj) => {
-    const found: RuleFinding[] = [];
-    // A rule or peer of another shape is object-schema's finding; here it allows nothing.
-    list<NonNullable<PolicySpec['ingress']>[number]>(specOf(obj).ingress).forEach((rule, i) => {
-      if (!isRecord(rule)) return;
-      if (!rule.from?.length) {
-        found.push(finding(`spec.ingress[${i}].from`, `ingress rule ${i} has no "from", so it allows every source, inside and outside the cluster`));
-        return;
-      }
-      list<Peer>(rule.from).forEach((peer, j) => {
-        if (!isRecord(peer)) return;
-        const at = `spec.ingress[${i}].from[${j}]`;
-        if (peer.ipBlock) {
-          const block = blockOf(peer.ipBlock.cidr);
-          if (block !== undefined && block.prefix === 0) found.push(finding(`${at}.ipBlock.cidr`, `ingress rule ${i} allows every address (${peer.ipBlock.cidr})`));
-        } else if (isEmptySelector(peer.namespaceSelector) && (peer.podSelector === undefined || isEmptySelector(peer.podSelector))) {
-          found.push(finding(`${at}.namespaceSelector`, `ingress rule ${i} allows every pod of every namespace`));
-        }
-      });
-    });
-    return found;
-  },
-};
-
-/**
- * Egress never reaches the cloud metadata address (169.254.169.254), where a pod can pick
- * up the node's cloud credentials: every egress rule names its destinations, and a block
- * that contains the address excepts it.
- *
- * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-resource
- */
-export const networkEgressMetadata: Rule = {
-  id: 'network-egress-metadata',
-  title: 'Egress never reaches the cloud metadata address',
-  severity: 'error',
-  kinds: ['NetworkPolicy'],
-  references: { nsa: 'Network separation and hardening' },
-  remediation: `Name each egress destination, and add ${CLOUD_METADATA_ADDRESS}/32 to the except list of any ipBlock that contains it.`,
-  check: (obj) => {
-    const found: RuleFinding[] = [];
-    list<NonNullable<PolicySpec['egress']>[number]>(specOf(obj).egress).forEach((rule, i) => {
-      if (!isRecord(rule)) return;
-      if (!rule.to?.length) {
-        found.push(finding(`spec.egress[${i}].to`, `egress rule ${i} has no "to", so it allows every destination, the metadata address ${CLOUD_METADATA_ADDRESS} included`));
-        return;
-      }
-      list<Peer>(rule.to).forEach((peer, j) => {
-        if (!isRecord(peer)) return;
-        const block = peer.ipBlock ? blockOf(peer.ipBlock.cidr) : undefined;
-        if (block === undefined || !cidrContainsAddress(block, METADATA)) return;
-        const excepted = list<string>(peer.ipBlock?.except).some((e) => {
-          const inner = blockOf(e);
-          return inner !== undefined && cidrContainsAddress(inner, METADATA);
-        });
-        if (!excepted) {
-          found.push(finding(`spec.egress[${i}].to[${j}].ipBlock`, `egress rule ${i} allows ${peer.ipBlock?.cidr}, which contains the metadata address ${CLOUD_METADATA_ADDRESS}`));
-        }
-      });
-    });
-    return found;
-  },
-};
 
 /**
  * A policy that names pods selects some: a podSelector that matches no pod template of its
