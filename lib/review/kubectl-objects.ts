@@ -107,8 +107,10 @@ type FieldType = 'string' | 'int64' | 'boolean' | 'time' | 'string map' | 'strin
 export function objectMetaProblem(metadata: unknown): string | undefined {
   if (metadata === null || metadata === undefined) return undefined;
   if (!isMapping(metadata)) return ` is ${describe(metadata)}, not a mapping`;
-  for (const [field, type] of Object.entries(OBJECT_META_FIELDS)) {
-    const problem = fieldProblem(metadata[field], type);
+  // The object's few fields, not the table's (this runs for every object).
+  for (const field in metadata) {
+    const type = Object.prototype.hasOwnProperty.call(OBJECT_META_FIELDS, field) ? OBJECT_META_FIELDS[field] : undefined;
+    const problem = type === undefined ? undefined : fieldProblem(metadata[field], type);
     if (problem) return `.${field}${problem}`;
   }
   return undefined;

@@ -221,6 +221,9 @@ const MAX_REINDENTED_LINES = 1000;
 /** Where the private merge tag's text lies: after the document, so tagged merge keys' events can point at it. */
 const MERGE_TAG_SOURCE = `\n${KUBECTL_MERGE_TAG_TEXT}`;
 
+/** `<<`, or an escape of `<` inside double quotes. */
+const MAY_HOLD_MERGE_KEY = /<<|\\(?:x3c|u003c|U0000003c)/i;
+
 /** The tags under which go-yaml still takes a `<<` key for a merge: non-specific `!`, and the merge tag in its two spellings. */
 const GO_YAML_MERGE_TAGS = new Set(['!', '!!merge', '!<tag:yaml.org,2002:merge>']);
 
@@ -239,6 +242,8 @@ interface OpenCollection {
  * (go-yaml: the text `<<`, not a merge), and a merge of an alias to a list (go-yaml refuses it).
  */
 function checkKubectlMerges(events: Event[], source: string, refuse: (position: number, message: string) => never): void {
+  // A merge key is `<<` once decoded: without that text, or an escape that could make it, there is none.
+  if (!MAY_HOLD_MERGE_KEY.test(source)) return;
   const mergeAnchors = new Set<string>();
   const listAnchors = new Set<string>();
   const open: OpenCollection[] = [];
@@ -270,10 +275,11 @@ function checkKubectlMerges(events: Event[], source: string, refuse: (position: 
       const anchor = event.anchorStart >= 0 ? source.slice(event.anchorStart, event.anchorEnd) : undefined;
       if (event.type === EVENT_ID.SCALAR) {
         const tag = event.tagStart >= 0 ? source.slice(event.tagStart, event.tagEnd) : '';
-        // The text is decoded only when its source is short and holds `<<` (this runs for every scalar).
-        merges = (tag === '' ? event.style === SCALAR_STYLE.PLAIN : GO_YAML_MERGE_TAGS.has(tag))
-          && event.valueEnd - event.valueStart <= 4 && source.slice(event.valueStart, event.valueEnd).includes('<<')
-          && getScalarValue(source, event) === '<<';
+        // An untagged merge key is plain, so its source is `<<` itself; a tagged one may be quoted
+        // and escaped (`! "\x3c<"`), so it is decoded.
+        merges = tag === ''
+          ? event.style === SCALAR_STYLE.PLAIN && event.valueEnd - event.valueStart === 2 && source.startsWith('<<', event.valueStart)
+          : GO_YAML_MERGE_TAGS.has(tag) && getScalarValue(source, event) === '<<';
         if (merges && tag !== '') {
           event.tagStart = mergeTagStart;
           event.tagEnd = mergeTagStart + KUBECTL_MERGE_TAG_TEXT.length;

@@ -307,3 +307,9 @@ describe('one parse of a whole file gives what parsing each document alone gives
     expect(read(text, false)).toEqual(read(text, true));
   });
 });
+
+test('an escaped merge key under the tag ! merges, as in go-yaml (its source is not the text <<)', () => {
+  const text = ['apiVersion: v1', 'kind: Pod', 'metadata: {name: p, namespace: shop}', 'x-base: &base', '  privileged: true', 'spec:', '  containers:',
+    '  - name: main', '    image: nginx', '    securityContext:', '      privileged: false', '      ! "\\x3c\\x3c": *base', ''].join('\n');
+  expect((parseManifests(text, 'x.yaml')[0].object.spec as any).containers[0].securityContext).toEqual({ privileged: true });
+});
