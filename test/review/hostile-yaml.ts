@@ -436,7 +436,9 @@ class Grammar {
   }
 
   private mergeKey(): string {
-    if (this.hostile('merge-tagged', 0.3)) return this.pick(['!!merge <<', '! <<', '!<tag:yaml.org,2002:merge> <<', '!!str <<']);
+    if (this.hostile('merge-tagged', 0.3)) {
+      return this.pick(['!!merge <<', '! <<', '!<tag:yaml.org,2002:merge> <<', '!!str <<', '! "\\x3c\\x3c"', '!!merge "\\u003c<"', '! \'<<\'', '!!merge "\\U0000003C\\x3C"']);
+    }
     if (this.hostile('merge-quoted', 0.2)) return this.pick(['"<<"', "'<<'", '"\\x3c<"']);
     return '<<';
   }
