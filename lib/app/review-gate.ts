@@ -3,6 +3,7 @@ import { review } from '../review/engine';
 import { parseManifests } from '../review/load';
 import { analyzePermissions, analyzeReachability, permissionsJson, permissionsMarkdown, ReachabilityError, reachabilityJson, reachabilityMarkdown } from '../review/analyses';
 import { Finding, KubeObject, ReviewResult } from '../review/model';
+import { withConstructFixes } from '../review/remediations';
 import { AnalysisOutput, writeReports } from '../review/reports';
 import { CLUSTER_SETTINGS_FILE, clusterSettingsReport } from '../review/rules/cluster/settings-report';
 import { listFiles } from './publish';
@@ -65,7 +66,8 @@ export function reviewStagedOutput(staging: string, publishDir: string, options:
   }
   // One walk of each pod for the review and the analyses (objects do not change in between).
   const [result, analyses] = withWalkerCache(() => [
-    review(targets, { packs: options.packs, today: options.today }),
+    // Construct advice only where a construct of the app wrote the object; files keep the YAML fix.
+    withConstructFixes(review(targets, { packs: options.packs, today: options.today })),
     analyze(targets.map((t) => t.object as KubeObject)),
   ] as const);
   writeReports(staging, result, analyses);

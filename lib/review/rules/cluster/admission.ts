@@ -37,7 +37,7 @@ export const admissionPodSecurityRestricted: Rule = {
   severity: 'error',
   kinds: ['AdmissionConfiguration'],
   references: { pss: 'restricted', cis: '5.2.1', nsa: 'Pod security' },
-  remediation: 'Configure the PodSecurity plugin inline with defaults enforce, audit and warn set to restricted; admissionConfiguration() writes it.',
+  remediation: 'Configure the PodSecurity plugin inline in the AdmissionConfiguration, with defaults enforce, audit and warn set to restricted.',
   check: (obj) => {
     if (!isAdmissionConfiguration(obj)) return [];
     const entry = podSecurityPlugin(obj);
@@ -63,7 +63,7 @@ export const admissionExemptionsSystemOnly: Rule = {
   severity: 'error',
   kinds: ['AdmissionConfiguration'],
   references: { cis: '5.2.1' },
-  remediation: 'Remove the exempt users and runtime classes, and exempt only system namespaces (kube-system, kube-*, *-system), each with a reason in admissionConfiguration(); label any other namespace with its own level and an exception instead.',
+  remediation: 'Remove the exempt users and runtime classes, and exempt only system namespaces (kube-system, kube-*, *-system); label any other namespace with its own level and an exception instead.',
   check: (obj) => {
     if (!isAdmissionConfiguration(obj)) return [];
     const entry = podSecurityPlugin(obj);

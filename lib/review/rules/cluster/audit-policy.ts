@@ -132,7 +132,7 @@ export const auditSensitiveMetadataOnly: Rule = {
   severity: 'error',
   kinds: ['Policy'],
   references: { cis: '3.2.2' },
-  remediation: 'Put a rule with level: Metadata for secrets, configmaps, serviceaccounts/token and authentication.k8s.io tokenreviews before every Request or RequestResponse rule that could match them; auditPolicy() writes one.',
+  remediation: 'Put a rule with level: Metadata for secrets, configmaps, serviceaccounts/token and authentication.k8s.io tokenreviews before every Request or RequestResponse rule that could match them.',
   check: (obj) => {
     if (!isAuditPolicy(obj)) return [];
     const found: RuleFinding[] = [];
@@ -163,7 +163,7 @@ export const auditHighRiskRecorded: Rule = {
   severity: 'error',
   kinds: ['Policy'],
   references: { cis: ['3.2.1', '3.2.2'], nsa: 'Audit logging' },
-  remediation: 'Log RBAC writes and pods/exec, pods/attach and pods/portforward at RequestResponse, Secrets at Metadata, and end the rules with a catch-all at Metadata; auditPolicy() writes such a policy.',
+  remediation: 'Log RBAC writes and pods/exec, pods/attach and pods/portforward at RequestResponse, Secrets at Metadata, and end the rules with a catch-all at Metadata.',
   check: (obj) => {
     if (!isAuditPolicy(obj)) return [];
     const found: RuleFinding[] = [];

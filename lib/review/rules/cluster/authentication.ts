@@ -21,7 +21,7 @@ export const authenticationAnonymousHealthOnly: Rule = {
   severity: 'error',
   kinds: ['AuthenticationConfiguration'],
   references: { cis: '1.2.1' },
-  remediation: `Set anonymous.enabled: false, or enabled: true with conditions listing only ${ANONYMOUS_PATHS.join(', ')}; authenticationConfiguration() writes this.`,
+  remediation: `Set anonymous.enabled: false, or enabled: true with conditions listing only ${ANONYMOUS_PATHS.join(', ')}.`,
   check: (obj) => {
     if (!/^apiserver\.config\.k8s\.io\//.test(obj.apiVersion)) return [];
     const anonymous = obj.anonymous;

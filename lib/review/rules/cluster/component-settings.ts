@@ -23,8 +23,6 @@ function checkFlags(obj: KubeObject, component: Exclude<ClusterComponent, 'kubel
   });
 }
 
-const REMEDIATION_SUFFIX = 'controlPlaneHardening() writes a kubeadm-config.yaml that meets every row of the CIS settings table in REVIEW.md.';
-
 /** A rule that a control-plane component's flags (in `<field>.extraArgs`) meet its rows of the CIS table. */
 function componentSettingsRule(id: string, title: string, component: Exclude<ClusterComponent, 'kubelet' | 'etcd'>, rows: readonly ClusterSetting[], field: string): Rule {
   return {
@@ -33,7 +31,7 @@ function componentSettingsRule(id: string, title: string, component: Exclude<Clu
     severity: 'error',
     kinds: ['ClusterConfiguration'],
     references: { cis: cisIds(rows) },
-    remediation: `Set each flag named in the finding in ${field}.extraArgs. ${REMEDIATION_SUFFIX}`,
+    remediation: `Set each flag named in the finding in ${field}.extraArgs.`,
     check: (obj) => checkFlags(obj, component, rows),
   };
 }
@@ -68,7 +66,7 @@ export const etcdSettings: Rule = {
   severity: 'error',
   kinds: ['ClusterConfiguration'],
   references: { cis: cisIds(ETCD_SETTINGS) },
-  remediation: `Set each flag named in the finding in etcd.local.extraArgs; for an external etcd, set etcd.external.caFile, certFile and keyFile and use https endpoints. ${REMEDIATION_SUFFIX}`,
+  remediation: `Set each flag named in the finding in etcd.local.extraArgs; for an external etcd, set etcd.external.caFile, certFile and keyFile and use https endpoints.`,
   check: (obj) => {
     if (!isKubeadmClusterConfiguration(obj)) return [];
     if (!hasExternalEtcd(obj)) return checkFlags(obj, 'etcd', ETCD_SETTINGS);
@@ -98,7 +96,7 @@ export const kubeletSettings: Rule = {
   severity: 'error',
   kinds: ['KubeletConfiguration'],
   references: { cis: cisIds(KUBELET_SETTINGS) },
-  remediation: `Set each field named in the finding in the KubeletConfiguration. ${REMEDIATION_SUFFIX}`,
+  remediation: 'Set each field named in the finding in the KubeletConfiguration.',
   check: (obj) => {
     if (!obj.apiVersion.startsWith('kubelet.config.k8s.io/')) return [];
     return KUBELET_SETTINGS.filter((row) => !meetsSetting(row, fieldAt(obj, row.setting))).map((row) => {

@@ -65,7 +65,7 @@ export const encryptionKeyNotInManifests: Rule = {
   severity: 'error',
   kinds: ['EncryptionConfiguration'],
   references: {},
-  remediation: 'Use a KMS v2 provider, whose configuration holds no key; for a local key, write the file with writeEncryptionConfiguration() to a folder outside the project and copy it to the control plane nodes.',
+  remediation: 'Use a KMS v2 provider, whose configuration holds no key; keep a file with a local key out of the manifests and copy it to the control plane nodes only.',
   check: (obj) => {
     if (!isEncryptionConfiguration(obj)) return [];
     const found: RuleFinding[] = [];

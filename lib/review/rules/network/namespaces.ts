@@ -15,7 +15,7 @@ export const namespacePodSecurity: Rule = {
   severity: 'error',
   kinds: ['Namespace'],
   references: { pss: 'restricted', cis: '5.2.1', nsa: 'Pod security: Pod Security Admission' },
-  remediation: 'Label the namespace pod-security.kubernetes.io/enforce: restricted (HardenedNamespace does), with audit and warn at restricted too.',
+  remediation: 'Label the namespace pod-security.kubernetes.io/enforce: restricted, with audit and warn at restricted too.',
   check: (obj) => {
     const level = obj.metadata?.labels?.[ENFORCE_LABEL];
     if (level === 'restricted') return [];
@@ -37,7 +37,7 @@ export const workloadNamespaceHardened: Rule = {
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
   references: { cis: '5.7.4', checkov: ['CKV_K8S_21', 'CKV2_K8S_6'], kubeScore: 'pod-networkpolicy' },
-  remediation: 'Create the namespace with HardenedNamespace (Pod Security labels and default-deny policies) and put the workload in it; never use the default namespace.',
+  remediation: 'Declare the namespace in the output with the Pod Security labels (enforce, audit and warn: restricted) and a default-deny NetworkPolicy, and put the workload in it; never use the default namespace.',
   check: (obj, context) => {
     // Kind names are shared (a Knative Service, a core Service): only the workloads count.
     if (!podTemplateKindOf(obj)) return [];

@@ -23,7 +23,7 @@ export const namespaceDefaultDeny: Rule = {
   severity: 'error',
   kinds: ['Namespace'],
   references: { cis: '5.3.2', nsa: 'Network separation and hardening', kubeScore: 'pod-networkpolicy', checkov: 'CKV2_K8S_6' },
-  remediation: 'Add a NetworkPolicy with podSelector: {} and policyTypes: [Ingress, Egress] to the namespace (HardenedNamespace does), then allow each flow explicitly.',
+  remediation: 'Add a NetworkPolicy with podSelector: {} and policyTypes: [Ingress, Egress] to the namespace, then allow each flow explicitly.',
   check: (obj, context) => {
     const name = obj.metadata?.name ?? '';
     const isolated = new Set<string>();

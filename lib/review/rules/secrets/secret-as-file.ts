@@ -16,7 +16,7 @@ export const secretAsFile: Rule = {
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
   references: { nsa: 'Pod security: secrets', checkov: 'CKV_K8S_35' },
-  remediation: 'Mount the Secret as a read-only file (secretMounts of a hardened container, or a secret volume) and point the software at the file. If it reads only environment variables, add an exception with that reason.',
+  remediation: 'Mount the Secret as a read-only file (a secret volume and a volumeMount with readOnly: true) and point the software at the file. If it reads only environment variables, add an exception with that reason.',
   check: (obj) => {
     const found: RuleFinding[] = [];
     for (const c of eachContainer(obj)) {
