@@ -6,9 +6,10 @@ import { printable, printableLines } from '../core/printable';
 import { passesAt, review } from './engine';
 import { LoadedManifest, ManifestLoadError, parseManifests } from './load';
 import { decodeManifest, readManifests, SkippedPath, unreadable } from './manifest-files';
-import { Finding, ReviewResult, SEVERITIES, Severity } from './model';
+import { ReviewResult, SEVERITIES, Severity } from './model';
 import { PACKS, packById } from './packs';
-import { objectLabel, reviewJson, reviewSarif } from './reports';
+import { reviewJson, reviewSarif } from './reports';
+import { reviewTextReport } from './text-report';
 
 /**
  * `cdk8s-hardened review`: the review engine as a command, for any YAML (Helm output,
@@ -245,26 +246,20 @@ function reviewSarifWithSkipped(result: ReviewResult, skipped: readonly SkippedP
 
 
 /**
- * The text report: one line per path found but not read, one line per finding no exception
- * accepts, errors first, then a summary line worded like REVIEW.md's verdict. Control
- * characters in file and object names are escaped, so no name can add a line.
+ * The text report: one line per path found but not read, then the findings no exception
+ * accepts grouped by object (see `findingsText`), each rule's fix once, and a summary line
+ * worded like REVIEW.md's verdict. Control characters in file and object names are escaped,
+ * so no name can add a line.
  */
 export function reviewText(result: ReviewResult, passed: boolean = result.passed, skipped: readonly SkippedPath[] = []): string {
-  const open = SEVERITIES.flatMap((severity) => result.findings.filter((f) => !f.exception && f.severity === severity));
   const { counts } = result;
   const summary = `${passed ? 'Passed' : 'Failed'}: ${counts.bySeverity.error} error(s), ${counts.bySeverity.warning} warning(s), `
     + `${counts.bySeverity.info} info in ${counts.objects} object(s); ${counts.suppressed} finding(s) accepted by exceptions.`
     + (skipped.length ? ` ${skipped.length} path(s) skipped.` : '');
-  return [...skipped.map(skippedLine), ...open.map(textLine), summary].map(printable).join('\n') + '\n';
+  return reviewTextReport(result, summary, skipped.map(skippedLine));
 }
 
 /** `skipped [path] excluded: matches the exclude glob '...'` */
 function skippedLine(skipped: SkippedPath): string {
   return `skipped [${skipped.path}] ${skipped.reason}: ${skipped.detail}`;
-}
-
-/** `severity [origin Kind namespace/name] rule at path: message. Fix: remediation` */
-function textLine(finding: Finding): string {
-  const where = [finding.origin, objectLabel(finding.object)].filter((part) => part !== '').join(' ');
-  return `${finding.severity} [${where}] ${finding.ruleId} at ${finding.path || '(object)'}: ${finding.message}. Fix: ${finding.remediation}`;
 }

@@ -5,6 +5,8 @@ import { pathToFileURL } from 'node:url';
 import { ExceptionRecord, Finding, ObjectRef, ReviewResult, RuleInfo, Severity, SEVERITIES } from './model';
 import { PACKS } from './packs';
 import { table } from './markdown';
+import { fileLocationOf, FileLocation } from './origin';
+import { toolVersion } from './tool-version';
 
 /**
  * The review reports, as strings: pure and deterministic (no timestamps, stable order), so
@@ -33,24 +35,41 @@ export function objectLabel(object: ObjectRef): string {
 
 /**
  * `review.json`: the whole result (every finding, suppressed ones with their exception, and
- * every exception annotation with what became of it), with 2-space indentation.
+ * every exception annotation with what became of it), with 2-space indentation. Each finding
+ * and exception keeps its `origin` as given (a construct path or `file:line`) and, for a file,
+ * adds `location: { file, line }` so tools need not parse it.
  */
 export function reviewJson(result: ReviewResult): string {
   // No review date in any report: reports are committed and diffed, and must not churn daily.
   return JSON.stringify({
     tool: TOOL_NAME,
+    version: toolVersion(),
     passed: result.passed,
     packs: result.packs,
     counts: result.counts,
-    findings: result.findings,
-    exceptions: result.exceptions,
+    findings: result.findings.map(withLocation),
+    exceptions: result.exceptions.map(withLocation),
   }, null, 2) + '\n';
 }
 
-/** A `file:line` origin as a SARIF physical location; construct paths have none. */
+/** The entry with `location` after its `origin` when the origin is `file:line`. */
+function withLocation<T extends { readonly origin: string }>(entry: T): T & { readonly location?: FileLocation } {
+  const location = fileLocationOf(entry.origin);
+  if (!location) return entry;
+  // Rebuilt so that `location` follows `origin` in the JSON, where a reader looks for it.
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(entry)) {
+    out[key] = value;
+    if (key === 'origin') out.location = location;
+  }
+  return out as T & { readonly location?: FileLocation };
+}
+
+/** A `file:line` origin of a manifest file as a SARIF physical location; construct paths and standard input have none. */
 function physicalLocation(origin: string): object | undefined {
-  const match = /^(.+\.(?:ya?ml|json)):(\d+)$/.exec(origin);
-  return match ? { artifactLocation: { uri: fileUri(match[1]) }, region: { startLine: Number(match[2]) } } : undefined;
+  const location = fileLocationOf(origin);
+  return location && /\.(?:ya?ml|json)$/.test(location.file)
+    ? { artifactLocation: { uri: fileUri(location.file) }, region: { startLine: location.line } } : undefined;
 }
 
 /**
@@ -79,7 +98,7 @@ function sarifRule(rule: RuleInfo, packs: readonly string[]): object {
 }
 
 /**
- * `review.sarif`: SARIF 2.1.0 with one run. Rules carry their title, remediation and
+ * `review.sarif`: SARIF 2.1.0 with one run, its tool's version from package.json. Rules carry their title, remediation and
  * default level; each finding is a result located by logical locations (the object, the
  * field, and the origin it was declared at) plus a physical location when the origin is
  * `file:line`. Excepted findings carry an accepted in-source suppression with the reason.
@@ -122,7 +141,7 @@ export function reviewSarif(result: ReviewResult): string {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [{
-      tool: { driver: { name: TOOL_NAME, rules: rules.map((rule) => sarifRule(rule, packsOf(rule.id))) } },
+      tool: { driver: { name: TOOL_NAME, version: toolVersion(), semanticVersion: toolVersion(), rules: rules.map((rule) => sarifRule(rule, packsOf(rule.id))) } },
       results,
       properties: { packs: result.packs, passed: result.passed },
     }],

@@ -52,23 +52,38 @@ const EXPECTED_FINDINGS = [
 ];
 
 describe('cdk8s-hardened review, exit 1: error findings', () => {
-  test('text: one line per open finding, errors first, then the verdict', () => {
+  test('text: findings grouped by object, one line each with its rules, each fix once, then the verdict', () => {
     const { code, stdout, stderr } = run('review', BAD, ...POD_PACKS, ...TODAY);
     expect(code).toBe(EXIT_CODES.failed);
     expect(stderr).toBe('');
     const lines = stdout.trimEnd().split('\n');
-    const parsed = lines.slice(0, -1).map((line) => {
-      const match = /^(error|warning|info) \[(\S+) (\S+ \S+)\] (\S+) at \S+: .+\. Fix: .+\.$/.exec(line);
-      if (!match) throw new Error(`unexpected line: ${line}`);
-      return [match[4], match[3], match[2], match[1]];
-    });
-    expect(parsed).toEqual([
+    const fixesAt = lines.indexOf('How to fix:');
+    // `Kind namespace/name (origin)`, then `  severity rule[, rule]: message` per finding, a blank line after each object.
+    const parsed: string[][] = [];
+    let object: RegExpExecArray | null = null;
+    for (const line of lines.slice(0, fixesAt)) {
+      const finding = /^ {2}(error|warning|info) +([a-z0-9-]+(?:, [a-z0-9-]+)*): \S.*$/.exec(line);
+      if (finding && object) {
+        for (const rule of finding[2].split(', ')) parsed.push([rule, object[1], object[2], finding[1]]);
+      } else if (line === '') {
+        object = null;
+      } else {
+        object = /^(\S+ \S+) \((.+)\)$/.exec(line);
+        if (!object) throw new Error(`unexpected line: ${line}`);
+      }
+    }
+    const byText = (a: unknown[], b: unknown[]) => (a.join(' ') < b.join(' ') ? -1 : 1);
+    expect(parsed.sort(byText)).toEqual([
       ...EXPECTED_FINDINGS.filter(([, , , excepted]) => !excepted).filter(([rule]) => rule !== 'image-pull-always')
         .map(([rule, object, origin]) => [rule, object, origin, 'error']),
       ['image-pull-always', 'Deployment shop/legacy-agent', file('06-excepted.json:1'), 'warning'],
-    ]);
-    expect(lines).toContain(`error [${file('01-multi-doc.yaml:41')} Pod shop/debug] no-host-ports at spec.containers[0].ports[0].hostPort: `
-      + 'container "shell" binds host port 8080. Fix: Remove hostPort from the container port and expose the pod through a Service instead.');
+    ].sort(byText));
+    const debug = lines.indexOf(`Pod shop/debug (${file('01-multi-doc.yaml:41')})`);
+    expect(lines.slice(debug + 1, debug + 3)).toContain('  error   no-host-ports: container "shell" binds host port 8080');
+    // Each rule's fix once, after the findings, and no finding line repeats it.
+    expect(lines.filter((line) => line.startsWith('  no-host-ports: '))).toEqual(
+      ['  no-host-ports: Remove hostPort from the container port and expose the pod through a Service instead.']);
+    expect(lines.slice(0, fixesAt).some((line) => line.includes('Fix:') || line.includes('Remove hostPort'))).toBe(false);
     expect(lines[lines.length - 1]).toBe('Failed: 11 error(s), 1 warning(s), 0 info in 8 object(s); 1 finding(s) accepted by exceptions.');
   });
 
@@ -108,7 +123,12 @@ describe('cdk8s-hardened review, exit 0: no error finding without an exception',
     const { code, stdout, stderr } = run('review', file('06-excepted.json'), ...POD_PACKS, ...TODAY);
     expect([code, stderr]).toEqual([EXIT_CODES.passed, '']);
     expect(stdout.trimEnd().split('\n')).toEqual([
-      expect.stringMatching(/^warning \[.*06-excepted\.json:1 Deployment shop\/legacy-agent\] image-pull-always at /),
+      expect.stringMatching(/^Deployment shop\/legacy-agent \(.*06-excepted\.json:1\)$/),
+      '  warning image-pull-always: container "agent" has imagePullPolicy "IfNotPresent", not Always',
+      '',
+      'How to fix:',
+      '  image-pull-always: Set imagePullPolicy: Always on the container.',
+      '',
       'Passed: 0 error(s), 1 warning(s), 0 info in 1 object(s); 1 finding(s) accepted by exceptions.',
     ]);
   });
@@ -213,13 +233,13 @@ describe('cdk8s-hardened review - (standard input)', () => {
     fs.writeFileSync(file, POD.replace('name: p', 'name: q'));
     const { code, stdout } = runWithStdin(POD, 'review', '-', file, '--pack', 'pss-baseline');
     expect(code).toBe(EXIT_CODES.failed);
-    expect(stdout).toContain('[<stdin>:1 Pod shop/p] no-privileged');
-    expect(stdout).toContain(`[${file}:1 Pod shop/q] no-privileged`);
+    expect(stdout).toContain('Pod shop/p (<stdin>:1)\n  error   no-privileged: ');
+    expect(stdout).toContain(`Pod shop/q (${file}:1)\n  error   no-privileged: `);
   });
 
   test('the real command reads a pipe: helm template ... | cdk8s-hardened review -', () => {
     const child = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'cdk8s-hardened.js'), 'review', '-', '--pack', 'pss-baseline'], { input: POD, encoding: 'utf8' });
-    expect([child.status, child.stdout]).toEqual([EXIT_CODES.failed, expect.stringContaining('[<stdin>:1 Pod shop/p] no-privileged')]);
+    expect([child.status, child.stdout]).toEqual([EXIT_CODES.failed, expect.stringContaining('Pod shop/p (<stdin>:1)\n  error   no-privileged: ')]);
   });
 
   test('nothing on standard input, or - twice, is unusable input', () => {
@@ -238,7 +258,7 @@ describe('cdk8s-hardened review --fail-on', () => {
     expect(warnedOnly).not.toBe(compliant);
     const byDefault = runWithStdin(warnedOnly, 'review', '-');
     expect([byDefault.code, byDefault.stdout]).toEqual([EXIT_CODES.passed, expect.stringMatching(/^Passed: 0 error\(s\), 1 warning\(s\)/m)]);
-    expect(byDefault.stdout).toMatch(/^warning \[<stdin>:1 Pod shop\/web\] image-pull-always/m);
+    expect(byDefault.stdout).toMatch(/^Pod shop\/web \(<stdin>:1\)\n {2}warning image-pull-always: /m);
     for (const level of ['warning', 'info']) {
       const strict = runWithStdin(warnedOnly, 'review', '-', '--fail-on', level);
       expect([level, strict.code, strict.stdout]).toEqual([level, EXIT_CODES.failed, expect.stringMatching(/^Failed: 0 error\(s\), 1 warning\(s\)/m)]);
@@ -301,10 +321,10 @@ describe('cdk8s-hardened review escapes control characters in what it prints', (
     const { code, stdout } = run('review', forged, '--pack', 'pss-baseline');
     expect(code).toBe(EXIT_CODES.failed);
     const lines = stdout.trimEnd().split('\n');
-    expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^error \[/);
-    expect(lines[0]).toContain(`[${tmp}/a.yaml\\n  [x] all clear:1 Pod shop/p\\u2028Passed: 0 error(s)] no-privileged at `);
-    expect(lines[1]).toMatch(/^Failed: 1 error\(s\)/);
+    expect(lines[0]).toBe(`Pod shop/p\\u2028Passed: 0 error(s) (${tmp}/a.yaml\\n  [x] all clear:1)`);
+    expect(lines[1]).toMatch(/^ {2}error {3}no-privileged: /);
+    expect(lines.filter((line) => line.startsWith('  [x]') || /^(Passed|Failed):/.test(line))).toEqual([lines[lines.length - 1]]);
+    expect(lines[lines.length - 1]).toMatch(/^Failed: 1 error\(s\)/);
     expect(stdout).not.toMatch(/\u2028/);
   });
 
@@ -361,7 +381,7 @@ describe('cdk8s-hardened review --exclude and --skip-non-k8s', () => {
       `skipped [${dir}/charts/app/values.yaml] not-kubernetes: no document in it has both apiVersion and kind`,
       `skipped [${dir}/docker-compose.yml] not-kubernetes: no document in it has both apiVersion and kind`,
     ]);
-    expect(lines[4]).toMatch(new RegExp(`^error \\[${dir}/k8s/pod\\.yaml:1 Pod shop/p\\] no-privileged `));
+    expect(lines.slice(4, 6)).toEqual([`Pod shop/p (${dir}/k8s/pod.yaml:1)`, expect.stringMatching(/^ {2}error {3}no-privileged: /)]);
     expect(lines[lines.length - 1]).toMatch(/^Failed: 1 error\(s\), .* 4 path\(s\) skipped\.$/);
   });
 
