@@ -375,6 +375,14 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
   protected harden(workload: kplus.Workload, props: HardenedWorkloadProps, longRunning: boolean): void {
     this.workloadObject = workload;
     workload.select(kplus.LabelSelector.of({ labels: this.selectorLabels }));
+    // cdk8s-plus selects a workload's pods by their cdk8s.io/metadata.addr label (a Service's
+    // `selector`, `exposeViaService`, scheduling, connections), which ours no longer carry
+    // (see below): select them by the workload's own labels, or such a Service reaches nothing.
+    const ownPods = { ...this.selectorLabels };
+    workload.toPodSelectorConfig = () => ({
+      labelSelector: kplus.LabelSelector.of({ labels: ownPods }),
+      namespaces: { names: [this.namespace] },
+    });
     const ctx = {
       exceptions: this.policy,
       longRunning,

@@ -5,6 +5,7 @@
  */
 import { KubeObject } from '../../lib/review/model';
 import { CLUSTER_RULE_CASES } from './cluster-rule-cases';
+import { CROSS_OBJECT_RULE_CASES } from './cross-object-rule-cases';
 import { NETWORK_RULE_CASES } from './network-rule-cases';
 import { container, deployment, hardenedNamespace, namespace, networkPolicy, PINNED_IMAGE, pod, workloadOfKind } from './builders';
 
@@ -589,4 +590,5 @@ export const RULE_CASES: readonly RuleCase[] = [
     expected: [[`${P}.hostNetwork`, 'the string "false"; the API server expects a boolean'], [`${P}.securityContex`, 'did you mean "securityContext"?']] },
   ...CLUSTER_RULE_CASES,
   ...NETWORK_RULE_CASES,
+  ...CROSS_OBJECT_RULE_CASES,
 ];

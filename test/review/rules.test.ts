@@ -247,9 +247,10 @@ describe('the rule registry', () => {
         'seccomp-runtime-default', 'drop-all-capabilities', 'restricted-proc-mount'],
       'workload-hardening': [...shapes, 'read-only-root-filesystem', 'high-user-group-ids', 'resources-set', 'image-digest', 'no-latest-tag',
         'image-pull-always', 'readiness-probe', 'liveness-probe', 'no-service-account-token', 'no-default-service-account',
-        'distinct-probes', 'pod-anti-affinity', 'pdb-unhealthy-pod-eviction-policy', 'unjudged-pod-template'],
-      'namespaces': [...shapes, 'namespace-pod-security', 'workload-namespace-hardened'],
-      'network': [...shapes, 'namespace-default-deny', 'network-ingress-from-anywhere', 'network-egress-metadata', 'network-policy-selects-pods'],
+        'distinct-probes', 'pod-anti-affinity', 'pdb-unhealthy-pod-eviction-policy', 'unjudged-pod-template', 'hpa-target-exists', 'pdb-selects-pods'],
+      'namespaces': [...shapes, 'namespace-pod-security', 'workload-namespace-hardened', 'no-default-namespace'],
+      'network': [...shapes, 'namespace-default-deny', 'network-ingress-from-anywhere', 'network-egress-metadata', 'network-policy-selects-pods',
+        'service-selects-pods', 'service-type-allowed-by-quota'],
       'rbac': [...shapes, 'rbac-no-wildcards', 'rbac-no-escalation-verbs', 'rbac-no-exec-attach-portforward', 'rbac-no-cluster-secret-read',
         'rbac-no-cluster-admin-binding', 'rbac-no-broad-subjects', 'rbac-no-default-service-account-binding', 'rbac-no-user-subjects',
         'rbac-cluster-scope'],
@@ -264,7 +265,7 @@ describe('the rule registry', () => {
 
   test('only these rules are warnings; every other rule is an error', () => {
     expect(ALL_RULES.filter((r) => r.severity !== 'error').map((r) => r.id)).toEqual(['image-pull-always', 'distinct-probes', 'pod-anti-affinity',
-      'pdb-unhealthy-pod-eviction-policy', 'unjudged-pod-template', 'network-policy-selects-pods', 'rbac-no-user-subjects', 'rbac-cluster-scope', 'value-no-jwt',
+      'pdb-unhealthy-pod-eviction-policy', 'unjudged-pod-template', 'hpa-target-exists', 'pdb-selects-pods', 'network-policy-selects-pods', 'service-selects-pods', 'rbac-no-user-subjects', 'rbac-cluster-scope', 'value-no-jwt',
       'audit-omit-request-received']);
   });
 });

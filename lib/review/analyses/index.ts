@@ -5,7 +5,7 @@
  * with the rest of the library.
  */
 export { analyzeReachability, externalPorts, portsBetween, REACHABILITY_WORKLOAD_KINDS } from './reachability';
-export type { ExternalAccess, ExternalPeer, ReachabilityFlow, ReachabilityReport, ReachabilityWorkload } from './reachability';
+export type { EntryPoint, ExternalAccess, ExternalPeer, ReachabilityFlow, ReachabilityReport, ReachabilityWorkload } from './reachability';
 export { ReachabilityError } from './network-policy';
 export { reachabilityJson, reachabilityMarkdown, REACHABILITY_FORMAT_VERSION } from './reachability-report';
 export { analyzePermissions, grantLabel, RISKY_POWERS } from './permissions';

@@ -23,6 +23,7 @@ export function reachabilityJson(report: ReachabilityReport): string {
     flows: report.flows,
     external: report.external,
     outside: report.outside,
+    entryPoints: report.entryPoints,
     warnings: report.warnings,
   }, null, 2) + '\n';
 }
@@ -53,7 +54,13 @@ export function reachabilityMarkdown(report: ReachabilityReport): string {
     ? ['No flow with an isolated side.']
     : table(['Source', 'Destination', 'Ports'], report.flows.map((f) => [code(f.from), code(f.to), f.ports.join(', ')]))));
   lines.push('', '### Egress to outside the cluster', '', ...externalTable(report.external, 'egress', 'No workload may connect outside the cluster.'));
-  lines.push('', '### Ingress from outside the cluster', '', ...externalTable(report.external, 'ingress', 'No workload accepts connections from outside the cluster.'));
+  lines.push('', '### Ingress from outside the cluster', '', ...externalTable(report.external, 'ingress', report.entryPoints.length
+    ? 'No NetworkPolicy rule admits addresses outside the cluster; the entry points below accept connections all the same.'
+    : 'No workload accepts connections from outside the cluster.'));
+  if (report.entryPoints.length) {
+    lines.push('', 'Entry points from outside the cluster (the pods\' NetworkPolicies still apply, except on the host network):', '',
+      ...table(['Entry point', 'Workloads', 'Ports'], report.entryPoints.map((e) => [e.via, e.workloads.length ? e.workloads.map(code).join(', ') : 'no workload of this output', e.ports.join(', ')])));
+  }
   lines.push('', '### Ingress from pods in namespaces outside this output', '', ...outsideTable(report.outside, 'ingress', 'No rule admits pods from a namespace outside this output.'));
   lines.push('', '### Egress to pods in namespaces outside this output', '', ...outsideTable(report.outside, 'egress', 'No rule lets a workload reach pods in a namespace outside this output.'));
   if (report.external.some((e) => [...e.egress, ...e.ingress].some((peer) => peer.cidr !== 'any'))) {

@@ -79,6 +79,22 @@ export interface OutsideAccess {
 }
 
 /**
+ * A way connections from outside the cluster reach pods without an ipBlock rule: a
+ * LoadBalancer or NodePort Service, a Service's `externalIPs`, a pod on the host network, a
+ * container's `hostPort`. The pods' NetworkPolicies still apply to what arrives through a
+ * Service or a host port (with the client's or the node's address as source, depending on
+ * the plugin and `externalTrafficPolicy`); they mostly do not apply to host-network pods.
+ */
+export interface EntryPoint {
+  /** What accepts the connections: `LoadBalancer Service shop/web`, `externalIPs 203.0.113.7 of Service shop/web`, `hostNetwork`, `hostPort`. */
+  readonly via: string;
+  /** The workloads whose pods receive them: those the Service selects in the output, or the workload itself. */
+  readonly workloads: readonly string[];
+  /** `TCP 443`; for a NodePort, the node port when given (`TCP 30080`), else the Service port with `(node port allocated)`. */
+  readonly ports: readonly string[];
+}
+
+/**
  * The result of `analyzeReachability`, deterministic and sorted (ids in code-unit order).
  *
  * To stay linear in size for apps with thousands of workloads, pairs where NEITHER side is
@@ -99,6 +115,8 @@ export interface ReachabilityReport {
   readonly external: readonly ExternalAccess[];
   /** Traffic to and from pods in namespaces outside the output, per workload, sorted by workload. */
   readonly outside: readonly OutsideAccess[];
+  /** Ways in from outside the cluster other than ipBlock rules, sorted by `via`. */
+  readonly entryPoints: readonly EntryPoint[];
   /** Things that limit what the report can promise, one sentence each, sorted. */
   readonly warnings: readonly string[];
 }
@@ -200,6 +218,7 @@ export function analyzeReachability(objects: readonly KubeObject[]): Reachabilit
       const into = ingress[i] ? outsidePeers('ingress', outsideIngress[i], pod) : [];
       return out.length || into.length ? [{ workload: pod.id, egress: out, ingress: into }] : [];
     }),
+    entryPoints: entryPointsOf(objects, pods),
     warnings: warningsFor(objects, pods),
   };
 }
@@ -444,6 +463,52 @@ function collectNamespaces(objects: readonly KubeObject[], pods: readonly Worklo
   }
   const names = [...namespaces.keys()].sort(compareText);
   return new Map(names.map((name) => [name, new Map(namespaces.get(name)!).set(NAMESPACE_NAME_LABEL, name)]));
+}
+
+/** Services of a type or with addresses that outside clients reach, and pods listening on the node's addresses. */
+function entryPointsOf(objects: readonly KubeObject[], pods: readonly Workload[]): EntryPoint[] {
+  const found: EntryPoint[] = [];
+  for (const obj of objects) {
+    if (obj.kind !== 'Service' || obj.apiVersion !== 'v1' || !isRecord(obj.spec)) continue;
+    const spec = obj.spec;
+    const id = `${namespaceOf(obj)}/${String(obj.metadata?.name ?? '(unnamed)')}`;
+    const selector = isRecord(spec.selector) ? Object.entries(spec.selector).map(([k, v]) => [k, String(v)] as const) : [];
+    const workloads = selector.length === 0 ? [] : pods.filter((p) => p.namespace === namespaceOf(obj)
+      && selector.every(([k, v]) => p.labels.get(k) === v)).map((p) => p.id);
+    const ports = list<unknown>(spec.ports).filter(isRecord);
+    const portText = (nodePort: boolean) => ports.map((p) => {
+      const protocol = typeof p.protocol === 'string' ? p.protocol : 'TCP';
+      if (!nodePort) return `${protocol} ${String(p.port)}`;
+      return typeof p.nodePort === 'number' ? `${protocol} ${p.nodePort}` : `${protocol} ${String(p.port)} (node port allocated)`;
+    });
+    if (spec.type === 'LoadBalancer') found.push({ via: `LoadBalancer Service ${id}`, workloads, ports: portText(false) });
+    if (spec.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false || spec.type === 'NodePort') {
+      found.push({ via: `NodePort of Service ${id}`, workloads, ports: portText(true) });
+    }
+    const externalIPs = list<unknown>(spec.externalIPs).filter((ip): ip is string => typeof ip === 'string');
+    if (externalIPs.length) found.push({ via: `externalIPs ${externalIPs.join(', ')} of Service ${id}`, workloads, ports: portText(false) });
+  }
+  const byId = new Map(pods.map((p) => [p.id, p]));
+  for (const obj of objects) {
+    const location = podTemplateKindOf(obj);
+    if (!location || !REACHABILITY_KINDS.has(location)) continue;
+    for (const pod of podSpecsOf(obj)) {
+      const workload = byId.get(workloadOf(obj, pod).id);
+      if (!workload) continue;
+      const hostPorts: string[] = [];
+      const containerPorts: string[] = [];
+      for (const container of eachContainer(obj, pod)) {
+        for (const port of list<unknown>(container.container.ports).filter(isRecord)) {
+          const protocol = typeof port.protocol === 'string' ? port.protocol : 'TCP';
+          if (typeof port.hostPort === 'number' && port.hostPort > 0) hostPorts.push(`${protocol} ${port.hostPort}`);
+          if (typeof port.containerPort === 'number') containerPorts.push(`${protocol} ${port.containerPort}`);
+        }
+      }
+      if (workload.hostNetwork) found.push({ via: 'hostNetwork', workloads: [workload.id], ports: containerPorts.length ? containerPorts : ['any port it listens on'] });
+      else if (hostPorts.length) found.push({ via: 'hostPort', workloads: [workload.id], ports: hostPorts });
+    }
+  }
+  return found.sort((a, b) => compareText(a.via, b.via) || compareText(a.workloads.join(' '), b.workloads.join(' ')));
 }
 
 function warningsFor(objects: readonly KubeObject[], pods: readonly Workload[]): string[] {

@@ -24,7 +24,7 @@ describe('reachability reports', () => {
     expect(json.endsWith('}\n')).toBe(true);
     expect(json).toContain('\n  "analysis": "reachability",\n  "formatVersion": 1,\n');
     const parsed = JSON.parse(json);
-    expect(Object.keys(parsed)).toEqual(['analysis', 'formatVersion', 'workloads', 'policies', 'open', 'flows', 'external', 'outside', 'warnings']);
+    expect(Object.keys(parsed)).toEqual(['analysis', 'formatVersion', 'workloads', 'policies', 'open', 'flows', 'external', 'outside', 'entryPoints', 'warnings']);
     expect(parsed.open).toEqual({ ingress: ['tools/Deployment/debug'], egress: ['tools/Deployment/debug'] });
     expect(parsed.flows).toEqual([
       { from: 'shop/Deployment/web', to: 'shop/Deployment/db', ports: ['TCP 5432'] },

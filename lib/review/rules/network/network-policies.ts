@@ -1,7 +1,8 @@
 import { appendTo } from '../../../core/append-to';
-import { compileSelector, Labels, readLabels, Selector as CompiledSelector, selectorMatches } from '../../analyses/selectors';
+import { compileSelector, Selector as CompiledSelector, selectorMatches } from '../../analyses/selectors';
 import { KubeObject, ReviewContext, Rule } from '../../model';
-import { finding, podSpecsOf, POD_TEMPLATE_KINDS, quote } from '../../walkers';
+import { finding, quote } from '../../walkers';
+import { podLabelsIn } from '../pod-labels';
 import { namespaceOf } from './namespaces';
 import { isEmptySelector, PolicySpec, specOf } from './policy-spec';
 
@@ -81,20 +82,3 @@ export const networkPolicySelectsPods: Rule = {
     return [finding('spec.podSelector', `selects no pod template of namespace ${quote(namespace)} in this output, so the pods it was written for are outside it (a mistyped label?)`)];
   },
 };
-
-/** The labels of every pod template, by namespace, per review. */
-const podLabelsByNamespace = new WeakMap<ReviewContext, Map<string, Labels[]>>();
-
-function podLabelsIn(context: ReviewContext, namespace: string): readonly Labels[] {
-  let index = podLabelsByNamespace.get(context);
-  if (!index) {
-    index = new Map();
-    for (const kind of POD_TEMPLATE_KINDS) {
-      for (const obj of context.byKind(kind)) {
-        for (const pod of podSpecsOf(obj)) appendTo(index, namespaceOf(obj), readLabels(pod.metadata.labels));
-      }
-    }
-    podLabelsByNamespace.set(context, index);
-  }
-  return index.get(namespace) ?? [];
-}

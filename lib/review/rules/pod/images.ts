@@ -57,9 +57,22 @@ export const noLatestTag: Rule = {
 };
 
 /**
+ * Whether the API server sets `imagePullPolicy: Always` on a container that sets none: when
+ * its image has the `latest` tag or no tag, and no digest.
+ *
+ * @see https://kubernetes.io/docs/concepts/containers/images/#imagepullpolicy-defaulting
+ */
+function defaultsToAlways(image: unknown): boolean {
+  if (typeof image !== 'string' || image.includes('@')) return false;
+  const tag = imageTag(image);
+  return tag === undefined || tag === 'latest';
+}
+
+/**
  * Images are pulled on every start, so a node cannot start a cached image without the
  * registry checking the pod's pull credentials. A warning: with digests the content is
- * fixed either way.
+ * fixed either way. An unset policy on a `latest` or untagged image complies: the API server
+ * defaults it to `Always` (`no-latest-tag` judges the tag).
  *
  * @see https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy
  */
@@ -71,7 +84,7 @@ export const imagePullAlways: Rule = {
   references: { kubeScore: 'container-image-pull-policy', polaris: 'pullPolicyNotAlways', checkov: 'CKV_K8S_15' },
   remediation: 'Set imagePullPolicy: Always on the container.',
   check: (obj) => eachContainer(obj)
-    .filter((c) => c.container.imagePullPolicy !== 'Always')
+    .filter((c) => c.container.imagePullPolicy !== 'Always' && !(c.container.imagePullPolicy === undefined && defaultsToAlways(c.container.image)))
     .map((c) => finding(`${c.path}.imagePullPolicy`, c.container.imagePullPolicy === undefined
       ? `${c.label} does not set imagePullPolicy: Always`
       : `${c.label} has imagePullPolicy ${quote(c.container.imagePullPolicy)}, not Always`)),

@@ -5,7 +5,9 @@ import { baselineCapabilities, dropAllCapabilities } from './capabilities';
 import { noHostNamespaces } from './host-namespaces';
 import { noHostPorts } from './host-ports';
 import { noHostProbes } from './host-probes';
+import { hpaTargetExists } from './hpa-target-exists';
 import { imageDigest, imagePullAlways, noLatestTag } from './images';
+import { pdbSelectsPods } from './pdb-selects-pods';
 import { noPrivilegeEscalation } from './privilege-escalation';
 import { noPrivileged } from './privileged';
 import { distinctProbes, livenessProbe, readinessProbe } from './probes';
@@ -38,7 +40,7 @@ export const PSS_RESTRICTED_RULES: readonly Rule[] = [
 export const WORKLOAD_HARDENING_RULES: readonly Rule[] = [
   readOnlyRootFilesystem, highUserGroupIds, resourcesSet, imageDigest, noLatestTag, imagePullAlways,
   readinessProbe, livenessProbe, noServiceAccountToken, noDefaultServiceAccount, distinctProbes, podAntiAffinity,
-  pdbUnhealthyPodEvictionPolicy, unjudgedPodTemplate,
+  pdbUnhealthyPodEvictionPolicy, unjudgedPodTemplate, hpaTargetExists, pdbSelectsPods,
 ];
 
 /** Every pod rule. */

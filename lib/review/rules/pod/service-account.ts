@@ -1,9 +1,12 @@
-import { Rule } from '../../model';
-import { finding, perPod, POD_TEMPLATE_KINDS, quote } from '../../walkers';
+import { KubeObject, ReviewContext, Rule } from '../../model';
+import { finding, perPod, POD_TEMPLATE_KINDS, PodSpecView, quote } from '../../walkers';
+import { namespaceOf } from '../pod-labels';
 
 /**
  * Pods do not mount a Kubernetes API token unless they need one: a stolen token is a
- * foothold in the API. Pods that call the API carry an exception with the reason.
+ * foothold in the API. Pods that call the API carry an exception with the reason. A pod that
+ * leaves `automountServiceAccountToken` unset takes its ServiceAccount's, so one whose
+ * account (in the input) sets it to false complies.
  *
  * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/
  */
@@ -13,11 +16,27 @@ export const noServiceAccountToken: Rule = {
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
   references: { cis: '5.1.6', polaris: 'automountServiceAccountToken', checkov: 'CKV_K8S_38' },
-  remediation: 'Set automountServiceAccountToken: false on the pod spec; if the pod calls the Kubernetes API, add an exception that says why.',
-  check: perPod((pod) => pod.spec.automountServiceAccountToken === false ? [] : [
-    finding(`${pod.path}.automountServiceAccountToken`, 'pod mounts a service account token (automountServiceAccountToken is not false)'),
-  ]),
+  remediation: 'Set automountServiceAccountToken: false on the pod spec or its ServiceAccount; if the pod calls the Kubernetes API, add an exception that says why.',
+  check: (obj, context) => perPod((pod) => {
+    const own = pod.spec.automountServiceAccountToken;
+    if (own === false) return [];
+    // A pod that says nothing inherits its ServiceAccount's setting, when the account is in the input.
+    const account = own === undefined ? serviceAccountOf(context, namespaceOf(obj), accountName(pod)) : undefined;
+    if (account?.automountServiceAccountToken === false) return [];
+    return [finding(`${pod.path}.automountServiceAccountToken`, own === true
+      ? 'pod mounts a service account token (automountServiceAccountToken: true)'
+      : `pod mounts a service account token (automountServiceAccountToken is not false, nor on its ServiceAccount ${quote(accountName(pod))}${account ? '' : ', which is not in this input'})`)];
+  })(obj),
 };
+
+/** The service account a pod runs as: the API server copies the deprecated serviceAccount into serviceAccountName when the latter is empty. */
+function accountName(pod: PodSpecView): string {
+  return pod.spec.serviceAccountName || pod.spec.serviceAccount || 'default';
+}
+
+function serviceAccountOf(context: ReviewContext, namespace: string, name: string): KubeObject | undefined {
+  return context.byKind('ServiceAccount').find((sa) => sa.apiVersion === 'v1' && namespaceOf(sa) === namespace && sa.metadata?.name === name);
+}
 
 /**
  * Pods run under a service account of their own, so permissions granted for one workload
