@@ -1,4 +1,4 @@
-import { constructFromEvents, Event, EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, YAMLException } from 'js-yaml';
+import { COLLECTION_STYLE, constructFromEvents, Event, EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, YAMLException } from 'js-yaml';
 import { ManifestLoadError } from './load-error';
 import { objectsOf } from './kubectl-objects';
 import { LineCounter, splitJsonPrefix, splitYamlDocuments, StreamError, YamlChunk } from './kubectl-stream';
@@ -111,9 +111,11 @@ function readAllAtOnce(text: string, file: string): ReadDocument[] | undefined {
   const markers = (text.match(SEPARATOR_LINE) ?? []).length;
   if (starts.filter((start) => start.explicitStart).length !== markers || starts.some((start, i) => i > 0 && !start.explicitStart)) return undefined;
   const lines = new LineCounter(text);
-  checkKubectlMerges(events, text, (position, message) => {
+  const refuse = (position: number, message: string): never => {
     throw new ManifestLoadError(file, lines.lineOf(position), message);
-  });
+  };
+  checkFlowTokens(events, text, refuse);
+  checkKubectlMerges(events, text, refuse);
   let values: unknown[];
   try {
     values = constructFromEvents(events, { source: text + MERGE_TAG_SOURCE, filename: file, schema: KUBECTL_SCHEMA });
@@ -137,9 +139,11 @@ function readYamlDocument(chunk: YamlChunk, file: string): ReadDocument {
   let source: string;
   try {
     ({ events, source } = parseIndentingFlowLines(chunk.text, file));
-    checkKubectlMerges(events, source, (position, message) => {
+    const refuse = (position: number, message: string): never => {
       throw new ManifestLoadError(file, chunk.firstLine - 1 + new LineCounter(source).lineOf(position), message);
-    });
+    };
+    checkFlowTokens(events, source, refuse);
+    checkKubectlMerges(events, source, refuse);
     values = constructFromEvents(events, { source: source + MERGE_TAG_SOURCE, filename: file, schema: KUBECTL_SCHEMA });
   } catch (error) {
     throw asLoadError(error, file, chunk.firstLine - 1);
@@ -220,6 +224,41 @@ const MAX_REINDENTED_LINES = 1000;
 
 /** Where the private merge tag's text lies: after the document, so tagged merge keys' events can point at it. */
 const MERGE_TAG_SOURCE = `\n${KUBECTL_MERGE_TAG_TEXT}`;
+
+/**
+ * Two tokens libyaml (kubectl) reads otherwise than js-yaml inside a flow collection: a tag
+ * followed directly by `,`, `[` or `]` (characters of a tag to libyaml, so `{a: !x, <<: *b}`
+ * has a tagged key `<<`, not a merge), and a plain scalar that starts with `?` (an explicit-key
+ * marker to libyaml in flow context even without a space: `{?items: [...]}` is the key
+ * `items`). Both are refused: found by an attacker's review, each hid a privileged Pod.
+ */
+function checkFlowTokens(events: readonly Event[], source: string, refuse: (position: number, message: string) => never): void {
+  const mayTag = TAG_BEFORE_FLOW_INDICATOR.test(source);
+  const mayKey = source.includes('?');
+  if (!mayTag && !mayKey) return;
+  const flow: boolean[] = [];
+  for (const event of events) {
+    if (event.type === EVENT_ID.POP) {
+      flow.pop();
+      continue;
+    }
+    if (event.type === EVENT_ID.DOCUMENT || event.type === EVENT_ID.ALIAS) {
+      if (event.type === EVENT_ID.DOCUMENT) flow.push(false);
+      continue;
+    }
+    if (mayTag && event.tagStart >= 0 && ',[]'.includes(source[event.tagEnd] ?? ' ')) {
+      refuse(event.tagStart, `the tag ${source.slice(event.tagStart, event.tagEnd + 1)} runs into "${source[event.tagEnd]}", which kubectl reads as part of the tag; put a space after the tag`);
+    }
+    const inFlow = flow[flow.length - 1] === true;
+    if (mayKey && inFlow && event.type === EVENT_ID.SCALAR && event.style === SCALAR_STYLE.PLAIN && source[event.valueStart] === '?') {
+      refuse(event.valueStart, 'a plain value starting with ? inside a flow collection, which kubectl reads as the explicit-key marker (?key is the key "key"); quote it, or put a space after the ?');
+    }
+    if (event.type === EVENT_ID.MAPPING || event.type === EVENT_ID.SEQUENCE) flow.push(inFlow || event.style === COLLECTION_STYLE.FLOW);
+  }
+}
+
+/** A tag (`!` and non-space, non-indicator characters) that runs into `,`, `[` or `]`. */
+const TAG_BEFORE_FLOW_INDICATOR = /![^\s,[\]{}]*[,[\]]/;
 
 /** `<<`, or an escape of `<` inside double quotes. */
 const MAY_HOLD_MERGE_KEY = /<<|\\(?:x3c|u003c|U0000003c)/i;

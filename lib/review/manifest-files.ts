@@ -13,6 +13,16 @@ import { LoadedManifest, ManifestLoadError, parseManifests, ReadDocument, readDo
 
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
+/**
+ * Go's `filepath.Ext`, which kubectl's folder walk matches: from the last dot on, even when
+ * the dot starts the name. Node's `path.extname('.yaml')` is '' — a file named `.yaml`, which
+ * kubectl applies, would be skipped.
+ */
+function goExtension(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot === -1 ? '' : name.slice(dot);
+}
+
 /** How `readManifests` chooses what it reads. */
 export interface ManifestReadOptions {
   /**
@@ -242,7 +252,7 @@ function findFiles(p: string, excludes: readonly Exclude[]): { files: string[]; 
         const by = exclusion(relative) ?? exclusion(`${relative}/`);
         if (by) excluded.push(excludedBy(by, child + path.sep));
         else walk(child, relative);
-      } else if (MANIFEST_EXTENSIONS.includes(path.extname(entry.name))) {
+      } else if (MANIFEST_EXTENSIONS.includes(goExtension(entry.name))) {
         const by = exclusion(relative);
         if (by) excluded.push(excludedBy(by, child));
         else files.push(child);

@@ -313,3 +313,30 @@ test('an escaped merge key under the tag ! merges, as in go-yaml (its source is 
     '  - name: main', '    image: nginx', '    securityContext:', '      privileged: false', '      ! "\\x3c\\x3c": *base', ''].join('\n');
   expect((parseManifests(text, 'x.yaml')[0].object.spec as any).containers[0].securityContext).toEqual({ privileged: true });
 });
+
+describe('found by an attacker\'s review: tokens libyaml reads otherwise inside flow collections are refused', () => {
+  const pod = '{apiVersion: v1, kind: Pod, metadata: {name: evil}, spec: {hostPID: true, containers: [{name: c, image: busybox, securityContext: {privileged: true}}]}}';
+  test.each([
+    ['a tag running into a comma, before a merge key', `{apiVersion: v1, kind: List, items: [${pod}], !x, <<: {items: []}}\n`, /the tag !x, runs into ","/],
+    ['a tag running into [', 'a: [!a[b] , true]\n', /the tag !a\[ runs into "\["/],
+    ['?key in a flow mapping', `{apiVersion: v1, kind: List, items: [], ?items: [${pod}]}\n`, /a plain value starting with \? inside a flow collection/],
+  ])('%s', (_, text, error) => {
+    expect(() => parseManifests(text, 'x.yaml')).toThrow(error);
+  });
+
+  test('a tag with a space after it, and ? in block context or inside text, still read', () => {
+    expect(parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {q: !!str 1, r: "?q"}\nu: a?b\nw: ?plain\n', 'x.yaml')[0].object)
+      .toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { q: '1', r: '?q' }, u: 'a?b', w: '?plain' });
+  });
+
+  test('a file named .yaml in a folder is read, as kubectl\'s walk (Go\'s filepath.Ext) reads it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dotfile-'));
+    try {
+      fs.writeFileSync(path.join(dir, '.yaml'), `${pod}\n`);
+      fs.writeFileSync(path.join(dir, '.json'), JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }));
+      expect(loadManifests([dir]).map((m) => m.object.kind)).toEqual(['ConfigMap', 'Pod']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
