@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ApiObject, App, AppProps } from 'cdk8s';
+import { ApiObject, App, AppProps, Include } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { HardeningError } from '../core/hardening-error';
 import { REPORT_FILES } from '../review/reports';
@@ -11,6 +11,8 @@ import { reviewStagedOutput } from './review-gate';
 import { installErrorPrinter } from './error-printer';
 import { recordWrites } from './written-manifests';
 import { synthChartsOnce } from './synth-charts-once';
+import { ExceptionEntry } from '../review/exceptions';
+import { ExceptionsFileError, readExceptionsFile } from '../review/exceptions-file';
 
 /** Props of a `HardenedApp`. */
 export interface HardenedAppProps extends AppProps {
@@ -48,6 +50,29 @@ export interface HardenedAppProps extends AppProps {
    * @default PublishLayout.FOLDER
    */
   readonly publishLayout?: PublishLayout;
+
+  /**
+   * The platform team's exceptions file (YAML or JSON, see README "Exceptions: who may grant
+   * them"), for app teams whose exceptions the platform team grants: its entries accept the
+   * findings they name, as `cdk8s-hardened review --exceptions` does. Read and checked when
+   * the app is created; a bad entry fails synth with its line.
+   *
+   * @default - no exceptions file: only the exceptions the app's constructs were given
+   */
+  readonly exceptionsFile?: string;
+}
+
+/** Options of `HardenedApp.addFile`. */
+export interface AddFileOptions {
+  /**
+   * Trust the exception annotations (`exception.hardened.cdk8s.io/<rule-id>`) of the file's
+   * objects. A file added with `addFile` holds YAML the constructs did not write, so by
+   * default its annotations are claims: reported, never applied. Set it only for a file
+   * whose content the app team reviews like code.
+   *
+   * @default false
+   */
+  readonly trustExceptionAnnotations?: boolean;
 }
 
 /**
@@ -66,6 +91,9 @@ export class HardenedApp extends App {
   private readonly reviewDate?: string;
   private readonly publishLayout: PublishLayout;
   private readonly extraFiles = new Map<string, string>();
+  private readonly trustedFiles = new Set<string>();
+  private readonly trustedScopes = new Set<IConstruct>();
+  private readonly exceptions: readonly ExceptionEntry[];
 
   constructor(props: HardenedAppProps = {}) {
     const publishTo = props.outdir ?? 'dist';
@@ -75,6 +103,7 @@ export class HardenedApp extends App {
     this.reviewPacks = props.reviewPacks;
     this.reviewDate = props.reviewDate;
     installErrorPrinter();
+    this.exceptions = readAppExceptionsFile(this, props.exceptionsFile);
     this.checkOutdir();
   }
 
@@ -88,9 +117,21 @@ export class HardenedApp extends App {
    *
    * @param relativePath where in the output folder, with `/` separators: `control-plane/audit-policy.yaml`
    * @param content the file's text
+   * @param options whether its exception annotations are trusted (by default they are not)
    */
-  public addFile(relativePath: string, content: string): void {
+  public addFile(relativePath: string, content: string, options: AddFileOptions = {}): void {
     this.add(relativePath, content, true);
+    if (options.trustExceptionAnnotations) this.trustedFiles.add(relativePath);
+  }
+
+  /**
+   * Trusts the exception annotations of the objects under `scope`, an `Include` or `Helm`
+   * chart whose YAML the app team reviews like code. The objects of an `Include` come from
+   * YAML the constructs did not write, so by default their annotations are claims: reported
+   * (`exception-not-trusted`), never applied. Prefer the platform team's `exceptionsFile`.
+   */
+  public trustExceptionAnnotations(scope: IConstruct): void {
+    this.trustedScopes.add(scope);
   }
 
   /**
@@ -144,6 +185,9 @@ export class HardenedApp extends App {
         extension: this.outputFileExtension,
         extraFiles: this.addedFiles.filter((file) => REVIEWED_FILE.test(file)),
         originOf: constructPathIndex(this),
+        annotationsTrusted: annotationTrust(this, this.trustedScopes),
+        exceptions: this.exceptions,
+        trustedExtraFiles: this.trustedFiles,
         packs: this.reviewPacks,
         today: this.reviewDate,
         written,
@@ -221,6 +265,39 @@ function constructPathIndex(root: IConstruct): (object: Record<string, unknown>)
     const metadata = (object.metadata ?? {}) as { namespace?: string; name?: string };
     return index.get(objectKey(String(object.apiVersion), String(object.kind), metadata.namespace, metadata.name));
   };
+}
+
+/**
+ * Whether the app trusts an object's exception annotations: it does for the objects its
+ * constructs created, except those under an `Include` (a `Helm` chart is one) that the app
+ * did not trust with `trustExceptionAnnotations`. Objects are known by
+ * `apiVersion|kind|namespace|name`; one key on several objects is trusted only if each is.
+ */
+function annotationTrust(root: IConstruct, trustedScopes: ReadonlySet<IConstruct>): (object: Record<string, unknown>) => boolean {
+  const trusted = new Map<string, boolean>();
+  for (const node of root.node.findAll()) {
+    if (!ApiObject.isApiObject(node)) continue;
+    const api = node as ApiObject;
+    const scopes = node.node.scopes;
+    const fromInclude = scopes.some((scope) => scope instanceof Include) && !scopes.some((scope) => trustedScopes.has(scope));
+    const key = objectKey(api.apiVersion, api.kind, api.metadata.namespace, api.name);
+    trusted.set(key, (trusted.get(key) ?? true) && !fromInclude);
+  }
+  return (object) => {
+    const metadata = (object.metadata ?? {}) as { namespace?: string; name?: string };
+    return trusted.get(objectKey(String(object.apiVersion), String(object.kind), metadata.namespace, metadata.name)) ?? false;
+  };
+}
+
+/** Reads the app's exceptions file; a refused one is a `HardeningError` listing its problems. */
+function readAppExceptionsFile(app: HardenedApp, file: string | undefined): ExceptionEntry[] {
+  if (file === undefined) return [];
+  try {
+    return readExceptionsFile(file);
+  } catch (error) {
+    if (error instanceof ExceptionsFileError) throw new HardeningError(app, `'exceptionsFile': ${error.message}`);
+    throw error;
+  }
 }
 
 function objectKey(apiVersion: string, kind: string, namespace: string | undefined, name: string | undefined): string {

@@ -12,6 +12,7 @@ import { UserFacingError } from './error-printer';
 import { printable } from '../core/printable';
 import { withWalkerCache } from '../review/walkers';
 import { manifestsOf, WrittenFile } from './written-manifests';
+import { ExceptionEntry } from '../review/exceptions';
 
 /** How the gate reviews one staged synth. */
 export interface ReviewGateOptions {
@@ -19,6 +20,27 @@ export interface ReviewGateOptions {
   readonly extension: string;
   /** The construct path of an object, when it came from a construct of the app. */
   readonly originOf: (object: Record<string, unknown>) => string | undefined;
+  /**
+   * Whether the exception annotations of a manifest object are trusted: those the app's own
+   * constructs wrote are; those of an `Include` (or `Helm`) are not unless the app trusts
+   * it. An object the app does not know is not.
+   *
+   * @default - none is trusted
+   */
+  readonly annotationsTrusted?: (object: Record<string, unknown>) => boolean;
+  /**
+   * The platform team's exceptions (`HardenedApp` `exceptionsFile`).
+   *
+   * @default - none
+   */
+  readonly exceptions?: readonly ExceptionEntry[];
+  /**
+   * The `extraFiles` whose exception annotations the app trusts (`addFile` with
+   * `trustExceptionAnnotations`); the others' are claims, as in any YAML given to the review.
+   *
+   * @default - none
+   */
+  readonly trustedExtraFiles?: ReadonlySet<string>;
   readonly packs?: string[];
   readonly today?: string;
   /**
@@ -60,14 +82,19 @@ export function reviewStagedOutput(staging: string, publishDir: string, options:
     .flatMap((file) => options.written
       ? manifestsOf(staging, file, options.written)
       : parseManifests(fs.readFileSync(path.join(staging, file), 'utf8'), file))
-    .map((manifest) => ({ object: manifest.object, origin: options.originOf(manifest.object) ?? manifest.origin }));
+    .map((manifest) => ({
+      object: manifest.object,
+      origin: options.originOf(manifest.object) ?? manifest.origin,
+      trustAnnotations: options.annotationsTrusted?.(manifest.object) ?? false,
+    }));
   for (const file of options.extraFiles ?? []) {
-    targets.push(...parseManifests(fs.readFileSync(path.join(staging, file), 'utf8'), file).map((m) => ({ object: m.object, origin: m.origin })));
+    const trustAnnotations = options.trustedExtraFiles?.has(file) ?? false;
+    targets.push(...parseManifests(fs.readFileSync(path.join(staging, file), 'utf8'), file).map((m) => ({ object: m.object, origin: m.origin, trustAnnotations })));
   }
   // One walk of each pod for the review and the analyses (objects do not change in between).
   const [result, analyses] = withWalkerCache(() => [
     // Construct advice only where a construct of the app wrote the object; files keep the YAML fix.
-    withConstructFixes(review(targets, { packs: options.packs, today: options.today })),
+    withConstructFixes(review(targets, { packs: options.packs, today: options.today, exceptions: options.exceptions })),
     analyze(targets.map((t) => t.object as KubeObject)),
   ] as const);
   writeReports(staging, result, analyses);

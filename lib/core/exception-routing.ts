@@ -1,8 +1,20 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { ruleById } from '../review/packs';
 import { ObjectSkip, scannerSkipAnnotations } from '../review/scanner-map';
 import { compareText } from './compare-text';
-import { exceptionAnnotationKey, exceptionAnnotationValue, HardeningException } from './exceptions';
+import { exceptionAnnotationKey, exceptionAnnotationValue, ExceptionSource, HardeningException } from './exceptions';
+
+/** Exceptions as given: a fixed list, or a source (an `ExceptionPolicy`) whose accepted values grow until synth. */
+export type ExceptionsToWrite = readonly HardeningException[] | ExceptionSource;
+
+function listOf(exceptions: ExceptionsToWrite): readonly HardeningException[] {
+  return Array.isArray(exceptions) ? exceptions : (exceptions as ExceptionSource).list();
+}
+
+/** Whether the rule `rule` judges objects of `kind`. */
+function judges(rule: string, kind: string): boolean {
+  return ruleById(rule)?.kinds.includes(kind) ?? false;
+}
 
 /**
  * A construct's exceptions go on the objects their rule judges: an exception to a pod rule
@@ -10,15 +22,17 @@ import { exceptionAnnotationKey, exceptionAnnotationValue, HardeningException } 
  * binding. Written anywhere else the review would report it as unused.
  */
 export function exceptionsForKind(exceptions: readonly HardeningException[], kind: string): HardeningException[] {
-  return exceptions.filter((e) => ruleById(e.rule)?.kinds.includes(kind) ?? false);
+  return exceptions.filter((e) => judges(e.rule, kind));
 }
 
 /**
  * Every annotation that records `exceptions` on an object of `kind`: ours
- * (`exception.hardened.cdk8s.io/<rule>`), then, for each scanner check mapped to an
- * excepted rule (`lib/review/scanner-map.ts`), that scanner's own skip annotation with the
- * same reason. So Checkov, kube-score, kube-linter and Polaris accept exactly what our
- * review accepts. Deterministic for the same exceptions, in any order.
+ * (`exception.hardened.cdk8s.io/<rule>: <reason> (accepts …; expires …)`), then, for each
+ * scanner check mapped to an excepted rule (`lib/review/scanner-map.ts`), that scanner's own
+ * skip annotation with the same text. So Checkov, kube-score, kube-linter and Polaris skip
+ * exactly the checks our review accepts a departure from (scanners cannot scope a skip to a
+ * value: they skip the whole check on the object, which our review still judges value by
+ * value). Deterministic for the same exceptions, in any order.
  */
 export function exceptionAnnotations(exceptions: readonly HardeningException[], kind: string, skips: readonly ObjectSkip[] = []): Record<string, string> {
   const sorted = [...exceptions].sort((a, b) => compareText(a.rule, b.rule));
@@ -27,10 +41,15 @@ export function exceptionAnnotations(exceptions: readonly HardeningException[], 
   return { ...ours, ...scanners };
 }
 
-/** The exceptions and object skips written on each object so far, so the scanner annotations cover all of them. */
-const written = new WeakMap<ApiObject, { readonly byRule: Map<string, HardeningException>; readonly skips: ObjectSkip[] }>();
+/** What is written on each object so far, so the scanner annotations cover all of it. */
+interface Written {
+  /** Each rule's exception, from the last source that named it (later sources replace earlier ones). */
+  readonly byRule: Map<string, ExceptionsToWrite>;
+  readonly skips: ObjectSkip[];
+}
+const written = new WeakMap<ApiObject, Written>();
 
-function recordOf(api: ApiObject) {
+function recordOf(api: ApiObject): Written {
   let record = written.get(api);
   if (!record) {
     record = { byRule: new Map(), skips: [] };
@@ -39,11 +58,22 @@ function recordOf(api: ApiObject) {
   return record;
 }
 
-/** (Re)writes every annotation of what `api` carries: its exceptions and the scanner skips of both. */
+/** The exceptions `api` carries, as their sources list them now. */
+function currentExceptions(api: ApiObject): HardeningException[] {
+  const { byRule } = recordOf(api);
+  return [...byRule.entries()].flatMap(([rule, source]) => listOf(source).filter((e) => e.rule === rule).slice(0, 1));
+}
+
+/**
+ * (Re)writes every annotation of what `api` carries: its exceptions and the scanner skips of
+ * both. Which annotations exist depends only on the rules and skips, known now; their text
+ * (the accepted values) is produced at synth, when every value has been asked for.
+ */
 function rewriteAnnotations(api: ApiObject): void {
-  const { byRule, skips } = recordOf(api);
-  for (const [key, value] of Object.entries(exceptionAnnotations([...byRule.values()], api.kind, skips))) {
-    api.metadata.addAnnotation(key, value);
+  const { skips } = recordOf(api);
+  const render = () => exceptionAnnotations(currentExceptions(api), api.kind, skips);
+  for (const key of Object.keys(render())) {
+    api.metadata.addAnnotation(key, Lazy.any({ produce: () => render()[key] }));
   }
 }
 
@@ -61,17 +91,23 @@ export function writeScannerSkips(api: ApiObject, skips: readonly ObjectSkip[]):
  * Writes `exceptions` on `api`, all of them, with the scanners' skip annotations. Calls add
  * up (a later exception to the same rule replaces the earlier one), and the scanner
  * annotations are rewritten each time, so Checkov's numbered keys stay a gap-free sequence.
+ * Given an `ExceptionPolicy`, the annotations name the values it accepted by synth time.
  */
-export function writeExceptions(api: ApiObject, exceptions: readonly HardeningException[]): void {
-  if (!exceptions.length) return;
+export function writeExceptions(api: ApiObject, exceptions: ExceptionsToWrite): void {
+  const rules = listOf(exceptions).map((e) => e.rule);
+  if (!rules.length) return;
   const { byRule } = recordOf(api);
-  for (const exception of exceptions) byRule.set(exception.rule, exception);
+  for (const rule of rules) byRule.set(rule, exceptions);
   rewriteAnnotations(api);
 }
 
 /** Records on `api` the exceptions whose rule judges objects of its kind. */
-export function recordExceptions(api: ApiObject, exceptions: readonly HardeningException[]): void {
-  writeExceptions(api, exceptionsForKind(exceptions, api.kind));
+export function recordExceptions(api: ApiObject, exceptions: ExceptionsToWrite): void {
+  const rules = listOf(exceptions).filter((e) => judges(e.rule, api.kind)).map((e) => e.rule);
+  if (!rules.length) return;
+  const { byRule } = recordOf(api);
+  for (const rule of rules) byRule.set(rule, exceptions);
+  rewriteAnnotations(api);
 }
 
 /** Whether `rule` is a rule of the review engine. */

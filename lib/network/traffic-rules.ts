@@ -5,6 +5,7 @@ import { AddressSet } from '../review/analyses/address-set';
 import { Cidr, cidrContains, effectiveCidr, formatCidr, InvalidCidrError, isStrictSubset, parseCidr } from '../review/analyses/cidr';
 import { METADATA_BLOCKS, PUBLIC_ADDRESSES } from '../review/analyses/special-addresses';
 import { ExceptionPolicy } from '../core/exception-policy';
+import { metadataReached } from '../review/rules/network/network-egress-metadata';
 import { HardeningError } from '../core/hardening-error';
 import { hasNamespaceScope, inTree, isAttached, registerInTree } from '../core/namespace-scope';
 import { compareText } from '../core/compare-text';
@@ -128,8 +129,9 @@ export class TrafficRules {
       const why = alone.containsAll(PUBLIC_ADDRESSES[family])
         ? `'${cidr}' lets the whole internet connect.`
         : `'${cidr}' and the blocks allowed before it (${earlier}) cover every public IPv${family} address, so together they let the whole internet connect.`;
+      // The value the review's finding names: the whole family.
       this.exceptions.require('network-ingress-from-anywhere', `${field}.cidr`, why,
-        'Allow the load balancer or ingress controller instead, or the CIDRs of your clients.');
+        'Allow the load balancer or ingress controller instead, or the CIDRs of your clients.', family === 4 ? '0.0.0.0/0' : '::/0');
     }
     this.requireExposed(port, field);
     this.addIngress({ ipBlock: this.ipBlock(field, cidr, block, except) }, port);
@@ -147,7 +149,13 @@ export class TrafficRules {
     const block = this.parse(`${field}.cidr`, cidr);
     const excepts = except.map((e, i) => this.parse(`${field}.except[${i}]`, e));
     const exceptAll = [...except];
-    if (!this.exceptions.allows('network-egress-metadata')) {
+    if (this.exceptions.allows('network-egress-metadata')) {
+      // Excepted: record each metadata address reached, as the review's findings name them,
+      // so the exception accepts these and not one a later change reaches.
+      for (const { name } of metadataReached(block, excepts)) {
+        this.exceptions.require('network-egress-metadata', `${field}.cidr`, `'${cidr}' reaches ${name}.`, 'Add it to except.', name);
+      }
+    } else {
       const reach = AddressSet.of(block.family, [block]).minus(AddressSet.of(block.family, excepts));
       const reached = METADATA.filter((m) => reach.intersects(AddressSet.of(block.family, [m.block])));
       // The widest blocks reached: excepting 169.254.0.0/16 also excepts 169.254.169.254.

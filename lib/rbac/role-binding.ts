@@ -1,7 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { recordExceptions } from '../core/exception-routing';
-import { HardeningException } from '../core/exceptions';
+import { ExceptionsToWrite, recordExceptions } from '../core/exception-routing';
 import { clusterScoped } from '../core/namespace-scope';
 
 /** What `bindRole` creates a Role (or ClusterRole) and its binding from. */
@@ -12,7 +11,7 @@ export interface BindRoleOptions {
   readonly rules: k8s.PolicyRule[];
   readonly subjects: k8s.Subject[];
   /** Recorded on both objects, so the review and the scanners read the same reasons. */
-  readonly exceptions: readonly HardeningException[];
+  readonly exceptions: ExceptionsToWrite;
   /** Construct ids of the role and the binding. */
   readonly ids: readonly [string, string];
 }

@@ -7,6 +7,7 @@ import { passesAt, review } from './engine';
 import { LoadedManifest, ManifestLoadError, parseManifests } from './load';
 import { decodeManifest, readManifests, SkippedPath, unreadable } from './manifest-files';
 import { ReviewResult, SEVERITIES, Severity } from './model';
+import { ExceptionsFileError, readExceptionsFile } from './exceptions-file';
 import { PACKS, packById } from './packs';
 import { reviewJson, reviewSarif } from './reports';
 import { reviewTextReport } from './text-report';
@@ -49,6 +50,7 @@ export function usage(): string {
   return [
     `Usage: ${NAME} review PATH... [--format text|json|sarif] [--pack NAME]... [--today YYYY-MM-DD]`,
     '                              [--fail-on LEVEL] [--exclude GLOB]... [--skip-non-k8s]',
+    '                              [--exceptions FILE]... [--trust-annotations]',
     '',
     'Reviews Kubernetes manifests against the cdk8s-hardened rules. PATH is a file or a folder',
     '(read recursively: .yaml, .yml, .json), or - for standard input; multi-document files and',
@@ -76,6 +78,14 @@ export function usage(): string {
     '                     refusing them. A file that is not valid YAML is still refused.',
     '                     Skipped and excluded paths are listed (text: "skipped [PATH] ...",',
     '                     json and sarif: "skipped").',
+    '  --exceptions FILE  the exceptions the platform team grants (YAML or JSON: rule, kind,',
+    '                     namespace, name, accepts, reason, expires; see the README section',
+    '                     "Exceptions: who may grant them"). Repeatable. A file with a bad',
+    '                     entry is refused with one error per problem (exit 2).',
+    '  --trust-annotations  accept exception annotations (exception.hardened.cdk8s.io/RULE)',
+    '                     on the objects. Without it they are claims anyone could write: they',
+    '                     accept nothing and are listed as exception-not-trusted warnings.',
+    '                     Give it only for output your own cdk8s app synthesized.',
     '  -h, --help         print this text.',
     '',
     'Exit codes: 0 no error finding without an exception (warnings may remain);',
@@ -98,6 +108,9 @@ interface ReviewCommand {
   readonly failOn: Severity;
   readonly exclude: readonly string[];
   readonly skipNonObjects: boolean;
+  /** The exceptions files given with --exceptions. */
+  readonly exceptionsFiles: readonly string[];
+  readonly trustAnnotations: boolean;
 }
 
 /**
@@ -124,6 +137,8 @@ export function main(argv: readonly string[], io: CliIo): number {
       io.stderr.write(`${NAME}: ${printable(error.message)}\n\n${usage()}`);
     } else if (error instanceof ManifestLoadError) {
       io.stderr.write(`${NAME}: cannot review: ${printable(error.message)}\n`);
+    } else if (error instanceof ExceptionsFileError) {
+      io.stderr.write(`${NAME}: cannot review: ${printableLines(error.message)}\n`);
     } else {
       // A bug of ours, not the input's: one line saying so; the stack only when asked for.
       const detail = process.env.CDK8S_HARDENED_DEBUG ? (error as { stack?: string }).stack ?? String(error) : printable(error instanceof Error ? error.message : String(error));
@@ -147,6 +162,8 @@ function parseReviewArgs(args: readonly string[]): ReviewCommand | 'help' {
         'fail-on': { type: 'string' },
         'exclude': { type: 'string', multiple: true },
         'skip-non-k8s': { type: 'boolean' },
+        'exceptions': { type: 'string', multiple: true },
+        'trust-annotations': { type: 'boolean' },
         'help': { type: 'boolean', short: 'h' },
       },
     });
@@ -178,6 +195,8 @@ function parseReviewArgs(args: readonly string[]): ReviewCommand | 'help' {
   if (!(SEVERITIES as readonly string[]).includes(failOn)) {
     throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')} (got '${failOn}').`);
   }
+  const exceptionsFiles = values.exceptions ?? [];
+  if (exceptionsFiles.some((file) => file === '')) throw new UsageError('--exceptions needs a file, such as platform/exceptions.yaml.');
   const exclude = values.exclude ?? [];
   for (const glob of exclude) {
     if (glob === '') throw new UsageError('--exclude needs a glob, such as \'charts/**\'.');
@@ -186,6 +205,7 @@ function parseReviewArgs(args: readonly string[]): ReviewCommand | 'help' {
   return {
     paths: positionals, format: format as Format, packs, today: values.today, failOn: failOn as Severity,
     exclude, skipNonObjects: values['skip-non-k8s'] ?? false,
+    exceptionsFiles, trustAnnotations: values['trust-annotations'] ?? false,
   };
 }
 
@@ -201,6 +221,8 @@ function readStdin(io: CliIo): string {
 }
 
 function runReview(command: ReviewCommand, io: CliIo): number {
+  // Read first: a refused exceptions file must stop the review before anything is judged.
+  const exceptions = command.exceptionsFiles.flatMap(readExceptionsFile);
   const manifests: LoadedManifest[] = [];
   const skipped: SkippedPath[] = [];
   for (const p of command.paths) {
@@ -220,7 +242,7 @@ function runReview(command: ReviewCommand, io: CliIo): number {
     const notRead = skipped.length ? `; ${skipped.length} path(s) skipped by --exclude or --skip-non-k8s` : '';
     throw new ManifestLoadError(where, 0, `no Kubernetes objects found${looked}${notRead}.`);
   }
-  const result = review(manifests, { packs: command.packs, today: command.today });
+  const result = review(manifests, { packs: command.packs, today: command.today, exceptions, trustAnnotations: command.trustAnnotations });
   const passed = passesAt(result, command.failOn);
   switch (command.format) {
     // Control characters in names are JSON-escaped already, except DEL, C1, U+2028/2029 and

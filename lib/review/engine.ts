@@ -1,6 +1,9 @@
 import { appendTo } from '../core/append-to';
 import { isIsoDate } from '../core/exceptions';
-import { ENGINE_RULES, ExceptionProblem, readExceptions, RULE_ERROR, RuleStatus, unusedExceptionProblem } from './exceptions';
+import {
+  acceptedValuesText, acceptsValue, DeclaredException, ENGINE_RULES, entryName, ExceptionEntry, ExceptionProblem, readAnnotationExceptions, readFileExceptions,
+  RULE_ERROR, RuleStatus, unusedExceptionProblem,
+} from './exceptions';
 import {
   ANY_KIND, ExceptionRecord, Finding, KubeObject, ObjectRef, ReviewContext, ReviewCounts, ReviewResult, Rule, RuleInfo, SEVERITIES, Severity, SeverityCounts,
 } from './model';
@@ -19,6 +22,12 @@ export interface ReviewTarget {
    * @default '' (unknown)
    */
   readonly origin?: string;
+  /**
+   * Whether the object's exception annotations are trusted (see `ReviewOptions.trustAnnotations`).
+   *
+   * @default - `ReviewOptions.trustAnnotations`
+   */
+  readonly trustAnnotations?: boolean;
 }
 
 /** How to review. */
@@ -43,17 +52,35 @@ export interface ReviewOptions {
    * @default - none
    */
   readonly extraRules?: readonly Rule[];
+  /**
+   * Whether exception annotations on the objects (`exception.hardened.cdk8s.io/<rule-id>`)
+   * may accept findings. Anyone who can write the YAML can write one, so in reviewed input
+   * an annotation is a claim: untrusted, it accepts nothing and is reported
+   * (`exception-not-trusted`). Trust them only in output your own app's constructs wrote.
+   *
+   * @default false
+   */
+  readonly trustAnnotations?: boolean;
+  /**
+   * Exceptions from an exceptions file the platform team owns (see `readExceptionsFile`):
+   * trusted, each for the objects it names.
+   *
+   * @default - none
+   */
+  readonly exceptions?: readonly ExceptionEntry[];
 }
 
 /**
  * Reviews objects against the rules of the selected packs.
  *
- * Each rule runs on the objects of its kinds. Exceptions recorded in an object's
- * annotations (`exception.hardened.cdk8s.io/<rule-id>: <reason>[ (expires YYYY-MM-DD)]`)
- * suppress that rule's findings on that object; suppressed findings stay in the result with
- * their reason. Expired exceptions and exceptions without a reason suppress nothing and are
- * errors; exceptions that cover nothing are warnings. A rule that throws yields a
- * `rule-error` finding instead of ending the review.
+ * Each rule runs on the objects of its kinds. Trusted exceptions (entries of
+ * `options.exceptions`, and annotations `exception.hardened.cdk8s.io/<rule-id>: <reason>
+ * (accepts V, V; expires YYYY-MM-DD)` where annotations are trusted) suppress that rule's
+ * findings on that object whose value they accept (see `RuleFinding.value`); suppressed
+ * findings stay in the result with their reason. Untrusted annotations are claims and
+ * warnings. Expired, malformed and reasonless exceptions suppress nothing and are errors;
+ * exceptions that cover nothing are warnings. A rule that throws yields a `rule-error`
+ * finding instead of ending the review.
  *
  * @throws Error when a pack is unknown, `today` is not a date, or an extra rule reuses an id.
  */
@@ -70,14 +97,18 @@ export function review(targets: readonly ReviewTarget[], options: ReviewOptions 
     rulesByKind: groupByKind(rules),
     known: new Set([...ALL_RULES, ...rules].map((rule) => rule.id)),
     active: new Set(rules.map((rule) => rule.id)),
+    entries: options.exceptions ?? [],
+    matchedEntries: new Set(),
   };
   const findings: Finding[] = [];
   const exceptions: ExceptionRecord[] = [];
   withWalkerCache(() => objects.forEach((obj, i) => {
-    const reviewed = reviewObject(obj, targets[i].origin ?? '', env);
+    const trusted = targets[i].trustAnnotations ?? options.trustAnnotations ?? false;
+    const reviewed = reviewObject(obj, targets[i].origin ?? '', trusted, env);
     findings.push(...reviewed.findings);
     exceptions.push(...reviewed.exceptions);
   }));
+  exceptions.push(...unmatchedEntries(env));
   findings.sort(compareFindings);
   exceptions.sort((a, b) => compareSubjects(a, b) || naturalCompare(a.origin, b.origin));
   const counts = countFindings(findings, packs, objects.length);
@@ -109,17 +140,42 @@ interface ReviewEnvironment {
   readonly known: ReadonlySet<string>;
   /** Ids of the rules this review runs. */
   readonly active: ReadonlySet<string>;
+  /** The exceptions file entries. */
+  readonly entries: readonly ExceptionEntry[];
+  /** Indexes of the entries that named some object (filled during the review). */
+  readonly matchedEntries: Set<number>;
+}
+
+/** The exceptions file entries that named no reviewed object: listed, not a finding (one file may serve many repositories). */
+function unmatchedEntries(env: ReviewEnvironment): ExceptionRecord[] {
+  return env.entries.flatMap((entry, index): ExceptionRecord[] => env.matchedEntries.has(index) ? [] : [{
+    ruleId: entry.rule,
+    object: { apiVersion: '', kind: entry.kind, ...(entry.namespace !== undefined ? { namespace: entry.namespace } : {}), name: entry.name },
+    origin: '',
+    reason: entry.reason.trim(),
+    ...(entry.expires !== undefined ? { expires: entry.expires } : {}),
+    ...(entry.accepts ? { accepts: [...entry.accepts] } : {}),
+    source: 'exceptions-file',
+    entry: entryName(entry, index),
+    status: 'unmatched',
+    findings: 0,
+  }]);
 }
 
 /** Runs the rules of the object's kind (and those of every kind), applies its exceptions and reports on them. */
-function reviewObject(obj: KubeObject, origin: string, env: ReviewEnvironment): { findings: Finding[]; exceptions: ExceptionRecord[] } {
+function reviewObject(obj: KubeObject, origin: string, trusted: boolean, env: ReviewEnvironment): { findings: Finding[]; exceptions: ExceptionRecord[] } {
   const ref = refOf(obj);
-  const make = (rule: RuleInfo, path: string, message: string): Finding =>
-    ({ ruleId: rule.id, severity: rule.severity, title: rule.title, object: ref, origin, path, message, remediation: rule.remediation });
-  const declared = readExceptions(obj.metadata?.annotations, env.today);
+  const make = (rule: RuleInfo, path: string, message: string, value?: string): Finding =>
+    ({ ruleId: rule.id, severity: rule.severity, title: rule.title, object: ref, origin, path, message, ...(value !== undefined ? { value } : {}), remediation: rule.remediation });
+  const fromFile = readFileExceptions(env.entries, ref, env.today);
+  fromFile.matched.forEach((index) => env.matchedEntries.add(index));
+  const fromAnnotations = readAnnotationExceptions(obj.metadata?.annotations, env.today, trusted);
+  // The platform team's entries first: a finding both accept is credited to the file.
+  const declared: DeclaredException[] = [...fromFile.declared, ...fromAnnotations.declared];
   const findings: Finding[] = [];
   const ruleStatus = new Map<string, RuleStatus>();
-  const accepted = new Map<string, number>();
+  const accepted = new Map<DeclaredException, number>();
+  const openRules = new Set<string>();
 
   for (const rule of rulesFor(obj, env.rulesByKind)) {
     let results;
@@ -131,25 +187,40 @@ function reviewObject(obj: KubeObject, origin: string, env: ReviewEnvironment): 
       continue;
     }
     ruleStatus.set(rule.id, 'ran');
-    const exception = declared.valid.get(rule.id);
+    const grants = declared.filter((d) => d.grant?.rule === rule.id);
     for (const result of results) {
-      const found = make(rule, result.path, result.message);
-      if (exception) accepted.set(rule.id, (accepted.get(rule.id) ?? 0) + 1);
-      findings.push(exception ? { ...found, exception } : found);
+      const value = typeof result.value === 'string' ? result.value : undefined;
+      const by = grants.find((d) => acceptsValue(d.grant!.applied, value));
+      if (by) {
+        accepted.set(by, (accepted.get(by) ?? 0) + 1);
+        findings.push({ ...make(rule, result.path, result.message, value), exception: by.grant!.applied });
+        continue;
+      }
+      // Say why an exception to the rule did not accept it: the usual surprise of scoped exceptions.
+      const why = grants.length ? ` (${grants[0].grant!.label} ${acceptedValuesText(grants[0].grant!.applied)})` : '';
+      if (grants.length) openRules.add(rule.id);
+      findings.push(make(rule, result.path, result.message + why, value));
     }
   }
 
-  const problems: ExceptionProblem[] = [...declared.problems];
-  const exceptions = declared.all.map(({ rule: ruleId, reason, expires, status: readStatus }): ExceptionRecord => {
-    let status: ExceptionRecord['status'] = readStatus === 'valid' ? 'applied' : readStatus;
-    if (readStatus === 'valid' && !accepted.has(ruleId)) {
-      const ran = ruleStatus.get(ruleId)
-        ?? (!env.known.has(ruleId) ? 'unknown' : env.active.has(ruleId) ? 'not-applicable' : 'inactive');
-      const problem = unusedExceptionProblem(ruleId, ran, obj.kind);
+  const problems: ExceptionProblem[] = [...fromFile.problems, ...fromAnnotations.problems];
+  const exceptions = declared.map((d): ExceptionRecord => {
+    let status: ExceptionRecord['status'] = d.status === 'valid' ? 'applied' : d.status;
+    if (d.grant && !accepted.has(d)) {
+      const ran = ruleStatus.get(d.rule)
+        ?? (!env.known.has(d.rule) ? 'unknown' : env.active.has(d.rule) ? 'not-applicable' : 'inactive');
+      const problem = unusedExceptionProblem(d.grant, ran, obj.kind, openRules.has(d.rule));
       if (problem) problems.push(problem);
       status = problem ? 'unused' : 'not-evaluated';
     }
-    return { ruleId, object: ref, origin, reason, ...(expires ? { expires } : {}), status, findings: accepted.get(ruleId) ?? 0 };
+    return {
+      ruleId: d.rule, object: ref, origin, reason: d.reason,
+      ...(d.expires ? { expires: d.expires } : {}),
+      ...(d.accepts ? { accepts: d.accepts } : {}),
+      source: d.source,
+      ...(d.entry !== undefined ? { entry: d.entry } : {}),
+      status, findings: accepted.get(d) ?? 0,
+    };
   });
   findings.push(...problems.map((p) => make(p.rule, p.path, p.message)));
   return { findings, exceptions };

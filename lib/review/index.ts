@@ -7,6 +7,7 @@ export * from './pod-spec';
 export * from './walkers';
 export * from './packs';
 export * from './exceptions';
+export * from './exceptions-file';
 export * from './engine';
 export * from './reports';
 export * from './scanner-map';

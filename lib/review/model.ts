@@ -133,11 +133,27 @@ export interface ObjectRef {
   readonly name: string;
 }
 
-/** A reviewed and accepted departure from a rule, as read from the object's annotations. */
+/**
+ * Where a trusted exception comes from: an annotation on the object (trusted only in output
+ * the app's own constructs wrote, or with `trustAnnotations`), or an entry of an exceptions
+ * file given to the review (`--exceptions`), which the platform team owns.
+ */
+export type ExceptionSourceKind = 'annotation' | 'exceptions-file';
+
+/** A reviewed and accepted departure from a rule, from a trusted annotation or an exceptions file. */
 export interface AppliedException {
   readonly reason: string;
   /** Last valid day, `YYYY-MM-DD`. */
   readonly expires?: string;
+  /**
+   * The finding values it accepts (`['*']`: every value).
+   *
+   * @default - only findings without a value
+   */
+  readonly accepts?: readonly string[];
+  readonly source: ExceptionSourceKind;
+  /** For an exceptions file entry: where it is written, `file:line`. */
+  readonly entry?: string;
 }
 
 /** One result of a review. Suppressed findings stay in the result with their exception. */
@@ -158,19 +174,27 @@ export interface Finding {
 }
 
 /**
- * What became of an exception annotation: `applied` (it accepted findings), `unused`
- * (it covered none: a warning), `expired` or `without-reason` (refused: an error), or
- * `not-evaluated` (its rule was not run in this review, or failed on the object).
+ * What became of an exception: `applied` (it accepted findings), `unused` (it covered none:
+ * a warning), `expired`, `without-reason` or `malformed` (refused: an error), `untrusted`
+ * (an annotation in input the review does not trust: a claim, not a permission),
+ * `not-evaluated` (its rule was not run in this review, or failed on the object), or
+ * `unmatched` (an exceptions file entry that names no reviewed object).
  */
-export type ExceptionStatus = 'applied' | 'unused' | 'expired' | 'without-reason' | 'not-evaluated';
+export type ExceptionStatus = 'applied' | 'unused' | 'expired' | 'without-reason' | 'malformed' | 'untrusted' | 'not-evaluated' | 'unmatched';
 
-/** One exception annotation found on a reviewed object, and what the review made of it. */
+/** One exception (annotation or exceptions file entry) for a reviewed object, and what the review made of it. */
 export interface ExceptionRecord {
   readonly ruleId: string;
+  /** The object; for an `unmatched` file entry, the kind, namespace and name (pattern) it names. */
   readonly object: ObjectRef;
   readonly origin: string;
   readonly reason: string;
   readonly expires?: string;
+  /** The values it accepts, as in `AppliedException.accepts`. */
+  readonly accepts?: readonly string[];
+  readonly source: ExceptionSourceKind;
+  /** For an exceptions file entry: where it is written, `file:line`. */
+  readonly entry?: string;
   readonly status: ExceptionStatus;
   /** How many findings it accepted. */
   readonly findings: number;
@@ -199,7 +223,7 @@ export interface ReviewResult {
   readonly passed: boolean;
   /** The packs applied. */
   readonly packs: readonly string[];
-  /** Every exception annotation of the reviewed objects, sorted like findings. */
+  /** Every exception of the reviewed objects (annotations, trusted or not, and exceptions file entries), sorted like findings. */
   readonly exceptions: readonly ExceptionRecord[];
   /** Every rule the findings may refer to (the rules run, then the engine's own), for reports. */
   readonly rules: readonly RuleInfo[];

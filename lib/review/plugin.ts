@@ -5,6 +5,8 @@ import { passesAt, review } from './engine';
 import { LoadedManifest, ManifestLoadError } from './load';
 import { loadManifests } from './manifest-files';
 import { Finding, SEVERITIES, Severity } from './model';
+import { ExceptionEntry } from './exceptions';
+import { readExceptionsFile } from './exceptions-file';
 import { PACKS, packById } from './packs';
 import { objectLabel } from './reports';
 
@@ -20,6 +22,7 @@ import { objectLabel } from './reports';
  *     class: HardenedReviewPlugin
  *     properties:                # optional, see HardenedReviewPluginProps
  *       packs: [pss-restricted, workload-hardening]
+ *       exceptionsFile: platform/exceptions.yaml
  * ```
  *
  * @see https://cdk8s.io/docs/latest/cli/synth/#validation-plugins
@@ -45,6 +48,24 @@ export interface HardenedReviewPluginProps {
    * @default 'error'
    */
   readonly failOn?: string;
+  /**
+   * Whether exception annotations on the objects count. The plugin reviews what `cdk8s synth`
+   * of this app wrote, whose annotations the app's own constructs wrote (as
+   * `cdk8s-hardened review --trust-annotations`), so they do by default. Set `false` when the
+   * app includes YAML it did not write (an `Include` or `Helm` chart, whose annotations the
+   * plugin cannot tell from the app's own): annotations are then claims, listed and never
+   * applied, and exceptions come from `exceptionsFile` only.
+   *
+   * @default true
+   */
+  readonly trustAnnotations?: boolean;
+  /**
+   * The platform team's exceptions file (see README "Exceptions: who may grant them"),
+   * relative to the folder `cdk8s synth` runs in.
+   *
+   * @default - none
+   */
+  readonly exceptionsFile?: string;
 }
 
 /**
@@ -56,7 +77,7 @@ export interface ReviewPluginContext {
   readonly report: Pick<ValidationContext['report'], 'addViolation' | 'submit'>;
 }
 
-const PROPERTIES: readonly string[] = ['packs', 'today', 'failOn'];
+const PROPERTIES: readonly string[] = ['packs', 'today', 'failOn', 'trustAnnotations', 'exceptionsFile'];
 
 /**
  * Reviews the synthesized manifests. Every finding no exception accepts becomes a violation
@@ -69,6 +90,8 @@ export class HardenedReviewPlugin implements Validation {
   private readonly packs?: readonly string[];
   private readonly today?: string;
   private readonly failOn: Severity;
+  private readonly trustAnnotations: boolean;
+  private readonly exceptions: readonly ExceptionEntry[];
 
   /** @throws Error naming the property when `properties` in `cdk8s.yaml` is not valid. */
   constructor(props: HardenedReviewPluginProps = {}) {
@@ -77,7 +100,7 @@ export class HardenedReviewPlugin implements Validation {
     if (unknown.length) {
       throw new Error(`${where}: unknown propert${unknown.length > 1 ? 'ies' : 'y'} ${unknown.map((k) => `'${k}'`).join(', ')}. Known: ${PROPERTIES.join(', ')}.`);
     }
-    const { packs, today, failOn } = props ?? {};
+    const { packs, today, failOn, trustAnnotations, exceptionsFile } = props ?? {};
     if (packs !== undefined) {
       if (!Array.isArray(packs) || packs.some((id) => typeof id !== 'string')) throw new Error(`${where}: 'packs' must be a list of pack ids.`);
       const unknownPacks = packs.filter((id) => !packById(id));
@@ -92,6 +115,15 @@ export class HardenedReviewPlugin implements Validation {
     if (failOn !== undefined && !(SEVERITIES as readonly unknown[]).includes(failOn)) {
       throw new Error(`${where}: 'failOn' must be one of ${SEVERITIES.join(', ')} (got '${String(failOn)}').`);
     }
+    if (trustAnnotations !== undefined && typeof trustAnnotations !== 'boolean') {
+      throw new Error(`${where}: 'trustAnnotations' must be true or false (got '${String(trustAnnotations)}').`);
+    }
+    if (exceptionsFile !== undefined && (typeof exceptionsFile !== 'string' || exceptionsFile === '')) {
+      throw new Error(`${where}: 'exceptionsFile' must be the path of the exceptions file (got '${String(exceptionsFile)}').`);
+    }
+    // Read now: a refused file stops synth with its problems, before anything is reviewed.
+    this.exceptions = exceptionsFile === undefined ? [] : readExceptionsFile(exceptionsFile);
+    this.trustAnnotations = trustAnnotations ?? true;
     this.packs = packs;
     this.today = today;
     this.failOn = (failOn ?? 'error') as Severity;
@@ -113,7 +145,7 @@ export class HardenedReviewPlugin implements Validation {
       report.submit('failure', { error: printable(error.message) });
       return;
     }
-    const result = review(manifests, { packs: this.packs, today: this.today });
+    const result = review(manifests, { packs: this.packs, today: this.today, trustAnnotations: this.trustAnnotations, exceptions: this.exceptions });
     const open = SEVERITIES.flatMap((severity) => result.findings.filter((f) => !f.exception && f.severity === severity));
     const byRule = new Map<string, Finding[]>();
     for (const finding of open) byRule.set(finding.ruleId, [...(byRule.get(finding.ruleId) ?? []), finding]);

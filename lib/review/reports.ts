@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { exceptionAnnotationValue } from '../core/exceptions';
 import { ExceptionRecord, Finding, ObjectRef, ReviewResult, RuleInfo, Severity, SEVERITIES } from './model';
 import { PACKS } from './packs';
 import { table } from './markdown';
@@ -130,9 +131,10 @@ export function reviewSarif(result: ReviewResult): string {
       partialFingerprints: { 'cdk8sHardenedFinding/v1': fingerprint(finding) },
       ...(finding.exception ? {
         suppressions: [{
-          kind: 'inSource',
+          // An annotation is in the source; an exceptions file entry is kept apart from it.
+          kind: finding.exception.source === 'exceptions-file' ? 'external' : 'inSource',
           status: 'accepted',
-          justification: finding.exception.expires ? `${finding.exception.reason} (expires ${finding.exception.expires})` : finding.exception.reason,
+          justification: exceptionAnnotationValue({ rule: finding.ruleId, ...finding.exception }),
         }],
       } : {}),
     };
@@ -155,7 +157,10 @@ const EXCEPTION_STATUS_TEXT: Record<ExceptionRecord['status'], string> = {
   'unused': 'unused (warning)',
   'expired': 'expired (error)',
   'without-reason': 'refused: reason too short (error)',
+  'malformed': 'refused: not written as documented (error)',
+  'untrusted': 'claimed, not trusted (warning)',
   'not-evaluated': 'not evaluated (rule not run)',
+  'unmatched': 'names no reviewed object',
 };
 
 /**
@@ -186,8 +191,9 @@ export function reviewMarkdown(result: ReviewResult): string {
     '',
     '## Exceptions',
     '',
-    ...(result.exceptions.length === 0 ? ['No exceptions.'] : table(['Object', 'Rule', 'Reason', 'Expires', 'Status', 'Findings accepted'],
-      result.exceptions.map((e) => [objectLabel(e.object), e.ruleId, e.reason, e.expires ?? 'never', EXCEPTION_STATUS_TEXT[e.status], String(e.findings)]))),
+    ...(result.exceptions.length === 0 ? ['No exceptions.'] : table(['Object', 'Rule', 'Accepts', 'Reason', 'Expires', 'From', 'Status', 'Findings accepted'],
+      result.exceptions.map((e) => [objectLabel(e.object), e.ruleId, e.accepts?.join(', ') ?? '-', e.reason, e.expires ?? 'never',
+        e.entry ?? 'annotation', EXCEPTION_STATUS_TEXT[e.status], String(e.findings)]))),
     '',
   ];
   return lines.join('\n');

@@ -307,6 +307,18 @@ export function usesUserNamespace(pod: PodSpecView): boolean {
   return pod.spec.hostUsers === false;
 }
 
+/**
+ * A manifest value as a finding's `value`: a string as it is, a number or boolean as
+ * written (`8080`), anything else (a mapping or list in malformed YAML) as JSON, so it is
+ * still a value an exception must name; `undefined` for a missing one.
+ */
+export function findingValue(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return JSON.stringify(value);
+}
+
 /** Builds a rule finding; `value` is the one thing at fault, when the rule has one (see `RuleFinding.value`). */
 export function finding(path: string, message: string, value?: string): RuleFinding {
   return value === undefined ? { path, message } : { path, message, value };

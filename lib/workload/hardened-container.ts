@@ -293,7 +293,8 @@ export function hardenContainer(scope: Construct, field: string, props: Hardened
   const ports = [...(props.ports ?? [])];
   ports.forEach((port, i) => {
     if (port.hostPort !== undefined) {
-      policy.require('no-host-ports', `${field}.ports[${i}].hostPort`, 'a host port binds the node\'s network interface and bypasses NetworkPolicies.', 'Expose the port through a Service.');
+      policy.require('no-host-ports', `${field}.ports[${i}].hostPort`, 'a host port binds the node\'s network interface and bypasses NetworkPolicies.', 'Expose the port through a Service.',
+        String(port.hostPort));
     }
   });
 
@@ -354,9 +355,9 @@ export function containerName(scope: Construct, field: string, props: HardenedCo
 function checkImage(policy: ExceptionPolicy, field: string, image: string): void {
   if (isPinnedByDigest(image)) return;
   policy.require('image-digest', `${field}.image`, `'${image}' is not pinned by digest, so the image that runs may not be the image reviewed.`,
-    'Pin it as repo@sha256:<digest> (see `docker buildx imagetools inspect <image>`).');
+    'Pin it as repo@sha256:<digest> (see `docker buildx imagetools inspect <image>`).', image);
   if (usesLatestTag(image)) {
-    policy.require('no-latest-tag', `${field}.image`, `'${image}' uses the mutable 'latest' tag.`, 'Pin a digest, or at least a version tag.');
+    policy.require('no-latest-tag', `${field}.image`, `'${image}' uses the mutable 'latest' tag.`, 'Pin a digest, or at least a version tag.', image);
   }
 }
 
@@ -398,10 +399,10 @@ function checkCapabilities(scope: Construct, policy: ExceptionPolicy, field: str
     }
     seen.add(cap);
     if (cap !== RESTRICTED_ADDABLE) {
-      policy.require('drop-all-capabilities', field, `adds '${cap}'; only NET_BIND_SERVICE is allowed by Pod Security restricted.`, `Remove '${cap}'.`);
+      policy.require('drop-all-capabilities', field, `adds '${cap}'; only NET_BIND_SERVICE is allowed by Pod Security restricted.`, `Remove '${cap}'.`, cap);
     }
     if (!BASELINE_CAPABILITIES.includes(cap)) {
-      policy.require('baseline-capabilities', field, `adds '${cap}', which even Pod Security baseline forbids.`, `Remove '${cap}'.`);
+      policy.require('baseline-capabilities', field, `adds '${cap}', which even Pod Security baseline forbids.`, `Remove '${cap}'.`, cap);
     }
     if (cap === 'SYS_ADMIN' && !allowPrivilegeEscalation) {
       throw new HardeningError(scope, `'${field}' adds SYS_ADMIN, which Kubernetes only accepts with allowPrivilegeEscalation: true. Set it, with an exception to 'no-privilege-escalation'.`);

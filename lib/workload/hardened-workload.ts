@@ -318,7 +318,7 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
       metadata: this.metadata(),
       rules: Lazy.any({ produce: () => rules.map((r) => ({ ...r })) }),
       subjects: [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: this.namespace }],
-      exceptions: this.exceptions,
+      exceptions: this.policy,
     });
     const api = ApiObject.of(this.workloadObject);
     api.addJsonPatch(JsonPatch.replace(`${this.podSpecPath}/automountServiceAccountToken`, true));
@@ -333,7 +333,8 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
 
   /** Records, on `api`, the exceptions to rules that judge objects of its kind. */
   private recordExceptions(construct: IConstruct): void {
-    recordExceptions(construct instanceof ApiObject ? construct : ApiObject.of(construct), this.exceptions);
+    // The policy, not a copy: the annotations name the values accepted by synth time.
+    recordExceptions(construct instanceof ApiObject ? construct : ApiObject.of(construct), this.policy);
   }
 
   /** Validates the pod-level props and returns what every cdk8s-plus workload is created with. */

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
-import { ALL_RULES, HardenedApp, HardenedDeployment, HardenedNamespace, PublishLayout, review } from '../../lib';
+import { ALL_RULES, exceptionAnnotationValue, HardenedApp, HardenedDeployment, HardenedNamespace, PublishLayout, review } from '../../lib';
 import { ReviewFailedError } from '../../lib/app/review-gate';
 import { RULE_CASES } from '../review/rule-cases';
 import { CONTAINER } from '../support';
@@ -59,10 +59,29 @@ const VIOLATIONS = ALL_RULES.filter((rule) => rule.severity === 'error').map((ru
   return { rule: rule.id, object: JSON.parse(JSON.stringify(violation.object)) };
 });
 
-/** The error-level rules an object breaks, reviewed on its own (a case may break a related rule too). */
+/** The error-level findings of an object reviewed on its own (a case may break a related rule too). */
+function errorsOf(object: any) {
+  return review([{ object }], { today: TODAY }).findings.filter((f) => f.severity === 'error');
+}
+
+/** The error-level rules an object breaks. */
 function rulesBrokenBy(object: any): string[] {
-  const findings = review([{ object }], { today: TODAY }).findings.filter((f) => f.severity === 'error');
-  return [...new Set(findings.map((f) => f.ruleId))];
+  return [...new Set(errorsOf(object).map((f) => f.ruleId))];
+}
+
+/**
+ * The annotations that except an object from every rule it breaks, each naming the values its
+ * findings name (`REASON (accepts NET_RAW)`), as a construct records them; `*` where a rule
+ * reports findings both with and without a value, which one annotation cannot list.
+ */
+function exceptionsFor(object: any): Record<string, string> {
+  const byRule = new Map<string, (string | undefined)[]>();
+  for (const f of errorsOf(object)) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f.value]);
+  return Object.fromEntries([...byRule].map(([rule, values]) => {
+    const named = [...new Set(values.filter((v): v is string => v !== undefined))];
+    const accepts = named.length === 0 ? undefined : named.length === values.length ? named : ['*'];
+    return [`exception.hardened.cdk8s.io/${rule}`, exceptionAnnotationValue({ rule, reason: REASON, accepts })];
+  }));
 }
 
 /** An app with one object violating each error-level rule, optionally excepted from all it breaks. */
@@ -70,9 +89,7 @@ function appWithOneViolationPerRule(excepted: boolean): HardenedApp {
   const a = app();
   const chart = new Chart(a, 'violations', { namespace: 'shop' });
   VIOLATIONS.forEach(({ rule, object }) => {
-    const annotations = excepted
-      ? Object.fromEntries(rulesBrokenBy(object).map((broken) => [`exception.hardened.cdk8s.io/${broken}`, REASON]))
-      : {};
+    const annotations = excepted ? exceptionsFor(object) : {};
     expect(rulesBrokenBy(object)).toContain(rule);
     new ApiObject(chart, rule, { ...object, metadata: { ...object.metadata, name: rule, namespace: 'shop', annotations } });
   });
@@ -115,7 +132,7 @@ describe('the review gate', () => {
     const report = fs.readFileSync(path.join(workdir, 'dist', 'REVIEW.md'), 'utf8');
     expect(report).toContain('**Passed**');
     for (const { rule } of VIOLATIONS) {
-      expect(report).toMatch(new RegExp(`\\| \\w+ shop/${rule} \\| ${rule} \\| ${REASON} \\| never \\| applied \\| [1-9]`));
+      expect(report).toMatch(new RegExp(`\\| \\w+ shop/${rule} \\| ${rule} \\| [^|]+ \\| ${REASON} \\| never \\| annotation \\| applied \\| [1-9]`));
     }
   });
 

@@ -100,7 +100,7 @@ describe('allowFrom between workloads', () => {
     api.allowFrom(web, { port: 8080 });
     web.allowFromIngressController({ port: 8080 });
     api.allowEgressTo({ cidr: '0.0.0.0/0', port: 443 });
-    expect(review(p.synth().map((object) => ({ object })), { today: '2026-11-23' }).findings).toEqual([]);
+    expect(review(p.synth().map((object) => ({ object })), { today: '2026-11-23', trustAnnotations: true }).findings).toEqual([]);
   });
 });
 
@@ -141,9 +141,10 @@ describe('traffic from outside the namespace', () => {
     const web = p.workload(p.shop, 'web', { exceptions: [{ rule: 'network-ingress-from-anywhere', reason: REASON }] });
     web.allowFromCidr({ cidr: '0.0.0.0/0', port: 8080 });
     const objects = p.synth();
-    expect(policy(objects, 'web-traffic').metadata.annotations).toEqual({ 'exception.hardened.cdk8s.io/network-ingress-from-anywhere': REASON });
+    // The exception names what it accepts: the whole IPv4 internet, not a block added later.
+    expect(policy(objects, 'web-traffic').metadata.annotations).toEqual({ 'exception.hardened.cdk8s.io/network-ingress-from-anywhere': `${REASON} (accepts 0.0.0.0/0)` });
     expect(objects.find((o) => o.kind === 'Deployment').metadata.annotations).toBeUndefined();
-    const result = review(objects.map((object) => ({ object })), { today: '2026-11-23' });
+    const result = review(objects.map((object) => ({ object })), { today: '2026-11-23', trustAnnotations: true });
     expect(result.passed).toBe(true);
     expect(result.findings.map((f) => [f.ruleId, f.exception?.reason])).toEqual([['network-ingress-from-anywhere', REASON]]);
   });
@@ -152,7 +153,7 @@ describe('traffic from outside the namespace', () => {
     const web = p.workload(p.shop, 'web', { exceptions: [{ rule: 'network-ingress-from-anywhere', reason: REASON }] });
     web.allowFromCidr({ cidr: '0.0.0.0/1', port: 8080 });
     web.allowFromCidr({ cidr: '128.0.0.0/1', port: 8080 });
-    const result = review(p.synth().map((object) => ({ object })), { today: '2026-11-23' });
+    const result = review(p.synth().map((object) => ({ object })), { today: '2026-11-23', trustAnnotations: true });
     expect(result.findings.filter((f) => f.ruleId === 'network-ingress-from-anywhere').map((f) => f.path)).toEqual(['spec.ingress']);
   });
 
@@ -184,7 +185,7 @@ describe('egress to outside the cluster', () => {
     expect(policy(objects, 'web-traffic').spec.egress[0].to).toEqual([{ ipBlock: { cidr: '::/0', except: ['fd00:ec2::23/128', 'fd00:ec2::254/128', 'fd20:ce::254/128', 'fe80::/10'] } }]);
     // A user's narrower except does not stand for the class: the whole link-local range is added.
     expect(policy(objects, 'api-traffic').spec.egress[0].to).toEqual([{ ipBlock: { cidr: '0.0.0.0/0', except: ['100.100.100.200/32', '169.254.0.0/16', '169.254.169.254/32'] } }]);
-    expect(review(objects.map((object) => ({ object })), { packs: ['network'] }).findings.filter((f) => f.ruleId === 'network-egress-metadata')).toEqual([]);
+    expect(review(objects.map((object) => ({ object })), { packs: ['network'], trustAnnotations: true }).findings.filter((f) => f.ruleId === 'network-egress-metadata')).toEqual([]);
   });
 
   test('a block already excepting every metadata block gets nothing more', () => {
@@ -205,7 +206,14 @@ describe('egress to outside the cluster', () => {
     const p = platform();
     p.workload(p.shop, 'web', { exceptions: [{ rule: 'network-egress-metadata', reason: 'the node agent reads its instance identity document' }] })
       .allowEgressTo({ cidr: '169.254.169.254/32', port: 80 });
-    expect(policy(p.synth(), 'web-traffic').spec.egress[0].to).toEqual([{ ipBlock: { cidr: '169.254.169.254/32' } }]);
+    const objects = p.synth();
+    const web = policy(objects, 'web-traffic');
+    expect(web.spec.egress[0].to).toEqual([{ ipBlock: { cidr: '169.254.169.254/32' } }]);
+    // The exception names the address reached, as the review's finding does, and is accepted.
+    expect(web.metadata.annotations['exception.hardened.cdk8s.io/network-egress-metadata']).toBe('the node agent reads its instance identity document (accepts 169.254.169.254)');
+    const result = review(objects.map((object) => ({ object })), { packs: ['network'], trustAnnotations: true });
+    expect(result.findings.filter((f) => f.ruleId === 'network-egress-metadata').map((f) => [f.value, f.exception?.accepts])).toEqual([['169.254.169.254', ['169.254.169.254']]]);
+    expect(result.passed).toBe(true);
   });
 });
 

@@ -14,7 +14,7 @@ function setup() {
   return { chart, shop, synth: () => Testing.synth(chart) as any[] };
 }
 
-const reviewed = (objects: any[]) => review(objects.map((object) => ({ object })), { today: TODAY });
+const reviewed = (objects: any[]) => review(objects.map((object) => ({ object })), { today: TODAY, trustAnnotations: true });
 
 describe('workload.grant', () => {
   test('creates a namespaced Role and RoleBinding for the workload\'s own ServiceAccount and mounts its token', () => {

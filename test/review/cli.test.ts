@@ -32,6 +32,9 @@ let tmp: string;
 beforeAll(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-test-')); });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
+/** The fixtures' exception annotations stand for our own synth output: trusted (test/review/exception-trust.test.ts covers the default). */
+const TRUST = ['--trust-annotations'];
+
 /** Every finding of the bad manifests under the pod packs: [rule id, object, origin, excepted]. */
 const EXPECTED_FINDINGS = [
   ['image-digest', 'CronJob shop/nightly-report', file('05-cronjob-latest.yaml:2'), false],
@@ -53,7 +56,7 @@ const EXPECTED_FINDINGS = [
 
 describe('cdk8s-hardened review, exit 1: error findings', () => {
   test('text: findings grouped by object, one line each with its rules, each fix once, then the verdict', () => {
-    const { code, stdout, stderr } = run('review', BAD, ...POD_PACKS, ...TODAY);
+    const { code, stdout, stderr } = run('review', BAD, ...POD_PACKS, ...TODAY, ...TRUST);
     expect(code).toBe(EXIT_CODES.failed);
     expect(stderr).toBe('');
     const lines = stdout.trimEnd().split('\n');
@@ -88,7 +91,7 @@ describe('cdk8s-hardened review, exit 1: error findings', () => {
   });
 
   test('json: the review.json report, with every finding, the excepted one with its reason', () => {
-    const { code, stdout, stderr } = run('review', BAD, ...POD_PACKS, ...TODAY, '--format', 'json');
+    const { code, stdout, stderr } = run('review', BAD, ...POD_PACKS, ...TODAY, ...TRUST, '--format', 'json');
     expect([code, stderr]).toEqual([EXIT_CODES.failed, '']);
     const json = JSON.parse(stdout);
     expect(json).toMatchObject({ tool: 'cdk8s-hardened', passed: false, packs: ['pss-baseline', 'pss-restricted', 'workload-hardening'] });
@@ -96,12 +99,12 @@ describe('cdk8s-hardened review, exit 1: error findings', () => {
     const label = (o: any) => `${o.kind} ${o.namespace}/${o.name}`;
     expect(json.findings.map((f: any) => [f.ruleId, label(f.object), f.origin, f.exception !== undefined])).toEqual(EXPECTED_FINDINGS);
     expect(json.findings.find((f: any) => f.exception).exception).toEqual({
-      reason: 'the vendor agent rewrites its config at start; tracked in SEC-142', expires: '2027-03-31',
+      reason: 'the vendor agent rewrites its config at start; tracked in SEC-142', expires: '2027-03-31', source: 'annotation',
     });
   });
 
   test('sarif: the review.sarif report, located by file and line', () => {
-    const { code, stdout, stderr } = run('review', BAD, ...POD_PACKS, ...TODAY, '--format', 'sarif');
+    const { code, stdout, stderr } = run('review', BAD, ...POD_PACKS, ...TODAY, ...TRUST, '--format', 'sarif');
     expect([code, stderr]).toEqual([EXIT_CODES.failed, '']);
     const results = JSON.parse(stdout).runs[0].results;
     expect(results.map((r: any) => [r.ruleId, r.suppressions !== undefined])).toEqual(EXPECTED_FINDINGS.map(([rule, , , excepted]) => [rule, excepted]));
@@ -120,7 +123,7 @@ describe('cdk8s-hardened review, exit 1: error findings', () => {
 
 describe('cdk8s-hardened review, exit 0: no error finding without an exception', () => {
   test('an accepted finding and a warning pass', () => {
-    const { code, stdout, stderr } = run('review', file('06-excepted.json'), ...POD_PACKS, ...TODAY);
+    const { code, stdout, stderr } = run('review', file('06-excepted.json'), ...POD_PACKS, ...TODAY, ...TRUST);
     expect([code, stderr]).toEqual([EXIT_CODES.passed, '']);
     expect(stdout.trimEnd().split('\n')).toEqual([
       expect.stringMatching(/^Deployment shop\/legacy-agent \(.*06-excepted\.json:1\)$/),
@@ -134,7 +137,7 @@ describe('cdk8s-hardened review, exit 0: no error finding without an exception',
   });
 
   test('an expired exception accepts nothing', () => {
-    const { code, stdout } = run('review', file('06-excepted.json'), ...POD_PACKS, '--today', '2027-04-01', '--format', 'json');
+    const { code, stdout } = run('review', file('06-excepted.json'), ...POD_PACKS, '--today', '2027-04-01', ...TRUST, '--format', 'json');
     expect(code).toBe(EXIT_CODES.failed);
     expect(JSON.parse(stdout).findings.map((f: any) => f.ruleId)).toEqual(['exception-expired', 'image-pull-always', 'read-only-root-filesystem']);
   });
@@ -217,11 +220,18 @@ describe('the installed command', () => {
     const synth = spawnSync(process.execPath, ['--import', tsx, path.join(ROOT, 'apps', 'main.ts')], { cwd: work, env, encoding: 'utf8' });
     expect({ status: synth.status, stderr: synth.stderr }).toEqual({ status: 0, stderr: '' });
 
-    const { code, stdout, stderr } = run('review', path.join(work, 'dist'), '--format', 'json');
+    // Output our own synth wrote: its exception annotations are trusted when told so.
+    const { code, stdout, stderr } = run('review', path.join(work, 'dist'), '--format', 'json', '--trust-annotations');
     expect([code, stderr]).toEqual([EXIT_CODES.passed, '']);
     const json = JSON.parse(stdout);
     expect(json.counts.objects).toBeGreaterThan(0);
     expect(json.findings.filter((f: any) => !f.exception)).toEqual([]);
+    // Without --trust-annotations the same annotations are claims: listed, never applied.
+    const untrusted = JSON.parse(run('review', path.join(work, 'dist'), '--format', 'json').stdout);
+    expect(untrusted.counts.suppressed).toBe(0);
+    expect(untrusted.exceptions.length).toBeGreaterThan(0);
+    expect(untrusted.exceptions.every((e: any) => e.status === 'untrusted')).toBe(true);
+    expect(untrusted.findings.filter((f: any) => f.ruleId === 'exception-not-trusted')).toHaveLength(untrusted.exceptions.length);
   });
 });
 

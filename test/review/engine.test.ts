@@ -2,8 +2,12 @@ import { review as reviewAll } from '../../lib/review/engine';
 import { KubeObject, Rule } from '../../lib/review/model';
 import { container, deployment, inHardenedNamespace, pod } from './builders';
 
-/** Reviews with the namespace `shop`, where every test object lives, declared and closed. */
-const review: typeof reviewAll = (targets, options) => reviewAll([...inHardenedNamespace(), ...targets], options);
+/**
+ * Reviews with the namespace `shop`, where every test object lives, declared and closed. The
+ * annotations are trusted, as in our own synth output (test/review/exception-trust.test.ts
+ * covers untrusted input).
+ */
+const review: typeof reviewAll = (targets, options) => reviewAll([...inHardenedNamespace(), ...targets], { trustAnnotations: true, ...options });
 
 const TODAY = '2026-03-15';
 const KEY = 'exception.hardened.cdk8s.io';
@@ -29,7 +33,7 @@ describe('exceptions', () => {
       path: 'spec.template.spec.containers[0].securityContext.privileged',
       message: 'container "web" is privileged',
       remediation: expect.stringMatching(/\.$/),
-      exception: { reason: 'the node agent must load kernel modules', expires: '2026-06-30' },
+      exception: { reason: 'the node agent must load kernel modules', expires: '2026-06-30', source: 'annotation' },
     }]);
     expect(result.passed).toBe(true);
     expect(result.counts.suppressed).toBe(1);
@@ -59,9 +63,9 @@ describe('exceptions', () => {
     expect(result.passed).toBe(false);
   });
 
-  test('an expiry that is not a real date counts as expired', () => {
+  test('an expiry that is not a real date is an error, and the exception accepts nothing', () => {
     expect(summary([privileged({ [`${KEY}/no-privileged`]: 'the node agent must load kernel modules (expires 2026-02-30)' })]))
-      .toEqual([['exception-expired', 'error', 'active'], ['no-privileged', 'error', 'active']]);
+      .toEqual([['exception-malformed', 'error', 'active'], ['no-privileged', 'error', 'active']]);
   });
 
   test.each(['', 'needed', '   too short   '])('a reason shorter than 10 characters (%j) is refused as an error and suppresses nothing', (reason) => {
@@ -70,7 +74,7 @@ describe('exceptions', () => {
       ['exception-without-reason', 'error', false],
       ['no-privileged', 'error', false],
     ]);
-    expect(result.findings[0].message).toContain('shorter than 10 characters');
+    expect(result.findings[0].message).toContain('fewer than 10 visible characters');
   });
 
   test('an exception that covers no finding is a warning', () => {

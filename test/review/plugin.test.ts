@@ -144,7 +144,7 @@ describe('HardenedReviewPlugin', () => {
   });
 
   test.each([
-    [{ pack: ['pss-baseline'] }, /unknown property 'pack'\. Known: packs, today, failOn\.$/],
+    [{ pack: ['pss-baseline'] }, /unknown property 'pack'\. Known: packs, today, failOn, trustAnnotations, exceptionsFile\.$/],
     [{ failOn: 'critical' }, /'failOn' must be one of error, warning, info \(got 'critical'\)\.$/],
     [{ packs: 'pss-baseline' }, /'packs' must be a list of pack ids\.$/],
     [{ packs: ['pss-strict', 'cis'] }, /unknown packs 'pss-strict', 'cis' in 'packs'\. Known packs: pss-baseline, /],

@@ -22,7 +22,7 @@ const objects = (): KubeObject[] => [
   deployment(undefined, { name: 'web', annotations: { [`${KEY}/no-host-ports`]: 'kept from the old chart, to be removed' } }),
 ];
 const ORIGINS = ['shop/agent/Resource', 'manifests/probe.yaml:12', ''];
-const result = () => review(objects().map((object, i) => ({ object, origin: ORIGINS[i] })), { today: TODAY });
+const result = () => review(objects().map((object, i) => ({ object, origin: ORIGINS[i] })), { today: TODAY, trustAnnotations: true });
 
 describe('review.json', () => {
   test('holds every finding, suppressed ones with their exception, and every exception with its fate', () => {
@@ -35,9 +35,9 @@ describe('review.json', () => {
     ]);
     expect(json.exceptions).toEqual([
       { ruleId: 'no-privileged', object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'agent' }, origin: 'shop/agent/Resource',
-        reason: 'loads kernel modules | reviewed by security', expires: '2026-06-30', status: 'applied', findings: 1 },
+        reason: 'loads kernel modules | reviewed by security', expires: '2026-06-30', source: 'annotation', status: 'applied', findings: 1 },
       { ruleId: 'no-host-ports', object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' }, origin: '',
-        reason: 'kept from the old chart, to be removed', status: 'unused', findings: 0 },
+        reason: 'kept from the old chart, to be removed', source: 'annotation', status: 'unused', findings: 0 },
     ]);
     expect(json).toMatchObject({ tool: 'cdk8s-hardened', passed: false });
     expect(json.today).toBeUndefined();
@@ -118,8 +118,8 @@ describe('REVIEW.md', () => {
   });
 
   test('lists every exception with reason, expiry and status, escaping table characters', () => {
-    expect(md).toContain('| Deployment shop/agent | no-privileged | loads kernel modules \\| reviewed by security | 2026-06-30 | applied | 1 |');
-    expect(md).toContain('| Deployment shop/web | no-host-ports | kept from the old chart, to be removed | never | unused (warning) | 0 |');
+    expect(md).toContain('| Deployment shop/agent | no-privileged | - | loads kernel modules \\| reviewed by security | 2026-06-30 | annotation | applied | 1 |');
+    expect(md).toContain('| Deployment shop/web | no-host-ports | - | kept from the old chart, to be removed | never | annotation | unused (warning) | 0 |');
   });
 
   test('says so when there is nothing to list', () => {
@@ -132,12 +132,12 @@ describe('REVIEW.md', () => {
 
 describe('every report', () => {
   test('is byte-identical for the same objects in any order', () => {
-    const reversed = () => review(objects().map((object, i) => ({ object, origin: ORIGINS[i] })).reverse(), { today: TODAY });
+    const reversed = () => review(objects().map((object, i) => ({ object, origin: ORIGINS[i] })).reverse(), { today: TODAY, trustAnnotations: true });
     for (const report of [reviewJson, reviewSarif, reviewMarkdown]) expect(report(reversed())).toBe(report(result()));
   });
 
   test('does not change from one day to the next while no exception expires', () => {
-    const on = (today: string) => review(objects().map((object, i) => ({ object, origin: ORIGINS[i] })), { today });
+    const on = (today: string) => review(objects().map((object, i) => ({ object, origin: ORIGINS[i] })), { today, trustAnnotations: true });
     // Both days lie before the earliest expiry used in these objects.
     for (const report of [reviewJson, reviewSarif, reviewMarkdown]) expect(report(on('2026-01-01'))).toBe(report(on('2026-01-02')));
   });

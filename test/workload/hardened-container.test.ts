@@ -46,8 +46,8 @@ describe('bad input fails with the construct path, the field and the fix', () =>
       "'containers[0].resources.memory.limit': is missing: without requests and a memory limit one pod can starve its node."],
     ['a missing cpu request', {}, { resources: { memory: { request: Size.mebibytes(64), limit: Size.mebibytes(64) } } }, "'containers[0].resources.cpu.request': is missing"],
     ['an empty reason on an exception', { exceptions: [{ rule: 'image-digest', reason: '' }] }, {},
-      "[test/shop/web] 'exceptions[0].reason' for rule 'image-digest' must explain the exception in at least 10 characters (got ''). Write why the departure is needed and safe."],
-    ['a reason that says nothing', { exceptions: [{ rule: 'image-digest', reason: 'because' }] }, {}, "must explain the exception in at least 10 characters (got 'because')"],
+      "[test/shop/web] 'exceptions[0].reason' for rule 'image-digest' must explain the exception in at least 10 visible characters (got \"\"). Write why the departure is needed and safe."],
+    ['a reason that says nothing', { exceptions: [{ rule: 'image-digest', reason: 'because' }] }, {}, 'must explain the exception in at least 10 visible characters (got "because")'],
     ['an exception to a malformed rule id', { exceptions: [{ rule: 'No Privileged', reason }] }, {}, "'exceptions[0].rule' must be a rule id"],
     ['an expiry that is not a date', { exceptions: [{ rule: 'image-digest', reason, expires: '2027-02-30' }] }, {}, "'exceptions[0].expires' must be a date written YYYY-MM-DD (got '2027-02-30')"],
     ['the same rule excepted twice', { exceptions: except('image-digest', 'image-digest') }, {}, "'exceptions[1].rule' excepts 'image-digest' a second time"],
@@ -95,6 +95,8 @@ describe('bad input fails with the construct path, the field and the fix', () =>
 describe('an exception changes exactly the field it allows, and is recorded', () => {
   const baseline = deployment();
 
+  /** The values the construct asks for, which the annotation names. */
+  const ACCEPTED: Record<string, string[]> = { 'image-digest': ['registry.example.com/shop/web:1.4.2'], 'drop-all-capabilities': ['CHOWN'] };
   test.each<[string, Partial<HardenedDeploymentProps>, Partial<HardenedContainerProps>, string[]]>([
     ['read-only-root-filesystem', { exceptions: except('read-only-root-filesystem') }, { securityContext: { readOnlyRootFilesystem: false } },
       ['/spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem']],
@@ -109,12 +111,14 @@ describe('an exception changes exactly the field it allows, and is recorded', ()
     ['drop-all-capabilities', { exceptions: except('drop-all-capabilities') }, { securityContext: { addCapabilities: ['CHOWN'] } },
       ['/spec/template/spec/containers/0/securityContext/capabilities/add']],
   ])('%s', (rule, props, container, changed) => {
+    const accepts = ACCEPTED[rule];
     const weakened = deployment(props, container);
     const annotationPath = `/metadata/annotations`;
     expect(differences(baseline, weakened).sort()).toEqual([annotationPath, ...changed].sort());
     // Ours, plus each scanner's skip for the checks mapped to the rule (test/core/exception-routing.test.ts).
-    expect(weakened.metadata.annotations).toEqual(exceptionAnnotations([{ rule, reason }], 'Deployment'));
-    expect(weakened.metadata.annotations[`exception.hardened.cdk8s.io/${rule}`]).toBe(reason);
+    // The annotation names the value the construct was asked for (the image, the capability), no more.
+    expect(weakened.metadata.annotations).toEqual(exceptionAnnotations([{ rule, reason, accepts }], 'Deployment'));
+    expect(weakened.metadata.annotations[`exception.hardened.cdk8s.io/${rule}`]).toBe(accepts ? `${reason} (accepts ${accepts.join(', ')})` : reason);
   });
 
   test('an exception alone weakens nothing', () => {

@@ -17,6 +17,18 @@ function isSingleAddress(block: Cidr): boolean {
 }
 
 /**
+ * The metadata blocks an ipBlock reaches once its excepts are taken out, named as findings of
+ * `network-egress-metadata` name them (their `value`): the most specific blocks, a class only
+ * when none of the addresses inside it is reached. Constructs record these in their exception.
+ */
+export function metadataReached(block: Cidr, excepts: readonly Cidr[]): { readonly name: string; readonly block: MetadataBlock & { readonly block: Cidr } }[] {
+  const family = effectiveCidr(block).family;
+  const reach = AddressSet.of(family, [block]).minus(AddressSet.of(family, excepts));
+  const reached = METADATA.filter((m) => reach.intersects(AddressSet.of(family, [m.block])));
+  return reached.filter((m) => !reached.some((o) => o !== m && cidrContains(m.block, o.block))).map((m) => ({ name: nameOf(m.block), block: m }));
+}
+
+/**
  * Egress never reaches a cloud metadata address, where a pod can pick up the node's cloud
  * credentials: every egress rule names its destinations, and the addresses an ipBlock covers
  * once its `except`s are taken out hold none of `METADATA_BLOCKS` (169.254.169.254, Alibaba's
@@ -44,15 +56,11 @@ export const networkEgressMetadata: Rule = {
         if (!isRecord(peer) || !isRecord(peer.ipBlock)) return;
         const block = blockOf(peer.ipBlock.cidr);
         if (block === undefined) return;
-        const family = effectiveCidr(block).family;
         const excepts = list<unknown>(peer.ipBlock.except).map(blockOf).filter((e): e is Cidr => e !== undefined);
-        const reach = AddressSet.of(family, [block]).minus(AddressSet.of(family, excepts));
-        const reached = METADATA.filter((m) => reach.intersects(AddressSet.of(family, [m.block])));
-        // Name the most specific blocks: a class only when none of the addresses inside it is reached.
-        for (const m of reached.filter((m) => !reached.some((o) => o !== m && cidrContains(m.block, o.block)))) {
+        for (const { name, block: m } of metadataReached(block, excepts)) {
           found.push(finding(`spec.egress[${i}].to[${j}].ipBlock`, isSingleAddress(m.block)
-            ? `egress rule ${i} allows ${String(peer.ipBlock.cidr)}, which contains the metadata address ${nameOf(m.block)} (${m.what})`
-            : `egress rule ${i} allows ${String(peer.ipBlock.cidr)}, which reaches ${m.cidr} (${m.what})`, nameOf(m.block)));
+            ? `egress rule ${i} allows ${String(peer.ipBlock.cidr)}, which contains the metadata address ${name} (${m.what})`
+            : `egress rule ${i} allows ${String(peer.ipBlock.cidr)}, which reaches ${m.cidr} (${m.what})`, name));
         }
       });
     });

@@ -1,5 +1,5 @@
 import { Rule, RuleFinding } from '../../model';
-import { eachContainer, finding, isRecord, perPod, POD_TEMPLATE_KINDS, quote } from '../../walkers';
+import { eachContainer, finding, findingValue, isRecord, perPod, POD_TEMPLATE_KINDS, quote } from '../../walkers';
 import { SecurityProfile } from '../../pod-spec';
 
 /** The deprecated per-container annotation, still honoured by Pod Security. */
@@ -18,6 +18,7 @@ function badProfile(profile: SecurityProfile | undefined): boolean {
 /**
  * The AppArmor profile must stay the runtime default or a named local profile, in the
  * `appArmorProfile` fields (pod and containers) and in the deprecated annotations, as upstream.
+ * A finding's value is the profile type or annotation value set (`Unconfined`).
  *
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
  */
@@ -32,17 +33,17 @@ export const noAppArmorUnconfined: Rule = {
     const found: RuleFinding[] = [];
     const podProfile = pod.spec.securityContext?.appArmorProfile;
     if (badProfile(podProfile)) {
-      found.push(finding(`${pod.path}.securityContext.appArmorProfile.type`, `pod sets AppArmor profile type ${quote(podProfile?.type)} for all its containers`));
+      found.push(finding(`${pod.path}.securityContext.appArmorProfile.type`, `pod sets AppArmor profile type ${quote(podProfile?.type)} for all its containers`, findingValue(podProfile?.type)));
     }
     for (const c of eachContainer(obj, pod)) {
       if (badProfile(c.securityContext.appArmorProfile)) {
-        found.push(finding(`${c.path}.securityContext.appArmorProfile.type`, `${c.label} sets AppArmor profile type ${quote(c.securityContext.appArmorProfile?.type)}`));
+        found.push(finding(`${c.path}.securityContext.appArmorProfile.type`, `${c.label} sets AppArmor profile type ${quote(c.securityContext.appArmorProfile?.type)}`, findingValue(c.securityContext.appArmorProfile?.type)));
       }
     }
     for (const [key, value] of Object.entries(isRecord(pod.metadata.annotations) ? pod.metadata.annotations : {})) {
       if (key.startsWith(APPARMOR_ANNOTATION_PREFIX) && !allowedAnnotation(value)) {
         const container = key.slice(APPARMOR_ANNOTATION_PREFIX.length);
-        found.push(finding(`${pod.metadataPath}.annotations[${quote(key)}]`, `container ${quote(container)} has AppArmor annotation ${quote(value)}`));
+        found.push(finding(`${pod.metadataPath}.annotations[${quote(key)}]`, `container ${quote(container)} has AppArmor annotation ${quote(value)}`, findingValue(value)));
       }
     }
     return found;

@@ -1,5 +1,5 @@
 import { Rule, RuleFinding } from '../../model';
-import { ContainerView, eachContainer, finding, isWindowsPod, list, perPod, POD_TEMPLATE_KINDS, quote } from '../../walkers';
+import { ContainerView, eachContainer, finding, findingValue, isWindowsPod, list, perPod, POD_TEMPLATE_KINDS, quote } from '../../walkers';
 
 /** The capabilities the baseline level lets a container add (the container runtime's default set). */
 export const BASELINE_CAPABILITIES: readonly string[] = [
@@ -20,12 +20,13 @@ function spellingHint(capability: string): string {
 
 function addedCapabilities(c: ContainerView, allowed: (cap: string) => boolean, why: string): RuleFinding[] {
   return list<string>(c.securityContext.capabilities?.add).flatMap((cap, i) => allowed(cap) ? [] : [
-    finding(`${c.path}.securityContext.capabilities.add[${i}]`, `${c.label} adds capability ${quote(cap)}, ${why}${spellingHint(String(cap))}`),
+    finding(`${c.path}.securityContext.capabilities.add[${i}]`, `${c.label} adds capability ${quote(cap)}, ${why}${spellingHint(String(cap))}`, findingValue(cap)),
   ]);
 }
 
 /**
- * Containers may add only capabilities from the runtime's default set. Names are compared
+ * Containers may add only capabilities from the runtime's default set. A finding's value is
+ * the capability as written (`NET_ADMIN`). Names are compared
  * literally, as upstream: `chown` and `CAP_CHOWN` are refused.
  *
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
@@ -42,7 +43,8 @@ export const baselineCapabilities: Rule = {
 };
 
 /**
- * Containers must drop ALL capabilities and may add back only NET_BIND_SERVICE. Replaces
+ * Containers must drop ALL capabilities and may add back only NET_BIND_SERVICE. A capability
+ * added has the capability as value; a missing `drop: [ALL]` has none. Replaces
  * `baseline-capabilities` when both run. Windows pods are exempt, as upstream (v1.25+).
  *
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted

@@ -8,7 +8,8 @@ const NAMESPACES = [
 ] as const;
 
 /**
- * Pods must not share the node's network, process or IPC namespace.
+ * Pods must not share the node's network, process or IPC namespace. A finding's value is the
+ * field (`hostNetwork`, `hostPID`, `hostIPC`), so an exception for one does not accept another.
  *
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
  */
@@ -28,5 +29,5 @@ export const noHostNamespaces: Rule = {
   check: perPod((pod) => NAMESPACES
     .filter(({ field }) => pod.spec[field] === true)
     .map(({ field, what }) => finding(`${pod.path}.${field}`,
-      `pod shares the host ${what} namespace with all its containers (${field}: true)`))),
+      `pod shares the host ${what} namespace with all its containers (${field}: true)`, field))),
 };

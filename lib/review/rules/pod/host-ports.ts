@@ -1,9 +1,9 @@
 import { Rule } from '../../model';
-import { eachContainer, finding, list, POD_TEMPLATE_KINDS } from '../../walkers';
+import { eachContainer, finding, findingValue, list, POD_TEMPLATE_KINDS } from '../../walkers';
 
 /**
  * Containers must not bind ports of the node: `hostPort` bypasses NetworkPolicy and
- * limits scheduling. Any value but 0 is refused, as upstream.
+ * limits scheduling. Any value but 0 is refused, as upstream. A finding's value is the port (`9100`).
  *
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
  */
@@ -16,6 +16,6 @@ export const noHostPorts: Rule = {
   remediation: 'Remove hostPort from the container port and expose the pod through a Service instead.',
   check: (obj) => eachContainer(obj).flatMap((c) => list<{ hostPort?: unknown }>(c.container.ports).flatMap((port, i) =>
     port && port.hostPort !== undefined && port.hostPort !== null && Number(port.hostPort) !== 0
-      ? [finding(`${c.path}.ports[${i}].hostPort`, `${c.label} binds host port ${String(port.hostPort)}`)]
+      ? [finding(`${c.path}.ports[${i}].hostPort`, `${c.label} binds host port ${String(port.hostPort)}`, findingValue(port.hostPort))]
       : [])),
 };

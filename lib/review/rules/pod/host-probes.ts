@@ -12,7 +12,7 @@ function hostsOf(c: ContainerView, handler: Handler | undefined, path: string, w
   return ACTIONS.flatMap((action) => {
     const host = handler[action]?.host;
     return typeof host === 'string' && host !== ''
-      ? [finding(`${path}.${action}.host`, `${c.label} sends its ${what} to host ${quote(host)}`)]
+      ? [finding(`${path}.${action}.host`, `${c.label} sends its ${what} to host ${quote(host)}`, host)]
       : [];
   });
 }
@@ -20,7 +20,7 @@ function hostsOf(c: ContainerView, handler: Handler | undefined, path: string, w
 /**
  * Probes and lifecycle handlers must not name a host: the kubelet would make the request
  * from the node, to any address (a way to reach node-local services). Any non-empty host is
- * refused, including 127.0.0.1 and ::1, as upstream (policy v1.34+).
+ * refused, including 127.0.0.1 and ::1, as upstream (policy v1.34+). A finding's value is the host.
  *
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
  */

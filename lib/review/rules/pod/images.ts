@@ -1,5 +1,5 @@
 import { Rule } from '../../model';
-import { eachContainer, finding, POD_TEMPLATE_KINDS, quote } from '../../walkers';
+import { eachContainer, finding, findingValue, POD_TEMPLATE_KINDS, quote } from '../../walkers';
 
 /** `repo[:tag]@sha256:<64 lowercase hex>`: the image content is fixed. */
 const PINNED = /^[^@\s]+@sha256:[0-9a-f]{64}$/;
@@ -29,7 +29,7 @@ export const imageDigest: Rule = {
     .filter((c) => typeof c.container.image !== 'string' || !PINNED.test(c.container.image))
     .map((c) => finding(`${c.path}.image`, typeof c.container.image === 'string'
       ? `${c.label} uses image ${quote(c.container.image)}, which is not pinned by sha256 digest`
-      : `${c.label} has no image`)),
+      : `${c.label} has no image`, findingValue(c.container.image))),
 };
 
 /**
@@ -52,7 +52,7 @@ export const noLatestTag: Rule = {
     if (tag !== undefined && tag !== 'latest') return [];
     return [finding(`${c.path}.image`, tag === 'latest'
       ? `${c.label} uses image ${quote(image)} with the latest tag`
-      : `${c.label} uses image ${quote(image)} without a tag, which means latest`)];
+      : `${c.label} uses image ${quote(image)} without a tag, which means latest`, image)];
   }),
 };
 

@@ -1,15 +1,16 @@
 import { KubeObject, Rule, RuleFinding } from '../../model';
-import { eachContainer, finding, perPod, POD_TEMPLATE_KINDS, quote, usesUserNamespace } from '../../walkers';
+import { eachContainer, finding, findingValue, perPod, POD_TEMPLATE_KINDS, quote, usesUserNamespace } from '../../walkers';
 
 function unmasked(obj: KubeObject, relaxForUserNamespace: boolean): readonly RuleFinding[] {
   return perPod((pod) => relaxForUserNamespace && usesUserNamespace(pod) ? [] : eachContainer(obj, pod)
     .filter((c) => c.securityContext.procMount != null && c.securityContext.procMount !== 'Default')
-    .map((c) => finding(`${c.path}.securityContext.procMount`, `${c.label} sets procMount ${quote(c.securityContext.procMount)}`)))(obj);
+    .map((c) => finding(`${c.path}.securityContext.procMount`, `${c.label} sets procMount ${quote(c.securityContext.procMount)}`, findingValue(c.securityContext.procMount))))(obj);
 }
 
 /**
  * Containers keep the default masks on `/proc`. Since policy v1.35 the baseline level allows
- * an unmasked `/proc` in pods with their own user namespace (`hostUsers: false`).
+ * an unmasked `/proc` in pods with their own user namespace (`hostUsers: false`). A finding's
+ * value is the procMount set (`Unmasked`).
  *
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
  */

@@ -1,5 +1,5 @@
 import { Rule, RuleFinding } from '../../model';
-import { eachContainer, finding, isRecord, isWindowsPod, perPod, POD_TEMPLATE_KINDS, quote } from '../../walkers';
+import { eachContainer, finding, findingValue, isRecord, isWindowsPod, perPod, POD_TEMPLATE_KINDS, quote } from '../../walkers';
 import { SecurityProfile } from '../../pod-spec';
 
 const CONFINED = ['RuntimeDefault', 'Localhost'];
@@ -11,6 +11,7 @@ function confined(profile: SecurityProfile): boolean {
 /**
  * A seccomp profile, where set, must confine the container: upstream (policy v1.19+) accepts
  * only `RuntimeDefault` and `Localhost` when the field is set, so `Unconfined` is refused.
+ * A finding's value is the profile type set.
  *
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
  */
@@ -25,12 +26,12 @@ export const noUnconfinedSeccomp: Rule = {
     const found: RuleFinding[] = [];
     const podProfile = pod.spec.securityContext?.seccompProfile;
     if (isRecord(podProfile) && !confined(podProfile)) {
-      found.push(finding(`${pod.path}.securityContext.seccompProfile.type`, `pod sets seccomp profile ${quote(podProfile.type)} for all its containers`));
+      found.push(finding(`${pod.path}.securityContext.seccompProfile.type`, `pod sets seccomp profile ${quote(podProfile.type)} for all its containers`, findingValue(podProfile.type)));
     }
     for (const c of eachContainer(obj, pod)) {
       const profile = c.securityContext.seccompProfile;
       if (isRecord(profile) && !confined(profile)) {
-        found.push(finding(`${c.path}.securityContext.seccompProfile.type`, `${c.label} sets seccomp profile ${quote(profile.type)}`));
+        found.push(finding(`${c.path}.securityContext.seccompProfile.type`, `${c.label} sets seccomp profile ${quote(profile.type)}`, findingValue(profile.type)));
       }
     }
     return found;
@@ -40,7 +41,8 @@ export const noUnconfinedSeccomp: Rule = {
 /**
  * Every container must run under a confining seccomp profile, set on the pod or on the
  * container, and none may set another type. Replaces `no-unconfined-seccomp` when both run.
- * Windows pods are exempt, as upstream (v1.25+).
+ * Windows pods are exempt, as upstream (v1.25+). A finding's value is the profile type set
+ * (none for a missing profile).
  *
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
  */
@@ -58,13 +60,13 @@ export const seccompRuntimeDefault: Rule = {
     const podProfile = pod.spec.securityContext?.seccompProfile;
     const podConfined = isRecord(podProfile) && confined(podProfile);
     if (isRecord(podProfile) && !podConfined) {
-      found.push(finding(`${pod.path}.securityContext.seccompProfile.type`, `pod sets seccomp profile ${quote(podProfile.type)}`));
+      found.push(finding(`${pod.path}.securityContext.seccompProfile.type`, `pod sets seccomp profile ${quote(podProfile.type)}`, findingValue(podProfile.type)));
     }
     for (const c of eachContainer(obj, pod)) {
       const profile = c.securityContext.seccompProfile;
       if (isRecord(profile)) {
         if (!confined(profile)) {
-          found.push(finding(`${c.path}.securityContext.seccompProfile.type`, `${c.label} sets seccomp profile ${quote(profile.type)}`));
+          found.push(finding(`${c.path}.securityContext.seccompProfile.type`, `${c.label} sets seccomp profile ${quote(profile.type)}`, findingValue(profile.type)));
         }
       } else if (!podConfined) {
         found.push(finding(`${c.path}.securityContext.seccompProfile`,

@@ -1,5 +1,5 @@
 import { Rule, RuleFinding } from '../../model';
-import { eachContainer, finding, isRecord, perPod, POD_TEMPLATE_KINDS, quote } from '../../walkers';
+import { eachContainer, finding, findingValue, isRecord, perPod, POD_TEMPLATE_KINDS, quote } from '../../walkers';
 import { SELinuxOptions } from '../../pod-spec';
 
 /** The SELinux types a pod may ask for (`container_engine_t` since policy v1.31). */
@@ -9,15 +9,16 @@ function problems(options: SELinuxOptions | undefined, path: string, who: string
   if (!isRecord(options)) return [];
   const found: RuleFinding[] = [];
   const type = String(options.type ?? '');
-  if (!ALLOWED_SELINUX_TYPES.includes(type)) found.push(finding(`${path}.type`, `${who} sets SELinux type ${quote(type)}`));
-  if (options.user) found.push(finding(`${path}.user`, `${who} sets SELinux user ${quote(options.user)}`));
-  if (options.role) found.push(finding(`${path}.role`, `${who} sets SELinux role ${quote(options.role)}`));
+  if (!ALLOWED_SELINUX_TYPES.includes(type)) found.push(finding(`${path}.type`, `${who} sets SELinux type ${quote(type)}`, `type:${type}`));
+  if (options.user) found.push(finding(`${path}.user`, `${who} sets SELinux user ${quote(options.user)}`, `user:${findingValue(options.user)}`));
+  if (options.role) found.push(finding(`${path}.role`, `${who} sets SELinux role ${quote(options.role)}`, `role:${findingValue(options.role)}`));
   return found;
 }
 
 /**
  * SELinux options may only pick a standard container type and a level: custom types,
- * users and roles can escape the container's label.
+ * users and roles can escape the container's label. A finding's value is the field and
+ * what it sets: `type:spc_t`, `user:system_u`, `role:sysadm_r`.
  *
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
  */

@@ -1,5 +1,5 @@
 import { Rule } from '../../model';
-import { finding, list, perPod, POD_TEMPLATE_KINDS, quote } from '../../walkers';
+import { finding, findingValue, list, perPod, POD_TEMPLATE_KINDS, quote } from '../../walkers';
 
 /**
  * The sysctls Pod Security (policy v1.37) considers safe: namespaced per pod and isolated
@@ -23,7 +23,8 @@ export const SAFE_SYSCTLS: readonly string[] = [
 ];
 
 /**
- * Pods may set only safe sysctls; the others change the node for every pod on it.
+ * Pods may set only safe sysctls; the others change the node for every pod on it. A finding's
+ * value is the sysctl (`kernel.msgmax`).
  *
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
  */
@@ -36,6 +37,6 @@ export const noUnsafeSysctls: Rule = {
   remediation: `Remove the sysctl from securityContext.sysctls; only ${SAFE_SYSCTLS.join(', ')} are allowed.`,
   check: perPod((pod) => list<{ name?: string }>(pod.spec.securityContext?.sysctls).flatMap((sysctl, i) =>
     SAFE_SYSCTLS.includes(sysctl?.name as string) ? [] : [
-      finding(`${pod.path}.securityContext.sysctls[${i}].name`, `pod sets the unsafe sysctl ${quote(sysctl?.name)}`),
+      finding(`${pod.path}.securityContext.sysctls[${i}].name`, `pod sets the unsafe sysctl ${quote(sysctl?.name)}`, findingValue(sysctl?.name)),
     ])),
 };

@@ -1,5 +1,5 @@
 import { Rule } from '../../model';
-import { finding, isRecord, list, perPod, POD_TEMPLATE_KINDS, quote } from '../../walkers';
+import { finding, findingValue, isRecord, list, perPod, POD_TEMPLATE_KINDS, quote } from '../../walkers';
 import { Volume } from '../../pod-spec';
 
 /** The volume sources the restricted level allows (v1.33+ includes `image`). */
@@ -13,7 +13,7 @@ function sourcesOf(volume: Volume): string[] {
 }
 
 /**
- * Pods must not mount directories of the node.
+ * Pods must not mount directories of the node. A finding's value is the node's path (`/var/log`).
  *
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
  */
@@ -26,12 +26,22 @@ export const noHostPath: Rule = {
   remediation: 'Replace the hostPath volume with an emptyDir, a ConfigMap, a Secret or a PersistentVolumeClaim.',
   check: perPod((pod) => list<Volume>(pod.spec.volumes).flatMap((volume, i) =>
     isRecord(volume) && volume.hostPath !== undefined && volume.hostPath !== null
-      ? [finding(`${pod.path}.volumes[${i}].hostPath`, `volume ${quote(volume.name)} mounts the node's path ${quote(volume.hostPath?.path)}`)]
+      ? [finding(`${pod.path}.volumes[${i}].hostPath`, `volume ${quote(volume.name)} mounts the node's path ${quote(volume.hostPath?.path)}`, findingValue(volume.hostPath?.path))]
       : [])),
 };
 
 /**
- * Pods may use only volume types that a restricted namespace can trust. A volume with no
+ * A restricted-volume-types finding's value: the volume type (`nfs`), and for a hostPath
+ * volume the type and the node's path (`hostPath:/var/log`), so an exception for one path of
+ * the node does not accept every other.
+ */
+function volumeValue(volume: Volume, type: string): string {
+  return type === 'hostPath' ? `hostPath:${findingValue(volume.hostPath?.path) ?? ''}` : type;
+}
+
+/**
+ * Pods may use only volume types that a restricted namespace can trust. A finding's value is
+ * the type, with the node's path for hostPath (`hostPath:/var/log`). A volume with no
  * source is allowed: the API server defaults it to `emptyDir`. Replaces `no-host-path` when
  * both run (upstream's restrictedVolumes overrides hostPathVolumes).
  *
@@ -49,6 +59,6 @@ export const restrictedVolumeTypes: Rule = {
     if (!isRecord(volume)) return [];
     const sources = sourcesOf(volume);
     if (sources.length === 0 || sources.some((source) => RESTRICTED_VOLUME_SOURCES.includes(source))) return [];
-    return [finding(`${pod.path}.volumes[${i}].${sources[0]}`, `volume ${quote(volume.name)} uses the restricted volume type ${quote(sources[0])}`)];
+    return [finding(`${pod.path}.volumes[${i}].${sources[0]}`, `volume ${quote(volume.name)} uses the restricted volume type ${quote(sources[0])}`, volumeValue(volume, sources[0]))];
   })),
 };
