@@ -112,3 +112,12 @@ export function seededRandom(seed: number): { random: () => number; pick: <T>(it
   const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   return { random, pick: (items) => items[Math.floor(random() * items.length)] };
 }
+
+/** Equal as JSON values, with Object.is at the leaves (so -0 is not 0) and key order ignored (JSON objects have none). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return Object.is(a, b);
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ak = Object.keys(a).sort();
+  const bk = Object.keys(b).sort();
+  return ak.length === bk.length && ak.every((k, i) => k === bk[i] && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}

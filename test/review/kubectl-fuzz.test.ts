@@ -23,7 +23,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ManifestLoadError, parseManifests } from '../../lib/review/load';
 import { loadManifests } from '../../lib/review/manifest-files';
-import { removeTempDirs, tempDir, withInstalledTool } from '../support';
+import { removeTempDirs, sameJson, tempDir, withInstalledTool } from '../support';
 import { bytesOf, Encoding, GeneratedStream, generateStream, HOSTILE_PRODUCTIONS, Production } from './hostile-yaml';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -147,15 +147,6 @@ function weRead(bytes: Buffer, encoding: Encoding, text: string): OurOutcome {
   } catch (error) {
     return error instanceof ManifestLoadError ? { refused: error.message } : { crashed: String((error as Error)?.stack ?? error) };
   }
-}
-
-/** Equal as JSON values, with Object.is at the leaves (so -0 is not 0) and key order ignored. */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return Object.is(a, b);
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ak = Object.keys(a).sort();
-  const bk = Object.keys(b).sort();
-  return ak.length === bk.length && ak.every((k, i) => k === bk[i] && sameJson((a as any)[k], (b as any)[k]));
 }
 
 function verdict(kubectl: KubectlOutcome, ours: OurOutcome): Verdict {

@@ -19,7 +19,7 @@ import { HardenedApp } from '../../lib';
 import { ManifestYaml } from '../../lib/app/manifest-yaml';
 import { readDocuments } from '../../lib/review/load';
 import { loadManifests, manifestFiles } from '../../lib/review/manifest-files';
-import { removeTempDirs, seededRandom, tempDir, withInstalledTool } from '../support';
+import { removeTempDirs, sameJson, seededRandom, tempDir, withInstalledTool } from '../support';
 
 const ROOT = path.resolve(__dirname, '../..');
 const PEER = path.join(ROOT, '.tools/bin/kubectl-yaml');
@@ -60,15 +60,6 @@ function weRead(text: string): Reading {
   } catch (error) {
     return { refused: (error as Error).message };
   }
-}
-
-/** Equal as JSON values, with Object.is for numbers (so -0 is not 0) and key order ignored (JSON objects have none). */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return Object.is(a, b);
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ak = Object.keys(a).sort();
-  const bk = Object.keys(b).sort();
-  return ak.length === bk.length && ak.every((k, i) => k === bk[i] && sameJson((a as any)[k], (b as any)[k]));
 }
 
 /** Plain scalars whose meaning differs between YAML versions and readers, each tried as a value and as a key. */
