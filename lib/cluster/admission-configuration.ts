@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { MIN_REASON_LENGTH } from '../core/exceptions';
+import { isReasonLongEnough, MIN_REASON_LENGTH } from '../core/exceptions';
 import { HardeningError } from '../core/hardening-error';
 import { SYSTEM_NAMESPACE } from '../review/rules/cluster/admission';
 import { functionScope } from './scope';
@@ -19,7 +19,7 @@ import { functionScope } from './scope';
 export interface PodSecurityExemption {
   /** A system namespace: `kube-system`, `kube-*` or `*-system`. */
   readonly namespace: string;
-  /** Why its pods need more than `restricted`, in at least 10 characters. */
+  /** Why its pods need more than `restricted`, in at least 10 visible characters. */
   readonly reason: string;
 }
 
@@ -51,8 +51,8 @@ export function podSecurityExemptions(options: AdmissionOptions = {}, scope: ICo
     }
     if (seen.has(exemption.namespace)) throw new HardeningError(scope, `'${field}.namespace' '${exemption.namespace}' is listed twice. List each namespace once.`);
     seen.add(exemption.namespace);
-    if (typeof exemption.reason !== 'string' || exemption.reason.trim().length < MIN_REASON_LENGTH) {
-      throw new HardeningError(scope, `'${field}.reason' must say why '${exemption.namespace}' needs more than restricted, in at least ${MIN_REASON_LENGTH} characters (got '${exemption.reason}').`);
+    if (!isReasonLongEnough(exemption.reason)) {
+      throw new HardeningError(scope, `'${field}.reason' must say why '${exemption.namespace}' needs more than restricted, in at least ${MIN_REASON_LENGTH} visible characters (got '${exemption.reason}').`);
     }
   });
   return exemptions;

@@ -202,10 +202,11 @@ const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
  * nothing). Ten zero-width spaces count 0.
  */
 export function visibleLength(text: string): number {
-  const visible = text.replace(/[\p{C}\p{Z}]/gu, '').replace(INVISIBLE_LETTERS, '');
   let count = 0;
-  for (const { segment } of graphemes.segment(visible)) {
-    if (!/^\p{M}+$/u.test(segment)) count++;
+  // Segmented first, so a joined emoji (its parts tied by ZERO WIDTH JOINER, a format character) is one.
+  for (const { segment } of graphemes.segment(text)) {
+    const visible = segment.replace(/[\p{C}\p{Z}]/gu, '').replace(INVISIBLE_LETTERS, '');
+    if (visible !== '' && !/^\p{M}+$/u.test(visible)) count++;
   }
   return count;
 }

@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ExceptionPolicy } from '../core/exception-policy';
-import { HardeningException, MIN_REASON_LENGTH } from '../core/exceptions';
+import { HardeningException, isReasonLongEnough, MIN_REASON_LENGTH } from '../core/exceptions';
 import { HardeningError } from '../core/hardening-error';
 import { requireDns1123Label } from '../core/names';
 import { checkGrantRules, GrantRule } from './grant-rules';
@@ -18,7 +18,7 @@ export interface ClusterGrantProps {
   readonly rules: GrantRule[];
 
   /**
-   * Why this must be cluster-wide rather than per namespace (at least 10 characters). It is
+   * Why this must be cluster-wide rather than per namespace (at least 10 visible characters). It is
    * recorded as the exception to `rbac-cluster-scope` and shown in the review.
    */
   readonly reason: string;
@@ -54,8 +54,8 @@ export class ClusterGrant extends Construct {
   constructor(scope: Construct, id: string, props: ClusterGrantProps) {
     super(scope, id);
     const name = requireDns1123Label(this, 'name', props.name ?? id);
-    if ((props.reason ?? '').trim().length < MIN_REASON_LENGTH) {
-      throw new HardeningError(this, `'reason' must say in at least ${MIN_REASON_LENGTH} characters why the grant must be cluster-wide (got '${props.reason}'). Prefer a Role per namespace.`);
+    if (!isReasonLongEnough(props.reason)) {
+      throw new HardeningError(this, `'reason' must say in at least ${MIN_REASON_LENGTH} visible characters why the grant must be cluster-wide (got '${props.reason}'). Prefer a Role per namespace.`);
     }
     const policy = new ExceptionPolicy(this, [{ rule: 'rbac-cluster-scope', reason: props.reason }, ...(props.exceptions ?? [])]);
     if (!props.subjects.length) {

@@ -210,7 +210,7 @@ describe('admission, authentication and encryption', () => {
 
   test.each([
     [[{ namespace: 'shop', reason: 'needs host networking for reasons' }], '[admissionConfiguration] \'podSecurityExemptions[0].namespace\' must be a system namespace (kube-system, kube-*, *-system; got \'shop\')'],
-    [[{ namespace: 'kube-system', reason: 'needed' }], '\'podSecurityExemptions[0].reason\' must say why \'kube-system\' needs more than restricted, in at least 10 characters'],
+    [[{ namespace: 'kube-system', reason: 'needed' }], '\'podSecurityExemptions[0].reason\' must say why \'kube-system\' needs more than restricted, in at least 10 visible characters'],
     [[{ namespace: 'kube-system', reason: 'kube-proxy needs it' }, { namespace: 'kube-system', reason: 'kube-proxy needs it' }], '\'podSecurityExemptions[1].namespace\' \'kube-system\' is listed twice'],
   ])('fails when the exemptions are %j', (podSecurityExemptions, message) => {
     expect(() => admissionConfiguration({ podSecurityExemptions })).toThrow(message);

@@ -181,7 +181,7 @@ describe('ClusterGrant', () => {
   });
 
   test.each<[string, Partial<ClusterGrantProps>, string]>([
-    ['a reason that says nothing', { reason: 'needed' }, "[test/metrics] 'reason' must say in at least 10 characters why the grant must be cluster-wide (got 'needed')."],
+    ['a reason that says nothing', { reason: 'needed' }, "[test/metrics] 'reason' must say in at least 10 visible characters why the grant must be cluster-wide (got 'needed')."],
     ['reading Secrets everywhere', { rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['list'] }] }, "'rules[0]': reads Secrets in every namespace. Grant it per namespace with workload.grant(), limited by resourceNames. If it is really needed, add exceptions: [{ rule: 'rbac-no-cluster-secret-read'"],
     ['no subject', { subjects: [] }, "'subjects' is empty."],
   ])('fails on %s', (_case, props, message) => {

@@ -79,11 +79,16 @@ describe('review.sarif is valid SARIF 2.1.0', () => {
       // File names a URI must escape: a space, a '#', non-ASCII letters, and an absolute path.
       { object: pod((s) => { s.hostPID = true; }, { name: 'spaced' }), origin: 'my manifests/#1 dépôt.yaml:3' },
       { object: pod((s) => { s.hostIPC = true; }, { name: 'absolute' }), origin: '/srv/manifests/app.yaml:7' },
-    ], { today: TODAY });
+    ], {
+      today: TODAY,
+      trustAnnotations: true,
+      // An exceptions file entry is an external suppression.
+      exceptions: [{ rule: 'no-host-namespaces', kind: 'Pod', namespace: 'shop', name: 'absolute', accepts: ['hostIPC'], reason: 'reviewed by the platform team', origin: 'exceptions.yaml:2' }],
+    });
     const sarif = reviewSarif(result);
     expect(errorsOf(sarif)).toEqual([]);
     const run = JSON.parse(sarif).runs[0];
-    expect(run.results.filter((r: any) => r.suppressions)).toHaveLength(1);
+    expect(run.results.filter((r: any) => r.suppressions).map((r: any) => r.suppressions[0].kind)).toEqual(['inSource', 'external']);
     expect(new Set(run.results.map((r: any) => r.locations[0].physicalLocation?.artifactLocation.uri).filter(Boolean))).toEqual(new Set([
       'file:///srv/manifests/app.yaml', 'manifests/probe.yaml', 'my%20manifests/%231%20d%C3%A9p%C3%B4t.yaml',
     ]));
@@ -91,7 +96,7 @@ describe('review.sarif is valid SARIF 2.1.0', () => {
   });
 
   test('for manifests read from files, as `cdk8s-hardened review --format sarif` writes it', () => {
-    const result = review(loadManifests([FIXTURES]), { today: TODAY });
+    const result = review(loadManifests([FIXTURES]), { today: TODAY, trustAnnotations: true });
     expect(result.findings.some((f) => f.exception)).toBe(true);
     expect(errorsOf(reviewSarif(result))).toEqual([]);
   });
