@@ -184,6 +184,7 @@ export class HardenedApp extends App {
       reviewStagedOutput(staging, this.publishDir, {
         extension: this.outputFileExtension,
         extraFiles: this.addedFiles.filter((file) => REVIEWED_FILE.test(file)),
+        unreviewedFiles: this.addedFiles.filter((file) => !REVIEWED_FILE.test(file)),
         originOf: constructPathIndex(this),
         annotationsTrusted: annotationTrust(this, this.trustedScopes),
         exceptions: this.exceptions,

@@ -6,10 +6,11 @@ import { Finding, KubeObject, ReviewResult } from '../review/model';
 import { withConstructFixes } from '../review/remediations';
 import { AnalysisOutput, writeReports } from '../review/reports';
 import { CLUSTER_SETTINGS_FILE, clusterSettingsReport } from '../review/rules/cluster/settings-report';
-import { listFiles } from './publish';
+import { listFiles, MARKER_FILE } from './publish';
 import * as fs from 'node:fs';
 import { UserFacingError } from './error-printer';
 import { printable } from '../core/printable';
+import { compareText } from '../core/compare-text';
 import { withWalkerCache } from '../review/walkers';
 import { manifestsOf, WrittenFile } from './written-manifests';
 import { ExceptionEntry } from '../review/exceptions';
@@ -57,6 +58,14 @@ export interface ReviewGateOptions {
    * @default - none
    */
   readonly extraFiles?: readonly string[];
+  /**
+   * Files the library itself adds unreviewed (its install notes), relative to the staging
+   * folder with `/` separators: published as they are. Any other file that is not a manifest
+   * or in `extraFiles` fails synth.
+   *
+   * @default - none
+   */
+  readonly unreviewedFiles?: readonly string[];
 }
 
 /** Synth stopped because the review found errors that no exception accepts. */
@@ -77,6 +86,7 @@ export class ReviewFailedError extends Error implements UserFacingError {
  * warnings, and throws `ReviewFailedError` when an error-level finding has no exception.
  */
 export function reviewStagedOutput(staging: string, publishDir: string, options: ReviewGateOptions): ReviewResult {
+  refuseUnreviewedFiles(staging, options);
   const targets = listFiles(staging)
     .filter((file) => file.endsWith(options.extension))
     .flatMap((file) => options.written
@@ -103,6 +113,37 @@ export function reviewStagedOutput(staging: string, publishDir: string, options:
   }
   if (!result.passed) throw new ReviewFailedError(result, publishDir);
   return result;
+}
+
+/**
+ * Every file in the staging folder is published, so every one must be what the gate reviews
+ * (the charts' manifests, files added with `addFile`) or one it knows (the marker, the
+ * library's own notes): a construct that writes into the output folder itself, or leaves a
+ * link there, would otherwise publish what nobody reviewed (`kubectl apply -f dist/` applies
+ * any .yaml in it, links followed).
+ */
+function refuseUnreviewedFiles(staging: string, options: ReviewGateOptions): void {
+  const known = new Set([...(options.extraFiles ?? []), ...(options.unreviewedFiles ?? []), MARKER_FILE]);
+  const unexpected: string[] = [];
+  const walk = (relative: string) => {
+    for (const entry of fs.readdirSync(path.join(staging, relative), { withFileTypes: true })) {
+      const child = relative === '' ? entry.name : `${relative}/${entry.name}`;
+      if (entry.isDirectory()) walk(child);
+      else if (!entry.isFile() || !(child.endsWith(options.extension) || known.has(child))) unexpected.push(child);
+    }
+  };
+  walk('');
+  if (unexpected.length > 0) throw new UnreviewedFilesError(unexpected.sort(compareText));
+}
+
+/** Synth wrote files into the output folder that the review does not read. */
+export class UnreviewedFilesError extends Error implements UserFacingError {
+  public readonly userFacing = true;
+  constructor(files: readonly string[]) {
+    super(printable(`synth wrote ${files.length === 1 ? 'a file' : `${files.length} files`} into the output folder that the review does not read, so nothing was published: ${files.join(', ')}. `
+      + 'Add manifests with HardenedApp.addFile (they are reviewed), and let no construct write into the output folder itself.'));
+    this.name = 'UnreviewedFilesError';
+  }
 }
 
 /** The analyses written next to the review; an object they cannot read fails synth like a finding. */

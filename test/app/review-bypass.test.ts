@@ -61,3 +61,34 @@ test('names from the manifests cannot forge lines of the gate\'s message', () =>
   expect(message).toContain('x\\n  [extra/ok.yaml:1] all clear\\u202e');
   expect(message.split('\n').every((line) => !line.startsWith('  [extra/ok.yaml'))).toBe(true);
 });
+
+describe('files a construct writes into the output folder itself are not published unreviewed', () => {
+  /** A chart that, while it renders, writes a privileged Pod (or a link to one) into the app's output folder. */
+  class WritesIntoOutdir extends Chart {
+    constructor(scope: HardenedApp, id: string, private readonly write: (outdir: string) => void) {
+      super(scope, id);
+    }
+
+    public toJson(): any[] {
+      this.write((this.node.root as HardenedApp).outdir);
+      return super.toJson();
+    }
+  }
+
+  test.each([
+    ['a YAML file', (outdir: string) => fs.writeFileSync(path.join(outdir, 'extra.yaml'), JSON.stringify(PRIVILEGED_POD)), 'extra.yaml'],
+    ['a JSON file in a sub-folder', (outdir: string) => {
+      fs.mkdirSync(path.join(outdir, 'more'));
+      fs.writeFileSync(path.join(outdir, 'more', 'pod.json'), JSON.stringify(PRIVILEGED_POD));
+    }, 'more/pod.json'],
+    ['a link to a manifest elsewhere', (outdir: string) => {
+      fs.writeFileSync(path.join(workdir, 'elsewhere.yaml'), JSON.stringify(PRIVILEGED_POD));
+      fs.symlinkSync(path.join(workdir, 'elsewhere.yaml'), path.join(outdir, 'linked.k8s.yaml'));
+    }, 'linked.k8s.yaml'],
+  ])('%s fails synth, naming it, and nothing is published', (_, write, name) => {
+    const a = new HardenedApp({ outdir: path.join(workdir, 'dist') });
+    new WritesIntoOutdir(a, 'sneaky', write);
+    expect(() => a.synth()).toThrow(new RegExp(`^synth wrote a file into the output folder that the review does not read, so nothing was published: ${name.replace(/\./g, '\\.')}\\. Add manifests with HardenedApp\\.addFile`));
+    expect(fs.existsSync(path.join(workdir, 'dist'))).toBe(false);
+  });
+});
