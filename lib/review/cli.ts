@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { compareText } from '../core/compare-text';
 import { isIsoDate } from '../core/exceptions';
 import { printable, printableLines } from '../core/printable';
+import { readCustomResourceDefinitions } from './crd-files';
 import { passesAt, review } from './engine';
 import { LoadedManifest, ManifestLoadError, parseManifests } from './load';
 import { decodeManifest, readManifests, SkippedPath, unreadable } from './manifest-files';
@@ -50,7 +51,7 @@ export function usage(): string {
   return [
     `Usage: ${NAME} review PATH... [--format text|json|sarif] [--pack NAME]... [--today YYYY-MM-DD]`,
     '                              [--fail-on LEVEL] [--exclude GLOB]... [--skip-non-k8s]',
-    '                              [--exceptions FILE]... [--trust-annotations]',
+    '                              [--exceptions FILE]... [--trust-annotations] [--crd PATH]...',
     '',
     'Reviews Kubernetes manifests against the cdk8s-hardened rules. PATH is a file or a folder',
     '(read recursively: .yaml, .yml, .json), or - for standard input; multi-document files and',
@@ -86,6 +87,10 @@ export function usage(): string {
     '                     on the objects. Without it they are claims anyone could write: they',
     '                     accept nothing and are listed as exception-not-trusted warnings.',
     '                     Give it only for output your own cdk8s app synthesized.',
+    '  --crd PATH         CustomResourceDefinitions (a file or a folder of YAML) of the cluster',
+    '                     the objects go to: custom resources of their groups are judged against',
+    '                     them (object-schema), as against CRDs among the objects. Repeatable;',
+    '                     anything but a CRD there is refused (exit 2).',
     '  -h, --help         print this text.',
     '',
     'Exit codes: 0 no error finding without an exception (warnings may remain);',
@@ -111,6 +116,8 @@ interface ReviewCommand {
   /** The exceptions files given with --exceptions. */
   readonly exceptionsFiles: readonly string[];
   readonly trustAnnotations: boolean;
+  /** The files and folders of CRDs given with --crd. */
+  readonly crdPaths: readonly string[];
 }
 
 /**
@@ -164,6 +171,7 @@ function parseReviewArgs(args: readonly string[]): ReviewCommand | 'help' {
         'skip-non-k8s': { type: 'boolean' },
         'exceptions': { type: 'string', multiple: true },
         'trust-annotations': { type: 'boolean' },
+        'crd': { type: 'string', multiple: true },
         'help': { type: 'boolean', short: 'h' },
       },
     });
@@ -206,6 +214,7 @@ function parseReviewArgs(args: readonly string[]): ReviewCommand | 'help' {
     paths: positionals, format: format as Format, packs, today: values.today, failOn: failOn as Severity,
     exclude, skipNonObjects: values['skip-non-k8s'] ?? false,
     exceptionsFiles, trustAnnotations: values['trust-annotations'] ?? false,
+    crdPaths: values.crd ?? [],
   };
 }
 
@@ -223,6 +232,7 @@ function readStdin(io: CliIo): string {
 function runReview(command: ReviewCommand, io: CliIo): number {
   // Read first: a refused exceptions file must stop the review before anything is judged.
   const exceptions = command.exceptionsFiles.flatMap(readExceptionsFile);
+  const customResourceDefinitions = readCustomResourceDefinitions(command.crdPaths);
   const manifests: LoadedManifest[] = [];
   const skipped: SkippedPath[] = [];
   for (const p of command.paths) {
@@ -242,7 +252,7 @@ function runReview(command: ReviewCommand, io: CliIo): number {
     const notRead = skipped.length ? `; ${skipped.length} path(s) skipped by --exclude or --skip-non-k8s` : '';
     throw new ManifestLoadError(where, 0, `no Kubernetes objects found${looked}${notRead}.`);
   }
-  const result = review(manifests, { packs: command.packs, today: command.today, exceptions, trustAnnotations: command.trustAnnotations });
+  const result = review(manifests, { packs: command.packs, today: command.today, exceptions, trustAnnotations: command.trustAnnotations, customResourceDefinitions });
   const passed = passesAt(result, command.failOn);
   switch (command.format) {
     // Control characters in names are JSON-escaped already, except DEL, C1, U+2028/2029 and

@@ -10,6 +10,7 @@ import {
 
 export type { ExceptionRecord, ReviewCounts, ReviewResult, SeverityCounts } from './model';
 import { ALL_RULES, DEFAULT_PACKS, PACKS, packById } from './packs';
+import { CRD_API_VERSION } from './schema/crd-shapes';
 import { withWalkerCache } from './walkers';
 
 /** One object to review and where it came from. */
@@ -68,6 +69,14 @@ export interface ReviewOptions {
    * @default - none
    */
   readonly exceptions?: readonly ExceptionEntry[];
+  /**
+   * CustomResourceDefinitions (apiextensions.k8s.io/v1) of the cluster the objects go to, such
+   * as those of Sealed Secrets or Argo CD: the `object-schema` rule judges custom resources
+   * against them, as it does against the CRDs in the reviewed objects. They are not reviewed.
+   *
+   * @default - only the CRDs among the reviewed objects
+   */
+  readonly customResourceDefinitions?: readonly Readonly<Record<string, unknown>>[];
 }
 
 /**
@@ -90,10 +99,11 @@ export function review(targets: readonly ReviewTarget[], options: ReviewOptions 
   const packs = selectPacks(options.packs);
   const rules = activeRules(packs, options.extraRules ?? []);
   const objects = targets.map((target, i) => asKubeObject(target, i));
+  const definitions = (options.customResourceDefinitions ?? []).map(asCustomResourceDefinition);
 
   const env: ReviewEnvironment = {
     today,
-    context: createContext(objects),
+    context: createContext(objects, definitions),
     rulesByKind: groupByKind(rules),
     known: new Set([...ALL_RULES, ...rules].map((rule) => rule.id)),
     active: new Set(rules.map((rule) => rule.id)),
@@ -286,6 +296,14 @@ function asKubeObject(target: ReviewTarget, index: number): KubeObject {
   return obj as KubeObject;
 }
 
+function asCustomResourceDefinition(obj: Readonly<Record<string, unknown>>, index: number): KubeObject {
+  if (obj?.apiVersion !== CRD_API_VERSION || obj?.kind !== 'CustomResourceDefinition') {
+    throw new Error(`review: customResourceDefinitions[${index}] is ${typeof obj?.kind === 'string' ? `a ${obj.kind}` : 'not a Kubernetes object'}, `
+      + `not a CustomResourceDefinition (${CRD_API_VERSION}). Give only CRDs there, and review other objects as targets.`);
+  }
+  return obj as KubeObject;
+}
+
 function refOf(obj: KubeObject): ObjectRef {
   const name = typeof obj.metadata?.name === 'string' ? obj.metadata.name : '';
   const namespace = typeof obj.metadata?.namespace === 'string' ? obj.metadata.namespace : undefined;
@@ -294,7 +312,7 @@ function refOf(obj: KubeObject): ObjectRef {
     : { apiVersion: obj.apiVersion, kind: obj.kind, namespace, name };
 }
 
-function createContext(objects: readonly KubeObject[]): ReviewContext {
+function createContext(objects: readonly KubeObject[], customResourceDefinitions: readonly KubeObject[]): ReviewContext {
   const byKind = new Map<string, KubeObject[]>();
   const byKey = new Map<string, KubeObject>();
   for (const obj of objects) {
@@ -306,6 +324,7 @@ function createContext(objects: readonly KubeObject[]): ReviewContext {
     objects,
     byKind: (kind) => byKind.get(kind) ?? [],
     find: (kind, namespace, name) => byKey.get(`${kind}\u0000${namespace ?? ''}\u0000${name}`),
+    customResourceDefinitions,
   };
 }
 

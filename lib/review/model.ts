@@ -85,6 +85,13 @@ export interface ReviewContext {
   byKind(kind: string): readonly KubeObject[];
   /** The object of this kind, namespace and name, if any. */
   find(kind: string, namespace: string | undefined, name: string): KubeObject | undefined;
+  /**
+   * CustomResourceDefinitions given beside the objects (`ReviewOptions.customResourceDefinitions`,
+   * `--crd`): not reviewed, only used to judge custom resources, as the CRDs in the input are.
+   *
+   * @default - none
+   */
+  readonly customResourceDefinitions?: readonly KubeObject[];
 }
 
 /** The descriptive part of a rule: everything but its check. Reports list these. */

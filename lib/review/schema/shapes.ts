@@ -1,30 +1,35 @@
 /**
  * The shapes of the Kubernetes API's built-in kinds, as the API server decodes them, and one
- * walk that compares an object with its kind's shape. The data is `kubernetes-1.37.json`,
+ * walk that compares an object with a shape. The data is `kubernetes-1.37.json`,
  * generated from what kube-apiserver v1.37 serves at /openapi/v3
- * (scripts/generate-kubernetes-schema.ts); this file only reads it.
+ * (scripts/generate-kubernetes-schema.ts); this file only reads it. Custom resources' shapes
+ * are compiled from their CRDs by `crd-shapes.ts` into the same nodes.
  */
 import { RuleFinding } from '../model';
 import SCHEMA from './kubernetes-1.37.json';
 
 /** What a field holds. Numbers rather than strings: the walk switches on them for every field. */
-const ANY = 0; // any value (RawExtension, JSON)
-const MAPPING = 1; // any mapping, fields unchecked
-const STRING = 2;
+export const ANY = 0; // any value (RawExtension, JSON)
+export const MAPPING = 1; // any mapping, fields unchecked
+export const STRING = 2;
 const BYTES = 3; // base64 text ([]byte)
 const DATE_TIME = 4; // metav1.Time: RFC 3339 text
-const INTEGER = 5; // int64
-const INT32 = 6;
-const NUMBER = 7;
-const BOOLEAN = 8;
+export const INTEGER = 5; // int64
+export const INT32 = 6;
+export const NUMBER = 7;
+export const BOOLEAN = 8;
 const INT_OR_STRING = 9; // intstr.IntOrString: an int32 or a string
 const QUANTITY = 10; // resource.Quantity: a number, or text in its syntax
-const LIST = 11;
-const MAP = 12; // map[string]T
-const STRUCT = 13; // a definition: known fields only
+export const LIST = 11;
+export const MAP = 12; // map[string]T
+export const STRUCT = 13; // a definition: known fields only
+// The formats a CRD's schema validator checks (kube-openapi's strfmt), stricter than the built-in decoders.
+export const SCHEMA_BYTES = 14; // format: byte, base64 without line breaks
+export const SCHEMA_DATE_TIME = 15; // format: date-time, strfmt.IsDateTime
+export const INTEGER_OR_STRING = 16; // x-kubernetes-int-or-string: any integer or a string
 
 /** One node of the compiled schema. Definitions refer to each other, themselves included. */
-interface Shape {
+export interface Shape {
   readonly tag: number;
   /** How the API describes it, for messages: `a list of core.v1.Container`. */
   readonly expected: string;
@@ -33,6 +38,32 @@ interface Shape {
   /** A STRUCT's definition name (`core.v1.Container`) and fields. */
   readonly definition?: string;
   readonly fields?: ReadonlyMap<string, Shape>;
+  // What only CRD schemas say (the built-in decoders know none of it):
+  /** A STRUCT whose other fields are kept unchecked (`x-kubernetes-preserve-unknown-fields`). */
+  readonly preservesUnknown?: boolean;
+  /** A STRUCT's fields that must be there (those without a default, which the server would fill in). */
+  readonly required?: readonly string[];
+  /** `nullable: true`: null is kept, and counts as given. */
+  readonly nullable?: boolean;
+  /** A LIST whose null items the server refuses (a null field is dropped, a null item is not). */
+  readonly refusesNullItems?: boolean;
+  readonly limits?: ValueLimits;
+}
+
+/** The value validations of a CRD schema that are cheap to judge exactly as the server does. */
+export interface ValueLimits {
+  readonly enum?: readonly unknown[];
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly exclusiveMinimum?: boolean;
+  readonly exclusiveMaximum?: boolean;
+  /** In characters (Unicode code points), as Go counts runes. */
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly minItems?: number;
+  readonly maxItems?: number;
+  readonly minProperties?: number;
+  readonly maxProperties?: number;
 }
 
 const PRIMITIVES: Record<string, Shape> = {
@@ -58,6 +89,8 @@ interface SchemaFile {
 interface Compiled {
   readonly kinds: ReadonlyMap<string, ReadonlyMap<string, Shape>>;
   readonly groups: ReadonlySet<string>;
+  /** meta.v1.ObjectMeta, which custom resources' metadata is too. */
+  readonly objectMeta: Shape;
 }
 
 let compiled: Compiled | undefined;
@@ -93,11 +126,16 @@ function compile(file: SchemaFile): Compiled {
   for (const [apiVersion, byKind] of Object.entries(file.kinds)) {
     kinds.set(apiVersion, new Map(Object.entries(byKind).map(([kind, definition]) => [kind, shapeOf(definition)])));
   }
-  return { kinds, groups: new Set([...kinds.keys()].map(groupOf)) };
+  return { kinds, groups: new Set([...kinds.keys()].map(groupOf)), objectMeta: shapeOf('meta.v1.ObjectMeta') };
 }
 
 function schema(): Compiled {
   return (compiled ??= compile(SCHEMA as SchemaFile));
+}
+
+/** The shape of every object's `metadata` (meta.v1.ObjectMeta). */
+export function objectMetaShape(): Shape {
+  return schema().objectMeta;
 }
 
 /** The API group of an apiVersion: `''` for `v1`, `apps` for `apps/v1`. */
@@ -146,10 +184,17 @@ export function isServed(apiVersion: string, kind: string): boolean {
  */
 export function shapeProblems(obj: Readonly<Record<string, unknown>>, apiVersion: string, kind: string): RuleFinding[] {
   const shape = schema().kinds.get(apiVersion)?.get(kind);
-  if (!shape) return [];
+  return shape ? problemsAgainst(obj, shape) : [];
+}
+
+/**
+ * Compares `value` with `shape` (see `shapeProblems`); `source`, when given, ends every
+ * message, to say where the shape comes from: `(CRD widgets.example.com, version v1)`.
+ */
+export function problemsAgainst(value: unknown, shape: Shape, source?: string): RuleFinding[] {
   const walk = new ShapeWalk();
-  walk.visit(obj, shape);
-  return walk.problems;
+  walk.visit(value, shape);
+  return source ? walk.problems.map((p) => ({ ...p, message: `${p.message} (${source})` })) : walk.problems;
 }
 
 class ShapeWalk {
@@ -159,78 +204,86 @@ class ShapeWalk {
 
   visit(value: unknown, shape: Shape): void {
     if (value === null || value === undefined) return;
+    if (this.visitType(value, shape) && shape.limits) {
+      for (const problem of limitProblems(value, shape.limits)) this.problems.push({ path: this.path(), message: `${this.label()} ${problem}` });
+    }
+  }
+
+  /** Reports what differs from `shape` in `value` and below; false when `value` itself is not of its type. */
+  private visitType(value: unknown, shape: Shape): boolean {
     switch (shape.tag) {
       case ANY:
-        return;
+        return true;
       case MAPPING:
-        if (!isMapping(value)) this.mismatch(value, shape);
-        return;
+        return isMapping(value) || this.mismatch(value, shape);
       case STRING:
-        if (typeof value !== 'string') this.mismatch(value, shape);
-        return;
+        return typeof value === 'string' || this.mismatch(value, shape);
       case BYTES:
-        if (typeof value !== 'string' || !BASE64.test(value.replace(/[\r\n]/g, ''))) this.mismatch(value, shape);
-        return;
+        return (typeof value === 'string' && BASE64.test(value.replace(/[\r\n]/g, ''))) || this.mismatch(value, shape);
+      case SCHEMA_BYTES:
+        return (typeof value === 'string' && BASE64.test(value)) || this.mismatch(value, shape);
       case DATE_TIME:
-        if (typeof value !== 'string' || !RFC3339.test(value)) this.mismatch(value, shape);
-        return;
+        return (typeof value === 'string' && RFC3339.test(value)) || this.mismatch(value, shape);
+      case SCHEMA_DATE_TIME:
+        return (typeof value === 'string' && isSchemaDateTime(value)) || this.mismatch(value, shape);
       case INTEGER:
-        if (!isIntegerIn(value, 2 ** 63)) this.mismatch(value, shape);
-        return;
+        return isIntegerIn(value, 2 ** 63) || this.mismatch(value, shape);
       case INT32:
-        if (!isIntegerIn(value, 2 ** 31)) this.mismatch(value, shape);
-        return;
+        return isIntegerIn(value, 2 ** 31) || this.mismatch(value, shape);
       case NUMBER:
-        if (typeof value !== 'number') this.mismatch(value, shape);
-        return;
+        return typeof value === 'number' || this.mismatch(value, shape);
       case BOOLEAN:
-        if (typeof value !== 'boolean') this.mismatch(value, shape);
-        return;
+        return typeof value === 'boolean' || this.mismatch(value, shape);
       case INT_OR_STRING:
-        if (typeof value !== 'string' && !isIntegerIn(value, 2 ** 31)) this.mismatch(value, shape);
-        return;
+        return typeof value === 'string' || isIntegerIn(value, 2 ** 31) || this.mismatch(value, shape);
+      case INTEGER_OR_STRING:
+        return typeof value === 'string' || isIntegerIn(value, 2 ** 63) || this.mismatch(value, shape);
       case QUANTITY:
-        if (typeof value !== 'number' && !(typeof value === 'string' && isQuantity(value))) this.mismatch(value, shape);
-        return;
+        return typeof value === 'number' || (typeof value === 'string' && isQuantity(value)) || this.mismatch(value, shape);
       case LIST:
-        if (!Array.isArray(value)) {
-          this.mismatch(value, shape);
-          return;
-        }
+        if (!Array.isArray(value)) return this.mismatch(value, shape);
         for (let i = 0; i < value.length; i++) {
           this.segments.push(i);
-          this.visit(value[i], shape.element!);
+          if (value[i] === null && shape.refusesNullItems) this.mismatch(null, shape.element!);
+          else this.visit(value[i], shape.element!);
           this.segments.pop();
         }
-        return;
+        return true;
       case MAP:
-        if (!isMapping(value)) {
-          this.mismatch(value, shape);
-          return;
-        }
+        if (!isMapping(value)) return this.mismatch(value, shape);
         for (const key in value) {
           this.segments.push(key);
           this.visit(value[key], shape.element!);
           this.segments.pop();
         }
-        return;
+        return true;
       default: // STRUCT
-        if (!isMapping(value)) {
-          this.mismatch(value, shape);
-          return;
-        }
+        if (!isMapping(value)) return this.mismatch(value, shape);
         for (const key in value) {
           const field = shape.fields!.get(key);
           this.segments.push(key);
           if (field) this.visit(value[key], field);
-          else this.unknownField(key, shape);
+          else if (!shape.preservesUnknown) this.unknownField(key, shape);
           this.segments.pop();
         }
+        for (const key of shape.required ?? []) {
+          // A null the schema does not allow is dropped before validation: as good as missing.
+          if (value[key] === undefined || (value[key] === null && !shape.fields!.get(key)?.nullable)) this.missingField(key, shape);
+        }
+        return true;
     }
   }
 
-  private mismatch(value: unknown, shape: Shape): void {
+  /** Reports `value` as not of `shape`'s type; returns false, for `visitType`. */
+  private mismatch(value: unknown, shape: Shape): false {
     this.problems.push({ path: this.path(), message: `${this.label()} is ${describe(value)}; the API server expects ${shape.expected}` });
+    return false;
+  }
+
+  private missingField(key: string, shape: Shape): void {
+    this.segments.push(key);
+    this.problems.push({ path: this.path(), message: `required field ${JSON.stringify(key)} is missing: ${shape.definition} must have it, and the API server refuses the object without it` });
+    this.segments.pop();
   }
 
   private unknownField(key: string, shape: Shape): void {
@@ -278,7 +331,52 @@ function isQuantity(text: string): boolean {
   return trimmed !== '' && QUANTITY_SYNTAX.test(trimmed);
 }
 
-function isMapping(value: unknown): value is Record<string, unknown> {
+/**
+ * A date-time as kube-openapi's strfmt.IsDateTime reads it: a real calendar date, `T` (any
+ * case), a time with optional fraction, `Z` (any case) or an offset. Date-only text is refused.
+ */
+function isSchemaDateTime(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})[Tt]([01]\d|2[0-3]):[0-5]\d:(?:[0-5]\d|60)(?:\.\d+)?(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** What a value breaks of a CRD's value validations, as the ends of sentences naming it. */
+function limitProblems(value: unknown, limits: ValueLimits): string[] {
+  const problems: string[] = [];
+  if (limits.enum && !limits.enum.some((allowed) => sameValue(allowed, value))) {
+    problems.push(`is ${describe(value)}; the CRD allows only ${limits.enum.map((v) => JSON.stringify(v)).join(', ')}`);
+  }
+  if (typeof value === 'number') {
+    const { minimum, maximum } = limits;
+    if (minimum !== undefined && (limits.exclusiveMinimum ? value <= minimum : value < minimum)) {
+      problems.push(`is ${value}; the CRD allows ${limits.exclusiveMinimum ? 'more than' : 'at least'} ${minimum}`);
+    }
+    if (maximum !== undefined && (limits.exclusiveMaximum ? value >= maximum : value > maximum)) {
+      problems.push(`is ${value}; the CRD allows ${limits.exclusiveMaximum ? 'less than' : 'at most'} ${maximum}`);
+    }
+  }
+  const count = (size: number, noun: string, min: number | undefined, max: number | undefined) => {
+    if (min !== undefined && size < min) problems.push(`has ${size} ${noun}; the CRD asks for at least ${min}`);
+    if (max !== undefined && size > max) problems.push(`has ${size} ${noun}; the CRD allows at most ${max}`);
+  };
+  if (typeof value === 'string') count([...value].length, 'characters', limits.minLength, limits.maxLength);
+  else if (Array.isArray(value)) count(value.length, 'items', limits.minItems, limits.maxItems);
+  else if (isMapping(value)) count(Object.keys(value).length, 'fields', limits.minProperties, limits.maxProperties);
+  return problems;
+}
+
+/** Equal as JSON values (for enums). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return a === b;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => k in b && sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+/** A JSON object (not a list, not null). */
+export function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -290,6 +388,7 @@ function isIntegerIn(value: unknown, bound: number): boolean {
 /** A value as a message names it: `a mapping`, `the string "true"`, `the number 1.5`. */
 function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
+  if (value === null) return 'null';
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
   if (typeof value === 'number') return `the ${Number.isInteger(value) ? 'integer' : 'number'} ${value}`;

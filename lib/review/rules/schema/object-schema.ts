@@ -1,5 +1,6 @@
-import { ANY_KIND, KubeObject, Rule, RuleFinding } from '../../model';
-import { isBuiltInGroup, isServed, kindsServedIn, servedKindLike, shapeProblems } from '../../schema/shapes';
+import { ANY_KIND, KubeObject, ReviewContext, Rule, RuleFinding } from '../../model';
+import { CRD_API_VERSION, customResourceShapes, CustomResourceShapes } from '../../schema/crd-shapes';
+import { isBuiltInGroup, isServed, kindsServedIn, problemsAgainst, servedKindLike, shapeProblems } from '../../schema/shapes';
 import { apiGroupOf, finding, quote } from '../../walkers';
 
 /**
@@ -10,7 +11,10 @@ import { apiGroupOf, finding, quote } from '../../walkers';
  * quantity a number or its own syntax; `null` anywhere, as the server drops it). What the server
  * would refuse, or silently drop, is an error: otherwise the other rules would judge an object
  * the cluster never gets. Custom resources (groups with a dot the server does not serve) are
- * left to their CRDs.
+ * judged the same way against their CustomResourceDefinition when one is given (in the input,
+ * or `ReviewOptions.customResourceDefinitions`): a version it serves, the fields and types of
+ * that version's schema (see `schema/crd-shapes.ts` for what is judged), ObjectMeta as
+ * `metadata`. Custom resources without their CRD are not judged.
  *
  * @see https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation
  */
@@ -20,13 +24,45 @@ export const objectSchema: Rule = {
   severity: 'error',
   kinds: [ANY_KIND],
   references: {},
-  remediation: 'Give the field the type the message names, fix or remove the unknown field, or use a kind and apiVersion the API server serves, spelled exactly; '
-    + '`kubectl apply --dry-run=server --validate=strict` shows the same refusal.',
-  check: (obj) => {
-    if (!isBuiltInGroup(apiGroupOf(obj.apiVersion)) || NOT_API_OBJECTS.has(`${obj.apiVersion}/${obj.kind}`)) return [];
+  remediation: 'Give the field the type or value the message names, fix or remove the unknown field, or use a kind and apiVersion the API server '
+    + '(or the custom resource\'s CRD) serves, spelled exactly; `kubectl apply --dry-run=server --validate=strict` shows the same refusal.',
+  check: (obj, context) => {
+    const group = apiGroupOf(obj.apiVersion);
+    if (!isBuiltInGroup(group)) return customResourceProblems(obj, group, context);
+    if (NOT_API_OBJECTS.has(`${obj.apiVersion}/${obj.kind}`)) return [];
     return isServed(obj.apiVersion, obj.kind) ? shapeProblems(obj, obj.apiVersion, obj.kind) : [kindProblem(obj)];
   },
 };
+
+/** A custom resource against its CRD: the first given for its group and kind, the input's before `customResourceDefinitions`. */
+function customResourceProblems(obj: KubeObject, group: string, context: ReviewContext): RuleFinding[] {
+  const definition = definitionsIn(context).get(`${group}/${obj.kind}`);
+  if (!definition) return [];
+  const version = obj.apiVersion.slice(group.length + 1);
+  const shape = definition.versions.get(version);
+  if (shape) return problemsAgainst(obj, shape, `CRD ${definition.crd}, version ${version}`);
+  const served = [...definition.versions.keys()];
+  return [finding('apiVersion', `the CRD ${definition.crd} does not serve ${definition.kind} in ${quote(version)}: `
+    + (served.length ? `it serves ${served.map((v) => `${group}/${v}`).join(', ')}` : 'it serves no version of it'))];
+}
+
+const DEFINITIONS = new WeakMap<ReviewContext, Map<string, CustomResourceShapes>>();
+
+/** The compiled CRDs of a review by `group/kind`, built once per review. */
+function definitionsIn(context: ReviewContext): ReadonlyMap<string, CustomResourceShapes> {
+  let byKind = DEFINITIONS.get(context);
+  if (!byKind) {
+    byKind = new Map();
+    const crds = [...context.byKind('CustomResourceDefinition').filter((o) => o.apiVersion === CRD_API_VERSION), ...context.customResourceDefinitions ?? []];
+    for (const crd of crds) {
+      const shapes = customResourceShapes(crd);
+      const key = shapes && `${shapes.group}/${shapes.kind}`;
+      if (key && !byKind.has(key)) byKind.set(key, shapes);
+    }
+    DEFINITIONS.set(context, byKind);
+  }
+  return byKind;
+}
 
 /**
  * Files of Kubernetes' own tools that share the core group's `v1` but are no API objects: the
