@@ -49,8 +49,8 @@ export const EXCEPTION_NOT_TRUSTED: RuleInfo = {
   title: 'Exceptions come from the platform team\'s exceptions file or from the app\'s own constructs',
   severity: 'warning',
   references: {},
-  remediation: 'Have the platform team add the exception to the exceptions file (cdk8s-hardened review --exceptions FILE, HardenedApp exceptionsFile). '
-    + 'For output your own cdk8s app synthesized, review it with --trust-annotations; in a HardenedApp, an annotation on an object of addFile or an Include counts only when the app trusts it.',
+  remediation: 'Have the platform team add the exception to the exceptions file given to the review (cdk8s-hardened review --exceptions FILE). '
+    + 'For output your own cdk8s app synthesized, review it with --trust-annotations.',
 };
 
 /** An exception that accepts every value of its rule (`*`): allowed, but said out loud. */
