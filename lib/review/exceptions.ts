@@ -236,7 +236,7 @@ export function readAnnotationExceptions(annotations: Record<string, unknown> | 
       problems.push({
         rule: EXCEPTION_NOT_TRUSTED,
         path,
-        message: `exception to "${rule}" is claimed by an annotation in the reviewed input, which is not trusted, so it accepts nothing (claimed reason: ${JSON.stringify(reason)})`,
+        message: `exception to "${rule}" is claimed by an annotation in the reviewed input, which is not trusted, so it accepts nothing (claimed reason: ${JSON.stringify(shortened(reason))})`,
       });
       continue;
     }
@@ -245,6 +245,12 @@ export function readAnnotationExceptions(annotations: Record<string, unknown> | 
     problems.push(...judged.problems);
   }
   return { declared, problems };
+}
+
+/** At most 120 characters of a claimed reason: it is the input's text, and may be long. */
+function shortened(text: string): string {
+  const chars = [...text];
+  return chars.length <= 120 ? text : `${chars.slice(0, 119).join('')}…`;
 }
 
 /** Whether `text` matches `pattern`, in which `*` stands for any run of characters and nothing else is special. */

@@ -142,6 +142,15 @@ describe('a hand-written exception annotation in reviewed YAML is a claim, not a
     expect(json.exceptions.find((e: any) => e.source === 'exceptions-file')).toMatchObject({ status: 'unmatched', object: { kind: 'Pod', namespace: 'web', name: 'x' } });
   });
 
+  test('a long claimed reason is shortened in the message, kept whole in the record', () => {
+    const reason = 'x'.repeat(5000);
+    const object = deployment(undefined, { annotations: { [`${KEY}/no-privileged`]: reason } });
+    const result = review([...inHardenedNamespace(), { object }], { today: TODAY });
+    const claim = result.findings.find((f) => f.ruleId === 'exception-not-trusted')!;
+    expect(claim.message).toContain(`(claimed reason: "${'x'.repeat(119)}…")`);
+    expect(result.exceptions[0].reason).toBe(reason);
+  });
+
   test('the library API trusts no annotation unless told, per review or per object', () => {
     const object = deployment((s) => { container(s).securityContext.privileged = true; }, { annotations: { [`${KEY}/no-privileged`]: REASON } });
     const passed = (options: object, target: object = {}) => review([...inHardenedNamespace(), { object, ...target }], { today: TODAY, ...options }).passed;
