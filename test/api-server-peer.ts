@@ -13,7 +13,7 @@ const ROOT = path.resolve(__dirname, '..');
 /** The peer, built by scripts/install-peers.sh. */
 export const API_SERVER_PEER = path.join(ROOT, '.tools/bin/api-server');
 /** The CustomResourceDefinitions of SealedSecret, ExternalSecret and Argo CD, from their projects (scripts/install-crds.sh). */
-const CRDS = path.join(ROOT, '.tools/crds');
+export const CRDS = path.join(ROOT, '.tools/crds');
 export const CRDS_INSTALLED = fs.existsSync(path.join(CRDS, 'RELEASES'));
 /** How long one server run may take in a test (start-up is 10 to 30 seconds). */
 export const SERVER_TIMEOUT = 240_000;
@@ -59,12 +59,19 @@ export interface ApiServerOptions {
    * @default true
    */
   readonly crds?: boolean;
+  /**
+   * A folder of CRDs to install instead of those of scripts/install-crds.sh.
+   *
+   * @default - .tools/crds, when `crds` and installed
+   */
+  readonly crdFolder?: string;
 }
 
 /** Runs the peer (one API server) on `dirs`; resolves with its report, rejects with the end of its log. */
 export function onApiServer(dirs: readonly string[], options: ApiServerOptions = {}): Promise<ApiServerReport> {
   const args = [...(options.controlPlane ? ['--control-plane', options.controlPlane] : [])];
-  if ((options.crds ?? true) && CRDS_INSTALLED) args.push('--crds', CRDS);
+  if (options.crdFolder) args.push('--crds', options.crdFolder);
+  else if ((options.crds ?? true) && CRDS_INSTALLED) args.push('--crds', CRDS);
   if (options.accessReviews) {
     const file = path.join(tempDir('access-reviews-'), 'reviews.json');
     fs.writeFileSync(file, JSON.stringify(options.accessReviews));

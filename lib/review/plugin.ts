@@ -1,10 +1,11 @@
 import type { Validation, ValidationContext, ValidationViolatingResource } from 'cdk8s-cli/plugins';
 import { isIsoDate } from '../core/exceptions';
 import { printable } from '../core/printable';
+import { readCustomResourceDefinitions } from './crd-files';
 import { passesAt, review } from './engine';
 import { LoadedManifest, ManifestLoadError } from './load';
 import { loadManifests } from './manifest-files';
-import { Finding, SEVERITIES, Severity } from './model';
+import { Finding, KubeObject, SEVERITIES, Severity } from './model';
 import { ExceptionEntry } from './exceptions';
 import { readExceptionsFile } from './exceptions-file';
 import { PACKS, packById } from './packs';
@@ -66,6 +67,14 @@ export interface HardenedReviewPluginProps {
    * @default - none
    */
   readonly exceptionsFile?: string;
+  /**
+   * CustomResourceDefinitions of the cluster the app deploys to (files or folders of CRD YAML,
+   * relative to the folder `cdk8s synth` runs in): custom resources are judged against them
+   * (`object-schema`), as by `cdk8s-hardened review --crd`.
+   *
+   * @default - none: custom resources are judged only against CRDs the app writes itself
+   */
+  readonly crds?: readonly string[];
 }
 
 /**
@@ -77,7 +86,7 @@ export interface ReviewPluginContext {
   readonly report: Pick<ValidationContext['report'], 'addViolation' | 'submit'>;
 }
 
-const PROPERTIES: readonly string[] = ['packs', 'today', 'failOn', 'trustAnnotations', 'exceptionsFile'];
+const PROPERTIES: readonly string[] = ['packs', 'today', 'failOn', 'trustAnnotations', 'exceptionsFile', 'crds'];
 
 /**
  * Reviews the synthesized manifests. Every finding no exception accepts becomes a violation
@@ -92,6 +101,7 @@ export class HardenedReviewPlugin implements Validation {
   private readonly failOn: Severity;
   private readonly trustAnnotations: boolean;
   private readonly exceptions: readonly ExceptionEntry[];
+  private readonly customResourceDefinitions: readonly KubeObject[];
 
   /** @throws Error naming the property when `properties` in `cdk8s.yaml` is not valid. */
   constructor(props: HardenedReviewPluginProps = {}) {
@@ -100,7 +110,7 @@ export class HardenedReviewPlugin implements Validation {
     if (unknown.length) {
       throw new Error(`${where}: unknown propert${unknown.length > 1 ? 'ies' : 'y'} ${unknown.map((k) => `'${k}'`).join(', ')}. Known: ${PROPERTIES.join(', ')}.`);
     }
-    const { packs, today, failOn, trustAnnotations, exceptionsFile } = props ?? {};
+    const { packs, today, failOn, trustAnnotations, exceptionsFile, crds } = props ?? {};
     if (packs !== undefined) {
       if (!Array.isArray(packs) || packs.some((id) => typeof id !== 'string')) throw new Error(`${where}: 'packs' must be a list of pack ids.`);
       const unknownPacks = packs.filter((id) => !packById(id));
@@ -121,8 +131,12 @@ export class HardenedReviewPlugin implements Validation {
     if (exceptionsFile !== undefined && (typeof exceptionsFile !== 'string' || exceptionsFile === '')) {
       throw new Error(`${where}: 'exceptionsFile' must be the path of the exceptions file (got '${String(exceptionsFile)}').`);
     }
+    if (crds !== undefined && (!Array.isArray(crds) || crds.some((p) => typeof p !== 'string' || p === ''))) {
+      throw new Error(`${where}: 'crds' must be a list of CRD files or folders (got '${String(crds)}').`);
+    }
     // Read now: a refused file stops synth with its problems, before anything is reviewed.
     this.exceptions = exceptionsFile === undefined ? [] : readExceptionsFile(exceptionsFile);
+    this.customResourceDefinitions = readCustomResourceDefinitions(crds ?? []);
     this.trustAnnotations = trustAnnotations ?? true;
     this.packs = packs;
     this.today = today;
@@ -145,7 +159,9 @@ export class HardenedReviewPlugin implements Validation {
       report.submit('failure', { error: printable(error.message) });
       return;
     }
-    const result = review(manifests, { packs: this.packs, today: this.today, trustAnnotations: this.trustAnnotations, exceptions: this.exceptions });
+    const result = review(manifests, {
+      packs: this.packs, today: this.today, trustAnnotations: this.trustAnnotations, exceptions: this.exceptions, customResourceDefinitions: this.customResourceDefinitions,
+    });
     const open = SEVERITIES.flatMap((severity) => result.findings.filter((f) => !f.exception && f.severity === severity));
     const byRule = new Map<string, Finding[]>();
     for (const finding of open) byRule.set(finding.ruleId, [...(byRule.get(finding.ruleId) ?? []), finding]);
