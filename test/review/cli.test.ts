@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EXIT_CODES, main } from '../../lib/review/cli';
 import { hardenedNamespace, pod } from './builders';
+import { WIDGET_CRD } from './custom-resource-cases';
 
 const ROOT = path.resolve(__dirname, '../..');
 /** The fixture folder as the user would type it: relative to where the command runs. */
@@ -431,6 +432,37 @@ describe('cdk8s-hardened review --exclude and --skip-non-k8s', () => {
     const { code, stderr } = run('review', tmp, ...flags);
     expect(code).toBe(EXIT_CODES.unusable);
     expect(stderr.split('\n')[0]).toMatch(message);
+  });
+});
+
+describe('cdk8s-hardened review --crd', () => {
+  const WIDGETS = 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n  namespace: shop\nspec:\n  sise: 3\n';
+  const NAMESPACES = ['--pack', 'namespaces'];
+
+  test('judges custom resources against the CRDs of the files and folders given', () => {
+    const crds = folderWith({ 'widget/crd.yaml': JSON.stringify(WIDGET_CRD) });
+    const input = folderWith({ 'widget.yaml': WIDGETS });
+    expect(run('review', input, ...NAMESPACES).code).toBe(EXIT_CODES.passed); // no CRD: not judged
+    for (const crd of [crds, path.join(crds, 'widget/crd.yaml')]) {
+      const { code, stdout } = run('review', input, ...NAMESPACES, '--format', 'json', '--crd', crd);
+      expect(code).toBe(EXIT_CODES.failed);
+      expect(JSON.parse(stdout).findings.map((f: any) => [f.ruleId, f.path, f.message])).toEqual([['object-schema', 'spec.sise', expect.stringMatching(
+        /^unknown field "sise": Widget spec has no such field \(did you mean "size"\?\); .* \(CRD widgets\.example\.com, version v1\)$/)]]);
+    }
+  });
+
+  test('a CRD in the input judges its custom resources without --crd', () => {
+    const input = folderWith({ 'crd.yaml': JSON.stringify(WIDGET_CRD), 'widget.yaml': WIDGETS });
+    const { code, stdout } = run('review', input, ...NAMESPACES, '--format', 'json');
+    expect([code, JSON.parse(stdout).findings.map((f: any) => f.path)]).toEqual([EXIT_CODES.failed, ['spec.sise']]);
+  });
+
+  test('refuses anything but a CRD given with --crd, in one line (exit 2)', () => {
+    const input = folderWith({ 'widget.yaml': WIDGETS });
+    const { code, stdout, stderr } = run('review', input, '--crd', path.join(input, 'widget.yaml'));
+    expect([code, stdout]).toEqual([EXIT_CODES.unusable, '']);
+    expect(stderr).toBe(`cdk8s-hardened: cannot review: ${path.join(input, 'widget.yaml')}:1: example.com/v1 Widget is not a CustomResourceDefinition `
+      + '(apiextensions.k8s.io/v1): give only CRD files with --crd, and the objects to review as PATH.\n');
   });
 });
 

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ValidationViolation } from 'cdk8s-cli/plugins';
 import { HardenedReviewPlugin, ReviewPluginContext } from '../../lib/review/plugin';
+import { WIDGET_CRD, widget } from './custom-resource-cases';
 import { fifoWithWriter } from './fifo';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -144,13 +145,32 @@ describe('HardenedReviewPlugin', () => {
   });
 
   test.each([
-    [{ pack: ['pss-baseline'] }, /unknown property 'pack'\. Known: packs, today, failOn, trustAnnotations, exceptionsFile\.$/],
+    [{ pack: ['pss-baseline'] }, /unknown property 'pack'\. Known: packs, today, failOn, trustAnnotations, exceptionsFile, crds\.$/],
+    [{ crds: 'crds/' }, /'crds' must be a list of CRD files or folders \(got 'crds\/'\)\.$/],
     [{ failOn: 'critical' }, /'failOn' must be one of error, warning, info \(got 'critical'\)\.$/],
     [{ packs: 'pss-baseline' }, /'packs' must be a list of pack ids\.$/],
     [{ packs: ['pss-strict', 'cis'] }, /unknown packs 'pss-strict', 'cis' in 'packs'\. Known packs: pss-baseline, /],
     [{ today: '15/03/2026' }, /'today' must be a date written YYYY-MM-DD \(got '15\/03\/2026'\)\. Quote it in YAML\.$/],
   ])('fails when its properties in cdk8s.yaml are %j', (props, message) => {
     expect(() => new HardenedReviewPlugin(props as any)).toThrow(message);
+  });
+
+  test('judges custom resources against the CRDs of its crds property, and refuses anything else there', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-crds-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'crd.yaml'), JSON.stringify(WIDGET_CRD));
+      fs.writeFileSync(path.join(dir, 'widget.yaml'), JSON.stringify(widget({ sise: 3 })));
+      const reviewed = context([path.join(dir, 'widget.yaml')]);
+      await new HardenedReviewPlugin({ packs: ['namespaces'], crds: [path.join(dir, 'crd.yaml')] }).validate(reviewed.ctx);
+      expect(reviewed.violations.map((v) => [v.ruleName, v.violatingResources[0].locations])).toEqual([['object-schema', [
+        expect.stringMatching(/^Widget shop\/w at spec\.sise: unknown field "sise": Widget spec has no such field .*\(CRD widgets\.example\.com, version v1\)$/),
+      ]]]);
+      expect(reviewed.submitted[0].status).toBe('failure');
+      expect(() => new HardenedReviewPlugin({ crds: [path.join(dir, 'widget.yaml')] }))
+        .toThrow(`${path.join(dir, 'widget.yaml')}:1: example.com/v1 Widget is not a CustomResourceDefinition (apiextensions.k8s.io/v1)`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('plugin/index.js loads it as the cdk8s CLI does: require() of the folder, then new of the class', () => {
