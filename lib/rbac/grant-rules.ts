@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { ExceptionPolicy } from '../core/exception-policy';
 import { HardeningError } from '../core/hardening-error';
+import { escalationPower, HeldPower, powersOfRule } from '../review/rbac-data/escalation-powers';
 
 /**
  * One permission: verbs on resources of API groups, optionally only on named objects.
@@ -22,27 +23,19 @@ export interface GrantRule {
   readonly resourceNames?: string[];
 }
 
-/** Verbs that let a subject grant itself (or act as) more than it has. */
+/** Verbs that let a subject grant itself (or act as) more than it has, written on any resource. */
 const ESCALATION_VERBS = ['escalate', 'bind', 'impersonate'];
-/**
- * Core-group subresources that hand out a shell, a tunnel or a token, with the verbs that do
- * it (a websocket exec is a GET: `get` sufficed until Kubernetes 1.35). The same table as the
- * review's `rbac-no-exec-attach-portforward`.
- */
-const DANGEROUS_SUBRESOURCES: Readonly<Record<string, readonly string[]>> = {
-  'pods/exec': ['create', 'get'],
-  'pods/attach': ['create', 'get'],
-  'pods/portforward': ['create', 'get'],
-  'nodes/proxy': ['*'],
-  'serviceaccounts/token': ['create'],
-};
 const READ_VERBS = ['get', 'list', 'watch'];
 const KNOWN_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', ...ESCALATION_VERBS, 'use', 'approve', 'sign'];
 
 /**
- * Checks grant rules and returns them as Kubernetes PolicyRules, in a stable order. Refuses,
- * unless the matching rule is excepted: wildcards, the escalation verbs, `create` on exec,
- * attach, port-forward, node proxy and token requests, and (cluster-wide only) reading Secrets.
+ * Checks grant rules and returns them as Kubernetes PolicyRules, in a stable order. Refuses
+ * wildcards unless `rbac-no-wildcards` is excepted, the escalation verbs written on any
+ * resource, and every escalation power of the review's table (`ESCALATION_POWERS`: exec,
+ * ephemeral containers, tokens, Secrets, pods, namespaces, NetworkPolicies, webhooks,
+ * certificate approval, PersistentVolumes, `* on *`...) reached by name or wildcard, unless an
+ * exception to the power's rule names the power in `accepts` (cluster-scoped powers in a Role
+ * too). Reading Secrets cluster-wide needs an exception to `rbac-no-cluster-secret-read` instead.
  */
 export function checkGrantRules(scope: IConstruct, policy: ExceptionPolicy, field: string, rules: readonly GrantRule[], clusterWide: boolean): k8s.PolicyRule[] {
   if (rules.length === 0) {
@@ -63,17 +56,18 @@ export function checkGrantRules(scope: IConstruct, policy: ExceptionPolicy, fiel
         throw new HardeningError(scope, `'${at}.verbs' lists '${verb}', which is not a Kubernetes verb. Use get, list, watch, create, update, patch, delete or deletecollection.`);
       }
     }
-    const escalation = rule.verbs.filter((v) => ESCALATION_VERBS.includes(v));
-    if (escalation.length) {
-      policy.require('rbac-no-escalation-verbs', `${at}.verbs`, `grants '${escalation.join("', '")}', which lets the subject give itself any permission.`, 'Remove the verb.');
+    // Written on a resource where it means nothing, an escalation verb is still a mistake: named as the power of that verb.
+    for (const verb of rule.verbs.filter((v) => ESCALATION_VERBS.includes(v))) {
+      requirePower(scope, policy, `${at}.verbs`, { power: escalationPower(verb)!, verbs: [verb], resources: [...rule.resources] });
     }
-    const dangerous = rule.apiGroups.some((g) => g === '' || g === '*') ? dangerousSubresources(rule) : [];
-    if (dangerous.length) {
-      policy.require('rbac-no-exec-attach-portforward', `${at}.resources`, `grants '${dangerous.join("', '")}', a shell, tunnel or token into other workloads.`, 'Remove it; debug with ephemeral containers under a reviewed exception.');
+    // Cluster-scoped powers are refused in a Role too: useless there, and a mistake worth naming.
+    for (const held of powersOfRule({ ...rule, resourceNames: rule.resourceNames ?? [] }, 'cluster')) {
+      // Reading Secrets in every namespace has its own rule, below.
+      if (!(clusterWide && held.power.name === 'read secrets')) requirePower(scope, policy, at, held);
     }
     if (clusterWide && rule.resources.some((r) => r === 'secrets' || r === '*') && rule.verbs.some((v) => READ_VERBS.includes(v) || v === '*')
       && rule.apiGroups.some((g) => g === '' || g === '*')) {
-      policy.require('rbac-no-cluster-secret-read', `${at}`, 'reads Secrets in every namespace.', 'Grant it per namespace with workload.grant(), limited by resourceNames.');
+      policy.require('rbac-no-cluster-secret-read', `${at}`, 'reads Secrets in every namespace.', 'Grant it per namespace with workload.grant(), limited by resourceNames.', 'read secrets');
     }
     const result: k8s.PolicyRule = {
       apiGroups: [...rule.apiGroups],
@@ -85,10 +79,19 @@ export function checkGrantRules(scope: IConstruct, policy: ExceptionPolicy, fiel
   });
 }
 
-// The dangerous subresources a rule reaches: named, or through a wildcard resource or "*/<subresource>".
-function dangerousSubresources(rule: GrantRule): string[] {
-  return Object.entries(DANGEROUS_SUBRESOURCES).filter(([subresource, verbs]) => {
-    const reached = rule.resources.some((r) => r === '*' || r === subresource || r === `*/${subresource.split('/')[1]}`);
-    return reached && rule.verbs.some((v) => v === '*' || verbs.includes('*') || verbs.includes(v));
-  }).map(([subresource]) => subresource);
+/**
+ * Refuses a power unless the exception to its rule names it in `accepts` (or accepts `*`): an
+ * exception given for one power (`create secrets`) does not let another (`read secrets`) in.
+ */
+function requirePower(scope: IConstruct, policy: ExceptionPolicy, field: string, held: HeldPower): void {
+  const { power } = held;
+  const problem = `grants ${held.verbs.join(', ')} on ${held.resources.join(', ')}: the escalation power '${power.name}', which lets the subject ${power.what}.`;
+  // The exception as given: `list()` adds the values other checks asked for, never ours (we never ask it).
+  const exception = policy.list().find((e) => e.rule === power.rule);
+  const accepts = exception?.accepts ?? [];
+  if (accepts.includes(power.name) || accepts.includes('*')) return;
+  const named = `{ rule: '${power.rule}', reason: '<why this is needed and safe>', accepts: ['${power.name}'] }`;
+  throw new HardeningError(scope, exception
+    ? `'${field}' ${problem} The exception to '${power.rule}' does not name it: add '${power.name}' to its accepts, or remove the power.`
+    : `'${field}' ${problem} Remove it (see ${power.reference}). If it is really needed, add exceptions: [${named}].`);
 }

@@ -15,7 +15,11 @@ export enum AccessProfile {
   VIEWER = 'viewer',
   /** Viewer, plus change workloads, Services, ConfigMaps and scaling; no exec, attach or port-forward unless asked. */
   DEVELOPER = 'developer',
-  /** Developer, plus Secrets, NetworkPolicies and the namespace's Roles and RoleBindings. */
+  /**
+   * Developer, plus the namespace's Roles and RoleBindings, and updating or deleting Secrets.
+   * Never reading or creating Secrets, nor writing NetworkPolicies: those are escalation powers
+   * (see the README), and Secrets and policies come from the app's constructs.
+   */
   ADMIN = 'admin',
 }
 
@@ -44,8 +48,8 @@ export const PROFILE_RULES: Readonly<Record<AccessProfile, readonly GrantRule[]>
     { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: WRITE },
   ],
   [AccessProfile.ADMIN]: [
-    { apiGroups: [''], resources: ['secrets'], verbs: [...READ, ...WRITE] },
-    { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: WRITE },
+    // Rotating or removing a Secret reads nothing; reading or creating one is an escalation power.
+    { apiGroups: [''], resources: ['secrets'], verbs: ['update', 'patch', 'delete'] },
     { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: [...READ, ...WRITE] },
   ],
 };

@@ -56,9 +56,16 @@ describe('workload.grant', () => {
   test.each([
     ['a wildcard verb', { apiGroups: [''], resources: ['configmaps'], verbs: ['*'] }, "[test/shop/api] 'grant(#0)[0].verbs': contains '*', which also grants everything added to the API later. List the verbs the workload needs. If it is really needed, add exceptions: [{ rule: 'rbac-no-wildcards'"],
     ['a wildcard resource', { apiGroups: ['apps'], resources: ['*'], verbs: ['get'] }, "'grant(#0)[0].resources': contains '*'"],
-    ['an escalation verb', { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles'], verbs: ['bind', 'escalate'] }, "grants 'bind', 'escalate', which lets the subject give itself any permission. Remove the verb. If it is really needed, add exceptions: [{ rule: 'rbac-no-escalation-verbs'"],
+    ['an escalation verb', { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles'], verbs: ['bind', 'escalate'] }, "[test/shop/api] 'grant(#0)[0].verbs' grants bind on roles: the escalation power 'bind', which lets the subject bind roles with permissions they do not hold. Remove it (see https://kubernetes.io/docs/concepts/security/rbac-good-practices/#bind-verb). If it is really needed, add exceptions: [{ rule: 'rbac-no-escalation-verbs', reason: '<why this is needed and safe>', accepts: ['bind'] }]."],
     ['impersonation', { apiGroups: [''], resources: ['users'], verbs: ['impersonate'] }, "rule: 'rbac-no-escalation-verbs'"],
-    ['exec into pods', { apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] }, "grants 'pods/exec', a shell, tunnel or token into other workloads."],
+    ['exec into pods', { apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] }, "'grant(#0)[0]' grants create on pods/exec: the escalation power 'create pods/exec', which lets the subject run commands in containers."],
+    // The escalation powers issue #17 found allowed without an exception, each refused with its name.
+    ['ephemeral containers', { apiGroups: [''], resources: ['pods/ephemeralcontainers'], verbs: ['patch'] }, "the escalation power 'patch pods/ephemeralcontainers', which lets the subject add a container of their choosing to running pods, as good as exec. Remove it"],
+    ['creating Secrets', { apiGroups: [''], resources: ['secrets'], verbs: ['create'] }, "add exceptions: [{ rule: 'rbac-namespace-escalation-powers', reason: '<why this is needed and safe>', accepts: ['create secrets'] }]"],
+    ['reading Secrets', { apiGroups: [''], resources: ['secrets'], verbs: ['list'] }, "the escalation power 'read secrets'"],
+    ['creating pods', { apiGroups: [''], resources: ['pods'], verbs: ['create'] }, "the escalation power 'create pods'"],
+    ['deleting NetworkPolicies', { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['delete'] }, "grants delete on networkpolicies: the escalation power 'write networkpolicies'"],
+    ['relabelling its namespace', { apiGroups: [''], resources: ['namespaces'], verbs: ['patch'] }, "the escalation power 'patch namespaces'"],
     ['service account tokens', { apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'] }, "rule: 'rbac-no-exec-attach-portforward'"],
     ['a verb that does not exist', { apiGroups: [''], resources: ['pods'], verbs: ['read'] }, "'grant(#0)[0].verbs' lists 'read', which is not a Kubernetes verb."],
     ['no verbs', { apiGroups: [''], resources: ['pods'], verbs: [] }, "'grant(#0)[0].verbs' is empty."],
@@ -125,22 +132,28 @@ describe('NamespaceAccess profiles', () => {
     expect(grants(rules, 'roles', 'create')).toBe(false);
   });
 
-  test('admin manages Secrets, NetworkPolicies and the namespace\'s Roles', () => {
+  // Changed with issue #17: reading or creating Secrets and writing NetworkPolicies are escalation powers; the admin profile holds none.
+  test('admin manages the namespace\'s Roles and rotates Secrets, without reading or creating them or touching NetworkPolicies', () => {
     const rules = only(rulesOf(AccessProfile.ADMIN).objects, 'Role').rules;
-    expect(grants(rules, 'secrets', 'get')).toBe(true);
-    expect(grants(rules, 'networkpolicies', 'create')).toBe(true);
+    expect(grants(rules, 'secrets', 'update')).toBe(true);
+    expect(grants(rules, 'secrets', 'get')).toBe(false);
+    expect(grants(rules, 'secrets', 'create')).toBe(false);
+    expect(grants(rules, 'networkpolicies', 'create')).toBe(false);
+    expect(grants(rules, 'networkpolicies', 'delete')).toBe(false);
     expect(grants(rules, 'rolebindings', 'create')).toBe(true);
   });
 
   test('exec for developers only with an exception, recorded on the Role', () => {
     const reason = 'on-call debugging of the legacy checkout service';
     expect(() => rulesOf(AccessProfile.DEVELOPER, { allowExec: true })).toThrow("rule: 'rbac-no-exec-attach-portforward'");
-    const role = only(rulesOf(AccessProfile.DEVELOPER, { allowExec: true, exceptions: [{ rule: 'rbac-no-exec-attach-portforward', reason }] }).objects, 'Role');
+    // The exception names each power it accepts: one for exec does not let attach in.
+    const exception = (accepts: string[]) => ({ rule: 'rbac-no-exec-attach-portforward', reason, accepts });
+    expect(() => rulesOf(AccessProfile.DEVELOPER, { allowExec: true, exceptions: [exception(['create pods/exec'])] }))
+      .toThrow("'rules[14]' grants get, create on pods/attach: the escalation power 'create pods/attach', which lets the subject attach to the processes of containers. The exception to 'rbac-no-exec-attach-portforward' does not name it: add 'create pods/attach' to its accepts, or remove the power.");
+    const role = only(rulesOf(AccessProfile.DEVELOPER, { allowExec: true, exceptions: [exception(['create pods/exec', 'create pods/attach', 'create pods/portforward'])] }).objects, 'Role');
     expect(grants(role.rules, 'pods/exec', 'create')).toBe(true);
-    expect(role.metadata.annotations).toEqual({
-      'exception.hardened.cdk8s.io/rbac-no-exec-attach-portforward': reason,
-      'polaris.fairwinds.com/rolePodExecAttach-exempt': 'true',
-    });
+    expect(Object.keys(role.metadata.annotations)).toEqual(['exception.hardened.cdk8s.io/rbac-no-exec-attach-portforward', 'polaris.fairwinds.com/rolePodExecAttach-exempt']);
+    expect(role.metadata.annotations['exception.hardened.cdk8s.io/rbac-no-exec-attach-portforward']).toMatch(new RegExp(`^${reason}`));
   });
 
   test.each<[string, Partial<NamespaceAccessProps>, string]>([
@@ -191,14 +204,14 @@ describe('ClusterGrant', () => {
 
 describe('grant rules agree with the review', () => {
   test.each([
-    ['every resource of the core group reaches exec', { apiGroups: [''], resources: ['*'], verbs: ['get'] }, ['rbac-no-wildcards', 'rbac-no-exec-attach-portforward']],
+    ['every resource of the core group reaches exec (and Secrets)', { apiGroups: [''], resources: ['*'], verbs: ['get'] }, ['rbac-no-wildcards', 'rbac-no-exec-attach-portforward', 'rbac-namespace-escalation-powers']],
     ['*/exec is a wildcard that reaches exec', { apiGroups: [''], resources: ['*/exec'], verbs: ['create'] }, ['rbac-no-wildcards', 'rbac-no-exec-attach-portforward']],
     ['any verb on nodes/proxy', { apiGroups: [''], resources: ['nodes/proxy'], verbs: ['list'] }, ['rbac-no-exec-attach-portforward']],
     ['exec outside the core group is another resource', { apiGroups: ['example.com'], resources: ['pods/exec'], verbs: ['create'] }, []],
   ])('%s', (_case, rule, needed) => {
     const build = (rules: string[]) => {
       const s = setup();
-      const api = new HardenedDeployment(s.shop, 'api', { containers: [CONTAINER], exceptions: rules.map((r) => ({ rule: r, reason: 'operator needs it, reviewed by security' })) });
+      const api = new HardenedDeployment(s.shop, 'api', { containers: [CONTAINER], exceptions: rules.map((r) => ({ rule: r, reason: 'operator needs it, reviewed by security', accepts: ['*'] })) });
       api.grant(rule);
       return s.synth();
     };

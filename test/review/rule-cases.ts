@@ -418,6 +418,90 @@ export const RULE_CASES: readonly RuleCase[] = [
     ['rules[0].verbs[2]', 'rule 0 grants "escalate" on "clusterroles"'],
     ['rules[1].verbs[0]', 'rule 1 grants "impersonate" on "users", "groups", which lets its holders act as other users'],
   ] },
+  { rule: 'rbac-no-escalation-verbs', name: 'a "*" verb on roles and on every resource counts as escalate, bind and impersonate', object: clusterRole([
+    { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['*'] },
+    { apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]), expected: [
+    ['rules[0].verbs[0]', 'rule 0 allows every verb ("*") on "clusterroles", "escalate" included, which lets its holders create and edit roles with permissions they do not hold'],
+    ['rules[0].verbs[0]', 'rule 0 allows every verb ("*") on "clusterroles", "bind" included'],
+    ['rules[1].verbs[0]', 'rule 1 allows every verb ("*") on "roles", "clusterroles", "escalate" included'],
+    ['rules[1].verbs[0]', 'rule 1 allows every verb ("*") on "roles", "clusterroles", "bind" included'],
+    ['rules[1].verbs[0]', 'rule 1 allows every verb ("*") on "users", "groups", "serviceaccounts", "uids", "userextras", "impersonate" included, which lets its holders act as other users'],
+  ] },
+  { rule: 'rbac-no-escalation-verbs', name: 'a "*" verb on resources where escalate, bind and impersonate mean nothing complies', object: role([
+    { apiGroups: [''], resources: ['configmaps'], verbs: ['*'] }]), expected: [] },
+
+  { rule: 'rbac-no-cluster-takeover-powers', name: 'reading namespaces, webhooks and certificate requests complies', object: clusterRole([
+    { apiGroups: [''], resources: ['namespaces', 'persistentvolumes'], verbs: ['get', 'list'] },
+    { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], verbs: ['get'] },
+    { apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests'], verbs: ['create', 'get'] }]), expected: [] },
+  { rule: 'rbac-no-cluster-takeover-powers', name: '* on *, namespaces, webhooks, certificate approval, signers and PersistentVolumes', object: clusterRole([
+    { apiGroups: ['*'], resources: ['*'], verbs: ['*'] },
+    { apiGroups: [''], resources: ['namespaces'], verbs: ['patch'] },
+    { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations', 'validatingwebhookconfigurations'], verbs: ['create'] },
+    { apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests/approval'], verbs: ['update'] },
+    { apiGroups: ['certificates.k8s.io'], resources: ['signers'], verbs: ['approve'], resourceNames: ['kubernetes.io/kube-apiserver-client'] },
+    { apiGroups: [''], resources: ['persistentvolumes'], verbs: ['create'] }]), expected: [
+    ['rules[0]', 'rule 0 lets its holders do anything, as cluster-admin does (in all but name) (* on *)'],
+    ['rules[0]', 'relabel namespaces'],
+    ['rules[0]', 'send every API request to a webhook of their choosing'],
+    ['rules[0]', 'send every API request, Secrets included'],
+    ['rules[0]', 'approve certificate requests'],
+    ['rules[0]', 'approve requests for a signer'],
+    ['rules[0]', 'create hostPath volumes'],
+    ['rules[1]', 'rule 1 lets its holders relabel namespaces (a RoleBinding reaches its own), lifting Pod Security so privileged pods take the node (patch on namespaces)'],
+    ['rules[2]', 'rule 2 lets its holders send every API request to a webhook of their choosing, which may rewrite any object (create on mutatingwebhookconfigurations)'],
+    ['rules[2]', 'rule 2 lets its holders send every API request, Secrets included, to a webhook of their choosing, which may also refuse it (create on validatingwebhookconfigurations)'],
+    ['rules[3]', 'rule 3 lets its holders approve certificate requests, which with a signer\'s approve gives client certificates of any user or group (update on certificatesigningrequests/approval)'],
+    ['rules[4]', 'rule 4 lets its holders approve requests for a signer'],
+    ['rules[5]', 'rule 5 lets its holders create hostPath volumes, which mount any path of the node into a pod (create on persistentvolumes)'],
+  ] },
+  { rule: 'rbac-no-cluster-takeover-powers', name: 'a Role grants no cluster-scoped power, but patching its own namespace is one', object: role([
+    { apiGroups: [''], resources: ['persistentvolumes'], verbs: ['create'] },
+    { apiGroups: [''], resources: ['namespaces'], verbs: ['update'] }]), expected: [
+    ['rules[1]', 'rule 1 lets its holders relabel namespaces (a RoleBinding reaches its own), lifting Pod Security so privileged pods take the node (update on namespaces)'],
+  ] },
+
+  { rule: 'rbac-namespace-escalation-powers', name: 'reading ConfigMaps, deleting pods and reading NetworkPolicies comply; a create limited by name is no create', object: role([
+    { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] }, { apiGroups: [''], resources: ['pods'], verbs: ['delete'] },
+    { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['get', 'list'] },
+    { apiGroups: [''], resources: ['secrets', 'pods'], verbs: ['create'], resourceNames: ['web'] }]), expected: [] },
+  { rule: 'rbac-namespace-escalation-powers', name: 'reading and creating Secrets, creating pods, deleting NetworkPolicies, through "*" too', object: role([
+    { apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: ['web-tls'] },
+    { apiGroups: [''], resources: ['secrets', 'pods'], verbs: ['create'] },
+    { apiGroups: ['networking.k8s.io'], resources: ['*'], verbs: ['patch'] }]), expected: [
+    ['rules[0]', 'rule 0 lets its holders read Secrets, whose values are credentials (service account tokens among them) (get on secrets)'],
+    ['rules[1]', 'rule 1 lets its holders create service-account-token Secrets, which the control plane fills with the token of any service account of the namespace (create on secrets)'],
+    ['rules[1]', 'rule 1 lets its holders run pods of their choosing as any service account of the namespace, mounting any of its Secrets (create on pods)'],
+    ['rules[2]', 'rule 2 lets its holders remove, loosen or add the NetworkPolicies that isolate pods (patch on networkpolicies)'],
+  ] },
+
+  { rule: 'rbac-no-aggregation-leak', name: 'an aggregate-to-view ClusterRole that reads a custom resource, and an unlabelled Secret reader, comply', object: clusterRole([
+    { apiGroups: ['example.com'], resources: ['widgets'], verbs: ['get', 'list', 'watch'] }], 'widget-viewer', { labels: { 'rbac.authorization.k8s.io/aggregate-to-view': 'true' } }),
+    others: [clusterRole([{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }], 'unlabelled')], expected: [] },
+  { rule: 'rbac-no-aggregation-leak', name: 'an aggregate-to-view ClusterRole that reads Secrets leaks them into view (and, through it, edit and admin)', object: clusterRole([
+    READ_PODS, { apiGroups: [''], resources: ['secrets'], verbs: ['list'] }], 'secret-viewer', { labels: { 'rbac.authorization.k8s.io/aggregate-to-view': 'true' } }), expected: [
+    ['rules[1]', 'ClusterRole is aggregated into the built-in ClusterRole "view" by its labels, so every holder of "view" can read Secrets, whose values are credentials (service account tokens among them) (list on secrets)'],
+  ] },
+  { rule: 'rbac-no-aggregation-leak', name: 'an aggregate-to-edit ClusterRole adds to edit only what edit lacks', object: clusterRole([
+    { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'create'] },
+    { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['bind'] }], 'binder', { labels: { 'rbac.authorization.k8s.io/aggregate-to-edit': 'true' } }), expected: [
+    ['rules[1]', 'aggregated into the built-in ClusterRole "admin" by its labels, so every holder of "admin" can bind roles with permissions they do not hold (bind on clusterroles)'],
+    ['rules[1]', 'aggregated into the built-in ClusterRole "edit" by its labels, so every holder of "edit" can bind roles'],
+  ] },
+
+  { rule: 'rbac-no-kube-system-escalation', name: 'view in kube-system, and admin in another namespace, comply', object: { ...binding({ kind: 'ClusterRole', name: 'view' }, [DEVELOPERS]), metadata: { name: 'web', namespace: 'kube-system' } },
+    others: [binding({ kind: 'ClusterRole', name: 'admin' }, [DEVELOPERS])], expected: [] },
+  { rule: 'rbac-no-kube-system-escalation', name: 'edit in kube-system, judged by its real (aggregated) rules', object: { ...binding({ kind: 'ClusterRole', name: 'edit' }, [DEVELOPERS]), metadata: { name: 'web', namespace: 'kube-system' } }, expected: [
+    ['roleRef.name', 'binding grants ClusterRole "edit" in kube-system, whose rule 0 of built-in ClusterRole "system:aggregate-to-edit" lets its holders run commands in containers (get on pods/exec) among the control plane\'s accounts'],
+    ['roleRef.name', 'attach to the processes of containers'],
+    ['roleRef.name', 'open connections to the ports of pods'],
+    ['roleRef.name', 'mint tokens for service accounts'],
+    ['roleRef.name', 'act as other users, groups or service accounts'],
+    ['roleRef.name', 'read Secrets'],
+    ['roleRef.name', 'create service-account-token Secrets'],
+    ['roleRef.name', 'run pods of their choosing'],
+    ['roleRef.name', 'remove, loosen or add the NetworkPolicies'],
+  ] },
 
   { rule: 'rbac-no-exec-attach-portforward', name: 'reading pods and logs, and exec in another group, comply', object: role([
     READ_PODS, { apiGroups: ['metrics.k8s.io'], resources: ['pods', 'pods/exec'], verbs: ['get'] }, { apiGroups: [''], resources: ['pods/exec'], verbs: ['list', 'watch'] }]), expected: [] },
@@ -434,8 +518,16 @@ export const RULE_CASES: readonly RuleCase[] = [
     { apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list', 'watch'] },
     { apiGroups: [''], resources: ['*/exec'], verbs: ['*'] }]), expected: [
     ['rules[0].resources[0]', 'rule 0 lets its holders call the kubelet API of nodes, which runs commands in every pod on them (get on nodes/proxy)'],
-    ['rules[1].resources[0]', 'run commands in containers (get on pods/exec); attach to the processes of containers (get on pods/attach); open connections to the ports of pods (get on pods/portforward); call the kubelet API of nodes, which runs commands in every pod on them (get, list, watch on nodes/proxy) through "*"'],
+    // One finding per power reached through "*", each with its own value (an exception names the power it accepts).
+    ['rules[1].resources[0]', 'rule 1 lets its holders run commands in containers (get on pods/exec) through "*"'],
+    ['rules[1].resources[0]', 'rule 1 lets its holders attach to the processes of containers (get on pods/attach) through "*"'],
+    ['rules[1].resources[0]', 'rule 1 lets its holders open connections to the ports of pods (get on pods/portforward) through "*"'],
+    ['rules[1].resources[0]', 'rule 1 lets its holders call the kubelet API of nodes, which runs commands in every pod on them (get, list, watch on nodes/proxy) through "*"'],
     ['rules[2].resources[0]', 'rule 2 lets its holders run commands in containers (get, create on pods/exec) through "*/exec"'],
+  ] },
+  { rule: 'rbac-no-exec-attach-portforward', name: 'patching ephemeral containers, as good as exec', object: role([
+    { apiGroups: [''], resources: ['pods/ephemeralcontainers'], verbs: ['patch'] }, { apiGroups: [''], resources: ['pods/ephemeralcontainers'], verbs: ['get'] }]), expected: [
+    ['rules[0].resources[0]', 'rule 0 lets its holders add a container of their choosing to running pods, as good as exec (patch on pods/ephemeralcontainers)'],
   ] },
 
   { rule: 'rbac-no-cluster-secret-read', name: 'a built-in role that reads Secrets (edit), granted cluster-wide', object: binding({ kind: 'ClusterRole', name: 'edit' }, [DEVELOPERS], true),
@@ -443,6 +535,10 @@ export const RULE_CASES: readonly RuleCase[] = [
   { rule: 'rbac-no-cluster-secret-read', name: 'a ClusterRole that reads pods but only creates Secrets complies', object: binding({ kind: 'ClusterRole', name: 'web' }, [DEVELOPERS], true),
     others: [clusterRole([READ_PODS, { apiGroups: [''], resources: ['secrets'], verbs: ['create'] }])], expected: [] },
   { rule: 'rbac-no-cluster-secret-read', name: 'built-in view complies', object: binding({ kind: 'ClusterRole', name: 'view' }, [DEVELOPERS], true), expected: [] },
+  { rule: 'rbac-no-cluster-secret-read', name: 'built-in roles by their real rules: system:aggregate-to-edit and a controller role', object: binding({ kind: 'ClusterRole', name: 'system:aggregate-to-edit' }, [DEVELOPERS], true),
+    expected: [['roleRef.name', 'binding grants the built-in ClusterRole "system:aggregate-to-edit", which reads Secrets (get, list, watch), in every namespace']] },
+  { rule: 'rbac-no-cluster-secret-read', name: 'a controller\'s built-in role that reads every resource', object: binding({ kind: 'ClusterRole', name: 'system:controller:generic-garbage-collector' }, [WEB_ACCOUNT], true),
+    expected: [['roleRef.name', 'binding grants the built-in ClusterRole "system:controller:generic-garbage-collector", which reads Secrets (get, list, watch), in every namespace']] },
   { rule: 'rbac-no-cluster-secret-read', name: 'a ClusterRole of the output that lists Secrets through "*"', object: binding({ kind: 'ClusterRole', name: 'web' }, [WEB_ACCOUNT], true),
     others: [clusterRole([READ_PODS, { apiGroups: [''], resources: ['*'], verbs: ['list'] }])],
     expected: [['roleRef.name', 'binding grants ClusterRole "web", whose rule 1 allows list on Secrets, in every namespace']] },
@@ -460,6 +556,11 @@ export const RULE_CASES: readonly RuleCase[] = [
     expected: [['roleRef.name', 'binding grants ClusterRole "cluster-admin", every verb on every resource, in every namespace']] },
   { rule: 'rbac-no-cluster-admin-binding', name: 'cluster-admin granted in one namespace', object: binding({ kind: 'ClusterRole', name: 'cluster-admin' }, [DEVELOPERS]),
     expected: [['roleRef.name', 'in namespace "shop"']] },
+  { rule: 'rbac-no-cluster-admin-binding', name: 'a role of every verb on every resource: cluster-admin in all but name', object: binding({ kind: 'Role', name: 'web' }, [DEVELOPERS]),
+    others: [role([READ_PODS, { apiGroups: ['*'], resources: ['*'], verbs: ['*'] }])],
+    expected: [['roleRef.name', 'binding grants Role "web", whose rule 1 of Role "web" allows every verb on every resource of every group: cluster-admin in all but name, in namespace "shop"']] },
+  { rule: 'rbac-no-cluster-admin-binding', name: 'every verb on every resource of one group is not cluster-admin', object: binding({ kind: 'ClusterRole', name: 'web' }, [DEVELOPERS], true),
+    others: [clusterRole([{ apiGroups: ['apps'], resources: ['*'], verbs: ['*'] }])], expected: [] },
 
   { rule: 'rbac-no-broad-subjects', name: 'a team group and a service account comply', object: binding({ kind: 'ClusterRole', name: 'view' }, [DEVELOPERS, WEB_ACCOUNT]), expected: [] },
   { rule: 'rbac-no-broad-subjects', name: 'anonymous, unauthenticated, authenticated and every service account', object: binding({ kind: 'ClusterRole', name: 'view' }, [

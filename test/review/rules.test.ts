@@ -88,6 +88,7 @@ describe('each rule', () => {
   });
 
   test('RBAC rules look across objects: a cluster-wide grant of a Secret reader, accepted for its scope by an exception', () => {
+    // The ClusterRole itself draws the warning of rbac-namespace-escalation-powers (it reads Secrets wherever it is bound).
     const api = 'rbac.authorization.k8s.io/v1';
     const result = review([
       { object: { apiVersion: api, kind: 'ClusterRole', metadata: { name: 'reader' }, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }] } },
@@ -95,6 +96,7 @@ describe('each rule', () => {
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'reader' }, subjects: [{ kind: 'ServiceAccount', name: 'collector', namespace: 'monitoring' }] } },
     ], { today: '2026-01-01' });
     expect(result.findings.map((f) => `${f.object.kind} ${f.ruleId} ${f.path}${f.exception ? ' (excepted)' : ''}`)).toEqual([
+      'ClusterRole rbac-namespace-escalation-powers rules[0]',
       'ClusterRoleBinding rbac-cluster-scope roleRef (excepted)',
       'ClusterRoleBinding rbac-no-cluster-secret-read roleRef.name',
     ]);
@@ -252,7 +254,8 @@ describe('the rule registry', () => {
       'namespaces': [...shapes, 'namespace-pod-security', 'workload-namespace-hardened', 'no-default-namespace'],
       'network': [...shapes, 'namespace-default-deny', 'network-ingress-from-anywhere', 'network-egress-metadata', 'network-policy-selects-pods',
         'service-selects-pods', 'service-type-allowed-by-quota'],
-      'rbac': [...shapes, 'rbac-no-wildcards', 'rbac-no-escalation-verbs', 'rbac-no-exec-attach-portforward', 'rbac-no-cluster-secret-read',
+      'rbac': [...shapes, 'rbac-no-wildcards', 'rbac-no-escalation-verbs', 'rbac-no-exec-attach-portforward', 'rbac-no-cluster-takeover-powers',
+        'rbac-namespace-escalation-powers', 'rbac-no-aggregation-leak', 'rbac-no-cluster-secret-read', 'rbac-no-kube-system-escalation',
         'rbac-no-cluster-admin-binding', 'rbac-no-broad-subjects', 'rbac-no-default-service-account-binding', 'rbac-no-user-subjects',
         'rbac-cluster-scope'],
       'secrets': [...shapes, 'secret-no-plaintext', 'env-no-literal-secret', 'configmap-no-secret-keys', 'value-no-known-secret', 'value-no-jwt',
@@ -266,7 +269,7 @@ describe('the rule registry', () => {
 
   test('only these rules are warnings; every other rule is an error', () => {
     expect(ALL_RULES.filter((r) => r.severity !== 'error').map((r) => r.id)).toEqual(['image-pull-always', 'distinct-probes', 'pod-anti-affinity',
-      'pdb-unhealthy-pod-eviction-policy', 'unjudged-pod-template', 'hpa-target-exists', 'pdb-selects-pods', 'network-policy-selects-pods', 'service-selects-pods', 'rbac-no-user-subjects', 'rbac-cluster-scope', 'value-no-jwt',
+      'pdb-unhealthy-pod-eviction-policy', 'unjudged-pod-template', 'hpa-target-exists', 'pdb-selects-pods', 'network-policy-selects-pods', 'service-selects-pods', 'rbac-namespace-escalation-powers', 'rbac-no-user-subjects', 'rbac-cluster-scope', 'value-no-jwt',
       'audit-omit-request-received']);
   });
 });

@@ -9,6 +9,7 @@
 import { appendTo } from '../../core/append-to';
 import { compareText } from '../../core/compare-text';
 import { KubeObject, ReviewContext } from '../model';
+import { BUILT_IN_CLUSTER_ROLES } from '../rbac-data/built-in-roles';
 import { isRecord, list } from '../walkers';
 import { compileSelector, InvalidSelectorError, LabelIndex, readLabels, Selector } from './selectors';
 
@@ -138,6 +139,8 @@ export interface RoleSource {
   readonly kind: 'Role' | 'ClusterRole';
   readonly name: string;
   readonly namespace?: string;
+  /** A ClusterRole every cluster has (kube-apiserver's bootstrap policy), not defined in the objects. */
+  readonly builtIn?: boolean;
 }
 
 /** What a ClusterRole's `aggregationRule` resolved to among the ClusterRoles of the output. */
@@ -156,8 +159,11 @@ export interface Aggregation {
  *
  * A ClusterRole with an `aggregationRule` gets, as upstream's aggregation controller gives
  * it, the rules of every ClusterRole its selectors match (its own static rules are replaced).
- * Only the ClusterRoles of the output are known here: ClusterRoles elsewhere in the cluster
- * that carry matching labels add rules this index cannot see.
+ * Besides the ClusterRoles of the output, the index knows the built-in ones of the Kubernetes
+ * version the review targets (`BUILT_IN_CLUSTER_ROLES`), unless the output defines one of the
+ * same name: so `admin`, `edit` and `view` are judged by their real rules, and a ClusterRole of
+ * the output labelled `aggregate-to-view` flows into `view`. ClusterRoles created elsewhere in
+ * the cluster still add rules this index cannot see.
  *
  * A role defined more than once counts with the rules of all its definitions, so the result
  * does not depend on the order of the objects (and errs on the side of more permissions).
@@ -172,17 +178,28 @@ export class RbacIndex {
   private readonly labelIndex: LabelIndex;
   private readonly effective = new Map<string, readonly SourcedRule[]>();
   private readonly aggregations = new Map<string, Aggregation>();
+  /** The ClusterRoles taken from the built-in ones, by name. */
+  private readonly builtIn = new Set<string>();
 
-  constructor(objects: readonly KubeObject[]) {
+  /** `builtIns`: the ClusterRoles every cluster has, used where the objects define none of the name. */
+  constructor(objects: readonly KubeObject[], builtIns: readonly KubeObject[] = BUILT_IN_CLUSTER_ROLES) {
     const labels: Array<ReadonlyMap<string, string>> = [];
+    const addClusterRole = (obj: KubeObject) => {
+      appendTo(this.clusterRoles, nameOf(obj), obj);
+      this.labelOwners.push(nameOf(obj));
+      labels.push(readLabels(obj.metadata?.labels));
+    };
     for (const obj of objects) {
       if (obj.kind === 'Role') {
         appendTo(this.roles, roleKey(namespaceOf(obj), nameOf(obj)), obj);
       } else if (obj.kind === 'ClusterRole') {
-        appendTo(this.clusterRoles, nameOf(obj), obj);
-        this.labelOwners.push(nameOf(obj));
-        labels.push(readLabels(obj.metadata?.labels));
+        addClusterRole(obj);
       }
+    }
+    for (const obj of builtIns) {
+      if (this.clusterRoles.has(nameOf(obj))) continue;
+      this.builtIn.add(nameOf(obj));
+      addClusterRole(obj);
     }
     this.labelIndex = new LabelIndex((id) => labels[id]);
     labels.forEach((_labels, id) => this.labelIndex.add(id));
@@ -196,10 +213,23 @@ export class RbacIndex {
     ].sort(compareText);
   }
 
+  /** Whether the ClusterRole `name` is a built-in one (not defined in the objects). */
+  public isBuiltIn(name: string): boolean {
+    return this.builtIn.has(name);
+  }
+
   /** Every ClusterRole of the output with an `aggregationRule`, by name, sorted, with what it resolved to. */
   public aggregated(): Array<{ readonly clusterRole: string } & Aggregation> {
-    return [...this.clusterRoles.keys()].filter((name) => this.isAggregated(name)).sort(compareText)
+    return [...this.clusterRoles.keys()].filter((name) => !this.builtIn.has(name) && this.isAggregated(name)).sort(compareText)
       .map((name) => ({ clusterRole: name, ...this.aggregation(name) }));
+  }
+
+  /**
+   * The built-in aggregated ClusterRoles (`admin`, `edit`, `view`...) whose selectors match the
+   * ClusterRole `name` of the output, directly or through another ClusterRole, sorted.
+   */
+  public builtInAggregatesOf(name: string): string[] {
+    return [...this.builtIn].filter((target) => this.isAggregated(target) && this.gathered(target).includes(name)).sort(compareText);
   }
 
   /**
@@ -230,6 +260,13 @@ export class RbacIndex {
     const key = `ClusterRole\u0000${name}`;
     const cached = this.effective.get(key);
     if (cached) return cached;
+    const rules = [name, ...this.gathered(name)].flatMap((role) => this.staticRules(role));
+    this.effective.set(key, rules);
+    return rules;
+  }
+
+  /** The ClusterRoles an aggregated ClusterRole gathers, transitively, sorted; `[]` for one without an aggregationRule. */
+  private gathered(name: string): string[] {
     const reached: string[] = [];
     if (this.isAggregated(name)) {
       const seen = new Set([name]);
@@ -243,14 +280,12 @@ export class RbacIndex {
         }
       }
     }
-    const rules = [name, ...reached.sort(compareText)].flatMap((role) => this.staticRules(role));
-    this.effective.set(key, rules);
-    return rules;
+    return reached.sort(compareText);
   }
 
   /** The rules written in the definitions of a ClusterRole that have no aggregationRule. */
   private staticRules(name: string): SourcedRule[] {
-    const source: RoleSource = { kind: 'ClusterRole', name };
+    const source: RoleSource = this.builtIn.has(name) ? { kind: 'ClusterRole', name, builtIn: true } : { kind: 'ClusterRole', name };
     return (this.clusterRoles.get(name) ?? []).filter((copy) => !isRecord(copy.aggregationRule))
       .flatMap((copy) => policyRulesOf(copy).map((rule) => ({ rule, source })));
   }
@@ -307,36 +342,6 @@ export function rbacIndexOf(context: ReviewContext): RbacIndex {
 function roleKey(namespace: string, name: string): string {
   return `${namespace}\u0000${name}`;
 }
-
-/** A resource whose verbs reach further than their names say. */
-export interface SensitiveResource {
-  /** `<resource>/<subresource>` in the core group. */
-  readonly resource: string;
-  /** The verbs that give the power; `undefined`: every verb. */
-  readonly verbs?: readonly string[];
-  /** What holding it lets one do, as a phrase after "lets its holders". */
-  readonly what: string;
-}
-
-/**
- * Subresources that open a way into running pods or nodes, or mint credentials.
- *
- * `get` counts for exec, attach and portforward: a WebSocket upgrade is a GET, which the API
- * server authorized with `get` alone until 1.35 (the AuthorizePodWebsocketUpgradeCreatePermission
- * feature gate, beta and on from 1.35, also demands `create`). Every verb counts for
- * `nodes/proxy`: the kubelet maps each HTTP method to a verb, and `get` alone reaches its
- * exec endpoint over WebSockets.
- *
- * @see https://kubernetes.io/docs/concepts/security/rbac-good-practices/#access-to-proxy-subresource-of-nodes
- * @see https://github.com/kubernetes/kubernetes/pull/134577
- */
-export const REMOTE_ACCESS_RESOURCES: readonly SensitiveResource[] = [
-  { resource: 'pods/exec', verbs: ['get', 'create'], what: 'run commands in containers' },
-  { resource: 'pods/attach', verbs: ['get', 'create'], what: 'attach to the processes of containers' },
-  { resource: 'pods/portforward', verbs: ['get', 'create'], what: 'open connections to the ports of pods' },
-  { resource: 'nodes/proxy', what: 'call the kubelet API of nodes, which runs commands in every pod on them' },
-  { resource: 'serviceaccounts/token', verbs: ['create'], what: 'mint tokens for service accounts' },
-];
 
 /** The verbs that read a Secret's data. */
 export const SECRET_READ_VERBS: readonly string[] = ['get', 'list', 'watch'];

@@ -6,7 +6,7 @@ import { grantLabel, PermissionScope, PermissionsReport } from './permissions';
 import { code, table } from '../markdown';
 
 /** Version of the JSON layout; raised when a field changes meaning or disappears. */
-export const PERMISSIONS_FORMAT_VERSION = 1;
+export const PERMISSIONS_FORMAT_VERSION = 2;
 
 /** The report as JSON with 2-space indentation and a final newline, after an `analysis` and a `formatVersion` field. */
 export function permissionsJson(report: PermissionsReport): string {
@@ -22,17 +22,19 @@ export function permissionsJson(report: PermissionsReport): string {
 
 /**
  * A `## Permissions` Markdown section: a summary line, the grants table (Subject | Scope |
- * Resource | Verbs), the risky powers table (Subject | Scope | Power | Why), the roles the
- * app does not contain, the aggregated ClusterRoles and the warnings.
+ * Resource | Verbs), the risky powers table (Subject | Scope | Power | Why), the escalation
+ * powers table (Subject | Scope | Power | What it allows), the roles neither the app nor
+ * Kubernetes defines, the aggregated ClusterRoles and the warnings.
  */
 export function permissionsMarkdown(report: PermissionsReport): string {
   const risky = report.subjects.filter((s) => s.risks.length > 0).length;
+  const escalating = report.subjects.filter((s) => s.escalations.length > 0).length;
   const unresolved = report.subjects.flatMap((s) => s.unresolved.map((u) => [code(s.subject), scope(u), code(u.role), code(u.via)]));
   const lines = [
     '## Permissions',
     '',
     `${count(report.subjects.length, 'subject')} from ${count(report.counts.bindings, 'binding')} and ${count(report.counts.roles, 'role')}; `
-      + `${count(risky, 'subject')} with a risky power; ${count(unresolved.length, 'grant')} of a role not in the app.`,
+      + `${count(risky, 'subject')} with a risky power, ${count(escalating, 'subject')} with an escalation power; ${count(unresolved.length, 'grant')} of a role not in the app or Kubernetes.`,
     '',
     '### Grants',
     '',
@@ -42,14 +44,18 @@ export function permissionsMarkdown(report: PermissionsReport): string {
   lines.push('', '### Risky powers', '');
   const risks = report.subjects.flatMap((s) => s.risks.map((r) => [code(s.subject), scope(r), code(r.power), `${r.why} Through: ${r.grants.join('; ')}.`]));
   lines.push(...(risks.length === 0 ? ['No subject holds a risky power.'] : table(['Subject', 'Scope', 'Power', 'Why'], risks)));
+  lines.push('', '### Escalation powers', '',
+    'Powers that reach further than their names (see the README\'s table): each is refused by the constructs without an exception naming it.', '');
+  const escalations = report.subjects.flatMap((s) => s.escalations.map((e) => [code(s.subject), scope(e), code(e.power), `Lets it ${e.what}. Through: ${e.grants.join('; ')}.`]));
+  lines.push(...(escalations.length === 0 ? ['No subject holds an escalation power.'] : table(['Subject', 'Scope', 'Power', 'What it allows'], escalations)));
   if (unresolved.length > 0) {
     lines.push('', '### Roles not in the app', '',
-      'These bindings grant roles the app does not contain (built-in roles such as view, edit and admin, or roles created elsewhere); what they allow is not in the tables above.',
+      'These bindings grant roles neither the app nor Kubernetes defines (roles created elsewhere); what they allow is not in the tables above.',
       '', ...table(['Subject', 'Scope', 'Role', 'Binding'], unresolved));
   }
   if (report.aggregated.length > 0) {
     lines.push('', '### Aggregated ClusterRoles', '',
-      'Resolved among the ClusterRoles of the app only: ClusterRoles elsewhere in the cluster with matching labels add to them.', '');
+      'Resolved among the ClusterRoles of the app and the built-in ones: ClusterRoles created elsewhere in the cluster with matching labels add to them.', '');
     for (const a of report.aggregated) {
       const from = a.from.length ? `aggregates ${a.from.map(code).join(', ')}` : 'aggregates no ClusterRole of the app';
       lines.push(`- ${code(a.clusterRole)} ${from}${a.problems.length ? `; ${a.problems.join('; ')}` : ''}.`);

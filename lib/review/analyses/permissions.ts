@@ -12,6 +12,7 @@ import {
   coveredVerbs, groupCovered, namespaceOf, nameOf, PolicyRuleView, RbacIndex, RBAC_BINDING_KINDS, resourceEntryCovers, roleRefOf, RoleRefView,
   SECRET_READ_VERBS, SourcedRule, subjectsOf, SubjectView,
 } from './permissions-rbac';
+import { ESCALATION_POWERS, powersOfRule } from '../rbac-data/escalation-powers';
 
 /** The subject kinds RBAC knows. */
 export type SubjectKind = 'Group' | 'ServiceAccount' | 'User';
@@ -66,7 +67,21 @@ export interface RiskyPower {
   readonly grants: readonly string[];
 }
 
-/** Everything one subject may do, as far as the app's own roles tell. */
+/** An escalation power of the table (`ESCALATION_POWERS`) a subject holds in one scope. */
+export interface HeldEscalationPower {
+  /** The power's name in the table, as findings and exceptions name it: `create secrets`, `* on *`. */
+  readonly power: string;
+  readonly scope: PermissionScope;
+  readonly namespace?: string;
+  /** The review rule that reports the power on roles (its severity tells how grave it is). */
+  readonly rule: string;
+  /** What holding it lets one do, as a phrase after "lets its holders". */
+  readonly what: string;
+  /** The grants that give it, as `<verbs> on <resource>`, sorted. */
+  readonly grants: readonly string[];
+}
+
+/** Everything one subject may do, as far as the app's own roles and the built-in ones tell. */
 export interface SubjectPermissions {
   /** `User <name>`, `Group <name>` or `ServiceAccount <namespace>/<name>`. */
   readonly subject: string;
@@ -78,6 +93,8 @@ export interface SubjectPermissions {
   readonly grants: readonly PermissionGrant[];
   /** Sorted by scope, then by the order of `RISKY_POWERS`. */
   readonly risks: readonly RiskyPower[];
+  /** The escalation powers it holds, by name: sorted by scope, then in the order of `ESCALATION_POWERS`. */
+  readonly escalations: readonly HeldEscalationPower[];
   /** Permissions this report cannot see, sorted by scope, role and binding. */
   readonly unresolved: readonly UnresolvedRole[];
 }
@@ -232,7 +249,9 @@ interface SubjectDraft {
  * A RoleBinding grants its Role, or a ClusterRole's resource rules, within its own namespace;
  * a ClusterRoleBinding grants a ClusterRole everywhere, non-resource URLs included. Grants
  * from several bindings to one subject merge. Aggregated ClusterRoles are resolved by label
- * among the app's ClusterRoles. A binding to a role the app does not contain is listed as
+ * among the app's ClusterRoles and the built-in ones. A binding to a built-in ClusterRole
+ * (`view`, `edit`, `admin`, `system:...`: Kubernetes v1.37's bootstrap roles) is resolved with
+ * its real rules; one to a role neither the app nor Kubernetes defines is listed as
  * `unresolved` for its subjects. A `User` named `system:serviceaccount:<namespace>:<name>`
  * is that ServiceAccount.
  *
@@ -387,6 +406,7 @@ function finishSubject(draft: SubjectDraft): SubjectPermissions {
     name: draft.name,
     grants,
     risks: risksOf(grants),
+    escalations: escalationsOf(grants),
     unresolved: [...draft.unresolved.values()].sort((a, b) =>
       compareScopes(a, b) || compareText(a.role, b.role) || compareText(a.via, b.via)),
   };
@@ -413,6 +433,34 @@ function risksOf(grants: readonly PermissionGrant[]): RiskyPower[] {
     ...(entry.namespace === undefined ? {} : { namespace: entry.namespace }),
     why: power.why,
     grants: [...entry.powers.get(power.id)!].sort(compareText),
+  })));
+}
+
+/**
+ * The escalation powers the grants give, per scope, wildcards expanded as the RBAC authorizer
+ * matches them; a power over cluster-scoped resources only through a ClusterRoleBinding.
+ */
+function escalationsOf(grants: readonly PermissionGrant[]): HeldEscalationPower[] {
+  const byScope = new Map<string, { scope: PermissionScope; namespace?: string; powers: Map<string, Set<string>> }>();
+  for (const grant of grants) {
+    if (grant.resource === undefined || grant.apiGroup === undefined) continue;
+    const held = powersOfRule({ apiGroups: [grant.apiGroup], resources: [grant.resource], verbs: grant.verbs, resourceNames: grant.resourceNames ?? [] }, grant.scope);
+    for (const { power, verbs } of held) {
+      const scopeKey = grant.namespace ?? '';
+      let entry = byScope.get(scopeKey);
+      if (!entry) byScope.set(scopeKey, entry = { scope: grant.scope, ...(grant.namespace === undefined ? {} : { namespace: grant.namespace }), powers: new Map() });
+      let through = entry.powers.get(power.name);
+      if (!through) entry.powers.set(power.name, through = new Set());
+      through.add(`${sortVerbs(verbs).join(', ')} on ${grantLabel(grant)}`);
+    }
+  }
+  return [...byScope.values()].sort(compareScopes).flatMap((entry) => ESCALATION_POWERS.filter((power) => entry.powers.has(power.name)).map((power) => ({
+    power: power.name,
+    scope: entry.scope,
+    ...(entry.namespace === undefined ? {} : { namespace: entry.namespace }),
+    rule: power.rule,
+    what: power.what,
+    grants: [...entry.powers.get(power.name)!].sort(compareText),
   })));
 }
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 )
 
 // dumpOpenAPI starts the server with the minimal flags and writes what it serves at
@@ -17,24 +18,11 @@ import (
 // as served (api_v1.json, apis_apps_v1.json, ...). The source of the review's schema
 // (scripts/generate-kubernetes-schema.ts).
 func dumpOpenAPI(dir string) error {
-	work, err := os.MkdirTemp("", "cdk8s-hardened-api-server-")
+	config, stop, err := startMinimalServer()
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(work)
-	server, err := minimalSetup(work)
-	if err != nil {
-		return err
-	}
-	etcd, err := startEtcd(filepath.Join(work, "etcd"), server)
-	if err != nil {
-		return fmt.Errorf("etcd: %w", err)
-	}
-	defer etcd.Close()
-	config, err := startAPIServer(server)
-	if err != nil {
-		return err
-	}
+	defer stop()
 	client := kubernetes.NewForConfigOrDie(config).Discovery().RESTClient()
 	ctx := context.Background()
 	index, err := client.Get().AbsPath("/openapi/v3").DoRaw(ctx)
@@ -71,4 +59,30 @@ func dumpOpenAPI(dir string) error {
 	}
 	listing, _ := json.MarshalIndent(map[string]any{"server": kubernetesVersion(), "documents": names}, "", "  ")
 	return os.WriteFile(filepath.Join(dir, "index.json"), listing, 0o644)
+}
+
+// startMinimalServer starts etcd and the server with the minimal flags in a fresh folder, for
+// the dump modes; stop closes etcd and removes the folder.
+func startMinimalServer() (*rest.Config, func(), error) {
+	work, err := os.MkdirTemp("", "cdk8s-hardened-api-server-")
+	if err != nil {
+		return nil, nil, err
+	}
+	server, err := minimalSetup(work)
+	if err != nil {
+		os.RemoveAll(work)
+		return nil, nil, err
+	}
+	etcd, err := startEtcd(filepath.Join(work, "etcd"), server)
+	if err != nil {
+		os.RemoveAll(work)
+		return nil, nil, fmt.Errorf("etcd: %w", err)
+	}
+	stop := func() { etcd.Close(); os.RemoveAll(work) }
+	config, err := startAPIServer(server)
+	if err != nil {
+		stop()
+		return nil, nil, err
+	}
+	return config, stop, nil
 }

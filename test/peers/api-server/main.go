@@ -6,9 +6,15 @@
 //
 //	api-server [--control-plane DIR] [--crds DIR] [--access-reviews FILE] MANIFEST-DIR...
 //	api-server --dump-openapi DIR
+//	api-server --dump-rbac DIR
 //
 // --dump-openapi DIR only starts the server (minimal flags), writes the OpenAPI v3 documents it
-// serves into DIR and exits (see dumpOpenAPI): the source of the review's schema.
+// serves into DIR and exits (see dumpOpenAPI): the source of the review's schema. --dump-rbac DIR
+// does the same with the ClusterRoles it serves once aggregated (see dumpRBAC): the source of
+// the review's built-in roles.
+//
+// kube-controller-manager's ClusterRole aggregation controller runs beside the server (see
+// startClusterRoleAggregation), so aggregated ClusterRoles hold their rules as on a cluster.
 //
 // Every *.yaml file under each MANIFEST-DIR is read (documents split as kubectl splits them)
 // and each object is created with strict field validation: Namespaces first (each with the
@@ -149,9 +155,17 @@ func main() {
 	accessReviews := flags.String("access-reviews", "", "a JSON list of access reviews to ask")
 	crds := flags.String("crds", "", "a folder of CustomResourceDefinitions to install first")
 	dumpTo := flags.String("dump-openapi", "", "write the OpenAPI v3 documents the server serves into DIR and exit")
-	if err := flags.Parse(os.Args[1:]); err != nil || (flags.NArg() == 0) == (*dumpTo == "") {
-		fmt.Fprintln(os.Stderr, "usage: api-server [--control-plane DIR] [--crds DIR] [--access-reviews FILE] MANIFEST-DIR...\n       api-server --dump-openapi DIR")
+	dumpRBACTo := flags.String("dump-rbac", "", "write the ClusterRoles the server serves into DIR and exit")
+	if err := flags.Parse(os.Args[1:]); err != nil || (flags.NArg() == 0) == (*dumpTo == "" && *dumpRBACTo == "") || (*dumpTo != "" && *dumpRBACTo != "") {
+		fmt.Fprintln(os.Stderr, "usage: api-server [--control-plane DIR] [--crds DIR] [--access-reviews FILE] MANIFEST-DIR...\n       api-server --dump-openapi DIR\n       api-server --dump-rbac DIR")
 		os.Exit(2)
+	}
+	if *dumpRBACTo != "" {
+		if err := dumpRBAC(*dumpRBACTo); err != nil {
+			fmt.Fprintln(os.Stderr, "api-server:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
 	}
 	if *dumpTo != "" {
 		if err := dumpOpenAPI(*dumpTo); err != nil {
@@ -199,6 +213,10 @@ func run(dirs []string, controlPlane, crds, accessReviews string) (*Report, erro
 		}
 	}
 	config, err := startAPIServer(server)
+	if err != nil {
+		return nil, err
+	}
+	aggregation, err := startClusterRoleAggregation(config)
 	if err != nil {
 		return nil, err
 	}
@@ -296,6 +314,9 @@ func run(dirs []string, controlPlane, crds, accessReviews string) (*Report, erro
 
 	typed, err := kubernetes.NewForConfig(config)
 	if err != nil {
+		return nil, err
+	}
+	if err := awaitAggregation(aggregation); err != nil {
 		return nil, err
 	}
 	for _, review := range reviews {

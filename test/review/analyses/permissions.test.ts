@@ -159,16 +159,17 @@ const CASES: Record<string, Case> = {
       'ServiceAccount monitoring/prometheus @ cluster: metrics.k8s.io|pods = get,list (ClusterRoleBinding monitoring)',
     ],
   },
-  'a binding to a role the app does not contain is unresolved, not dropped': {
+  // Built-in ClusterRoles (view, admin...) are no longer unresolved: see 'a binding to a built-in ClusterRole ...' below.
+  'a binding to a role neither the app nor Kubernetes defines is unresolved, not dropped': {
     objects: [
-      roleBinding('shop', 'viewers', 'ClusterRole view', [group('shop-developers')]),
+      roleBinding('shop', 'viewers', 'ClusterRole created-elsewhere', [group('shop-developers')]),
       roleBinding('shop', 'gone', 'Role deleted-role', [group('shop-developers')]),
-      clusterRoleBinding('admins', 'admin', [group('platform')]),
+      clusterRoleBinding('admins', 'platform-admin', [group('platform')]),
     ],
     grants: [],
     unresolved: [
-      'Group platform @ cluster: ClusterRole admin (ClusterRoleBinding admins)',
-      'Group shop-developers @ shop: ClusterRole view (RoleBinding shop/viewers)',
+      'Group platform @ cluster: ClusterRole platform-admin (ClusterRoleBinding admins)',
+      'Group shop-developers @ shop: ClusterRole created-elsewhere (RoleBinding shop/viewers)',
       'Group shop-developers @ shop: Role shop/deleted-role (RoleBinding shop/gone)',
     ],
   },
@@ -254,10 +255,54 @@ describe('analyzePermissions', () => {
     ]);
     expect(report.aggregated).toEqual([{
       clusterRole: 'everything',
-      from: [],
+      // The built-in ClusterRoles are known now: an empty selector gathers them all.
+      from: expect.arrayContaining(['admin', 'cluster-admin', 'system:aggregate-to-edit', 'view']),
       problems: ['aggregationRule.clusterRoleSelectors[0] is empty, so it aggregates every ClusterRole of the cluster, cluster-admin included'],
     }]);
     expect(report.counts).toEqual({ roles: 3, bindings: 4 });
+  });
+
+  test('a binding to a built-in ClusterRole is resolved with its real v1.37 rules, aggregation and labelled app roles included', () => {
+    const report = analyzePermissions([
+      roleBinding('shop', 'viewers', 'ClusterRole view', [group('shop-viewers')]),
+      roleBinding('shop', 'editors', 'ClusterRole edit', [group('shop-editors')]),
+      // Labelled into view: every holder of view (and so of edit and admin) gains it.
+      clusterRole('widget-viewer', [{ apiGroups: ['example.com'], resources: ['widgets'], verbs: ['get'] }], { 'rbac.authorization.k8s.io/aggregate-to-view': 'true' }),
+    ]);
+    expect(report.subjects.flatMap((s) => s.unresolved)).toEqual([]);
+    const lines = grantLines(report);
+    expect(lines).toContain('Group shop-viewers @ shop: |pods = get,list,watch (RoleBinding shop/viewers)');
+    expect(lines).toContain('Group shop-viewers @ shop: example.com|widgets = get (RoleBinding shop/viewers)');
+    expect(lines).toContain('Group shop-editors @ shop: example.com|widgets = get (RoleBinding shop/editors)');
+    expect(lines.filter((l) => l.startsWith('Group shop-viewers') && l.includes('|secrets ='))).toEqual([]);
+    const escalations = (subject: string) => report.subjects.find((s) => s.subject === subject)!.escalations.map((e) => e.power);
+    expect(escalations('Group shop-viewers')).toEqual([]);
+    expect(escalations('Group shop-editors')).toEqual(['create pods/exec', 'create pods/attach', 'create pods/portforward', 'create serviceaccounts/token',
+      'impersonate', 'read secrets', 'create secrets', 'create pods', 'write networkpolicies']);
+  });
+
+  test('escalation powers by name, per scope, wildcards expanded, cluster-scoped ones only through a ClusterRoleBinding', () => {
+    const report = analyzePermissions([
+      clusterRole('everything', [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]),
+      clusterRole('volumes', [{ apiGroups: [''], resources: ['persistentvolumes', 'namespaces'], verbs: ['create', 'patch'] }]),
+      clusterRoleBinding('root', 'everything', [group('platform')]),
+      roleBinding('shop', 'volumes', 'ClusterRole volumes', [group('shop-admins')]),
+      clusterRoleBinding('volumes', 'volumes', [group('storage')]),
+    ]);
+    const powers = Object.fromEntries(report.subjects.map((s) => [s.subject, s.escalations.map((e) => `${e.namespace ?? 'cluster'} ${e.power}`)]));
+    expect(powers['Group platform']).toEqual([
+      'cluster create pods/exec', 'cluster create pods/attach', 'cluster create pods/portforward', 'cluster patch pods/ephemeralcontainers', 'cluster get nodes/proxy',
+      'cluster create serviceaccounts/token', 'cluster escalate', 'cluster bind', 'cluster impersonate', 'cluster * on *', 'cluster patch namespaces',
+      'cluster create mutatingwebhookconfigurations', 'cluster create validatingwebhookconfigurations', 'cluster update certificatesigningrequests/approval',
+      'cluster approve signers', 'cluster create persistentvolumes', 'cluster read secrets', 'cluster create secrets', 'cluster create pods', 'cluster write networkpolicies',
+    ]);
+    // A RoleBinding reaches its own namespace object, never PersistentVolumes.
+    expect(powers['Group shop-admins']).toEqual(['shop patch namespaces']);
+    expect(powers['Group storage']).toEqual(['cluster patch namespaces', 'cluster create persistentvolumes']);
+    expect(report.subjects.find((s) => s.subject === 'Group storage')!.escalations[1]).toEqual({
+      power: 'create persistentvolumes', scope: 'cluster', rule: 'rbac-no-cluster-takeover-powers',
+      what: 'create hostPath volumes, which mount any path of the node into a pod', grants: ['create on persistentvolumes'],
+    });
   });
 
   test('an aggregation cycle resolves to the rules of every role in it', () => {
@@ -302,13 +347,13 @@ describe('the report as text', () => {
     const report = analyzePermissions([
       role('shop', 'web', [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: ['web-tls'] }]),
       roleBinding('shop', 'web', 'Role web', [sa('shop', 'web')]),
-      roleBinding('shop', 'viewers', 'ClusterRole view', [sa('shop', 'web')]),
+      roleBinding('shop', 'viewers', 'ClusterRole created-elsewhere', [sa('shop', 'web')]),
     ]);
     const text = permissionsJson(report);
     expect(text.endsWith('}\n')).toBe(true);
     expect(JSON.parse(text)).toEqual({
       analysis: 'permissions',
-      formatVersion: 1,
+      formatVersion: 2,
       counts: { roles: 1, bindings: 2 },
       subjects: [{
         subject: 'ServiceAccount shop/web',
@@ -320,7 +365,11 @@ describe('the report as text', () => {
           power: 'read-secrets', scope: 'namespace', namespace: 'shop',
           why: 'Reads Secrets, whose values are credentials (other service accounts\' tokens among them).', grants: ['get on secrets [web-tls]'],
         }],
-        unresolved: [{ scope: 'namespace', namespace: 'shop', role: 'ClusterRole view', via: 'RoleBinding shop/viewers' }],
+        escalations: [{
+          power: 'read secrets', scope: 'namespace', namespace: 'shop', rule: 'rbac-namespace-escalation-powers',
+          what: 'read Secrets, whose values are credentials (service account tokens among them)', grants: ['get on secrets [web-tls]'],
+        }],
+        unresolved: [{ scope: 'namespace', namespace: 'shop', role: 'ClusterRole created-elsewhere', via: 'RoleBinding shop/viewers' }],
       }],
       aggregated: [],
       warnings: [],
@@ -332,12 +381,12 @@ describe('the report as text', () => {
     const report = analyzePermissions([
       clusterRole('pipes', [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: ['a|b'] }]),
       clusterRoleBinding('pipes', 'pipes', [user('eve|mallory')]),
-      roleBinding('shop', 'viewers', 'ClusterRole view', [group('shop-developers')]),
+      roleBinding('shop', 'viewers', 'ClusterRole created-elsewhere', [group('shop-developers')]),
     ]);
     expect(permissionsMarkdown(report)).toBe([
       '## Permissions',
       '',
-      '2 subjects from 2 bindings and 1 role; 1 subject with a risky power; 1 grant of a role not in the app.',
+      '2 subjects from 2 bindings and 1 role; 1 subject with a risky power, 1 subject with an escalation power; 1 grant of a role not in the app or Kubernetes.',
       '',
       '### Grants',
       '',
@@ -351,13 +400,21 @@ describe('the report as text', () => {
       '|---|---|---|---|',
       '| `User eve\\|mallory` | cluster | `read-secrets` | Reads Secrets, whose values are credentials (other service accounts\' tokens among them). Through: get on secrets [a\\|b]. |',
       '',
+      '### Escalation powers',
+      '',
+      'Powers that reach further than their names (see the README\'s table): each is refused by the constructs without an exception naming it.',
+      '',
+      '| Subject | Scope | Power | What it allows |',
+      '|---|---|---|---|',
+      '| `User eve\\|mallory` | cluster | `read secrets` | Lets it read Secrets, whose values are credentials (service account tokens among them). Through: get on secrets [a\\|b]. |',
+      '',
       '### Roles not in the app',
       '',
-      'These bindings grant roles the app does not contain (built-in roles such as view, edit and admin, or roles created elsewhere); what they allow is not in the tables above.',
+      'These bindings grant roles neither the app nor Kubernetes defines (roles created elsewhere); what they allow is not in the tables above.',
       '',
       '| Subject | Scope | Role | Binding |',
       '|---|---|---|---|',
-      '| `Group shop-developers` | namespace `shop` | `ClusterRole view` | `RoleBinding shop/viewers` |',
+      '| `Group shop-developers` | namespace `shop` | `ClusterRole created-elsewhere` | `RoleBinding shop/viewers` |',
       '',
     ].join('\n'));
   });
@@ -366,6 +423,7 @@ describe('the report as text', () => {
     const text = permissionsMarkdown(analyzePermissions([]));
     expect(text).toContain('No subject is granted anything by the roles of the app.');
     expect(text).toContain('No subject holds a risky power.');
+    expect(text).toContain('No subject holds an escalation power.');
     expect(text).not.toContain('### Roles not in the app');
   });
 });

@@ -1,9 +1,11 @@
 /**
  * Rules over RoleBindings and ClusterRoleBindings: which role they grant, to whom, and where.
  */
-import { namespaceOf, RBAC_BINDING_KINDS, roleRefOf, subjectsOf } from '../../analyses/permissions-rbac';
+import { namespaceOf, RBAC_BINDING_KINDS, rbacIndexOf, roleRefOf, subjectsOf } from '../../analyses/permissions-rbac';
 import { KubeObject, Rule } from '../../model';
+import { powersOfRule } from '../../rbac-data/escalation-powers';
 import { finding, quote } from '../../walkers';
+import { ruleOrigin } from './power-findings';
 
 /** Identities that stand for whole populations, not a team, with who they are. */
 const BROAD_SUBJECTS: Readonly<Record<string, string>> = {
@@ -19,8 +21,9 @@ function whereGranted(obj: KubeObject): string {
 }
 
 /**
- * No binding grants `cluster-admin`: it allows every verb on every resource. A RoleBinding
- * to it gives full control of the namespace, RBAC included.
+ * No binding grants `cluster-admin`, or a role that is cluster-admin in all but name (a rule
+ * with `*` verbs on `*` resources of `*` groups, written or aggregated): it allows every verb
+ * on every resource. A RoleBinding to it gives full control of the namespace, RBAC included.
  *
  * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles
  */
@@ -35,10 +38,16 @@ export const rbacNoClusterAdminBinding: Rule = {
     polaris: ['clusterrolebindingClusterAdmin', 'rolebindingClusterAdminClusterRole'],
   },
   remediation: 'Bind a role that lists only the resources and verbs the subjects need, in the namespaces they need them.',
-  check: (obj) => {
+  check: (obj, context) => {
     const ref = roleRefOf(obj);
-    if (ref?.kind !== 'ClusterRole' || ref.name !== 'cluster-admin') return [];
-    return [finding('roleRef.name', `binding grants ClusterRole "cluster-admin", every verb on every resource, ${whereGranted(obj)}`)];
+    if (!ref) return [];
+    const index = rbacIndexOf(context);
+    if (ref.kind === 'ClusterRole' && ref.name === 'cluster-admin' && (index.isBuiltIn(ref.name) || !index.rulesOf(ref, undefined))) {
+      return [finding('roleRef.name', `binding grants ClusterRole "cluster-admin", every verb on every resource, ${whereGranted(obj)}`, '* on *')];
+    }
+    const all = index.rulesOf(ref, obj.kind === 'RoleBinding' ? namespaceOf(obj) : undefined)
+      ?.find(({ rule }) => powersOfRule(rule, 'namespace').some((held) => held.power.name === '* on *'));
+    return all ? [finding('roleRef.name', `binding grants ${ref.kind} ${quote(ref.name)}, whose ${ruleOrigin(all)} allows every verb on every resource of every group: cluster-admin in all but name, ${whereGranted(obj)}`, '* on *')] : [];
   },
 };
 

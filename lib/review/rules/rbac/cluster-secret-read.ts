@@ -4,22 +4,17 @@ import {
 import { Rule, RuleFinding } from '../../model';
 import { finding, quote } from '../../walkers';
 
-/**
- * Built-in ClusterRoles that read Secrets. `cluster-admin` reads them too, but
- * `rbac-no-cluster-admin-binding` already reports every binding to it.
- *
- * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles
- */
-const BUILT_IN_SECRET_READERS: readonly string[] = ['admin', 'edit'];
+/** Reported by `rbac-no-cluster-admin-binding`, which reports every binding to it. */
+const CLUSTER_ADMIN = 'cluster-admin';
 
 /**
  * No ClusterRoleBinding lets its subjects read Secrets in every namespace: get, list or watch
  * on secrets (named, or through `*`) in the ClusterRole it binds. The rule judges the
  * binding, since the same ClusterRole granted by RoleBindings reads only the namespaces that
  * bind it (which the permissions report shows). The ClusterRole is looked up among the
- * objects under review, aggregation resolved (only the ClusterRoles under review are known);
- * a ClusterRole that is not there counts only if it is a built-in known to read Secrets
- * (`admin`, `edit`).
+ * objects under review, else among the built-in ClusterRoles of Kubernetes v1.37 (`admin`,
+ * `edit`, `system:aggregate-to-edit`, controller roles...), by their real rules, aggregation
+ * resolved across both.
  *
  * @see https://kubernetes.io/docs/concepts/security/rbac-good-practices/#listing-secrets
  */
@@ -33,11 +28,15 @@ export const rbacNoClusterSecretRead: Rule = {
   check: (obj, context) => {
     const ref = roleRefOf(obj);
     if (ref?.kind !== 'ClusterRole') return [];
-    const rules = rbacIndexOf(context).rulesOf(ref, undefined);
-    if (rules === undefined) {
-      return BUILT_IN_SECRET_READERS.includes(ref.name)
-        ? [finding('roleRef.name', `binding grants the built-in ClusterRole ${quote(ref.name)}, which reads Secrets (get, list, watch), in every namespace`)]
-        : [];
+    const index = rbacIndexOf(context);
+    const rules = index.rulesOf(ref, undefined);
+    if (rules === undefined || (ref.name === CLUSTER_ADMIN && index.isBuiltIn(ref.name))) return [];
+    if (index.isBuiltIn(ref.name)) {
+      // One finding for a built-in role, naming the rule that reads (the first, in aggregation order).
+      const reading = rules.find(({ rule }) => groupCovered(rule.apiGroups, CORE_GROUP) && resourceCovered(rule.resources, 'secrets') && coveredVerbs(rule.verbs, SECRET_READ_VERBS).length > 0);
+      if (!reading) return [];
+      const through = reading.source.name === ref.name ? '' : ` (rule ${reading.rule.index} of ClusterRole ${quote(reading.source.name)}, aggregated into it)`;
+      return [finding('roleRef.name', `binding grants the built-in ClusterRole ${quote(ref.name)}, which reads Secrets (${coveredVerbs(reading.rule.verbs, SECRET_READ_VERBS).join(', ')}), in every namespace${through}`, 'read secrets')];
     }
     return rules.flatMap(({ rule, source }): RuleFinding[] => {
       if (!groupCovered(rule.apiGroups, CORE_GROUP) || !resourceCovered(rule.resources, 'secrets')) return [];
@@ -45,7 +44,7 @@ export const rbacNoClusterSecretRead: Rule = {
       if (verbs.length === 0) return [];
       const aggregated = source.name === ref.name ? '' : `, which aggregates ClusterRole ${quote(source.name)}`;
       const names = rule.resourceNames.length ? ` named ${rule.resourceNames.map((n) => quote(n)).join(', ')}` : '';
-      return [finding('roleRef.name', `binding grants ClusterRole ${quote(ref.name)}${aggregated}, whose rule ${rule.index} allows ${verbs.join(', ')} on Secrets${names}, in every namespace`)];
+      return [finding('roleRef.name', `binding grants ClusterRole ${quote(ref.name)}${aggregated}, whose rule ${rule.index} allows ${verbs.join(', ')} on Secrets${names}, in every namespace`, 'read secrets')];
     });
   },
 };

@@ -3,10 +3,9 @@
  * aggregated ClusterRole is judged on its static rules only: the rules it aggregates are
  * judged on the ClusterRoles they come from (those of the output; the others are unknown).
  */
-import {
-  CORE_GROUP, coveredVerbs, groupCovered, indexedStrings, RBAC_ROLE_KINDS, REMOTE_ACCESS_RESOURCES, resourceEntryCovers,
-} from '../../analyses/permissions-rbac';
+import { indexedStrings, RBAC_ROLE_KINDS } from '../../analyses/permissions-rbac';
 import { KubeObject, Rule, RuleFinding } from '../../model';
+import { ESCALATION_POWERS, POWER_RULES, powersOfRule } from '../../rbac-data/escalation-powers';
 import { finding, isRecord, list, quote } from '../../walkers';
 
 type Entry = { readonly value: string; readonly index: number };
@@ -32,12 +31,15 @@ function writtenRules(obj: KubeObject): WrittenRule[] {
 
 const values = (entries: readonly Entry[]): string[] => entries.map((e) => e.value);
 
-/** Verbs that let their holder grant permissions it does not hold, or act as someone else. */
-const ESCALATION_VERBS: Readonly<Record<string, string>> = {
-  escalate: 'lets its holders create and edit roles with permissions they do not hold',
-  bind: 'lets its holders bind roles with permissions they do not hold',
-  impersonate: 'lets its holders act as other users, groups or service accounts',
-};
+/** The escalation verbs (escalate, bind, impersonate), each a power of the table. */
+const VERB_POWERS = ESCALATION_POWERS.filter((power) => power.rule === POWER_RULES.escalationVerbs);
+/** The powers of a way into pods or nodes, or of minting tokens. */
+const REMOTE_ACCESS_POWERS = ESCALATION_POWERS.filter((power) => power.rule === POWER_RULES.remoteAccess);
+
+/** A written rule's lists (or some of its resources) as the power matcher reads them; resourceNames do not limit these powers. */
+function lists(rule: WrittenRule, resources: readonly Entry[] = rule.resources) {
+  return { apiGroups: values(rule.apiGroups), resources: values(resources), verbs: values(rule.verbs), resourceNames: [] as string[] };
+}
 
 /**
  * No `*` in a role's rules: a wildcard grants every API group, resource or verb, including
@@ -69,9 +71,11 @@ export const rbacNoWildcards: Rule = {
 };
 
 /**
- * No `escalate`, `bind` or `impersonate` verb, on any resource: each lets its holder step
- * around RBAC (grant what it does not hold, or act as someone who holds it). A `*` verb is
- * reported by `rbac-no-wildcards`.
+ * No `escalate`, `bind` or `impersonate` verb: each lets its holder step around RBAC (grant
+ * what it does not hold, or act as someone who holds it). Written on any resource, or held
+ * through a `*` verb on the resources where it has effect (roles and clusterroles for
+ * escalate and bind; users, groups, service accounts, uids and userextras for impersonate),
+ * resources named or reached through `*`.
  *
  * @see https://kubernetes.io/docs/concepts/security/rbac-good-practices/#escalate-verb
  * @see https://kubernetes.io/docs/concepts/security/rbac-good-practices/#bind-verb
@@ -79,47 +83,47 @@ export const rbacNoWildcards: Rule = {
  */
 export const rbacNoEscalationVerbs: Rule = {
   id: 'rbac-no-escalation-verbs',
-  title: 'Roles do not grant the escalate, bind or impersonate verbs',
+  title: 'Roles do not grant the escalate, bind or impersonate verbs, named or through "*"',
   severity: 'error',
   kinds: RBAC_ROLE_KINDS,
   references: { cis: '5.1.8', checkov: ['CKV_K8S_157', 'CKV_K8S_158'] },
-  remediation: 'Remove the escalate, bind and impersonate verbs; grant the roles or identities themselves to whoever needs them.',
-  check: (obj) => writtenRules(obj).flatMap(({ index: i, resources, verbs }) => {
-    const on = resources.length ? ` on ${resources.map((r) => quote(r.value)).join(', ')}` : '';
-    return verbs.filter((v) => Object.hasOwn(ESCALATION_VERBS, v.value))
-      .map((v) => finding(`rules[${i}].verbs[${v.index}]`, `rule ${i} grants ${quote(v.value)}${on}, which ${ESCALATION_VERBS[v.value]}`));
+  remediation: 'Remove the escalate, bind and impersonate verbs (and any "*" verb on roles, clusterroles, users, groups or service accounts); grant the roles or identities themselves to whoever needs them.',
+  check: (obj) => writtenRules(obj).flatMap((rule) => {
+    const i = rule.index;
+    const on = rule.resources.length ? ` on ${rule.resources.map((r) => quote(r.value)).join(', ')}` : '';
+    const written = rule.verbs.flatMap((v) => VERB_POWERS.filter((power) => power.name === v.value)
+      .map((power) => finding(`rules[${i}].verbs[${v.index}]`, `rule ${i} grants ${quote(v.value)}${on}, which lets its holders ${power.what}`, power.name)));
+    const star = rule.verbs.find((v) => v.value === '*');
+    const throughStar = star === undefined ? [] : powersOfRule(lists(rule), 'cluster')
+      .filter((held) => VERB_POWERS.includes(held.power))
+      .map((held) => finding(`rules[${i}].verbs[${star.index}]`,
+        `rule ${i} allows every verb ("*") on ${held.resources.map((r) => quote(r)).join(', ')}, ${quote(held.power.name)} included, which lets its holders ${held.power.what}`, held.power.name));
+    return [...written, ...throughStar];
   }),
 };
 
 /**
  * No way into running pods or nodes and no token minting: `get` or `create` on pods/exec,
- * pods/attach and pods/portforward, any verb on nodes/proxy, `create` on
- * serviceaccounts/token, whether named or reached through `*`. `get` counts for the pod
- * subresources because a WebSocket upgrade is a GET, authorized with `get` alone before
- * Kubernetes 1.35 (see `REMOTE_ACCESS_RESOURCES`).
+ * pods/attach and pods/portforward, `patch` or `update` on pods/ephemeralcontainers (a debug
+ * container of one's choosing in a running pod: as good as exec), any verb on nodes/proxy,
+ * `create` on serviceaccounts/token, whether named or reached through `*`. One finding per
+ * power, its name as the value. `get` counts for the pod subresources because a WebSocket
+ * upgrade is a GET, authorized with `get` alone before Kubernetes 1.35 (see `ESCALATION_POWERS`).
  *
  * @see https://kubernetes.io/docs/concepts/security/rbac-good-practices/#access-to-proxy-subresource-of-nodes
  */
 export const rbacNoExecAttachPortforward: Rule = {
   id: 'rbac-no-exec-attach-portforward',
-  title: 'Roles do not open pods or nodes (exec, attach, port-forward, node proxy) or mint tokens',
+  title: 'Roles do not open pods or nodes (exec, attach, port-forward, ephemeral containers, node proxy) or mint tokens',
   severity: 'error',
   kinds: RBAC_ROLE_KINDS,
   references: { cis: ['5.1.10', '5.1.13'], polaris: ['rolePodExecAttach', 'clusterrolePodExecAttach'] },
-  remediation: 'Remove pods/exec, pods/attach, pods/portforward, nodes/proxy and serviceaccounts/token from the rule (and any "*" that covers them); debug through logs and metrics, and mount tokens through projected volumes.',
-  check: (obj) => writtenRules(obj).flatMap((rule): RuleFinding[] => {
-    if (!groupCovered(values(rule.apiGroups), CORE_GROUP)) return [];
-    const verbs = values(rule.verbs);
-    return rule.resources.flatMap((entry) => {
-      const reached = REMOTE_ACCESS_RESOURCES.flatMap((target) => {
-        if (!resourceEntryCovers(entry.value, target.resource)) return [];
-        const granted = coveredVerbs(verbs, target.verbs);
-        return granted.length ? [`${target.what} (${granted.join(', ')} on ${target.resource})`] : [];
-      });
-      if (reached.length === 0) return [];
-      const named = REMOTE_ACCESS_RESOURCES.some((target) => target.resource === entry.value);
-      return [finding(`rules[${rule.index}].resources[${entry.index}]`,
-        `rule ${rule.index} lets its holders ${reached.join('; ')}${named ? '' : ` through ${quote(entry.value)}`}`)];
-    });
-  }),
+  remediation: 'Remove pods/exec, pods/attach, pods/portforward, pods/ephemeralcontainers, nodes/proxy and serviceaccounts/token from the rule (and any "*" that covers them); debug through logs and metrics, and mount tokens through projected volumes.',
+  check: (obj) => writtenRules(obj).flatMap((rule): RuleFinding[] => rule.resources.flatMap((entry) => {
+    // nodes/proxy is cluster-scoped, yet reported on a Role too: the rule is a mistake wherever it is written.
+    const held = powersOfRule(lists(rule, [entry]), 'cluster').filter((h) => REMOTE_ACCESS_POWERS.includes(h.power));
+    const named = held.some((h) => h.resources.includes(entry.value));
+    return held.map((h) => finding(`rules[${rule.index}].resources[${entry.index}]`,
+      `rule ${rule.index} lets its holders ${h.power.what} (${h.verbs.join(', ')} on ${h.resources.join(', ')})${named ? '' : ` through ${quote(entry.value)}`}`, h.power.name));
+  })),
 };

@@ -1,0 +1,23 @@
+import { RBAC_ROLE_KINDS } from '../../analyses/permissions-rbac';
+import { Rule } from '../../model';
+import { POWER_RULES } from '../../rbac-data/escalation-powers';
+import { rolePowerFindings } from './power-findings';
+
+/**
+ * Roles that escalate within a namespace are visible: reading Secrets, creating Secrets (a
+ * service-account-token Secret receives the token of any account), creating pods (which run
+ * as any account of the namespace) and deleting or changing NetworkPolicies. A warning, not
+ * an error: the reach is one namespace, and its administrators and some operators hold these
+ * legitimately; each is accepted by an exception naming the power.
+ *
+ * @see https://kubernetes.io/docs/concepts/security/rbac-good-practices/#privilege-escalation-risks
+ */
+export const rbacNamespaceEscalationPowers: Rule = {
+  id: POWER_RULES.namespaceEscalation,
+  title: 'Roles that read or create Secrets, create pods or remove NetworkPolicies say why',
+  severity: 'warning',
+  kinds: RBAC_ROLE_KINDS,
+  references: { cis: ['5.1.2', '5.1.4'] },
+  remediation: 'Remove the power, or limit Secret reads by resourceNames and record an exception naming the power (accepts: [\'read secrets\']) with the reason.',
+  check: (obj) => rolePowerFindings(obj, POWER_RULES.namespaceEscalation),
+};

@@ -1,0 +1,38 @@
+/**
+ * The one check behind the rules that report escalation powers of the table: a role's
+ * written rules, wildcards expanded, matched against `ESCALATION_POWERS`.
+ */
+import { policyRulesOf, SourcedRule } from '../../analyses/permissions-rbac';
+import { KubeObject, RuleFinding } from '../../model';
+import { ESCALATION_POWERS, HeldPower, PowerScope, powersOfRule } from '../../rbac-data/escalation-powers';
+import { finding, quote } from '../../walkers';
+
+/** `<what> (<verbs> on <resources>)`: a held power in words. */
+export function describeHeld(held: HeldPower): string {
+  return `${held.power.what} (${held.verbs.join(', ')} on ${held.resources.join(', ')})`;
+}
+
+/**
+ * The findings of `ruleId` on a Role or ClusterRole: one per written rule and power, at
+ * `rules[i]`, the power's name as the value. A Role grants only in its namespace, so powers
+ * over cluster-scoped resources count only in a ClusterRole.
+ */
+export function rolePowerFindings(obj: KubeObject, ruleId: string): RuleFinding[] {
+  const where: PowerScope = obj.kind === 'Role' ? 'namespace' : 'cluster';
+  return policyRulesOf(obj).flatMap((rule) => powersOfRule(rule, where).filter((held) => held.power.rule === ruleId)
+    .map((held) => finding(`rules[${rule.index}]`, `rule ${rule.index} lets its holders ${describeHeld(held)}`, held.power.name)));
+}
+
+/** The powers a role's effective rules give where bound, in table order, each with the first rule (and its role) that gives it. */
+export function powersOfRules(rules: readonly SourcedRule[], where: PowerScope): Array<{ readonly held: HeldPower; readonly from: SourcedRule }> {
+  const found = new Map<string, { held: HeldPower; from: SourcedRule }>();
+  for (const sourced of rules) {
+    for (const held of powersOfRule(sourced.rule, where)) if (!found.has(held.power.name)) found.set(held.power.name, { held, from: sourced });
+  }
+  return ESCALATION_POWERS.flatMap((power) => found.get(power.name) ?? []);
+}
+
+/** `rule 3 of ClusterRole "system:aggregate-to-edit"`: where a rule comes from, for a binding's message. */
+export function ruleOrigin(sourced: SourcedRule): string {
+  return `rule ${sourced.rule.index} of ${sourced.source.builtIn ? 'built-in ' : ''}${sourced.source.kind} ${quote(sourced.source.name)}`;
+}
