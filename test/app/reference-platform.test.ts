@@ -3,7 +3,14 @@ import * as path from 'node:path';
 import { YamlOutputType } from 'cdk8s';
 import { buildReferencePlatform } from '../../apps/platform';
 import { HardenedApp } from '../../lib';
-import { removeTempDirs, tempDir } from '../support';
+import { readCustomResourceDefinitions } from '../../lib/review/crd-files';
+import { review } from '../../lib/review/engine';
+import { loadManifests } from '../../lib/review/manifest-files';
+import { isBuiltInGroup } from '../../lib/review/schema/shapes';
+import { removeTempDirs, tempDir, withInstalledTool } from '../support';
+
+/** The CRDs of Sealed Secrets, External Secrets and Argo CD, fetched by scripts/install-crds.sh. */
+const CRDS_FILE = path.resolve(__dirname, '../../.tools/crds/RELEASES');
 
 afterAll(removeTempDirs);
 
@@ -74,6 +81,20 @@ describe('the reference platform', () => {
     const api = permissions.subjects.find((s: any) => s.subject === 'ServiceAccount shop/api');
     expect(api.grants.map((g: any) => [g.resource, g.resourceNames, g.verbs])).toEqual([['configmaps', ['feature-flags'], ['get', 'watch']]]);
     expect(api.risks).toEqual([]);
+  });
+
+  withInstalledTool(CRDS_FILE, 'the platform\'s custom resources against their projects\' CRDs', 'scripts/install-crds.sh', () => {
+    test('its SealedSecrets, ExternalSecrets, Applications and AppProjects have the shape their projects\' CRDs give them', () => {
+      const crds = readCustomResourceDefinitions([path.dirname(CRDS_FILE)]);
+      const custom = loadManifests([dist]).filter((m) => !isBuiltInGroup(String(m.object.apiVersion).split('/')[0]));
+      expect([...new Set(custom.map((m) => m.object.kind))].sort()).toEqual(['AppProject', 'Application', 'ExternalSecret', 'SealedSecret']);
+      const judged = (objects: typeof custom) => review(objects, { packs: ['namespaces'], today: '2026-11-23', customResourceDefinitions: crds })
+        .findings.filter((f) => f.ruleId === 'object-schema').map((f) => `${f.object.kind} ${f.path}`);
+      expect(judged(custom)).toEqual([]);
+      // Judged, not skipped: the same objects with a field their CRD lacks each fail.
+      const misspelt = custom.map((m) => ({ ...m, object: { ...m.object, spec: { ...(m.object.spec as object), extraField: true } } }));
+      expect(judged(misspelt).sort()).toEqual(custom.map((m) => `${m.object.kind} spec.extraField`).sort());
+    });
   });
 
   test('ships a SealedSecret and an ExternalSecret consumed by workloads, and no secret value', () => {
