@@ -228,7 +228,7 @@ const MERGE_TAG_SOURCE = `\n${KUBECTL_MERGE_TAG_TEXT}`;
 /**
  * Two tokens libyaml (kubectl) reads otherwise than js-yaml inside a flow collection: a tag
  * followed directly by `,`, `[` or `]` (characters of a tag to libyaml, so `{a: !x, <<: *b}`
- * has a tagged key `<<`, not a merge), and a plain scalar that starts with `?` (an explicit-key
+ * has a tagged key `<<`, not a merge) or by `{` or `}` (libyaml refuses it), and a plain scalar that starts with `?` (an explicit-key
  * marker to libyaml in flow context even without a space: `{?items: [...]}` is the key
  * `items`). Both are refused: found by an attacker's review, each hid a privileged Pod.
  */
@@ -246,7 +246,7 @@ function checkFlowTokens(events: readonly Event[], source: string, refuse: (posi
       if (event.type === EVENT_ID.DOCUMENT) flow.push(false);
       continue;
     }
-    if (mayTag && event.tagStart >= 0 && ',[]'.includes(source[event.tagEnd] ?? ' ')) {
+    if (mayTag && event.tagStart >= 0 && ',[]{}'.includes(source[event.tagEnd] ?? ' ')) {
       refuse(event.tagStart, `the tag ${source.slice(event.tagStart, event.tagEnd + 1)} runs into "${source[event.tagEnd]}", which kubectl reads as part of the tag; put a space after the tag`);
     }
     const inFlow = flow[flow.length - 1] === true;
@@ -257,8 +257,8 @@ function checkFlowTokens(events: readonly Event[], source: string, refuse: (posi
   }
 }
 
-/** A tag (`!` and non-space, non-indicator characters) that runs into `,`, `[` or `]`. */
-const TAG_BEFORE_FLOW_INDICATOR = /![^\s,[\]{}]*[,[\]]/;
+/** A tag (`!` and non-space, non-indicator characters) that runs into a flow indicator. */
+const TAG_BEFORE_FLOW_INDICATOR = /![^\s,[\]{}]*[,[\]{}]/;
 
 /** `<<`, or an escape of `<` inside double quotes. */
 const MAY_HOLD_MERGE_KEY = /<<|\\(?:x3c|u003c|U0000003c)/i;

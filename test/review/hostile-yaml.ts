@@ -38,7 +38,7 @@ export const HOSTILE_PRODUCTIONS = [
   // merge keys
   'merge-plain', 'merge-list', 'merge-nested', 'merge-override', 'merge-tagged', 'merge-quoted', 'merge-non-mapping',
   // scalars and collections
-  'block-scalar', 'flow-collection', 'flow-multiline', 'flow-trailing-comma', 'yaml11-scalar', 'multiline-scalar',
+  'block-scalar', 'flow-collection', 'flow-multiline', 'flow-trailing-comma', 'flow-glued', 'yaml11-scalar', 'multiline-scalar',
   // JSON
   'json-document', 'json-then-yaml', 'stream-starts-with-brace',
   // bytes
@@ -542,6 +542,15 @@ class Grammar {
       }
     };
     const parts = node.t === 'map' ? node.entries.map((e) => `${e.key.trim()}: ${inline(e.value)}`) : node.items.map(inline);
+    // Tokens libyaml reads otherwise in flow context: a tag glued to , [ or ], and ?key.
+    if (this.hostile('flow-glued', 0.15)) {
+      const at = Math.floor(this.random() * (parts.length + 1));
+      const glued = node.t === 'map'
+        ? this.pick(['!x', '!x[y]', ...(parts.length > 0 ? [`?${parts[Math.min(at, parts.length - 1)]}`] : [])])
+        : this.pick(['!x', '!a[b]', '!x]', '?true']);
+      if (glued.startsWith('?') && node.t === 'map' && parts.length > 0) parts[Math.min(at, parts.length - 1)] = glued;
+      else parts.splice(at, 0, glued);
+    }
     const [open, close] = node.t === 'map' ? ['{', '}'] : ['[', ']'];
     const trailing = parts.length > 0 && this.hostile('flow-trailing-comma', 0.2) ? ',' : '';
     const props = node.props ? `${node.props} ` : '';
