@@ -200,6 +200,24 @@ describe('ClusterGrant', () => {
   ])('fails on %s', (_case, props, message) => {
     expect(() => grant(props)).toThrow(message);
   });
+
+  // The powers issue #17 found allowed with only the general reason: each needs an exception naming it.
+  const rule = (apiGroup: string, resource: string, verb: string) => ({ rules: [{ apiGroups: [apiGroup], resources: [resource], verbs: [verb] }] });
+  test.each<[string, Partial<ClusterGrantProps>, string, string]>([
+    ['creating pods', rule('', 'pods', 'create'), 'rbac-namespace-escalation-powers', 'create pods'],
+    ['relabelling namespaces', rule('', 'namespaces', 'patch'), 'rbac-no-cluster-takeover-powers', 'patch namespaces'],
+    ['creating mutating webhooks', rule('admissionregistration.k8s.io', 'mutatingwebhookconfigurations', 'create'), 'rbac-no-cluster-takeover-powers', 'create mutatingwebhookconfigurations'],
+    ['approving certificate requests', rule('certificates.k8s.io', 'certificatesigningrequests/approval', 'update'), 'rbac-no-cluster-takeover-powers', 'update certificatesigningrequests/approval'],
+    ['approving for a signer', rule('certificates.k8s.io', 'signers', 'approve'), 'rbac-no-cluster-takeover-powers', 'approve signers'],
+    ['creating PersistentVolumes', rule('', 'persistentvolumes', 'create'), 'rbac-no-cluster-takeover-powers', 'create persistentvolumes'],
+  ])('refuses %s unless an exception names the power', (_case, props, ruleId, power) => {
+    expect(() => grant(props)).toThrow(`[test/metrics] 'rules[0]' grants ${props.rules![0].verbs[0]} on ${props.rules![0].resources[0]}: the escalation power '${power}'`);
+    expect(() => grant(props)).toThrow(`add exceptions: [{ rule: '${ruleId}', reason: '<why this is needed and safe>', accepts: ['${power}'] }]`);
+    const exception = (accepts: string[]) => ({ rule: ruleId, reason: 'the platform controller needs it, reviewed', accepts });
+    expect(() => grant({ ...props, exceptions: [exception(['read secrets'])] })).toThrow(`The exception to '${ruleId}' does not name it: add '${power}' to its accepts`);
+    const objects = grant({ ...props, exceptions: [exception([power])] });
+    expect(only(objects, 'ClusterRole').metadata.annotations[`exception.hardened.cdk8s.io/${ruleId}`]).toContain(`accepts ${power.replace(/ /g, '%20')}`);
+  });
 });
 
 describe('grant rules agree with the review', () => {
