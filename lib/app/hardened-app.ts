@@ -53,7 +53,8 @@ export interface HardenedAppProps extends AppProps {
 
   /**
    * The platform team's exceptions file (YAML or JSON, see README "Exceptions: who may grant
-   * them"), for app teams whose exceptions the platform team grants: its entries accept the
+   * them"; a path relative to the folder synth runs in), for app teams whose exceptions the
+   * platform team grants: its entries accept the
    * findings they name, as `cdk8s-hardened review --exceptions` does. Read and checked when
    * the app is created; a bad entry fails synth with its line.
    *
