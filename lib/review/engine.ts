@@ -185,7 +185,8 @@ function reviewObject(obj: KubeObject, origin: string, trusted: boolean, env: Re
   const findings: Finding[] = [];
   const ruleStatus = new Map<string, RuleStatus>();
   const accepted = new Map<DeclaredException, number>();
-  const openRules = new Set<string>();
+  /** Per rule that found something: whether a finding stayed open with an exception to the rule present, or all were accepted. */
+  const found = new Map<string, 'open' | 'accepted'>();
 
   for (const rule of rulesFor(obj, env.rulesByKind)) {
     let results;
@@ -203,12 +204,13 @@ function reviewObject(obj: KubeObject, origin: string, trusted: boolean, env: Re
       const by = grants.find((d) => acceptsValue(d.grant!.applied, value));
       if (by) {
         accepted.set(by, (accepted.get(by) ?? 0) + 1);
+        if (!found.has(rule.id)) found.set(rule.id, 'accepted');
         findings.push({ ...make(rule, result.path, result.message, value), exception: by.grant!.applied });
         continue;
       }
       // Say why an exception to the rule did not accept it: the usual surprise of scoped exceptions.
       const why = grants.length ? ` (${grants[0].grant!.label} ${acceptedValuesText(grants[0].grant!.applied)})` : '';
-      if (grants.length) openRules.add(rule.id);
+      if (grants.length) found.set(rule.id, 'open');
       findings.push(make(rule, result.path, result.message + why, value));
     }
   }
@@ -219,7 +221,7 @@ function reviewObject(obj: KubeObject, origin: string, trusted: boolean, env: Re
     if (d.grant && !accepted.has(d)) {
       const ran = ruleStatus.get(d.rule)
         ?? (!env.known.has(d.rule) ? 'unknown' : env.active.has(d.rule) ? 'not-applicable' : 'inactive');
-      const problem = unusedExceptionProblem(d.grant, ran, obj.kind, openRules.has(d.rule));
+      const problem = unusedExceptionProblem(d.grant, ran, obj.kind, found.get(d.rule));
       if (problem) problems.push(problem);
       status = problem ? 'unused' : 'not-evaluated';
     }

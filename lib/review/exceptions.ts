@@ -306,19 +306,22 @@ export function readFileExceptions(entries: readonly ExceptionEntry[], object: O
 
 /**
  * The warning for a valid exception that suppressed nothing, or `undefined` when silence
- * is right: the rule was not part of this review, or it failed on the object. `open` says
- * whether the rule found something on the object that the exception does not accept.
+ * is right: the rule was not part of this review, or it failed on the object. `found` says
+ * what the rule found on the object: findings some left open (the exception does not accept
+ * their values), findings all accepted by other exceptions, or (undefined) nothing.
  */
-export function unusedExceptionProblem(grant: Pick<Grant, 'path' | 'label' | 'applied'>, status: RuleStatus, kind: string, open = false): ExceptionProblem | undefined {
+export function unusedExceptionProblem(grant: Pick<Grant, 'path' | 'label' | 'applied'>, status: RuleStatus, kind: string, found?: 'open' | 'accepted'): ExceptionProblem | undefined {
   const { path, label } = grant;
   switch (status) {
     case 'ran':
       return {
         rule: EXCEPTION_UNUSED,
         path,
-        message: open
+        message: found === 'open'
           ? `${label} covers no finding: it ${acceptedValuesText(grant.applied)}, and the rule's findings name other values`
-          : `${label} covers no finding: the object complies with the rule`,
+          : found === 'accepted'
+            ? `${label} covers no finding: another exception accepted the rule's findings first`
+            : `${label} covers no finding: the object complies with the rule`,
       };
     case 'not-applicable':
       return { rule: EXCEPTION_UNUSED, path, message: `${label} covers no finding: the rule does not apply to kind ${kind}` };

@@ -135,6 +135,18 @@ describe('a hand-written exception annotation in reviewed YAML is a claim, not a
     expect(passes('kind: Deployment, namespace: shop, name: agent')).toBe(false);
   });
 
+  test('where both accept a finding, the file entry is credited and the annotation reported unused', () => {
+    const object = deployment((s) => { container(s).securityContext.privileged = true; }, { annotations: { [`${KEY}/no-privileged`]: REASON } });
+    const result = review([...inHardenedNamespace(), { object }], {
+      today: TODAY, packs: ['pss-baseline'], trustAnnotations: true,
+      exceptions: [{ rule: 'no-privileged', kind: 'Deployment', namespace: 'shop', name: 'web', reason: REASON, origin: 'exceptions.yaml:2' }],
+    });
+    expect(result.passed).toBe(true);
+    expect(result.exceptions.map((e) => [e.source, e.status, e.findings])).toEqual([['exceptions-file', 'applied', 1], ['annotation', 'unused', 0]]);
+    expect(result.findings.filter((f) => !f.exception).map((f) => f.message))
+      .toEqual(['exception to "no-privileged" covers no finding: another exception accepted the rule\'s findings first']);
+  });
+
   test('an entry naming no reviewed object is listed, not a finding (one file may serve many repositories)', () => {
     const exceptions = write('platform/other.yaml', `exceptions:\n  - { rule: no-privileged, kind: Pod, namespace: web, name: x, reason: "${REASON}" }\n`);
     const json = JSON.parse(run('review', pod(), ...BASELINE, '--trust-annotations', '--exceptions', exceptions, '--format', 'json').stdout);
