@@ -52,21 +52,25 @@ function filesOf(dir: string): Record<string, string> {
   return files;
 }
 
-/** The first non-compliant case of every error-level rule, as plain objects. */
+/**
+ * The first non-compliant case of every error-level rule, as plain objects, with the other
+ * objects a rule that looks across objects needs beside it (a Service and its namespace's quota).
+ */
 const VIOLATIONS = ALL_RULES.filter((rule) => rule.severity === 'error').map((rule) => {
   const violation = RULE_CASES.find((c) => c.rule === rule.id && c.expected.length > 0);
   if (!violation) throw new Error(`no violating case for ${rule.id}`);
-  return { rule: rule.id, object: JSON.parse(JSON.stringify(violation.object)) };
+  return { rule: rule.id, object: JSON.parse(JSON.stringify(violation.object)), others: JSON.parse(JSON.stringify(violation.others ?? [])) as any[] };
 });
 
 /** The error-level findings of an object reviewed on its own (a case may break a related rule too). */
-function errorsOf(object: any) {
-  return review([{ object }], { today: TODAY }).findings.filter((f) => f.severity === 'error');
+function errorsOf(object: any, others: readonly any[] = []) {
+  const findings = review([object, ...others].map((o) => ({ object: o })), { today: TODAY }).findings;
+  return findings.filter((f) => f.severity === 'error' && f.object.kind === object.kind && f.object.name === object.metadata?.name);
 }
 
 /** The error-level rules an object breaks. */
-function rulesBrokenBy(object: any): string[] {
-  return [...new Set(errorsOf(object).map((f) => f.ruleId))];
+function rulesBrokenBy(object: any, others: readonly any[] = []): string[] {
+  return [...new Set(errorsOf(object, others).map((f) => f.ruleId))];
 }
 
 /**
@@ -74,9 +78,9 @@ function rulesBrokenBy(object: any): string[] {
  * findings name (`REASON (accepts NET_RAW)`), as a construct records them; `*` where a rule
  * reports findings both with and without a value, which one annotation cannot list.
  */
-function exceptionsFor(object: any): Record<string, string> {
+function exceptionsFor(object: any, others: readonly any[] = []): Record<string, string> {
   const byRule = new Map<string, (string | undefined)[]>();
-  for (const f of errorsOf(object)) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f.value]);
+  for (const f of errorsOf(object, others)) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f.value]);
   return Object.fromEntries([...byRule].map(([rule, values]) => {
     const named = [...new Set(values.filter((v): v is string => v !== undefined))];
     const accepts = named.length === 0 ? undefined : named.length === values.length ? named : ['*'];
@@ -88,10 +92,18 @@ function exceptionsFor(object: any): Record<string, string> {
 function appWithOneViolationPerRule(excepted: boolean): HardenedApp {
   const a = app();
   const chart = new Chart(a, 'violations', { namespace: 'shop' });
-  VIOLATIONS.forEach(({ rule, object }) => {
-    const annotations = excepted ? exceptionsFor(object) : {};
-    expect(rulesBrokenBy(object)).toContain(rule);
-    new ApiObject(chart, rule, { ...object, metadata: { ...object.metadata, name: rule, namespace: 'shop', annotations } });
+  VIOLATIONS.forEach(({ rule, object, others }) => {
+    // A namespace the rule judges (default, kube-system) stays; the others go where the object goes.
+    const namespace = object.metadata?.namespace ?? 'shop';
+    const named = { ...object, metadata: { ...object.metadata, name: rule, namespace } };
+    const placed = others.map((o) => (o.kind === 'Namespace' ? o : { ...o, metadata: { ...o.metadata, namespace: o.metadata?.namespace ?? namespace } }));
+    const annotations = excepted ? exceptionsFor(named, placed) : {};
+    expect(rulesBrokenBy(named, placed)).toContain(rule);
+    new ApiObject(chart, rule, { ...named, metadata: { ...named.metadata, annotations } });
+    placed.forEach((o, i) => {
+      const own = excepted ? exceptionsFor(o, [named, ...placed.filter((p) => p !== o)]) : {};
+      new ApiObject(chart, `${rule}-other-${i}`, { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata?.annotations, ...own } } });
+    });
   });
   return a;
 }
@@ -131,8 +143,9 @@ describe('the review gate', () => {
     appWithOneViolationPerRule(true).synth();
     const report = fs.readFileSync(path.join(workdir, 'dist', 'REVIEW.md'), 'utf8');
     expect(report).toContain('**Passed**');
-    for (const { rule } of VIOLATIONS) {
-      expect(report).toMatch(new RegExp(`\\| \\w+ shop/${rule} \\| ${rule} \\| [^|]+ \\| ${REASON} \\| never \\| annotation \\| applied \\| [1-9]`));
+    for (const { rule, object } of VIOLATIONS) {
+      const namespace = object.metadata?.namespace ?? 'shop';
+      expect(report).toMatch(new RegExp(`\\| \\w+ ${namespace}/${rule} \\| ${rule} \\| [^|]+ \\| ${REASON} \\| never \\| annotation \\| applied \\| [1-9]`));
     }
   });
 

@@ -173,15 +173,14 @@ describe('pods inside custom resources', () => {
     expect(result.counts.bySeverity.warning).toBe(0);
   });
 
-  test('the search is bounded: a huge or deep custom object is searched quickly and says it was not searched whole', () => {
+  // Its speed is the bench's business (npm run bench), never a timed test: here, that the bound is reached and said.
+  test('the search is bounded: a huge or deep custom object is not searched whole, and says so', () => {
     const wide = { apiVersion: 'data.example.com/v1', kind: 'Blob', metadata: { name: 'big' },
       spec: { entries: Array.from({ length: 200_000 }, (_, i) => ({ key: `k${i}`, value: { nested: [i] } })), text: 'x'.repeat(10_000_000) } };
     let deep: Record<string, unknown> = { containers: [{ image: 'deep:1' }] };
     for (let i = 0; i < 100; i++) deep = { next: deep };
     const nested = { apiVersion: 'data.example.com/v1', kind: 'Chain', metadata: { name: 'deep' }, spec: deep };
-    const start = Date.now();
     const findings = review([{ object: wide }, { object: nested }], { today: TODAY }).findings;
-    expect(Date.now() - start).toBeLessThan(500);
     expect(findings.map((f) => `${f.object.kind} ${f.ruleId} "${f.path}"`)).toEqual(['Blob unjudged-pod-template ""', 'Chain unjudged-pod-template ""']);
     expect(findings[0].message).toContain('is too large to search whole');
   });
