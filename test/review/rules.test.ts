@@ -284,3 +284,22 @@ describe('the one rule: the review engine never imports a construct', () => {
       || /\.\.\/(workload|app|namespace|network|rbac|secrets|cluster|cloud)\//.test(spec))).toEqual([]);
   });
 });
+
+describe('a whole cluster\'s RBAC export', () => {
+  const { BUILT_IN_CLUSTER_ROLES } = require('../../lib/review/rbac-data/built-in-roles') as typeof import('../../lib/review/rbac-data/built-in-roles');
+  const asExported = (role: any) => ({ ...role, metadata: { ...role.metadata, labels: { ...role.metadata.labels, 'kubernetes.io/bootstrapping': 'rbac-defaults' } } });
+
+  test('the cluster\'s own roles, unchanged, draw no finding (the bindings to them are what is judged)', () => {
+    const result = review(BUILT_IN_CLUSTER_ROLES.map((role) => ({ object: asExported(role) })), { today: '2026-01-01' });
+    expect(result.findings).toEqual([]);
+  });
+
+  test('a built-in role someone changed, or one without the bootstrapping label, is judged like any other', () => {
+    const edit = BUILT_IN_CLUSTER_ROLES.find((role) => role.metadata!.name === 'system:node')!;
+    const changed = asExported({ ...edit, rules: [...(edit as any).rules, { apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] }] });
+    const unlabelled = { ...edit, metadata: { name: 'cluster-admin' }, rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }] };
+    const rules = (object: any) => [...new Set(review([{ object }], { today: '2026-01-01' }).findings.map((f) => f.ruleId))].sort();
+    expect(rules(changed)).toContain('rbac-no-exec-attach-portforward');
+    expect(rules(unlabelled)).toEqual(expect.arrayContaining(['rbac-no-cluster-takeover-powers', 'rbac-no-wildcards']));
+  });
+});

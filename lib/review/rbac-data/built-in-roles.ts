@@ -33,3 +33,31 @@ const NAMES = new Set(BUILT_IN_CLUSTER_ROLES.map((role) => role.metadata!.name!)
 export function isBuiltInClusterRole(name: string): boolean {
   return NAMES.has(name);
 }
+
+/** The label kube-apiserver puts on the roles it creates at start. */
+const BOOTSTRAPPING_LABEL = 'kubernetes.io/bootstrapping';
+
+const BUILT_IN_BY_NAME = new Map(BUILT_IN_CLUSTER_ROLES.map((role) => [role.metadata!.name!, role]));
+
+/**
+ * Whether `obj` is one of the ClusterRoles the cluster itself created, unchanged: its name, the
+ * bootstrapping label, and the rules the server gives it (for an aggregated role, its
+ * aggregationRule: the controller fills its rules). A review of a whole cluster's RBAC export
+ * then judges the bindings to these roles, not the platform's own roles; a built-in role
+ * someone edited is judged like any other.
+ */
+export function isUnchangedBuiltInRole(obj: KubeObject): boolean {
+  if (obj.kind !== 'ClusterRole') return false;
+  const builtIn = BUILT_IN_BY_NAME.get(obj.metadata?.name ?? '');
+  if (!builtIn || (obj.metadata?.labels as Record<string, unknown> | undefined)?.[BOOTSTRAPPING_LABEL] !== 'rbac-defaults') return false;
+  const written = obj as KubeObject & { aggregationRule?: unknown; rules?: unknown };
+  if (builtIn.aggregationRule !== undefined) return canonical(written.aggregationRule) === canonical(builtIn.aggregationRule);
+  return written.aggregationRule === undefined && canonical(written.rules ?? []) === canonical(builtIn.rules);
+}
+
+/** JSON with object keys sorted, so two equal rule lists compare equal however their keys were written. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_, v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, (v as Record<string, unknown>)[k]]))
+    : v));
+}

@@ -2,6 +2,7 @@
  * The one check behind the rules that report escalation powers of the table: a role's
  * written rules, wildcards expanded, matched against `ESCALATION_POWERS`.
  */
+import { isUnchangedBuiltInRole } from '../../rbac-data/built-in-roles';
 import { policyRulesOf, SourcedRule } from '../../analyses/permissions-rbac';
 import { KubeObject, RuleFinding } from '../../model';
 import { ESCALATION_POWERS, HeldPower, PowerScope, powersOfRule } from '../../rbac-data/escalation-powers';
@@ -18,6 +19,8 @@ export function describeHeld(held: HeldPower): string {
  * over cluster-scoped resources count only in a ClusterRole.
  */
 export function rolePowerFindings(obj: KubeObject, ruleId: string): RuleFinding[] {
+  // The cluster's own roles, unchanged, are the platform's: the bindings to them are judged.
+  if (isUnchangedBuiltInRole(obj)) return [];
   const where: PowerScope = obj.kind === 'Role' ? 'namespace' : 'cluster';
   return policyRulesOf(obj).flatMap((rule) => powersOfRule(rule, where).filter((held) => held.power.rule === ruleId)
     .map((held) => finding(`rules[${rule.index}]`, `rule ${rule.index} lets its holders ${describeHeld(held)}`, held.power.name)));

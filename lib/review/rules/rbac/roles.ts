@@ -3,6 +3,7 @@
  * aggregated ClusterRole is judged on its static rules only: the rules it aggregates are
  * judged on the ClusterRoles they come from (those of the output; the others are unknown).
  */
+import { isUnchangedBuiltInRole } from '../../rbac-data/built-in-roles';
 import { indexedStrings, RBAC_ROLE_KINDS } from '../../analyses/permissions-rbac';
 import { KubeObject, Rule, RuleFinding } from '../../model';
 import { ESCALATION_POWERS, POWER_RULES, powersOfRule } from '../../rbac-data/escalation-powers';
@@ -20,6 +21,8 @@ interface WrittenRule {
 }
 
 function writtenRules(obj: KubeObject): WrittenRule[] {
+  // The cluster's own roles, unchanged, are the platform's: the bindings to them are judged.
+  if (isUnchangedBuiltInRole(obj)) return [];
   return list<unknown>(obj.rules).flatMap((raw, index) => isRecord(raw) ? [{
     index,
     apiGroups: indexedStrings(raw.apiGroups),
