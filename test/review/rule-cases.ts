@@ -383,6 +383,23 @@ export const RULE_CASES: readonly RuleCase[] = [
     ['spec.egress[0].to', 'egress rule 0 has no "to", so it allows every destination'],
     ['spec.egress[1].to[0].ipBlock', 'allows 169.254.0.0/16, which contains the metadata address 169.254.169.254'],
   ] },
+  // Found by an attacker's review: blocks a cluster without strict CIDR validation stores, and
+  // network plugins read masked; and a block that cannot be read at all is not passed.
+  { rule: 'network-egress-metadata', name: 'blocks written with host bits or leading zeros, and a block that cannot be read', object: networkPolicy({
+    podSelector: {},
+    egress: [{ to: [{ ipBlock: { cidr: '169.254.169.254/16' } }, { ipBlock: { cidr: '0169.0254.0169.0254/032' } }, { ipBlock: { cidr: 'metadata/32' } }] }],
+  }), expected: [
+    ['spec.egress[0].to[0].ipBlock', 'allows 169.254.169.254/16, which contains the metadata address 169.254.169.254'],
+    ['spec.egress[0].to[1].ipBlock', 'allows 0169.0254.0169.0254/032, which contains the metadata address 169.254.169.254'],
+    ['spec.egress[0].to[2].ipBlock.cidr', 'egress rule 0 allows the block "metadata/32", which cannot be read as an address block'],
+  ] },
+  { rule: 'network-ingress-from-anywhere', name: 'a /0 block written with host bits, and a block that cannot be read', object: networkPolicy({
+    podSelector: {},
+    ingress: [{ from: [{ ipBlock: { cidr: '1.2.3.4/0' } }, { ipBlock: { cidr: 'anywhere' } }] }],
+  }), expected: [
+    ['spec.ingress[0].from[1].ipBlock.cidr', 'ingress rule 0 allows the block "anywhere", which cannot be read as an address block'],
+    ['spec.ingress[0].from[0].ipBlock.cidr', 'ingress rule 0 allows every address (1.2.3.4/0)'],
+  ] },
 
   { rule: 'network-policy-selects-pods', name: 'a selector that matches a pod template of its namespace, and a namespace-wide policy, comply', object: networkPolicy({
     podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'],
@@ -448,6 +465,10 @@ export const RULE_CASES: readonly RuleCase[] = [
     ['rules[0]', 'approve certificate requests'],
     ['rules[0]', 'approve requests for a signer'],
     ['rules[0]', 'create hostPath volumes'],
+    ['rules[0]', 'rewrite any API request with a policy of their choosing'],
+    ['rules[0]', 'route an API group to a server of their choosing'],
+    ['rules[0]', 'point a custom resource\'s conversion at a webhook'],
+    ['rules[0]', 'relabel and untaint nodes'],
     ['rules[1]', 'rule 1 lets its holders relabel namespaces (a RoleBinding reaches its own), lifting Pod Security so privileged pods take the node (patch on namespaces)'],
     ['rules[2]', 'rule 2 lets its holders send every API request to a webhook of their choosing, which may rewrite any object (create on mutatingwebhookconfigurations)'],
     ['rules[2]', 'rule 2 lets its holders send every API request, Secrets included, to a webhook of their choosing, which may also refuse it (create on validatingwebhookconfigurations)'],
@@ -495,6 +516,7 @@ export const RULE_CASES: readonly RuleCase[] = [
     ['roleRef.name', 'binding grants ClusterRole "edit" in kube-system, whose rule 0 of built-in ClusterRole "system:aggregate-to-edit" lets its holders run commands in containers (get on pods/exec) among the control plane\'s accounts'],
     ['roleRef.name', 'attach to the processes of containers'],
     ['roleRef.name', 'open connections to the ports of pods'],
+    ['roleRef.name', 'swap the image of a running pod\'s container'],
     ['roleRef.name', 'mint tokens for service accounts'],
     ['roleRef.name', 'act as other users, groups or service accounts'],
     ['roleRef.name', 'read Secrets'],

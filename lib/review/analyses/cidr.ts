@@ -62,6 +62,29 @@ export function parseCidr(text: string): Cidr {
   return { family: address.family, network, prefix };
 }
 
+/**
+ * A CIDR block as a cluster that does not validate strictly may store it, and as network
+ * plugins read it (k8s.io/utils/net's ParseCIDRSloppy, Go's net.ParseCIDR): IPv4 parts and the
+ * prefix with leading zeros read as decimal (`0169.0254.0169.0254/032`), host bits masked
+ * (`169.254.169.254/16` is `169.254.0.0/16`). The API server refuses these only with the
+ * StrictIPCIDRValidation gate (beta from 1.36), so the review judges what they would allow.
+ */
+export function parseCidrAsStored(text: string): Cidr {
+  const slash = text.indexOf('/');
+  if (slash < 0) throw new InvalidCidrError('it has no prefix length (a single address is written "/32" or "/128")');
+  let addressText = text.slice(0, slash);
+  if (!addressText.includes(':') && /^[0-9]{1,4}(\.[0-9]{1,4}){3}$/.test(addressText)) {
+    addressText = addressText.split('.').map((part) => String(Number(part))).join('.');
+  }
+  const address = parseAddress(addressText);
+  const prefixText = text.slice(slash + 1);
+  if (!/^[0-9]{1,4}$/.test(prefixText) || Number(prefixText) > BITS[address.family]) {
+    throw new InvalidCidrError(`the prefix length must be a number from 0 to ${BITS[address.family]} for IPv${address.family}`);
+  }
+  const prefix = Number(prefixText);
+  return { family: address.family, network: address.value & mask(address.family, prefix), prefix };
+}
+
 /** Whether `outer` contains every address of `inner` (blocks of different families never contain each other). */
 export function cidrContains(outer: Cidr, inner: Cidr): boolean {
   return outer.family === inner.family && inner.prefix >= outer.prefix

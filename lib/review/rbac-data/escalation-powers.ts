@@ -87,6 +87,12 @@ export const ESCALATION_POWERS: readonly EscalationPower[] = [
     what: 'add a container of their choosing to running pods, as good as exec', reference: 'https://kubernetes.io/docs/concepts/workloads/pods/ephemeral-containers/',
   },
   {
+    // A pod's container images may be changed in place (updatablePodSpecFields): found by an attacker's review.
+    name: 'update pods', rule: POWER_RULES.remoteAccess, scope: 'namespace',
+    grants: [{ apiGroups: [CORE], resources: ['pods'], verbs: ['update', 'patch'] }],
+    what: 'swap the image of a running pod\'s container, which then runs code of their choosing with that pod\'s service account, as good as exec', reference: 'https://kubernetes.io/docs/concepts/workloads/pods/#pod-update-and-replacement',
+  },
+  {
     name: 'get nodes/proxy', rule: POWER_RULES.remoteAccess, scope: 'cluster',
     grants: [{ apiGroups: [CORE], resources: ['nodes/proxy'] }],
     what: 'call the kubelet API of nodes, which runs commands in every pod on them', reference: `${GOOD_PRACTICES}#access-to-proxy-subresource-of-nodes`,
@@ -150,6 +156,27 @@ export const ESCALATION_POWERS: readonly EscalationPower[] = [
     name: 'create persistentvolumes', rule: POWER_RULES.clusterTakeover, scope: 'cluster',
     grants: [{ apiGroups: [CORE], resources: ['persistentvolumes'], verbs: ['create'] }],
     what: 'create hostPath volumes, which mount any path of the node into a pod', reference: `${GOOD_PRACTICES}#persistent-volume-creation`,
+  },
+  // Found by an attacker's review: other ways to rewrite or intercept API requests, or steer the node.
+  {
+    name: 'create mutatingadmissionpolicies', rule: POWER_RULES.clusterTakeover, scope: 'cluster',
+    grants: [{ apiGroups: [WEBHOOKS], resources: ['mutatingadmissionpolicies', 'mutatingadmissionpolicybindings'], verbs: WRITE }],
+    what: 'rewrite any API request with a policy of their choosing (GA and on by default since 1.36), pods made privileged included', reference: 'https://kubernetes.io/docs/reference/access-authn-authz/mutating-admission-policy/',
+  },
+  {
+    name: 'create apiservices', rule: POWER_RULES.clusterTakeover, scope: 'cluster',
+    grants: [{ apiGroups: ['apiregistration.k8s.io'], resources: ['apiservices'], verbs: WRITE }],
+    what: 'route an API group to a server of their choosing, which then receives the requests (and credentials) sent to it', reference: 'https://kubernetes.io/docs/concepts/extend-kubernetes/api-extension/apiserver-aggregation/',
+  },
+  {
+    name: 'update customresourcedefinitions', rule: POWER_RULES.clusterTakeover, scope: 'cluster',
+    grants: [{ apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: WRITE }],
+    what: 'point a custom resource\'s conversion at a webhook of their choosing, which then sees and rewrites every object of it', reference: 'https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definition-versioning/#webhook-conversion',
+  },
+  {
+    name: 'patch nodes', rule: POWER_RULES.clusterTakeover, scope: 'cluster',
+    grants: [{ apiGroups: [CORE], resources: ['nodes', 'nodes/status'], verbs: ['update', 'patch'] }],
+    what: 'relabel and untaint nodes, steering pods (system ones included) onto a node they control', reference: `${GOOD_PRACTICES}#control-of-node-placement`,
   },
   {
     name: 'read secrets', rule: POWER_RULES.namespaceEscalation, scope: 'namespace',

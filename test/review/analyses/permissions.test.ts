@@ -277,7 +277,7 @@ describe('analyzePermissions', () => {
     expect(lines.filter((l) => l.startsWith('Group shop-viewers') && l.includes('|secrets ='))).toEqual([]);
     const escalations = (subject: string) => report.subjects.find((s) => s.subject === subject)!.escalations.map((e) => e.power);
     expect(escalations('Group shop-viewers')).toEqual([]);
-    expect(escalations('Group shop-editors')).toEqual(['create pods/exec', 'create pods/attach', 'create pods/portforward', 'create serviceaccounts/token',
+    expect(escalations('Group shop-editors')).toEqual(['create pods/exec', 'create pods/attach', 'create pods/portforward', 'update pods', 'create serviceaccounts/token',
       'impersonate', 'read secrets', 'create secrets', 'create pods', 'write networkpolicies']);
   });
 
@@ -291,10 +291,11 @@ describe('analyzePermissions', () => {
     ]);
     const powers = Object.fromEntries(report.subjects.map((s) => [s.subject, s.escalations.map((e) => `${e.namespace ?? 'cluster'} ${e.power}`)]));
     expect(powers['Group platform']).toEqual([
-      'cluster create pods/exec', 'cluster create pods/attach', 'cluster create pods/portforward', 'cluster patch pods/ephemeralcontainers', 'cluster get nodes/proxy',
-      'cluster create serviceaccounts/token', 'cluster escalate', 'cluster bind', 'cluster impersonate', 'cluster * on *', 'cluster patch namespaces',
+      'cluster create pods/exec', 'cluster create pods/attach', 'cluster create pods/portforward', 'cluster patch pods/ephemeralcontainers', 'cluster update pods',
+      'cluster get nodes/proxy', 'cluster create serviceaccounts/token', 'cluster escalate', 'cluster bind', 'cluster impersonate', 'cluster * on *', 'cluster patch namespaces',
       'cluster create mutatingwebhookconfigurations', 'cluster create validatingwebhookconfigurations', 'cluster update certificatesigningrequests/approval',
-      'cluster approve signers', 'cluster create persistentvolumes', 'cluster read secrets', 'cluster create secrets', 'cluster create pods', 'cluster write networkpolicies',
+      'cluster approve signers', 'cluster create persistentvolumes', 'cluster create mutatingadmissionpolicies', 'cluster create apiservices',
+      'cluster update customresourcedefinitions', 'cluster patch nodes', 'cluster read secrets', 'cluster create secrets', 'cluster create pods', 'cluster write networkpolicies',
     ]);
     // A RoleBinding reaches its own namespace object, never PersistentVolumes.
     expect(powers['Group shop-admins']).toEqual(['shop patch namespaces']);

@@ -3,7 +3,7 @@ import { Cidr, cidrContains, effectiveCidr, formatAddress, formatCidr, parseCidr
 import { METADATA_BLOCKS, MetadataBlock } from '../../analyses/special-addresses';
 import { Rule, RuleFinding } from '../../model';
 import { finding, isRecord, list } from '../../walkers';
-import { blockOf, Peer, PolicySpec, specOf } from './policy-spec';
+import { blockOf, Peer, PolicySpec, specOf, unreadableBlock } from './policy-spec';
 
 const METADATA: ReadonlyArray<MetadataBlock & { readonly block: Cidr }> = METADATA_BLOCKS.map((m) => ({ ...m, block: parseCidr(m.cidr) }));
 
@@ -55,7 +55,10 @@ export const networkEgressMetadata: Rule = {
       list<Peer>(rule.to).forEach((peer, j) => {
         if (!isRecord(peer) || !isRecord(peer.ipBlock)) return;
         const block = blockOf(peer.ipBlock.cidr);
-        if (block === undefined) return;
+        if (block === undefined) {
+          found.push(finding(`spec.egress[${i}].to[${j}].ipBlock.cidr`, unreadableBlock(`egress rule ${i}`, peer.ipBlock.cidr)));
+          return;
+        }
         const excepts = list<unknown>(peer.ipBlock.except).map(blockOf).filter((e): e is Cidr => e !== undefined);
         for (const { name, block: m } of metadataReached(block, excepts)) {
           found.push(finding(`spec.egress[${i}].to[${j}].ipBlock`, isSingleAddress(m.block)

@@ -3,7 +3,7 @@ import { Cidr, effectiveCidr, IpFamily } from '../../analyses/cidr';
 import { PUBLIC_ADDRESSES } from '../../analyses/special-addresses';
 import { Rule, RuleFinding } from '../../model';
 import { finding, isRecord, list } from '../../walkers';
-import { blockOf, isEmptySelector, Peer, PolicySpec, specOf } from './policy-spec';
+import { blockOf, isEmptySelector, Peer, PolicySpec, specOf, unreadableBlock } from './policy-spec';
 
 /** The value of a finding: the address space opened, whatever blocks open it. */
 const WHOLE_FAMILY: Record<IpFamily, string> = { 4: '0.0.0.0/0', 6: '::/0' };
@@ -46,8 +46,10 @@ export const networkIngressFromAnywhere: Rule = {
         if (!isRecord(peer)) return;
         const at = `spec.ingress[${i}].from[${j}]`;
         if (peer.ipBlock) {
-          const block = blockOf(isRecord(peer.ipBlock) ? peer.ipBlock.cidr : undefined);
-          if (block) blocks.push({ at: `${at}.ipBlock.cidr`, rule: i, text: String(peer.ipBlock.cidr), block });
+          const cidr = isRecord(peer.ipBlock) ? peer.ipBlock.cidr : undefined;
+          const block = blockOf(cidr);
+          if (block) blocks.push({ at: `${at}.ipBlock.cidr`, rule: i, text: String(cidr), block });
+          else found.push(finding(`${at}.ipBlock.cidr`, unreadableBlock(`ingress rule ${i}`, cidr)));
         } else if (isEmptySelector(peer.namespaceSelector) && (peer.podSelector === undefined || isEmptySelector(peer.podSelector))) {
           found.push(finding(`${at}.namespaceSelector`, `ingress rule ${i} allows every pod of every namespace`));
         }

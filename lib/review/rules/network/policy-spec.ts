@@ -1,5 +1,5 @@
 /** NetworkPolicy fields as written, read defensively by the network rules (not re-exported). */
-import { Cidr, parseCidr } from '../../analyses/cidr';
+import { Cidr, parseCidrAsStored } from '../../analyses/cidr';
 import { KubeObject } from '../../model';
 
 export type Selector = { matchLabels?: Record<string, unknown>; matchExpressions?: unknown[] } | undefined;
@@ -8,13 +8,22 @@ export type Peer = { podSelector?: Selector; namespaceSelector?: Selector; ipBlo
 /** A NetworkPolicy spec as written. */
 export type PolicySpec = { podSelector?: Selector; policyTypes?: string[]; ingress?: Array<{ from?: Peer[] }>; egress?: Array<{ to?: Peer[] }> };
 
-/** The block, or `undefined` when it does not parse (the reachability analysis reports those). */
+/**
+ * The block, read as a cluster may store it (leading zeros, host bits: `parseCidrAsStored`), or
+ * `undefined` when it does not parse at all (the rules then report it: what cannot be read is
+ * not passed).
+ */
 export function blockOf(text: unknown): Cidr | undefined {
   try {
-    return parseCidr(typeof text === 'string' ? text : '');
+    return parseCidrAsStored(typeof text === 'string' ? text : '');
   } catch {
     return undefined;
   }
+}
+
+/** The message for an ipBlock whose cidr cannot be read as a block. */
+export function unreadableBlock(rule: string, cidr: unknown): string {
+  return `${rule} allows the block ${JSON.stringify(cidr)}, which cannot be read as an address block, so the review cannot tell what it lets through; write it as a CIDR such as 10.0.0.0/8`;
 }
 
 /** The spec of a NetworkPolicy, `{}` when it has none. */
