@@ -1,4 +1,5 @@
 import { ManifestLoadError } from './load-error';
+import { isRecord } from './walkers';
 
 /**
  * What `kubectl create -f` makes of one decoded document: the objects it sends, or its
@@ -22,7 +23,7 @@ export function objectsOf(value: unknown, file: string, line: number): Record<st
   const refuse = (detail: string): never => {
     throw new ManifestLoadError(file, line, detail);
   };
-  if (!isMapping(value)) return refuse(`expected a Kubernetes object (a mapping with apiVersion and kind), found ${describe(value)}`);
+  if (!isRecord(value)) return refuse(`expected a Kubernetes object (a mapping with apiVersion and kind), found ${describe(value)}`);
   checkTypeMeta(value, '', refuse);
   const problem = objectMetaProblem(value.metadata);
   if (problem) refuse(`metadata${problem}, which kubectl refuses (metadata must read as Kubernetes ObjectMeta)`);
@@ -36,7 +37,7 @@ export function objectsOf(value: unknown, file: string, line: number): Record<st
   const itemKind = kind.endsWith('List') ? kind.slice(0, -'List'.length) : kind;
   return items.map((item, i) => {
     const which = `items[${i}] `;
-    if (!isMapping(item)) {
+    if (!isRecord(item)) {
       return refuse(`${which}is ${describe(item)}, not an object${item === null ? ' (kubectl would send an object with nothing but a kind)' : ''}; remove it`);
     }
     if (Array.isArray(item.items)) refuse(`${which}is itself a list (it has items), which kubectl refuses; list its objects in the outer list`);
@@ -83,7 +84,7 @@ function asObject(object: Record<string, unknown>, which: string, refuse: (detai
  */
 function withoutEmptyNamespace(object: Record<string, unknown>): Record<string, unknown> {
   const metadata = object.metadata;
-  if (!isMapping(metadata) || !Object.prototype.hasOwnProperty.call(metadata, 'namespace') || nonEmptyString(metadata.namespace)) return object;
+  if (!isRecord(metadata) || !Object.prototype.hasOwnProperty.call(metadata, 'namespace') || nonEmptyString(metadata.namespace)) return object;
   const { namespace: _dropped, ...rest } = metadata;
   return { ...object, metadata: rest };
 }
@@ -106,7 +107,7 @@ type FieldType = 'string' | 'int64' | 'boolean' | 'time' | 'string map' | 'strin
  */
 export function objectMetaProblem(metadata: unknown): string | undefined {
   if (metadata === null || metadata === undefined) return undefined;
-  if (!isMapping(metadata)) return ` is ${describe(metadata)}, not a mapping`;
+  if (!isRecord(metadata)) return ` is ${describe(metadata)}, not a mapping`;
   // The object's few fields, not the table's (this runs for every object).
   for (const field in metadata) {
     const type = Object.prototype.hasOwnProperty.call(OBJECT_META_FIELDS, field) ? OBJECT_META_FIELDS[field] : undefined;
@@ -124,7 +125,7 @@ function fieldProblem(value: unknown, type: FieldType): string | undefined {
     case 'int64': return Number.isSafeInteger(value) ? undefined : ` is ${describe(value)}, not an integer`;
     case 'time': return typeof value === 'string' && isRfc3339(value) ? undefined : ` is ${typeof value === 'string' ? `"${value.slice(0, 40)}"` : describe(value)}, not an RFC 3339 time`;
     case 'string map': {
-      if (!isMapping(value)) return ` is ${describe(value)}, not a mapping`;
+      if (!isRecord(value)) return ` is ${describe(value)}, not a mapping`;
       const bad = Object.entries(value).find(([, v]) => v !== null && typeof v !== 'string');
       return bad ? `.${bad[0].slice(0, 60)} is ${describe(bad[1])}, not a string (quote it)` : undefined;
     }
@@ -137,7 +138,7 @@ function fieldProblem(value: unknown, type: FieldType): string | undefined {
       if (!Array.isArray(value)) return ` is ${describe(value)}, not a list`;
       for (const [i, entry] of value.entries()) {
         if (entry === null) continue;
-        if (!isMapping(entry)) return `[${i}] is ${describe(entry)}, not a mapping`;
+        if (!isRecord(entry)) return `[${i}] is ${describe(entry)}, not a mapping`;
         for (const [field, fieldType] of Object.entries(type)) {
           const problem = fieldProblem(entry[field], fieldType as FieldType);
           if (problem) return `[${i}].${field}${problem}`;
@@ -156,11 +157,6 @@ function isRfc3339(text: string): boolean {
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   const offsetOk = m[7] === undefined || (Number(m[8]) < 24 && Number(m[9]) < 60);
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour < 24 && minute < 60 && second < 60 && offsetOk;
-}
-
-/** Whether a value is a mapping (not null, not a list). */
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function nonEmptyString(value: unknown): value is string {

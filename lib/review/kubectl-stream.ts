@@ -89,7 +89,7 @@ function afterSpaceToLineEnd(text: string, from: number): number | undefined {
 /** Cuts `text` from `from` into the documents kubectl's `YAMLReader` returns. */
 export function splitYamlDocuments(text: string, from: number): YamlChunk[] {
   const chunks: YamlChunk[] = [];
-  let lineNumber = countLines(text, from);
+  let lineNumber = new LineCounter(text).lineOf(from);
   let buffer: string[] = [];
   let bufferStart = lineNumber;
   const flush = () => {
@@ -127,13 +127,6 @@ function goTrimSpace(text: string): string {
   while (start < end && GO_SPACE.test(text[start])) start++;
   while (end > start && GO_SPACE.test(text[end - 1])) end--;
   return text.slice(start, end);
-}
-
-/** The 1-based line of offset `at`. */
-function countLines(text: string, at: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) line++;
-  return line;
 }
 
 /** 1-based line numbers of offsets that only grow (one pass over the text). */

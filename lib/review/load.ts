@@ -64,7 +64,8 @@ export function readDocuments(withMark: string, file: string, options: ReadOptio
     const { values, yamlFrom } = splitJsonPrefix(text);
     const documents: ReadDocument[] = [...values];
     if (yamlFrom === undefined) return documents;
-    const whole = yamlFrom === 0 && !options.eachDocumentAlone && cutsAlike(text) ? readAllAtOnce(text, file) : undefined;
+    const separators = yamlFrom === 0 && !options.eachDocumentAlone ? separatorsIfCutAlike(text) : undefined;
+    const whole = separators === undefined ? undefined : readAllAtOnce(text, file, separators);
     if (whole) return whole;
     for (const chunk of splitYamlDocuments(text, yamlFrom)) documents.push(readYamlDocument(chunk, file));
     return documents;
@@ -80,14 +81,16 @@ export function readDocuments(withMark: string, file: string, options: ReadOptio
  * own costs twice as much): every line that starts with `---` is a plain marker (`---`, then
  * nothing, or spaces or tabs and a comment), no line ends at a lone carriage return (a line
  * break to YAML, not to kubectl), and no line starts with `%` or `...` (which the per-document
- * reading judges).
+ * reading judges). Returns how many `---` lines there are, or undefined when the two cut otherwise.
  */
-function cutsAlike(text: string): boolean {
-  if (LONE_CARRIAGE_RETURN.test(text) || LINE_START_TO_CHECK.test(text)) return false;
+function separatorsIfCutAlike(text: string): number | undefined {
+  if (LONE_CARRIAGE_RETURN.test(text) || LINE_START_TO_CHECK.test(text)) return undefined;
+  let separators = 0;
   for (const marker of text.matchAll(SEPARATOR_LINE)) {
-    if (!PLAIN_MARKER.test(marker[0])) return false;
+    if (!PLAIN_MARKER.test(marker[0])) return undefined;
+    separators++;
   }
-  return true;
+  return separators;
 }
 
 const LONE_CARRIAGE_RETURN = /\r(?!\n)/;
@@ -96,11 +99,11 @@ const SEPARATOR_LINE = /^---.*$/gm;
 const PLAIN_MARKER = /^---(?:[ \t]+(?:#.*)?)?\r?$/;
 
 /**
- * Every document of a file that `cutsAlike`, from one parse; `undefined` when the parser
+ * Every document of a file that YAML cuts as kubectl does (`separatorsIfCutAlike`), from one parse; `undefined` when the parser
  * does not see one document start per `---` line (or fails), so that each document is read
  * on its own instead (and its error, if any, reported from there).
  */
-function readAllAtOnce(text: string, file: string): ReadDocument[] | undefined {
+function readAllAtOnce(text: string, file: string, separators: number): ReadDocument[] | undefined {
   let events: Event[];
   try {
     events = parseEvents(text, { filename: file, maxDepth: MAX_DEPTH });
@@ -108,8 +111,7 @@ function readAllAtOnce(text: string, file: string): ReadDocument[] | undefined {
     return undefined;
   }
   const starts = documentStarts(events);
-  const markers = (text.match(SEPARATOR_LINE) ?? []).length;
-  if (starts.filter((start) => start.explicitStart).length !== markers || starts.some((start, i) => i > 0 && !start.explicitStart)) return undefined;
+  if (starts.filter((start) => start.explicitStart).length !== separators || starts.some((start, i) => i > 0 && !start.explicitStart)) return undefined;
   const lines = new LineCounter(text);
   const refuse = (position: number, message: string): never => {
     throw new ManifestLoadError(file, lines.lineOf(position), message);
