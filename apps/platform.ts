@@ -38,10 +38,14 @@ export interface ReferencePlatformProps {
  */
 export function buildReferencePlatform(app: App, props: ReferencePlatformProps = {}): void {
   const shop = new Tenant(new Chart(app, 'shop'), 'shop', {
-    viewerGroups: ['oidc:shop-support'], developerGroups: ['oidc:shop-developers'], adminGroups: ['oidc:shop-admins'],
+    viewerGroups: ['oidc:shop-support'],
+    developerGroups: ['oidc:shop-developers'],
+    adminGroups: ['oidc:shop-admins'],
   });
   const fulfilment = new Tenant(new Chart(app, 'fulfilment'), 'fulfilment', {
-    viewerGroups: ['oidc:fulfilment-support'], developerGroups: ['oidc:fulfilment-developers'], adminGroups: ['oidc:platform-admins'],
+    viewerGroups: ['oidc:fulfilment-support'],
+    developerGroups: ['oidc:fulfilment-developers'],
+    adminGroups: ['oidc:platform-admins'],
   });
 
   // Secrets: one sealed into Git, one fetched from the cloud secret manager.
@@ -57,17 +61,30 @@ export function buildReferencePlatform(app: App, props: ReferencePlatformProps =
   const databaseMount = { secretName: database.name, path: '/var/run/secrets/database' };
 
   const postgres = new StatefulStore(shop, 'database', {
-    image: IMAGES.postgres, port: 5432, dataPath: '/var/lib/postgresql/data', storage: Size.gibibytes(20),
-    storageClassName: 'encrypted-ssd', secretMounts: [databaseMount],
+    image: IMAGES.postgres,
+    port: 5432,
+    dataPath: '/var/lib/postgresql/data',
+    storage: Size.gibibytes(20),
+    storageClassName: 'encrypted-ssd',
+    secretMounts: [databaseMount],
   });
   const queue = new StatefulStore(fulfilment, 'orders-queue', {
-    image: IMAGES.rabbitmq, port: 5672, dataPath: '/var/lib/rabbitmq', storage: Size.gibibytes(10), storageClassName: 'encrypted-ssd',
+    image: IMAGES.rabbitmq,
+    port: 5672,
+    dataPath: '/var/lib/rabbitmq',
+    storage: Size.gibibytes(10),
+    storageClassName: 'encrypted-ssd',
   });
 
   const api = new WebService(shop, 'api', {
-    image: IMAGES.api, port: 9000, fromIngressController: false,
+    image: IMAGES.api,
+    port: 9000,
+    fromIngressController: false,
     secretMounts: [databaseMount, { secretName: payments.targetName, path: '/var/run/secrets/payments' }],
-    dependencies: [{ workload: postgres.workload, port: 5432 }, { workload: queue.workload, port: 5672 }],
+    dependencies: [
+      { workload: postgres.workload, port: 5432 },
+      { workload: queue.workload, port: 5672 },
+    ],
     // The payment provider's API, outside the cluster.
     externalDependencies: [{ cidr: '203.0.113.0/24', port: 443 }],
   });
@@ -75,15 +92,22 @@ export function buildReferencePlatform(app: App, props: ReferencePlatformProps =
   api.workload.grant({ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'watch'], resourceNames: ['feature-flags'] });
 
   new WebService(shop, 'storefront', {
-    image: IMAGES.storefront, port: 8080, size: WorkloadSize.MEDIUM,
+    image: IMAGES.storefront,
+    port: 8080,
+    size: WorkloadSize.MEDIUM,
     dependencies: [{ workload: api.workload, port: 9000 }],
   });
   new ScheduledJob(shop, 'nightly-report', {
-    image: IMAGES.reporter, schedule: Cron.schedule({ minute: '0', hour: '3' }), args: ['--since=24h'],
-    secretMounts: [databaseMount], dependencies: [{ workload: postgres.workload, port: 5432 }],
+    image: IMAGES.reporter,
+    schedule: Cron.schedule({ minute: '0', hour: '3' }),
+    args: ['--since=24h'],
+    secretMounts: [databaseMount],
+    dependencies: [{ workload: postgres.workload, port: 5432 }],
   });
   new Worker(fulfilment, 'order-worker', {
-    image: IMAGES.fulfilment, args: ['--queue=orders'], healthPort: 8081,
+    image: IMAGES.fulfilment,
+    args: ['--queue=orders'],
+    healthPort: 8081,
     dependencies: [{ workload: queue.workload, port: 5672 }],
   });
 

@@ -13,12 +13,14 @@ export function baselinePlatform(size: number, outdir: string): App {
     for (const name of plan.workloads) {
       const deployment = new kplus.Deployment(chart, name, {
         metadata: { name },
-        containers: [{
-          image: IMAGE,
-          portNumber: PORT,
-          readiness: kplus.Probe.fromHttpGet('/ready', { port: PORT }),
-          liveness: kplus.Probe.fromHttpGet('/healthz', { port: PORT }),
-        }],
+        containers: [
+          {
+            image: IMAGE,
+            portNumber: PORT,
+            readiness: kplus.Probe.fromHttpGet('/ready', { port: PORT }),
+            liveness: kplus.Probe.fromHttpGet('/healthz', { port: PORT }),
+          },
+        ],
       });
       new kplus.Service(chart, `${name}-service`, {
         metadata: { name },

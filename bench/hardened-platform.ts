@@ -30,13 +30,15 @@ function addHardenedWorkloads(app: App, size: number): App {
     const namespace = new HardenedNamespace(chart, plan.name);
     const workloads = plan.workloads.map((name) => {
       const workload = new HardenedDeployment(namespace, name, {
-        containers: [{
-          image: IMAGE,
-          portNumber: PORT,
-          writablePaths: ['/tmp'],
-          readiness: kplus.Probe.fromHttpGet('/ready', { port: PORT }),
-          liveness: kplus.Probe.fromHttpGet('/healthz', { port: PORT }),
-        }],
+        containers: [
+          {
+            image: IMAGE,
+            portNumber: PORT,
+            writablePaths: ['/tmp'],
+            readiness: kplus.Probe.fromHttpGet('/ready', { port: PORT }),
+            liveness: kplus.Probe.fromHttpGet('/healthz', { port: PORT }),
+          },
+        ],
       });
       new k8s.KubeService(workload, 'Service', {
         metadata: { name: workload.name, namespace: workload.namespace, labels: { ...workload.selectorLabels } },

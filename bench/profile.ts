@@ -28,7 +28,12 @@ const ROOT = path.resolve(__dirname, '..');
  * function or anything it called) of the functions of this project (`lib/`, `bench/`) and of
  * cdk8s's synth entry points.
  */
-export function summarize(profile: CpuProfile): { byFunction: Map<string, number>; byArea: Map<string, number>; inclusive: Map<string, number>; total: number } {
+export function summarize(profile: CpuProfile): {
+  byFunction: Map<string, number>;
+  byArea: Map<string, number>;
+  inclusive: Map<string, number>;
+  total: number;
+} {
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
@@ -84,28 +89,51 @@ function areaOf(file: string, functionName: string): string {
 }
 
 function top(map: Map<string, number>, total: number, count: number): string[] {
-  return [...map].sort((a, b) => b[1] - a[1]).slice(0, count)
-    .map(([name, ms]) => `${ms.toFixed(0).padStart(8)} ms ${(100 * ms / total).toFixed(1).padStart(5)}%  ${name}`);
+  return [...map]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([name, ms]) => `${ms.toFixed(0).padStart(8)} ms ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${name}`);
 }
 
 function main(): void {
   const [variant = 'hardened', size = '1000', count = '25'] = process.argv.slice(2);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-hardened-profile-'));
   try {
-    const run = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx',
-      path.join(__dirname, 'synth-child.ts'), variant, size, path.join(dir, 'out')], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+    const run = spawnSync(
+      process.execPath,
+      [
+        '--cpu-prof',
+        `--cpu-prof-dir=${dir}`,
+        '--import',
+        'tsx',
+        path.join(__dirname, 'synth-child.ts'),
+        variant,
+        size,
+        path.join(dir, 'out'),
+      ],
+      { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 },
+    );
     if (run.status !== 0) throw new Error(`synth failed (${run.status}): ${run.stderr}`);
     process.stdout.write(`${run.stdout.trim()}\n`);
     const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
     if (!file) throw new Error('no .cpuprofile written');
     if (process.env.KEEP_PROFILE) fs.copyFileSync(path.join(dir, file), process.env.KEEP_PROFILE);
     const { byFunction, byArea, inclusive, total } = summarize(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as CpuProfile);
-    process.stdout.write([
-      `profile of ${variant} ${size}: ${total.toFixed(0)} ms sampled`, '',
-      'self time by area:', ...top(byArea, total, 20), '',
-      'self time by function:', ...top(byFunction, total, Number(count)), '',
-      'inclusive time (with callees) of this project\'s functions and cdk8s\'s synth steps:', ...top(inclusive, total, Number(count)), '',
-    ].join('\n'));
+    process.stdout.write(
+      [
+        `profile of ${variant} ${size}: ${total.toFixed(0)} ms sampled`,
+        '',
+        'self time by area:',
+        ...top(byArea, total, 20),
+        '',
+        'self time by function:',
+        ...top(byFunction, total, Number(count)),
+        '',
+        "inclusive time (with callees) of this project's functions and cdk8s's synth steps:",
+        ...top(inclusive, total, Number(count)),
+        '',
+      ].join('\n'),
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

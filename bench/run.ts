@@ -114,13 +114,28 @@ function tempDir(prefix: string): string {
 function synthOnce(variant: Variant, size: number, outdir: string): SynthRun {
   const start = process.hrtime.bigint();
   const run = spawnSync(process.execPath, ['--import', 'tsx', CHILD, variant, String(size), outdir], {
-    cwd: ROOT, encoding: 'utf8', maxBuffer: 256 << 20,
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 256 << 20,
   });
   const wall = Number(process.hrtime.bigint() - start) / 1e6;
   sampleLoad();
   if (run.status !== 0) throw new Error(`${variant} synth of ${size} failed (exit ${run.status}):\n${lastLines(run.stderr, 20)}`);
-  const report = JSON.parse(run.stdout.trim().split('\n').pop()!) as { synth: number; synthCpu: number; load: number; maxRssKb: number; objects: number };
-  return { synth: report.synth, synthCpu: report.synthCpu, load: report.load, wall, maxRssMb: report.maxRssKb / 1024, objects: report.objects };
+  const report = JSON.parse(run.stdout.trim().split('\n').pop()!) as {
+    synth: number;
+    synthCpu: number;
+    load: number;
+    maxRssKb: number;
+    objects: number;
+  };
+  return {
+    synth: report.synth,
+    synthCpu: report.synthCpu,
+    load: report.load,
+    wall,
+    maxRssMb: report.maxRssKb / 1024,
+    objects: report.objects,
+  };
 }
 
 /** Runs a command under /usr/bin/time (when there) for its wall time and peak RSS. */
@@ -199,15 +214,34 @@ function benchSize(size: number, reps: number, withUnreviewed: boolean, keep?: s
  */
 function decompositionTable(results: readonly SizeResult[]): string {
   const perObject = (runs: readonly SynthRun[]) => `${(1000 * median(runs.map((r) => r.synth / r.objects))).toFixed(0)} µs`;
-  return table(['workloads', 'objects: hardened / baseline', 'hardened synth', 'same objects in a plain App', 'hardened / plain App', 'per object: hardened', 'plain App', 'baseline'],
-    results.filter((r) => r.unreviewed.length > 0).map((r) => {
-      const h = median(r.hardened.map((x) => x.synth));
-      const u = median(r.unreviewed.map((x) => x.synth));
-      return [
-        r.size.toLocaleString('en-US'), `${r.hardened[0].objects.toLocaleString('en-US')} / ${r.baseline[0].objects.toLocaleString('en-US')}`,
-        fmtS(h), fmtS(u), (h / u).toFixed(2), perObject(r.hardened), perObject(r.unreviewed), perObject(r.baseline),
-      ];
-    }));
+  return table(
+    [
+      'workloads',
+      'objects: hardened / baseline',
+      'hardened synth',
+      'same objects in a plain App',
+      'hardened / plain App',
+      'per object: hardened',
+      'plain App',
+      'baseline',
+    ],
+    results
+      .filter((r) => r.unreviewed.length > 0)
+      .map((r) => {
+        const h = median(r.hardened.map((x) => x.synth));
+        const u = median(r.unreviewed.map((x) => x.synth));
+        return [
+          r.size.toLocaleString('en-US'),
+          `${r.hardened[0].objects.toLocaleString('en-US')} / ${r.baseline[0].objects.toLocaleString('en-US')}`,
+          fmtS(h),
+          fmtS(u),
+          (h / u).toFixed(2),
+          perObject(r.hardened),
+          perObject(r.unreviewed),
+          perObject(r.baseline),
+        ];
+      }),
+  );
 }
 
 /**
@@ -239,7 +273,10 @@ interface PairResult {
 
 /** Runs two commands alternately, after one unmeasured run of each. */
 function alternate(reps: number, a: () => CommandRun, b: () => CommandRun, label: string): PairResult {
-  for (const [name, run] of [['A', a], ['B', b]] as const) {
+  for (const [name, run] of [
+    ['A', a],
+    ['B', b],
+  ] as const) {
     const warm = run();
     if (warm.status !== 0 && warm.status !== 1) throw new Error(`${label}: warm-up of ${name} exited ${warm.status}`);
   }
@@ -268,8 +305,12 @@ function findTool(name: string): string | undefined {
  */
 function compareWithLinters(output: string, manifests: string, size: number, reps: number, out: (text?: string) => void): string {
   fs.mkdirSync(manifests, { recursive: true });
-  for (const file of fs.readdirSync(output).filter((f) => f.endsWith('.k8s.yaml'))) fs.copyFileSync(path.join(output, file), path.join(manifests, file));
-  const files = fs.readdirSync(manifests).sort().map((f) => path.join(manifests, f));
+  for (const file of fs.readdirSync(output).filter((f) => f.endsWith('.k8s.yaml')))
+    fs.copyFileSync(path.join(output, file), path.join(manifests, file));
+  const files = fs
+    .readdirSync(manifests)
+    .sort()
+    .map((f) => path.join(manifests, f));
   const cli = path.join(ROOT, 'bin', 'cdk8s-hardened.js');
   const ours = () => timed(process.execPath, [cli, 'review', manifests], ROOT);
   const kubeLinter = findTool('kube-linter');
@@ -290,17 +331,28 @@ function compareWithLinters(output: string, manifests: string, size: number, rep
     row('node bin/cdk8s-hardened.js review DIR', runs);
   }
   // The reader alone (finding, decoding and parsing the files as kubectl reads them), in one process.
-  const read = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'read-child.ts'), manifests, String(Math.max(reps, 5))], { cwd: ROOT, encoding: 'utf8' });
+  const read = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(__dirname, 'read-child.ts'), manifests, String(Math.max(reps, 5))],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   if (read.status !== 0) throw new Error(`read-child.ts failed: ${read.stderr}`);
   const reading = JSON.parse(read.stdout) as { objects: number; median: number; fastest: number };
-  rows.push([`reading ${reading.objects.toLocaleString('en-US')} objects (loadManifests, in process; fastest ${fmtS(reading.fastest)})`, String(Math.max(reps, 5)), fmtS(reading.median), '']);
+  rows.push([
+    `reading ${reading.objects.toLocaleString('en-US')} objects (loadManifests, in process; fastest ${fmtS(reading.fastest)})`,
+    String(Math.max(reps, 5)),
+    fmtS(reading.median),
+    '',
+  ]);
   process.stderr.write(' reader\n');
   if (!kubeLinter && kubeScore) {
     // Slow (minutes at 5,000 workloads): one run, for scale only.
     row('kube-score score FILES (for scale only: not kube-linter)', [timed(kubeScore, ['score', ...files], ROOT)]);
     process.stderr.write(' kube-score\n');
   }
-  out(`Review of the ${size.toLocaleString('en-US')}-workload manifests (${files.length} files), median wall; RSS = peak.${kubeLinter ? '' : ' kube-linter is not installed (.tools/bin/kube-linter or on PATH): K is n/a.'}`);
+  out(
+    `Review of the ${size.toLocaleString('en-US')}-workload manifests (${files.length} files), median wall; RSS = peak.${kubeLinter ? '' : ' kube-linter is not installed (.tools/bin/kube-linter or on PATH): K is n/a.'}`,
+  );
   out(table(['command', 'runs', 'wall', 'peak RSS'], rows));
   out();
   return k;
@@ -312,12 +364,18 @@ function main(): void {
   const startLoad = os.loadavg();
   const lines: string[] = [];
   const out = (text = '') => lines.push(text);
-  out(`machine: ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${os.platform()} ${os.release()}`);
+  out(
+    `machine: ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${os.platform()} ${os.release()}`,
+  );
   out(`load at start (1/5/15 min): ${startLoad.map((l) => l.toFixed(2)).join(' / ')}`);
   out();
 
   // Warm the disk cache and tsx's compile cache for the variants that run; not measured.
-  const warmed: Variant[] = ['hardened', 'baseline', ...(options.unreviewedSizes.some((size) => options.sizes.includes(size)) ? ['unreviewed' as const] : [])];
+  const warmed: Variant[] = [
+    'hardened',
+    'baseline',
+    ...(options.unreviewedSizes.some((size) => options.sizes.includes(size)) ? ['unreviewed' as const] : []),
+  ];
   for (const variant of warmed) {
     const outdir = tempDir('warm');
     try {
@@ -331,32 +389,73 @@ function main(): void {
   const largest = Math.max(...options.sizes);
   const keptOutput = path.join(work, `hardened-${largest}`);
   try {
-    const results = options.sizes.map((size) => benchSize(size, options.reps ?? (size >= 5000 ? 3 : 5), options.unreviewedSizes.includes(size), size === largest ? keptOutput : undefined));
+    const results = options.sizes.map((size) =>
+      benchSize(
+        size,
+        options.reps ?? (size >= 5000 ? 3 : 5),
+        options.unreviewedSizes.includes(size),
+        size === largest ? keptOutput : undefined,
+      ),
+    );
     const bySize = new Map(results.map((r) => [r.size, r]));
     const synthMedian = (size: number, variant: 'hardened' | 'baseline') => {
       const r = bySize.get(size);
       return r ? median(r[variant].map((run) => run.synth)) : undefined;
     };
 
-    out('Synth = building the constructs, synth, review, reports and analyses, timed in the process (median wall); CPU = CPU time of the same');
+    out(
+      'Synth = building the constructs, synth, review, reports and analyses, timed in the process (median wall); CPU = CPU time of the same',
+    );
     out('(median, all threads); process = the whole `node` run with start-up and module loading (median wall); RSS = peak of the runs.');
     out('Pair ratios = hardened/baseline of each adjacent pair (A B), median and range: how much the machine moved between runs.');
-    out(table(['workloads', 'runs', 'hardened synth', 'baseline synth', 'ratio', 'pair ratios', 'hardened CPU', 'baseline CPU', 'CPU ratio', 'hardened process', 'baseline process', 'hardened RSS', 'baseline RSS'],
-      results.map((r) => {
-        const h = median(r.hardened.map((x) => x.synth));
-        const b = median(r.baseline.map((x) => x.synth));
-        const hc = median(r.hardened.map((x) => x.synthCpu));
-        const bc = median(r.baseline.map((x) => x.synthCpu));
-        return [
-          r.size.toLocaleString('en-US'), `${r.hardened.length}+${r.baseline.length}`, fmtS(h), fmtS(b), (h / b).toFixed(2), pairRatios(r), fmtS(hc), fmtS(bc), (hc / bc).toFixed(2),
-          fmtS(median(r.hardened.map((x) => x.wall))), fmtS(median(r.baseline.map((x) => x.wall))),
-          fmtMb(Math.max(...r.hardened.map((x) => x.maxRssMb))), fmtMb(Math.max(...r.baseline.map((x) => x.maxRssMb))),
-        ];
-      })));
+    out(
+      table(
+        [
+          'workloads',
+          'runs',
+          'hardened synth',
+          'baseline synth',
+          'ratio',
+          'pair ratios',
+          'hardened CPU',
+          'baseline CPU',
+          'CPU ratio',
+          'hardened process',
+          'baseline process',
+          'hardened RSS',
+          'baseline RSS',
+        ],
+        results.map((r) => {
+          const h = median(r.hardened.map((x) => x.synth));
+          const b = median(r.baseline.map((x) => x.synth));
+          const hc = median(r.hardened.map((x) => x.synthCpu));
+          const bc = median(r.baseline.map((x) => x.synthCpu));
+          return [
+            r.size.toLocaleString('en-US'),
+            `${r.hardened.length}+${r.baseline.length}`,
+            fmtS(h),
+            fmtS(b),
+            (h / b).toFixed(2),
+            pairRatios(r),
+            fmtS(hc),
+            fmtS(bc),
+            (hc / bc).toFixed(2),
+            fmtS(median(r.hardened.map((x) => x.wall))),
+            fmtS(median(r.baseline.map((x) => x.wall))),
+            fmtMb(Math.max(...r.hardened.map((x) => x.maxRssMb))),
+            fmtMb(Math.max(...r.baseline.map((x) => x.maxRssMb))),
+          ];
+        }),
+      ),
+    );
     out();
     if (results.some((r) => r.unreviewed.length > 0)) {
-      out('What the ratio is made of: the hardened platform writes more objects (per workload a ServiceAccount, a PodDisruptionBudget and a');
-      out('NetworkPolicy besides the Deployment and Service), and "same objects in a plain App" is those very objects synthesized and written');
+      out(
+        'What the ratio is made of: the hardened platform writes more objects (per workload a ServiceAccount, a PodDisruptionBudget and a',
+      );
+      out(
+        'NetworkPolicy besides the Deployment and Service), and "same objects in a plain App" is those very objects synthesized and written',
+      );
       out('by cdk8s alone, without review or reports (median wall, the same rotation). Per object = synth / objects.');
       out(decompositionTable(results));
       out();
@@ -367,25 +466,38 @@ function main(): void {
       try {
         const env = { ...process.env, CDK8S_CHECK_UPGRADE: 'false' };
         const npx = 'npx';
-        const cli = alternate(options.e2eReps,
+        const cli = alternate(
+          options.e2eReps,
           () => timed(npx, ['cdk8s', 'synth'], project, env),
           () => timed(npx, ['cdk8s', 'synth', '--app', 'npx ts-node apps/main.ts'], project, env),
-          'end to end');
+          'end to end',
+        );
         // The app alone, without the CLI (its upgrade check off, its validation plugin not run).
-        const alone = alternate(options.e2eReps,
+        const alone = alternate(
+          options.e2eReps,
           () => timed(process.execPath, ['--import', 'tsx', 'apps/main.ts'], project, env),
           () => timed(npx, ['ts-node', 'apps/main.ts'], project, env),
-          'the app alone');
+          'the app alone',
+        );
         const failed = [...cli.a, ...cli.b, ...alone.a, ...alone.b].filter((r) => r.status !== 0);
-        const row = (label: string, runs: readonly CommandRun[]) =>
-          [label, String(runs.length), fmtS(median(runs.map((r) => r.wall))), fmtMb(Math.max(...runs.map((r) => r.maxRssMb ?? 0)))];
+        const row = (label: string, runs: readonly CommandRun[]) => [
+          label,
+          String(runs.length),
+          fmtS(median(runs.map((r) => r.wall))),
+          fmtMb(Math.max(...runs.map((r) => r.maxRssMb ?? 0))),
+        ];
         out('End to end: the reference platform (CDK8S_CHECK_UPGRADE=false), median wall; RSS = largest process.');
-        out(table(['command', 'runs', 'wall', 'peak RSS'], [
-          row('npx cdk8s synth (cdk8s.yaml: node --import tsx apps/main.ts)', cli.a),
-          row('npx cdk8s synth --app "npx ts-node apps/main.ts" (the cdk8s default)', cli.b),
-          row('node --import tsx apps/main.ts (the app alone)', alone.a),
-          row('npx ts-node apps/main.ts (the app alone)', alone.b),
-        ]));
+        out(
+          table(
+            ['command', 'runs', 'wall', 'peak RSS'],
+            [
+              row('npx cdk8s synth (cdk8s.yaml: node --import tsx apps/main.ts)', cli.a),
+              row('npx cdk8s synth --app "npx ts-node apps/main.ts" (the cdk8s default)', cli.b),
+              row('node --import tsx apps/main.ts (the app alone)', alone.a),
+              row('npx ts-node apps/main.ts (the app alone)', alone.b),
+            ],
+          ),
+        );
         if (failed.length) out(`(${failed.length} end-to-end run(s) exited non-zero)`);
         out();
       } finally {
@@ -394,9 +506,12 @@ function main(): void {
     }
 
     let k = 'n/a';
-    if (options.lint && fs.existsSync(keptOutput)) k = compareWithLinters(keptOutput, path.join(work, 'manifests'), largest, options.lintReps, out);
+    if (options.lint && fs.existsSync(keptOutput))
+      k = compareWithLinters(keptOutput, path.join(work, 'manifests'), largest, options.lintReps, out);
 
-    out(`load during the runs (1-minute average): min ${Math.min(...loadSamples).toFixed(2)}, median ${median(loadSamples).toFixed(2)}, max ${Math.max(...loadSamples).toFixed(2)} on ${cpus.length} cores`);
+    out(
+      `load during the runs (1-minute average): min ${Math.min(...loadSamples).toFixed(2)}, median ${median(loadSamples).toFixed(2)}, max ${Math.max(...loadSamples).toFixed(2)} on ${cpus.length} cores`,
+    );
     const h1000 = synthMedian(1000, 'hardened');
     const b1000 = synthMedian(1000, 'baseline');
     const h100 = synthMedian(100, 'hardened');

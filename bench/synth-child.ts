@@ -30,12 +30,15 @@ const app = build(size, outdir);
 app.synth();
 const cpu = process.cpuUsage(cpuStart);
 const end = performance.now();
-process.stdout.write(JSON.stringify({
-  variant, size,
-  load: synthStart - loadStart,
-  synth: end - synthStart,
-  synthCpu: (cpu.user + cpu.system) / 1000,
-  total: end,
-  maxRssKb: process.resourceUsage().maxRSS,
-  objects: app.node.findAll().filter(ApiObject.isApiObject).length,
-}) + '\n');
+process.stdout.write(
+  JSON.stringify({
+    variant,
+    size,
+    load: synthStart - loadStart,
+    synth: end - synthStart,
+    synthCpu: (cpu.user + cpu.system) / 1000,
+    total: end,
+    maxRssKb: process.resourceUsage().maxRSS,
+    objects: app.node.findAll().filter(ApiObject.isApiObject).length,
+  }) + '\n',
+);

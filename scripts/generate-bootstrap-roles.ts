@@ -65,19 +65,27 @@ export function reduceClusterRoles(server: string, text: string, clusterRoles: r
     source: `kube-apiserver of k8s.io/kubernetes ${server} (test/peers/api-server --dump-rbac): its ${clusterRoles.length} bootstrap ClusterRoles after aggregation`,
     generator: GENERATOR,
     inputSha256: createHash('sha256').update(text).digest('hex'),
-    license: 'Apache-2.0: derived from the bootstrap RBAC policy of Kubernetes, Copyright The Kubernetes Authors (https://github.com/kubernetes/kubernetes)',
-    format: 'name: {labels (aggregate-to-* only), aggregationRule, rules}. An aggregated ClusterRole has no rules here: '
-      + 'it holds those of the ClusterRoles its selectors match, as the aggregation controller gives them.',
+    license:
+      'Apache-2.0: derived from the bootstrap RBAC policy of Kubernetes, Copyright The Kubernetes Authors (https://github.com/kubernetes/kubernetes)',
+    format:
+      'name: {labels (aggregate-to-* only), aggregationRule, rules}. An aggregated ClusterRole has no rules here: ' +
+      'it holds those of the ClusterRoles its selectors match, as the aggregation controller gives them.',
   };
-  const roles = [...clusterRoles].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((role) => {
-    const labels = Object.fromEntries(Object.entries(role.labels ?? {}).filter(([key]) => AGGREGATION_LABEL.test(key)).sort());
-    const entry = {
-      ...(Object.keys(labels).length ? { labels } : {}),
-      ...(role.aggregationRule ? { aggregationRule: role.aggregationRule } : {}),
-      rules: role.aggregationRule ? [] : role.rules.map(compactRule),
-    };
-    return `    ${JSON.stringify(role.name)}: ${JSON.stringify(entry)}`;
-  });
+  const roles = [...clusterRoles]
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((role) => {
+      const labels = Object.fromEntries(
+        Object.entries(role.labels ?? {})
+          .filter(([key]) => AGGREGATION_LABEL.test(key))
+          .sort(),
+      );
+      const entry = {
+        ...(Object.keys(labels).length ? { labels } : {}),
+        ...(role.aggregationRule ? { aggregationRule: role.aggregationRule } : {}),
+        rules: role.aggregationRule ? [] : role.rules.map(compactRule),
+      };
+      return `    ${JSON.stringify(role.name)}: ${JSON.stringify(entry)}`;
+    });
   const lines = [
     ...Object.entries(header).map(([key, value]) => `  ${JSON.stringify(key)}: ${JSON.stringify(value)},`),
     '  "clusterRoles": {',

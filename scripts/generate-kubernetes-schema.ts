@@ -26,9 +26,11 @@ export const SCHEMA_FILE = path.join(ROOT, 'lib/review/schema/kubernetes-1.37.js
 const PEER = path.join(ROOT, '.tools/bin/api-server');
 const GENERATOR = 'node --import tsx scripts/generate-kubernetes-schema.ts';
 
+// OpenAPI documents are read as the server wrote them; the generator walks them without a full type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type OpenApiSchema = Record<string, any>;
 interface OpenApiDocument {
-  readonly paths: Record<string, Record<string, any>>;
+  readonly paths: Record<string, Record<string, OpenApiSchema>>;
   readonly components: { readonly schemas: Record<string, OpenApiSchema> };
 }
 
@@ -37,9 +39,12 @@ export function dumpFromServer(): { server: string; documents: Map<string, strin
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openapi-'));
   try {
     const run = spawnSync(PEER, ['--dump-openapi', dir], { encoding: 'utf8', timeout: 240_000 });
-    if (run.status !== 0) throw new Error(`api-server --dump-openapi exited ${run.status}:\n${run.stderr.split('\n').slice(-10).join('\n')}`);
+    if (run.status !== 0)
+      throw new Error(`api-server --dump-openapi exited ${run.status}:\n${run.stderr.split('\n').slice(-10).join('\n')}`);
     const index = JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8')) as { server: string; documents: string[] };
-    const documents = new Map(index.documents.map((name) => [name, fs.readFileSync(path.join(dir, `${name.replace(/\//g, '_')}.json`), 'utf8')]));
+    const documents = new Map(
+      index.documents.map((name) => [name, fs.readFileSync(path.join(dir, `${name.replace(/\//g, '_')}.json`), 'utf8')]),
+    );
     return { server: index.server, documents };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -56,8 +61,21 @@ const RAW_JSON = new Set([
 /** resource.Quantity: a string in its own syntax, or a number (its UnmarshalJSON parses both). */
 const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
 /** Schema keys that say nothing about shape. */
-const IGNORED = new Set(['description', 'default', 'enum', 'x-kubernetes-list-type', 'x-kubernetes-list-map-keys', 'x-kubernetes-patch-merge-key',
-  'x-kubernetes-patch-strategy', 'x-kubernetes-map-type', 'x-kubernetes-unions', 'x-kubernetes-group-version-kind', 'required', 'example', 'externalDocs']);
+const IGNORED = new Set([
+  'description',
+  'default',
+  'enum',
+  'x-kubernetes-list-type',
+  'x-kubernetes-list-map-keys',
+  'x-kubernetes-patch-merge-key',
+  'x-kubernetes-patch-strategy',
+  'x-kubernetes-map-type',
+  'x-kubernetes-unions',
+  'x-kubernetes-group-version-kind',
+  'required',
+  'example',
+  'externalDocs',
+]);
 
 /** A definition's short name: its last three segments (`core.v1.Pod`, `meta.v1.ObjectMeta`). */
 const shortName = (name: string): string => name.split('.').slice(-3).join('.');
@@ -93,7 +111,8 @@ export function reduceOpenApi(server: string, documents: ReadonlyMap<string, str
   const shortNames = new Map<string, string>();
   for (const defName of schemas.keys()) {
     const short = shortName(defName);
-    if (shortNames.has(short) && shortNames.get(short) !== defName) throw new Error(`two definitions shorten to ${short}: ${shortNames.get(short)}, ${defName}`);
+    if (shortNames.has(short) && shortNames.get(short) !== defName)
+      throw new Error(`two definitions shorten to ${short}: ${shortNames.get(short)}, ${defName}`);
     shortNames.set(short, defName);
   }
 
@@ -111,8 +130,22 @@ export function reduceOpenApi(server: string, documents: ReadonlyMap<string, str
     return shortName(defName);
   };
   const typeOf = (schema: OpenApiSchema, where: string): string => {
-    const unknown = Object.keys(schema).filter((key) => !IGNORED.has(key)
-      && !['type', 'format', 'items', 'additionalProperties', '$ref', 'allOf', 'oneOf', 'properties', 'x-kubernetes-int-or-string', 'x-kubernetes-preserve-unknown-fields'].includes(key));
+    const unknown = Object.keys(schema).filter(
+      (key) =>
+        !IGNORED.has(key) &&
+        ![
+          'type',
+          'format',
+          'items',
+          'additionalProperties',
+          '$ref',
+          'allOf',
+          'oneOf',
+          'properties',
+          'x-kubernetes-int-or-string',
+          'x-kubernetes-preserve-unknown-fields',
+        ].includes(key),
+    );
     if (unknown.length) throw new Error(`${where}: schema keys this generator does not reduce: ${unknown.join(', ')}`);
     if (schema.$ref) return refType(schema.$ref, where);
     if (schema.allOf) {
@@ -121,18 +154,26 @@ export function reduceOpenApi(server: string, documents: ReadonlyMap<string, str
     }
     if (schema['x-kubernetes-int-or-string'] || schema.format === 'int-or-string') return 'int-or-string';
     if (schema.oneOf) throw new Error(`${where}: oneOf outside IntOrString and Quantity`);
-    if (schema['x-kubernetes-preserve-unknown-fields']) return schema.type === 'object' && !schema.properties ? 'object' : fail(`${where}: preserve-unknown-fields with fields`);
+    if (schema['x-kubernetes-preserve-unknown-fields'])
+      return schema.type === 'object' && !schema.properties ? 'object' : fail(`${where}: preserve-unknown-fields with fields`);
     switch (schema.type) {
-      case undefined: return 'any';
-      case 'string': return schema.format === 'byte' ? 'byte' : schema.format === 'date-time' ? 'date-time' : 'string';
-      case 'integer': return schema.format === 'int32' ? 'int32' : 'integer';
-      case 'number': case 'boolean': return schema.type;
-      case 'array': return `[]${typeOf(schema.items ?? {}, `${where}[]`)}`;
+      case undefined:
+        return 'any';
+      case 'string':
+        return schema.format === 'byte' ? 'byte' : schema.format === 'date-time' ? 'date-time' : 'string';
+      case 'integer':
+        return schema.format === 'int32' ? 'int32' : 'integer';
+      case 'number':
+      case 'boolean':
+        return schema.type;
+      case 'array':
+        return `[]${typeOf(schema.items ?? {}, `${where}[]`)}`;
       case 'object':
         if (schema.properties) return fail(`${where}: inline object with fields`);
         if (schema.additionalProperties === undefined) return 'object';
         return `{}${typeOf(schema.additionalProperties === true ? {} : schema.additionalProperties, `${where}{}`)}`;
-      default: return fail(`${where}: type ${schema.type}`);
+      default:
+        return fail(`${where}: type ${schema.type}`);
     }
   };
   while (pending.length) {
@@ -151,18 +192,25 @@ export function reduceOpenApi(server: string, documents: ReadonlyMap<string, str
     source: `kube-apiserver of k8s.io/kubernetes ${server} (test/peers/api-server), /openapi/v3: its ${documents.size} group-version documents`,
     generator: GENERATOR,
     inputSha256: hash.digest('hex'),
-    license: 'Apache-2.0: derived from the OpenAPI of Kubernetes, Copyright The Kubernetes Authors (https://github.com/kubernetes/kubernetes)',
-    grammar: 'field: type, `!` when required. Types: string, byte (base64), date-time, integer, int32, number, boolean, int-or-string, quantity, '
-      + 'object (any mapping), any (any value), []T (list of T), {}T (map of T), or the name of a definition.',
+    license:
+      'Apache-2.0: derived from the OpenAPI of Kubernetes, Copyright The Kubernetes Authors (https://github.com/kubernetes/kubernetes)',
+    grammar:
+      'field: type, `!` when required. Types: string, byte (base64), date-time, integer, int32, number, boolean, int-or-string, quantity, ' +
+      'object (any mapping), any (any value), []T (list of T), {}T (map of T), or the name of a definition.',
   };
-  const sortedKeys = <T>(record: Record<string, T>): [string, T][] => Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const sortedKeys = <T>(record: Record<string, T>): [string, T][] =>
+    Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const lines = [
     ...Object.entries(header).map(([key, value]) => `  ${JSON.stringify(key)}: ${JSON.stringify(value)},`),
     '  "kinds": {',
-    sortedKeys(kinds).map(([apiVersion, byKind]) => `    ${JSON.stringify(apiVersion)}: ${JSON.stringify(Object.fromEntries(sortedKeys(byKind)))}`).join(',\n'),
+    sortedKeys(kinds)
+      .map(([apiVersion, byKind]) => `    ${JSON.stringify(apiVersion)}: ${JSON.stringify(Object.fromEntries(sortedKeys(byKind)))}`)
+      .join(',\n'),
     '  },',
     '  "definitions": {',
-    sortedKeys(definitions).map(([name, fields]) => `    ${JSON.stringify(name)}: ${JSON.stringify(Object.fromEntries(sortedKeys(fields)))}`).join(',\n'),
+    sortedKeys(definitions)
+      .map(([name, fields]) => `    ${JSON.stringify(name)}: ${JSON.stringify(Object.fromEntries(sortedKeys(fields)))}`)
+      .join(',\n'),
     '  }',
   ];
   return `{\n${lines.join('\n')}\n}\n`;
@@ -182,7 +230,11 @@ if (require.main === module) {
   const text = generateSchema();
   if (process.argv.includes('--check')) {
     const same = fs.existsSync(SCHEMA_FILE) && fs.readFileSync(SCHEMA_FILE, 'utf8') === text;
-    process.stdout.write(same ? `${path.relative(ROOT, SCHEMA_FILE)} is up to date\n` : `${path.relative(ROOT, SCHEMA_FILE)} differs from what the server serves: run ${GENERATOR}\n`);
+    process.stdout.write(
+      same
+        ? `${path.relative(ROOT, SCHEMA_FILE)} is up to date\n`
+        : `${path.relative(ROOT, SCHEMA_FILE)} differs from what the server serves: run ${GENERATOR}\n`,
+    );
     process.exitCode = same ? 0 : 1;
   } else {
     fs.mkdirSync(path.dirname(SCHEMA_FILE), { recursive: true });

@@ -98,17 +98,31 @@ function checkovRef(resource: string): string {
 /** Judges `checkov -o json` output (one framework: an object; several: a list, of which kubernetes counts). */
 export function judgeCheckov(raw: unknown, version: string, objects: ScannedObjects): ScannerReport {
   const outputs = (Array.isArray(raw) ? raw : [raw]) as CheckovOutput[];
-  const output = outputs.find((o) => o && o.results) ?? { summary: { resource_count: 0 }, results: { failed_checks: [], skipped_checks: [] } };
-  const failures = output.results.failed_checks.filter((r) => !isOff('checkov', r.check_id))
+  const output = outputs.find((o) => o && o.results) ?? {
+    summary: { resource_count: 0 },
+    results: { failed_checks: [], skipped_checks: [] },
+  };
+  const failures = output.results.failed_checks
+    .filter((r) => !isOff('checkov', r.check_id))
     .map((r) => ({ check: r.check_id, object: checkovRef(r.resource), text: `${r.check_name ?? ''} (${r.file_path ?? ''})` }));
-  const skips = output.results.skipped_checks.filter((r) => !isOff('checkov', r.check_id))
+  const skips = output.results.skipped_checks
+    .filter((r) => !isOff('checkov', r.check_id))
     .map((r) => {
       const object = checkovRef(r.resource);
-      return { check: r.check_id, object, text: objects.exceptionReason('checkov', r.check_id, object) ?? `checkov: ${r.check_result?.suppress_comment ?? 'no reason given'}` };
+      return {
+        check: r.check_id,
+        object,
+        text: objects.exceptionReason('checkov', r.check_id, object) ?? `checkov: ${r.check_result?.suppress_comment ?? 'no reason given'}`,
+      };
     });
   return {
-    scanner: 'checkov', version: output.summary.checkov_version ?? version, objects: output.summary.resource_count, notJudged: {},
-    failures: failures.sort(byText), skips: skips.sort(byText), off: offChecks('checkov'),
+    scanner: 'checkov',
+    version: output.summary.checkov_version ?? version,
+    objects: output.summary.resource_count,
+    notJudged: {},
+    failures: failures.sort(byText),
+    skips: skips.sort(byText),
+    off: offChecks('checkov'),
   };
 }
 
@@ -145,16 +159,24 @@ export function judgeKubeScore(raw: unknown, version: string, objects: ScannedOb
       const summary = (c.comments ?? []).map((x) => [x.path, x.summary].filter(Boolean).join(': ')).join('; ');
       if (c.skipped) {
         if (c.check.optional && !enabledOptional.includes(id)) continue;
-        skips.push({ check: id, object: ref, text: objects.exceptionReason('kube-score', id, ref) ?? `kube-score: ${summary || 'skipped'}` });
+        skips.push({
+          check: id,
+          object: ref,
+          text: objects.exceptionReason('kube-score', id, ref) ?? `kube-score: ${summary || 'skipped'}`,
+        });
       } else if (c.grade < KUBE_SCORE_PASS) {
         failures.push({ check: id, object: ref, text: `${c.grade <= 1 ? 'CRITICAL' : 'WARNING'} ${summary}` });
       }
     }
   }
   return {
-    scanner: 'kube-score', version, objects: scored.length,
+    scanner: 'kube-score',
+    version,
+    objects: scored.length,
     notJudged: objects.countOutside(new Set(scored.map((o) => o.type_meta.kind))),
-    failures: failures.sort(byText), skips: skips.sort(byText), off: offChecks('kube-score'),
+    failures: failures.sort(byText),
+    skips: skips.sort(byText),
+    off: offChecks('kube-score'),
   };
 }
 
@@ -163,7 +185,9 @@ export function judgeKubeScore(raw: unknown, version: string, objects: ScannedOb
 interface KubeLinterReport {
   readonly Check: string;
   readonly Diagnostic?: { readonly Message?: string };
-  readonly Object?: { readonly K8sObject?: { readonly Namespace?: string; readonly Name?: string; readonly GroupVersionKind?: { readonly Kind?: string } } };
+  readonly Object?: {
+    readonly K8sObject?: { readonly Namespace?: string; readonly Name?: string; readonly GroupVersionKind?: { readonly Kind?: string } };
+  };
 }
 
 /**
@@ -171,32 +195,47 @@ interface KubeLinterReport {
  * ignore annotations skipped, so the skips listed are the ones our exceptions wrote.
  */
 export function judgeKubeLinter(raw: unknown, version: string, objects: ScannedObjects): ScannerReport {
-  const reports = ((raw as { Reports?: KubeLinterReport[] } | null)?.Reports ?? []);
-  const failures = reports.filter((r) => !isOff('kube-linter', r.Check)).map((r) => {
-    const o = r.Object?.K8sObject;
-    return { check: r.Check, object: refOf(o?.GroupVersionKind?.Kind ?? '?', o?.Namespace, o?.Name), text: r.Diagnostic?.Message ?? '' };
-  });
+  const reports = (raw as { Reports?: KubeLinterReport[] } | null)?.Reports ?? [];
+  const failures = reports
+    .filter((r) => !isOff('kube-linter', r.Check))
+    .map((r) => {
+      const o = r.Object?.K8sObject;
+      return { check: r.Check, object: refOf(o?.GroupVersionKind?.Kind ?? '?', o?.Namespace, o?.Name), text: r.Diagnostic?.Message ?? '' };
+    });
   return {
-    scanner: 'kube-linter', version, objects: objects.all.length, notJudged: {},
-    failures: failures.sort(byText), skips: annotationSkips('kube-linter', objects, 'ignore-check.kube-linter.io/', ''), off: offChecks('kube-linter'),
+    scanner: 'kube-linter',
+    version,
+    objects: objects.all.length,
+    notJudged: {},
+    failures: failures.sort(byText),
+    skips: annotationSkips('kube-linter', objects, 'ignore-check.kube-linter.io/', ''),
+    off: offChecks('kube-linter'),
   };
 }
 
 // ---------------------------------------------------------------- Polaris
 
-interface PolarisResult { readonly ID?: string; readonly Message?: string; readonly Success?: boolean; readonly Severity?: string }
+interface PolarisResult {
+  readonly ID?: string;
+  readonly Message?: string;
+  readonly Success?: boolean;
+  readonly Severity?: string;
+}
 type PolarisResults = Readonly<Record<string, PolarisResult>>;
 interface PolarisObject {
   readonly Name: string;
   readonly Namespace?: string;
   readonly Kind: string;
   readonly Results?: PolarisResults | null;
-  readonly PodResult?: { readonly Results?: PolarisResults | null; readonly ContainerResults?: readonly { readonly Name?: string; readonly Results?: PolarisResults | null }[] | null } | null;
+  readonly PodResult?: {
+    readonly Results?: PolarisResults | null;
+    readonly ContainerResults?: readonly { readonly Name?: string; readonly Results?: PolarisResults | null }[] | null;
+  } | null;
 }
 
 /** Judges `polaris audit --format json` output: a check fails when it did not succeed at warning or danger severity. */
 export function judgePolaris(raw: unknown, version: string, objects: ScannedObjects): ScannerReport {
-  const results = ((raw as { Results?: PolarisObject[] } | null)?.Results ?? []);
+  const results = (raw as { Results?: PolarisObject[] } | null)?.Results ?? [];
   const failures: ScanEntry[] = [];
   for (const o of results) {
     const ref = refOf(o.Kind, o.Namespace, o.Name);
@@ -209,8 +248,13 @@ export function judgePolaris(raw: unknown, version: string, objects: ScannedObje
     }
   }
   return {
-    scanner: 'polaris', version, objects: results.length, notJudged: {},
-    failures: failures.sort(byText), skips: annotationSkips('polaris', objects, 'polaris.fairwinds.com/', '-exempt'), off: offChecks('polaris'),
+    scanner: 'polaris',
+    version,
+    objects: results.length,
+    notJudged: {},
+    failures: failures.sort(byText),
+    skips: annotationSkips('polaris', objects, 'polaris.fairwinds.com/', '-exempt'),
+    off: offChecks('polaris'),
   };
 }
 
@@ -222,7 +266,11 @@ function annotationSkips(scanner: Scanner, objects: ScannedObjects, prefix: stri
     for (const key of Object.keys(o.metadata?.annotations ?? {})) {
       if (!key.startsWith(prefix) || !key.endsWith(suffix)) continue;
       const check = key.slice(prefix.length, key.length - suffix.length);
-      skips.push({ check, object: ref, text: objects.exceptionReason(scanner, check, ref) ?? 'skip annotation without an exception of ours' });
+      skips.push({
+        check,
+        object: ref,
+        text: objects.exceptionReason(scanner, check, ref) ?? 'skip annotation without an exception of ours',
+      });
     }
   }
   return skips.sort(byText);
@@ -234,12 +282,14 @@ function annotationSkips(scanner: Scanner, objects: ScannedObjects, prefix: stri
 export function formatReport(report: ScannerReport, folder: string): string[] {
   const notJudged = Object.entries(report.notJudged);
   const lines = [
-    `${report.scanner} ${report.version} on ${folder}: ${report.objects} objects scanned, ${report.failures.length} failures, ${report.skips.length} skips`
-      + (notJudged.length ? `; not judged (no checks for the kind): ${notJudged.map(([k, n]) => `${k} ${n}`).join(', ')}` : ''),
+    `${report.scanner} ${report.version} on ${folder}: ${report.objects} objects scanned, ${report.failures.length} failures, ${report.skips.length} skips` +
+      (notJudged.length ? `; not judged (no checks for the kind): ${notJudged.map(([k, n]) => `${k} ${n}`).join(', ')}` : ''),
   ];
   for (const f of report.failures) {
     const rules = rulesForCheck(report.scanner, f.check);
-    const hint = rules.length ? `our rule: ${rules.join(', ')}` : 'no rule of ours: add one to lib/review/rules, fix the output, or record why it does not apply in lib/review/scanner-map.ts';
+    const hint = rules.length
+      ? `our rule: ${rules.join(', ')}`
+      : 'no rule of ours: add one to lib/review/rules, fix the output, or record why it does not apply in lib/review/scanner-map.ts';
     lines.push(`  FAIL ${f.check} on ${f.object}: ${f.text.trim()} (${hint})`);
   }
   for (const s of groupSkips(report.skips)) lines.push(`  skip ${s.check} on ${s.objects}: ${s.text}`);

@@ -27,7 +27,8 @@ interface Output {
 }
 
 function yamlFilesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true })
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
     .sort((a, b) => (a.name < b.name ? -1 : 1))
     .flatMap((e) => {
       const p = path.join(dir, e.name);
@@ -53,7 +54,10 @@ function outputsIn(folder: string): Output[] {
   if (!exists(folder)) return [];
   const entries = fs.readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
   const loose = entries.filter((e) => e.isFile() && /\.ya?ml$/.test(e.name)).map((e) => path.join(folder, e.name));
-  return [...(loose.length ? [{ folder, files: loose }] : []), ...entries.filter((e) => e.isDirectory()).flatMap((e) => outputOf(path.join(folder, e.name)))];
+  return [
+    ...(loose.length ? [{ folder, files: loose }] : []),
+    ...entries.filter((e) => e.isDirectory()).flatMap((e) => outputOf(path.join(folder, e.name))),
+  ];
 }
 
 /** Runs a tool; its JSON output (on stdout) whatever the exit code, which is non-zero when it found something. */
@@ -64,7 +68,9 @@ function runJson(tool: string, args: readonly string[], env: NodeJS.ProcessEnv =
   try {
     return JSON.parse(result.stdout.slice(Math.max(start, 0)));
   } catch {
-    throw new Error(`${path.basename(tool)} exited ${result.status} without JSON output: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' | ')}`);
+    throw new Error(
+      `${path.basename(tool)} exited ${result.status} without JSON output: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' | ')}`,
+    );
   }
 }
 
@@ -93,22 +99,53 @@ function scan(output: Output): { reports: ScannerReport[]; problems: string[] } 
     }
   };
 
-  attempt('checkov', true, process.env.SCAN_CHECKOV, (tool) => judgeCheckov(runJson(tool, [
-    ...output.files.flatMap((f) => ['-f', f]), '--framework', 'kubernetes', '--skip-download', '--compact', '-o', 'json',
-    ...notApplicableChecks('checkov').flatMap((c) => ['--skip-check', c.check]),
-  ], { ...process.env, BC_SKIP_MAPPING: 'TRUE' }), versionOf(tool, ['--version']), objects));
+  attempt('checkov', true, process.env.SCAN_CHECKOV, (tool) =>
+    judgeCheckov(
+      runJson(
+        tool,
+        [
+          ...output.files.flatMap((f) => ['-f', f]),
+          '--framework',
+          'kubernetes',
+          '--skip-download',
+          '--compact',
+          '-o',
+          'json',
+          ...notApplicableChecks('checkov').flatMap((c) => ['--skip-check', c.check]),
+        ],
+        { ...process.env, BC_SKIP_MAPPING: 'TRUE' },
+      ),
+      versionOf(tool, ['--version']),
+      objects,
+    ),
+  );
 
-  attempt('kube-score', true, process.env.SCAN_KUBE_SCORE, (tool) => judgeKubeScore(runJson(tool, [
-    'score', '-o', 'json', ...KUBE_SCORE_OPTIONAL_CHECKS.flatMap((c) => ['--enable-optional-test', c]), ...output.files,
-  ]), versionOf(tool, ['version']).replace(/^kube-score version: ([^,]+).*$/, '$1'), objects, KUBE_SCORE_OPTIONAL_CHECKS));
+  attempt('kube-score', true, process.env.SCAN_KUBE_SCORE, (tool) =>
+    judgeKubeScore(
+      runJson(tool, ['score', '-o', 'json', ...KUBE_SCORE_OPTIONAL_CHECKS.flatMap((c) => ['--enable-optional-test', c]), ...output.files]),
+      versionOf(tool, ['version']).replace(/^kube-score version: ([^,]+).*$/, '$1'),
+      objects,
+      KUBE_SCORE_OPTIONAL_CHECKS,
+    ),
+  );
 
-  attempt('kube-linter', false, process.env.SCAN_KUBE_LINTER, (tool) => judgeKubeLinter(runJson(tool, [
-    'lint', '--format', 'json', ...notApplicableChecks('kube-linter').flatMap((c) => ['--exclude', c.check]), ...output.files,
-  ]), versionOf(tool, ['version']), objects));
+  attempt('kube-linter', false, process.env.SCAN_KUBE_LINTER, (tool) =>
+    judgeKubeLinter(
+      runJson(tool, [
+        'lint',
+        '--format',
+        'json',
+        ...notApplicableChecks('kube-linter').flatMap((c) => ['--exclude', c.check]),
+        ...output.files,
+      ]),
+      versionOf(tool, ['version']),
+      objects,
+    ),
+  );
 
-  attempt('polaris', false, process.env.SCAN_POLARIS, (tool) => judgePolaris(runJson(tool, [
-    'audit', '--audit-path', output.folder, '--format', 'json',
-  ]), versionOf(tool, ['version']), objects));
+  attempt('polaris', false, process.env.SCAN_POLARIS, (tool) =>
+    judgePolaris(runJson(tool, ['audit', '--audit-path', output.folder, '--format', 'json']), versionOf(tool, ['version']), objects),
+  );
 
   return { reports, problems };
 }
@@ -131,8 +168,10 @@ function main([first, ...rest]: readonly string[]): number {
   }
   problems.forEach((p) => console.error(`scan: ${p}`));
   const verdict = failures === 0 && problems.length === 0;
-  console.log(`scan: ${verdict ? 'passed' : 'FAILED'}: ${failures} failures not covered by an exception in ${outputs.length} output(s)`
-    + (problems.length ? `, ${problems.length} scanner(s) could not run` : ''));
+  console.log(
+    `scan: ${verdict ? 'passed' : 'FAILED'}: ${failures} failures not covered by an exception in ${outputs.length} output(s)` +
+      (problems.length ? `, ${problems.length} scanner(s) could not run` : ''),
+  );
   return verdict ? 0 : 1;
 }
 

@@ -21,7 +21,11 @@ export interface ExternalDependency {
 }
 
 /** Opens egress from `source` to each dependency (and the matching ingress on each). */
-export function connect(source: HardenedWorkload, dependencies: readonly Dependency[] = [], external: readonly ExternalDependency[] = []): void {
+export function connect(
+  source: HardenedWorkload,
+  dependencies: readonly Dependency[] = [],
+  external: readonly ExternalDependency[] = [],
+): void {
   for (const dependency of dependencies) source.allowTo(dependency.workload, { port: dependency.port, protocol: dependency.protocol });
   for (const block of external) source.allowEgressTo({ cidr: block.cidr, port: block.port });
 }

@@ -23,33 +23,62 @@ export const exampleImage = (name: string) => `registry.example.com/${name}@sha2
 
 /** The tenant every workload example lives in. */
 export function exampleTenant(chart: Chart): Tenant {
-  return new Tenant(chart, 'team', { viewerGroups: ['oidc:team-viewers'], developerGroups: ['oidc:team-devs'], adminGroups: ['oidc:team-admins'] });
+  return new Tenant(chart, 'team', {
+    viewerGroups: ['oidc:team-viewers'],
+    developerGroups: ['oidc:team-devs'],
+    adminGroups: ['oidc:team-admins'],
+  });
 }
 
 /** An example that builds `workloads` in the example tenant. */
-const inTenant = (name: string, workloads: (team: Tenant) => void): TemplateExample =>
-  ({ name, build: (chart) => workloads(exampleTenant(chart)) });
+const inTenant = (name: string, workloads: (team: Tenant) => void): TemplateExample => ({
+  name,
+  build: (chart) => workloads(exampleTenant(chart)),
+});
 
 export const TEMPLATE_EXAMPLES: readonly TemplateExample[] = [
   inTenant('web-service', (team) => {
     const db = new StatefulStore(team, 'db', { image: exampleImage('db'), port: 5432, dataPath: '/data', storage: Size.gibibytes(1) });
-    new WebService(team, 'web', { image: exampleImage('web'), port: 8080, maxReplicas: 6, dependencies: [{ workload: db.workload, port: 5432 }] });
+    new WebService(team, 'web', {
+      image: exampleImage('web'),
+      port: 8080,
+      maxReplicas: 6,
+      dependencies: [{ workload: db.workload, port: 5432 }],
+    });
   }),
   inTenant('worker', (team) => {
-    const queue = new StatefulStore(team, 'queue', { image: exampleImage('queue'), port: 5672, dataPath: '/data', storage: Size.gibibytes(1) });
-    new Worker(team, 'worker', { image: exampleImage('worker'), healthPort: 8081, dependencies: [{ workload: queue.workload, port: 5672 }] });
+    const queue = new StatefulStore(team, 'queue', {
+      image: exampleImage('queue'),
+      port: 5672,
+      dataPath: '/data',
+      storage: Size.gibibytes(1),
+    });
+    new Worker(team, 'worker', {
+      image: exampleImage('worker'),
+      healthPort: 8081,
+      dependencies: [{ workload: queue.workload, port: 5672 }],
+    });
   }),
   inTenant('scheduled-job', (team) => {
     new ScheduledJob(team, 'report', { image: exampleImage('report'), schedule: Cron.schedule({ minute: '15', hour: '2' }) });
   }),
   inTenant('stateful-store', (team) => {
     const app = new WebService(team, 'app', { image: exampleImage('app'), port: 8080 });
-    new StatefulStore(team, 'db', { image: exampleImage('db'), port: 5432, dataPath: '/var/lib/data', storage: Size.gibibytes(20), storageClassName: 'encrypted-ssd', clients: [app.workload] });
+    new StatefulStore(team, 'db', {
+      image: exampleImage('db'),
+      port: 5432,
+      dataPath: '/var/lib/data',
+      storage: Size.gibibytes(20),
+      storageClassName: 'encrypted-ssd',
+      clients: [app.workload],
+    });
   }),
   inTenant('tenant', () => undefined),
   {
     name: 'tenant-application',
-    build: (chart) => { new TenantApplication(chart, 'team', { namespace: 'team', repoUrl: 'https://git.example.com/p.git', path: 'dist/team' }); },
+    build: (chart) => {
+      new TenantApplication(chart, 'team', { namespace: 'team', repoUrl: 'https://git.example.com/p.git', path: 'dist/team' });
+    },
   },
 ];
 

@@ -61,7 +61,15 @@ export class ScheduledJob extends Construct {
       successfulJobsRetained: props.successfulJobsRetained,
       failedJobsRetained: props.failedJobsRetained,
       exceptions: props.exceptions,
-      containers: [{ image: props.image, args: props.args, size: props.size, secretMounts: props.secretMounts, writablePaths: props.writablePaths ?? ['/tmp'] }],
+      containers: [
+        {
+          image: props.image,
+          args: props.args,
+          size: props.size,
+          secretMounts: props.secretMounts,
+          writablePaths: props.writablePaths ?? ['/tmp'],
+        },
+      ],
     });
     connect(this.workload, props.dependencies, props.externalDependencies);
   }

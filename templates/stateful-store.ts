@@ -56,7 +56,8 @@ export interface StatefulStoreProps {
 /** Why the two default probes may check the same port: the liveness probe is far more patient. */
 const DEFAULT_PROBES_EXCEPTION: HardeningException = {
   rule: 'distinct-probes',
-  reason: 'a store has one TCP port and no health endpoint, so both default probes connect to it; liveness restarts only after 2 minutes (6 x 20 s), readiness acts within 30 s',
+  reason:
+    'a store has one TCP port and no health endpoint, so both default probes connect to it; liveness restarts only after 2 minutes (6 x 20 s), readiness acts within 30 s',
 };
 
 /**
@@ -70,23 +71,27 @@ export class StatefulStore extends Construct {
   constructor(scope: Construct, id: string, props: StatefulStoreProps) {
     super(scope, id);
     const readiness = props.readiness ?? kplus.Probe.fromTcpSocket({ port: props.port, periodSeconds: Duration.seconds(10) });
-    const liveness = props.liveness ?? kplus.Probe.fromTcpSocket({ port: props.port, periodSeconds: Duration.seconds(20), failureThreshold: 6 });
+    const liveness =
+      props.liveness ?? kplus.Probe.fromTcpSocket({ port: props.port, periodSeconds: Duration.seconds(20), failureThreshold: 6 });
     const defaultProbes = props.readiness === undefined && props.liveness === undefined;
-    const exceptions = defaultProbes && !(props.exceptions ?? []).some((e) => e.rule === 'distinct-probes')
-      ? [...props.exceptions ?? [], DEFAULT_PROBES_EXCEPTION]
-      : props.exceptions;
+    const exceptions =
+      defaultProbes && !(props.exceptions ?? []).some((e) => e.rule === 'distinct-probes')
+        ? [...(props.exceptions ?? []), DEFAULT_PROBES_EXCEPTION]
+        : props.exceptions;
     this.workload = new HardenedStatefulSet(this, id, {
       replicas: props.replicas ?? 1,
       exceptions,
-      containers: [{
-        image: props.image,
-        portNumber: props.port,
-        size: props.size ?? WorkloadSize.MEDIUM,
-        writablePaths: props.writablePaths ?? ['/tmp', '/var/run'],
-        secretMounts: props.secretMounts,
-        readiness,
-        liveness,
-      }],
+      containers: [
+        {
+          image: props.image,
+          portNumber: props.port,
+          size: props.size ?? WorkloadSize.MEDIUM,
+          writablePaths: props.writablePaths ?? ['/tmp', '/var/run'],
+          secretMounts: props.secretMounts,
+          readiness,
+          liveness,
+        },
+      ],
       volumeClaims: [{ name: 'data', mountPath: props.dataPath, size: props.storage, storageClassName: props.storageClassName }],
     });
     for (const client of props.clients ?? []) this.workload.allowFrom(client, { port: props.port });

@@ -75,15 +75,17 @@ export class WebService extends Construct {
       replicas: minReplicas,
       autoscaled: true,
       exceptions: props.exceptions,
-      containers: [{
-        image: props.image,
-        portNumber: props.port,
-        size: props.size,
-        writablePaths: props.writablePaths ?? ['/tmp'],
-        secretMounts: props.secretMounts,
-        readiness: kplus.Probe.fromHttpGet(props.readinessPath ?? '/ready', { port: props.port }),
-        liveness: kplus.Probe.fromHttpGet(props.livenessPath ?? '/healthz', { port: props.port }),
-      }],
+      containers: [
+        {
+          image: props.image,
+          portNumber: props.port,
+          size: props.size,
+          writablePaths: props.writablePaths ?? ['/tmp'],
+          secretMounts: props.secretMounts,
+          readiness: kplus.Probe.fromHttpGet(props.readinessPath ?? '/ready', { port: props.port }),
+          liveness: kplus.Probe.fromHttpGet(props.livenessPath ?? '/healthz', { port: props.port }),
+        },
+      ],
     });
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: { name: this.workload.name, namespace: this.workload.namespace, labels: { ...this.workload.selectorLabels } },

@@ -43,16 +43,18 @@ export class Worker extends Construct {
     this.workload = new HardenedDeployment(this, id, {
       replicas: props.replicas,
       exceptions: props.exceptions,
-      containers: [{
-        image: props.image,
-        args: props.args,
-        portNumber: props.healthPort,
-        size: props.size,
-        writablePaths: props.writablePaths ?? ['/tmp'],
-        secretMounts: props.secretMounts,
-        readiness: kplus.Probe.fromHttpGet('/ready', { port: props.healthPort }),
-        liveness: kplus.Probe.fromHttpGet('/healthz', { port: props.healthPort }),
-      }],
+      containers: [
+        {
+          image: props.image,
+          args: props.args,
+          portNumber: props.healthPort,
+          size: props.size,
+          writablePaths: props.writablePaths ?? ['/tmp'],
+          secretMounts: props.secretMounts,
+          readiness: kplus.Probe.fromHttpGet('/ready', { port: props.healthPort }),
+          liveness: kplus.Probe.fromHttpGet('/healthz', { port: props.healthPort }),
+        },
+      ],
     });
     connect(this.workload, props.dependencies, props.externalDependencies);
   }

@@ -85,9 +85,11 @@ export function onApiServer(dirs: readonly string[], options: ApiServerOptions =
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0
-      ? resolve(JSON.parse(stdout) as ApiServerReport)
-      : reject(new Error(`api-server exited ${code}:\n${stderr.split('\n').slice(-15).join('\n')}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolve(JSON.parse(stdout) as ApiServerReport)
+        : reject(new Error(`api-server exited ${code}:\n${stderr.split('\n').slice(-15).join('\n')}`)),
+    );
   });
 }
 

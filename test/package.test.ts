@@ -23,7 +23,9 @@ beforeAll(() => {
   if (untar.status !== 0) throw new Error(`tar failed: ${untar.stderr}`);
   unpacked = path.join(modules, 'cdk8s-hardened');
   fs.renameSync(path.join(modules, 'package'), unpacked);
-  const declared = Object.keys((JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: object }).dependencies);
+  const declared = Object.keys(
+    (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: object }).dependencies,
+  );
   for (const dependency of declared) fs.symlinkSync(path.join(ROOT, 'node_modules', dependency), path.join(modules, dependency));
 }, 120_000);
 
@@ -34,16 +36,29 @@ function node(args: string[]) {
 }
 
 test('ships the compiled library with its types, the command and the plugin; no TypeScript sources or tests', () => {
-  const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.relative(unpacked, path.join(dir, e.name))]));
+  const files = (dir: string): string[] =>
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.relative(unpacked, path.join(dir, e.name))]));
   const shipped = files(unpacked);
-  expect(shipped).toEqual(expect.arrayContaining(['build/lib/index.js', 'build/lib/index.d.ts', 'bin/cdk8s-hardened.js', 'plugin/index.js', 'package.json', 'README.md']));
+  expect(shipped).toEqual(
+    expect.arrayContaining([
+      'build/lib/index.js',
+      'build/lib/index.d.ts',
+      'bin/cdk8s-hardened.js',
+      'plugin/index.js',
+      'package.json',
+      'README.md',
+    ]),
+  );
   expect(shipped.filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
   expect(shipped.filter((f) => /^(test|apps|bench|templates|lib|build\/lib\/cloud)\//.test(f))).toEqual([]);
 });
 
 test('a plain JavaScript app synthesizes a reviewed hardened Deployment with it', () => {
-  fs.writeFileSync(path.join(project, 'app.js'), `
+  fs.writeFileSync(
+    path.join(project, 'app.js'),
+    `
     const { Chart } = require('cdk8s');
     const { HardenedApp, HardenedDeployment, HardenedNamespace } = require('cdk8s-hardened');
     const app = new HardenedApp({ outdir: 'dist', reviewDate: '2026-01-15' });
@@ -55,7 +70,8 @@ test('a plain JavaScript app synthesizes a reviewed hardened Deployment with it'
       liveness: require('cdk8s-plus-27').Probe.fromHttpGet('/healthz', { port: 8080 }),
     }] });
     app.synth();
-  `);
+  `,
+  );
   const run = node(['app.js']);
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
@@ -67,11 +83,17 @@ test('a plain JavaScript app synthesizes a reviewed hardened Deployment with it'
 
 test('the installed command reviews with the compiled library, and the plugin loads', () => {
   fs.mkdirSync(path.join(project, 'bad'), { recursive: true });
-  fs.writeFileSync(path.join(project, 'bad', 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: main\n    image: nginx\n    securityContext:\n      privileged: yes\n');
+  fs.writeFileSync(
+    path.join(project, 'bad', 'pod.yaml'),
+    'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: main\n    image: nginx\n    securityContext:\n      privileged: yes\n',
+  );
   const review = node([path.join(unpacked, 'bin', 'cdk8s-hardened.js'), 'review', 'bad', '--pack', 'pss-baseline']);
   expect(review.status).toBe(1);
   expect(review.stdout).toContain('no-privileged');
   // As the cdk8s CLI loads a plugin package (cdk8s.yaml: `package: cdk8s-hardened/plugin`).
-  const plugin = node(['-e', "const m = require('cdk8s-hardened/plugin'); process.stdout.write(typeof new m.HardenedReviewPlugin({}).validate)"]);
+  const plugin = node([
+    '-e',
+    "const m = require('cdk8s-hardened/plugin'); process.stdout.write(typeof new m.HardenedReviewPlugin({}).validate)",
+  ]);
   expect([plugin.status, plugin.stderr, plugin.stdout]).toEqual([0, '', 'function']);
 });

@@ -119,5 +119,8 @@ export function sameJson(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   const ak = Object.keys(a).sort();
   const bk = Object.keys(b).sort();
-  return ak.length === bk.length && ak.every((k, i) => k === bk[i] && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return (
+    ak.length === bk.length &&
+    ak.every((k, i) => k === bk[i] && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
 }

@@ -11,8 +11,10 @@ export interface UserFacingError extends Error {
 const CDK8S_VALIDATION = /^Validation failed with the following errors:/;
 
 function isUserFacing(error: unknown): error is Error {
-  return error instanceof HardeningError
-    || (error instanceof Error && ((error as Partial<UserFacingError>).userFacing === true || CDK8S_VALIDATION.test(error.message)));
+  return (
+    error instanceof HardeningError ||
+    (error instanceof Error && ((error as Partial<UserFacingError>).userFacing === true || CDK8S_VALIDATION.test(error.message)))
+  );
 }
 
 /**
@@ -80,7 +82,12 @@ function ancestorCommandLines(): string[][] {
   let pid = process.ppid;
   for (let depth = 0; depth < 2 && pid > 1; depth++) {
     try {
-      lines.push(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((arg) => arg !== ''));
+      lines.push(
+        fs
+          .readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+          .split('\0')
+          .filter((arg) => arg !== ''),
+      );
       // Field 4 of /proc/<pid>/stat is its parent; the command name (field 2) may hold spaces, so read after its ')'.
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
       pid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);

@@ -149,10 +149,16 @@ export class HardenedApp extends App {
   private add(relativePath: string, content: string, reviewed: boolean): void {
     const parts = relativePath.split('/');
     if (relativePath.startsWith('/') || relativePath.includes('\\') || parts.some((p) => p === '' || p === '.' || p === '..')) {
-      throw new HardeningError(this, `addFile: '${relativePath}' must be a relative path inside the output folder, with '/' separators and no '.' or '..' parts. For example 'control-plane/audit-policy.yaml'.`);
+      throw new HardeningError(
+        this,
+        `addFile: '${relativePath}' must be a relative path inside the output folder, with '/' separators and no '.' or '..' parts. For example 'control-plane/audit-policy.yaml'.`,
+      );
     }
     if (reviewed && !REVIEWED_FILE.test(relativePath)) {
-      throw new HardeningError(this, `addFile: '${relativePath}' cannot be reviewed, so it is not published: only .yaml, .yml and .json files are (lower case, the names kubectl reads from a folder). Give it one of those extensions, or keep it out of the output folder.`);
+      throw new HardeningError(
+        this,
+        `addFile: '${relativePath}' cannot be reviewed, so it is not published: only .yaml, .yml and .json files are (lower case, the names kubectl reads from a folder). Give it one of those extensions, or keep it out of the output folder.`,
+      );
     }
     if (this.extraFiles.has(relativePath) || (parts.length === 1 && (Object.values(REPORT_FILES) as string[]).includes(relativePath))) {
       throw new HardeningError(this, `addFile: '${relativePath}' is already written by this app. Give each file its own path.`);

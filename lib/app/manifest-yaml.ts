@@ -152,8 +152,31 @@ const SIMPLE = /^[A-Za-z/][A-Za-z0-9._/-]*$/;
 const EXPONENT = /^[eE]-?[0-9]+$/;
 /** Words of that form that YAML 1.1 reads as booleans or null, so they are quoted. */
 const YAML_WORDS = new Set([
-  'y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE',
-  'on', 'On', 'ON', 'off', 'Off', 'OFF', 'null', 'Null', 'NULL',
+  'y',
+  'Y',
+  'yes',
+  'Yes',
+  'YES',
+  'n',
+  'N',
+  'no',
+  'No',
+  'NO',
+  'true',
+  'True',
+  'TRUE',
+  'false',
+  'False',
+  'FALSE',
+  'on',
+  'On',
+  'ON',
+  'off',
+  'Off',
+  'OFF',
+  'null',
+  'Null',
+  'NULL',
 ]);
 /** A name every YAML writer leaves plain and every reader reads back as that string. */
 function isPlainName(text: string): boolean {
@@ -171,10 +194,14 @@ const UNUSUAL_CHARACTER = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\
 
 function scalarReadsBack(value: unknown): boolean {
   switch (typeof value) {
-    case 'string': return !UNUSUAL_CHARACTER.test(value);
-    case 'number': return Number.isFinite(value) && !Object.is(value, -0);
-    case 'boolean': return true;
-    default: return value === null; // undefined is written as null; bigint, symbol, function
+    case 'string':
+      return !UNUSUAL_CHARACTER.test(value);
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case 'boolean':
+      return true;
+    default:
+      return value === null; // undefined is written as null; bigint, symbol, function
   }
 }
 
@@ -241,7 +268,10 @@ class BlockWriter {
   /** Objects written so far (one reached twice would be written as an alias). */
   public readonly seen: Set<object>;
 
-  constructor(private readonly scalars: ManifestYaml, doc: object) {
+  constructor(
+    private readonly scalars: ManifestYaml,
+    doc: object,
+  ) {
     this.seen = new Set([doc]);
   }
 
@@ -325,7 +355,11 @@ function readsBackWithoutSymbols(objects: ReadonlySet<object>): boolean {
 const SAMPLE = {
   apiVersion: 'apps/v1',
   kind: 'Deployment',
-  metadata: { name: 'web', labels: { 'app.kubernetes.io/name': 'web', 'yes': 'on', '8080': 'null', '': 'x', 'E0': 'e-5', 'e': 'E' }, annotations: {} },
+  metadata: {
+    name: 'web',
+    labels: { 'app.kubernetes.io/name': 'web', yes: 'on', '8080': 'null', '': 'x', E0: 'e-5', e: 'E' },
+    annotations: {},
+  },
   spec: {
     replicas: 2,
     paused: false,
@@ -337,14 +371,49 @@ const SAMPLE = {
     nested: [[1, 'a: b'], [], [{}], [{ a: 1, b: [2, { c: 'x y' }] }], [[true, [null]]]],
     template: {
       spec: {
-        containers: [{
-          name: 'main',
-          image: 'ghcr.io/x/y:1.0@sha256:00ff',
-          args: ['--port=8080', '', ' lead', 'trail ', '#x', 'a #b', '"q"', "it's", `"it's"`, '0o17', '1_000', '2026-01-01', '12:30', '~', '-', '- a', '?', '*ref', '&a', '!tag', '@x', '`x`', '{a}', '[a]', 'a,b', 'x:', ':x'],
-          ports: [{ containerPort: 8080, protocol: 'TCP' }],
-          resources: { limits: { 'cpu': '500m', 'memory': '128Mi', 'ephemeral-storage': '256Mi' } },
-          env: [{ name: 'A', value: 'x: y' }, { name: 'B', value: 'café ünïcode' }, { name: 'C', value: '\t tab' }, { name: 'D', value: '\u0007bell' }],
-        }],
+        containers: [
+          {
+            name: 'main',
+            image: 'ghcr.io/x/y:1.0@sha256:00ff',
+            args: [
+              '--port=8080',
+              '',
+              ' lead',
+              'trail ',
+              '#x',
+              'a #b',
+              '"q"',
+              "it's",
+              `"it's"`,
+              '0o17',
+              '1_000',
+              '2026-01-01',
+              '12:30',
+              '~',
+              '-',
+              '- a',
+              '?',
+              '*ref',
+              '&a',
+              '!tag',
+              '@x',
+              '`x`',
+              '{a}',
+              '[a]',
+              'a,b',
+              'x:',
+              ':x',
+            ],
+            ports: [{ containerPort: 8080, protocol: 'TCP' }],
+            resources: { limits: { cpu: '500m', memory: '128Mi', 'ephemeral-storage': '256Mi' } },
+            env: [
+              { name: 'A', value: 'x: y' },
+              { name: 'B', value: 'café ünïcode' },
+              { name: 'C', value: '\t tab' },
+              { name: 'D', value: '\u0007bell' },
+            ],
+          },
+        ],
       },
     },
   },

@@ -61,10 +61,11 @@ function siblingPrefix(target: string, kind: Kind): string {
 export function whyNotPublishable(target: string, projectDir: string = process.cwd()): string | undefined {
   const resolved = realParentJoin(target);
   const project = realOrResolved(projectDir);
-  const ownFolder = 'Give the output a folder of its own, for example outdir: \'dist\'.';
+  const ownFolder = "Give the output a folder of its own, for example outdir: 'dist'.";
   const relative = path.relative(resolved, project);
   if (relative === '') return `is the project folder (${project}), which synth would replace as a whole. ${ownFolder}`;
-  if (!relative.startsWith('..') && !path.isAbsolute(relative)) return `holds the project folder (${project}), which synth would replace as a whole. ${ownFolder}`;
+  if (!relative.startsWith('..') && !path.isAbsolute(relative))
+    return `holds the project folder (${project}), which synth would replace as a whole. ${ownFolder}`;
   let stat: fs.Stats;
   try {
     stat = fs.lstatSync(resolved);
@@ -79,8 +80,10 @@ export function whyNotPublishable(target: string, projectDir: string = process.c
   const entries = fs.readdirSync(resolved);
   if (entries.includes('.git')) return `holds .git, which synth would delete with the folder. ${ownFolder}`;
   if (entries.length === 0 || entries.includes(MARKER_FILE)) return undefined;
-  return `is a folder that holds files no synth wrote (no ${MARKER_FILE} marker, which earlier versions of this library did not write either), `
-    + `and synth replaces its output folder as a whole. If it holds only an earlier output, delete it once (rm -r '${resolved}'); otherwise choose another outdir.`;
+  return (
+    `is a folder that holds files no synth wrote (no ${MARKER_FILE} marker, which earlier versions of this library did not write either), ` +
+    `and synth replaces its output folder as a whole. If it holds only an earlier output, delete it once (rm -r '${resolved}'); otherwise choose another outdir.`
+  );
 }
 
 /**
@@ -145,10 +148,13 @@ export function discardDir(staging: string): void {
 function recoverLeftovers(target: string): void {
   const pattern = siblingPattern(target);
   if (!pathExists(target)) {
-    const aside = fs.readdirSync(path.dirname(target)).sort().find((name) => {
-      const match = pattern.exec(name);
-      return match?.[1] === 'aside' && !isOtherRunningProcess(Number(match[2]));
-    });
+    const aside = fs
+      .readdirSync(path.dirname(target))
+      .sort()
+      .find((name) => {
+        const match = pattern.exec(name);
+        return match?.[1] === 'aside' && !isOtherRunningProcess(Number(match[2]));
+      });
     if (aside !== undefined) fs.renameSync(path.join(path.dirname(target), aside), target);
   }
   removeLeftovers(target);

@@ -1,7 +1,15 @@
 import * as path from 'node:path';
 import { review } from '../review/engine';
 import { parseManifests } from '../review/load';
-import { analyzePermissions, analyzeReachability, permissionsJson, permissionsMarkdown, ReachabilityError, reachabilityJson, reachabilityMarkdown } from '../review/analyses';
+import {
+  analyzePermissions,
+  analyzeReachability,
+  permissionsJson,
+  permissionsMarkdown,
+  ReachabilityError,
+  reachabilityJson,
+  reachabilityMarkdown,
+} from '../review/analyses';
 import { Finding, KubeObject, ReviewResult } from '../review/model';
 import { withConstructFixes } from '../review/remediations';
 import { AnalysisOutput, writeReports } from '../review/reports';
@@ -71,12 +79,17 @@ export interface ReviewGateOptions {
 /** Synth stopped because the review found errors that no exception accepts. */
 export class ReviewFailedError extends Error implements UserFacingError {
   public readonly userFacing = true;
-  constructor(public readonly result: ReviewResult, publishDir: string) {
+  constructor(
+    public readonly result: ReviewResult,
+    publishDir: string,
+  ) {
     const blocking = blockingFindings(result);
-    super([
-      `review failed: ${blocking.length} error finding${blocking.length === 1 ? '' : 's'} without an exception; ${publishDir}/ was left unchanged.`,
-      ...blocking.map(formatFinding),
-    ].join('\n'));
+    super(
+      [
+        `review failed: ${blocking.length} error finding${blocking.length === 1 ? '' : 's'} without an exception; ${publishDir}/ was left unchanged.`,
+        ...blocking.map(formatFinding),
+      ].join('\n'),
+    );
     this.name = 'ReviewFailedError';
   }
 }
@@ -89,9 +102,11 @@ export function reviewStagedOutput(staging: string, publishDir: string, options:
   refuseUnreviewedFiles(staging, options);
   const targets = listFiles(staging)
     .filter((file) => file.endsWith(options.extension))
-    .flatMap((file) => options.written
-      ? manifestsOf(staging, file, options.written)
-      : parseManifests(fs.readFileSync(path.join(staging, file), 'utf8'), file))
+    .flatMap((file) =>
+      options.written
+        ? manifestsOf(staging, file, options.written)
+        : parseManifests(fs.readFileSync(path.join(staging, file), 'utf8'), file),
+    )
     .map((manifest) => ({
       object: manifest.object,
       origin: options.originOf(manifest.object) ?? manifest.origin,
@@ -99,14 +114,23 @@ export function reviewStagedOutput(staging: string, publishDir: string, options:
     }));
   for (const file of options.extraFiles ?? []) {
     const trustAnnotations = options.trustedExtraFiles?.has(file) ?? false;
-    targets.push(...parseManifests(fs.readFileSync(path.join(staging, file), 'utf8'), file).map((m) => ({ object: m.object, origin: m.origin, trustAnnotations })));
+    targets.push(
+      ...parseManifests(fs.readFileSync(path.join(staging, file), 'utf8'), file).map((m) => ({
+        object: m.object,
+        origin: m.origin,
+        trustAnnotations,
+      })),
+    );
   }
   // One walk of each pod for the review and the analyses (objects do not change in between).
-  const [result, analyses] = withWalkerCache(() => [
-    // Construct advice only where a construct of the app wrote the object; files keep the YAML fix.
-    withConstructFixes(review(targets, { packs: options.packs, today: options.today, exceptions: options.exceptions })),
-    analyze(targets.map((t) => t.object as KubeObject)),
-  ] as const);
+  const [result, analyses] = withWalkerCache(
+    () =>
+      [
+        // Construct advice only where a construct of the app wrote the object; files keep the YAML fix.
+        withConstructFixes(review(targets, { packs: options.packs, today: options.today, exceptions: options.exceptions })),
+        analyze(targets.map((t) => t.object as KubeObject)),
+      ] as const,
+  );
   writeReports(staging, result, analyses);
   for (const warning of result.findings.filter((f) => f.severity === 'warning' && !f.exception)) {
     process.stderr.write(`Warning: ${formatFinding(warning).trimStart()}\n`);
@@ -140,8 +164,12 @@ function refuseUnreviewedFiles(staging: string, options: ReviewGateOptions): voi
 export class UnreviewedFilesError extends Error implements UserFacingError {
   public readonly userFacing = true;
   constructor(files: readonly string[]) {
-    super(printable(`synth wrote ${files.length === 1 ? 'a file' : `${files.length} files`} into the output folder that the review does not read, so nothing was published: ${files.join(', ')}. `
-      + 'Add manifests with HardenedApp.addFile (they are reviewed), and let no construct write into the output folder itself.'));
+    super(
+      printable(
+        `synth wrote ${files.length === 1 ? 'a file' : `${files.length} files`} into the output folder that the review does not read, so nothing was published: ${files.join(', ')}. ` +
+          'Add manifests with HardenedApp.addFile (they are reviewed), and let no construct write into the output folder itself.',
+      ),
+    );
     this.name = 'UnreviewedFilesError';
   }
 }

@@ -24,9 +24,11 @@ export function synthChartsOnce(synth: () => void): void {
     synth();
     return;
   }
-  app._synthChart = (chart: Chart): unknown[] => new DependencyGraph(chart.node).topology()
-    .filter((construct): construct is ApiObject => construct instanceof ApiObject && Chart.of(construct) === chart)
-    .map((object) => object.toJson());
+  app._synthChart = (chart: Chart): unknown[] =>
+    new DependencyGraph(chart.node)
+      .topology()
+      .filter((construct): construct is ApiObject => construct instanceof ApiObject && Chart.of(construct) === chart)
+      .map((object) => object.toJson());
   try {
     synth();
   } finally {

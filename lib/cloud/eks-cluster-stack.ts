@@ -105,7 +105,10 @@ export class HardenedEksCluster extends Construct {
       throw new CloudHardeningError(this, `'kubernetesVersion' must be a pinned major.minor such as '1.33' (got '${version}').`);
     }
     if (props.subnetIds.length < 2) {
-      throw new CloudHardeningError(this, `'subnetIds' needs at least two private subnets in different zones (got ${props.subnetIds.length}).`);
+      throw new CloudHardeningError(
+        this,
+        `'subnetIds' needs at least two private subnets in different zones (got ${props.subnetIds.length}).`,
+      );
     }
     const publicCidrs = props.publicAccessCidrs ?? [];
     for (const cidr of publicCidrs) {
@@ -113,7 +116,8 @@ export class HardenedEksCluster extends Construct {
       if (problem) throw new CloudHardeningError(this, `'publicAccessCidrs' entry '${cidr}' ${problem}.`);
     }
     const retention = props.logRetentionDays ?? 365;
-    if (retention < 365) throw new CloudHardeningError(this, `'logRetentionDays' must be at least 365 (got ${retention}): audit logs are evidence.`);
+    if (retention < 365)
+      throw new CloudHardeningError(this, `'logRetentionDays' must be at least 365 (got ${retention}): audit logs are evidence.`);
     const tags = clusterTags(props);
     const nodes = props.nodeGroup ?? {};
 
@@ -121,7 +125,12 @@ export class HardenedEksCluster extends Construct {
     const accountRoot = `arn:aws:iam::${account.accountId}:root`;
 
     // The account administers its keys; services use them through grants and key policies.
-    const adminStatement = { sid: 'AccountAdministers', actions: ['kms:*'], resources: ['*'], principals: [{ type: 'AWS', identifiers: [accountRoot] }] };
+    const adminStatement = {
+      sid: 'AccountAdministers',
+      actions: ['kms:*'],
+      resources: ['*'],
+      principals: [{ type: 'AWS', identifiers: [accountRoot] }],
+    };
     const secretsKeyPolicy = new DataAwsIamPolicyDocument(this, 'secrets-key-policy', { statement: [adminStatement] });
     this.secretsKey = new KmsKey(this, 'secrets-key', {
       description: `Envelope encryption of Kubernetes Secrets of ${props.clusterName}`,
@@ -132,13 +141,22 @@ export class HardenedEksCluster extends Construct {
     new KmsAlias(this, 'secrets-key-alias', { name: `alias/${props.clusterName}-secrets`, targetKeyId: this.secretsKey.keyId });
 
     const logsKeyPolicy = new DataAwsIamPolicyDocument(this, 'logs-key-policy', {
-      statement: [adminStatement, {
-        sid: 'CloudWatchLogsEncrypts',
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        principals: [{ type: 'Service', identifiers: [`logs.${props.region}.amazonaws.com`] }],
-        condition: [{ test: 'ArnLike', variable: 'kms:EncryptionContext:aws:logs:arn', values: [`arn:aws:logs:${props.region}:${account.accountId}:log-group:/aws/eks/${props.clusterName}/*`] }],
-      }],
+      statement: [
+        adminStatement,
+        {
+          sid: 'CloudWatchLogsEncrypts',
+          actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+          resources: ['*'],
+          principals: [{ type: 'Service', identifiers: [`logs.${props.region}.amazonaws.com`] }],
+          condition: [
+            {
+              test: 'ArnLike',
+              variable: 'kms:EncryptionContext:aws:logs:arn',
+              values: [`arn:aws:logs:${props.region}:${account.accountId}:log-group:/aws/eks/${props.clusterName}/*`],
+            },
+          ],
+        },
+      ],
     });
     const logsKey = new KmsKey(this, 'logs-key', {
       description: `Encryption of the control plane logs of ${props.clusterName}`,
@@ -157,7 +175,10 @@ export class HardenedEksCluster extends Construct {
       name: `${props.clusterName}-cluster`,
       assumeRolePolicy: assumeRolePolicy(this, 'cluster-assume', 'eks.amazonaws.com', ['sts:AssumeRole', 'sts:TagSession']),
     });
-    const clusterPolicy = new IamRolePolicyAttachment(this, 'cluster-policy', { role: clusterRole.name, policyArn: 'arn:aws:iam::aws:policy/AmazonEKSClusterPolicy' });
+    const clusterPolicy = new IamRolePolicyAttachment(this, 'cluster-policy', {
+      role: clusterRole.name,
+      policyArn: 'arn:aws:iam::aws:policy/AmazonEKSClusterPolicy',
+    });
 
     this.cluster = new EksCluster(this, 'cluster', {
       name: props.clusterName,
@@ -183,20 +204,26 @@ export class HardenedEksCluster extends Construct {
       name: `${props.clusterName}-node`,
       assumeRolePolicy: assumeRolePolicy(this, 'node-assume', 'ec2.amazonaws.com', ['sts:AssumeRole']),
     });
-    const nodePolicies = ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly'].map((name) =>
-      new IamRolePolicyAttachment(this, `node-${name}`, { role: nodeRole.name, policyArn: `arn:aws:iam::aws:policy/${name}` }));
+    const nodePolicies = ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly'].map(
+      (name) => new IamRolePolicyAttachment(this, `node-${name}`, { role: nodeRole.name, policyArn: `arn:aws:iam::aws:policy/${name}` }),
+    );
 
     this.launchTemplate = new LaunchTemplate(this, 'node-template', {
       namePrefix: `${props.clusterName}-node-`,
       description: 'EKS nodes: IMDSv2 only, hop limit 1, encrypted gp3 root volume, no SSH key',
       updateDefaultVersion: true,
       metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1, instanceMetadataTags: 'disabled' },
-      blockDeviceMappings: [{
-        deviceName: '/dev/xvda',
-        // The account's EBS key: a customer key would also need a grant to the Auto Scaling service-linked role.
-        ebs: { encrypted: 'true', volumeSize: nodes.diskSizeGiB ?? 50, volumeType: 'gp3', deleteOnTermination: 'true' },
-      }],
-      tagSpecifications: [{ resourceType: 'instance', tags }, { resourceType: 'volume', tags }],
+      blockDeviceMappings: [
+        {
+          deviceName: '/dev/xvda',
+          // The account's EBS key: a customer key would also need a grant to the Auto Scaling service-linked role.
+          ebs: { encrypted: 'true', volumeSize: nodes.diskSizeGiB ?? 50, volumeType: 'gp3', deleteOnTermination: 'true' },
+        },
+      ],
+      tagSpecifications: [
+        { resourceType: 'instance', tags },
+        { resourceType: 'volume', tags },
+      ],
     });
 
     this.nodeGroup = new EksNodeGroup(this, 'nodes', {
@@ -234,7 +261,7 @@ export class EksClusterStack extends TerraformStack {
 
 /** The tags of a cluster's resources. */
 function clusterTags(props: HardenedEksClusterProps): Record<string, string> {
-  return props.tags ?? { 'cluster': props.clusterName, 'managed-by': 'cdk8s-hardened' };
+  return props.tags ?? { cluster: props.clusterName, 'managed-by': 'cdk8s-hardened' };
 }
 
 /** An assume-role policy document for one AWS service. */

@@ -84,8 +84,13 @@ export interface HardenedGkeClusterProps {
 }
 
 /** The node pool service account's roles: logs, metrics, and pulling images. Nothing else. */
-export const GKE_NODE_ROLES = ['roles/logging.logWriter', 'roles/monitoring.metricWriter', 'roles/monitoring.viewer',
-  'roles/stackdriver.resourceMetadata.writer', 'roles/artifactregistry.reader'];
+export const GKE_NODE_ROLES = [
+  'roles/logging.logWriter',
+  'roles/monitoring.metricWriter',
+  'roles/monitoring.viewer',
+  'roles/stackdriver.resourceMetadata.writer',
+  'roles/artifactregistry.reader',
+];
 
 /**
  * A GKE cluster, hardened (a construct: put it in any TerraformStack with a Google provider):
@@ -109,13 +114,16 @@ export class HardenedGkeCluster extends Construct {
   constructor(scope: Construct, id: string, props: HardenedGkeClusterProps) {
     super(scope, id);
     if (props.authorizedNetworks.length === 0) {
-      throw new CloudHardeningError(this, '\'authorizedNetworks\' must list at least one network that may reach the control plane, such as { cidr: \'10.10.0.0/24\', name: \'vpn\' }.');
+      throw new CloudHardeningError(
+        this,
+        "'authorizedNetworks' must list at least one network that may reach the control plane, such as { cidr: '10.10.0.0/24', name: 'vpn' }.",
+      );
     }
     for (const network of props.authorizedNetworks) {
       const problem = apiAccessCidrProblem(network.cidr);
       if (problem) throw new CloudHardeningError(this, `'authorizedNetworks' entry '${network.cidr}' (${network.name}) ${problem}.`);
     }
-    const labels = props.labels ?? { 'cluster': props.clusterName, 'managed-by': 'cdk8s-hardened' };
+    const labels = props.labels ?? { cluster: props.clusterName, 'managed-by': 'cdk8s-hardened' };
     const pool = props.nodePool ?? {};
 
     const project = new DataGoogleProject(this, 'project', { projectId: props.project });
@@ -140,7 +148,11 @@ export class HardenedGkeCluster extends Construct {
       displayName: `Nodes of ${props.clusterName}`,
     });
     for (const role of GKE_NODE_ROLES) {
-      new ProjectIamMember(this, `node-${role.replace(/^roles\//, '').replace(/\./g, '-')}`, { project: props.project, role, member: nodeAccount.member });
+      new ProjectIamMember(this, `node-${role.replace(/^roles\//, '').replace(/\./g, '-')}`, {
+        project: props.project,
+        role,
+        member: nodeAccount.member,
+      });
     }
 
     this.cluster = new ContainerCluster(this, 'cluster', {
@@ -153,7 +165,10 @@ export class HardenedGkeCluster extends Construct {
       deletionProtection: true,
       resourceLabels: labels,
       releaseChannel: { channel: props.releaseChannel ?? 'STABLE' },
-      ipAllocationPolicy: { clusterSecondaryRangeName: props.secondaryRanges.pods, servicesSecondaryRangeName: props.secondaryRanges.services },
+      ipAllocationPolicy: {
+        clusterSecondaryRangeName: props.secondaryRanges.pods,
+        servicesSecondaryRangeName: props.secondaryRanges.services,
+      },
       privateClusterConfig: {
         enablePrivateNodes: true,
         enablePrivateEndpoint: true,

@@ -40,26 +40,39 @@ export const DEFAULT_POD_SECURITY_EXEMPTIONS: readonly PodSecurityExemption[] = 
 ];
 
 /** The exemptions, checked: system namespaces only, each once, each with a reason. */
-export function podSecurityExemptions(options: AdmissionOptions = {}, scope: IConstruct = functionScope('admissionConfiguration')): readonly PodSecurityExemption[] {
+export function podSecurityExemptions(
+  options: AdmissionOptions = {},
+  scope: IConstruct = functionScope('admissionConfiguration'),
+): readonly PodSecurityExemption[] {
   const exemptions = options.podSecurityExemptions ?? DEFAULT_POD_SECURITY_EXEMPTIONS;
   const seen = new Set<string>();
   exemptions.forEach((exemption, i) => {
     const field = `podSecurityExemptions[${i}]`;
     if (typeof exemption.namespace !== 'string' || !SYSTEM_NAMESPACE.test(exemption.namespace)) {
-      throw new HardeningError(scope, `'${field}.namespace' must be a system namespace (kube-system, kube-*, *-system; got '${exemption.namespace}'). `
-        + 'Other namespaces set their own level with a HardenedNamespace and an exception.');
+      throw new HardeningError(
+        scope,
+        `'${field}.namespace' must be a system namespace (kube-system, kube-*, *-system; got '${exemption.namespace}'). ` +
+          'Other namespaces set their own level with a HardenedNamespace and an exception.',
+      );
     }
-    if (seen.has(exemption.namespace)) throw new HardeningError(scope, `'${field}.namespace' '${exemption.namespace}' is listed twice. List each namespace once.`);
+    if (seen.has(exemption.namespace))
+      throw new HardeningError(scope, `'${field}.namespace' '${exemption.namespace}' is listed twice. List each namespace once.`);
     seen.add(exemption.namespace);
     if (!isReasonLongEnough(exemption.reason)) {
-      throw new HardeningError(scope, `'${field}.reason' must say why '${exemption.namespace}' needs more than restricted, in at least ${MIN_REASON_LENGTH} visible characters (got '${exemption.reason}').`);
+      throw new HardeningError(
+        scope,
+        `'${field}.reason' must say why '${exemption.namespace}' needs more than restricted, in at least ${MIN_REASON_LENGTH} visible characters (got '${exemption.reason}').`,
+      );
     }
   });
   return exemptions;
 }
 
 /** The admission configuration object (`apiserver.config.k8s.io/v1`). */
-export function admissionConfiguration(options: AdmissionOptions = {}, scope: IConstruct = functionScope('admissionConfiguration')): Record<string, unknown> {
+export function admissionConfiguration(
+  options: AdmissionOptions = {},
+  scope: IConstruct = functionScope('admissionConfiguration'),
+): Record<string, unknown> {
   const exemptions = podSecurityExemptions(options, scope);
   return {
     apiVersion: 'apiserver.config.k8s.io/v1',
@@ -71,9 +84,12 @@ export function admissionConfiguration(options: AdmissionOptions = {}, scope: IC
           apiVersion: 'pod-security.admission.config.k8s.io/v1',
           kind: 'PodSecurityConfiguration',
           defaults: {
-            'enforce': 'restricted', 'enforce-version': 'latest',
-            'audit': 'restricted', 'audit-version': 'latest',
-            'warn': 'restricted', 'warn-version': 'latest',
+            enforce: 'restricted',
+            'enforce-version': 'latest',
+            audit: 'restricted',
+            'audit-version': 'latest',
+            warn: 'restricted',
+            'warn-version': 'latest',
           },
           exemptions: { usernames: [], runtimeClasses: [], namespaces: exemptions.map((e) => e.namespace) },
         },
@@ -95,5 +111,8 @@ export function admissionConfiguration(options: AdmissionOptions = {}, scope: IC
 
 /** The reasons, as comments on the exempt namespaces of `admissionConfiguration()`. */
 export function admissionComments(options: AdmissionOptions = {}): { path: (string | number)[]; comment: string }[] {
-  return podSecurityExemptions(options).map((e, i) => ({ path: ['plugins', 0, 'configuration', 'exemptions', 'namespaces', i], comment: e.reason }));
+  return podSecurityExemptions(options).map((e, i) => ({
+    path: ['plugins', 0, 'configuration', 'exemptions', 'namespaces', i],
+    comment: e.reason,
+  }));
 }

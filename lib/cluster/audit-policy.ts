@@ -109,37 +109,124 @@ const WRITE_VERBS = ['create', 'update', 'patch', 'delete', 'deletecollection'];
 
 /** The rules, in order, with what each is for (written as a comment above it). */
 const POLICY_RULES: readonly { readonly rule: PolicyRule; readonly why: string }[] = [
-  { why: 'Health checks, version and metrics probes: constant, and no security value.',
-    rule: { level: 'None', nonResourceURLs: ['/healthz*', '/livez*', '/readyz*', '/version', '/metrics'] } },
-  { why: 'kube-proxy watching Services and endpoints.',
-    rule: { level: 'None', users: ['system:kube-proxy'], verbs: ['watch'],
-      resources: [{ group: '', resources: ['endpoints', 'services', 'services/status'] }, { group: 'discovery.k8s.io', resources: ['endpointslices'] }] } },
-  { why: 'Kubelet heartbeats: each node reading and updating its own Node and Lease.',
-    rule: { level: 'None', userGroups: ['system:nodes'], verbs: ['get', 'update', 'patch'],
-      resources: [{ group: '', resources: ['nodes', 'nodes/status'] }, { group: 'coordination.k8s.io', resources: ['leases'] }] } },
-  { why: 'Leader election of the control plane components.',
-    rule: { level: 'None', users: ['system:kube-controller-manager', 'system:kube-scheduler'], verbs: ['get', 'update'], namespaces: ['kube-system'],
-      resources: [{ group: 'coordination.k8s.io', resources: ['leases'] }] } },
-  { why: 'The API server checking namespaces.',
-    rule: { level: 'None', users: ['system:apiserver'], verbs: ['get'], resources: [{ group: '', resources: ['namespaces', 'namespaces/status', 'namespaces/finalize'] }] } },
-  { why: 'Events: the most frequent writes, and not actions of anyone.',
-    rule: { level: 'None', resources: [{ group: '', resources: ['events'] }, { group: 'events.k8s.io', resources: ['events'] }] } },
-  { why: 'Secrets, ConfigMaps and tokens: who and when, never the values (CIS 3.2.2). Before any rule that logs bodies.',
-    rule: { level: 'Metadata', resources: [{ group: '', resources: ['secrets', 'configmaps', 'serviceaccounts/token'] }, { group: 'authentication.k8s.io', resources: ['tokenreviews'] }] } },
-  { why: 'Changes to RBAC and approvals of certificates: who gained which access, in full.',
-    rule: { level: 'RequestResponse', verbs: WRITE_VERBS,
-      resources: [{ group: 'rbac.authorization.k8s.io', resources: ['roles', 'rolebindings', 'clusterroles', 'clusterrolebindings'] },
-        { group: 'certificates.k8s.io', resources: ['certificatesigningrequests/approval'] }] } },
-  { why: 'Getting into a pod or node: exec, attach, port-forward, proxies, ephemeral containers (kubectl debug).',
-    rule: { level: 'RequestResponse',
-      resources: [{ group: '', resources: ['pods/exec', 'pods/attach', 'pods/portforward', 'pods/proxy', 'pods/ephemeralcontainers', 'services/proxy', 'nodes/proxy'] }] } },
-  { why: 'Writes to workloads, Services, accounts, namespaces, network and admission policies, webhooks and CRDs: what was asked.',
-    rule: { level: 'Request', verbs: WRITE_VERBS,
-      resources: [{ group: '', resources: ['pods', 'services', 'serviceaccounts', 'namespaces', 'persistentvolumes', 'persistentvolumeclaims', 'nodes'] },
-        { group: 'apps' }, { group: 'batch' }, { group: 'networking.k8s.io' }, { group: 'policy' },
-        { group: 'admissionregistration.k8s.io' }, { group: 'apiextensions.k8s.io' }] } },
-  { why: 'Everything else: who did what, when.',
-    rule: { level: 'Metadata' } },
+  {
+    why: 'Health checks, version and metrics probes: constant, and no security value.',
+    rule: { level: 'None', nonResourceURLs: ['/healthz*', '/livez*', '/readyz*', '/version', '/metrics'] },
+  },
+  {
+    why: 'kube-proxy watching Services and endpoints.',
+    rule: {
+      level: 'None',
+      users: ['system:kube-proxy'],
+      verbs: ['watch'],
+      resources: [
+        { group: '', resources: ['endpoints', 'services', 'services/status'] },
+        { group: 'discovery.k8s.io', resources: ['endpointslices'] },
+      ],
+    },
+  },
+  {
+    why: 'Kubelet heartbeats: each node reading and updating its own Node and Lease.',
+    rule: {
+      level: 'None',
+      userGroups: ['system:nodes'],
+      verbs: ['get', 'update', 'patch'],
+      resources: [
+        { group: '', resources: ['nodes', 'nodes/status'] },
+        { group: 'coordination.k8s.io', resources: ['leases'] },
+      ],
+    },
+  },
+  {
+    why: 'Leader election of the control plane components.',
+    rule: {
+      level: 'None',
+      users: ['system:kube-controller-manager', 'system:kube-scheduler'],
+      verbs: ['get', 'update'],
+      namespaces: ['kube-system'],
+      resources: [{ group: 'coordination.k8s.io', resources: ['leases'] }],
+    },
+  },
+  {
+    why: 'The API server checking namespaces.',
+    rule: {
+      level: 'None',
+      users: ['system:apiserver'],
+      verbs: ['get'],
+      resources: [{ group: '', resources: ['namespaces', 'namespaces/status', 'namespaces/finalize'] }],
+    },
+  },
+  {
+    why: 'Events: the most frequent writes, and not actions of anyone.',
+    rule: {
+      level: 'None',
+      resources: [
+        { group: '', resources: ['events'] },
+        { group: 'events.k8s.io', resources: ['events'] },
+      ],
+    },
+  },
+  {
+    why: 'Secrets, ConfigMaps and tokens: who and when, never the values (CIS 3.2.2). Before any rule that logs bodies.',
+    rule: {
+      level: 'Metadata',
+      resources: [
+        { group: '', resources: ['secrets', 'configmaps', 'serviceaccounts/token'] },
+        { group: 'authentication.k8s.io', resources: ['tokenreviews'] },
+      ],
+    },
+  },
+  {
+    why: 'Changes to RBAC and approvals of certificates: who gained which access, in full.',
+    rule: {
+      level: 'RequestResponse',
+      verbs: WRITE_VERBS,
+      resources: [
+        { group: 'rbac.authorization.k8s.io', resources: ['roles', 'rolebindings', 'clusterroles', 'clusterrolebindings'] },
+        { group: 'certificates.k8s.io', resources: ['certificatesigningrequests/approval'] },
+      ],
+    },
+  },
+  {
+    why: 'Getting into a pod or node: exec, attach, port-forward, proxies, ephemeral containers (kubectl debug).',
+    rule: {
+      level: 'RequestResponse',
+      resources: [
+        {
+          group: '',
+          resources: [
+            'pods/exec',
+            'pods/attach',
+            'pods/portforward',
+            'pods/proxy',
+            'pods/ephemeralcontainers',
+            'services/proxy',
+            'nodes/proxy',
+          ],
+        },
+      ],
+    },
+  },
+  {
+    why: 'Writes to workloads, Services, accounts, namespaces, network and admission policies, webhooks and CRDs: what was asked.',
+    rule: {
+      level: 'Request',
+      verbs: WRITE_VERBS,
+      resources: [
+        {
+          group: '',
+          resources: ['pods', 'services', 'serviceaccounts', 'namespaces', 'persistentvolumes', 'persistentvolumeclaims', 'nodes'],
+        },
+        { group: 'apps' },
+        { group: 'batch' },
+        { group: 'networking.k8s.io' },
+        { group: 'policy' },
+        { group: 'admissionregistration.k8s.io' },
+        { group: 'apiextensions.k8s.io' },
+      ],
+    },
+  },
+  { why: 'Everything else: who did what, when.', rule: { level: 'Metadata' } },
 ];
 
 /** The audit policy object (`audit.k8s.io/v1` `Policy`). */
@@ -159,7 +246,10 @@ export function auditPolicyComments(): { path: (string | number)[]; comment: str
 }
 
 /** The kubeconfig that points the API server at the webhook collector (file paths only). */
-export function auditWebhookKubeconfig(webhook: AuditWebhookOptions, scope: IConstruct = functionScope('auditWebhookKubeconfig')): Record<string, unknown> {
+export function auditWebhookKubeconfig(
+  webhook: AuditWebhookOptions,
+  scope: IConstruct = functionScope('auditWebhookKubeconfig'),
+): Record<string, unknown> {
   let url: URL | undefined;
   try {
     url = new URL(webhook.server);
@@ -167,7 +257,10 @@ export function auditWebhookKubeconfig(webhook: AuditWebhookOptions, scope: ICon
     url = undefined;
   }
   if (!url || url.protocol !== 'https:' || url.username || url.password) {
-    throw new HardeningError(scope, `'audit.webhook.server' must be an https:// URL without credentials (got '${webhook.server}'). Audit events hold who did what: send them over TLS only.`);
+    throw new HardeningError(
+      scope,
+      `'audit.webhook.server' must be an https:// URL without credentials (got '${webhook.server}'). Audit events hold who did what: send them over TLS only.`,
+    );
   }
   const paths: [string, string | undefined][] = [
     ['audit.webhook.certificateAuthority', webhook.certificateAuthority],
@@ -177,15 +270,24 @@ export function auditWebhookKubeconfig(webhook: AuditWebhookOptions, scope: ICon
   for (const [field, value] of paths) {
     if (value === undefined && field !== 'audit.webhook.certificateAuthority') continue;
     if (typeof value !== 'string' || !path.posix.isAbsolute(value) || value.includes('\n')) {
-      throw new HardeningError(scope, `'${field}' must be an absolute path on the control plane node, such as '/etc/kubernetes/pki/audit-webhook-ca.crt' (got '${value}'). Certificates and keys are referenced by path, never written into the configuration.`);
+      throw new HardeningError(
+        scope,
+        `'${field}' must be an absolute path on the control plane node, such as '/etc/kubernetes/pki/audit-webhook-ca.crt' (got '${value}'). Certificates and keys are referenced by path, never written into the configuration.`,
+      );
     }
   }
   return {
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: 'audit-collector', cluster: { 'server': webhook.server, 'certificate-authority': webhook.certificateAuthority } }],
-    users: [{ name: 'kube-apiserver', user: webhook.clientCertificate
-      ? { 'client-certificate': webhook.clientCertificate.certificate, 'client-key': webhook.clientCertificate.key } : {} }],
+    clusters: [{ name: 'audit-collector', cluster: { server: webhook.server, 'certificate-authority': webhook.certificateAuthority } }],
+    users: [
+      {
+        name: 'kube-apiserver',
+        user: webhook.clientCertificate
+          ? { 'client-certificate': webhook.clientCertificate.certificate, 'client-key': webhook.clientCertificate.key }
+          : {},
+      },
+    ],
     contexts: [{ name: 'audit', context: { cluster: 'audit-collector', user: 'kube-apiserver' } }],
     'current-context': 'audit',
   };
@@ -199,7 +301,10 @@ export function auditFlags(options: AuditOptions = {}, scope: IConstruct = funct
   const log = options.log ?? {};
   const logPath = log.path ?? `${AUDIT_LOG_DIR}/audit.log`;
   if (!path.posix.isAbsolute(logPath) || logPath.endsWith('/') || /\s/.test(logPath)) {
-    throw new HardeningError(scope, `'audit.log.path' must be an absolute file path without spaces (got '${logPath}'). For example '/var/log/kubernetes/audit/audit.log'.`);
+    throw new HardeningError(
+      scope,
+      `'audit.log.path' must be an absolute file path without spaces (got '${logPath}'). For example '/var/log/kubernetes/audit/audit.log'.`,
+    );
   }
   const flags: [string, string][] = [
     ['audit-policy-file', `${HARDENING_DIR}/${CONTROL_PLANE_FILES.auditPolicy}`],
@@ -209,7 +314,10 @@ export function auditFlags(options: AuditOptions = {}, scope: IConstruct = funct
     const minimum = minimumOf(flag);
     const value = log[option] ?? minimum;
     if (!Number.isInteger(value) || value < minimum) {
-      throw new HardeningError(scope, `'audit.log.${option}' must be a whole number of at least ${minimum} (CIS; got ${value}). Leave it out for ${minimum}.`);
+      throw new HardeningError(
+        scope,
+        `'audit.log.${option}' must be a whole number of at least ${minimum} (CIS; got ${value}). Leave it out for ${minimum}.`,
+      );
     }
     flags.push([flag, String(value)]);
   }

@@ -5,7 +5,12 @@ import { HardenedApp } from '../app/hardened-app';
 import { HardeningError } from '../core/hardening-error';
 import { code, table } from '../review/markdown';
 import {
-  AUDIT_LOG_DIR, CIS_BENCHMARK, CLUSTER_SETTINGS, CONTROL_PLANE_FILES, describeExpectation, HARDENING_DIR,
+  AUDIT_LOG_DIR,
+  CIS_BENCHMARK,
+  CLUSTER_SETTINGS,
+  CONTROL_PLANE_FILES,
+  describeExpectation,
+  HARDENING_DIR,
 } from '../review/rules/cluster/cis-benchmark';
 import { encryptionConfiguration, EncryptionConfigurationOptions, KmsV2Encryption } from '../secrets/encryption-configuration';
 import { admissionComments, admissionConfiguration, AdmissionOptions, podSecurityExemptions } from './admission-configuration';
@@ -49,33 +54,94 @@ const header = (file: string, what: string) =>
  * the audit policy (and the webhook's kubeconfig when asked), the admission, authentication
  * and encryption configurations, and a README.md with how to install them and the CIS table.
  */
-export function controlPlaneFiles(options: ControlPlaneHardeningOptions = {}, scope: IConstruct = functionScope('controlPlaneFiles')): ControlPlaneFile[] {
+export function controlPlaneFiles(
+  options: ControlPlaneHardeningOptions = {},
+  scope: IConstruct = functionScope('controlPlaneFiles'),
+): ControlPlaneFile[] {
   const encryption: EncryptionConfigurationOptions = options.encryption ?? { kms: DEFAULT_KMS };
   if (encryption.localKey) {
-    throw new HardeningError(scope, '\'encryption.localKey\' would put the key into the published output. Use a KMS v2 provider (\'encryption.kms\'), or write the local-key configuration with writeEncryptionConfiguration() to a folder outside the project.');
+    throw new HardeningError(
+      scope,
+      "'encryption.localKey' would put the key into the published output. Use a KMS v2 provider ('encryption.kms'), or write the local-key configuration with writeEncryptionConfiguration() to a folder outside the project.",
+    );
   }
-  if (!encryption.kms) throw new HardeningError(scope, '\'encryption.kms\' is required: Secrets are encrypted with a KMS v2 plugin. Leave \'encryption\' out for the default plugin socket.');
+  if (!encryption.kms)
+    throw new HardeningError(
+      scope,
+      "'encryption.kms' is required: Secrets are encrypted with a KMS v2 plugin. Leave 'encryption' out for the default plugin socket.",
+    );
   const audit = options.audit ?? {};
   const files: ControlPlaneFile[] = [
-    { name: CONTROL_PLANE_FILES.kubeadm, content: configurationYaml([
-      { object: clusterConfiguration({ ...options, kmsEndpoint: encryption.kms.endpoint }, scope),
-        header: 'kubeadm ClusterConfiguration with the CIS Kubernetes Benchmark flags: kubeadm init --config kubeadm-config.yaml' },
-      { object: kubeletConfiguration(), header: 'KubeletConfiguration for every node, with the CIS Kubernetes Benchmark settings.' },
-    ]) },
-    { name: CONTROL_PLANE_FILES.auditPolicy, content: configurationYaml([{ object: auditPolicy(), comments: auditPolicyComments(),
-      header: header(CONTROL_PLANE_FILES.auditPolicy, 'Audit policy: the first rule that matches a request sets its level.') }]) },
-    { name: CONTROL_PLANE_FILES.admission, content: configurationYaml([{ object: admissionConfiguration(options, scope), comments: admissionComments(options),
-      header: header(CONTROL_PLANE_FILES.admission, 'Admission: Pod Security restricted cluster-wide, EventRateLimit.') }]) },
-    { name: CONTROL_PLANE_FILES.authentication, content: configurationYaml([{ object: authenticationConfiguration(options),
-      header: header(CONTROL_PLANE_FILES.authentication, 'Authentication: anonymous requests only for the health endpoints.') }]) },
-    { name: CONTROL_PLANE_FILES.encryption, content: configurationYaml([{ object: YAML.parse(encryptionConfiguration(encryption)),
-      header: header(CONTROL_PLANE_FILES.encryption, 'Encryption of Secrets at rest with a KMS v2 plugin: the key stays in the KMS.') }]) },
+    {
+      name: CONTROL_PLANE_FILES.kubeadm,
+      content: configurationYaml([
+        {
+          object: clusterConfiguration({ ...options, kmsEndpoint: encryption.kms.endpoint }, scope),
+          header: 'kubeadm ClusterConfiguration with the CIS Kubernetes Benchmark flags: kubeadm init --config kubeadm-config.yaml',
+        },
+        { object: kubeletConfiguration(), header: 'KubeletConfiguration for every node, with the CIS Kubernetes Benchmark settings.' },
+      ]),
+    },
+    {
+      name: CONTROL_PLANE_FILES.auditPolicy,
+      content: configurationYaml([
+        {
+          object: auditPolicy(),
+          comments: auditPolicyComments(),
+          header: header(CONTROL_PLANE_FILES.auditPolicy, 'Audit policy: the first rule that matches a request sets its level.'),
+        },
+      ]),
+    },
+    {
+      name: CONTROL_PLANE_FILES.admission,
+      content: configurationYaml([
+        {
+          object: admissionConfiguration(options, scope),
+          comments: admissionComments(options),
+          header: header(CONTROL_PLANE_FILES.admission, 'Admission: Pod Security restricted cluster-wide, EventRateLimit.'),
+        },
+      ]),
+    },
+    {
+      name: CONTROL_PLANE_FILES.authentication,
+      content: configurationYaml([
+        {
+          object: authenticationConfiguration(options),
+          header: header(CONTROL_PLANE_FILES.authentication, 'Authentication: anonymous requests only for the health endpoints.'),
+        },
+      ]),
+    },
+    {
+      name: CONTROL_PLANE_FILES.encryption,
+      content: configurationYaml([
+        {
+          object: YAML.parse(encryptionConfiguration(encryption)),
+          header: header(CONTROL_PLANE_FILES.encryption, 'Encryption of Secrets at rest with a KMS v2 plugin: the key stays in the KMS.'),
+        },
+      ]),
+    },
   ];
   if (audit.webhook) {
-    files.push({ name: CONTROL_PLANE_FILES.auditWebhook, content: configurationYaml([{ object: auditWebhookKubeconfig(audit.webhook, scope),
-      header: header(CONTROL_PLANE_FILES.auditWebhook, 'Where the API server sends audit events (paths to certificates, never their content).') }]) });
+    files.push({
+      name: CONTROL_PLANE_FILES.auditWebhook,
+      content: configurationYaml([
+        {
+          object: auditWebhookKubeconfig(audit.webhook, scope),
+          header: header(
+            CONTROL_PLANE_FILES.auditWebhook,
+            'Where the API server sends audit events (paths to certificates, never their content).',
+          ),
+        },
+      ]),
+    });
   }
-  files.push({ name: 'README.md', content: readme(options, files.map((f) => f.name)) });
+  files.push({
+    name: 'README.md',
+    content: readme(
+      options,
+      files.map((f) => f.name),
+    ),
+  });
   return files.sort((a, b) => compareText(a.name, b.name));
 }
 
@@ -92,16 +158,27 @@ function readme(options: ControlPlaneHardeningOptions, names: readonly string[])
     `2. Run the KMS v2 plugin on every control plane node, listening on ${code((options.encryption?.kms ?? DEFAULT_KMS).endpoint)}.`,
     '3. On every node, set the sysctls the kubelet protects (`protectKernelDefaults`): `vm.overcommit_memory=1`, `vm.panic_on_oom=0`, `kernel.panic=10`, `kernel.panic_on_oops=1`.',
     `4. ${code('kubeadm init --config kubeadm-config.yaml')} on the first control plane node (${code('kubeadm join')} on the others). The API server writes its audit log to ${code(options.audit?.log?.path ?? `${AUDIT_LOG_DIR}/audit.log`)}.`,
-    '5. Approve each node\'s kubelet-serving certificate request (`kubectl get csr`, then `kubectl certificate approve`), or run an approver: kubelets ask the cluster CA for their serving certificate (`serverTLSBootstrap`), and the API server verifies it (`--kubelet-certificate-authority`). Until then `kubectl logs` and `exec` fail.',
+    "5. Approve each node's kubelet-serving certificate request (`kubectl get csr`, then `kubectl certificate approve`), or run an approver: kubelets ask the cluster CA for their serving certificate (`serverTLSBootstrap`), and the API server verifies it (`--kubelet-certificate-authority`). Until then `kubectl logs` and `exec` fail.",
     '',
     '## Pod Security exemptions',
     '',
-    ...table(['Namespace', 'Reason'], podSecurityExemptions(options).map((e) => [e.namespace, e.reason])),
+    ...table(
+      ['Namespace', 'Reason'],
+      podSecurityExemptions(options).map((e) => [e.namespace, e.reason]),
+    ),
     '',
     `## Settings (${CIS_BENCHMARK})`,
     '',
-    ...table(['CIS', 'Component', 'Setting', 'Value', 'Why'],
-      CLUSTER_SETTINGS.map((row) => [row.cis, row.component, code(row.component === 'kubelet' ? row.setting : `--${row.setting}`), describeExpectation(row), row.why])),
+    ...table(
+      ['CIS', 'Component', 'Setting', 'Value', 'Why'],
+      CLUSTER_SETTINGS.map((row) => [
+        row.cis,
+        row.component,
+        code(row.component === 'kubelet' ? row.setting : `--${row.setting}`),
+        describeExpectation(row),
+        row.why,
+      ]),
+    ),
     '',
   ].join('\n');
 }
@@ -121,7 +198,10 @@ export class ControlPlaneHardening extends Construct {
     super(scope, id);
     const app = this.node.root;
     if (!(app instanceof HardenedApp)) {
-      throw new HardeningError(this, 'must be created inside a HardenedApp, which reviews and publishes its files. Create it with new ControlPlaneHardening(app, ...) where app is a HardenedApp.');
+      throw new HardeningError(
+        this,
+        'must be created inside a HardenedApp, which reviews and publishes its files. Create it with new ControlPlaneHardening(app, ...) where app is a HardenedApp.',
+      );
     }
     this.files = controlPlaneFiles(options, this).map((file) => {
       const relative = `${CONTROL_PLANE_FOLDER}/${file.name}`;

@@ -2,7 +2,14 @@ import * as path from 'node:path';
 import { IConstruct } from 'constructs';
 import { HardeningError } from '../core/hardening-error';
 import {
-  API_SERVER_SETTINGS, ClusterSetting, CONTROLLER_MANAGER_SETTINGS, ETCD_SETTINGS, HARDENING_DIR, KUBELET_SETTINGS, SCHEDULER_SETTINGS, SettingValue,
+  API_SERVER_SETTINGS,
+  ClusterSetting,
+  CONTROLLER_MANAGER_SETTINGS,
+  ETCD_SETTINGS,
+  HARDENING_DIR,
+  KUBELET_SETTINGS,
+  SCHEDULER_SETTINGS,
+  SettingValue,
 } from '../review/rules/cluster/cis-benchmark';
 import { auditFlags, auditLogDir, AuditOptions } from './audit-policy';
 import { functionScope } from './scope';
@@ -80,22 +87,43 @@ function withOverrides(flags: Flags, overrides: Flags): Flags {
 const asExtraArgs = (flags: Flags) => flags.map(([name, value]) => ({ name, value }));
 
 /** The kubeadm `ClusterConfiguration` object (v1beta4). */
-export function clusterConfiguration(options: KubeadmOptions = {}, scope: IConstruct = functionScope('clusterConfiguration')): Record<string, unknown> {
+export function clusterConfiguration(
+  options: KubeadmOptions = {},
+  scope: IConstruct = functionScope('clusterConfiguration'),
+): Record<string, unknown> {
   const version = options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
   const match = /^v1\.(\d+)\.(\d+)$/.exec(version);
   if (!match || Number(match[1]) < 34) {
-    throw new HardeningError(scope, `'kubernetesVersion' must be a pinned version v1.34.x or later (got '${version}'): anonymous access limited to health endpoints needs 1.34. For example '${DEFAULT_KUBERNETES_VERSION}'.`);
+    throw new HardeningError(
+      scope,
+      `'kubernetesVersion' must be a pinned version v1.34.x or later (got '${version}'): anonymous access limited to health endpoints needs 1.34. For example '${DEFAULT_KUBERNETES_VERSION}'.`,
+    );
   }
   if (options.controlPlaneEndpoint !== undefined && !/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(options.controlPlaneEndpoint)) {
-    throw new HardeningError(scope, `'controlPlaneEndpoint' must be host or host:port (got '${options.controlPlaneEndpoint}'). For example 'api.cluster.example.com:6443'.`);
+    throw new HardeningError(
+      scope,
+      `'controlPlaneEndpoint' must be host or host:port (got '${options.controlPlaneEndpoint}'). For example 'api.cluster.example.com:6443'.`,
+    );
   }
   const volumes: Record<string, unknown>[] = [
     { name: 'hardening', hostPath: HARDENING_DIR, mountPath: HARDENING_DIR, readOnly: true, pathType: 'Directory' },
-    { name: 'audit-log', hostPath: auditLogDir(options.audit), mountPath: auditLogDir(options.audit), readOnly: false, pathType: 'DirectoryOrCreate' },
+    {
+      name: 'audit-log',
+      hostPath: auditLogDir(options.audit),
+      mountPath: auditLogDir(options.audit),
+      readOnly: false,
+      pathType: 'DirectoryOrCreate',
+    },
   ];
   if (options.kmsEndpoint !== undefined) {
     const socket = options.kmsEndpoint.replace(/^unix:\/\//, '');
-    volumes.push({ name: 'kms-plugin', hostPath: path.posix.dirname(socket), mountPath: path.posix.dirname(socket), readOnly: false, pathType: 'DirectoryOrCreate' });
+    volumes.push({
+      name: 'kms-plugin',
+      hostPath: path.posix.dirname(socket),
+      mountPath: path.posix.dirname(socket),
+      readOnly: false,
+      pathType: 'DirectoryOrCreate',
+    });
   }
   return {
     apiVersion: 'kubeadm.k8s.io/v1beta4',

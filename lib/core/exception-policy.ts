@@ -18,12 +18,18 @@ export class ExceptionPolicy implements ExceptionSource {
   /** The values asked for per rule, in the order asked. */
   private readonly asked = new Map<string, Set<string>>();
 
-  constructor(private readonly scope: IConstruct, exceptions: readonly HardeningException[] | undefined) {
+  constructor(
+    private readonly scope: IConstruct,
+    exceptions: readonly HardeningException[] | undefined,
+  ) {
     this.byRule = validateExceptions(scope, exceptions);
     for (const rule of this.byRule.keys()) {
       if (!isKnownRule(rule)) {
         // A typo would otherwise except nothing, silently.
-        throw new HardeningError(scope, `'exceptions' names '${rule}', which is not a rule of the review. Use the id printed by the review (for example 'read-only-root-filesystem').`);
+        throw new HardeningError(
+          scope,
+          `'exceptions' names '${rule}', which is not a rule of the review. Use the id printed by the review (for example 'read-only-root-filesystem').`,
+        );
       }
     }
   }
@@ -45,17 +51,24 @@ export class ExceptionPolicy implements ExceptionSource {
   public require(rule: string, field: string, problem: string, fix: string, value?: string): void {
     const exception = this.byRule.get(rule);
     if (!exception) {
-      throw new HardeningError(this.scope,
-        `'${field}': ${problem} ${fix} If it is really needed, add exceptions: [{ rule: '${rule}', reason: '<why this is needed and safe>' }].`);
+      throw new HardeningError(
+        this.scope,
+        `'${field}': ${problem} ${fix} If it is really needed, add exceptions: [{ rule: '${rule}', reason: '<why this is needed and safe>' }].`,
+      );
     }
     const given = exception.accepts;
     if (given && !given.includes(ANY_VALUE)) {
       if (value === undefined) {
-        throw new HardeningError(this.scope, `'${field}': ${problem} The exception to '${rule}' lists 'accepts', but this has no value to accept. Remove 'accepts' from it.`);
+        throw new HardeningError(
+          this.scope,
+          `'${field}': ${problem} The exception to '${rule}' lists 'accepts', but this has no value to accept. Remove 'accepts' from it.`,
+        );
       }
       if (!given.includes(value)) {
-        throw new HardeningError(this.scope,
-          `'${field}': ${problem} The exception to '${rule}' accepts only ${given.map((v) => `'${v}'`).join(', ')}. ${fix} Or add '${value}' to its 'accepts'.`);
+        throw new HardeningError(
+          this.scope,
+          `'${field}': ${problem} The exception to '${rule}' accepts only ${given.map((v) => `'${v}'`).join(', ')}. ${fix} Or add '${value}' to its 'accepts'.`,
+        );
       }
     }
     if (value !== undefined) {
@@ -70,10 +83,12 @@ export class ExceptionPolicy implements ExceptionSource {
    * accepts (its own `accepts`, else the values asked for so far, sorted).
    */
   public list(): HardeningException[] {
-    return [...this.byRule.values()].sort((a, b) => compareText(a.rule, b.rule)).map((exception) => {
-      if (exception.accepts) return { ...exception, accepts: [...exception.accepts] };
-      const asked = this.asked.get(exception.rule);
-      return asked?.size ? { ...exception, accepts: [...asked].sort(compareText) } : { ...exception };
-    });
+    return [...this.byRule.values()]
+      .sort((a, b) => compareText(a.rule, b.rule))
+      .map((exception) => {
+        if (exception.accepts) return { ...exception, accepts: [...exception.accepts] };
+        const asked = this.asked.get(exception.rule);
+        return asked?.size ? { ...exception, accepts: [...asked].sort(compareText) } : { ...exception };
+      });
   }
 }

@@ -34,10 +34,18 @@ export function exceptionsForKind(exceptions: readonly HardeningException[], kin
  * value: they skip the whole check on the object, which our review still judges value by
  * value). Deterministic for the same exceptions, in any order.
  */
-export function exceptionAnnotations(exceptions: readonly HardeningException[], kind: string, skips: readonly ObjectSkip[] = []): Record<string, string> {
+export function exceptionAnnotations(
+  exceptions: readonly HardeningException[],
+  kind: string,
+  skips: readonly ObjectSkip[] = [],
+): Record<string, string> {
   const sorted = [...exceptions].sort((a, b) => compareText(a.rule, b.rule));
   const ours = Object.fromEntries(sorted.map((e) => [exceptionAnnotationKey(e.rule), exceptionAnnotationValue(e)]));
-  const scanners = scannerSkipAnnotations(sorted.map((e) => ({ rule: e.rule, reason: exceptionAnnotationValue(e) })), kind, skips);
+  const scanners = scannerSkipAnnotations(
+    sorted.map((e) => ({ rule: e.rule, reason: exceptionAnnotationValue(e) })),
+    kind,
+    skips,
+  );
   return { ...ours, ...scanners };
 }
 
@@ -61,7 +69,11 @@ function recordOf(api: ApiObject): Written {
 /** The exceptions `api` carries, as their sources list them now. */
 function currentExceptions(api: ApiObject): HardeningException[] {
   const { byRule } = recordOf(api);
-  return [...byRule.entries()].flatMap(([rule, source]) => listOf(source).filter((e) => e.rule === rule).slice(0, 1));
+  return [...byRule.entries()].flatMap(([rule, source]) =>
+    listOf(source)
+      .filter((e) => e.rule === rule)
+      .slice(0, 1),
+  );
 }
 
 /**
@@ -103,7 +115,9 @@ export function writeExceptions(api: ApiObject, exceptions: ExceptionsToWrite): 
 
 /** Records on `api` the exceptions whose rule judges objects of its kind. */
 export function recordExceptions(api: ApiObject, exceptions: ExceptionsToWrite): void {
-  const rules = listOf(exceptions).filter((e) => judges(e.rule, api.kind)).map((e) => e.rule);
+  const rules = listOf(exceptions)
+    .filter((e) => judges(e.rule, api.kind))
+    .map((e) => e.rule);
   if (!rules.length) return;
   const { byRule } = recordOf(api);
   for (const rule of rules) byRule.set(rule, exceptions);

@@ -77,7 +77,10 @@ export function exceptionAnnotationKey(rule: string): string {
  * the parse is unambiguous: a reason that itself ends like a group is refused when written.
  */
 const VALUE = '(?:[\\x21-\\x24\\x26\\x27\\x2a\\x2b\\x2d-\\x3a\\x3c-\\x7e]|%[0-9A-F]{2})+';
-const SUFFIX = new RegExp(`^(.*?) \\((?:accepts (${VALUE}(?:, ${VALUE})*)(?:; expires (\\d{4}-\\d{2}-\\d{2}))?|expires (\\d{4}-\\d{2}-\\d{2}))\\)$`, 's');
+const SUFFIX = new RegExp(
+  `^(.*?) \\((?:accepts (${VALUE}(?:, ${VALUE})*)(?:; expires (\\d{4}-\\d{2}-\\d{2}))?|expires (\\d{4}-\\d{2}-\\d{2}))\\)$`,
+  's',
+);
 /**
  * What looks like an attempt at an expiry or an accepts list: a parenthesized group opening
  * with the keyword (any case), `; expir…`, or `expir…` followed by a number. Anywhere but in
@@ -87,7 +90,8 @@ const SUFFIX = new RegExp(`^(.*?) \\((?:accepts (${VALUE}(?:, ${VALUE})*)(?:; ex
 const ATTEMPTS: readonly RegExp[] = [/\(\s*(?:accepts?|expires?|expiry|expiration)\b/i, /;\s*expir/i, /\bexpir\w*\s*[:=]?\s*(?:on\s+)?\d/i];
 
 /** How an annotation value must be written, for error messages. */
-export const EXCEPTION_ANNOTATION_FORMAT = '<reason> (accepts VALUE, VALUE; expires YYYY-MM-DD), the group at the very end, each part optional';
+export const EXCEPTION_ANNOTATION_FORMAT =
+  '<reason> (accepts VALUE, VALUE; expires YYYY-MM-DD), the group at the very end, each part optional';
 
 /** Writes one value for the annotation: percent-encodes what would be read as a separator. */
 export function encodeExceptionValue(value: string): string {
@@ -142,7 +146,12 @@ export function parseExceptionAnnotation(rule: string, value: unknown): ParsedEx
   const match = SUFFIX.exec(text);
   if (!match) {
     if (ATTEMPTS.some((attempt) => attempt.test(text))) {
-      return { rule, key, reason: text.trim(), malformed: `its value ${JSON.stringify(text)} looks like it gives an expiry or accepted values, but not as documented. ${fix}` };
+      return {
+        rule,
+        key,
+        reason: text.trim(),
+        malformed: `its value ${JSON.stringify(text)} looks like it gives an expiry or accepted values, but not as documented. ${fix}`,
+      };
     }
     return { rule, key, reason: text.trim() };
   }
@@ -160,7 +169,8 @@ export function parseExceptionAnnotation(rule: string, value: unknown): ParsedEx
     accepts = [];
     for (const encoded of acceptsText.split(', ')) {
       const decoded = decodeValue(encoded);
-      if (decoded === undefined) return { rule, key, reason, malformed: `its accepted value "${encoded}" is not validly percent-encoded. ${fix}` };
+      if (decoded === undefined)
+        return { rule, key, reason, malformed: `its accepted value "${encoded}" is not validly percent-encoded. ${fix}` };
       accepts.push(decoded);
     }
   }
@@ -192,6 +202,7 @@ export function isIsoDate(date: string): boolean {
  * Characters that take no room on screen although Unicode calls them letters or symbols
  * (Hangul fillers, the Braille blank, Khmer inherent vowels, the Mongolian vowel separator).
  */
+// eslint-disable-next-line no-misleading-character-class -- each of these code points is matched on its own, combining or not
 const INVISIBLE_LETTERS = /[\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uffa0]/gu;
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
@@ -235,29 +246,51 @@ export function whyNotAnAcceptedValue(value: unknown): string | undefined {
  * visible characters or holding an expiry, a malformed expiry or accepts list and the same
  * rule excepted twice.
  */
-export function validateExceptions(scope: IConstruct, exceptions: readonly HardeningException[] | undefined): Map<string, HardeningException> {
+export function validateExceptions(
+  scope: IConstruct,
+  exceptions: readonly HardeningException[] | undefined,
+): Map<string, HardeningException> {
   const byRule = new Map<string, HardeningException>();
   (exceptions ?? []).forEach((exception, i) => {
     const field = `exceptions[${i}]`;
     if (!RULE_ID.test(exception.rule ?? '')) {
-      throw new HardeningError(scope, `'${field}.rule' must be a rule id such as 'no-privilege-escalation' (got '${exception.rule}'). Use the id printed by the review.`);
+      throw new HardeningError(
+        scope,
+        `'${field}.rule' must be a rule id such as 'no-privilege-escalation' (got '${exception.rule}'). Use the id printed by the review.`,
+      );
     }
     if (!isReasonLongEnough(exception.reason)) {
-      throw new HardeningError(scope, `'${field}.reason' for rule '${exception.rule}' must explain the exception in at least ${MIN_REASON_LENGTH} visible characters (got ${JSON.stringify(exception.reason)}). Write why the departure is needed and safe.`);
+      throw new HardeningError(
+        scope,
+        `'${field}.reason' for rule '${exception.rule}' must explain the exception in at least ${MIN_REASON_LENGTH} visible characters (got ${JSON.stringify(exception.reason)}). Write why the departure is needed and safe.`,
+      );
     }
     if (reasonLooksLikeSuffix(exception.reason)) {
-      throw new HardeningError(scope, `'${field}.reason' for rule '${exception.rule}' holds what reads as an expiry or accepted values (${JSON.stringify(exception.reason)}). Give them in 'expires' and 'accepts' instead.`);
+      throw new HardeningError(
+        scope,
+        `'${field}.reason' for rule '${exception.rule}' holds what reads as an expiry or accepted values (${JSON.stringify(exception.reason)}). Give them in 'expires' and 'accepts' instead.`,
+      );
     }
     if (exception.expires !== undefined && (typeof exception.expires !== 'string' || !isIsoDate(exception.expires))) {
-      throw new HardeningError(scope, `'${field}.expires' must be a date written YYYY-MM-DD (got '${exception.expires}'). For example expires: '2027-03-31'.`);
+      throw new HardeningError(
+        scope,
+        `'${field}.expires' must be a date written YYYY-MM-DD (got '${exception.expires}'). For example expires: '2027-03-31'.`,
+      );
     }
     if (exception.accepts !== undefined) {
       if (!Array.isArray(exception.accepts) || exception.accepts.length === 0) {
-        throw new HardeningError(scope, `'${field}.accepts' must list at least one value (got ${JSON.stringify(exception.accepts)}). Leave it out to accept the values the construct asks for.`);
+        throw new HardeningError(
+          scope,
+          `'${field}.accepts' must list at least one value (got ${JSON.stringify(exception.accepts)}). Leave it out to accept the values the construct asks for.`,
+        );
       }
       exception.accepts.forEach((value, j) => {
         const problem = whyNotAnAcceptedValue(value);
-        if (problem) throw new HardeningError(scope, `'${field}.accepts[${j}]' ${problem}. Name the capability, port, image or path accepted, or '*' for any.`);
+        if (problem)
+          throw new HardeningError(
+            scope,
+            `'${field}.accepts[${j}]' ${problem}. Name the capability, port, image or path accepted, or '*' for any.`,
+          );
       });
       if (new Set(exception.accepts).size !== exception.accepts.length) {
         throw new HardeningError(scope, `'${field}.accepts' lists a value twice (${JSON.stringify(exception.accepts)}). Keep one.`);

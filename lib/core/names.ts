@@ -16,9 +16,16 @@ export function isDns1123Label(name: string): boolean {
  */
 export function requireDns1123Label(scope: IConstruct, field: string, name: string): string {
   if (isDns1123Label(name)) return name;
-  const suggestion = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, MAX_LABEL_LENGTH) || 'app';
-  throw new HardeningError(scope,
-    `'${field}' must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most ${MAX_LABEL_LENGTH} characters (got '${name}'). Use '${suggestion}'.`);
+  const suggestion =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, MAX_LABEL_LENGTH) || 'app';
+  throw new HardeningError(
+    scope,
+    `'${field}' must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most ${MAX_LABEL_LENGTH} characters (got '${name}'). Use '${suggestion}'.`,
+  );
 }
 
 /** A DNS-1123 subdomain: what Kubernetes requires of most object names (Secrets, ConfigMaps...). */
@@ -28,9 +35,16 @@ const MAX_SUBDOMAIN_LENGTH = 253;
 /** Returns `name` if it is a DNS-1123 subdomain, or throws naming the construct and the field. */
 export function requireDns1123Subdomain(scope: IConstruct, field: string, name: string): string {
   if (name.length <= MAX_SUBDOMAIN_LENGTH && DNS1123_SUBDOMAIN.test(name)) return name;
-  const suggestion = name.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, MAX_SUBDOMAIN_LENGTH) || 'secret';
-  throw new HardeningError(scope,
-    `'${field}' must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most ${MAX_SUBDOMAIN_LENGTH} characters (got '${name}'). Use '${suggestion}'.`);
+  const suggestion =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9.-]+/g, '-')
+      .replace(/^[-.]+|[-.]+$/g, '')
+      .slice(0, MAX_SUBDOMAIN_LENGTH) || 'secret';
+  throw new HardeningError(
+    scope,
+    `'${field}' must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most ${MAX_SUBDOMAIN_LENGTH} characters (got '${name}'). Use '${suggestion}'.`,
+  );
 }
 
 /**

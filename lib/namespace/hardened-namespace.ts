@@ -145,18 +145,18 @@ export const DEFAULT_QUOTA: Readonly<Record<string, string>> = {
   'requests.ephemeral-storage': '10Gi',
   'limits.ephemeral-storage': '20Gi',
   'requests.storage': '100Gi',
-  'pods': '50',
-  'services': '20',
+  pods: '50',
+  services: '20',
   'services.loadbalancers': '0',
   'services.nodeports': '0',
-  'persistentvolumeclaims': '10',
-  'configmaps': '50',
-  'secrets': '50',
+  persistentvolumeclaims: '10',
+  configmaps: '50',
+  secrets: '50',
 };
 
 const DEFAULT_CONTAINER_LIMITS = {
-  default: { 'cpu': '500m', 'memory': '256Mi', 'ephemeral-storage': '256Mi' },
-  defaultRequest: { 'cpu': '100m', 'memory': '128Mi', 'ephemeral-storage': '64Mi' },
+  default: { cpu: '500m', memory: '256Mi', 'ephemeral-storage': '256Mi' },
+  defaultRequest: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '64Mi' },
   max: { cpu: '4', memory: '8Gi' },
 };
 
@@ -188,8 +188,12 @@ export class HardenedNamespace extends Construct implements INamespaceScope {
     const policy = new ExceptionPolicy(this, props.exceptions);
     this.podSecurity = props.podSecurity ?? PodSecurityLevel.RESTRICTED;
     if (this.podSecurity !== PodSecurityLevel.RESTRICTED) {
-      policy.require('namespace-pod-security', 'podSecurity', `enforces '${this.podSecurity}', which lets pods run with weaker settings than restricted.`,
-        'Keep the default (restricted) and except the one workload that needs more.');
+      policy.require(
+        'namespace-pod-security',
+        'podSecurity',
+        `enforces '${this.podSecurity}', which lets pods run with weaker settings than restricted.`,
+        'Keep the default (restricted) and except the one workload that needs more.',
+      );
     }
     const version = props.podSecurityVersion ?? 'latest';
     if (!VERSION.test(version)) {
@@ -234,12 +238,17 @@ export class HardenedNamespace extends Construct implements INamespaceScope {
     new k8s.KubeLimitRange(this, 'Limits', {
       metadata: { name: 'default-limits', namespace: this.namespaceName },
       spec: {
-        limits: [{
-          type: 'Container',
-          default: this.quantities('containerLimits.default', { ...DEFAULT_CONTAINER_LIMITS.default, ...limits.default }),
-          defaultRequest: this.quantities('containerLimits.defaultRequest', { ...DEFAULT_CONTAINER_LIMITS.defaultRequest, ...limits.defaultRequest }),
-          max: this.quantities('containerLimits.max', { ...DEFAULT_CONTAINER_LIMITS.max, ...limits.max }),
-        }],
+        limits: [
+          {
+            type: 'Container',
+            default: this.quantities('containerLimits.default', { ...DEFAULT_CONTAINER_LIMITS.default, ...limits.default }),
+            defaultRequest: this.quantities('containerLimits.defaultRequest', {
+              ...DEFAULT_CONTAINER_LIMITS.defaultRequest,
+              ...limits.defaultRequest,
+            }),
+            max: this.quantities('containerLimits.max', { ...DEFAULT_CONTAINER_LIMITS.max, ...limits.max }),
+          },
+        ],
       },
     });
   }
@@ -250,17 +259,24 @@ export class HardenedNamespace extends Construct implements INamespaceScope {
       { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) },
     ];
     const dnsNamespace = requireDns1123Label(this, 'dns.namespace', dns.namespace ?? 'kube-system');
-    const rules: k8s.NetworkPolicyEgressRule[] = [{
-      // One peer with both selectors: the DNS pods AND in the DNS namespace, nothing wider.
-      to: [{
-        namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: dnsNamespace } },
-        podSelector: { matchLabels: { ...(dns.podLabels ?? { 'k8s-app': 'kube-dns' }) } },
-      }],
-      ports,
-    }];
+    const rules: k8s.NetworkPolicyEgressRule[] = [
+      {
+        // One peer with both selectors: the DNS pods AND in the DNS namespace, nothing wider.
+        to: [
+          {
+            namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: dnsNamespace } },
+            podSelector: { matchLabels: { ...(dns.podLabels ?? { 'k8s-app': 'kube-dns' }) } },
+          },
+        ],
+        ports,
+      },
+    ];
     if (dns.nodeLocalAddress !== undefined) {
       if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(dns.nodeLocalAddress)) {
-        throw new HardeningError(this, `'dns.nodeLocalAddress' must be an IPv4 address (got '${dns.nodeLocalAddress}'). NodeLocal DNSCache usually listens on 169.254.20.10.`);
+        throw new HardeningError(
+          this,
+          `'dns.nodeLocalAddress' must be an IPv4 address (got '${dns.nodeLocalAddress}'). NodeLocal DNSCache usually listens on 169.254.20.10.`,
+        );
       }
       rules.push({ to: [{ ipBlock: { cidr: `${dns.nodeLocalAddress}/32` } }], ports });
     }

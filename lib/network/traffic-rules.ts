@@ -84,8 +84,11 @@ export class TrafficRules {
   /** The ingress blocks allowed so far, to see when together they admit the whole internet. */
   private readonly ingressBlocks: Cidr[] = [];
 
-  constructor(private readonly owner: ITrafficEndpoint & Construct, private readonly exceptions: ExceptionPolicy,
-    private readonly annotate: (policy: k8s.KubeNetworkPolicy) => void) {}
+  constructor(
+    private readonly owner: ITrafficEndpoint & Construct,
+    private readonly exceptions: ExceptionPolicy,
+    private readonly annotate: (policy: k8s.KubeNetworkPolicy) => void,
+  ) {}
 
   /** Lets pods of `source` open connections to this workload on `port`. */
   public allowFromWorkload(source: ITrafficEndpoint, port: TrafficPort, field: string): void {
@@ -103,14 +106,20 @@ export class TrafficRules {
   public allowFromPods(namespace: string, podLabels: { [key: string]: string }, port: TrafficPort, field: string): void {
     requireDns1123Label(this.owner, `${field}.namespace`, namespace);
     if (Object.keys(podLabels).length === 0) {
-      throw new HardeningError(this.owner, `'${field}.podLabels' is empty, which would match every pod in '${namespace}'. Name the labels of the pods that may connect.`);
+      throw new HardeningError(
+        this.owner,
+        `'${field}.podLabels' is empty, which would match every pod in '${namespace}'. Name the labels of the pods that may connect.`,
+      );
     }
     this.requireExposed(port, field);
     requireSelectorMatches(this.owner, field, namespace, podLabels);
-    this.addIngress({
-      namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } },
-      podSelector: { matchLabels: { ...podLabels } },
-    }, port);
+    this.addIngress(
+      {
+        namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } },
+        podSelector: { matchLabels: { ...podLabels } },
+      },
+      port,
+    );
   }
 
   /**
@@ -125,13 +134,21 @@ export class TrafficRules {
     const before = AddressSet.of(family, this.ingressBlocks);
     const alone = AddressSet.of(family, [block]);
     if (!before.containsAll(PUBLIC_ADDRESSES[family]) && before.union(alone).containsAll(PUBLIC_ADDRESSES[family])) {
-      const earlier = this.ingressBlocks.filter((b) => b.family === family).map((b) => `'${formatCidr(b)}'`).join(', ');
+      const earlier = this.ingressBlocks
+        .filter((b) => b.family === family)
+        .map((b) => `'${formatCidr(b)}'`)
+        .join(', ');
       const why = alone.containsAll(PUBLIC_ADDRESSES[family])
         ? `'${cidr}' lets the whole internet connect.`
         : `'${cidr}' and the blocks allowed before it (${earlier}) cover every public IPv${family} address, so together they let the whole internet connect.`;
       // The value the review's finding names: the whole family.
-      this.exceptions.require('network-ingress-from-anywhere', `${field}.cidr`, why,
-        'Allow the load balancer or ingress controller instead, or the CIDRs of your clients.', family === 4 ? '0.0.0.0/0' : '::/0');
+      this.exceptions.require(
+        'network-ingress-from-anywhere',
+        `${field}.cidr`,
+        why,
+        'Allow the load balancer or ingress controller instead, or the CIDRs of your clients.',
+        family === 4 ? '0.0.0.0/0' : '::/0',
+      );
     }
     this.requireExposed(port, field);
     this.addIngress({ ipBlock: this.ipBlock(field, cidr, block, except) }, port);
@@ -161,8 +178,12 @@ export class TrafficRules {
       // The widest blocks reached: excepting 169.254.0.0/16 also excepts 169.254.169.254.
       for (const m of reached.filter((m) => !reached.some((o) => o !== m && cidrContains(o.block, m.block)))) {
         if (cidrContains(m.block, block)) {
-          this.exceptions.require('network-egress-metadata', `${field}.cidr`, `'${cidr}' lies inside ${m.cidr}, ${m.what}.`,
-            'Name the destination outside the link-local and metadata addresses.');
+          this.exceptions.require(
+            'network-egress-metadata',
+            `${field}.cidr`,
+            `'${cidr}' lies inside ${m.cidr}, ${m.what}.`,
+            'Name the destination outside the link-local and metadata addresses.',
+          );
         } else {
           exceptAll.push(m.cidr);
         }
@@ -177,12 +198,18 @@ export class TrafficRules {
       block = parseCidr(cidr);
     } catch (e) {
       if (!(e instanceof InvalidCidrError)) throw e;
-      throw new HardeningError(this.owner, `'${field}': '${cidr}' is not a valid CIDR block: ${e.message}. Write it like '10.0.0.0/8' or '2001:db8::/32'.`);
+      throw new HardeningError(
+        this.owner,
+        `'${field}': '${cidr}' is not a valid CIDR block: ${e.message}. Write it like '10.0.0.0/8' or '2001:db8::/32'.`,
+      );
     }
     const spelled = effectiveCidr(block);
     if (spelled !== block) {
       // The API server's strict validation refuses them, and network plugins read them as IPv4.
-      throw new HardeningError(this.owner, `'${field}': '${cidr}' is an IPv4-mapped IPv6 block, which the API server refuses. Write the IPv4 block '${formatCidr(spelled)}'.`);
+      throw new HardeningError(
+        this.owner,
+        `'${field}': '${cidr}' is an IPv4-mapped IPv6 block, which the API server refuses. Write the IPv4 block '${formatCidr(spelled)}'.`,
+      );
     }
     return block;
   }
@@ -205,7 +232,10 @@ export class TrafficRules {
     const covered = exposed.some((p) => p.protocol === protocol && p.port >= port.port && p.port <= last);
     if (!covered) {
       const list = exposed.length ? exposed.map((p) => `${p.protocol} ${p.port}`).join(', ') : 'no port';
-      throw new HardeningError(this.owner, `'${field}.port': ${protocol} ${port.port} is not exposed by '${this.owner.name}', which exposes ${list}. Use one of its ports, or expose the port on a container.`);
+      throw new HardeningError(
+        this.owner,
+        `'${field}.port': ${protocol} ${port.port} is not exposed by '${this.owner.name}', which exposes ${list}. Use one of its ports, or expose the port on a container.`,
+      );
     }
   }
 
@@ -259,16 +289,21 @@ function addRule(rules: Map<string, RuleEntry>, peer: Peer, port: TrafficPort): 
 
 /** Rules in a stable order (by peer, ports by protocol and number), for deterministic YAML. */
 function renderRules(rules: Map<string, RuleEntry>): Array<{ peer: Peer; ports: k8s.NetworkPolicyPort[] }> {
-  return [...rules.entries()].sort(([a], [b]) => compareText(a, b)).map(([, entry]) => ({
-    peer: entry.peer,
-    ports: [...entry.ports.values()]
-      .sort((a, b) => compareText(a.protocol ?? 'TCP', b.protocol ?? 'TCP') || a.port - b.port || (a.endPort ?? a.port) - (b.endPort ?? b.port))
-      .map((p) => ({
-        protocol: p.protocol ?? NetworkProtocol.TCP,
-        port: k8s.IntOrString.fromNumber(p.port),
-        ...(p.endPort !== undefined ? { endPort: p.endPort } : {}),
-      })),
-  }));
+  return [...rules.entries()]
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([, entry]) => ({
+      peer: entry.peer,
+      ports: [...entry.ports.values()]
+        .sort(
+          (a, b) =>
+            compareText(a.protocol ?? 'TCP', b.protocol ?? 'TCP') || a.port - b.port || (a.endPort ?? a.port) - (b.endPort ?? b.port),
+        )
+        .map((p) => ({
+          protocol: p.protocol ?? NetworkProtocol.TCP,
+          port: k8s.IntOrString.fromNumber(p.port),
+          ...(p.endPort !== undefined ? { endPort: p.endPort } : {}),
+        })),
+    }));
 }
 
 function validatePort(scope: IConstruct, field: string, port: TrafficPort): void {
@@ -285,8 +320,12 @@ function validatePort(scope: IConstruct, field: string, port: TrafficPort): void
 function requireHardenedNamespaces(owner: Construct, field: string, ends: ITrafficEndpoint[]): void {
   owner.node.addValidation({
     validate: () => {
-      return ends.filter((end) => !hasNamespaceScope(owner, end.namespace)).map((end) =>
-        `'${field}': workload '${end.name}' is in namespace '${end.namespace}', which has no HardenedNamespace in this app, so nothing denies the traffic this rule is meant to narrow. Create it with new HardenedNamespace(app, '${end.namespace}') and build the workload inside it.`);
+      return ends
+        .filter((end) => !hasNamespaceScope(owner, end.namespace))
+        .map(
+          (end) =>
+            `'${field}': workload '${end.name}' is in namespace '${end.namespace}', which has no HardenedNamespace in this app, so nothing denies the traffic this rule is meant to narrow. Create it with new HardenedNamespace(app, '${end.namespace}') and build the workload inside it.`,
+        );
     },
   });
 }
@@ -311,9 +350,14 @@ function requireSelectorMatches(owner: Construct, field: string, namespace: stri
   owner.node.addValidation({
     validate: () => {
       if (!hasNamespaceScope(owner, namespace)) return [];
-      const matches = inTree(endpointsByRoot, owner).some((w) =>
-        w.namespace === namespace && Object.entries(podLabels).every(([k, v]) => w.podLabels[k] === v) && isAttached(w));
-      return matches ? [] : [`'${field}.podLabels' ${JSON.stringify(podLabels)} matches no workload in namespace '${namespace}'. Use the selectorLabels of the workload that should connect.`];
+      const matches = inTree(endpointsByRoot, owner).some(
+        (w) => w.namespace === namespace && Object.entries(podLabels).every(([k, v]) => w.podLabels[k] === v) && isAttached(w),
+      );
+      return matches
+        ? []
+        : [
+            `'${field}.podLabels' ${JSON.stringify(podLabels)} matches no workload in namespace '${namespace}'. Use the selectorLabels of the workload that should connect.`,
+          ];
     },
   });
 }

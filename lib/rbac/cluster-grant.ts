@@ -55,11 +55,17 @@ export class ClusterGrant extends Construct {
     super(scope, id);
     const name = requireDns1123Label(this, 'name', props.name ?? id);
     if (!isReasonLongEnough(props.reason)) {
-      throw new HardeningError(this, `'reason' must say in at least ${MIN_REASON_LENGTH} visible characters why the grant must be cluster-wide (got '${props.reason}'). Prefer a Role per namespace.`);
+      throw new HardeningError(
+        this,
+        `'reason' must say in at least ${MIN_REASON_LENGTH} visible characters why the grant must be cluster-wide (got '${props.reason}'). Prefer a Role per namespace.`,
+      );
     }
     const policy = new ExceptionPolicy(this, [{ rule: 'rbac-cluster-scope', reason: props.reason }, ...(props.exceptions ?? [])]);
     if (!props.subjects.length) {
-      throw new HardeningError(this, "'subjects' is empty. Name who gets the rules, for example RbacSubject.serviceAccount('monitoring', 'collector').");
+      throw new HardeningError(
+        this,
+        "'subjects' is empty. Name who gets the rules, for example RbacSubject.serviceAccount('monitoring', 'collector').",
+      );
     }
     props.subjects.forEach((subject, i) => checkSubject(this, policy, `subjects[${i}]`, subject));
     const { role, binding } = bindRole(this, {

@@ -26,7 +26,20 @@ export interface GrantRule {
 /** Verbs that let a subject grant itself (or act as) more than it has, written on any resource. */
 const ESCALATION_VERBS = ['escalate', 'bind', 'impersonate'];
 const READ_VERBS = ['get', 'list', 'watch'];
-const KNOWN_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', ...ESCALATION_VERBS, 'use', 'approve', 'sign'];
+const KNOWN_VERBS = [
+  'get',
+  'list',
+  'watch',
+  'create',
+  'update',
+  'patch',
+  'delete',
+  'deletecollection',
+  ...ESCALATION_VERBS,
+  'use',
+  'approve',
+  'sign',
+];
 
 /**
  * Checks grant rules and returns them as Kubernetes PolicyRules, in a stable order. Refuses
@@ -37,23 +50,44 @@ const KNOWN_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delet
  * exception to the power's rule names the power in `accepts` (cluster-scoped powers in a Role
  * too). Reading Secrets cluster-wide needs an exception to `rbac-no-cluster-secret-read` instead.
  */
-export function checkGrantRules(scope: IConstruct, policy: ExceptionPolicy, field: string, rules: readonly GrantRule[], clusterWide: boolean): k8s.PolicyRule[] {
+export function checkGrantRules(
+  scope: IConstruct,
+  policy: ExceptionPolicy,
+  field: string,
+  rules: readonly GrantRule[],
+  clusterWide: boolean,
+): k8s.PolicyRule[] {
   if (rules.length === 0) {
-    throw new HardeningError(scope, `'${field}' is empty. Grant at least one rule, for example { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }.`);
+    throw new HardeningError(
+      scope,
+      `'${field}' is empty. Grant at least one rule, for example { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }.`,
+    );
   }
   return rules.map((rule, i) => {
     const at = `${field}[${i}]`;
-    for (const [key, values] of [['apiGroups', rule.apiGroups], ['resources', rule.resources], ['verbs', rule.verbs]] as const) {
+    for (const [key, values] of [
+      ['apiGroups', rule.apiGroups],
+      ['resources', rule.resources],
+      ['verbs', rule.verbs],
+    ] as const) {
       if (!values?.length) {
         throw new HardeningError(scope, `'${at}.${key}' is empty. Name what the rule is for.`);
       }
       if (values.some((v) => v.includes('*'))) {
-        policy.require('rbac-no-wildcards', `${at}.${key}`, "contains '*', which also grants everything added to the API later.", `List the ${key} the workload needs.`);
+        policy.require(
+          'rbac-no-wildcards',
+          `${at}.${key}`,
+          "contains '*', which also grants everything added to the API later.",
+          `List the ${key} the workload needs.`,
+        );
       }
     }
     for (const verb of rule.verbs) {
       if (verb !== '*' && !KNOWN_VERBS.includes(verb)) {
-        throw new HardeningError(scope, `'${at}.verbs' lists '${verb}', which is not a Kubernetes verb. Use get, list, watch, create, update, patch, delete or deletecollection.`);
+        throw new HardeningError(
+          scope,
+          `'${at}.verbs' lists '${verb}', which is not a Kubernetes verb. Use get, list, watch, create, update, patch, delete or deletecollection.`,
+        );
       }
     }
     // Written on a resource where it means nothing, an escalation verb is still a mistake: named as the power of that verb.
@@ -65,9 +99,19 @@ export function checkGrantRules(scope: IConstruct, policy: ExceptionPolicy, fiel
       // Reading Secrets in every namespace has its own rule, below.
       if (!(clusterWide && held.power.name === 'read secrets')) requirePower(scope, policy, at, held);
     }
-    if (clusterWide && rule.resources.some((r) => r === 'secrets' || r === '*') && rule.verbs.some((v) => READ_VERBS.includes(v) || v === '*')
-      && rule.apiGroups.some((g) => g === '' || g === '*')) {
-      policy.require('rbac-no-cluster-secret-read', `${at}`, 'reads Secrets in every namespace.', 'Grant it per namespace with workload.grant(), limited by resourceNames.', 'read secrets');
+    if (
+      clusterWide &&
+      rule.resources.some((r) => r === 'secrets' || r === '*') &&
+      rule.verbs.some((v) => READ_VERBS.includes(v) || v === '*') &&
+      rule.apiGroups.some((g) => g === '' || g === '*')
+    ) {
+      policy.require(
+        'rbac-no-cluster-secret-read',
+        `${at}`,
+        'reads Secrets in every namespace.',
+        'Grant it per namespace with workload.grant(), limited by resourceNames.',
+        'read secrets',
+      );
     }
     const result: k8s.PolicyRule = {
       apiGroups: [...rule.apiGroups],
@@ -91,7 +135,10 @@ function requirePower(scope: IConstruct, policy: ExceptionPolicy, field: string,
   const accepts = exception?.accepts ?? [];
   if (accepts.includes(power.name) || accepts.includes('*')) return;
   const named = `{ rule: '${power.rule}', reason: '<why this is needed and safe>', accepts: ['${power.name}'] }`;
-  throw new HardeningError(scope, exception
-    ? `'${field}' ${problem} The exception to '${power.rule}' does not name it: add '${power.name}' to its accepts, or remove the power.`
-    : `'${field}' ${problem} Remove it (see ${power.reference}). If it is really needed, add exceptions: [${named}].`);
+  throw new HardeningError(
+    scope,
+    exception
+      ? `'${field}' ${problem} The exception to '${power.rule}' does not name it: add '${power.name}' to its accepts, or remove the power.`
+      : `'${field}' ${problem} Remove it (see ${power.reference}). If it is really needed, add exceptions: [${named}].`,
+  );
 }

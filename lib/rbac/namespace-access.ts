@@ -30,7 +30,22 @@ const APPS = ['deployments', 'statefulsets', 'daemonsets', 'replicasets'];
 /** The rules of each profile, as data: each profile includes the one before it. */
 export const PROFILE_RULES: Readonly<Record<AccessProfile, readonly GrantRule[]>> = {
   [AccessProfile.VIEWER]: [
-    { apiGroups: [''], resources: ['pods', 'pods/log', 'services', 'endpoints', 'configmaps', 'events', 'persistentvolumeclaims', 'serviceaccounts', 'resourcequotas', 'limitranges'], verbs: READ },
+    {
+      apiGroups: [''],
+      resources: [
+        'pods',
+        'pods/log',
+        'services',
+        'endpoints',
+        'configmaps',
+        'events',
+        'persistentvolumeclaims',
+        'serviceaccounts',
+        'resourcequotas',
+        'limitranges',
+      ],
+      verbs: READ,
+    },
     { apiGroups: ['apps'], resources: APPS, verbs: READ },
     { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: READ },
     { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: READ },
@@ -57,7 +72,11 @@ export const PROFILE_RULES: Readonly<Record<AccessProfile, readonly GrantRule[]>
 const PROFILE_ORDER = [AccessProfile.VIEWER, AccessProfile.DEVELOPER, AccessProfile.ADMIN];
 
 /** Debugging access: shells, attach and port-forward into the namespace's pods. */
-export const EXEC_RULE: GrantRule = { apiGroups: [''], resources: ['pods/exec', 'pods/attach', 'pods/portforward'], verbs: ['create', 'get'] };
+export const EXEC_RULE: GrantRule = {
+  apiGroups: [''],
+  resources: ['pods/exec', 'pods/attach', 'pods/portforward'],
+  verbs: ['create', 'get'],
+};
 
 /** Props of a `NamespaceAccess`. */
 export interface NamespaceAccessProps {
@@ -116,14 +135,20 @@ export class NamespaceAccess extends Construct {
     const namespace = requireDns1123Label(this, 'namespace', effectiveNamespace(this, props.namespace));
     const name = requireDns1123Label(this, 'name', props.name ?? `${props.profile}-${id}`);
     if (!props.subjects.length) {
-      throw new HardeningError(this, "'subjects' is empty. Bind the profile to a group, for example RbacSubject.group('oidc:shop-developers').");
+      throw new HardeningError(
+        this,
+        "'subjects' is empty. Bind the profile to a group, for example RbacSubject.group('oidc:shop-developers').",
+      );
     }
     props.subjects.forEach((subject, i) => checkSubject(this, policy, `subjects[${i}]`, subject));
 
     const rules: GrantRule[] = PROFILE_ORDER.slice(0, PROFILE_ORDER.indexOf(props.profile) + 1).flatMap((p) => [...PROFILE_RULES[p]]);
     if (props.allowExec) {
       if (props.profile === AccessProfile.VIEWER) {
-        throw new HardeningError(this, "'allowExec' is set for a viewer. Viewers only read; grant exec to the developer profile if it is needed.");
+        throw new HardeningError(
+          this,
+          "'allowExec' is set for a viewer. Viewers only read; grant exec to the developer profile if it is needed.",
+        );
       }
       rules.push(EXEC_RULE);
     }
@@ -142,12 +167,23 @@ export class NamespaceAccess extends Construct {
 /** Refuses the subjects Kubernetes gives to everyone, and users without an exception. */
 export function checkSubject(scope: Construct, policy: ExceptionPolicy, field: string, subject: RbacSubject): void {
   if (BROAD_SUBJECTS.includes(subject.name)) {
-    throw new HardeningError(scope, `'${field}' is '${subject.name}', which is everyone (or every caller) of the cluster. Bind a group from your identity provider instead.`);
+    throw new HardeningError(
+      scope,
+      `'${field}' is '${subject.name}', which is everyone (or every caller) of the cluster. Bind a group from your identity provider instead.`,
+    );
   }
   if (subject.kind === 'ServiceAccount' && subject.name === 'default') {
-    throw new HardeningError(scope, `'${field}' is a namespace's default ServiceAccount, which every pod without its own account runs as. Grant to the workload's own ServiceAccount.`);
+    throw new HardeningError(
+      scope,
+      `'${field}' is a namespace's default ServiceAccount, which every pod without its own account runs as. Grant to the workload's own ServiceAccount.`,
+    );
   }
   if (subject.kind === 'User') {
-    policy.require('rbac-no-user-subjects', field, `binds the user '${subject.name}' directly; access then outlives a change of team.`, 'Bind a group from the identity provider.');
+    policy.require(
+      'rbac-no-user-subjects',
+      field,
+      `binds the user '${subject.name}' directly; access then outlives a change of team.`,
+      'Bind a group from the identity provider.',
+    );
   }
 }

@@ -36,4 +36,9 @@ export class RbacSubject {
 }
 
 /** Subjects Kubernetes gives to everyone, every authenticated caller, or every ServiceAccount. */
-export const BROAD_SUBJECTS: readonly string[] = ['system:anonymous', 'system:unauthenticated', 'system:authenticated', 'system:serviceaccounts'];
+export const BROAD_SUBJECTS: readonly string[] = [
+  'system:anonymous',
+  'system:unauthenticated',
+  'system:authenticated',
+  'system:serviceaccounts',
+];

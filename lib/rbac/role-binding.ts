@@ -21,20 +21,34 @@ export interface BindRoleOptions {
  * ClusterRole and ClusterRoleBinding, without namespace): the one way this library grants
  * permissions, used by `workload.grant()`, `NamespaceAccess` and `ClusterGrant`.
  */
-export function bindRole(scope: Construct, options: BindRoleOptions & { readonly clusterWide: true }): { role: k8s.KubeClusterRole; binding: k8s.KubeClusterRoleBinding };
-export function bindRole(scope: Construct, options: BindRoleOptions & { readonly clusterWide?: false }): { role: k8s.KubeRole; binding: k8s.KubeRoleBinding };
+export function bindRole(
+  scope: Construct,
+  options: BindRoleOptions & { readonly clusterWide: true },
+): { role: k8s.KubeClusterRole; binding: k8s.KubeClusterRoleBinding };
+export function bindRole(
+  scope: Construct,
+  options: BindRoleOptions & { readonly clusterWide?: false },
+): { role: k8s.KubeRole; binding: k8s.KubeRoleBinding };
 export function bindRole(scope: Construct, options: BindRoleOptions & { readonly clusterWide?: boolean }) {
   const [roleId, bindingId] = options.ids;
   const roleRef = { apiGroup: 'rbac.authorization.k8s.io', name: options.metadata.name };
   const { role, binding } = options.clusterWide
     ? {
-      role: new k8s.KubeClusterRole(scope, roleId, { metadata: options.metadata, rules: options.rules }),
-      binding: new k8s.KubeClusterRoleBinding(scope, bindingId, { metadata: options.metadata, roleRef: { ...roleRef, kind: 'ClusterRole' }, subjects: options.subjects }),
-    }
+        role: new k8s.KubeClusterRole(scope, roleId, { metadata: options.metadata, rules: options.rules }),
+        binding: new k8s.KubeClusterRoleBinding(scope, bindingId, {
+          metadata: options.metadata,
+          roleRef: { ...roleRef, kind: 'ClusterRole' },
+          subjects: options.subjects,
+        }),
+      }
     : {
-      role: new k8s.KubeRole(scope, roleId, { metadata: options.metadata, rules: options.rules }),
-      binding: new k8s.KubeRoleBinding(scope, bindingId, { metadata: options.metadata, roleRef: { ...roleRef, kind: 'Role' }, subjects: options.subjects }),
-    };
+        role: new k8s.KubeRole(scope, roleId, { metadata: options.metadata, rules: options.rules }),
+        binding: new k8s.KubeRoleBinding(scope, bindingId, {
+          metadata: options.metadata,
+          roleRef: { ...roleRef, kind: 'Role' },
+          subjects: options.subjects,
+        }),
+      };
   for (const object of [role, binding]) {
     recordExceptions(object, options.exceptions);
     if (options.clusterWide) clusterScoped(object);

@@ -131,7 +131,7 @@ export function main(argv: readonly string[], io: CliIo): number {
       io.stdout.write(usage());
       return EXIT_CODES.passed;
     }
-    if (argv.length === 0) throw new UsageError('missing command: the only command is \'review\'.');
+    if (argv.length === 0) throw new UsageError("missing command: the only command is 'review'.");
     if (argv[0] !== 'review') throw new UsageError(`unknown command '${argv[0]}': the only command is 'review'.`);
     const command = parseReviewArgs(argv.slice(1));
     if (command === 'help') {
@@ -148,8 +148,12 @@ export function main(argv: readonly string[], io: CliIo): number {
       io.stderr.write(`${NAME}: cannot review: ${printableLines(error.message)}\n`);
     } else {
       // A bug of ours, not the input's: one line saying so; the stack only when asked for.
-      const detail = process.env.CDK8S_HARDENED_DEBUG ? (error as { stack?: string }).stack ?? String(error) : printable(error instanceof Error ? error.message : String(error));
-      io.stderr.write(`${NAME}: unexpected error (a bug in ${NAME}: please report it with the input; CDK8S_HARDENED_DEBUG=1 prints its stack): ${detail}\n`);
+      const detail = process.env.CDK8S_HARDENED_DEBUG
+        ? ((error as { stack?: string }).stack ?? String(error))
+        : printable(error instanceof Error ? error.message : String(error));
+      io.stderr.write(
+        `${NAME}: unexpected error (a bug in ${NAME}: please report it with the input; CDK8S_HARDENED_DEBUG=1 prints its stack): ${detail}\n`,
+      );
     }
     return EXIT_CODES.unusable;
   }
@@ -163,16 +167,16 @@ function parseReviewArgs(args: readonly string[]): ReviewCommand | 'help' {
       allowPositionals: true,
       strict: true,
       options: {
-        'format': { type: 'string' },
-        'pack': { type: 'string', multiple: true },
-        'today': { type: 'string' },
+        format: { type: 'string' },
+        pack: { type: 'string', multiple: true },
+        today: { type: 'string' },
         'fail-on': { type: 'string' },
-        'exclude': { type: 'string', multiple: true },
+        exclude: { type: 'string', multiple: true },
         'skip-non-k8s': { type: 'boolean' },
-        'exceptions': { type: 'string', multiple: true },
+        exceptions: { type: 'string', multiple: true },
         'trust-annotations': { type: 'boolean' },
-        'crd': { type: 'string', multiple: true },
-        'help': { type: 'boolean', short: 'h' },
+        crd: { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (error) {
@@ -188,12 +192,17 @@ function parseReviewArgs(args: readonly string[]): ReviewCommand | 'help' {
   if (!(FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(`unknown format '${format}': use ${FORMATS.join(', ')}.`);
   }
-  const packs = values.pack?.flatMap((value) => value.split(',')).map((id) => id.trim()).filter((id) => id !== '');
+  const packs = values.pack
+    ?.flatMap((value) => value.split(','))
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
   if (values.pack && packs?.length === 0) throw new UsageError('--pack needs a pack name.');
   const unknown = (packs ?? []).filter((id) => !packById(id));
   if (unknown.length) {
-    throw new UsageError(`unknown pack${unknown.length > 1 ? 's' : ''} ${unknown.map((id) => `'${id}'`).join(', ')}. `
-      + `Known packs: ${PACKS.map((p) => p.id).join(', ')}.`);
+    throw new UsageError(
+      `unknown pack${unknown.length > 1 ? 's' : ''} ${unknown.map((id) => `'${id}'`).join(', ')}. ` +
+        `Known packs: ${PACKS.map((p) => p.id).join(', ')}.`,
+    );
   }
   if (values.today !== undefined && !isIsoDate(values.today)) {
     throw new UsageError(`--today must be a date written YYYY-MM-DD (got '${values.today}').`);
@@ -207,13 +216,20 @@ function parseReviewArgs(args: readonly string[]): ReviewCommand | 'help' {
   if (exceptionsFiles.some((file) => file === '')) throw new UsageError('--exceptions needs a file, such as platform/exceptions.yaml.');
   const exclude = values.exclude ?? [];
   for (const glob of exclude) {
-    if (glob === '') throw new UsageError('--exclude needs a glob, such as \'charts/**\'.');
-    if (glob.startsWith('/')) throw new UsageError(`--exclude globs match paths relative to the folder given (got '${glob}'): drop the leading /.`);
+    if (glob === '') throw new UsageError("--exclude needs a glob, such as 'charts/**'.");
+    if (glob.startsWith('/'))
+      throw new UsageError(`--exclude globs match paths relative to the folder given (got '${glob}'): drop the leading /.`);
   }
   return {
-    paths: positionals, format: format as Format, packs, today: values.today, failOn: failOn as Severity,
-    exclude, skipNonObjects: values['skip-non-k8s'] ?? false,
-    exceptionsFiles, trustAnnotations: values['trust-annotations'] ?? false,
+    paths: positionals,
+    format: format as Format,
+    packs,
+    today: values.today,
+    failOn: failOn as Severity,
+    exclude,
+    skipNonObjects: values['skip-non-k8s'] ?? false,
+    exceptionsFiles,
+    trustAnnotations: values['trust-annotations'] ?? false,
     crdPaths: values.crd ?? [],
   };
 }
@@ -252,14 +268,26 @@ function runReview(command: ReviewCommand, io: CliIo): number {
     const notRead = skipped.length ? `; ${skipped.length} path(s) skipped by --exclude or --skip-non-k8s` : '';
     throw new ManifestLoadError(where, 0, `no Kubernetes objects found${looked}${notRead}.`);
   }
-  const result = review(manifests, { packs: command.packs, today: command.today, exceptions, trustAnnotations: command.trustAnnotations, customResourceDefinitions });
+  const result = review(manifests, {
+    packs: command.packs,
+    today: command.today,
+    exceptions,
+    trustAnnotations: command.trustAnnotations,
+    customResourceDefinitions,
+  });
   const passed = passesAt(result, command.failOn);
   switch (command.format) {
     // Control characters in names are JSON-escaped already, except DEL, C1, U+2028/2029 and
     // the bidi controls: escaped too, to the same values.
-    case 'json': io.stdout.write(printableLines(reviewJsonWithSkipped(result, skipped))); break;
-    case 'sarif': io.stdout.write(printableLines(reviewSarifWithSkipped(result, skipped))); break;
-    case 'text': io.stdout.write(reviewText(result, passed, skipped)); break;
+    case 'json':
+      io.stdout.write(printableLines(reviewJsonWithSkipped(result, skipped)));
+      break;
+    case 'sarif':
+      io.stdout.write(printableLines(reviewSarifWithSkipped(result, skipped)));
+      break;
+    case 'text':
+      io.stdout.write(reviewText(result, passed, skipped));
+      break;
   }
   return passed ? EXIT_CODES.passed : EXIT_CODES.failed;
 }
@@ -276,7 +304,6 @@ function reviewSarifWithSkipped(result: ReviewResult, skipped: readonly SkippedP
   return JSON.stringify(sarif, null, 2) + '\n';
 }
 
-
 /**
  * The text report: one line per path found but not read, then the findings no exception
  * accepts grouped by object (see `findingsText`), each rule's fix once, and a summary line
@@ -285,9 +312,10 @@ function reviewSarifWithSkipped(result: ReviewResult, skipped: readonly SkippedP
  */
 export function reviewText(result: ReviewResult, passed: boolean = result.passed, skipped: readonly SkippedPath[] = []): string {
   const { counts } = result;
-  const summary = `${passed ? 'Passed' : 'Failed'}: ${counts.bySeverity.error} error(s), ${counts.bySeverity.warning} warning(s), `
-    + `${counts.bySeverity.info} info in ${counts.objects} object(s); ${counts.suppressed} finding(s) accepted by exceptions.`
-    + (skipped.length ? ` ${skipped.length} path(s) skipped.` : '');
+  const summary =
+    `${passed ? 'Passed' : 'Failed'}: ${counts.bySeverity.error} error(s), ${counts.bySeverity.warning} warning(s), ` +
+    `${counts.bySeverity.info} info in ${counts.objects} object(s); ${counts.suppressed} finding(s) accepted by exceptions.` +
+    (skipped.length ? ` ${skipped.length} path(s) skipped.` : '');
   return reviewTextReport(result, summary, skipped.map(skippedLine));
 }
 

@@ -14,8 +14,12 @@ export function readCustomResourceDefinitions(paths: readonly string[]): KubeObj
   return loadManifests(paths).map(({ object, origin }) => {
     if (object.apiVersion !== CRD_API_VERSION || object.kind !== 'CustomResourceDefinition') {
       const [file, line] = splitOrigin(origin);
-      throw new ManifestLoadError(file, line, `${String(object.apiVersion)} ${String(object.kind)} is not a CustomResourceDefinition (${CRD_API_VERSION}): `
-        + 'give only CRD files with --crd, and the objects to review as PATH.');
+      throw new ManifestLoadError(
+        file,
+        line,
+        `${String(object.apiVersion)} ${String(object.kind)} is not a CustomResourceDefinition (${CRD_API_VERSION}): ` +
+          'give only CRD files with --crd, and the objects to review as PATH.',
+      );
     }
     return object as KubeObject;
   });

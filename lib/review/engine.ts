@@ -1,11 +1,33 @@
 import { appendTo } from '../core/append-to';
 import { isIsoDate } from '../core/exceptions';
 import {
-  acceptedValuesText, acceptsValue, DeclaredException, ENGINE_RULES, entryName, ExceptionEntry, ExceptionProblem, readAnnotationExceptions, readFileExceptions,
-  RULE_ERROR, RuleStatus, unusedExceptionProblem,
+  acceptedValuesText,
+  acceptsValue,
+  DeclaredException,
+  ENGINE_RULES,
+  entryName,
+  ExceptionEntry,
+  ExceptionProblem,
+  readAnnotationExceptions,
+  readFileExceptions,
+  RULE_ERROR,
+  RuleStatus,
+  unusedExceptionProblem,
 } from './exceptions';
 import {
-  ANY_KIND, ExceptionRecord, Finding, KubeObject, ObjectRef, ReviewContext, ReviewCounts, ReviewResult, Rule, RuleInfo, SEVERITIES, Severity, SeverityCounts,
+  ANY_KIND,
+  ExceptionRecord,
+  Finding,
+  KubeObject,
+  ObjectRef,
+  ReviewContext,
+  ReviewCounts,
+  ReviewResult,
+  Rule,
+  RuleInfo,
+  SEVERITIES,
+  Severity,
+  SeverityCounts,
 } from './model';
 
 export type { ExceptionRecord, ReviewCounts, ReviewResult, SeverityCounts } from './model';
@@ -112,12 +134,14 @@ export function review(targets: readonly ReviewTarget[], options: ReviewOptions 
   };
   const findings: Finding[] = [];
   const exceptions: ExceptionRecord[] = [];
-  withWalkerCache(() => objects.forEach((obj, i) => {
-    const trusted = targets[i].trustAnnotations ?? options.trustAnnotations ?? false;
-    const reviewed = reviewObject(obj, targets[i].origin ?? '', trusted, env);
-    findings.push(...reviewed.findings);
-    exceptions.push(...reviewed.exceptions);
-  }));
+  withWalkerCache(() =>
+    objects.forEach((obj, i) => {
+      const trusted = targets[i].trustAnnotations ?? options.trustAnnotations ?? false;
+      const reviewed = reviewObject(obj, targets[i].origin ?? '', trusted, env);
+      findings.push(...reviewed.findings);
+      exceptions.push(...reviewed.exceptions);
+    }),
+  );
   exceptions.push(...unmatchedEntries(env));
   findings.sort(compareFindings);
   exceptions.sort((a, b) => compareSubjects(a, b) || naturalCompare(a.origin, b.origin));
@@ -158,25 +182,50 @@ interface ReviewEnvironment {
 
 /** The exceptions file entries that named no reviewed object: listed, not a finding (one file may serve many repositories). */
 function unmatchedEntries(env: ReviewEnvironment): ExceptionRecord[] {
-  return env.entries.flatMap((entry, index): ExceptionRecord[] => env.matchedEntries.has(index) ? [] : [{
-    ruleId: entry.rule,
-    object: { apiVersion: '', kind: entry.kind, ...(entry.namespace !== undefined ? { namespace: entry.namespace } : {}), name: entry.name },
-    origin: '',
-    reason: entry.reason.trim(),
-    ...(entry.expires !== undefined ? { expires: entry.expires } : {}),
-    ...(entry.accepts ? { accepts: [...entry.accepts] } : {}),
-    source: 'exceptions-file',
-    entry: entryName(entry, index),
-    status: 'unmatched',
-    findings: 0,
-  }]);
+  return env.entries.flatMap((entry, index): ExceptionRecord[] =>
+    env.matchedEntries.has(index)
+      ? []
+      : [
+          {
+            ruleId: entry.rule,
+            object: {
+              apiVersion: '',
+              kind: entry.kind,
+              ...(entry.namespace !== undefined ? { namespace: entry.namespace } : {}),
+              name: entry.name,
+            },
+            origin: '',
+            reason: entry.reason.trim(),
+            ...(entry.expires !== undefined ? { expires: entry.expires } : {}),
+            ...(entry.accepts ? { accepts: [...entry.accepts] } : {}),
+            source: 'exceptions-file',
+            entry: entryName(entry, index),
+            status: 'unmatched',
+            findings: 0,
+          },
+        ],
+  );
 }
 
 /** Runs the rules of the object's kind (and those of every kind), applies its exceptions and reports on them. */
-function reviewObject(obj: KubeObject, origin: string, trusted: boolean, env: ReviewEnvironment): { findings: Finding[]; exceptions: ExceptionRecord[] } {
+function reviewObject(
+  obj: KubeObject,
+  origin: string,
+  trusted: boolean,
+  env: ReviewEnvironment,
+): { findings: Finding[]; exceptions: ExceptionRecord[] } {
   const ref = refOf(obj);
-  const make = (rule: RuleInfo, path: string, message: string, value?: string): Finding =>
-    ({ ruleId: rule.id, severity: rule.severity, title: rule.title, object: ref, origin, path, message, ...(value !== undefined ? { value } : {}), remediation: rule.remediation });
+  const make = (rule: RuleInfo, path: string, message: string, value?: string): Finding => ({
+    ruleId: rule.id,
+    severity: rule.severity,
+    title: rule.title,
+    object: ref,
+    origin,
+    path,
+    message,
+    ...(value !== undefined ? { value } : {}),
+    remediation: rule.remediation,
+  });
   const fromFile = readFileExceptions(env.entries, ref, env.today);
   fromFile.matched.forEach((index) => env.matchedEntries.add(index));
   const fromAnnotations = readAnnotationExceptions(obj.metadata?.annotations, env.today, trusted);
@@ -194,7 +243,9 @@ function reviewObject(obj: KubeObject, origin: string, trusted: boolean, env: Re
       results = rule.check(obj, env.context);
     } catch (error) {
       ruleStatus.set(rule.id, 'failed');
-      findings.push(make(RULE_ERROR, '', `rule "${rule.id}" failed on this object: ${error instanceof Error ? error.message : String(error)}`));
+      findings.push(
+        make(RULE_ERROR, '', `rule "${rule.id}" failed on this object: ${error instanceof Error ? error.message : String(error)}`),
+      );
       continue;
     }
     ruleStatus.set(rule.id, 'ran');
@@ -219,19 +270,22 @@ function reviewObject(obj: KubeObject, origin: string, trusted: boolean, env: Re
   const exceptions = declared.map((d): ExceptionRecord => {
     let status: ExceptionRecord['status'] = d.status === 'valid' ? 'applied' : d.status;
     if (d.grant && !accepted.has(d)) {
-      const ran = ruleStatus.get(d.rule)
-        ?? (!env.known.has(d.rule) ? 'unknown' : env.active.has(d.rule) ? 'not-applicable' : 'inactive');
+      const ran = ruleStatus.get(d.rule) ?? (!env.known.has(d.rule) ? 'unknown' : env.active.has(d.rule) ? 'not-applicable' : 'inactive');
       const problem = unusedExceptionProblem(d.grant, ran, obj.kind, found.get(d.rule));
       if (problem) problems.push(problem);
       status = problem ? 'unused' : 'not-evaluated';
     }
     return {
-      ruleId: d.rule, object: ref, origin, reason: d.reason,
+      ruleId: d.rule,
+      object: ref,
+      origin,
+      reason: d.reason,
       ...(d.expires ? { expires: d.expires } : {}),
       ...(d.accepts ? { accepts: d.accepts } : {}),
       source: d.source,
       ...(d.entry !== undefined ? { entry: d.entry } : {}),
-      status, findings: accepted.get(d) ?? 0,
+      status,
+      findings: accepted.get(d) ?? 0,
     };
   });
   findings.push(...problems.map((p) => make(p.rule, p.path, p.message)));
@@ -247,24 +301,36 @@ function groupByKind(rules: readonly Rule[]): Map<string, Rule[]> {
   const byKind = new Map<string, Rule[]>();
   for (const key of new Set(rules.flatMap((rule) => rule.kinds))) {
     const kind = key.slice(key.indexOf('/') + 1);
-    byKind.set(key, rules.filter((rule) => rule.kinds.includes(key) || rule.kinds.includes(kind) || rule.kinds.includes(ANY_KIND)));
+    byKind.set(
+      key,
+      rules.filter((rule) => rule.kinds.includes(key) || rule.kinds.includes(kind) || rule.kinds.includes(ANY_KIND)),
+    );
   }
-  byKind.set(ANY_KIND, rules.filter((rule) => rule.kinds.includes(ANY_KIND)));
+  byKind.set(
+    ANY_KIND,
+    rules.filter((rule) => rule.kinds.includes(ANY_KIND)),
+  );
   return byKind;
 }
 
 /** The rules an object runs: those of its API group and kind, else of its kind, else of every kind. */
 function rulesFor(obj: KubeObject, rulesByKind: ReadonlyMap<string, readonly Rule[]>): readonly Rule[] {
   const slash = obj.apiVersion.indexOf('/');
-  return rulesByKind.get(`${slash < 0 ? '' : obj.apiVersion.slice(0, slash)}/${obj.kind}`)
-    ?? rulesByKind.get(obj.kind) ?? rulesByKind.get(ANY_KIND) ?? [];
+  return (
+    rulesByKind.get(`${slash < 0 ? '' : obj.apiVersion.slice(0, slash)}/${obj.kind}`) ??
+    rulesByKind.get(obj.kind) ??
+    rulesByKind.get(ANY_KIND) ??
+    []
+  );
 }
 
 function selectPacks(requested: readonly string[] | undefined): string[] {
   const packs = [...(requested ?? DEFAULT_PACKS)];
   const unknown = packs.filter((id) => !packById(id));
   if (unknown.length) {
-    throw new Error(`review: unknown pack${unknown.length > 1 ? 's' : ''} ${unknown.map((id) => `'${id}'`).join(', ')}. Known packs: ${PACKS.map((p) => p.id).join(', ')}.`);
+    throw new Error(
+      `review: unknown pack${unknown.length > 1 ? 's' : ''} ${unknown.map((id) => `'${id}'`).join(', ')}. Known packs: ${PACKS.map((p) => p.id).join(', ')}.`,
+    );
   }
   return [...new Set(packs)];
 }
@@ -293,15 +359,19 @@ function activeRules(packs: readonly string[], extraRules: readonly Rule[]): Rul
 function asKubeObject(target: ReviewTarget, index: number): KubeObject {
   const obj = target?.object;
   if (typeof obj !== 'object' || obj === null || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') {
-    throw new Error(`review: target ${index}${target?.origin ? ` (${target.origin})` : ''} is not a Kubernetes object: it needs string apiVersion and kind.`);
+    throw new Error(
+      `review: target ${index}${target?.origin ? ` (${target.origin})` : ''} is not a Kubernetes object: it needs string apiVersion and kind.`,
+    );
   }
   return obj as KubeObject;
 }
 
 function asCustomResourceDefinition(obj: Readonly<Record<string, unknown>>, index: number): KubeObject {
   if (obj?.apiVersion !== CRD_API_VERSION || obj?.kind !== 'CustomResourceDefinition') {
-    throw new Error(`review: customResourceDefinitions[${index}] is ${typeof obj?.kind === 'string' ? `a ${obj.kind}` : 'not a Kubernetes object'}, `
-      + `not a CustomResourceDefinition (${CRD_API_VERSION}). Give only CRDs there, and review other objects as targets.`);
+    throw new Error(
+      `review: customResourceDefinitions[${index}] is ${typeof obj?.kind === 'string' ? `a ${obj.kind}` : 'not a Kubernetes object'}, ` +
+        `not a CustomResourceDefinition (${CRD_API_VERSION}). Give only CRDs there, and review other objects as targets.`,
+    );
   }
   return obj as KubeObject;
 }
@@ -350,19 +420,23 @@ export function naturalCompare(a: string, b: string): number {
 }
 
 /** Orders by kind, namespace, name, then rule id. */
-export function compareSubjects(a: { readonly object: ObjectRef; readonly ruleId: string }, b: { readonly object: ObjectRef; readonly ruleId: string }): number {
-  return naturalCompare(a.object.kind, b.object.kind)
-    || naturalCompare(a.object.namespace ?? '', b.object.namespace ?? '')
-    || naturalCompare(a.object.name, b.object.name)
-    || naturalCompare(a.ruleId, b.ruleId);
+export function compareSubjects(
+  a: { readonly object: ObjectRef; readonly ruleId: string },
+  b: { readonly object: ObjectRef; readonly ruleId: string },
+): number {
+  return (
+    naturalCompare(a.object.kind, b.object.kind) ||
+    naturalCompare(a.object.namespace ?? '', b.object.namespace ?? '') ||
+    naturalCompare(a.object.name, b.object.name) ||
+    naturalCompare(a.ruleId, b.ruleId)
+  );
 }
 
 /** Orders findings by kind, namespace, name, rule id, path, then message and origin. */
 export function compareFindings(a: Finding, b: Finding): number {
-  return compareSubjects(a, b)
-    || naturalCompare(a.path, b.path)
-    || naturalCompare(a.message, b.message)
-    || naturalCompare(a.origin, b.origin);
+  return (
+    compareSubjects(a, b) || naturalCompare(a.path, b.path) || naturalCompare(a.message, b.message) || naturalCompare(a.origin, b.origin)
+  );
 }
 
 function countFindings(findings: readonly Finding[], packs: readonly string[], objects: number): ReviewCounts {

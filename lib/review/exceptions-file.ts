@@ -37,9 +37,14 @@ const NAME_PATTERN = /^[a-z0-9*]([a-z0-9.*-]{0,251}[a-z0-9*])?$/;
 
 /** The exceptions file could not be used: each problem names the entry and its line. */
 export class ExceptionsFileError extends Error {
-  constructor(public readonly file: string, public readonly problems: readonly string[]) {
-    super(`exceptions file ${file} is refused (${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was reviewed):\n`
-      + problems.map((p) => `  ${p}`).join('\n'));
+  constructor(
+    public readonly file: string,
+    public readonly problems: readonly string[],
+  ) {
+    super(
+      `exceptions file ${file} is refused (${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was reviewed):\n` +
+        problems.map((p) => `  ${p}`).join('\n'),
+    );
     this.name = 'ExceptionsFileError';
   }
 }
@@ -63,7 +68,9 @@ export function parseExceptionsFile(text: string, file: string): ExceptionEntry[
   const at = (offset: number | undefined) => (offset === undefined ? '' : ` (line ${lines.linePos(offset).line})`);
   if (!Array.isArray(documents)) {
     // An empty stream: yaml gives an EmptyStream, not a list.
-    throw new ExceptionsFileError(file, ['is empty: write "exceptions:" with a list of entries (see README "Exceptions: who may grant them").']);
+    throw new ExceptionsFileError(file, [
+      'is empty: write "exceptions:" with a list of entries (see README "Exceptions: who may grant them").',
+    ]);
   }
   if (documents.length !== 1) {
     throw new ExceptionsFileError(file, [`holds ${documents.length} YAML documents: keep one, a mapping with "exceptions:".`]);
@@ -76,7 +83,10 @@ export function parseExceptionsFile(text: string, file: string): ExceptionEntry[
   if (!isMap(root)) throw new ExceptionsFileError(file, ['must be a mapping with one key, "exceptions", holding a list of entries.']);
   for (const pair of root.items) {
     const key = (pair.key as { value?: unknown })?.value;
-    if (key !== 'exceptions') problems.push(`has the unknown key ${JSON.stringify(key)}${at((pair.key as { range?: number[] })?.range?.[0])}: the only key is "exceptions".`);
+    if (key !== 'exceptions')
+      problems.push(
+        `has the unknown key ${JSON.stringify(key)}${at((pair.key as { range?: number[] })?.range?.[0])}: the only key is "exceptions".`,
+      );
   }
   const list = root.get('exceptions', true);
   if (!isSeq(list)) {
@@ -134,7 +144,8 @@ function checkEntry(value: unknown, where: string, problems: string[]): Omit<Exc
   };
   const rule = text('rule');
   if (rule === undefined) {
-    if (entry.rule === undefined || entry.rule === null) bad('rule', 'is required: the rule id the review prints, such as "drop-all-capabilities".');
+    if (entry.rule === undefined || entry.rule === null)
+      bad('rule', 'is required: the rule id the review prints, such as "drop-all-capabilities".');
   } else if (!RULE_ID.test(rule)) {
     bad('rule', `must be a rule id such as "drop-all-capabilities" (got ${JSON.stringify(rule)}).`);
   } else if (!ruleById(rule)) {
@@ -144,23 +155,32 @@ function checkEntry(value: unknown, where: string, problems: string[]): Omit<Exc
 
   const kind = text('kind');
   if (kind === undefined) {
-    if (entry.kind === undefined || entry.kind === null) bad('kind', 'is required: the object kind as in the manifest, such as "Deployment".');
+    if (entry.kind === undefined || entry.kind === null)
+      bad('kind', 'is required: the object kind as in the manifest, such as "Deployment".');
   } else if (!KIND.test(kind)) bad('kind', `must be a kind as written in the manifest, such as "DaemonSet" (got ${JSON.stringify(kind)}).`);
 
   const namespace = text('namespace');
   if (namespace !== undefined && !NAME_PATTERN.test(namespace)) {
-    bad('namespace', `must be a namespace, or a pattern with * for any run of characters (got ${JSON.stringify(namespace)}). Leave it out for cluster-scoped objects.`);
+    bad(
+      'namespace',
+      `must be a namespace, or a pattern with * for any run of characters (got ${JSON.stringify(namespace)}). Leave it out for cluster-scoped objects.`,
+    );
   }
   const name = text('name');
   if (name === undefined) {
-    if (entry.name === undefined || entry.name === null) bad('name', 'is required: the object name, or a pattern with * for any run of characters ("node-exporter-*").');
-  } else if (!NAME_PATTERN.test(name)) bad('name', `must be an object name, or a pattern with * for any run of characters (got ${JSON.stringify(name)}).`);
+    if (entry.name === undefined || entry.name === null)
+      bad('name', 'is required: the object name, or a pattern with * for any run of characters ("node-exporter-*").');
+  } else if (!NAME_PATTERN.test(name))
+    bad('name', `must be an object name, or a pattern with * for any run of characters (got ${JSON.stringify(name)}).`);
 
   let accepts: string[] | undefined;
   if (entry.accepts !== undefined && entry.accepts !== null) {
     const list = typeof entry.accepts === 'string' || typeof entry.accepts === 'number' ? [entry.accepts] : entry.accepts;
     if (!Array.isArray(list) || list.length === 0) {
-      bad('accepts', `must be a value or a list of values, such as [NET_ADMIN] or [8080] (got ${JSON.stringify(entry.accepts)}). Leave it out for rules whose findings have no value.`);
+      bad(
+        'accepts',
+        `must be a value or a list of values, such as [NET_ADMIN] or [8080] (got ${JSON.stringify(entry.accepts)}). Leave it out for rules whose findings have no value.`,
+      );
     } else {
       accepts = [];
       list.forEach((item: unknown, j) => {
@@ -177,18 +197,28 @@ function checkEntry(value: unknown, where: string, problems: string[]): Omit<Exc
 
   const reason = text('reason');
   if (reason === undefined) {
-    if (entry.reason === undefined || entry.reason === null) bad('reason', `is required: why the departure is needed and safe, in at least ${MIN_REASON_LENGTH} visible characters.`);
+    if (entry.reason === undefined || entry.reason === null)
+      bad('reason', `is required: why the departure is needed and safe, in at least ${MIN_REASON_LENGTH} visible characters.`);
   } else if (!isReasonLongEnough(reason)) {
-    bad('reason', `must say why in at least ${MIN_REASON_LENGTH} visible characters (got ${JSON.stringify(reason)}; spaces and invisible characters do not count).`);
+    bad(
+      'reason',
+      `must say why in at least ${MIN_REASON_LENGTH} visible characters (got ${JSON.stringify(reason)}; spaces and invisible characters do not count).`,
+    );
   }
 
   const expires = entry.expires;
   if (expires !== undefined && expires !== null && (typeof expires !== 'string' || !isIsoDate(expires))) {
-    bad('expires', `must be a real date written exactly YYYY-MM-DD, such as 2027-01-31 (got ${JSON.stringify(expires instanceof Date ? expires.toISOString() : expires)}).`);
+    bad(
+      'expires',
+      `must be a real date written exactly YYYY-MM-DD, such as 2027-01-31 (got ${JSON.stringify(expires instanceof Date ? expires.toISOString() : expires)}).`,
+    );
   }
   if (problems.length > before) return undefined;
   return {
-    rule: rule!, kind: kind!, name: name!, reason: reason!,
+    rule: rule!,
+    kind: kind!,
+    name: name!,
+    reason: reason!,
     ...(namespace !== undefined ? { namespace } : {}),
     ...(accepts ? { accepts } : {}),
     ...(typeof expires === 'string' ? { expires } : {}),

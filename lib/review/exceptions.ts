@@ -1,4 +1,11 @@
-import { ANY_VALUE, exceptionAnnotationKey, exceptionsFromAnnotations, isIsoDate, isReasonLongEnough, MIN_REASON_LENGTH } from '../core/exceptions';
+import {
+  ANY_VALUE,
+  exceptionAnnotationKey,
+  exceptionsFromAnnotations,
+  isIsoDate,
+  isReasonLongEnough,
+  MIN_REASON_LENGTH,
+} from '../core/exceptions';
 import { AppliedException, ExceptionSourceKind, ObjectRef, RuleInfo } from './model';
 
 /** Shortest reason an exception may give, in visible characters, as for exceptions given to constructs. */
@@ -19,7 +26,8 @@ export const EXCEPTION_UNUSED: RuleInfo = {
   title: 'Every exception covers a finding',
   severity: 'warning',
   references: {},
-  remediation: 'Remove the exception, or correct its rule id to the id printed by the review (and its accepted values to those the findings name).',
+  remediation:
+    'Remove the exception, or correct its rule id to the id printed by the review (and its accepted values to those the findings name).',
 };
 
 /** An exception without a real reason: refused, so it suppresses nothing. */
@@ -37,7 +45,8 @@ export const EXCEPTION_MALFORMED: RuleInfo = {
   title: 'Exception annotations give their expiry and accepted values exactly as documented',
   severity: 'error',
   references: {},
-  remediation: 'End the annotation value with exactly " (accepts VALUE, VALUE; expires YYYY-MM-DD)" (each part optional, the date a real one, lower case, nothing after the closing parenthesis), or give the exception in the exceptions file instead.',
+  remediation:
+    'End the annotation value with exactly " (accepts VALUE, VALUE; expires YYYY-MM-DD)" (each part optional, the date a real one, lower case, nothing after the closing parenthesis), or give the exception in the exceptions file instead.',
 };
 
 /**
@@ -46,11 +55,12 @@ export const EXCEPTION_MALFORMED: RuleInfo = {
  */
 export const EXCEPTION_NOT_TRUSTED: RuleInfo = {
   id: 'exception-not-trusted',
-  title: 'Exceptions come from the platform team\'s exceptions file or from the app\'s own constructs',
+  title: "Exceptions come from the platform team's exceptions file or from the app's own constructs",
   severity: 'warning',
   references: {},
-  remediation: 'Have the platform team add the exception to the exceptions file given to the review (cdk8s-hardened review --exceptions FILE). '
-    + 'For output your own cdk8s app synthesized, review it with --trust-annotations.',
+  remediation:
+    'Have the platform team add the exception to the exceptions file given to the review (cdk8s-hardened review --exceptions FILE). ' +
+    'For output your own cdk8s app synthesized, review it with --trust-annotations.',
 };
 
 /** An exception that accepts every value of its rule (`*`): allowed, but said out loud. */
@@ -59,7 +69,8 @@ export const EXCEPTION_ACCEPTS_ANY: RuleInfo = {
   title: 'Exceptions name the values they accept',
   severity: 'warning',
   references: {},
-  remediation: 'Replace "*" with the values the findings name (the capability, port, path, image...), so a value added later is judged again.',
+  remediation:
+    'Replace "*" with the values the findings name (the capability, port, path, image...), so a value added later is judged again.',
 };
 
 /** A rule that threw on an object: the object could not be judged by it. */
@@ -68,12 +79,18 @@ export const RULE_ERROR: RuleInfo = {
   title: 'Every rule can judge every object',
   severity: 'error',
   references: {},
-  remediation: 'Check that the object is well formed (the message names the rule and its error); if it is, report the rule\'s bug.',
+  remediation: "Check that the object is well formed (the message names the rule and its error); if it is, report the rule's bug.",
 };
 
 /** The findings the engine itself raises, about exceptions and failing rules. */
 export const ENGINE_RULES: readonly RuleInfo[] = [
-  EXCEPTION_ACCEPTS_ANY, EXCEPTION_EXPIRED, EXCEPTION_MALFORMED, EXCEPTION_NOT_TRUSTED, EXCEPTION_UNUSED, EXCEPTION_WITHOUT_REASON, RULE_ERROR,
+  EXCEPTION_ACCEPTS_ANY,
+  EXCEPTION_EXPIRED,
+  EXCEPTION_MALFORMED,
+  EXCEPTION_NOT_TRUSTED,
+  EXCEPTION_UNUSED,
+  EXCEPTION_WITHOUT_REASON,
+  RULE_ERROR,
 ];
 
 /** What the review knows about a rule an exception names, for one object. */
@@ -185,7 +202,11 @@ export function acceptedValuesText(exception: Pick<AppliedException, 'accepts'>)
 
 /** The checks every exception passes, annotation or file entry; a grant when it passes them. */
 function judge(
-  base: Omit<DeclaredException, 'status' | 'grant'>, today: string, path: string, label: string, malformed?: string,
+  base: Omit<DeclaredException, 'status' | 'grant'>,
+  today: string,
+  path: string,
+  label: string,
+  malformed?: string,
 ): { declared: DeclaredException; problems: ExceptionProblem[] } {
   const { rule, reason, expires } = base;
   const refuse = (status: DeclaredStatus, problem: ExceptionProblem) => ({ declared: { ...base, status }, problems: [problem] });
@@ -200,10 +221,18 @@ function judge(
     });
   }
   if (expires !== undefined && !isIsoDate(expires)) {
-    return refuse('malformed', { rule: EXCEPTION_MALFORMED, path, message: `${label} expires on "${expires}", which is not a real date, so it is ignored` });
+    return refuse('malformed', {
+      rule: EXCEPTION_MALFORMED,
+      path,
+      message: `${label} expires on "${expires}", which is not a real date, so it is ignored`,
+    });
   }
   if (expires !== undefined && expires < today) {
-    return refuse('expired', { rule: EXCEPTION_EXPIRED, path, message: `${label} expired on ${expires} (today is ${today}), so it no longer suppresses anything` });
+    return refuse('expired', {
+      rule: EXCEPTION_EXPIRED,
+      path,
+      message: `${label} expired on ${expires} (today is ${today}), so it no longer suppresses anything`,
+    });
   }
   const applied: AppliedException = {
     reason,
@@ -224,13 +253,23 @@ function judge(
  * written exactly as documented, their reason has fewer than 10 visible characters or their
  * expiry is before `today`; the rest are grants.
  */
-export function readAnnotationExceptions(annotations: Record<string, unknown> | undefined, today: string, trusted: boolean): ObjectExceptions {
+export function readAnnotationExceptions(
+  annotations: Record<string, unknown> | undefined,
+  today: string,
+  trusted: boolean,
+): ObjectExceptions {
   const declared: DeclaredException[] = [];
   const problems: ExceptionProblem[] = [];
   for (const parsed of exceptionsFromAnnotations(annotations)) {
     const { rule, reason, expires, accepts } = parsed;
     const path = exceptionPath(rule);
-    const base = { rule, reason, ...(expires !== undefined ? { expires } : {}), ...(accepts ? { accepts } : {}), source: 'annotation' as const };
+    const base = {
+      rule,
+      reason,
+      ...(expires !== undefined ? { expires } : {}),
+      ...(accepts ? { accepts } : {}),
+      source: 'annotation' as const,
+    };
     if (!trusted) {
       declared.push({ ...base, status: 'untrusted' });
       problems.push({
@@ -272,7 +311,9 @@ export function matchesNamePattern(pattern: string, text: string): boolean {
 /** Whether an exceptions file entry names the object. */
 export function entryMatches(entry: ExceptionEntry, object: ObjectRef): boolean {
   if (entry.kind !== object.kind || !matchesNamePattern(entry.name, object.name)) return false;
-  return entry.namespace === undefined ? object.namespace === undefined : object.namespace !== undefined && matchesNamePattern(entry.namespace, object.namespace);
+  return entry.namespace === undefined
+    ? object.namespace === undefined
+    : object.namespace !== undefined && matchesNamePattern(entry.namespace, object.namespace);
 }
 
 /** How messages and records name an exceptions file entry. */
@@ -281,7 +322,11 @@ export function entryName(entry: ExceptionEntry, index: number): string {
 }
 
 /** The exceptions file entries that name the object, judged like annotations (they are trusted: the platform team owns the file). */
-export function readFileExceptions(entries: readonly ExceptionEntry[], object: ObjectRef, today: string): ObjectExceptions & { readonly matched: readonly number[] } {
+export function readFileExceptions(
+  entries: readonly ExceptionEntry[],
+  object: ObjectRef,
+  today: string,
+): ObjectExceptions & { readonly matched: readonly number[] } {
   const declared: DeclaredException[] = [];
   const problems: ExceptionProblem[] = [];
   const matched: number[] = [];
@@ -310,18 +355,24 @@ export function readFileExceptions(entries: readonly ExceptionEntry[], object: O
  * what the rule found on the object: findings some left open (the exception does not accept
  * their values), findings all accepted by other exceptions, or (undefined) nothing.
  */
-export function unusedExceptionProblem(grant: Pick<Grant, 'path' | 'label' | 'applied'>, status: RuleStatus, kind: string, found?: 'open' | 'accepted'): ExceptionProblem | undefined {
+export function unusedExceptionProblem(
+  grant: Pick<Grant, 'path' | 'label' | 'applied'>,
+  status: RuleStatus,
+  kind: string,
+  found?: 'open' | 'accepted',
+): ExceptionProblem | undefined {
   const { path, label } = grant;
   switch (status) {
     case 'ran':
       return {
         rule: EXCEPTION_UNUSED,
         path,
-        message: found === 'open'
-          ? `${label} covers no finding: it ${acceptedValuesText(grant.applied)}, and the rule's findings name other values`
-          : found === 'accepted'
-            ? `${label} covers no finding: another exception accepted the rule's findings first`
-            : `${label} covers no finding: the object complies with the rule`,
+        message:
+          found === 'open'
+            ? `${label} covers no finding: it ${acceptedValuesText(grant.applied)}, and the rule's findings name other values`
+            : found === 'accepted'
+              ? `${label} covers no finding: another exception accepted the rule's findings first`
+              : `${label} covers no finding: the object complies with the rule`,
       };
     case 'not-applicable':
       return { rule: EXCEPTION_UNUSED, path, message: `${label} covers no finding: the rule does not apply to kind ${kind}` };

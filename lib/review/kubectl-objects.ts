@@ -32,15 +32,20 @@ export function objectsOf(value: unknown, file: string, line: number): Record<st
   if (kind === '') refuse('kind is empty, which kubectl refuses (a list needs its kind too)');
   if (items === null) return [];
   if (!Array.isArray(items)) {
-    return refuse(`items is ${describe(items)}: kubectl reads every object with an items field as a list, and refuses items that are not a list; rename the field or make it a list of objects`);
+    return refuse(
+      `items is ${describe(items)}: kubectl reads every object with an items field as a list, and refuses items that are not a list; rename the field or make it a list of objects`,
+    );
   }
   const itemKind = kind.endsWith('List') ? kind.slice(0, -'List'.length) : kind;
   return items.map((item, i) => {
     const which = `items[${i}] `;
     if (!isRecord(item)) {
-      return refuse(`${which}is ${describe(item)}, not an object${item === null ? ' (kubectl would send an object with nothing but a kind)' : ''}; remove it`);
+      return refuse(
+        `${which}is ${describe(item)}, not an object${item === null ? ' (kubectl would send an object with nothing but a kind)' : ''}; remove it`,
+      );
     }
-    if (Array.isArray(item.items)) refuse(`${which}is itself a list (it has items), which kubectl refuses; list its objects in the outer list`);
+    if (Array.isArray(item.items))
+      refuse(`${which}is itself a list (it has items), which kubectl refuses; list its objects in the outer list`);
     // kubectl's "hacky" inheritance, for typed lists printed without each item's kind
     // (a kind or apiVersion that is not a string counts as missing there).
     const inherits = !nonEmptyString(item.kind) && !nonEmptyString(item.apiVersion);
@@ -53,7 +58,8 @@ function checkTypeMeta(object: Record<string, unknown>, which: string, refuse: (
   const { apiVersion, kind } = object;
   if (apiVersion === undefined || apiVersion === null) refuse(`${which}apiVersion not set, which kubectl refuses`);
   if (typeof apiVersion !== 'string') refuse(`${which}apiVersion is ${describe(apiVersion)}, not a string, which kubectl refuses`);
-  if (!isGroupVersion(apiVersion as string)) refuse(`${which}apiVersion "${(apiVersion as string).slice(0, 60)}" is not GROUP/VERSION or VERSION, which kubectl refuses`);
+  if (!isGroupVersion(apiVersion as string))
+    refuse(`${which}apiVersion "${(apiVersion as string).slice(0, 60)}" is not GROUP/VERSION or VERSION, which kubectl refuses`);
   if (kind === undefined || kind === null) refuse(`${which}kind not set, which kubectl refuses`);
   if (typeof kind !== 'string') refuse(`${which}kind is ${describe(kind)}, not a string, which kubectl refuses`);
 }
@@ -84,18 +90,44 @@ function asObject(object: Record<string, unknown>, which: string, refuse: (detai
  */
 function withoutEmptyNamespace(object: Record<string, unknown>): Record<string, unknown> {
   const metadata = object.metadata;
-  if (!isRecord(metadata) || !Object.prototype.hasOwnProperty.call(metadata, 'namespace') || nonEmptyString(metadata.namespace)) return object;
+  if (!isRecord(metadata) || !Object.prototype.hasOwnProperty.call(metadata, 'namespace') || nonEmptyString(metadata.namespace))
+    return object;
   const { namespace: _dropped, ...rest } = metadata;
   return { ...object, metadata: rest };
 }
 
 /** The JSON type ObjectMeta's fields decode from, per field (utiljson: field names match exactly). */
 const OBJECT_META_FIELDS: Readonly<Record<string, FieldType>> = {
-  name: 'string', generateName: 'string', namespace: 'string', selfLink: 'string', uid: 'string', resourceVersion: 'string',
-  generation: 'int64', creationTimestamp: 'time', deletionTimestamp: 'time', deletionGracePeriodSeconds: 'int64',
-  labels: 'string map', annotations: 'string map', finalizers: 'string list',
-  ownerReferences: { apiVersion: 'string', kind: 'string', name: 'string', uid: 'string', controller: 'boolean', blockOwnerDeletion: 'boolean' },
-  managedFields: { manager: 'string', operation: 'string', apiVersion: 'string', time: 'time', fieldsType: 'string', fieldsV1: 'any', subresource: 'string' },
+  name: 'string',
+  generateName: 'string',
+  namespace: 'string',
+  selfLink: 'string',
+  uid: 'string',
+  resourceVersion: 'string',
+  generation: 'int64',
+  creationTimestamp: 'time',
+  deletionTimestamp: 'time',
+  deletionGracePeriodSeconds: 'int64',
+  labels: 'string map',
+  annotations: 'string map',
+  finalizers: 'string list',
+  ownerReferences: {
+    apiVersion: 'string',
+    kind: 'string',
+    name: 'string',
+    uid: 'string',
+    controller: 'boolean',
+    blockOwnerDeletion: 'boolean',
+  },
+  managedFields: {
+    manager: 'string',
+    operation: 'string',
+    apiVersion: 'string',
+    time: 'time',
+    fieldsType: 'string',
+    fieldsV1: 'any',
+    subresource: 'string',
+  },
 };
 
 /** A field's type: a scalar, a map or list of strings, anything, or a list of objects with these fields. */
@@ -120,10 +152,16 @@ export function objectMetaProblem(metadata: unknown): string | undefined {
 function fieldProblem(value: unknown, type: FieldType): string | undefined {
   if (value === null || value === undefined || type === 'any') return undefined;
   switch (type) {
-    case 'string': return typeof value === 'string' ? undefined : ` is ${describe(value)}, not a string`;
-    case 'boolean': return typeof value === 'boolean' ? undefined : ` is ${describe(value)}, not true or false`;
-    case 'int64': return Number.isSafeInteger(value) ? undefined : ` is ${describe(value)}, not an integer`;
-    case 'time': return typeof value === 'string' && isRfc3339(value) ? undefined : ` is ${typeof value === 'string' ? `"${value.slice(0, 40)}"` : describe(value)}, not an RFC 3339 time`;
+    case 'string':
+      return typeof value === 'string' ? undefined : ` is ${describe(value)}, not a string`;
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : ` is ${describe(value)}, not true or false`;
+    case 'int64':
+      return Number.isSafeInteger(value) ? undefined : ` is ${describe(value)}, not an integer`;
+    case 'time':
+      return typeof value === 'string' && isRfc3339(value)
+        ? undefined
+        : ` is ${typeof value === 'string' ? `"${value.slice(0, 40)}"` : describe(value)}, not an RFC 3339 time`;
     case 'string map': {
       if (!isRecord(value)) return ` is ${describe(value)}, not a mapping`;
       const bad = Object.entries(value).find(([, v]) => v !== null && typeof v !== 'string');

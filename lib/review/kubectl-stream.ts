@@ -29,7 +29,10 @@ export interface JsonValue {
 
 /** Why the stream cannot be read, and where (1-based line; 0 for the file as a whole). */
 export class StreamError extends Error {
-  constructor(public readonly line: number, message: string) {
+  constructor(
+    public readonly line: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -64,7 +67,11 @@ export function splitJsonPrefix(text: string): { readonly values: JsonValue[]; r
       if (error instanceof JsonRefused) throw new StreamError(lines.lineOf(error.at), error.message);
       if (!(error instanceof JsonSyntaxError)) throw error;
       // One JSON value (or none) and then something else: kubectl switches to YAML for the rest.
-      if (values.length > 1) throw new StreamError(lines.lineOf(error.at), `not valid JSON after ${values.length} JSON objects (${error.message}), and kubectl reads such a stream as JSON only`);
+      if (values.length > 1)
+        throw new StreamError(
+          lines.lineOf(error.at),
+          `not valid JSON after ${values.length} JSON objects (${error.message}), and kubectl reads such a stream as JSON only`,
+        );
       const yamlFrom = afterSpaceToLineEnd(text, consumed);
       if (yamlFrom === undefined) throw new StreamError(lines.lineOf(error.at), `not valid JSON (${error.message})`);
       return { values, yamlFrom };
@@ -104,7 +111,10 @@ export function splitYamlDocuments(text: string, from: number): YamlChunk[] {
     if (line.startsWith('---')) {
       const rest = goTrimSpace(line.slice(3));
       if (rest !== '' && rest[0] !== '#') {
-        throw new StreamError(lineNumber, `text after the document separator --- on its line ("${rest.slice(0, 40)}"), which kubectl refuses ("invalid Yaml document separator"); start the document on the next line`);
+        throw new StreamError(
+          lineNumber,
+          `text after the document separator --- on its line ("${rest.slice(0, 40)}"), which kubectl refuses ("invalid Yaml document separator"); start the document on the next line`,
+        );
       }
       // A separator ends the document gathered so far; with none gathered, kubectl keeps the
       // line as the first of the next document (its YAMLReader), so YAML reads it too.
@@ -157,7 +167,10 @@ function skipJsonSpace(text: string, from: number): number {
 
 /** Not JSON: kubectl's JSON decoder stops, and it may go on with YAML. */
 class JsonSyntaxError extends Error {
-  constructor(public readonly at: number, message: string) {
+  constructor(
+    public readonly at: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -181,7 +194,10 @@ const INT64_MAX = 2n ** 63n - 1n;
  */
 class JsonReader {
   private at: number;
-  constructor(private readonly text: string, start: number) {
+  constructor(
+    private readonly text: string,
+    start: number,
+  ) {
     this.at = start;
   }
 
@@ -232,7 +248,10 @@ class JsonReader {
       this.space();
       const value = this.value(depth + 1);
       if (Object.prototype.hasOwnProperty.call(object, key)) {
-        throw new JsonRefused(keyAt, `the key "${key.slice(0, 40)}" is given twice in one object (kubectl would keep the last value silently)`);
+        throw new JsonRefused(
+          keyAt,
+          `the key "${key.slice(0, 40)}" is given twice in one object (kubectl would keep the last value silently)`,
+        );
       }
       Object.defineProperty(object, key, { value, enumerable: true, configurable: true, writable: true });
       this.space();
@@ -280,9 +299,14 @@ class JsonReader {
       if (integer >= INT64_MIN && integer <= INT64_MAX) return Number(integer);
     }
     const value = Number(text);
-    if (!Number.isFinite(value)) throw new JsonRefused(this.at, `the number ${text.slice(0, 40)} is beyond a float64, which kubectl refuses`);
+    if (!Number.isFinite(value))
+      throw new JsonRefused(this.at, `the number ${text.slice(0, 40)} is beyond a float64, which kubectl refuses`);
     return value;
   }
 }
 
-const LITERALS: readonly (readonly [string, unknown])[] = [['true', true], ['false', false], ['null', null]];
+const LITERALS: readonly (readonly [string, unknown])[] = [
+  ['true', true],
+  ['false', false],
+  ['null', null],
+];

@@ -34,7 +34,12 @@ export const KUBECTL_LINE_BREAK_CHARACTERS: Readonly<Record<string, { readonly n
 };
 
 /** What a plain scalar's first character allows it to be (go-yaml's `resolveTable`). */
-const enum Hint { String, Lookup, Number, Point }
+const enum Hint {
+  String,
+  Lookup,
+  Number,
+  Point,
+}
 const HINTS: Hint[] = (() => {
   const hints = new Array<Hint>(128).fill(Hint.String);
   for (const c of '+-0123456789') hints[c.charCodeAt(0)] = Hint.Number;
@@ -79,7 +84,11 @@ const UINT64_MAX = 2n ** 64n - 1n;
  */
 class GoNumber {
   /** @param unsigned go-yaml made a uint64 of it (beyond int64), which sigs.k8s.io/yaml refuses as a key. */
-  constructor(public readonly value: number, private readonly integerText?: string, public readonly unsigned = false) {}
+  constructor(
+    public readonly value: number,
+    private readonly integerText?: string,
+    public readonly unsigned = false,
+  ) {}
 
   public get keyText(): string {
     return this.integerText ?? goFloat32Key(this.value);
@@ -118,7 +127,7 @@ function resolveScalar(text: string): unknown {
   // go-yaml merges on a plain `<<` key (its decoder's isMerge); anywhere else `<<` is text,
   // which the mapping and sequence below put back.
   if (text === '<<') return MERGE_KEY;
-  const hint = text === '' ? Hint.Lookup : HINTS[text.charCodeAt(0)] ?? Hint.String;
+  const hint = text === '' ? Hint.Lookup : (HINTS[text.charCodeAt(0)] ?? Hint.String);
   if (hint === Hint.String) return text;
   const word = WORDS.get(text);
   if (word !== undefined || WORDS.has(text)) return word;
@@ -147,16 +156,23 @@ function goInt(text: string): number | GoNumber | undefined {
   const m = GO_INT.exec(text);
   if (!m) return undefined;
   const [, sign, hex, octal, binary, leadingZeroOctal, decimal] = m;
-  const magnitude = hex !== undefined ? BigInt(`0x${hex}`)
-    : octal !== undefined ? BigInt(`0o${octal}`)
-      : binary !== undefined ? BigInt(`0b${binary}`)
-        : leadingZeroOctal !== undefined ? BigInt(`0o${leadingZeroOctal}`)
-          : BigInt(decimal);
+  const magnitude =
+    hex !== undefined
+      ? BigInt(`0x${hex}`)
+      : octal !== undefined
+        ? BigInt(`0o${octal}`)
+        : binary !== undefined
+          ? BigInt(`0b${binary}`)
+          : leadingZeroOctal !== undefined
+            ? BigInt(`0o${leadingZeroOctal}`)
+            : BigInt(decimal);
   // ParseUint takes no sign: beyond int64, only an unsigned text still reads as an integer.
   const fits = sign === '-' ? magnitude <= INT64_MAX + 1n : magnitude <= INT64_MAX || (sign === '' && magnitude <= UINT64_MAX);
   if (!fits) return undefined;
   const value = sign === '-' ? -Number(magnitude) || 0 : Number(magnitude);
-  return magnitude <= MAX_SAFE ? value : new GoNumber(value, `${sign === '-' ? '-' : ''}${magnitude}`, sign !== '-' && magnitude > INT64_MAX);
+  return magnitude <= MAX_SAFE
+    ? value
+    : new GoNumber(value, `${sign === '-' ? '-' : ''}${magnitude}`, sign !== '-' && magnitude > INT64_MAX);
 }
 
 /** Go's `ParseFloat`: overflow is an error, so the text stays text. */
@@ -210,7 +226,8 @@ function explicitScalar(name: string, accepts: (value: unknown) => boolean) {
   });
 }
 
-const TIMESTAMP = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]+)?(?:Z|[-+][0-9]{2}:[0-9]{2}))|(?: [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]+)?))?$/;
+const TIMESTAMP =
+  /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]+)?(?:Z|[-+][0-9]{2}:[0-9]{2}))|(?: [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]+)?))?$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** A mapping under construction: its object, and which of its keys came from a merge (those a later key may replace). */
@@ -225,7 +242,8 @@ function jsonKey(key: unknown): string | { error: string } {
   if (key === MERGE_KEY) return '<<';
   if (typeof key === 'boolean') return String(key);
   if (typeof key === 'number') return numberKey(key);
-  if (key instanceof GoNumber) return key.unsigned ? { error: 'a mapping key is an integer beyond 2^63, which kubectl cannot turn into JSON' } : key.keyText;
+  if (key instanceof GoNumber)
+    return key.unsigned ? { error: 'a mapping key is an integer beyond 2^63, which kubectl cannot turn into JSON' } : key.keyText;
   if (key === null) return { error: 'a mapping key is null, which kubectl cannot turn into JSON' };
   return { error: 'a mapping key is a list or a mapping, which kubectl cannot turn into JSON' };
 }
@@ -255,7 +273,8 @@ function setKey(carrier: MappingCarrier, key: string, value: unknown): void {
 function merge(carrier: MappingCarrier, source: unknown): string {
   const sources = Array.isArray(source) ? [...source].reverse() : [source];
   for (const one of sources) {
-    if (one === null || typeof one !== 'object' || Array.isArray(one)) return 'a merge (<<) needs a mapping or a list of mappings as its value';
+    if (one === null || typeof one !== 'object' || Array.isArray(one))
+      return 'a merge (<<) needs a mapping or a list of mappings as its value';
     for (const key of Object.keys(one)) {
       setKey(carrier, key, (one as Record<string, unknown>)[key]);
       (carrier.merged ??= new Set()).add(key);
@@ -265,42 +284,44 @@ function merge(carrier: MappingCarrier, source: unknown): string {
 }
 
 /** Any mapping, whatever its tag (go-yaml ignores tags on mappings when decoding into JSON). */
-const mapping = (tagName: string, matchByTagPrefix = false) => defineMappingTag<MappingCarrier, Record<string, unknown>>(tagName, {
-  matchByTagPrefix,
-  create: () => ({ object: {} }),
-  addPair: (carrier, key, value) => {
-    if (key === MERGE_KEY) return merge(carrier, value);
-    const name = jsonKey(key);
-    if (typeof name !== 'string') return name.error;
-    const plain = asValue(value);
-    const problem = notJson(plain);
-    if (problem) return problem;
-    setKey(carrier, name, plain);
-    carrier.merged?.delete(name);
-    return '';
-  },
-  // A key merged in may be given again; a key given twice is an error (go-yaml would keep the last silently).
-  has: (carrier, key) => {
-    if (key === MERGE_KEY) return false;
-    const name = jsonKey(key);
-    return typeof name === 'string' && Object.prototype.hasOwnProperty.call(carrier.object, name) && !carrier.merged?.has(name);
-  },
-  keys: (object) => Object.keys(object),
-  get: (object, key) => object[String(key)],
-  finalize: (carrier) => carrier.object,
-  identify: () => false,
-});
+const mapping = (tagName: string, matchByTagPrefix = false) =>
+  defineMappingTag<MappingCarrier, Record<string, unknown>>(tagName, {
+    matchByTagPrefix,
+    create: () => ({ object: {} }),
+    addPair: (carrier, key, value) => {
+      if (key === MERGE_KEY) return merge(carrier, value);
+      const name = jsonKey(key);
+      if (typeof name !== 'string') return name.error;
+      const plain = asValue(value);
+      const problem = notJson(plain);
+      if (problem) return problem;
+      setKey(carrier, name, plain);
+      carrier.merged?.delete(name);
+      return '';
+    },
+    // A key merged in may be given again; a key given twice is an error (go-yaml would keep the last silently).
+    has: (carrier, key) => {
+      if (key === MERGE_KEY) return false;
+      const name = jsonKey(key);
+      return typeof name === 'string' && Object.prototype.hasOwnProperty.call(carrier.object, name) && !carrier.merged?.has(name);
+    },
+    keys: (object) => Object.keys(object),
+    get: (object, key) => object[String(key)],
+    finalize: (carrier) => carrier.object,
+    identify: () => false,
+  });
 
 /** Any sequence, whatever its tag (`!!omap` and `!!pairs` read as the plain list, as in go-yaml). */
-const sequence = (tagName: string, matchByTagPrefix = false) => defineSequenceTag<unknown[]>(tagName, {
-  matchByTagPrefix,
-  create: () => [],
-  addItem: (list, item) => {
-    const plain = asValue(item);
-    return notJson(plain) || (list.push(plain), '');
-  },
-  identify: () => false,
-});
+const sequence = (tagName: string, matchByTagPrefix = false) =>
+  defineSequenceTag<unknown[]>(tagName, {
+    matchByTagPrefix,
+    create: () => [],
+    addItem: (list, item) => {
+      const plain = asValue(item);
+      return notJson(plain) || (list.push(plain), '');
+    },
+    identify: () => false,
+  });
 
 /** The schema that reads as kubectl reads. */
 export const KUBECTL_SCHEMA = new Schema([
@@ -319,7 +340,10 @@ export const KUBECTL_SCHEMA = new Schema([
   }),
   // go-yaml accepts an integer under !!float.
   explicitScalar('float', (value) => typeof value === 'number'),
-  defineScalarTag('tag:yaml.org,2002:timestamp', { resolve: (source) => (TIMESTAMP.test(source) ? source : NOT_RESOLVED), identify: () => false }),
+  defineScalarTag('tag:yaml.org,2002:timestamp', {
+    resolve: (source) => (TIMESTAMP.test(source) ? source : NOT_RESOLVED),
+    identify: () => false,
+  }),
   // go-yaml decodes !!binary (standard base64, line breaks ignored) into the text of its bytes.
   defineScalarTag('tag:yaml.org,2002:binary', {
     resolve: (source) => {

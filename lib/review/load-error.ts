@@ -4,7 +4,11 @@
  * problem is the file as a whole, `line` 0).
  */
 export class ManifestLoadError extends Error {
-  constructor(public readonly file: string, public readonly line: number, public readonly detail: string) {
+  constructor(
+    public readonly file: string,
+    public readonly line: number,
+    public readonly detail: string,
+  ) {
     super(`${line > 0 ? `${file}:${line}` : file}: ${detail}`);
     this.name = 'ManifestLoadError';
   }

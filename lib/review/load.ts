@@ -111,7 +111,8 @@ function readAllAtOnce(text: string, file: string, separators: number): ReadDocu
     return undefined;
   }
   const starts = documentStarts(events);
-  if (starts.filter((start) => start.explicitStart).length !== separators || starts.some((start, i) => i > 0 && !start.explicitStart)) return undefined;
+  if (starts.filter((start) => start.explicitStart).length !== separators || starts.some((start, i) => i > 0 && !start.explicitStart))
+    return undefined;
   const lines = new LineCounter(text);
   const refuse = (position: number, message: string): never => {
     throw new ManifestLoadError(file, lines.lineOf(position), message);
@@ -155,21 +156,31 @@ function readYamlDocument(chunk: YamlChunk, file: string): ReadDocument {
   const starts = documentStarts(events);
   const directive = starts.find((start) => start.directives);
   if (directive) {
-    throw new ManifestLoadError(file, lineOf(directive.position),
-      'the document has a %YAML or %TAG directive, which kubectl cannot read (it splits the file at --- lines before parsing)');
+    throw new ManifestLoadError(
+      file,
+      lineOf(directive.position),
+      'the document has a %YAML or %TAG directive, which kubectl cannot read (it splits the file at --- lines before parsing)',
+    );
   }
   // go-yaml reads one document per --- section: one after a `...` end marker is silently
   // dropped, so it would never reach the cluster.
   const dropped = values.findIndex((value, i) => i > 0 && value !== null && value !== undefined);
   if (dropped >= 0) {
-    throw new ManifestLoadError(file, lineOf(starts[dropped].position),
-      'a second document where kubectl reads one (after a ... end marker, or a --- that does not start a line of its own), which kubectl ignores; start it with a line of its own that begins with ---');
+    throw new ManifestLoadError(
+      file,
+      lineOf(starts[dropped].position),
+      'a second document where kubectl reads one (after a ... end marker, or a --- that does not start a line of its own), which kubectl ignores; start it with a line of its own that begins with ---',
+    );
   }
   const markerFirst = markerFirstLine(chunk.text);
   if (markerFirst) {
-    throw new ManifestLoadError(file, chunk.firstLine + markerFirst.line, markerFirst.indented
-      ? `an indented ${markerFirst.marker} before the document has begun, which kubectl reads as the text ${markerFirst.marker} (a YAML 1.2 reader as a marker); remove it`
-      : 'a ... end marker before the document has begun, which kubectl refuses ("did not find expected node content"); remove it');
+    throw new ManifestLoadError(
+      file,
+      chunk.firstLine + markerFirst.line,
+      markerFirst.indented
+        ? `an indented ${markerFirst.marker} before the document has begun, which kubectl reads as the text ${markerFirst.marker} (a YAML 1.2 reader as a marker); remove it`
+        : 'a ... end marker before the document has begun, which kubectl refuses ("did not find expected node content"); remove it',
+    );
   }
   if (values.length === 0) return { value: null, line: chunk.firstLine };
   const line = lineOf(starts[0].position);
@@ -206,7 +217,8 @@ function parseIndentingFlowLines(text: string, file: string): { events: Event[];
     try {
       return { events: parseEvents(source, { filename: file, maxDepth: MAX_DEPTH }), source };
     } catch (error) {
-      if (!(error instanceof YAMLException) || error.reason !== 'deficient indentation' || !error.mark || tries >= MAX_REINDENTED_LINES) throw error;
+      if (!(error instanceof YAMLException) || error.reason !== 'deficient indentation' || !error.mark || tries >= MAX_REINDENTED_LINES)
+        throw error;
       const lines = source.split('\n');
       const at = error.mark.line;
       // Only a line that continues a flow collection or quoted scalar begun above (the parser
@@ -249,11 +261,17 @@ function checkFlowTokens(events: readonly Event[], source: string, refuse: (posi
       continue;
     }
     if (mayTag && event.tagStart >= 0 && ',[]{}'.includes(source[event.tagEnd] ?? ' ')) {
-      refuse(event.tagStart, `the tag ${source.slice(event.tagStart, event.tagEnd + 1)} runs into "${source[event.tagEnd]}", which kubectl reads as part of the tag; put a space after the tag`);
+      refuse(
+        event.tagStart,
+        `the tag ${source.slice(event.tagStart, event.tagEnd + 1)} runs into "${source[event.tagEnd]}", which kubectl reads as part of the tag; put a space after the tag`,
+      );
     }
     const inFlow = flow[flow.length - 1] === true;
     if (mayKey && inFlow && event.type === EVENT_ID.SCALAR && event.style === SCALAR_STYLE.PLAIN && source[event.valueStart] === '?') {
-      refuse(event.valueStart, 'a plain value starting with ? inside a flow collection, which kubectl reads as the explicit-key marker (?key is the key "key"); quote it, or put a space after the ?');
+      refuse(
+        event.valueStart,
+        'a plain value starting with ? inside a flow collection, which kubectl reads as the explicit-key marker (?key is the key "key"); quote it, or put a space after the ?',
+      );
     }
     if (event.type === EVENT_ID.MAPPING || event.type === EVENT_ID.SEQUENCE) flow.push(inFlow || event.style === COLLECTION_STYLE.FLOW);
   }
@@ -307,10 +325,16 @@ function checkKubectlMerges(events: Event[], source: string, refuse: (position: 
     if (event.type === EVENT_ID.ALIAS) {
       const name = source.slice(event.anchorStart, event.anchorEnd);
       if (isKey && mergeAnchors.has(name)) {
-        refuse(event.anchorStart, `an alias (*${name}) used as a key stands for <<, which kubectl reads as the key "<<", not as a merge; write the merge key itself`);
+        refuse(
+          event.anchorStart,
+          `an alias (*${name}) used as a key stands for <<, which kubectl reads as the key "<<", not as a merge; write the merge key itself`,
+        );
       }
       if (isMergeValue && listAnchors.has(name)) {
-        refuse(event.anchorStart, `a merge (<<) of *${name}, which is a list: kubectl refuses it (it merges a mapping, or a list of them written in place)`);
+        refuse(
+          event.anchorStart,
+          `a merge (<<) of *${name}, which is a list: kubectl refuses it (it merges a mapping, or a list of them written in place)`,
+        );
       }
     } else {
       const anchor = event.anchorStart >= 0 ? source.slice(event.anchorStart, event.anchorEnd) : undefined;
@@ -318,9 +342,10 @@ function checkKubectlMerges(events: Event[], source: string, refuse: (position: 
         const tag = event.tagStart >= 0 ? source.slice(event.tagStart, event.tagEnd) : '';
         // An untagged merge key is plain, so its source is `<<` itself; a tagged one may be quoted
         // and escaped (`! "\x3c<"`), so it is decoded.
-        merges = tag === ''
-          ? event.style === SCALAR_STYLE.PLAIN && event.valueEnd - event.valueStart === 2 && source.startsWith('<<', event.valueStart)
-          : GO_YAML_MERGE_TAGS.has(tag) && getScalarValue(source, event) === '<<';
+        merges =
+          tag === ''
+            ? event.style === SCALAR_STYLE.PLAIN && event.valueEnd - event.valueStart === 2 && source.startsWith('<<', event.valueStart)
+            : GO_YAML_MERGE_TAGS.has(tag) && getScalarValue(source, event) === '<<';
         if (merges && tag !== '') {
           event.tagStart = mergeTagStart;
           event.tagEnd = mergeTagStart + KUBECTL_MERGE_TAG_TEXT.length;
@@ -352,7 +377,11 @@ function checkLineBreaks(text: string, file: string): void {
   const at = text.search(KUBECTL_LINE_BREAKS);
   if (at < 0) return;
   const line = new LineCounter(text).lineOf(at);
-  throw new ManifestLoadError(file, line, `contains the character ${KUBECTL_LINE_BREAK_CHARACTERS[text[at]].name}, which kubectl reads as a line break and this review would not, so the two would see different objects; replace it with a real line break, or write it as the escape \\N, \\L or \\P inside double quotes`);
+  throw new ManifestLoadError(
+    file,
+    line,
+    `contains the character ${KUBECTL_LINE_BREAK_CHARACTERS[text[at]].name}, which kubectl reads as a line break and this review would not, so the two would see different objects; replace it with a real line break, or write it as the escape \\N, \\L or \\P inside double quotes`,
+  );
 }
 
 /** How deep collections may nest (go-yaml allows 10,000; a real manifest stays under 50). */
@@ -377,7 +406,13 @@ function documentStarts(events: readonly Event[]): DocumentStart[] {
     if (event.type === EVENT_ID.DOCUMENT) {
       // An empty document has no content event: it keeps the previous position, so lines only grow.
       position = positionOf(events[i + 1]) ?? position;
-      starts.push({ position, aliased: false, directives: event.directives.length > 0, explicitStart: event.explicitStart, explicitEnd: event.explicitEnd });
+      starts.push({
+        position,
+        aliased: false,
+        directives: event.directives.length > 0,
+        explicitStart: event.explicitStart,
+        explicitEnd: event.explicitEnd,
+      });
     } else if (event.type === EVENT_ID.ALIAS) {
       starts[starts.length - 1].aliased = true;
     }
@@ -388,11 +423,15 @@ function documentStarts(events: readonly Event[]): DocumentStart[] {
 /** Where a node event's text starts (its tag or anchor if any), or undefined for other events. */
 function positionOf(event: Event | undefined): number | undefined {
   switch (event?.type) {
-    case EVENT_ID.SCALAR: return firstSet(event.tagStart, event.anchorStart, event.valueStart);
+    case EVENT_ID.SCALAR:
+      return firstSet(event.tagStart, event.anchorStart, event.valueStart);
     case EVENT_ID.MAPPING:
-    case EVENT_ID.SEQUENCE: return firstSet(event.tagStart, event.anchorStart, event.start);
-    case EVENT_ID.ALIAS: return event.anchorStart;
-    default: return undefined;
+    case EVENT_ID.SEQUENCE:
+      return firstSet(event.tagStart, event.anchorStart, event.start);
+    case EVENT_ID.ALIAS:
+      return event.anchorStart;
+    default:
+      return undefined;
   }
 }
 
@@ -413,7 +452,11 @@ function checkExpansion(value: unknown, file: string, line: number): void {
     if (node === null || typeof node !== 'object') return;
     if (path.has(node)) throw new ManifestLoadError(file, line, 'an alias refers to a value that contains it (kubectl refuses this too)');
     if (++count > MAX_EXPANDED_VALUES) {
-      throw new ManifestLoadError(file, line, `its aliases expand to more than ${MAX_EXPANDED_VALUES.toLocaleString('en-US')} values (kubectl refuses such excessive aliasing too)`);
+      throw new ManifestLoadError(
+        file,
+        line,
+        `its aliases expand to more than ${MAX_EXPANDED_VALUES.toLocaleString('en-US')} values (kubectl refuses such excessive aliasing too)`,
+      );
     }
     path.add(node);
     for (const child of Array.isArray(node) ? node : Object.values(node)) walk(child);
@@ -427,10 +470,10 @@ function asLoadError(error: unknown, file: string, linesBefore: number): Error {
   if (!(error instanceof YAMLException)) return error instanceof Error ? error : new Error(String(error));
   const reason = REASONS.get(error.reason) ?? error.reason;
   const mark = error.mark;
-  return mark ? new ManifestLoadError(file, linesBefore + mark.line + 1, `${reason} (column ${mark.column + 1})`) : new ManifestLoadError(file, linesBefore, reason);
+  return mark
+    ? new ManifestLoadError(file, linesBefore + mark.line + 1, `${reason} (column ${mark.column + 1})`)
+    : new ManifestLoadError(file, linesBefore, reason);
 }
 
 /** Clearer words for the parser's most likely complaints. */
-const REASONS = new Map([
-  ['duplicated mapping key', 'a key is given twice in one mapping (kubectl would keep the last value silently)'],
-]);
+const REASONS = new Map([['duplicated mapping key', 'a key is given twice in one mapping (kubectl would keep the last value silently)']]);

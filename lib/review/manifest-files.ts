@@ -103,7 +103,11 @@ function holdsObject(text: string, file: string): boolean {
     documents = readDocuments(text, file);
   } catch (error) {
     if (!(error instanceof ManifestLoadError)) throw error;
-    throw new ManifestLoadError(error.file, error.line, `${error.detail}; a file that cannot be read is never skipped as not Kubernetes: fix it, or exclude it if it is not a manifest`);
+    throw new ManifestLoadError(
+      error.file,
+      error.line,
+      `${error.detail}; a file that cannot be read is never skipped as not Kubernetes: fix it, or exclude it if it is not a manifest`,
+    );
   }
   const present = documents.filter(({ value }) => value !== null && value !== undefined);
   return present.length === 0 || present.some(({ value }) => isObject(value));
@@ -149,8 +153,12 @@ function readText(file: string): string {
 }
 
 function notRegular(file: string, kind: string): ManifestLoadError {
-  return new ManifestLoadError(file, 0, `not a regular file (${kind}), so it is not read (it could block the review or never end); `
-    + 'save the manifests to a regular file, or pipe them to standard input with the path -');
+  return new ManifestLoadError(
+    file,
+    0,
+    `not a regular file (${kind}), so it is not read (it could block the review or never end); ` +
+      'save the manifests to a regular file, or pipe them to standard input with the path -',
+  );
 }
 
 function kindOf(stat: fs.Stats): string {
@@ -181,7 +189,11 @@ export function decodeManifest(bytes: Uint8Array, name: string): string {
     try {
       return new TextDecoder(utf16, { fatal: true }).decode(bytes.subarray(2));
     } catch {
-      throw new ManifestLoadError(name, 0, `is not valid ${utf16.toUpperCase()} after its byte order mark (an odd number of bytes, or an unpaired surrogate); save it again as UTF-8`);
+      throw new ManifestLoadError(
+        name,
+        0,
+        `is not valid ${utf16.toUpperCase()} after its byte order mark (an odd number of bytes, or an unpaired surrogate); save it again as UTF-8`,
+      );
     }
   }
   const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
@@ -190,7 +202,11 @@ export function decodeManifest(bytes: Uint8Array, name: string): string {
   if (!isUtf8(view)) {
     const at = firstInvalidUtf8(view);
     const line = 1 + view.subarray(0, at).filter((byte) => byte === 0x0a).length;
-    throw new ManifestLoadError(name, line, `byte ${start + at} is not valid UTF-8 (kubectl would read it as U+FFFD); save the file as UTF-8`);
+    throw new ManifestLoadError(
+      name,
+      line,
+      `byte ${start + at} is not valid UTF-8 (kubectl would read it as U+FFFD); save the file as UTF-8`,
+    );
   }
   return view.toString('utf8');
 }
@@ -199,7 +215,8 @@ export function decodeManifest(bytes: Uint8Array, name: string): string {
 function firstInvalidUtf8(bytes: Uint8Array): number {
   for (let at = 0; at < bytes.length;) {
     const lead = bytes[at];
-    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+    const length =
+      lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
     if (length === 0 || !isUtf8(bytes.subarray(at, at + length))) return at;
     at += length;
   }

@@ -187,7 +187,8 @@ export interface Finding {
  * `not-evaluated` (its rule was not run in this review, or failed on the object), or
  * `unmatched` (an exceptions file entry that names no reviewed object).
  */
-export type ExceptionStatus = 'applied' | 'unused' | 'expired' | 'without-reason' | 'malformed' | 'untrusted' | 'not-evaluated' | 'unmatched';
+export type ExceptionStatus =
+  'applied' | 'unused' | 'expired' | 'without-reason' | 'malformed' | 'untrusted' | 'not-evaluated' | 'unmatched';
 
 /** One exception (annotation or exceptions file entry) for a reviewed object, and what the review made of it. */
 export interface ExceptionRecord {

@@ -78,7 +78,15 @@ export const PACKS: readonly Pack[] = [PSS_BASELINE, PSS_RESTRICTED, WORKLOAD_HA
 export const DEFAULT_PACKS: readonly string[] = PACKS.map((pack) => pack.id);
 
 /** Every rule of every area, in a stable order. */
-export const ALL_RULES: readonly Rule[] = [...SCHEMA_RULES, ...POD_RULES, ...NAMESPACE_RULES, ...NETWORK_RULES, ...RBAC_RULES, ...SECRET_RULES, ...CLUSTER_RULES];
+export const ALL_RULES: readonly Rule[] = [
+  ...SCHEMA_RULES,
+  ...POD_RULES,
+  ...NAMESPACE_RULES,
+  ...NETWORK_RULES,
+  ...RBAC_RULES,
+  ...SECRET_RULES,
+  ...CLUSTER_RULES,
+];
 
 const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(ALL_RULES.map((rule) => [rule.id, rule]));
 const PACKS_BY_ID: ReadonlyMap<string, Pack> = new Map(PACKS.map((pack) => [pack.id, pack]));

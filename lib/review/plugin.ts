@@ -108,15 +108,20 @@ export class HardenedReviewPlugin implements Validation {
     const where = 'HardenedReviewPlugin (cdk8s.yaml validations[].properties)';
     const unknown = Object.keys(props ?? {}).filter((key) => !PROPERTIES.includes(key));
     if (unknown.length) {
-      throw new Error(`${where}: unknown propert${unknown.length > 1 ? 'ies' : 'y'} ${unknown.map((k) => `'${k}'`).join(', ')}. Known: ${PROPERTIES.join(', ')}.`);
+      throw new Error(
+        `${where}: unknown propert${unknown.length > 1 ? 'ies' : 'y'} ${unknown.map((k) => `'${k}'`).join(', ')}. Known: ${PROPERTIES.join(', ')}.`,
+      );
     }
     const { packs, today, failOn, trustAnnotations, exceptionsFile, crds } = props ?? {};
     if (packs !== undefined) {
-      if (!Array.isArray(packs) || packs.some((id) => typeof id !== 'string')) throw new Error(`${where}: 'packs' must be a list of pack ids.`);
+      if (!Array.isArray(packs) || packs.some((id) => typeof id !== 'string'))
+        throw new Error(`${where}: 'packs' must be a list of pack ids.`);
       const unknownPacks = packs.filter((id) => !packById(id));
       if (unknownPacks.length) {
-        throw new Error(`${where}: unknown pack${unknownPacks.length > 1 ? 's' : ''} ${unknownPacks.map((id) => `'${id}'`).join(', ')} in 'packs'. `
-          + `Known packs: ${PACKS.map((p) => p.id).join(', ')}.`);
+        throw new Error(
+          `${where}: unknown pack${unknownPacks.length > 1 ? 's' : ''} ${unknownPacks.map((id) => `'${id}'`).join(', ')} in 'packs'. ` +
+            `Known packs: ${PACKS.map((p) => p.id).join(', ')}.`,
+        );
       }
     }
     if (today !== undefined && (typeof today !== 'string' || !isIsoDate(today))) {
@@ -154,13 +159,19 @@ export class HardenedReviewPlugin implements Validation {
         ruleName: 'manifest-unreadable',
         recommendation: 'Every synthesized manifest can be read as Kubernetes objects.',
         fix: 'Fix the file at the line given; if the app wrote it, report the bug.',
-        violatingResources: [{ resourceName: printable(error.file), manifestPath: printable(error.file), locations: [printable(error.message)] }],
+        violatingResources: [
+          { resourceName: printable(error.file), manifestPath: printable(error.file), locations: [printable(error.message)] },
+        ],
       });
       report.submit('failure', { error: printable(error.message) });
       return;
     }
     const result = review(manifests, {
-      packs: this.packs, today: this.today, trustAnnotations: this.trustAnnotations, exceptions: this.exceptions, customResourceDefinitions: this.customResourceDefinitions,
+      packs: this.packs,
+      today: this.today,
+      trustAnnotations: this.trustAnnotations,
+      exceptions: this.exceptions,
+      customResourceDefinitions: this.customResourceDefinitions,
     });
     const open = SEVERITIES.flatMap((severity) => result.findings.filter((f) => !f.exception && f.severity === severity));
     const byRule = new Map<string, Finding[]>();
@@ -177,10 +188,10 @@ export class HardenedReviewPlugin implements Validation {
     const { bySeverity, objects, suppressed } = result.counts;
     report.submit(passesAt(result, this.failOn) ? 'success' : 'failure', {
       'Objects reviewed': String(objects),
-      'Packs': result.packs.join(', '),
-      'Errors': String(bySeverity.error),
-      'Warnings': String(bySeverity.warning),
-      'Info': String(bySeverity.info),
+      Packs: result.packs.join(', '),
+      Errors: String(bySeverity.error),
+      Warnings: String(bySeverity.warning),
+      Info: String(bySeverity.info),
       'Accepted by exceptions': String(suppressed),
     });
   }

@@ -14,14 +14,16 @@ const CIS_TABLE_HINT = 'controlPlaneHardening() writes a kubeadm-config.yaml tha
 export const CONSTRUCT_HINTS: Readonly<Record<string, string>> = {
   'namespace-default-deny': 'HardenedNamespace adds this policy; declare each flow with allowFrom and allowTo on the workloads.',
   'namespace-pod-security': 'HardenedNamespace sets these labels.',
-  'workload-namespace-hardened': 'Create the namespace with HardenedNamespace (Pod Security labels and default-deny policies) and put the workload in it.',
+  'workload-namespace-hardened':
+    'Create the namespace with HardenedNamespace (Pod Security labels and default-deny policies) and put the workload in it.',
   'secret-as-file': 'On a hardened container, secretMounts mounts the Secret this way.',
   'admission-pod-security-restricted': 'admissionConfiguration() writes this configuration.',
   'admission-exemptions-system-only': 'Give each exemption its reason in admissionConfiguration().',
   'audit-sensitive-metadata-only': 'auditPolicy() writes such a rule.',
   'audit-high-risk-recorded': 'auditPolicy() writes such a policy.',
   'authentication-anonymous-health-only': 'authenticationConfiguration() writes this.',
-  'encryption-key-not-in-manifests': 'For a local key, writeEncryptionConfiguration() writes the file to a folder outside the project; copy it to the control plane nodes.',
+  'encryption-key-not-in-manifests':
+    'For a local key, writeEncryptionConfiguration() writes the file to a folder outside the project; copy it to the control plane nodes.',
   'cluster-apiserver-settings': CIS_TABLE_HINT,
   'cluster-controller-manager-settings': CIS_TABLE_HINT,
   'cluster-scheduler-settings': CIS_TABLE_HINT,
@@ -41,8 +43,7 @@ export function constructRemediation(ruleId: string, yamlRemediation: string): s
  * synth gate only: the command line and the plugin judge YAML someone else wrote.
  */
 export function withConstructFixes(result: ReviewResult): ReviewResult {
-  const reword = (finding: Finding): Finding => (isConstructOrigin(finding.origin)
-    ? { ...finding, remediation: constructRemediation(finding.ruleId, finding.remediation) }
-    : finding);
+  const reword = (finding: Finding): Finding =>
+    isConstructOrigin(finding.origin) ? { ...finding, remediation: constructRemediation(finding.ruleId, finding.remediation) } : finding;
   return { ...result, findings: result.findings.map(reword) };
 }

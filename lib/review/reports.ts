@@ -42,15 +42,21 @@ export function objectLabel(object: ObjectRef): string {
  */
 export function reviewJson(result: ReviewResult): string {
   // No review date in any report: reports are committed and diffed, and must not churn daily.
-  return JSON.stringify({
-    tool: TOOL_NAME,
-    version: toolVersion(),
-    passed: result.passed,
-    packs: result.packs,
-    counts: result.counts,
-    findings: result.findings.map(withLocation),
-    exceptions: result.exceptions.map(withLocation),
-  }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      {
+        tool: TOOL_NAME,
+        version: toolVersion(),
+        passed: result.passed,
+        packs: result.packs,
+        counts: result.counts,
+        findings: result.findings.map(withLocation),
+        exceptions: result.exceptions.map(withLocation),
+      },
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 /** The entry with `location` after its `origin` when the origin is `file:line`. */
@@ -70,7 +76,8 @@ function withLocation<T extends { readonly origin: string }>(entry: T): T & { re
 function physicalLocation(origin: string): object | undefined {
   const location = fileLocationOf(origin);
   return location && /\.(?:ya?ml|json)$/.test(location.file)
-    ? { artifactLocation: { uri: fileUri(location.file) }, region: { startLine: location.line } } : undefined;
+    ? { artifactLocation: { uri: fileUri(location.file) }, region: { startLine: location.line } }
+    : undefined;
 }
 
 /**
@@ -85,7 +92,9 @@ function fileUri(file: string): string {
 
 function fingerprint(finding: Finding): string {
   const { kind, namespace, name } = finding.object;
-  return createHash('sha256').update([finding.ruleId, kind, namespace ?? '', name, finding.path].join('\u0000')).digest('hex');
+  return createHash('sha256')
+    .update([finding.ruleId, kind, namespace ?? '', name, finding.path].join('\u0000'))
+    .digest('hex');
 }
 
 function sarifRule(rule: RuleInfo, packs: readonly string[]): object {
@@ -112,7 +121,13 @@ export function reviewSarif(result: ReviewResult): string {
   for (const finding of result.findings) {
     // A finding always names a listed rule; keep the log valid even if a caller edited the result.
     if (!rules.some((r) => r.id === finding.ruleId)) {
-      rules.push({ id: finding.ruleId, title: finding.title, severity: finding.severity, references: {}, remediation: finding.remediation });
+      rules.push({
+        id: finding.ruleId,
+        title: finding.title,
+        severity: finding.severity,
+        references: {},
+        remediation: finding.remediation,
+      });
     }
   }
   const index = new Map(rules.map((rule, i) => [rule.id, i]));
@@ -129,38 +144,55 @@ export function reviewSarif(result: ReviewResult): string {
       message: { text: `${objectLabel(finding.object)}: ${finding.message}.` },
       locations: [{ ...(physical ? { physicalLocation: physical } : {}), logicalLocations }],
       partialFingerprints: { 'cdk8sHardenedFinding/v1': fingerprint(finding) },
-      ...(finding.exception ? {
-        suppressions: [{
-          // An annotation is in the source; an exceptions file entry is kept apart from it.
-          kind: finding.exception.source === 'exceptions-file' ? 'external' : 'inSource',
-          status: 'accepted',
-          justification: exceptionAnnotationValue({ rule: finding.ruleId, ...finding.exception }),
-        }],
-      } : {}),
+      ...(finding.exception
+        ? {
+            suppressions: [
+              {
+                // An annotation is in the source; an exceptions file entry is kept apart from it.
+                kind: finding.exception.source === 'exceptions-file' ? 'external' : 'inSource',
+                status: 'accepted',
+                justification: exceptionAnnotationValue({ rule: finding.ruleId, ...finding.exception }),
+              },
+            ],
+          }
+        : {}),
     };
   });
-  return JSON.stringify({
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [{
-      tool: { driver: { name: TOOL_NAME, version: toolVersion(), semanticVersion: toolVersion(), rules: rules.map((rule) => sarifRule(rule, packsOf(rule.id))) } },
-      results,
-      properties: { packs: result.packs, passed: result.passed },
-    }],
-  }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      {
+        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+        version: '2.1.0',
+        runs: [
+          {
+            tool: {
+              driver: {
+                name: TOOL_NAME,
+                version: toolVersion(),
+                semanticVersion: toolVersion(),
+                rules: rules.map((rule) => sarifRule(rule, packsOf(rule.id))),
+              },
+            },
+            results,
+            properties: { packs: result.packs, passed: result.passed },
+          },
+        ],
+      },
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
-
-
 const EXCEPTION_STATUS_TEXT: Record<ExceptionRecord['status'], string> = {
-  'applied': 'applied',
-  'unused': 'unused (warning)',
-  'expired': 'expired (error)',
+  applied: 'applied',
+  unused: 'unused (warning)',
+  expired: 'expired (error)',
   'without-reason': 'refused: reason too short (error)',
-  'malformed': 'refused: not written as documented (error)',
-  'untrusted': 'claimed, not trusted (warning)',
+  malformed: 'refused: not written as documented (error)',
+  untrusted: 'claimed, not trusted (warning)',
   'not-evaluated': 'not evaluated (rule not run)',
-  'unmatched': 'names no reviewed object',
+  unmatched: 'names no reviewed object',
 };
 
 /**
@@ -174,26 +206,42 @@ export function reviewMarkdown(result: ReviewResult): string {
   const lines = [
     '# Review',
     '',
-    `**${result.passed ? 'Passed' : 'Failed'}**: ${counts.bySeverity.error} error(s), ${counts.bySeverity.warning} warning(s), ${counts.bySeverity.info} info `
-      + `in ${counts.objects} object(s); ${counts.suppressed} finding(s) accepted by exceptions.`,
+    `**${result.passed ? 'Passed' : 'Failed'}**: ${counts.bySeverity.error} error(s), ${counts.bySeverity.warning} warning(s), ${counts.bySeverity.info} info ` +
+      `in ${counts.objects} object(s); ${counts.suppressed} finding(s) accepted by exceptions.`,
     '',
     '## Counts by pack',
     '',
-    ...table(['Pack', 'Errors', 'Warnings', 'Info'], [
-      ...result.packs.map((id) => [id, ...severityCells(counts.byPack[id])]),
-      ['all findings', ...severityCells(counts.bySeverity)],
-    ]),
+    ...table(
+      ['Pack', 'Errors', 'Warnings', 'Info'],
+      [...result.packs.map((id) => [id, ...severityCells(counts.byPack[id])]), ['all findings', ...severityCells(counts.bySeverity)]],
+    ),
     '',
     '## Findings',
     '',
-    ...(open.length === 0 ? ['No finding without an exception.'] : table(['Severity', 'Rule', 'Object', 'Origin', 'Path', 'Message', 'Fix'],
-      open.map((f) => [f.severity, f.ruleId, objectLabel(f.object), f.origin || '-', f.path || '-', f.message, f.remediation]))),
+    ...(open.length === 0
+      ? ['No finding without an exception.']
+      : table(
+          ['Severity', 'Rule', 'Object', 'Origin', 'Path', 'Message', 'Fix'],
+          open.map((f) => [f.severity, f.ruleId, objectLabel(f.object), f.origin || '-', f.path || '-', f.message, f.remediation]),
+        )),
     '',
     '## Exceptions',
     '',
-    ...(result.exceptions.length === 0 ? ['No exceptions.'] : table(['Object', 'Rule', 'Accepts', 'Reason', 'Expires', 'From', 'Status', 'Findings accepted'],
-      result.exceptions.map((e) => [objectLabel(e.object), e.ruleId, e.accepts?.join(', ') ?? '-', e.reason, e.expires ?? 'never',
-        e.entry ?? 'annotation', EXCEPTION_STATUS_TEXT[e.status], String(e.findings)]))),
+    ...(result.exceptions.length === 0
+      ? ['No exceptions.']
+      : table(
+          ['Object', 'Rule', 'Accepts', 'Reason', 'Expires', 'From', 'Status', 'Findings accepted'],
+          result.exceptions.map((e) => [
+            objectLabel(e.object),
+            e.ruleId,
+            e.accepts?.join(', ') ?? '-',
+            e.reason,
+            e.expires ?? 'never',
+            e.entry ?? 'annotation',
+            EXCEPTION_STATUS_TEXT[e.status],
+            String(e.findings),
+          ]),
+        )),
     '',
   ];
   return lines.join('\n');

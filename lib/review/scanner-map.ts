@@ -47,9 +47,8 @@ export interface ScannerCheck {
 }
 
 const row = (scanner: Scanner, check: string, rule: string, kinds?: readonly string[]): ScannerCheck =>
-  (kinds ? { scanner, check, rule, kinds } : { scanner, check, rule });
-const notApplicable = (scanner: Scanner, check: string, reason: string): ScannerCheck =>
-  ({ scanner, check, rule: NOT_APPLICABLE, reason });
+  kinds ? { scanner, check, rule, kinds } : { scanner, check, rule };
+const notApplicable = (scanner: Scanner, check: string, reason: string): ScannerCheck => ({ scanner, check, rule: NOT_APPLICABLE, reason });
 
 /** Every mapped check, grouped by scanner, then by our rule. */
 export const SCANNER_CHECKS: readonly ScannerCheck[] = [
@@ -102,14 +101,26 @@ export const SCANNER_CHECKS: readonly ScannerCheck[] = [
   row('kube-score', 'pod-probes', 'liveness-probe'),
   row('kube-score', 'pod-probes-identical', 'distinct-probes'),
   row('kube-score', 'networkpolicy-targets-pod', 'network-policy-selects-pods'),
-  notApplicable('kube-score', 'container-cpu-requests-equal-limits',
-    'Optional in kube-score. CPU requests stay below limits on purpose: a pod may use idle CPU, and CPU is throttled, never a reason to kill. Memory, which is not compressible, has request = limit by default.'),
-  notApplicable('kube-score', 'container-memory-requests-equal-limits',
-    'Optional in kube-score. Our sizes set memory request = limit, but resources-set accepts a lower request when a workload chooses one explicitly.'),
-  notApplicable('kube-score', 'container-resource-requests-equal-limits',
-    'Optional in kube-score: CPU and memory together, see container-cpu-requests-equal-limits.'),
-  notApplicable('kube-score', 'container-ephemeral-storage-request-equals-limit',
-    'Optional in kube-score. Scratch space is requested at its usual use and limited at its bound (64Mi and 256Mi by default); the kubelet evicts a pod above the limit, which is the protection.'),
+  notApplicable(
+    'kube-score',
+    'container-cpu-requests-equal-limits',
+    'Optional in kube-score. CPU requests stay below limits on purpose: a pod may use idle CPU, and CPU is throttled, never a reason to kill. Memory, which is not compressible, has request = limit by default.',
+  ),
+  notApplicable(
+    'kube-score',
+    'container-memory-requests-equal-limits',
+    'Optional in kube-score. Our sizes set memory request = limit, but resources-set accepts a lower request when a workload chooses one explicitly.',
+  ),
+  notApplicable(
+    'kube-score',
+    'container-resource-requests-equal-limits',
+    'Optional in kube-score: CPU and memory together, see container-cpu-requests-equal-limits.',
+  ),
+  notApplicable(
+    'kube-score',
+    'container-ephemeral-storage-request-equals-limit',
+    'Optional in kube-score. Scratch space is requested at its usual use and limited at its bound (64Mi and 256Mi by default); the kubelet evicts a pod above the limit, which is the protection.',
+  ),
 
   // kube-linter: its default checks; the rows for checks it ships disabled still translate exceptions.
   row('kube-linter', 'cluster-admin-role-binding', 'rbac-no-cluster-admin-binding'),
@@ -160,12 +171,21 @@ export const SCANNER_CHECKS: readonly ScannerCheck[] = [
   row('polaris', 'sensitiveConfigmapContent', 'configmap-no-secret-keys'),
   row('polaris', 'sensitiveContainerEnvVar', 'env-no-literal-secret'),
   row('polaris', 'tagNotSpecified', 'no-latest-tag'),
-  notApplicable('polaris', 'missingNetworkPolicy',
-    'Polaris wants one NetworkPolicy per pod with both ingress and egress rules. Our namespaces deny all traffic by default (namespace-default-deny) and each workload gets only the rules it needs: one that takes no ingress has, rightly, no ingress rule.'),
-  notApplicable('polaris', 'priorityClassNotSet',
-    'Priority classes are cluster policy: a name the cluster lacks makes the API server refuse the pod. Set one through the escape hatch where your cluster defines them.'),
-  notApplicable('polaris', 'topologySpreadConstraint',
-    'Every workload with more than one replica gets spread constraints over nodes and zones (and pod-anti-affinity); a single pod, or a DaemonSet\'s one pod per node, has nothing to spread.'),
+  notApplicable(
+    'polaris',
+    'missingNetworkPolicy',
+    'Polaris wants one NetworkPolicy per pod with both ingress and egress rules. Our namespaces deny all traffic by default (namespace-default-deny) and each workload gets only the rules it needs: one that takes no ingress has, rightly, no ingress rule.',
+  ),
+  notApplicable(
+    'polaris',
+    'priorityClassNotSet',
+    'Priority classes are cluster policy: a name the cluster lacks makes the API server refuse the pod. Set one through the escape hatch where your cluster defines them.',
+  ),
+  notApplicable(
+    'polaris',
+    'topologySpreadConstraint',
+    "Every workload with more than one replica gets spread constraints over nodes and zones (and pod-anti-affinity); a single pod, or a DaemonSet's one pod per node, has nothing to spread.",
+  ),
 ];
 
 /**
@@ -182,12 +202,15 @@ export interface ObjectSkip {
 }
 
 /** Skipped on a namespace's default-deny and DNS policies (`podSelector: {}`). */
-export const NAMESPACE_WIDE_POLICY_SKIPS: readonly ObjectSkip[] = [{
-  scanner: 'kube-score',
-  check: 'networkpolicy-targets-pod',
-  objects: "a namespace's `default-deny` and `allow-dns` NetworkPolicies (`podSelector: {}`)",
-  reason: 'A namespace-wide policy selects every pod of its namespace, those to come included: the default deny and the DNS allowance belong in a namespace before its first workload. kube-score fails them while the namespace has no pod.',
-}];
+export const NAMESPACE_WIDE_POLICY_SKIPS: readonly ObjectSkip[] = [
+  {
+    scanner: 'kube-score',
+    check: 'networkpolicy-targets-pod',
+    objects: "a namespace's `default-deny` and `allow-dns` NetworkPolicies (`podSelector: {}`)",
+    reason:
+      'A namespace-wide policy selects every pod of its namespace, those to come included: the default deny and the DNS allowance belong in a namespace before its first workload. kube-score fails them while the namespace has no pod.',
+  },
+];
 
 /** Every object-level skip, for the README and its test. */
 export const OBJECT_SKIPS: readonly ObjectSkip[] = [...NAMESPACE_WIDE_POLICY_SKIPS];
@@ -202,7 +225,9 @@ export function notApplicableChecks(scanner: Scanner): ScannerCheck[] {
 
 /** Our rules that judge what `check` of `scanner` judges (empty for unmapped and not-applicable checks). */
 export function rulesForCheck(scanner: Scanner, check: string): string[] {
-  return [...new Set(SCANNER_CHECKS.filter((c) => c.scanner === scanner && c.check === check && c.rule !== NOT_APPLICABLE).map((c) => c.rule))].sort();
+  return [
+    ...new Set(SCANNER_CHECKS.filter((c) => c.scanner === scanner && c.check === check && c.rule !== NOT_APPLICABLE).map((c) => c.rule)),
+  ].sort();
 }
 
 /** The checks of each scanner that an exception to `rule` skips on an object of `kind`, sorted and without repeats. */
@@ -242,7 +267,11 @@ export const SCANNER_ANNOTATIONS = {
  * to it). Deterministic: checks in order, Checkov's numbering follows it. Checkov splits its
  * value on `=`, so an `=` in a reason is written as `:`.
  */
-export function scannerSkipAnnotations(exceptions: readonly ExceptionForScanners[], kind: string, skips: readonly ObjectSkip[] = []): Record<string, string> {
+export function scannerSkipAnnotations(
+  exceptions: readonly ExceptionForScanners[],
+  kind: string,
+  skips: readonly ObjectSkip[] = [],
+): Record<string, string> {
   const checkov = new Map<string, string>();
   const kubeScore = new Set<string>();
   const kubeLinter = new Map<string, string>();
@@ -251,9 +280,13 @@ export function scannerSkipAnnotations(exceptions: readonly ExceptionForScanners
   for (const exception of byRule) {
     const checks = checksForRule(exception.rule, kind);
     // The first exception (in rule order) to name a check gives its reason.
-    checks.checkov.forEach((c) => { if (!checkov.has(c)) checkov.set(c, exception.reason.replace(/=/g, ':')); });
+    checks.checkov.forEach((c) => {
+      if (!checkov.has(c)) checkov.set(c, exception.reason.replace(/=/g, ':'));
+    });
     checks['kube-score'].forEach((c) => kubeScore.add(c));
-    checks['kube-linter'].forEach((c) => { if (!kubeLinter.has(c)) kubeLinter.set(c, exception.reason); });
+    checks['kube-linter'].forEach((c) => {
+      if (!kubeLinter.has(c)) kubeLinter.set(c, exception.reason);
+    });
     checks.polaris.forEach((c) => polaris.add(c));
   }
   for (const skip of skips) {
@@ -266,8 +299,12 @@ export function scannerSkipAnnotations(exceptions: readonly ExceptionForScanners
     annotations[`${SCANNER_ANNOTATIONS.checkov}${i + 1}`] = `${check}=${checkov.get(check)}`;
   });
   if (kubeScore.size) annotations[SCANNER_ANNOTATIONS.kubeScore] = [...kubeScore].sort().join(',');
-  [...kubeLinter.keys()].sort().forEach((check) => { annotations[`${SCANNER_ANNOTATIONS.kubeLinter}${check}`] = kubeLinter.get(check)!; });
-  [...polaris].sort().forEach((check) => { annotations[`${SCANNER_ANNOTATIONS.polaris}${check}-exempt`] = 'true'; });
+  [...kubeLinter.keys()].sort().forEach((check) => {
+    annotations[`${SCANNER_ANNOTATIONS.kubeLinter}${check}`] = kubeLinter.get(check)!;
+  });
+  [...polaris].sort().forEach((check) => {
+    annotations[`${SCANNER_ANNOTATIONS.polaris}${check}-exempt`] = 'true';
+  });
   return annotations;
 }
 
@@ -275,7 +312,7 @@ export function scannerSkipAnnotations(exceptions: readonly ExceptionForScanners
 function compareChecks(a: string, b: string): number {
   const parse = (id: string) => {
     const m = /^(.*?)(\d+)$/.exec(id);
-    return m ? [m[1], Number(m[2])] as const : [id, 0] as const;
+    return m ? ([m[1], Number(m[2])] as const) : ([id, 0] as const);
   };
   const [pa, na] = parse(a);
   const [pb, nb] = parse(b);

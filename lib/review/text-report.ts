@@ -55,11 +55,13 @@ function objectKey(finding: Finding): string {
 }
 
 function compareObjects(a: Finding, b: Finding): number {
-  return compareText(a.object.kind, b.object.kind)
-    || compareText(a.object.namespace ?? '', b.object.namespace ?? '')
-    || compareText(a.object.name, b.object.name)
-    || compareText(a.object.apiVersion, b.object.apiVersion)
-    || compareText(a.origin, b.origin);
+  return (
+    compareText(a.object.kind, b.object.kind) ||
+    compareText(a.object.namespace ?? '', b.object.namespace ?? '') ||
+    compareText(a.object.name, b.object.name) ||
+    compareText(a.object.apiVersion, b.object.apiVersion) ||
+    compareText(a.origin, b.origin)
+  );
 }
 
 const rank = (finding: Finding): number => SEVERITIES.indexOf(finding.severity);
@@ -103,8 +105,9 @@ function lineText(line: FindingLine): string {
 function fixLines(open: readonly Finding[]): string[] {
   const fixes = new Map<string, Set<string>>();
   for (const finding of open) fixes.set(finding.ruleId, (fixes.get(finding.ruleId) ?? new Set()).add(finding.remediation));
-  return [...fixes.keys()].sort(compareText).flatMap((ruleId) =>
-    [...fixes.get(ruleId)!].sort(compareText).flatMap((fix) => wrap(`  ${ruleId}:`, fix, '      ')));
+  return [...fixes.keys()]
+    .sort(compareText)
+    .flatMap((ruleId) => [...fixes.get(ruleId)!].sort(compareText).flatMap((fix) => wrap(`  ${ruleId}:`, fix, '      ')));
 }
 
 /** `lead` then the words of `text`, broken at spaces so lines stay within `WIDTH`; a longer word stays whole. */

@@ -1,7 +1,5 @@
 import { KubeObject, RuleFinding } from './model';
-import {
-  Container, InheritableSecurityContext, PodMetadata, PodSpec, SecurityContext,
-} from './pod-spec';
+import { Container, InheritableSecurityContext, PodMetadata, PodSpec, SecurityContext } from './pod-spec';
 
 /**
  * Where one kind, of one API group, keeps its pod template(s). The review judges a pod only
@@ -23,8 +21,13 @@ export interface PodTemplateKind {
   readonly source: string;
 }
 
-const t = (group: string, kind: string, template: string, longRunning: boolean, source: string): PodTemplateKind =>
-  ({ group, kind, template: template ? template.split('.') : [], longRunning, source });
+const t = (group: string, kind: string, template: string, longRunning: boolean, source: string): PodTemplateKind => ({
+  group,
+  kind,
+  template: template ? template.split('.') : [],
+  longRunning,
+  source,
+});
 
 const K8S_API = 'https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/';
 
@@ -51,21 +54,75 @@ export const POD_TEMPLATE_LOCATIONS: readonly PodTemplateKind[] = [
   t('extensions', 'DaemonSet', 'spec.template', true, 'k8s.io/api extensions/v1beta1 types.go'),
   t('batch', 'Job', 'spec.template', false, `${K8S_API}job-v1/`),
   t('batch', 'CronJob', 'spec.jobTemplate.spec.template', false, `${K8S_API}cron-job-v1/`),
-  t('apps.openshift.io', 'DeploymentConfig', 'spec.template', true, 'https://docs.okd.io/3.11/rest_api/apps_openshift_io/deploymentconfig-apps-openshift-io-v1.html'),
-  t('argoproj.io', 'Rollout', 'spec.template', true, 'argo-rollouts pkg/apis/rollouts/v1alpha1/types.go (RolloutSpec.Template, WorkloadRef)'),
-  t('serving.knative.dev', 'Service', 'spec.template', true, 'knative serving pkg/apis/serving/v1 (ServiceSpec embeds ConfigurationSpec.Template)'),
+  t(
+    'apps.openshift.io',
+    'DeploymentConfig',
+    'spec.template',
+    true,
+    'https://docs.okd.io/3.11/rest_api/apps_openshift_io/deploymentconfig-apps-openshift-io-v1.html',
+  ),
+  t(
+    'argoproj.io',
+    'Rollout',
+    'spec.template',
+    true,
+    'argo-rollouts pkg/apis/rollouts/v1alpha1/types.go (RolloutSpec.Template, WorkloadRef)',
+  ),
+  t(
+    'serving.knative.dev',
+    'Service',
+    'spec.template',
+    true,
+    'knative serving pkg/apis/serving/v1 (ServiceSpec embeds ConfigurationSpec.Template)',
+  ),
   t('serving.knative.dev', 'Configuration', 'spec.template', true, 'knative serving pkg/apis/serving/v1 (ConfigurationSpec.Template)'),
   t('serving.knative.dev', 'Revision', '', true, 'knative serving pkg/apis/serving/v1 (RevisionSpec inlines corev1.PodSpec)'),
-  t('keda.sh', 'ScaledJob', 'spec.jobTargetRef.template', false, 'https://keda.sh/docs/latest/reference/scaledjob-spec/ (JobTargetRef *batchv1.JobSpec)'),
+  t(
+    'keda.sh',
+    'ScaledJob',
+    'spec.jobTargetRef.template',
+    false,
+    'https://keda.sh/docs/latest/reference/scaledjob-spec/ (JobTargetRef *batchv1.JobSpec)',
+  ),
   t('apps.kruise.io', 'CloneSet', 'spec.template', true, 'openkruise apis/apps/v1alpha1/cloneset_types.go'),
   t('apps.kruise.io', 'StatefulSet', 'spec.template', true, 'openkruise apis/apps/v1beta1/statefulset_types.go (Advanced StatefulSet)'),
   t('apps.kruise.io', 'DaemonSet', 'spec.template', true, 'openkruise apis/apps/v1alpha1/daemonset_types.go (Advanced DaemonSet)'),
   t('apps.kruise.io', 'BroadcastJob', 'spec.template', false, 'openkruise apis/apps/v1alpha1/broadcastjob_types.go'),
-  t('kubeflow.org', 'TFJob', 'spec.tfReplicaSpecs.*.template', false, 'kubeflow training-operator pkg/apis/kubeflow.org/v1 (ReplicaSpec.Template)'),
-  t('kubeflow.org', 'PyTorchJob', 'spec.pytorchReplicaSpecs.*.template', false, 'kubeflow training-operator pkg/apis/kubeflow.org/v1 (ReplicaSpec.Template)'),
-  t('kubeflow.org', 'MPIJob', 'spec.mpiReplicaSpecs.*.template', false, 'kubeflow mpi-operator pkg/apis/kubeflow/v2beta1 (MPIJobSpec.MPIReplicaSpecs)'),
-  t('kubeflow.org', 'XGBoostJob', 'spec.xgbReplicaSpecs.*.template', false, 'kubeflow training-operator pkg/apis/kubeflow.org/v1 (XGBoostJobSpec.XGBReplicaSpecs)'),
-  t('kubeflow.org', 'PaddleJob', 'spec.paddleReplicaSpecs.*.template', false, 'kubeflow training-operator pkg/apis/kubeflow.org/v1 (PaddleJobSpec.PaddleReplicaSpecs)'),
+  t(
+    'kubeflow.org',
+    'TFJob',
+    'spec.tfReplicaSpecs.*.template',
+    false,
+    'kubeflow training-operator pkg/apis/kubeflow.org/v1 (ReplicaSpec.Template)',
+  ),
+  t(
+    'kubeflow.org',
+    'PyTorchJob',
+    'spec.pytorchReplicaSpecs.*.template',
+    false,
+    'kubeflow training-operator pkg/apis/kubeflow.org/v1 (ReplicaSpec.Template)',
+  ),
+  t(
+    'kubeflow.org',
+    'MPIJob',
+    'spec.mpiReplicaSpecs.*.template',
+    false,
+    'kubeflow mpi-operator pkg/apis/kubeflow/v2beta1 (MPIJobSpec.MPIReplicaSpecs)',
+  ),
+  t(
+    'kubeflow.org',
+    'XGBoostJob',
+    'spec.xgbReplicaSpecs.*.template',
+    false,
+    'kubeflow training-operator pkg/apis/kubeflow.org/v1 (XGBoostJobSpec.XGBReplicaSpecs)',
+  ),
+  t(
+    'kubeflow.org',
+    'PaddleJob',
+    'spec.paddleReplicaSpecs.*.template',
+    false,
+    'kubeflow training-operator pkg/apis/kubeflow.org/v1 (PaddleJobSpec.PaddleReplicaSpecs)',
+  ),
 ];
 
 const LOCATIONS: ReadonlyMap<string, PodTemplateKind> = new Map(POD_TEMPLATE_LOCATIONS.map((l) => [`${l.group}/${l.kind}`, l]));
@@ -186,7 +243,11 @@ function findPodSpecs(obj: KubeObject, location: PodTemplateKind): readonly PodS
 /** The three lists of containers a pod spec can have, in the order Pod Security visits them. */
 export type ContainerKind = 'initContainer' | 'container' | 'ephemeralContainer';
 
-const CONTAINER_LISTS: readonly { readonly kind: ContainerKind; readonly field: 'initContainers' | 'containers' | 'ephemeralContainers'; readonly label: string }[] = [
+const CONTAINER_LISTS: readonly {
+  readonly kind: ContainerKind;
+  readonly field: 'initContainers' | 'containers' | 'ephemeralContainers';
+  readonly label: string;
+}[] = [
   { kind: 'initContainer', field: 'initContainers', label: 'init container' },
   { kind: 'container', field: 'containers', label: 'container' },
   { kind: 'ephemeralContainer', field: 'ephemeralContainers', label: 'ephemeral container' },
@@ -204,8 +265,9 @@ export interface Resolved<T> {
 
 /** The effective values of the settings a container inherits from its pod. */
 export type EffectiveSecurityContext = {
-  readonly [K in 'runAsNonRoot' | 'runAsUser' | 'runAsGroup' | 'seccompProfile' | 'appArmorProfile']-?:
-    Resolved<NonNullable<InheritableSecurityContext[K]>>;
+  readonly [K in 'runAsNonRoot' | 'runAsUser' | 'runAsGroup' | 'seccompProfile' | 'appArmorProfile']-?: Resolved<
+    NonNullable<InheritableSecurityContext[K]>
+  >;
 };
 
 /** One container as the pod rules see it. */
@@ -252,10 +314,12 @@ function containersOf(pod: PodSpecView): readonly ContainerView[] {
 }
 
 /** Pod specs per object and container views per pod, kept only while a review runs (objects do not change during one). */
-let cache: {
-  readonly pods: WeakMap<KubeObject, readonly PodSpecView[]>;
-  readonly containers: WeakMap<PodSpecView, readonly ContainerView[]>;
-} | undefined;
+let cache:
+  | {
+      readonly pods: WeakMap<KubeObject, readonly PodSpecView[]>;
+      readonly containers: WeakMap<PodSpecView, readonly ContainerView[]>;
+    }
+  | undefined;
 
 /**
  * Runs `fn` with `podSpecsOf` and `eachContainer` remembering their results per object, so
@@ -281,15 +345,17 @@ function containerViews(pod: PodSpecView): ContainerView[] {
       const container: Container = isRecord(raw) ? raw : {};
       const path = `${pod.path}.${field}[${index}]`;
       const securityContext: SecurityContext = isRecord(container.securityContext) ? container.securityContext : {};
-      const effective = Object.fromEntries(INHERITED.map((key) => {
-        if (securityContext[key] !== undefined && securityContext[key] !== null) {
-          return [key, { value: securityContext[key], path: `${path}.securityContext.${key}`, from: 'container' }];
-        }
-        if (podContext[key] !== undefined && podContext[key] !== null) {
-          return [key, { value: podContext[key], path: `${pod.path}.securityContext.${key}`, from: 'pod' }];
-        }
-        return [key, { value: undefined, path: `${path}.securityContext.${key}`, from: 'unset' }];
-      })) as unknown as EffectiveSecurityContext;
+      const effective = Object.fromEntries(
+        INHERITED.map((key) => {
+          if (securityContext[key] !== undefined && securityContext[key] !== null) {
+            return [key, { value: securityContext[key], path: `${path}.securityContext.${key}`, from: 'container' }];
+          }
+          if (podContext[key] !== undefined && podContext[key] !== null) {
+            return [key, { value: podContext[key], path: `${pod.path}.securityContext.${key}`, from: 'pod' }];
+          }
+          return [key, { value: undefined, path: `${path}.securityContext.${key}`, from: 'unset' }];
+        }),
+      ) as unknown as EffectiveSecurityContext;
       const name = typeof container.name === 'string' ? container.name : '';
       views.push({ name, kind, label: `${label} "${name}"`, path, container, securityContext, effective, pod });
     });

@@ -134,7 +134,11 @@ export function encryptionConfiguration(options: EncryptionConfigurationOptions)
  * with mode 0600, must be git-ignored if in a git work tree, and a warning is printed.
  * A KMS-only configuration holds no key and may be written anywhere.
  */
-export function writeEncryptionConfiguration(options: EncryptionConfigurationOptions, folder: string, projectDir: string = process.cwd()): string {
+export function writeEncryptionConfiguration(
+  options: EncryptionConfigurationOptions,
+  folder: string,
+  projectDir: string = process.cwd(),
+): string {
   const scope = functionScope();
   const text = encryptionConfiguration(options);
   const file = path.join(path.resolve(folder), ENCRYPTION_CONFIGURATION_FILE);
@@ -145,8 +149,11 @@ export function writeEncryptionConfiguration(options: EncryptionConfigurationOpt
   }
   const project = path.resolve(projectDir);
   if (isInside(realParent(file), realParent(path.join(project, 'x')))) {
-    throw new HardeningError(scope, `refuses to write a configuration holding the local key '${options.localKey.keys[0]?.name}' into '${path.dirname(file)}', inside the project ${project} (where dist/ and Git live). `
-      + 'Write it outside the project, for example to a tmpfs folder, and copy it to the control plane nodes; or use a KMS v2 provider, whose configuration holds no key.');
+    throw new HardeningError(
+      scope,
+      `refuses to write a configuration holding the local key '${options.localKey.keys[0]?.name}' into '${path.dirname(file)}', inside the project ${project} (where dist/ and Git live). ` +
+        'Write it outside the project, for example to a tmpfs folder, and copy it to the control plane nodes; or use a KMS v2 provider, whose configuration holds no key.',
+    );
   }
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   // A new file (0600, created exclusively: a link planted at the path is removed, never followed),
@@ -157,22 +164,30 @@ export function writeEncryptionConfiguration(options: EncryptionConfigurationOpt
     const problem = whyNotGitIgnored(file, project);
     if (problem !== undefined) {
       fs.rmSync(file);
-      throw new HardeningError(scope, `refuses to write a configuration holding a local key: ${problem}. Write it to a folder outside every git work tree, or an ignored one.`);
+      throw new HardeningError(
+        scope,
+        `refuses to write a configuration holding a local key: ${problem}. Write it to a folder outside every git work tree, or an ignored one.`,
+      );
     }
     fs.writeFileSync(fd, text);
   } finally {
     fs.closeSync(fd);
   }
-  process.emitWarning(`${file} holds the at-rest encryption key '${options.localKey.keys[0].name}'. Copy it to each control plane node `
-    + '(for example /etc/kubernetes/enc/, mode 0600, owned by root), point kube-apiserver\'s --encryption-provider-config at it, then delete this copy.',
-  { code: 'CDK8S_HARDENED_KEY_WRITTEN' });
+  process.emitWarning(
+    `${file} holds the at-rest encryption key '${options.localKey.keys[0].name}'. Copy it to each control plane node ` +
+      "(for example /etc/kubernetes/enc/, mode 0600, owned by root), point kube-apiserver's --encryption-provider-config at it, then delete this copy.",
+    { code: 'CDK8S_HARDENED_KEY_WRITTEN' },
+  );
   return file;
 }
 
 function buildConfiguration(options: EncryptionConfigurationOptions): Record<string, unknown> {
   const scope = functionScope();
   if (!options.kms && !options.localKey) {
-    throw new HardeningError(scope, 'needs a provider that encrypts: set \'kms\' (a KMS v2 plugin, preferred) or \'localKey\' (secretbox with a key from SecretValue.fromEnv or fromFile).');
+    throw new HardeningError(
+      scope,
+      "needs a provider that encrypts: set 'kms' (a KMS v2 plugin, preferred) or 'localKey' (secretbox with a key from SecretValue.fromEnv or fromFile).",
+    );
   }
   const providers: Record<string, unknown>[] = [];
   if (options.kms) providers.push({ kms: kmsProvider(scope, options.kms) });
@@ -193,21 +208,27 @@ function buildConfiguration(options: EncryptionConfigurationOptions): Record<str
 
 function kmsProvider(scope: IConstruct, kms: KmsV2Encryption): Record<string, unknown> {
   if (!/^[A-Za-z0-9][-A-Za-z0-9_.]*$/.test(kms.name ?? '')) {
-    throw new HardeningError(scope, `'kms.name' must be a name of letters, digits, '-', '_' and '.' (got '${kms.name}'). For example 'cloud-kms'.`);
+    throw new HardeningError(
+      scope,
+      `'kms.name' must be a name of letters, digits, '-', '_' and '.' (got '${kms.name}'). For example 'cloud-kms'.`,
+    );
   }
   if (!/^unix:\/\/\/\S+$/.test(kms.endpoint ?? '')) {
     throw new HardeningError(scope, `'kms.endpoint' must be the plugin's unix socket, 'unix:///path/to/socket' (got '${kms.endpoint}').`);
   }
   const timeout = kms.timeout ?? Duration.seconds(3);
   if (timeout.toMilliseconds() <= 0) {
-    throw new HardeningError(scope, '\'kms.timeout\' must be positive. Leave it out for the 3 second default.');
+    throw new HardeningError(scope, "'kms.timeout' must be positive. Leave it out for the 3 second default.");
   }
   return { apiVersion: 'v2', name: kms.name, endpoint: kms.endpoint, timeout: goDuration(timeout) };
 }
 
 function localKeys(scope: IConstruct, keys: readonly LocalEncryptionKey[]): { name: string; secret: string }[] {
   if (!keys?.length) {
-    throw new HardeningError(scope, '\'localKey.keys\' is empty. Give one key: keys: [{ name: \'key-1\', secret: SecretValue.fromEnv(\'ETCD_ENCRYPTION_KEY\') }].');
+    throw new HardeningError(
+      scope,
+      "'localKey.keys' is empty. Give one key: keys: [{ name: 'key-1', secret: SecretValue.fromEnv('ETCD_ENCRYPTION_KEY') }].",
+    );
   }
   const names = new Set<string>();
   return keys.map((key, i) => {
@@ -224,7 +245,10 @@ function localKeys(scope: IConstruct, keys: readonly LocalEncryptionKey[]): { na
     const length = bytes.length;
     bytes.fill(0);
     if (!canonical || length !== KEY_BYTES) {
-      throw new HardeningError(scope, `'${field}.secret' (${key.secret.describe()}) must be ${KEY_BYTES} random bytes in base64 (got ${canonical ? `${length} bytes` : 'text that is not base64'}). Generate one with: node scripts/generate-encryption-key.js.`);
+      throw new HardeningError(
+        scope,
+        `'${field}.secret' (${key.secret.describe()}) must be ${KEY_BYTES} random bytes in base64 (got ${canonical ? `${length} bytes` : 'text that is not base64'}). Generate one with: node scripts/generate-encryption-key.js.`,
+      );
     }
     return { name: key.name, secret: text };
   });

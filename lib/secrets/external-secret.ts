@@ -112,29 +112,44 @@ export class ExternalSecret extends Construct {
     this.name = requireDns1123Subdomain(this, 'name', props.name ?? id);
     const namespace = declaredNamespace(this, props.namespace);
     if (namespace === undefined) {
-      throw new HardeningError(this, 'has no namespace. Set \'namespace\', or create it inside a HardenedNamespace or a chart with a namespace; a Secret\'s namespace decides who can read it, so it is never guessed.');
+      throw new HardeningError(
+        this,
+        "has no namespace. Set 'namespace', or create it inside a HardenedNamespace or a chart with a namespace; a Secret's namespace decides who can read it, so it is never guessed.",
+      );
     }
     this.namespace = requireDns1123Label(this, 'namespace', namespace);
     this.targetName = requireDns1123Subdomain(this, 'targetName', props.targetName ?? this.name);
     const storeName = requireDns1123Subdomain(this, 'storeRef.name', props.storeRef.name);
     const storeKind = props.storeRef.kind ?? SecretStoreKind.SECRET_STORE;
     if (!Object.values(SecretStoreKind).includes(storeKind)) {
-      throw new HardeningError(this, `'storeRef.kind' must be a SecretStoreKind (got '${storeKind}'). Use SecretStoreKind.SECRET_STORE or SecretStoreKind.CLUSTER_SECRET_STORE.`);
+      throw new HardeningError(
+        this,
+        `'storeRef.kind' must be a SecretStoreKind (got '${storeKind}'). Use SecretStoreKind.SECRET_STORE or SecretStoreKind.CLUSTER_SECRET_STORE.`,
+      );
     }
     const refreshInterval = goDuration(props.refreshInterval ?? Duration.hours(1));
     if (!props.data?.length) {
-      throw new HardeningError(this, '\'data\' is empty. Give at least one entry, for example data: [{ secretKey: \'password\', remoteRef: { key: \'prod/shop/db\', property: \'password\' } }].');
+      throw new HardeningError(
+        this,
+        "'data' is empty. Give at least one entry, for example data: [{ secretKey: 'password', remoteRef: { key: 'prod/shop/db', property: 'password' } }].",
+      );
     }
     const seen = new Set<string>();
     const data = props.data.map((entry, i) => {
       const field = `data[${i}]`;
       requireSecretKey(this, `${field}.secretKey`, entry.secretKey);
       if (seen.has(entry.secretKey)) {
-        throw new HardeningError(this, `'${field}.secretKey' repeats '${entry.secretKey}'. Each key of the Secret may come from one place only.`);
+        throw new HardeningError(
+          this,
+          `'${field}.secretKey' repeats '${entry.secretKey}'. Each key of the Secret may come from one place only.`,
+        );
       }
       seen.add(entry.secretKey);
       if (!entry.remoteRef?.key?.trim()) {
-        throw new HardeningError(this, `'${field}.remoteRef.key' is empty. Name the secret in the external store, for example 'prod/shop/db'.`);
+        throw new HardeningError(
+          this,
+          `'${field}.remoteRef.key' is empty. Name the secret in the external store, for example 'prod/shop/db'.`,
+        );
       }
       if (entry.remoteRef.property !== undefined && entry.remoteRef.property.trim() === '') {
         throw new HardeningError(this, `'${field}.remoteRef.property' is empty. Leave it out to take the whole value, or name a property.`);

@@ -65,7 +65,11 @@ type GitResult =
 
 function git(cwd: string, args: readonly string[]): GitResult {
   try {
-    const stdout = execFileSync('git', ['-C', cwd, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } });
+    const stdout = execFileSync('git', ['-C', cwd, ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' },
+    });
     return { kind: 'ok', stdout };
   } catch (error) {
     const e = error as NodeJS.ErrnoException & { status?: number | null; stderr?: string };

@@ -49,18 +49,24 @@ const GCM_TAG_BYTES = 16;
 /** The RSA-OAEP label for a scope, exactly as upstream's `EncryptionLabel`. */
 export function encryptionLabel(scope: SealingScope, namespace: string, name: string): string {
   switch (scope) {
-    case SealingScope.CLUSTER_WIDE: return '';
-    case SealingScope.NAMESPACE_WIDE: return namespace;
-    default: return `${namespace}/${name}`;
+    case SealingScope.CLUSTER_WIDE:
+      return '';
+    case SealingScope.NAMESPACE_WIDE:
+      return namespace;
+    default:
+      return `${namespace}/${name}`;
   }
 }
 
 /** The scope annotations for a scope (none for strict), as upstream's `UpdateScopeAnnotations`. */
 export function scopeAnnotations(scope: SealingScope): Record<string, string> {
   switch (scope) {
-    case SealingScope.CLUSTER_WIDE: return { [CLUSTER_WIDE_ANNOTATION]: 'true' };
-    case SealingScope.NAMESPACE_WIDE: return { [NAMESPACE_WIDE_ANNOTATION]: 'true' };
-    default: return {};
+    case SealingScope.CLUSTER_WIDE:
+      return { [CLUSTER_WIDE_ANNOTATION]: 'true' };
+    case SealingScope.NAMESPACE_WIDE:
+      return { [NAMESPACE_WIDE_ANNOTATION]: 'true' };
+    default:
+      return {};
   }
 }
 
@@ -78,13 +84,17 @@ export function scopeFromAnnotations(annotations: Readonly<Record<string, unknow
 export function hybridEncrypt(publicKey: crypto.KeyObject, plaintext: Uint8Array, label: Uint8Array): Buffer {
   const sessionKey = crypto.randomBytes(SESSION_KEY_BYTES);
   try {
-    const rsaCiphertext = crypto.publicEncrypt({
-      key: publicKey,
-      padding: crypto.constants.RSA_PKCS1_OAEP_PADDING,
-      oaepHash: 'sha256',
-      oaepLabel: label,
-    }, sessionKey);
-    if (rsaCiphertext.length > 0xffff) throw new Error(`RSA ciphertext of ${rsaCiphertext.length} bytes does not fit the 2-byte length prefix`);
+    const rsaCiphertext = crypto.publicEncrypt(
+      {
+        key: publicKey,
+        padding: crypto.constants.RSA_PKCS1_OAEP_PADDING,
+        oaepHash: 'sha256',
+        oaepLabel: label,
+      },
+      sessionKey,
+    );
+    if (rsaCiphertext.length > 0xffff)
+      throw new Error(`RSA ciphertext of ${rsaCiphertext.length} bytes does not fit the 2-byte length prefix`);
     const length = Buffer.alloc(2);
     length.writeUInt16BE(rsaCiphertext.length);
     const cipher = crypto.createCipheriv('aes-256-gcm', sessionKey, Buffer.alloc(GCM_NONCE_BYTES), { authTagLength: GCM_TAG_BYTES });
@@ -96,7 +106,13 @@ export function hybridEncrypt(publicKey: crypto.KeyObject, plaintext: Uint8Array
 }
 
 /** Seals one value as it appears in `spec.encryptedData`: `hybridEncrypt` in standard base64. */
-export function sealValue(publicKey: crypto.KeyObject, plaintext: Uint8Array, scope: SealingScope, namespace: string, name: string): string {
+export function sealValue(
+  publicKey: crypto.KeyObject,
+  plaintext: Uint8Array,
+  scope: SealingScope,
+  namespace: string,
+  name: string,
+): string {
   return hybridEncrypt(publicKey, plaintext, Buffer.from(encryptionLabel(scope, namespace, name), 'utf8')).toString('base64');
 }
 

@@ -2,9 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { HardeningError } from '../core/hardening-error';
 import { requireDns1123Label } from '../core/names';
-import {
-  encryptionLabel, scopeAnnotations, SEALED_SECRET_API_VERSION, SEALED_SECRET_KIND, sealValue, SealingScope,
-} from './seal';
+import { encryptionLabel, scopeAnnotations, SEALED_SECRET_API_VERSION, SEALED_SECRET_KIND, sealValue, SealingScope } from './seal';
 import { SealingCache } from './sealing-cache';
 import { SealingCertificate } from './sealing-certificate';
 import { declaredNamespace, requireDns1123Subdomain, requireSecretKey } from './secret-names';
@@ -94,15 +92,21 @@ export class SealedSecret extends Construct {
     this.namespace = declaredNamespace(this, props.namespace);
     if (this.namespace !== undefined) requireDns1123Label(this, 'namespace', this.namespace);
     if (this.namespace === undefined && this.scope !== SealingScope.CLUSTER_WIDE) {
-      throw new HardeningError(this, `has no namespace, and a ${this.scope} SealedSecret is sealed for one (the namespace is part of the encryption label). Set 'namespace', or create it inside a HardenedNamespace or a chart with a namespace.`);
+      throw new HardeningError(
+        this,
+        `has no namespace, and a ${this.scope} SealedSecret is sealed for one (the namespace is part of the encryption label). Set 'namespace', or create it inside a HardenedNamespace or a chart with a namespace.`,
+      );
     }
     this.type = props.type ?? 'Opaque';
     if (this.type.trim() === '') {
-      throw new HardeningError(this, '\'type\' must not be empty. Use \'Opaque\' or a built-in type such as \'kubernetes.io/tls\'.');
+      throw new HardeningError(this, "'type' must not be empty. Use 'Opaque' or a built-in type such as 'kubernetes.io/tls'.");
     }
     this.keys = Object.keys(props.values ?? {}).sort();
     if (this.keys.length === 0) {
-      throw new HardeningError(this, '\'values\' is empty. Give at least one key, for example values: { password: SecretValue.fromEnv(\'DB_PASSWORD\') }.');
+      throw new HardeningError(
+        this,
+        "'values' is empty. Give at least one key, for example values: { password: SecretValue.fromEnv('DB_PASSWORD') }.",
+      );
     }
 
     const certificate = props.certificate._load(this);
@@ -115,9 +119,19 @@ export class SealedSecret extends Construct {
       requireSecretKey(this, field, key);
       const value = props.values[key]._resolve(this, field);
       try {
-        encryptedData[key] = cache._sealOrReuse(this, {
-          certificate: certificate.fingerprint, scope: this.scope, label, namespace, name: this.name, key, value,
-        }, () => sealValue(certificate.publicKey, value, this.scope, namespace, this.name));
+        encryptedData[key] = cache._sealOrReuse(
+          this,
+          {
+            certificate: certificate.fingerprint,
+            scope: this.scope,
+            label,
+            namespace,
+            name: this.name,
+            key,
+            value,
+          },
+          () => sealValue(certificate.publicKey, value, this.scope, namespace, this.name),
+        );
       } finally {
         value.fill(0);
       }

@@ -61,9 +61,11 @@ export const SEALING_CACHE_KEY_ENV = 'SEALED_SECRETS_CACHE_KEY';
 const FORMAT_VERSION = 1;
 const KEY_BYTES = 32;
 const MAC_DOMAIN = 'cdk8s-hardened sealed-secrets cache v1';
-const ABOUT = 'Ciphertexts of sealed values, reused by cdk8s-hardened so that re-synthesis does not change the YAML. '
-  + 'Safe to commit: no plaintext, and nothing computable from a value without the key in ' + SEALING_CACHE_KEY_FILE
-  + ' (never committed). Delete this file to seal everything afresh.';
+const ABOUT =
+  'Ciphertexts of sealed values, reused by cdk8s-hardened so that re-synthesis does not change the YAML. ' +
+  'Safe to commit: no plaintext, and nothing computable from a value without the key in ' +
+  SEALING_CACHE_KEY_FILE +
+  ' (never committed). Delete this file to seal everything afresh.';
 
 /** One sealed item as the cache sees it. @internal */
 export interface CacheItem {
@@ -131,18 +133,28 @@ export class SealingCache {
     if (this.directory === null) return seal();
     const directory = path.resolve(this.directory ?? process.cwd());
     const state = openState(scope, path.join(directory, SEALING_CACHE_FILE));
-    const key = state.key ??= loadKey(scope, path.join(directory, SEALING_CACHE_KEY_FILE));
+    const key = (state.key ??= loadKey(scope, path.join(directory, SEALING_CACHE_KEY_FILE)));
     const id = `${item.namespace}/${item.name}/${item.key}`;
     appendUsed(state, scope.node.root, id);
 
     const cached = state.entries.get(id);
-    if (cached && cached.certificate === item.certificate && cached.scope === item.scope
-      && macMatches(cached.mac, mac(key, item, cached.ciphertext))) {
+    if (
+      cached &&
+      cached.certificate === item.certificate &&
+      cached.scope === item.scope &&
+      macMatches(cached.mac, mac(key, item, cached.ciphertext))
+    ) {
       return cached.ciphertext;
     }
     const ciphertext = seal();
     const owner = cached?.owner;
-    state.entries.set(id, { certificate: item.certificate, scope: item.scope, mac: mac(key, item, ciphertext), ciphertext, ...(owner !== undefined ? { owner } : {}) });
+    state.entries.set(id, {
+      certificate: item.certificate,
+      scope: item.scope,
+      mac: mac(key, item, ciphertext),
+      ciphertext,
+      ...(owner !== undefined ? { owner } : {}),
+    });
     save(state);
     return ciphertext;
   }
@@ -225,8 +237,11 @@ function readEntries(scope: IConstruct, file: string): Map<string, Entry> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
     throw new HardeningError(scope, `cannot read the sealing cache '${file}' (${(error as NodeJS.ErrnoException).code}).`);
   }
-  const broken = (why: string) => new HardeningError(scope,
-    `the sealing cache '${file}' ${why}. Delete it (every value is then sealed afresh, once) or restore it from Git.`);
+  const broken = (why: string) =>
+    new HardeningError(
+      scope,
+      `the sealing cache '${file}' ${why}. Delete it (every value is then sealed afresh, once) or restore it from Git.`,
+    );
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -234,13 +249,30 @@ function readEntries(scope: IConstruct, file: string): Map<string, Entry> {
     throw broken('is not valid JSON (a merge conflict?)');
   }
   const doc = parsed as { version?: unknown; entries?: Record<string, Partial<Entry>> };
-  if (typeof doc !== 'object' || doc === null || doc.version !== FORMAT_VERSION || typeof doc.entries !== 'object' || doc.entries === null) {
+  if (
+    typeof doc !== 'object' ||
+    doc === null ||
+    doc.version !== FORMAT_VERSION ||
+    typeof doc.entries !== 'object' ||
+    doc.entries === null
+  ) {
     throw broken(`is not a version ${FORMAT_VERSION} cache`);
   }
   const entries = new Map<string, Entry>();
   for (const [id, e] of Object.entries(doc.entries)) {
-    if (typeof e?.certificate === 'string' && typeof e.scope === 'string' && typeof e.mac === 'string' && typeof e.ciphertext === 'string') {
-      entries.set(id, { certificate: e.certificate, scope: e.scope, mac: e.mac, ciphertext: e.ciphertext, ...(typeof e.owner === 'string' ? { owner: e.owner } : {}) });
+    if (
+      typeof e?.certificate === 'string' &&
+      typeof e.scope === 'string' &&
+      typeof e.mac === 'string' &&
+      typeof e.ciphertext === 'string'
+    ) {
+      entries.set(id, {
+        certificate: e.certificate,
+        scope: e.scope,
+        mac: e.mac,
+        ciphertext: e.ciphertext,
+        ...(typeof e.owner === 'string' ? { owner: e.owner } : {}),
+      });
     }
   }
   return entries;
@@ -250,7 +282,13 @@ function save(state: CacheState): void {
   const entries: Record<string, Entry> = {};
   for (const id of [...state.entries.keys()].sort()) {
     const e = state.entries.get(id)!;
-    entries[id] = { certificate: e.certificate, scope: e.scope, mac: e.mac, ciphertext: e.ciphertext, ...(e.owner !== undefined ? { owner: e.owner } : {}) };
+    entries[id] = {
+      certificate: e.certificate,
+      scope: e.scope,
+      mac: e.mac,
+      ciphertext: e.ciphertext,
+      ...(e.owner !== undefined ? { owner: e.owner } : {}),
+    };
   }
   const text = JSON.stringify({ version: FORMAT_VERSION, about: ABOUT, entries }, undefined, 2) + '\n';
   fs.mkdirSync(path.dirname(state.file), { recursive: true });
@@ -263,7 +301,10 @@ function loadKey(scope: IConstruct, file: string): Buffer {
   if (fromEnv !== undefined && fromEnv !== '') {
     const key = Buffer.from(fromEnv, 'base64');
     if (key.length < KEY_BYTES) {
-      throw new HardeningError(scope, `the environment variable ${SEALING_CACHE_KEY_ENV} must hold at least ${KEY_BYTES} random bytes in base64 (got ${key.length} bytes). Generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('base64'))".`);
+      throw new HardeningError(
+        scope,
+        `the environment variable ${SEALING_CACHE_KEY_ENV} must hold at least ${KEY_BYTES} random bytes in base64 (got ${key.length} bytes). Generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('base64'))".`,
+      );
     }
     return key;
   }
@@ -287,13 +328,19 @@ function loadKey(scope: IConstruct, file: string): Buffer {
   if (problem !== undefined) throw keyNotIgnored(scope, problem);
   const key = Buffer.from(readRegularFile(file).toString('utf8').trim(), 'base64');
   if (key.length < KEY_BYTES) {
-    throw new HardeningError(scope, `the sealing cache key '${file}' must hold at least ${KEY_BYTES} random bytes in base64 (got ${key.length}). Delete it: a new one is created and every value sealed afresh, once.`);
+    throw new HardeningError(
+      scope,
+      `the sealing cache key '${file}' must hold at least ${KEY_BYTES} random bytes in base64 (got ${key.length}). Delete it: a new one is created and every value sealed afresh, once.`,
+    );
   }
   return key;
 }
 
 function keyNotIgnored(scope: IConstruct, problem: string): HardeningError {
-  return new HardeningError(scope, `the sealing cache key must stay out of Git, but ${problem}. Add '${SEALING_CACHE_KEY_FILE}' to .gitignore, or set ${SEALING_CACHE_KEY_ENV}.`);
+  return new HardeningError(
+    scope,
+    `the sealing cache key must stay out of Git, but ${problem}. Add '${SEALING_CACHE_KEY_FILE}' to .gitignore, or set ${SEALING_CACHE_KEY_ENV}.`,
+  );
 }
 
 /** Forgets the open caches (tests re-read files between synths). @internal */

@@ -38,7 +38,10 @@ export class SealingCertificate {
 
   private loaded?: LoadedCertificate;
 
-  private constructor(private readonly pem: string | undefined, private readonly file: string | undefined) {}
+  private constructor(
+    private readonly pem: string | undefined,
+    private readonly file: string | undefined,
+  ) {}
 
   /** Where the certificate comes from, for messages. */
   public describe(): string {
@@ -57,7 +60,9 @@ export class SealingCertificate {
     const pem = this.readPem(scope);
     const fail = (problem: string) => new HardeningError(scope, `'certificate' (${this.describe()}): ${problem}`);
     if (/PRIVATE KEY-----/.test(pem)) {
-      throw fail('holds a private key. Sealing needs only the public certificate (kubeseal --fetch-cert); keep the controller\'s private key out of the project, and rotate it if it was committed.');
+      throw fail(
+        "holds a private key. Sealing needs only the public certificate (kubeseal --fetch-cert); keep the controller's private key out of the project, and rotate it if it was committed.",
+      );
     }
     const block = CERTIFICATE_BLOCK.exec(pem);
     if (!block) {
@@ -75,7 +80,9 @@ export class SealingCertificate {
     }
     const notAfter = new Date(certificate.validTo);
     if (!(notAfter.getTime() > now.getTime())) {
-      throw fail(`expired on ${certificate.validTo}, and kubeseal refuses to seal with it too. Fetch the current certificate with kubeseal --fetch-cert.`);
+      throw fail(
+        `expired on ${certificate.validTo}, and kubeseal refuses to seal with it too. Fetch the current certificate with kubeseal --fetch-cert.`,
+      );
     }
     const der = publicKey.export({ type: 'spki', format: 'der' });
     this.loaded = { publicKey, fingerprint: 'sha256:' + crypto.createHash('sha256').update(der).digest('hex') };
@@ -88,7 +95,10 @@ export class SealingCertificate {
       return readRegularFile(path.resolve(this.file!)).toString('utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? String(error);
-      throw new HardeningError(scope, `'certificate': cannot read the certificate file '${this.file}' (${code}). Fetch it with kubeseal --fetch-cert > ${this.file} and commit it.`);
+      throw new HardeningError(
+        scope,
+        `'certificate': cannot read the certificate file '${this.file}' (${code}). Fetch it with kubeseal --fetch-cert > ${this.file} and commit it.`,
+      );
     }
   }
 }

@@ -11,8 +11,10 @@ const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 /** Returns `key` if Kubernetes accepts it as a Secret data key, or throws. */
 export function requireSecretKey(scope: IConstruct, field: string, key: string): string {
   if (SECRET_KEY.test(key) && key !== '.' && key !== '..' && key.length <= MAX_SUBDOMAIN_LENGTH) return key;
-  throw new HardeningError(scope,
-    `'${field}' has the key '${key}', which a Secret cannot hold: use letters, digits, '-', '_' and '.' (not '.' or '..' alone), for example 'db-password'.`);
+  throw new HardeningError(
+    scope,
+    `'${field}' has the key '${key}', which a Secret cannot hold: use letters, digits, '-', '_' and '.' (not '.' or '..' alone), for example 'db-password'.`,
+  );
 }
 
 /**

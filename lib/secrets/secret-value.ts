@@ -54,7 +54,11 @@ export class SecretValue {
     return new SecretValue('generated', file, bytes ?? 32);
   }
 
-  private constructor(private readonly source: 'env' | 'file' | 'generated', private readonly reference: string, private readonly bytes = 0) {}
+  private constructor(
+    private readonly source: 'env' | 'file' | 'generated',
+    private readonly reference: string,
+    private readonly bytes = 0,
+  ) {}
 
   /**
    * Where the value comes from, for messages: `environment variable DB_PASSWORD` or `file
@@ -73,9 +77,12 @@ export class SecretValue {
    */
   private shown(): string {
     const reference = this.reference;
-    const plausible = !/[\u0000-\u001f\u007f]/.test(reference) && reference.length <= 1024 && (this.source === 'env'
-      ? process.env[reference] !== undefined
-      : pathExists(path.resolve(reference)) || (reference.includes('/') && pathExists(path.dirname(path.resolve(reference)))));
+    const plausible =
+      !/[\u0000-\u001f\u007f]/.test(reference) &&
+      reference.length <= 1024 &&
+      (this.source === 'env'
+        ? process.env[reference] !== undefined
+        : pathExists(path.resolve(reference)) || (reference.includes('/') && pathExists(path.dirname(path.resolve(reference)))));
     return plausible ? reference : `(${reference.length} characters, not shown in case they are the secret itself)`;
   }
 
@@ -95,7 +102,10 @@ export class SecretValue {
     const file = path.resolve(this.reference);
     if (pathExists(file)) return;
     if (!Number.isInteger(this.bytes) || this.bytes < 16 || this.bytes > 1024) {
-      throw new HardeningError(scope, `'${field}': a generated secret needs 16 to 1024 random bytes (got ${this.bytes}). Use the default, 32.`);
+      throw new HardeningError(
+        scope,
+        `'${field}': a generated secret needs 16 to 1024 random bytes (got ${this.bytes}). Use the default, 32.`,
+      );
     }
     fs.mkdirSync(path.dirname(file), { recursive: true });
     // Created empty (never through a link), asked about, then filled through the same descriptor.
@@ -104,7 +114,10 @@ export class SecretValue {
       const problem = whyNotGitIgnored(file);
       if (problem !== undefined) {
         fs.rmSync(file, { force: true });
-        throw new HardeningError(scope, `'${field}': ${problem}, so no value was generated there. Put generated secrets under an ignored folder (this project ignores secrets/).`);
+        throw new HardeningError(
+          scope,
+          `'${field}': ${problem}, so no value was generated there. Put generated secrets under an ignored folder (this project ignores secrets/).`,
+        );
       }
       fs.writeFileSync(fd, randomBytes(this.bytes).toString('base64url'));
     } finally {
@@ -114,18 +127,27 @@ export class SecretValue {
 
   private fromEnvironment(scope: IConstruct, field: string): Buffer {
     const name = this.reference;
-    const example = 'SecretValue.fromEnv(\'DB_PASSWORD\')';
+    const example = "SecretValue.fromEnv('DB_PASSWORD')";
     if (!ENV_NAME.test(name)) {
-      throw new HardeningError(scope, `'${field}': SecretValue.fromEnv was given ${name.length} characters that are not an environment variable name (not shown in case they are the secret itself). `
-        + `Pass the variable's name, letters, digits and '_', as in ${example}; if you passed the secret itself, rotate it.`);
+      throw new HardeningError(
+        scope,
+        `'${field}': SecretValue.fromEnv was given ${name.length} characters that are not an environment variable name (not shown in case they are the secret itself). ` +
+          `Pass the variable's name, letters, digits and '_', as in ${example}; if you passed the secret itself, rotate it.`,
+      );
     }
     const value = process.env[name];
     if (value === undefined) {
-      throw new HardeningError(scope, `'${field}': the environment variable that SecretValue.fromEnv names is not set (its ${name.length}-character name is not shown in case it is the secret itself). `
-        + `Set it before synth (for example from your CI's secret store), and check that the call names the variable, as in ${example}.`);
+      throw new HardeningError(
+        scope,
+        `'${field}': the environment variable that SecretValue.fromEnv names is not set (its ${name.length}-character name is not shown in case it is the secret itself). ` +
+          `Set it before synth (for example from your CI's secret store), and check that the call names the variable, as in ${example}.`,
+      );
     }
     if (value === '') {
-      throw new HardeningError(scope, `'${field}': the environment variable ${name} is set but empty. Set it to the secret value before synth.`);
+      throw new HardeningError(
+        scope,
+        `'${field}': the environment variable ${name} is set but empty. Set it to the secret value before synth.`,
+      );
     }
     return Buffer.from(value, 'utf8');
   }
@@ -138,13 +160,22 @@ export class SecretValue {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? String(error);
       if (code === NOT_REGULAR_FILE) {
-        throw new HardeningError(scope, `'${field}': the file ${this.shown()} is not a regular file (a FIFO or device would hang synth). Point it at a regular file holding the secret.`);
+        throw new HardeningError(
+          scope,
+          `'${field}': the file ${this.shown()} is not a regular file (a FIFO or device would hang synth). Point it at a regular file holding the secret.`,
+        );
       }
-      throw new HardeningError(scope, `'${field}': cannot read the file ${this.shown()} (${code}). Create it outside Git's reach, for example under secrets/ (ignored), with printf '%s' "$VALUE" > secrets/<name>.`);
+      throw new HardeningError(
+        scope,
+        `'${field}': cannot read the file ${this.shown()} (${code}). Create it outside Git's reach, for example under secrets/ (ignored), with printf '%s' "$VALUE" > secrets/<name>.`,
+      );
     }
     const problem = whyNotGitIgnored(file);
     if (problem !== undefined) {
-      throw new HardeningError(scope, `'${field}': ${problem}. A file holding a secret must be ignored by git: move it under an ignored folder (this project ignores secrets/) or outside the project.`);
+      throw new HardeningError(
+        scope,
+        `'${field}': ${problem}. A file holding a secret must be ignored by git: move it under an ignored folder (this project ignores secrets/) or outside the project.`,
+      );
     }
     if (content.length === 0) {
       throw new HardeningError(scope, `'${field}': the file ${this.shown()} is empty. Write the secret value into it before synth.`);

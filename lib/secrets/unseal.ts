@@ -20,15 +20,20 @@ export function hybridDecrypt(privateKey: crypto.KeyObject | string, data: Uint8
   if (bytes.length < 2) throw new Error('sealed value is too short');
   const rsaLength = bytes.readUInt16BE(0);
   if (bytes.length < 2 + rsaLength + FORMAT.GCM_TAG_BYTES) throw new Error('sealed value is too short');
-  const sessionKey = crypto.privateDecrypt({
-    key: privateKey,
-    padding: crypto.constants.RSA_PKCS1_OAEP_PADDING,
-    oaepHash: 'sha256',
-    oaepLabel: label,
-  }, bytes.subarray(2, 2 + rsaLength));
+  const sessionKey = crypto.privateDecrypt(
+    {
+      key: privateKey,
+      padding: crypto.constants.RSA_PKCS1_OAEP_PADDING,
+      oaepHash: 'sha256',
+      oaepLabel: label,
+    },
+    bytes.subarray(2, 2 + rsaLength),
+  );
   try {
     const gcm = bytes.subarray(2 + rsaLength);
-    const decipher = crypto.createDecipheriv('aes-256-gcm', sessionKey, Buffer.alloc(FORMAT.GCM_NONCE_BYTES), { authTagLength: FORMAT.GCM_TAG_BYTES });
+    const decipher = crypto.createDecipheriv('aes-256-gcm', sessionKey, Buffer.alloc(FORMAT.GCM_NONCE_BYTES), {
+      authTagLength: FORMAT.GCM_TAG_BYTES,
+    });
     decipher.setAuthTag(gcm.subarray(gcm.length - FORMAT.GCM_TAG_BYTES));
     return Buffer.concat([decipher.update(gcm.subarray(0, gcm.length - FORMAT.GCM_TAG_BYTES)), decipher.final()]);
   } finally {
@@ -46,7 +51,10 @@ export function unsealValue(privateKeyPem: string, sealedBase64: string, label: 
  * does: the label from the object's namespace, name and scope annotations.
  */
 export function unsealSealedSecret(sealedSecret: unknown, privateKeyPem: string): Record<string, Buffer> {
-  const obj = sealedSecret as { metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> }; spec?: { encryptedData?: Record<string, string> } };
+  const obj = sealedSecret as {
+    metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> };
+    spec?: { encryptedData?: Record<string, string> };
+  };
   const metadata = obj.metadata ?? {};
   const label = encryptionLabel(scopeFromAnnotations(metadata.annotations), metadata.namespace ?? '', metadata.name ?? '');
   const result: Record<string, Buffer> = {};

@@ -249,8 +249,19 @@ export interface HardenedContainerSpec {
 
 /** The capabilities Pod Security `baseline` lets a container add. */
 export const BASELINE_CAPABILITIES: readonly string[] = [
-  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE',
-  'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
 ];
 const RESTRICTED_ADDABLE = 'NET_BIND_SERVICE';
 const CAPABILITY_NAME = /^[A-Z][A-Z0-9_]*$/;
@@ -262,7 +273,13 @@ const DEFAULT_WRITABLE_SIZE = Size.mebibytes(64);
  * Turns hardened container props into cdk8s-plus props, refusing each weakening that has no
  * exception. `field` is the prop path used in error messages (`containers[1]`).
  */
-export function hardenContainer(scope: Construct, field: string, props: HardenedContainerProps, name: string, ctx: ContainerHardeningContext): HardenedContainerSpec {
+export function hardenContainer(
+  scope: Construct,
+  field: string,
+  props: HardenedContainerProps,
+  name: string,
+  ctx: ContainerHardeningContext,
+): HardenedContainerSpec {
   const policy = ctx.exceptions;
   checkImage(policy, field, props.image);
 
@@ -278,14 +295,27 @@ export function hardenContainer(scope: Construct, field: string, props: Hardened
   if (privileged) {
     policy.require('no-privileged', `${sc}.privileged`, 'a privileged container has full access to the host.', 'Remove it.');
     if (!allowPrivilegeEscalation) {
-      throw new HardeningError(scope, `'${sc}.allowPrivilegeEscalation' must be true when privileged is true (Kubernetes rejects the pair otherwise). Set it, with an exception to 'no-privilege-escalation'.`);
+      throw new HardeningError(
+        scope,
+        `'${sc}.allowPrivilegeEscalation' must be true when privileged is true (Kubernetes rejects the pair otherwise). Set it, with an exception to 'no-privilege-escalation'.`,
+      );
     }
   }
   if (allowPrivilegeEscalation) {
-    policy.require('no-privilege-escalation', `${sc}.allowPrivilegeEscalation`, 'lets processes gain more privileges than their parent.', 'Remove it.');
+    policy.require(
+      'no-privilege-escalation',
+      `${sc}.allowPrivilegeEscalation`,
+      'lets processes gain more privileges than their parent.',
+      'Remove it.',
+    );
   }
   if (!readOnlyRootFilesystem) {
-    policy.require('read-only-root-filesystem', `${sc}.readOnlyRootFilesystem`, 'a writable root filesystem lets an attacker change the container\'s binaries.', 'List the paths that must be writable in writablePaths instead.');
+    policy.require(
+      'read-only-root-filesystem',
+      `${sc}.readOnlyRootFilesystem`,
+      "a writable root filesystem lets an attacker change the container's binaries.",
+      'List the paths that must be writable in writablePaths instead.',
+    );
   }
   checkUserAndGroup(scope, policy, sc, runAsUser, runAsGroup, runAsNonRoot);
   const added = checkCapabilities(scope, policy, `${sc}.addCapabilities`, security.addCapabilities ?? [], allowPrivilegeEscalation);
@@ -293,8 +323,13 @@ export function hardenContainer(scope: Construct, field: string, props: Hardened
   const ports = [...(props.ports ?? [])];
   ports.forEach((port, i) => {
     if (port.hostPort !== undefined) {
-      policy.require('no-host-ports', `${field}.ports[${i}].hostPort`, 'a host port binds the node\'s network interface and bypasses NetworkPolicies.', 'Expose the port through a Service.',
-        String(port.hostPort));
+      policy.require(
+        'no-host-ports',
+        `${field}.ports[${i}].hostPort`,
+        "a host port binds the node's network interface and bypasses NetworkPolicies.",
+        'Expose the port through a Service.',
+        String(port.hostPort),
+      );
     }
   });
 
@@ -312,7 +347,11 @@ export function hardenContainer(scope: Construct, field: string, props: Hardened
       ports: ports.length ? ports : undefined,
       envVariables: withSecretEnv(scope, policy, field, name, props),
       envFrom: props.envFrom,
-      volumeMounts: [...(props.volumeMounts ?? []), ...writableMounts(scope, field, name, props), ...secretMounts(scope, field, name, props)],
+      volumeMounts: [
+        ...(props.volumeMounts ?? []),
+        ...writableMounts(scope, field, name, props),
+        ...secretMounts(scope, field, name, props),
+      ],
       readiness: props.readiness,
       liveness: props.liveness,
       startup: props.startup,
@@ -344,7 +383,10 @@ function mebibytes(size: Size | undefined): string | undefined {
 export function containerName(scope: Construct, field: string, props: HardenedContainerProps, onlyContainer: boolean): string {
   if (props.name === undefined) {
     if (onlyContainer) return 'main';
-    throw new HardeningError(scope, `'${field}.name' is required when a pod has several containers. Give each container a name such as 'app' or 'proxy'.`);
+    throw new HardeningError(
+      scope,
+      `'${field}.name' is required when a pod has several containers. Give each container a name such as 'app' or 'proxy'.`,
+    );
   }
   if (!isDns1123Label(props.name)) {
     throw new HardeningError(scope, `'${field}.name' must be a DNS-1123 label: lowercase letters, digits and '-' (got '${props.name}').`);
@@ -354,42 +396,85 @@ export function containerName(scope: Construct, field: string, props: HardenedCo
 
 function checkImage(policy: ExceptionPolicy, field: string, image: string): void {
   if (isPinnedByDigest(image)) return;
-  policy.require('image-digest', `${field}.image`, `'${image}' is not pinned by digest, so the image that runs may not be the image reviewed.`,
-    'Pin it as repo@sha256:<digest> (see `docker buildx imagetools inspect <image>`).', image);
+  policy.require(
+    'image-digest',
+    `${field}.image`,
+    `'${image}' is not pinned by digest, so the image that runs may not be the image reviewed.`,
+    'Pin it as repo@sha256:<digest> (see `docker buildx imagetools inspect <image>`).',
+    image,
+  );
   if (usesLatestTag(image)) {
-    policy.require('no-latest-tag', `${field}.image`, `'${image}' uses the mutable 'latest' tag.`, 'Pin a digest, or at least a version tag.', image);
+    policy.require(
+      'no-latest-tag',
+      `${field}.image`,
+      `'${image}' uses the mutable 'latest' tag.`,
+      'Pin a digest, or at least a version tag.',
+      image,
+    );
   }
 }
 
-function checkUserAndGroup(scope: Construct, policy: ExceptionPolicy, sc: string, user: number, group: number, runAsNonRoot: boolean): void {
-  for (const [key, id] of [['runAsUser', user], ['runAsGroup', group]] as const) {
+function checkUserAndGroup(
+  scope: Construct,
+  policy: ExceptionPolicy,
+  sc: string,
+  user: number,
+  group: number,
+  runAsNonRoot: boolean,
+): void {
+  for (const [key, id] of [
+    ['runAsUser', user],
+    ['runAsGroup', group],
+  ] as const) {
     if (!Number.isInteger(id) || id < 0) {
-      throw new HardeningError(scope, `'${sc}.${key}' must be a non-negative integer (got ${id}). Use 65532, the non-root user of distroless images.`);
+      throw new HardeningError(
+        scope,
+        `'${sc}.${key}' must be a non-negative integer (got ${id}). Use 65532, the non-root user of distroless images.`,
+      );
     }
   }
   if (user === 0) {
     policy.require('no-root-user', `${sc}.runAsUser`, 'UID 0 is root.', 'Use a non-root UID above 10000, such as 65532.');
     if (runAsNonRoot) {
-      throw new HardeningError(scope, `'${sc}.runAsUser' is 0 but runAsNonRoot is true, so the kubelet would refuse to start the container. Set runAsNonRoot: false, with an exception to 'run-as-non-root'.`);
+      throw new HardeningError(
+        scope,
+        `'${sc}.runAsUser' is 0 but runAsNonRoot is true, so the kubelet would refuse to start the container. Set runAsNonRoot: false, with an exception to 'run-as-non-root'.`,
+      );
     }
   }
   if (!runAsNonRoot) {
     policy.require('run-as-non-root', `${sc}.runAsNonRoot`, 'lets the container start as root.', 'Remove it.');
   }
-  if ((user > 0 && user <= MIN_HIGH_ID) || (group <= MIN_HIGH_ID)) {
-    policy.require('high-user-group-ids', sc, `UID ${user} / GID ${group} may collide with users of the host (kube-score and kubesec want both above ${MIN_HIGH_ID}).`,
-      'Use 65532 (the non-root user of distroless and Chainguard images) or another ID above 10000.');
+  if ((user > 0 && user <= MIN_HIGH_ID) || group <= MIN_HIGH_ID) {
+    policy.require(
+      'high-user-group-ids',
+      sc,
+      `UID ${user} / GID ${group} may collide with users of the host (kube-score and kubesec want both above ${MIN_HIGH_ID}).`,
+      'Use 65532 (the non-root user of distroless and Chainguard images) or another ID above 10000.',
+    );
   }
 }
 
-function checkCapabilities(scope: Construct, policy: ExceptionPolicy, field: string, requested: readonly string[], allowPrivilegeEscalation: boolean): string[] {
+function checkCapabilities(
+  scope: Construct,
+  policy: ExceptionPolicy,
+  field: string,
+  requested: readonly string[],
+  allowPrivilegeEscalation: boolean,
+): string[] {
   const seen = new Set<string>();
   for (const cap of requested) {
     if (cap.startsWith('CAP_')) {
-      throw new HardeningError(scope, `'${field}' lists '${cap}': write capabilities without the CAP_ prefix ('${cap.slice(4)}'), as Pod Security and the scanners expect.`);
+      throw new HardeningError(
+        scope,
+        `'${field}' lists '${cap}': write capabilities without the CAP_ prefix ('${cap.slice(4)}'), as Pod Security and the scanners expect.`,
+      );
     }
     if (!CAPABILITY_NAME.test(cap)) {
-      throw new HardeningError(scope, `'${field}' lists '${cap}', which is not a capability name. Use an uppercase name such as 'NET_BIND_SERVICE'.`);
+      throw new HardeningError(
+        scope,
+        `'${field}' lists '${cap}', which is not a capability name. Use an uppercase name such as 'NET_BIND_SERVICE'.`,
+      );
     }
     if (cap === 'ALL') {
       throw new HardeningError(scope, `'${field}' cannot add 'ALL'. Name each capability the container needs.`);
@@ -399,13 +484,22 @@ function checkCapabilities(scope: Construct, policy: ExceptionPolicy, field: str
     }
     seen.add(cap);
     if (cap !== RESTRICTED_ADDABLE) {
-      policy.require('drop-all-capabilities', field, `adds '${cap}'; only NET_BIND_SERVICE is allowed by Pod Security restricted.`, `Remove '${cap}'.`, cap);
+      policy.require(
+        'drop-all-capabilities',
+        field,
+        `adds '${cap}'; only NET_BIND_SERVICE is allowed by Pod Security restricted.`,
+        `Remove '${cap}'.`,
+        cap,
+      );
     }
     if (!BASELINE_CAPABILITIES.includes(cap)) {
       policy.require('baseline-capabilities', field, `adds '${cap}', which even Pod Security baseline forbids.`, `Remove '${cap}'.`, cap);
     }
     if (cap === 'SYS_ADMIN' && !allowPrivilegeEscalation) {
-      throw new HardeningError(scope, `'${field}' adds SYS_ADMIN, which Kubernetes only accepts with allowPrivilegeEscalation: true. Set it, with an exception to 'no-privilege-escalation'.`);
+      throw new HardeningError(
+        scope,
+        `'${field}' adds SYS_ADMIN, which Kubernetes only accepts with allowPrivilegeEscalation: true. Set it, with an exception to 'no-privilege-escalation'.`,
+      );
     }
   }
   return [...seen].sort();
@@ -414,10 +508,20 @@ function checkCapabilities(scope: Construct, policy: ExceptionPolicy, field: str
 function checkProbes(policy: ExceptionPolicy, field: string, props: HardenedContainerProps, longRunning: boolean): void {
   if (!longRunning) return;
   if (!props.readiness) {
-    policy.require('readiness-probe', `${field}.readiness`, 'is missing, so traffic reaches the pod before it can serve.', "Add one, for example kplus.Probe.fromHttpGet('/ready', { port: 8080 }).");
+    policy.require(
+      'readiness-probe',
+      `${field}.readiness`,
+      'is missing, so traffic reaches the pod before it can serve.',
+      "Add one, for example kplus.Probe.fromHttpGet('/ready', { port: 8080 }).",
+    );
   }
   if (!props.liveness) {
-    policy.require('liveness-probe', `${field}.liveness`, 'is missing, so a hung container is never restarted.', "Add one, for example kplus.Probe.fromHttpGet('/healthz', { port: 8080 }).");
+    policy.require(
+      'liveness-probe',
+      `${field}.liveness`,
+      'is missing, so a hung container is never restarted.',
+      "Add one, for example kplus.Probe.fromHttpGet('/healthz', { port: 8080 }).",
+    );
   }
 }
 
@@ -426,8 +530,12 @@ function resolveResources(policy: ExceptionPolicy, field: string, props: Hardene
   if (!props.resources) return resourcesOfSize(size);
   const { resources, missing } = completeResources(props.resources, size);
   for (const path of missing) {
-    policy.require('resources-set', `${field}.${path}`, 'is missing: without requests and a memory limit one pod can starve its node.',
-      `Set it, or leave 'resources' out to use the size class '${size}'.`);
+    policy.require(
+      'resources-set',
+      `${field}.${path}`,
+      'is missing: without requests and a memory limit one pod can starve its node.',
+      `Set it, or leave 'resources' out to use the size class '${size}'.`,
+    );
   }
   return resources;
 }
@@ -438,7 +546,10 @@ function writableMounts(scope: Construct, field: string, container: string, prop
   return paths.map((path, i) => {
     const at = `${field}.writablePaths[${i}]`;
     if (!isMountPath(path) || path.endsWith('/')) {
-      throw new HardeningError(scope, `'${at}' must be an absolute directory path other than '/', without '..' or a trailing '/' (got '${path}'). For example '/tmp'.`);
+      throw new HardeningError(
+        scope,
+        `'${at}' must be an absolute directory path other than '/', without '..' or a trailing '/' (got '${path}'). For example '/tmp'.`,
+      );
     }
     if (seen.has(path)) {
       throw new HardeningError(scope, `'${at}' repeats '${path}'. List each writable path once.`);
@@ -454,7 +565,10 @@ function writableMounts(scope: Construct, field: string, container: string, prop
 
 /** `api` + `/var/cache/nginx` → `api-var-cache-nginx`, within the 63 characters of a volume name. */
 function writableVolumeName(container: string, path: string, index: number): string {
-  const slug = path.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const slug = path
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return boundedName(`${container}-${slug}`, index);
 }
 
@@ -465,10 +579,16 @@ function secretMounts(scope: Construct, field: string, container: string, props:
     const at = `${field}.secretMounts[${i}]`;
     requireDns1123Subdomain(scope, `${at}.secretName`, mount.secretName);
     if (!isMountPath(mount.path)) {
-      throw new HardeningError(scope, `'${at}.path' must be an absolute directory path other than '/', without '..' (got '${mount.path}'). For example '/var/run/secrets/${mount.secretName}'.`);
+      throw new HardeningError(
+        scope,
+        `'${at}.path' must be an absolute directory path other than '/', without '..' (got '${mount.path}'). For example '/var/run/secrets/${mount.secretName}'.`,
+      );
     }
     if (paths.has(mount.path)) {
-      throw new HardeningError(scope, `'${at}.path' '${mount.path}' is already used by another mount of this container. Give each mount its own path.`);
+      throw new HardeningError(
+        scope,
+        `'${at}.path' '${mount.path}' is already used by another mount of this container. Give each mount its own path.`,
+      );
     }
     paths.add(mount.path);
     const secret = kplus.Secret.fromSecretName(scope, `SecretRef-${container}-${i}`, mount.secretName);
@@ -480,11 +600,21 @@ function secretMounts(scope: Construct, field: string, container: string, props:
   });
 }
 
-function withSecretEnv(scope: Construct, policy: ExceptionPolicy, field: string, container: string, props: HardenedContainerProps): { [name: string]: kplus.EnvValue } | undefined {
+function withSecretEnv(
+  scope: Construct,
+  policy: ExceptionPolicy,
+  field: string,
+  container: string,
+  props: HardenedContainerProps,
+): { [name: string]: kplus.EnvValue } | undefined {
   const secretEnv = props.secretEnv ?? [];
   if (!secretEnv.length) return props.envVariables;
-  policy.require('secret-as-file', `${field}.secretEnv`, 'puts Secret keys into environment variables, which every child process inherits and crash reports print.',
-    'Use secretMounts and point the software at the file.');
+  policy.require(
+    'secret-as-file',
+    `${field}.secretEnv`,
+    'puts Secret keys into environment variables, which every child process inherits and crash reports print.',
+    'Use secretMounts and point the software at the file.',
+  );
   const env = { ...props.envVariables };
   secretEnv.forEach((variable, i) => {
     const at = `${field}.secretEnv[${i}]`;

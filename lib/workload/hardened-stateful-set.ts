@@ -68,7 +68,10 @@ export class HardenedStatefulSet extends HardenedWorkload {
       ...(c.ports ?? []).map((p) => ({ port: p.number, targetPort: p.number, name: p.name, protocol: p.protocol })),
     ]);
     if (ports.length === 0) {
-      throw new HardeningError(this, "'containers' expose no port, but a StatefulSet needs one for its headless Service. Set 'portNumber' on the container that serves.");
+      throw new HardeningError(
+        this,
+        "'containers' expose no port, but a StatefulSet needs one for its headless Service. Set 'portNumber' on the container that serves.",
+      );
     }
     // cdk8s-plus would create this Service itself, named with a hash and before our
     // containers exist; ours is named after the workload.
@@ -104,18 +107,26 @@ export class HardenedStatefulSet extends HardenedWorkload {
       if (names.has(claim.name)) throw new HardeningError(this, `'${at}.name' repeats '${claim.name}'. Give each claim its own name.`);
       names.add(claim.name);
       if (!isMountPath(claim.mountPath)) {
-        throw new HardeningError(this, `'${at}.mountPath' must be an absolute directory path other than '/', without '..' (got '${claim.mountPath}'). For example '/var/lib/data'.`);
+        throw new HardeningError(
+          this,
+          `'${at}.mountPath' must be an absolute directory path other than '/', without '..' (got '${claim.mountPath}'). For example '/var/lib/data'.`,
+        );
       }
       const index = claim.containerName === undefined ? 0 : containers.findIndex((c) => c.name === claim.containerName);
       if (index < 0) {
-        throw new HardeningError(this, `'${at}.containerName' is '${claim.containerName}', which is not a container of '${this.name}' (${containers.map((c) => c.name).join(', ')}).`);
+        throw new HardeningError(
+          this,
+          `'${at}.containerName' is '${claim.containerName}', which is not a container of '${this.name}' (${containers.map((c) => c.name).join(', ')}).`,
+        );
       }
       // Append to the container's mounts, or create the list when it has none yet.
       const mount = { name: claim.name, mountPath: claim.mountPath };
       const mounts = `${this.podSpecPath}/containers/${index}/volumeMounts`;
-      api.addJsonPatch(containers[index].mounts.length || this.claimsMountedIn(claims.slice(0, i), containers, index)
-        ? JsonPatch.add(`${mounts}/-`, mount)
-        : JsonPatch.add(mounts, [mount]));
+      api.addJsonPatch(
+        containers[index].mounts.length || this.claimsMountedIn(claims.slice(0, i), containers, index)
+          ? JsonPatch.add(`${mounts}/-`, mount)
+          : JsonPatch.add(mounts, [mount]),
+      );
       return {
         metadata: { name: claim.name, labels: { ...this.selectorLabels } },
         spec: {

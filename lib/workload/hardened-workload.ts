@@ -48,7 +48,10 @@ export interface WorkloadIsolation {
 /** Checks a replica count: a whole number of at least 1. */
 export function validateReplicas(scope: Construct, replicas: number): number {
   if (!Number.isInteger(replicas) || replicas < 1) {
-    throw new HardeningError(scope, `'replicas' must be a whole number of at least 1 (got ${replicas}). Use 2 or more: one pod is one outage.`);
+    throw new HardeningError(
+      scope,
+      `'replicas' must be a whole number of at least 1 (got ${replicas}). Use 2 or more: one pod is one outage.`,
+    );
   }
   return replicas;
 }
@@ -266,8 +269,12 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
 
   /** Lets an ingress controller's pods connect to this workload. */
   public allowFromIngressController(options: AllowFromIngressControllerOptions): void {
-    this.traffic.allowFromPods(options.namespace ?? 'ingress-nginx', options.podLabels ?? { 'app.kubernetes.io/name': 'ingress-nginx' },
-      trafficPort(options), 'allowFromIngressController');
+    this.traffic.allowFromPods(
+      options.namespace ?? 'ingress-nginx',
+      options.podLabels ?? { 'app.kubernetes.io/name': 'ingress-nginx' },
+      trafficPort(options),
+      'allowFromIngressController',
+    );
   }
 
   /** Lets pods chosen by labels (in a namespace) connect to this workload. */
@@ -324,10 +331,12 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
     api.addJsonPatch(JsonPatch.replace(`${this.podSpecPath}/automountServiceAccountToken`, true));
     if (!this.policy.allows('no-service-account-token')) {
       // The grant is the reason; written for the reviewer, like any exception.
-      writeExceptions(api, [{
-        rule: 'no-service-account-token',
-        reason: `calls the Kubernetes API with the permissions of Role ${this.name} (workload.grant)`,
-      }]);
+      writeExceptions(api, [
+        {
+          rule: 'no-service-account-token',
+          reason: `calls the Kubernetes API with the permissions of Role ${this.name} (workload.grant)`,
+        },
+      ]);
     }
   }
 
@@ -346,12 +355,21 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
       throw new HardeningError(this, `'fsGroup' must be a non-negative integer (got ${fsGroup}). Use 65532.`);
     }
     if (fsGroup <= MIN_HIGH_ID) {
-      this.policy.require('high-user-group-ids', 'fsGroup', `GID ${fsGroup} may collide with groups of the host.`, 'Use 65532 or another ID above 10000.');
+      this.policy.require(
+        'high-user-group-ids',
+        'fsGroup',
+        `GID ${fsGroup} may collide with groups of the host.`,
+        'Use 65532 or another ID above 10000.',
+      );
     }
     const automount = props.automountServiceAccountToken ?? false;
     if (automount) {
-      this.policy.require('no-service-account-token', 'automountServiceAccountToken', 'mounts an API token that an attacker in the pod can use.',
-        'Leave it off unless the workload calls the Kubernetes API.');
+      this.policy.require(
+        'no-service-account-token',
+        'automountServiceAccountToken',
+        'mounts an API token that an attacker in the pod can use.',
+        'Leave it off unless the workload calls the Kubernetes API.',
+      );
     }
     return {
       metadata: this.metadata(),
@@ -421,8 +439,12 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
       whenUnsatisfiable: 'ScheduleAnyway',
       labelSelector: { matchLabels: { ...this.selectorLabels } },
     });
-    ApiObject.of(workload).addJsonPatch(JsonPatch.add(`${this.podSpecPath}/topologySpreadConstraints`,
-      [spreadOver('kubernetes.io/hostname'), spreadOver('topology.kubernetes.io/zone')]));
+    ApiObject.of(workload).addJsonPatch(
+      JsonPatch.add(`${this.podSpecPath}/topologySpreadConstraints`, [
+        spreadOver('kubernetes.io/hostname'),
+        spreadOver('topology.kubernetes.io/zone'),
+      ]),
+    );
   }
 
   /**
@@ -442,7 +464,11 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
     });
   }
 
-  private hardenAll(field: string, containers: HardenedContainerProps[], ctx: Parameters<typeof hardenContainer>[4]): HardenedContainerSpec[] {
+  private hardenAll(
+    field: string,
+    containers: HardenedContainerProps[],
+    ctx: Parameters<typeof hardenContainer>[4],
+  ): HardenedContainerSpec[] {
     const names = new Set<string>();
     return containers.map((container, i) => {
       const at = `${field}[${i}]`;
@@ -485,11 +511,16 @@ function patchContainer(api: ApiObject, path: string, container: HardenedContain
   if (!has.requests && !has.limits && (storage.request || storage.limit)) {
     api.addJsonPatch(JsonPatch.add(`${path}/resources`, {}));
   }
-  for (const [kind, value] of [['requests', storage.request], ['limits', storage.limit]] as const) {
+  for (const [kind, value] of [
+    ['requests', storage.request],
+    ['limits', storage.limit],
+  ] as const) {
     if (value === undefined) continue;
-    api.addJsonPatch(has[kind]
-      ? JsonPatch.add(`${path}/resources/${kind}/ephemeral-storage`, k8s.Quantity.fromString(value))
-      : JsonPatch.add(`${path}/resources/${kind}`, { 'ephemeral-storage': k8s.Quantity.fromString(value) }));
+    api.addJsonPatch(
+      has[kind]
+        ? JsonPatch.add(`${path}/resources/${kind}/ephemeral-storage`, k8s.Quantity.fromString(value))
+        : JsonPatch.add(`${path}/resources/${kind}`, { 'ephemeral-storage': k8s.Quantity.fromString(value) }),
+    );
   }
 }
 
@@ -507,7 +538,10 @@ function requireContainerShapes(scope: Construct, props: HardenedWorkloadProps |
     throw new HardeningError(scope, `props are missing. Give at least ${example}.`);
   }
   if (!Array.isArray(props.containers) || props.containers.length === 0) {
-    throw new HardeningError(scope, `'containers' is ${Array.isArray(props.containers) ? 'empty' : 'missing'}. Give the workload at least one container, e.g. ${example}.`);
+    throw new HardeningError(
+      scope,
+      `'containers' is ${Array.isArray(props.containers) ? 'empty' : 'missing'}. Give the workload at least one container, e.g. ${example}.`,
+    );
   }
   for (const field of ['containers', 'initContainers'] as const) {
     const list: unknown = props[field];
@@ -515,11 +549,17 @@ function requireContainerShapes(scope: Construct, props: HardenedWorkloadProps |
     if (!Array.isArray(list)) throw new HardeningError(scope, `'${field}' must be a list of containers, e.g. ${example}.`);
     list.forEach((container: unknown, i) => {
       if (container === null || typeof container !== 'object') {
-        throw new HardeningError(scope, `'${field}[${i}]' must be a container (an object with an image), e.g. { image: 'registry/app@sha256:...' }.`);
+        throw new HardeningError(
+          scope,
+          `'${field}[${i}]' must be a container (an object with an image), e.g. { image: 'registry/app@sha256:...' }.`,
+        );
       }
       const image = (container as { image?: unknown }).image;
       if (typeof image !== 'string' || image === '') {
-        throw new HardeningError(scope, `'${field}[${i}].image' is ${image === undefined || image === '' ? 'missing' : 'not text'}. Give the image pinned by digest, e.g. image: 'registry/app@sha256:...'.`);
+        throw new HardeningError(
+          scope,
+          `'${field}[${i}].image' is ${image === undefined || image === '' ? 'missing' : 'not text'}. Give the image pinned by digest, e.g. image: 'registry/app@sha256:...'.`,
+        );
       }
     });
   }

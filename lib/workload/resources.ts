@@ -24,9 +24,27 @@ interface SizeSpec {
 }
 
 const SIZES: Record<WorkloadSize, SizeSpec> = {
-  [WorkloadSize.SMALL]: { cpuRequestMillis: 100, cpuLimitMillis: 500, memoryMebibytes: 128, ephemeralRequestMebibytes: 64, ephemeralLimitMebibytes: 256 },
-  [WorkloadSize.MEDIUM]: { cpuRequestMillis: 250, cpuLimitMillis: 1000, memoryMebibytes: 512, ephemeralRequestMebibytes: 128, ephemeralLimitMebibytes: 512 },
-  [WorkloadSize.LARGE]: { cpuRequestMillis: 1000, cpuLimitMillis: 2000, memoryMebibytes: 2048, ephemeralRequestMebibytes: 256, ephemeralLimitMebibytes: 1024 },
+  [WorkloadSize.SMALL]: {
+    cpuRequestMillis: 100,
+    cpuLimitMillis: 500,
+    memoryMebibytes: 128,
+    ephemeralRequestMebibytes: 64,
+    ephemeralLimitMebibytes: 256,
+  },
+  [WorkloadSize.MEDIUM]: {
+    cpuRequestMillis: 250,
+    cpuLimitMillis: 1000,
+    memoryMebibytes: 512,
+    ephemeralRequestMebibytes: 128,
+    ephemeralLimitMebibytes: 512,
+  },
+  [WorkloadSize.LARGE]: {
+    cpuRequestMillis: 1000,
+    cpuLimitMillis: 2000,
+    memoryMebibytes: 2048,
+    ephemeralRequestMebibytes: 256,
+    ephemeralLimitMebibytes: 1024,
+  },
 };
 
 /** The full resource block of a size class. */
@@ -44,7 +62,10 @@ export function resourcesOfSize(size: WorkloadSize): kplus.ContainerResources {
  * and ephemeral storage) from a size class. Returns the names of required fields that are
  * still missing: cpu request, memory request, memory limit.
  */
-export function completeResources(explicit: kplus.ContainerResources, fallback: WorkloadSize): { resources: kplus.ContainerResources; missing: string[] } {
+export function completeResources(
+  explicit: kplus.ContainerResources,
+  fallback: WorkloadSize,
+): { resources: kplus.ContainerResources; missing: string[] } {
   const base = resourcesOfSize(fallback);
   const missing: string[] = [];
   if (!explicit.cpu?.request) missing.push('resources.cpu.request');

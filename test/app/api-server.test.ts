@@ -31,7 +31,16 @@ import { ControlPlaneHardening, HardenedApp } from '../../lib';
 import { loadManifests } from '../../lib/review/manifest-files';
 import { KubeObject } from '../../lib/review/model';
 import { TEMPLATE_EXAMPLES } from '../../templates/examples';
-import { AccessReview, API_SERVER_PEER, ApiServerReport, CRDS_INSTALLED, manifestFolder, ObjectResult, onApiServer, SERVER_TIMEOUT } from '../api-server-peer';
+import {
+  AccessReview,
+  API_SERVER_PEER,
+  ApiServerReport,
+  CRDS_INSTALLED,
+  manifestFolder,
+  ObjectResult,
+  onApiServer,
+  SERVER_TIMEOUT,
+} from '../api-server-peer';
 import { expectPinnedToKubernetesRelease, removeTempDirs, tempDir, withInstalledTool } from '../support';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -41,15 +50,25 @@ afterAll(removeTempDirs);
 /** Kinds the server serves no resource for: configuration files, and custom resources when their CRDs are not installed. */
 const CUSTOM_RESOURCES = ['AppProject', 'Application', 'ExternalSecret', 'SealedSecret'];
 const NOT_SERVED_CUSTOM = CRDS_INSTALLED ? [] : CUSTOM_RESOURCES;
-const CONFIGURATION_FILES = ['AdmissionConfiguration', 'AuthenticationConfiguration', 'ClusterConfiguration', 'EncryptionConfiguration', 'KubeletConfiguration', 'Policy'];
+const CONFIGURATION_FILES = [
+  'AdmissionConfiguration',
+  'AuthenticationConfiguration',
+  'ClusterConfiguration',
+  'EncryptionConfiguration',
+  'KubeletConfiguration',
+  'Policy',
+];
 const WORKLOAD_KINDS = ['CronJob', 'DaemonSet', 'Deployment', 'Job', 'StatefulSet'];
-const describeObject = (o: ObjectResult) => `${o.kind} ${o.namespace ?? ''}/${o.name}${o.file ? ` (${o.file})` : ''}: ${o.error ?? ''}${o.warnings.join('; ')}`;
+const describeObject = (o: ObjectResult) =>
+  `${o.kind} ${o.namespace ?? ''}/${o.name}${o.file ? ` (${o.file})` : ''}: ${o.error ?? ''}${o.warnings.join('; ')}`;
 
 /** What must hold for any output: every object created without a warning, every workload's pod admitted. */
 function expectAcceptedWithoutWarnings(report: ApiServerReport, notServed: readonly string[]): void {
   expect(report.objects.filter((o) => o.outcome === 'refused').map(describeObject)).toEqual([]);
   expect(report.objects.filter((o) => o.outcome === 'created' && o.warnings.length > 0).map(describeObject)).toEqual([]);
-  expect([...new Set(report.objects.filter((o) => o.outcome === 'not-served').map((o) => o.kind))].filter((k) => !notServed.includes(k))).toEqual([]);
+  expect(
+    [...new Set(report.objects.filter((o) => o.outcome === 'not-served').map((o) => o.kind))].filter((k) => !notServed.includes(k)),
+  ).toEqual([]);
   const workloads = report.objects.filter((o) => o.outcome === 'created' && WORKLOAD_KINDS.includes(o.kind));
   expect(report.pods.map((p) => p.name).sort()).toEqual(workloads.map((w) => `${w.kind}/${w.name}`).sort());
   expect(report.pods.filter((p) => p.outcome !== 'created' || p.warnings.length > 0).map(describeObject)).toEqual([]);
@@ -57,10 +76,15 @@ function expectAcceptedWithoutWarnings(report: ApiServerReport, notServed: reado
 
 /** The Namespaces of the manifests under `dir` (read as the review reads them), and which of them carry a Pod Security enforce label. */
 function namespacesOf(dir: string): { all: string[]; enforcing: string[] } {
-  const namespaces = loadManifests([dir]).map((m) => m.object as KubeObject).filter((o) => o.kind === 'Namespace');
+  const namespaces = loadManifests([dir])
+    .map((m) => m.object as KubeObject)
+    .filter((o) => o.kind === 'Namespace');
   return {
     all: namespaces.map((o) => o.metadata!.name!).sort(),
-    enforcing: namespaces.filter((o) => o.metadata?.labels?.['pod-security.kubernetes.io/enforce']).map((o) => o.metadata!.name!).sort(),
+    enforcing: namespaces
+      .filter((o) => o.metadata?.labels?.['pod-security.kubernetes.io/enforce'])
+      .map((o) => o.metadata!.name!)
+      .sort(),
   };
 }
 
@@ -74,13 +98,21 @@ interface ExpectedAccess {
 const VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', 'escalate', 'bind', 'impersonate'];
 /** Resources asked about besides those granted: what an attacker wants (secrets, exec, tokens, RBAC, nodes). */
 const SENSITIVE = [
-  { group: '', resource: 'secrets' }, { group: '', resource: 'pods/exec' }, { group: '', resource: 'pods/attach' },
-  { group: '', resource: 'pods/portforward' }, { group: '', resource: 'serviceaccounts/token' }, { group: '', resource: 'configmaps' },
-  { group: 'rbac.authorization.k8s.io', resource: 'roles' }, { group: 'rbac.authorization.k8s.io', resource: 'rolebindings' },
+  { group: '', resource: 'secrets' },
+  { group: '', resource: 'pods/exec' },
+  { group: '', resource: 'pods/attach' },
+  { group: '', resource: 'pods/portforward' },
+  { group: '', resource: 'serviceaccounts/token' },
+  { group: '', resource: 'configmaps' },
+  { group: 'rbac.authorization.k8s.io', resource: 'roles' },
+  { group: 'rbac.authorization.k8s.io', resource: 'rolebindings' },
 ];
 const SENSITIVE_CLUSTER = [
-  { group: '', resource: 'nodes' }, { group: '', resource: 'namespaces' }, { group: 'rbac.authorization.k8s.io', resource: 'clusterroles' },
-  { group: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings' }, { group: 'certificates.k8s.io', resource: 'certificatesigningrequests' },
+  { group: '', resource: 'nodes' },
+  { group: '', resource: 'namespaces' },
+  { group: 'rbac.authorization.k8s.io', resource: 'clusterroles' },
+  { group: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings' },
+  { group: 'certificates.k8s.io', resource: 'certificatesigningrequests' },
 ];
 
 /**
@@ -93,26 +125,49 @@ function accessReviewsFor(permissions: any): ExpectedAccess[] {
   const grants: any[] = permissions.subjects.flatMap((s: any) => s.grants);
   const namespaces = [...new Set(['default', ...grants.filter((g) => g.scope === 'namespace').map((g) => g.namespace as string)])].sort();
   const resources = new Map<string, { group: string; resource: string }>();
-  for (const r of [...grants.filter((g) => g.resource).map((g) => ({ group: g.apiGroup as string, resource: g.resource as string })), ...SENSITIVE]) {
+  for (const r of [
+    ...grants.filter((g) => g.resource).map((g) => ({ group: g.apiGroup as string, resource: g.resource as string })),
+    ...SENSITIVE,
+  ]) {
     resources.set(`${r.group}/${r.resource}`, r);
   }
   const reviews: ExpectedAccess[] = [];
   for (const subject of permissions.subjects) {
-    const who = subject.kind === 'Group'
-      ? { user: 'someone@example.com', groups: [subject.name, 'system:authenticated'] }
-      : subject.kind === 'User'
-        ? { user: subject.name, groups: ['system:authenticated'] }
-        : { user: `system:serviceaccount:${subject.namespace ?? subject.name.split('/')[0]}:${subject.name.split('/').pop()}`,
-          groups: ['system:serviceaccounts', `system:serviceaccounts:${subject.namespace ?? subject.name.split('/')[0]}`, 'system:authenticated'] };
+    const who =
+      subject.kind === 'Group'
+        ? { user: 'someone@example.com', groups: [subject.name, 'system:authenticated'] }
+        : subject.kind === 'User'
+          ? { user: subject.name, groups: ['system:authenticated'] }
+          : {
+              user: `system:serviceaccount:${subject.namespace ?? subject.name.split('/')[0]}:${subject.name.split('/').pop()}`,
+              groups: [
+                'system:serviceaccounts',
+                `system:serviceaccounts:${subject.namespace ?? subject.name.split('/')[0]}`,
+                'system:authenticated',
+              ],
+            };
     const allows = (verb: string, group: string, resource: string, namespace: string | undefined, name: string | undefined) =>
-      subject.grants.some((g: any) => g.resource === resource && g.apiGroup === group && g.verbs.includes(verb)
-        && (g.scope === 'cluster' || g.namespace === namespace)
-        && (g.resourceNames.length === 0 || (name !== undefined && g.resourceNames.includes(name))));
+      subject.grants.some(
+        (g: any) =>
+          g.resource === resource &&
+          g.apiGroup === group &&
+          g.verbs.includes(verb) &&
+          (g.scope === 'cluster' || g.namespace === namespace) &&
+          (g.resourceNames.length === 0 || (name !== undefined && g.resourceNames.includes(name))),
+      );
     const ask = (verb: string, group: string, resourcePath: string, namespace?: string, name?: string) => {
       const [resource, subresource] = resourcePath.split('/');
       reviews.push({
         subject: subject.subject,
-        review: { ...who, verb, group, resource, ...(subresource ? { subresource } : {}), ...(namespace ? { namespace } : {}), ...(name ? { name } : {}) },
+        review: {
+          ...who,
+          verb,
+          group,
+          resource,
+          ...(subresource ? { subresource } : {}),
+          ...(namespace ? { namespace } : {}),
+          ...(name ? { name } : {}),
+        },
         allowed: allows(verb, group, resourcePath, namespace, name),
       });
     };
@@ -132,10 +187,14 @@ function accessReviewsFor(permissions: any): ExpectedAccess[] {
 /** The server answered every review as permissions.json implies; both answers occur for every subject. */
 function expectAuthorizerAgrees(report: ApiServerReport, expected: readonly ExpectedAccess[]): void {
   expect(report.accessReviews.length).toBe(expected.length);
-  const mismatches = report.accessReviews.flatMap((answer, i) => (answer.allowed === expected[i].allowed ? [] : [
-    `${expected[i].subject} ${answer.verb} ${answer.group || 'core'}/${answer.resource}${answer.subresource ? `/${answer.subresource}` : ''}` +
-    `${answer.name ? ` "${answer.name}"` : ''} in ${answer.namespace || '(cluster)'}: server ${answer.allowed ? 'allows' : 'denies'}, permissions.json ${expected[i].allowed ? 'allows' : 'denies'}`,
-  ]));
+  const mismatches = report.accessReviews.flatMap((answer, i) =>
+    answer.allowed === expected[i].allowed
+      ? []
+      : [
+          `${expected[i].subject} ${answer.verb} ${answer.group || 'core'}/${answer.resource}${answer.subresource ? `/${answer.subresource}` : ''}` +
+            `${answer.name ? ` "${answer.name}"` : ''} in ${answer.namespace || '(cluster)'}: server ${answer.allowed ? 'allows' : 'denies'}, permissions.json ${expected[i].allowed ? 'allows' : 'denies'}`,
+        ],
+  );
   expect(mismatches).toEqual([]);
   // The comparison is not one-sided.
   for (const subject of new Set(expected.map((r) => r.subject))) {
@@ -145,11 +204,18 @@ function expectAuthorizerAgrees(report: ApiServerReport, expected: readonly Expe
   }
 }
 
-const POD_SECURITY_REFUSAL = /violates PodSecurity "restricted:latest": privileged \(container "main" must not set securityContext\.privileged=true\)/;
+const POD_SECURITY_REFUSAL =
+  /violates PodSecurity "restricted:latest": privileged \(container "main" must not set securityContext\.privileged=true\)/;
 
-test('the peer is pinned: k8s.io/kubernetes and etcd at releases, the staging modules replaced by that release\'s, a go.sum', () => {
+test("the peer is pinned: k8s.io/kubernetes and etcd at releases, the staging modules replaced by that release's, a go.sum", () => {
   const peer = path.join(ROOT, 'test/peers/api-server');
-  expectPinnedToKubernetesRelease(peer, ['k8s.io/api', 'k8s.io/apiserver', 'k8s.io/client-go', 'k8s.io/kms', 'k8s.io/pod-security-admission']);
+  expectPinnedToKubernetesRelease(peer, [
+    'k8s.io/api',
+    'k8s.io/apiserver',
+    'k8s.io/client-go',
+    'k8s.io/kms',
+    'k8s.io/pod-security-admission',
+  ]);
   expect(fs.readFileSync(path.join(peer, 'go.mod'), 'utf8')).toMatch(/^\tgo\.etcd\.io\/etcd\/server\/v3 v3\.\d+\.\d+$/m);
 });
 
@@ -161,18 +227,28 @@ withInstalledTool(API_SERVER_PEER, 'real API server proof', 'scripts/install-pee
     beforeAll(async () => {
       dist = path.join(tempDir('api-server-platform-'), 'dist');
       // As apps/main.ts builds it: the platform and its control-plane folder.
-      const app = new HardenedApp({ outdir: dist, reviewDate: '2026-11-23', yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
+      const app = new HardenedApp({
+        outdir: dist,
+        reviewDate: '2026-11-23',
+        yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE,
+      });
       buildReferencePlatform(app);
       new ControlPlaneHardening(app, 'control-plane');
       app.synth();
       accessReviews = accessReviewsFor(JSON.parse(fs.readFileSync(path.join(dist, 'permissions.json'), 'utf8')));
       // `dist` as `kubectl apply -f dist` names it: the default layout publishes a plain folder, which a
       // Go walk enters (a PublishLayout.LINK output would have to be named `dist/`: see test/app/publish.test.ts).
-      report = await onApiServer([dist], { controlPlane: path.join(dist, 'control-plane'), accessReviews: accessReviews.map((r) => r.review) });
+      report = await onApiServer([dist], {
+        controlPlane: path.join(dist, 'control-plane'),
+        accessReviews: accessReviews.map((r) => r.review),
+      });
     }, SERVER_TIMEOUT);
 
     test('the server runs with every apiServer flag of kubeadm-config.yaml', () => {
-      const kubeadm = fs.readFileSync(path.join(dist, 'control-plane/kubeadm-config.yaml'), 'utf8').split(/^---$/m).map((d) => parse(d));
+      const kubeadm = fs
+        .readFileSync(path.join(dist, 'control-plane/kubeadm-config.yaml'), 'utf8')
+        .split(/^---$/m)
+        .map((d) => parse(d));
       const extraArgs: { name: string; value: string }[] = kubeadm.find((d) => d?.kind === 'ClusterConfiguration').apiServer.extraArgs;
       expect(extraArgs.length).toBeGreaterThan(10);
       // etcd-servers, secure-port and bind-address are the run's own (where etcd and the server listen).
@@ -180,25 +256,47 @@ withInstalledTool(API_SERVER_PEER, 'real API server proof', 'scripts/install-pee
       expect(report.server).toMatch(/^v1\.\d+\.\d+$/);
     });
 
-    test('every object is created, strictly validated, without a warning; every workload\'s pod is admitted', () => {
+    test("every object is created, strictly validated, without a warning; every workload's pod is admitted", () => {
       expectAcceptedWithoutWarnings(report, [...NOT_SERVED_CUSTOM, ...CONFIGURATION_FILES]);
       // Everything the platform defines except custom resources and configuration files was created.
       expect(report.objects.filter((o) => o.outcome === 'created').length).toBeGreaterThan(40);
       expect(report.pods.map((p) => p.name).sort()).toEqual([
-        'CronJob/nightly-report', 'Deployment/api', 'Deployment/order-worker', 'Deployment/storefront', 'StatefulSet/database', 'StatefulSet/orders-queue',
+        'CronJob/nightly-report',
+        'Deployment/api',
+        'Deployment/order-worker',
+        'Deployment/storefront',
+        'StatefulSet/database',
+        'StatefulSet/orders-queue',
       ]);
     });
 
     // Without the CRDs (not installed here) the custom resources are only listed as not served; CI installs them.
-    (CRDS_INSTALLED || process.env.CI ? test : test.skip)('SealedSecrets, ExternalSecrets and Argo CD objects are created against their projects\' own CRDs, strictly', () => {
-      expect(CRDS_INSTALLED).toBe(true); // in CI: .ci/run runs scripts/install-crds.sh before npm test
-      expect(report.crds).toEqual(expect.arrayContaining(['applications.argoproj.io', 'appprojects.argoproj.io', 'externalsecrets.external-secrets.io', 'sealedsecrets.bitnami.com']));
-      const custom = report.objects.filter((o) => CUSTOM_RESOURCES.includes(o.kind));
-      expect(custom.map((o) => o.kind).sort()).toEqual(['AppProject', 'AppProject', 'Application', 'Application', 'ExternalSecret', 'SealedSecret']);
-      expect(custom.filter((o) => o.outcome !== 'created' || o.warnings.length > 0).map(describeObject)).toEqual([]);
-    });
+    (CRDS_INSTALLED || process.env.CI ? test : test.skip)(
+      "SealedSecrets, ExternalSecrets and Argo CD objects are created against their projects' own CRDs, strictly",
+      () => {
+        expect(CRDS_INSTALLED).toBe(true); // in CI: .ci/run runs scripts/install-crds.sh before npm test
+        expect(report.crds).toEqual(
+          expect.arrayContaining([
+            'applications.argoproj.io',
+            'appprojects.argoproj.io',
+            'externalsecrets.external-secrets.io',
+            'sealedsecrets.bitnami.com',
+          ]),
+        );
+        const custom = report.objects.filter((o) => CUSTOM_RESOURCES.includes(o.kind));
+        expect(custom.map((o) => o.kind).sort()).toEqual([
+          'AppProject',
+          'AppProject',
+          'Application',
+          'Application',
+          'ExternalSecret',
+          'SealedSecret',
+        ]);
+        expect(custom.filter((o) => o.outcome !== 'created' || o.warnings.length > 0).map(describeObject)).toEqual([]);
+      },
+    );
 
-    test('a privileged Pod is refused by Pod Security restricted in every namespace, also one the manifests only use (the admission configuration\'s default)', () => {
+    test("a privileged Pod is refused by Pod Security restricted in every namespace, also one the manifests only use (the admission configuration's default)", () => {
       expect(report.namespacesAdded).toEqual(['argocd']);
       expect(report.controls.map((c) => c.namespace)).toEqual(['argocd', 'fulfilment', 'shop']);
       for (const control of report.controls) {
@@ -214,7 +312,7 @@ withInstalledTool(API_SERVER_PEER, 'real API server proof', 'scripts/install-pee
       expect(report.secretAtRest).toEqual({ prefix: `k8s:enc:kms:v2:${provider.name}`, plaintextFound: false });
     });
 
-    test('permissions.json says what the API server\'s RBAC authorizer allows, and nothing more', () => {
+    test("permissions.json says what the API server's RBAC authorizer allows, and nothing more", () => {
       expect(accessReviews.length).toBeGreaterThan(5000);
       expectAuthorizerAgrees(report, accessReviews);
     });
@@ -226,7 +324,7 @@ withInstalledTool(API_SERVER_PEER, 'real API server proof', 'scripts/install-pee
     });
   });
 
-  describe('every template\'s example on kube-apiserver', () => {
+  describe("every template's example on kube-apiserver", () => {
     const reports = new Map<string, ApiServerReport>();
     const outputs = new Map<string, string>();
     const expectedAccess = new Map<string, ExpectedAccess[]>();
@@ -237,13 +335,18 @@ withInstalledTool(API_SERVER_PEER, 'real API server proof', 'scripts/install-pee
         example.build(new Chart(app, example.name));
         app.synth();
         outputs.set(example.name, path.join(work, example.name)); // a plain folder: see `dist` above
-        expectedAccess.set(example.name, accessReviewsFor(JSON.parse(fs.readFileSync(path.join(work, example.name, 'permissions.json'), 'utf8'))));
+        expectedAccess.set(
+          example.name,
+          accessReviewsFor(JSON.parse(fs.readFileSync(path.join(work, example.name, 'permissions.json'), 'utf8'))),
+        );
       }
       // The examples share a namespace, so each gets a server of its own; two at a time.
       const names = [...outputs.keys()];
       for (let i = 0; i < names.length; i += 2) {
         const batch = names.slice(i, i + 2);
-        const results = await Promise.all(batch.map((name) => onApiServer([outputs.get(name)!], { accessReviews: expectedAccess.get(name)!.map((r) => r.review) })));
+        const results = await Promise.all(
+          batch.map((name) => onApiServer([outputs.get(name)!], { accessReviews: expectedAccess.get(name)!.map((r) => r.review) })),
+        );
         batch.forEach((name, j) => reports.set(name, results[j]));
       }
     }, 3 * SERVER_TIMEOUT);
@@ -252,18 +355,21 @@ withInstalledTool(API_SERVER_PEER, 'real API server proof', 'scripts/install-pee
       expectAuthorizerAgrees(reports.get(name)!, expectedAccess.get(name)!);
     });
 
-    test.each(TEMPLATE_EXAMPLES.map((e) => e.name))('%s: created without a warning, its pods admitted, privileged pods refused where it enforces', (name) => {
-      const report = reports.get(name)!;
-      expectAcceptedWithoutWarnings(report, NOT_SERVED_CUSTOM);
-      // Every namespace the example defines enforces a level (the Argo CD example defines none: it is custom resources only).
-      const { all, enforcing } = namespacesOf(outputs.get(name)!);
-      expect(enforcing).toEqual(all);
-      for (const ns of enforcing) {
-        const control = report.controls.find((c) => c.namespace === ns);
-        expect(control?.outcome).toBe('refused');
-        expect(control?.error).toMatch(POD_SECURITY_REFUSAL);
-      }
-    });
+    test.each(TEMPLATE_EXAMPLES.map((e) => e.name))(
+      '%s: created without a warning, its pods admitted, privileged pods refused where it enforces',
+      (name) => {
+        const report = reports.get(name)!;
+        expectAcceptedWithoutWarnings(report, NOT_SERVED_CUSTOM);
+        // Every namespace the example defines enforces a level (the Argo CD example defines none: it is custom resources only).
+        const { all, enforcing } = namespacesOf(outputs.get(name)!);
+        expect(enforcing).toEqual(all);
+        for (const ns of enforcing) {
+          const control = report.controls.find((c) => c.namespace === ns);
+          expect(control?.outcome).toBe('refused');
+          expect(control?.error).toMatch(POD_SECURITY_REFUSAL);
+        }
+      },
+    );
   });
 
   describe('the peer sees what is wrong', () => {
@@ -273,16 +379,38 @@ withInstalledTool(API_SERVER_PEER, 'real API server proof', 'scripts/install-pee
         containers: [{ name: 'main', image: 'registry.example.com/app@sha256:' + 'ab'.repeat(32), ...extra }],
       });
       const documents = [
-        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'strict', labels: { 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/warn': 'restricted' } } },
+        {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: {
+            name: 'strict',
+            labels: { 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/warn': 'restricted' },
+          },
+        },
         // Runs as root with every default: created with a warning, its pod refused.
-        { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'loose', namespace: 'strict' },
-          spec: { selector: { matchLabels: { app: 'loose' } }, template: { metadata: { labels: { app: 'loose' } }, spec: pod({}) } } },
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'loose', namespace: 'strict' },
+          spec: { selector: { matchLabels: { app: 'loose' } }, template: { metadata: { labels: { app: 'loose' } }, spec: pod({}) } },
+        },
         // A custom resource with a misspelt field: refused against its CRD's schema (when the CRDs are installed).
-        { apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', metadata: { name: 'misspelt-sealed', namespace: 'strict' },
-          spec: { encryptedDatas: { password: 'AgB' }, template: { metadata: { name: 'misspelt-sealed', namespace: 'strict' } } } },
+        {
+          apiVersion: 'bitnami.com/v1alpha1',
+          kind: 'SealedSecret',
+          metadata: { name: 'misspelt-sealed', namespace: 'strict' },
+          spec: { encryptedDatas: { password: 'AgB' }, template: { metadata: { name: 'misspelt-sealed', namespace: 'strict' } } },
+        },
         // A misspelt field: refused by strict validation (a lenient server would drop it silently).
-        { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'misspelt', namespace: 'strict' },
-          spec: { selector: { matchLabels: { app: 'm' } }, template: { metadata: { labels: { app: 'm' } }, spec: pod({ securityContxt: { runAsNonRoot: true } }) } } },
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'misspelt', namespace: 'strict' },
+          spec: {
+            selector: { matchLabels: { app: 'm' } },
+            template: { metadata: { labels: { app: 'm' } }, spec: pod({ securityContxt: { runAsNonRoot: true } }) },
+          },
+        },
       ];
       report = await onApiServer([manifestFolder('api-server-broken-', documents)]);
     }, SERVER_TIMEOUT);
@@ -293,18 +421,22 @@ withInstalledTool(API_SERVER_PEER, 'real API server proof', 'scripts/install-pee
       expect(misspelt.error).toMatch(/unknown field "spec\.template\.spec\.containers\[0\]\.securityContxt"/);
     });
 
-    test('a control plane whose flags the server refuses does not start (the flags are really applied)', async () => {
-      const dir = tempDir('api-server-bad-control-plane-');
-      const app = new HardenedApp({ outdir: path.join(dir, 'dist'), reviewDate: '2026-11-23' });
-      new ControlPlaneHardening(app, 'control-plane');
-      app.synth();
-      const controlPlane = path.join(dir, 'dist/control-plane');
-      const kubeadm = path.join(controlPlane, 'kubeadm-config.yaml');
-      const text = fs.readFileSync(kubeadm, 'utf8');
-      expect(text).toContain('value: DenyServiceExternalIPs,');
-      fs.writeFileSync(kubeadm, text.replace('value: DenyServiceExternalIPs,', 'value: NoSuchAdmissionPlugin,DenyServiceExternalIPs,'));
-      await expect(onApiServer([path.join(dir, 'dist')], { controlPlane })).rejects.toThrow(/NoSuchAdmissionPlugin/);
-    }, SERVER_TIMEOUT);
+    test(
+      'a control plane whose flags the server refuses does not start (the flags are really applied)',
+      async () => {
+        const dir = tempDir('api-server-bad-control-plane-');
+        const app = new HardenedApp({ outdir: path.join(dir, 'dist'), reviewDate: '2026-11-23' });
+        new ControlPlaneHardening(app, 'control-plane');
+        app.synth();
+        const controlPlane = path.join(dir, 'dist/control-plane');
+        const kubeadm = path.join(controlPlane, 'kubeadm-config.yaml');
+        const text = fs.readFileSync(kubeadm, 'utf8');
+        expect(text).toContain('value: DenyServiceExternalIPs,');
+        fs.writeFileSync(kubeadm, text.replace('value: DenyServiceExternalIPs,', 'value: NoSuchAdmissionPlugin,DenyServiceExternalIPs,'));
+        await expect(onApiServer([path.join(dir, 'dist')], { controlPlane })).rejects.toThrow(/NoSuchAdmissionPlugin/);
+      },
+      SERVER_TIMEOUT,
+    );
 
     (CRDS_INSTALLED || process.env.CI ? test : test.skip)('a custom resource with a field its CRD does not have is refused', () => {
       const sealed = report.objects.find((o) => o.name === 'misspelt-sealed')!;

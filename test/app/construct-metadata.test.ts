@@ -11,7 +11,9 @@ import { CONTAINER } from '../support';
  * validation report. It must reach the CLI's output folder, and never the published one.
  */
 let workdir: string;
-beforeEach(() => { workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'construct-metadata-')); });
+beforeEach(() => {
+  workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'construct-metadata-'));
+});
 afterEach(() => {
   fs.rmSync(workdir, { recursive: true, force: true });
   delete process.env.CDK8S_OUTDIR;
@@ -28,7 +30,15 @@ const read = (...parts: string[]) => fs.readFileSync(path.join(workdir, ...parts
 
 test('under the CLI, construct-metadata.json goes to CDK8S_OUTDIR and not into the published folder', () => {
   process.env.CDK8S_OUTDIR = path.join(workdir, 'cli-out');
-  expect(synth(path.join(workdir, 'dist'), true)).toEqual(['.cdk8s-hardened', 'REVIEW.md', 'permissions.json', 'platform.k8s.yaml', 'reachability.json', 'review.json', 'review.sarif']);
+  expect(synth(path.join(workdir, 'dist'), true)).toEqual([
+    '.cdk8s-hardened',
+    'REVIEW.md',
+    'permissions.json',
+    'platform.k8s.yaml',
+    'reachability.json',
+    'review.json',
+    'review.sarif',
+  ]);
   expect(fs.readdirSync(path.join(workdir, 'cli-out')).sort()).toEqual(['construct-metadata.json', 'platform.k8s.yaml']);
   const metadata = JSON.parse(read('cli-out', 'construct-metadata.json'));
   expect(metadata.version).toBe('1.0.0');
@@ -36,7 +46,11 @@ test('under the CLI, construct-metadata.json goes to CDK8S_OUTDIR and not into t
 });
 
 test('the published folder is byte-identical whether metadata was recorded or not', () => {
-  const files = (dir: string) => fs.readdirSync(path.join(workdir, dir)).sort().map((name) => [name, read(dir, name)]);
+  const files = (dir: string) =>
+    fs
+      .readdirSync(path.join(workdir, dir))
+      .sort()
+      .map((name) => [name, read(dir, name)]);
   synth(path.join(workdir, 'with'), true);
   synth(path.join(workdir, 'without'), false);
   expect(files('with')).toEqual(files('without'));

@@ -21,8 +21,12 @@ const RBAC_API = 'rbac.authorization.k8s.io/v1';
 const NAMESPACE = 'shop';
 type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] };
 
-const clusterRole = (name: string, rules: Rule[], labels?: Record<string, string>): KubeObject =>
-  ({ apiVersion: RBAC_API, kind: 'ClusterRole', metadata: { name, ...(labels ? { labels } : {}) }, rules });
+const clusterRole = (name: string, rules: Rule[], labels?: Record<string, string>): KubeObject => ({
+  apiVersion: RBAC_API,
+  kind: 'ClusterRole',
+  metadata: { name, ...(labels ? { labels } : {}) },
+  rules,
+});
 const bind = (group: string, role: string, cluster: boolean): KubeObject => ({
   apiVersion: RBAC_API,
   kind: cluster ? 'ClusterRoleBinding' : 'RoleBinding',
@@ -48,31 +52,57 @@ const WILDCARDS: KubeObject[] = [
   bind('star-verbs-on-roles', 'role-star', true),
 ];
 const AGGREGATION: KubeObject[] = [
-  clusterRole('secret-peeker', [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list'] }], { 'rbac.authorization.k8s.io/aggregate-to-view': 'true' }),
+  clusterRole('secret-peeker', [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list'] }], {
+    'rbac.authorization.k8s.io/aggregate-to-view': 'true',
+  }),
   bind('viewers', 'view', false),
 ];
-const OBJECTS = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } } as KubeObject, ...PER_POWER, ...WILDCARDS, ...AGGREGATION];
+const OBJECTS = [
+  { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } } as KubeObject,
+  ...PER_POWER,
+  ...WILDCARDS,
+  ...AGGREGATION,
+];
 
 /** Each subject asked each verb of each resource of each power, where the power counts; with whether our analysis says it holds that. */
 function questions(report: PermissionsReport): Array<{ subject: string; power: string; review: AccessReview; expected: boolean }> {
-  return report.subjects.flatMap((subject) => ESCALATION_POWERS.flatMap((power) => power.grants.flatMap((grant) => grant.resources.flatMap((resource) =>
-    (grant.verbs ?? ['get', 'create']).flatMap((verb) => [...grant.apiGroups].map((group) => {
-      const scoped = subject.grants.filter((g) => g.resource !== undefined && (g.scope === 'cluster' || (power.scope === 'namespace' && g.namespace === NAMESPACE)));
-      // Ours: does any grant of the subject, read by the same matcher as the rules, reach this verb on this resource?
-      const expected = power.literalWildcard
-        ? subject.escalations.some((e) => e.power === power.name)
-        : scoped.some((g) => powersOfRule({ apiGroups: [g.apiGroup!], resources: [g.resource!], verbs: g.verbs, resourceNames: g.resourceNames ?? [] }, power.scope)
-          .some((held) => held.power === power && held.resources.includes(resource) && held.verbs.includes(verb)));
-      const [base, subresource] = resource.split('/');
-      const review: AccessReview = {
-        user: 'someone@example.com', groups: [subject.name, 'system:authenticated'], verb, group, resource: base,
-        ...(subresource ? { subresource } : {}),
-        ...(power.scope === 'namespace' ? { namespace: NAMESPACE } : {}),
-        // A namespace object is reached in its own namespace, by name.
-        ...(base === 'namespaces' ? { name: NAMESPACE } : {}),
-      };
-      return { subject: subject.subject, power: power.name, review, expected };
-    }))))));
+  return report.subjects.flatMap((subject) =>
+    ESCALATION_POWERS.flatMap((power) =>
+      power.grants.flatMap((grant) =>
+        grant.resources.flatMap((resource) =>
+          (grant.verbs ?? ['get', 'create']).flatMap((verb) =>
+            [...grant.apiGroups].map((group) => {
+              const scoped = subject.grants.filter(
+                (g) => g.resource !== undefined && (g.scope === 'cluster' || (power.scope === 'namespace' && g.namespace === NAMESPACE)),
+              );
+              // Ours: does any grant of the subject, read by the same matcher as the rules, reach this verb on this resource?
+              const expected = power.literalWildcard
+                ? subject.escalations.some((e) => e.power === power.name)
+                : scoped.some((g) =>
+                    powersOfRule(
+                      { apiGroups: [g.apiGroup!], resources: [g.resource!], verbs: g.verbs, resourceNames: g.resourceNames ?? [] },
+                      power.scope,
+                    ).some((held) => held.power === power && held.resources.includes(resource) && held.verbs.includes(verb)),
+                  );
+              const [base, subresource] = resource.split('/');
+              const review: AccessReview = {
+                user: 'someone@example.com',
+                groups: [subject.name, 'system:authenticated'],
+                verb,
+                group,
+                resource: base,
+                ...(subresource ? { subresource } : {}),
+                ...(power.scope === 'namespace' ? { namespace: NAMESPACE } : {}),
+                // A namespace object is reached in its own namespace, by name.
+                ...(base === 'namespaces' ? { name: NAMESPACE } : {}),
+              };
+              return { subject: subject.subject, power: power.name, review, expected };
+            }),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 withInstalledTool(API_SERVER_PEER, 'escalation powers proof', 'scripts/install-peers.sh', () => {
@@ -82,34 +112,52 @@ withInstalledTool(API_SERVER_PEER, 'escalation powers proof', 'scripts/install-p
   let answers: ApiServerReport;
 
   beforeAll(async () => {
-    answers = await onApiServer([manifestFolder('escalation-powers-', OBJECTS)], { crds: false, accessReviews: asked.map((q) => q.review) });
+    answers = await onApiServer([manifestFolder('escalation-powers-', OBJECTS)], {
+      crds: false,
+      accessReviews: asked.map((q) => q.review),
+    });
   }, SERVER_TIMEOUT);
 
   test('every power of the table is named for the subject granted it, and the authorizer agrees it has it', () => {
     expect(BUILT_IN_CLUSTER_ROLES.length).toBeGreaterThan(50);
     for (const power of ESCALATION_POWERS) {
       const subject = `Group power-${slug(power.name)}`;
-      expect([subject, report.subjects.find((s) => s.subject === subject)?.escalations.map((e) => e.power)]).toEqual([subject, expect.arrayContaining([power.name])]);
-      const allowed = asked.flatMap((q, i) => (q.subject === subject && q.power === power.name && answers.accessReviews[i].allowed ? [q] : []));
+      expect([subject, report.subjects.find((s) => s.subject === subject)?.escalations.map((e) => e.power)]).toEqual([
+        subject,
+        expect.arrayContaining([power.name]),
+      ]);
+      const allowed = asked.flatMap((q, i) =>
+        q.subject === subject && q.power === power.name && answers.accessReviews[i].allowed ? [q] : [],
+      );
       expect([power.name, allowed.length > 0]).toEqual([power.name, true]);
     }
   });
 
-  test('our expansion of wildcards and aggregation answers every question as the authorizer does', () => {
-    expect(answers.objects.filter((o) => o.outcome !== 'created')).toEqual([]);
-    const mismatches = asked.flatMap((q, i) => (answers.accessReviews[i].allowed === q.expected ? [] : [
-      `${q.subject} ${q.review.verb} ${q.review.group || 'core'}/${q.review.resource}${q.review.subresource ? `/${q.review.subresource}` : ''} (${q.power}): `
-      + `server ${answers.accessReviews[i].allowed ? 'allows' : 'denies'}, ours ${q.expected ? 'allows' : 'denies'}`,
-    ]));
-    expect(mismatches).toEqual([]);
-    const powers = (subject: string) => report.subjects.find((s) => s.subject === subject)!.escalations.map((e) => e.power);
-    // `*` on `*` in one namespace: every power that counts there; cluster-scoped ones not.
-    expect(powers('Group wild-in-shop')).toEqual(ESCALATION_POWERS.filter((p) => p.scope === 'namespace').map((p) => p.name));
-    expect(powers('Group star-verbs-on-roles')).toEqual(['escalate', 'bind']);
-    // Labelled into view, the Secret reader reaches every holder of view.
-    expect(powers('Group viewers')).toEqual(['read secrets']);
-    expect(asked.some((q, i) => q.subject === 'Group viewers' && q.power === 'read secrets' && answers.accessReviews[i].allowed)).toBe(true);
-    // Both answers occur: the comparison is not one-sided.
-    expect(new Set(answers.accessReviews.map((a) => a.allowed))).toEqual(new Set([true, false]));
-  }, SERVER_TIMEOUT);
+  test(
+    'our expansion of wildcards and aggregation answers every question as the authorizer does',
+    () => {
+      expect(answers.objects.filter((o) => o.outcome !== 'created')).toEqual([]);
+      const mismatches = asked.flatMap((q, i) =>
+        answers.accessReviews[i].allowed === q.expected
+          ? []
+          : [
+              `${q.subject} ${q.review.verb} ${q.review.group || 'core'}/${q.review.resource}${q.review.subresource ? `/${q.review.subresource}` : ''} (${q.power}): ` +
+                `server ${answers.accessReviews[i].allowed ? 'allows' : 'denies'}, ours ${q.expected ? 'allows' : 'denies'}`,
+            ],
+      );
+      expect(mismatches).toEqual([]);
+      const powers = (subject: string) => report.subjects.find((s) => s.subject === subject)!.escalations.map((e) => e.power);
+      // `*` on `*` in one namespace: every power that counts there; cluster-scoped ones not.
+      expect(powers('Group wild-in-shop')).toEqual(ESCALATION_POWERS.filter((p) => p.scope === 'namespace').map((p) => p.name));
+      expect(powers('Group star-verbs-on-roles')).toEqual(['escalate', 'bind']);
+      // Labelled into view, the Secret reader reaches every holder of view.
+      expect(powers('Group viewers')).toEqual(['read secrets']);
+      expect(asked.some((q, i) => q.subject === 'Group viewers' && q.power === 'read secrets' && answers.accessReviews[i].allowed)).toBe(
+        true,
+      );
+      // Both answers occur: the comparison is not one-sided.
+      expect(new Set(answers.accessReviews.map((a) => a.allowed))).toEqual(new Set([true, false]));
+    },
+    SERVER_TIMEOUT,
+  );
 });

@@ -20,7 +20,11 @@ afterEach(() => {
 });
 
 function app(publishLayout?: PublishLayout): HardenedApp {
-  return new HardenedApp({ outdir: path.join(workdir, 'dist'), reviewDate: TODAY, ...(publishLayout === undefined ? {} : { publishLayout }) });
+  return new HardenedApp({
+    outdir: path.join(workdir, 'dist'),
+    reviewDate: TODAY,
+    ...(publishLayout === undefined ? {} : { publishLayout }),
+  });
 }
 
 /** The namespace `shop`, hardened, in the chart `platform` of `a`. */
@@ -59,12 +63,19 @@ function filesOf(dir: string): Record<string, string> {
 const VIOLATIONS = ALL_RULES.filter((rule) => rule.severity === 'error').map((rule) => {
   const violation = RULE_CASES.find((c) => c.rule === rule.id && c.expected.length > 0);
   if (!violation) throw new Error(`no violating case for ${rule.id}`);
-  return { rule: rule.id, object: JSON.parse(JSON.stringify(violation.object)), others: JSON.parse(JSON.stringify(violation.others ?? [])) as any[] };
+  return {
+    rule: rule.id,
+    object: JSON.parse(JSON.stringify(violation.object)),
+    others: JSON.parse(JSON.stringify(violation.others ?? [])) as any[],
+  };
 });
 
 /** The error-level findings of an object reviewed on its own (a case may break a related rule too). */
 function errorsOf(object: any, others: readonly any[] = []) {
-  const findings = review([object, ...others].map((o) => ({ object: o })), { today: TODAY }).findings;
+  const findings = review(
+    [object, ...others].map((o) => ({ object: o })),
+    { today: TODAY },
+  ).findings;
   return findings.filter((f) => f.severity === 'error' && f.object.kind === object.kind && f.object.name === object.metadata?.name);
 }
 
@@ -81,11 +92,13 @@ function rulesBrokenBy(object: any, others: readonly any[] = []): string[] {
 function exceptionsFor(object: any, others: readonly any[] = []): Record<string, string> {
   const byRule = new Map<string, (string | undefined)[]>();
   for (const f of errorsOf(object, others)) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f.value]);
-  return Object.fromEntries([...byRule].map(([rule, values]) => {
-    const named = [...new Set(values.filter((v): v is string => v !== undefined))];
-    const accepts = named.length === 0 ? undefined : named.length === values.length ? named : ['*'];
-    return [`exception.hardened.cdk8s.io/${rule}`, exceptionAnnotationValue({ rule, reason: REASON, accepts })];
-  }));
+  return Object.fromEntries(
+    [...byRule].map(([rule, values]) => {
+      const named = [...new Set(values.filter((v): v is string => v !== undefined))];
+      const accepts = named.length === 0 ? undefined : named.length === values.length ? named : ['*'];
+      return [`exception.hardened.cdk8s.io/${rule}`, exceptionAnnotationValue({ rule, reason: REASON, accepts })];
+    }),
+  );
 }
 
 /** An app with one object violating each error-level rule, optionally excepted from all it breaks. */
@@ -96,30 +109,46 @@ function appWithOneViolationPerRule(excepted: boolean): HardenedApp {
     // A namespace the rule judges (default, kube-system) stays; the others go where the object goes.
     const namespace = object.metadata?.namespace ?? 'shop';
     const named = { ...object, metadata: { ...object.metadata, name: rule, namespace } };
-    const placed = others.map((o) => (o.kind === 'Namespace' ? o : { ...o, metadata: { ...o.metadata, namespace: o.metadata?.namespace ?? namespace } }));
+    const placed = others.map((o) =>
+      o.kind === 'Namespace' ? o : { ...o, metadata: { ...o.metadata, namespace: o.metadata?.namespace ?? namespace } },
+    );
     const annotations = excepted ? exceptionsFor(named, placed) : {};
     expect(rulesBrokenBy(named, placed)).toContain(rule);
     new ApiObject(chart, rule, { ...named, metadata: { ...named.metadata, annotations } });
     placed.forEach((o, i) => {
       const own = excepted ? exceptionsFor(o, [named, ...placed.filter((p) => p !== o)]) : {};
-      new ApiObject(chart, `${rule}-other-${i}`, { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata?.annotations, ...own } } });
+      new ApiObject(chart, `${rule}-other-${i}`, {
+        ...o,
+        metadata: { ...o.metadata, annotations: { ...o.metadata?.annotations, ...own } },
+      });
     });
   });
   return a;
 }
 
 describe('the review gate', () => {
-  test.each([PublishLayout.FOLDER, PublishLayout.LINK])('a clean app publishes its manifests, the three review reports and the reachability and permissions reports (layout %s)', (layout) => {
-    const a = app(layout);
-    new HardenedDeployment(shop(a), 'web', { containers: [CONTAINER] });
-    a.synth();
-    const dist = path.join(workdir, 'dist');
-    expect(Object.keys(filesOf(dist))).toEqual(['.cdk8s-hardened', 'REVIEW.md', 'permissions.json', 'platform.k8s.yaml', 'reachability.json', 'review.json', 'review.sarif']);
-    // The workload's Deployment, ServiceAccount and PodDisruptionBudget, and the namespace's
-    // Namespace, two NetworkPolicies, ResourceQuota and LimitRange.
-    expect(JSON.parse(fs.readFileSync(path.join(dist, 'review.json'), 'utf8'))).toMatchObject({ passed: true, counts: { objects: 8 } });
-    expectOnlyPublished(workdir, layout);
-  });
+  test.each([PublishLayout.FOLDER, PublishLayout.LINK])(
+    'a clean app publishes its manifests, the three review reports and the reachability and permissions reports (layout %s)',
+    (layout) => {
+      const a = app(layout);
+      new HardenedDeployment(shop(a), 'web', { containers: [CONTAINER] });
+      a.synth();
+      const dist = path.join(workdir, 'dist');
+      expect(Object.keys(filesOf(dist))).toEqual([
+        '.cdk8s-hardened',
+        'REVIEW.md',
+        'permissions.json',
+        'platform.k8s.yaml',
+        'reachability.json',
+        'review.json',
+        'review.sarif',
+      ]);
+      // The workload's Deployment, ServiceAccount and PodDisruptionBudget, and the namespace's
+      // Namespace, two NetworkPolicies, ResourceQuota and LimitRange.
+      expect(JSON.parse(fs.readFileSync(path.join(dist, 'review.json'), 'utf8'))).toMatchObject({ passed: true, counts: { objects: 8 } });
+      expectOnlyPublished(workdir, layout);
+    },
+  );
 
   test('an app with one violation per rule fails with exactly those rule ids, naming each construct', () => {
     let error: unknown;
@@ -136,7 +165,9 @@ describe('the review gate', () => {
       // One line per finding: construct path, rule id, field, fix.
       expect(failed.message).toMatch(new RegExp(`\\[violations/${rule}\\] ${rule} at \\S+: .+\\. Fix: .+\\.`));
     }
-    expect(failed.message.split('\n')[0]).toMatch(/^review failed: \d+ error findings without an exception; .*dist\/ was left unchanged\.$/);
+    expect(failed.message.split('\n')[0]).toMatch(
+      /^review failed: \d+ error findings without an exception; .*dist\/ was left unchanged\.$/,
+    );
   });
 
   test('with an exception for each, the same app passes and REVIEW.md lists every exception with its reason', () => {
@@ -145,24 +176,29 @@ describe('the review gate', () => {
     expect(report).toContain('**Passed**');
     for (const { rule, object } of VIOLATIONS) {
       const namespace = object.metadata?.namespace ?? 'shop';
-      expect(report).toMatch(new RegExp(`\\| \\w+ ${namespace}/${rule} \\| ${rule} \\| [^|]+ \\| ${REASON} \\| never \\| annotation \\| applied \\| [1-9]`));
+      expect(report).toMatch(
+        new RegExp(`\\| \\w+ ${namespace}/${rule} \\| ${rule} \\| [^|]+ \\| ${REASON} \\| never \\| annotation \\| applied \\| [1-9]`),
+      );
     }
   });
 
-  test.each([PublishLayout.FOLDER, PublishLayout.LINK])('a failed synth leaves the previous output exactly as it was and leaves no staging folder (layout %s)', (layout) => {
-    const good = app(layout);
-    new HardenedDeployment(shop(good), 'web', { containers: [CONTAINER] });
-    good.synth();
-    const dist = path.join(workdir, 'dist');
-    const before = filesOf(dist);
+  test.each([PublishLayout.FOLDER, PublishLayout.LINK])(
+    'a failed synth leaves the previous output exactly as it was and leaves no staging folder (layout %s)',
+    (layout) => {
+      const good = app(layout);
+      new HardenedDeployment(shop(good), 'web', { containers: [CONTAINER] });
+      good.synth();
+      const dist = path.join(workdir, 'dist');
+      const before = filesOf(dist);
 
-    const bad = app(layout);
-    const web = new HardenedDeployment(shop(bad), 'web', { containers: [CONTAINER] });
-    ApiObject.of(web.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/hostNetwork', true));
-    expect(() => bad.synth()).toThrow("[platform/shop/web] no-host-namespaces at spec.template.spec.hostNetwork");
-    expect(filesOf(dist)).toEqual(before);
-    expectOnlyPublished(workdir, layout);
-  });
+      const bad = app(layout);
+      const web = new HardenedDeployment(shop(bad), 'web', { containers: [CONTAINER] });
+      ApiObject.of(web.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/hostNetwork', true));
+      expect(() => bad.synth()).toThrow('[platform/shop/web] no-host-namespaces at spec.template.spec.hostNetwork');
+      expect(filesOf(dist)).toEqual(before);
+      expectOnlyPublished(workdir, layout);
+    },
+  );
 
   test('an expired exception fails synth', () => {
     const a = app();
@@ -201,6 +237,8 @@ describe('the review gate', () => {
     const a = app();
     new HardenedDeployment(shop(a), 'web', { containers: [CONTAINER] });
     a.synth();
-    expect(filesOf(path.join(workdir, 'cli-out'))).toEqual({ 'platform.k8s.yaml': filesOf(path.join(workdir, 'dist'))['platform.k8s.yaml'] });
+    expect(filesOf(path.join(workdir, 'cli-out'))).toEqual({
+      'platform.k8s.yaml': filesOf(path.join(workdir, 'dist'))['platform.k8s.yaml'],
+    });
   });
 });

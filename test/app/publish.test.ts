@@ -32,11 +32,15 @@ function failingSynth(outdir: string): void {
 
 /** Runs a clean app in a child process killed (SIGKILL) at a rename of publishing (see the fixture). */
 function crashingSynth(outdir: string, name: string, layout: PublishLayout, at: 'into' | 'aside' = 'into') {
-  return spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures', 'crash-on-publish-app.ts'), outdir, name, layout, at], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, JEST_WORKER_ID: '' },
-  });
+  return spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(__dirname, 'fixtures', 'crash-on-publish-app.ts'), outdir, name, layout, at],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, JEST_WORKER_ID: '' },
+    },
+  );
 }
 
 /** A fresh folder whose `dist` holds a first output (workload `web`), and that output's content. */
@@ -56,7 +60,11 @@ function expectNextSynthPublishes(work: string, dist: string): void {
 }
 
 /** What `work` holds beside `dist`, sorted. */
-const besideDist = (work: string) => fs.readdirSync(work).filter((name) => name !== 'dist').sort();
+const besideDist = (work: string) =>
+  fs
+    .readdirSync(work)
+    .filter((name) => name !== 'dist')
+    .sort();
 
 /**
  * The manifests a walk finds that does not follow a link given as its root, as Go's
@@ -65,7 +73,8 @@ const besideDist = (work: string) => fs.readdirSync(work).filter((name) => name 
  */
 function manifestsWalkedFrom(root: string): string[] {
   if (!fs.lstatSync(root).isDirectory()) return [];
-  return fs.readdirSync(root, { recursive: true, withFileTypes: true })
+  return fs
+    .readdirSync(root, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile() && entry.name.endsWith('.yaml'))
     .map((entry) => path.relative(root, path.join(entry.parentPath ?? entry.path, entry.name)))
     .sort();
@@ -84,7 +93,11 @@ function committedFiles(project: string, patterns: string[]): string[] {
 function contentOf(dir: string): Record<string, string> {
   const files: Record<string, string> = {};
   for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) files[path.relative(dir, path.join(entry.parentPath ?? entry.path, entry.name))] = fs.readFileSync(path.join(entry.parentPath ?? entry.path, entry.name), 'utf8');
+    if (entry.isFile())
+      files[path.relative(dir, path.join(entry.parentPath ?? entry.path, entry.name))] = fs.readFileSync(
+        path.join(entry.parentPath ?? entry.path, entry.name),
+        'utf8',
+      );
   }
   return files;
 }
@@ -92,8 +105,14 @@ function contentOf(dir: string): Record<string, string> {
 const outdirError = (outdir: string) => `[<root>] HardenedApp 'outdir' '${outdir}' `;
 
 describe('the output folder must be one synth may replace', () => {
-  test.each([['.', 'is the project folder'], ['..', 'holds the project folder'], ['/', 'holds the project folder']])('fails on %s (%s), before anything is written', (outdir, why) => {
-    expect(() => new HardenedApp({ outdir })).toThrow(`${outdirError(outdir)}${why} (${fs.realpathSync(process.cwd())}), which synth would replace as a whole. Give the output a folder of its own, for example outdir: 'dist'.`);
+  test.each([
+    ['.', 'is the project folder'],
+    ['..', 'holds the project folder'],
+    ['/', 'holds the project folder'],
+  ])('fails on %s (%s), before anything is written', (outdir, why) => {
+    expect(() => new HardenedApp({ outdir })).toThrow(
+      `${outdirError(outdir)}${why} (${fs.realpathSync(process.cwd())}), which synth would replace as a whole. Give the output a folder of its own, for example outdir: 'dist'.`,
+    );
   });
 
   test('fails on a folder holding .git (another project), which synth would have deleted', () => {
@@ -104,21 +123,27 @@ describe('the output folder must be one synth may replace', () => {
     expect(fs.readdirSync(other).sort()).toEqual(['.git', 'main.ts']);
   });
 
-  test('fails on a folder of files no synth wrote, an older version\'s dist/ included, telling to delete it once', () => {
+  test("fails on a folder of files no synth wrote, an older version's dist/ included, telling to delete it once", () => {
     const dist = path.join(tempDir('legacy-'), 'dist');
     fs.mkdirSync(dist);
     fs.writeFileSync(path.join(dist, 'platform.k8s.yaml'), 'kind: Namespace\n');
     fs.writeFileSync(path.join(dist, 'review.json'), '{}');
-    expect(() => new HardenedApp({ outdir: dist })).toThrow(`${outdirError(dist)}is a folder that holds files no synth wrote (no ${MARKER_FILE} marker, which earlier versions of this library did not write either), `
-      + `and synth replaces its output folder as a whole. If it holds only an earlier output, delete it once (rm -r '${fs.realpathSync(dist)}'); otherwise choose another outdir.`);
+    expect(() => new HardenedApp({ outdir: dist })).toThrow(
+      `${outdirError(dist)}is a folder that holds files no synth wrote (no ${MARKER_FILE} marker, which earlier versions of this library did not write either), ` +
+        `and synth replaces its output folder as a whole. If it holds only an earlier output, delete it once (rm -r '${fs.realpathSync(dist)}'); otherwise choose another outdir.`,
+    );
   });
 
   test('fails on a file, and on a link synth did not make', () => {
     const dir = tempDir('odd-');
     fs.writeFileSync(path.join(dir, 'file'), 'x');
     fs.symlinkSync(dir, path.join(dir, 'link'));
-    expect(() => new HardenedApp({ outdir: path.join(dir, 'file') })).toThrow('is a file, not a folder. Remove it, or choose another outdir.');
-    expect(() => new HardenedApp({ outdir: path.join(dir, 'link') })).toThrow(`is a symbolic link that synth did not make (to '${dir}'). Remove the link, or choose another outdir.`);
+    expect(() => new HardenedApp({ outdir: path.join(dir, 'file') })).toThrow(
+      'is a file, not a folder. Remove it, or choose another outdir.',
+    );
+    expect(() => new HardenedApp({ outdir: path.join(dir, 'link') })).toThrow(
+      `is a symbolic link that synth did not make (to '${dir}'). Remove the link, or choose another outdir.`,
+    );
   });
 
   test('is checked again at synth: files put there after the app was created are kept', () => {
@@ -131,23 +156,26 @@ describe('the output folder must be one synth may replace', () => {
     expect(contentOf(dist)).toEqual({ 'notes.txt': 'mine' });
   });
 
-  test.each([FOLDER, LINK])('accepts a missing or empty folder, an earlier synth\'s output and a plain folder holding the marker (a copied output), layout %s', (layout) => {
-    const work = tempDir('accepted-');
-    synth(path.join(work, 'missing'), 'web', layout);
-    fs.mkdirSync(path.join(work, 'empty'));
-    synth(path.join(work, 'empty'), 'web', layout);
-    synth(path.join(work, 'empty'), 'web', layout);
-    fs.cpSync(path.join(work, 'missing'), path.join(work, 'copied'), { recursive: true, dereference: true });
-    expect(fs.lstatSync(path.join(work, 'copied')).isDirectory()).toBe(true);
-    synth(path.join(work, 'copied'), 'web', layout);
-    for (const name of ['missing', 'empty', 'copied']) {
-      const stat = fs.lstatSync(path.join(work, name));
-      expect(stat.isSymbolicLink()).toBe(layout === LINK);
-      expect(stat.isDirectory()).toBe(layout === FOLDER);
-      expect(contentOf(path.join(work, name))).toEqual(contentOf(path.join(work, 'missing')));
-    }
-    if (layout === FOLDER) expect(fs.readdirSync(work).sort()).toEqual(['copied', 'empty', 'missing']);
-  });
+  test.each([FOLDER, LINK])(
+    "accepts a missing or empty folder, an earlier synth's output and a plain folder holding the marker (a copied output), layout %s",
+    (layout) => {
+      const work = tempDir('accepted-');
+      synth(path.join(work, 'missing'), 'web', layout);
+      fs.mkdirSync(path.join(work, 'empty'));
+      synth(path.join(work, 'empty'), 'web', layout);
+      synth(path.join(work, 'empty'), 'web', layout);
+      fs.cpSync(path.join(work, 'missing'), path.join(work, 'copied'), { recursive: true, dereference: true });
+      expect(fs.lstatSync(path.join(work, 'copied')).isDirectory()).toBe(true);
+      synth(path.join(work, 'copied'), 'web', layout);
+      for (const name of ['missing', 'empty', 'copied']) {
+        const stat = fs.lstatSync(path.join(work, name));
+        expect(stat.isSymbolicLink()).toBe(layout === LINK);
+        expect(stat.isDirectory()).toBe(layout === FOLDER);
+        expect(contentOf(path.join(work, name))).toEqual(contentOf(path.join(work, 'missing')));
+      }
+      if (layout === FOLDER) expect(fs.readdirSync(work).sort()).toEqual(['copied', 'empty', 'missing']);
+    },
+  );
 });
 
 describe('PublishLayout.FOLDER (the default): dist is a plain folder, replaced by two renames', () => {
@@ -177,7 +205,7 @@ describe('PublishLayout.FOLDER (the default): dist is a plain folder, replaced b
     expect(manifestsWalkedFrom(`${dist}/`)).toEqual(['platform.k8s.yaml']);
   });
 
-  test('a GitOps repository that commits dist commits its files (a crash\'s leftovers ignored by /.dist.*)', () => {
+  test("a GitOps repository that commits dist commits its files (a crash's leftovers ignored by /.dist.*)", () => {
     const project = tempDir('gitops-');
     const dist = path.join(project, 'dist');
     synth(dist);
@@ -196,7 +224,10 @@ describe('PublishLayout.FOLDER (the default): dist is a plain folder, replaced b
     expect(fs.existsSync(dist)).toBe(false);
     const leftovers = besideDist(work);
     // The previous output moved aside, and the new one, reviewed, still in its staging folder.
-    expect(leftovers).toEqual([expect.stringMatching(new RegExp(`^\\.dist\\.aside-${crashed.pid}-[0-9a-f]{12}$`)), expect.stringMatching(new RegExp(`^\\.dist\\.staging-${crashed.pid}-`))]);
+    expect(leftovers).toEqual([
+      expect.stringMatching(new RegExp(`^\\.dist\\.aside-${crashed.pid}-[0-9a-f]{12}$`)),
+      expect.stringMatching(new RegExp(`^\\.dist\\.staging-${crashed.pid}-`)),
+    ]);
     expect(contentOf(path.join(work, leftovers[0]))).toEqual(before);
     expectNextSynthPublishes(work, dist);
   }, 60_000);
@@ -369,7 +400,12 @@ describe('PublishLayout.LINK: dist is a link swapped in one rename', () => {
     const work = tempDir('leftovers-');
     const dist = path.join(work, 'dist');
     const finished = spawnSync(process.execPath, ['-e', '0']).pid;
-    for (const name of [`.dist.staging-${process.ppid}-abc123`, `.dist.staging-${finished}-abc123`, `.dist.v-${finished}-abc123`, `.dist.aside-${finished}-abc123`]) {
+    for (const name of [
+      `.dist.staging-${process.ppid}-abc123`,
+      `.dist.staging-${finished}-abc123`,
+      `.dist.v-${finished}-abc123`,
+      `.dist.aside-${finished}-abc123`,
+    ]) {
       fs.mkdirSync(path.join(work, name));
     }
     fs.symlinkSync('nowhere', path.join(work, `.dist.link-${finished}-abc123`));
@@ -379,16 +415,22 @@ describe('PublishLayout.LINK: dist is a link swapped in one rename', () => {
 });
 
 describe('git', () => {
-  test.each([FOLDER, LINK])('ignores dist and everything beside it with the patterns of this repository\'s .gitignore, layout %s', (layout) => {
-    const project = tempDir('ignored-');
-    const git = (...args: string[]) => spawnSync('git', ['-C', project, ...args], { encoding: 'utf8' });
-    git('init', '--quiet');
-    const patterns = fs.readFileSync(path.join(ROOT, '.gitignore'), 'utf8').split('\n').filter((line) => /^\/\.?dist(\.\*)?$/.test(line));
-    expect(patterns).toEqual(['/.dist.*', '/dist']);
-    fs.writeFileSync(path.join(project, '.gitignore'), patterns.join('\n') + '\n');
-    synth(path.join(project, 'dist'), 'web', layout);
-    fs.mkdirSync(path.join(project, `.dist.staging-${process.ppid}-abc123`));
-    fs.mkdirSync(path.join(project, `.dist.aside-${process.ppid}-abc123`));
-    expect(git('status', '--porcelain', '--untracked-files=all').stdout).toBe('?? .gitignore\n');
-  });
+  test.each([FOLDER, LINK])(
+    "ignores dist and everything beside it with the patterns of this repository's .gitignore, layout %s",
+    (layout) => {
+      const project = tempDir('ignored-');
+      const git = (...args: string[]) => spawnSync('git', ['-C', project, ...args], { encoding: 'utf8' });
+      git('init', '--quiet');
+      const patterns = fs
+        .readFileSync(path.join(ROOT, '.gitignore'), 'utf8')
+        .split('\n')
+        .filter((line) => /^\/\.?dist(\.\*)?$/.test(line));
+      expect(patterns).toEqual(['/.dist.*', '/dist']);
+      fs.writeFileSync(path.join(project, '.gitignore'), patterns.join('\n') + '\n');
+      synth(path.join(project, 'dist'), 'web', layout);
+      fs.mkdirSync(path.join(project, `.dist.staging-${process.ppid}-abc123`));
+      fs.mkdirSync(path.join(project, `.dist.aside-${process.ppid}-abc123`));
+      expect(git('status', '--porcelain', '--untracked-files=all').stdout).toBe('?? .gitignore\n');
+    },
+  );
 });

@@ -32,15 +32,21 @@ describe('the reference platform', () => {
   beforeAll(() => {
     const work = tempDir('platform-');
     dist = path.join(work, 'dist');
-    const app = new HardenedApp({ outdir: dist, reviewDate: '2026-11-23', yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
+    const app = new HardenedApp({
+      outdir: dist,
+      reviewDate: '2026-11-23',
+      yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE,
+    });
     buildReferencePlatform(app);
     app.synth();
   });
 
   const read = (file: string) => fs.readFileSync(path.join(dist, file), 'utf8');
   /** Every manifest file below dist/, as text. */
-  const manifests = () => ['shop', 'fulfilment', 'argocd'].flatMap((folder) =>
-    fs.readdirSync(path.join(dist, folder)).map((file) => read(path.join(folder, file))));
+  const manifests = () =>
+    ['shop', 'fulfilment', 'argocd'].flatMap((folder) =>
+      fs.readdirSync(path.join(dist, folder)).map((file) => read(path.join(folder, file))),
+    );
 
   test('every namespace has the Pod Security labels and default deny in both directions', () => {
     const reachability = JSON.parse(read('reachability.json'));
@@ -60,10 +66,13 @@ describe('the reference platform', () => {
     const dns = { namespaces: 'kube-system', pods: 'k8s-app=kube-dns', ports: ['TCP 53', 'UDP 53'] };
     expect(reachability.outside.map((o: any) => o.workload)).toEqual(reachability.workloads.map((w: any) => w.id));
     for (const o of reachability.outside) expect(o.egress).toEqual([dns]);
-    expect(reachability.outside.filter((o: any) => o.ingress.length)).toEqual([{
-      workload: 'shop/Deployment/storefront', egress: [dns],
-      ingress: [{ namespaces: 'ingress-nginx', pods: 'app.kubernetes.io/name=ingress-nginx', ports: ['TCP 8080'] }],
-    }]);
+    expect(reachability.outside.filter((o: any) => o.ingress.length)).toEqual([
+      {
+        workload: 'shop/Deployment/storefront',
+        egress: [dns],
+        ingress: [{ namespaces: 'ingress-nginx', pods: 'app.kubernetes.io/name=ingress-nginx', ports: ['TCP 8080'] }],
+      },
+    ]);
   });
 
   test('is reviewed with no finding left open, and no RBAC refusal excepted', () => {
@@ -75,21 +84,35 @@ describe('the reference platform', () => {
   test('grants one workload API access and binds the three people profiles to groups', () => {
     const permissions = JSON.parse(read('permissions.json'));
     expect(permissions.subjects.map((s: any) => s.subject)).toEqual([
-      'Group oidc:fulfilment-developers', 'Group oidc:fulfilment-support', 'Group oidc:platform-admins',
-      'Group oidc:shop-admins', 'Group oidc:shop-developers', 'Group oidc:shop-support', 'ServiceAccount shop/api',
+      'Group oidc:fulfilment-developers',
+      'Group oidc:fulfilment-support',
+      'Group oidc:platform-admins',
+      'Group oidc:shop-admins',
+      'Group oidc:shop-developers',
+      'Group oidc:shop-support',
+      'ServiceAccount shop/api',
     ]);
     const api = permissions.subjects.find((s: any) => s.subject === 'ServiceAccount shop/api');
-    expect(api.grants.map((g: any) => [g.resource, g.resourceNames, g.verbs])).toEqual([['configmaps', ['feature-flags'], ['get', 'watch']]]);
+    expect(api.grants.map((g: any) => [g.resource, g.resourceNames, g.verbs])).toEqual([
+      ['configmaps', ['feature-flags'], ['get', 'watch']],
+    ]);
     expect(api.risks).toEqual([]);
   });
 
-  withInstalledTool(CRDS_FILE, 'the platform\'s custom resources against their projects\' CRDs', 'scripts/install-crds.sh', () => {
-    test('its SealedSecrets, ExternalSecrets, Applications and AppProjects have the shape their projects\' CRDs give them', () => {
+  withInstalledTool(CRDS_FILE, "the platform's custom resources against their projects' CRDs", 'scripts/install-crds.sh', () => {
+    test("its SealedSecrets, ExternalSecrets, Applications and AppProjects have the shape their projects' CRDs give them", () => {
       const crds = readCustomResourceDefinitions([path.dirname(CRDS_FILE)]);
       const custom = loadManifests([dist]).filter((m) => !isBuiltInGroup(String(m.object.apiVersion).split('/')[0]));
-      expect([...new Set(custom.map((m) => m.object.kind))].sort()).toEqual(['AppProject', 'Application', 'ExternalSecret', 'SealedSecret']);
-      const judged = (objects: typeof custom) => review(objects, { packs: ['namespaces'], today: '2026-11-23', customResourceDefinitions: crds })
-        .findings.filter((f) => f.ruleId === 'object-schema').map((f) => `${f.object.kind} ${f.path}`);
+      expect([...new Set(custom.map((m) => m.object.kind))].sort()).toEqual([
+        'AppProject',
+        'Application',
+        'ExternalSecret',
+        'SealedSecret',
+      ]);
+      const judged = (objects: typeof custom) =>
+        review(objects, { packs: ['namespaces'], today: '2026-11-23', customResourceDefinitions: crds })
+          .findings.filter((f) => f.ruleId === 'object-schema')
+          .map((f) => `${f.object.kind} ${f.path}`);
       expect(judged(custom)).toEqual([]);
       // Judged, not skipped: the same objects with a field their CRD lacks each fail.
       const misspelt = custom.map((m) => ({ ...m, object: { ...m.object, spec: { ...(m.object.spec as object), extraField: true } } }));
@@ -126,15 +149,25 @@ describe('the reference platform, for GitOps', () => {
     return outdir;
   };
   /** Every file below `dir`, relative path → content. */
-  const tree = (dir: string): Record<string, string> => Object.fromEntries(
-    fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
-      .map((e) => path.join(e.parentPath ?? (e as any).path, e.name))
-      .sort()
-      .map((file) => [path.relative(dir, file), fs.readFileSync(file, 'utf8')]));
+  const tree = (dir: string): Record<string, string> =>
+    Object.fromEntries(
+      fs
+        .readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => path.join(e.parentPath ?? (e as any).path, e.name))
+        .sort()
+        .map((file) => [path.relative(dir, file), fs.readFileSync(file, 'utf8')]),
+    );
 
   test('has one folder per tenant, and Argo CD Applications confined to them', () => {
     const dist = tree(synthTo(tempDir('gitops-')));
-    const folders = [...new Set(Object.keys(dist).filter((f) => f.includes(path.sep)).map((f) => f.split(path.sep)[0]))];
+    const folders = [
+      ...new Set(
+        Object.keys(dist)
+          .filter((f) => f.includes(path.sep))
+          .map((f) => f.split(path.sep)[0]),
+      ),
+    ];
     expect(folders).toEqual(['argocd', 'fulfilment', 'shop']);
     for (const tenant of ['shop', 'fulfilment']) {
       const application = dist[path.join('argocd', `Application.${tenant}.k8s.yaml`)];
@@ -166,14 +199,19 @@ describe('the reference platform snapshot', () => {
     const app = new HardenedApp({ outdir, reviewDate: '2026-11-23', yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
     buildReferencePlatform(app);
     app.synth();
-    const files = fs.readdirSync(outdir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
+    const files = fs
+      .readdirSync(outdir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
       .map((e) => path.relative(outdir, path.join(e.parentPath ?? (e as any).path, e.name)))
-      .filter((file) => !/^(review\.json|review\.sarif|REVIEW\.md)$/.test(file)).sort();
-    const snapshot = Object.fromEntries(files.map((file) => {
-      const text = fs.readFileSync(path.join(outdir, file), 'utf8');
-      // Sealing is randomized and the database password is generated per machine.
-      return [file, text.replace(/^( {4}password: ).+$/gm, '$1<sealed>')];
-    }));
+      .filter((file) => !/^(review\.json|review\.sarif|REVIEW\.md)$/.test(file))
+      .sort();
+    const snapshot = Object.fromEntries(
+      files.map((file) => {
+        const text = fs.readFileSync(path.join(outdir, file), 'utf8');
+        // Sealing is randomized and the database password is generated per machine.
+        return [file, text.replace(/^( {4}password: ).+$/gm, '$1<sealed>')];
+      }),
+    );
     expect(snapshot[path.join('shop', 'SealedSecret.database-credentials.k8s.yaml')]).toContain('password: <sealed>');
     expect(snapshot).toMatchSnapshot();
   });

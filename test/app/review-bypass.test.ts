@@ -16,7 +16,9 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(workdir, { recursive: true, force: true }));
 
 const PRIVILEGED_POD = {
-  apiVersion: 'v1', kind: 'Pod', metadata: { name: 'hidden', namespace: 'default' },
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'hidden', namespace: 'default' },
   spec: { containers: [{ name: 'main', image: 'nginx', securityContext: { privileged: true } }] },
 };
 
@@ -33,25 +35,44 @@ function blockingRules(a: HardenedApp): string[] {
 
 test('a Pod after a ---# line in an added file is judged, as kubectl will create it', () => {
   const a = new HardenedApp({ outdir: path.join(workdir, 'dist') });
-  a.addFile('extra/notes.yaml', [
-    'apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: notes', '  namespace: default', 'data:', '  readme: |', '    text',
-    '---#', ...JSON.stringify(PRIVILEGED_POD, null, 2).split('\n'), '',
-  ].join('\n'));
+  a.addFile(
+    'extra/notes.yaml',
+    [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: notes',
+      '  namespace: default',
+      'data:',
+      '  readme: |',
+      '    text',
+      '---#',
+      ...JSON.stringify(PRIVILEGED_POD, null, 2).split('\n'),
+      '',
+    ].join('\n'),
+  );
   expect(blockingRules(a)).toContain('no-privileged');
   expect(fs.existsSync(path.join(workdir, 'dist'))).toBe(false);
 });
 
 test('items added to an object through the escape hatch are judged: kubectl creates the items, not the object', () => {
   const a = new HardenedApp({ outdir: path.join(workdir, 'dist') });
-  const holder = new ApiObject(new Chart(a, 'c'), 'holder', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'holder', namespace: 'default' } });
+  const holder = new ApiObject(new Chart(a, 'c'), 'holder', {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'holder', namespace: 'default' },
+  });
   holder.addJsonPatch(JsonPatch.add('/items', [PRIVILEGED_POD]));
   expect(blockingRules(a)).toContain('no-privileged');
 });
 
-test('names from the manifests cannot forge lines of the gate\'s message', () => {
+test("names from the manifests cannot forge lines of the gate's message", () => {
   const a = new HardenedApp({ outdir: path.join(workdir, 'dist') });
   const forged = 'x\n  [extra/ok.yaml:1] all clear\u202e';
-  a.addFile('extra/pod.yaml', JSON.stringify({ ...PRIVILEGED_POD, spec: { containers: [{ ...PRIVILEGED_POD.spec.containers[0], name: forged }] } }));
+  a.addFile(
+    'extra/pod.yaml',
+    JSON.stringify({ ...PRIVILEGED_POD, spec: { containers: [{ ...PRIVILEGED_POD.spec.containers[0], name: forged }] } }),
+  );
   let message = '';
   try {
     a.synth();
@@ -65,7 +86,11 @@ test('names from the manifests cannot forge lines of the gate\'s message', () =>
 describe('files a construct writes into the output folder itself are not published unreviewed', () => {
   /** A chart that, while it renders, writes a privileged Pod (or a link to one) into the app's output folder. */
   class WritesIntoOutdir extends Chart {
-    constructor(scope: HardenedApp, id: string, private readonly write: (outdir: string) => void) {
+    constructor(
+      scope: HardenedApp,
+      id: string,
+      private readonly write: (outdir: string) => void,
+    ) {
       super(scope, id);
     }
 
@@ -77,18 +102,30 @@ describe('files a construct writes into the output folder itself are not publish
 
   test.each([
     ['a YAML file', (outdir: string) => fs.writeFileSync(path.join(outdir, 'extra.yaml'), JSON.stringify(PRIVILEGED_POD)), 'extra.yaml'],
-    ['a JSON file in a sub-folder', (outdir: string) => {
-      fs.mkdirSync(path.join(outdir, 'more'));
-      fs.writeFileSync(path.join(outdir, 'more', 'pod.json'), JSON.stringify(PRIVILEGED_POD));
-    }, 'more/pod.json'],
-    ['a link to a manifest elsewhere', (outdir: string) => {
-      fs.writeFileSync(path.join(workdir, 'elsewhere.yaml'), JSON.stringify(PRIVILEGED_POD));
-      fs.symlinkSync(path.join(workdir, 'elsewhere.yaml'), path.join(outdir, 'linked.k8s.yaml'));
-    }, 'linked.k8s.yaml'],
+    [
+      'a JSON file in a sub-folder',
+      (outdir: string) => {
+        fs.mkdirSync(path.join(outdir, 'more'));
+        fs.writeFileSync(path.join(outdir, 'more', 'pod.json'), JSON.stringify(PRIVILEGED_POD));
+      },
+      'more/pod.json',
+    ],
+    [
+      'a link to a manifest elsewhere',
+      (outdir: string) => {
+        fs.writeFileSync(path.join(workdir, 'elsewhere.yaml'), JSON.stringify(PRIVILEGED_POD));
+        fs.symlinkSync(path.join(workdir, 'elsewhere.yaml'), path.join(outdir, 'linked.k8s.yaml'));
+      },
+      'linked.k8s.yaml',
+    ],
   ])('%s fails synth, naming it, and nothing is published', (_, write, name) => {
     const a = new HardenedApp({ outdir: path.join(workdir, 'dist') });
     new WritesIntoOutdir(a, 'sneaky', write);
-    expect(() => a.synth()).toThrow(new RegExp(`^synth wrote a file into the output folder that the review does not read, so nothing was published: ${name.replace(/\./g, '\\.')}\\. Add manifests with HardenedApp\\.addFile`));
+    expect(() => a.synth()).toThrow(
+      new RegExp(
+        `^synth wrote a file into the output folder that the review does not read, so nothing was published: ${name.replace(/\./g, '\\.')}\\. Add manifests with HardenedApp\\.addFile`,
+      ),
+    );
     expect(fs.existsSync(path.join(workdir, 'dist'))).toBe(false);
   });
 });

@@ -43,7 +43,9 @@ describe('a failing synth, as a process', () => {
     const { status, stderr } = runApp('bad-props-app.ts', outdir);
     expect(status).toBe(1);
     expect(stderr.trim().split('\n')).toEqual([
-      expect.stringMatching(/^Error: \[platform\/shop\/web\] 'containers\[0\]\.image': 'nginx:1\.27' is not pinned by digest.* rule: 'image-digest'/),
+      expect.stringMatching(
+        /^Error: \[platform\/shop\/web\] 'containers\[0\]\.image': 'nginx:1\.27' is not pinned by digest.* rule: 'image-digest'/,
+      ),
     ]);
     expect(fs.readdirSync(outdir)).toEqual(['.cdk8s-hardened', 'previous.k8s.yaml']);
   });
@@ -73,7 +75,7 @@ describe('a failing synth under `cdk8s synth`', () => {
   });
   afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
 
-  test('fails (exit 1) with our lines and the CLI\'s one line, no stack trace; no stale output is left for the CLI', () => {
+  test("fails (exit 1) with our lines and the CLI's one line, no stack trace; no stale output is left for the CLI", () => {
     const { status, stderr } = runUnderCdk8sCli('review-failing-app.ts', path.join(work, 'dist'), path.join(work, 'cli-out'));
     expect(status).toBe(1);
     expect(stderr).not.toMatch(/^\s+at /m);
@@ -92,7 +94,7 @@ describe('a failing synth under `cdk8s synth`', () => {
     expect(fs.readdirSync(path.join(work, 'cli-out'))).toEqual(['stale.k8s.yaml']);
   });
 
-  test('recognizes the cdk8s CLI\'s synth command line, and nothing else', () => {
+  test("recognizes the cdk8s CLI's synth command line, and nothing else", () => {
     expect(isCdk8sSynth(['node', '/repo/node_modules/.bin/cdk8s', 'synth'])).toBe(true);
     expect(isCdk8sSynth(['node', '/usr/lib/node_modules/cdk8s-cli/bin/cdk8s', '--check-upgrade', 'false', 'synth', '-o', 'x'])).toBe(true);
     expect(isCdk8sSynth(['cdk8s', 'synth'])).toBe(true);
@@ -103,7 +105,10 @@ describe('a failing synth under `cdk8s synth`', () => {
 
   test('exits 0 only with an output folder, a cdk8s synth ancestor, and a folder that does not hold the working folder', () => {
     const cliOut = path.join(work, 'cli-out');
-    const synth = () => [['/bin/sh', '-c', 'node app.js'], ['node', '/x/.bin/cdk8s', 'synth']];
+    const synth = () => [
+      ['/bin/sh', '-c', 'node app.js'],
+      ['node', '/x/.bin/cdk8s', 'synth'],
+    ];
     expect(exitCodeAfterFailure({}, synth)).toBe(1);
     expect(exitCodeAfterFailure({ CDK8S_OUTDIR: cliOut }, () => [['node', 'ci.js']])).toBe(1);
     expect(fs.existsSync(cliOut)).toBe(true);

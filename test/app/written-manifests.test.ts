@@ -29,10 +29,22 @@ function buildApp(outdir: string, yamlOutputType?: YamlOutputType): App {
   const web = new HardenedDeployment(shop, 'web', { containers: [CONTAINER] });
   web.allowFromIngressController({ port: 8080 });
   const other = new Chart(app, 'other', { namespace: 'tools' });
-  new ApiObject(other, 'list', { apiVersion: 'v1', kind: 'List', metadata: { name: 'items' }, items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { k: 'v' } }] } as any);
+  new ApiObject(other, 'list', {
+    apiVersion: 'v1',
+    kind: 'List',
+    metadata: { name: 'items' },
+    items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { k: 'v' } }],
+  } as any);
   // Cluster-scoped in a namespaced chart: its construct path does not match, so its origin is file:line.
-  ApiObject.of(new ApiObject(other, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'tools' } })).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-  new ApiObject(other, 'script', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'script' }, data: { 'run.sh': 'set -e\necho hi\n', 'mode': '0o17' } });
+  ApiObject.of(new ApiObject(other, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'tools' } })).addJsonPatch(
+    JsonPatch.remove('/metadata/namespace'),
+  );
+  new ApiObject(other, 'script', {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'script' },
+    data: { 'run.sh': 'set -e\necho hi\n', mode: '0o17' },
+  });
   return app;
 }
 
@@ -50,26 +62,40 @@ describe('recordWrites', () => {
     // cdk8s leaves the string 0o17 plain, which kubectl reads as the number 15.
     const plain = filesOf(path.join(workdir, 'plain'));
     expect(Object.values(plain).filter((text) => text.includes('  mode: 0o17\n'))).toHaveLength(1);
-    const quoted = Object.fromEntries(Object.entries(plain).map(([file, text]) => [file, text.replace('  mode: 0o17\n', '  mode: "0o17"\n')]));
+    const quoted = Object.fromEntries(
+      Object.entries(plain).map(([file, text]) => [file, text.replace('  mode: 0o17\n', '  mode: "0o17"\n')]),
+    );
     expect(filesOf(path.join(workdir, 'recorded'))).toEqual(quoted);
     expect(written.size).toBe(listFiles(path.join(workdir, 'recorded')).length);
   });
 
   test('multi-document files with empty documents: same bytes, same lines', () => {
-    const docs = [{ apiVersion: 'v1', kind: 'A', metadata: { name: 'a' } }, undefined, null, { apiVersion: 'v1', kind: 'B', metadata: { name: 'b' }, data: { x: 'a\nb' } }, { apiVersion: 'v1', kind: 'C' }];
+    const docs = [
+      { apiVersion: 'v1', kind: 'A', metadata: { name: 'a' } },
+      undefined,
+      null,
+      { apiVersion: 'v1', kind: 'B', metadata: { name: 'b' }, data: { x: 'a\nb' } },
+      { apiVersion: 'v1', kind: 'C' },
+    ];
     Yaml.save(path.join(workdir, 'plain.k8s.yaml'), docs);
     const written = recordWrites(() => Yaml.save(path.join(workdir, 'recorded.k8s.yaml'), docs));
-    expect(fs.readFileSync(path.join(workdir, 'recorded.k8s.yaml'), 'utf8')).toBe(fs.readFileSync(path.join(workdir, 'plain.k8s.yaml'), 'utf8'));
-    expect(manifestsOf(workdir, 'recorded.k8s.yaml', written)).toEqual(parseManifests(fs.readFileSync(path.join(workdir, 'plain.k8s.yaml'), 'utf8'), 'recorded.k8s.yaml'));
+    expect(fs.readFileSync(path.join(workdir, 'recorded.k8s.yaml'), 'utf8')).toBe(
+      fs.readFileSync(path.join(workdir, 'plain.k8s.yaml'), 'utf8'),
+    );
+    expect(manifestsOf(workdir, 'recorded.k8s.yaml', written)).toEqual(
+      parseManifests(fs.readFileSync(path.join(workdir, 'plain.k8s.yaml'), 'utf8'), 'recorded.k8s.yaml'),
+    );
   });
 
   test('puts Yaml.save back afterwards, also when synth throws', () => {
     const save = Yaml.save;
     recordWrites(() => undefined);
     expect(Yaml.save).toBe(save);
-    expect(() => recordWrites(() => {
-      throw new Error('boom');
-    })).toThrow('boom');
+    expect(() =>
+      recordWrites(() => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
     expect(Yaml.save).toBe(save);
   });
 });
@@ -94,7 +120,9 @@ describe('manifestsOf', () => {
 
   test('a file it did not record is parsed', () => {
     fs.writeFileSync(path.join(workdir, 'extra.k8s.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n');
-    expect(manifestsOf(workdir, 'extra.k8s.yaml', new Map())).toEqual([{ object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }, origin: 'extra.k8s.yaml:1' }]);
+    expect(manifestsOf(workdir, 'extra.k8s.yaml', new Map())).toEqual([
+      { object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }, origin: 'extra.k8s.yaml:1' },
+    ]);
   });
 });
 
@@ -108,10 +136,17 @@ describe('the review gate', () => {
       const shop = new HardenedNamespace(chart, 'shop');
       new HardenedDeployment(shop, 'web', { containers: [CONTAINER] }).allowFromIngressController({ port: 8080 });
       // A string with a control character (not worth reasoning about): that file is parsed.
-      new ApiObject(new Chart(app, 'extra', { namespace: 'shop' }), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', annotations: { mode: 'bell\u0007' } }, data: { a: 'b' } });
+      new ApiObject(new Chart(app, 'extra', { namespace: 'shop' }), 'cm', {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'cm', annotations: { mode: 'bell\u0007' } },
+        data: { a: 'b' },
+      });
       // An object whose origin is file:line (its construct path does not match it), with findings.
       if (withFinding) {
-        ApiObject.of(new ApiObject(chart, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'loose' } })).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+        ApiObject.of(new ApiObject(chart, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'loose' } })).addJsonPatch(
+          JsonPatch.remove('/metadata/namespace'),
+        );
       }
       return app;
     };
@@ -130,7 +165,9 @@ describe('the review gate', () => {
     const inMemory = [outcome(false), outcome(true)];
     expect(parse.mock.calls.map(([, file]) => file)).toEqual(['extra.k8s.yaml', 'extra.k8s.yaml']);
     // The same synths with a gate that parses every file, as it did before it kept the written documents.
-    jest.spyOn(writtenManifests, 'manifestsOf').mockImplementation((dir, file) => parseManifests(fs.readFileSync(path.join(dir, file), 'utf8'), file));
+    jest
+      .spyOn(writtenManifests, 'manifestsOf')
+      .mockImplementation((dir, file) => parseManifests(fs.readFileSync(path.join(dir, file), 'utf8'), file));
     const parsed = [outcome(false), outcome(true)];
     expect(inMemory[0].error).toBeUndefined();
     expect(inMemory[1].error).toMatch(/^ReviewFailedError: review failed: .*\n {2}\[platform\.k8s\.yaml:\d+\] namespace-default-deny/);

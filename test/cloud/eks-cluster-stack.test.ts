@@ -9,7 +9,9 @@ const PROPS: HardenedEksClusterProps = {
 };
 
 const synth = (props: Partial<HardenedEksClusterProps> = {}) =>
-  Testing.synthScope((scope) => { new HardenedEksCluster(scope, 'eks', { ...PROPS, ...props }); });
+  Testing.synthScope((scope) => {
+    new HardenedEksCluster(scope, 'eks', { ...PROPS, ...props });
+  });
 
 describe('HardenedEksCluster', () => {
   const json = synth();
@@ -20,17 +22,28 @@ describe('HardenedEksCluster', () => {
     const secretsKey = keys.find((k) => k.description.startsWith('Envelope encryption'));
     expect(secretsKey).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
     expect(secretsKey.policy).toMatch(/^\$\{data\.aws_iam_policy_document\..+\.json\}$/);
-    expect(cluster.encryption_config).toEqual({ resources: ['secrets'], provider: { key_arn: expect.stringMatching(/^\$\{aws_kms_key\.eks_secrets-key_\w+\.arn\}$/) } });
+    expect(cluster.encryption_config).toEqual({
+      resources: ['secrets'],
+      provider: { key_arn: expect.stringMatching(/^\$\{aws_kms_key\.eks_secrets-key_\w+\.arn\}$/) },
+    });
     for (const key of keys) expect(key.enable_key_rotation).toBe(true);
   });
 
   test('has a private API endpoint and no public one by default', () => {
-    expect(cluster.vpc_config).toEqual({ subnet_ids: ['subnet-0a', 'subnet-0b'], endpoint_private_access: true, endpoint_public_access: false });
+    expect(cluster.vpc_config).toEqual({
+      subnet_ids: ['subnet-0a', 'subnet-0b'],
+      endpoint_private_access: true,
+      endpoint_public_access: false,
+    });
   });
 
   test('opens the public endpoint to the listed CIDRs only', () => {
     const open = onlyResource(synth({ publicAccessCidrs: ['203.0.113.0/24', '198.51.100.7/32'] }), 'aws_eks_cluster');
-    expect(open.vpc_config).toMatchObject({ endpoint_private_access: true, endpoint_public_access: true, public_access_cidrs: ['203.0.113.0/24', '198.51.100.7/32'] });
+    expect(open.vpc_config).toMatchObject({
+      endpoint_private_access: true,
+      endpoint_public_access: true,
+      public_access_cidrs: ['203.0.113.0/24', '198.51.100.7/32'],
+    });
   });
 
   test.each([
@@ -46,16 +59,22 @@ describe('HardenedEksCluster', () => {
     expect(cluster.enabled_cluster_log_types).toEqual(['api', 'audit', 'authenticator', 'controllerManager', 'scheduler']);
     expect(EKS_LOG_TYPES).toHaveLength(5);
     const logs = onlyResource(json, 'aws_cloudwatch_log_group');
-    expect(logs).toMatchObject({ name: '/aws/eks/shop/cluster', retention_in_days: 365, kms_key_id: expect.stringContaining('aws_kms_key.eks_logs-key') });
+    expect(logs).toMatchObject({
+      name: '/aws/eks/shop/cluster',
+      retention_in_days: 365,
+      kms_key_id: expect.stringContaining('aws_kms_key.eks_logs-key'),
+    });
     expect(cluster.depends_on).toEqual(expect.arrayContaining([expect.stringContaining('aws_cloudwatch_log_group.')]));
-    expect(() => synth({ logRetentionDays: 30 })).toThrow('[stack/eks] \'logRetentionDays\' must be at least 365 (got 30)');
+    expect(() => synth({ logRetentionDays: 30 })).toThrow("[stack/eks] 'logRetentionDays' must be at least 365 (got 30)");
   });
 
   test('pins the Kubernetes version of the cluster and its nodes', () => {
     expect(cluster.version).toBe('1.33');
     expect(onlyResource(json, 'aws_eks_node_group').version).toBe('1.33');
     expect(onlyResource(synth({ kubernetesVersion: '1.34' }), 'aws_eks_node_group').version).toBe('1.34');
-    expect(() => synth({ kubernetesVersion: 'latest' })).toThrow('[stack/eks] \'kubernetesVersion\' must be a pinned major.minor such as \'1.33\' (got \'latest\')');
+    expect(() => synth({ kubernetesVersion: 'latest' })).toThrow(
+      "[stack/eks] 'kubernetesVersion' must be a pinned major.minor such as '1.33' (got 'latest')",
+    );
   });
 
   test('uses access entries (API), not the aws-auth ConfigMap, and protects the cluster from deletion', () => {
@@ -65,20 +84,36 @@ describe('HardenedEksCluster', () => {
 
   test('nodes: IMDSv2 required with hop limit 1, encrypted volumes, no SSH key', () => {
     const template = onlyResource(json, 'aws_launch_template');
-    expect(template.metadata_options).toEqual({ http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 1, instance_metadata_tags: 'disabled' });
-    expect(template.block_device_mappings).toEqual([{ device_name: '/dev/xvda', ebs: { encrypted: 'true', volume_size: 50, volume_type: 'gp3', delete_on_termination: 'true' } }]);
+    expect(template.metadata_options).toEqual({
+      http_endpoint: 'enabled',
+      http_tokens: 'required',
+      http_put_response_hop_limit: 1,
+      instance_metadata_tags: 'disabled',
+    });
+    expect(template.block_device_mappings).toEqual([
+      { device_name: '/dev/xvda', ebs: { encrypted: 'true', volume_size: 50, volume_type: 'gp3', delete_on_termination: 'true' } },
+    ]);
     expect(template).not.toHaveProperty('key_name');
   });
 
   test('a managed node group on that launch template, with no remote access', () => {
     const nodes = onlyResource(json, 'aws_eks_node_group');
     expect(nodes).not.toHaveProperty('remote_access');
-    expect(nodes.launch_template).toEqual({ id: expect.stringContaining('aws_launch_template.'), version: expect.stringContaining('.latest_version') });
-    expect(nodes).toMatchObject({ ami_type: 'AL2023_x86_64_STANDARD', instance_types: ['m6i.large'], scaling_config: { min_size: 2, desired_size: 2, max_size: 4 } });
+    expect(nodes.launch_template).toEqual({
+      id: expect.stringContaining('aws_launch_template.'),
+      version: expect.stringContaining('.latest_version'),
+    });
+    expect(nodes).toMatchObject({
+      ami_type: 'AL2023_x86_64_STANDARD',
+      instance_types: ['m6i.large'],
+      scaling_config: { min_size: 2, desired_size: 2, max_size: 4 },
+    });
   });
 
   test('fails with fewer than two subnets', () => {
-    expect(() => synth({ subnetIds: ['subnet-0a'] })).toThrow('[stack/eks] \'subnetIds\' needs at least two private subnets in different zones (got 1)');
+    expect(() => synth({ subnetIds: ['subnet-0a'] })).toThrow(
+      "[stack/eks] 'subnetIds' needs at least two private subnets in different zones (got 1)",
+    );
   });
 });
 
@@ -86,7 +121,9 @@ describe('EksClusterStack', () => {
   test('matches its snapshot: the provider in the region, tagging every resource, and the cluster', () => {
     const stack = new EksClusterStack(Testing.app(), 'eks', { ...PROPS, publicAccessCidrs: ['203.0.113.0/24'] });
     const json = JSON.parse(Testing.synth(stack));
-    expect(json.provider.aws).toEqual([{ region: 'eu-west-1', default_tags: [{ tags: { 'cluster': 'shop', 'managed-by': 'cdk8s-hardened' } }] }]);
+    expect(json.provider.aws).toEqual([
+      { region: 'eu-west-1', default_tags: [{ tags: { cluster: 'shop', 'managed-by': 'cdk8s-hardened' } }] },
+    ]);
     expect(json).toMatchSnapshot();
   });
 });

@@ -13,7 +13,9 @@ const PROPS: HardenedGkeClusterProps = {
 };
 
 const synth = (props: Partial<HardenedGkeClusterProps> = {}) =>
-  Testing.synthScope((scope) => { new HardenedGkeCluster(scope, 'gke', { ...PROPS, ...props }); });
+  Testing.synthScope((scope) => {
+    new HardenedGkeCluster(scope, 'gke', { ...PROPS, ...props });
+  });
 
 describe('HardenedGkeCluster', () => {
   const json = synth();
@@ -21,15 +23,23 @@ describe('HardenedGkeCluster', () => {
   const pool = onlyResource(json, 'google_container_node_pool');
 
   test('is private: private nodes, a private endpoint, reachable from the authorized networks only', () => {
-    expect(cluster.private_cluster_config).toEqual({ enable_private_nodes: true, enable_private_endpoint: true, master_ipv4_cidr_block: '172.16.0.0/28' });
+    expect(cluster.private_cluster_config).toEqual({
+      enable_private_nodes: true,
+      enable_private_endpoint: true,
+      master_ipv4_cidr_block: '172.16.0.0/28',
+    });
     expect(cluster.master_authorized_networks_config).toEqual({
-      gcp_public_cidrs_access_enabled: false, cidr_blocks: [{ cidr_block: '10.10.0.0/24', display_name: 'vpn' }],
+      gcp_public_cidrs_access_enabled: false,
+      cidr_blocks: [{ cidr_block: '10.10.0.0/24', display_name: 'vpn' }],
     });
   });
 
   test.each([
-    [[], '[stack/gke] \'authorizedNetworks\' must list at least one network'],
-    [[{ cidr: '0.0.0.0/0', name: 'anyone' }], '[stack/gke] \'authorizedNetworks\' entry \'0.0.0.0/0\' (anyone) opens the API to a large part of the internet'],
+    [[], "[stack/gke] 'authorizedNetworks' must list at least one network"],
+    [
+      [{ cidr: '0.0.0.0/0', name: 'anyone' }],
+      "[stack/gke] 'authorizedNetworks' entry '0.0.0.0/0' (anyone) opens the API to a large part of the internet",
+    ],
   ])('fails when the authorized networks are %j', (authorizedNetworks, message) => {
     expect(() => synth({ authorizedNetworks })).toThrow(message);
   });
@@ -51,9 +61,17 @@ describe('HardenedGkeCluster', () => {
   test('encrypts Secrets at the application layer with a Cloud KMS key rotated every 90 days, usable by GKE only', () => {
     const key = onlyResource(json, 'google_kms_crypto_key');
     expect(key).toMatchObject({ rotation_period: '7776000s', purpose: 'ENCRYPT_DECRYPT', lifecycle: { prevent_destroy: true } });
-    expect(cluster.database_encryption).toEqual({ state: 'ENCRYPTED', key_name: expect.stringMatching(/^\$\{google_kms_crypto_key\.gke_secrets-key_\w+\.id\}$/) });
+    expect(cluster.database_encryption).toEqual({
+      state: 'ENCRYPTED',
+      key_name: expect.stringMatching(/^\$\{google_kms_crypto_key\.gke_secrets-key_\w+\.id\}$/),
+    });
     const grant = onlyResource(json, 'google_kms_crypto_key_iam_member');
-    expect(grant).toMatchObject({ role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter', member: expect.stringMatching(/^serviceAccount:service-\$\{data\.google_project\.\w+\.number\}@container-engine-robot\.iam\.gserviceaccount\.com$/) });
+    expect(grant).toMatchObject({
+      role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
+      member: expect.stringMatching(
+        /^serviceAccount:service-\$\{data\.google_project\.\w+\.number\}@container-engine-robot\.iam\.gserviceaccount\.com$/,
+      ),
+    });
     expect(cluster.depends_on).toEqual([expect.stringContaining('google_kms_crypto_key_iam_member.')]);
   });
 
@@ -67,7 +85,11 @@ describe('HardenedGkeCluster', () => {
 
   test('nodes run as their own service account with logging, monitoring and image pulls only, repaired and upgraded automatically', () => {
     expect(pool.node_config.service_account).toMatch(/^\$\{google_service_account\.gke_node-account_\w+\.email\}$/);
-    expect(resourcesOf(json, 'google_project_iam_member').map((m) => m.role).sort()).toEqual([...GKE_NODE_ROLES].sort());
+    expect(
+      resourcesOf(json, 'google_project_iam_member')
+        .map((m) => m.role)
+        .sort(),
+    ).toEqual([...GKE_NODE_ROLES].sort());
     expect(pool.management).toEqual({ auto_repair: true, auto_upgrade: true });
     expect(cluster.remove_default_node_pool).toBe(true);
     expect(cluster.release_channel).toEqual({ channel: 'STABLE' });
@@ -75,8 +97,9 @@ describe('HardenedGkeCluster', () => {
 
   test('uses Google Groups for RBAC when given a security group', () => {
     expect(cluster).not.toHaveProperty('authenticator_groups_config');
-    expect(onlyResource(synth({ rbacSecurityGroup: 'gke-security-groups@example.com' }), 'google_container_cluster').authenticator_groups_config)
-      .toEqual({ security_group: 'gke-security-groups@example.com' });
+    expect(
+      onlyResource(synth({ rbacSecurityGroup: 'gke-security-groups@example.com' }), 'google_container_cluster').authenticator_groups_config,
+    ).toEqual({ security_group: 'gke-security-groups@example.com' });
   });
 });
 

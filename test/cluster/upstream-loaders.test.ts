@@ -47,50 +47,78 @@ function fileOf(name: string, options: ControlPlaneHardeningOptions = {}): strin
 const FILES: [kind: string, file: string, ok: string, broken: ReadonlyArray<[change: (text: string) => string, refusal: RegExp]>][] = [
   ['audit-policy', 'audit-policy.yaml', 'ok', [[(t) => t.replace('level: Metadata', 'level: Verbose'), /Unsupported value: "Verbose"/]]],
   ['encryption', 'encryption-configuration.yaml', 'ok', [[(t) => t.replace('name: kms-v2', 'name: ""'), /name is a mandatory field/]]],
-  ['admission', 'admission-configuration.yaml', 'ok', [
-    [(t) => t.replace('enforce: restricted', 'enforce: strict'), /enforce: must be one of privileged, baseline, restricted/],
-    [(t) => t.replace('qps: 50', 'qps: -5'), /limits\[0\]\.qps: Invalid value: -5: must be positive/],
-  ]],
-  ['authentication', 'authentication-configuration.yaml', 'ok', [[(t) => t.replace('enabled: true', 'enabled: false'), /enabled should be set to true when conditions are defined/]]],
-  ['kubeadm', 'kubeadm-config.yaml', 'ok v1.34.1', [
-    [(t) => t.replace('kubernetesVersion: v1.34.1', 'kubernetesVersion: banana'), /version "banana" doesn't match/],
-    [(t) => t.replace(/^apiServer:/m, 'apiServr:'), /unknown field "apiServr"/],
-    [(t) => t.replace('readOnlyPort: 0', 'readOnlyPorts: 0'), /unknown field "readOnlyPorts"/],
-    [(t) => t.replace('readOnlyPort: 0', 'readOnlyPort: 70000'), /readOnlyPort \(--read-only-port\) 70000 must be between 0 and 65535/],
-  ]],
+  [
+    'admission',
+    'admission-configuration.yaml',
+    'ok',
+    [
+      [(t) => t.replace('enforce: restricted', 'enforce: strict'), /enforce: must be one of privileged, baseline, restricted/],
+      [(t) => t.replace('qps: 50', 'qps: -5'), /limits\[0\]\.qps: Invalid value: -5: must be positive/],
+    ],
+  ],
+  [
+    'authentication',
+    'authentication-configuration.yaml',
+    'ok',
+    [[(t) => t.replace('enabled: true', 'enabled: false'), /enabled should be set to true when conditions are defined/]],
+  ],
+  [
+    'kubeadm',
+    'kubeadm-config.yaml',
+    'ok v1.34.1',
+    [
+      [(t) => t.replace('kubernetesVersion: v1.34.1', 'kubernetesVersion: banana'), /version "banana" doesn't match/],
+      [(t) => t.replace(/^apiServer:/m, 'apiServr:'), /unknown field "apiServr"/],
+      [(t) => t.replace('readOnlyPort: 0', 'readOnlyPorts: 0'), /unknown field "readOnlyPorts"/],
+      [(t) => t.replace('readOnlyPort: 0', 'readOnlyPort: 70000'), /readOnlyPort \(--read-only-port\) 70000 must be between 0 and 65535/],
+    ],
+  ],
 ];
 
-test('the peer is pinned: k8s.io/kubernetes at a release, the staging modules it uses replaced by that release\'s, a go.sum', () => {
-  expectPinnedToKubernetesRelease(path.join(ROOT, 'test/peers/cluster-config'),
-    ['k8s.io/api', 'k8s.io/apimachinery', 'k8s.io/apiserver', 'k8s.io/kubelet', 'k8s.io/pod-security-admission']);
+test("the peer is pinned: k8s.io/kubernetes at a release, the staging modules it uses replaced by that release's, a go.sum", () => {
+  expectPinnedToKubernetesRelease(path.join(ROOT, 'test/peers/cluster-config'), [
+    'k8s.io/api',
+    'k8s.io/apimachinery',
+    'k8s.io/apiserver',
+    'k8s.io/kubelet',
+    'k8s.io/pod-security-admission',
+  ]);
 });
 
 withInstalledTool(PEER, 'upstream loading proof', 'scripts/install-peers.sh', () => {
-  describe('the control-plane files load with upstream\'s own code', () => {
+  describe("the control-plane files load with upstream's own code", () => {
     test.each(FILES)('%s: %s loads', (kind, file, ok) => {
       expect(load(kind, fileOf(file))).toBe(ok);
     });
 
-    test.each(FILES.flatMap(([kind, file, , broken]) => broken.map(([change, refusal], i) => [kind, file, i + 1, change, refusal] as const)))(
-      '%s: broken %s (change %d) is refused: the check is real', (kind, file, _, change, refusal) => {
-        const text = fileOf(file);
-        expect(change(text)).not.toBe(text);
-        expect(load(kind, change(text))).toMatch(refusal);
-      });
+    test.each(
+      FILES.flatMap(([kind, file, , broken]) => broken.map(([change, refusal], i) => [kind, file, i + 1, change, refusal] as const)),
+    )('%s: broken %s (change %d) is refused: the check is real', (kind, file, _, change, refusal) => {
+      const text = fileOf(file);
+      expect(change(text)).not.toBe(text);
+      expect(load(kind, change(text))).toMatch(refusal);
+    });
 
     test('the options that change these files still give files that load: version, exemptions, KMS plugin, audit webhook and retention, endpoint', () => {
       const options: ControlPlaneHardeningOptions = {
         kubernetesVersion: 'v1.35.2',
         controlPlaneEndpoint: 'k8s.example.com:6443',
-        podSecurityExemptions: [{ namespace: 'kube-system', reason: 'node agents: kube-proxy, CNI and CSI' }, { namespace: 'monitoring-system', reason: 'node-exporter reads host metrics' }],
+        podSecurityExemptions: [
+          { namespace: 'kube-system', reason: 'node agents: kube-proxy, CNI and CSI' },
+          { namespace: 'monitoring-system', reason: 'node-exporter reads host metrics' },
+        ],
         encryption: { kms: { name: 'cloud-kms', endpoint: 'unix:///run/kms/kms.sock', timeout: Duration.seconds(1) } },
-        audit: { log: { maxAgeDays: 90 }, webhook: { server: 'https://audit.example.com/k8s', certificateAuthority: '/etc/kubernetes/pki/audit-ca.crt' } },
+        audit: {
+          log: { maxAgeDays: 90 },
+          webhook: { server: 'https://audit.example.com/k8s', certificateAuthority: '/etc/kubernetes/pki/audit-ca.crt' },
+        },
       };
-      expect(FILES.map(([kind, file]) => [kind, load(kind, fileOf(file, options))]))
-        .toEqual(FILES.map(([kind, , ok]) => [kind, kind === 'kubeadm' ? 'ok v1.35.2' : ok]));
+      expect(FILES.map(([kind, file]) => [kind, load(kind, fileOf(file, options))])).toEqual(
+        FILES.map(([kind, , ok]) => [kind, kind === 'kubeadm' ? 'ok v1.35.2' : ok]),
+      );
     });
 
-    test('the audit webhook\'s kubeconfig sets up the API server\'s webhook backend, its certificates read from their paths', () => {
+    test("the audit webhook's kubeconfig sets up the API server's webhook backend, its certificates read from their paths", () => {
       const pki = tempDir('audit-pki-');
       const write = (name: string, content: string) => {
         fs.writeFileSync(path.join(pki, name), content);
@@ -101,18 +129,27 @@ withInstalledTool(PEER, 'upstream loading proof', 'scripts/install-peers.sh', ()
       const webhook = {
         server: 'https://audit.example.com/k8s',
         certificateAuthority: write('audit-ca.crt', ca.certificatePem),
-        clientCertificate: { certificate: write('audit-client.crt', client.certificatePem), key: write('audit-client.key', client.privateKeyPem) },
+        clientCertificate: {
+          certificate: write('audit-client.crt', client.certificatePem),
+          key: write('audit-client.key', client.privateKeyPem),
+        },
       };
       const kubeconfig = fileOf('audit-webhook.kubeconfig.yaml', { audit: { webhook } });
       expect(load('audit-webhook', kubeconfig)).toBe('ok');
-      expect(load('audit-webhook', kubeconfig.replace(webhook.certificateAuthority, `${webhook.certificateAuthority}.missing`))).toMatch(/no such file or directory/);
-      expect(load('audit-webhook', kubeconfig.replace(/server: \S+/, 'servr: https://audit.example.com/k8s'))).toMatch(/no server found for cluster "audit-collector"/);
+      expect(load('audit-webhook', kubeconfig.replace(webhook.certificateAuthority, `${webhook.certificateAuthority}.missing`))).toMatch(
+        /no such file or directory/,
+      );
+      expect(load('audit-webhook', kubeconfig.replace(/server: \S+/, 'servr: https://audit.example.com/k8s'))).toMatch(
+        /no server found for cluster "audit-collector"/,
+      );
     });
 
     test.each([LocalEncryption.SECRETBOX, LocalEncryption.AESCBC])('a local %s key configuration loads', (provider) => {
       process.env.TEST_UPSTREAM_ETCD_KEY = Buffer.alloc(32, 9).toString('base64');
       try {
-        const text = encryptionConfiguration({ localKey: { provider, keys: [{ name: 'key-1', secret: SecretValue.fromEnv('TEST_UPSTREAM_ETCD_KEY') }] } });
+        const text = encryptionConfiguration({
+          localKey: { provider, keys: [{ name: 'key-1', secret: SecretValue.fromEnv('TEST_UPSTREAM_ETCD_KEY') }] },
+        });
         expect(load('encryption', text)).toBe('ok');
       } finally {
         delete process.env.TEST_UPSTREAM_ETCD_KEY;

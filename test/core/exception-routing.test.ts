@@ -5,7 +5,6 @@ import { CONTAINER, IMAGE, only, synthObjects } from '../support';
 
 const reason = 'the vendor agent rewrites its config at start; tracked in SEC-142';
 
-
 /** The annotations of a Deployment after `record` wrote on it. */
 function annotationsAfter(record: (api: ApiObject) => void): Record<string, string> {
   const chart = new Chart(Testing.app(), 'test');
@@ -16,10 +15,16 @@ function annotationsAfter(record: (api: ApiObject) => void): Record<string, stri
 
 describe('exceptions reach the scanners with the same reason', () => {
   test('an exception to read-only-root-filesystem yields the Checkov, kube-score, kube-linter and Polaris skips', () => {
-    const deployment = only(synthObjects((shop) => new HardenedDeployment(shop, 'agent', {
-      containers: [{ ...CONTAINER, securityContext: { readOnlyRootFilesystem: false } }],
-      exceptions: [{ rule: 'read-only-root-filesystem', reason, expires: '2027-03-31' }],
-    })), 'Deployment');
+    const deployment = only(
+      synthObjects(
+        (shop) =>
+          new HardenedDeployment(shop, 'agent', {
+            containers: [{ ...CONTAINER, securityContext: { readOnlyRootFilesystem: false } }],
+            exceptions: [{ rule: 'read-only-root-filesystem', reason, expires: '2027-03-31' }],
+          }),
+      ),
+      'Deployment',
+    );
     expect(deployment.metadata.annotations).toEqual({
       'exception.hardened.cdk8s.io/read-only-root-filesystem': `${reason} (expires 2027-03-31)`,
       'checkov.io/skip1': `CKV_K8S_22=${reason} (expires 2027-03-31)`,
@@ -29,15 +34,18 @@ describe('exceptions reach the scanners with the same reason', () => {
     });
   });
 
-  test('a grant\'s own exception (the mounted token) reaches them too, beside the workload\'s exceptions', () => {
-    const cronJob = only(synthObjects((shop) => {
-      const job = new HardenedCronJob(shop, 'report', {
-        schedule: Cron.schedule({ minute: '0', hour: '3' }),
-        containers: [{ image: IMAGE, securityContext: { readOnlyRootFilesystem: false } }],
-        exceptions: [{ rule: 'read-only-root-filesystem', reason }],
-      });
-      job.grant({ apiGroups: [''], resources: ['configmaps'], verbs: ['get'], resourceNames: ['flags'] });
-    }), 'CronJob');
+  test("a grant's own exception (the mounted token) reaches them too, beside the workload's exceptions", () => {
+    const cronJob = only(
+      synthObjects((shop) => {
+        const job = new HardenedCronJob(shop, 'report', {
+          schedule: Cron.schedule({ minute: '0', hour: '3' }),
+          containers: [{ image: IMAGE, securityContext: { readOnlyRootFilesystem: false } }],
+          exceptions: [{ rule: 'read-only-root-filesystem', reason }],
+        });
+        job.grant({ apiGroups: [''], resources: ['configmaps'], verbs: ['get'], resourceNames: ['flags'] });
+      }),
+      'CronJob',
+    );
     const grant = 'calls the Kubernetes API with the permissions of Role report (workload.grant)';
     expect(cronJob.metadata.annotations).toEqual({
       'exception.hardened.cdk8s.io/no-service-account-token': grant,
@@ -52,34 +60,69 @@ describe('exceptions reach the scanners with the same reason', () => {
   });
 
   test('the HardenedNamespace records its exceptions the same way', () => {
-    const objects = Testing.synth((() => {
-      const chart = new Chart(Testing.app(), 'test');
-      new HardenedNamespace(chart, 'legacy', { podSecurity: PodSecurityLevel.BASELINE, exceptions: [{ rule: 'namespace-pod-security', reason }] });
-      return chart;
-    })());
-    expect(only(objects, 'Namespace').metadata.annotations).toEqual(exceptionAnnotations([{ rule: 'namespace-pod-security', reason }], 'Namespace'));
+    const objects = Testing.synth(
+      (() => {
+        const chart = new Chart(Testing.app(), 'test');
+        new HardenedNamespace(chart, 'legacy', {
+          podSecurity: PodSecurityLevel.BASELINE,
+          exceptions: [{ rule: 'namespace-pod-security', reason }],
+        });
+        return chart;
+      })(),
+    );
+    expect(only(objects, 'Namespace').metadata.annotations).toEqual(
+      exceptionAnnotations([{ rule: 'namespace-pod-security', reason }], 'Namespace'),
+    );
   });
 
-  test('recording in several calls gives what one call gives: Checkov\'s numbers stay a sequence', () => {
+  test("recording in several calls gives what one call gives: Checkov's numbers stay a sequence", () => {
     const a = { rule: 'resources-set', reason: 'sized by the vendor operator, see OPS-7' };
     const b = { rule: 'image-pull-always', reason: 'air-gapped node cache, see OPS-9' };
     const once = annotationsAfter((api) => writeExceptions(api, [a, b]));
-    expect(annotationsAfter((api) => { writeExceptions(api, [a]); writeExceptions(api, [b]); })).toEqual(once);
-    expect(annotationsAfter((api) => { recordExceptions(api, [b]); recordExceptions(api, [a]); })).toEqual(once);
-    expect(Object.keys(once).filter((k) => k.startsWith('checkov.io/'))).toEqual(['checkov.io/skip1', 'checkov.io/skip2', 'checkov.io/skip3', 'checkov.io/skip4']);
+    expect(
+      annotationsAfter((api) => {
+        writeExceptions(api, [a]);
+        writeExceptions(api, [b]);
+      }),
+    ).toEqual(once);
+    expect(
+      annotationsAfter((api) => {
+        recordExceptions(api, [b]);
+        recordExceptions(api, [a]);
+      }),
+    ).toEqual(once);
+    expect(Object.keys(once).filter((k) => k.startsWith('checkov.io/'))).toEqual([
+      'checkov.io/skip1',
+      'checkov.io/skip2',
+      'checkov.io/skip3',
+      'checkov.io/skip4',
+    ]);
   });
 
-  test('a check that does not apply to an object is skipped on it, merged with its exceptions\' skips in any order', () => {
-    const skip = { scanner: 'kube-score', check: 'networkpolicy-targets-pod', objects: 'these', reason: 'Does not apply to these objects at all.' } as const;
+  test("a check that does not apply to an object is skipped on it, merged with its exceptions' skips in any order", () => {
+    const skip = {
+      scanner: 'kube-score',
+      check: 'networkpolicy-targets-pod',
+      objects: 'these',
+      reason: 'Does not apply to these objects at all.',
+    } as const;
     const linterSkip = { scanner: 'kube-linter', check: 'some-check', objects: 'these', reason: 'Does not apply either.' } as const;
     const exception = { rule: 'distinct-probes', reason: 'one TCP port, no health endpoint, see OPS-3' };
     expect(annotationsAfter((api) => writeScannerSkips(api, [skip, linterSkip]))).toEqual({
       'kube-score/ignore': 'networkpolicy-targets-pod',
       'ignore-check.kube-linter.io/some-check': 'Does not apply either.',
     });
-    const both = annotationsAfter((api) => { writeScannerSkips(api, [skip]); writeExceptions(api, [exception]); });
+    const both = annotationsAfter((api) => {
+      writeScannerSkips(api, [skip]);
+      writeExceptions(api, [exception]);
+    });
     expect(both['kube-score/ignore']).toBe('networkpolicy-targets-pod,pod-probes-identical');
-    expect(annotationsAfter((api) => { writeExceptions(api, [exception]); writeScannerSkips(api, [skip]); })).toEqual(both);
+    expect(
+      annotationsAfter((api) => {
+        writeExceptions(api, [exception]);
+        writeScannerSkips(api, [skip]);
+      }),
+    ).toEqual(both);
   });
 
   test('an exception whose rule judges another kind is not written (nor its skips)', () => {

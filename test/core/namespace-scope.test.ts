@@ -50,7 +50,9 @@ describe('traffic rules in a large app', () => {
     workloads.forEach((w, i) => w.allowFrom(workloads[(i + 1) % workloads.length], { port: 8080 }));
     workloads.forEach((w) => w.allowFromPods({ namespace: w.namespace, podLabels: w.selectorLabels, port: 8080 }));
     const objects = Testing.synth(chart);
-    expect(objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'web-traffic' && o.spec.ingress.length === 2)).toHaveLength(40);
+    expect(
+      objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'web-traffic' && o.spec.ingress.length === 2),
+    ).toHaveLength(40);
   });
 
   test('a selector into an app namespace that matches no workload is still refused', () => {

@@ -43,13 +43,20 @@ describe('HardenedNamespace defaults', () => {
     expect(named(objects, 'NetworkPolicy', 'allow-dns').spec).toEqual({
       podSelector: {},
       policyTypes: ['Egress'],
-      egress: [{
-        to: [{
-          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-          podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-        }],
-        ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
-      }],
+      egress: [
+        {
+          to: [
+            {
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+              podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+            },
+          ],
+          ports: [
+            { protocol: 'UDP', port: 53 },
+            { protocol: 'TCP', port: 53 },
+          ],
+        },
+      ],
     });
   });
 
@@ -57,16 +64,23 @@ describe('HardenedNamespace defaults', () => {
     expect(only(objects, 'ResourceQuota').spec.hard).toEqual(DEFAULT_QUOTA);
     expect(DEFAULT_QUOTA['services.nodeports']).toBe('0');
     expect(DEFAULT_QUOTA['services.loadbalancers']).toBe('0');
-    expect(only(objects, 'LimitRange').spec.limits).toEqual([{
-      type: 'Container',
-      default: { 'cpu': '500m', 'memory': '256Mi', 'ephemeral-storage': '256Mi' },
-      defaultRequest: { 'cpu': '100m', 'memory': '128Mi', 'ephemeral-storage': '64Mi' },
-      max: { cpu: '4', memory: '8Gi' },
-    }]);
+    expect(only(objects, 'LimitRange').spec.limits).toEqual([
+      {
+        type: 'Container',
+        default: { cpu: '500m', memory: '256Mi', 'ephemeral-storage': '256Mi' },
+        defaultRequest: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '64Mi' },
+        max: { cpu: '4', memory: '8Gi' },
+      },
+    ]);
   });
 
   test('passes the review with no finding', () => {
-    expect(review(objects.map((object) => ({ object })), { today: '2026-11-23', trustAnnotations: true }).findings).toEqual([]);
+    expect(
+      review(
+        objects.map((object) => ({ object })),
+        { today: '2026-11-23', trustAnnotations: true },
+      ).findings,
+    ).toEqual([]);
   });
 
   test('keeps the cluster-scoped Namespace free of a chart namespace', () => {
@@ -79,7 +93,7 @@ describe('HardenedNamespace defaults', () => {
 describe('HardenedNamespace options', () => {
   test('quota and limits merge over the defaults', () => {
     const objects = synth({ quota: { pods: '200', 'count/jobs.batch': '10' }, containerLimits: { max: { memory: '16Gi' } } });
-    expect(only(objects, 'ResourceQuota').spec.hard).toMatchObject({ 'pods': '200', 'count/jobs.batch': '10', 'requests.cpu': '4' });
+    expect(only(objects, 'ResourceQuota').spec.hard).toMatchObject({ pods: '200', 'count/jobs.batch': '10', 'requests.cpu': '4' });
     expect(only(objects, 'LimitRange').spec.limits[0].max).toEqual({ cpu: '4', memory: '16Gi' });
   });
 
@@ -93,7 +107,14 @@ describe('HardenedNamespace options', () => {
 
   test('a lower enforce level takes an exception; audit and warn stay restricted and the exception is recorded', () => {
     const reason = 'legacy monitoring agents, moving out by Q2';
-    const ns = only(synth({ podSecurity: PodSecurityLevel.BASELINE, podSecurityVersion: 'v1.33', exceptions: [{ rule: 'namespace-pod-security', reason }] }), 'Namespace');
+    const ns = only(
+      synth({
+        podSecurity: PodSecurityLevel.BASELINE,
+        podSecurityVersion: 'v1.33',
+        exceptions: [{ rule: 'namespace-pod-security', reason }],
+      }),
+      'Namespace',
+    );
     expect(ns.metadata.labels).toMatchObject({
       'pod-security.kubernetes.io/enforce': 'baseline',
       'pod-security.kubernetes.io/enforce-version': 'v1.33',
@@ -110,12 +131,27 @@ describe('HardenedNamespace options', () => {
 
 describe('HardenedNamespace bad input', () => {
   test.each<[string, HardenedNamespaceProps, string]>([
-    ['a lower level without an exception', { podSecurity: PodSecurityLevel.PRIVILEGED },
-      "[test/shop] 'podSecurity': enforces 'privileged', which lets pods run with weaker settings than restricted. Keep the default (restricted) and except the one workload that needs more. If it is really needed, add exceptions: [{ rule: 'namespace-pod-security'"],
-    ['a version that is not a policy version', { podSecurityVersion: '1.30' }, "[test/shop] 'podSecurityVersion' must be 'latest' or 'v1.N' (got '1.30')"],
+    [
+      'a lower level without an exception',
+      { podSecurity: PodSecurityLevel.PRIVILEGED },
+      "[test/shop] 'podSecurity': enforces 'privileged', which lets pods run with weaker settings than restricted. Keep the default (restricted) and except the one workload that needs more. If it is really needed, add exceptions: [{ rule: 'namespace-pod-security'",
+    ],
+    [
+      'a version that is not a policy version',
+      { podSecurityVersion: '1.30' },
+      "[test/shop] 'podSecurityVersion' must be 'latest' or 'v1.N' (got '1.30')",
+    ],
     ['a name that is not DNS-1123', { name: 'Shop' }, "[test/shop] 'name' must be a DNS-1123 label"],
-    ['a quota that is not a quantity', { quota: { 'requests.cpu': 'four' } }, "[test/shop] 'quota.requests.cpu' must be a Kubernetes quantity such as '500m', '2' or '4Gi' (got 'four')."],
-    ['a NodeLocal address that is not IPv4', { dns: { nodeLocalAddress: 'node-local' } }, "[test/shop] 'dns.nodeLocalAddress' must be an IPv4 address (got 'node-local')"],
+    [
+      'a quota that is not a quantity',
+      { quota: { 'requests.cpu': 'four' } },
+      "[test/shop] 'quota.requests.cpu' must be a Kubernetes quantity such as '500m', '2' or '4Gi' (got 'four').",
+    ],
+    [
+      'a NodeLocal address that is not IPv4',
+      { dns: { nodeLocalAddress: 'node-local' } },
+      "[test/shop] 'dns.nodeLocalAddress' must be an IPv4 address (got 'node-local')",
+    ],
   ])('fails on %s', (_case, props, message) => {
     expect(() => synth(props)).toThrow(message);
   });
@@ -128,7 +164,9 @@ describe('workloads inside a HardenedNamespace', () => {
     new HardenedDeployment(new HardenedNamespace(chart, 'shop'), 'web', { containers: [CONTAINER] });
     const objects = Testing.synth(chart).filter((o: any) => o.metadata.name === 'web');
     expect(objects.map((o: any) => [o.kind, o.metadata.namespace])).toEqual([
-      ['ServiceAccount', 'shop'], ['Deployment', 'shop'], ['PodDisruptionBudget', 'shop'],
+      ['ServiceAccount', 'shop'],
+      ['Deployment', 'shop'],
+      ['PodDisruptionBudget', 'shop'],
     ]);
   });
 

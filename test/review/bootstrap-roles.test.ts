@@ -18,7 +18,14 @@ test('the built-in roles file says where it comes from, under which licence, and
   expect(committed.generator).toBe('node --import tsx scripts/generate-bootstrap-roles.ts');
   expect(committed.inputSha256).toMatch(/^[0-9a-f]{64}$/);
   expect(committed.license).toMatch(/^Apache-2\.0/);
-  for (const name of ['cluster-admin', 'admin', 'edit', 'view', 'system:aggregate-to-edit', 'system:controller:generic-garbage-collector']) {
+  for (const name of [
+    'cluster-admin',
+    'admin',
+    'edit',
+    'view',
+    'system:aggregate-to-edit',
+    'system:controller:generic-garbage-collector',
+  ]) {
     expect(isBuiltInClusterRole(name)).toBe(true);
   }
   expect(isBuiltInClusterRole('platform-admin')).toBe(false);
@@ -28,16 +35,21 @@ test('the built-in roles file says where it comes from, under which licence, and
 });
 
 withInstalledTool(API_SERVER_PEER, 'Built-in roles drift check against kube-apiserver', 'scripts/install-peers.sh', () => {
-  test('regenerated from the server, the file is unchanged, and our aggregation gives admin, edit and view the controller\'s rules', () => {
-    const { text, served } = generateBootstrapRoles();
-    expect(text).toBe(fs.readFileSync(BOOTSTRAP_ROLES_FILE, 'utf8'));
-    const index = new RbacIndex([]);
-    const canonical = (rule: any) => JSON.stringify(['apiGroups', 'resources', 'resourceNames', 'nonResourceURLs', 'verbs'].map((key) => rule[key] ?? []));
-    for (const name of ['admin', 'edit', 'view']) {
-      const ours = index.rulesOf({ kind: 'ClusterRole', name }, undefined)!.map(({ rule }) => canonical(rule));
-      const controllers = served.find((r) => r.name === name)!.rules.map(canonical);
-      expect(controllers.length).toBeGreaterThan(5);
-      expect(new Set(ours)).toEqual(new Set(controllers));
-    }
-  }, SERVER_TIMEOUT);
+  test(
+    "regenerated from the server, the file is unchanged, and our aggregation gives admin, edit and view the controller's rules",
+    () => {
+      const { text, served } = generateBootstrapRoles();
+      expect(text).toBe(fs.readFileSync(BOOTSTRAP_ROLES_FILE, 'utf8'));
+      const index = new RbacIndex([]);
+      const canonical = (rule: any) =>
+        JSON.stringify(['apiGroups', 'resources', 'resourceNames', 'nonResourceURLs', 'verbs'].map((key) => rule[key] ?? []));
+      for (const name of ['admin', 'edit', 'view']) {
+        const ours = index.rulesOf({ kind: 'ClusterRole', name }, undefined)!.map(({ rule }) => canonical(rule));
+        const controllers = served.find((r) => r.name === name)!.rules.map(canonical);
+        expect(controllers.length).toBeGreaterThan(5);
+        expect(new Set(ours)).toEqual(new Set(controllers));
+      }
+    },
+    SERVER_TIMEOUT,
+  );
 });

@@ -113,62 +113,134 @@ export function workloadOfKind(kind: string, mutate: PodMutation = () => undefin
   if (custom) return { metadata: meta, ...custom(template) } as KubeObject;
   const { spec } = template();
   switch (kind) {
-    case 'Pod': return { apiVersion: 'v1', kind, metadata: meta, spec };
-    case 'PodTemplate': return { apiVersion: 'v1', kind, metadata: meta, template: template() };
-    case 'CronJob': return { apiVersion: 'batch/v1', kind, metadata: meta, spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: template() } } } };
-    case 'Job': return { apiVersion: 'batch/v1', kind, metadata: meta, spec: { template: template() } };
-    case 'ReplicationController': return { apiVersion: 'v1', kind, metadata: meta, spec: { replicas: 1, template: template() } };
-    default: return { apiVersion: 'apps/v1', kind, metadata: meta, spec: { selector, template: template() } };
+    case 'Pod':
+      return { apiVersion: 'v1', kind, metadata: meta, spec };
+    case 'PodTemplate':
+      return { apiVersion: 'v1', kind, metadata: meta, template: template() };
+    case 'CronJob':
+      return {
+        apiVersion: 'batch/v1',
+        kind,
+        metadata: meta,
+        spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: template() } } },
+      };
+    case 'Job':
+      return { apiVersion: 'batch/v1', kind, metadata: meta, spec: { template: template() } };
+    case 'ReplicationController':
+      return { apiVersion: 'v1', kind, metadata: meta, spec: { replicas: 1, template: template() } };
+    default:
+      return { apiVersion: 'apps/v1', kind, metadata: meta, spec: { selector, template: template() } };
   }
 }
 
 type Template = () => Record<string, any>;
 const replicas = (template: Template, ...roles: string[]) =>
-  Object.fromEntries(roles.map((role) => [role, { replicas: role === 'Worker' ? 2 : 1, restartPolicy: 'OnFailure', template: template() }]));
+  Object.fromEntries(
+    roles.map((role) => [role, { replicas: role === 'Worker' ? 2 : 1, restartPolicy: 'OnFailure', template: template() }]),
+  );
 
 /** Custom resources that embed a pod template, as their projects document them (minus `metadata`). */
 const CUSTOM_WORKLOADS: Record<string, (template: Template) => Record<string, unknown>> = {
   // https://docs.okd.io/3.11/rest_api/apps_openshift_io/deploymentconfig-apps-openshift-io-v1.html
-  'apps.openshift.io/DeploymentConfig': (template) => ({ apiVersion: 'apps.openshift.io/v1', kind: 'DeploymentConfig',
-    spec: { replicas: 2, selector: { app: 'web' }, strategy: { type: 'Rolling' }, triggers: [{ type: 'ConfigChange' }], template: template() } }),
+  'apps.openshift.io/DeploymentConfig': (template) => ({
+    apiVersion: 'apps.openshift.io/v1',
+    kind: 'DeploymentConfig',
+    spec: {
+      replicas: 2,
+      selector: { app: 'web' },
+      strategy: { type: 'Rolling' },
+      triggers: [{ type: 'ConfigChange' }],
+      template: template(),
+    },
+  }),
   // https://argo-rollouts.readthedocs.io/en/stable/features/specification/
-  'argoproj.io/Rollout': (template) => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout',
-    spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, strategy: { canary: { steps: [{ setWeight: 20 }, { pause: {} }] } }, template: template() } }),
+  'argoproj.io/Rollout': (template) => ({
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: 'web' } },
+      strategy: { canary: { steps: [{ setWeight: 20 }, { pause: {} }] } },
+      template: template(),
+    },
+  }),
   // https://knative.dev/docs/serving/reference/serving-api/
   'serving.knative.dev/Service': (template) => ({ apiVersion: 'serving.knative.dev/v1', kind: 'Service', spec: { template: template() } }),
-  'serving.knative.dev/Configuration': (template) => ({ apiVersion: 'serving.knative.dev/v1', kind: 'Configuration', spec: { template: template() } }),
+  'serving.knative.dev/Configuration': (template) => ({
+    apiVersion: 'serving.knative.dev/v1',
+    kind: 'Configuration',
+    spec: { template: template() },
+  }),
   'serving.knative.dev/Revision': (template) => ({ apiVersion: 'serving.knative.dev/v1', kind: 'Revision', spec: template().spec }),
   // https://keda.sh/docs/latest/reference/scaledjob-spec/
-  'keda.sh/ScaledJob': (template) => ({ apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledJob',
-    spec: { jobTargetRef: { parallelism: 1, backoffLimit: 3, template: template() }, triggers: [{ type: 'cron', metadata: { timezone: 'UTC', start: '0 6 * * *', end: '0 7 * * *', desiredReplicas: '1' } }] } }),
+  'keda.sh/ScaledJob': (template) => ({
+    apiVersion: 'keda.sh/v1alpha1',
+    kind: 'ScaledJob',
+    spec: {
+      jobTargetRef: { parallelism: 1, backoffLimit: 3, template: template() },
+      triggers: [{ type: 'cron', metadata: { timezone: 'UTC', start: '0 6 * * *', end: '0 7 * * *', desiredReplicas: '1' } }],
+    },
+  }),
   // https://openkruise.io/docs/user-manuals/cloneset (and advancedstatefulset, advanceddaemonset, broadcastjob)
-  'apps.kruise.io/CloneSet': (template) => ({ apiVersion: 'apps.kruise.io/v1alpha1', kind: 'CloneSet',
-    spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: template() } }),
-  'apps.kruise.io/StatefulSet': (template) => ({ apiVersion: 'apps.kruise.io/v1beta1', kind: 'StatefulSet',
-    spec: { replicas: 2, serviceName: 'web', selector: { matchLabels: { app: 'web' } }, template: template() } }),
-  'apps.kruise.io/DaemonSet': (template) => ({ apiVersion: 'apps.kruise.io/v1alpha1', kind: 'DaemonSet',
-    spec: { selector: { matchLabels: { app: 'web' } }, template: template() } }),
-  'apps.kruise.io/BroadcastJob': (template) => ({ apiVersion: 'apps.kruise.io/v1alpha1', kind: 'BroadcastJob',
-    spec: { parallelism: 2, completionPolicy: { type: 'Always' }, template: template() } }),
+  'apps.kruise.io/CloneSet': (template) => ({
+    apiVersion: 'apps.kruise.io/v1alpha1',
+    kind: 'CloneSet',
+    spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: template() },
+  }),
+  'apps.kruise.io/StatefulSet': (template) => ({
+    apiVersion: 'apps.kruise.io/v1beta1',
+    kind: 'StatefulSet',
+    spec: { replicas: 2, serviceName: 'web', selector: { matchLabels: { app: 'web' } }, template: template() },
+  }),
+  'apps.kruise.io/DaemonSet': (template) => ({
+    apiVersion: 'apps.kruise.io/v1alpha1',
+    kind: 'DaemonSet',
+    spec: { selector: { matchLabels: { app: 'web' } }, template: template() },
+  }),
+  'apps.kruise.io/BroadcastJob': (template) => ({
+    apiVersion: 'apps.kruise.io/v1alpha1',
+    kind: 'BroadcastJob',
+    spec: { parallelism: 2, completionPolicy: { type: 'Always' }, template: template() },
+  }),
   // https://www.kubeflow.org/docs/components/trainer/legacy-v1/ (TFJob, PyTorchJob, XGBoostJob, PaddleJob) and mpi-operator's v2beta1 MPIJob
-  'kubeflow.org/TFJob': (template) => ({ apiVersion: 'kubeflow.org/v1', kind: 'TFJob', spec: { tfReplicaSpecs: replicas(template, 'PS', 'Worker') } }),
-  'kubeflow.org/PyTorchJob': (template) => ({ apiVersion: 'kubeflow.org/v1', kind: 'PyTorchJob', spec: { pytorchReplicaSpecs: replicas(template, 'Master', 'Worker') } }),
-  'kubeflow.org/MPIJob': (template) => ({ apiVersion: 'kubeflow.org/v2beta1', kind: 'MPIJob', spec: { slotsPerWorker: 1, mpiReplicaSpecs: replicas(template, 'Launcher', 'Worker') } }),
-  'kubeflow.org/XGBoostJob': (template) => ({ apiVersion: 'kubeflow.org/v1', kind: 'XGBoostJob', spec: { xgbReplicaSpecs: replicas(template, 'Master', 'Worker') } }),
-  'kubeflow.org/PaddleJob': (template) => ({ apiVersion: 'kubeflow.org/v1', kind: 'PaddleJob', spec: { paddleReplicaSpecs: replicas(template, 'Worker') } }),
+  'kubeflow.org/TFJob': (template) => ({
+    apiVersion: 'kubeflow.org/v1',
+    kind: 'TFJob',
+    spec: { tfReplicaSpecs: replicas(template, 'PS', 'Worker') },
+  }),
+  'kubeflow.org/PyTorchJob': (template) => ({
+    apiVersion: 'kubeflow.org/v1',
+    kind: 'PyTorchJob',
+    spec: { pytorchReplicaSpecs: replicas(template, 'Master', 'Worker') },
+  }),
+  'kubeflow.org/MPIJob': (template) => ({
+    apiVersion: 'kubeflow.org/v2beta1',
+    kind: 'MPIJob',
+    spec: { slotsPerWorker: 1, mpiReplicaSpecs: replicas(template, 'Launcher', 'Worker') },
+  }),
+  'kubeflow.org/XGBoostJob': (template) => ({
+    apiVersion: 'kubeflow.org/v1',
+    kind: 'XGBoostJob',
+    spec: { xgbReplicaSpecs: replicas(template, 'Master', 'Worker') },
+  }),
+  'kubeflow.org/PaddleJob': (template) => ({
+    apiVersion: 'kubeflow.org/v1',
+    kind: 'PaddleJob',
+    spec: { paddleReplicaSpecs: replicas(template, 'Worker') },
+  }),
 };
 
 /** The JSON paths of the pod specs of `workloadOfKind(kind)`, written out by hand. */
 export const POD_PATHS: Readonly<Record<string, readonly string[]>> = {
-  'Pod': ['spec'],
-  'PodTemplate': ['template.spec'],
-  'ReplicationController': ['spec.template.spec'],
-  'ReplicaSet': ['spec.template.spec'],
-  'Deployment': ['spec.template.spec'],
-  'StatefulSet': ['spec.template.spec'],
-  'DaemonSet': ['spec.template.spec'],
-  'Job': ['spec.template.spec'],
-  'CronJob': ['spec.jobTemplate.spec.template.spec'],
+  Pod: ['spec'],
+  PodTemplate: ['template.spec'],
+  ReplicationController: ['spec.template.spec'],
+  ReplicaSet: ['spec.template.spec'],
+  Deployment: ['spec.template.spec'],
+  StatefulSet: ['spec.template.spec'],
+  DaemonSet: ['spec.template.spec'],
+  Job: ['spec.template.spec'],
+  CronJob: ['spec.jobTemplate.spec.template.spec'],
   'apps.openshift.io/DeploymentConfig': ['spec.template.spec'],
   'argoproj.io/Rollout': ['spec.template.spec'],
   'serving.knative.dev/Service': ['spec.template.spec'],
@@ -208,7 +280,10 @@ export function check(rule: Rule, obj: KubeObject, others: readonly KubeObject[]
 }
 
 /** A Namespace enforcing Pod Security restricted, as HardenedNamespace writes it. */
-export function namespace(name = 'shop', labels: Record<string, string> = { 'pod-security.kubernetes.io/enforce': 'restricted' }): KubeObject {
+export function namespace(
+  name = 'shop',
+  labels: Record<string, string> = { 'pod-security.kubernetes.io/enforce': 'restricted' },
+): KubeObject {
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } };
 }
 
@@ -232,7 +307,7 @@ export function createContextFor(objects: readonly KubeObject[]): ReviewContext 
   return {
     objects,
     byKind: (kind) => objects.filter((o) => o.kind === kind),
-    find: (kind, namespace, name) => objects.find((o) => o.kind === kind
-      && o.metadata?.namespace === namespace && o.metadata?.name === name),
+    find: (kind, namespace, name) =>
+      objects.find((o) => o.kind === kind && o.metadata?.namespace === namespace && o.metadata?.name === name),
   };
 }

@@ -25,12 +25,26 @@ function runWithStdin(stdin: string | undefined, ...argv: string[]) {
   let stdout = '';
   let stderr = '';
   const readStdin = stdin === undefined ? undefined : () => stdin;
-  const code = main(argv, { stdout: { write: (text: string) => { stdout += text; } }, stderr: { write: (text: string) => { stderr += text; } }, readStdin });
+  const code = main(argv, {
+    stdout: {
+      write: (text: string) => {
+        stdout += text;
+      },
+    },
+    stderr: {
+      write: (text: string) => {
+        stderr += text;
+      },
+    },
+    readStdin,
+  });
   return { code, stdout, stderr };
 }
 
 let tmp: string;
-beforeAll(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-test-')); });
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-test-'));
+});
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** The fixtures' exception annotations stand for our own synth output: trusted (test/review/exception-trust.test.ts covers the default). */
@@ -77,16 +91,20 @@ describe('cdk8s-hardened review, exit 1: error findings', () => {
       }
     }
     const byText = (a: unknown[], b: unknown[]) => (a.join(' ') < b.join(' ') ? -1 : 1);
-    expect(parsed.sort(byText)).toEqual([
-      ...EXPECTED_FINDINGS.filter(([, , , excepted]) => !excepted).filter(([rule]) => rule !== 'image-pull-always')
-        .map(([rule, object, origin]) => [rule, object, origin, 'error']),
-      ['image-pull-always', 'Deployment shop/legacy-agent', file('06-excepted.json:1'), 'warning'],
-    ].sort(byText));
+    expect(parsed.sort(byText)).toEqual(
+      [
+        ...EXPECTED_FINDINGS.filter(([, , , excepted]) => !excepted)
+          .filter(([rule]) => rule !== 'image-pull-always')
+          .map(([rule, object, origin]) => [rule, object, origin, 'error']),
+        ['image-pull-always', 'Deployment shop/legacy-agent', file('06-excepted.json:1'), 'warning'],
+      ].sort(byText),
+    );
     const debug = lines.indexOf(`Pod shop/debug (${file('01-multi-doc.yaml:41')})`);
     expect(lines.slice(debug + 1, debug + 3)).toContain('  error   no-host-ports: container "shell" binds host port 8080');
     // Each rule's fix once, after the findings, and no finding line repeats it.
-    expect(lines.filter((line) => line.startsWith('  no-host-ports: '))).toEqual(
-      ['  no-host-ports: Remove hostPort from the container port and expose the pod through a Service instead.']);
+    expect(lines.filter((line) => line.startsWith('  no-host-ports: '))).toEqual([
+      '  no-host-ports: Remove hostPort from the container port and expose the pod through a Service instead.',
+    ]);
     expect(lines.slice(0, fixesAt).some((line) => line.includes('Fix:') || line.includes('Remove hostPort'))).toBe(false);
     expect(lines[lines.length - 1]).toBe('Failed: 11 error(s), 1 warning(s), 0 info in 8 object(s); 1 finding(s) accepted by exceptions.');
   });
@@ -100,7 +118,9 @@ describe('cdk8s-hardened review, exit 1: error findings', () => {
     const label = (o: any) => `${o.kind} ${o.namespace}/${o.name}`;
     expect(json.findings.map((f: any) => [f.ruleId, label(f.object), f.origin, f.exception !== undefined])).toEqual(EXPECTED_FINDINGS);
     expect(json.findings.find((f: any) => f.exception).exception).toEqual({
-      reason: 'the vendor agent rewrites its config at start; tracked in SEC-142', expires: '2027-03-31', source: 'annotation',
+      reason: 'the vendor agent rewrites its config at start; tracked in SEC-142',
+      expires: '2027-03-31',
+      source: 'annotation',
     });
   });
 
@@ -108,7 +128,9 @@ describe('cdk8s-hardened review, exit 1: error findings', () => {
     const { code, stdout, stderr } = run('review', BAD, ...POD_PACKS, ...TODAY, ...TRUST, '--format', 'sarif');
     expect([code, stderr]).toEqual([EXIT_CODES.failed, '']);
     const results = JSON.parse(stdout).runs[0].results;
-    expect(results.map((r: any) => [r.ruleId, r.suppressions !== undefined])).toEqual(EXPECTED_FINDINGS.map(([rule, , , excepted]) => [rule, excepted]));
+    expect(results.map((r: any) => [r.ruleId, r.suppressions !== undefined])).toEqual(
+      EXPECTED_FINDINGS.map(([rule, , , excepted]) => [rule, excepted]),
+    );
     expect(results.find((r: any) => r.ruleId === 'no-host-ports').locations[0].physicalLocation).toEqual({
       artifactLocation: { uri: file('01-multi-doc.yaml').split(path.sep).join('/') },
       region: { startLine: 41 },
@@ -140,7 +162,11 @@ describe('cdk8s-hardened review, exit 0: no error finding without an exception',
   test('an expired exception accepts nothing', () => {
     const { code, stdout } = run('review', file('06-excepted.json'), ...POD_PACKS, '--today', '2027-04-01', ...TRUST, '--format', 'json');
     expect(code).toBe(EXIT_CODES.failed);
-    expect(JSON.parse(stdout).findings.map((f: any) => f.ruleId)).toEqual(['exception-expired', 'image-pull-always', 'read-only-root-filesystem']);
+    expect(JSON.parse(stdout).findings.map((f: any) => f.ruleId)).toEqual([
+      'exception-expired',
+      'image-pull-always',
+      'read-only-root-filesystem',
+    ]);
   });
 
   test.each([['--help'], ['-h'], ['help'], ['review', '--help']])('%s prints the usage', (...argv) => {
@@ -159,8 +185,10 @@ describe('cdk8s-hardened, exit 2: bad usage', () => {
     [['review', BAD, '--frmat', 'json'], /^cdk8s-hardened: Unknown option '--frmat'\./],
     [['review', BAD, '--format'], /^cdk8s-hardened: Option '--format <value>' argument missing$/],
     [['review', BAD, '--format', 'html'], /^cdk8s-hardened: unknown format 'html': use text, json, sarif\.$/],
-    [['review', BAD, '--pack', 'pss-strict,workload-hardening', '--pack', 'cis'],
-      /^cdk8s-hardened: unknown packs 'pss-strict', 'cis'\. Known packs: pss-baseline, pss-restricted, workload-hardening, .*\.$/],
+    [
+      ['review', BAD, '--pack', 'pss-strict,workload-hardening', '--pack', 'cis'],
+      /^cdk8s-hardened: unknown packs 'pss-strict', 'cis'\. Known packs: pss-baseline, pss-restricted, workload-hardening, .*\.$/,
+    ],
     [['review', BAD, '--today', '15/03/2026'], /^cdk8s-hardened: --today must be a date written YYYY-MM-DD \(got '15\/03\/2026'\)\.$/],
   ])('%j: says what is wrong, then the usage', (argv, message) => {
     const { code, stdout, stderr } = run(...argv);
@@ -180,15 +208,27 @@ describe('cdk8s-hardened review, exit 2: unreadable input', () => {
   };
 
   test.each([
-    ['invalid YAML, with its file and line', () => write('broken/app.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n'),
-      (p: string) => `${p}:5: a key is given twice in one mapping (kubectl would keep the last value silently) (column 3)\n`],
-    ['a document that is not an object', () => write('scalar/list.yaml', 'apiVersion: v1\nkind: Pod\n---\n- just\n- a list\n'),
-      (p: string) => `${p}:4: expected a Kubernetes object (a mapping with apiVersion and kind)`],
-    ['a document without kind', () => write('nokind/cm.yaml', 'apiVersion: v1\nmetadata:\n  name: x\n'),
-      (p: string) => `${p}:1: kind not set, which kubectl refuses`],
+    [
+      'invalid YAML, with its file and line',
+      () => write('broken/app.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n'),
+      (p: string) => `${p}:5: a key is given twice in one mapping (kubectl would keep the last value silently) (column 3)\n`,
+    ],
+    [
+      'a document that is not an object',
+      () => write('scalar/list.yaml', 'apiVersion: v1\nkind: Pod\n---\n- just\n- a list\n'),
+      (p: string) => `${p}:4: expected a Kubernetes object (a mapping with apiVersion and kind)`,
+    ],
+    [
+      'a document without kind',
+      () => write('nokind/cm.yaml', 'apiVersion: v1\nmetadata:\n  name: x\n'),
+      (p: string) => `${p}:1: kind not set, which kubectl refuses`,
+    ],
     ['a path that does not exist', () => path.join(tmp, 'missing'), (p: string) => `${p}: no such file or folder`],
-    ['a folder without manifests', () => path.dirname(write('empty/notes.txt', 'no manifests here\n')),
-      (p: string) => `${p}: no Kubernetes objects found (looked for .yaml, .yml and .json files).`],
+    [
+      'a folder without manifests',
+      () => path.dirname(write('empty/notes.txt', 'no manifests here\n')),
+      (p: string) => `${p}: no Kubernetes objects found (looked for .yaml, .yml and .json files).`,
+    ],
   ])('%s', (_, make, expected) => {
     const target = make();
     const { code, stdout, stderr } = run('review', target);
@@ -206,7 +246,7 @@ describe('the installed command', () => {
     expect(child.stdout).toBe(run(...args).stdout);
   });
 
-  test('the reference app\'s output passes its review without a finding', () => {
+  test("the reference app's output passes its review without a finding", () => {
     // Run apps/main.ts as `cdk8s synth` does, but in a scratch folder: it writes `dist/` there,
     // not into the repository. tsx is given by absolute URL since the scratch folder has no node_modules.
     const tsx = pathToFileURL(require.resolve('tsx', { paths: [ROOT] })).href;
@@ -237,7 +277,8 @@ describe('the installed command', () => {
 });
 
 describe('cdk8s-hardened review - (standard input)', () => {
-  const POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\nspec:\n  containers:\n  - name: c\n    image: nginx\n    securityContext:\n      privileged: yes\n';
+  const POD =
+    'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\nspec:\n  containers:\n  - name: c\n    image: nginx\n    securityContext:\n      privileged: yes\n';
 
   test('reviews what is piped in, with <stdin>:line as the origin, alongside files', () => {
     const file = path.join(tmp, 'stdin-neighbour.yaml');
@@ -249,8 +290,14 @@ describe('cdk8s-hardened review - (standard input)', () => {
   });
 
   test('the real command reads a pipe: helm template ... | cdk8s-hardened review -', () => {
-    const child = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'cdk8s-hardened.js'), 'review', '-', '--pack', 'pss-baseline'], { input: POD, encoding: 'utf8' });
-    expect([child.status, child.stdout]).toEqual([EXIT_CODES.failed, expect.stringContaining('Pod shop/p (<stdin>:1)\n  error   no-privileged: ')]);
+    const child = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'cdk8s-hardened.js'), 'review', '-', '--pack', 'pss-baseline'], {
+      input: POD,
+      encoding: 'utf8',
+    });
+    expect([child.status, child.stdout]).toEqual([
+      EXIT_CODES.failed,
+      expect.stringContaining('Pod shop/p (<stdin>:1)\n  error   no-privileged: '),
+    ]);
   });
 
   test('nothing on standard input, or - twice, is unusable input', () => {
@@ -268,11 +315,18 @@ describe('cdk8s-hardened review --fail-on', () => {
   test('errors fail by default; --fail-on warning also fails on warnings; --fail-on info on any open finding', () => {
     expect(warnedOnly).not.toBe(compliant);
     const byDefault = runWithStdin(warnedOnly, 'review', '-');
-    expect([byDefault.code, byDefault.stdout]).toEqual([EXIT_CODES.passed, expect.stringMatching(/^Passed: 0 error\(s\), 1 warning\(s\)/m)]);
+    expect([byDefault.code, byDefault.stdout]).toEqual([
+      EXIT_CODES.passed,
+      expect.stringMatching(/^Passed: 0 error\(s\), 1 warning\(s\)/m),
+    ]);
     expect(byDefault.stdout).toMatch(/^Pod shop\/web \(<stdin>:1\)\n {2}warning image-pull-always: /m);
     for (const level of ['warning', 'info']) {
       const strict = runWithStdin(warnedOnly, 'review', '-', '--fail-on', level);
-      expect([level, strict.code, strict.stdout]).toEqual([level, EXIT_CODES.failed, expect.stringMatching(/^Failed: 0 error\(s\), 1 warning\(s\)/m)]);
+      expect([level, strict.code, strict.stdout]).toEqual([
+        level,
+        EXIT_CODES.failed,
+        expect.stringMatching(/^Failed: 0 error\(s\), 1 warning\(s\)/m),
+      ]);
     }
     expect(runWithStdin(compliant, 'review', '-', '--fail-on', 'info').code).toBe(EXIT_CODES.passed);
   });
@@ -294,17 +348,27 @@ function folderWith(files: Record<string, string>): string {
   return dir;
 }
 
-const PRIVILEGED_POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\nspec:\n  containers:\n  - name: c\n    image: nginx\n    securityContext:\n      privileged: true\n';
+const PRIVILEGED_POD =
+  'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\nspec:\n  containers:\n  - name: c\n    image: nginx\n    securityContext:\n      privileged: true\n';
 
 describe('cdk8s-hardened review reads only regular files', () => {
   test('the real command refuses a FIFO named *.yaml in a folder at once (exit 2, one line) instead of hanging', () => {
     const dir = folderWith({ 'pod.yaml': PRIVILEGED_POD });
     expect(spawnSync('mkfifo', [path.join(dir, 'pipe.yaml')]).status).toBe(0);
     // No writer ever comes: a blocking read would wait forever, so the timeout turns a hang into a failure.
-    const child = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'cdk8s-hardened.js'), 'review', dir], { encoding: 'utf8', timeout: 60_000 });
-    expect({ status: child.status, signal: child.signal, stdout: child.stdout }).toEqual({ status: EXIT_CODES.unusable, signal: null, stdout: '' });
-    expect(child.stderr).toBe(`cdk8s-hardened: cannot review: ${path.join(dir, 'pipe.yaml')}: not a regular file (a FIFO), so it is not read `
-      + '(it could block the review or never end); save the manifests to a regular file, or pipe them to standard input with the path -\n');
+    const child = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'cdk8s-hardened.js'), 'review', dir], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect({ status: child.status, signal: child.signal, stdout: child.stdout }).toEqual({
+      status: EXIT_CODES.unusable,
+      signal: null,
+      stdout: '',
+    });
+    expect(child.stderr).toBe(
+      `cdk8s-hardened: cannot review: ${path.join(dir, 'pipe.yaml')}: not a regular file (a FIFO), so it is not read ` +
+        '(it could block the review or never end); save the manifests to a regular file, or pipe them to standard input with the path -\n',
+    );
   });
 
   test('a device, a link loop and a folder behind a *.yaml link are unusable input, named', () => {
@@ -318,7 +382,12 @@ describe('cdk8s-hardened review reads only regular files', () => {
     ];
     for (const [target, message] of cases) {
       const { code, stdout, stderr } = run('review', target);
-      expect([code, stdout, stderr.startsWith(`cdk8s-hardened: cannot review: ${message}`), stderr.split('\n')]).toEqual([EXIT_CODES.unusable, '', true, [expect.any(String), '']]);
+      expect([code, stdout, stderr.startsWith(`cdk8s-hardened: cannot review: ${message}`), stderr.split('\n')]).toEqual([
+        EXIT_CODES.unusable,
+        '',
+        true,
+        [expect.any(String), ''],
+      ]);
     }
     fs.unlinkSync(path.join(dir, 'loop.yaml'));
     expect(run('review', dir).stderr).toContain(`${path.join(dir, 'z.yaml')}: not a regular file (a folder)`);
@@ -343,15 +412,25 @@ describe('cdk8s-hardened review escapes control characters in what it prints', (
     const broken = path.join(tmp, 'evil\u202e\u001b[2J\nlmay.yaml');
     fs.writeFileSync(broken, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  name: b\n');
     const escaped = `${tmp}/evil\\u202e\\u001b[2J\\nlmay.yaml`;
-    for (const argv of [['review', broken], ['review', path.join(tmp, 'missing\u2029x')], ['review', tmp, '--exclude', '**', '--exclude', 'x\u0085y']]) {
+    for (const argv of [
+      ['review', broken],
+      ['review', path.join(tmp, 'missing\u2029x')],
+      ['review', tmp, '--exclude', '**', '--exclude', 'x\u0085y'],
+    ]) {
       const { code, stderr } = run(...argv);
       expect(code).toBe(EXIT_CODES.unusable);
       expect(stderr.trimEnd().split('\n')).toHaveLength(1);
       expect(stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u0085\u2028\u2029\u202e]/);
     }
-    expect(run('review', broken).stderr).toBe(`cdk8s-hardened: cannot review: ${escaped}:5: a key is given twice in one mapping (kubectl would keep the last value silently) (column 3)\n`);
-    expect(run('review', path.join(tmp, 'missing\u2029x')).stderr).toBe(`cdk8s-hardened: cannot review: ${tmp}/missing\\u2029x: no such file or folder\n`);
-    expect(run('review', 'x.yaml', '--format', 'html\u202e').stderr).toMatch(/^cdk8s-hardened: unknown format 'html\\u202e': use text, json, sarif\.\n/);
+    expect(run('review', broken).stderr).toBe(
+      `cdk8s-hardened: cannot review: ${escaped}:5: a key is given twice in one mapping (kubectl would keep the last value silently) (column 3)\n`,
+    );
+    expect(run('review', path.join(tmp, 'missing\u2029x')).stderr).toBe(
+      `cdk8s-hardened: cannot review: ${tmp}/missing\\u2029x: no such file or folder\n`,
+    );
+    expect(run('review', 'x.yaml', '--format', 'html\u202e').stderr).toMatch(
+      /^cdk8s-hardened: unknown format 'html\\u202e': use text, json, sarif\.\n/,
+    );
   });
 
   test('json and sarif: the names are escaped in the text and read back as they are', () => {
@@ -398,11 +477,22 @@ describe('cdk8s-hardened review --exclude and --skip-non-k8s', () => {
 
   test('json and sarif: a skipped list with the reasons (empty when nothing was skipped)', () => {
     const dir = folderWith(REPO);
-    const args = ['review', dir, '--pack', 'pss-baseline', '--exclude', '.github/**', '--exclude', 'charts/**', '--exclude', 'docker-compose.yml'];
+    const args = [
+      'review',
+      dir,
+      '--pack',
+      'pss-baseline',
+      '--exclude',
+      '.github/**',
+      '--exclude',
+      'charts/**',
+      '--exclude',
+      'docker-compose.yml',
+    ];
     const expected = [
-      { path: `${dir}/.github/`, reason: 'excluded', detail: 'matches the exclude glob \'.github/**\'' },
-      { path: `${dir}/charts/`, reason: 'excluded', detail: 'matches the exclude glob \'charts/**\'' },
-      { path: `${dir}/docker-compose.yml`, reason: 'excluded', detail: 'matches the exclude glob \'docker-compose.yml\'' },
+      { path: `${dir}/.github/`, reason: 'excluded', detail: "matches the exclude glob '.github/**'" },
+      { path: `${dir}/charts/`, reason: 'excluded', detail: "matches the exclude glob 'charts/**'" },
+      { path: `${dir}/docker-compose.yml`, reason: 'excluded', detail: "matches the exclude glob 'docker-compose.yml'" },
     ];
     const json = JSON.parse(run(...args, '--format', 'json').stdout);
     expect([json.counts.objects, json.skipped]).toEqual([1, expected]);
@@ -414,20 +504,31 @@ describe('cdk8s-hardened review --exclude and --skip-non-k8s', () => {
     const dir = folderWith(REPO);
     expect(run('review', path.join(dir, 'k8s', 'pod.yaml'), '--exclude', '**', '--pack', 'pss-baseline').code).toBe(EXIT_CODES.failed);
     const template = run('review', path.join(dir, 'charts'), '--skip-non-k8s');
-    expect([template.code, template.stderr]).toEqual([EXIT_CODES.unusable, expect.stringMatching(
-      new RegExp(`^cdk8s-hardened: cannot review: ${dir}/charts/app/templates/pod\\.yaml:\\d+: .*; a file that cannot be read is never skipped as not Kubernetes: fix it, or exclude it if it is not a manifest\\n$`))]);
+    expect([template.code, template.stderr]).toEqual([
+      EXIT_CODES.unusable,
+      expect.stringMatching(
+        new RegExp(
+          `^cdk8s-hardened: cannot review: ${dir}/charts/app/templates/pod\\.yaml:\\d+: .*; a file that cannot be read is never skipped as not Kubernetes: fix it, or exclude it if it is not a manifest\\n$`,
+        ),
+      ),
+    ]);
   });
 
   test('when everything was skipped, nothing was reviewed: unusable input', () => {
     const dir = folderWith(REPO);
     const { code, stderr } = run('review', dir, '--exclude', '**');
-    expect([code, stderr]).toEqual([EXIT_CODES.unusable,
-      `cdk8s-hardened: cannot review: ${dir}: no Kubernetes objects found (looked for .yaml, .yml and .json files); 4 path(s) skipped by --exclude or --skip-non-k8s.\n`]);
+    expect([code, stderr]).toEqual([
+      EXIT_CODES.unusable,
+      `cdk8s-hardened: cannot review: ${dir}: no Kubernetes objects found (looked for .yaml, .yml and .json files); 4 path(s) skipped by --exclude or --skip-non-k8s.\n`,
+    ]);
   });
 
   test.each([
     [['--exclude', ''], /^cdk8s-hardened: --exclude needs a glob, such as 'charts\/\*\*'\.$/],
-    [['--exclude', '/charts/**'], /^cdk8s-hardened: --exclude globs match paths relative to the folder given \(got '\/charts\/\*\*'\): drop the leading \/\.$/],
+    [
+      ['--exclude', '/charts/**'],
+      /^cdk8s-hardened: --exclude globs match paths relative to the folder given \(got '\/charts\/\*\*'\): drop the leading \/\.$/,
+    ],
   ])('%j is a usage error', (flags, message) => {
     const { code, stderr } = run('review', tmp, ...flags);
     expect(code).toBe(EXIT_CODES.unusable);
@@ -446,8 +547,15 @@ describe('cdk8s-hardened review --crd', () => {
     for (const crd of [crds, path.join(crds, 'widget/crd.yaml')]) {
       const { code, stdout } = run('review', input, ...NAMESPACES, '--format', 'json', '--crd', crd);
       expect(code).toBe(EXIT_CODES.failed);
-      expect(JSON.parse(stdout).findings.map((f: any) => [f.ruleId, f.path, f.message])).toEqual([['object-schema', 'spec.sise', expect.stringMatching(
-        /^unknown field "sise": Widget spec has no such field \(did you mean "size"\?\); .* \(CRD widgets\.example\.com, version v1\)$/)]]);
+      expect(JSON.parse(stdout).findings.map((f: any) => [f.ruleId, f.path, f.message])).toEqual([
+        [
+          'object-schema',
+          'spec.sise',
+          expect.stringMatching(
+            /^unknown field "sise": Widget spec has no such field \(did you mean "size"\?\); .* \(CRD widgets\.example\.com, version v1\)$/,
+          ),
+        ],
+      ]);
     }
   });
 
@@ -461,8 +569,10 @@ describe('cdk8s-hardened review --crd', () => {
     const input = folderWith({ 'widget.yaml': WIDGETS });
     const { code, stdout, stderr } = run('review', input, '--crd', path.join(input, 'widget.yaml'));
     expect([code, stdout]).toEqual([EXIT_CODES.unusable, '']);
-    expect(stderr).toBe(`cdk8s-hardened: cannot review: ${path.join(input, 'widget.yaml')}:1: example.com/v1 Widget is not a CustomResourceDefinition `
-      + '(apiextensions.k8s.io/v1): give only CRD files with --crd, and the objects to review as PATH.\n');
+    expect(stderr).toBe(
+      `cdk8s-hardened: cannot review: ${path.join(input, 'widget.yaml')}:1: example.com/v1 Widget is not a CustomResourceDefinition ` +
+        '(apiextensions.k8s.io/v1): give only CRD files with --crd, and the objects to review as PATH.\n',
+    );
   });
 });
 
@@ -470,12 +580,25 @@ describe('a bug of ours is one line, not a stack trace', () => {
   test('an error the command does not expect says so in one line, and prints its stack only when asked', () => {
     const runBroken = () => {
       let stderr = '';
-      const code = main(['review', BAD], { stdout: { write: () => { throw new Error('stdout is gone'); } }, stderr: { write: (text: string) => { stderr += text; } } });
+      const code = main(['review', BAD], {
+        stdout: {
+          write: () => {
+            throw new Error('stdout is gone');
+          },
+        },
+        stderr: {
+          write: (text: string) => {
+            stderr += text;
+          },
+        },
+      });
       return { code, stderr };
     };
     const quiet = runBroken();
     expect(quiet.code).toBe(EXIT_CODES.unusable);
-    expect(quiet.stderr).toBe('cdk8s-hardened: unexpected error (a bug in cdk8s-hardened: please report it with the input; CDK8S_HARDENED_DEBUG=1 prints its stack): stdout is gone\n');
+    expect(quiet.stderr).toBe(
+      'cdk8s-hardened: unexpected error (a bug in cdk8s-hardened: please report it with the input; CDK8S_HARDENED_DEBUG=1 prints its stack): stdout is gone\n',
+    );
     process.env.CDK8S_HARDENED_DEBUG = '1';
     try {
       expect(runBroken().stderr).toMatch(/stdout is gone\n\s+at /);

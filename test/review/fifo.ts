@@ -6,9 +6,16 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
  * instead of blocking the test process forever (a synchronous read cannot be timed out).
  * `close()` ends the writer when nothing read it.
  */
-export function fifoWithWriter(file: string, content = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-the-fifo\n'): { close(): void } {
+export function fifoWithWriter(
+  file: string,
+  content = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-the-fifo\n',
+): { close(): void } {
   const made = spawnSync('mkfifo', [file], { encoding: 'utf8' });
   if (made.status !== 0) throw new Error(`mkfifo ${file} failed: ${made.stderr}`);
   const writer: ChildProcess = spawn('sh', ['-c', 'printf %s "$1" > "$2"', 'sh', content, file], { stdio: 'ignore' });
-  return { close: () => { writer.kill(); } };
+  return {
+    close: () => {
+      writer.kill();
+    },
+  };
 }

@@ -27,40 +27,99 @@ export interface GeneratedStream {
 /** Every hostile production of the grammar. */
 export const HOSTILE_PRODUCTIONS = [
   // document separators and markers
-  'sep-comment', 'sep-comment-nospace', 'sep-trailing-space', 'sep-unicode-space', 'sep-text', 'sep-indented',
-  'end-marker', 'end-marker-no-start', 'sep-in-block-scalar', 'sep-in-multiline-scalar', 'crlf', 'crlf-mixed',
+  'sep-comment',
+  'sep-comment-nospace',
+  'sep-trailing-space',
+  'sep-unicode-space',
+  'sep-text',
+  'sep-indented',
+  'end-marker',
+  'end-marker-no-start',
+  'sep-in-block-scalar',
+  'sep-in-multiline-scalar',
+  'crlf',
+  'crlf-mixed',
   // directives
-  'directive-yaml', 'directive-tag',
+  'directive-yaml',
+  'directive-tag',
   // tags
-  'tag-core-scalar', 'tag-core-collection', 'tag-nonspecific', 'tag-local', 'tag-verbatim', 'tag-custom-handle', 'tag-on-key',
+  'tag-core-scalar',
+  'tag-core-collection',
+  'tag-nonspecific',
+  'tag-local',
+  'tag-verbatim',
+  'tag-custom-handle',
+  'tag-on-key',
   // anchors and aliases
-  'anchor-alias-value', 'alias-key', 'alias-key-merge', 'anchor-on-document', 'anchor-redefined',
+  'anchor-alias-value',
+  'alias-key',
+  'alias-key-merge',
+  'anchor-on-document',
+  'anchor-redefined',
   // merge keys
-  'merge-plain', 'merge-list', 'merge-nested', 'merge-override', 'merge-tagged', 'merge-quoted', 'merge-non-mapping',
+  'merge-plain',
+  'merge-list',
+  'merge-nested',
+  'merge-override',
+  'merge-tagged',
+  'merge-quoted',
+  'merge-non-mapping',
   // scalars and collections
-  'block-scalar', 'flow-collection', 'flow-multiline', 'flow-trailing-comma', 'flow-glued', 'yaml11-scalar', 'multiline-scalar',
+  'block-scalar',
+  'flow-collection',
+  'flow-multiline',
+  'flow-trailing-comma',
+  'flow-glued',
+  'yaml11-scalar',
+  'multiline-scalar',
   // JSON
-  'json-document', 'json-then-yaml', 'stream-starts-with-brace',
+  'json-document',
+  'json-then-yaml',
+  'stream-starts-with-brace',
   // bytes
-  'bom-utf8', 'bom-text', 'bom-mid-stream', 'utf16le', 'utf16be', 'tabs',
+  'bom-utf8',
+  'bom-text',
+  'bom-mid-stream',
+  'utf16le',
+  'utf16be',
+  'tabs',
   // keys
-  'duplicate-key', 'duplicate-key-quoted', 'key-non-string',
+  'duplicate-key',
+  'duplicate-key-quoted',
+  'key-non-string',
   // lists
-  'list-kind', 'list-typed', 'list-null-item', 'list-item-no-kind', 'list-nested', 'list-items-odd', 'items-on-kind',
+  'list-kind',
+  'list-typed',
+  'list-null-item',
+  'list-item-no-kind',
+  'list-nested',
+  'list-items-odd',
+  'items-on-kind',
   // documents that are not (good) objects
-  'no-kind', 'no-api-version', 'odd-api-version', 'metadata-non-string', 'top-scalar', 'top-sequence', 'empty-document',
-  'comment-document', 'null-document',
+  'no-kind',
+  'no-api-version',
+  'odd-api-version',
+  'metadata-non-string',
+  'top-scalar',
+  'top-sequence',
+  'empty-document',
+  'comment-document',
+  'null-document',
 ] as const;
 
-export type Production = typeof HOSTILE_PRODUCTIONS[number];
+export type Production = (typeof HOSTILE_PRODUCTIONS)[number];
 
 /** The file's bytes, as `kubectl create -f` would read them from disk. */
 export function bytesOf(stream: Pick<GeneratedStream, 'text' | 'encoding'>): Buffer {
   switch (stream.encoding) {
-    case 'utf8': return Buffer.from(stream.text, 'utf8');
-    case 'utf8-bom': return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(stream.text, 'utf8')]);
-    case 'utf16le': return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(stream.text, 'utf16le')]);
-    case 'utf16be': return Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(stream.text, 'utf16le').swap16()]);
+    case 'utf8':
+      return Buffer.from(stream.text, 'utf8');
+    case 'utf8-bom':
+      return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(stream.text, 'utf8')]);
+    case 'utf16le':
+      return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(stream.text, 'utf16le')]);
+    case 'utf16be':
+      return Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(stream.text, 'utf16le').swap16()]);
   }
 }
 
@@ -81,7 +140,10 @@ type Node =
 
 type Flow = 'inline' | 'multiline';
 /** A key as written (quotes, tags, aliases included) and its value. */
-interface Entry { readonly key: string; readonly value: Node }
+interface Entry {
+  readonly key: string;
+  readonly value: Node;
+}
 /** A line of a block scalar's content: indented with the scalar, or (`column0`) at column 0. */
 type Line = string | { readonly column0: string };
 
@@ -111,7 +173,10 @@ class Grammar {
   private anchorCount = 0;
   private doc: DocumentState = Grammar.freshState();
 
-  constructor(private readonly random: () => number, private readonly rate: number) {}
+  constructor(
+    private readonly random: () => number,
+    private readonly rate: number,
+  ) {}
 
   private static freshState(): DocumentState {
     return { maps: [], scalars: [], mergeKeys: [], keyNames: [], customHandle: false };
@@ -163,7 +228,8 @@ class Grammar {
       const directives: string[] = [];
       if (this.doc.customHandle) directives.push('%TAG !e! tag:example.com,2000:app/');
       if (this.hostile('directive-yaml', 0.1)) directives.push(this.pick(['%YAML 1.1', '%YAML 1.2', '%YAML 1.1 # version']));
-      if (this.hostile('directive-tag', 0.08)) directives.push(this.pick(['%TAG ! tag:example.com,2000:', '%TAG !! tag:example.com,2000:', '%TAG !x! tag:yaml.org,2002:']));
+      if (this.hostile('directive-tag', 0.08))
+        directives.push(this.pick(['%TAG ! tag:example.com,2000:', '%TAG !! tag:example.com,2000:', '%TAG !x! tag:yaml.org,2002:']));
       const lines: string[] = [...directives];
       if (i === 0) {
         if (directives.length > 0 || this.chance(0.3)) lines.push(this.separator());
@@ -190,7 +256,8 @@ class Grammar {
     if (this.hostile('sep-comment-nospace', 0.12)) return this.pick(['---#next', '---#', '---#---']);
     if (this.hostile('sep-trailing-space', 0.12)) return '---' + this.pick(['  ', '\t', ' \t ', '   ']);
     if (this.hostile('sep-unicode-space', 0.12)) return '---' + this.pick(['', ' ']) + this.pick(SPACES) + this.pick(['', '# c', ' x']);
-    if (this.hostile('sep-text', 0.08)) return this.pick(['--- |', '--- >', '--- text', '--- {a: 1}', '--- !!map', '--- &doc', '----', '--- [x]']);
+    if (this.hostile('sep-text', 0.08))
+      return this.pick(['--- |', '--- >', '--- text', '--- {a: 1}', '--- !!map', '--- &doc', '----', '--- [x]']);
     if (this.hostile('sep-indented', 0.04)) return ' ---';
     return '---';
   }
@@ -229,7 +296,15 @@ class Grammar {
     const privileged = this.chance(0.5);
     return this.pick([
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: this.pick(NAMES) }, data: { a: 'yes', b: '0o17' } },
-      { apiVersion: 'v1', kind: 'Pod', metadata: { name: this.pick(NAMES) }, spec: { hostPID: privileged, containers: [{ name: 'main', image: this.pick(IMAGES), securityContext: { privileged, runAsUser: this.int(0, 2000) } }] } },
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: this.pick(NAMES) },
+        spec: {
+          hostPID: privileged,
+          containers: [{ name: 'main', image: this.pick(IMAGES), securityContext: { privileged, runAsUser: this.int(0, 2000) } }],
+        },
+      },
       { apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'in-list' } }] },
     ]);
   }
@@ -241,7 +316,14 @@ class Grammar {
     const entries: Entry[] = [];
     const apiVersion = kind === 'Deployment' ? 'apps/v1' : 'v1';
     if (!this.hostile('no-api-version', 0.05)) {
-      entries.push(entry('apiVersion', this.hostile('odd-api-version', 0.06) ? scalar(this.pick(['apps/v1/x', '5', '""', '/v1', 'v1/', '[v1]'])) : this.string(apiVersion)));
+      entries.push(
+        entry(
+          'apiVersion',
+          this.hostile('odd-api-version', 0.06)
+            ? scalar(this.pick(['apps/v1/x', '5', '""', '/v1', 'v1/', '[v1]']))
+            : this.string(apiVersion),
+        ),
+      );
     }
     if (!this.hostile('no-kind', 0.05)) {
       entries.push(entry('kind', this.hostile('odd-api-version', 0.03) ? scalar(this.pick(['""', '5', 'true'])) : this.string(kind)));
@@ -251,17 +333,40 @@ class Grammar {
     else if (kind === 'Pod') entries.push(entry('spec', this.podSpec()));
     else {
       const app = this.pick(NAMES);
-      entries.push(entry('spec', this.mapping([
-        entry('replicas', this.int32()),
-        entry('selector', map([entry('matchLabels', map([entry('app', this.string(app))]))])),
-        entry('template', this.mapping([entry('metadata', map([entry('labels', map([entry('app', this.string(app))]))])), entry('spec', this.podSpec())])),
-      ])));
+      entries.push(
+        entry(
+          'spec',
+          this.mapping([
+            entry('replicas', this.int32()),
+            entry('selector', map([entry('matchLabels', map([entry('app', this.string(app))]))])),
+            entry(
+              'template',
+              this.mapping([
+                entry('metadata', map([entry('labels', map([entry('app', this.string(app))]))])),
+                entry('spec', this.podSpec()),
+              ]),
+            ),
+          ]),
+        ),
+      );
     }
     if (this.hostile('items-on-kind', 0.1)) {
-      entries.splice(this.int(0, entries.length), 0, entry('items', this.pick([
-        () => seq([], 'inline'), () => scalar(this.pick(['null', '~', ''])), () => map([], 'inline'), () => scalar('"x"'),
-        () => seq([this.object('ConfigMap')]), () => seq([scalar('null')]), () => seq([map([entry('metadata', map([entry('name', scalar('item'))]))])]),
-      ])()));
+      entries.splice(
+        this.int(0, entries.length),
+        0,
+        entry(
+          'items',
+          this.pick([
+            () => seq([], 'inline'),
+            () => scalar(this.pick(['null', '~', ''])),
+            () => map([], 'inline'),
+            () => scalar('"x"'),
+            () => seq([this.object('ConfigMap')]),
+            () => seq([scalar('null')]),
+            () => seq([map([entry('metadata', map([entry('name', scalar('item'))]))])]),
+          ])(),
+        ),
+      );
     }
     return this.mapping(entries);
   }
@@ -275,7 +380,8 @@ class Grammar {
     const items: Node[] = [];
     for (let i = this.int(0, 3); i > 0; i--) {
       if (this.hostile('list-null-item', 0.3)) items.push(scalar(this.pick(['null', '~', '', '!!null'])));
-      else if (this.hostile('list-nested', 0.15)) items.push(map([entry('apiVersion', scalar('v1')), entry('kind', scalar('List')), entry('items', seq([this.object()]))]));
+      else if (this.hostile('list-nested', 0.15))
+        items.push(map([entry('apiVersion', scalar('v1')), entry('kind', scalar('List')), entry('items', seq([this.object()]))]));
       else if (this.hostile('list-item-no-kind', 0.3)) {
         const object = this.object(itemKind) as Extract<Node, { t: 'map' }>;
         const drop = this.pick([['kind', 'apiVersion'], ['kind'], ['apiVersion']]);
@@ -308,7 +414,8 @@ class Grammar {
   private data(): Node {
     const entries: Entry[] = [entry('setting', this.string('on'))];
     if (this.chance(0.5)) entries.push(entry('script', this.blockScalar()));
-    if (this.hostile('key-non-string', 0.2)) entries.push(entry(this.pick(['1', 'true', 'yes', '~', 'null', '0x10', '1.5', '-0', 'on']), this.string('x')));
+    if (this.hostile('key-non-string', 0.2))
+      entries.push(entry(this.pick(['1', 'true', 'yes', '~', 'null', '0x10', '1.5', '-0', 'on']), this.string('x')));
     if (this.hostile('multiline-scalar', 0.15)) entries.push(entry('text', this.multilineScalar()));
     return this.mapping(entries);
   }
@@ -317,7 +424,8 @@ class Grammar {
     const entries: Entry[] = [];
     if (this.chance(0.5)) entries.push(entry('hostPID', this.boolean()));
     if (this.chance(0.4)) entries.push(entry('hostNetwork', this.boolean()));
-    if (this.chance(0.5)) entries.push(entry('securityContext', this.mapping([entry('runAsNonRoot', this.boolean()), entry('runAsUser', this.int32())])));
+    if (this.chance(0.5))
+      entries.push(entry('securityContext', this.mapping([entry('runAsNonRoot', this.boolean()), entry('runAsUser', this.int32())])));
     const containers: Node[] = [];
     for (let i = this.int(1, 2); i > 0; i--) containers.push(this.container());
     entries.push(entry('containers', this.sequence(containers)));
@@ -328,29 +436,52 @@ class Grammar {
     const securityContext: Entry[] = [entry('privileged', this.boolean())];
     if (this.chance(0.5)) securityContext.push(entry('allowPrivilegeEscalation', this.boolean()));
     if (this.chance(0.5)) securityContext.push(entry('runAsUser', this.int32()));
-    if (this.chance(0.3)) securityContext.push(entry('capabilities', map([entry('add', this.sequence([this.string(this.pick(['NET_ADMIN', 'SYS_ADMIN', 'NET_BIND_SERVICE']))]))])));
-    return this.mapping([entry('name', this.string(this.pick(['main', 'sidecar']))), entry('image', this.string(this.pick(IMAGES))), entry('securityContext', this.mapping(securityContext, true))]);
+    if (this.chance(0.3))
+      securityContext.push(
+        entry('capabilities', map([entry('add', this.sequence([this.string(this.pick(['NET_ADMIN', 'SYS_ADMIN', 'NET_BIND_SERVICE']))]))])),
+      );
+    return this.mapping([
+      entry('name', this.string(this.pick(['main', 'sidecar']))),
+      entry('image', this.string(this.pick(IMAGES))),
+      entry('securityContext', this.mapping(securityContext, true)),
+    ]);
   }
 
   // ---------------------------------------------------------------- scalars
 
   private boolean(): Node {
     const value = this.chance(0.5);
-    return this.decorateScalar(String(value), () => this.pick(value ? ['yes', 'on', 'Y', 'True', 'TRUE', 'y'] : ['no', 'off', 'N', 'False', 'n']), [
-      `!!bool ${value}`, `!!str ${value}`, `!!bool "${value}"`, `!!int ${value ? 1 : 0}`, `!!null ""`, `!!bool ${value ? 'yes' : 'no'}`,
-    ]);
+    return this.decorateScalar(
+      String(value),
+      () => this.pick(value ? ['yes', 'on', 'Y', 'True', 'TRUE', 'y'] : ['no', 'off', 'N', 'False', 'n']),
+      [`!!bool ${value}`, `!!str ${value}`, `!!bool "${value}"`, `!!int ${value ? 1 : 0}`, `!!null ""`, `!!bool ${value ? 'yes' : 'no'}`],
+    );
   }
 
   private int32(): Node {
     const value = this.pick([0, 1000, 65534, 1, 3]);
-    return this.decorateScalar(String(value), () => this.pick([`0o${value.toString(8)}`, `0x${value.toString(16)}`, `0${value.toString(8)}`, `+${value}`, `${value}.0`, '-0.0', '0b1']), [
-      `!!int "${value}"`, `!!float ${value}`, `!!str ${value}`, `!!int 0x${value.toString(16)}`, `!!timestamp 2001-12-14`, `!!binary aGVsbG8=`,
-    ]);
+    return this.decorateScalar(
+      String(value),
+      () =>
+        this.pick([`0o${value.toString(8)}`, `0x${value.toString(16)}`, `0${value.toString(8)}`, `+${value}`, `${value}.0`, '-0.0', '0b1']),
+      [
+        `!!int "${value}"`,
+        `!!float ${value}`,
+        `!!str ${value}`,
+        `!!int 0x${value.toString(16)}`,
+        `!!timestamp 2001-12-14`,
+        `!!binary aGVsbG8=`,
+      ],
+    );
   }
 
   private string(value: string): Node {
     const benign = this.pick([value, value, `"${value}"`, `'${value}'`]);
-    return this.decorateScalar(benign, () => `"${value.replace(/^./, (c) => `\\x${c.charCodeAt(0).toString(16)}`)}"`, [`!!str ${value}`, `!!str "${value}"`, `!!binary ${Buffer.from(value).toString('base64')}`]);
+    return this.decorateScalar(benign, () => `"${value.replace(/^./, (c) => `\\x${c.charCodeAt(0).toString(16)}`)}"`, [
+      `!!str ${value}`,
+      `!!str "${value}"`,
+      `!!binary ${Buffer.from(value).toString('base64')}`,
+    ]);
   }
 
   /** A scalar, maybe anchored, aliased, tagged in every form, or written the YAML 1.1 way. */
@@ -361,7 +492,8 @@ class Grammar {
     if (this.hostile('tag-core-scalar', 0.08)) text = this.pick(coreTagged);
     else if (this.hostile('tag-nonspecific', 0.05)) text = `! ${text}`;
     else if (this.hostile('tag-local', 0.05)) text = `!foo ${text}`;
-    else if (this.hostile('tag-verbatim', 0.05)) text = `${this.pick(['!<tag:yaml.org,2002:str>', '!<tag:yaml.org,2002:bool>', '!<tag:yaml.org,2002:int>', '!<!foo>'])} ${text}`;
+    else if (this.hostile('tag-verbatim', 0.05))
+      text = `${this.pick(['!<tag:yaml.org,2002:str>', '!<tag:yaml.org,2002:bool>', '!<tag:yaml.org,2002:int>', '!<!foo>'])} ${text}`;
     else if (this.hostile('tag-custom-handle', 0.03)) {
       this.doc.customHandle = true;
       text = `!e!thing ${text}`;
@@ -380,7 +512,8 @@ class Grammar {
       lines.push(this.pick(['', 'key: value', '  indented more', '%YAML 1.1', '...', '# hash', 'privileged: true']));
       if (this.chance(0.3)) lines.push('', '');
     }
-    if (this.hostile('sep-in-block-scalar', 0.3)) lines.push(this.pick<Line>(['---', '--- # x', { column0: '---' }, { column0: '---#c' }, { column0: '--- ' }]), 'after: separator');
+    if (this.hostile('sep-in-block-scalar', 0.3))
+      lines.push(this.pick<Line>(['---', '--- # x', { column0: '---' }, { column0: '---#c' }, { column0: '--- ' }]), 'after: separator');
     return { t: 'block', header, lines };
   }
 
@@ -411,16 +544,36 @@ class Grammar {
     }
     if (entries.length > 0 && this.hostile('duplicate-key-quoted', 0.05)) {
       const key = this.pick(entries).key;
-      if (/^[A-Za-z]+$/.test(key)) entries.splice(at(), 0, entry(this.pick([`"${key}"`, `'${key}'`, `"\\x${key.charCodeAt(0).toString(16)}${key.slice(1)}"`, `"\\u00${key.charCodeAt(0).toString(16)}${key.slice(1)}"`, `? ${key}\n`]), scalar('true')));
+      if (/^[A-Za-z]+$/.test(key))
+        entries.splice(
+          at(),
+          0,
+          entry(
+            this.pick([
+              `"${key}"`,
+              `'${key}'`,
+              `"\\x${key.charCodeAt(0).toString(16)}${key.slice(1)}"`,
+              `"\\u00${key.charCodeAt(0).toString(16)}${key.slice(1)}"`,
+              `? ${key}\n`,
+            ]),
+            scalar('true'),
+          ),
+        );
     }
-    if (this.doc.keyNames.length > 0 && this.hostile('alias-key', 0.3)) entries.push(entry(`*${this.pick(this.doc.keyNames)}${this.pick([' ', ''])}`, scalar('true')));
-    if (this.doc.mergeKeys.length > 0 && this.doc.maps.length > 0 && this.hostile('alias-key-merge', 0.5)) entries.push(entry(`*${this.pick(this.doc.mergeKeys)} `, scalar(`*${this.pick(this.doc.maps)}`)));
+    if (this.doc.keyNames.length > 0 && this.hostile('alias-key', 0.3))
+      entries.push(entry(`*${this.pick(this.doc.keyNames)}${this.pick([' ', ''])}`, scalar('true')));
+    if (this.doc.mergeKeys.length > 0 && this.doc.maps.length > 0 && this.hostile('alias-key-merge', 0.5))
+      entries.push(entry(`*${this.pick(this.doc.mergeKeys)} `, scalar(`*${this.pick(this.doc.maps)}`)));
     // Anchored scalars that name a key, or are `<<`, for alias keys later on.
-    if (this.hostile('anchor-alias-value', 0.06)) entries.push(entry('role', scalar(`&${this.anchor(this.doc.keyNames)} ${this.pick(['privileged', 'hostPID', 'runAsUser', 'name'])}`)));
+    if (this.hostile('anchor-alias-value', 0.06))
+      entries.push(
+        entry('role', scalar(`&${this.anchor(this.doc.keyNames)} ${this.pick(['privileged', 'hostPID', 'runAsUser', 'name'])}`)),
+      );
     if (this.hostile('anchor-alias-value', 0.06)) entries.push(entry('mergeKey', scalar(`&${this.anchor(this.doc.mergeKeys)} <<`)));
     if (entries.length > 0 && this.hostile('tag-on-key', 0.04)) {
       const i = this.int(0, entries.length - 1);
-      if (/^[A-Za-z]+$/.test(entries[i].key)) entries[i] = entry(`${this.pick(['!!str', '!', '!<tag:yaml.org,2002:str>', '!foo'])} ${entries[i].key}`, entries[i].value);
+      if (/^[A-Za-z]+$/.test(entries[i].key))
+        entries[i] = entry(`${this.pick(['!!str', '!', '!<tag:yaml.org,2002:str>', '!foo'])} ${entries[i].key}`, entries[i].value);
     }
     let props: string | undefined;
     if (this.hostile('tag-core-collection', 0.04)) props = this.pick(['!!map', '!!omap', '!!set', '!!seq', '!<tag:yaml.org,2002:map>']);
@@ -437,7 +590,16 @@ class Grammar {
 
   private mergeKey(): string {
     if (this.hostile('merge-tagged', 0.3)) {
-      return this.pick(['!!merge <<', '! <<', '!<tag:yaml.org,2002:merge> <<', '!!str <<', '! "\\x3c\\x3c"', '!!merge "\\u003c<"', '! \'<<\'', '!!merge "\\U0000003C\\x3C"']);
+      return this.pick([
+        '!!merge <<',
+        '! <<',
+        '!<tag:yaml.org,2002:merge> <<',
+        '!!str <<',
+        '! "\\x3c\\x3c"',
+        '!!merge "\\u003c<"',
+        "! '<<'",
+        '!!merge "\\U0000003C\\x3C"',
+      ]);
     }
     if (this.hostile('merge-quoted', 0.2)) return this.pick(['"<<"', "'<<'", '"\\x3c<"']);
     return '<<';
@@ -446,13 +608,18 @@ class Grammar {
   private mergeValue(overridden: readonly Entry[]): Node {
     const maps = this.doc.maps;
     const alias = () => scalar(`*${this.pick(maps)}`);
-    if (maps.length > 0 && this.hostile('merge-list', 0.4)) return seq(this.pick([[alias(), alias()], [alias(), map([entry('hostPID', scalar('true'))], 'inline')], [alias()]]), this.pick<Flow | undefined>(['inline', undefined]));
+    if (maps.length > 0 && this.hostile('merge-list', 0.4))
+      return seq(
+        this.pick([[alias(), alias()], [alias(), map([entry('hostPID', scalar('true'))], 'inline')], [alias()]]),
+        this.pick<Flow | undefined>(['inline', undefined]),
+      );
     if (this.hostile('merge-non-mapping', 0.1)) return scalar(this.pick(['5', 'null', '[1, 2]', 'true', '[{a: 1}, 5]']));
     if (maps.length > 0 && this.chance(0.6)) return alias();
     // An inline mapping that overrides (or is overridden by) the keys around it.
     const keys = overridden.map((e) => e.key).filter((k) => /^[A-Za-z]+$/.test(k));
     const inner: Entry[] = [entry('privileged', scalar('true'))];
-    if (keys.length > 0 && this.hostile('merge-override', 0.6)) inner.push(entry(this.pick(keys), scalar(this.pick(['true', '0', 'merged']))));
+    if (keys.length > 0 && this.hostile('merge-override', 0.6))
+      inner.push(entry(this.pick(keys), scalar(this.pick(['true', '0', 'merged']))));
     if (this.hostile('merge-nested', 0.3)) inner.push(entry('<<', map([entry('hostPID', scalar('true'))], 'inline')));
     return map(inner, this.pick<Flow | undefined>(['inline', undefined]));
   }
@@ -471,14 +638,19 @@ class Grammar {
   private write(node: Node, indent: number): string[] {
     const pad = ' '.repeat(indent);
     switch (node.t) {
-      case 'scalar': return [pad + [node.props, node.text].filter(Boolean).join(' ')];
-      case 'block': return [pad + [node.props, node.header].filter(Boolean).join(' '), ...this.blockLines(node.lines, indent)];
+      case 'scalar':
+        return [pad + [node.props, node.text].filter(Boolean).join(' ')];
+      case 'block':
+        return [pad + [node.props, node.header].filter(Boolean).join(' '), ...this.blockLines(node.lines, indent)];
       case 'map':
       case 'seq':
         if (node.flow || (node.t === 'map' ? node.entries.length : node.items.length) === 0) {
           return this.flowLines(node).map((line, i) => (i === 0 ? pad : pad + '  ') + line);
         }
-        return [...(node.props ? [pad + node.props] : []), ...(node.t === 'map' ? this.writeMap(node.entries, indent) : this.writeSeq(node.items, indent))];
+        return [
+          ...(node.props ? [pad + node.props] : []),
+          ...(node.t === 'map' ? this.writeMap(node.entries, indent) : this.writeSeq(node.items, indent)),
+        ];
     }
   }
 
@@ -519,7 +691,8 @@ class Grammar {
     const out: string[] = [];
     for (const item of items) {
       const lines = this.write(item, indent + 2);
-      const isBlockCollection = (item.t === 'map' || item.t === 'seq') && !item.flow && (item.t === 'map' ? item.entries.length : item.items.length) > 0;
+      const isBlockCollection =
+        (item.t === 'map' || item.t === 'seq') && !item.flow && (item.t === 'map' ? item.entries.length : item.items.length) > 0;
       if (isBlockCollection && item.props) {
         out.push(`${pad}- ${item.props}`, ...this.write({ ...item, props: undefined }, indent + 2));
       } else if (isBlockCollection && item.t === 'seq') {
@@ -535,19 +708,24 @@ class Grammar {
   private flowLines(node: Extract<Node, { t: 'map' | 'seq' }>): string[] {
     const inline = (n: Node): string => {
       switch (n.t) {
-        case 'scalar': return [n.props, n.text].filter(Boolean).join(' ');
-        case 'block': return JSON.stringify(n.lines.map((l) => (typeof l === 'string' ? l : l.column0)).join('\n'));
-        case 'map': return [n.props, `{${n.entries.map((e) => `${e.key.trim()}: ${inline(e.value)}`).join(', ')}}`].filter(Boolean).join(' ');
-        case 'seq': return [n.props, `[${n.items.map(inline).join(', ')}]`].filter(Boolean).join(' ');
+        case 'scalar':
+          return [n.props, n.text].filter(Boolean).join(' ');
+        case 'block':
+          return JSON.stringify(n.lines.map((l) => (typeof l === 'string' ? l : l.column0)).join('\n'));
+        case 'map':
+          return [n.props, `{${n.entries.map((e) => `${e.key.trim()}: ${inline(e.value)}`).join(', ')}}`].filter(Boolean).join(' ');
+        case 'seq':
+          return [n.props, `[${n.items.map(inline).join(', ')}]`].filter(Boolean).join(' ');
       }
     };
     const parts = node.t === 'map' ? node.entries.map((e) => `${e.key.trim()}: ${inline(e.value)}`) : node.items.map(inline);
     // Tokens libyaml reads otherwise in flow context: a tag glued to , [ or ], and ?key.
     if (this.hostile('flow-glued', 0.15)) {
       const at = Math.floor(this.random() * (parts.length + 1));
-      const glued = node.t === 'map'
-        ? this.pick(['!x', '!x[y]', ...(parts.length > 0 ? [`?${parts[Math.min(at, parts.length - 1)]}`] : [])])
-        : this.pick(['!x', '!a[b]', '!x]', '?true']);
+      const glued =
+        node.t === 'map'
+          ? this.pick(['!x', '!x[y]', ...(parts.length > 0 ? [`?${parts[Math.min(at, parts.length - 1)]}`] : [])])
+          : this.pick(['!x', '!a[b]', '!x]', '?true']);
       if (glued.startsWith('?') && node.t === 'map' && parts.length > 0) parts[Math.min(at, parts.length - 1)] = glued;
       else parts.splice(at, 0, glued);
     }

@@ -76,14 +76,23 @@ interface KnownDifference {
 const FIXED_CLASSES: [string, (text: string) => boolean][] = [
   ['---#comment starts a document', (text) => /^---#/m.test(text)],
   ['--- and a Unicode space starts a document', (text) => /^---[ \t]*[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/m.test(text)],
-  ['items on a kind that is not a list', (text) => /^\s*items:/m.test(text) && /^kind: ['"]?(Pod|Deployment|ConfigMap)['"]?\s*$/m.test(text)],
+  [
+    'items on a kind that is not a list',
+    (text) => /^\s*items:/m.test(text) && /^kind: ['"]?(Pod|Deployment|ConfigMap)['"]?\s*$/m.test(text),
+  ],
   ['a tagged merge key', (text) => /(!!merge|! |!<tag:yaml\.org,2002:merge>) <</.test(text)],
   ['an alias key standing for <<', (text) => /&\w+ <<$/m.test(text) && /^\s*\*\w+ :/m.test(text)],
   ['a List with a null item', (text) => /^kind: List\s*$/m.test(text) && /^\s*- (null|~|!!null)?\s*$/m.test(text)],
   // Fixed in lib/review/kubectl-objects.ts, load.ts and kubectl-yaml.ts after this fuzz found them.
   ['a label or annotation that is not a string', (text) => /^\s+tier: (1|true|1\.5|\[a\])\s*$/m.test(text)],
-  ['an apiVersion that is not a group/version, or a kind that is not a string', (text) => /^(apiVersion: (apps\/v1\/x|5|\[v1\]|v1\/)|kind: (5|true))\s*$/m.test(text)],
-  ['a document with items and no apiVersion or kind', (text) => /^items:/m.test(text) && (!/^apiVersion:/m.test(text) || !/^kind:/m.test(text))],
+  [
+    'an apiVersion that is not a group/version, or a kind that is not a string',
+    (text) => /^(apiVersion: (apps\/v1\/x|5|\[v1\]|v1\/)|kind: (5|true))\s*$/m.test(text),
+  ],
+  [
+    'a document with items and no apiVersion or kind',
+    (text) => /^items:/m.test(text) && (!/^apiVersion:/m.test(text) || !/^kind:/m.test(text)),
+  ],
   ['an indented --- line', (text) => /^[ \t]+---[ \t]*\r?$/m.test(text)],
   ['text that starts with a byte order mark', (text) => text.startsWith('\ufeff')],
   ['a float -0.0', (text) => /(?:^|[\s:[{,])-(?:0+\.0*|\.0+)(?:[eE][-+]?\d+)?(?=[\s,\]}#]|$)/m.test(text)],
@@ -109,7 +118,10 @@ function peerCase(bytes: Buffer, encoding: Encoding, text: string): string | { b
 }
 
 function parsePeerOutput(stdout: string): KubectlOutcome[] {
-  return (JSON.parse(stdout) as { objects?: unknown[]; error?: string }[]).map((r) => ({ objects: r.objects ?? [], ...(r.error !== undefined ? { error: r.error } : {}) }));
+  return (JSON.parse(stdout) as { objects?: unknown[]; error?: string }[]).map((r) => ({
+    objects: r.objects ?? [],
+    ...(r.error !== undefined ? { error: r.error } : {}),
+  }));
 }
 
 /** kubectl's outcome for each case, in one peer process running beside this one. */
@@ -161,13 +173,16 @@ const differs = (v: Verdict) => v !== 'agree' && v !== 'refused';
 /** A stream's text as kubectl decodes its bytes (BOMOverride: UTF-16 by its mark, else UTF-8 without its mark). */
 function textOf(bytes: Buffer): { text: string; encoding: Encoding } {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: bytes.subarray(2).toString('utf16le'), encoding: 'utf16le' };
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: Buffer.from(bytes.subarray(2)).swap16().toString('utf16le'), encoding: 'utf16be' };
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { text: bytes.subarray(3).toString('utf8'), encoding: 'utf8-bom' };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff)
+    return { text: Buffer.from(bytes.subarray(2)).swap16().toString('utf16le'), encoding: 'utf16be' };
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+    return { text: bytes.subarray(3).toString('utf8'), encoding: 'utf8-bom' };
   return { text: bytes.toString('utf8'), encoding: 'utf8' };
 }
 
 /** The known class a stream falls in (its text, and kubectl's outcome). */
-const knownFor = (stream: Pick<GeneratedStream, 'text' | 'encoding'>, kubectl: KubectlOutcome) => KNOWN_UNFIXED.find((known) => known.matches(stream.text, kubectl));
+const knownFor = (stream: Pick<GeneratedStream, 'text' | 'encoding'>, kubectl: KubectlOutcome) =>
+  KNOWN_UNFIXED.find((known) => known.matches(stream.text, kubectl));
 
 /** Reads one stream both ways. */
 function judge(stream: Pick<GeneratedStream, 'text' | 'encoding'>, kubectl: KubectlOutcome) {
@@ -187,10 +202,15 @@ function shrink(stream: Pick<GeneratedStream, 'text' | 'encoding'>, kind: Verdic
   let lines = stream.text.split(/(?<=\n)/);
   for (let size = Math.max(1, lines.length >> 1); size >= 1;) {
     const candidates: string[][] = [];
-    for (let start = 0; start + size <= lines.length; start += size) candidates.push([...lines.slice(0, start), ...lines.slice(start + size)]);
+    for (let start = 0; start + size <= lines.length; start += size)
+      candidates.push([...lines.slice(0, start), ...lines.slice(start + size)]);
     const texts = candidates.map((c) => c.join(''));
     const outcomes = kubectlCreates(texts.map((text) => peerCase(bytesOf({ text, encoding: stream.encoding }), stream.encoding, text)));
-    const found = texts.findIndex((text, i) => knownFor({ text, encoding: stream.encoding }, outcomes[i]) === known && judge({ text, encoding: stream.encoding }, outcomes[i]).verdict === kind);
+    const found = texts.findIndex(
+      (text, i) =>
+        knownFor({ text, encoding: stream.encoding }, outcomes[i]) === known &&
+        judge({ text, encoding: stream.encoding }, outcomes[i]).verdict === kind,
+    );
     if (found >= 0 && candidates[found].length > 0) {
       lines = candidates[found];
       size = Math.min(size, Math.max(1, lines.length >> 1));
@@ -202,22 +222,35 @@ function shrink(stream: Pick<GeneratedStream, 'text' | 'encoding'>, kind: Verdic
 }
 
 /** Writes a difference to the corpus; returns its file name. */
-function record(stream: Pick<GeneratedStream, 'text' | 'encoding'>, kubectl: KubectlOutcome, ours: OurOutcome, kind: Verdict, origin: string): string {
+function record(
+  stream: Pick<GeneratedStream, 'text' | 'encoding'>,
+  kubectl: KubectlOutcome,
+  ours: OurOutcome,
+  kind: Verdict,
+  origin: string,
+): string {
   const bytes = bytesOf(stream);
   const name = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
   fs.mkdirSync(CORPUS, { recursive: true });
   fs.writeFileSync(path.join(CORPUS, `${name}.yaml`), bytes);
-  fs.writeFileSync(path.join(CORPUS, `${name}.expected.json`), JSON.stringify({ found: origin, difference: kind, kubectl, ours }, null, 2) + '\n');
+  fs.writeFileSync(
+    path.join(CORPUS, `${name}.expected.json`),
+    JSON.stringify({ found: origin, difference: kind, kubectl, ours }, null, 2) + '\n',
+  );
   return `${name}.yaml`;
 }
 
 /** The corpus: each recorded stream's bytes and kubectl's outcome when it was recorded. */
 function corpus(): { file: string; bytes: Buffer; kubectl: KubectlOutcome }[] {
   if (!fs.existsSync(CORPUS)) return [];
-  return fs.readdirSync(CORPUS).filter((f) => f.endsWith('.yaml')).sort().map((file) => {
-    const expected = JSON.parse(fs.readFileSync(path.join(CORPUS, file.replace(/\.yaml$/, '.expected.json')), 'utf8'));
-    return { file, bytes: fs.readFileSync(path.join(CORPUS, file)), kubectl: expected.kubectl as KubectlOutcome };
-  });
+  return fs
+    .readdirSync(CORPUS)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((file) => {
+      const expected = JSON.parse(fs.readFileSync(path.join(CORPUS, file.replace(/\.yaml$/, '.expected.json')), 'utf8'));
+      return { file, bytes: fs.readFileSync(path.join(CORPUS, file)), kubectl: expected.kubectl as KubectlOutcome };
+    });
 }
 
 withInstalledTool(PEER, 'kubectl differential fuzzing', 'scripts/install-peers.sh', () => {
@@ -227,7 +260,9 @@ withInstalledTool(PEER, 'kubectl differential fuzzing', 'scripts/install-peers.s
       KNOWN_UNFIXED.forEach((known, i) => {
         expect({ known: known.name, matches: known.matches(known.example, outcomes[i]) }).toEqual({ known: known.name, matches: true });
         const { verdict: v, ours } = judge({ text: known.example, encoding: 'utf8' }, outcomes[i]);
-        expect({ known: known.name, differs: differs(v), kubectl: outcomes[i], ours }).toEqual(expect.objectContaining({ known: known.name, differs: true }));
+        expect({ known: known.name, differs: differs(v), kubectl: outcomes[i], ours }).toEqual(
+          expect.objectContaining({ known: known.name, differs: true }),
+        );
       });
     });
 
@@ -240,7 +275,12 @@ withInstalledTool(PEER, 'kubectl differential fuzzing', 'scripts/install-peers.s
         const { ours, verdict: v } = judge({ text, encoding }, outcomes[i]);
         const known = knownFor({ text, encoding }, outcomes[i]);
         if (known) expect({ file, known: known.name, differs: differs(v) }).toEqual({ file, known: known.name, differs: true });
-        else expect({ file, verdict: v, ours }).toEqual({ file, verdict: expect.stringMatching(/^(agree|refused)$/), ours: expect.anything() });
+        else
+          expect({ file, verdict: v, ours }).toEqual({
+            file,
+            verdict: expect.stringMatching(/^(agree|refused)$/),
+            ours: expect.anything(),
+          });
       });
     });
 
@@ -265,7 +305,8 @@ withInstalledTool(PEER, 'kubectl differential fuzzing', 'scripts/install-peers.s
         for (const p of stream.productions) used.set(p, used.get(p)! + 1);
         const v = verdict(kubectl[i], ours[i]);
         if (stream.productions.length === 0) {
-          if (v !== 'agree' || kubectl[i].error !== undefined) benignProblems.push(`case ${i}: ${v} ${JSON.stringify({ kubectl: kubectl[i], ours: ours[i] }).slice(0, 400)}\n${stream.text}`);
+          if (v !== 'agree' || kubectl[i].error !== undefined)
+            benignProblems.push(`case ${i}: ${v} ${JSON.stringify({ kubectl: kubectl[i], ours: ours[i] }).slice(0, 400)}\n${stream.text}`);
           return;
         }
         const known = knownFor(stream, kubectl[i]);
@@ -286,7 +327,10 @@ withInstalledTool(PEER, 'kubectl differential fuzzing', 'scripts/install-peers.s
           hostileReadable++;
           if (v === 'refused') {
             hostileRefused++;
-            const reason = (ours[i] as { refused: string }).refused.replace(/^[^:]*:\d*:? ?/, '').replace(/"[^"]*"|\(column \d+\)|\*\w+|\d+/g, '…').slice(0, 90);
+            const reason = (ours[i] as { refused: string }).refused
+              .replace(/^[^:]*:\d*:? ?/, '')
+              .replace(/"[^"]*"|\(column \d+\)|\*\w+|\d+/g, '…')
+              .slice(0, 90);
             refusals.set(reason, (refusals.get(reason) ?? 0) + 1);
           }
         }
@@ -295,14 +339,20 @@ withInstalledTool(PEER, 'kubectl differential fuzzing', 'scripts/install-peers.s
 
       const benign = streams.filter((s) => s.productions.length === 0).length;
       const refusedShare = hostileRefused / Math.max(1, hostileReadable);
-      console.log([
-        `kubectl fuzz: ${benign} benign streams, ${CASES - benign} hostile; of the ${hostileReadable} hostile streams kubectl reads without error`
-          + ` (known classes aside), we refuse ${hostileRefused} (${(100 * refusedShare).toFixed(1)}%)`,
-        `productions: ${[...used].map(([p, n]) => `${p} ${n}`).join(', ')}`,
-        `our refusals of what kubectl reads, by reason: ${[...refusals].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([r, n]) => `${n} ${r}`).join('; ')}`,
-        `known unfixed: ${[...knownSeen].map(([name, s]) => `${name.replace(/:.*/, '')}: ${s.matched} matched, ${s.differed} differ`).join('; ') || 'none'}`,
-        `fixed classes compared: ${[...fixedSeen].map(([name, s]) => `${name}: ${s.compared} (${s.agreed} read alike, ${s.refused} refused)`).join('; ')}`,
-      ].join('\n'));
+      console.log(
+        [
+          `kubectl fuzz: ${benign} benign streams, ${CASES - benign} hostile; of the ${hostileReadable} hostile streams kubectl reads without error` +
+            ` (known classes aside), we refuse ${hostileRefused} (${(100 * refusedShare).toFixed(1)}%)`,
+          `productions: ${[...used].map(([p, n]) => `${p} ${n}`).join(', ')}`,
+          `our refusals of what kubectl reads, by reason: ${[...refusals]
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 10)
+            .map(([r, n]) => `${n} ${r}`)
+            .join('; ')}`,
+          `known unfixed: ${[...knownSeen].map(([name, s]) => `${name.replace(/:.*/, '')}: ${s.matched} matched, ${s.differed} differ`).join('; ') || 'none'}`,
+          `fixed classes compared: ${[...fixedSeen].map(([name, s]) => `${name}: ${s.compared} (${s.agreed} read alike, ${s.refused} refused)`).join('; ')}`,
+        ].join('\n'),
+      );
 
       // Each difference, shrunk and recorded (the first few of each kind).
       const reports: string[] = [];
@@ -316,7 +366,9 @@ withInstalledTool(PEER, 'kubectl differential fuzzing', 'scripts/install-peers.s
         const [smallKubectl] = kubectlCreates([peerCase(bytesOf(small), small.encoding, small.text)]);
         const { ours: smallOurs } = judge(small, smallKubectl);
         const file = record(small, smallKubectl, smallOurs, kind, `seed ${SEED} case ${index}`);
-        reports.push(`seed ${SEED} case ${index} (${kind}), recorded as ${file} (${small.encoding}):\n${small.text}\nkubectl: ${JSON.stringify(smallKubectl)}\nours: ${JSON.stringify(smallOurs).slice(0, 1000)}`);
+        reports.push(
+          `seed ${SEED} case ${index} (${kind}), recorded as ${file} (${small.encoding}):\n${small.text}\nkubectl: ${JSON.stringify(smallKubectl)}\nours: ${JSON.stringify(smallOurs).slice(0, 1000)}`,
+        );
       }
       if (reports.length > 0) console.log(`kubectl fuzz: ${differences.length} differences; minimal repros:\n\n${reports.join('\n\n')}`);
 

@@ -44,7 +44,8 @@ function kubectlReadsAll(texts: readonly string[]): Reading[] {
 function withoutNegativeZero(value: unknown): unknown {
   if (Object.is(value, -0)) return 0;
   if (Array.isArray(value)) return value.map(withoutNegativeZero);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutNegativeZero(v)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutNegativeZero(v)]));
   return value;
 }
 
@@ -56,7 +57,11 @@ function kubectlReads(text: string): Reading {
 /** What the review makes of `text`, in the same form. */
 function weRead(text: string): Reading {
   try {
-    return { values: readDocuments(text, 'case.yaml').map((d) => d.value).filter((v) => v !== null && v !== undefined) };
+    return {
+      values: readDocuments(text, 'case.yaml')
+        .map((d) => d.value)
+        .filter((v) => v !== null && v !== undefined),
+    };
   } catch (error) {
     return { refused: (error as Error).message };
   }
@@ -65,22 +70,152 @@ function weRead(text: string): Reading {
 /** Plain scalars whose meaning differs between YAML versions and readers, each tried as a value and as a key. */
 const SCALARS = [
   // booleans and null, YAML 1.1 style, and near misses
-  'y', 'Y', 'yes', 'Yes', 'YES', 'yEs', 'n', 'N', 'no', 'NO', 'on', 'On', 'ON', 'oN', 'off', 'Off', 'OFF', 'true', 'True', 'TRUE', 'tRUE',
-  'false', 'False', 'FALSE', '~', 'null', 'Null', 'NULL', 'nULL', 'nil', 'None',
+  'y',
+  'Y',
+  'yes',
+  'Yes',
+  'YES',
+  'yEs',
+  'n',
+  'N',
+  'no',
+  'NO',
+  'on',
+  'On',
+  'ON',
+  'oN',
+  'off',
+  'Off',
+  'OFF',
+  'true',
+  'True',
+  'TRUE',
+  'tRUE',
+  'false',
+  'False',
+  'FALSE',
+  '~',
+  'null',
+  'Null',
+  'NULL',
+  'nULL',
+  'nil',
+  'None',
   // integers in Go's syntax (which go-yaml hands them to) and not
-  '0', '-0', '+0', '00', '007', '08', '0_7', '0_8', '017', '0o17', '0O17', '0o', '0o8', '0x1F', '0X1f', '0x', '0x_1F', '0x1F_FF', '0xG',
-  '0b101', '0B101', '0b', '0b2', '0b1_0', '-0b101', '+0b1', '-0x1', '+0x1', '1_000', '1__0', '_1', '1_', '-_1', '+-1', '--1',
-  '9223372036854775807', '9223372036854775808', '-9223372036854775808', '-9223372036854775809', '18446744073709551615', '18446744073709551616',
+  '0',
+  '-0',
+  '+0',
+  '00',
+  '007',
+  '08',
+  '0_7',
+  '0_8',
+  '017',
+  '0o17',
+  '0O17',
+  '0o',
+  '0o8',
+  '0x1F',
+  '0X1f',
+  '0x',
+  '0x_1F',
+  '0x1F_FF',
+  '0xG',
+  '0b101',
+  '0B101',
+  '0b',
+  '0b2',
+  '0b1_0',
+  '-0b101',
+  '+0b1',
+  '-0x1',
+  '+0x1',
+  '1_000',
+  '1__0',
+  '_1',
+  '1_',
+  '-_1',
+  '+-1',
+  '--1',
+  '9223372036854775807',
+  '9223372036854775808',
+  '-9223372036854775808',
+  '-9223372036854775809',
+  '18446744073709551615',
+  '18446744073709551616',
   // floats
-  '1.5', '-1.5', '+1.5', '.5', '-.5', '+.5', '1.', '0.', '-0.0', '0.0', '1e3', '1E3', '12e3', '1e+3', '1e-3', '1.5e-3', '.5E2', '-.5e3',
-  '1e', '1e+', 'e5', 'E0', 'e-5', '.', '-.', '.e5', '._5', '.5_0', '.1_', '1.5_0', '1_0.5', '1e1_0', '09.5', '.5.5', '1.2.3',
-  '1e400', '1.0e-400', '0x1.8p1', '1_e3',
+  '1.5',
+  '-1.5',
+  '+1.5',
+  '.5',
+  '-.5',
+  '+.5',
+  '1.',
+  '0.',
+  '-0.0',
+  '0.0',
+  '1e3',
+  '1E3',
+  '12e3',
+  '1e+3',
+  '1e-3',
+  '1.5e-3',
+  '.5E2',
+  '-.5e3',
+  '1e',
+  '1e+',
+  'e5',
+  'E0',
+  'e-5',
+  '.',
+  '-.',
+  '.e5',
+  '._5',
+  '.5_0',
+  '.1_',
+  '1.5_0',
+  '1_0.5',
+  '1e1_0',
+  '09.5',
+  '.5.5',
+  '1.2.3',
+  '1e400',
+  '1.0e-400',
+  '0x1.8p1',
+  '1_e3',
   // the special floats JSON cannot hold, and look-alikes
-  '.nan', '.NaN', '.NAN', '.inf', '.Inf', '-.inf', '+.INF', '.inF', 'nan', 'NaN', 'inf', 'Inf', 'infinity', '+inf',
+  '.nan',
+  '.NaN',
+  '.NAN',
+  '.inf',
+  '.Inf',
+  '-.inf',
+  '+.INF',
+  '.inF',
+  'nan',
+  'NaN',
+  'inf',
+  'Inf',
+  'infinity',
+  '+inf',
   // timestamps and base 60, which go-yaml keeps as text
-  '2001-12-14', '2001-12-14t21:59:43.10-05:00', '2001-12-14 21:59:43.10', '2001-1-2', '1:30', '190:20:30', '-1:30',
+  '2001-12-14',
+  '2001-12-14t21:59:43.10-05:00',
+  '2001-12-14 21:59:43.10',
+  '2001-1-2',
+  '1:30',
+  '190:20:30',
+  '-1:30',
   // merge keys and odd text
-  '<<', '=', '-1-', '1 2', 'a', '0.5.', '1,000', '$1', '1%',
+  '<<',
+  '=',
+  '-1-',
+  '1 2',
+  'a',
+  '0.5.',
+  '1,000',
+  '$1',
+  '1%',
 ];
 
 /** Whole documents: merges, tags, aliases, keys, structure, errors. */
@@ -96,7 +231,10 @@ const DOCUMENTS: [string, string][] = [
   ['a quoted merge key', '"<<": {a: 1}\nb: 2\n'],
   ['a merge key as a value and an item', 'a: <<\nb: [<<]\n'],
   ['unknown local tags', 'a: !foo bar\nb: !foo {x: 1}\nc: !foo [1]\nd: ! 5\n'],
-  ['explicit core tags', 'a: !!float 1\nb: !!float "1.5"\nc: !!null ""\nd: !!int 0x10\ne: !!int "5"\nf: !!str 5\ng: !!bool yes\nh: !!str yes\n'],
+  [
+    'explicit core tags',
+    'a: !!float 1\nb: !!float "1.5"\nc: !!null ""\nd: !!int 0x10\ne: !!int "5"\nf: !!str 5\ng: !!bool yes\nh: !!str yes\n',
+  ],
   ['!!int of a float', 'a: !!int 1.5\n'],
   ['!!int of a word', 'a: !!int abc\n'],
   ['!!bool of a number', 'a: !!bool 1\n'],
@@ -112,9 +250,15 @@ const DOCUMENTS: [string, string][] = [
   ['!!set and !!omap', 'a: !!set {x, y}\nb: !!omap [a: 1, b: 2]\nc: !!pairs [a: 1]\n'],
   ['a shared list', 'a: &x [1, 2]\nb: *x\n'],
   ['a document that contains itself', 'a: &a [*a]\n'],
-  ['billion laughs', ['a: &a [x]', ...'bcdefgh'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`)].join('\n') + '\n'],
+  [
+    'billion laughs',
+    ['a: &a [x]', ...'bcdefgh'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`)].join('\n') + '\n',
+  ],
   ['keys of every scalar kind', '1: a\ntrue: b\n1.5: c\n0x10: d\nn: f\n'],
-  ['float keys, written as Go writes a float32', '1e6: a\n1234567.0: b\n0.000001: c\n1.1234567890: d\n1.5e300: e\n-2.5e-5: f\n100000.0: g\n0.0001: h\n123456.7: i\n3.4028235e38: j\n1e-45: k\n1e-46: l\n'],
+  [
+    'float keys, written as Go writes a float32',
+    '1e6: a\n1234567.0: b\n0.000001: c\n1.1234567890: d\n1.5e300: e\n-2.5e-5: f\n100000.0: g\n0.0001: h\n123456.7: i\n3.4028235e38: j\n1e-45: k\n1e-46: l\n',
+  ],
   ['a null key', '~: c\n'],
   ['a list as a key', '? [a, b]\n: c\n'],
   ['a __proto__ key', '__proto__: {privileged: true}\nb: 1\n'],
@@ -138,52 +282,51 @@ const DOCUMENTS: [string, string][] = [
   ['a tab for indentation', 'a:\n\tb: 1\n'],
   // Line ends, folding, escapes, tabs, flow collections and YAML 1.1 numbers: agreeing on all of them.
   ...[
-
-  'a: |\r\n  x\r\n  y\r\n',
-  'a: >\r\n  x\r\n  y\r\n',
-  'a: "x\r\n  y"\r\n',
-  "a: 'x\r\n\r\n  y'\n",
-  'a: x\r\n  y\r\n',
-  'a: >\n  x\n    more\n  y\n',
-  'a: |\n  x  \n  y\t\n',
-  'a: "x  \n  y"\n',
-  'a: "x\\\n  y"\n',
-  "a: 'x  \n  y'\n",
-  'a: x # c\n  y\n',
-  'a: x\n  # c\n  y\n',
-  'a: x\t# c\n',
-  'a:\tx\n',
-  'a: \tx\n',
-  'a: x\t\n',
-  'a: "\\N\\L\\P"\n',
-  'a: "\\_"\n',
-  'a: >\n\n  x\n',
-  'a: >+\n  x\n\n\n',
-  'a: |1\n  x\n',
-  'a:\n  - |\n    x\n  - y\n',
-  'a: [x\n  , y]\n',
-  'a: {x: 1\n  , y: 2}\n',
-  'a: [ "x" , \'y\' ]\n',
-  'a: !!str 0o17\n',
-  'a: !!int 0o17\n',
-  'a: !!float 0o17\n',
-  'a: !!float 1_000.5\n',
-  'a: 1_000.5\n',
-  'a: +12\n',
-  'a: 1.0e+3\n',
-  'a: 0.1e-2\n',
-  'a: 6.8523015e+5\n',
-  'a: 685.230_15e+03\n',
-  'a: 190:20:30.15\n',
-  'a: -.INF\n',
-  'a: 0b1010_0111\n',
-  'a: 02472256\n',
-  'a: 0x_0A_74_AE\n',
-  'a: 685_230\n',
-  'a: +685_230\n',
-  'image: nginx@sha256:aaaa\r\n',
-  'a: "a\\tb"\n',
-  'a: "\\x41\\x"\n',
+    'a: |\r\n  x\r\n  y\r\n',
+    'a: >\r\n  x\r\n  y\r\n',
+    'a: "x\r\n  y"\r\n',
+    "a: 'x\r\n\r\n  y'\n",
+    'a: x\r\n  y\r\n',
+    'a: >\n  x\n    more\n  y\n',
+    'a: |\n  x  \n  y\t\n',
+    'a: "x  \n  y"\n',
+    'a: "x\\\n  y"\n',
+    "a: 'x  \n  y'\n",
+    'a: x # c\n  y\n',
+    'a: x\n  # c\n  y\n',
+    'a: x\t# c\n',
+    'a:\tx\n',
+    'a: \tx\n',
+    'a: x\t\n',
+    'a: "\\N\\L\\P"\n',
+    'a: "\\_"\n',
+    'a: >\n\n  x\n',
+    'a: >+\n  x\n\n\n',
+    'a: |1\n  x\n',
+    'a:\n  - |\n    x\n  - y\n',
+    'a: [x\n  , y]\n',
+    'a: {x: 1\n  , y: 2}\n',
+    'a: [ "x" , \'y\' ]\n',
+    'a: !!str 0o17\n',
+    'a: !!int 0o17\n',
+    'a: !!float 0o17\n',
+    'a: !!float 1_000.5\n',
+    'a: 1_000.5\n',
+    'a: +12\n',
+    'a: 1.0e+3\n',
+    'a: 0.1e-2\n',
+    'a: 6.8523015e+5\n',
+    'a: 685.230_15e+03\n',
+    'a: 190:20:30.15\n',
+    'a: -.INF\n',
+    'a: 0b1010_0111\n',
+    'a: 02472256\n',
+    'a: 0x_0A_74_AE\n',
+    'a: 685_230\n',
+    'a: +685_230\n',
+    'image: nginx@sha256:aaaa\r\n',
+    'a: "a\\tb"\n',
+    'a: "\\x41\\x"\n',
   ].map((text): [string, string] => [`syntax ${JSON.stringify(text)}`, text]),
   // kubectl's JSON-then-YAML stream: JSON values one after another, one JSON value then YAML.
   ['JSON objects one after another', '{"a": 1}\n{"b": true}\n'],
@@ -197,13 +340,19 @@ const DOCUMENTS: [string, string][] = [
   ['a glued separator as the first line of its document', 'a: 1\n---\n---#x\nb: 2\n'],
   ['a ... end marker first', '# c\n...\n'],
   // Merge keys with tags, which go-yaml merges too.
-  ...['!!merge <<', '! <<', '!<tag:yaml.org,2002:merge> <<', '! "<<"', '!!merge "<<"', '"<<"', '!!str <<'].map((key): [string, string] => [`the merge key ${key}`, `b: &d {privileged: true}\nc:\n  privileged: false\n  ${key}: *d\n`]),
+  ...['!!merge <<', '! <<', '!<tag:yaml.org,2002:merge> <<', '! "<<"', '!!merge "<<"', '"<<"', '!!str <<'].map((key): [string, string] => [
+    `the merge key ${key}`,
+    `b: &d {privileged: true}\nc:\n  privileged: false\n  ${key}: *d\n`,
+  ]),
   // Flow content and quoted lines less indented than YAML 1.2 allows (libyaml does not mind).
   ['a flow list continued at column 0', 'a: ["x",\n"y"]\n'],
   ['a flow list continued under its key', 'a:\n  b: [1,\n  2]\n'],
   ['a quoted value continued at column 0', 'a: "x\ny"\n'],
   ['a flow mapping in a list item', '- a: {b: 1,\n  c: 2}\n'],
-  ['a Deployment', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      hostNetwork: on\n      containers:\n      - name: main\n        securityContext: {privileged: Y, runAsUser: 0o0}\n'],
+  [
+    'a Deployment',
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      hostNetwork: on\n      containers:\n      - name: main\n        securityContext: {privileged: Y, runAsUser: 0o0}\n',
+  ],
 ];
 
 /**
@@ -218,12 +367,22 @@ const WE_REFUSE: [string, string, number, RegExp][] = [
   ['a merged key given twice after the merge', '<<: {a: 1}\na: 2\na: 3\n', 1, /a key is given twice in one mapping/],
   ['a duplicate key in JSON', '{"a": 1, "a": 2}\n', 1, /the key "a" is given twice in one object/],
   // kubectl ends lines at NEL, LS and PS as well (YAML 1.1); YAML 1.2 does not: a comment could hide a key.
-  ['a LINE SEPARATOR ending a comment', 'a: false # note\u2028b: true\n', 1, /^case\.yaml:1: contains the character LINE SEPARATOR \(U\+2028\)/],
+  [
+    'a LINE SEPARATOR ending a comment',
+    'a: false # note\u2028b: true\n',
+    1,
+    /^case\.yaml:1: contains the character LINE SEPARATOR \(U\+2028\)/,
+  ],
   ['a NEXT LINE in a plain value', 'a: x\u0085b: y\n', 1, /NEXT LINE \(U\+0085\)/],
   ['a PARAGRAPH SEPARATOR in double quotes', 'a: "x\u2029y"\n', 1, /PARAGRAPH SEPARATOR \(U\+2029\)/],
   // kubectl reads one document per --- section and silently drops one that follows `...` without its own ---.
   ['a document after ... without ---', 'a: 1\n... # end\nb: 2\n', 1, /^case\.yaml:3: a second document where kubectl reads one/],
-  ['a second document after a lone carriage return and ---', 'a: 1\r---\rb: 2\r', 1, /^case\.yaml:1: a second document where kubectl reads one/],
+  [
+    'a second document after a lone carriage return and ---',
+    'a: 1\r---\rb: 2\r',
+    1,
+    /^case\.yaml:1: a second document where kubectl reads one/,
+  ],
 ];
 
 /**
@@ -279,21 +438,52 @@ withInstalledTool(PEER, 'kubectl reading proof', 'scripts/install-peers.sh', () 
 
     test('what the manifest writer writes, kubectl reads as the very object (every tricky scalar as key and value, and random documents)', () => {
       const { random, pick } = seededRandom(7);
-      const string = (): string => Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(SCALARS)).join(pick(['', '', ' ', '_', '.', ':', '-']));
-      const scalar = (): unknown => pick([string, string, () => pick(SCALARS), () => Math.floor(random() * 2e6) - 1e6, () => random() * 1e3, () => random() < 0.5, () => null])();
+      const string = (): string =>
+        Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(SCALARS)).join(pick(['', '', ' ', '_', '.', ':', '-']));
+      const scalar = (): unknown =>
+        pick([
+          string,
+          string,
+          () => pick(SCALARS),
+          () => Math.floor(random() * 2e6) - 1e6,
+          () => random() * 1e3,
+          () => random() < 0.5,
+          () => null,
+        ])();
       const documents: Record<string, unknown>[] = [
         { apiVersion: 'v1', kind: 'ConfigMap', data: Object.fromEntries(SCALARS.map((text, i) => [`k${i}`, text])) },
         { apiVersion: 'v1', kind: 'ConfigMap', data: Object.fromEntries(SCALARS.map((text, i) => [text, `v${i}`])) },
-        ...Array.from({ length: 300 }, () => Object.fromEntries(Array.from({ length: 1 + Math.floor(random() * 5) }, () =>
-          [string(), random() < 0.3 ? Array.from({ length: Math.floor(random() * 3) }, scalar) : scalar()]))),
+        ...Array.from({ length: 300 }, () =>
+          Object.fromEntries(
+            Array.from({ length: 1 + Math.floor(random() * 5) }, () => [
+              string(),
+              random() < 0.3 ? Array.from({ length: Math.floor(random() * 3) }, scalar) : scalar(),
+            ]),
+          ),
+        ),
       ];
       expect(documents.map((doc) => new ManifestYaml().write(doc).readsBack).every(Boolean)).toBe(true);
       // Documents the fast writer leaves to the YAML library whole (line breaks, markers, shared objects).
       const shared = { app: 'web', replicas: 2 };
       documents.push(
-        { apiVersion: 'v1', kind: 'ConfigMap', data: { 'run.sh': 'set -e\nyes\n0o17\n---\n...\n%YAML 1.1\n  indented: true\n', 'trailing': 'a\n\n', 'no-newline': 'a\nb', 'crlf': 'a\r\nb', 'lead': '\n  x', 'tab': 'a\tb\nc' } },
-        { apiVersion: 'v1', kind: 'ConfigMap', data: { 'a': '--- x', 'b': 'x\n--- y', '<<': 'merge?', 'c': '# not a comment\n<<: {a: 1}' } },
-        { apiVersion: 'v1', kind: 'ConfigMap', data: { 'nel': 'a\u0085b', 'ls': 'a\u2028b: true', 'ps': 'x\u2029', 'lines\u2028key': 'v', 'multi': 'a\nb\u2028c\n' } },
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          data: {
+            'run.sh': 'set -e\nyes\n0o17\n---\n...\n%YAML 1.1\n  indented: true\n',
+            trailing: 'a\n\n',
+            'no-newline': 'a\nb',
+            crlf: 'a\r\nb',
+            lead: '\n  x',
+            tab: 'a\tb\nc',
+          },
+        },
+        { apiVersion: 'v1', kind: 'ConfigMap', data: { a: '--- x', b: 'x\n--- y', '<<': 'merge?', c: '# not a comment\n<<: {a: 1}' } },
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          data: { nel: 'a\u0085b', ls: 'a\u2028b: true', ps: 'x\u2029', 'lines\u2028key': 'v', multi: 'a\nb\u2028c\n' },
+        },
         { a: shared, b: shared, c: [shared, shared] },
       );
       const yaml = new ManifestYaml();
@@ -304,23 +494,77 @@ withInstalledTool(PEER, 'kubectl reading proof', 'scripts/install-peers.sh', () 
 
     test('the reference platform as written: kubectl reads every file as the review read it', () => {
       const dist = path.join(tempDir('kubectl-yaml-'), 'dist');
-      const app = new HardenedApp({ outdir: dist, reviewDate: '2026-11-23', yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
+      const app = new HardenedApp({
+        outdir: dist,
+        reviewDate: '2026-11-23',
+        yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE,
+      });
       buildReferencePlatform(app);
       app.synth();
       const files = manifestFiles(dist).filter((file) => /\.ya?ml$/.test(file));
       expect(files.length).toBeGreaterThan(40);
       const theirs = kubectlReadsAll(files.map((file) => fs.readFileSync(file, 'utf8')));
-      files.forEach((file, i) => expect({ file, objects: theirs[i] }).toEqual({ file, objects: { values: loadManifests([file]).map((m) => m.object) } }));
+      files.forEach((file, i) =>
+        expect({ file, objects: theirs[i] }).toEqual({ file, objects: { values: loadManifests([file]).map((m) => m.object) } }),
+      );
     });
 
     test('3,000 generated documents of tricky tokens: where both read mappings, they read the same ones', () => {
       const { random, pick } = seededRandom(20261123);
-      const tokens = [...SCALARS, '-', '?', ':', '#', '"q"', "'s'", '&a', '*a', '!x', '!!str', '[', ']', '{', '}', ',', '|', '>', '%', '@', 'a b', 'a: b', 'a #c', 'é', '---', '...', 'k8s.io/x'];
-      const piece = () => pick([() => pick(tokens), () => pick(tokens) + pick(tokens), () => `"${pick(tokens)}"`, () => `'${pick(tokens)}'`,
-        () => `[${pick(tokens)}, ${pick(tokens)}]`, () => `{${pick(tokens)}: ${pick(tokens)}}`])();
-      const line = (indent: string) => pick([() => `${indent}${piece()}: ${piece()}`, () => `${indent}- ${piece()}`, () => `${indent}${piece()}:`,
-        () => `${indent}- ${piece()}: ${piece()}`, () => `${indent}# ${piece()}`, () => `${indent}${piece()}`, () => `${indent}${piece()}: |`, () => '---', () => ''])();
-      const texts = Array.from({ length: 3000 }, () => `k: v\n${Array.from({ length: 1 + Math.floor(random() * 6) }, () => line(pick(['', '', '  ', '    ']))).join('\n')}\n`);
+      const tokens = [
+        ...SCALARS,
+        '-',
+        '?',
+        ':',
+        '#',
+        '"q"',
+        "'s'",
+        '&a',
+        '*a',
+        '!x',
+        '!!str',
+        '[',
+        ']',
+        '{',
+        '}',
+        ',',
+        '|',
+        '>',
+        '%',
+        '@',
+        'a b',
+        'a: b',
+        'a #c',
+        'é',
+        '---',
+        '...',
+        'k8s.io/x',
+      ];
+      const piece = () =>
+        pick([
+          () => pick(tokens),
+          () => pick(tokens) + pick(tokens),
+          () => `"${pick(tokens)}"`,
+          () => `'${pick(tokens)}'`,
+          () => `[${pick(tokens)}, ${pick(tokens)}]`,
+          () => `{${pick(tokens)}: ${pick(tokens)}}`,
+        ])();
+      const line = (indent: string) =>
+        pick([
+          () => `${indent}${piece()}: ${piece()}`,
+          () => `${indent}- ${piece()}`,
+          () => `${indent}${piece()}:`,
+          () => `${indent}- ${piece()}: ${piece()}`,
+          () => `${indent}# ${piece()}`,
+          () => `${indent}${piece()}`,
+          () => `${indent}${piece()}: |`,
+          () => '---',
+          () => '',
+        ])();
+      const texts = Array.from(
+        { length: 3000 },
+        () => `k: v\n${Array.from({ length: 1 + Math.floor(random() * 6) }, () => line(pick(['', '', '  ', '    ']))).join('\n')}\n`,
+      );
       const theirs = kubectlReadsAll(texts);
       const isMappings = (values: unknown[]) => values.every((v) => v !== null && typeof v === 'object' && !Array.isArray(v));
       let compared = 0;

@@ -14,13 +14,19 @@ test('the schema file says where it comes from, under which licence, and has eve
   expect(committed.generator).toBe('node --import tsx scripts/generate-kubernetes-schema.ts');
   expect(committed.inputSha256).toMatch(/^[0-9a-f]{64}$/);
   expect(committed.license).toMatch(/^Apache-2\.0/);
-  expect(Object.keys(committed.kinds.v1)).toEqual(expect.arrayContaining(['Pod', 'Service', 'Secret', 'ConfigMap', 'Namespace', 'ServiceAccount']));
+  expect(Object.keys(committed.kinds.v1)).toEqual(
+    expect.arrayContaining(['Pod', 'Service', 'Secret', 'ConfigMap', 'Namespace', 'ServiceAccount']),
+  );
   expect(Object.keys(committed.kinds['apps/v1'])).toEqual(['ControllerRevision', 'DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet']);
   expect(committed.kinds['extensions/v1beta1']).toBeUndefined();
 });
 
 withInstalledTool(API_SERVER_PEER, 'Schema drift check against kube-apiserver', 'scripts/install-peers.sh', () => {
-  test('regenerated from the server, the schema equals the committed file', () => {
-    expect(generateSchema()).toBe(fs.readFileSync(SCHEMA_FILE, 'utf8'));
-  }, SERVER_TIMEOUT);
+  test(
+    'regenerated from the server, the schema equals the committed file',
+    () => {
+      expect(generateSchema()).toBe(fs.readFileSync(SCHEMA_FILE, 'utf8'));
+    },
+    SERVER_TIMEOUT,
+  );
 });

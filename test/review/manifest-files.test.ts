@@ -8,7 +8,9 @@ import { fifoWithWriter } from './fifo';
 const configMap = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
 
 let tmp: string;
-beforeEach(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'manifest-files-')); });
+beforeEach(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'manifest-files-'));
+});
 afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** Writes files below `tmp` (folders made as needed); returns the absolute path of `root`. */
@@ -40,8 +42,10 @@ describe('only regular files are read', () => {
     const dir = tree('repo', { 'a.yaml': configMap('a') });
     const fifo = fifoWithWriter(path.join(dir, 'pipe.yaml'));
     try {
-      expect(loadError([dir])).toBe(`${path.join(dir, 'pipe.yaml')}: not a regular file (a FIFO), so it is not read (it could block the review `
-        + 'or never end); save the manifests to a regular file, or pipe them to standard input with the path -');
+      expect(loadError([dir])).toBe(
+        `${path.join(dir, 'pipe.yaml')}: not a regular file (a FIFO), so it is not read (it could block the review ` +
+          'or never end); save the manifests to a regular file, or pipe them to standard input with the path -',
+      );
     } finally {
       fifo.close();
     }
@@ -79,13 +83,15 @@ describe('only regular files are read', () => {
   });
 });
 
-describe('symbolic links, as kubectl\'s folder walk (filepath.Walk, Lstat) treats them', () => {
-  test('below a folder, a link to a file is read as that file, under the link\'s name', () => {
+describe("symbolic links, as kubectl's folder walk (filepath.Walk, Lstat) treats them", () => {
+  test("below a folder, a link to a file is read as that file, under the link's name", () => {
     const target = tree('elsewhere', { 'cm.txt': configMap('linked') });
     const dir = tree('repo', { 'a.yaml': configMap('a') });
     fs.symlinkSync(path.join(target, 'cm.txt'), path.join(dir, 'b.yaml'));
-    expect(loadManifests([dir]).map((m) => [(m.object.metadata as { name: string }).name, m.origin]))
-      .toEqual([['a', `${path.join(dir, 'a.yaml')}:1`], ['linked', `${path.join(dir, 'b.yaml')}:1`]]);
+    expect(loadManifests([dir]).map((m) => [(m.object.metadata as { name: string }).name, m.origin])).toEqual([
+      ['a', `${path.join(dir, 'a.yaml')}:1`],
+      ['linked', `${path.join(dir, 'b.yaml')}:1`],
+    ]);
   });
 
   test('below a folder, a link to a folder is not followed (as kubectl: nothing below it is applied)', () => {
@@ -117,31 +123,38 @@ describe('symbolic links, as kubectl\'s folder walk (filepath.Walk, Lstat) treat
 });
 
 describe('readManifests: exclude', () => {
-  const repo = () => tree('repo', {
-    '.github/workflows/ci.yml': 'on: push\njobs: {}\n',
-    'charts/app/values.yaml': 'replicas: 2\n',
-    'charts/app/Chart.yaml': 'apiVersion: v2\nname: app\n',
-    'charts/values.yaml': 'global: {}\n',
-    'k8s/cm.yaml': configMap('kept'),
-    'k8s/notes.txt': 'not a manifest, never listed\n',
-  });
+  const repo = () =>
+    tree('repo', {
+      '.github/workflows/ci.yml': 'on: push\njobs: {}\n',
+      'charts/app/values.yaml': 'replicas: 2\n',
+      'charts/app/Chart.yaml': 'apiVersion: v2\nname: app\n',
+      'charts/values.yaml': 'global: {}\n',
+      'k8s/cm.yaml': configMap('kept'),
+      'k8s/notes.txt': 'not a manifest, never listed\n',
+    });
 
   test('files and folders below the folder that match a glob are not read, and are listed; a matching folder is skipped whole', () => {
     const dir = repo();
     const read = readManifests([dir], { exclude: ['.github/**', 'charts/**/values.yaml', 'charts/*/Chart.yaml', 'k8s/*.txt'] });
     expect(read.manifests.map((m) => m.origin)).toEqual([`${path.join(dir, 'k8s', 'cm.yaml')}:1`]);
     expect(read.skipped).toEqual([
-      { path: path.join(dir, '.github') + path.sep, reason: 'excluded', detail: 'matches the exclude glob \'.github/**\'' },
-      { path: path.join(dir, 'charts', 'app', 'Chart.yaml'), reason: 'excluded', detail: 'matches the exclude glob \'charts/*/Chart.yaml\'' },
-      { path: path.join(dir, 'charts', 'app', 'values.yaml'), reason: 'excluded', detail: 'matches the exclude glob \'charts/**/values.yaml\'' },
-      { path: path.join(dir, 'charts', 'values.yaml'), reason: 'excluded', detail: 'matches the exclude glob \'charts/**/values.yaml\'' },
+      { path: path.join(dir, '.github') + path.sep, reason: 'excluded', detail: "matches the exclude glob '.github/**'" },
+      { path: path.join(dir, 'charts', 'app', 'Chart.yaml'), reason: 'excluded', detail: "matches the exclude glob 'charts/*/Chart.yaml'" },
+      {
+        path: path.join(dir, 'charts', 'app', 'values.yaml'),
+        reason: 'excluded',
+        detail: "matches the exclude glob 'charts/**/values.yaml'",
+      },
+      { path: path.join(dir, 'charts', 'values.yaml'), reason: 'excluded', detail: "matches the exclude glob 'charts/**/values.yaml'" },
     ]);
   });
 
   test('globs match the path relative to the folder given, not the path as typed; * stays within a folder', () => {
     const dir = repo();
-    const excluded = (...exclude: string[]) => readManifests([dir], { exclude, skipNonObjects: true }).skipped
-      .filter((s) => s.reason === 'excluded').map((s) => path.relative(dir, s.path));
+    const excluded = (...exclude: string[]) =>
+      readManifests([dir], { exclude, skipNonObjects: true })
+        .skipped.filter((s) => s.reason === 'excluded')
+        .map((s) => path.relative(dir, s.path));
     expect(excluded(`${path.basename(dir)}/k8s/**`, `${dir}/k8s/**`, '*.yaml', 'cm.yaml')).toEqual([]);
     expect(excluded('k8s/cm.yaml')).toEqual([path.join('k8s', 'cm.yaml')]);
     expect(excluded('*/*/*.yaml')).toEqual([path.join('charts', 'app', 'Chart.yaml'), path.join('charts', 'app', 'values.yaml')]);
@@ -170,16 +183,28 @@ describe('readManifests: skipNonObjects', () => {
       'list-of-objects.yaml': 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: in-list\n',
     });
     const read = readManifests([dir], { skipNonObjects: true });
-    expect(read.manifests.map((m) => [m.object.kind, (m.object.metadata as { name?: string } | undefined)?.name]))
-      .toEqual([['ConfigMap', 'cm'], ['Kustomization', undefined], ['ConfigMap', 'in-list']]);
+    expect(read.manifests.map((m) => [m.object.kind, (m.object.metadata as { name?: string } | undefined)?.name])).toEqual([
+      ['ConfigMap', 'cm'],
+      ['Kustomization', undefined],
+      ['ConfigMap', 'in-list'],
+    ]);
     const detail = 'no document in it has both apiVersion and kind';
-    expect(read.skipped).toEqual(['.github/workflows/ci.yml', 'docker-compose.yml', 'kind-only.yaml', 'list.yaml', 'values.yaml']
-      .map((name) => ({ path: path.join(dir, name), reason: 'not-kubernetes', detail })));
+    expect(read.skipped).toEqual(
+      ['.github/workflows/ci.yml', 'docker-compose.yml', 'kind-only.yaml', 'list.yaml', 'values.yaml'].map((name) => ({
+        path: path.join(dir, name),
+        reason: 'not-kubernetes',
+        detail,
+      })),
+    );
   });
 
   test('a mapping with items is never skipped: kubectl reads it as a list, so without apiVersion it is refused as kubectl refuses it', () => {
-    const dir = tree('repo', { 'unversioned-list.yaml': 'kind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: in-list\n' });
-    expect(() => readManifests([dir], { skipNonObjects: true })).toThrow(`${path.join(dir, 'unversioned-list.yaml')}:1: apiVersion not set, which kubectl refuses`);
+    const dir = tree('repo', {
+      'unversioned-list.yaml': 'kind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: in-list\n',
+    });
+    expect(() => readManifests([dir], { skipNonObjects: true })).toThrow(
+      `${path.join(dir, 'unversioned-list.yaml')}:1: apiVersion not set, which kubectl refuses`,
+    );
   });
 
   test('without it, such a file is refused as before', () => {
@@ -189,7 +214,9 @@ describe('readManifests: skipNonObjects', () => {
 
   test('a file with one object and one other document is read, and the other document refused', () => {
     const dir = tree('repo', { 'mixed.yaml': `${configMap('cm')}---\nreplicas: 2\n` });
-    expect(() => readManifests([dir], { skipNonObjects: true })).toThrow(`${path.join(dir, 'mixed.yaml')}:6: apiVersion not set, which kubectl refuses`);
+    expect(() => readManifests([dir], { skipNonObjects: true })).toThrow(
+      `${path.join(dir, 'mixed.yaml')}:6: apiVersion not set, which kubectl refuses`,
+    );
   });
 
   test('"object" is what kubectl reads: yes and 1 are not strings there, an alias is', () => {
@@ -207,9 +234,11 @@ describe('readManifests: skipNonObjects', () => {
       'template.yaml': 'apiVersion: v1\nkind: Pod\nspec:\n  {{- if .Values.x }}\n  hostPID: true\n',
       'hidden.yaml': 'kind: Pod\napiVersion: v1\n# note\u2028spec: {hostPID: true}\n',
     });
-    expect(() => readManifests([path.join(dir, 'hidden.yaml')], { skipNonObjects: true }))
-      .toThrow(/hidden\.yaml:3: contains the character LINE SEPARATOR .*; a file that cannot be read is never skipped as not Kubernetes: fix it, or exclude it if it is not a manifest$/);
-    expect(() => readManifests([path.join(dir, 'template.yaml')], { skipNonObjects: true }))
-      .toThrow(/template\.yaml:\d+: .*a file that cannot be read is never skipped as not Kubernetes/);
+    expect(() => readManifests([path.join(dir, 'hidden.yaml')], { skipNonObjects: true })).toThrow(
+      /hidden\.yaml:3: contains the character LINE SEPARATOR .*; a file that cannot be read is never skipped as not Kubernetes: fix it, or exclude it if it is not a manifest$/,
+    );
+    expect(() => readManifests([path.join(dir, 'template.yaml')], { skipNonObjects: true })).toThrow(
+      /template\.yaml:\d+: .*a file that cannot be read is never skipped as not Kubernetes/,
+    );
   });
 });

@@ -6,7 +6,10 @@ import { networkEgressMetadata, networkIngressFromAnywhere } from '../../lib/rev
 import { check, networkPolicy } from './builders';
 
 test('ingress findings carry the whole family they open, however the blocks split it', () => {
-  const policy = networkPolicy({ podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/1' } }, { ipBlock: { cidr: '128.0.0.0/1' } }, { ipBlock: { cidr: '2000::/3' } }] }] });
+  const policy = networkPolicy({
+    podSelector: {},
+    ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/1' } }, { ipBlock: { cidr: '128.0.0.0/1' } }, { ipBlock: { cidr: '2000::/3' } }] }],
+  });
   expect(check(networkIngressFromAnywhere, policy).map((f) => [f.path, f.value])).toEqual([
     ['spec.ingress[0].from[2].ipBlock.cidr', '::/0'],
     ['spec.ingress', '0.0.0.0/0'],
@@ -14,10 +17,10 @@ test('ingress findings carry the whole family they open, however the blocks spli
 });
 
 test('egress findings carry the metadata address, or the class when no single address is reached', () => {
-  const policy = networkPolicy({ podSelector: {}, egress: [{ to: [
-    { ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] } },
-    { ipBlock: { cidr: 'fd00:ec2::/64' } },
-  ] }] });
+  const policy = networkPolicy({
+    podSelector: {},
+    egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] } }, { ipBlock: { cidr: 'fd00:ec2::/64' } }] }],
+  });
   expect(check(networkEgressMetadata, policy).map((f) => [f.path, f.value])).toEqual([
     ['spec.egress[0].to[0].ipBlock', '100.100.100.200'],
     ['spec.egress[0].to[0].ipBlock', '169.254.0.0/16'],

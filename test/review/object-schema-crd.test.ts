@@ -17,8 +17,9 @@ const CRDS = path.resolve(__dirname, '../../.tools/crds');
 
 /** The object-schema findings on `object`, with `crds` given beside it. */
 function judged(object: KubeObject, crds: readonly KubeObject[]) {
-  return review([{ object }], { packs: ['namespaces'], today: '2026-01-01', customResourceDefinitions: crds })
-    .findings.filter((f) => f.ruleId === 'object-schema');
+  return review([{ object }], { packs: ['namespaces'], today: '2026-01-01', customResourceDefinitions: crds }).findings.filter(
+    (f) => f.ruleId === 'object-schema',
+  );
 }
 
 function expectCase({ object, expected }: CustomResourceCase, crds: readonly KubeObject[]) {
@@ -28,14 +29,22 @@ function expectCase({ object, expected }: CustomResourceCase, crds: readonly Kub
 }
 
 describe('object-schema judges custom resources against their CRD', () => {
-  test.each(CUSTOM_RESOURCE_CASES.filter((c) => !c.upstream).map((c) => [c.name, c] as const))('%s', (_name, c) => expectCase(c, [WIDGET_CRD]));
+  test.each(CUSTOM_RESOURCE_CASES.filter((c) => !c.upstream).map((c) => [c.name, c] as const))('%s', (_name, c) =>
+    expectCase(c, [WIDGET_CRD]),
+  );
 
   test('a misspelt field and a wrong type are errors that name the CRD and its version, from a CRD in the input too', () => {
     const object = widget({ sise: 3, enabled: 'yes' });
     const expected = [
-      ['spec.enabled', '"enabled" is the string "yes"; the API server expects a boolean (true or false) (CRD widgets.example.com, version v1)'],
-      ['spec.sise', 'unknown field "sise": Widget spec has no such field (did you mean "size"?); kubectl --validate=strict refuses it, '
-        + 'and without strict validation the API server silently drops it (CRD widgets.example.com, version v1)'],
+      [
+        'spec.enabled',
+        '"enabled" is the string "yes"; the API server expects a boolean (true or false) (CRD widgets.example.com, version v1)',
+      ],
+      [
+        'spec.sise',
+        'unknown field "sise": Widget spec has no such field (did you mean "size"?); kubectl --validate=strict refuses it, ' +
+          'and without strict validation the API server silently drops it (CRD widgets.example.com, version v1)',
+      ],
     ];
     expect(judged(object, [WIDGET_CRD]).map((f) => [f.path, f.message])).toEqual(expected);
     // check() gives the CRD only as another object of the input; its findings come in the object's field order.
@@ -44,7 +53,10 @@ describe('object-schema judges custom resources against their CRD', () => {
   });
 
   test('preserve-unknown-fields subtrees pass whatever they hold; an embedded resource takes apiVersion, kind and metadata', () => {
-    const object = widget({ extra: { any: [{ thing: null }, 2], at: { all: true } }, template: { apiVersion: 'v1', kind: 'Secret', metadata: { labels: { a: 'b' } }, free: 1 } });
+    const object = widget({
+      extra: { any: [{ thing: null }, 2], at: { all: true } },
+      template: { apiVersion: 'v1', kind: 'Secret', metadata: { labels: { a: 'b' } }, free: 1 },
+    });
     expect(judged(object, [WIDGET_CRD])).toEqual([]);
   });
 
@@ -56,23 +68,37 @@ describe('object-schema judges custom resources against their CRD', () => {
   });
 
   test('a version its CRD does not have is an error', () => {
-    expect(judged(widget({}, 'example.com/v2'), [WIDGET_CRD]).map((f) => [f.path, f.message]))
-      .toEqual([['apiVersion', 'the CRD widgets.example.com does not serve Widget in "v2": it serves example.com/v1']]);
+    expect(judged(widget({}, 'example.com/v2'), [WIDGET_CRD]).map((f) => [f.path, f.message])).toEqual([
+      ['apiVersion', 'the CRD widgets.example.com does not serve Widget in "v2": it serves example.com/v1'],
+    ]);
   });
 
   test('the review refuses anything but a CRD as customResourceDefinitions', () => {
-    expect(() => review([{ object: widget({}) }], { customResourceDefinitions: [widget({})] }))
-      .toThrow('review: customResourceDefinitions[0] is a Widget, not a CustomResourceDefinition (apiextensions.k8s.io/v1). Give only CRDs there, and review other objects as targets.');
+    expect(() => review([{ object: widget({}) }], { customResourceDefinitions: [widget({})] })).toThrow(
+      'review: customResourceDefinitions[0] is a Widget, not a CustomResourceDefinition (apiextensions.k8s.io/v1). Give only CRDs there, and review other objects as targets.',
+    );
   });
 });
 
-withInstalledTool(path.join(CRDS, 'RELEASES'), 'custom resources against the CRDs of Sealed Secrets, External Secrets and Argo CD', 'scripts/install-crds.sh', () => {
-  const crds = () => readCustomResourceDefinitions([CRDS]);
+withInstalledTool(
+  path.join(CRDS, 'RELEASES'),
+  'custom resources against the CRDs of Sealed Secrets, External Secrets and Argo CD',
+  'scripts/install-crds.sh',
+  () => {
+    const crds = () => readCustomResourceDefinitions([CRDS]);
 
-  test.each(CUSTOM_RESOURCE_CASES.filter((c) => c.upstream).map((c) => [c.name, c] as const))('%s', (_name, c) => expectCase(c, crds()));
+    test.each(CUSTOM_RESOURCE_CASES.filter((c) => c.upstream).map((c) => [c.name, c] as const))('%s', (_name, c) => expectCase(c, crds()));
 
-  test('the CRDs are read with the manifest reader: every one of the folder, nothing else', () => {
-    const names = crds().map((crd) => crd.metadata?.name);
-    expect(names).toEqual(expect.arrayContaining(['sealedsecrets.bitnami.com', 'externalsecrets.external-secrets.io', 'applications.argoproj.io', 'appprojects.argoproj.io']));
-  });
-});
+    test('the CRDs are read with the manifest reader: every one of the folder, nothing else', () => {
+      const names = crds().map((crd) => crd.metadata?.name);
+      expect(names).toEqual(
+        expect.arrayContaining([
+          'sealedsecrets.bitnami.com',
+          'externalsecrets.external-secrets.io',
+          'applications.argoproj.io',
+          'appprojects.argoproj.io',
+        ]),
+      );
+    });
+  },
+);

@@ -30,8 +30,15 @@ withInstalledTool(API_SERVER_PEER, 'object-schema differential proof against kub
     const answers = new Map(report.objects.map((o) => [o.name, o]));
     const rows = OBJECTS.map((object, i) => {
       const server = answers.get(object.metadata.name);
-      const found = review([{ object }], { packs: ['namespaces'], today: '2026-01-01' }).findings.filter((f) => f.ruleId === 'object-schema');
-      return { name: MALFORMED_CASES[i].name, server: server?.outcome === 'created' ? 'created' : 'refused', rule: found.length ? 'error' : 'none', detail: server?.error ?? '' };
+      const found = review([{ object }], { packs: ['namespaces'], today: '2026-01-01' }).findings.filter(
+        (f) => f.ruleId === 'object-schema',
+      );
+      return {
+        name: MALFORMED_CASES[i].name,
+        server: server?.outcome === 'created' ? 'created' : 'refused',
+        rule: found.length ? 'error' : 'none',
+        detail: server?.error ?? '',
+      };
     });
     expect(rows.filter((r) => (r.server === 'refused') !== (r.rule === 'error'))).toEqual([]);
     expect(rows.filter((r) => r.server === 'created').length).toBeGreaterThanOrEqual(7);
@@ -42,8 +49,12 @@ withInstalledTool(API_SERVER_PEER, 'object-schema differential proof against kub
     const disagreements = OBJECTS.flatMap((object, i) => {
       const error = answers.get(object.metadata.name)?.error;
       if (!error) return [];
-      const found = review([{ object }], { packs: ['namespaces'], today: '2026-01-01' }).findings.filter((f) => f.ruleId === 'object-schema');
-      return found.some((f) => sameProblem(error, f.path, f.message)) ? [] : [`${MALFORMED_CASES[i].name}: the server says "${error}"; the rule ${found.map((f) => `${f.path}: ${f.message}`).join(' | ')}`];
+      const found = review([{ object }], { packs: ['namespaces'], today: '2026-01-01' }).findings.filter(
+        (f) => f.ruleId === 'object-schema',
+      );
+      return found.some((f) => sameProblem(error, f.path, f.message))
+        ? []
+        : [`${MALFORMED_CASES[i].name}: the server says "${error}"; the rule ${found.map((f) => `${f.path}: ${f.message}`).join(' | ')}`];
     });
     expect(disagreements).toEqual([]);
   });

@@ -31,18 +31,38 @@ describe('object-schema judges objects against the Kubernetes v1.37 API', () => 
   });
 
   test('objects of groups the API server does not serve are custom resources: not judged', () => {
-    const custom = (apiVersion: string, kind: string): KubeObject => ({ apiVersion, kind, metadata: { name: 'x' }, spec: { anything: ['goes'] } });
+    const custom = (apiVersion: string, kind: string): KubeObject => ({
+      apiVersion,
+      kind,
+      metadata: { name: 'x' },
+      spec: { anything: ['goes'] },
+    });
     expect(check(objectSchema, custom('bitnami.com/v1alpha1', 'SealedSecret'))).toEqual([]);
     expect(check(objectSchema, custom('gateway.networking.k8s.io/v1', 'HTTPRoute'))).toEqual([]);
     expect(check(objectSchema, custom('audit.k8s.io/v1', 'Policy'))).toEqual([]);
     // A kubeconfig (the audit webhook's) is a file of the core group's v1, not an API object.
-    expect(check(objectSchema, { apiVersion: 'v1', kind: 'Config', clusters: [{ name: 'audit', cluster: { server: 'https://audit.example.com' } }] } as KubeObject)).toEqual([]);
+    expect(
+      check(objectSchema, {
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'audit', cluster: { server: 'https://audit.example.com' } }],
+      } as KubeObject),
+    ).toEqual([]);
     // A group without a dot is the API server's own (a CRD's group must have one): judged.
     expect(check(objectSchema, custom('widgets/v1', 'Widget')).map((f) => f.path)).toEqual(['apiVersion']);
   });
 
   test('a field path names map keys that are not identifiers in brackets, and list items by index', () => {
-    const object = deployment((s) => { s.containers[1] = { ...s.containers[0], name: 'second', env: [{ name: 'A', value: 'a' }, { name: 'B', valueFrom: { fieldRef: 'x' } }] }; });
+    const object = deployment((s) => {
+      s.containers[1] = {
+        ...s.containers[0],
+        name: 'second',
+        env: [
+          { name: 'A', value: 'a' },
+          { name: 'B', valueFrom: { fieldRef: 'x' } },
+        ],
+      };
+    });
     (object.metadata as any).labels = { 'app.kubernetes.io/name': 2 };
     expect(check(objectSchema, object).map((f) => f.path)).toEqual([
       'metadata.labels["app.kubernetes.io/name"]',
@@ -51,7 +71,10 @@ describe('object-schema judges objects against the Kubernetes v1.37 API', () => 
   });
 
   test('the rule does not crash on values no YAML gives but a caller may (functions, NaN)', () => {
-    const object = deployment((s) => { s.containers[0].securityContext.runAsUser = Number.NaN; s.containers[0].args = [() => 1]; });
+    const object = deployment((s) => {
+      s.containers[0].securityContext.runAsUser = Number.NaN;
+      s.containers[0].args = [() => 1];
+    });
     expect(check(objectSchema, object).map((f) => f.path)).toEqual([
       'spec.template.spec.containers[0].securityContext.runAsUser',
       'spec.template.spec.containers[0].args[0]',
@@ -65,49 +88,91 @@ describe('object-schema judges objects against the Kubernetes v1.37 API', () => 
   const SAMPLES: KubeObject[] = [
     deployment(),
     pod(),
-    networkPolicy({ podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: [{ podSelector: { matchLabels: { app: 'api' } } }, { ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } }], ports: [{ port: 8080, protocol: 'TCP' }] }],
-      egress: [{ to: [{ namespaceSelector: { matchExpressions: [{ key: 'team', operator: 'In', values: ['shop'] }] } }, { ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] } }] }] }, 'web'),
-    { apiVersion: RBAC, kind: 'Role', metadata: { name: 'web', namespace: 'shop' }, rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }] },
-    { apiVersion: RBAC, kind: 'RoleBinding', metadata: { name: 'web', namespace: 'shop' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'web' },
-      subjects: [{ kind: 'ServiceAccount', name: 'web', namespace: 'shop' }] },
+    networkPolicy(
+      {
+        podSelector: { matchLabels: { app: 'web' } },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [
+          {
+            from: [{ podSelector: { matchLabels: { app: 'api' } } }, { ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } }],
+            ports: [{ port: 8080, protocol: 'TCP' }],
+          },
+        ],
+        egress: [
+          {
+            to: [
+              { namespaceSelector: { matchExpressions: [{ key: 'team', operator: 'In', values: ['shop'] }] } },
+              { ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] } },
+            ],
+          },
+        ],
+      },
+      'web',
+    ),
+    {
+      apiVersion: RBAC,
+      kind: 'Role',
+      metadata: { name: 'web', namespace: 'shop' },
+      rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }],
+    },
+    {
+      apiVersion: RBAC,
+      kind: 'RoleBinding',
+      metadata: { name: 'web', namespace: 'shop' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'web' },
+      subjects: [{ kind: 'ServiceAccount', name: 'web', namespace: 'shop' }],
+    },
   ];
   const OTHER_SHAPES: readonly unknown[] = [['x'], { x: 'y' }, 'x', 1.5, true];
   const sameShape = (a: unknown, b: unknown) => (Array.isArray(a) ? 'list' : typeof a) === (Array.isArray(b) ? 'list' : typeof b);
   /** Every path of `value` to a field or list item, with the value there. */
-  const leaves = (value: unknown, path: (string | number)[] = []): Array<[(string | number)[], unknown]> => (typeof value === 'object' && value !== null
-    ? Object.entries(value).flatMap(([key, child]) => [[[...path, Array.isArray(value) ? Number(key) : key], child] as [(string | number)[], unknown], ...leaves(child, [...path, Array.isArray(value) ? Number(key) : key])])
-    : []);
+  const leaves = (value: unknown, path: (string | number)[] = []): Array<[(string | number)[], unknown]> =>
+    typeof value === 'object' && value !== null
+      ? Object.entries(value).flatMap(([key, child]) => [
+          [[...path, Array.isArray(value) ? Number(key) : key], child] as [(string | number)[], unknown],
+          ...leaves(child, [...path, Array.isArray(value) ? Number(key) : key]),
+        ])
+      : [];
 
-  test.each(SAMPLES.map((o) => [o.kind, o] as const))('every field of a %s in another shape: the review fails, nothing crashes', (_kind, sample) => {
-    const passedWith: string[] = [];
-    const crashed: string[] = [];
-    let mutants = 0;
-    for (const [path, original] of leaves(sample).filter(([p]) => p[0] !== 'apiVersion' && p[0] !== 'kind')) {
-      for (const other of OTHER_SHAPES.filter((o) => !sameShape(o, original))) {
-        const mutant = structuredClone(sample) as any;
-        let parent = mutant;
-        for (const key of path.slice(0, -1)) parent = parent[key];
-        parent[path[path.length - 1]] = other;
-        mutants++;
-        const objects = [...hardenedNamespace(), mutant];
-        const result = review(objects.map((object) => ({ object })), { today: '2026-01-01' });
-        crashed.push(...result.findings.filter((f) => f.ruleId === 'rule-error').map((f) => `${path.join('.')} = ${JSON.stringify(other)}: ${f.message}`));
-        // Numbers and strings stand for each other where the API takes an int-or-string or a quantity (the table and the server differential judge those).
-        const numberOrString = [typeof other, typeof original].every((t) => t === 'number' || t === 'string');
-        if (result.passed && !numberOrString) passedWith.push(`${path.join('.')} = ${JSON.stringify(other)}`);
-        for (const analysis of [analyzeReachability, analyzePermissions]) {
-          try {
-            analysis(objects);
-          } catch (error) {
-            if (!(error instanceof ReachabilityError)) throw new Error(`${analysis.name} crashed on ${path.join('.')} = ${JSON.stringify(other)}: ${error}`);
+  test.each(SAMPLES.map((o) => [o.kind, o] as const))(
+    'every field of a %s in another shape: the review fails, nothing crashes',
+    (_kind, sample) => {
+      const passedWith: string[] = [];
+      const crashed: string[] = [];
+      let mutants = 0;
+      for (const [path, original] of leaves(sample).filter(([p]) => p[0] !== 'apiVersion' && p[0] !== 'kind')) {
+        for (const other of OTHER_SHAPES.filter((o) => !sameShape(o, original))) {
+          const mutant = structuredClone(sample) as any;
+          let parent = mutant;
+          for (const key of path.slice(0, -1)) parent = parent[key];
+          parent[path[path.length - 1]] = other;
+          mutants++;
+          const objects = [...hardenedNamespace(), mutant];
+          const result = review(
+            objects.map((object) => ({ object })),
+            { today: '2026-01-01' },
+          );
+          crashed.push(
+            ...result.findings
+              .filter((f) => f.ruleId === 'rule-error')
+              .map((f) => `${path.join('.')} = ${JSON.stringify(other)}: ${f.message}`),
+          );
+          // Numbers and strings stand for each other where the API takes an int-or-string or a quantity (the table and the server differential judge those).
+          const numberOrString = [typeof other, typeof original].every((t) => t === 'number' || t === 'string');
+          if (result.passed && !numberOrString) passedWith.push(`${path.join('.')} = ${JSON.stringify(other)}`);
+          for (const analysis of [analyzeReachability, analyzePermissions]) {
+            try {
+              analysis(objects);
+            } catch (error) {
+              if (!(error instanceof ReachabilityError))
+                throw new Error(`${analysis.name} crashed on ${path.join('.')} = ${JSON.stringify(other)}: ${error}`, { cause: error });
+            }
           }
         }
       }
-    }
-    expect(passedWith).toEqual([]);
-    expect(crashed).toEqual([]);
-    expect(mutants).toBeGreaterThan(20);
-  });
+      expect(passedWith).toEqual([]);
+      expect(crashed).toEqual([]);
+      expect(mutants).toBeGreaterThan(20);
+    },
+  );
 });
-

@@ -25,7 +25,9 @@ function context(manifests: string[]) {
         if (submitted.length) throw new Error('violation added after submit');
         violations.push(violation);
       },
-      submit: (status, metadata) => { submitted.push({ status, metadata }); },
+      submit: (status, metadata) => {
+        submitted.push({ status, metadata });
+      },
     },
   };
   return { ctx, violations, submitted };
@@ -33,29 +35,48 @@ function context(manifests: string[]) {
 
 describe('HardenedReviewPlugin', () => {
   test('fails the report on error findings: one violation per rule, one resource per object, one location per finding', async () => {
-    const { ctx, violations, submitted } = context([manifest('01-multi-doc.yaml'), manifest('05-cronjob-latest.yaml'), manifest('06-excepted.json')]);
+    const { ctx, violations, submitted } = context([
+      manifest('01-multi-doc.yaml'),
+      manifest('05-cronjob-latest.yaml'),
+      manifest('06-excepted.json'),
+    ]);
     await new HardenedReviewPlugin({ packs: POD_PACKS, today: '2026-03-15' }).validate(ctx);
 
-    expect(violations.map((v) => v.ruleName)).toEqual(['image-digest', 'no-latest-tag', 'no-host-namespaces', 'no-host-ports', 'image-pull-always']);
+    expect(violations.map((v) => v.ruleName)).toEqual([
+      'image-digest',
+      'no-latest-tag',
+      'no-host-namespaces',
+      'no-host-ports',
+      'image-pull-always',
+    ]);
     expect(violations.find((v) => v.ruleName === 'no-host-ports')).toEqual({
       ruleName: 'no-host-ports',
       recommendation: 'Containers bind no host port (severity: error).',
       fix: 'Remove hostPort from the container port and expose the pod through a Service instead.',
-      violatingResources: [{
-        resourceName: 'debug',
-        manifestPath: manifest('01-multi-doc.yaml'),
-        locations: ['Pod shop/debug at spec.containers[0].ports[0].hostPort: container "shell" binds host port 8080'],
-      }],
+      violatingResources: [
+        {
+          resourceName: 'debug',
+          manifestPath: manifest('01-multi-doc.yaml'),
+          locations: ['Pod shop/debug at spec.containers[0].ports[0].hostPort: container "shell" binds host port 8080'],
+        },
+      ],
     });
     expect(violations.find((v) => v.ruleName === 'image-pull-always')?.recommendation).toMatch(/\(severity: warning\)\.$/);
     // The finding accepted by an exception is not a violation, only counted.
     expect(violations.map((v) => v.ruleName)).not.toContain('read-only-root-filesystem');
-    expect(submitted).toEqual([{
-      status: 'failure',
-      metadata: {
-        'Objects reviewed': '4', 'Packs': POD_PACKS.join(', '), 'Errors': '4', 'Warnings': '1', 'Info': '0', 'Accepted by exceptions': '1',
+    expect(submitted).toEqual([
+      {
+        status: 'failure',
+        metadata: {
+          'Objects reviewed': '4',
+          Packs: POD_PACKS.join(', '),
+          Errors: '4',
+          Warnings: '1',
+          Info: '0',
+          'Accepted by exceptions': '1',
+        },
       },
-    }]);
+    ]);
   });
 
   test('groups the findings of one rule on several objects', async () => {
@@ -83,7 +104,7 @@ describe('HardenedReviewPlugin', () => {
     expect(submitted.map((s) => s.status)).toEqual(['failure']);
   });
 
-  test('with no properties, applies every pack and today\'s date', async () => {
+  test("with no properties, applies every pack and today's date", async () => {
     const { ctx, submitted } = context([manifest('06-excepted.json')]);
     await new HardenedReviewPlugin().validate(ctx);
     expect(submitted[0].metadata?.Packs.split(', ')).toEqual(expect.arrayContaining(POD_PACKS));
@@ -96,10 +117,18 @@ describe('HardenedReviewPlugin', () => {
       fs.writeFileSync(broken, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n');
       const { ctx, violations, submitted } = context([broken]);
       await new HardenedReviewPlugin().validate(ctx);
-      expect(violations).toEqual([expect.objectContaining({
-        ruleName: 'manifest-unreadable',
-        violatingResources: [{ resourceName: broken, manifestPath: broken, locations: [`${broken}:5: a key is given twice in one mapping (kubectl would keep the last value silently) (column 3)`] }],
-      })]);
+      expect(violations).toEqual([
+        expect.objectContaining({
+          ruleName: 'manifest-unreadable',
+          violatingResources: [
+            {
+              resourceName: broken,
+              manifestPath: broken,
+              locations: [`${broken}:5: a key is given twice in one mapping (kubectl would keep the last value silently) (column 3)`],
+            },
+          ],
+        }),
+      ]);
       expect(submitted.map((s) => s.status)).toEqual(['failure']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -113,7 +142,9 @@ describe('HardenedReviewPlugin', () => {
       const { ctx, violations, submitted } = context([path.join(dir, 'app.k8s.yaml')]);
       await new HardenedReviewPlugin().validate(ctx);
       expect(violations).toEqual([expect.objectContaining({ ruleName: 'manifest-unreadable' })]);
-      expect(violations[0].violatingResources[0].locations).toEqual([expect.stringMatching(/app\.k8s\.yaml: not a regular file \(a FIFO\), so it is not read/)]);
+      expect(violations[0].violatingResources[0].locations).toEqual([
+        expect.stringMatching(/app\.k8s\.yaml: not a regular file \(a FIFO\), so it is not read/),
+      ]);
       expect(submitted.map((s) => s.status)).toEqual(['failure']);
     } finally {
       fifo.close();
@@ -129,11 +160,17 @@ describe('HardenedReviewPlugin', () => {
       const unreadable = context([broken]);
       await new HardenedReviewPlugin().validate(unreadable.ctx);
       const [resource] = unreadable.violations[0].violatingResources;
-      expect([resource.manifestPath, resource.locations[0]]).toEqual([`${dir}/a\\n[x] ok.yaml`, expect.stringMatching(/^[^\n]*a\\n\[x\] ok\.yaml:5: a key is given twice/)]);
+      expect([resource.manifestPath, resource.locations[0]]).toEqual([
+        `${dir}/a\\n[x] ok.yaml`,
+        expect.stringMatching(/^[^\n]*a\\n\[x\] ok\.yaml:5: a key is given twice/),
+      ]);
       expect(unreadable.submitted[0].metadata?.error).not.toContain('\n');
 
       const pod = path.join(dir, 'pod\u202e.yaml');
-      fs.writeFileSync(pod, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\nspec:\n  containers:\n  - name: "c\\u2028x"\n    image: nginx\n    securityContext:\n      privileged: true\n');
+      fs.writeFileSync(
+        pod,
+        'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\nspec:\n  containers:\n  - name: "c\\u2028x"\n    image: nginx\n    securityContext:\n      privileged: true\n',
+      );
       const reviewed = context([pod]);
       await new HardenedReviewPlugin({ packs: ['pss-baseline'] }).validate(reviewed.ctx);
       const privileged = reviewed.violations.find((v) => v.ruleName === 'no-privileged')!.violatingResources[0];
@@ -162,12 +199,20 @@ describe('HardenedReviewPlugin', () => {
       fs.writeFileSync(path.join(dir, 'widget.yaml'), JSON.stringify(widget({ sise: 3 })));
       const reviewed = context([path.join(dir, 'widget.yaml')]);
       await new HardenedReviewPlugin({ packs: ['namespaces'], crds: [path.join(dir, 'crd.yaml')] }).validate(reviewed.ctx);
-      expect(reviewed.violations.map((v) => [v.ruleName, v.violatingResources[0].locations])).toEqual([['object-schema', [
-        expect.stringMatching(/^Widget shop\/w at spec\.sise: unknown field "sise": Widget spec has no such field .*\(CRD widgets\.example\.com, version v1\)$/),
-      ]]]);
+      expect(reviewed.violations.map((v) => [v.ruleName, v.violatingResources[0].locations])).toEqual([
+        [
+          'object-schema',
+          [
+            expect.stringMatching(
+              /^Widget shop\/w at spec\.sise: unknown field "sise": Widget spec has no such field .*\(CRD widgets\.example\.com, version v1\)$/,
+            ),
+          ],
+        ],
+      ]);
       expect(reviewed.submitted[0].status).toBe('failure');
-      expect(() => new HardenedReviewPlugin({ crds: [path.join(dir, 'widget.yaml')] }))
-        .toThrow(`${path.join(dir, 'widget.yaml')}:1: example.com/v1 Widget is not a CustomResourceDefinition (apiextensions.k8s.io/v1)`);
+      expect(() => new HardenedReviewPlugin({ crds: [path.join(dir, 'widget.yaml')] })).toThrow(
+        `${path.join(dir, 'widget.yaml')}:1: example.com/v1 Widget is not a CustomResourceDefinition (apiextensions.k8s.io/v1)`,
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -175,8 +220,9 @@ describe('HardenedReviewPlugin', () => {
 
   test('plugin/index.js loads it as the cdk8s CLI does: require() of the folder, then new of the class', () => {
     // In a process of its own: jest's module system does not run tsx's require hook.
-    const script = `const m = require(require.resolve(${JSON.stringify(path.join(ROOT, 'plugin'))}));`
-      + 'const p = new m.HardenedReviewPlugin({}); console.log(Object.keys(m).join(), typeof p.validate);';
+    const script =
+      `const m = require(require.resolve(${JSON.stringify(path.join(ROOT, 'plugin'))}));` +
+      'const p = new m.HardenedReviewPlugin({}); console.log(Object.keys(m).join(), typeof p.validate);';
     const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
     expect([child.status, child.stderr, child.stdout]).toEqual([0, '', 'HardenedReviewPlugin function\n']);
   });

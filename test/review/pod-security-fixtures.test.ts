@@ -38,21 +38,30 @@ const RULES_FOR_CHECK: Record<string, readonly string[]> = {
 
 /** The newest `v1.N` folder of a level. */
 function newestVersion(levelDir: string): string | undefined {
-  return fs.readdirSync(levelDir)
+  return fs
+    .readdirSync(levelDir)
     .filter((name) => /^v\d+\.\d+$/.test(name))
     .sort((a, b) => Number(a.split('.')[1]) - Number(b.split('.')[1]))
     .pop();
 }
 
 function fixtureFiles(dir: string): string[] {
-  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort() : [];
+  return fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.yaml'))
+        .sort()
+    : [];
 }
 
 function errorRules(file: string, level: string): string[] {
   // Read as kubectl (and the upstream Go test harness) reads them.
   const manifests = parseManifests(fs.readFileSync(file, 'utf8'), file);
   expect(manifests).toHaveLength(1);
-  const result = review(manifests.map(({ object, origin }) => ({ object, origin })), { packs: [`pss-${level}`], today: '2026-01-01' });
+  const result = review(
+    manifests.map(({ object, origin }) => ({ object, origin })),
+    { packs: [`pss-${level}`], today: '2026-01-01' },
+  );
   return result.findings.filter((f) => f.severity === 'error' && !f.exception).map((f) => f.ruleId);
 }
 

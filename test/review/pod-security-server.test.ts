@@ -47,49 +47,144 @@ function compliantPod(name: string): Json {
  * accepts on their own.
  */
 const MUTATIONS: ReadonlyArray<(pod: Json, container: Json, pick: <T>(items: readonly T[]) => T) => void> = [
-  (pod, _c, pick) => { pod.spec.securityContext.runAsNonRoot = pick([true, false, undefined]); },
-  (_p, c, pick) => { c.securityContext.runAsNonRoot = pick([true, false]); },
-  (pod, _c, pick) => { pod.spec.securityContext.runAsUser = pick([0, 1000, undefined]); },
-  (_p, c, pick) => { c.securityContext.runAsUser = pick([0, 1, 65532]); },
-  (_p, c, pick) => { c.securityContext.allowPrivilegeEscalation = pick([true, false, undefined]); },
-  (_p, c, pick) => { c.securityContext.privileged = pick([true, false]); },
-  (_p, c, pick) => { c.securityContext.capabilities = { ...c.securityContext.capabilities, add: [pick(['NET_BIND_SERVICE', 'CHOWN', 'NET_RAW', 'NET_ADMIN', 'SYS_ADMIN', 'KILL', 'AUDIT_WRITE'])] }; },
-  (_p, c, pick) => { c.securityContext.capabilities = { ...c.securityContext.capabilities, drop: pick([['ALL'], ['NET_RAW'], [], undefined]) }; },
-  (pod, _c, pick) => { pod.spec.securityContext.seccompProfile = pick([{ type: 'RuntimeDefault' }, { type: 'Unconfined' }, { type: 'Localhost', localhostProfile: 'profiles/app.json' }, undefined]); },
-  (_p, c, pick) => { c.securityContext.seccompProfile = pick([{ type: 'RuntimeDefault' }, { type: 'Unconfined' }, { type: 'Localhost', localhostProfile: 'profiles/app.json' }]); },
-  (pod, _c, pick) => { pod.spec[pick(['hostNetwork', 'hostPID', 'hostIPC'])] = pick([true, false]); },
-  (_p, c, pick) => { c.ports = [{ containerPort: 8080, hostPort: pick([8080, 0]) }]; },
   (pod, _c, pick) => {
-    pod.spec.volumes.push({ name: 'extra', ...pick<Json>([
-      { hostPath: { path: '/var/log' } }, { configMap: { name: 'c' } }, { secret: { secretName: 's' } },
-      { projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } }, { persistentVolumeClaim: { claimName: 'data' } },
-      { nfs: { server: '10.0.0.1', path: '/exports' } }, { csi: { driver: 'example.csi.k8s.io' } }, { downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] } },
-      { ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } } },
-    ]) });
+    pod.spec.securityContext.runAsNonRoot = pick([true, false, undefined]);
   },
-  (_p, c, pick) => { c.securityContext.procMount = pick(['Default', 'Unmasked']); },
+  (_p, c, pick) => {
+    c.securityContext.runAsNonRoot = pick([true, false]);
+  },
+  (pod, _c, pick) => {
+    pod.spec.securityContext.runAsUser = pick([0, 1000, undefined]);
+  },
+  (_p, c, pick) => {
+    c.securityContext.runAsUser = pick([0, 1, 65532]);
+  },
+  (_p, c, pick) => {
+    c.securityContext.allowPrivilegeEscalation = pick([true, false, undefined]);
+  },
+  (_p, c, pick) => {
+    c.securityContext.privileged = pick([true, false]);
+  },
+  (_p, c, pick) => {
+    c.securityContext.capabilities = {
+      ...c.securityContext.capabilities,
+      add: [pick(['NET_BIND_SERVICE', 'CHOWN', 'NET_RAW', 'NET_ADMIN', 'SYS_ADMIN', 'KILL', 'AUDIT_WRITE'])],
+    };
+  },
+  (_p, c, pick) => {
+    c.securityContext.capabilities = { ...c.securityContext.capabilities, drop: pick([['ALL'], ['NET_RAW'], [], undefined]) };
+  },
+  (pod, _c, pick) => {
+    pod.spec.securityContext.seccompProfile = pick([
+      { type: 'RuntimeDefault' },
+      { type: 'Unconfined' },
+      { type: 'Localhost', localhostProfile: 'profiles/app.json' },
+      undefined,
+    ]);
+  },
+  (_p, c, pick) => {
+    c.securityContext.seccompProfile = pick([
+      { type: 'RuntimeDefault' },
+      { type: 'Unconfined' },
+      { type: 'Localhost', localhostProfile: 'profiles/app.json' },
+    ]);
+  },
+  (pod, _c, pick) => {
+    pod.spec[pick(['hostNetwork', 'hostPID', 'hostIPC'])] = pick([true, false]);
+  },
+  (_p, c, pick) => {
+    c.ports = [{ containerPort: 8080, hostPort: pick([8080, 0]) }];
+  },
+  (pod, _c, pick) => {
+    pod.spec.volumes.push({
+      name: 'extra',
+      ...pick<Json>([
+        { hostPath: { path: '/var/log' } },
+        { configMap: { name: 'c' } },
+        { secret: { secretName: 's' } },
+        { projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } },
+        { persistentVolumeClaim: { claimName: 'data' } },
+        { nfs: { server: '10.0.0.1', path: '/exports' } },
+        { csi: { driver: 'example.csi.k8s.io' } },
+        { downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] } },
+        { ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } } },
+      ]),
+    });
+  },
+  (_p, c, pick) => {
+    c.securityContext.procMount = pick(['Default', 'Unmasked']);
+  },
   (pod, c, pick) => {
     const target = pick([pod.spec.securityContext, c.securityContext]);
-    target.seLinuxOptions = pick<Json>([{ type: 'container_t' }, { type: 'container_init_t' }, { type: 'spc_t' }, { user: 'system_u' }, { level: 's0:c1,c2' }]);
+    target.seLinuxOptions = pick<Json>([
+      { type: 'container_t' },
+      { type: 'container_init_t' },
+      { type: 'spc_t' },
+      { user: 'system_u' },
+      { level: 's0:c1,c2' },
+    ]);
   },
-  (pod, _c, pick) => { pod.spec.securityContext.sysctls = [pick<Json>([{ name: 'kernel.shm_rmid_forced', value: '0' }, { name: 'net.ipv4.ip_unprivileged_port_start', value: '1024' }, { name: 'kernel.msgmax', value: '65536' }, { name: 'net.core.somaxconn', value: '1024' }])]; },
+  (pod, _c, pick) => {
+    pod.spec.securityContext.sysctls = [
+      pick<Json>([
+        { name: 'kernel.shm_rmid_forced', value: '0' },
+        { name: 'net.ipv4.ip_unprivileged_port_start', value: '1024' },
+        { name: 'kernel.msgmax', value: '65536' },
+        { name: 'net.core.somaxconn', value: '1024' },
+      ]),
+    ];
+  },
   (pod, c, pick) => {
     const target = pick([pod.spec.securityContext, c.securityContext]);
-    target.appArmorProfile = pick<Json>([{ type: 'RuntimeDefault' }, { type: 'Unconfined' }, { type: 'Localhost', localhostProfile: 'k8s-app' }]);
+    target.appArmorProfile = pick<Json>([
+      { type: 'RuntimeDefault' },
+      { type: 'Unconfined' },
+      { type: 'Localhost', localhostProfile: 'k8s-app' },
+    ]);
   },
-  (_p, c, pick) => { c[pick(['livenessProbe', 'readinessProbe'])] = { httpGet: { port: 8080, path: '/', host: pick(['127.0.0.1', '10.1.2.3', '']) } }; },
-  (_p, c, pick) => { c.lifecycle = { postStart: pick<Json>([{ httpGet: { port: 8080, host: '10.1.2.3' } }, { tcpSocket: { port: 8080, host: '10.1.2.3' } }, { exec: { command: ['true'] } }]) }; },
+  (_p, c, pick) => {
+    c[pick(['livenessProbe', 'readinessProbe'])] = { httpGet: { port: 8080, path: '/', host: pick(['127.0.0.1', '10.1.2.3', '']) } };
+  },
+  (_p, c, pick) => {
+    c.lifecycle = {
+      postStart: pick<Json>([
+        { httpGet: { port: 8080, host: '10.1.2.3' } },
+        { tcpSocket: { port: 8080, host: '10.1.2.3' } },
+        { exec: { command: ['true'] } },
+      ]),
+    };
+  },
   // User namespaces: restricted lets a pod with hostUsers: false run as root inside it.
-  (pod, _c, pick) => { pod.spec.hostUsers = pick([false, true]); },
+  (pod, _c, pick) => {
+    pod.spec.hostUsers = pick([false, true]);
+  },
   // Windows pods: restricted skips the Linux-only checks (see withoutLinuxOnlyFields).
-  (pod) => { pod.spec.os = { name: 'windows' }; },
-  (pod) => { pod.spec.os = { name: 'linux' }; },
-  (pod, c) => { pod.spec.hostNetwork = true; c.securityContext.windowsOptions = { hostProcess: true, runAsUserName: 'NT AUTHORITY\\SYSTEM' }; },
+  (pod) => {
+    pod.spec.os = { name: 'windows' };
+  },
+  (pod) => {
+    pod.spec.os = { name: 'linux' };
+  },
+  (pod, c) => {
+    pod.spec.hostNetwork = true;
+    c.securityContext.windowsOptions = { hostProcess: true, runAsUserName: 'NT AUTHORITY\\SYSTEM' };
+  },
 ];
 
 /** Fields validation refuses on a Windows pod (`os.name: windows`); removed from those, so they are judged rather than refused. */
 const LINUX_ONLY_POD = ['seccompProfile', 'seLinuxOptions', 'appArmorProfile', 'sysctls', 'runAsUser', 'runAsGroup', 'fsGroup'];
-const LINUX_ONLY_CONTAINER = ['seccompProfile', 'seLinuxOptions', 'appArmorProfile', 'capabilities', 'allowPrivilegeEscalation', 'readOnlyRootFilesystem', 'privileged', 'procMount', 'runAsUser', 'runAsGroup'];
+const LINUX_ONLY_CONTAINER = [
+  'seccompProfile',
+  'seLinuxOptions',
+  'appArmorProfile',
+  'capabilities',
+  'allowPrivilegeEscalation',
+  'readOnlyRootFilesystem',
+  'privileged',
+  'procMount',
+  'runAsUser',
+  'runAsGroup',
+];
 function withoutLinuxOnlyFields(pod: Json): void {
   if (pod.spec.os?.name !== 'windows') return;
   for (const field of LINUX_ONLY_POD) delete pod.spec.securityContext[field];
@@ -126,7 +221,14 @@ withInstalledTool(API_SERVER_PEER, 'Pod Security differential proof against kube
     const answers = new Map<string, ObjectResult>();
     beforeAll(async () => {
       const documents: Json[] = LEVELS.flatMap((level) => [
-        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: `psa-${level}`, labels: { 'pod-security.kubernetes.io/enforce': level, 'pod-security.kubernetes.io/enforce-version': 'latest' } } },
+        {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: {
+            name: `psa-${level}`,
+            labels: { 'pod-security.kubernetes.io/enforce': level, 'pod-security.kubernetes.io/enforce-version': 'latest' },
+          },
+        },
         ...pods.map((pod) => ({ ...pod, metadata: { ...pod.metadata, namespace: `psa-${level}` } })),
       ]);
       const report = await onApiServer([manifestFolder('pod-security-server-', documents)], { crds: false });
@@ -145,8 +247,10 @@ withInstalledTool(API_SERVER_PEER, 'Pod Security differential proof against kube
         judged++;
         if (forbidden) refused++;
         const ours = ourVerdict(pod, level);
-        if ((ours.length > 0) !== forbidden) {
-          mismatches.push(`${pod.metadata.name}: server ${forbidden ? `refuses (${answer.error})` : 'admits'}, we ${ours.length ? `find ${ours.join(', ')}` : 'find nothing'}\n${JSON.stringify(pod.spec)}`);
+        if (ours.length > 0 !== forbidden) {
+          mismatches.push(
+            `${pod.metadata.name}: server ${forbidden ? `refuses (${answer.error})` : 'admits'}, we ${ours.length ? `find ${ours.join(', ')}` : 'find nothing'}\n${JSON.stringify(pod.spec)}`,
+          );
         }
       }
       expect(mismatches).toEqual([]);

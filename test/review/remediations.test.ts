@@ -5,13 +5,17 @@ import { CONSTRUCT_HINTS, constructRemediation, withConstructFixes } from '../..
 import { deployment, inHardenedNamespace } from './builders';
 
 /** Words that only make sense to a user of this library's constructs, never to someone reading YAML. */
-const CONSTRUCT_WORDS = /\bHardened[A-Z]\w*|\b[a-z]\w*\(\)|\bsecretMounts\b|\bClusterGrant\b|\bNamespaceAccess\b|\bExceptionPolicy\b|\bconstructs?\b/;
+const CONSTRUCT_WORDS =
+  /\bHardened[A-Z]\w*|\b[a-z]\w*\(\)|\bsecretMounts\b|\bClusterGrant\b|\bNamespaceAccess\b|\bExceptionPolicy\b|\bconstructs?\b/;
 
 describe('fixes worded for the input', () => {
-  test.each([...ALL_RULES, ...ENGINE_RULES].map((r) => [r.id, r.remediation] as const))('%s has a fix worded for YAML: fields, not constructs', (_id, fix) => {
-    expect(fix.trim()).not.toBe('');
-    expect(fix).not.toMatch(CONSTRUCT_WORDS);
-  });
+  test.each([...ALL_RULES, ...ENGINE_RULES].map((r) => [r.id, r.remediation] as const))(
+    '%s has a fix worded for YAML: fields, not constructs',
+    (_id, fix) => {
+      expect(fix.trim()).not.toBe('');
+      expect(fix).not.toMatch(CONSTRUCT_WORDS);
+    },
+  );
 
   test.each(Object.entries(CONSTRUCT_HINTS))('the construct hint of %s belongs to a rule and names a construct', (id, hint) => {
     expect(ruleById(id)).toBeDefined();
@@ -28,12 +32,18 @@ describe('fixes worded for the input', () => {
   test('the synth gate words fixes for constructs only on objects a construct wrote; a file keeps the YAML fix', () => {
     // Neither object's namespace is declared: workload-namespace-hardened fires on both.
     const outside = (name: string) => deployment(() => undefined, { name, namespace: 'elsewhere' });
-    const result = withConstructFixes(review([
-      ...inHardenedNamespace().map(({ object }) => ({ object, origin: 'platform/shop' })),
-      { object: outside('ours'), origin: 'platform/elsewhere/ours/Resource' },
-      { object: outside('theirs'), origin: 'vendor/chart.yaml:12' },
-    ], { today: '2026-01-01' }));
-    const fixOf = (name: string) => result.findings.find((f) => f.object.name === name && f.ruleId === 'workload-namespace-hardened')?.remediation;
+    const result = withConstructFixes(
+      review(
+        [
+          ...inHardenedNamespace().map(({ object }) => ({ object, origin: 'platform/shop' })),
+          { object: outside('ours'), origin: 'platform/elsewhere/ours/Resource' },
+          { object: outside('theirs'), origin: 'vendor/chart.yaml:12' },
+        ],
+        { today: '2026-01-01' },
+      ),
+    );
+    const fixOf = (name: string) =>
+      result.findings.find((f) => f.object.name === name && f.ruleId === 'workload-namespace-hardened')?.remediation;
     const yaml = ruleById('workload-namespace-hardened')!.remediation;
     expect(fixOf('theirs')).toBe(yaml);
     expect(fixOf('ours')).toBe(`${yaml} ${CONSTRUCT_HINTS['workload-namespace-hardened']}`);

@@ -9,18 +9,22 @@ const TODAY = { today: '2026-01-01' };
 const VERSION = JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')).version;
 
 /** A hardened Deployment whose pod runs as user 0 and whose container also binds a host port. */
-const rootWeb = () => deployment((s) => {
-  s.securityContext.runAsUser = 0;
-  container(s).ports = [{ containerPort: 8080, hostPort: 8080 }];
-});
+const rootWeb = () =>
+  deployment((s) => {
+    s.securityContext.runAsUser = 0;
+    container(s).ports = [{ containerPort: 8080, hostPort: 8080 }];
+  });
 
 /** `web` from a file at `webOrigin`, `api` from a construct, both running as root. */
 function reviewed(webOrigin: string) {
-  return review([
-    ...inHardenedNamespace(),
-    { object: rootWeb(), origin: webOrigin },
-    { object: { ...rootWeb(), metadata: { name: 'api', namespace: 'shop' } }, origin: 'platform/shop/api' },
-  ], TODAY);
+  return review(
+    [
+      ...inHardenedNamespace(),
+      { object: rootWeb(), origin: webOrigin },
+      { object: { ...rootWeb(), metadata: { name: 'api', namespace: 'shop' } }, origin: 'platform/shop/api' },
+    ],
+    TODAY,
+  );
 }
 
 /** The first message on the pod's runAsUser, and how many more the line stands for (init container "setup", no-root-user's). */
@@ -49,8 +53,13 @@ describe('text output for people', () => {
   });
 
   test('runAsUser: 0 is one line naming both rules it breaks; the machine formats and the counts keep every finding', () => {
-    const onRunAsUser = (f: { object: { name: string }; path: string }) => f.object.name === 'web' && f.path === 'spec.template.spec.securityContext.runAsUser';
-    expect(result.findings.filter(onRunAsUser).map((f) => f.ruleId)).toEqual(['high-user-group-ids', 'high-user-group-ids', 'no-root-user']);
+    const onRunAsUser = (f: { object: { name: string }; path: string }) =>
+      f.object.name === 'web' && f.path === 'spec.template.spec.securityContext.runAsUser';
+    expect(result.findings.filter(onRunAsUser).map((f) => f.ruleId)).toEqual([
+      'high-user-group-ids',
+      'high-user-group-ids',
+      'no-root-user',
+    ]);
     expect(JSON.parse(reviewJson(result)).findings.filter(onRunAsUser)).toHaveLength(3);
     expect(result.counts.bySeverity.error).toBe(8);
   });

@@ -14,15 +14,30 @@ const TODAY = '2026-03-15';
 
 /** A privileged agent with an exception, a pod with a host network, and a stale exception. */
 const objects = (): KubeObject[] => [
-  deployment((s) => { container(s).securityContext.privileged = true; }, {
-    name: 'agent',
-    annotations: { [`${KEY}/no-privileged`]: 'loads kernel modules | reviewed by security (expires 2026-06-30)' },
-  }),
-  pod((s) => { s.hostNetwork = true; container(s).imagePullPolicy = 'IfNotPresent'; }, { name: 'probe' }),
+  deployment(
+    (s) => {
+      container(s).securityContext.privileged = true;
+    },
+    {
+      name: 'agent',
+      annotations: { [`${KEY}/no-privileged`]: 'loads kernel modules | reviewed by security (expires 2026-06-30)' },
+    },
+  ),
+  pod(
+    (s) => {
+      s.hostNetwork = true;
+      container(s).imagePullPolicy = 'IfNotPresent';
+    },
+    { name: 'probe' },
+  ),
   deployment(undefined, { name: 'web', annotations: { [`${KEY}/no-host-ports`]: 'kept from the old chart, to be removed' } }),
 ];
 const ORIGINS = ['shop/agent/Resource', 'manifests/probe.yaml:12', ''];
-const result = () => review(objects().map((object, i) => ({ object, origin: ORIGINS[i] })), { today: TODAY, trustAnnotations: true });
+const result = () =>
+  review(
+    objects().map((object, i) => ({ object, origin: ORIGINS[i] })),
+    { today: TODAY, trustAnnotations: true },
+  );
 
 describe('review.json', () => {
   test('holds every finding, suppressed ones with their exception, and every exception with its fate', () => {
@@ -34,10 +49,25 @@ describe('review.json', () => {
       ['no-host-namespaces', 'probe', null],
     ]);
     expect(json.exceptions).toEqual([
-      { ruleId: 'no-privileged', object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'agent' }, origin: 'shop/agent/Resource',
-        reason: 'loads kernel modules | reviewed by security', expires: '2026-06-30', source: 'annotation', status: 'applied', findings: 1 },
-      { ruleId: 'no-host-ports', object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' }, origin: '',
-        reason: 'kept from the old chart, to be removed', source: 'annotation', status: 'unused', findings: 0 },
+      {
+        ruleId: 'no-privileged',
+        object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'agent' },
+        origin: 'shop/agent/Resource',
+        reason: 'loads kernel modules | reviewed by security',
+        expires: '2026-06-30',
+        source: 'annotation',
+        status: 'applied',
+        findings: 1,
+      },
+      {
+        ruleId: 'no-host-ports',
+        object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' },
+        origin: '',
+        reason: 'kept from the old chart, to be removed',
+        source: 'annotation',
+        status: 'unused',
+        findings: 0,
+      },
     ]);
     expect(json).toMatchObject({ tool: 'cdk8s-hardened', passed: false });
     expect(json.today).toBeUndefined();
@@ -55,7 +85,7 @@ describe('review.sarif', () => {
     expect(run.tool.driver.name).toBe('cdk8s-hardened');
   });
 
-  test('describes every rule that ran, and the engine\'s own, with id, short description, help and default level', () => {
+  test("describes every rule that ran, and the engine's own, with id, short description, help and default level", () => {
     const rules = run.tool.driver.rules;
     expect(rules.length).toBe(new Set(rules.map((r: any) => r.id)).size);
     for (const rule of rules) {
@@ -64,7 +94,10 @@ describe('review.sarif', () => {
       expect(rule.help.text).toMatch(/\.$/);
       expect(['error', 'warning', 'note']).toContain(rule.defaultConfiguration.level);
     }
-    expect(rules.find((r: any) => r.id === 'image-pull-always')).toMatchObject({ defaultConfiguration: { level: 'warning' }, properties: { tags: ['workload-hardening'] } });
+    expect(rules.find((r: any) => r.id === 'image-pull-always')).toMatchObject({
+      defaultConfiguration: { level: 'warning' },
+      properties: { tags: ['workload-hardening'] },
+    });
     expect(rules.map((r: any) => r.id)).toEqual(expect.arrayContaining(['exception-unused', 'exception-expired', 'rule-error']));
   });
 
@@ -77,21 +110,28 @@ describe('review.sarif', () => {
       expect(res.partialFingerprints['cdk8sHardenedFinding/v1']).toMatch(/^[0-9a-f]{64}$/);
     }
     const hostNetwork = run.results.find((r: any) => r.ruleId === 'no-host-namespaces');
-    expect(hostNetwork.message.text).toBe('Pod shop/probe: pod shares the host network namespace with all its containers (hostNetwork: true).');
-    expect(hostNetwork.locations).toEqual([{
-      physicalLocation: { artifactLocation: { uri: 'manifests/probe.yaml' }, region: { startLine: 12 } },
-      logicalLocations: [
-        { name: 'probe', fullyQualifiedName: 'Pod/shop/probe', kind: 'resource' },
-        { name: 'spec.hostNetwork', fullyQualifiedName: 'Pod/shop/probe:spec.hostNetwork', kind: 'property' },
-        { name: 'manifests/probe.yaml:12', fullyQualifiedName: 'manifests/probe.yaml:12', kind: 'declaration' },
-      ],
-    }]);
+    expect(hostNetwork.message.text).toBe(
+      'Pod shop/probe: pod shares the host network namespace with all its containers (hostNetwork: true).',
+    );
+    expect(hostNetwork.locations).toEqual([
+      {
+        physicalLocation: { artifactLocation: { uri: 'manifests/probe.yaml' }, region: { startLine: 12 } },
+        logicalLocations: [
+          { name: 'probe', fullyQualifiedName: 'Pod/shop/probe', kind: 'resource' },
+          { name: 'spec.hostNetwork', fullyQualifiedName: 'Pod/shop/probe:spec.hostNetwork', kind: 'property' },
+          { name: 'manifests/probe.yaml:12', fullyQualifiedName: 'manifests/probe.yaml:12', kind: 'declaration' },
+        ],
+      },
+    ]);
   });
 
   test('marks excepted findings with an accepted suppression carrying the reason, and nothing else', () => {
     const suppressed = run.results.filter((r: any) => r.suppressions);
     expect(suppressed.map((r: any) => [r.ruleId, r.suppressions])).toEqual([
-      ['no-privileged', [{ kind: 'inSource', status: 'accepted', justification: 'loads kernel modules | reviewed by security (expires 2026-06-30)' }]],
+      [
+        'no-privileged',
+        [{ kind: 'inSource', status: 'accepted', justification: 'loads kernel modules | reviewed by security (expires 2026-06-30)' }],
+      ],
     ]);
     expect(suppressed[0].locations[0].physicalLocation).toBeUndefined();
   });
@@ -118,8 +158,12 @@ describe('REVIEW.md', () => {
   });
 
   test('lists every exception with reason, expiry and status, escaping table characters', () => {
-    expect(md).toContain('| Deployment shop/agent | no-privileged | - | loads kernel modules \\| reviewed by security | 2026-06-30 | annotation | applied | 1 |');
-    expect(md).toContain('| Deployment shop/web | no-host-ports | - | kept from the old chart, to be removed | never | annotation | unused (warning) | 0 |');
+    expect(md).toContain(
+      '| Deployment shop/agent | no-privileged | - | loads kernel modules \\| reviewed by security | 2026-06-30 | annotation | applied | 1 |',
+    );
+    expect(md).toContain(
+      '| Deployment shop/web | no-host-ports | - | kept from the old chart, to be removed | never | annotation | unused (warning) | 0 |',
+    );
   });
 
   test('says so when there is nothing to list', () => {
@@ -132,12 +176,22 @@ describe('REVIEW.md', () => {
 
 describe('every report', () => {
   test('is byte-identical for the same objects in any order', () => {
-    const reversed = () => review(objects().map((object, i) => ({ object, origin: ORIGINS[i] })).reverse(), { today: TODAY, trustAnnotations: true });
+    const reversed = () =>
+      review(
+        objects()
+          .map((object, i) => ({ object, origin: ORIGINS[i] }))
+          .reverse(),
+        { today: TODAY, trustAnnotations: true },
+      );
     for (const report of [reviewJson, reviewSarif, reviewMarkdown]) expect(report(reversed())).toBe(report(result()));
   });
 
   test('does not change from one day to the next while no exception expires', () => {
-    const on = (today: string) => review(objects().map((object, i) => ({ object, origin: ORIGINS[i] })), { today, trustAnnotations: true });
+    const on = (today: string) =>
+      review(
+        objects().map((object, i) => ({ object, origin: ORIGINS[i] })),
+        { today, trustAnnotations: true },
+      );
     // Both days lie before the earliest expiry used in these objects.
     for (const report of [reviewJson, reviewSarif, reviewMarkdown]) expect(report(on('2026-01-01'))).toBe(report(on('2026-01-02')));
   });

@@ -61,37 +61,89 @@ describe('review.sarif is valid SARIF 2.1.0', () => {
   test('the checks used here catch what they should', () => {
     expect(validate({ version: '2.1.0', runs: [] })).toBe(true);
     expect(validate({ version: '2.0.0', runs: [] })).toBe(false);
-    expect(validate({ version: '2.1.0', runs: [{ tool: { driver: { name: 'x' } }, results: [{ message: {}, level: 'fatal' }] }] })).toBe(false);
+    expect(validate({ version: '2.1.0', runs: [{ tool: { driver: { name: 'x' } }, results: [{ message: {}, level: 'fatal' }] }] })).toBe(
+      false,
+    );
     expect(['a/b.yaml', '/a/b.yaml', 'my%20app/b.yaml', 'file:///a/b.yaml'].filter((uri) => !isUriReference(uri))).toEqual([]);
     expect(['my app/b.yaml', 'a\\b.yaml', 'C:\\a\\b.yaml', 'ä.yaml', 'a#b#c'].filter(isUriReference)).toEqual([]);
   });
 
   test('with findings, suppressions, construct-path and file:line origins', () => {
-    const result = review([
+    const result = review(
+      [
+        {
+          object: deployment(
+            (s) => {
+              s.containers[0].securityContext.privileged = true;
+            },
+            {
+              name: 'agent',
+              annotations: { [`${KEY}/no-privileged`]: 'loads kernel modules, reviewed by security (expires 2026-06-30)' },
+            },
+          ),
+          origin: 'shop/agent',
+        },
+        {
+          object: pod(
+            (s) => {
+              s.hostNetwork = true;
+              s.containers[0].imagePullPolicy = 'IfNotPresent';
+            },
+            { name: 'probe' },
+          ),
+          origin: 'manifests/probe.yaml:12',
+        },
+        {
+          object: deployment(undefined, {
+            name: 'web',
+            annotations: { [`${KEY}/no-host-ports`]: 'kept from the old chart, to be removed' },
+          }),
+          origin: '',
+        },
+        // File names a URI must escape: a space, a '#', non-ASCII letters, and an absolute path.
+        {
+          object: pod(
+            (s) => {
+              s.hostPID = true;
+            },
+            { name: 'spaced' },
+          ),
+          origin: 'my manifests/#1 dépôt.yaml:3',
+        },
+        {
+          object: pod(
+            (s) => {
+              s.hostIPC = true;
+            },
+            { name: 'absolute' },
+          ),
+          origin: '/srv/manifests/app.yaml:7',
+        },
+      ],
       {
-        object: deployment((s) => { s.containers[0].securityContext.privileged = true; }, {
-          name: 'agent', annotations: { [`${KEY}/no-privileged`]: 'loads kernel modules, reviewed by security (expires 2026-06-30)' },
-        }),
-        origin: 'shop/agent',
+        today: TODAY,
+        trustAnnotations: true,
+        // An exceptions file entry is an external suppression.
+        exceptions: [
+          {
+            rule: 'no-host-namespaces',
+            kind: 'Pod',
+            namespace: 'shop',
+            name: 'absolute',
+            accepts: ['hostIPC'],
+            reason: 'reviewed by the platform team',
+            origin: 'exceptions.yaml:2',
+          },
+        ],
       },
-      { object: pod((s) => { s.hostNetwork = true; s.containers[0].imagePullPolicy = 'IfNotPresent'; }, { name: 'probe' }), origin: 'manifests/probe.yaml:12' },
-      { object: deployment(undefined, { name: 'web', annotations: { [`${KEY}/no-host-ports`]: 'kept from the old chart, to be removed' } }), origin: '' },
-      // File names a URI must escape: a space, a '#', non-ASCII letters, and an absolute path.
-      { object: pod((s) => { s.hostPID = true; }, { name: 'spaced' }), origin: 'my manifests/#1 dépôt.yaml:3' },
-      { object: pod((s) => { s.hostIPC = true; }, { name: 'absolute' }), origin: '/srv/manifests/app.yaml:7' },
-    ], {
-      today: TODAY,
-      trustAnnotations: true,
-      // An exceptions file entry is an external suppression.
-      exceptions: [{ rule: 'no-host-namespaces', kind: 'Pod', namespace: 'shop', name: 'absolute', accepts: ['hostIPC'], reason: 'reviewed by the platform team', origin: 'exceptions.yaml:2' }],
-    });
+    );
     const sarif = reviewSarif(result);
     expect(errorsOf(sarif)).toEqual([]);
     const run = JSON.parse(sarif).runs[0];
     expect(run.results.filter((r: any) => r.suppressions).map((r: any) => r.suppressions[0].kind)).toEqual(['inSource', 'external']);
-    expect(new Set(run.results.map((r: any) => r.locations[0].physicalLocation?.artifactLocation.uri).filter(Boolean))).toEqual(new Set([
-      'file:///srv/manifests/app.yaml', 'manifests/probe.yaml', 'my%20manifests/%231%20d%C3%A9p%C3%B4t.yaml',
-    ]));
+    expect(new Set(run.results.map((r: any) => r.locations[0].physicalLocation?.artifactLocation.uri).filter(Boolean))).toEqual(
+      new Set(['file:///srv/manifests/app.yaml', 'manifests/probe.yaml', 'my%20manifests/%231%20d%C3%A9p%C3%B4t.yaml']),
+    );
     expect(errorsOf(sarif)).toEqual([]);
   });
 

@@ -3,18 +3,31 @@ import * as path from 'node:path';
 import { ReferenceId, RuleReferences } from '../../lib/review/model';
 import { ALL_RULES, ruleById } from '../../lib/review/packs';
 import {
-  checksForRule, NOT_APPLICABLE, notApplicableChecks, OBJECT_SKIPS, rulesForCheck, Scanner, SCANNER_CHECKS, SCANNERS, scannerSkipAnnotations,
+  checksForRule,
+  NOT_APPLICABLE,
+  notApplicableChecks,
+  OBJECT_SKIPS,
+  rulesForCheck,
+  Scanner,
+  SCANNER_CHECKS,
+  SCANNERS,
+  scannerSkipAnnotations,
 } from '../../lib/review/scanner-map';
 
 const REFERENCE_FIELDS: Record<Scanner, keyof RuleReferences> = {
-  'checkov': 'checkov', 'kube-score': 'kubeScore', 'kube-linter': 'kubeLinter', 'polaris': 'polaris',
+  checkov: 'checkov',
+  'kube-score': 'kubeScore',
+  'kube-linter': 'kubeLinter',
+  polaris: 'polaris',
 };
 const ids = (ref: ReferenceId | undefined): string[] => (ref === undefined ? [] : typeof ref === 'string' ? [ref] : [...ref]);
 const key = (scanner: string, check: string, rule: string) => `${scanner} ${check} -> ${rule}`;
 
 describe('the scanner map', () => {
   test('every mapped rule id is a rule of the engine', () => {
-    expect(SCANNER_CHECKS.filter((c) => c.rule !== NOT_APPLICABLE && !ruleById(c.rule)).map((c) => key(c.scanner, c.check, c.rule))).toEqual([]);
+    expect(
+      SCANNER_CHECKS.filter((c) => c.rule !== NOT_APPLICABLE && !ruleById(c.rule)).map((c) => key(c.scanner, c.check, c.rule)),
+    ).toEqual([]);
   });
 
   test('a not-applicable check says why, in a sentence; a mapped one gives no reason', () => {
@@ -31,9 +44,10 @@ describe('the scanner map', () => {
     expect(SCANNER_CHECKS.filter((c) => c.rule !== NOT_APPLICABLE && na.has(`${c.scanner} ${c.check}`))).toEqual([]);
   });
 
-  test('it agrees with the rules\' references: each scanner id a rule names is mapped to it, and back', () => {
-    const fromReferences = ALL_RULES.flatMap((rule) => SCANNERS.flatMap((scanner) =>
-      ids(rule.references[REFERENCE_FIELDS[scanner]]).map((check) => key(scanner, check, rule.id))));
+  test("it agrees with the rules' references: each scanner id a rule names is mapped to it, and back", () => {
+    const fromReferences = ALL_RULES.flatMap((rule) =>
+      SCANNERS.flatMap((scanner) => ids(rule.references[REFERENCE_FIELDS[scanner]]).map((check) => key(scanner, check, rule.id))),
+    );
     const fromMap = SCANNER_CHECKS.filter((c) => c.rule !== NOT_APPLICABLE).map((c) => key(c.scanner, c.check, c.rule));
     expect(fromMap.filter((r) => !fromReferences.includes(r))).toEqual([]);
     expect(fromReferences.filter((r) => !fromMap.includes(r))).toEqual([]);
@@ -45,24 +59,38 @@ describe('the scanner map', () => {
 
   test('the checks that do not apply are these', () => {
     expect(Object.fromEntries(SCANNERS.map((s) => [s, notApplicableChecks(s).map((c) => c.check)]))).toEqual({
-      'checkov': [],
-      'kube-score': ['container-cpu-requests-equal-limits', 'container-memory-requests-equal-limits',
-        'container-resource-requests-equal-limits', 'container-ephemeral-storage-request-equals-limit'],
+      checkov: [],
+      'kube-score': [
+        'container-cpu-requests-equal-limits',
+        'container-memory-requests-equal-limits',
+        'container-resource-requests-equal-limits',
+        'container-ephemeral-storage-request-equals-limit',
+      ],
       'kube-linter': [],
-      'polaris': ['missingNetworkPolicy', 'priorityClassNotSet', 'topologySpreadConstraint'],
+      polaris: ['missingNetworkPolicy', 'priorityClassNotSet', 'topologySpreadConstraint'],
     });
   });
 
   test('the README lists exactly the checks that do not apply', () => {
     const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
-    const NAMES: Record<Scanner, string> = { 'checkov': 'Checkov', 'kube-score': 'kube-score', 'kube-linter': 'kube-linter', 'polaris': 'Polaris' };
+    const NAMES: Record<Scanner, string> = {
+      checkov: 'Checkov',
+      'kube-score': 'kube-score',
+      'kube-linter': 'kube-linter',
+      polaris: 'Polaris',
+    };
     const listed = [...readme.matchAll(/^\| (Checkov|kube-score|kube-linter|Polaris) \| `([^`]+)` \|/gm)].map((m) => `${m[1]} ${m[2]}`);
     expect(listed).toEqual(SCANNERS.flatMap((s) => notApplicableChecks(s).map((c) => `${NAMES[s]} ${c.check}`)));
   });
 
   test('the README lists exactly the checks skipped on some objects, with where and why', () => {
     const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
-    const listed = [...readme.matchAll(/^\| `([^`]+)` \((kube-score|kube-linter|Polaris)\) \| (.+) \| (.+) \|$/gm)].map((m) => [m[2].toLowerCase(), m[1], m[3], m[4]]);
+    const listed = [...readme.matchAll(/^\| `([^`]+)` \((kube-score|kube-linter|Polaris)\) \| (.+) \| (.+) \|$/gm)].map((m) => [
+      m[2].toLowerCase(),
+      m[1],
+      m[3],
+      m[4],
+    ]);
     expect(listed).toEqual(OBJECT_SKIPS.map((skip) => [skip.scanner, skip.check, skip.objects, skip.reason]));
   });
 
@@ -74,15 +102,20 @@ describe('the scanner map', () => {
 
   test('a skip is written only on the kinds the scanner judges', () => {
     // namespace-default-deny is excepted on the Namespace; the scanners judge pods.
-    expect(checksForRule('namespace-default-deny', 'Namespace')).toEqual({ 'checkov': [], 'kube-score': [], 'kube-linter': [], 'polaris': [] });
-    expect(checksForRule('namespace-default-deny', 'Deployment')).toEqual({ 'checkov': ['CKV2_K8S_6'], 'kube-score': ['pod-networkpolicy'], 'kube-linter': [], 'polaris': [] });
+    expect(checksForRule('namespace-default-deny', 'Namespace')).toEqual({ checkov: [], 'kube-score': [], 'kube-linter': [], polaris: [] });
+    expect(checksForRule('namespace-default-deny', 'Deployment')).toEqual({
+      checkov: ['CKV2_K8S_6'],
+      'kube-score': ['pod-networkpolicy'],
+      'kube-linter': [],
+      polaris: [],
+    });
   });
 });
 
 describe('scannerSkipAnnotations', () => {
   const reason = 'the vendor agent rewrites its config at start; tracked in SEC-142 (expires 2027-03-31)';
 
-  test('an exception to read-only-root-filesystem becomes each scanner\'s skip, with the reason where it has room', () => {
+  test("an exception to read-only-root-filesystem becomes each scanner's skip, with the reason where it has room", () => {
     expect(scannerSkipAnnotations([{ rule: 'read-only-root-filesystem', reason }], 'Deployment')).toEqual({
       'checkov.io/skip1': `CKV_K8S_22=${reason}`,
       'kube-score/ignore': 'container-security-context-readonlyrootfilesystem',
@@ -108,11 +141,14 @@ describe('scannerSkipAnnotations', () => {
   });
 
   test('an = in a reason is written as : for Checkov, which splits its value on =', () => {
-    expect(scannerSkipAnnotations([{ rule: 'image-digest', reason: 'pinned by tag until TICKET=42 lands' }], 'Deployment'))
-      .toEqual({ 'checkov.io/skip1': 'CKV_K8S_43=pinned by tag until TICKET:42 lands' });
+    expect(scannerSkipAnnotations([{ rule: 'image-digest', reason: 'pinned by tag until TICKET=42 lands' }], 'Deployment')).toEqual({
+      'checkov.io/skip1': 'CKV_K8S_43=pinned by tag until TICKET:42 lands',
+    });
   });
 
   test('a rule no scanner checks adds nothing', () => {
-    expect(scannerSkipAnnotations([{ rule: 'network-egress-metadata', reason: 'the metadata proxy, reviewed in SEC-9' }], 'NetworkPolicy')).toEqual({});
+    expect(
+      scannerSkipAnnotations([{ rule: 'network-egress-metadata', reason: 'the metadata proxy, reviewed in SEC-9' }], 'NetworkPolicy'),
+    ).toEqual({});
   });
 });

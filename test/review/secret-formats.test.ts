@@ -15,13 +15,37 @@ const JWT = `${b64url({ alg: 'RS256', kid: 'x' })}.${b64url({ sub: 'system:servi
 
 describe('secrets recognised by content', () => {
   test.each([
-    ['a PKCS#1 RSA key under any name', `-----BEGIN RSA PRIVATE KEY-----\n${PEM_BODY}\n-----END RSA PRIVATE KEY-----\n`, 'pem-private-key', 'RSA PRIVATE KEY'],
-    ['a PKCS#8 key whose line breaks are escaped (as in JSON)', `-----BEGIN PRIVATE KEY-----\\n${PEM_BODY}\\n`, 'pem-private-key', 'PRIVATE KEY'],
-    ['an EC key with only its END line', '-----BEGIN EC PRIVATE KEY-----\nMHc\n-----END EC PRIVATE KEY-----', 'pem-private-key', 'EC PRIVATE KEY'],
+    [
+      'a PKCS#1 RSA key under any name',
+      `-----BEGIN RSA PRIVATE KEY-----\n${PEM_BODY}\n-----END RSA PRIVATE KEY-----\n`,
+      'pem-private-key',
+      'RSA PRIVATE KEY',
+    ],
+    [
+      'a PKCS#8 key whose line breaks are escaped (as in JSON)',
+      `-----BEGIN PRIVATE KEY-----\\n${PEM_BODY}\\n`,
+      'pem-private-key',
+      'PRIVATE KEY',
+    ],
+    [
+      'an EC key with only its END line',
+      '-----BEGIN EC PRIVATE KEY-----\nMHc\n-----END EC PRIVATE KEY-----',
+      'pem-private-key',
+      'EC PRIVATE KEY',
+    ],
     ['an OpenSSH key', `-----BEGIN OPENSSH PRIVATE KEY-----\n${PEM_BODY}\n`, 'pem-private-key', 'OPENSSH PRIVATE KEY'],
-    ['a PGP key block with armor headers', `-----BEGIN PGP PRIVATE KEY BLOCK-----\nVersion: GnuPG v2\n\n${PEM_BODY}\n`, 'pem-private-key', 'PGP PRIVATE KEY BLOCK'],
-    ['a GCP service account key file', `{"type": "service_account", "project_id": "p", "private_key": "-----BEGIN PRIVATE KEY-----\\n${PEM_BODY}\\n-----END PRIVATE KEY-----\\n"}`,
-      'gcp-service-account-key', ''],
+    [
+      'a PGP key block with armor headers',
+      `-----BEGIN PGP PRIVATE KEY BLOCK-----\nVersion: GnuPG v2\n\n${PEM_BODY}\n`,
+      'pem-private-key',
+      'PGP PRIVATE KEY BLOCK',
+    ],
+    [
+      'a GCP service account key file',
+      `{"type": "service_account", "project_id": "p", "private_key": "-----BEGIN PRIVATE KEY-----\\n${PEM_BODY}\\n-----END PRIVATE KEY-----\\n"}`,
+      'gcp-service-account-key',
+      '',
+    ],
     ['an AWS access key id', `aws_access_key_id = AKIA${'Z2Q7WLMRT5XKPB3N'}`, 'aws-access-key-id', 'AKIA…'],
     ['an AWS temporary key id', `ASIA${'Z2Q7WLMRT5XKPB3N'}`, 'aws-access-key-id', 'ASIA…'],
     ['a GitHub personal token in a URL', `https://x:ghp_${random(36)}@github.com/o/r.git`, 'github-token', 'ghp_…'],
@@ -44,8 +68,8 @@ describe('secrets recognised by content', () => {
 
   test.each([
     ['AKIA in prose', 'Keys that start with AKIA are long-term keys; rotate them every 90 days.'],
-    ['AWS\'s documented example key id', 'AKIAIOSFODNN7EXAMPLE'],
-    ['Google\'s documented example API key', 'AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe'],
+    ["AWS's documented example key id", 'AKIAIOSFODNN7EXAMPLE'],
+    ["Google's documented example API key", 'AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe'],
     ['an AWS key id one character short', `AKIA${'Z2Q7WLMRT5XKPB3'}`],
     ['an AWS-looking run inside a longer hash', `9f${'AKIAZ2Q7WLMRT5XKPB3N'}c0`],
     ['an AWS key id with lower case (not base32)', 'AKIAz2q7wlmrt5xkpb3n'],

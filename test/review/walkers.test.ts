@@ -25,9 +25,20 @@ describe('podSpecOf', () => {
 
   test('knows these kinds, by API group and kind, and which run forever', () => {
     expect(POD_TEMPLATE_KINDS).toEqual(Object.keys(POD_PATHS));
-    expect(LONG_RUNNING_KINDS).toEqual(['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'apps.openshift.io/DeploymentConfig',
-      'argoproj.io/Rollout', 'serving.knative.dev/Service', 'serving.knative.dev/Configuration', 'serving.knative.dev/Revision',
-      'apps.kruise.io/CloneSet', 'apps.kruise.io/StatefulSet', 'apps.kruise.io/DaemonSet']);
+    expect(LONG_RUNNING_KINDS).toEqual([
+      'ReplicaSet',
+      'Deployment',
+      'StatefulSet',
+      'DaemonSet',
+      'apps.openshift.io/DeploymentConfig',
+      'argoproj.io/Rollout',
+      'serving.knative.dev/Service',
+      'serving.knative.dev/Configuration',
+      'serving.knative.dev/Revision',
+      'apps.kruise.io/CloneSet',
+      'apps.kruise.io/StatefulSet',
+      'apps.kruise.io/DaemonSet',
+    ]);
   });
 
   test.each([
@@ -48,12 +59,19 @@ describe('podSpecsOf', () => {
   });
 
   test('a kind with one template per role names each role', () => {
-    expect(podSpecsOf(workloadOfKind('kubeflow.org/PyTorchJob')).map((v) => [v.role, v.longRunning])).toEqual([['Master', false], ['Worker', false]]);
+    expect(podSpecsOf(workloadOfKind('kubeflow.org/PyTorchJob')).map((v) => [v.role, v.longRunning])).toEqual([
+      ['Master', false],
+      ['Worker', false],
+    ]);
     expect(podSpecsOf(workloadOfKind('argoproj.io/Rollout')).map((v) => [v.role, v.longRunning])).toEqual([[undefined, true]]);
   });
 
   test('a role key that is not a plain name is quoted in the path', () => {
-    const job = { apiVersion: 'kubeflow.org/v1', kind: 'TFJob', spec: { tfReplicaSpecs: { 'chief-0': { template: { spec: { containers: [] } } } } } };
+    const job = {
+      apiVersion: 'kubeflow.org/v1',
+      kind: 'TFJob',
+      spec: { tfReplicaSpecs: { 'chief-0': { template: { spec: { containers: [] } } } } },
+    };
     expect(podSpecsOf(job).map((v) => v.path)).toEqual(['spec.tfReplicaSpecs["chief-0"].template.spec']);
   });
 
@@ -61,9 +79,19 @@ describe('podSpecsOf', () => {
     ['a Deployment of another API group', { ...workloadOfKind('Deployment'), apiVersion: 'example.com/v1' }],
     ['a StatefulSet of another API group', { ...workloadOfKind('StatefulSet'), apiVersion: 'example.com/v1beta1' }],
     ['a Rollout of another API group', { ...workloadOfKind('argoproj.io/Rollout'), apiVersion: 'rollouts.example.com/v1' }],
-    ['a core Service (not a Knative one)', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { template: { spec: { containers: [{ image: 'x' }] } } } }],
-    ['a Rollout that references its Deployment (workloadRef: no template)', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'web' },
-      spec: { replicas: 2, workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' } } }],
+    [
+      'a core Service (not a Knative one)',
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { template: { spec: { containers: [{ image: 'x' }] } } } },
+    ],
+    [
+      'a Rollout that references its Deployment (workloadRef: no template)',
+      {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Rollout',
+        metadata: { name: 'web' },
+        spec: { replicas: 2, workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' } },
+      },
+    ],
   ])('finds no pod in %s', (_what, obj) => {
     expect(podSpecsOf(obj)).toEqual([]);
   });
@@ -87,8 +115,10 @@ describe('podSpecsOf', () => {
 describe('eachContainer', () => {
   test('visits the containers of every pod of the object, each at its path', () => {
     expect(eachContainer(workloadOfKind('kubeflow.org/PyTorchJob')).map((c) => c.path)).toEqual([
-      'spec.pytorchReplicaSpecs.Master.template.spec.initContainers[0]', 'spec.pytorchReplicaSpecs.Master.template.spec.containers[0]',
-      'spec.pytorchReplicaSpecs.Worker.template.spec.initContainers[0]', 'spec.pytorchReplicaSpecs.Worker.template.spec.containers[0]',
+      'spec.pytorchReplicaSpecs.Master.template.spec.initContainers[0]',
+      'spec.pytorchReplicaSpecs.Master.template.spec.containers[0]',
+      'spec.pytorchReplicaSpecs.Worker.template.spec.initContainers[0]',
+      'spec.pytorchReplicaSpecs.Worker.template.spec.containers[0]',
     ]);
   });
 
@@ -111,20 +141,41 @@ describe('eachContainer', () => {
       Object.assign(container(s).securityContext, { runAsNonRoot: false, runAsUser: 0 });
     });
     const web = eachContainer(obj).find((c) => c.name === 'web')!;
-    expect(web.effective.runAsNonRoot).toEqual({ value: false, path: 'spec.template.spec.containers[0].securityContext.runAsNonRoot', from: 'container' });
-    expect(web.effective.runAsUser).toEqual({ value: 0, path: 'spec.template.spec.containers[0].securityContext.runAsUser', from: 'container' });
+    expect(web.effective.runAsNonRoot).toEqual({
+      value: false,
+      path: 'spec.template.spec.containers[0].securityContext.runAsNonRoot',
+      from: 'container',
+    });
+    expect(web.effective.runAsUser).toEqual({
+      value: 0,
+      path: 'spec.template.spec.containers[0].securityContext.runAsUser',
+      from: 'container',
+    });
   });
 
   test('unset container values fall back to the pod, then to unset', () => {
-    const obj = deployment((s) => { delete s.securityContext.runAsGroup; });
+    const obj = deployment((s) => {
+      delete s.securityContext.runAsGroup;
+    });
     const setup = eachContainer(obj)[0];
     expect(setup.effective.runAsUser).toEqual({ value: 65532, path: 'spec.template.spec.securityContext.runAsUser', from: 'pod' });
-    expect(setup.effective.seccompProfile).toEqual({ value: { type: 'RuntimeDefault' }, path: 'spec.template.spec.securityContext.seccompProfile', from: 'pod' });
-    expect(setup.effective.runAsGroup).toEqual({ value: undefined, path: 'spec.template.spec.initContainers[0].securityContext.runAsGroup', from: 'unset' });
+    expect(setup.effective.seccompProfile).toEqual({
+      value: { type: 'RuntimeDefault' },
+      path: 'spec.template.spec.securityContext.seccompProfile',
+      from: 'pod',
+    });
+    expect(setup.effective.runAsGroup).toEqual({
+      value: undefined,
+      path: 'spec.template.spec.initContainers[0].securityContext.runAsGroup',
+      from: 'unset',
+    });
   });
 
   test('tolerates containers without a name or security context', () => {
     const obj = { apiVersion: 'v1', kind: 'Pod', spec: { containers: [{ image: 'x' }, null] } };
-    expect(eachContainer(obj).map((c) => [c.label, c.securityContext])).toEqual([['container ""', {}], ['container ""', {}]]);
+    expect(eachContainer(obj).map((c) => [c.label, c.securityContext])).toEqual([
+      ['container ""', {}],
+      ['container ""', {}],
+    ]);
   });
 });

@@ -5,9 +5,11 @@ import { formatReport, judgeCheckov, judgeKubeLinter, judgeKubeScore, judgePolar
 
 const reason = 'the vendor agent rewrites its config at start; tracked in SEC-142';
 const agent: KubeObject = {
-  apiVersion: 'apps/v1', kind: 'Deployment',
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
   metadata: {
-    name: 'agent', namespace: 'legacy',
+    name: 'agent',
+    namespace: 'legacy',
     annotations: {
       'exception.hardened.cdk8s.io/read-only-root-filesystem': `${reason} (expires 2027-03-31)`,
       'kube-score/ignore': 'container-security-context-readonlyrootfilesystem',
@@ -26,8 +28,12 @@ describe('Checkov', () => {
     check_type: 'kubernetes',
     summary: { passed: 40, failed: 1, skipped: 1, resource_count: 3, checkov_version: '3.3.30' },
     results: {
-      failed_checks: [{ check_id: 'CKV_K8S_43', check_name: 'Image should use digest', resource: 'Deployment.legacy.web', file_path: '/x.yaml' }],
-      skipped_checks: [{ check_id: 'CKV_K8S_22', resource: 'Deployment.legacy.agent', check_result: { result: 'SKIPPED', suppress_comment: reason } }],
+      failed_checks: [
+        { check_id: 'CKV_K8S_43', check_name: 'Image should use digest', resource: 'Deployment.legacy.web', file_path: '/x.yaml' },
+      ],
+      skipped_checks: [
+        { check_id: 'CKV_K8S_22', resource: 'Deployment.legacy.agent', check_result: { result: 'SKIPPED', suppress_comment: reason } },
+      ],
     },
   };
 
@@ -49,20 +55,37 @@ describe('Checkov', () => {
 });
 
 describe('kube-score', () => {
-  const check = (id: string, grade: number, skipped: boolean, summary?: string, optional = false) =>
-    ({ check: { id, optional }, grade, skipped, comments: summary ? [{ path: 'main', summary }] : null });
+  const check = (id: string, grade: number, skipped: boolean, summary?: string, optional = false) => ({
+    check: { id, optional },
+    grade,
+    skipped,
+    comments: summary ? [{ path: 'main', summary }] : null,
+  });
   const output = [
-    { type_meta: { kind: 'Deployment' }, object_meta: { name: 'agent', namespace: 'legacy' }, checks: [
-      check('container-security-context-readonlyrootfilesystem', 1, true, 'Skipped because container-security-context-readonlyrootfilesystem is ignored'),
-      check('container-cpu-requests-equal-limits', 1, true, 'Skipped because container-cpu-requests-equal-limits is ignored', true),
-      check('container-ports-check', 10, true, 'Skipped because container-ports-check is ignored', true),
-      check('pod-probes', 10, true, 'The pod is not targeted by a service, skipping probe checks.'),
-    ] },
-    { type_meta: { kind: 'Deployment' }, object_meta: { name: 'web', namespace: 'legacy' }, checks: [
-      check('deployment-has-host-podantiaffinity', 5, false, 'Deployment does not have a host podAntiAffinity set'),
-      check('container-image-tag', 7, false),
-      check('label-values', 10, false),
-    ] },
+    {
+      type_meta: { kind: 'Deployment' },
+      object_meta: { name: 'agent', namespace: 'legacy' },
+      checks: [
+        check(
+          'container-security-context-readonlyrootfilesystem',
+          1,
+          true,
+          'Skipped because container-security-context-readonlyrootfilesystem is ignored',
+        ),
+        check('container-cpu-requests-equal-limits', 1, true, 'Skipped because container-cpu-requests-equal-limits is ignored', true),
+        check('container-ports-check', 10, true, 'Skipped because container-ports-check is ignored', true),
+        check('pod-probes', 10, true, 'The pod is not targeted by a service, skipping probe checks.'),
+      ],
+    },
+    {
+      type_meta: { kind: 'Deployment' },
+      object_meta: { name: 'web', namespace: 'legacy' },
+      checks: [
+        check('deployment-has-host-podantiaffinity', 5, false, 'Deployment does not have a host podAntiAffinity set'),
+        check('container-image-tag', 7, false),
+        check('label-values', 10, false),
+      ],
+    },
   ];
 
   test('warnings and criticals fail; skips say whose; optional checks left off and not-applicable ones are not listed', () => {
@@ -70,40 +93,84 @@ describe('kube-score', () => {
     expect(report.objects).toBe(2);
     expect(report.notJudged).toEqual({ Namespace: 1 });
     expect(report.failures).toEqual([
-      { check: 'deployment-has-host-podantiaffinity', object: 'Deployment legacy/web', text: 'WARNING main: Deployment does not have a host podAntiAffinity set' },
+      {
+        check: 'deployment-has-host-podantiaffinity',
+        object: 'Deployment legacy/web',
+        text: 'WARNING main: Deployment does not have a host podAntiAffinity set',
+      },
     ]);
     expect(report.skips).toEqual([
       { check: 'container-security-context-readonlyrootfilesystem', object: 'Deployment legacy/agent', text: ours },
-      { check: 'pod-probes', object: 'Deployment legacy/agent', text: 'kube-score: main: The pod is not targeted by a service, skipping probe checks.' },
+      {
+        check: 'pod-probes',
+        object: 'Deployment legacy/agent',
+        text: 'kube-score: main: The pod is not targeted by a service, skipping probe checks.',
+      },
     ]);
-    expect(formatReport(report, 'dist')[1]).toBe('  FAIL deployment-has-host-podantiaffinity on Deployment legacy/web: WARNING main: Deployment does not have a host podAntiAffinity set (our rule: pod-anti-affinity)');
+    expect(formatReport(report, 'dist')[1]).toBe(
+      '  FAIL deployment-has-host-podantiaffinity on Deployment legacy/web: WARNING main: Deployment does not have a host podAntiAffinity set (our rule: pod-anti-affinity)',
+    );
     expect(report.off.map((o) => o.check)).toContain('container-cpu-requests-equal-limits');
   });
 });
 
 describe('kube-linter and Polaris (shapes from their documentation: they cannot be built here)', () => {
   test('kube-linter: each report is a failure; the skips are the ones our exceptions wrote', () => {
-    const report = judgeKubeLinter({ Reports: [{
-      Check: 'no-anti-affinity', Diagnostic: { Message: 'object has 2 replicas but does not specify inter pod anti-affinity' },
-      Object: { K8sObject: { Namespace: 'legacy', Name: 'web', GroupVersionKind: { Group: 'apps', Version: 'v1', Kind: 'Deployment' } } },
-    }] }, '0.7.6', objects);
-    expect(report.failures).toEqual([{ check: 'no-anti-affinity', object: 'Deployment legacy/web', text: 'object has 2 replicas but does not specify inter pod anti-affinity' }]);
+    const report = judgeKubeLinter(
+      {
+        Reports: [
+          {
+            Check: 'no-anti-affinity',
+            Diagnostic: { Message: 'object has 2 replicas but does not specify inter pod anti-affinity' },
+            Object: {
+              K8sObject: { Namespace: 'legacy', Name: 'web', GroupVersionKind: { Group: 'apps', Version: 'v1', Kind: 'Deployment' } },
+            },
+          },
+        ],
+      },
+      '0.7.6',
+      objects,
+    );
+    expect(report.failures).toEqual([
+      {
+        check: 'no-anti-affinity',
+        object: 'Deployment legacy/web',
+        text: 'object has 2 replicas but does not specify inter pod anti-affinity',
+      },
+    ]);
     expect(report.skips).toEqual([{ check: 'no-read-only-root-fs', object: 'Deployment legacy/agent', text: ours }]);
   });
 
   test('Polaris: an unsuccessful warning or danger fails, unless the check does not apply', () => {
-    const report = judgePolaris({ Results: [{
-      Name: 'web', Namespace: 'legacy', Kind: 'Deployment',
-      Results: { missingPodDisruptionBudget: { Success: false, Severity: 'warning', Message: 'Should have a PodDisruptionBudget' } },
-      PodResult: {
-        Results: { priorityClassNotSet: { Success: false, Severity: 'warning', Message: 'Priority class should be set' } },
-        ContainerResults: [{ Name: 'main', Results: {
-          cpuLimitsMissing: { Success: true, Severity: 'warning' },
-          tagNotSpecified: { Success: false, Severity: 'ignore' },
-        } }],
+    const report = judgePolaris(
+      {
+        Results: [
+          {
+            Name: 'web',
+            Namespace: 'legacy',
+            Kind: 'Deployment',
+            Results: { missingPodDisruptionBudget: { Success: false, Severity: 'warning', Message: 'Should have a PodDisruptionBudget' } },
+            PodResult: {
+              Results: { priorityClassNotSet: { Success: false, Severity: 'warning', Message: 'Priority class should be set' } },
+              ContainerResults: [
+                {
+                  Name: 'main',
+                  Results: {
+                    cpuLimitsMissing: { Success: true, Severity: 'warning' },
+                    tagNotSpecified: { Success: false, Severity: 'ignore' },
+                  },
+                },
+              ],
+            },
+          },
+        ],
       },
-    }] }, '9.6.1', objects);
-    expect(report.failures).toEqual([{ check: 'missingPodDisruptionBudget', object: 'Deployment legacy/web', text: 'warning Should have a PodDisruptionBudget' }]);
+      '9.6.1',
+      objects,
+    );
+    expect(report.failures).toEqual([
+      { check: 'missingPodDisruptionBudget', object: 'Deployment legacy/web', text: 'warning Should have a PodDisruptionBudget' },
+    ]);
     expect(report.skips).toEqual([{ check: 'notReadOnlyRootFilesystem', object: 'Deployment legacy/agent', text: ours }]);
   });
 });
@@ -114,7 +181,12 @@ describe('the pinned versions', () => {
     const script = fs.readFileSync(path.join(root, 'scripts/scan.sh'), 'utf8');
     const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
     const pinned = (name: string) => new RegExp(`^${name}_VERSION=(\\S+)`, 'm').exec(script)?.[1];
-    for (const [name, label] of [['CHECKOV', 'Checkov'], ['KUBE_SCORE', 'kube-score'], ['KUBE_LINTER', 'kube-linter'], ['POLARIS', 'Polaris']]) {
+    for (const [name, label] of [
+      ['CHECKOV', 'Checkov'],
+      ['KUBE_SCORE', 'kube-score'],
+      ['KUBE_LINTER', 'kube-linter'],
+      ['POLARIS', 'Polaris'],
+    ]) {
       const version = pinned(name);
       expect(version).toBeDefined();
       expect(readme).toMatch(new RegExp(`^\\| \\[${label}\\]\\([^)]+\\) \\| ${version!.replace(/\./g, '\\.')} \\|`, 'm'));

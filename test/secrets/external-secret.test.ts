@@ -42,7 +42,9 @@ describe('ExternalSecret defaults', () => {
 describe('ExternalSecret options', () => {
   test('a ClusterSecretStore, another refresh interval, target name and namespace, a whole-value key', () => {
     const es = synth({
-      name: 'api', namespace: 'billing', targetName: 'api-credentials',
+      name: 'api',
+      namespace: 'billing',
+      targetName: 'api-credentials',
       storeRef: { name: 'aws', kind: SecretStoreKind.CLUSTER_SECRET_STORE },
       refreshInterval: Duration.minutes(15),
       data: [{ secretKey: 'token', remoteRef: { key: 'prod/api-token' } }],
@@ -57,7 +59,11 @@ describe('ExternalSecret options', () => {
   });
 
   test.each([
-    [Duration.hours(1), '1h'], [Duration.minutes(90), '90m'], [Duration.seconds(45), '45s'], [Duration.millis(1500), '1500ms'], [Duration.seconds(0), '0s'],
+    [Duration.hours(1), '1h'],
+    [Duration.minutes(90), '90m'],
+    [Duration.seconds(45), '45s'],
+    [Duration.millis(1500), '1500ms'],
+    [Duration.seconds(0), '0s'],
   ])('durations are written as Go durations: %s → %s', (duration, text) => {
     expect(goDuration(duration)).toBe(text);
   });
@@ -65,14 +71,24 @@ describe('ExternalSecret options', () => {
 
 describe('ExternalSecret refuses', () => {
   test.each<[string, Partial<ExternalSecretProps>, string | null, string]>([
-    ['no namespace', {}, null, '[test/db] has no namespace. Set \'namespace\''],
-    ['no data', { data: [] }, 'shop', '\'data\' is empty'],
-    ['a key a Secret cannot hold', { data: [{ secretKey: 'a b', remoteRef: { key: 'k' } }] }, 'shop', '\'data[0].secretKey\' has the key \'a b\''],
-    ['the same key twice', { data: [...DATA, ...DATA] }, 'shop', '\'data[1].secretKey\' repeats \'password\''],
-    ['an empty remote key', { data: [{ secretKey: 'x', remoteRef: { key: ' ' } }] }, 'shop', '\'data[0].remoteRef.key\' is empty'],
-    ['an empty property', { data: [{ secretKey: 'x', remoteRef: { key: 'k', property: '' } }] }, 'shop', '\'data[0].remoteRef.property\' is empty'],
-    ['a bad store name', { storeRef: { name: 'Vault_Store' } }, 'shop', '\'storeRef.name\' must be a DNS-1123 subdomain'],
-    ['a bad target name', { targetName: 'A' }, 'shop', '\'targetName\' must be a DNS-1123 subdomain'],
+    ['no namespace', {}, null, "[test/db] has no namespace. Set 'namespace'"],
+    ['no data', { data: [] }, 'shop', "'data' is empty"],
+    [
+      'a key a Secret cannot hold',
+      { data: [{ secretKey: 'a b', remoteRef: { key: 'k' } }] },
+      'shop',
+      "'data[0].secretKey' has the key 'a b'",
+    ],
+    ['the same key twice', { data: [...DATA, ...DATA] }, 'shop', "'data[1].secretKey' repeats 'password'"],
+    ['an empty remote key', { data: [{ secretKey: 'x', remoteRef: { key: ' ' } }] }, 'shop', "'data[0].remoteRef.key' is empty"],
+    [
+      'an empty property',
+      { data: [{ secretKey: 'x', remoteRef: { key: 'k', property: '' } }] },
+      'shop',
+      "'data[0].remoteRef.property' is empty",
+    ],
+    ['a bad store name', { storeRef: { name: 'Vault_Store' } }, 'shop', "'storeRef.name' must be a DNS-1123 subdomain"],
+    ['a bad target name', { targetName: 'A' }, 'shop', "'targetName' must be a DNS-1123 subdomain"],
   ])('fails with %s', (_name, props, chartNamespace, message) => {
     expect(() => synth(props, chartNamespace)).toThrow(message);
   });

@@ -28,7 +28,9 @@ afterAll(removeTempDirs);
 function kubeseal(args: string[], input: string): string {
   const home = tempDir('kubeseal-home-');
   return execFileSync(KUBESEAL, args, {
-    input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'],
+    input,
+    encoding: 'utf8',
+    stdio: ['pipe', 'pipe', 'pipe'],
     env: { PATH: process.env.PATH, HOME: home, KUBECONFIG: path.join(home, 'no-kubeconfig') },
   });
 }
@@ -60,20 +62,24 @@ withInstalledTool(KUBESEAL, `kubeseal ${PINNED} proof`, 'scripts/install-kubesea
       // a newline and arbitrary binary bytes.
       const binary = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
       const secretFile = writeFile(gitRepo(), 'secrets/tls.bin', binary);
-      const values = { 'password': 'pä$$wörd \u{1F511}', 'db.url': 'postgres://shop@db:5432/shop?sslmode=verify-full\n' };
+      const values = { password: 'pä$$wörd \u{1F511}', 'db.url': 'postgres://shop@db:5432/shop?sslmode=verify-full\n' };
 
       const app = Testing.app();
       const chart = new Chart(app, 'proof', { namespace: 'shop' });
-      withEnv({ PROOF_PASSWORD: values.password, PROOF_DB_URL: values['db.url'] }, () => new SealedSecret(chart, 'db', {
-        certificate: SealingCertificate.fromFile(certFile),
-        scope,
-        values: {
-          'password': SecretValue.fromEnv('PROOF_PASSWORD'),
-          'db.url': SecretValue.fromEnv('PROOF_DB_URL'),
-          'blob': SecretValue.fromFile(secretFile),
-        },
-        cache: SealingCache.disabled(),
-      }));
+      withEnv(
+        { PROOF_PASSWORD: values.password, PROOF_DB_URL: values['db.url'] },
+        () =>
+          new SealedSecret(chart, 'db', {
+            certificate: SealingCertificate.fromFile(certFile),
+            scope,
+            values: {
+              password: SecretValue.fromEnv('PROOF_PASSWORD'),
+              'db.url': SecretValue.fromEnv('PROOF_DB_URL'),
+              blob: SecretValue.fromFile(secretFile),
+            },
+            cache: SealingCache.disabled(),
+          }),
+      );
       const sealedYaml = app.synthYaml();
       writeFile(folder, 'sealed.yaml', sealedYaml);
 
@@ -82,15 +88,22 @@ withInstalledTool(KUBESEAL, `kubeseal ${PINNED} proof`, 'scripts/install-kubesea
       expect(secret.metadata).toMatchObject({ name: 'db', namespace: 'shop' });
       expect(secret.type).toBe('Opaque');
       const data = Object.fromEntries(Object.entries(secret.data as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64')]));
-      expect(data).toEqual({ 'password': Buffer.from(values.password), 'db.url': Buffer.from(values['db.url']), 'blob': binary });
+      expect(data).toEqual({ password: Buffer.from(values.password), 'db.url': Buffer.from(values['db.url']), blob: binary });
     });
 
     test.each(SCOPES)('seals what our unseal opens, %s scope', (scope) => {
       const keys = testKeys(`kubeseal-${scope}`, 4096);
       const certFile = writeFile(tempDir(), 'controller.crt', keys.certificatePem);
-      const secret = YAML.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop' }, stringData: { password: 'from kubeseal' } });
+      const secret = YAML.stringify({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'db', namespace: 'shop' },
+        stringData: { password: 'from kubeseal' },
+      });
       const sealed = YAML.parse(kubeseal(['--cert', certFile, '--scope', scope, '-o', 'yaml'], secret));
-      expect(sealed.metadata.annotations ?? {}).toEqual(scope === SealingScope.STRICT ? {} : { [`sealedsecrets.bitnami.com/${scope}`]: 'true' });
+      expect(sealed.metadata.annotations ?? {}).toEqual(
+        scope === SealingScope.STRICT ? {} : { [`sealedsecrets.bitnami.com/${scope}`]: 'true' },
+      );
       expect(unsealSealedSecret(sealed, keys.privateKeyPem)).toEqual({ password: Buffer.from('from kubeseal') });
     });
 
@@ -99,9 +112,15 @@ withInstalledTool(KUBESEAL, `kubeseal ${PINNED} proof`, 'scripts/install-kubesea
       const keyFile = writeFile(tempDir(), 'controller.key', keys.privateKeyPem);
       const app = Testing.app();
       const chart = new Chart(app, 'proof', { namespace: 'shop' });
-      withEnv({ PROOF_PASSWORD: 'x' }, () => new SealedSecret(chart, 'db', {
-        certificate: SealingCertificate.fromPem(keys.certificatePem), values: { password: SecretValue.fromEnv('PROOF_PASSWORD') }, cache: SealingCache.disabled(),
-      }));
+      withEnv(
+        { PROOF_PASSWORD: 'x' },
+        () =>
+          new SealedSecret(chart, 'db', {
+            certificate: SealingCertificate.fromPem(keys.certificatePem),
+            values: { password: SecretValue.fromEnv('PROOF_PASSWORD') },
+            cache: SealingCache.disabled(),
+          }),
+      );
       const moved = app.synthYaml().replace(/namespace: shop/g, 'namespace: other');
       expect(() => kubeseal(['--recovery-unseal', '--recovery-private-key', keyFile, '-o', 'yaml'], moved)).toThrow();
     });

@@ -1,7 +1,13 @@
 import * as crypto from 'node:crypto';
 import {
-  CLUSTER_WIDE_ANNOTATION, encryptionLabel, hybridEncrypt, NAMESPACE_WIDE_ANNOTATION, scopeAnnotations, scopeFromAnnotations,
-  sealValue, SealingScope,
+  CLUSTER_WIDE_ANNOTATION,
+  encryptionLabel,
+  hybridEncrypt,
+  NAMESPACE_WIDE_ANNOTATION,
+  scopeAnnotations,
+  scopeFromAnnotations,
+  sealValue,
+  SealingScope,
 } from '../../lib/secrets/seal';
 import { hybridDecrypt, unsealSealedSecret, unsealValue } from '../../lib/secrets/unseal';
 import { testKeys } from './support';
@@ -25,8 +31,10 @@ describe('the sealing format (upstream pkg/crypto HybridEncrypt)', () => {
   });
 
   test('the RSA part is RSA-OAEP SHA-256 with the label, holding a 32-byte AES key', () => {
-    const sessionKey = crypto.privateDecrypt({ key: keys.privateKeyPem, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256', oaepLabel: label },
-      sealed.subarray(2, 258));
+    const sessionKey = crypto.privateDecrypt(
+      { key: keys.privateKeyPem, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256', oaepLabel: label },
+      sealed.subarray(2, 258),
+    );
     expect(sessionKey.length).toBe(32);
     // ... which opens the rest as AES-256-GCM with an all-zero 12-byte nonce and no AAD.
     const decipher = crypto.createDecipheriv('aes-256-gcm', sessionKey, Buffer.alloc(12));
@@ -74,20 +82,22 @@ describe('labels and scope annotations (upstream EncryptionLabel, SecretScope, U
     expect(unsealValue(keys.privateKeyPem, value, label).toString()).toBe('v');
   });
 
-  test('annotations are exactly upstream\'s, none for strict', () => {
+  test("annotations are exactly upstream's, none for strict", () => {
     expect(scopeAnnotations(SealingScope.STRICT)).toEqual({});
     expect(scopeAnnotations(SealingScope.NAMESPACE_WIDE)).toEqual({ 'sealedsecrets.bitnami.com/namespace-wide': 'true' });
     expect(scopeAnnotations(SealingScope.CLUSTER_WIDE)).toEqual({ 'sealedsecrets.bitnami.com/cluster-wide': 'true' });
   });
 
   test('reading the scope back: cluster-wide wins, only the string "true" counts', () => {
-    expect(scopeFromAnnotations({ [CLUSTER_WIDE_ANNOTATION]: 'true', [NAMESPACE_WIDE_ANNOTATION]: 'true' })).toBe(SealingScope.CLUSTER_WIDE);
+    expect(scopeFromAnnotations({ [CLUSTER_WIDE_ANNOTATION]: 'true', [NAMESPACE_WIDE_ANNOTATION]: 'true' })).toBe(
+      SealingScope.CLUSTER_WIDE,
+    );
     expect(scopeFromAnnotations({ [NAMESPACE_WIDE_ANNOTATION]: 'true' })).toBe(SealingScope.NAMESPACE_WIDE);
     expect(scopeFromAnnotations({ [CLUSTER_WIDE_ANNOTATION]: 'yes' })).toBe(SealingScope.STRICT);
     expect(scopeFromAnnotations(undefined)).toBe(SealingScope.STRICT);
   });
 
-  test('unsealSealedSecret takes the label from the object\'s own metadata, as the controller does', () => {
+  test("unsealSealedSecret takes the label from the object's own metadata, as the controller does", () => {
     const sealed = {
       metadata: { name: 'db', namespace: 'shop', annotations: { [NAMESPACE_WIDE_ANNOTATION]: 'true' } },
       spec: { encryptedData: { password: sealValue(publicKey(), Buffer.from('pw'), SealingScope.NAMESPACE_WIDE, 'shop', 'ignored') } },

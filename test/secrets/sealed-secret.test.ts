@@ -1,9 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Chart, Testing } from 'cdk8s';
-import {
-  HardenedNamespace, SealedSecret, SealedSecretProps, SealingCache, SealingCertificate, SealingScope, SecretValue,
-} from '../../lib';
+import { HardenedNamespace, SealedSecret, SealedSecretProps, SealingCache, SealingCertificate, SealingScope, SecretValue } from '../../lib';
 import { whyNotGitIgnored } from '../../lib/secrets/git-ignored';
 import { _resetSealingCaches } from '../../lib/secrets/sealing-cache';
 import { unsealSealedSecret } from '../../lib/secrets/unseal';
@@ -53,26 +51,37 @@ describe('SealedSecret defaults', () => {
     });
   });
 
-  test('the controller\'s key opens it, for this name and namespace', () => {
+  test("the controller's key opens it, for this name and namespace", () => {
     expect(opened(sealed)).toEqual({ password: 'p4ssw0rd' });
     expect(() => opened({ ...sealed, metadata: { ...sealed.metadata, name: 'other' } })).toThrow();
   });
 
   test('the name is the construct id; keys are sorted', () => {
-    const { sealed: two } = withEnv(env, () => synth({
-      values: { username: SecretValue.fromEnv('TEST_DB_USER'), password: SecretValue.fromEnv('TEST_DB_PASSWORD') },
-    }, { id: 'shop-db' }));
+    const { sealed: two } = withEnv(env, () =>
+      synth(
+        {
+          values: { username: SecretValue.fromEnv('TEST_DB_USER'), password: SecretValue.fromEnv('TEST_DB_PASSWORD') },
+        },
+        { id: 'shop-db' },
+      ),
+    );
     expect(two.metadata.name).toBe('shop-db');
     expect(Object.keys(two.spec.encryptedData)).toEqual(['password', 'username']);
     expect(opened(two)).toEqual({ password: 'p4ssw0rd', username: 'shop' });
   });
 
-  test('the namespace is the enclosing HardenedNamespace\'s, before the chart\'s', () => {
+  test("the namespace is the enclosing HardenedNamespace's, before the chart's", () => {
     const app = Testing.app();
     const chart = new Chart(app, 'test', { namespace: 'chart-ns' });
-    withEnv(env, () => new SealedSecret(new HardenedNamespace(chart, 'payments'), 'db', {
-      certificate: certificate(), values: { password: SecretValue.fromEnv('TEST_DB_PASSWORD') }, cache: SealingCache.disabled(),
-    }));
+    withEnv(
+      env,
+      () =>
+        new SealedSecret(new HardenedNamespace(chart, 'payments'), 'db', {
+          certificate: certificate(),
+          values: { password: SecretValue.fromEnv('TEST_DB_PASSWORD') },
+          cache: SealingCache.disabled(),
+        }),
+    );
     const sealed = Testing.synth(chart).find((o) => o.kind === 'SealedSecret');
     expect(sealed.metadata.namespace).toBe('payments');
     expect(opened(sealed)).toEqual({ password: 'p4ssw0rd' });
@@ -107,26 +116,68 @@ describe('SealedSecret scopes', () => {
 describe('SealedSecret refuses', () => {
   const pem = (text: string) => SealingCertificate.fromPem(text);
   test.each<[string, Partial<SealedSecretProps>, SynthOptions, string]>([
-    ['a strict secret without a namespace', {}, { chartNamespace: null },
-      '[test/db] has no namespace, and a strict SealedSecret is sealed for one (the namespace is part of the encryption label). Set \'namespace\''],
-    ['a namespace-wide secret without a namespace', { scope: SealingScope.NAMESPACE_WIDE }, { chartNamespace: null }, 'has no namespace, and a namespace-wide SealedSecret'],
-    ['an unset environment variable', { values: { password: SecretValue.fromEnv('TEST_UNSET_VARIABLE') } }, {},
-      '[test/db] \'values.password\': the environment variable that SecretValue.fromEnv names is not set (its 19-character name is not shown in case it is the secret itself). Set it before synth'],
-    ['an empty environment variable', { values: { password: SecretValue.fromEnv('TEST_EMPTY') } }, {}, 'the environment variable TEST_EMPTY is set but empty'],
-    ['a bad environment variable name', { values: { password: SecretValue.fromEnv('DB-PASSWORD') } }, {}, '\'values.password\': SecretValue.fromEnv was given 11 characters that are not an environment variable name (not shown in case they are the secret itself). Pass the variable\'s name'],
-    ['no values', { values: {} }, {}, '\'values\' is empty'],
-    ['a key a Secret cannot hold', { values: { 'db/password': SecretValue.fromEnv('TEST_DB_PASSWORD') } }, {}, '\'values.db/password\' has the key \'db/password\', which a Secret cannot hold'],
-    ['a name that is not a DNS subdomain', { name: 'DB_Password' }, {}, '\'name\' must be a DNS-1123 subdomain'],
-    ['a bad namespace', { namespace: 'Shop' }, {}, '\'namespace\' must be a DNS-1123 label'],
-    ['an empty type', { type: ' ' }, {}, '\'type\' must not be empty'],
-    ['a private key given as the certificate', { certificate: pem(keys.privateKeyPem) }, {},
-      '\'certificate\' (certificate PEM): holds a private key. Sealing needs only the public certificate'],
+    [
+      'a strict secret without a namespace',
+      {},
+      { chartNamespace: null },
+      "[test/db] has no namespace, and a strict SealedSecret is sealed for one (the namespace is part of the encryption label). Set 'namespace'",
+    ],
+    [
+      'a namespace-wide secret without a namespace',
+      { scope: SealingScope.NAMESPACE_WIDE },
+      { chartNamespace: null },
+      'has no namespace, and a namespace-wide SealedSecret',
+    ],
+    [
+      'an unset environment variable',
+      { values: { password: SecretValue.fromEnv('TEST_UNSET_VARIABLE') } },
+      {},
+      "[test/db] 'values.password': the environment variable that SecretValue.fromEnv names is not set (its 19-character name is not shown in case it is the secret itself). Set it before synth",
+    ],
+    [
+      'an empty environment variable',
+      { values: { password: SecretValue.fromEnv('TEST_EMPTY') } },
+      {},
+      'the environment variable TEST_EMPTY is set but empty',
+    ],
+    [
+      'a bad environment variable name',
+      { values: { password: SecretValue.fromEnv('DB-PASSWORD') } },
+      {},
+      "'values.password': SecretValue.fromEnv was given 11 characters that are not an environment variable name (not shown in case they are the secret itself). Pass the variable's name",
+    ],
+    ['no values', { values: {} }, {}, "'values' is empty"],
+    [
+      'a key a Secret cannot hold',
+      { values: { 'db/password': SecretValue.fromEnv('TEST_DB_PASSWORD') } },
+      {},
+      "'values.db/password' has the key 'db/password', which a Secret cannot hold",
+    ],
+    ['a name that is not a DNS subdomain', { name: 'DB_Password' }, {}, "'name' must be a DNS-1123 subdomain"],
+    ['a bad namespace', { namespace: 'Shop' }, {}, "'namespace' must be a DNS-1123 label"],
+    ['an empty type', { type: ' ' }, {}, "'type' must not be empty"],
+    [
+      'a private key given as the certificate',
+      { certificate: pem(keys.privateKeyPem) },
+      {},
+      "'certificate' (certificate PEM): holds a private key. Sealing needs only the public certificate",
+    ],
     ['text that is no certificate', { certificate: pem('hello') }, {}, 'is not a PEM certificate'],
     ['a certificate with an EC key', { certificate: pem(ecCertificate()) }, {}, 'holds a ec key; Sealed Secrets seals with RSA only'],
-    ['an expired certificate', { certificate: pem(testKeys('expired', 2048, { notBefore: new Date('2020-01-01'), notAfter: new Date('2021-01-01') }).certificatePem) }, {},
-      'expired on Jan  1 00:00:00 2021 GMT, and kubeseal refuses to seal with it too'],
-    ['a missing certificate file', { certificate: SealingCertificate.fromFile('/nonexistent/cert.pem') }, {},
-      '\'certificate\': cannot read the certificate file \'/nonexistent/cert.pem\' (ENOENT)'],
+    [
+      'an expired certificate',
+      {
+        certificate: pem(testKeys('expired', 2048, { notBefore: new Date('2020-01-01'), notAfter: new Date('2021-01-01') }).certificatePem),
+      },
+      {},
+      'expired on Jan  1 00:00:00 2021 GMT, and kubeseal refuses to seal with it too',
+    ],
+    [
+      'a missing certificate file',
+      { certificate: SealingCertificate.fromFile('/nonexistent/cert.pem') },
+      {},
+      "'certificate': cannot read the certificate file '/nonexistent/cert.pem' (ENOENT)",
+    ],
   ])('fails with %s', (_name, props, options, message) => {
     withEnv({ ...env, TEST_EMPTY: '', TEST_UNSET_VARIABLE: undefined }, () => {
       expect(() => synth(props, options)).toThrow(message);
@@ -161,13 +212,17 @@ describe('SecretValue.generatedInFile: a random value created once, in an ignore
   test('never generates into a file git would commit', () => {
     const repo = gitRepo();
     const file = path.join(repo, 'config', 'db-password');
-    expect(() => sealWith(SecretValue.generatedInFile(file))).toThrow(`[test/db] 'values.key': '${file}' is not ignored by git in ${repo}, so no value was generated there.`);
+    expect(() => sealWith(SecretValue.generatedInFile(file))).toThrow(
+      `[test/db] 'values.key': '${file}' is not ignored by git in ${repo}, so no value was generated there.`,
+    );
     expect(fs.existsSync(file)).toBe(false);
   });
 
   test('refuses too few random bytes', () => {
     const repo = gitRepo();
-    expect(() => sealWith(SecretValue.generatedInFile(path.join(repo, 'secrets', 'short'), 8))).toThrow('a generated secret needs 16 to 1024 random bytes (got 8)');
+    expect(() => sealWith(SecretValue.generatedInFile(path.join(repo, 'secrets', 'short'), 8))).toThrow(
+      'a generated secret needs 16 to 1024 random bytes (got 8)',
+    );
   });
 });
 
@@ -188,7 +243,9 @@ describe('SecretValue.fromFile: only files git cannot commit', () => {
   test('fails for a file git does not ignore, naming it and the fix', () => {
     const repo = gitRepo();
     const file = writeFile(repo, 'config/db-password', 'x');
-    expect(() => value(file)).toThrow(`[test/db] 'values.key': '${file}' is not ignored by git in ${repo}. A file holding a secret must be ignored by git: move it under an ignored folder`);
+    expect(() => value(file)).toThrow(
+      `[test/db] 'values.key': '${file}' is not ignored by git in ${repo}. A file holding a secret must be ignored by git: move it under an ignored folder`,
+    );
   });
 
   test('fails for a file that matches an ignore rule but is tracked already', () => {
@@ -217,13 +274,22 @@ describe('SecretValue.fromFile: only files git cannot commit', () => {
   test('fails closed for a file inside a project that is not a git work tree', () => {
     const project = tempDir();
     const file = writeFile(project, 'secrets/x', 'x');
-    expect(whyNotGitIgnored(file, project)).toBe(`'${file}' is inside the project, which is not a git work tree, so nothing shows it will stay out of a commit`);
+    expect(whyNotGitIgnored(file, project)).toBe(
+      `'${file}' is inside the project, which is not a git work tree, so nothing shows it will stay out of a commit`,
+    );
     expect(whyNotGitIgnored(file, tempDir())).toBeUndefined();
   });
 
   test('this repository ignores secrets/ and the cache key, but not its own source folders', () => {
     const root = path.resolve(__dirname, '../..');
-    const ignored = (p: string) => { try { git(root, 'check-ignore', '--quiet', p); return true; } catch { return false; } };
+    const ignored = (p: string) => {
+      try {
+        git(root, 'check-ignore', '--quiet', p);
+        return true;
+      } catch {
+        return false;
+      }
+    };
     expect(['secrets/db', 'apps/secrets/db', '.sealed-secrets.cache-key'].filter(ignored)).toHaveLength(3);
     expect(['lib/secrets/seal.ts', 'test/secrets/seal.test.ts', 'lib/review/rules/secrets/index.ts'].filter(ignored)).toEqual([]);
     // The reference platform's only sealed value is generated per machine, so its cache is too.
@@ -234,16 +300,23 @@ describe('SecretValue.fromFile: only files git cannot commit', () => {
 describe('deterministic synth: the sealing cache', () => {
   const otherKeys = testKeys('rotated');
   let repo: string;
-  beforeEach(() => { repo = gitRepo(); });
+  beforeEach(() => {
+    repo = gitRepo();
+  });
 
   /** One synth as a fresh process would run it (the cache re-read from disk). */
   function cached(props: Partial<SealedSecretProps> = {}, options: SynthOptions = {}, vars: Record<string, string | undefined> = {}) {
     _resetSealingCaches();
-    return withEnv({ ...env, SEALED_SECRETS_CACHE_KEY: undefined, ...vars }, () => synth({
-      values: { password: SecretValue.fromEnv('TEST_DB_PASSWORD'), username: SecretValue.fromEnv('TEST_DB_USER') },
-      cache: SealingCache.inDirectory(repo),
-      ...props,
-    }, options));
+    return withEnv({ ...env, SEALED_SECRETS_CACHE_KEY: undefined, ...vars }, () =>
+      synth(
+        {
+          values: { password: SecretValue.fromEnv('TEST_DB_PASSWORD'), username: SecretValue.fromEnv('TEST_DB_USER') },
+          cache: SealingCache.inDirectory(repo),
+          ...props,
+        },
+        options,
+      ),
+    );
   }
   const cacheFile = () => path.join(repo, '.sealed-secrets.cache.json');
   const ciphertexts = (sealed: any) => sealed.spec.encryptedData as Record<string, string>;
@@ -298,9 +371,25 @@ describe('deterministic synth: the sealing cache', () => {
     const text = fs.readFileSync(cacheFile(), 'utf8');
     const crypto = require('node:crypto') as typeof import('node:crypto');
     const value = Buffer.from('letmein');
-    const derived = [value.toString('utf8'), value.toString('base64'), value.toString('hex'),
-      ...['md5', 'sha1', 'sha256', 'sha512'].flatMap((h) => ['hex', 'base64'].map((enc) => crypto.createHash(h).update(value).digest(enc as 'hex'))),
-      ...['hex', 'base64'].map((enc) => crypto.createHmac('sha256', '').update(value).digest(enc as 'hex'))];
+    const derived = [
+      value.toString('utf8'),
+      value.toString('base64'),
+      value.toString('hex'),
+      ...['md5', 'sha1', 'sha256', 'sha512'].flatMap((h) =>
+        ['hex', 'base64'].map((enc) =>
+          crypto
+            .createHash(h)
+            .update(value)
+            .digest(enc as 'hex'),
+        ),
+      ),
+      ...['hex', 'base64'].map((enc) =>
+        crypto
+          .createHmac('sha256', '')
+          .update(value)
+          .digest(enc as 'hex'),
+      ),
+    ];
     expect(derived.filter((d) => text.includes(d))).toEqual([]);
   });
 
@@ -335,17 +424,23 @@ describe('deterministic synth: the sealing cache', () => {
 
   test('fails when the key file would not be ignored by git, and leaves no key behind', () => {
     repo = gitRepo(['secrets/']);
-    expect(() => cached()).toThrow(`the sealing cache key must stay out of Git, but '${path.join(repo, '.sealed-secrets.cache-key')}' is not ignored by git`);
+    expect(() => cached()).toThrow(
+      `the sealing cache key must stay out of Git, but '${path.join(repo, '.sealed-secrets.cache-key')}' is not ignored by git`,
+    );
     expect(fs.existsSync(path.join(repo, '.sealed-secrets.cache-key'))).toBe(false);
   });
 
   test('fails for a key in the environment that is too short', () => {
-    expect(() => cached({}, {}, { SEALED_SECRETS_CACHE_KEY: 'c2hvcnQ=' })).toThrow('SEALED_SECRETS_CACHE_KEY must hold at least 32 random bytes in base64 (got 5 bytes)');
+    expect(() => cached({}, {}, { SEALED_SECRETS_CACHE_KEY: 'c2hvcnQ=' })).toThrow(
+      'SEALED_SECRETS_CACHE_KEY must hold at least 32 random bytes in base64 (got 5 bytes)',
+    );
   });
 
   test('fails for a broken cache file, saying how to recover', () => {
     fs.writeFileSync(cacheFile(), '<<<<<<< HEAD\n{}');
-    expect(() => cached()).toThrow(`[test/db] the sealing cache '${cacheFile()}' is not valid JSON (a merge conflict?). Delete it (every value is then sealed afresh, once)`);
+    expect(() => cached()).toThrow(
+      `[test/db] the sealing cache '${cacheFile()}' is not valid JSON (a merge conflict?). Delete it (every value is then sealed afresh, once)`,
+    );
     fs.writeFileSync(cacheFile(), '{"version": 9, "entries": {}}');
     expect(() => cached()).toThrow('is not a version 1 cache');
   });

@@ -33,7 +33,12 @@ function synthApp(repo: string, outdir: string, secrets: Secrets, options: { fai
       });
     }
     if (options.failReview) {
-      new ApiObject(chart, 'bad', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bad', namespace: 'shop' }, spec: { hostNetwork: true, containers: [{ name: 'c', image: 'x' }] } });
+      new ApiObject(chart, 'bad', {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'bad', namespace: 'shop' },
+        spec: { hostNetwork: true, containers: [{ name: 'c', image: 'x' }] },
+      });
     }
     app.synth();
   });
@@ -41,7 +46,10 @@ function synthApp(repo: string, outdir: string, secrets: Secrets, options: { fai
 
 /** The cache's entries: id → owner (or '-' for none), and id → ciphertext. */
 function cacheOf(repo: string): { owners: Record<string, string>; ciphertexts: Record<string, string> } {
-  const entries = JSON.parse(fs.readFileSync(path.join(repo, '.sealed-secrets.cache.json'), 'utf8')).entries as Record<string, { owner?: string; ciphertext: string }>;
+  const entries = JSON.parse(fs.readFileSync(path.join(repo, '.sealed-secrets.cache.json'), 'utf8')).entries as Record<
+    string,
+    { owner?: string; ciphertext: string }
+  >;
   return {
     owners: Object.fromEntries(Object.entries(entries).map(([id, e]) => [id, e.owner ?? '-'])),
     ciphertexts: Object.fromEntries(Object.entries(entries).map(([id, e]) => [id, e.ciphertext])),
@@ -52,7 +60,9 @@ const DB_AND_API: Secrets = { db: { password: 'TEST_DB_PASSWORD', username: 'TES
 
 describe('sealing cache pruning', () => {
   let repo: string;
-  beforeEach(() => { repo = gitRepo(); });
+  beforeEach(() => {
+    repo = gitRepo();
+  });
 
   test('the entries an app uses become its own, named by its output folder', () => {
     synthApp(repo, path.join(repo, 'dist'), DB_AND_API);
@@ -78,21 +88,28 @@ describe('sealing cache pruning', () => {
     expect(cacheOf(repo).owners).toEqual({});
   });
 
-  test('apps sharing a cache never remove nor take each other\'s entries', () => {
+  test("apps sharing a cache never remove nor take each other's entries", () => {
     synthApp(repo, path.join(repo, 'dist'), DB_AND_API);
     synthApp(repo, path.join(repo, 'other'), { db: { password: 'TEST_DB_PASSWORD' }, audit: { token: 'TEST_API_TOKEN' } });
-    expect(cacheOf(repo).owners).toEqual({ 'shop/api/token': 'dist', 'shop/audit/token': 'other', 'shop/db/password': 'dist', 'shop/db/username': 'dist' });
+    expect(cacheOf(repo).owners).toEqual({
+      'shop/api/token': 'dist',
+      'shop/audit/token': 'other',
+      'shop/db/password': 'dist',
+      'shop/db/username': 'dist',
+    });
     synthApp(repo, path.join(repo, 'dist'), { db: { password: 'TEST_DB_PASSWORD' } });
     expect(cacheOf(repo).owners).toEqual({ 'shop/audit/token': 'other', 'shop/db/password': 'dist' });
   });
 
   test('a synth that fails its review prunes nothing', () => {
     synthApp(repo, path.join(repo, 'dist'), DB_AND_API);
-    expect(() => synthApp(repo, path.join(repo, 'dist'), { db: { password: 'TEST_DB_PASSWORD' } }, { failReview: true })).toThrow(ReviewFailedError);
+    expect(() => synthApp(repo, path.join(repo, 'dist'), { db: { password: 'TEST_DB_PASSWORD' } }, { failReview: true })).toThrow(
+      ReviewFailedError,
+    );
     expect(Object.keys(cacheOf(repo).owners)).toEqual(['shop/api/token', 'shop/db/password', 'shop/db/username']);
   });
 
-  test('an app publishing outside the cache\'s folder (a test\'s temporary output) claims and removes nothing', () => {
+  test("an app publishing outside the cache's folder (a test's temporary output) claims and removes nothing", () => {
     synthApp(repo, path.join(repo, 'dist'), DB_AND_API);
     synthApp(repo, tempDir('elsewhere-'), { db: { password: 'TEST_DB_PASSWORD' } });
     expect(cacheOf(repo).owners).toEqual({ 'shop/api/token': 'dist', 'shop/db/password': 'dist', 'shop/db/username': 'dist' });

@@ -22,14 +22,30 @@ function errorOf(value: SecretValue): string {
 
 describe('a secret reference is never echoed in an error unless it plausibly is one', () => {
   test.each([
-    ['fromEnv given the secret', 'p4ss word!', (v: string) => SecretValue.fromEnv(v),
-      "'values.password': SecretValue.fromEnv was given 10 characters that are not an environment variable name (not shown in case they are the secret itself). Pass the variable's name, letters, digits and '_', as in SecretValue.fromEnv('DB_PASSWORD'); if you passed the secret itself, rotate it."],
-    ['fromEnv given a secret shaped like a name', 'Hunter2Secret', (v: string) => SecretValue.fromEnv(v),
-      "'values.password': the environment variable that SecretValue.fromEnv names is not set (its 13-character name is not shown in case it is the secret itself)."],
-    ['fromFile given a base64 key', 'q2K/9xZ+c2VjcmV0', (v: string) => SecretValue.fromFile(v),
-      "'values.password': cannot read the file (16 characters, not shown in case they are the secret itself) (ENOENT)."],
-    ['fromFile given a multi-line secret', '/tmp\nsecret', (v: string) => SecretValue.fromFile(v),
-      "'values.password': cannot read the file (11 characters, not shown in case they are the secret itself) (ENOENT)."],
+    [
+      'fromEnv given the secret',
+      'p4ss word!',
+      (v: string) => SecretValue.fromEnv(v),
+      "'values.password': SecretValue.fromEnv was given 10 characters that are not an environment variable name (not shown in case they are the secret itself). Pass the variable's name, letters, digits and '_', as in SecretValue.fromEnv('DB_PASSWORD'); if you passed the secret itself, rotate it.",
+    ],
+    [
+      'fromEnv given a secret shaped like a name',
+      'Hunter2Secret',
+      (v: string) => SecretValue.fromEnv(v),
+      "'values.password': the environment variable that SecretValue.fromEnv names is not set (its 13-character name is not shown in case it is the secret itself).",
+    ],
+    [
+      'fromFile given a base64 key',
+      'q2K/9xZ+c2VjcmV0',
+      (v: string) => SecretValue.fromFile(v),
+      "'values.password': cannot read the file (16 characters, not shown in case they are the secret itself) (ENOENT).",
+    ],
+    [
+      'fromFile given a multi-line secret',
+      '/tmp\nsecret',
+      (v: string) => SecretValue.fromFile(v),
+      "'values.password': cannot read the file (11 characters, not shown in case they are the secret itself) (ENOENT).",
+    ],
   ])('%s', (_name, secret, reference, message) => {
     const error = withEnv({ [secret]: undefined }, () => errorOf(reference(secret)));
     expect(error).toContain(message);
@@ -37,7 +53,9 @@ describe('a secret reference is never echoed in an error unless it plausibly is 
   });
 
   test('a variable that is set, or a path whose folder exists, is shown', () => {
-    expect(withEnv({ TEST_EMPTY_SECRET: '' }, () => errorOf(SecretValue.fromEnv('TEST_EMPTY_SECRET')))).toContain('the environment variable TEST_EMPTY_SECRET is set but empty');
+    expect(withEnv({ TEST_EMPTY_SECRET: '' }, () => errorOf(SecretValue.fromEnv('TEST_EMPTY_SECRET')))).toContain(
+      'the environment variable TEST_EMPTY_SECRET is set but empty',
+    );
     const missing = path.join(tempDir(), 'db-password');
     expect(errorOf(SecretValue.fromFile(missing))).toContain(`cannot read the file ${missing} (ENOENT)`);
   });
@@ -50,14 +68,16 @@ describe('only regular files are read', () => {
     // A writer holding the FIFO for a while bounds what a blocking read would wait.
     const writer = spawn('sh', ['-c', `exec sleep 3 > '${fifo}'`], { stdio: 'ignore' });
     try {
-      expect(errorOf(SecretValue.fromFile(fifo))).toBe(`[test] 'values.password': the file ${fifo} is not a regular file (a FIFO or device would hang synth). Point it at a regular file holding the secret.`);
+      expect(errorOf(SecretValue.fromFile(fifo))).toBe(
+        `[test] 'values.password': the file ${fifo} is not a regular file (a FIFO or device would hang synth). Point it at a regular file holding the secret.`,
+      );
     } finally {
       writer.kill();
     }
   });
 
   test('fromFile refuses a device', () => {
-    expect(errorOf(SecretValue.fromFile('/dev/zero'))).toContain("the file /dev/zero is not a regular file");
+    expect(errorOf(SecretValue.fromFile('/dev/zero'))).toContain('the file /dev/zero is not a regular file');
   });
 });
 
@@ -65,7 +85,7 @@ describe('writeEncryptionConfiguration never writes through a link planted at it
   test.each<[string, EncryptionConfigurationOptions, number, string]>([
     ['with a local key', { localKey: { keys: [{ name: 'key-1', secret: SecretValue.fromEnv('TEST_ETCD_KEY') }] } }, 0o600, KEY],
     ['KMS only', { kms: { name: 'cloud-kms', endpoint: 'unix:///var/run/kms.sock' } }, 0o644, 'cloud-kms'],
-  ])('%s: a new file takes the link\'s place, the link\'s target is untouched', (_name, options, mode, content) => {
+  ])("%s: a new file takes the link's place, the link's target is untouched", (_name, options, mode, content) => {
     const victim = writeFile(tempDir(), 'victim', 'precious');
     const folder = path.join(tempDir(), 'control-plane');
     fs.mkdirSync(folder);

@@ -48,9 +48,7 @@ export interface Validity {
 
 function der(tag: number, content: Buffer): Buffer {
   const n = content.length;
-  const length = n < 0x80 ? Buffer.from([n])
-    : n < 0x100 ? Buffer.from([0x81, n])
-      : Buffer.from([0x82, n >> 8, n & 0xff]);
+  const length = n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : Buffer.from([0x82, n >> 8, n & 0xff]);
   return Buffer.concat([Buffer.from([tag]), length, content]);
 }
 const sequence = (...items: Buffer[]) => der(0x30, Buffer.concat(items));
@@ -72,7 +70,10 @@ function oid(dotted: string): Buffer {
 
 function utcTime(date: Date): Buffer {
   const iso = date.toISOString(); // 2026-01-02T03:04:05.000Z → 260102030405Z
-  return der(0x17, Buffer.from(iso.slice(2, 4) + iso.slice(5, 7) + iso.slice(8, 10) + iso.slice(11, 13) + iso.slice(14, 16) + iso.slice(17, 19) + 'Z'));
+  return der(
+    0x17,
+    Buffer.from(iso.slice(2, 4) + iso.slice(5, 7) + iso.slice(8, 10) + iso.slice(11, 13) + iso.slice(14, 16) + iso.slice(17, 19) + 'Z'),
+  );
 }
 
 function selfSignedCertificate(privateKey: crypto.KeyObject, publicKey: crypto.KeyObject, validity: Validity): string {
@@ -137,7 +138,8 @@ export function withEnv<T>(vars: Record<string, string | undefined>, fn: () => T
   const before = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
   const apply = (values: Record<string, string | undefined>) => {
     for (const [k, v] of Object.entries(values)) {
-      if (v === undefined) delete process.env[k]; else process.env[k] = v;
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
     }
   };
   apply(vars);

@@ -25,15 +25,22 @@ describe('Services that cdk8s-plus builds from a hardened workload select its po
   test('new kplus.Service({ selector: workload.deployment }) and service.select(...) select the pod labels too', () => {
     const objects = synthObjects((shop) => {
       const web = new HardenedDeployment(shop, 'web', { containers: [CONTAINER] });
-      new kplus.Service(shop, 'Direct', { metadata: { name: 'direct' }, selector: web.deployment, ports: [{ port: 80, targetPort: 8080 }] });
+      new kplus.Service(shop, 'Direct', {
+        metadata: { name: 'direct' },
+        selector: web.deployment,
+        ports: [{ port: 80, targetPort: 8080 }],
+      });
       new kplus.Service(shop, 'Later', { metadata: { name: 'later' }, ports: [{ port: 80, targetPort: 8080 }] }).select(web.deployment);
     });
     for (const name of ['direct', 'later']) {
-      expect(objects.find((o) => o.kind === 'Service' && o.metadata.name === name).spec.selector).toEqual({ 'app.kubernetes.io/instance': 'web', 'app.kubernetes.io/name': 'web' });
+      expect(objects.find((o) => o.kind === 'Service' && o.metadata.name === name).spec.selector).toEqual({
+        'app.kubernetes.io/instance': 'web',
+        'app.kubernetes.io/name': 'web',
+      });
     }
   });
 
-  test('a StatefulSet\'s headless Service still selects its pods', () => {
+  test("a StatefulSet's headless Service still selects its pods", () => {
     const objects = synthObjects((shop) => {
       new HardenedStatefulSet(shop, 'db', { containers: [CONTAINER] });
     });

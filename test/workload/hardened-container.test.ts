@@ -26,32 +26,113 @@ function differences(a: any, b: any, at = ''): string[] {
 
 describe('bad input fails with the construct path, the field and the fix', () => {
   test.each<[string, Partial<HardenedDeploymentProps>, Partial<HardenedContainerProps>, string]>([
-    ['an image without digest', {}, { image: 'nginx:1.27' },
-      "[test/shop/web] 'containers[0].image': 'nginx:1.27' is not pinned by digest, so the image that runs may not be the image reviewed. Pin it as repo@sha256:<digest> (see `docker buildx imagetools inspect <image>`). If it is really needed, add exceptions: [{ rule: 'image-digest', reason: '<why this is needed and safe>' }]."],
-    ['runAsUser 0', { runAsUser: 0 }, {}, "[test/shop/web] 'containers[0].securityContext.runAsUser': UID 0 is root. Use a non-root UID above 10000, such as 65532. If it is really needed, add exceptions: [{ rule: 'no-root-user'"],
+    [
+      'an image without digest',
+      {},
+      { image: 'nginx:1.27' },
+      "[test/shop/web] 'containers[0].image': 'nginx:1.27' is not pinned by digest, so the image that runs may not be the image reviewed. Pin it as repo@sha256:<digest> (see `docker buildx imagetools inspect <image>`). If it is really needed, add exceptions: [{ rule: 'image-digest', reason: '<why this is needed and safe>' }].",
+    ],
+    [
+      'runAsUser 0',
+      { runAsUser: 0 },
+      {},
+      "[test/shop/web] 'containers[0].securityContext.runAsUser': UID 0 is root. Use a non-root UID above 10000, such as 65532. If it is really needed, add exceptions: [{ rule: 'no-root-user'",
+    ],
     ['a container runAsUser 0', {}, { securityContext: { runAsUser: 0 } }, "'containers[0].securityContext.runAsUser': UID 0 is root."],
-    ['a low UID', { runAsUser: 1000 }, {}, "[test/shop/web] 'containers[0].securityContext': UID 1000 / GID 65532 may collide with users of the host"],
+    [
+      'a low UID',
+      { runAsUser: 1000 },
+      {},
+      "[test/shop/web] 'containers[0].securityContext': UID 1000 / GID 65532 may collide with users of the host",
+    ],
     ['a low fsGroup', { fsGroup: 100 }, {}, "[test/shop/web] 'fsGroup': GID 100 may collide"],
     ['a negative UID', { runAsUser: -1 }, {}, "'containers[0].securityContext.runAsUser' must be a non-negative integer (got -1)"],
-    ['privileged: true without an exception', {}, { securityContext: { privileged: true, allowPrivilegeEscalation: true } },
-      "[test/shop/web] 'containers[0].securityContext.privileged': a privileged container has full access to the host. Remove it. If it is really needed, add exceptions: [{ rule: 'no-privileged'"],
-    ['allowPrivilegeEscalation without an exception', {}, { securityContext: { allowPrivilegeEscalation: true } }, "rule: 'no-privilege-escalation'"],
-    ['a writable root filesystem without an exception', {}, { securityContext: { readOnlyRootFilesystem: false } }, "List the paths that must be writable in writablePaths instead."],
-    ['a capability beyond NET_BIND_SERVICE', {}, { securityContext: { addCapabilities: ['CHOWN'] } }, "'containers[0].securityContext.addCapabilities': adds 'CHOWN'; only NET_BIND_SERVICE is allowed"],
-    ['a CAP_-prefixed capability', {}, { securityContext: { addCapabilities: ['CAP_NET_BIND_SERVICE'] } }, "write capabilities without the CAP_ prefix ('NET_BIND_SERVICE')"],
+    [
+      'privileged: true without an exception',
+      {},
+      { securityContext: { privileged: true, allowPrivilegeEscalation: true } },
+      "[test/shop/web] 'containers[0].securityContext.privileged': a privileged container has full access to the host. Remove it. If it is really needed, add exceptions: [{ rule: 'no-privileged'",
+    ],
+    [
+      'allowPrivilegeEscalation without an exception',
+      {},
+      { securityContext: { allowPrivilegeEscalation: true } },
+      "rule: 'no-privilege-escalation'",
+    ],
+    [
+      'a writable root filesystem without an exception',
+      {},
+      { securityContext: { readOnlyRootFilesystem: false } },
+      'List the paths that must be writable in writablePaths instead.',
+    ],
+    [
+      'a capability beyond NET_BIND_SERVICE',
+      {},
+      { securityContext: { addCapabilities: ['CHOWN'] } },
+      "'containers[0].securityContext.addCapabilities': adds 'CHOWN'; only NET_BIND_SERVICE is allowed",
+    ],
+    [
+      'a CAP_-prefixed capability',
+      {},
+      { securityContext: { addCapabilities: ['CAP_NET_BIND_SERVICE'] } },
+      "write capabilities without the CAP_ prefix ('NET_BIND_SERVICE')",
+    ],
     ['adding ALL capabilities', {}, { securityContext: { addCapabilities: ['ALL'] } }, "cannot add 'ALL'"],
-    ['a host port', {}, { ports: [{ number: 8080, hostPort: 80 }] }, "'containers[0].ports[0].hostPort': a host port binds the node's network interface"],
+    [
+      'a host port',
+      {},
+      { ports: [{ number: 8080, hostPort: 80 }] },
+      "'containers[0].ports[0].hostPort': a host port binds the node's network interface",
+    ],
     ['a missing readiness probe', {}, { readiness: undefined }, "'containers[0].readiness': is missing"],
-    ['a missing memory limit', {}, { resources: { cpu: { request: kplus.Cpu.millis(100) }, memory: { request: Size.mebibytes(64) } } },
-      "'containers[0].resources.memory.limit': is missing: without requests and a memory limit one pod can starve its node."],
-    ['a missing cpu request', {}, { resources: { memory: { request: Size.mebibytes(64), limit: Size.mebibytes(64) } } }, "'containers[0].resources.cpu.request': is missing"],
-    ['an empty reason on an exception', { exceptions: [{ rule: 'image-digest', reason: '' }] }, {},
-      "[test/shop/web] 'exceptions[0].reason' for rule 'image-digest' must explain the exception in at least 10 visible characters (got \"\"). Write why the departure is needed and safe."],
-    ['a reason that says nothing', { exceptions: [{ rule: 'image-digest', reason: 'because' }] }, {}, 'must explain the exception in at least 10 visible characters (got "because")'],
-    ['an exception to a malformed rule id', { exceptions: [{ rule: 'No Privileged', reason }] }, {}, "'exceptions[0].rule' must be a rule id"],
-    ['an expiry that is not a date', { exceptions: [{ rule: 'image-digest', reason, expires: '2027-02-30' }] }, {}, "'exceptions[0].expires' must be a date written YYYY-MM-DD (got '2027-02-30')"],
-    ['the same rule excepted twice', { exceptions: except('image-digest', 'image-digest') }, {}, "'exceptions[1].rule' excepts 'image-digest' a second time"],
-    ['a duplicate writable path', {}, { writablePaths: ['/tmp', '/var/cache', '/tmp'] }, "[test/shop/web] 'containers[0].writablePaths[2]' repeats '/tmp'. List each writable path once."],
+    [
+      'a missing memory limit',
+      {},
+      { resources: { cpu: { request: kplus.Cpu.millis(100) }, memory: { request: Size.mebibytes(64) } } },
+      "'containers[0].resources.memory.limit': is missing: without requests and a memory limit one pod can starve its node.",
+    ],
+    [
+      'a missing cpu request',
+      {},
+      { resources: { memory: { request: Size.mebibytes(64), limit: Size.mebibytes(64) } } },
+      "'containers[0].resources.cpu.request': is missing",
+    ],
+    [
+      'an empty reason on an exception',
+      { exceptions: [{ rule: 'image-digest', reason: '' }] },
+      {},
+      "[test/shop/web] 'exceptions[0].reason' for rule 'image-digest' must explain the exception in at least 10 visible characters (got \"\"). Write why the departure is needed and safe.",
+    ],
+    [
+      'a reason that says nothing',
+      { exceptions: [{ rule: 'image-digest', reason: 'because' }] },
+      {},
+      'must explain the exception in at least 10 visible characters (got "because")',
+    ],
+    [
+      'an exception to a malformed rule id',
+      { exceptions: [{ rule: 'No Privileged', reason }] },
+      {},
+      "'exceptions[0].rule' must be a rule id",
+    ],
+    [
+      'an expiry that is not a date',
+      { exceptions: [{ rule: 'image-digest', reason, expires: '2027-02-30' }] },
+      {},
+      "'exceptions[0].expires' must be a date written YYYY-MM-DD (got '2027-02-30')",
+    ],
+    [
+      'the same rule excepted twice',
+      { exceptions: except('image-digest', 'image-digest') },
+      {},
+      "'exceptions[1].rule' excepts 'image-digest' a second time",
+    ],
+    [
+      'a duplicate writable path',
+      {},
+      { writablePaths: ['/tmp', '/var/cache', '/tmp'] },
+      "[test/shop/web] 'containers[0].writablePaths[2]' repeats '/tmp'. List each writable path once.",
+    ],
     ['a relative writable path', {}, { writablePaths: ['tmp'] }, "'containers[0].writablePaths[0]' must be an absolute directory path"],
     ['a writable path that escapes', {}, { writablePaths: ['/tmp/../etc'] }, "without '..'"],
     ['a container name that is not DNS-1123', {}, { name: 'Web' }, "'containers[0].name' must be a DNS-1123 label"],
@@ -61,30 +142,48 @@ describe('bad input fails with the construct path, the field and the fix', () =>
   });
 
   test('a tag alone needs image-digest, and latest also no-latest-tag', () => {
-    expect(build({ exceptions: except('image-digest') }, { image: 'nginx' })).toThrow("'nginx' uses the mutable 'latest' tag. Pin a digest, or at least a version tag. If it is really needed, add exceptions: [{ rule: 'no-latest-tag'");
+    expect(build({ exceptions: except('image-digest') }, { image: 'nginx' })).toThrow(
+      "'nginx' uses the mutable 'latest' tag. Pin a digest, or at least a version tag. If it is really needed, add exceptions: [{ rule: 'no-latest-tag'",
+    );
     expect(build({ exceptions: except('image-digest') }, { image: 'registry:5000/nginx:latest' })).toThrow("rule: 'no-latest-tag'");
-    expect(deployment({ exceptions: except('image-digest') }, { image: 'registry:5000/nginx:1.27' }).spec.template.spec.containers[0].image).toBe('registry:5000/nginx:1.27');
+    expect(
+      deployment({ exceptions: except('image-digest') }, { image: 'registry:5000/nginx:1.27' }).spec.template.spec.containers[0].image,
+    ).toBe('registry:5000/nginx:1.27');
   });
 
   test('privileged needs allowPrivilegeEscalation, as Kubernetes requires', () => {
-    expect(build({ exceptions: except('no-privileged') }, { securityContext: { privileged: true } }))
-      .toThrow("'containers[0].securityContext.allowPrivilegeEscalation' must be true when privileged is true");
+    expect(build({ exceptions: except('no-privileged') }, { securityContext: { privileged: true } })).toThrow(
+      "'containers[0].securityContext.allowPrivilegeEscalation' must be true when privileged is true",
+    );
   });
 
   test('runAsUser 0 needs runAsNonRoot: false, or the kubelet refuses the pod', () => {
-    expect(build({ runAsUser: 0, exceptions: except('no-root-user') })).toThrow("is 0 but runAsNonRoot is true, so the kubelet would refuse to start the container");
+    expect(build({ runAsUser: 0, exceptions: except('no-root-user') })).toThrow(
+      'is 0 but runAsNonRoot is true, so the kubelet would refuse to start the container',
+    );
   });
 
   test('a capability outside the baseline set needs both capability exceptions', () => {
-    expect(build({ exceptions: except('drop-all-capabilities') }, { securityContext: { addCapabilities: ['NET_ADMIN'] } }))
-      .toThrow("adds 'NET_ADMIN', which even Pod Security baseline forbids. Remove 'NET_ADMIN'. If it is really needed, add exceptions: [{ rule: 'baseline-capabilities'");
+    expect(build({ exceptions: except('drop-all-capabilities') }, { securityContext: { addCapabilities: ['NET_ADMIN'] } })).toThrow(
+      "adds 'NET_ADMIN', which even Pod Security baseline forbids. Remove 'NET_ADMIN'. If it is really needed, add exceptions: [{ rule: 'baseline-capabilities'",
+    );
   });
 
   test('several containers must be named', () => {
-    expect(() => synthObjects((chart) => new HardenedDeployment(chart, 'web', { containers: [CONTAINER, CONTAINER] })))
-      .toThrow("'containers[0].name' is required when a pod has several containers.");
-    expect(() => synthObjects((chart) => new HardenedDeployment(chart, 'web', { containers: [{ ...CONTAINER, name: 'a' }, { ...CONTAINER, name: 'a' }] })))
-      .toThrow("'containers[1].name' repeats 'a'.");
+    expect(() => synthObjects((chart) => new HardenedDeployment(chart, 'web', { containers: [CONTAINER, CONTAINER] }))).toThrow(
+      "'containers[0].name' is required when a pod has several containers.",
+    );
+    expect(() =>
+      synthObjects(
+        (chart) =>
+          new HardenedDeployment(chart, 'web', {
+            containers: [
+              { ...CONTAINER, name: 'a' },
+              { ...CONTAINER, name: 'a' },
+            ],
+          }),
+      ),
+    ).toThrow("'containers[1].name' repeats 'a'.");
   });
 
   test('an empty container list is refused', () => {
@@ -96,20 +195,47 @@ describe('an exception changes exactly the field it allows, and is recorded', ()
   const baseline = deployment();
 
   /** The values the construct asks for, which the annotation names. */
-  const ACCEPTED: Record<string, string[]> = { 'image-digest': ['registry.example.com/shop/web:1.4.2'], 'drop-all-capabilities': ['CHOWN'] };
+  const ACCEPTED: Record<string, string[]> = {
+    'image-digest': ['registry.example.com/shop/web:1.4.2'],
+    'drop-all-capabilities': ['CHOWN'],
+  };
   test.each<[string, Partial<HardenedDeploymentProps>, Partial<HardenedContainerProps>, string[]]>([
-    ['read-only-root-filesystem', { exceptions: except('read-only-root-filesystem') }, { securityContext: { readOnlyRootFilesystem: false } },
-      ['/spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem']],
-    ['no-privilege-escalation', { exceptions: except('no-privilege-escalation') }, { securityContext: { allowPrivilegeEscalation: true } },
-      ['/spec/template/spec/containers/0/securityContext/allowPrivilegeEscalation']],
-    ['no-service-account-token', { exceptions: except('no-service-account-token'), automountServiceAccountToken: true }, {},
-      ['/spec/template/spec/automountServiceAccountToken']],
-    ['image-digest', { exceptions: except('image-digest') }, { image: 'registry.example.com/shop/web:1.4.2' },
-      ['/spec/template/spec/containers/0/image']],
-    ['high-user-group-ids', { exceptions: except('high-user-group-ids') }, { securityContext: { runAsUser: 1001 } },
-      ['/spec/template/spec/containers/0/securityContext/runAsUser']],
-    ['drop-all-capabilities', { exceptions: except('drop-all-capabilities') }, { securityContext: { addCapabilities: ['CHOWN'] } },
-      ['/spec/template/spec/containers/0/securityContext/capabilities/add']],
+    [
+      'read-only-root-filesystem',
+      { exceptions: except('read-only-root-filesystem') },
+      { securityContext: { readOnlyRootFilesystem: false } },
+      ['/spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem'],
+    ],
+    [
+      'no-privilege-escalation',
+      { exceptions: except('no-privilege-escalation') },
+      { securityContext: { allowPrivilegeEscalation: true } },
+      ['/spec/template/spec/containers/0/securityContext/allowPrivilegeEscalation'],
+    ],
+    [
+      'no-service-account-token',
+      { exceptions: except('no-service-account-token'), automountServiceAccountToken: true },
+      {},
+      ['/spec/template/spec/automountServiceAccountToken'],
+    ],
+    [
+      'image-digest',
+      { exceptions: except('image-digest') },
+      { image: 'registry.example.com/shop/web:1.4.2' },
+      ['/spec/template/spec/containers/0/image'],
+    ],
+    [
+      'high-user-group-ids',
+      { exceptions: except('high-user-group-ids') },
+      { securityContext: { runAsUser: 1001 } },
+      ['/spec/template/spec/containers/0/securityContext/runAsUser'],
+    ],
+    [
+      'drop-all-capabilities',
+      { exceptions: except('drop-all-capabilities') },
+      { securityContext: { addCapabilities: ['CHOWN'] } },
+      ['/spec/template/spec/containers/0/securityContext/capabilities/add'],
+    ],
   ])('%s', (rule, props, container, changed) => {
     const accepts = ACCEPTED[rule];
     const weakened = deployment(props, container);
@@ -118,7 +244,9 @@ describe('an exception changes exactly the field it allows, and is recorded', ()
     // Ours, plus each scanner's skip for the checks mapped to the rule (test/core/exception-routing.test.ts).
     // The annotation names the value the construct was asked for (the image, the capability), no more.
     expect(weakened.metadata.annotations).toEqual(exceptionAnnotations([{ rule, reason, accepts }], 'Deployment'));
-    expect(weakened.metadata.annotations[`exception.hardened.cdk8s.io/${rule}`]).toBe(accepts ? `${reason} (accepts ${accepts.join(', ')})` : reason);
+    expect(weakened.metadata.annotations[`exception.hardened.cdk8s.io/${rule}`]).toBe(
+      accepts ? `${reason} (accepts ${accepts.join(', ')})` : reason,
+    );
   });
 
   test('an exception alone weakens nothing', () => {
@@ -172,18 +300,35 @@ describe('writable paths', () => {
 
 describe('resources', () => {
   test.each([
-    [WorkloadSize.SMALL, { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '64Mi' }, { cpu: '500m', memory: '128Mi', 'ephemeral-storage': '256Mi' }],
-    [WorkloadSize.MEDIUM, { cpu: '250m', memory: '512Mi', 'ephemeral-storage': '128Mi' }, { cpu: '1000m', memory: '512Mi', 'ephemeral-storage': '512Mi' }],
-    [WorkloadSize.LARGE, { cpu: '1000m', memory: '2048Mi', 'ephemeral-storage': '256Mi' }, { cpu: '2000m', memory: '2048Mi', 'ephemeral-storage': '1024Mi' }],
+    [
+      WorkloadSize.SMALL,
+      { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '64Mi' },
+      { cpu: '500m', memory: '128Mi', 'ephemeral-storage': '256Mi' },
+    ],
+    [
+      WorkloadSize.MEDIUM,
+      { cpu: '250m', memory: '512Mi', 'ephemeral-storage': '128Mi' },
+      { cpu: '1000m', memory: '512Mi', 'ephemeral-storage': '512Mi' },
+    ],
+    [
+      WorkloadSize.LARGE,
+      { cpu: '1000m', memory: '2048Mi', 'ephemeral-storage': '256Mi' },
+      { cpu: '2000m', memory: '2048Mi', 'ephemeral-storage': '1024Mi' },
+    ],
   ])('size class %s sets the documented numbers', (size, requests, limits) => {
     expect(podSpec(deployment({}, { size })).containers[0].resources).toEqual({ requests, limits });
   });
 
   test('explicit resources are kept, and the CPU limit and ephemeral storage come from the size class', () => {
-    const resources = podSpec(deployment({}, {
-      size: WorkloadSize.MEDIUM,
-      resources: { cpu: { request: kplus.Cpu.millis(300) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(384) } },
-    })).containers[0].resources;
+    const resources = podSpec(
+      deployment(
+        {},
+        {
+          size: WorkloadSize.MEDIUM,
+          resources: { cpu: { request: kplus.Cpu.millis(300) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(384) } },
+        },
+      ),
+    ).containers[0].resources;
     expect(resources).toEqual({
       requests: { cpu: '300m', memory: '256Mi', 'ephemeral-storage': '128Mi' },
       limits: { cpu: '1000m', memory: '384Mi', 'ephemeral-storage': '512Mi' },
@@ -191,16 +336,23 @@ describe('resources', () => {
   });
 
   test('with an exception, a missing request stays missing', () => {
-    const resources = podSpec(deployment({ exceptions: except('resources-set') }, {
-      resources: { memory: { request: Size.mebibytes(64), limit: Size.mebibytes(64) } },
-    })).containers[0].resources;
+    const resources = podSpec(
+      deployment(
+        { exceptions: except('resources-set') },
+        {
+          resources: { memory: { request: Size.mebibytes(64), limit: Size.mebibytes(64) } },
+        },
+      ),
+    ).containers[0].resources;
     expect(resources.requests.cpu).toBeUndefined();
     expect(resources.requests.memory).toBe('64Mi');
   });
 });
 
 test('the image pull policy defaults to Always and can be changed', () => {
-  expect(podSpec(deployment({}, { imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT })).containers[0].imagePullPolicy).toBe('IfNotPresent');
+  expect(podSpec(deployment({}, { imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT })).containers[0].imagePullPolicy).toBe(
+    'IfNotPresent',
+  );
   expect(podSpec(deployment({}, { image: IMAGE })).containers[0].imagePullPolicy).toBe('Always');
 });
 
@@ -208,22 +360,43 @@ describe('secrets', () => {
   test('are mounted as read-only files, one volume per Secret, readable by the pod group only', () => {
     const pod = podSpec(deployment({}, { secretMounts: [{ secretName: 'db-credentials', path: '/var/run/secrets/db' }] }));
     expect(pod.volumes).toEqual([{ name: 'main-secret-db-credentials', secret: { secretName: 'db-credentials', defaultMode: 0o440 } }]);
-    expect(pod.containers[0].volumeMounts).toEqual([{ name: 'main-secret-db-credentials', mountPath: '/var/run/secrets/db', readOnly: true }]);
+    expect(pod.containers[0].volumeMounts).toEqual([
+      { name: 'main-secret-db-credentials', mountPath: '/var/run/secrets/db', readOnly: true },
+    ]);
     expect(pod.containers[0].env).toBeUndefined();
   });
 
   test('become environment variables only when asked, with an exception that Checkov reads too', () => {
     const secretEnv = [{ name: 'API_TOKEN', secretName: 'partner-api', key: 'token' }];
-    expect(build({}, { secretEnv })).toThrow("[test/shop/web] 'containers[0].secretEnv': puts Secret keys into environment variables, which every child process inherits and crash reports print. Use secretMounts and point the software at the file. If it is really needed, add exceptions: [{ rule: 'secret-as-file'");
+    expect(build({}, { secretEnv })).toThrow(
+      "[test/shop/web] 'containers[0].secretEnv': puts Secret keys into environment variables, which every child process inherits and crash reports print. Use secretMounts and point the software at the file. If it is really needed, add exceptions: [{ rule: 'secret-as-file'",
+    );
     const excepted = deployment({ exceptions: except('secret-as-file') }, { secretEnv });
-    expect(podSpec(excepted).containers[0].env).toEqual([{ name: 'API_TOKEN', valueFrom: { secretKeyRef: { name: 'partner-api', key: 'token' } } }]);
-    expect(excepted.metadata.annotations).toEqual({ 'exception.hardened.cdk8s.io/secret-as-file': reason, 'checkov.io/skip1': `CKV_K8S_35=${reason}` });
+    expect(podSpec(excepted).containers[0].env).toEqual([
+      { name: 'API_TOKEN', valueFrom: { secretKeyRef: { name: 'partner-api', key: 'token' } } },
+    ]);
+    expect(excepted.metadata.annotations).toEqual({
+      'exception.hardened.cdk8s.io/secret-as-file': reason,
+      'checkov.io/skip1': `CKV_K8S_35=${reason}`,
+    });
   });
 
   test.each<[string, Partial<HardenedContainerProps>, string]>([
-    ['a relative mount path', { secretMounts: [{ secretName: 'db', path: 'secrets' }] }, "'containers[0].secretMounts[0].path' must be an absolute directory path"],
-    ['a mount path used twice', { writablePaths: ['/tmp'], secretMounts: [{ secretName: 'db', path: '/tmp' }] }, "'containers[0].secretMounts[0].path' '/tmp' is already used by another mount"],
-    ['a Secret name that is not a name', { secretMounts: [{ secretName: 'DB creds', path: '/s' }] }, "'containers[0].secretMounts[0].secretName' must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters (got 'DB creds'). Use 'db-creds'."],
+    [
+      'a relative mount path',
+      { secretMounts: [{ secretName: 'db', path: 'secrets' }] },
+      "'containers[0].secretMounts[0].path' must be an absolute directory path",
+    ],
+    [
+      'a mount path used twice',
+      { writablePaths: ['/tmp'], secretMounts: [{ secretName: 'db', path: '/tmp' }] },
+      "'containers[0].secretMounts[0].path' '/tmp' is already used by another mount",
+    ],
+    [
+      'a Secret name that is not a name',
+      { secretMounts: [{ secretName: 'DB creds', path: '/s' }] },
+      "'containers[0].secretMounts[0].secretName' must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters (got 'DB creds'). Use 'db-creds'.",
+    ],
   ])('fails on %s', (_case, container, message) => {
     expect(build({}, container)).toThrow(message);
   });

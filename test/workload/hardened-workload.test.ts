@@ -3,7 +3,14 @@ import * as path from 'node:path';
 import { Cron } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  HardenedCronJob, HardenedDaemonSet, HardenedDeployment, HardenedJob, HardenedStatefulSet, HardenedWorkloadProps, review, ruleById,
+  HardenedCronJob,
+  HardenedDaemonSet,
+  HardenedDeployment,
+  HardenedJob,
+  HardenedStatefulSet,
+  HardenedWorkloadProps,
+  review,
+  ruleById,
 } from '../../lib';
 import { CONTAINER, IMAGE, objectsNamed, only, podMetadata, podSpec, synthObjects } from '../support';
 
@@ -78,7 +85,11 @@ describe.each(KINDS)('Hardened%s defaults', (kind, create) => {
   test('names are readable, with the recommended labels and no hash', () => {
     expect(workload.metadata.name).toBe('web');
     expect(workload.metadata.namespace).toBe('shop');
-    const labels = { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web', 'app.kubernetes.io/managed-by': 'cdk8s-hardened' };
+    const labels = {
+      'app.kubernetes.io/name': 'web',
+      'app.kubernetes.io/instance': 'web',
+      'app.kubernetes.io/managed-by': 'cdk8s-hardened',
+    };
     expect(workload.metadata.labels).toEqual(labels);
     expect(podMetadata(workload).labels).toEqual(labels);
     expect(JSON.stringify(objects)).not.toMatch(/cdk8s\.io\/metadata\.addr|-c[0-9a-f]{7}\b/);
@@ -89,14 +100,22 @@ describe.each(KINDS)('Hardened%s defaults', (kind, create) => {
   });
 
   test('the review finds nothing at all in any pack, not even a warning', () => {
-    expect(review(objects.map((object) => ({ object })), { today: '2026-11-23' }).findings).toEqual([]);
+    expect(
+      review(
+        objects.map((object) => ({ object })),
+        { today: '2026-11-23' },
+      ).findings,
+    ).toEqual([]);
   });
 });
 
 describe('construct exceptions and review rules', () => {
   test('every rule id a construct asks an exception for is a rule of the review engine', () => {
     const dir = path.resolve(__dirname, '../../lib/workload');
-    const source = fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
+    const source = fs
+      .readdirSync(dir)
+      .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
+      .join('\n');
     const asked = [...source.matchAll(/\.require\('([a-z0-9-]+)'/g)].map((m) => m[1]);
     expect(asked.length).toBeGreaterThan(10);
     expect(asked.filter((id) => !ruleById(id))).toEqual([]);
@@ -106,28 +125,40 @@ describe('construct exceptions and review rules', () => {
 describe('long-running workloads', () => {
   test.each(['Deployment', 'StatefulSet', 'DaemonSet'])('a Hardened%s requires readiness and liveness probes', (kind) => {
     const create = KINDS.find(([k]) => k === kind)![1];
-    expect(() => synthObjects((chart) => create(chart, 'web', { containers: [{ image: IMAGE, portNumber: 8080 }] })))
-      .toThrow("[test/shop/web] 'containers[0].readiness': is missing, so traffic reaches the pod before it can serve.");
-    expect(() => synthObjects((chart) => create(chart, 'web', { containers: [{ ...CONTAINER, liveness: undefined }] })))
-      .toThrow("[test/shop/web] 'containers[0].liveness': is missing");
+    expect(() => synthObjects((chart) => create(chart, 'web', { containers: [{ image: IMAGE, portNumber: 8080 }] }))).toThrow(
+      "[test/shop/web] 'containers[0].readiness': is missing, so traffic reaches the pod before it can serve.",
+    );
+    expect(() => synthObjects((chart) => create(chart, 'web', { containers: [{ ...CONTAINER, liveness: undefined }] }))).toThrow(
+      "[test/shop/web] 'containers[0].liveness': is missing",
+    );
   });
 
   test.each(KINDS.map(([kind]) => kind))('a Hardened%s without containers names the field (also from plain JavaScript)', (kind) => {
     const create = KINDS.find(([k]) => k === kind)![1];
-    expect(() => synthObjects((chart) => create(chart, 'web', { containers: [] })))
-      .toThrow("[test/shop/web] 'containers' is empty. Give the workload at least one container");
-    expect(() => synthObjects((chart) => create(chart, 'web', { image: IMAGE } as any)))
-      .toThrow("[test/shop/web] 'containers' is missing. Give the workload at least one container");
-    expect(() => synthObjects((chart) => create(chart, 'web', { containers: [null] } as any)))
-      .toThrow("[test/shop/web] 'containers[0]' must be a container (an object with an image)");
-    expect(() => synthObjects((chart) => create(chart, 'web', { containers: [{}] } as any))).toThrow("[test/shop/web] 'containers[0].image' is missing.");
-    expect(() => synthObjects((chart) => create(chart, 'web', { containers: [{ image: 5 }] } as any))).toThrow("[test/shop/web] 'containers[0].image' is not text.");
-    expect(() => synthObjects((chart) => create(chart, 'web', { containers: [CONTAINER], initContainers: [{ image: '' }] } as any)))
-      .toThrow("[test/shop/web] 'initContainers[0].image' is missing.");
+    expect(() => synthObjects((chart) => create(chart, 'web', { containers: [] }))).toThrow(
+      "[test/shop/web] 'containers' is empty. Give the workload at least one container",
+    );
+    expect(() => synthObjects((chart) => create(chart, 'web', { image: IMAGE } as any))).toThrow(
+      "[test/shop/web] 'containers' is missing. Give the workload at least one container",
+    );
+    expect(() => synthObjects((chart) => create(chart, 'web', { containers: [null] } as any))).toThrow(
+      "[test/shop/web] 'containers[0]' must be a container (an object with an image)",
+    );
+    expect(() => synthObjects((chart) => create(chart, 'web', { containers: [{}] } as any))).toThrow(
+      "[test/shop/web] 'containers[0].image' is missing.",
+    );
+    expect(() => synthObjects((chart) => create(chart, 'web', { containers: [{ image: 5 }] } as any))).toThrow(
+      "[test/shop/web] 'containers[0].image' is not text.",
+    );
+    expect(() =>
+      synthObjects((chart) => create(chart, 'web', { containers: [CONTAINER], initContainers: [{ image: '' }] } as any)),
+    ).toThrow("[test/shop/web] 'initContainers[0].image' is missing.");
   });
 
   test('a workload without props says so', () => {
-    expect(() => synthObjects((chart) => new HardenedDeployment(chart, 'web', undefined as any))).toThrow("[test/shop/web] props are missing.");
+    expect(() => synthObjects((chart) => new HardenedDeployment(chart, 'web', undefined as any))).toThrow(
+      '[test/shop/web] props are missing.',
+    );
   });
 
   test.each(['Job', 'CronJob'])('a Hardened%s runs without probes', (kind) => {
@@ -137,16 +168,21 @@ describe('long-running workloads', () => {
   });
 
   test('init containers never need probes', () => {
-    expect(() => synthObjects((chart) => new HardenedDeployment(chart, 'web', { containers: [CONTAINER], initContainers: [INIT] }))).not.toThrow();
+    expect(() =>
+      synthObjects((chart) => new HardenedDeployment(chart, 'web', { containers: [CONTAINER], initContainers: [INIT] })),
+    ).not.toThrow();
   });
 });
 
 describe('isolation', () => {
   test('pins the pods to a tainted node pool and a sandboxed runtime', () => {
-    const objects = synthObjects((chart) => new HardenedDeployment(chart, 'payments', {
-      containers: [CONTAINER],
-      isolation: { nodePool: 'sensitive', runtimeClassName: 'gvisor' },
-    }));
+    const objects = synthObjects(
+      (chart) =>
+        new HardenedDeployment(chart, 'payments', {
+          containers: [CONTAINER],
+          isolation: { nodePool: 'sensitive', runtimeClassName: 'gvisor' },
+        }),
+    );
     const pod = podSpec(only(objects, 'Deployment'));
     expect(pod.nodeSelector).toEqual({ 'hardened.cdk8s.io/pool': 'sensitive' });
     expect(pod.tolerations).toEqual([{ key: 'hardened.cdk8s.io/pool', operator: 'Equal', value: 'sensitive', effect: 'NoSchedule' }]);
@@ -154,24 +190,31 @@ describe('isolation', () => {
   });
 
   test('uses a custom taint key and leaves the runtime alone when none is given', () => {
-    const objects = synthObjects((chart) => new HardenedJob(chart, 'scan', {
-      containers: [{ image: IMAGE }],
-      isolation: { nodePool: 'batch', taintKey: 'example.com/pool' },
-    }));
+    const objects = synthObjects(
+      (chart) =>
+        new HardenedJob(chart, 'scan', {
+          containers: [{ image: IMAGE }],
+          isolation: { nodePool: 'batch', taintKey: 'example.com/pool' },
+        }),
+    );
     const pod = podSpec(only(objects, 'Job'));
     expect(pod.nodeSelector).toEqual({ 'example.com/pool': 'batch' });
     expect(pod.runtimeClassName).toBeUndefined();
   });
 
   test('fails when the node pool is not a DNS-1123 label', () => {
-    expect(() => synthObjects((chart) => new HardenedDeployment(chart, 'web', { containers: [CONTAINER], isolation: { nodePool: 'Sensitive Pool' } })))
-      .toThrow("[test/shop/web] 'isolation.nodePool' must be a DNS-1123 label");
+    expect(() =>
+      synthObjects((chart) => new HardenedDeployment(chart, 'web', { containers: [CONTAINER], isolation: { nodePool: 'Sensitive Pool' } })),
+    ).toThrow("[test/shop/web] 'isolation.nodePool' must be a DNS-1123 label");
   });
 });
 
 describe('namespace and name', () => {
   test('an explicit namespace and name apply to every object of the workload', () => {
-    const objects = objectsNamed(synthObjects((chart) => new HardenedDeployment(chart, 'Web', { name: 'storefront', namespace: 'retail', containers: [CONTAINER] })), 'storefront');
+    const objects = objectsNamed(
+      synthObjects((chart) => new HardenedDeployment(chart, 'Web', { name: 'storefront', namespace: 'retail', containers: [CONTAINER] })),
+      'storefront',
+    );
     expect(objects.map((o) => o.kind).sort()).toEqual(['Deployment', 'PodDisruptionBudget', 'ServiceAccount']);
     for (const o of objects) {
       expect(o.metadata.name).toBe('storefront');
@@ -180,7 +223,12 @@ describe('namespace and name', () => {
   });
 
   test.each([
-    ['an id that is not DNS-1123', 'Web_App', {}, "[test/shop/Web_App] 'name' must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters (got 'Web_App'). Use 'web-app'."],
+    [
+      'an id that is not DNS-1123',
+      'Web_App',
+      {},
+      "[test/shop/Web_App] 'name' must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters (got 'Web_App'). Use 'web-app'.",
+    ],
     ['a name that is too long', 'web', { name: 'x'.repeat(64) }, "'name' must be a DNS-1123 label"],
     ['a namespace that is not DNS-1123', 'web', { namespace: 'Shop' }, "[test/shop/web] 'namespace' must be a DNS-1123 label"],
   ])('fails on %s', (_case, id, props, message) => {

@@ -18,12 +18,19 @@ describe.each([
       metadata: { name: 'web', namespace: 'shop' },
       spec: { maxUnavailable: 1, selector: { matchLabels: SELECTOR } },
     });
-    expect(podSpec(workload).topologySpreadConstraints.map((c: any) => [c.topologyKey, c.whenUnsatisfiable, c.labelSelector.matchLabels]))
-      .toEqual([['kubernetes.io/hostname', 'ScheduleAnyway', SELECTOR], ['topology.kubernetes.io/zone', 'ScheduleAnyway', SELECTOR]]);
+    expect(
+      podSpec(workload).topologySpreadConstraints.map((c: any) => [c.topologyKey, c.whenUnsatisfiable, c.labelSelector.matchLabels]),
+    ).toEqual([
+      ['kubernetes.io/hostname', 'ScheduleAnyway', SELECTOR],
+      ['topology.kubernetes.io/zone', 'ScheduleAnyway', SELECTOR],
+    ]);
   });
 
   test('prefers to keep its pods off the same node (kube-score, kube-linter: rule pod-anti-affinity)', () => {
-    const workload = only(synthObjects((chart) => create(chart)), kind);
+    const workload = only(
+      synthObjects((chart) => create(chart)),
+      kind,
+    );
     expect(podSpec(workload).affinity).toEqual({
       podAntiAffinity: {
         preferredDuringSchedulingIgnoredDuringExecution: [
@@ -34,7 +41,12 @@ describe.each([
   });
 
   test('its PodDisruptionBudget never lets a pod that is not ready block a drain', () => {
-    expect(only(synthObjects((chart) => create(chart)), 'PodDisruptionBudget').spec.unhealthyPodEvictionPolicy).toBe('AlwaysAllow');
+    expect(
+      only(
+        synthObjects((chart) => create(chart)),
+        'PodDisruptionBudget',
+      ).spec.unhealthyPodEvictionPolicy,
+    ).toBe('AlwaysAllow');
   });
 
   test('keeps affinities added through the escape hatch', () => {
@@ -65,14 +77,18 @@ describe('HardenedStatefulSet', () => {
   });
 
   test('fails when no container exposes a port', () => {
-    expect(() => synthObjects((chart) => new HardenedStatefulSet(chart, 'db', { containers: [{ ...CONTAINER, portNumber: undefined }] })))
-      .toThrow("[test/shop/db] 'containers' expose no port, but a StatefulSet needs one for its headless Service.");
+    expect(() =>
+      synthObjects((chart) => new HardenedStatefulSet(chart, 'db', { containers: [{ ...CONTAINER, portNumber: undefined }] })),
+    ).toThrow("[test/shop/db] 'containers' expose no port, but a StatefulSet needs one for its headless Service.");
   });
 });
 
 describe('HardenedJob', () => {
   test('documented defaults: 3 retries, finished Jobs deleted after a day, pods never restarted in place', () => {
-    const job = only(synthObjects((chart) => new HardenedJob(chart, 'migrate', { containers: [{ image: IMAGE }] })), 'Job');
+    const job = only(
+      synthObjects((chart) => new HardenedJob(chart, 'migrate', { containers: [{ image: IMAGE }] })),
+      'Job',
+    );
     expect(job.spec.backoffLimit).toBe(3);
     expect(job.spec.ttlSecondsAfterFinished).toBe(86400);
     expect(job.spec.activeDeadlineSeconds).toBeUndefined();
@@ -80,14 +96,18 @@ describe('HardenedJob', () => {
   });
 
   test('fails on a negative backoff limit', () => {
-    expect(() => synthObjects((chart) => new HardenedJob(chart, 'migrate', { containers: [{ image: IMAGE }], backoffLimit: -1 })))
-      .toThrow("[test/shop/migrate] 'backoffLimit' must be a whole number, 0 or more (got -1)");
+    expect(() => synthObjects((chart) => new HardenedJob(chart, 'migrate', { containers: [{ image: IMAGE }], backoffLimit: -1 }))).toThrow(
+      "[test/shop/migrate] 'backoffLimit' must be a whole number, 0 or more (got -1)",
+    );
   });
 });
 
 describe('HardenedCronJob', () => {
   test('documented defaults: no overlapping runs, UTC, a 5 minute start deadline, 3 runs of history each', () => {
-    const cronJob = only(synthObjects((chart) => new HardenedCronJob(chart, 'nightly', { schedule: Cron.daily(), containers: [{ image: IMAGE }] })), 'CronJob');
+    const cronJob = only(
+      synthObjects((chart) => new HardenedCronJob(chart, 'nightly', { schedule: Cron.daily(), containers: [{ image: IMAGE }] })),
+      'CronJob',
+    );
     expect(cronJob.spec).toMatchObject({
       schedule: '0 0 * * *',
       concurrencyPolicy: 'Forbid',
@@ -100,48 +120,89 @@ describe('HardenedCronJob', () => {
   });
 
   test('each default can be set', () => {
-    const cronJob = only(synthObjects((chart) => new HardenedCronJob(chart, 'nightly', {
-      schedule: Cron.schedule({ minute: '30', hour: '2' }),
-      containers: [{ image: IMAGE }],
-      concurrencyPolicy: kplus.ConcurrencyPolicy.REPLACE,
+    const cronJob = only(
+      synthObjects(
+        (chart) =>
+          new HardenedCronJob(chart, 'nightly', {
+            schedule: Cron.schedule({ minute: '30', hour: '2' }),
+            containers: [{ image: IMAGE }],
+            concurrencyPolicy: kplus.ConcurrencyPolicy.REPLACE,
+            timeZone: 'Europe/Berlin',
+            startingDeadline: Duration.minutes(1),
+            activeDeadline: Duration.hours(2),
+          }),
+      ),
+      'CronJob',
+    );
+    expect(cronJob.spec).toMatchObject({
+      schedule: '30 2 * * *',
+      concurrencyPolicy: 'Replace',
       timeZone: 'Europe/Berlin',
-      startingDeadline: Duration.minutes(1),
-      activeDeadline: Duration.hours(2),
-    })), 'CronJob');
-    expect(cronJob.spec).toMatchObject({ schedule: '30 2 * * *', concurrencyPolicy: 'Replace', timeZone: 'Europe/Berlin', startingDeadlineSeconds: 60 });
+      startingDeadlineSeconds: 60,
+    });
     expect(cronJob.spec.jobTemplate.spec.activeDeadlineSeconds).toBe(7200);
   });
 });
 
 describe('HardenedStatefulSet volume claims', () => {
   test('each pod gets its claims, mounted into the named container after its other mounts', () => {
-    const objects = synthObjects((chart) => new HardenedStatefulSet(chart, 'db', {
-      containers: [{ ...CONTAINER, name: 'db', writablePaths: ['/tmp'] }, { ...CONTAINER, name: 'backup', portNumber: 9090 }],
-      volumeClaims: [
-        { name: 'data', mountPath: '/var/lib/postgresql', size: Size.gibibytes(20), storageClassName: 'encrypted-ssd' },
-        { name: 'wal', mountPath: '/var/lib/wal', size: Size.gibibytes(5) },
-        { name: 'dumps', mountPath: '/backups', size: Size.gibibytes(50), containerName: 'backup' },
-      ],
-    }));
+    const objects = synthObjects(
+      (chart) =>
+        new HardenedStatefulSet(chart, 'db', {
+          containers: [
+            { ...CONTAINER, name: 'db', writablePaths: ['/tmp'] },
+            { ...CONTAINER, name: 'backup', portNumber: 9090 },
+          ],
+          volumeClaims: [
+            { name: 'data', mountPath: '/var/lib/postgresql', size: Size.gibibytes(20), storageClassName: 'encrypted-ssd' },
+            { name: 'wal', mountPath: '/var/lib/wal', size: Size.gibibytes(5) },
+            { name: 'dumps', mountPath: '/backups', size: Size.gibibytes(50), containerName: 'backup' },
+          ],
+        }),
+    );
     const set = only(objects, 'StatefulSet');
     expect(set.spec.volumeClaimTemplates).toEqual([
-      { metadata: { name: 'data', labels: { 'app.kubernetes.io/instance': 'db', 'app.kubernetes.io/name': 'db' } },
-        spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'encrypted-ssd', resources: { requests: { storage: '20Gi' } } } },
-      { metadata: { name: 'wal', labels: { 'app.kubernetes.io/instance': 'db', 'app.kubernetes.io/name': 'db' } },
-        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } } } },
-      { metadata: { name: 'dumps', labels: { 'app.kubernetes.io/instance': 'db', 'app.kubernetes.io/name': 'db' } },
-        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '50Gi' } } } },
+      {
+        metadata: { name: 'data', labels: { 'app.kubernetes.io/instance': 'db', 'app.kubernetes.io/name': 'db' } },
+        spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'encrypted-ssd', resources: { requests: { storage: '20Gi' } } },
+      },
+      {
+        metadata: { name: 'wal', labels: { 'app.kubernetes.io/instance': 'db', 'app.kubernetes.io/name': 'db' } },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } } },
+      },
+      {
+        metadata: { name: 'dumps', labels: { 'app.kubernetes.io/instance': 'db', 'app.kubernetes.io/name': 'db' } },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '50Gi' } } },
+      },
     ]);
     const [db, backup] = set.spec.template.spec.containers;
-    expect(db.volumeMounts).toEqual([{ name: 'db-tmp', mountPath: '/tmp' }, { name: 'data', mountPath: '/var/lib/postgresql' }, { name: 'wal', mountPath: '/var/lib/wal' }]);
+    expect(db.volumeMounts).toEqual([
+      { name: 'db-tmp', mountPath: '/tmp' },
+      { name: 'data', mountPath: '/var/lib/postgresql' },
+      { name: 'wal', mountPath: '/var/lib/wal' },
+    ]);
     expect(backup.volumeMounts).toEqual([{ name: 'dumps', mountPath: '/backups' }]);
   });
 
   test.each([
-    ['an unknown container', { name: 'data', mountPath: '/data', size: Size.gibibytes(1), containerName: 'sidecar' }, "'volumeClaims[0].containerName' is 'sidecar', which is not a container of 'db' (main)."],
-    ['a relative mount path', { name: 'data', mountPath: 'data', size: Size.gibibytes(1) }, "'volumeClaims[0].mountPath' must be an absolute directory path"],
-    ['a name that is not DNS-1123', { name: 'Data', mountPath: '/data', size: Size.gibibytes(1) }, "'volumeClaims[0].name' must be a DNS-1123 label"],
+    [
+      'an unknown container',
+      { name: 'data', mountPath: '/data', size: Size.gibibytes(1), containerName: 'sidecar' },
+      "'volumeClaims[0].containerName' is 'sidecar', which is not a container of 'db' (main).",
+    ],
+    [
+      'a relative mount path',
+      { name: 'data', mountPath: 'data', size: Size.gibibytes(1) },
+      "'volumeClaims[0].mountPath' must be an absolute directory path",
+    ],
+    [
+      'a name that is not DNS-1123',
+      { name: 'Data', mountPath: '/data', size: Size.gibibytes(1) },
+      "'volumeClaims[0].name' must be a DNS-1123 label",
+    ],
   ])('fails on %s', (_case, claim, message) => {
-    expect(() => synthObjects((chart) => new HardenedStatefulSet(chart, 'db', { containers: [CONTAINER], volumeClaims: [claim] }))).toThrow(message);
+    expect(() => synthObjects((chart) => new HardenedStatefulSet(chart, 'db', { containers: [CONTAINER], volumeClaims: [claim] }))).toThrow(
+      message,
+    );
   });
 });

@@ -27,14 +27,20 @@ export class AddressSet {
    * IPv4 blocks they spell, see `effectiveCidr`); blocks of the other family are left out.
    */
   public static of(family: IpFamily, blocks: readonly Cidr[]): AddressSet {
-    const ranges = blocks.map(effectiveCidr).filter((b) => b.family === family).map((b): Range => {
-      const size = 1n << (BITS[family] - BigInt(b.prefix));
-      return [b.network, b.network + size];
-    });
+    const ranges = blocks
+      .map(effectiveCidr)
+      .filter((b) => b.family === family)
+      .map((b): Range => {
+        const size = 1n << (BITS[family] - BigInt(b.prefix));
+        return [b.network, b.network + size];
+      });
     return new AddressSet(family, normalize(ranges));
   }
 
-  private constructor(public readonly family: IpFamily, private readonly ranges: readonly Range[]) {}
+  private constructor(
+    public readonly family: IpFamily,
+    private readonly ranges: readonly Range[],
+  ) {}
 
   public isEmpty(): boolean {
     return this.ranges.length === 0;

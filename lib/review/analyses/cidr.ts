@@ -74,7 +74,10 @@ export function parseCidrAsStored(text: string): Cidr {
   if (slash < 0) throw new InvalidCidrError('it has no prefix length (a single address is written "/32" or "/128")');
   let addressText = text.slice(0, slash);
   if (!addressText.includes(':') && /^[0-9]{1,4}(\.[0-9]{1,4}){3}$/.test(addressText)) {
-    addressText = addressText.split('.').map((part) => String(Number(part))).join('.');
+    addressText = addressText
+      .split('.')
+      .map((part) => String(Number(part)))
+      .join('.');
   }
   const address = parseAddress(addressText);
   const prefixText = text.slice(slash + 1);
@@ -87,8 +90,9 @@ export function parseCidrAsStored(text: string): Cidr {
 
 /** Whether `outer` contains every address of `inner` (blocks of different families never contain each other). */
 export function cidrContains(outer: Cidr, inner: Cidr): boolean {
-  return outer.family === inner.family && inner.prefix >= outer.prefix
-    && (inner.network & mask(outer.family, outer.prefix)) === outer.network;
+  return (
+    outer.family === inner.family && inner.prefix >= outer.prefix && (inner.network & mask(outer.family, outer.prefix)) === outer.network
+  );
 }
 
 /** Whether `inner` lies inside `outer` and is smaller: what the API requires of an `except` entry. */
@@ -123,10 +127,16 @@ export function formatAddress(address: IpAddress): string {
   let bestStart = -1;
   let bestLength = 1;
   for (let i = 0; i < 8;) {
-    if (parts[i] !== 0) { i++; continue; }
+    if (parts[i] !== 0) {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < 8 && parts[j] === 0) j++;
-    if (j - i > bestLength) { bestStart = i; bestLength = j - i; }
+    if (j - i > bestLength) {
+      bestStart = i;
+      bestLength = j - i;
+    }
     i = j;
   }
   const hex = parts.map((p) => p.toString(16));

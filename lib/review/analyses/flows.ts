@@ -120,7 +120,7 @@ export function computeFlows(pods: readonly Workload[], isolation: Isolation): F
     const rules = egress[source];
     if (!rules) continue;
     let side = sides.get(isolation.egressKey[source]);
-    if (!side) sides.set(isolation.egressKey[source], side = egressSide(rules, portsToward));
+    if (!side) sides.set(isolation.egressKey[source], (side = egressSide(rules, portsToward)));
     const { listed, toAnyone } = side;
     const out = (destination: number): PortSet => {
       let ports = listed.get(destination) ?? PortSet.NONE;
@@ -156,7 +156,7 @@ export function computeFlows(pods: readonly Workload[], isolation: Isolation): F
   const openSources = new Map<CompiledRule, readonly number[]>();
   const openSourcesOf = (rule: CompiledRule): readonly number[] => {
     let sources = openSources.get(rule);
-    if (!sources) openSources.set(rule, sources = rule.anyPeer ? openEgress : [...rule.pods].filter((s) => !egress[s]));
+    if (!sources) openSources.set(rule, (sources = rule.anyPeer ? openEgress : [...rule.pods].filter((s) => !egress[s])));
     return sources;
   };
   for (let destination = 0; destination < n; destination++) {

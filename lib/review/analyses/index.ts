@@ -9,5 +9,15 @@ export type { EntryPoint, ExternalAccess, ExternalPeer, ReachabilityFlow, Reacha
 export { ReachabilityError } from './network-policy';
 export { reachabilityJson, reachabilityMarkdown, REACHABILITY_FORMAT_VERSION } from './reachability-report';
 export { analyzePermissions, grantLabel, RISKY_POWERS } from './permissions';
-export type { PermissionsReport, SubjectPermissions, PermissionGrant, RiskyPower, RiskyPowerId, UnresolvedRole, AggregatedClusterRole, PermissionScope, SubjectKind } from './permissions';
+export type {
+  PermissionsReport,
+  SubjectPermissions,
+  PermissionGrant,
+  RiskyPower,
+  RiskyPowerId,
+  UnresolvedRole,
+  AggregatedClusterRole,
+  PermissionScope,
+  SubjectKind,
+} from './permissions';
 export { permissionsJson, permissionsMarkdown, PERMISSIONS_FORMAT_VERSION } from './permissions-report';

@@ -152,7 +152,10 @@ function parsePeer(raw: unknown, at: string, id: string): Peer {
     return parseIpBlock(raw.ipBlock, `${at}.ipBlock`, id);
   }
   if (!hasPodSelector && !hasNamespaceSelector) {
-    return fail(id, `${at} is empty; the API requires podSelector, namespaceSelector or ipBlock. To allow every peer, leave out the whole list.`);
+    return fail(
+      id,
+      `${at} is empty; the API requires podSelector, namespaceSelector or ipBlock. To allow every peer, leave out the whole list.`,
+    );
   }
   const peer: { -readonly [K in keyof PodPeer]: PodPeer[K] } = { type: 'pods' };
   if (hasPodSelector) peer.podSelector = selectorAt(raw.podSelector, `${at}.podSelector`, id);
@@ -166,7 +169,10 @@ function parseIpBlock(raw: unknown, at: string, id: string): IpBlockPeer {
   const except = list<unknown>(raw.except).map((text, i) => {
     const block = readCidr(text, `${at}.except[${i}]`, id);
     if (!isStrictSubset(cidr, block)) {
-      fail(id, `${at}.except[${i}] ${JSON.stringify(text)} is not inside cidr ${JSON.stringify(raw.cidr)} (the API requires a strictly smaller block within it). Remove it, or widen cidr.`);
+      fail(
+        id,
+        `${at}.except[${i}] ${JSON.stringify(text)} is not inside cidr ${JSON.stringify(raw.cidr)} (the API requires a strictly smaller block within it). Remove it, or widen cidr.`,
+      );
     }
     return block;
   });
@@ -179,7 +185,8 @@ function readCidr(text: unknown, at: string, id: string): Cidr {
   try {
     return parseCidr(text);
   } catch (error) {
-    if (error instanceof InvalidCidrError) return fail(id, `${at} ${JSON.stringify(text)} is not a valid CIDR: ${error.message}. ${CIDR_EXAMPLE}`);
+    if (error instanceof InvalidCidrError)
+      return fail(id, `${at} ${JSON.stringify(text)} is not a valid CIDR: ${error.message}. ${CIDR_EXAMPLE}`);
     throw error;
   }
 }
@@ -194,7 +201,10 @@ function parsePorts(raw: readonly unknown[], at: string, id: string): RulePorts 
     if (!isRecord(entry)) return fail(id, `${here} must be an object with "protocol" and "port".`);
     const protocol = (entry.protocol ?? 'TCP') as Protocol;
     if (!PROTOCOLS.includes(protocol)) {
-      return fail(id, `${here}.protocol ${JSON.stringify(entry.protocol)} is not one of ${PROTOCOLS.join(', ')} (the names are upper case).`);
+      return fail(
+        id,
+        `${here}.protocol ${JSON.stringify(entry.protocol)} is not one of ${PROTOCOLS.join(', ')} (the names are upper case).`,
+      );
     }
     const { port, endPort } = entry;
     const hasEndPort = endPort !== undefined && endPort !== null;
@@ -205,7 +215,10 @@ function parsePorts(raw: readonly unknown[], at: string, id: string): RulePorts 
     }
     if (typeof port === 'string') {
       if (!isServiceName(port)) {
-        return fail(id, `${here}.port ${JSON.stringify(port)} is neither a port number nor a port name (up to 15 lower-case letters, digits and single dashes, with a letter). Write a number without quotes, or the name of a container port.`);
+        return fail(
+          id,
+          `${here}.port ${JSON.stringify(port)} is neither a port number nor a port name (up to 15 lower-case letters, digits and single dashes, with a letter). Write a number without quotes, or the name of a container port.`,
+        );
       }
       if (hasEndPort) return fail(id, `${here} sets endPort with the named port ${JSON.stringify(port)}; a range needs a numeric port.`);
       named.set(`${protocol}/${port}`, { protocol, name: port });
@@ -215,7 +228,7 @@ function parsePorts(raw: readonly unknown[], at: string, id: string): RulePorts 
     if (hasEndPort && (!isPortNumber(endPort) || endPort < port)) {
       return fail(id, `${here}.endPort ${JSON.stringify(endPort)} must be a port number from port (${port}) to ${MAX_PORT}.`);
     }
-    numeric = numeric.union(PortSet.of(protocol, port, hasEndPort ? endPort as number : port));
+    numeric = numeric.union(PortSet.of(protocol, port, hasEndPort ? (endPort as number) : port));
     return undefined;
   });
   return { numeric, named: [...named.values()].sort((a, b) => compareText(a.protocol, b.protocol) || compareText(a.name, b.name)) };

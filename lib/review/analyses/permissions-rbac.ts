@@ -37,19 +37,25 @@ export interface PolicyRuleView {
 
 /** The `rules` of a Role or ClusterRole as written (not resolving aggregation). */
 export function policyRulesOf(role: KubeObject): PolicyRuleView[] {
-  return list<unknown>(role.rules).flatMap((raw, index) => isRecord(raw) ? [{
-    index,
-    apiGroups: strings(raw.apiGroups),
-    resources: strings(raw.resources),
-    verbs: strings(raw.verbs),
-    resourceNames: strings(raw.resourceNames),
-    nonResourceURLs: strings(raw.nonResourceURLs),
-  }] : []);
+  return list<unknown>(role.rules).flatMap((raw, index) =>
+    isRecord(raw)
+      ? [
+          {
+            index,
+            apiGroups: strings(raw.apiGroups),
+            resources: strings(raw.resources),
+            verbs: strings(raw.verbs),
+            resourceNames: strings(raw.resourceNames),
+            nonResourceURLs: strings(raw.nonResourceURLs),
+          },
+        ]
+      : [],
+  );
 }
 
 /** The strings of a list, with their index in the list (other items are skipped but keep their place). */
 export function indexedStrings(value: unknown): Array<{ readonly value: string; readonly index: number }> {
-  return list<unknown>(value).flatMap((item, index) => typeof item === 'string' ? [{ value: item, index }] : []);
+  return list<unknown>(value).flatMap((item, index) => (typeof item === 'string' ? [{ value: item, index }] : []));
 }
 
 function strings(value: unknown): string[] {
@@ -220,7 +226,9 @@ export class RbacIndex {
 
   /** Every ClusterRole of the output with an `aggregationRule`, by name, sorted, with what it resolved to. */
   public aggregated(): Array<{ readonly clusterRole: string } & Aggregation> {
-    return [...this.clusterRoles.keys()].filter((name) => !this.builtIn.has(name) && this.isAggregated(name)).sort(compareText)
+    return [...this.clusterRoles.keys()]
+      .filter((name) => !this.builtIn.has(name) && this.isAggregated(name))
+      .sort(compareText)
       .map((name) => ({ clusterRole: name, ...this.aggregation(name) }));
   }
 
@@ -286,7 +294,8 @@ export class RbacIndex {
   /** The rules written in the definitions of a ClusterRole that have no aggregationRule. */
   private staticRules(name: string): SourcedRule[] {
     const source: RoleSource = this.builtIn.has(name) ? { kind: 'ClusterRole', name, builtIn: true } : { kind: 'ClusterRole', name };
-    return (this.clusterRoles.get(name) ?? []).filter((copy) => !isRecord(copy.aggregationRule))
+    return (this.clusterRoles.get(name) ?? [])
+      .filter((copy) => !isRecord(copy.aggregationRule))
       .flatMap((copy) => policyRulesOf(copy).map((rule) => ({ rule, source })));
   }
 
@@ -315,13 +324,18 @@ export class RbacIndex {
           return;
         }
         // Upstream turns an empty selector into "everything": every ClusterRole of the cluster.
-        if (selector.requirements.length === 0) problems.push(`${at} is empty, so it aggregates every ClusterRole of the cluster, cluster-admin included`);
+        if (selector.requirements.length === 0)
+          problems.push(`${at} is empty, so it aggregates every ClusterRole of the cluster, cluster-admin included`);
         this.labelIndex.select(selector).forEach((id) => matched.add(this.labelOwners[id]));
       });
     }
     // The controller skips the role itself.
     matched.delete(name);
-    const aggregation: Aggregation = { from: [...matched].sort(compareText), staticRules, problems: [...new Set(problems)].sort(compareText) };
+    const aggregation: Aggregation = {
+      from: [...matched].sort(compareText),
+      staticRules,
+      problems: [...new Set(problems)].sort(compareText),
+    };
     this.aggregations.set(name, aggregation);
     return aggregation;
   }

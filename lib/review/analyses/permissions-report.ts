@@ -10,14 +10,20 @@ export const PERMISSIONS_FORMAT_VERSION = 2;
 
 /** The report as JSON with 2-space indentation and a final newline, after an `analysis` and a `formatVersion` field. */
 export function permissionsJson(report: PermissionsReport): string {
-  return JSON.stringify({
-    analysis: 'permissions',
-    formatVersion: PERMISSIONS_FORMAT_VERSION,
-    counts: report.counts,
-    subjects: report.subjects,
-    aggregated: report.aggregated,
-    warnings: report.warnings,
-  }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      {
+        analysis: 'permissions',
+        formatVersion: PERMISSIONS_FORMAT_VERSION,
+        counts: report.counts,
+        subjects: report.subjects,
+        aggregated: report.aggregated,
+        warnings: report.warnings,
+      },
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 /**
@@ -33,29 +39,56 @@ export function permissionsMarkdown(report: PermissionsReport): string {
   const lines = [
     '## Permissions',
     '',
-    `${count(report.subjects.length, 'subject')} from ${count(report.counts.bindings, 'binding')} and ${count(report.counts.roles, 'role')}; `
-      + `${count(risky, 'subject')} with a risky power, ${count(escalating, 'subject')} with an escalation power; ${count(unresolved.length, 'grant')} of a role not in the app or Kubernetes.`,
+    `${count(report.subjects.length, 'subject')} from ${count(report.counts.bindings, 'binding')} and ${count(report.counts.roles, 'role')}; ` +
+      `${count(risky, 'subject')} with a risky power, ${count(escalating, 'subject')} with an escalation power; ${count(unresolved.length, 'grant')} of a role not in the app or Kubernetes.`,
     '',
     '### Grants',
     '',
   ];
   const grants = report.subjects.flatMap((s) => s.grants.map((g) => [code(s.subject), scope(g), code(grantLabel(g)), g.verbs.join(', ')]));
-  lines.push(...(grants.length === 0 ? ['No subject is granted anything by the roles of the app.'] : table(['Subject', 'Scope', 'Resource', 'Verbs'], grants)));
+  lines.push(
+    ...(grants.length === 0
+      ? ['No subject is granted anything by the roles of the app.']
+      : table(['Subject', 'Scope', 'Resource', 'Verbs'], grants)),
+  );
   lines.push('', '### Risky powers', '');
-  const risks = report.subjects.flatMap((s) => s.risks.map((r) => [code(s.subject), scope(r), code(r.power), `${r.why} Through: ${r.grants.join('; ')}.`]));
+  const risks = report.subjects.flatMap((s) =>
+    s.risks.map((r) => [code(s.subject), scope(r), code(r.power), `${r.why} Through: ${r.grants.join('; ')}.`]),
+  );
   lines.push(...(risks.length === 0 ? ['No subject holds a risky power.'] : table(['Subject', 'Scope', 'Power', 'Why'], risks)));
-  lines.push('', '### Escalation powers', '',
-    'Powers that reach further than their names (see the README\'s table): each is refused by the constructs without an exception naming it.', '');
-  const escalations = report.subjects.flatMap((s) => s.escalations.map((e) => [code(s.subject), scope(e), code(e.power), `Lets it ${e.what}. Through: ${e.grants.join('; ')}.`]));
-  lines.push(...(escalations.length === 0 ? ['No subject holds an escalation power.'] : table(['Subject', 'Scope', 'Power', 'What it allows'], escalations)));
+  lines.push(
+    '',
+    '### Escalation powers',
+    '',
+    "Powers that reach further than their names (see the README's table): each is refused by the constructs without an exception naming it.",
+    '',
+  );
+  const escalations = report.subjects.flatMap((s) =>
+    s.escalations.map((e) => [code(s.subject), scope(e), code(e.power), `Lets it ${e.what}. Through: ${e.grants.join('; ')}.`]),
+  );
+  lines.push(
+    ...(escalations.length === 0
+      ? ['No subject holds an escalation power.']
+      : table(['Subject', 'Scope', 'Power', 'What it allows'], escalations)),
+  );
   if (unresolved.length > 0) {
-    lines.push('', '### Roles not in the app', '',
+    lines.push(
+      '',
+      '### Roles not in the app',
+      '',
       'These bindings grant roles neither the app nor Kubernetes defines (roles created elsewhere); what they allow is not in the tables above.',
-      '', ...table(['Subject', 'Scope', 'Role', 'Binding'], unresolved));
+      '',
+      ...table(['Subject', 'Scope', 'Role', 'Binding'], unresolved),
+    );
   }
   if (report.aggregated.length > 0) {
-    lines.push('', '### Aggregated ClusterRoles', '',
-      'Resolved among the ClusterRoles of the app and the built-in ones: ClusterRoles created elsewhere in the cluster with matching labels add to them.', '');
+    lines.push(
+      '',
+      '### Aggregated ClusterRoles',
+      '',
+      'Resolved among the ClusterRoles of the app and the built-in ones: ClusterRoles created elsewhere in the cluster with matching labels add to them.',
+      '',
+    );
     for (const a of report.aggregated) {
       const from = a.from.length ? `aggregates ${a.from.map(code).join(', ')}` : 'aggregates no ClusterRole of the app';
       lines.push(`- ${code(a.clusterRole)} ${from}${a.problems.length ? `; ${a.problems.join('; ')}` : ''}.`);
@@ -72,6 +105,3 @@ function count(n: number, noun: string): string {
 function scope(item: { readonly scope: PermissionScope; readonly namespace?: string }): string {
   return item.scope === 'cluster' ? 'cluster' : `namespace ${code(item.namespace ?? '')}`;
 }
-
-
-

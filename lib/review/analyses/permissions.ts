@@ -9,8 +9,20 @@
 import { compareText } from '../../core/compare-text';
 import { KubeObject } from '../model';
 import {
-  coveredVerbs, groupCovered, namespaceOf, nameOf, PolicyRuleView, RbacIndex, RBAC_BINDING_KINDS, resourceEntryCovers, roleRefOf, RoleRefView,
-  SECRET_READ_VERBS, SourcedRule, subjectsOf, SubjectView,
+  coveredVerbs,
+  groupCovered,
+  namespaceOf,
+  nameOf,
+  PolicyRuleView,
+  RbacIndex,
+  RBAC_BINDING_KINDS,
+  resourceEntryCovers,
+  roleRefOf,
+  RoleRefView,
+  SECRET_READ_VERBS,
+  SourcedRule,
+  subjectsOf,
+  SubjectView,
 } from './permissions-rbac';
 import { ESCALATION_POWERS, powersOfRule } from '../rbac-data/escalation-powers';
 
@@ -21,7 +33,8 @@ export type SubjectKind = 'Group' | 'ServiceAccount' | 'User';
 export type PermissionScope = 'cluster' | 'namespace';
 
 /** The stable ids of the powers worth a second look. */
-export type RiskyPowerId = 'read-secrets' | 'create-workloads' | 'exec' | 'edit-rbac' | 'escalate' | 'wildcard' | 'node-proxy' | 'token-request';
+export type RiskyPowerId =
+  'read-secrets' | 'create-workloads' | 'exec' | 'edit-rbac' | 'escalate' | 'wildcard' | 'node-proxy' | 'token-request';
 
 /**
  * The verbs a subject holds on one resource (or non-resource URL) in one scope, merged over
@@ -156,7 +169,7 @@ const ESCALATION_VERBS = ['escalate', 'bind', 'impersonate'];
 export const RISKY_POWERS: readonly RiskyPowerDefinition[] = [
   {
     id: 'read-secrets',
-    why: 'Reads Secrets, whose values are credentials (other service accounts\' tokens among them).',
+    why: "Reads Secrets, whose values are credentials (other service accounts' tokens among them).",
     tests: [{ groups: [''], resources: ['secrets'], verbs: SECRET_READ_VERBS }],
   },
   {
@@ -262,7 +275,9 @@ export function analyzePermissions(objects: readonly KubeObject[]): PermissionsR
   const index = new RbacIndex(objects);
   const subjects = new Map<string, SubjectDraft>();
   const rowsCache = new Map<readonly SourcedRule[], Map<boolean, readonly Row[]>>();
-  const warnings = new Set<string>(index.duplicates().map((role) => `${role} is defined more than once; its definitions are counted together`));
+  const warnings = new Set<string>(
+    index.duplicates().map((role) => `${role} is defined more than once; its definitions are counted together`),
+  );
   let roles = 0;
   let bindings = 0;
 
@@ -280,7 +295,10 @@ export function analyzePermissions(objects: readonly KubeObject[]): PermissionsR
     }
     const targets = subjectsOf(obj).flatMap((subject) => {
       const draft = subjectDraft(subjects, subject);
-      if (!draft) warnings.add(`${via} names subject ${subject.index} (${subject.kind} ${subject.name}) ${subject.kind === 'ServiceAccount' ? 'without a namespace' : 'of an unknown kind'}, so it is left out`);
+      if (!draft)
+        warnings.add(
+          `${via} names subject ${subject.index} (${subject.kind} ${subject.name}) ${subject.kind === 'ServiceAccount' ? 'without a namespace' : 'of an unknown kind'}, so it is left out`,
+        );
       return draft ? [draft] : [];
     });
     if (targets.length === 0) continue;
@@ -298,8 +316,9 @@ export function analyzePermissions(objects: readonly KubeObject[]): PermissionsR
   }
 
   return {
-    subjects: [...subjects.values()].map(finishSubject).sort((a, b) =>
-      compareText(a.kind, b.kind) || compareText(a.namespace ?? '', b.namespace ?? '') || compareText(a.name, b.name)),
+    subjects: [...subjects.values()]
+      .map(finishSubject)
+      .sort((a, b) => compareText(a.kind, b.kind) || compareText(a.namespace ?? '', b.namespace ?? '') || compareText(a.name, b.name)),
     counts: { roles, bindings },
     aggregated: index.aggregated().map(({ clusterRole, from, problems }) => ({ clusterRole, from, problems })),
     warnings: [...warnings].sort(compareText),
@@ -337,9 +356,13 @@ function roleName(ref: RoleRefView, namespace: string | undefined): string {
  * non-resource URL, verbs merged. Through a RoleBinding, non-resource URLs grant nothing.
  * Cached per rule list (the index returns the same list for the same role).
  */
-function rowsOf(rules: readonly SourcedRule[], cluster: boolean, cache: Map<readonly SourcedRule[], Map<boolean, readonly Row[]>>): readonly Row[] {
+function rowsOf(
+  rules: readonly SourcedRule[],
+  cluster: boolean,
+  cache: Map<readonly SourcedRule[], Map<boolean, readonly Row[]>>,
+): readonly Row[] {
   let byScope = cache.get(rules);
-  if (!byScope) cache.set(rules, byScope = new Map());
+  if (!byScope) cache.set(rules, (byScope = new Map()));
   const cached = byScope.get(cluster);
   if (cached) return cached;
   const rows = new Map<string, { row: Omit<Row, 'verbs'>; verbs: Set<string> }>();
@@ -362,12 +385,14 @@ function rowsOf(rules: readonly SourcedRule[], cluster: boolean, cache: Map<read
 
 function resourceRows(rule: PolicyRuleView): Array<Omit<Row, 'verbs'>> {
   const names = [...new Set(rule.resourceNames)].sort(compareText);
-  return rule.apiGroups.flatMap((apiGroup) => rule.resources.map((resource) => ({
-    key: `res\u0000${apiGroup}\u0000${resource}\u0000${names.join('\u0000')}`,
-    apiGroup,
-    resource,
-    resourceNames: names,
-  })));
+  return rule.apiGroups.flatMap((apiGroup) =>
+    rule.resources.map((resource) => ({
+      key: `res\u0000${apiGroup}\u0000${resource}\u0000${names.join('\u0000')}`,
+      apiGroup,
+      resource,
+      resourceNames: names,
+    })),
+  );
 }
 
 function addGrant(target: SubjectDraft, scope: PermissionScope, namespace: string | undefined, row: Row, via: string): void {
@@ -390,15 +415,17 @@ function addGrant(target: SubjectDraft, scope: PermissionScope, namespace: strin
 }
 
 function finishSubject(draft: SubjectDraft): SubjectPermissions {
-  const grants = [...draft.grants.values()].map((g): PermissionGrant => ({
-    scope: g.scope,
-    ...(g.namespace === undefined ? {} : { namespace: g.namespace }),
-    ...(g.nonResourceURL === undefined
-      ? { apiGroup: g.apiGroup, resource: g.resource, resourceNames: g.resourceNames }
-      : { nonResourceURL: g.nonResourceURL }),
-    verbs: sortVerbs(g.verbs),
-    via: [...g.via].sort(compareText),
-  })).sort(compareGrants);
+  const grants = [...draft.grants.values()]
+    .map((g): PermissionGrant => ({
+      scope: g.scope,
+      ...(g.namespace === undefined ? {} : { namespace: g.namespace }),
+      ...(g.nonResourceURL === undefined
+        ? { apiGroup: g.apiGroup, resource: g.resource, resourceNames: g.resourceNames }
+        : { nonResourceURL: g.nonResourceURL }),
+      verbs: sortVerbs(g.verbs),
+      via: [...g.via].sort(compareText),
+    }))
+    .sort(compareGrants);
   return {
     subject: subjectId(draft.kind, draft.namespace, draft.name),
     kind: draft.kind,
@@ -407,8 +434,9 @@ function finishSubject(draft: SubjectDraft): SubjectPermissions {
     grants,
     risks: risksOf(grants),
     escalations: escalationsOf(grants),
-    unresolved: [...draft.unresolved.values()].sort((a, b) =>
-      compareScopes(a, b) || compareText(a.role, b.role) || compareText(a.via, b.via)),
+    unresolved: [...draft.unresolved.values()].sort(
+      (a, b) => compareScopes(a, b) || compareText(a.role, b.role) || compareText(a.via, b.via),
+    ),
   };
 }
 
@@ -421,19 +449,25 @@ function risksOf(grants: readonly PermissionGrant[]): RiskyPower[] {
       if (evidence === undefined) continue;
       const scopeKey = grant.namespace ?? '';
       let entry = byScope.get(scopeKey);
-      if (!entry) byScope.set(scopeKey, entry = { scope: grant.scope, ...(grant.namespace === undefined ? {} : { namespace: grant.namespace }), powers: new Map() });
+      if (!entry)
+        byScope.set(
+          scopeKey,
+          (entry = { scope: grant.scope, ...(grant.namespace === undefined ? {} : { namespace: grant.namespace }), powers: new Map() }),
+        );
       let found = entry.powers.get(power.id);
-      if (!found) entry.powers.set(power.id, found = new Set());
+      if (!found) entry.powers.set(power.id, (found = new Set()));
       found.add(evidence);
     }
   }
-  return [...byScope.values()].sort(compareScopes).flatMap((entry) => RISKY_POWERS.filter((power) => entry.powers.has(power.id)).map((power) => ({
-    power: power.id,
-    scope: entry.scope,
-    ...(entry.namespace === undefined ? {} : { namespace: entry.namespace }),
-    why: power.why,
-    grants: [...entry.powers.get(power.id)!].sort(compareText),
-  })));
+  return [...byScope.values()].sort(compareScopes).flatMap((entry) =>
+    RISKY_POWERS.filter((power) => entry.powers.has(power.id)).map((power) => ({
+      power: power.id,
+      scope: entry.scope,
+      ...(entry.namespace === undefined ? {} : { namespace: entry.namespace }),
+      why: power.why,
+      grants: [...entry.powers.get(power.id)!].sort(compareText),
+    })),
+  );
 }
 
 /**
@@ -444,32 +478,44 @@ function escalationsOf(grants: readonly PermissionGrant[]): HeldEscalationPower[
   const byScope = new Map<string, { scope: PermissionScope; namespace?: string; powers: Map<string, Set<string>> }>();
   for (const grant of grants) {
     if (grant.resource === undefined || grant.apiGroup === undefined) continue;
-    const held = powersOfRule({ apiGroups: [grant.apiGroup], resources: [grant.resource], verbs: grant.verbs, resourceNames: grant.resourceNames ?? [] }, grant.scope);
+    const held = powersOfRule(
+      { apiGroups: [grant.apiGroup], resources: [grant.resource], verbs: grant.verbs, resourceNames: grant.resourceNames ?? [] },
+      grant.scope,
+    );
     for (const { power, verbs } of held) {
       const scopeKey = grant.namespace ?? '';
       let entry = byScope.get(scopeKey);
-      if (!entry) byScope.set(scopeKey, entry = { scope: grant.scope, ...(grant.namespace === undefined ? {} : { namespace: grant.namespace }), powers: new Map() });
+      if (!entry)
+        byScope.set(
+          scopeKey,
+          (entry = { scope: grant.scope, ...(grant.namespace === undefined ? {} : { namespace: grant.namespace }), powers: new Map() }),
+        );
       let through = entry.powers.get(power.name);
-      if (!through) entry.powers.set(power.name, through = new Set());
+      if (!through) entry.powers.set(power.name, (through = new Set()));
       through.add(`${sortVerbs(verbs).join(', ')} on ${grantLabel(grant)}`);
     }
   }
-  return [...byScope.values()].sort(compareScopes).flatMap((entry) => ESCALATION_POWERS.filter((power) => entry.powers.has(power.name)).map((power) => ({
-    power: power.name,
-    scope: entry.scope,
-    ...(entry.namespace === undefined ? {} : { namespace: entry.namespace }),
-    rule: power.rule,
-    what: power.what,
-    grants: [...entry.powers.get(power.name)!].sort(compareText),
-  })));
+  return [...byScope.values()].sort(compareScopes).flatMap((entry) =>
+    ESCALATION_POWERS.filter((power) => entry.powers.has(power.name)).map((power) => ({
+      power: power.name,
+      scope: entry.scope,
+      ...(entry.namespace === undefined ? {} : { namespace: entry.namespace }),
+      rule: power.rule,
+      what: power.what,
+      grants: [...entry.powers.get(power.name)!].sort(compareText),
+    })),
+  );
 }
 
 /** `<verbs> on <resource>` when the grant gives the power, else `undefined`. */
 function powerEvidence(power: RiskyPowerDefinition, grant: PermissionGrant): string | undefined {
   const label = grantLabel(grant);
   if (power.id === 'wildcard') {
-    const wild = grant.verbs.includes('*') || grant.apiGroup === '*' || grant.nonResourceURL === '*'
-      || (grant.resource !== undefined && (grant.resource === '*' || grant.resource.startsWith('*/')));
+    const wild =
+      grant.verbs.includes('*') ||
+      grant.apiGroup === '*' ||
+      grant.nonResourceURL === '*' ||
+      (grant.resource !== undefined && (grant.resource === '*' || grant.resource.startsWith('*/')));
     return wild ? `${grant.verbs.join(', ')} on ${label}` : undefined;
   }
   if (grant.resource === undefined || grant.apiGroup === undefined) return undefined;
@@ -510,15 +556,18 @@ function sortVerbs(verbs: Iterable<string>): string[] {
 
 /** Cluster first, then namespaces by name. */
 function compareScopes(a: { readonly namespace?: string }, b: { readonly namespace?: string }): number {
-  if (a.namespace === undefined || b.namespace === undefined) return (a.namespace === undefined ? 0 : 1) - (b.namespace === undefined ? 0 : 1);
+  if (a.namespace === undefined || b.namespace === undefined)
+    return (a.namespace === undefined ? 0 : 1) - (b.namespace === undefined ? 0 : 1);
   return compareText(a.namespace, b.namespace);
 }
 
 function compareGrants(a: PermissionGrant, b: PermissionGrant): number {
-  return compareScopes(a, b)
-    || (a.nonResourceURL === undefined ? 0 : 1) - (b.nonResourceURL === undefined ? 0 : 1)
-    || compareText(a.apiGroup ?? '', b.apiGroup ?? '')
-    || compareText(a.resource ?? '', b.resource ?? '')
-    || compareText((a.resourceNames ?? []).join('\u0000'), (b.resourceNames ?? []).join('\u0000'))
-    || compareText(a.nonResourceURL ?? '', b.nonResourceURL ?? '');
+  return (
+    compareScopes(a, b) ||
+    (a.nonResourceURL === undefined ? 0 : 1) - (b.nonResourceURL === undefined ? 0 : 1) ||
+    compareText(a.apiGroup ?? '', b.apiGroup ?? '') ||
+    compareText(a.resource ?? '', b.resource ?? '') ||
+    compareText((a.resourceNames ?? []).join('\u0000'), (b.resourceNames ?? []).join('\u0000')) ||
+    compareText(a.nonResourceURL ?? '', b.nonResourceURL ?? '')
+  );
 }

@@ -85,9 +85,11 @@ export class PortSet {
   /** The entries described on the class, protocols in `PROTOCOLS` order, ranges ascending. */
   public render(): readonly string[] {
     if (this.isAll()) return [ALL_TEXT];
-    return PROTOCOLS.flatMap((p) => isFull(this.ranges[p])
-      ? [`${p} ${ALL_TEXT}`]
-      : this.ranges[p].map(([from, to]) => from === to ? `${p} ${from}` : `${p} ${from}-${to}`));
+    return PROTOCOLS.flatMap((p) =>
+      isFull(this.ranges[p])
+        ? [`${p} ${ALL_TEXT}`]
+        : this.ranges[p].map(([from, to]) => (from === to ? `${p} ${from}` : `${p} ${from}-${to}`)),
+    );
   }
 }
 

@@ -6,12 +6,28 @@
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
 import { KubeObject } from '../model';
-import { eachContainer, isRecord, list, POD_TEMPLATE_LOCATIONS, PodSpecView, podSpecsOf, PodTemplateKind, podTemplateKindOf } from '../walkers';
+import {
+  eachContainer,
+  isRecord,
+  list,
+  POD_TEMPLATE_LOCATIONS,
+  PodSpecView,
+  podSpecsOf,
+  PodTemplateKind,
+  podTemplateKindOf,
+} from '../walkers';
 import { Cidr, cidrContainsAddress, compareCidrs, formatCidr, parseAddress, parseCidr } from './cidr';
 import { CompiledRule, computeFlows, IngressGrant, resolvePorts, Workload } from './flows';
 import {
-  IpBlockPeer, isNetworkPolicy, namespaceOf, NETWORK_POLICY_API_VERSION, ParsedPolicy, parseNetworkPolicy,
-  PodPeer, PolicyRule, ReachabilityError,
+  IpBlockPeer,
+  isNetworkPolicy,
+  namespaceOf,
+  NETWORK_POLICY_API_VERSION,
+  ParsedPolicy,
+  parseNetworkPolicy,
+  PodPeer,
+  PolicyRule,
+  ReachabilityError,
 } from './network-policy';
 import { PortSet, Protocol, PROTOCOLS } from './port-set';
 import { compareText, EVERYTHING, LabelIndex, Labels, readLabels, Requirement, Selector, selectorMatches } from './selectors';
@@ -126,7 +142,9 @@ export interface ReachabilityReport {
  * in (`POD_TEMPLATE_LOCATIONS`: the built-in workloads, Argo Rollouts, Knative, OpenKruise,
  * KEDA, Kubeflow, ...) except PodTemplate, which runs no pod.
  */
-export const REACHABILITY_WORKLOAD_KINDS: readonly PodTemplateKind[] = POD_TEMPLATE_LOCATIONS.filter((l) => !(l.group === '' && l.kind === 'PodTemplate'));
+export const REACHABILITY_WORKLOAD_KINDS: readonly PodTemplateKind[] = POD_TEMPLATE_LOCATIONS.filter(
+  (l) => !(l.group === '' && l.kind === 'PodTemplate'),
+);
 
 const REACHABILITY_KINDS: ReadonlySet<PodTemplateKind> = new Set(REACHABILITY_WORKLOAD_KINDS);
 
@@ -198,7 +216,10 @@ export function analyzeReachability(objects: readonly KubeObject[]): Reachabilit
 
   return {
     workloads: pods.map((pod, i) => ({
-      id: pod.id, namespace: pod.namespace, kind: pod.kind, name: pod.name,
+      id: pod.id,
+      namespace: pod.namespace,
+      kind: pod.kind,
+      name: pod.name,
       isolated: { ingress: ingress[i] !== undefined, egress: egress[i] !== undefined },
       policies: policiesOf[i],
     })),
@@ -236,7 +257,12 @@ export function portsBetween(report: ReachabilityReport, from: string, to: strin
  * The ports the report allows between a workload and one address outside the cluster
  * (`[]`: none): toward it for `egress`, from it for `ingress`. `except` blocks are honoured.
  */
-export function externalPorts(report: ReachabilityReport, workload: string, direction: 'egress' | 'ingress', address: string): readonly string[] {
+export function externalPorts(
+  report: ReachabilityReport,
+  workload: string,
+  direction: 'egress' | 'ingress',
+  address: string,
+): readonly string[] {
   const ip = parseAddress(address);
   const peers = report.external.find((e) => e.workload === workload)?.[direction] ?? [];
   let ports = PortSet.NONE;
@@ -254,10 +280,13 @@ class Selection {
   private readonly namespaceCache = new Map<string, readonly string[]>();
   private readonly peerCache = new Map<string, ReadonlySet<number>>();
 
-  constructor(private readonly pods: readonly Workload[], private readonly namespaces: ReadonlyMap<string, Labels>) {
+  constructor(
+    private readonly pods: readonly Workload[],
+    private readonly namespaces: ReadonlyMap<string, Labels>,
+  ) {
     pods.forEach((pod, i) => {
       let index = this.indexes.get(pod.namespace);
-      if (!index) this.indexes.set(pod.namespace, index = new LabelIndex((id) => this.pods[id].labels));
+      if (!index) this.indexes.set(pod.namespace, (index = new LabelIndex((id) => this.pods[id].labels)));
       index.add(i);
     });
   }
@@ -266,7 +295,7 @@ class Selection {
   public podsIn(namespace: string, selector: Selector): readonly number[] {
     const key = `${namespace}\u0000${selector.key}`;
     let found = this.podsCache.get(key);
-    if (!found) this.podsCache.set(key, found = this.indexes.get(namespace)?.select(selector) ?? []);
+    if (!found) this.podsCache.set(key, (found = this.indexes.get(namespace)?.select(selector) ?? []));
     return found;
   }
 
@@ -321,8 +350,11 @@ function externalPeers(rules: readonly CompiledRule[] | undefined, portsOf: (rul
     for (const block of rule.ipBlocks) add(block.cidr, block.except, ports);
   }
   return [...merged.values()]
-    .sort((a, b) => (a.cidr ? (b.cidr ? compareCidrs(a.cidr, b.cidr) : 1) : (b.cidr ? -1 : 0))
-      || compareText(a.except.map(formatCidr).join(' '), b.except.map(formatCidr).join(' ')))
+    .sort(
+      (a, b) =>
+        (a.cidr ? (b.cidr ? compareCidrs(a.cidr, b.cidr) : 1) : b.cidr ? -1 : 0) ||
+        compareText(a.except.map(formatCidr).join(' '), b.except.map(formatCidr).join(' ')),
+    )
     .map((e) => ({ cidr: e.cidr ? formatCidr(e.cidr) : ANY, except: e.except.map(formatCidr), ports: e.ports.render() }));
 }
 
@@ -366,14 +398,20 @@ function outsideNamespaces(selector: Selector, namespaces: ReadonlyMap<string, L
 
 /** Selector requirements as kubectl writes them: `a=b,c in (d,e),f,!g`. */
 function requirementsText(requirements: readonly Requirement[]): string {
-  return requirements.map((r) => {
-    switch (r.operator) {
-      case 'In': return r.values.length === 1 ? `${r.key}=${r.values[0]}` : `${r.key} in (${r.values.join(',')})`;
-      case 'NotIn': return `${r.key} notin (${r.values.join(',')})`;
-      case 'Exists': return r.key;
-      case 'DoesNotExist': return `!${r.key}`;
-    }
-  }).join(',');
+  return requirements
+    .map((r) => {
+      switch (r.operator) {
+        case 'In':
+          return r.values.length === 1 ? `${r.key}=${r.values[0]}` : `${r.key} in (${r.values.join(',')})`;
+        case 'NotIn':
+          return `${r.key} notin (${r.values.join(',')})`;
+        case 'Exists':
+          return r.key;
+        case 'DoesNotExist':
+          return `!${r.key}`;
+      }
+    })
+    .join(',');
 }
 
 /**
@@ -387,7 +425,7 @@ function outsidePeers(direction: 'ingress' | 'egress', rules: readonly OutsideRu
   for (const { namespaces, pods, rule } of rules) {
     const key = `${namespaces}\u0000${pods}`;
     let entry = merged.get(key);
-    if (!entry) merged.set(key, entry = { namespaces, pods, ports: PortSet.NONE, named: new Set<string>() });
+    if (!entry) merged.set(key, (entry = { namespaces, pods, ports: PortSet.NONE, named: new Set<string>() }));
     if (direction === 'ingress') {
       entry.ports = entry.ports.union(resolvePorts(rule, pod));
     } else {
@@ -398,7 +436,11 @@ function outsidePeers(direction: 'ingress' | 'egress', rules: readonly OutsideRu
   return [...merged.values()]
     .filter((e) => !e.ports.isEmpty() || e.named.size > 0)
     .sort((a, b) => compareText(a.namespaces, b.namespaces) || compareText(a.pods, b.pods))
-    .map((e) => ({ namespaces: e.namespaces, pods: e.pods, ports: [...(e.ports.isEmpty() ? [] : e.ports.render()), ...[...e.named].sort(compareText)] }));
+    .map((e) => ({
+      namespaces: e.namespaces,
+      pods: e.pods,
+      ports: [...(e.ports.isEmpty() ? [] : e.ports.render()), ...[...e.named].sort(compareText)],
+    }));
 }
 
 function collectWorkloads(objects: readonly KubeObject[]): Workload[] {
@@ -410,7 +452,8 @@ function collectWorkloads(objects: readonly KubeObject[]): Workload[] {
   }
   pods.sort((a, b) => compareText(a.id, b.id));
   pods.forEach((pod, i) => {
-    if (i > 0 && pods[i - 1].id === pod.id) throw new ReachabilityError(`workload ${pod.id} is defined twice; give each object a unique name.`);
+    if (i > 0 && pods[i - 1].id === pod.id)
+      throw new ReachabilityError(`workload ${pod.id} is defined twice; give each object a unique name.`);
   });
   return pods;
 }
@@ -432,15 +475,24 @@ function workloadOf(obj: KubeObject, pod: PodSpecView): Workload {
     }
   }
   return {
-    id: `${namespace}/${obj.kind}/${name}`, namespace, kind: obj.kind, name,
-    labels: readLabels(pod.metadata.labels), namedPorts, hostNetwork: pod.spec.hostNetwork === true,
+    id: `${namespace}/${obj.kind}/${name}`,
+    namespace,
+    kind: obj.kind,
+    name,
+    labels: readLabels(pod.metadata.labels),
+    namedPorts,
+    hostNetwork: pod.spec.hostNetwork === true,
   };
 }
 
 function collectPolicies(objects: readonly KubeObject[]): ParsedPolicy[] {
-  const policies = objects.filter(isNetworkPolicy).map(parseNetworkPolicy).sort((a, b) => compareText(a.id, b.id));
+  const policies = objects
+    .filter(isNetworkPolicy)
+    .map(parseNetworkPolicy)
+    .sort((a, b) => compareText(a.id, b.id));
   policies.forEach((policy, i) => {
-    if (i > 0 && policies[i - 1].id === policy.id) throw new ReachabilityError(`NetworkPolicy ${policy.id} is defined twice; give each policy a unique name.`);
+    if (i > 0 && policies[i - 1].id === policy.id)
+      throw new ReachabilityError(`NetworkPolicy ${policy.id} is defined twice; give each policy a unique name.`);
   });
   return policies;
 }
@@ -450,7 +502,11 @@ function collectPolicies(objects: readonly KubeObject[]): ParsedPolicy[] {
  * namespaces only referenced by a workload or policy with none; all get the automatic
  * `kubernetes.io/metadata.name` label (which the API server sets and nobody can override).
  */
-function collectNamespaces(objects: readonly KubeObject[], pods: readonly Workload[], policies: readonly ParsedPolicy[]): ReadonlyMap<string, Labels> {
+function collectNamespaces(
+  objects: readonly KubeObject[],
+  pods: readonly Workload[],
+  policies: readonly ParsedPolicy[],
+): ReadonlyMap<string, Labels> {
   const namespaces = new Map<string, Map<string, string>>();
   for (const obj of objects) {
     if (obj.kind !== 'Namespace' || obj.apiVersion !== 'v1' || typeof obj.metadata?.name !== 'string') continue;
@@ -473,20 +529,24 @@ function entryPointsOf(objects: readonly KubeObject[], pods: readonly Workload[]
     const spec = obj.spec;
     const id = `${namespaceOf(obj)}/${String(obj.metadata?.name ?? '(unnamed)')}`;
     const selector = isRecord(spec.selector) ? Object.entries(spec.selector).map(([k, v]) => [k, String(v)] as const) : [];
-    const workloads = selector.length === 0 ? [] : pods.filter((p) => p.namespace === namespaceOf(obj)
-      && selector.every(([k, v]) => p.labels.get(k) === v)).map((p) => p.id);
+    const workloads =
+      selector.length === 0
+        ? []
+        : pods.filter((p) => p.namespace === namespaceOf(obj) && selector.every(([k, v]) => p.labels.get(k) === v)).map((p) => p.id);
     const ports = list<unknown>(spec.ports).filter(isRecord);
-    const portText = (nodePort: boolean) => ports.map((p) => {
-      const protocol = typeof p.protocol === 'string' ? p.protocol : 'TCP';
-      if (!nodePort) return `${protocol} ${String(p.port)}`;
-      return typeof p.nodePort === 'number' ? `${protocol} ${p.nodePort}` : `${protocol} ${String(p.port)} (node port allocated)`;
-    });
+    const portText = (nodePort: boolean) =>
+      ports.map((p) => {
+        const protocol = typeof p.protocol === 'string' ? p.protocol : 'TCP';
+        if (!nodePort) return `${protocol} ${String(p.port)}`;
+        return typeof p.nodePort === 'number' ? `${protocol} ${p.nodePort}` : `${protocol} ${String(p.port)} (node port allocated)`;
+      });
     if (spec.type === 'LoadBalancer') found.push({ via: `LoadBalancer Service ${id}`, workloads, ports: portText(false) });
-    if (spec.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false || spec.type === 'NodePort') {
+    if ((spec.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false) || spec.type === 'NodePort') {
       found.push({ via: `NodePort of Service ${id}`, workloads, ports: portText(true) });
     }
     const externalIPs = list<unknown>(spec.externalIPs).filter((ip): ip is string => typeof ip === 'string');
-    if (externalIPs.length) found.push({ via: `externalIPs ${externalIPs.join(', ')} of Service ${id}`, workloads, ports: portText(false) });
+    if (externalIPs.length)
+      found.push({ via: `externalIPs ${externalIPs.join(', ')} of Service ${id}`, workloads, ports: portText(false) });
   }
   const byId = new Map(pods.map((p) => [p.id, p]));
   for (const obj of objects) {
@@ -504,7 +564,12 @@ function entryPointsOf(objects: readonly KubeObject[], pods: readonly Workload[]
           if (typeof port.containerPort === 'number') containerPorts.push(`${protocol} ${port.containerPort}`);
         }
       }
-      if (workload.hostNetwork) found.push({ via: 'hostNetwork', workloads: [workload.id], ports: containerPorts.length ? containerPorts : ['any port it listens on'] });
+      if (workload.hostNetwork)
+        found.push({
+          via: 'hostNetwork',
+          workloads: [workload.id],
+          ports: containerPorts.length ? containerPorts : ['any port it listens on'],
+        });
       else if (hostPorts.length) found.push({ via: 'hostPort', workloads: [workload.id], ports: hostPorts });
     }
   }
@@ -512,11 +577,17 @@ function entryPointsOf(objects: readonly KubeObject[], pods: readonly Workload[]
 }
 
 function warningsFor(objects: readonly KubeObject[], pods: readonly Workload[]): string[] {
-  const warnings = pods.filter((p) => p.hostNetwork).map((p) =>
-    `${p.id} uses hostNetwork: NetworkPolicy behaviour for host-network pods is undefined upstream (most plugins ignore them and treat their traffic as the node's), so its reported isolation may not hold.`);
+  const warnings = pods
+    .filter((p) => p.hostNetwork)
+    .map(
+      (p) =>
+        `${p.id} uses hostNetwork: NetworkPolicy behaviour for host-network pods is undefined upstream (most plugins ignore them and treat their traffic as the node's), so its reported isolation may not hold.`,
+    );
   for (const obj of objects) {
     if (obj.kind === 'NetworkPolicy' && obj.apiVersion !== NETWORK_POLICY_API_VERSION) {
-      warnings.push(`${obj.apiVersion} NetworkPolicy ${namespaceOf(obj)}/${String(obj.metadata?.name ?? '(unnamed)')} is not a ${NETWORK_POLICY_API_VERSION} NetworkPolicy and was not analysed.`);
+      warnings.push(
+        `${obj.apiVersion} NetworkPolicy ${namespaceOf(obj)}/${String(obj.metadata?.name ?? '(unnamed)')} is not a ${NETWORK_POLICY_API_VERSION} NetworkPolicy and was not analysed.`,
+      );
     }
   }
   return warnings.sort(compareText);

@@ -86,8 +86,7 @@ export function compileSelector(raw: unknown, path: string): Selector {
 }
 
 function compareRequirements(a: Requirement, b: Requirement): number {
-  return compareText(a.key, b.key) || compareText(a.operator, b.operator)
-    || compareText(a.values.join('\u0000'), b.values.join('\u0000'));
+  return compareText(a.key, b.key) || compareText(a.operator, b.operator) || compareText(a.values.join('\u0000'), b.values.join('\u0000'));
 }
 
 /**
@@ -115,10 +114,14 @@ export function selectorMatches(selector: Selector, labels: Labels): boolean {
 function requirementMatches(r: Requirement, labels: Labels): boolean {
   const value = labels.get(r.key);
   switch (r.operator) {
-    case 'In': return value !== undefined && r.values.includes(value);
-    case 'NotIn': return value === undefined || !r.values.includes(value);
-    case 'Exists': return value !== undefined;
-    case 'DoesNotExist': return value === undefined;
+    case 'In':
+      return value !== undefined && r.values.includes(value);
+    case 'NotIn':
+      return value === undefined || !r.values.includes(value);
+    case 'Exists':
+      return value !== undefined;
+    case 'DoesNotExist':
+      return value === undefined;
   }
 }
 
@@ -139,7 +142,6 @@ export function readLabels(raw: unknown): Map<string, string> {
   return labels;
 }
 
-
 /**
  * An index over label sets numbered 0..n-1. `select` starts from the smallest list the
  * index holds for one of the selector's `In` or `Exists` requirements (or from everything
@@ -158,7 +160,7 @@ export class LabelIndex {
     for (const [key, value] of this.labelsOf(id)) {
       appendTo(this.byKey, key, id);
       let values = this.byKeyValue.get(key);
-      if (!values) this.byKeyValue.set(key, values = new Map());
+      if (!values) this.byKeyValue.set(key, (values = new Map()));
       appendTo(values, value, id);
     }
   }
@@ -180,4 +182,3 @@ export class LabelIndex {
     return candidates.filter((id) => selectorMatches(selector, this.labelsOf(id)));
   }
 }
-

@@ -41,7 +41,10 @@ export const METADATA_BLOCKS: readonly MetadataBlock[] = [
   { cidr: 'fd00:ec2::254/128', what: 'the instance metadata service of AWS over IPv6' },
   { cidr: 'fd00:ec2::23/128', what: 'the EKS Pod Identity agent over IPv6' },
   { cidr: 'fd20:ce::254/128', what: 'the metadata server of GCP over IPv6' },
-  { cidr: '169.254.0.0/16', what: 'IPv4 link-local addresses, where clouds serve metadata and node credentials (ECS task credentials, EKS Pod Identity)' },
+  {
+    cidr: '169.254.0.0/16',
+    what: 'IPv4 link-local addresses, where clouds serve metadata and node credentials (ECS task credentials, EKS Pod Identity)',
+  },
   { cidr: 'fe80::/10', what: 'IPv6 link-local addresses, where clouds serve metadata (OpenStack)' },
 ];
 
@@ -55,8 +58,22 @@ export const METADATA_BLOCKS: readonly MetadataBlock[] = [
  * @see https://www.iana.org/assignments/iana-ipv6-special-registry/
  */
 const NOT_PUBLIC: Record<IpFamily, readonly string[]> = {
-  4: ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.0.0.0/24', '192.0.2.0/24',
-    '192.168.0.0/16', '198.18.0.0/15', '198.51.100.0/24', '203.0.113.0/24', '224.0.0.0/4', '240.0.0.0/4'],
+  4: [
+    '0.0.0.0/8',
+    '10.0.0.0/8',
+    '100.64.0.0/10',
+    '127.0.0.0/8',
+    '169.254.0.0/16',
+    '172.16.0.0/12',
+    '192.0.0.0/24',
+    '192.0.2.0/24',
+    '192.168.0.0/16',
+    '198.18.0.0/15',
+    '198.51.100.0/24',
+    '203.0.113.0/24',
+    '224.0.0.0/4',
+    '240.0.0.0/4',
+  ],
   6: ['::/3', '4000::/2', '8000::/1', '2001:2::/48', '2001:db8::/32', '3fff::/20'],
 };
 

@@ -19,13 +19,15 @@ interface BootstrapRole {
 export const BUILT_IN_ROLES_VERSION: string = /k8s\.io\/kubernetes (v[0-9.]+)/.exec(DATA.source)![1];
 
 /** The built-in ClusterRoles as objects, aggregated ones with their aggregationRule and no rules of their own. */
-export const BUILT_IN_CLUSTER_ROLES: readonly KubeObject[] = Object.entries(DATA.clusterRoles as Record<string, BootstrapRole>).map(([name, role]) => ({
-  apiVersion: 'rbac.authorization.k8s.io/v1',
-  kind: 'ClusterRole',
-  metadata: { name, ...(role.labels ? { labels: role.labels } : {}) },
-  ...(role.aggregationRule ? { aggregationRule: role.aggregationRule } : {}),
-  rules: role.rules,
-}));
+export const BUILT_IN_CLUSTER_ROLES: readonly KubeObject[] = Object.entries(DATA.clusterRoles as Record<string, BootstrapRole>).map(
+  ([name, role]) => ({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: { name, ...(role.labels ? { labels: role.labels } : {}) },
+    ...(role.aggregationRule ? { aggregationRule: role.aggregationRule } : {}),
+    rules: role.rules,
+  }),
+);
 
 const NAMES = new Set(BUILT_IN_CLUSTER_ROLES.map((role) => role.metadata!.name!));
 
@@ -57,7 +59,13 @@ export function isUnchangedBuiltInRole(obj: KubeObject): boolean {
 
 /** JSON with object keys sorted, so two equal rule lists compare equal however their keys were written. */
 function canonical(value: unknown): string {
-  return JSON.stringify(value, (_, v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v)
-    ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, (v as Record<string, unknown>)[k]]))
-    : v));
+  return JSON.stringify(value, (_, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.keys(v as object)
+            .sort()
+            .map((k) => [k, (v as Record<string, unknown>)[k]]),
+        )
+      : v,
+  );
 }

@@ -16,7 +16,22 @@
  */
 import { KubeObject } from '../model';
 import {
-  ANY, BOOLEAN, INT32, INTEGER, INTEGER_OR_STRING, isMapping, LIST, MAP, MAPPING, NUMBER, objectMetaShape, SCHEMA_BYTES, SCHEMA_DATE_TIME, Shape, STRING, STRUCT,
+  ANY,
+  BOOLEAN,
+  INT32,
+  INTEGER,
+  INTEGER_OR_STRING,
+  isMapping,
+  LIST,
+  MAP,
+  MAPPING,
+  NUMBER,
+  objectMetaShape,
+  SCHEMA_BYTES,
+  SCHEMA_DATE_TIME,
+  Shape,
+  STRING,
+  STRUCT,
   ValueLimits,
 } from './shapes';
 
@@ -83,7 +98,12 @@ function compileNode(node: unknown, place: Place): Shape {
       if (!properties && !resource) {
         if (isMapping(schema.additionalProperties)) {
           const element = compileNode(schema.additionalProperties, { ...place, path: `${place.path}[*]`, resource: false });
-          return { tag: MAP, expected: `a mapping (of ${element.definition ?? element.expected.replace(/^an? /, '')} values)`, element, ...common };
+          return {
+            tag: MAP,
+            expected: `a mapping (of ${element.definition ?? element.expected.replace(/^an? /, '')} values)`,
+            element,
+            ...common,
+          };
         }
         if (preserves || schema.additionalProperties === true) return { tag: MAPPING, expected: 'a mapping', ...common };
       }
@@ -99,10 +119,15 @@ function compileNode(node: unknown, place: Place): Shape {
         fields.set('metadata', objectMetaShape());
       }
       const required = Array.isArray(schema.required)
-        ? schema.required.filter((name): name is string => typeof name === 'string' && !(isMapping(properties?.[name]) && 'default' in properties![name]))
+        ? schema.required.filter(
+            (name): name is string => typeof name === 'string' && !(isMapping(properties?.[name]) && 'default' in properties![name]),
+          )
         : [];
       return {
-        tag: STRUCT, expected: `a mapping (${definition})`, definition, fields,
+        tag: STRUCT,
+        expected: `a mapping (${definition})`,
+        definition,
+        fields,
         ...(preserves ? { preservesUnknown: true } : {}),
         ...(required.length ? { required } : {}),
         ...common,
@@ -112,7 +137,9 @@ function compileNode(node: unknown, place: Place): Shape {
       const items = isMapping(schema.items) ? schema.items : undefined;
       const element = compileNode(items, { ...place, path: `${place.path}[*]`, resource: false });
       return {
-        tag: LIST, expected: `a list (of ${element.definition ?? element.expected.replace(/^an? /, '')})`, element,
+        tag: LIST,
+        expected: `a list (of ${element.definition ?? element.expected.replace(/^an? /, '')})`,
+        element,
         ...(items?.nullable === true ? {} : { refusesNullItems: true }),
         ...common,
       };
@@ -124,7 +151,9 @@ function compileNode(node: unknown, place: Place): Shape {
       }
       return { tag: STRING, expected: 'a string', ...common };
     case 'integer':
-      return schema.format === 'int32' ? { tag: INT32, expected: 'a 32-bit integer', ...common } : { tag: INTEGER, expected: 'an integer', ...common };
+      return schema.format === 'int32'
+        ? { tag: INT32, expected: 'a 32-bit integer', ...common }
+        : { tag: INTEGER, expected: 'an integer', ...common };
     case 'number':
       return { tag: NUMBER, expected: 'a number', ...common };
     case 'boolean':
@@ -135,7 +164,14 @@ function compileNode(node: unknown, place: Place): Shape {
 }
 
 const LIMITS: readonly (keyof ValueLimits)[] = [
-  'minimum', 'maximum', 'minLength', 'maxLength', 'minItems', 'maxItems', 'minProperties', 'maxProperties',
+  'minimum',
+  'maximum',
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+  'minProperties',
+  'maxProperties',
 ];
 
 /** The value validations of `schema` the walk judges, as `{ limits }`, or nothing. */

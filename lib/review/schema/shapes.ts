@@ -67,17 +67,17 @@ export interface ValueLimits {
 }
 
 const PRIMITIVES: Record<string, Shape> = {
-  'any': { tag: ANY, expected: 'any value' },
-  'object': { tag: MAPPING, expected: 'a mapping' },
-  'string': { tag: STRING, expected: 'a string' },
-  'byte': { tag: BYTES, expected: 'a base64 string' },
+  any: { tag: ANY, expected: 'any value' },
+  object: { tag: MAPPING, expected: 'a mapping' },
+  string: { tag: STRING, expected: 'a string' },
+  byte: { tag: BYTES, expected: 'a base64 string' },
   'date-time': { tag: DATE_TIME, expected: 'an RFC 3339 date-time string (2026-01-31T12:00:00Z)' },
-  'integer': { tag: INTEGER, expected: 'an integer' },
-  'int32': { tag: INT32, expected: 'a 32-bit integer' },
-  'number': { tag: NUMBER, expected: 'a number' },
-  'boolean': { tag: BOOLEAN, expected: 'a boolean (true or false)' },
+  integer: { tag: INTEGER, expected: 'an integer' },
+  int32: { tag: INT32, expected: 'a 32-bit integer' },
+  number: { tag: NUMBER, expected: 'a number' },
+  boolean: { tag: BOOLEAN, expected: 'a boolean (true or false)' },
   'int-or-string': { tag: INT_OR_STRING, expected: 'an integer or a string' },
-  'quantity': { tag: QUANTITY, expected: 'a quantity (a number, or a string such as 250m, 128Mi or 1.5)' },
+  quantity: { tag: QUANTITY, expected: 'a quantity (a number, or a string such as 250m, 128Mi or 1.5)' },
 };
 
 interface SchemaFile {
@@ -164,9 +164,19 @@ export function kindsServedIn(apiVersion: string): string[] {
  */
 export function servedKindLike(kind: string): { readonly kind: string; readonly apiVersions: readonly string[] } | undefined {
   for (const sameLetters of [false, true]) {
-    const matches = [...schema().kinds].flatMap(([apiVersion, byKind]) => [...byKind.keys()]
-      .filter((served) => (sameLetters ? served.toLowerCase() === kind.toLowerCase() : served === kind)).map((served) => ({ served, apiVersion })));
-    if (matches.length) return { kind: matches[0].served, apiVersions: matches.filter((m) => m.served === matches[0].served).map((m) => m.apiVersion).sort() };
+    const matches = [...schema().kinds].flatMap(([apiVersion, byKind]) =>
+      [...byKind.keys()]
+        .filter((served) => (sameLetters ? served.toLowerCase() === kind.toLowerCase() : served === kind))
+        .map((served) => ({ served, apiVersion })),
+    );
+    if (matches.length)
+      return {
+        kind: matches[0].served,
+        apiVersions: matches
+          .filter((m) => m.served === matches[0].served)
+          .map((m) => m.apiVersion)
+          .sort(),
+      };
   }
   return undefined;
 }
@@ -205,7 +215,8 @@ class ShapeWalk {
   visit(value: unknown, shape: Shape): void {
     if (value === null || value === undefined) return;
     if (this.visitType(value, shape) && shape.limits) {
-      for (const problem of limitProblems(value, shape.limits)) this.problems.push({ path: this.path(), message: `${this.label()} ${problem}` });
+      for (const problem of limitProblems(value, shape.limits))
+        this.problems.push({ path: this.path(), message: `${this.label()} ${problem}` });
     }
   }
 
@@ -282,7 +293,10 @@ class ShapeWalk {
 
   private missingField(key: string, shape: Shape): void {
     this.segments.push(key);
-    this.problems.push({ path: this.path(), message: `required field ${JSON.stringify(key)} is missing: ${shape.definition} must have it, and the API server refuses the object without it` });
+    this.problems.push({
+      path: this.path(),
+      message: `required field ${JSON.stringify(key)} is missing: ${shape.definition} must have it, and the API server refuses the object without it`,
+    });
     this.segments.pop();
   }
 
@@ -290,8 +304,9 @@ class ShapeWalk {
     const suggestion = closestField(key, shape.fields!);
     this.problems.push({
       path: this.path(),
-      message: `unknown field ${JSON.stringify(key)}: ${shape.definition} has no such field${suggestion ? ` (did you mean ${JSON.stringify(suggestion)}?)` : ''}; `
-        + 'kubectl --validate=strict refuses it, and without strict validation the API server silently drops it',
+      message:
+        `unknown field ${JSON.stringify(key)}: ${shape.definition} has no such field${suggestion ? ` (did you mean ${JSON.stringify(suggestion)}?)` : ''}; ` +
+        'kubectl --validate=strict refuses it, and without strict validation the API server silently drops it',
     });
   }
 
@@ -299,7 +314,12 @@ class ShapeWalk {
   private path(): string {
     let text = '';
     for (const segment of this.segments) {
-      text += typeof segment === 'number' ? `[${segment}]` : IDENTIFIER.test(segment) ? `${text ? '.' : ''}${segment}` : `[${JSON.stringify(segment)}]`;
+      text +=
+        typeof segment === 'number'
+          ? `[${segment}]`
+          : IDENTIFIER.test(segment)
+            ? `${text ? '.' : ''}${segment}`
+            : `[${JSON.stringify(segment)}]`;
     }
     return text;
   }
@@ -309,7 +329,10 @@ class ShapeWalk {
     let start = this.segments.length - 1;
     while (start > 0 && typeof this.segments[start] === 'number') start--;
     const name = this.segments[start];
-    const indexes = this.segments.slice(start + 1).map((i) => `[${i}]`).join('');
+    const indexes = this.segments
+      .slice(start + 1)
+      .map((i) => `[${i}]`)
+      .join('');
     return name === undefined ? 'the object' : `${typeof name === 'number' ? `[${name}]` : JSON.stringify(name)}${indexes}`;
   }
 }
@@ -336,7 +359,9 @@ function isQuantity(text: string): boolean {
  * case), a time with optional fraction, `Z` (any case) or an offset. Date-only text is refused.
  */
 function isSchemaDateTime(text: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})[Tt]([01]\d|2[0-3]):[0-5]\d:(?:[0-5]\d|60)(?:\.\d+)?(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/.exec(text);
+  const match = /^(\d{4})-(\d{2})-(\d{2})[Tt]([01]\d|2[0-3]):[0-5]\d:(?:[0-5]\d|60)(?:\.\d+)?(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/.exec(
+    text,
+  );
   if (!match) return false;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
   return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
@@ -372,7 +397,10 @@ function sameValue(a: unknown, b: unknown): boolean {
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return a === b;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => k in b && sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return (
+    keys.length === Object.keys(b).length &&
+    keys.every((k) => k in b && sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
 }
 
 /** A JSON object (not a list, not null). */

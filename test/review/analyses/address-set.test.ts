@@ -49,7 +49,17 @@ describe('AddressSet', () => {
 
 describe('the address data', () => {
   test('public IPv4 leaves out the private, shared, loopback, link-local, documentation and multicast ranges', () => {
-    for (const block of ['10.1.2.3/32', '100.64.0.0/10', '127.0.0.1/32', '169.254.169.254/32', '172.31.0.0/16', '192.168.1.0/24', '192.0.2.0/24', '224.0.0.0/4', '255.255.255.255/32']) {
+    for (const block of [
+      '10.1.2.3/32',
+      '100.64.0.0/10',
+      '127.0.0.1/32',
+      '169.254.169.254/32',
+      '172.31.0.0/16',
+      '192.168.1.0/24',
+      '192.0.2.0/24',
+      '224.0.0.0/4',
+      '255.255.255.255/32',
+    ]) {
       expect([block, PUBLIC_ADDRESSES[4].intersects(v4(block))]).toEqual([block, false]);
     }
     for (const block of ['1.1.1.1/32', '8.8.8.8/32', '100.128.0.0/9', '172.32.0.0/11', '203.0.114.0/24']) {
@@ -59,12 +69,21 @@ describe('the address data', () => {
 
   test('public IPv6 is the global unicast range but its documentation blocks', () => {
     expect(PUBLIC_ADDRESSES[6].containsAll(v6('2600:1900::/28', '2a00::/12'))).toBe(true);
-    expect(PUBLIC_ADDRESSES[6].intersects(v6('fd00::/8', 'fe80::/10', '::1/128', 'ff00::/8', '2001:db8::/32', '::ffff:0:0/96'))).toBe(false);
+    expect(PUBLIC_ADDRESSES[6].intersects(v6('fd00::/8', 'fe80::/10', '::1/128', 'ff00::/8', '2001:db8::/32', '::ffff:0:0/96'))).toBe(
+      false,
+    );
   });
 
-  test('the metadata table holds every cloud\'s address in both families, each block canonical', () => {
-    expect(METADATA_BLOCKS.map((m) => m.cidr)).toEqual(['169.254.169.254/32', '100.100.100.200/32', 'fd00:ec2::254/128', 'fd00:ec2::23/128',
-      'fd20:ce::254/128', '169.254.0.0/16', 'fe80::/10']);
+  test("the metadata table holds every cloud's address in both families, each block canonical", () => {
+    expect(METADATA_BLOCKS.map((m) => m.cidr)).toEqual([
+      '169.254.169.254/32',
+      '100.100.100.200/32',
+      'fd00:ec2::254/128',
+      'fd00:ec2::23/128',
+      'fd20:ce::254/128',
+      '169.254.0.0/16',
+      'fe80::/10',
+    ]);
     for (const m of METADATA_BLOCKS) expect(formatCidr(parseCidr(m.cidr))).toBe(m.cidr);
     // OpenStack's IPv6 address and the node-local credential agents are inside the link-local classes.
     expect(v6('fe80::/10').containsAll(v6('fe80::a9fe:a9fe/128'))).toBe(true);

@@ -35,16 +35,26 @@ export function workload(ns: string, name: string, options: WorkloadOptions = {}
   const kind = options.kind ?? 'Deployment';
   const labels = options.labels ?? { app: name };
   const spec: Record<string, unknown> = {
-    containers: [{ name: 'main', image: 'registry.example.com/app@sha256:' + 'ab'.repeat(32), ports: options.ports ?? [{ containerPort: 8080, name: 'http' }] }],
+    containers: [
+      {
+        name: 'main',
+        image: 'registry.example.com/app@sha256:' + 'ab'.repeat(32),
+        ports: options.ports ?? [{ containerPort: 8080, name: 'http' }],
+      },
+    ],
     ...(options.hostNetwork ? { hostNetwork: true } : {}),
   };
   const template = { metadata: { labels }, spec };
   const metadata = { name, namespace: ns };
   switch (kind) {
-    case 'Pod': return { apiVersion: 'v1', kind, metadata: { ...metadata, labels }, spec };
-    case 'Job': return { apiVersion: 'batch/v1', kind, metadata, spec: { template } };
-    case 'CronJob': return { apiVersion: 'batch/v1', kind, metadata, spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template } } } };
-    default: return { apiVersion: 'apps/v1', kind, metadata, spec: { selector: { matchLabels: labels }, template } };
+    case 'Pod':
+      return { apiVersion: 'v1', kind, metadata: { ...metadata, labels }, spec };
+    case 'Job':
+      return { apiVersion: 'batch/v1', kind, metadata, spec: { template } };
+    case 'CronJob':
+      return { apiVersion: 'batch/v1', kind, metadata, spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template } } } };
+    default:
+      return { apiVersion: 'apps/v1', kind, metadata, spec: { selector: { matchLabels: labels }, template } };
   }
 }
 
@@ -82,7 +92,8 @@ export function flowLines(report: ReachabilityReport): string[] {
 /** Every pair with an allowed port, open pairs expanded: for small cases only. */
 export function allPairs(report: ReachabilityReport): string[] {
   const ids = report.workloads.map((w) => w.id);
-  return ids.flatMap((from) => ids.map((to) => [from, to, portsBetween(report, from, to)] as const))
+  return ids
+    .flatMap((from) => ids.map((to) => [from, to, portsBetween(report, from, to)] as const))
     .filter(([, , ports]) => ports.length > 0)
     .map(([from, to, ports]) => `${short(from)} -> ${short(to)}: ${ports.join(', ')}`);
 }
@@ -108,7 +119,9 @@ const TIERS = ['front', 'back'];
 const PORT_NAMES = ['http', 'metrics', 'dns'];
 /** The address blocks policies of random apps name, with and without exceptions (none holds 192.168.0.0/16). */
 export const IP_BLOCKS: readonly Record<string, unknown>[] = [
-  { cidr: '10.0.0.0/8' }, { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] }, { cidr: '203.0.113.0/24' },
+  { cidr: '10.0.0.0/8' },
+  { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] },
+  { cidr: '203.0.113.0/24' },
   { cidr: '198.51.100.0/25', except: ['198.51.100.64/26'] },
 ];
 
@@ -133,7 +146,9 @@ export function randomApp(seed: number): { objects: KubeObject[]; pods: Pod[] } 
     if (r.chance(85)) labels.app = r.pick(APPS);
     if (r.chance(50)) labels.tier = r.pick(TIERS);
     const ports = PORT_NAMES.filter(() => r.chance(50)).map((name) => ({
-      name, containerPort: name === 'dns' ? 53 : 8000 + r.next(3) * 50, protocol: (name === 'dns' && r.chance(70) ? 'UDP' : 'TCP') as Protocol,
+      name,
+      containerPort: name === 'dns' ? 53 : 8000 + r.next(3) * 50,
+      protocol: (name === 'dns' && r.chance(70) ? 'UDP' : 'TCP') as Protocol,
     }));
     const name = `w${i}`;
     objects.push(workload(ns, name, { labels, ports }));
@@ -160,7 +175,10 @@ export function randomApp(seed: number): { objects: KubeObject[]; pods: Pod[] } 
     if (kind === 0) return { ipBlock: r.pick(IP_BLOCKS) };
     if (kind === 1) return { podSelector: selector() };
     if (kind === 2) return { namespaceSelector: namespaceSelector() };
-    return { podSelector: selector(), namespaceSelector: r.chance(50) ? namespaceSelector() : { matchLabels: { 'kubernetes.io/metadata.name': r.pick(NAMESPACES) } } };
+    return {
+      podSelector: selector(),
+      namespaceSelector: r.chance(50) ? namespaceSelector() : { matchLabels: { 'kubernetes.io/metadata.name': r.pick(NAMESPACES) } },
+    };
   };
   const port = () => {
     const kind = r.next(5);
@@ -170,18 +188,21 @@ export function randomApp(seed: number): { objects: KubeObject[]; pods: Pod[] } 
     if (kind === 3) return { protocol: r.pick(['TCP', 'UDP']) };
     return { port: 8000 + r.next(3) * 50 };
   };
-  const rules = (field: 'from' | 'to') => Array.from({ length: r.next(3) }, () => ({
-    ...(r.chance(75) ? { [field]: Array.from({ length: 1 + r.next(2) }, peer) } : {}),
-    ...(r.chance(70) ? { ports: Array.from({ length: 1 + r.next(2) }, port) } : {}),
-  }));
+  const rules = (field: 'from' | 'to') =>
+    Array.from({ length: r.next(3) }, () => ({
+      ...(r.chance(75) ? { [field]: Array.from({ length: 1 + r.next(2) }, peer) } : {}),
+      ...(r.chance(70) ? { ports: Array.from({ length: 1 + r.next(2) }, port) } : {}),
+    }));
   for (let i = 0; i < r.next(6); i++) {
     const types = r.pick([undefined, ['Ingress'], ['Egress'], ['Ingress', 'Egress']]);
-    objects.push(policy(r.pick(NAMESPACES), `p${i}`, {
-      podSelector: selector(),
-      ...(types ? { policyTypes: types } : {}),
-      ...(r.chance(70) ? { ingress: rules('from') } : {}),
-      ...(r.chance(60) ? { egress: rules('to') } : {}),
-    }));
+    objects.push(
+      policy(r.pick(NAMESPACES), `p${i}`, {
+        podSelector: selector(),
+        ...(types ? { policyTypes: types } : {}),
+        ...(r.chance(70) ? { ingress: rules('from') } : {}),
+        ...(r.chance(60) ? { egress: rules('to') } : {}),
+      }),
+    );
   }
   return { objects, pods };
 }

@@ -1,5 +1,13 @@
 import {
-  cidrContains, cidrContainsAddress, compareCidrs, formatAddress, formatCidr, InvalidCidrError, isStrictSubset, parseAddress, parseCidr,
+  cidrContains,
+  cidrContainsAddress,
+  compareCidrs,
+  formatAddress,
+  formatCidr,
+  InvalidCidrError,
+  isStrictSubset,
+  parseAddress,
+  parseCidr,
 } from '../../../lib/review/analyses/cidr';
 
 describe('parseCidr', () => {

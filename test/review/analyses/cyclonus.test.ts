@@ -22,7 +22,16 @@ const ROOT = path.resolve(__dirname, '../../..');
 const PEER = path.join(ROOT, '.tools/bin/netpol-truth');
 const APPS = 1000;
 /** Ports asked about besides those the destination declares. */
-const PROBES: readonly [Protocol, number][] = [['TCP', 8000], ['TCP', 8050], ['TCP', 8100], ['TCP', 9999], ['UDP', 53], ['TCP', 53], ['UDP', 8000], ['SCTP', 8000]];
+const PROBES: readonly [Protocol, number][] = [
+  ['TCP', 8000],
+  ['TCP', 8050],
+  ['TCP', 8100],
+  ['TCP', 9999],
+  ['UDP', 53],
+  ['TCP', 53],
+  ['UDP', 8000],
+  ['SCTP', 8000],
+];
 /** Addresses outside the cluster: in the policies' blocks, in their exceptions, and in none (see IP_BLOCKS). */
 const ADDRESSES = ['10.1.2.3', '10.2.3.4', '203.0.113.9', '198.51.100.10', '198.51.100.70', '192.0.2.1'];
 
@@ -54,14 +63,17 @@ interface Asked {
 function questions(seed: number): { policies: KubeObject[]; asked: Asked[] } {
   const { objects, pods } = randomApp(seed);
   const report = analyzeReachability(objects);
-  const declared = new Map(objects.filter((o) => o.kind === 'Namespace').map((o) => [o.metadata!.name!, (o.metadata!.labels ?? {}) as Record<string, string>]));
+  const declared = new Map(
+    objects.filter((o) => o.kind === 'Namespace').map((o) => [o.metadata!.name!, (o.metadata!.labels ?? {}) as Record<string, string>]),
+  );
   const podPeer = (pod: Pod, i: number): Peer => ({
     namespace: pod.ns,
     namespaceLabels: { ...declared.get(pod.ns), 'kubernetes.io/metadata.name': pod.ns },
     podLabels: Object.fromEntries(pod.labels),
     ip: `192.168.0.${i + 1}`,
   });
-  const allows = (ports: readonly string[], protocol: Protocol, port: number) => !PortSet.parse(ports).intersect(PortSet.of(protocol, port)).isEmpty();
+  const allows = (ports: readonly string[], protocol: Protocol, port: number) =>
+    !PortSet.parse(ports).intersect(PortSet.of(protocol, port)).isEmpty();
   /** The ports a pod declares, each with all its names, then the probe ports it does not declare (no name). */
   const portsOf = (pod: Pod): [Protocol, number, string[]][] => {
     const declared = new Map<string, [Protocol, number, string[]]>();
@@ -70,25 +82,43 @@ function questions(seed: number): { policies: KubeObject[]; asked: Asked[] } {
       if (!declared.has(key)) declared.set(key, [p.protocol, p.containerPort, []]);
       declared.get(key)![2].push(p.name);
     }
-    return [...declared.values(), ...PROBES.filter(([protocol, port]) => !declared.has(`${protocol} ${port}`))
-      .map(([protocol, port]): [Protocol, number, string[]] => [protocol, port, ['']])];
+    return [
+      ...declared.values(),
+      ...PROBES.filter(([protocol, port]) => !declared.has(`${protocol} ${port}`)).map(([protocol, port]): [Protocol, number, string[]] => [
+        protocol,
+        port,
+        [''],
+      ]),
+    ];
   };
   const asked: Asked[] = [];
-  pods.forEach((source, s) => pods.forEach((destination, d) => {
-    const ports = portsBetween(report, source.id, destination.id);
-    for (const [protocol, port, names] of portsOf(destination)) {
-      asked.push({
-        queries: names.map((portName) => ({ source: podPeer(source, s), destination: podPeer(destination, d), port, portName, protocol })),
-        ours: allows(ports, protocol, port),
-        what: `${source.id} -> ${destination.id} ${protocol} ${port} (${names.join(', ')}): we allow ${ports.join(', ') || 'nothing'}`,
-      });
-    }
-  }));
+  pods.forEach((source, s) =>
+    pods.forEach((destination, d) => {
+      const ports = portsBetween(report, source.id, destination.id);
+      for (const [protocol, port, names] of portsOf(destination)) {
+        asked.push({
+          queries: names.map((portName) => ({
+            source: podPeer(source, s),
+            destination: podPeer(destination, d),
+            port,
+            portName,
+            protocol,
+          })),
+          ours: allows(ports, protocol, port),
+          what: `${source.id} -> ${destination.id} ${protocol} ${port} (${names.join(', ')}): we allow ${ports.join(', ') || 'nothing'}`,
+        });
+      }
+    }),
+  );
   pods.forEach((pod, i) => {
     for (const ip of ADDRESSES) {
       const egress = externalPorts(report, pod.id, 'egress', ip);
       for (const [protocol, port] of PROBES) {
-        asked.push({ queries: [{ source: podPeer(pod, i), destination: { ip }, port, portName: '', protocol }], ours: allows(egress, protocol, port), what: `${pod.id} -> ${ip} ${protocol} ${port}: we allow ${egress.join(', ') || 'nothing'}` });
+        asked.push({
+          queries: [{ source: podPeer(pod, i), destination: { ip }, port, portName: '', protocol }],
+          ours: allows(egress, protocol, port),
+          what: `${pod.id} -> ${ip} ${protocol} ${port}: we allow ${egress.join(', ') || 'nothing'}`,
+        });
       }
       const ingress = externalPorts(report, pod.id, 'ingress', ip);
       for (const [protocol, port, names] of portsOf(pod)) {
@@ -116,7 +146,7 @@ withInstalledTool(PEER, 'reachability proof against cyclonus', 'scripts/install-
     cases.forEach((c, i) => {
       let next = 0;
       for (const a of c.asked) {
-        const theirs = answers[i].slice(next, next += a.queries.length).some((answer) => answer.allowed);
+        const theirs = answers[i].slice(next, (next += a.queries.length)).some((answer) => answer.allowed);
         total++;
         if (theirs) allowed++;
         if (theirs !== a.ours) mismatches.push(`app ${i + 1}: ${a.what}; cyclonus ${theirs ? 'allows' : 'denies'}`);

@@ -8,8 +8,12 @@ import { reachabilityMarkdown } from '../../../lib/review/analyses/reachability-
 import { KubeObject } from '../../../lib/review/model';
 import { namespace, policy, workload } from './builders';
 
-const service = (name: string, spec: Record<string, unknown>): KubeObject =>
-  ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'shop' }, spec: { selector: { app: 'web' }, ports: [{ port: 443, targetPort: 8080 }], ...spec } });
+const service = (name: string, spec: Record<string, unknown>): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name, namespace: 'shop' },
+  spec: { selector: { app: 'web' }, ports: [{ port: 443, targetPort: 8080 }], ...spec },
+});
 const closed = [namespace('shop'), policy('shop', 'deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] })];
 
 test('a ClusterIP Service is no entry point; the markdown then says nothing accepts outside connections', () => {
@@ -21,11 +25,16 @@ test('a ClusterIP Service is no entry point; the markdown then says nothing acce
 test('LoadBalancer, NodePort, externalIPs, hostNetwork and hostPort are listed with their workloads and ports', () => {
   const hostPorted = workload('shop', 'agent', { ports: [{ containerPort: 9100 }] });
   (hostPorted as any).spec.template.spec.containers[0].ports[0].hostPort = 9100;
-  const report = analyzeReachability([...closed, workload('shop', 'web'), workload('shop', 'node-dns', { kind: 'DaemonSet', hostNetwork: true, ports: [{ containerPort: 53, protocol: 'UDP' }] }), hostPorted,
+  const report = analyzeReachability([
+    ...closed,
+    workload('shop', 'web'),
+    workload('shop', 'node-dns', { kind: 'DaemonSet', hostNetwork: true, ports: [{ containerPort: 53, protocol: 'UDP' }] }),
+    hostPorted,
     service('public', { type: 'LoadBalancer' }),
     service('nodes', { type: 'NodePort', ports: [{ port: 80, targetPort: 8080, nodePort: 30080 }] }),
     service('pinned', { type: 'ClusterIP', externalIPs: ['203.0.113.7'] }),
-    service('stale', { type: 'LoadBalancer', allocateLoadBalancerNodePorts: false, selector: { app: 'gone' } })]);
+    service('stale', { type: 'LoadBalancer', allocateLoadBalancerNodePorts: false, selector: { app: 'gone' } }),
+  ]);
   expect(report.entryPoints).toEqual([
     { via: 'LoadBalancer Service shop/public', workloads: ['shop/Deployment/web'], ports: ['TCP 443'] },
     { via: 'LoadBalancer Service shop/stale', workloads: [], ports: ['TCP 443'] },

@@ -10,7 +10,12 @@ function role(ns: string, name: string, rules: PolicyRule[]): KubeObject {
   return { apiVersion: RBAC_API, kind: 'Role', metadata: { name, namespace: ns }, rules };
 }
 
-function clusterRole(name: string, rules: PolicyRule[], labels?: Record<string, string>, aggregate?: Array<Record<string, unknown>>): KubeObject {
+function clusterRole(
+  name: string,
+  rules: PolicyRule[],
+  labels?: Record<string, string>,
+  aggregate?: Array<Record<string, unknown>>,
+): KubeObject {
   return {
     apiVersion: RBAC_API,
     kind: 'ClusterRole',
@@ -22,11 +27,23 @@ function clusterRole(name: string, rules: PolicyRule[], labels?: Record<string, 
 
 function roleBinding(ns: string, name: string, roleRef: string, subjects: Subject[]): KubeObject {
   const [kind, roleName] = roleRef.split(' ');
-  return { apiVersion: RBAC_API, kind: 'RoleBinding', metadata: { name, namespace: ns }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind, name: roleName }, subjects };
+  return {
+    apiVersion: RBAC_API,
+    kind: 'RoleBinding',
+    metadata: { name, namespace: ns },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind, name: roleName },
+    subjects,
+  };
 }
 
 function clusterRoleBinding(name: string, clusterRoleName: string, subjects: Subject[]): KubeObject {
-  return { apiVersion: RBAC_API, kind: 'ClusterRoleBinding', metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRoleName }, subjects };
+  return {
+    apiVersion: RBAC_API,
+    kind: 'ClusterRoleBinding',
+    metadata: { name },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRoleName },
+    subjects,
+  };
 }
 
 const sa = (ns: string, name: string): Subject => ({ kind: 'ServiceAccount', name, namespace: ns });
@@ -40,10 +57,15 @@ function where(item: { readonly scope: string; readonly namespace?: string }): s
 
 /** One line per grant: `<subject> @ <scope>: <group>|<resource>[names] or url <url> = <verbs> (via ...)`. */
 function grantLines(report: PermissionsReport): string[] {
-  return report.subjects.flatMap((s) => s.grants.map((g) => {
-    const what = g.nonResourceURL !== undefined ? `url ${g.nonResourceURL}` : `${g.apiGroup}|${g.resource}${g.resourceNames!.length ? `[${g.resourceNames!.join(',')}]` : ''}`;
-    return `${s.subject} @ ${where(g)}: ${what} = ${g.verbs.join(',')} (${g.via.join('; ')})`;
-  }));
+  return report.subjects.flatMap((s) =>
+    s.grants.map((g) => {
+      const what =
+        g.nonResourceURL !== undefined
+          ? `url ${g.nonResourceURL}`
+          : `${g.apiGroup}|${g.resource}${g.resourceNames!.length ? `[${g.resourceNames!.join(',')}]` : ''}`;
+      return `${s.subject} @ ${where(g)}: ${what} = ${g.verbs.join(',')} (${g.via.join('; ')})`;
+    }),
+  );
 }
 
 /** One line per risky power: `<subject> @ <scope>: <power> <- <grants>`. */
@@ -81,7 +103,10 @@ const CASES: Record<string, Case> = {
   'several bindings to one subject merge their verbs, and list every binding': {
     objects: [
       role('shop', 'pod-reader', [READ_PODS]),
-      role('shop', 'pod-deleter', [{ apiGroups: [''], resources: ['pods'], verbs: ['delete', 'get'] }, { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get'] }]),
+      role('shop', 'pod-deleter', [
+        { apiGroups: [''], resources: ['pods'], verbs: ['delete', 'get'] },
+        { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get'] },
+      ]),
       roleBinding('shop', 'reads', 'Role pod-reader', [sa('shop', 'janitor')]),
       roleBinding('shop', 'deletes', 'Role pod-deleter', [sa('shop', 'janitor')]),
       roleBinding('shop', 'reads-again', 'Role pod-reader', [sa('shop', 'janitor')]),
@@ -91,11 +116,15 @@ const CASES: Record<string, Case> = {
       'ServiceAccount shop/janitor @ shop: apps|deployments = get (RoleBinding shop/deletes)',
     ],
   },
-  'groups, users and service accounts (a service account written as a user is that account; its namespace defaults to the binding\'s)': {
+  "groups, users and service accounts (a service account written as a user is that account; its namespace defaults to the binding's)": {
     objects: [
       role('shop', 'pod-reader', [READ_PODS]),
       roleBinding('shop', 'readers', 'Role pod-reader', [
-        group('shop-developers'), user('alice@example.com'), user('system:serviceaccount:shop:web'), { kind: 'ServiceAccount', name: 'web' }, sa('batch', 'importer'),
+        group('shop-developers'),
+        user('alice@example.com'),
+        user('system:serviceaccount:shop:web'),
+        { kind: 'ServiceAccount', name: 'web' },
+        sa('batch', 'importer'),
       ]),
     ],
     grants: [
@@ -140,16 +169,19 @@ const CASES: Record<string, Case> = {
       roleBinding('shop', 'secret-admin', 'Role secret-admin', [group('vault')]),
     ],
     grants: ['Group vault @ shop: |secrets = * (RoleBinding shop/secret-admin)'],
-    risks: [
-      'Group vault @ shop: read-secrets <- get, list, watch on secrets',
-      'Group vault @ shop: wildcard <- * on secrets',
-    ],
+    risks: ['Group vault @ shop: read-secrets <- get, list, watch on secrets', 'Group vault @ shop: wildcard <- * on secrets'],
   },
   'an aggregated ClusterRole gets the rules of the ClusterRoles its selectors match, transitively': {
     objects: [
-      clusterRole('monitoring', [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }], undefined, [{ matchLabels: { 'example.com/aggregate-to-monitoring': 'true' } }]),
-      clusterRole('metrics-reader', [{ apiGroups: ['metrics.k8s.io'], resources: ['pods'], verbs: ['get', 'list'] }], { 'example.com/aggregate-to-monitoring': 'true' }),
-      clusterRole('more-monitoring', [], { 'example.com/aggregate-to-monitoring': 'true' }, [{ matchExpressions: [{ key: 'example.com/extra', operator: 'Exists' }] }]),
+      clusterRole('monitoring', [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }], undefined, [
+        { matchLabels: { 'example.com/aggregate-to-monitoring': 'true' } },
+      ]),
+      clusterRole('metrics-reader', [{ apiGroups: ['metrics.k8s.io'], resources: ['pods'], verbs: ['get', 'list'] }], {
+        'example.com/aggregate-to-monitoring': 'true',
+      }),
+      clusterRole('more-monitoring', [], { 'example.com/aggregate-to-monitoring': 'true' }, [
+        { matchExpressions: [{ key: 'example.com/extra', operator: 'Exists' }] },
+      ]),
       clusterRole('extra', [{ apiGroups: [''], resources: ['events'], verbs: ['list'] }], { 'example.com/extra': 'yes' }),
       clusterRole('unlabelled', [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }]),
       clusterRoleBinding('monitoring', 'monitoring', [sa('monitoring', 'prometheus')]),
@@ -189,8 +221,16 @@ describe('analyzePermissions', () => {
     ['create-workloads', { apiGroups: ['apps'], resources: ['deployments'], verbs: ['patch'] }, 'patch on deployments.apps'],
     ['create-workloads', { apiGroups: [''], resources: ['pods'], verbs: ['create'] }, 'create on pods'],
     ['exec', { apiGroups: [''], resources: ['pods/exec'], verbs: ['get'] }, 'get on pods/exec'],
-    ['edit-rbac', { apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: ['create'] }, 'create on rolebindings.rbac.authorization.k8s.io'],
-    ['escalate', { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['bind'] }, 'bind on clusterroles.rbac.authorization.k8s.io'],
+    [
+      'edit-rbac',
+      { apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: ['create'] },
+      'create on rolebindings.rbac.authorization.k8s.io',
+    ],
+    [
+      'escalate',
+      { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['bind'] },
+      'bind on clusterroles.rbac.authorization.k8s.io',
+    ],
     ['escalate', { apiGroups: [''], resources: ['users'], verbs: ['impersonate'] }, 'impersonate on users'],
     ['wildcard', { apiGroups: ['example.com'], resources: ['*'], verbs: ['get'] }, 'get on *.example.com'],
     ['node-proxy', { apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] }, 'get on nodes/proxy'],
@@ -239,7 +279,10 @@ describe('analyzePermissions', () => {
       roleBinding('shop', 'twice', 'Role twice', [sa('shop', 'web')]),
       { ...clusterRoleBinding('to-a-role', 'x', [group('g')]), roleRef: { kind: 'Role', name: 'x' } },
       { ...roleBinding('shop', 'no-ref', 'Role x', [group('g')]), roleRef: undefined },
-      clusterRoleBinding('odd-subjects', 'view', [{ kind: 'ServiceAccount', name: 'no-namespace' }, { kind: 'Robot', name: 'r2' }]),
+      clusterRoleBinding('odd-subjects', 'view', [
+        { kind: 'ServiceAccount', name: 'no-namespace' },
+        { kind: 'Robot', name: 'r2' },
+      ]),
       clusterRole('everything', [], undefined, [{}]),
     ]);
     expect(grantLines(report)).toEqual([
@@ -253,12 +296,16 @@ describe('analyzePermissions', () => {
       'Role shop/twice is defined more than once; its definitions are counted together',
       'RoleBinding shop/no-ref has no roleRef, so it grants nothing',
     ]);
-    expect(report.aggregated).toEqual([{
-      clusterRole: 'everything',
-      // The built-in ClusterRoles are known now: an empty selector gathers them all.
-      from: expect.arrayContaining(['admin', 'cluster-admin', 'system:aggregate-to-edit', 'view']),
-      problems: ['aggregationRule.clusterRoleSelectors[0] is empty, so it aggregates every ClusterRole of the cluster, cluster-admin included'],
-    }]);
+    expect(report.aggregated).toEqual([
+      {
+        clusterRole: 'everything',
+        // The built-in ClusterRoles are known now: an empty selector gathers them all.
+        from: expect.arrayContaining(['admin', 'cluster-admin', 'system:aggregate-to-edit', 'view']),
+        problems: [
+          'aggregationRule.clusterRoleSelectors[0] is empty, so it aggregates every ClusterRole of the cluster, cluster-admin included',
+        ],
+      },
+    ]);
     expect(report.counts).toEqual({ roles: 3, bindings: 4 });
   });
 
@@ -267,7 +314,9 @@ describe('analyzePermissions', () => {
       roleBinding('shop', 'viewers', 'ClusterRole view', [group('shop-viewers')]),
       roleBinding('shop', 'editors', 'ClusterRole edit', [group('shop-editors')]),
       // Labelled into view: every holder of view (and so of edit and admin) gains it.
-      clusterRole('widget-viewer', [{ apiGroups: ['example.com'], resources: ['widgets'], verbs: ['get'] }], { 'rbac.authorization.k8s.io/aggregate-to-view': 'true' }),
+      clusterRole('widget-viewer', [{ apiGroups: ['example.com'], resources: ['widgets'], verbs: ['get'] }], {
+        'rbac.authorization.k8s.io/aggregate-to-view': 'true',
+      }),
     ]);
     expect(report.subjects.flatMap((s) => s.unresolved)).toEqual([]);
     const lines = grantLines(report);
@@ -277,8 +326,18 @@ describe('analyzePermissions', () => {
     expect(lines.filter((l) => l.startsWith('Group shop-viewers') && l.includes('|secrets ='))).toEqual([]);
     const escalations = (subject: string) => report.subjects.find((s) => s.subject === subject)!.escalations.map((e) => e.power);
     expect(escalations('Group shop-viewers')).toEqual([]);
-    expect(escalations('Group shop-editors')).toEqual(['create pods/exec', 'create pods/attach', 'create pods/portforward', 'update pods', 'create serviceaccounts/token',
-      'impersonate', 'read secrets', 'create secrets', 'create pods', 'write networkpolicies']);
+    expect(escalations('Group shop-editors')).toEqual([
+      'create pods/exec',
+      'create pods/attach',
+      'create pods/portforward',
+      'update pods',
+      'create serviceaccounts/token',
+      'impersonate',
+      'read secrets',
+      'create secrets',
+      'create pods',
+      'write networkpolicies',
+    ]);
   });
 
   test('escalation powers by name, per scope, wildcards expanded, cluster-scoped ones only through a ClusterRoleBinding', () => {
@@ -289,20 +348,45 @@ describe('analyzePermissions', () => {
       roleBinding('shop', 'volumes', 'ClusterRole volumes', [group('shop-admins')]),
       clusterRoleBinding('volumes', 'volumes', [group('storage')]),
     ]);
-    const powers = Object.fromEntries(report.subjects.map((s) => [s.subject, s.escalations.map((e) => `${e.namespace ?? 'cluster'} ${e.power}`)]));
+    const powers = Object.fromEntries(
+      report.subjects.map((s) => [s.subject, s.escalations.map((e) => `${e.namespace ?? 'cluster'} ${e.power}`)]),
+    );
     expect(powers['Group platform']).toEqual([
-      'cluster create pods/exec', 'cluster create pods/attach', 'cluster create pods/portforward', 'cluster patch pods/ephemeralcontainers', 'cluster update pods',
-      'cluster get nodes/proxy', 'cluster create serviceaccounts/token', 'cluster escalate', 'cluster bind', 'cluster impersonate', 'cluster * on *', 'cluster patch namespaces',
-      'cluster create mutatingwebhookconfigurations', 'cluster create validatingwebhookconfigurations', 'cluster update certificatesigningrequests/approval',
-      'cluster approve signers', 'cluster create persistentvolumes', 'cluster create mutatingadmissionpolicies', 'cluster create apiservices',
-      'cluster update customresourcedefinitions', 'cluster patch nodes', 'cluster read secrets', 'cluster create secrets', 'cluster create pods', 'cluster write networkpolicies',
+      'cluster create pods/exec',
+      'cluster create pods/attach',
+      'cluster create pods/portforward',
+      'cluster patch pods/ephemeralcontainers',
+      'cluster update pods',
+      'cluster get nodes/proxy',
+      'cluster create serviceaccounts/token',
+      'cluster escalate',
+      'cluster bind',
+      'cluster impersonate',
+      'cluster * on *',
+      'cluster patch namespaces',
+      'cluster create mutatingwebhookconfigurations',
+      'cluster create validatingwebhookconfigurations',
+      'cluster update certificatesigningrequests/approval',
+      'cluster approve signers',
+      'cluster create persistentvolumes',
+      'cluster create mutatingadmissionpolicies',
+      'cluster create apiservices',
+      'cluster update customresourcedefinitions',
+      'cluster patch nodes',
+      'cluster read secrets',
+      'cluster create secrets',
+      'cluster create pods',
+      'cluster write networkpolicies',
     ]);
     // A RoleBinding reaches its own namespace object, never PersistentVolumes.
     expect(powers['Group shop-admins']).toEqual(['shop patch namespaces']);
     expect(powers['Group storage']).toEqual(['cluster patch namespaces', 'cluster create persistentvolumes']);
     expect(report.subjects.find((s) => s.subject === 'Group storage')!.escalations[1]).toEqual({
-      power: 'create persistentvolumes', scope: 'cluster', rule: 'rbac-no-cluster-takeover-powers',
-      what: 'create hostPath volumes, which mount any path of the node into a pod', grants: ['create on persistentvolumes'],
+      power: 'create persistentvolumes',
+      scope: 'cluster',
+      rule: 'rbac-no-cluster-takeover-powers',
+      what: 'create hostPath volumes, which mount any path of the node into a pod',
+      grants: ['create on persistentvolumes'],
     });
   });
 
@@ -356,22 +440,45 @@ describe('the report as text', () => {
       analysis: 'permissions',
       formatVersion: 2,
       counts: { roles: 1, bindings: 2 },
-      subjects: [{
-        subject: 'ServiceAccount shop/web',
-        kind: 'ServiceAccount',
-        namespace: 'shop',
-        name: 'web',
-        grants: [{ scope: 'namespace', namespace: 'shop', apiGroup: '', resource: 'secrets', resourceNames: ['web-tls'], verbs: ['get'], via: ['RoleBinding shop/web'] }],
-        risks: [{
-          power: 'read-secrets', scope: 'namespace', namespace: 'shop',
-          why: 'Reads Secrets, whose values are credentials (other service accounts\' tokens among them).', grants: ['get on secrets [web-tls]'],
-        }],
-        escalations: [{
-          power: 'read secrets', scope: 'namespace', namespace: 'shop', rule: 'rbac-namespace-escalation-powers',
-          what: 'read Secrets, whose values are credentials (service account tokens among them)', grants: ['get on secrets [web-tls]'],
-        }],
-        unresolved: [{ scope: 'namespace', namespace: 'shop', role: 'ClusterRole created-elsewhere', via: 'RoleBinding shop/viewers' }],
-      }],
+      subjects: [
+        {
+          subject: 'ServiceAccount shop/web',
+          kind: 'ServiceAccount',
+          namespace: 'shop',
+          name: 'web',
+          grants: [
+            {
+              scope: 'namespace',
+              namespace: 'shop',
+              apiGroup: '',
+              resource: 'secrets',
+              resourceNames: ['web-tls'],
+              verbs: ['get'],
+              via: ['RoleBinding shop/web'],
+            },
+          ],
+          risks: [
+            {
+              power: 'read-secrets',
+              scope: 'namespace',
+              namespace: 'shop',
+              why: "Reads Secrets, whose values are credentials (other service accounts' tokens among them).",
+              grants: ['get on secrets [web-tls]'],
+            },
+          ],
+          escalations: [
+            {
+              power: 'read secrets',
+              scope: 'namespace',
+              namespace: 'shop',
+              rule: 'rbac-namespace-escalation-powers',
+              what: 'read Secrets, whose values are credentials (service account tokens among them)',
+              grants: ['get on secrets [web-tls]'],
+            },
+          ],
+          unresolved: [{ scope: 'namespace', namespace: 'shop', role: 'ClusterRole created-elsewhere', via: 'RoleBinding shop/viewers' }],
+        },
+      ],
       aggregated: [],
       warnings: [],
     });
@@ -384,40 +491,42 @@ describe('the report as text', () => {
       clusterRoleBinding('pipes', 'pipes', [user('eve|mallory')]),
       roleBinding('shop', 'viewers', 'ClusterRole created-elsewhere', [group('shop-developers')]),
     ]);
-    expect(permissionsMarkdown(report)).toBe([
-      '## Permissions',
-      '',
-      '2 subjects from 2 bindings and 1 role; 1 subject with a risky power, 1 subject with an escalation power; 1 grant of a role not in the app or Kubernetes.',
-      '',
-      '### Grants',
-      '',
-      '| Subject | Scope | Resource | Verbs |',
-      '|---|---|---|---|',
-      '| `User eve\\|mallory` | cluster | `secrets [a\\|b]` | get |',
-      '',
-      '### Risky powers',
-      '',
-      '| Subject | Scope | Power | Why |',
-      '|---|---|---|---|',
-      '| `User eve\\|mallory` | cluster | `read-secrets` | Reads Secrets, whose values are credentials (other service accounts\' tokens among them). Through: get on secrets [a\\|b]. |',
-      '',
-      '### Escalation powers',
-      '',
-      'Powers that reach further than their names (see the README\'s table): each is refused by the constructs without an exception naming it.',
-      '',
-      '| Subject | Scope | Power | What it allows |',
-      '|---|---|---|---|',
-      '| `User eve\\|mallory` | cluster | `read secrets` | Lets it read Secrets, whose values are credentials (service account tokens among them). Through: get on secrets [a\\|b]. |',
-      '',
-      '### Roles not in the app',
-      '',
-      'These bindings grant roles neither the app nor Kubernetes defines (roles created elsewhere); what they allow is not in the tables above.',
-      '',
-      '| Subject | Scope | Role | Binding |',
-      '|---|---|---|---|',
-      '| `Group shop-developers` | namespace `shop` | `ClusterRole created-elsewhere` | `RoleBinding shop/viewers` |',
-      '',
-    ].join('\n'));
+    expect(permissionsMarkdown(report)).toBe(
+      [
+        '## Permissions',
+        '',
+        '2 subjects from 2 bindings and 1 role; 1 subject with a risky power, 1 subject with an escalation power; 1 grant of a role not in the app or Kubernetes.',
+        '',
+        '### Grants',
+        '',
+        '| Subject | Scope | Resource | Verbs |',
+        '|---|---|---|---|',
+        '| `User eve\\|mallory` | cluster | `secrets [a\\|b]` | get |',
+        '',
+        '### Risky powers',
+        '',
+        '| Subject | Scope | Power | Why |',
+        '|---|---|---|---|',
+        "| `User eve\\|mallory` | cluster | `read-secrets` | Reads Secrets, whose values are credentials (other service accounts' tokens among them). Through: get on secrets [a\\|b]. |",
+        '',
+        '### Escalation powers',
+        '',
+        "Powers that reach further than their names (see the README's table): each is refused by the constructs without an exception naming it.",
+        '',
+        '| Subject | Scope | Power | What it allows |',
+        '|---|---|---|---|',
+        '| `User eve\\|mallory` | cluster | `read secrets` | Lets it read Secrets, whose values are credentials (service account tokens among them). Through: get on secrets [a\\|b]. |',
+        '',
+        '### Roles not in the app',
+        '',
+        'These bindings grant roles neither the app nor Kubernetes defines (roles created elsewhere); what they allow is not in the tables above.',
+        '',
+        '| Subject | Scope | Role | Binding |',
+        '|---|---|---|---|',
+        '| `Group shop-developers` | namespace `shop` | `ClusterRole created-elsewhere` | `RoleBinding shop/viewers` |',
+        '',
+      ].join('\n'),
+    );
   });
 
   test('Markdown without grants or risks says so', () => {
@@ -431,7 +540,9 @@ describe('the report as text', () => {
 
 describe('scale', () => {
   test('thousands of subjects and bindings: one ClusterRole bound in 1,000 namespaces, 3,000 service accounts', () => {
-    const objects: KubeObject[] = [clusterRole('app', [READ_PODS, { apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: ['app-tls'] }])];
+    const objects: KubeObject[] = [
+      clusterRole('app', [READ_PODS, { apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: ['app-tls'] }]),
+    ];
     for (let n = 0; n < 1000; n++) {
       const ns = `team-${n}`;
       objects.push(role(ns, 'extra', [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }]));

@@ -11,7 +11,11 @@ describe('PortSet', () => {
     ['nothing', PortSet.NONE, []],
     ['adjacent ranges merged', tcp(80, 89).union(tcp(90, 99)), ['TCP 80-99']],
     ['overlapping ranges merged', tcp(80, 95).union(tcp(90, 99)).union(tcp(85)), ['TCP 80-99']],
-    ['sorted, protocols in order', PortSet.of('SCTP', 9).union(PortSet.of('UDP', 53)).union(tcp(443)).union(tcp(80)), ['TCP 80', 'TCP 443', 'UDP 53', 'SCTP 9']],
+    [
+      'sorted, protocols in order',
+      PortSet.of('SCTP', 9).union(PortSet.of('UDP', 53)).union(tcp(443)).union(tcp(80)),
+      ['TCP 80', 'TCP 443', 'UDP 53', 'SCTP 9'],
+    ],
     ['all three protocols full is "all"', PortSet.of('TCP').union(PortSet.of('UDP')).union(PortSet.of('SCTP')), ['all']],
   ])('renders %s', (_name, set, rendered) => {
     expect(set.render()).toEqual(rendered);
@@ -34,9 +38,12 @@ describe('PortSet', () => {
     expect([set.has('TCP', 8080), set.has('TCP', 8101), set.has('UDP', 53), set.has('SCTP', 53)]).toEqual([true, false, true, false]);
   });
 
-  test.each([[['TCP 80', 'TCP 8000-8100', 'UDP all']], [['all']], [[]], [['SCTP 1-65534']]])('parse reads what render writes: %j', (entries) => {
-    expect(PortSet.parse(entries).render()).toEqual(entries);
-  });
+  test.each([[['TCP 80', 'TCP 8000-8100', 'UDP all']], [['all']], [[]], [['SCTP 1-65534']]])(
+    'parse reads what render writes: %j',
+    (entries) => {
+      expect(PortSet.parse(entries).render()).toEqual(entries);
+    },
+  );
 
   test('parse refuses anything else', () => {
     expect(() => PortSet.parse(['tcp 80'])).toThrow('"tcp 80" is not a port entry');

@@ -3,7 +3,9 @@ import { reachabilityJson, reachabilityMarkdown } from '../../../lib/review/anal
 import { denyAll, labels, policy, workload } from './builders';
 
 const objects = [
-  workload('shop', 'web'), workload('shop', 'db', { ports: [{ containerPort: 5432, name: 'postgres' }] }), workload('tools', 'debug'),
+  workload('shop', 'web'),
+  workload('shop', 'db', { ports: [{ containerPort: 5432, name: 'postgres' }] }),
+  workload('tools', 'debug'),
   denyAll('shop'),
   policy('shop', 'web', {
     podSelector: labels({ app: 'web' }),
@@ -13,7 +15,10 @@ const objects = [
       { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] } }], ports: [{ port: 443 }] },
     ],
   }),
-  policy('shop', 'db', { podSelector: labels({ app: 'db' }), ingress: [{ from: [{ podSelector: labels({ app: 'web' }) }], ports: [{ port: 'postgres' }] }] }),
+  policy('shop', 'db', {
+    podSelector: labels({ app: 'db' }),
+    ingress: [{ from: [{ podSelector: labels({ app: 'web' }) }], ports: [{ port: 'postgres' }] }],
+  }),
 ];
 
 describe('reachability reports', () => {
@@ -24,15 +29,34 @@ describe('reachability reports', () => {
     expect(json.endsWith('}\n')).toBe(true);
     expect(json).toContain('\n  "analysis": "reachability",\n  "formatVersion": 1,\n');
     const parsed = JSON.parse(json);
-    expect(Object.keys(parsed)).toEqual(['analysis', 'formatVersion', 'workloads', 'policies', 'open', 'flows', 'external', 'outside', 'entryPoints', 'warnings']);
+    expect(Object.keys(parsed)).toEqual([
+      'analysis',
+      'formatVersion',
+      'workloads',
+      'policies',
+      'open',
+      'flows',
+      'external',
+      'outside',
+      'entryPoints',
+      'warnings',
+    ]);
     expect(parsed.open).toEqual({ ingress: ['tools/Deployment/debug'], egress: ['tools/Deployment/debug'] });
     expect(parsed.flows).toEqual([
       { from: 'shop/Deployment/web', to: 'shop/Deployment/db', ports: ['TCP 5432'] },
       { from: 'tools/Deployment/debug', to: 'shop/Deployment/web', ports: ['TCP 8080'] },
     ]);
     expect(parsed.external).toEqual([
-      { workload: 'shop/Deployment/web', egress: [{ cidr: '0.0.0.0/0', except: ['169.254.169.254/32'], ports: ['TCP 443'] }], ingress: [{ cidr: 'any', except: [], ports: ['TCP 8080'] }] },
-      { workload: 'tools/Deployment/debug', egress: [{ cidr: 'any', except: [], ports: ['all'] }], ingress: [{ cidr: 'any', except: [], ports: ['all'] }] },
+      {
+        workload: 'shop/Deployment/web',
+        egress: [{ cidr: '0.0.0.0/0', except: ['169.254.169.254/32'], ports: ['TCP 443'] }],
+        ingress: [{ cidr: 'any', except: [], ports: ['TCP 8080'] }],
+      },
+      {
+        workload: 'tools/Deployment/debug',
+        egress: [{ cidr: 'any', except: [], ports: ['all'] }],
+        ingress: [{ cidr: 'any', except: [], ports: ['all'] }],
+      },
     ]);
   });
 
@@ -62,15 +86,45 @@ describe('reachability reports', () => {
   });
 
   test('Markdown: pods in namespaces outside the output, both ways', () => {
-    const md = reachabilityMarkdown(analyzeReachability([workload('shop', 'web'), denyAll('shop'), policy('shop', 'web', {
-      podSelector: labels({ app: 'web' }),
-      ingress: [{ from: [{ namespaceSelector: labels({ 'kubernetes.io/metadata.name': 'ingress-nginx' }), podSelector: labels({ 'app.kubernetes.io/name': 'ingress-nginx' }) }], ports: [{ port: 'http' }] }],
-      egress: [{ to: [{ namespaceSelector: labels({ 'kubernetes.io/metadata.name': 'kube-system' }), podSelector: labels({ 'k8s-app': 'kube-dns' }) }], ports: [{ protocol: 'UDP', port: 53 }] }],
-    })]));
-    expect(md).toContain('### Ingress from pods in namespaces outside this output\n\n| Workload | Namespace | Pods | Ports |\n|---|---|---|---|\n'
-      + '| `shop/Deployment/web` | ingress-nginx | `app.kubernetes.io/name=ingress-nginx` | TCP 8080 |\n');
-    expect(md).toContain('### Egress to pods in namespaces outside this output\n\n| Workload | Namespace | Pods | Ports |\n|---|---|---|---|\n'
-      + '| `shop/Deployment/web` | kube-system | `k8s-app=kube-dns` | UDP 53 |\n');
+    const md = reachabilityMarkdown(
+      analyzeReachability([
+        workload('shop', 'web'),
+        denyAll('shop'),
+        policy('shop', 'web', {
+          podSelector: labels({ app: 'web' }),
+          ingress: [
+            {
+              from: [
+                {
+                  namespaceSelector: labels({ 'kubernetes.io/metadata.name': 'ingress-nginx' }),
+                  podSelector: labels({ 'app.kubernetes.io/name': 'ingress-nginx' }),
+                },
+              ],
+              ports: [{ port: 'http' }],
+            },
+          ],
+          egress: [
+            {
+              to: [
+                {
+                  namespaceSelector: labels({ 'kubernetes.io/metadata.name': 'kube-system' }),
+                  podSelector: labels({ 'k8s-app': 'kube-dns' }),
+                },
+              ],
+              ports: [{ protocol: 'UDP', port: 53 }],
+            },
+          ],
+        }),
+      ]),
+    );
+    expect(md).toContain(
+      '### Ingress from pods in namespaces outside this output\n\n| Workload | Namespace | Pods | Ports |\n|---|---|---|---|\n' +
+        '| `shop/Deployment/web` | ingress-nginx | `app.kubernetes.io/name=ingress-nginx` | TCP 8080 |\n',
+    );
+    expect(md).toContain(
+      '### Egress to pods in namespaces outside this output\n\n| Workload | Namespace | Pods | Ports |\n|---|---|---|---|\n' +
+        '| `shop/Deployment/web` | kube-system | `k8s-app=kube-dns` | UDP 53 |\n',
+    );
     const none = reachabilityMarkdown(analyzeReachability([workload('shop', 'web'), denyAll('shop')]));
     expect(none).toContain('No rule admits pods from a namespace outside this output.');
     expect(none).toContain('No rule lets a workload reach pods in a namespace outside this output.');

@@ -14,18 +14,33 @@ import { Pod, randomApp } from './builders';
 function reference(objects: readonly KubeObject[], nsLabels: (ns: string) => Labels) {
   const policies = objects.filter((o) => o.kind === 'NetworkPolicy').map(parseNetworkPolicy);
   const matches = (selector: Selector | undefined, labels: Labels) => !selector || selectorMatches(selector, labels);
-  const peerMatches = (rule: PolicyRule, policyNs: string, peer: Pod) => rule.peers === 'any' || rule.peers.some((p) => p.type === 'pods'
-    && (p.namespaceSelector ? matches(p.namespaceSelector, nsLabels(peer.ns)) : peer.ns === policyNs) && matches(p.podSelector, peer.labels));
-  const ports = (rule: PolicyRule, destination: Pod) => rule.ports.named.reduce((set, { protocol, name }) => destination.ports
-    .filter((p) => p.name === name && p.protocol === protocol)
-    .reduce((s, p) => s.union(PortSet.of(protocol, p.containerPort)), set), rule.ports.numeric);
+  const peerMatches = (rule: PolicyRule, policyNs: string, peer: Pod) =>
+    rule.peers === 'any' ||
+    rule.peers.some(
+      (p) =>
+        p.type === 'pods' &&
+        (p.namespaceSelector ? matches(p.namespaceSelector, nsLabels(peer.ns)) : peer.ns === policyNs) &&
+        matches(p.podSelector, peer.labels),
+    );
+  const ports = (rule: PolicyRule, destination: Pod) =>
+    rule.ports.named.reduce(
+      (set, { protocol, name }) =>
+        destination.ports
+          .filter((p) => p.name === name && p.protocol === protocol)
+          .reduce((s, p) => s.union(PortSet.of(protocol, p.containerPort)), set),
+      rule.ports.numeric,
+    );
   const side = (direction: 'ingress' | 'egress', self: Pod, peer: Pod, destination: Pod): PortSet => {
     const selecting = policies.filter((p) => p.namespace === self.ns && selectorMatches(p.podSelector, self.labels) && p[direction]);
     if (selecting.length === 0) return PortSet.ALL;
-    return selecting.flatMap((p) => p[direction]!.filter((rule) => peerMatches(rule, p.namespace, peer)))
+    return selecting
+      .flatMap((p) => p[direction]!.filter((rule) => peerMatches(rule, p.namespace, peer)))
       .reduce((set, rule) => set.union(ports(rule, destination)), PortSet.NONE);
   };
-  return (s: Pod, d: Pod) => side('egress', s, d, d).intersect(side('ingress', d, s, d)).render();
+  return (s: Pod, d: Pod) =>
+    side('egress', s, d, d)
+      .intersect(side('ingress', d, s, d))
+      .render();
 }
 
 describe('the analysis agrees with a naive pair-by-pair reference', () => {

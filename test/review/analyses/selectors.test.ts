@@ -19,7 +19,12 @@ describe('label selectors', () => {
     ['Exists, key absent', { matchExpressions: [{ key: 'env', operator: 'Exists' }] }, {}, false],
     ['DoesNotExist', { matchExpressions: [{ key: 'env', operator: 'DoesNotExist' }] }, {}, true],
     ['DoesNotExist, key present', { matchExpressions: [{ key: 'env', operator: 'DoesNotExist' }] }, { env: 'x' }, false],
-    ['matchLabels AND matchExpressions', { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'env', operator: 'Exists' }] }, { app: 'web' }, false],
+    [
+      'matchLabels AND matchExpressions',
+      { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'env', operator: 'Exists' }] },
+      { app: 'web' },
+      false,
+    ],
     ['a key named like an Object property', { matchLabels: { constructor: 'x' } }, {}, false],
     ['a numeric YAML value reads as text', { matchLabels: { version: 1 } }, { version: '1' }, true],
   ])('%s', (_name, selector, record, expected) => {
@@ -35,8 +40,9 @@ describe('label selectors', () => {
   });
 
   test('an invalid selector throws with its path', () => {
-    expect(() => compileSelector({ matchExpressions: [{ operator: 'Exists' }] }, 'spec.podSelector'))
-      .toThrow(new InvalidSelectorError('spec.podSelector.matchExpressions[0] must have a "key"'));
+    expect(() => compileSelector({ matchExpressions: [{ operator: 'Exists' }] }, 'spec.podSelector')).toThrow(
+      new InvalidSelectorError('spec.podSelector.matchExpressions[0] must have a "key"'),
+    );
   });
 
   test('the index selects exactly what testing every label set selects', () => {
@@ -52,10 +58,20 @@ describe('label selectors', () => {
     for (let i = 0; i < 200; i++) {
       const expressions = Array.from({ length: next(3) }, () => {
         const operator = operators[next(4)];
-        return { key: keys[next(3)], operator, ...(operator === 'In' || operator === 'NotIn' ? { values: values.filter(() => next(2) === 0).concat('a') } : {}) };
+        return {
+          key: keys[next(3)],
+          operator,
+          ...(operator === 'In' || operator === 'NotIn' ? { values: values.filter(() => next(2) === 0).concat('a') } : {}),
+        };
       });
-      const selector = compileSelector({ matchExpressions: expressions, ...(next(3) === 0 ? { matchLabels: { app: values[next(3)] } } : {}) }, 's');
-      const expected = population.map((l, id) => [l, id] as const).filter(([l]) => selectorMatches(selector, l)).map(([, id]) => id);
+      const selector = compileSelector(
+        { matchExpressions: expressions, ...(next(3) === 0 ? { matchLabels: { app: values[next(3)] } } : {}) },
+        's',
+      );
+      const expected = population
+        .map((l, id) => [l, id] as const)
+        .filter(([l]) => selectorMatches(selector, l))
+        .map(([, id]) => id);
       expect(index.select(selector)).toEqual(expected);
     }
   });

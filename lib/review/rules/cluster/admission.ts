@@ -37,7 +37,8 @@ export const admissionPodSecurityRestricted: Rule = {
   severity: 'error',
   kinds: ['AdmissionConfiguration'],
   references: { pss: 'restricted', cis: '5.2.1', nsa: 'Pod security' },
-  remediation: 'Configure the PodSecurity plugin inline in the AdmissionConfiguration, with defaults enforce, audit and warn set to restricted.',
+  remediation:
+    'Configure the PodSecurity plugin inline in the AdmissionConfiguration, with defaults enforce, audit and warn set to restricted.',
   check: (obj) => {
     if (!isAdmissionConfiguration(obj)) return [];
     const entry = podSecurityPlugin(obj);
@@ -48,8 +49,11 @@ export const admissionPodSecurityRestricted: Rule = {
       return [finding(`plugins[${entry.index}]`, 'the PodSecurity configuration is not inline (or is missing), so it cannot be reviewed')];
     }
     const defaults = isRecord(configuration.defaults) ? configuration.defaults : {};
-    return ['enforce', 'audit', 'warn'].filter((mode) => defaults[mode] !== 'restricted')
-      .map((mode) => finding(`${base}.defaults.${mode}`, `the cluster-wide ${mode} level is ${quote(defaults[mode] ?? 'privileged')}, not "restricted"`));
+    return ['enforce', 'audit', 'warn']
+      .filter((mode) => defaults[mode] !== 'restricted')
+      .map((mode) =>
+        finding(`${base}.defaults.${mode}`, `the cluster-wide ${mode} level is ${quote(defaults[mode] ?? 'privileged')}, not "restricted"`),
+      );
   },
 };
 
@@ -63,7 +67,8 @@ export const admissionExemptionsSystemOnly: Rule = {
   severity: 'error',
   kinds: ['AdmissionConfiguration'],
   references: { cis: '5.2.1' },
-  remediation: 'Remove the exempt users and runtime classes, and exempt only system namespaces (kube-system, kube-*, *-system); label any other namespace with its own level and an exception instead.',
+  remediation:
+    'Remove the exempt users and runtime classes, and exempt only system namespaces (kube-system, kube-*, *-system); label any other namespace with its own level and an exception instead.',
   check: (obj) => {
     if (!isAdmissionConfiguration(obj)) return [];
     const entry = podSecurityPlugin(obj);
@@ -73,12 +78,16 @@ export const admissionExemptionsSystemOnly: Rule = {
     const base = `plugins[${entry!.index}].configuration.exemptions`;
     const found: RuleFinding[] = [];
     list<unknown>(exemptions.usernames).forEach((name, i) =>
-      found.push(finding(`${base}.usernames[${i}]`, `the user ${quote(name)} is exempt from Pod Security in every namespace`)));
+      found.push(finding(`${base}.usernames[${i}]`, `the user ${quote(name)} is exempt from Pod Security in every namespace`)),
+    );
     list<unknown>(exemptions.runtimeClasses).forEach((name, i) =>
-      found.push(finding(`${base}.runtimeClasses[${i}]`, `pods of the runtime class ${quote(name)} are exempt from Pod Security`)));
+      found.push(finding(`${base}.runtimeClasses[${i}]`, `pods of the runtime class ${quote(name)} are exempt from Pod Security`)),
+    );
     list<unknown>(exemptions.namespaces).forEach((name, i) => {
       if (typeof name !== 'string' || !SYSTEM_NAMESPACE.test(name)) {
-        found.push(finding(`${base}.namespaces[${i}]`, `the namespace ${quote(name)} is exempt from Pod Security but is not a system namespace`));
+        found.push(
+          finding(`${base}.namespaces[${i}]`, `the namespace ${quote(name)} is exempt from Pod Security but is not a system namespace`),
+        );
       }
     });
     return found;

@@ -10,7 +10,7 @@ import { finding, isRecord, list, quote } from '../../walkers';
 
 /** Audit levels, from least to most recorded. */
 export const AUDIT_LEVELS = ['None', 'Metadata', 'Request', 'RequestResponse'] as const;
-export type AuditLevel = typeof AUDIT_LEVELS[number];
+export type AuditLevel = (typeof AUDIT_LEVELS)[number];
 
 /** A resource request, as the audit policy sees it. */
 export interface AuditRequest {
@@ -42,12 +42,26 @@ export const SENSITIVE_RESOURCES: readonly SensitiveResource[] = [
 
 /** Requests whose full body and response must be recorded: who changed permissions, who entered a pod. */
 export const HIGH_RISK_REQUESTS: readonly (AuditRequest & { readonly label: string })[] = [
-  ...['roles', 'rolebindings', 'clusterroles', 'clusterrolebindings'].flatMap((resource) => ['create', 'update', 'patch', 'delete'].map((verb) => ({
-    label: `${verb} ${resource}`, user: 'someone', groups: ['system:authenticated'], verb, group: 'rbac.authorization.k8s.io', resource,
-    namespace: resource.startsWith('cluster') ? undefined : 'shop',
-  }))),
+  ...['roles', 'rolebindings', 'clusterroles', 'clusterrolebindings'].flatMap((resource) =>
+    ['create', 'update', 'patch', 'delete'].map((verb) => ({
+      label: `${verb} ${resource}`,
+      user: 'someone',
+      groups: ['system:authenticated'],
+      verb,
+      group: 'rbac.authorization.k8s.io',
+      resource,
+      namespace: resource.startsWith('cluster') ? undefined : 'shop',
+    })),
+  ),
   ...['exec', 'attach', 'portforward'].map((subresource) => ({
-    label: `pods/${subresource}`, user: 'someone', groups: ['system:authenticated'], verb: 'create', group: '', resource: 'pods', subresource, namespace: 'shop',
+    label: `pods/${subresource}`,
+    user: 'someone',
+    groups: ['system:authenticated'],
+    verb: 'create',
+    group: '',
+    resource: 'pods',
+    subresource,
+    namespace: 'shop',
   })),
 ];
 
@@ -58,7 +72,8 @@ export function isAuditPolicy(obj: KubeObject): boolean {
 
 /** The rules of the policy that are objects, with their index. */
 function policyRules(obj: KubeObject): { rule: Record<string, unknown>; index: number }[] {
-  return list<unknown>(obj.rules).map((rule, index) => ({ rule, index }))
+  return list<unknown>(obj.rules)
+    .map((rule, index) => ({ rule, index }))
     .filter((r): r is { rule: Record<string, unknown>; index: number } => isRecord(r.rule));
 }
 
@@ -68,15 +83,25 @@ const strings = (value: unknown): string[] => list<unknown>(value).filter((v): v
  * Whether a `resources` entry (`{group, resources, resourceNames}`) covers a resource: for
  * some object of it, or (`everyName`) for every object of it.
  */
-function groupResourceCovers(entry: unknown, group: string, resource: string, subresource: string | undefined, everyName: boolean): boolean {
+function groupResourceCovers(
+  entry: unknown,
+  group: string,
+  resource: string,
+  subresource: string | undefined,
+  everyName: boolean,
+): boolean {
   if (!isRecord(entry) || (entry.group ?? '') !== group) return false;
   if (everyName && strings(entry.resourceNames).length > 0) return false;
   const names = strings(entry.resources);
   if (names.length === 0) return true;
   const combined = subresource ? `${resource}/${subresource}` : resource;
-  return names.some((name) => name === combined || name === '*'
-    || (subresource !== undefined && name.startsWith('*/') && name.slice(2) === subresource)
-    || (name.endsWith('/*') && name.slice(0, -2) === resource));
+  return names.some(
+    (name) =>
+      name === combined ||
+      name === '*' ||
+      (subresource !== undefined && name.startsWith('*/') && name.slice(2) === subresource) ||
+      (name.endsWith('/*') && name.slice(0, -2) === resource),
+  );
 }
 
 /**
@@ -84,7 +109,14 @@ function groupResourceCovers(entry: unknown, group: string, resource: string, su
  * request on this resource. `namespace` `'*'` stands for some namespace (a namespace list
  * matches); `everyName` asks whether it matches whatever the object's name.
  */
-function resourcePartMatches(rule: Record<string, unknown>, group: string, resource: string, subresource: string | undefined, namespace: string | undefined, everyName = false): boolean {
+function resourcePartMatches(
+  rule: Record<string, unknown>,
+  group: string,
+  resource: string,
+  subresource: string | undefined,
+  namespace: string | undefined,
+  everyName = false,
+): boolean {
   const namespaces = strings(rule.namespaces);
   const resources = list<unknown>(rule.resources);
   if (namespaces.length > 0 || resources.length > 0) {
@@ -119,7 +151,8 @@ export function auditLevelFor(obj: KubeObject, request: AuditRequest): { level: 
   return { level: 'None', rule: -1 };
 }
 
-const above = (level: AuditLevel | undefined, limit: AuditLevel): boolean => AUDIT_LEVELS.indexOf(level ?? 'None') > AUDIT_LEVELS.indexOf(limit);
+const above = (level: AuditLevel | undefined, limit: AuditLevel): boolean =>
+  AUDIT_LEVELS.indexOf(level ?? 'None') > AUDIT_LEVELS.indexOf(limit);
 
 /**
  * The values of Secrets and ConfigMaps and the tokens of TokenReviews and TokenRequests never
@@ -132,7 +165,8 @@ export const auditSensitiveMetadataOnly: Rule = {
   severity: 'error',
   kinds: ['Policy'],
   references: { cis: '3.2.2' },
-  remediation: 'Put a rule with level: Metadata for secrets, configmaps, serviceaccounts/token and authentication.k8s.io tokenreviews before every Request or RequestResponse rule that could match them.',
+  remediation:
+    'Put a rule with level: Metadata for secrets, configmaps, serviceaccounts/token and authentication.k8s.io tokenreviews before every Request or RequestResponse rule that could match them.',
   check: (obj) => {
     if (!isAuditPolicy(obj)) return [];
     const found: RuleFinding[] = [];
@@ -140,12 +174,20 @@ export const auditSensitiveMetadataOnly: Rule = {
       for (const { rule, index } of policyRules(obj)) {
         if (!resourcePartMatches(rule, sensitive.group, sensitive.resource, sensitive.subresource, '*')) continue;
         if (above(levelOf(rule), 'Metadata')) {
-          found.push(finding(`rules[${index}].level`, `rule ${index} logs ${sensitive.label} at ${quote(rule.level)}, which writes their values into the audit log`));
+          found.push(
+            finding(
+              `rules[${index}].level`,
+              `rule ${index} logs ${sensitive.label} at ${quote(rule.level)}, which writes their values into the audit log`,
+            ),
+          );
           break;
         }
         // A rule with no user, group, verb, namespace or name condition decides every such request: later rules never see them.
-        if (['users', 'userGroups', 'verbs', 'namespaces'].every((field) => strings(rule[field]).length === 0)
-          && resourcePartMatches(rule, sensitive.group, sensitive.resource, sensitive.subresource, '*', true)) break;
+        if (
+          ['users', 'userGroups', 'verbs', 'namespaces'].every((field) => strings(rule[field]).length === 0) &&
+          resourcePartMatches(rule, sensitive.group, sensitive.resource, sensitive.subresource, '*', true)
+        )
+          break;
       }
     }
     return found;
@@ -163,16 +205,29 @@ export const auditHighRiskRecorded: Rule = {
   severity: 'error',
   kinds: ['Policy'],
   references: { cis: ['3.2.1', '3.2.2'], nsa: 'Audit logging' },
-  remediation: 'Log RBAC writes and pods/exec, pods/attach and pods/portforward at RequestResponse, Secrets at Metadata, and end the rules with a catch-all at Metadata.',
+  remediation:
+    'Log RBAC writes and pods/exec, pods/attach and pods/portforward at RequestResponse, Secrets at Metadata, and end the rules with a catch-all at Metadata.',
   check: (obj) => {
     if (!isAuditPolicy(obj)) return [];
     const found: RuleFinding[] = [];
     const missed = HIGH_RISK_REQUESTS.filter((request) => auditLevelFor(obj, request).level !== 'RequestResponse');
     if (missed.length > 0) {
-      found.push(finding('rules', `the policy does not log these at RequestResponse: ${missed.map((r) => `${r.label} (${auditLevelFor(obj, r).level})`).join(', ')}`));
+      found.push(
+        finding(
+          'rules',
+          `the policy does not log these at RequestResponse: ${missed.map((r) => `${r.label} (${auditLevelFor(obj, r).level})`).join(', ')}`,
+        ),
+      );
     }
     for (const verb of ['get', 'list', 'create', 'update', 'delete']) {
-      const secret = auditLevelFor(obj, { user: 'someone', groups: ['system:authenticated'], verb, group: '', resource: 'secrets', namespace: 'shop' });
+      const secret = auditLevelFor(obj, {
+        user: 'someone',
+        groups: ['system:authenticated'],
+        verb,
+        group: '',
+        resource: 'secrets',
+        namespace: 'shop',
+      });
       if (secret.level === 'None') {
         found.push(finding(secret.rule < 0 ? 'rules' : `rules[${secret.rule}].level`, `a ${verb} of a Secret is not logged at all`));
         break;
@@ -180,7 +235,11 @@ export const auditHighRiskRecorded: Rule = {
     }
     const rules = policyRules(obj);
     const last = rules[rules.length - 1];
-    const catchAll = last && ['users', 'userGroups', 'verbs', 'namespaces', 'resources', 'nonResourceURLs'].every((f) => strings(last.rule[f]).length === 0 && list(last.rule[f]).length === 0);
+    const catchAll =
+      last &&
+      ['users', 'userGroups', 'verbs', 'namespaces', 'resources', 'nonResourceURLs'].every(
+        (f) => strings(last.rule[f]).length === 0 && list(last.rule[f]).length === 0,
+      );
     if (!catchAll || !above(levelOf(last.rule), 'None')) {
       found.push(finding('rules', 'the last rule is not a catch-all at Metadata or above, so requests no rule names are not logged'));
     }
@@ -199,8 +258,10 @@ export const auditOmitRequestReceived: Rule = {
   kinds: ['Policy'],
   references: {},
   remediation: 'Set omitStages: [RequestReceived] at the top of the policy.',
-  check: (obj) => isAuditPolicy(obj) && !strings(obj.omitStages).includes('RequestReceived')
-    ? [finding('omitStages', 'the policy logs every request twice (RequestReceived, then ResponseComplete)')] : [],
+  check: (obj) =>
+    isAuditPolicy(obj) && !strings(obj.omitStages).includes('RequestReceived')
+      ? [finding('omitStages', 'the policy logs every request twice (RequestReceived, then ResponseComplete)')]
+      : [],
 };
 
 /** The audit policy rules. */

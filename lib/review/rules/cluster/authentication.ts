@@ -6,7 +6,12 @@ import { finding, isRecord, list, quote } from '../../walkers';
  * `cluster-info` ConfigMap that `kubeadm join` reads before it has credentials (it holds
  * only the CA certificate and the API address).
  */
-export const ANONYMOUS_PATHS: readonly string[] = ['/livez', '/readyz', '/healthz', '/api/v1/namespaces/kube-public/configmaps/cluster-info'];
+export const ANONYMOUS_PATHS: readonly string[] = [
+  '/livez',
+  '/readyz',
+  '/healthz',
+  '/api/v1/namespaces/kube-public/configmaps/cluster-info',
+];
 
 /**
  * Anonymous requests reach the health endpoints only: the structured authentication
@@ -33,7 +38,8 @@ export const authenticationAnonymousHealthOnly: Rule = {
     if (conditions.length === 0) return [finding('anonymous.conditions', 'anonymous requests are allowed on every path')];
     return conditions.flatMap((condition, i) => {
       const path = isRecord(condition) ? condition.path : undefined;
-      return typeof path === 'string' && ANONYMOUS_PATHS.includes(path) ? []
+      return typeof path === 'string' && ANONYMOUS_PATHS.includes(path)
+        ? []
         : [finding(`anonymous.conditions[${i}].path`, `anonymous requests are allowed on ${quote(path)}, which is not a health endpoint`)];
     });
   },

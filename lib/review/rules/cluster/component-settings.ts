@@ -1,8 +1,15 @@
 import { KubeObject, Rule, RuleFinding } from '../../model';
 import { finding, quote } from '../../walkers';
 import {
-  API_SERVER_SETTINGS, ClusterComponent, ClusterSetting, CONTROLLER_MANAGER_SETTINGS, ETCD_SETTINGS,
-  KUBELET_SETTINGS, meetsSetting, requirementOf, SCHEDULER_SETTINGS,
+  API_SERVER_SETTINGS,
+  ClusterComponent,
+  ClusterSetting,
+  CONTROLLER_MANAGER_SETTINGS,
+  ETCD_SETTINGS,
+  KUBELET_SETTINGS,
+  meetsSetting,
+  requirementOf,
+  SCHEDULER_SETTINGS,
 } from './cis-benchmark';
 import { componentFlags, extraArgsPath, fieldAt, hasExternalEtcd, isKubeadmClusterConfiguration } from './kubeadm';
 
@@ -16,15 +23,27 @@ const cisLabel = (row: ClusterSetting): string => (row.cis === '-' ? '' : ` (CIS
 function checkFlags(obj: KubeObject, component: Exclude<ClusterComponent, 'kubelet'>, rows: readonly ClusterSetting[]): RuleFinding[] {
   if (!isKubeadmClusterConfiguration(obj)) return [];
   const flags = componentFlags(obj, component);
-  return rows.filter((row) => !meetsSetting(row, flags.get(row.setting)?.value)).map((row) => {
-    const flag = flags.get(row.setting);
-    const found = flag === undefined ? `without --${row.setting}` : `with --${row.setting}=${flag.value}${flag.path ? '' : ' (kubeadm\'s default)'}`;
-    return finding(flag?.path ?? extraArgsPath(component), `${component} runs ${found}; it should ${requirementOf(row)}${cisLabel(row)}: ${row.why.replace(/\.$/, '')}`);
-  });
+  return rows
+    .filter((row) => !meetsSetting(row, flags.get(row.setting)?.value))
+    .map((row) => {
+      const flag = flags.get(row.setting);
+      const found =
+        flag === undefined ? `without --${row.setting}` : `with --${row.setting}=${flag.value}${flag.path ? '' : " (kubeadm's default)"}`;
+      return finding(
+        flag?.path ?? extraArgsPath(component),
+        `${component} runs ${found}; it should ${requirementOf(row)}${cisLabel(row)}: ${row.why.replace(/\.$/, '')}`,
+      );
+    });
 }
 
 /** A rule that a control-plane component's flags (in `<field>.extraArgs`) meet its rows of the CIS table. */
-function componentSettingsRule(id: string, title: string, component: Exclude<ClusterComponent, 'kubelet' | 'etcd'>, rows: readonly ClusterSetting[], field: string): Rule {
+function componentSettingsRule(
+  id: string,
+  title: string,
+  component: Exclude<ClusterComponent, 'kubelet' | 'etcd'>,
+  rows: readonly ClusterSetting[],
+  field: string,
+): Rule {
   return {
     id,
     title,
@@ -44,16 +63,31 @@ function componentSettingsRule(id: string, title: string, component: Exclude<Clu
  *
  * @see https://kubernetes.io/docs/reference/command-line-tools-reference/kube-apiserver/
  */
-export const apiServerSettings = componentSettingsRule('cluster-apiserver-settings',
-  'The API server runs with the CIS Benchmark settings', 'kube-apiserver', API_SERVER_SETTINGS, 'apiServer');
+export const apiServerSettings = componentSettingsRule(
+  'cluster-apiserver-settings',
+  'The API server runs with the CIS Benchmark settings',
+  'kube-apiserver',
+  API_SERVER_SETTINGS,
+  'apiServer',
+);
 
 /** kube-controller-manager flags meet the CIS Kubernetes Benchmark (section 1.3). */
-export const controllerManagerSettings = componentSettingsRule('cluster-controller-manager-settings',
-  'The controller manager runs with the CIS Benchmark settings', 'kube-controller-manager', CONTROLLER_MANAGER_SETTINGS, 'controllerManager');
+export const controllerManagerSettings = componentSettingsRule(
+  'cluster-controller-manager-settings',
+  'The controller manager runs with the CIS Benchmark settings',
+  'kube-controller-manager',
+  CONTROLLER_MANAGER_SETTINGS,
+  'controllerManager',
+);
 
 /** kube-scheduler flags meet the CIS Kubernetes Benchmark (section 1.4). */
-export const schedulerSettings = componentSettingsRule('cluster-scheduler-settings',
-  'The scheduler runs with the CIS Benchmark settings', 'kube-scheduler', SCHEDULER_SETTINGS, 'scheduler');
+export const schedulerSettings = componentSettingsRule(
+  'cluster-scheduler-settings',
+  'The scheduler runs with the CIS Benchmark settings',
+  'kube-scheduler',
+  SCHEDULER_SETTINGS,
+  'scheduler',
+);
 
 /**
  * etcd run by kubeadm meets the CIS Kubernetes Benchmark (section 2): TLS for clients and
@@ -71,8 +105,14 @@ export const etcdSettings: Rule = {
     if (!isKubeadmClusterConfiguration(obj)) return [];
     if (!hasExternalEtcd(obj)) return checkFlags(obj, 'etcd', ETCD_SETTINGS);
     const external = fieldAt(obj, 'etcd.external') as Record<string, unknown>;
-    const found: RuleFinding[] = ['caFile', 'certFile', 'keyFile'].filter((field) => typeof external[field] !== 'string' || external[field] === '')
-      .map((field) => finding(`etcd.external.${field}`, `the external etcd has no ${field}, so the API server cannot use mutual TLS with it (CIS 1.2.23, 1.2.26)`));
+    const found: RuleFinding[] = ['caFile', 'certFile', 'keyFile']
+      .filter((field) => typeof external[field] !== 'string' || external[field] === '')
+      .map((field) =>
+        finding(
+          `etcd.external.${field}`,
+          `the external etcd has no ${field}, so the API server cannot use mutual TLS with it (CIS 1.2.23, 1.2.26)`,
+        ),
+      );
     (Array.isArray(external.endpoints) ? external.endpoints : []).forEach((endpoint: unknown, i: number) => {
       if (typeof endpoint !== 'string' || !endpoint.startsWith('https://')) {
         found.push(finding(`etcd.external.endpoints[${i}]`, `the external etcd endpoint ${quote(endpoint)} is not https`));
@@ -108,4 +148,10 @@ export const kubeletSettings: Rule = {
 };
 
 /** The component rules, in benchmark order. */
-export const COMPONENT_SETTING_RULES: readonly Rule[] = [apiServerSettings, controllerManagerSettings, schedulerSettings, etcdSettings, kubeletSettings];
+export const COMPONENT_SETTING_RULES: readonly Rule[] = [
+  apiServerSettings,
+  controllerManagerSettings,
+  schedulerSettings,
+  etcdSettings,
+  kubeletSettings,
+];

@@ -20,7 +20,7 @@ const coversSecrets = (names: readonly unknown[]): boolean => names.some((n) => 
 function providerOf(entry: unknown): { name: string; settings: Record<string, unknown> } | undefined {
   if (!isRecord(entry)) return undefined;
   const name = Object.keys(entry)[0];
-  return name === undefined ? undefined : { name, settings: isRecord(entry[name]) ? entry[name] as Record<string, unknown> : {} };
+  return name === undefined ? undefined : { name, settings: isRecord(entry[name]) ? (entry[name] as Record<string, unknown>) : {} };
 }
 
 /**
@@ -34,7 +34,8 @@ export const encryptionSecretsEncrypted: Rule = {
   severity: 'error',
   kinds: ['EncryptionConfiguration'],
   references: { cis: ['1.2.27', '1.2.28'], nsa: 'Encryption at rest' },
-  remediation: 'Cover secrets with a first provider that encrypts: kms with apiVersion v2 (preferred), or secretbox; keep identity only last, to read data written before encryption.',
+  remediation:
+    'Cover secrets with a first provider that encrypts: kms with apiVersion v2 (preferred), or secretbox; keep identity only last, to read data written before encryption.',
   check: (obj) => {
     if (!isEncryptionConfiguration(obj)) return [];
     const resources = list<unknown>(obj.resources);
@@ -45,7 +46,9 @@ export const encryptionSecretsEncrypted: Rule = {
     if (!first) return [finding(`resources[${index}].providers`, 'the entry for secrets has no provider')];
     if (first.name === 'identity') return [finding(path, 'the first provider for secrets is identity, so they are written in plain text')];
     if (first.name === 'kms' && first.settings.apiVersion !== 'v2') {
-      return [finding(`${path}.kms.apiVersion`, 'the first provider for secrets is KMS v1, deprecated and off by default since Kubernetes 1.29')];
+      return [
+        finding(`${path}.kms.apiVersion`, 'the first provider for secrets is KMS v1, deprecated and off by default since Kubernetes 1.29'),
+      ];
     }
     if (!['kms', 'secretbox', 'aescbc', 'aesgcm'].includes(first.name)) {
       return [finding(path, `the first provider for secrets is ${quote(first.name)}, not one that encrypts`)];
@@ -65,7 +68,8 @@ export const encryptionKeyNotInManifests: Rule = {
   severity: 'error',
   kinds: ['EncryptionConfiguration'],
   references: {},
-  remediation: 'Use a KMS v2 provider, whose configuration holds no key; keep a file with a local key out of the manifests and copy it to the control plane nodes only.',
+  remediation:
+    'Use a KMS v2 provider, whose configuration holds no key; keep a file with a local key out of the manifests and copy it to the control plane nodes only.',
   check: (obj) => {
     if (!isEncryptionConfiguration(obj)) return [];
     const found: RuleFinding[] = [];
@@ -75,7 +79,12 @@ export const encryptionKeyNotInManifests: Rule = {
         const parsed = providerOf(provider);
         list<unknown>(parsed?.settings.keys).forEach((key, k) => {
           if (isRecord(key) && typeof key.secret === 'string' && key.secret !== '') {
-            found.push(finding(`resources[${r}].providers[${p}].${parsed!.name}.keys[${k}].secret`, `the ${parsed!.name} key ${quote(key.name)} is in the file`));
+            found.push(
+              finding(
+                `resources[${r}].providers[${p}].${parsed!.name}.keys[${k}].secret`,
+                `the ${parsed!.name} key ${quote(key.name)} is in the file`,
+              ),
+            );
           }
         });
       });

@@ -20,5 +20,9 @@ export * from './settings-report';
  * `AuthenticationConfiguration`, `EncryptionConfiguration`), so a hand-edited one is caught.
  */
 export const CLUSTER_RULES: readonly Rule[] = [
-  ...COMPONENT_SETTING_RULES, ...AUDIT_POLICY_RULES, ...ADMISSION_RULES, ...AUTHENTICATION_RULES, ...ENCRYPTION_RULES,
+  ...COMPONENT_SETTING_RULES,
+  ...AUDIT_POLICY_RULES,
+  ...ADMISSION_RULES,
+  ...AUTHENTICATION_RULES,
+  ...ENCRYPTION_RULES,
 ];

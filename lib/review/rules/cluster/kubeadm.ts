@@ -15,7 +15,7 @@ export const KUBEADM_COMPONENTS: Readonly<Record<Exclude<ClusterComponent, 'kube
   'kube-apiserver': ['apiServer'],
   'kube-controller-manager': ['controllerManager'],
   'kube-scheduler': ['scheduler'],
-  'etcd': ['etcd', 'local'],
+  etcd: ['etcd', 'local'],
 };
 
 /**
@@ -45,7 +45,7 @@ export const KUBEADM_DEFAULT_FLAGS: Readonly<Record<Exclude<ClusterComponent, 'k
   'kube-scheduler': {
     'bind-address': '127.0.0.1',
   },
-  'etcd': {
+  etcd: {
     'cert-file': `${PKI}/etcd/server.crt`,
     'key-file': `${PKI}/etcd/server.key`,
     'trusted-ca-file': `${PKI}/etcd/ca.crt`,
@@ -88,11 +88,15 @@ export function componentFlags(obj: KubeObject, component: Exclude<ClusterCompon
   const base = extraArgsPath(component);
   if (Array.isArray(extraArgs)) {
     list<unknown>(extraArgs).forEach((arg, i) => {
-      if (isRecord(arg) && typeof arg.name === 'string') flags.set(arg.name, { value: String(arg.value ?? ''), path: `${base}[${i}].value` });
+      if (isRecord(arg) && typeof arg.name === 'string')
+        flags.set(arg.name, { value: String(arg.value ?? ''), path: `${base}[${i}].value` });
     });
   } else if (isRecord(extraArgs)) {
     for (const [name, value] of Object.entries(extraArgs)) {
-      flags.set(name, { value: String(value ?? ''), path: /^[A-Za-z0-9_]+$/.test(name) ? `${base}.${name}` : `${base}[${JSON.stringify(name)}]` });
+      flags.set(name, {
+        value: String(value ?? ''),
+        path: /^[A-Za-z0-9_]+$/.test(name) ? `${base}.${name}` : `${base}[${JSON.stringify(name)}]`,
+      });
     }
   }
   return flags;

@@ -1,6 +1,14 @@
 import { code, table } from '../../markdown';
 import { KubeObject } from '../../model';
-import { CIS_BENCHMARK, ClusterSetting, CONTROL_PLANE_SETTINGS, describeExpectation, formatSettingValue, KUBELET_SETTINGS, meetsSetting } from './cis-benchmark';
+import {
+  CIS_BENCHMARK,
+  ClusterSetting,
+  CONTROL_PLANE_SETTINGS,
+  describeExpectation,
+  formatSettingValue,
+  KUBELET_SETTINGS,
+  meetsSetting,
+} from './cis-benchmark';
 import { componentFlags, fieldAt, hasExternalEtcd, isKubeadmClusterConfiguration } from './kubeadm';
 
 /** The file the settings report is written to, next to review.json. */
@@ -26,8 +34,14 @@ export interface SettingReportRow {
 export function clusterSettingsReport(objects: readonly KubeObject[]): { json: string; markdown: string } | undefined {
   const rows: SettingReportRow[] = [];
   const row = (kind: SettingReportRow['kind'], setting: ClusterSetting, found: string, meets: boolean): SettingReportRow => ({
-    kind, component: setting.component, setting: setting.component === 'kubelet' ? setting.setting : `--${setting.setting}`,
-    cis: setting.cis, expected: describeExpectation(setting), found, meets, why: setting.why,
+    kind,
+    component: setting.component,
+    setting: setting.component === 'kubelet' ? setting.setting : `--${setting.setting}`,
+    cis: setting.cis,
+    expected: describeExpectation(setting),
+    found,
+    meets,
+    why: setting.why,
   });
   for (const obj of objects) {
     if (isKubeadmClusterConfiguration(obj)) {
@@ -51,8 +65,10 @@ export function clusterSettingsReport(objects: readonly KubeObject[]): { json: s
     '',
     `${rows.length} settings of the control plane and kubelet configuration; ${failing === 0 ? 'all met' : `${failing} not met (see the findings above)`}.`,
     '',
-    ...table(['CIS', 'Component', 'Setting', 'Expected', 'Found', 'Met', 'Why'],
-      rows.map((r) => [r.cis, r.component, code(r.setting), r.expected, r.found, r.meets ? 'yes' : '**no**', r.why])),
+    ...table(
+      ['CIS', 'Component', 'Setting', 'Expected', 'Found', 'Met', 'Why'],
+      rows.map((r) => [r.cis, r.component, code(r.setting), r.expected, r.found, r.meets ? 'yes' : '**no**', r.why]),
+    ),
     '',
   ].join('\n');
   return { json: JSON.stringify({ benchmark: CIS_BENCHMARK, settings: rows }, null, 2) + '\n', markdown };

@@ -22,5 +22,11 @@ export const NAMESPACE_RULES: readonly Rule[] = [namespacePodSecurity, workloadN
  * Network rules: default deny everywhere, no allow-all peers, no metadata egress, no policy or
  * Service that misses its pods, no Service type the namespace quota refuses.
  */
-export const NETWORK_RULES: readonly Rule[] = [namespaceDefaultDeny, networkIngressFromAnywhere, networkEgressMetadata, networkPolicySelectsPods,
-  serviceSelectsPods, serviceTypeAllowedByQuota];
+export const NETWORK_RULES: readonly Rule[] = [
+  namespaceDefaultDeny,
+  networkIngressFromAnywhere,
+  networkEgressMetadata,
+  networkPolicySelectsPods,
+  serviceSelectsPods,
+  serviceTypeAllowedByQuota,
+];

@@ -19,9 +19,14 @@ export const namespacePodSecurity: Rule = {
   check: (obj) => {
     const level = obj.metadata?.labels?.[ENFORCE_LABEL];
     if (level === 'restricted') return [];
-    return [finding(`metadata.labels["${ENFORCE_LABEL}"]`, level === undefined
-      ? 'namespace enforces no Pod Security level'
-      : `namespace enforces Pod Security level ${quote(String(level))}, not "restricted"`)];
+    return [
+      finding(
+        `metadata.labels["${ENFORCE_LABEL}"]`,
+        level === undefined
+          ? 'namespace enforces no Pod Security level'
+          : `namespace enforces Pod Security level ${quote(String(level))}, not "restricted"`,
+      ),
+    ];
   },
 };
 
@@ -37,7 +42,8 @@ export const workloadNamespaceHardened: Rule = {
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
   references: { cis: '5.7.4', checkov: ['CKV_K8S_21', 'CKV2_K8S_6'], kubeScore: 'pod-networkpolicy' },
-  remediation: 'Declare the namespace in the output with the Pod Security labels (enforce, audit and warn: restricted) and a default-deny NetworkPolicy, and put the workload in it; never use the default namespace.',
+  remediation:
+    'Declare the namespace in the output with the Pod Security labels (enforce, audit and warn: restricted) and a default-deny NetworkPolicy, and put the workload in it; never use the default namespace.',
   check: (obj, context) => {
     // Kind names are shared (a Knative Service, a core Service): only the workloads count.
     if (!podTemplateKindOf(obj)) return [];
@@ -45,9 +51,14 @@ export const workloadNamespaceHardened: Rule = {
     if (namespace === 'default') {
       return [finding('metadata.namespace', 'workload runs in the "default" namespace')];
     }
-    return context.find('Namespace', undefined, namespace) ? [] : [
-      finding('metadata.namespace', `workload runs in namespace ${quote(namespace)}, which this output does not declare with Pod Security labels and default-deny policies`),
-    ];
+    return context.find('Namespace', undefined, namespace)
+      ? []
+      : [
+          finding(
+            'metadata.namespace',
+            `workload runs in namespace ${quote(namespace)}, which this output does not declare with Pod Security labels and default-deny policies`,
+          ),
+        ];
   },
 };
 

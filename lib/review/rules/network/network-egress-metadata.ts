@@ -21,11 +21,16 @@ function isSingleAddress(block: Cidr): boolean {
  * `network-egress-metadata` name them (their `value`): the most specific blocks, a class only
  * when none of the addresses inside it is reached. Constructs record these in their exception.
  */
-export function metadataReached(block: Cidr, excepts: readonly Cidr[]): { readonly name: string; readonly block: MetadataBlock & { readonly block: Cidr } }[] {
+export function metadataReached(
+  block: Cidr,
+  excepts: readonly Cidr[],
+): { readonly name: string; readonly block: MetadataBlock & { readonly block: Cidr } }[] {
   const family = effectiveCidr(block).family;
   const reach = AddressSet.of(family, [block]).minus(AddressSet.of(family, excepts));
   const reached = METADATA.filter((m) => reach.intersects(AddressSet.of(family, [m.block])));
-  return reached.filter((m) => !reached.some((o) => o !== m && cidrContains(m.block, o.block))).map((m) => ({ name: nameOf(m.block), block: m }));
+  return reached
+    .filter((m) => !reached.some((o) => o !== m && cidrContains(m.block, o.block)))
+    .map((m) => ({ name: nameOf(m.block), block: m }));
 }
 
 /**
@@ -43,13 +48,22 @@ export const networkEgressMetadata: Rule = {
   severity: 'error',
   kinds: ['NetworkPolicy'],
   references: { nsa: 'Network separation and hardening' },
-  remediation: `Name each egress destination, and add to the except list of any ipBlock that contains them the metadata blocks ${METADATA_BLOCKS.filter((m) => !METADATA_BLOCKS.some((o) => o !== m && cidrContains(parseCidr(o.cidr), parseCidr(m.cidr)))).map((m) => m.cidr).join(', ')}.`,
+  remediation: `Name each egress destination, and add to the except list of any ipBlock that contains them the metadata blocks ${METADATA_BLOCKS.filter(
+    (m) => !METADATA_BLOCKS.some((o) => o !== m && cidrContains(parseCidr(o.cidr), parseCidr(m.cidr))),
+  )
+    .map((m) => m.cidr)
+    .join(', ')}.`,
   check: (obj) => {
     const found: RuleFinding[] = [];
     list<NonNullable<PolicySpec['egress']>[number]>(specOf(obj).egress).forEach((rule, i) => {
       if (!isRecord(rule)) return;
       if (!rule.to?.length) {
-        found.push(finding(`spec.egress[${i}].to`, `egress rule ${i} has no "to", so it allows every destination, the metadata address 169.254.169.254 included`));
+        found.push(
+          finding(
+            `spec.egress[${i}].to`,
+            `egress rule ${i} has no "to", so it allows every destination, the metadata address 169.254.169.254 included`,
+          ),
+        );
         return;
       }
       list<Peer>(rule.to).forEach((peer, j) => {
@@ -59,11 +73,19 @@ export const networkEgressMetadata: Rule = {
           found.push(finding(`spec.egress[${i}].to[${j}].ipBlock.cidr`, unreadableBlock(`egress rule ${i}`, peer.ipBlock.cidr)));
           return;
         }
-        const excepts = list<unknown>(peer.ipBlock.except).map(blockOf).filter((e): e is Cidr => e !== undefined);
+        const excepts = list<unknown>(peer.ipBlock.except)
+          .map(blockOf)
+          .filter((e): e is Cidr => e !== undefined);
         for (const { name, block: m } of metadataReached(block, excepts)) {
-          found.push(finding(`spec.egress[${i}].to[${j}].ipBlock`, isSingleAddress(m.block)
-            ? `egress rule ${i} allows ${String(peer.ipBlock.cidr)}, which contains the metadata address ${name} (${m.what})`
-            : `egress rule ${i} allows ${String(peer.ipBlock.cidr)}, which reaches ${m.cidr} (${m.what})`, name));
+          found.push(
+            finding(
+              `spec.egress[${i}].to[${j}].ipBlock`,
+              isSingleAddress(m.block)
+                ? `egress rule ${i} allows ${String(peer.ipBlock.cidr)}, which contains the metadata address ${name} (${m.what})`
+                : `egress rule ${i} allows ${String(peer.ipBlock.cidr)}, which reaches ${m.cidr} (${m.what})`,
+              name,
+            ),
+          );
         }
       });
     });

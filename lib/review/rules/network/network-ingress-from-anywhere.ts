@@ -31,7 +31,8 @@ export const networkIngressFromAnywhere: Rule = {
   severity: 'error',
   kinds: ['NetworkPolicy'],
   references: { nsa: 'Network separation and hardening' },
-  remediation: 'Name the sources: the pods (podSelector, with a namespaceSelector in the same peer for another namespace) or the CIDRs of the clients.',
+  remediation:
+    'Name the sources: the pods (podSelector, with a namespaceSelector in the same peer for another namespace) or the CIDRs of the clients.',
   check: (obj) => {
     const found: RuleFinding[] = [];
     const blocks: IngressBlock[] = [];
@@ -39,7 +40,9 @@ export const networkIngressFromAnywhere: Rule = {
     list<NonNullable<PolicySpec['ingress']>[number]>(specOf(obj).ingress).forEach((rule, i) => {
       if (!isRecord(rule)) return;
       if (!rule.from?.length) {
-        found.push(finding(`spec.ingress[${i}].from`, `ingress rule ${i} has no "from", so it allows every source, inside and outside the cluster`));
+        found.push(
+          finding(`spec.ingress[${i}].from`, `ingress rule ${i} has no "from", so it allows every source, inside and outside the cluster`),
+        );
         return;
       }
       list<Peer>(rule.from).forEach((peer, j) => {
@@ -63,11 +66,23 @@ export const networkIngressFromAnywhere: Rule = {
 function everyPublicAddress(blocks: readonly IngressBlock[]): RuleFinding[] {
   const familyOf = (b: IngressBlock) => effectiveCidr(b.block).family;
   const alone = blocks.filter((b) => AddressSet.of(familyOf(b), [b.block]).containsAll(PUBLIC_ADDRESSES[familyOf(b)]));
-  const found = alone.map((b) => finding(b.at,
-    `ingress rule ${b.rule} allows every ${effectiveCidr(b.block).prefix === 0 ? '' : 'public '}address (${b.text})`, WHOLE_FAMILY[familyOf(b)]));
+  const found = alone.map((b) =>
+    finding(
+      b.at,
+      `ingress rule ${b.rule} allows every ${effectiveCidr(b.block).prefix === 0 ? '' : 'public '}address (${b.text})`,
+      WHOLE_FAMILY[familyOf(b)],
+    ),
+  );
   for (const family of [4, 6] as const) {
     const ofFamily = blocks.filter((b) => familyOf(b) === family);
-    if (alone.some((b) => familyOf(b) === family) || !AddressSet.of(family, ofFamily.map((b) => b.block)).containsAll(PUBLIC_ADDRESSES[family])) continue;
+    if (
+      alone.some((b) => familyOf(b) === family) ||
+      !AddressSet.of(
+        family,
+        ofFamily.map((b) => b.block),
+      ).containsAll(PUBLIC_ADDRESSES[family])
+    )
+      continue;
     const parts = ofFamily.map((b) => `${b.text} in rule ${b.rule}`).join(', ');
     found.push(finding('spec.ingress', `ingress rules together allow every public IPv${family} address (${parts})`, WHOLE_FAMILY[family]));
   }

@@ -24,7 +24,8 @@ export const namespaceDefaultDeny: Rule = {
   severity: 'error',
   kinds: ['Namespace'],
   references: { cis: '5.3.2', nsa: 'Network separation and hardening', kubeScore: 'pod-networkpolicy', checkov: 'CKV2_K8S_6' },
-  remediation: 'Add a NetworkPolicy with podSelector: {} and policyTypes: [Ingress, Egress] to the namespace, then allow each flow explicitly.',
+  remediation:
+    'Add a NetworkPolicy with podSelector: {} and policyTypes: [Ingress, Egress] to the namespace, then allow each flow explicitly.',
   check: (obj, context) => {
     const name = obj.metadata?.name ?? '';
     const isolated = new Set<string>();
@@ -32,8 +33,11 @@ export const namespaceDefaultDeny: Rule = {
       const spec = specOf(policy);
       if (isEmptySelector(spec.podSelector ?? {})) policyTypesOf(spec).forEach((t) => isolated.add(t));
     }
-    return ['Ingress', 'Egress'].filter((direction) => !isolated.has(direction)).map((direction) =>
-      finding('metadata.name', `no NetworkPolicy in namespace ${quote(name)} isolates ${direction.toLowerCase()} of all its pods`));
+    return ['Ingress', 'Egress']
+      .filter((direction) => !isolated.has(direction))
+      .map((direction) =>
+        finding('metadata.name', `no NetworkPolicy in namespace ${quote(name)} isolates ${direction.toLowerCase()} of all its pods`),
+      );
   },
 };
 
@@ -67,7 +71,8 @@ export const networkPolicySelectsPods: Rule = {
   severity: 'warning',
   kinds: ['NetworkPolicy'],
   references: { kubeScore: 'networkpolicy-targets-pod' },
-  remediation: 'Make spec.podSelector match the labels of the pod template it is for (compare with the workload\'s spec.template.metadata.labels), or remove the policy.',
+  remediation:
+    "Make spec.podSelector match the labels of the pod template it is for (compare with the workload's spec.template.metadata.labels), or remove the policy.",
   check: (obj, context) => {
     const raw = specOf(obj).podSelector;
     if (raw === undefined || isEmptySelector(raw)) return [];
@@ -79,6 +84,11 @@ export const networkPolicySelectsPods: Rule = {
     }
     const namespace = namespaceOf(obj);
     if (podLabelsIn(context, namespace).some((labels) => selectorMatches(selector, labels))) return [];
-    return [finding('spec.podSelector', `selects no pod template of namespace ${quote(namespace)} in this output, so the pods it was written for are outside it (a mistyped label?)`)];
+    return [
+      finding(
+        'spec.podSelector',
+        `selects no pod template of namespace ${quote(namespace)} in this output, so the pods it was written for are outside it (a mistyped label?)`,
+      ),
+    ];
   },
 };

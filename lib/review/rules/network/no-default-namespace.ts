@@ -6,20 +6,43 @@ import { apiGroupOf, finding, podTemplateKindOf } from '../../walkers';
  * Kubernetes 1.37). Any other built-in kind is namespaced.
  */
 const CLUSTER_SCOPED: ReadonlySet<string> = new Set([
-  '/ComponentStatus', '/Namespace', '/Node', '/PersistentVolume',
-  'admissionregistration.k8s.io/MutatingAdmissionPolicy', 'admissionregistration.k8s.io/MutatingAdmissionPolicyBinding',
-  'admissionregistration.k8s.io/MutatingWebhookConfiguration', 'admissionregistration.k8s.io/ValidatingAdmissionPolicy',
-  'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding', 'admissionregistration.k8s.io/ValidatingWebhookConfiguration',
-  'apiextensions.k8s.io/CustomResourceDefinition', 'apiregistration.k8s.io/APIService',
-  'authentication.k8s.io/SelfSubjectReview', 'authentication.k8s.io/TokenReview',
-  'authorization.k8s.io/SelfSubjectAccessReview', 'authorization.k8s.io/SelfSubjectRulesReview', 'authorization.k8s.io/SubjectAccessReview',
-  'certificates.k8s.io/CertificateSigningRequest', 'certificates.k8s.io/ClusterTrustBundle',
-  'flowcontrol.apiserver.k8s.io/FlowSchema', 'flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration',
-  'internal.apiserver.k8s.io/StorageVersion', 'networking.k8s.io/IngressClass', 'networking.k8s.io/IPAddress', 'networking.k8s.io/ServiceCIDR',
-  'node.k8s.io/RuntimeClass', 'rbac.authorization.k8s.io/ClusterRole', 'rbac.authorization.k8s.io/ClusterRoleBinding',
-  'resource.k8s.io/DeviceClass', 'resource.k8s.io/ResourceSlice', 'scheduling.k8s.io/PriorityClass',
-  'storage.k8s.io/CSIDriver', 'storage.k8s.io/CSINode', 'storage.k8s.io/StorageClass', 'storage.k8s.io/VolumeAttachment',
-  'storage.k8s.io/VolumeAttributesClass', 'storagemigration.k8s.io/StorageVersionMigration',
+  '/ComponentStatus',
+  '/Namespace',
+  '/Node',
+  '/PersistentVolume',
+  'admissionregistration.k8s.io/MutatingAdmissionPolicy',
+  'admissionregistration.k8s.io/MutatingAdmissionPolicyBinding',
+  'admissionregistration.k8s.io/MutatingWebhookConfiguration',
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicy',
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding',
+  'admissionregistration.k8s.io/ValidatingWebhookConfiguration',
+  'apiextensions.k8s.io/CustomResourceDefinition',
+  'apiregistration.k8s.io/APIService',
+  'authentication.k8s.io/SelfSubjectReview',
+  'authentication.k8s.io/TokenReview',
+  'authorization.k8s.io/SelfSubjectAccessReview',
+  'authorization.k8s.io/SelfSubjectRulesReview',
+  'authorization.k8s.io/SubjectAccessReview',
+  'certificates.k8s.io/CertificateSigningRequest',
+  'certificates.k8s.io/ClusterTrustBundle',
+  'flowcontrol.apiserver.k8s.io/FlowSchema',
+  'flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration',
+  'internal.apiserver.k8s.io/StorageVersion',
+  'networking.k8s.io/IngressClass',
+  'networking.k8s.io/IPAddress',
+  'networking.k8s.io/ServiceCIDR',
+  'node.k8s.io/RuntimeClass',
+  'rbac.authorization.k8s.io/ClusterRole',
+  'rbac.authorization.k8s.io/ClusterRoleBinding',
+  'resource.k8s.io/DeviceClass',
+  'resource.k8s.io/ResourceSlice',
+  'scheduling.k8s.io/PriorityClass',
+  'storage.k8s.io/CSIDriver',
+  'storage.k8s.io/CSINode',
+  'storage.k8s.io/StorageClass',
+  'storage.k8s.io/VolumeAttachment',
+  'storage.k8s.io/VolumeAttributesClass',
+  'storagemigration.k8s.io/StorageVersionMigration',
 ]);
 
 /**
@@ -28,7 +51,11 @@ const CLUSTER_SCOPED: ReadonlySet<string> = new Set([
  * and events.
  */
 const PLATFORM_OWNED: ReadonlySet<string> = new Set([
-  'Service/kubernetes', 'Endpoints/kubernetes', 'EndpointSlice/kubernetes', 'ConfigMap/kube-root-ca.crt', 'ServiceAccount/default',
+  'Service/kubernetes',
+  'Endpoints/kubernetes',
+  'EndpointSlice/kubernetes',
+  'ConfigMap/kube-root-ca.crt',
+  'ServiceAccount/default',
 ]);
 
 /** Whether a CustomResourceDefinition in the input declares the object's group and kind cluster-scoped. */
@@ -55,12 +82,19 @@ export const noDefaultNamespace: Rule = {
   severity: 'error',
   kinds: [ANY_KIND],
   references: {},
-  remediation: 'Put the object in the namespace of the application it belongs to, one that enforces Pod Security and denies traffic by default.',
+  remediation:
+    'Put the object in the namespace of the application it belongs to, one that enforces Pod Security and denies traffic by default.',
   check: (obj, context) => {
     if (obj.metadata?.namespace !== 'default' || podTemplateKindOf(obj)) return [];
     const group = apiGroupOf(obj.apiVersion);
     if (CLUSTER_SCOPED.has(`${group}/${obj.kind}`) || clusterScopedByCrd(obj, context)) return [];
-    if (obj.kind === 'Event' || ((group === '' || group === 'discovery.k8s.io') && PLATFORM_OWNED.has(`${obj.kind}/${String(obj.metadata.name)}`))) return [];
-    return [finding('metadata.namespace', `${obj.kind} ${JSON.stringify(obj.metadata.name ?? '')} is in the "default" namespace`, 'default')];
+    if (
+      obj.kind === 'Event' ||
+      ((group === '' || group === 'discovery.k8s.io') && PLATFORM_OWNED.has(`${obj.kind}/${String(obj.metadata.name)}`))
+    )
+      return [];
+    return [
+      finding('metadata.namespace', `${obj.kind} ${JSON.stringify(obj.metadata.name ?? '')} is in the "default" namespace`, 'default'),
+    ];
   },
 };

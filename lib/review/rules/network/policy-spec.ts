@@ -6,7 +6,12 @@ export type Selector = { matchLabels?: Record<string, unknown>; matchExpressions
 /** A NetworkPolicy peer as written (any field may be of another shape: object-schema reports those). */
 export type Peer = { podSelector?: Selector; namespaceSelector?: Selector; ipBlock?: { cidr?: string; except?: string[] } };
 /** A NetworkPolicy spec as written. */
-export type PolicySpec = { podSelector?: Selector; policyTypes?: string[]; ingress?: Array<{ from?: Peer[] }>; egress?: Array<{ to?: Peer[] }> };
+export type PolicySpec = {
+  podSelector?: Selector;
+  policyTypes?: string[];
+  ingress?: Array<{ from?: Peer[] }>;
+  egress?: Array<{ to?: Peer[] }>;
+};
 
 /**
  * The block, read as a cluster may store it (leading zeros, host bits: `parseCidrAsStored`), or

@@ -25,7 +25,8 @@ export const serviceSelectsPods: Rule = {
   severity: 'warning',
   kinds: ['Service'],
   references: {},
-  remediation: 'Make spec.selector equal to labels the pod template carries (compare with the workload\'s spec.template.metadata.labels), or remove the Service.',
+  remediation:
+    "Make spec.selector equal to labels the pod template carries (compare with the workload's spec.template.metadata.labels), or remove the Service.",
   check: (obj, context) => {
     const selector = serviceSelector(obj);
     if (!selector) return [];
@@ -33,7 +34,15 @@ export const serviceSelectsPods: Rule = {
     const pods = podLabelsIn(context, namespace);
     if (pods.length === 0) return [];
     if (pods.some((labels) => Object.entries(selector).every(([key, value]) => labels.get(key) === value))) return [];
-    const text = Object.entries(selector).map(([key, value]) => `${key}=${value}`).join(',');
-    return [finding('spec.selector', `selector ${text} matches no pod template of namespace "${namespace}" in this input, so the Service reaches nothing`, text)];
+    const text = Object.entries(selector)
+      .map(([key, value]) => `${key}=${value}`)
+      .join(',');
+    return [
+      finding(
+        'spec.selector',
+        `selector ${text} matches no pod template of namespace "${namespace}" in this input, so the Service reaches nothing`,
+        text,
+      ),
+    ];
   },
 };

@@ -15,8 +15,16 @@ function isZero(value: unknown): boolean {
 
 /** The ResourceQuotas of the namespace that apply to Services: scoped quotas track pods only. */
 function serviceQuotasIn(context: ReviewContext, namespace: string): readonly KubeObject[] {
-  return context.byKind('ResourceQuota').filter((q) => q.apiVersion === 'v1' && namespaceOf(q) === namespace && isRecord(q.spec)
-    && q.spec.scopes === undefined && q.spec.scopeSelector === undefined);
+  return context
+    .byKind('ResourceQuota')
+    .filter(
+      (q) =>
+        q.apiVersion === 'v1' &&
+        namespaceOf(q) === namespace &&
+        isRecord(q.spec) &&
+        q.spec.scopes === undefined &&
+        q.spec.scopeSelector === undefined,
+    );
 }
 
 /**
@@ -32,7 +40,8 @@ export const serviceTypeAllowedByQuota: Rule = {
   severity: 'error',
   kinds: ['Service'],
   references: {},
-  remediation: 'Use a ClusterIP Service behind the ingress controller; if the namespace really needs a LoadBalancer or NodePort Service, raise services.loadbalancers or services.nodeports in its ResourceQuota and review what it exposes.',
+  remediation:
+    'Use a ClusterIP Service behind the ingress controller; if the namespace really needs a LoadBalancer or NodePort Service, raise services.loadbalancers or services.nodeports in its ResourceQuota and review what it exposes.',
   check: (obj, context) => {
     if (obj.apiVersion !== 'v1' || !isRecord(obj.spec) || typeof obj.spec.type !== 'string') return [];
     const entries = QUOTA_ENTRIES[obj.spec.type]?.(obj.spec) ?? [];
@@ -41,7 +50,13 @@ export const serviceTypeAllowedByQuota: Rule = {
     for (const quota of serviceQuotasIn(context, namespace)) {
       const hard = isRecord((quota.spec as Record<string, unknown>).hard) ? (quota.spec as { hard: Record<string, unknown> }).hard : {};
       for (const entry of entries.filter((e) => isZero(hard[e]))) {
-        found.push(finding('spec.type', `Service type ${quote(obj.spec.type)} is refused in namespace ${quote(namespace)}: its ResourceQuota ${quote(quota.metadata?.name ?? '')} sets ${entry}: 0`, obj.spec.type));
+        found.push(
+          finding(
+            'spec.type',
+            `Service type ${quote(obj.spec.type)} is refused in namespace ${quote(namespace)}: its ResourceQuota ${quote(quota.metadata?.name ?? '')} sets ${entry}: 0`,
+            obj.spec.type,
+          ),
+        );
       }
     }
     return found;

@@ -28,22 +28,41 @@ export const noAppArmorUnconfined: Rule = {
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
   references: { pss: 'baseline/appArmorProfile' },
-  remediation: 'Remove the AppArmor override, or set appArmorProfile.type to RuntimeDefault or Localhost (annotation values runtime/default or localhost/<profile>).',
+  remediation:
+    'Remove the AppArmor override, or set appArmorProfile.type to RuntimeDefault or Localhost (annotation values runtime/default or localhost/<profile>).',
   check: perPod((pod, obj) => {
     const found: RuleFinding[] = [];
     const podProfile = pod.spec.securityContext?.appArmorProfile;
     if (badProfile(podProfile)) {
-      found.push(finding(`${pod.path}.securityContext.appArmorProfile.type`, `pod sets AppArmor profile type ${quote(podProfile?.type)} for all its containers`, findingValue(podProfile?.type)));
+      found.push(
+        finding(
+          `${pod.path}.securityContext.appArmorProfile.type`,
+          `pod sets AppArmor profile type ${quote(podProfile?.type)} for all its containers`,
+          findingValue(podProfile?.type),
+        ),
+      );
     }
     for (const c of eachContainer(obj, pod)) {
       if (badProfile(c.securityContext.appArmorProfile)) {
-        found.push(finding(`${c.path}.securityContext.appArmorProfile.type`, `${c.label} sets AppArmor profile type ${quote(c.securityContext.appArmorProfile?.type)}`, findingValue(c.securityContext.appArmorProfile?.type)));
+        found.push(
+          finding(
+            `${c.path}.securityContext.appArmorProfile.type`,
+            `${c.label} sets AppArmor profile type ${quote(c.securityContext.appArmorProfile?.type)}`,
+            findingValue(c.securityContext.appArmorProfile?.type),
+          ),
+        );
       }
     }
     for (const [key, value] of Object.entries(isRecord(pod.metadata.annotations) ? pod.metadata.annotations : {})) {
       if (key.startsWith(APPARMOR_ANNOTATION_PREFIX) && !allowedAnnotation(value)) {
         const container = key.slice(APPARMOR_ANNOTATION_PREFIX.length);
-        found.push(finding(`${pod.metadataPath}.annotations[${quote(key)}]`, `container ${quote(container)} has AppArmor annotation ${quote(value)}`, findingValue(value)));
+        found.push(
+          finding(
+            `${pod.metadataPath}.annotations[${quote(key)}]`,
+            `container ${quote(container)} has AppArmor annotation ${quote(value)}`,
+            findingValue(value),
+          ),
+        );
       }
     }
     return found;

@@ -42,7 +42,8 @@ export const podAntiAffinity: Rule = {
     kubeScore: ['deployment-has-host-podantiaffinity', 'statefulset-has-host-podantiaffinity'],
     kubeLinter: 'no-anti-affinity',
   },
-  remediation: 'Add a podAntiAffinity term (preferred, weight 100, is enough) whose labelSelector selects the workload\'s own pods, with topologyKey kubernetes.io/hostname.',
+  remediation:
+    "Add a podAntiAffinity term (preferred, weight 100, is enough) whose labelSelector selects the workload's own pods, with topologyKey kubernetes.io/hostname.",
   check: perPod((pod, obj) => {
     const replicas = replicasOf(obj);
     if (typeof replicas === 'number' && replicas < 2) return [];
@@ -55,7 +56,12 @@ export const podAntiAffinity: Rule = {
     ];
     if (terms.some((term) => separatesOnHostname(term, labels, namespace))) return [];
     const count = typeof replicas === 'number' ? `${replicas} replicas` : 'replicas set by an autoscaler';
-    return [finding(`${pod.path}.affinity.podAntiAffinity`, `${obj.kind.toLowerCase()} has ${count} but no podAntiAffinity on ${HOSTNAME} that selects its own pods, so they may all run on one node`)];
+    return [
+      finding(
+        `${pod.path}.affinity.podAntiAffinity`,
+        `${obj.kind.toLowerCase()} has ${count} but no podAntiAffinity on ${HOSTNAME} that selects its own pods, so they may all run on one node`,
+      ),
+    ];
   }),
 };
 
@@ -72,11 +78,17 @@ export const pdbUnhealthyPodEvictionPolicy: Rule = {
   severity: 'warning',
   kinds: ['PodDisruptionBudget'],
   references: { kubeLinter: 'pdb-unhealthy-pod-eviction-policy' },
-  remediation: 'Set spec.unhealthyPodEvictionPolicy: AlwaysAllow on the PodDisruptionBudget, so pods that are not ready never block a node drain.',
+  remediation:
+    'Set spec.unhealthyPodEvictionPolicy: AlwaysAllow on the PodDisruptionBudget, so pods that are not ready never block a node drain.',
   check: (obj) => {
     const policy = isRecord(obj.spec) ? obj.spec.unhealthyPodEvictionPolicy : undefined;
-    return typeof policy === 'string' && policy !== '' ? [] : [
-      finding('spec.unhealthyPodEvictionPolicy', 'PodDisruptionBudget sets no unhealthyPodEvictionPolicy, so a pod that never becomes ready can block node drains'),
-    ];
+    return typeof policy === 'string' && policy !== ''
+      ? []
+      : [
+          finding(
+            'spec.unhealthyPodEvictionPolicy',
+            'PodDisruptionBudget sets no unhealthyPodEvictionPolicy, so a pod that never becomes ready can block node drains',
+          ),
+        ];
   },
 };

@@ -3,8 +3,19 @@ import { ContainerView, eachContainer, finding, findingValue, isWindowsPod, list
 
 /** The capabilities the baseline level lets a container add (the container runtime's default set). */
 export const BASELINE_CAPABILITIES: readonly string[] = [
-  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD',
-  'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
 ];
 
 /** The one capability the restricted level lets a container add back after dropping ALL. */
@@ -19,9 +30,17 @@ function spellingHint(capability: string): string {
 }
 
 function addedCapabilities(c: ContainerView, allowed: (cap: string) => boolean, why: string): RuleFinding[] {
-  return list<string>(c.securityContext.capabilities?.add).flatMap((cap, i) => allowed(cap) ? [] : [
-    finding(`${c.path}.securityContext.capabilities.add[${i}]`, `${c.label} adds capability ${quote(cap)}, ${why}${spellingHint(String(cap))}`, findingValue(cap)),
-  ]);
+  return list<string>(c.securityContext.capabilities?.add).flatMap((cap, i) =>
+    allowed(cap)
+      ? []
+      : [
+          finding(
+            `${c.path}.securityContext.capabilities.add[${i}]`,
+            `${c.label} adds capability ${quote(cap)}, ${why}${spellingHint(String(cap))}`,
+            findingValue(cap),
+          ),
+        ],
+  );
 }
 
 /**
@@ -38,8 +57,10 @@ export const baselineCapabilities: Rule = {
   kinds: POD_TEMPLATE_KINDS,
   references: { pss: 'baseline/capabilities_baseline', cis: '5.2.9', checkov: 'CKV_K8S_25' },
   remediation: `Remove every capability outside ${BASELINE_CAPABILITIES.join(', ')} from securityContext.capabilities.add.`,
-  check: (obj) => eachContainer(obj).flatMap((c) =>
-    addedCapabilities(c, (cap) => BASELINE_CAPABILITIES.includes(cap), 'which is not in the baseline default set')),
+  check: (obj) =>
+    eachContainer(obj).flatMap((c) =>
+      addedCapabilities(c, (cap) => BASELINE_CAPABILITIES.includes(cap), 'which is not in the baseline default set'),
+    ),
 };
 
 /**
@@ -62,15 +83,19 @@ export const dropAllCapabilities: Rule = {
     polaris: 'insecureCapabilities',
     checkov: ['CKV_K8S_37', 'CKV_K8S_28'],
   },
-  remediation: 'Set securityContext.capabilities.drop: ["ALL"] on the container and add back only NET_BIND_SERVICE, if it binds a port below 1024.',
+  remediation:
+    'Set securityContext.capabilities.drop: ["ALL"] on the container and add back only NET_BIND_SERVICE, if it binds a port below 1024.',
   check: perPod((pod, obj) => {
     if (isWindowsPod(pod)) return [];
     return eachContainer(obj, pod).flatMap((c) => {
       const drops = list<string>(c.securityContext.capabilities?.drop);
-      const missingDropAll = drops.includes('ALL') ? [] : [finding(`${c.path}.securityContext.capabilities.drop`,
-        `${c.label} does not drop ALL capabilities`)];
-      return [...missingDropAll, ...addedCapabilities(c, (cap) => cap === RESTRICTED_ADDABLE_CAPABILITY,
-        `but only ${RESTRICTED_ADDABLE_CAPABILITY} may be added`)];
+      const missingDropAll = drops.includes('ALL')
+        ? []
+        : [finding(`${c.path}.securityContext.capabilities.drop`, `${c.label} does not drop ALL capabilities`)];
+      return [
+        ...missingDropAll,
+        ...addedCapabilities(c, (cap) => cap === RESTRICTED_ADDABLE_CAPABILITY, `but only ${RESTRICTED_ADDABLE_CAPABILITY} may be added`),
+      ];
     });
   }),
 };

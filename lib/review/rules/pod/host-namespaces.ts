@@ -26,8 +26,9 @@ export const noHostNamespaces: Rule = {
     checkov: ['CKV_K8S_17', 'CKV_K8S_18', 'CKV_K8S_19'],
   },
   remediation: 'Remove hostNetwork, hostPID and hostIPC from the pod spec, or set them to false.',
-  check: perPod((pod) => NAMESPACES
-    .filter(({ field }) => pod.spec[field] === true)
-    .map(({ field, what }) => finding(`${pod.path}.${field}`,
-      `pod shares the host ${what} namespace with all its containers (${field}: true)`, field))),
+  check: perPod((pod) =>
+    NAMESPACES.filter(({ field }) => pod.spec[field] === true).map(({ field, what }) =>
+      finding(`${pod.path}.${field}`, `pod shares the host ${what} namespace with all its containers (${field}: true)`, field),
+    ),
+  ),
 };

@@ -23,10 +23,19 @@ export const hpaTargetExists: Rule = {
     const namespace = namespaceOf(obj);
     if (podLabelsIn(context, namespace).length === 0) return [];
     const group = typeof ref.apiVersion === 'string' ? apiGroupOf(ref.apiVersion) : undefined;
-    const target = context.byKind(ref.kind).find((o) => namespaceOf(o) === namespace && o.metadata?.name === ref.name
-      && (group === undefined || apiGroupOf(o.apiVersion) === group));
+    const target = context
+      .byKind(ref.kind)
+      .find(
+        (o) => namespaceOf(o) === namespace && o.metadata?.name === ref.name && (group === undefined || apiGroupOf(o.apiVersion) === group),
+      );
     if (target) return [];
     const text = `${ref.kind}/${ref.name}`;
-    return [finding('spec.scaleTargetRef', `scales ${quote(text)}${group === undefined ? '' : ` of API group ${quote(group)}`}, which namespace ${quote(namespace)} does not hold in this input, so it scales nothing`, text)];
+    return [
+      finding(
+        'spec.scaleTargetRef',
+        `scales ${quote(text)}${group === undefined ? '' : ` of API group ${quote(group)}`}, which namespace ${quote(namespace)} does not hold in this input, so it scales nothing`,
+        text,
+      ),
+    ];
   },
 };

@@ -25,11 +25,18 @@ export const imageDigest: Rule = {
   kinds: POD_TEMPLATE_KINDS,
   references: { checkov: 'CKV_K8S_43' },
   remediation: 'Refer to the image as repository@sha256:<digest> (for example from `crane digest` or `docker buildx imagetools inspect`).',
-  check: (obj) => eachContainer(obj)
-    .filter((c) => typeof c.container.image !== 'string' || !PINNED.test(c.container.image))
-    .map((c) => finding(`${c.path}.image`, typeof c.container.image === 'string'
-      ? `${c.label} uses image ${quote(c.container.image)}, which is not pinned by sha256 digest`
-      : `${c.label} has no image`, findingValue(c.container.image))),
+  check: (obj) =>
+    eachContainer(obj)
+      .filter((c) => typeof c.container.image !== 'string' || !PINNED.test(c.container.image))
+      .map((c) =>
+        finding(
+          `${c.path}.image`,
+          typeof c.container.image === 'string'
+            ? `${c.label} uses image ${quote(c.container.image)}, which is not pinned by sha256 digest`
+            : `${c.label} has no image`,
+          findingValue(c.container.image),
+        ),
+      ),
 };
 
 /**
@@ -45,15 +52,22 @@ export const noLatestTag: Rule = {
   kinds: POD_TEMPLATE_KINDS,
   references: { kubeScore: 'container-image-tag', kubeLinter: 'latest-tag', polaris: 'tagNotSpecified', checkov: 'CKV_K8S_14' },
   remediation: 'Refer to the image by digest, or at least by a fixed version tag.',
-  check: (obj) => eachContainer(obj).flatMap((c) => {
-    const image = c.container.image;
-    if (typeof image !== 'string' || image.includes('@')) return [];
-    const tag = imageTag(image);
-    if (tag !== undefined && tag !== 'latest') return [];
-    return [finding(`${c.path}.image`, tag === 'latest'
-      ? `${c.label} uses image ${quote(image)} with the latest tag`
-      : `${c.label} uses image ${quote(image)} without a tag, which means latest`, image)];
-  }),
+  check: (obj) =>
+    eachContainer(obj).flatMap((c) => {
+      const image = c.container.image;
+      if (typeof image !== 'string' || image.includes('@')) return [];
+      const tag = imageTag(image);
+      if (tag !== undefined && tag !== 'latest') return [];
+      return [
+        finding(
+          `${c.path}.image`,
+          tag === 'latest'
+            ? `${c.label} uses image ${quote(image)} with the latest tag`
+            : `${c.label} uses image ${quote(image)} without a tag, which means latest`,
+          image,
+        ),
+      ];
+    }),
 };
 
 /**
@@ -83,9 +97,18 @@ export const imagePullAlways: Rule = {
   kinds: POD_TEMPLATE_KINDS,
   references: { kubeScore: 'container-image-pull-policy', polaris: 'pullPolicyNotAlways', checkov: 'CKV_K8S_15' },
   remediation: 'Set imagePullPolicy: Always on the container.',
-  check: (obj) => eachContainer(obj)
-    .filter((c) => c.container.imagePullPolicy !== 'Always' && !(c.container.imagePullPolicy === undefined && defaultsToAlways(c.container.image)))
-    .map((c) => finding(`${c.path}.imagePullPolicy`, c.container.imagePullPolicy === undefined
-      ? `${c.label} does not set imagePullPolicy: Always`
-      : `${c.label} has imagePullPolicy ${quote(c.container.imagePullPolicy)}, not Always`)),
+  check: (obj) =>
+    eachContainer(obj)
+      .filter(
+        (c) =>
+          c.container.imagePullPolicy !== 'Always' && !(c.container.imagePullPolicy === undefined && defaultsToAlways(c.container.image)),
+      )
+      .map((c) =>
+        finding(
+          `${c.path}.imagePullPolicy`,
+          c.container.imagePullPolicy === undefined
+            ? `${c.label} does not set imagePullPolicy: Always`
+            : `${c.label} has imagePullPolicy ${quote(c.container.imagePullPolicy)}, not Always`,
+        ),
+      ),
 };

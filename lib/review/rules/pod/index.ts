@@ -26,21 +26,49 @@ import { noWindowsHostProcess } from './windows-host-process';
 
 /** The Pod Security Standards baseline controls (policy v1.37), in upstream's order. */
 export const PSS_BASELINE_RULES: readonly Rule[] = [
-  noHostNamespaces, noPrivileged, baselineCapabilities, noHostPath, noHostPorts, noAppArmorUnconfined,
-  noCustomSELinux, noUnmaskedProcMount, noUnconfinedSeccomp, noUnsafeSysctls, noWindowsHostProcess, noHostProbes,
+  noHostNamespaces,
+  noPrivileged,
+  baselineCapabilities,
+  noHostPath,
+  noHostPorts,
+  noAppArmorUnconfined,
+  noCustomSELinux,
+  noUnmaskedProcMount,
+  noUnconfinedSeccomp,
+  noUnsafeSysctls,
+  noWindowsHostProcess,
+  noHostProbes,
 ];
 
 /** The controls the restricted level adds to baseline (policy v1.37). */
 export const PSS_RESTRICTED_RULES: readonly Rule[] = [
-  restrictedVolumeTypes, noPrivilegeEscalation, runAsNonRoot, noRootUser, seccompRuntimeDefault,
-  dropAllCapabilities, restrictedProcMount,
+  restrictedVolumeTypes,
+  noPrivilegeEscalation,
+  runAsNonRoot,
+  noRootUser,
+  seccompRuntimeDefault,
+  dropAllCapabilities,
+  restrictedProcMount,
 ];
 
 /** Our own workload hardening, beyond the Pod Security Standards. */
 export const WORKLOAD_HARDENING_RULES: readonly Rule[] = [
-  readOnlyRootFilesystem, highUserGroupIds, resourcesSet, imageDigest, noLatestTag, imagePullAlways,
-  readinessProbe, livenessProbe, noServiceAccountToken, noDefaultServiceAccount, distinctProbes, podAntiAffinity,
-  pdbUnhealthyPodEvictionPolicy, unjudgedPodTemplate, hpaTargetExists, pdbSelectsPods,
+  readOnlyRootFilesystem,
+  highUserGroupIds,
+  resourcesSet,
+  imageDigest,
+  noLatestTag,
+  imagePullAlways,
+  readinessProbe,
+  livenessProbe,
+  noServiceAccountToken,
+  noDefaultServiceAccount,
+  distinctProbes,
+  podAntiAffinity,
+  pdbUnhealthyPodEvictionPolicy,
+  unjudgedPodTemplate,
+  hpaTargetExists,
+  pdbSelectsPods,
 ];
 
 /** Every pod rule. */

@@ -17,7 +17,8 @@ export const pdbSelectsPods: Rule = {
   severity: 'warning',
   kinds: ['PodDisruptionBudget'],
   references: {},
-  remediation: 'Make spec.selector match the labels of the pod template it protects (compare with the workload\'s spec.template.metadata.labels), or remove the budget.',
+  remediation:
+    "Make spec.selector match the labels of the pod template it protects (compare with the workload's spec.template.metadata.labels), or remove the budget.",
   check: (obj, context) => {
     const raw = isRecord(obj.spec) ? obj.spec.selector : undefined;
     if (!isRecord(raw)) return [];

@@ -25,9 +25,13 @@ export const noPrivilegeEscalation: Rule = {
     if (isWindowsPod(pod)) return [];
     return eachContainer(obj, pod)
       .filter((c) => c.securityContext.allowPrivilegeEscalation !== false)
-      .map((c) => finding(`${c.path}.securityContext.allowPrivilegeEscalation`,
-        c.securityContext.allowPrivilegeEscalation === true
-          ? `${c.label} allows privilege escalation`
-          : `${c.label} does not set allowPrivilegeEscalation: false (it defaults to allowing escalation)`));
+      .map((c) =>
+        finding(
+          `${c.path}.securityContext.allowPrivilegeEscalation`,
+          c.securityContext.allowPrivilegeEscalation === true
+            ? `${c.label} allows privilege escalation`
+            : `${c.label} does not set allowPrivilegeEscalation: false (it defaults to allowing escalation)`,
+        ),
+      );
   }),
 };

@@ -2,9 +2,10 @@ import { Rule } from '../../model';
 import { eachContainer, finding, isRecord, LONG_RUNNING_KINDS } from '../../walkers';
 
 function requireProbe(probe: 'readinessProbe' | 'livenessProbe', without: string) {
-  return (obj: Parameters<Rule['check']>[0]) => eachContainer(obj)
-    .filter((c) => c.pod.longRunning && c.kind === 'container' && !isRecord(c.container[probe]))
-    .map((c) => finding(`${c.path}.${probe}`, `${c.label} has no ${probe}, so ${without}`));
+  return (obj: Parameters<Rule['check']>[0]) =>
+    eachContainer(obj)
+      .filter((c) => c.pod.longRunning && c.kind === 'container' && !isRecord(c.container[probe]))
+      .map((c) => finding(`${c.path}.${probe}`, `${c.label} has no ${probe}, so ${without}`));
 }
 
 /**
@@ -77,9 +78,22 @@ export const distinctProbes: Rule = {
   severity: 'warning',
   kinds: LONG_RUNNING_KINDS,
   references: { kubeScore: 'pod-probes-identical' },
-  remediation: 'Point the liveness probe at a cheap "process is alive" check (for example /healthz) and the readiness probe at "can serve" (for example /ready); for a store with one TCP port, use a command (such as pg_isready) for one of them.',
-  check: (obj) => eachContainer(obj)
-    .filter((c) => c.pod.longRunning && c.kind !== 'ephemeralContainer' && isRecord(c.container.readinessProbe) && isRecord(c.container.livenessProbe))
-    .filter((c) => sameProbe(c.container.readinessProbe as Record<string, unknown>, c.container.livenessProbe as Record<string, unknown>))
-    .map((c) => finding(`${c.path}.livenessProbe`, `${c.label} has the same readiness and liveness probe, so an overloaded pod is restarted instead of just taken out of rotation`)),
+  remediation:
+    'Point the liveness probe at a cheap "process is alive" check (for example /healthz) and the readiness probe at "can serve" (for example /ready); for a store with one TCP port, use a command (such as pg_isready) for one of them.',
+  check: (obj) =>
+    eachContainer(obj)
+      .filter(
+        (c) =>
+          c.pod.longRunning &&
+          c.kind !== 'ephemeralContainer' &&
+          isRecord(c.container.readinessProbe) &&
+          isRecord(c.container.livenessProbe),
+      )
+      .filter((c) => sameProbe(c.container.readinessProbe as Record<string, unknown>, c.container.livenessProbe as Record<string, unknown>))
+      .map((c) =>
+        finding(
+          `${c.path}.livenessProbe`,
+          `${c.label} has the same readiness and liveness probe, so an overloaded pod is restarted instead of just taken out of rotation`,
+        ),
+      ),
 };

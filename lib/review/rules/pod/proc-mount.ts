@@ -2,9 +2,19 @@ import { KubeObject, Rule, RuleFinding } from '../../model';
 import { eachContainer, finding, findingValue, perPod, POD_TEMPLATE_KINDS, quote, usesUserNamespace } from '../../walkers';
 
 function unmasked(obj: KubeObject, relaxForUserNamespace: boolean): readonly RuleFinding[] {
-  return perPod((pod) => relaxForUserNamespace && usesUserNamespace(pod) ? [] : eachContainer(obj, pod)
-    .filter((c) => c.securityContext.procMount != null && c.securityContext.procMount !== 'Default')
-    .map((c) => finding(`${c.path}.securityContext.procMount`, `${c.label} sets procMount ${quote(c.securityContext.procMount)}`, findingValue(c.securityContext.procMount))))(obj);
+  return perPod((pod) =>
+    relaxForUserNamespace && usesUserNamespace(pod)
+      ? []
+      : eachContainer(obj, pod)
+          .filter((c) => c.securityContext.procMount != null && c.securityContext.procMount !== 'Default')
+          .map((c) =>
+            finding(
+              `${c.path}.securityContext.procMount`,
+              `${c.label} sets procMount ${quote(c.securityContext.procMount)}`,
+              findingValue(c.securityContext.procMount),
+            ),
+          ),
+  )(obj);
 }
 
 /**

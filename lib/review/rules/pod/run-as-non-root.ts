@@ -14,7 +14,13 @@ export const runAsNonRoot: Rule = {
   title: 'Containers must run as a non-root user',
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
-  references: { pss: 'restricted/runAsNonRoot', cis: '5.2.7', kubeLinter: 'run-as-non-root', polaris: 'runAsRootAllowed', checkov: 'CKV_K8S_23' },
+  references: {
+    pss: 'restricted/runAsNonRoot',
+    cis: '5.2.7',
+    kubeLinter: 'run-as-non-root',
+    polaris: 'runAsRootAllowed',
+    checkov: 'CKV_K8S_23',
+  },
   remediation: 'Set securityContext.runAsNonRoot: true on the pod, and remove any runAsNonRoot: false.',
   check: perPod((pod, obj) => {
     if (usesUserNamespace(pod)) return [];
@@ -28,7 +34,9 @@ export const runAsNonRoot: Rule = {
       if (own === false) {
         found.push(finding(`${c.path}.securityContext.runAsNonRoot`, `${c.label} sets runAsNonRoot: false`));
       } else if (own == null && podValue !== true) {
-        found.push(finding(`${c.path}.securityContext.runAsNonRoot`, `${c.label} may run as root: neither it nor the pod sets runAsNonRoot: true`));
+        found.push(
+          finding(`${c.path}.securityContext.runAsNonRoot`, `${c.label} may run as root: neither it nor the pod sets runAsNonRoot: true`),
+        );
       }
     }
     return found;

@@ -26,12 +26,24 @@ export const noUnconfinedSeccomp: Rule = {
     const found: RuleFinding[] = [];
     const podProfile = pod.spec.securityContext?.seccompProfile;
     if (isRecord(podProfile) && !confined(podProfile)) {
-      found.push(finding(`${pod.path}.securityContext.seccompProfile.type`, `pod sets seccomp profile ${quote(podProfile.type)} for all its containers`, findingValue(podProfile.type)));
+      found.push(
+        finding(
+          `${pod.path}.securityContext.seccompProfile.type`,
+          `pod sets seccomp profile ${quote(podProfile.type)} for all its containers`,
+          findingValue(podProfile.type),
+        ),
+      );
     }
     for (const c of eachContainer(obj, pod)) {
       const profile = c.securityContext.seccompProfile;
       if (isRecord(profile) && !confined(profile)) {
-        found.push(finding(`${c.path}.securityContext.seccompProfile.type`, `${c.label} sets seccomp profile ${quote(profile.type)}`, findingValue(profile.type)));
+        found.push(
+          finding(
+            `${c.path}.securityContext.seccompProfile.type`,
+            `${c.label} sets seccomp profile ${quote(profile.type)}`,
+            findingValue(profile.type),
+          ),
+        );
       }
     }
     return found;
@@ -60,17 +72,33 @@ export const seccompRuntimeDefault: Rule = {
     const podProfile = pod.spec.securityContext?.seccompProfile;
     const podConfined = isRecord(podProfile) && confined(podProfile);
     if (isRecord(podProfile) && !podConfined) {
-      found.push(finding(`${pod.path}.securityContext.seccompProfile.type`, `pod sets seccomp profile ${quote(podProfile.type)}`, findingValue(podProfile.type)));
+      found.push(
+        finding(
+          `${pod.path}.securityContext.seccompProfile.type`,
+          `pod sets seccomp profile ${quote(podProfile.type)}`,
+          findingValue(podProfile.type),
+        ),
+      );
     }
     for (const c of eachContainer(obj, pod)) {
       const profile = c.securityContext.seccompProfile;
       if (isRecord(profile)) {
         if (!confined(profile)) {
-          found.push(finding(`${c.path}.securityContext.seccompProfile.type`, `${c.label} sets seccomp profile ${quote(profile.type)}`, findingValue(profile.type)));
+          found.push(
+            finding(
+              `${c.path}.securityContext.seccompProfile.type`,
+              `${c.label} sets seccomp profile ${quote(profile.type)}`,
+              findingValue(profile.type),
+            ),
+          );
         }
       } else if (!podConfined) {
-        found.push(finding(`${c.path}.securityContext.seccompProfile`,
-          `${c.label} runs without a seccomp profile: neither it nor the pod sets RuntimeDefault or Localhost`));
+        found.push(
+          finding(
+            `${c.path}.securityContext.seccompProfile`,
+            `${c.label} runs without a seccomp profile: neither it nor the pod sets RuntimeDefault or Localhost`,
+          ),
+        );
       }
     }
     return found;

@@ -10,8 +10,10 @@ function problems(options: SELinuxOptions | undefined, path: string, who: string
   const found: RuleFinding[] = [];
   const type = String(options.type ?? '');
   if (!ALLOWED_SELINUX_TYPES.includes(type)) found.push(finding(`${path}.type`, `${who} sets SELinux type ${quote(type)}`, `type:${type}`));
-  if (options.user) found.push(finding(`${path}.user`, `${who} sets SELinux user ${quote(options.user)}`, `user:${findingValue(options.user)}`));
-  if (options.role) found.push(finding(`${path}.role`, `${who} sets SELinux role ${quote(options.role)}`, `role:${findingValue(options.role)}`));
+  if (options.user)
+    found.push(finding(`${path}.user`, `${who} sets SELinux user ${quote(options.user)}`, `user:${findingValue(options.user)}`));
+  if (options.role)
+    found.push(finding(`${path}.role`, `${who} sets SELinux role ${quote(options.role)}`, `role:${findingValue(options.role)}`));
   return found;
 }
 
@@ -28,9 +30,12 @@ export const noCustomSELinux: Rule = {
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
   references: { pss: 'baseline/seLinuxOptions' },
-  remediation: 'Remove seLinuxOptions.user and seLinuxOptions.role, and leave seLinuxOptions.type unset or set it to container_t, container_init_t, container_kvm_t or container_engine_t.',
+  remediation:
+    'Remove seLinuxOptions.user and seLinuxOptions.role, and leave seLinuxOptions.type unset or set it to container_t, container_init_t, container_kvm_t or container_engine_t.',
   check: perPod((pod, obj) => [
     ...problems(pod.spec.securityContext?.seLinuxOptions, `${pod.path}.securityContext.seLinuxOptions`, 'pod'),
-    ...eachContainer(obj, pod).flatMap((c) => problems(c.securityContext.seLinuxOptions, `${c.path}.securityContext.seLinuxOptions`, c.label)),
+    ...eachContainer(obj, pod).flatMap((c) =>
+      problems(c.securityContext.seLinuxOptions, `${c.path}.securityContext.seLinuxOptions`, c.label),
+    ),
   ]),
 };

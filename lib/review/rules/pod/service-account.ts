@@ -16,17 +16,24 @@ export const noServiceAccountToken: Rule = {
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
   references: { cis: '5.1.6', polaris: 'automountServiceAccountToken', checkov: 'CKV_K8S_38' },
-  remediation: 'Set automountServiceAccountToken: false on the pod spec or its ServiceAccount; if the pod calls the Kubernetes API, add an exception that says why.',
-  check: (obj, context) => perPod((pod) => {
-    const own = pod.spec.automountServiceAccountToken;
-    if (own === false) return [];
-    // A pod that says nothing inherits its ServiceAccount's setting, when the account is in the input.
-    const account = own === undefined ? serviceAccountOf(context, namespaceOf(obj), accountName(pod)) : undefined;
-    if (account?.automountServiceAccountToken === false) return [];
-    return [finding(`${pod.path}.automountServiceAccountToken`, own === true
-      ? 'pod mounts a service account token (automountServiceAccountToken: true)'
-      : `pod mounts a service account token (automountServiceAccountToken is not false, nor on its ServiceAccount ${quote(accountName(pod))}${account ? '' : ', which is not in this input'})`)];
-  })(obj),
+  remediation:
+    'Set automountServiceAccountToken: false on the pod spec or its ServiceAccount; if the pod calls the Kubernetes API, add an exception that says why.',
+  check: (obj, context) =>
+    perPod((pod) => {
+      const own = pod.spec.automountServiceAccountToken;
+      if (own === false) return [];
+      // A pod that says nothing inherits its ServiceAccount's setting, when the account is in the input.
+      const account = own === undefined ? serviceAccountOf(context, namespaceOf(obj), accountName(pod)) : undefined;
+      if (account?.automountServiceAccountToken === false) return [];
+      return [
+        finding(
+          `${pod.path}.automountServiceAccountToken`,
+          own === true
+            ? 'pod mounts a service account token (automountServiceAccountToken: true)'
+            : `pod mounts a service account token (automountServiceAccountToken is not false, nor on its ServiceAccount ${quote(accountName(pod))}${account ? '' : ', which is not in this input'})`,
+        ),
+      ];
+    })(obj),
 };
 
 /** The service account a pod runs as: the API server copies the deprecated serviceAccount into serviceAccountName when the latter is empty. */
@@ -35,7 +42,9 @@ function accountName(pod: PodSpecView): string {
 }
 
 function serviceAccountOf(context: ReviewContext, namespace: string, name: string): KubeObject | undefined {
-  return context.byKind('ServiceAccount').find((sa) => sa.apiVersion === 'v1' && namespaceOf(sa) === namespace && sa.metadata?.name === name);
+  return context
+    .byKind('ServiceAccount')
+    .find((sa) => sa.apiVersion === 'v1' && namespaceOf(sa) === namespace && sa.metadata?.name === name);
 }
 
 /**
@@ -55,8 +64,13 @@ export const noDefaultServiceAccount: Rule = {
     // The API server copies the deprecated serviceAccount into serviceAccountName when the latter is empty.
     const name = pod.spec.serviceAccountName || pod.spec.serviceAccount || '';
     if (name !== '' && name !== 'default') return [];
-    return [finding(`${pod.path}.serviceAccountName`, name === ''
-      ? 'pod sets no serviceAccountName, so it runs as the namespace\'s default service account'
-      : `pod runs as the service account ${quote(name)}, the namespace's default`)];
+    return [
+      finding(
+        `${pod.path}.serviceAccountName`,
+        name === ''
+          ? "pod sets no serviceAccountName, so it runs as the namespace's default service account"
+          : `pod runs as the service account ${quote(name)}, the namespace's default`,
+      ),
+    ];
   }),
 };

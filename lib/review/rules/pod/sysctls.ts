@@ -35,8 +35,17 @@ export const noUnsafeSysctls: Rule = {
   kinds: POD_TEMPLATE_KINDS,
   references: { pss: 'baseline/sysctls', kubeLinter: 'unsafe-sysctls' },
   remediation: `Remove the sysctl from securityContext.sysctls; only ${SAFE_SYSCTLS.join(', ')} are allowed.`,
-  check: perPod((pod) => list<{ name?: string }>(pod.spec.securityContext?.sysctls).flatMap((sysctl, i) =>
-    SAFE_SYSCTLS.includes(sysctl?.name as string) ? [] : [
-      finding(`${pod.path}.securityContext.sysctls[${i}].name`, `pod sets the unsafe sysctl ${quote(sysctl?.name)}`, findingValue(sysctl?.name)),
-    ])),
+  check: perPod((pod) =>
+    list<{ name?: string }>(pod.spec.securityContext?.sysctls).flatMap((sysctl, i) =>
+      SAFE_SYSCTLS.includes(sysctl?.name as string)
+        ? []
+        : [
+            finding(
+              `${pod.path}.securityContext.sysctls[${i}].name`,
+              `pod sets the unsafe sysctl ${quote(sysctl?.name)}`,
+              findingValue(sysctl?.name),
+            ),
+          ],
+    ),
+  ),
 };

@@ -19,8 +19,12 @@ function isCustomGroup(group: string): boolean {
 /** A mapping that looks like a pod spec: a `containers` list of mappings, one at least with an `image`. */
 function looksLikePodSpec(value: Record<string, unknown>): boolean {
   const containers = value.containers;
-  return Array.isArray(containers) && containers.length > 0
-    && containers.every(isRecord) && containers.some((c) => typeof (c as Record<string, unknown>).image === 'string');
+  return (
+    Array.isArray(containers) &&
+    containers.length > 0 &&
+    containers.every(isRecord) &&
+    containers.some((c) => typeof (c as Record<string, unknown>).image === 'string')
+  );
 }
 
 /** JSON path of a mapping key under `path`, as `podSpecsOf` writes them. */
@@ -47,7 +51,9 @@ export function podSpecShapes(obj: KubeObject): { readonly paths: readonly strin
     for (const { value, path } of queue) {
       if (++visited > POD_SHAPE_MAX_NODES) return { paths, truncated: true };
       if (Array.isArray(value)) {
-        value.forEach((item, i) => { if (isNode(item)) next.push({ value: item, path: `${path}[${i}]` }); });
+        value.forEach((item, i) => {
+          if (isNode(item)) next.push({ value: item, path: `${path}[${i}]` });
+        });
       } else if (looksLikePodSpec(value as Record<string, unknown>)) {
         paths.push(path);
       } else {
@@ -72,16 +78,21 @@ export const unjudgedPodTemplate: Rule = {
   severity: 'warning',
   kinds: [ANY_KIND],
   references: {},
-  remediation: 'This kind is not known to the review, so the pod rules did not judge this pod template: ask for the kind to be added to POD_TEMPLATE_LOCATIONS (lib/review/walkers.ts) with where it keeps its pod template, or, if its pods are judged elsewhere, add an exception (exception.hardened.cdk8s.io/unjudged-pod-template) that says where.',
+  remediation:
+    'This kind is not known to the review, so the pod rules did not judge this pod template: ask for the kind to be added to POD_TEMPLATE_LOCATIONS (lib/review/walkers.ts) with where it keeps its pod template, or, if its pods are judged elsewhere, add an exception (exception.hardened.cdk8s.io/unjudged-pod-template) that says where.',
   check: (obj) => {
     const group = apiGroupOf(obj.apiVersion);
     if (!isCustomGroup(group) || podTemplateKindOf(obj)) return [];
     const { paths, truncated } = podSpecShapes(obj);
     const what = `kind ${obj.kind} of API group ${quote(group)} is not known to the review`;
-    const found: RuleFinding[] = paths.map((path) =>
-      finding(path, `${what}, so the pod rules did not judge the pod spec at ${path}`));
+    const found: RuleFinding[] = paths.map((path) => finding(path, `${what}, so the pod rules did not judge the pod spec at ${path}`));
     if (truncated) {
-      found.push(finding('', `${what} and is too large to search whole (over ${POD_SHAPE_MAX_DEPTH} levels or ${POD_SHAPE_MAX_NODES} mappings and lists), so a pod spec in it may not have been judged`));
+      found.push(
+        finding(
+          '',
+          `${what} and is too large to search whole (over ${POD_SHAPE_MAX_DEPTH} levels or ${POD_SHAPE_MAX_NODES} mappings and lists), so a pod spec in it may not have been judged`,
+        ),
+      );
     }
     return found;
   },

@@ -8,9 +8,14 @@ function idProblem(c: ContainerView, field: 'runAsUser' | 'runAsGroup'): RuleFin
   const { value, path, from } = c.effective[field];
   if (typeof value === 'number' && value > MIN_EXCLUSIVE_ID) return [];
   const where = from === 'pod' ? ' (inherited from the pod)' : '';
-  return [finding(path, value === undefined
-    ? `${c.label} does not set ${field}, so it runs with the image's ${field === 'runAsUser' ? 'user' : 'group'}`
-    : `${c.label} runs with ${field} ${String(value)}${where}, not above ${MIN_EXCLUSIVE_ID}`)];
+  return [
+    finding(
+      path,
+      value === undefined
+        ? `${c.label} does not set ${field}, so it runs with the image's ${field === 'runAsUser' ? 'user' : 'group'}`
+        : `${c.label} runs with ${field} ${String(value)}${where}, not above ${MIN_EXCLUSIVE_ID}`,
+    ),
+  ];
 }
 
 /**
@@ -27,13 +32,15 @@ export const highUserGroupIds: Rule = {
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
   references: { kubeScore: 'container-security-context-user-group-id', checkov: 'CKV_K8S_40' },
-  remediation: 'Set securityContext.runAsUser and securityContext.runAsGroup above 10000 on the pod (for example 65532), or on the container, and keep any fsGroup above 10000 too.',
+  remediation:
+    'Set securityContext.runAsUser and securityContext.runAsGroup above 10000 on the pod (for example 65532), or on the container, and keep any fsGroup above 10000 too.',
   check: perPod((pod, obj) => {
     if (isWindowsPod(pod)) return [];
     const fsGroup = pod.spec.securityContext?.fsGroup;
-    const lowFsGroup = fsGroup !== undefined && fsGroup !== null && !(typeof fsGroup === 'number' && fsGroup > MIN_EXCLUSIVE_ID)
-      ? [finding(`${pod.path}.securityContext.fsGroup`, `pod sets fsGroup ${String(fsGroup)}, not above ${MIN_EXCLUSIVE_ID}`)]
-      : [];
+    const lowFsGroup =
+      fsGroup !== undefined && fsGroup !== null && !(typeof fsGroup === 'number' && fsGroup > MIN_EXCLUSIVE_ID)
+        ? [finding(`${pod.path}.securityContext.fsGroup`, `pod sets fsGroup ${String(fsGroup)}, not above ${MIN_EXCLUSIVE_ID}`)]
+        : [];
     return [...lowFsGroup, ...eachContainer(obj, pod).flatMap((c) => [...idProblem(c, 'runAsUser'), ...idProblem(c, 'runAsGroup')])];
   }),
 };

@@ -4,7 +4,15 @@ import { Volume } from '../../pod-spec';
 
 /** The volume sources the restricted level allows (v1.33+ includes `image`). */
 export const RESTRICTED_VOLUME_SOURCES: readonly string[] = [
-  'configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret',
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'image',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
 ];
 
 /** The source fields a volume sets (every non-null field but `name`). */
@@ -24,10 +32,19 @@ export const noHostPath: Rule = {
   kinds: POD_TEMPLATE_KINDS,
   references: { pss: 'baseline/hostPathVolumes', cis: '5.2.12', polaris: 'hostPathSet' },
   remediation: 'Replace the hostPath volume with an emptyDir, a ConfigMap, a Secret or a PersistentVolumeClaim.',
-  check: perPod((pod) => list<Volume>(pod.spec.volumes).flatMap((volume, i) =>
-    isRecord(volume) && volume.hostPath !== undefined && volume.hostPath !== null
-      ? [finding(`${pod.path}.volumes[${i}].hostPath`, `volume ${quote(volume.name)} mounts the node's path ${quote(volume.hostPath?.path)}`, findingValue(volume.hostPath?.path))]
-      : [])),
+  check: perPod((pod) =>
+    list<Volume>(pod.spec.volumes).flatMap((volume, i) =>
+      isRecord(volume) && volume.hostPath !== undefined && volume.hostPath !== null
+        ? [
+            finding(
+              `${pod.path}.volumes[${i}].hostPath`,
+              `volume ${quote(volume.name)} mounts the node's path ${quote(volume.hostPath?.path)}`,
+              findingValue(volume.hostPath?.path),
+            ),
+          ]
+        : [],
+    ),
+  ),
 };
 
 /**
@@ -55,10 +72,18 @@ export const restrictedVolumeTypes: Rule = {
   overrides: ['no-host-path'],
   references: { pss: 'restricted/restrictedVolumes' },
   remediation: 'Replace the volume with one of the allowed types; reach other storage through a PersistentVolumeClaim or a CSI driver.',
-  check: perPod((pod) => list<Volume>(pod.spec.volumes).flatMap((volume, i) => {
-    if (!isRecord(volume)) return [];
-    const sources = sourcesOf(volume);
-    if (sources.length === 0 || sources.some((source) => RESTRICTED_VOLUME_SOURCES.includes(source))) return [];
-    return [finding(`${pod.path}.volumes[${i}].${sources[0]}`, `volume ${quote(volume.name)} uses the restricted volume type ${quote(sources[0])}`, volumeValue(volume, sources[0]))];
-  })),
+  check: perPod((pod) =>
+    list<Volume>(pod.spec.volumes).flatMap((volume, i) => {
+      if (!isRecord(volume)) return [];
+      const sources = sourcesOf(volume);
+      if (sources.length === 0 || sources.some((source) => RESTRICTED_VOLUME_SOURCES.includes(source))) return [];
+      return [
+        finding(
+          `${pod.path}.volumes[${i}].${sources[0]}`,
+          `volume ${quote(volume.name)} uses the restricted volume type ${quote(sources[0])}`,
+          volumeValue(volume, sources[0]),
+        ),
+      ];
+    }),
+  ),
 };

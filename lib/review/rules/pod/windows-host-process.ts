@@ -16,7 +16,9 @@ export const noWindowsHostProcess: Rule = {
   check: perPod((pod, obj) => {
     const found: RuleFinding[] = [];
     if (pod.spec.securityContext?.windowsOptions?.hostProcess === true) {
-      found.push(finding(`${pod.path}.securityContext.windowsOptions.hostProcess`, 'pod runs all its containers as Windows HostProcess containers'));
+      found.push(
+        finding(`${pod.path}.securityContext.windowsOptions.hostProcess`, 'pod runs all its containers as Windows HostProcess containers'),
+      );
     }
     for (const c of eachContainer(obj, pod)) {
       if (c.securityContext.windowsOptions?.hostProcess === true) {

@@ -26,11 +26,21 @@ export const rbacNoAggregationLeak: Rule = {
     if (obj.kind !== 'ClusterRole' || index.isBuiltIn(name)) return [];
     const own = policyRulesOf(obj).map((rule) => ({ rule, source: { kind: 'ClusterRole' as const, name } }));
     return index.builtInAggregatesOf(name).flatMap((target) => {
-      const already = new Set(powersOfRules(index.rulesOf({ kind: 'ClusterRole', name: target }, undefined)!.filter((r) => r.source.name !== name), 'namespace')
-        .map(({ held }) => held.power.name));
-      return powersOfRules(own, 'namespace').filter(({ held }) => !already.has(held.power.name) && ESCALATION_POWERS.includes(held.power))
-        .map(({ held, from }) => finding(`rules[${from.rule.index}]`,
-          `ClusterRole is aggregated into the built-in ClusterRole ${quote(target)} by its labels, so every holder of ${quote(target)} can ${describeHeld(held)}`, held.power.name));
+      const already = new Set(
+        powersOfRules(
+          index.rulesOf({ kind: 'ClusterRole', name: target }, undefined)!.filter((r) => r.source.name !== name),
+          'namespace',
+        ).map(({ held }) => held.power.name),
+      );
+      return powersOfRules(own, 'namespace')
+        .filter(({ held }) => !already.has(held.power.name) && ESCALATION_POWERS.includes(held.power))
+        .map(({ held, from }) =>
+          finding(
+            `rules[${from.rule.index}]`,
+            `ClusterRole is aggregated into the built-in ClusterRole ${quote(target)} by its labels, so every holder of ${quote(target)} can ${describeHeld(held)}`,
+            held.power.name,
+          ),
+        );
     });
   },
 };

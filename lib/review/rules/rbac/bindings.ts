@@ -43,11 +43,22 @@ export const rbacNoClusterAdminBinding: Rule = {
     if (!ref) return [];
     const index = rbacIndexOf(context);
     if (ref.kind === 'ClusterRole' && ref.name === 'cluster-admin' && (index.isBuiltIn(ref.name) || !index.rulesOf(ref, undefined))) {
-      return [finding('roleRef.name', `binding grants ClusterRole "cluster-admin", every verb on every resource, ${whereGranted(obj)}`, '* on *')];
+      return [
+        finding('roleRef.name', `binding grants ClusterRole "cluster-admin", every verb on every resource, ${whereGranted(obj)}`, '* on *'),
+      ];
     }
-    const all = index.rulesOf(ref, obj.kind === 'RoleBinding' ? namespaceOf(obj) : undefined)
+    const all = index
+      .rulesOf(ref, obj.kind === 'RoleBinding' ? namespaceOf(obj) : undefined)
       ?.find(({ rule }) => powersOfRule(rule, 'namespace').some((held) => held.power.name === '* on *'));
-    return all ? [finding('roleRef.name', `binding grants ${ref.kind} ${quote(ref.name)}, whose ${ruleOrigin(all)} allows every verb on every resource of every group: cluster-admin in all but name, ${whereGranted(obj)}`, '* on *')] : [];
+    return all
+      ? [
+          finding(
+            'roleRef.name',
+            `binding grants ${ref.kind} ${quote(ref.name)}, whose ${ruleOrigin(all)} allows every verb on every resource of every group: cluster-admin in all but name, ${whereGranted(obj)}`,
+            '* on *',
+          ),
+        ]
+      : [];
   },
 };
 
@@ -64,11 +75,17 @@ export const rbacNoBroadSubjects: Rule = {
   severity: 'error',
   kinds: RBAC_BINDING_KINDS,
   references: { nsa: 'Authentication and authorization' },
-  remediation: 'Bind the groups or service accounts that need the role, never a system group that everyone (or every anonymous request) belongs to.',
-  check: (obj) => subjectsOf(obj)
-    .filter((s) => (s.kind === 'User' || s.kind === 'Group') && Object.hasOwn(BROAD_SUBJECTS, s.name))
-    .map((s) => finding(`subjects[${s.index}].name`,
-      `subject ${s.index} is the ${s.kind === 'User' ? 'user' : 'group'} ${quote(s.name)}: the role goes to ${BROAD_SUBJECTS[s.name]}`)),
+  remediation:
+    'Bind the groups or service accounts that need the role, never a system group that everyone (or every anonymous request) belongs to.',
+  check: (obj) =>
+    subjectsOf(obj)
+      .filter((s) => (s.kind === 'User' || s.kind === 'Group') && Object.hasOwn(BROAD_SUBJECTS, s.name))
+      .map((s) =>
+        finding(
+          `subjects[${s.index}].name`,
+          `subject ${s.index} is the ${s.kind === 'User' ? 'user' : 'group'} ${quote(s.name)}: the role goes to ${BROAD_SUBJECTS[s.name]}`,
+        ),
+      ),
 };
 
 /**
@@ -83,10 +100,16 @@ export const rbacNoDefaultServiceAccountBinding: Rule = {
   severity: 'error',
   kinds: RBAC_BINDING_KINDS,
   references: { cis: '5.1.5', checkov: 'CKV_K8S_42' },
-  remediation: 'Create a ServiceAccount for the workload that needs the role, bind that one, and set it as the pod\'s serviceAccountName.',
-  check: (obj) => subjectsOf(obj)
-    .filter((s) => s.kind === 'ServiceAccount' && s.name === 'default')
-    .map((s) => finding(`subjects[${s.index}].name`, `subject ${s.index} is the "default" ServiceAccount${s.namespace ? ` of namespace ${quote(s.namespace)}` : ''}, which every pod without an account of its own runs as`)),
+  remediation: "Create a ServiceAccount for the workload that needs the role, bind that one, and set it as the pod's serviceAccountName.",
+  check: (obj) =>
+    subjectsOf(obj)
+      .filter((s) => s.kind === 'ServiceAccount' && s.name === 'default')
+      .map((s) =>
+        finding(
+          `subjects[${s.index}].name`,
+          `subject ${s.index} is the "default" ServiceAccount${s.namespace ? ` of namespace ${quote(s.namespace)}` : ''}, which every pod without an account of its own runs as`,
+        ),
+      ),
 };
 
 /**
@@ -102,10 +125,12 @@ export const rbacNoUserSubjects: Rule = {
   severity: 'warning',
   kinds: RBAC_BINDING_KINDS,
   references: {},
-  remediation: 'Bind a Group managed in your identity provider and add the person to it; keep a personal binding only for break-glass access, with an exception.',
-  check: (obj) => subjectsOf(obj)
-    .filter((s) => s.kind === 'User' && !s.name.startsWith('system:'))
-    .map((s) => finding(`subjects[${s.index}].kind`, `subject ${s.index} is the individual user ${quote(s.name)}`)),
+  remediation:
+    'Bind a Group managed in your identity provider and add the person to it; keep a personal binding only for break-glass access, with an exception.',
+  check: (obj) =>
+    subjectsOf(obj)
+      .filter((s) => s.kind === 'User' && !s.name.startsWith('system:'))
+      .map((s) => finding(`subjects[${s.index}].kind`, `subject ${s.index} is the individual user ${quote(s.name)}`)),
 };
 
 /**
@@ -121,10 +146,16 @@ export const rbacClusterScope: Rule = {
   severity: 'warning',
   kinds: ['ClusterRoleBinding'],
   references: {},
-  remediation: 'Grant the ClusterRole with a RoleBinding in each namespace that needs it; if the grant must be cluster-wide, record an exception with the reason.',
+  remediation:
+    'Grant the ClusterRole with a RoleBinding in each namespace that needs it; if the grant must be cluster-wide, record an exception with the reason.',
   check: (obj) => {
     if (obj.kind !== 'ClusterRoleBinding') return [];
     const ref = roleRefOf(obj);
-    return [finding('roleRef', `binding grants ${ref ? `${ref.kind} ${quote(ref.name)}` : 'its role'} in every namespace and on cluster-scoped resources`)];
+    return [
+      finding(
+        'roleRef',
+        `binding grants ${ref ? `${ref.kind} ${quote(ref.name)}` : 'its role'} in every namespace and on cluster-scoped resources`,
+      ),
+    ];
   },
 };

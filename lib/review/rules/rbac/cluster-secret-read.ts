@@ -1,5 +1,11 @@
 import {
-  CORE_GROUP, coveredVerbs, groupCovered, rbacIndexOf, resourceCovered, roleRefOf, SECRET_READ_VERBS,
+  CORE_GROUP,
+  coveredVerbs,
+  groupCovered,
+  rbacIndexOf,
+  resourceCovered,
+  roleRefOf,
+  SECRET_READ_VERBS,
 } from '../../analyses/permissions-rbac';
 import { Rule, RuleFinding } from '../../model';
 import { finding, quote } from '../../walkers';
@@ -24,7 +30,8 @@ export const rbacNoClusterSecretRead: Rule = {
   severity: 'error',
   kinds: ['ClusterRoleBinding'],
   references: { cis: '5.1.2' },
-  remediation: 'Grant Secret reads with a RoleBinding in the namespaces that need them, limited by resourceNames to the Secrets needed; keep the ClusterRoleBinding for other resources.',
+  remediation:
+    'Grant Secret reads with a RoleBinding in the namespaces that need them, limited by resourceNames to the Secrets needed; keep the ClusterRoleBinding for other resources.',
   check: (obj, context) => {
     const ref = roleRefOf(obj);
     if (ref?.kind !== 'ClusterRole') return [];
@@ -33,10 +40,24 @@ export const rbacNoClusterSecretRead: Rule = {
     if (rules === undefined || (ref.name === CLUSTER_ADMIN && index.isBuiltIn(ref.name))) return [];
     if (index.isBuiltIn(ref.name)) {
       // One finding for a built-in role, naming the rule that reads (the first, in aggregation order).
-      const reading = rules.find(({ rule }) => groupCovered(rule.apiGroups, CORE_GROUP) && resourceCovered(rule.resources, 'secrets') && coveredVerbs(rule.verbs, SECRET_READ_VERBS).length > 0);
+      const reading = rules.find(
+        ({ rule }) =>
+          groupCovered(rule.apiGroups, CORE_GROUP) &&
+          resourceCovered(rule.resources, 'secrets') &&
+          coveredVerbs(rule.verbs, SECRET_READ_VERBS).length > 0,
+      );
       if (!reading) return [];
-      const through = reading.source.name === ref.name ? '' : ` (rule ${reading.rule.index} of ClusterRole ${quote(reading.source.name)}, aggregated into it)`;
-      return [finding('roleRef.name', `binding grants the built-in ClusterRole ${quote(ref.name)}, which reads Secrets (${coveredVerbs(reading.rule.verbs, SECRET_READ_VERBS).join(', ')}), in every namespace${through}`, 'read secrets')];
+      const through =
+        reading.source.name === ref.name
+          ? ''
+          : ` (rule ${reading.rule.index} of ClusterRole ${quote(reading.source.name)}, aggregated into it)`;
+      return [
+        finding(
+          'roleRef.name',
+          `binding grants the built-in ClusterRole ${quote(ref.name)}, which reads Secrets (${coveredVerbs(reading.rule.verbs, SECRET_READ_VERBS).join(', ')}), in every namespace${through}`,
+          'read secrets',
+        ),
+      ];
     }
     return rules.flatMap(({ rule, source }): RuleFinding[] => {
       if (!groupCovered(rule.apiGroups, CORE_GROUP) || !resourceCovered(rule.resources, 'secrets')) return [];
@@ -44,7 +65,13 @@ export const rbacNoClusterSecretRead: Rule = {
       if (verbs.length === 0) return [];
       const aggregated = source.name === ref.name ? '' : `, which aggregates ClusterRole ${quote(source.name)}`;
       const names = rule.resourceNames.length ? ` named ${rule.resourceNames.map((n) => quote(n)).join(', ')}` : '';
-      return [finding('roleRef.name', `binding grants ClusterRole ${quote(ref.name)}${aggregated}, whose rule ${rule.index} allows ${verbs.join(', ')} on Secrets${names}, in every namespace`, 'read secrets')];
+      return [
+        finding(
+          'roleRef.name',
+          `binding grants ClusterRole ${quote(ref.name)}${aggregated}, whose rule ${rule.index} allows ${verbs.join(', ')} on Secrets${names}, in every namespace`,
+          'read secrets',
+        ),
+      ];
     });
   },
 };

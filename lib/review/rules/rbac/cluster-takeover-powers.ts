@@ -18,6 +18,7 @@ export const rbacNoClusterTakeoverPowers: Rule = {
   severity: 'error',
   kinds: RBAC_ROLE_KINDS,
   references: { cis: ['5.1.3', '5.1.11', '5.1.12'] },
-  remediation: 'Remove the rule; leave namespaces, admission webhooks, certificate approval and PersistentVolumes to the platform\'s own controllers and list the resources and verbs the holder needs instead of "*".',
+  remediation:
+    'Remove the rule; leave namespaces, admission webhooks, certificate approval and PersistentVolumes to the platform\'s own controllers and list the resources and verbs the holder needs instead of "*".',
   check: (obj) => rolePowerFindings(obj, POWER_RULES.clusterTakeover),
 };

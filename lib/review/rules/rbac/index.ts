@@ -1,5 +1,11 @@
 import { Rule } from '../../model';
-import { rbacClusterScope, rbacNoBroadSubjects, rbacNoClusterAdminBinding, rbacNoDefaultServiceAccountBinding, rbacNoUserSubjects } from './bindings';
+import {
+  rbacClusterScope,
+  rbacNoBroadSubjects,
+  rbacNoClusterAdminBinding,
+  rbacNoDefaultServiceAccountBinding,
+  rbacNoUserSubjects,
+} from './bindings';
 import { rbacNoAggregationLeak } from './aggregation-leak';
 import { rbacNoClusterSecretRead } from './cluster-secret-read';
 import { rbacNoClusterTakeoverPowers } from './cluster-takeover-powers';

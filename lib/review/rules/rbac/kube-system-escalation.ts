@@ -21,13 +21,19 @@ export const rbacNoKubeSystemEscalation: Rule = {
   severity: 'error',
   kinds: ['RoleBinding'],
   references: { cis: '5.1.1' },
-  remediation: 'Remove the binding; run your own workloads in a namespace of their own, and grant in kube-system only read access to what is needed, by resourceNames.',
+  remediation:
+    'Remove the binding; run your own workloads in a namespace of their own, and grant in kube-system only read access to what is needed, by resourceNames.',
   check: (obj, context) => {
     if (obj.kind !== 'RoleBinding' || namespaceOf(obj) !== KUBE_SYSTEM) return [];
     const ref = roleRefOf(obj);
     const rules = ref && rbacIndexOf(context).rulesOf(ref, KUBE_SYSTEM);
     if (!ref || !rules) return [];
-    return powersOfRules(rules, 'namespace').map(({ held, from }) => finding('roleRef.name',
-      `binding grants ${ref.kind} ${quote(ref.name)} in kube-system, whose ${ruleOrigin(from)} lets its holders ${describeHeld(held)} among the control plane's accounts`, held.power.name));
+    return powersOfRules(rules, 'namespace').map(({ held, from }) =>
+      finding(
+        'roleRef.name',
+        `binding grants ${ref.kind} ${quote(ref.name)} in kube-system, whose ${ruleOrigin(from)} lets its holders ${describeHeld(held)} among the control plane's accounts`,
+        held.power.name,
+      ),
+    );
   },
 };

@@ -18,6 +18,7 @@ export const rbacNamespaceEscalationPowers: Rule = {
   severity: 'warning',
   kinds: RBAC_ROLE_KINDS,
   references: { cis: ['5.1.2', '5.1.4'] },
-  remediation: 'Remove the power, or limit Secret reads by resourceNames and record an exception naming the power (accepts: [\'read secrets\']) with the reason.',
+  remediation:
+    "Remove the power, or limit Secret reads by resourceNames and record an exception naming the power (accepts: ['read secrets']) with the reason.",
   check: (obj) => rolePowerFindings(obj, POWER_RULES.namespaceEscalation),
 };

@@ -22,15 +22,22 @@ export function rolePowerFindings(obj: KubeObject, ruleId: string): RuleFinding[
   // The cluster's own roles, unchanged, are the platform's: the bindings to them are judged.
   if (isUnchangedBuiltInRole(obj)) return [];
   const where: PowerScope = obj.kind === 'Role' ? 'namespace' : 'cluster';
-  return policyRulesOf(obj).flatMap((rule) => powersOfRule(rule, where).filter((held) => held.power.rule === ruleId)
-    .map((held) => finding(`rules[${rule.index}]`, `rule ${rule.index} lets its holders ${describeHeld(held)}`, held.power.name)));
+  return policyRulesOf(obj).flatMap((rule) =>
+    powersOfRule(rule, where)
+      .filter((held) => held.power.rule === ruleId)
+      .map((held) => finding(`rules[${rule.index}]`, `rule ${rule.index} lets its holders ${describeHeld(held)}`, held.power.name)),
+  );
 }
 
 /** The powers a role's effective rules give where bound, in table order, each with the first rule (and its role) that gives it. */
-export function powersOfRules(rules: readonly SourcedRule[], where: PowerScope): Array<{ readonly held: HeldPower; readonly from: SourcedRule }> {
+export function powersOfRules(
+  rules: readonly SourcedRule[],
+  where: PowerScope,
+): Array<{ readonly held: HeldPower; readonly from: SourcedRule }> {
   const found = new Map<string, { held: HeldPower; from: SourcedRule }>();
   for (const sourced of rules) {
-    for (const held of powersOfRule(sourced.rule, where)) if (!found.has(held.power.name)) found.set(held.power.name, { held, from: sourced });
+    for (const held of powersOfRule(sourced.rule, where))
+      if (!found.has(held.power.name)) found.set(held.power.name, { held, from: sourced });
   }
   return ESCALATION_POWERS.flatMap((power) => found.get(power.name) ?? []);
 }

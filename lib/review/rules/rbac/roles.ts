@@ -23,13 +23,19 @@ interface WrittenRule {
 function writtenRules(obj: KubeObject): WrittenRule[] {
   // The cluster's own roles, unchanged, are the platform's: the bindings to them are judged.
   if (isUnchangedBuiltInRole(obj)) return [];
-  return list<unknown>(obj.rules).flatMap((raw, index) => isRecord(raw) ? [{
-    index,
-    apiGroups: indexedStrings(raw.apiGroups),
-    resources: indexedStrings(raw.resources),
-    verbs: indexedStrings(raw.verbs),
-    nonResourceURLs: indexedStrings(raw.nonResourceURLs),
-  }] : []);
+  return list<unknown>(obj.rules).flatMap((raw, index) =>
+    isRecord(raw)
+      ? [
+          {
+            index,
+            apiGroups: indexedStrings(raw.apiGroups),
+            resources: indexedStrings(raw.resources),
+            verbs: indexedStrings(raw.verbs),
+            nonResourceURLs: indexedStrings(raw.nonResourceURLs),
+          },
+        ]
+      : [],
+  );
 }
 
 const values = (entries: readonly Entry[]): string[] => entries.map((e) => e.value);
@@ -59,18 +65,28 @@ export const rbacNoWildcards: Rule = {
   kinds: RBAC_ROLE_KINDS,
   references: { cis: '5.1.3', kubeLinter: 'wildcard-in-rules', checkov: 'CKV_K8S_49' },
   remediation: 'Replace each "*" with the API groups, resources and verbs the holder needs, listed one by one.',
-  check: (obj) => writtenRules(obj).flatMap(({ index: i, apiGroups, resources, verbs, nonResourceURLs }): RuleFinding[] => [
-    ...apiGroups.filter((g) => g.value === '*')
-      .map((g) => finding(`rules[${i}].apiGroups[${g.index}]`, `rule ${i} covers every API group ("*")`)),
-    ...resources.filter((r) => r.value === '*' || r.value.startsWith('*/'))
-      .map((r) => finding(`rules[${i}].resources[${r.index}]`, r.value === '*'
-        ? `rule ${i} covers every resource and subresource ("*")`
-        : `rule ${i} covers the ${quote(r.value.slice(2))} subresource of every resource (${quote(r.value)})`)),
-    ...verbs.filter((v) => v.value === '*')
-      .map((v) => finding(`rules[${i}].verbs[${v.index}]`, `rule ${i} allows every verb ("*"), escalate, bind and impersonate included`)),
-    ...nonResourceURLs.filter((u) => u.value === '*')
-      .map((u) => finding(`rules[${i}].nonResourceURLs[${u.index}]`, `rule ${i} covers every non-resource URL ("*")`)),
-  ]),
+  check: (obj) =>
+    writtenRules(obj).flatMap(({ index: i, apiGroups, resources, verbs, nonResourceURLs }): RuleFinding[] => [
+      ...apiGroups
+        .filter((g) => g.value === '*')
+        .map((g) => finding(`rules[${i}].apiGroups[${g.index}]`, `rule ${i} covers every API group ("*")`)),
+      ...resources
+        .filter((r) => r.value === '*' || r.value.startsWith('*/'))
+        .map((r) =>
+          finding(
+            `rules[${i}].resources[${r.index}]`,
+            r.value === '*'
+              ? `rule ${i} covers every resource and subresource ("*")`
+              : `rule ${i} covers the ${quote(r.value.slice(2))} subresource of every resource (${quote(r.value)})`,
+          ),
+        ),
+      ...verbs
+        .filter((v) => v.value === '*')
+        .map((v) => finding(`rules[${i}].verbs[${v.index}]`, `rule ${i} allows every verb ("*"), escalate, bind and impersonate included`)),
+      ...nonResourceURLs
+        .filter((u) => u.value === '*')
+        .map((u) => finding(`rules[${i}].nonResourceURLs[${u.index}]`, `rule ${i} covers every non-resource URL ("*")`)),
+    ]),
 };
 
 /**
@@ -90,19 +106,36 @@ export const rbacNoEscalationVerbs: Rule = {
   severity: 'error',
   kinds: RBAC_ROLE_KINDS,
   references: { cis: '5.1.8', checkov: ['CKV_K8S_157', 'CKV_K8S_158'] },
-  remediation: 'Remove the escalate, bind and impersonate verbs (and any "*" verb on roles, clusterroles, users, groups or service accounts); grant the roles or identities themselves to whoever needs them.',
-  check: (obj) => writtenRules(obj).flatMap((rule) => {
-    const i = rule.index;
-    const on = rule.resources.length ? ` on ${rule.resources.map((r) => quote(r.value)).join(', ')}` : '';
-    const written = rule.verbs.flatMap((v) => VERB_POWERS.filter((power) => power.name === v.value)
-      .map((power) => finding(`rules[${i}].verbs[${v.index}]`, `rule ${i} grants ${quote(v.value)}${on}, which lets its holders ${power.what}`, power.name)));
-    const star = rule.verbs.find((v) => v.value === '*');
-    const throughStar = star === undefined ? [] : powersOfRule(lists(rule), 'cluster')
-      .filter((held) => VERB_POWERS.includes(held.power))
-      .map((held) => finding(`rules[${i}].verbs[${star.index}]`,
-        `rule ${i} allows every verb ("*") on ${held.resources.map((r) => quote(r)).join(', ')}, ${quote(held.power.name)} included, which lets its holders ${held.power.what}`, held.power.name));
-    return [...written, ...throughStar];
-  }),
+  remediation:
+    'Remove the escalate, bind and impersonate verbs (and any "*" verb on roles, clusterroles, users, groups or service accounts); grant the roles or identities themselves to whoever needs them.',
+  check: (obj) =>
+    writtenRules(obj).flatMap((rule) => {
+      const i = rule.index;
+      const on = rule.resources.length ? ` on ${rule.resources.map((r) => quote(r.value)).join(', ')}` : '';
+      const written = rule.verbs.flatMap((v) =>
+        VERB_POWERS.filter((power) => power.name === v.value).map((power) =>
+          finding(
+            `rules[${i}].verbs[${v.index}]`,
+            `rule ${i} grants ${quote(v.value)}${on}, which lets its holders ${power.what}`,
+            power.name,
+          ),
+        ),
+      );
+      const star = rule.verbs.find((v) => v.value === '*');
+      const throughStar =
+        star === undefined
+          ? []
+          : powersOfRule(lists(rule), 'cluster')
+              .filter((held) => VERB_POWERS.includes(held.power))
+              .map((held) =>
+                finding(
+                  `rules[${i}].verbs[${star.index}]`,
+                  `rule ${i} allows every verb ("*") on ${held.resources.map((r) => quote(r)).join(', ')}, ${quote(held.power.name)} included, which lets its holders ${held.power.what}`,
+                  held.power.name,
+                ),
+              );
+      return [...written, ...throughStar];
+    }),
 };
 
 /**
@@ -121,12 +154,21 @@ export const rbacNoExecAttachPortforward: Rule = {
   severity: 'error',
   kinds: RBAC_ROLE_KINDS,
   references: { cis: ['5.1.10', '5.1.13'], polaris: ['rolePodExecAttach', 'clusterrolePodExecAttach'] },
-  remediation: 'Remove pods/exec, pods/attach, pods/portforward, pods/ephemeralcontainers, nodes/proxy and serviceaccounts/token from the rule (and any "*" that covers them); debug through logs and metrics, and mount tokens through projected volumes.',
-  check: (obj) => writtenRules(obj).flatMap((rule): RuleFinding[] => rule.resources.flatMap((entry) => {
-    // nodes/proxy is cluster-scoped, yet reported on a Role too: the rule is a mistake wherever it is written.
-    const held = powersOfRule(lists(rule, [entry]), 'cluster').filter((h) => REMOTE_ACCESS_POWERS.includes(h.power));
-    const named = held.some((h) => h.resources.includes(entry.value));
-    return held.map((h) => finding(`rules[${rule.index}].resources[${entry.index}]`,
-      `rule ${rule.index} lets its holders ${h.power.what} (${h.verbs.join(', ')} on ${h.resources.join(', ')})${named ? '' : ` through ${quote(entry.value)}`}`, h.power.name));
-  })),
+  remediation:
+    'Remove pods/exec, pods/attach, pods/portforward, pods/ephemeralcontainers, nodes/proxy and serviceaccounts/token from the rule (and any "*" that covers them); debug through logs and metrics, and mount tokens through projected volumes.',
+  check: (obj) =>
+    writtenRules(obj).flatMap((rule): RuleFinding[] =>
+      rule.resources.flatMap((entry) => {
+        // nodes/proxy is cluster-scoped, yet reported on a Role too: the rule is a mistake wherever it is written.
+        const held = powersOfRule(lists(rule, [entry]), 'cluster').filter((h) => REMOTE_ACCESS_POWERS.includes(h.power));
+        const named = held.some((h) => h.resources.includes(entry.value));
+        return held.map((h) =>
+          finding(
+            `rules[${rule.index}].resources[${entry.index}]`,
+            `rule ${rule.index} lets its holders ${h.power.what} (${h.verbs.join(', ')} on ${h.resources.join(', ')})${named ? '' : ` through ${quote(entry.value)}`}`,
+            h.power.name,
+          ),
+        );
+      }),
+    ),
 };

@@ -24,8 +24,9 @@ export const objectSchema: Rule = {
   severity: 'error',
   kinds: [ANY_KIND],
   references: {},
-  remediation: 'Give the field the type or value the message names, fix or remove the unknown field, or use a kind and apiVersion the API server '
-    + '(or the custom resource\'s CRD) serves, spelled exactly; `kubectl apply --dry-run=server --validate=strict` shows the same refusal.',
+  remediation:
+    'Give the field the type or value the message names, fix or remove the unknown field, or use a kind and apiVersion the API server ' +
+    "(or the custom resource's CRD) serves, spelled exactly; `kubectl apply --dry-run=server --validate=strict` shows the same refusal.",
   check: (obj, context) => {
     const group = apiGroupOf(obj.apiVersion);
     if (!isBuiltInGroup(group)) return customResourceProblems(obj, group, context);
@@ -42,8 +43,13 @@ function customResourceProblems(obj: KubeObject, group: string, context: ReviewC
   const shape = definition.versions.get(version);
   if (shape) return problemsAgainst(obj, shape, `CRD ${definition.crd}, version ${version}`);
   const served = [...definition.versions.keys()];
-  return [finding('apiVersion', `the CRD ${definition.crd} does not serve ${definition.kind} in ${quote(version)}: `
-    + (served.length ? `it serves ${served.map((v) => `${group}/${v}`).join(', ')}` : 'it serves no version of it'))];
+  return [
+    finding(
+      'apiVersion',
+      `the CRD ${definition.crd} does not serve ${definition.kind} in ${quote(version)}: ` +
+        (served.length ? `it serves ${served.map((v) => `${group}/${v}`).join(', ')}` : 'it serves no version of it'),
+    ),
+  ];
 }
 
 const DEFINITIONS = new WeakMap<ReviewContext, Map<string, CustomResourceShapes>>();
@@ -53,7 +59,10 @@ function definitionsIn(context: ReviewContext): ReadonlyMap<string, CustomResour
   let byKind = DEFINITIONS.get(context);
   if (!byKind) {
     byKind = new Map();
-    const crds = [...context.byKind('CustomResourceDefinition').filter((o) => o.apiVersion === CRD_API_VERSION), ...context.customResourceDefinitions ?? []];
+    const crds = [
+      ...context.byKind('CustomResourceDefinition').filter((o) => o.apiVersion === CRD_API_VERSION),
+      ...(context.customResourceDefinitions ?? []),
+    ];
     for (const crd of crds) {
       const shapes = customResourceShapes(crd);
       const key = shapes && `${shapes.group}/${shapes.kind}`;
@@ -77,7 +86,10 @@ function kindProblem(obj: KubeObject): RuleFinding {
   const kinds = kindsServedIn(obj.apiVersion);
   const inThisVersion = kinds.find((kind) => kind.toLowerCase() === obj.kind.toLowerCase());
   if (inThisVersion) {
-    return finding('kind', `the API server has no kind ${quote(obj.kind)} in ${obj.apiVersion}; did you mean ${quote(inThisVersion)}? Kinds are matched exactly`);
+    return finding(
+      'kind',
+      `the API server has no kind ${quote(obj.kind)} in ${obj.apiVersion}; did you mean ${quote(inThisVersion)}? Kinds are matched exactly`,
+    );
   }
   const like = servedKindLike(obj.kind);
   const elsewhere = like ? `; it serves ${like.kind} in ${like.apiVersions.join(', ')}` : '';

@@ -21,7 +21,8 @@ export const configMapNoSecretKeys: Rule = {
   severity: 'error',
   kinds: ['ConfigMap'],
   references: { polaris: 'sensitiveConfigmapContent' },
-  remediation: 'Move the value into a SealedSecret or ExternalSecret and mount or reference that Secret; keep only non-secret configuration in the ConfigMap.',
+  remediation:
+    'Move the value into a SealedSecret or ExternalSecret and mount or reference that Secret; keep only non-secret configuration in the ConfigMap.',
   check: (obj) => {
     const found: RuleFinding[] = [];
     for (const field of ['data', 'binaryData'] as const) {
@@ -35,7 +36,9 @@ export const configMapNoSecretKeys: Rule = {
         }
         const secret = typeof value === 'string' ? findSecret(field === 'data' ? value : decodeBase64(value)) : undefined;
         if (secret) {
-          found.push(finding(keyPath(field, key), `ConfigMap key ${JSON.stringify(key)} holds ${describeSecret(secret)}`, secret.format.id));
+          found.push(
+            finding(keyPath(field, key), `ConfigMap key ${JSON.stringify(key)} holds ${describeSecret(secret)}`, secret.format.id),
+          );
         }
       }
     }

@@ -22,7 +22,8 @@ export const envNoLiteralSecret: Rule = {
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
   references: { kubeLinter: 'env-var-secret', polaris: 'sensitiveContainerEnvVar' },
-  remediation: 'Put the value in a SealedSecret or ExternalSecret and read it with valueFrom.secretKeyRef (or mount the Secret as a file); remove the literal value.',
+  remediation:
+    'Put the value in a SealedSecret or ExternalSecret and read it with valueFrom.secretKeyRef (or mount the Secret as a file); remove the literal value.',
   check: (obj) => {
     const found: RuleFinding[] = [];
     for (const c of eachContainer(obj)) {
@@ -32,8 +33,12 @@ export const envNoLiteralSecret: Rule = {
         if (typeof value !== 'string' || value === '' || VARIABLE_REFERENCE.test(value)) return;
         const word = secretWordIn(env.name);
         if (word === undefined) return;
-        found.push(finding(`${c.path}.env[${i}].value`,
-          `${c.label} sets the environment variable ${quote(env.name)}, which looks like ${word}, to a literal value`));
+        found.push(
+          finding(
+            `${c.path}.env[${i}].value`,
+            `${c.label} sets the environment variable ${quote(env.name)}, which looks like ${word}, to a literal value`,
+          ),
+        );
       });
     }
     return found;

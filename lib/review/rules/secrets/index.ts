@@ -17,4 +17,11 @@ export * from './secret-as-file';
  * Secret handling: no values in Secrets, env literals or ConfigMaps of the output; no private
  * key, vendor token or JWT in annotations, env values, commands or arguments; Secrets read as files.
  */
-export const SECRET_RULES: readonly Rule[] = [secretNoPlaintext, envNoLiteralSecret, configMapNoSecretKeys, valueNoKnownSecret, valueNoJwt, secretAsFile];
+export const SECRET_RULES: readonly Rule[] = [
+  secretNoPlaintext,
+  envNoLiteralSecret,
+  configMapNoSecretKeys,
+  valueNoKnownSecret,
+  valueNoJwt,
+  secretAsFile,
+];

@@ -16,6 +16,7 @@ export const valueNoJwt: Rule = {
   severity: 'warning',
   kinds: [ANY_KIND],
   references: {},
-  remediation: 'If the token is valid, revoke it and deliver a new one through a Secret (a projected service account token for the Kubernetes API); if it is a sample, replace it with a placeholder.',
+  remediation:
+    'If the token is valid, revoke it and deliver a new one through a Secret (a projected service account token for the Kubernetes API); if it is a sample, replace it with a placeholder.',
   check: (obj) => secretFindings(obj, { configMapData: true }, findJwt),
 };

@@ -17,6 +17,7 @@ export const valueNoKnownSecret: Rule = {
   severity: 'error',
   kinds: [ANY_KIND],
   references: {},
-  remediation: 'Revoke the key or token (it was in the manifests), put a new one in a Secret delivered sealed or from a store, and read it with valueFrom.secretKeyRef or a secret volume.',
+  remediation:
+    'Revoke the key or token (it was in the manifests), put a new one in a Secret delivered sealed or from a store, and read it with valueFrom.secretKeyRef or a secret volume.',
   check: (obj) => secretFindings(obj, { configMapData: false }, findSecret),
 };

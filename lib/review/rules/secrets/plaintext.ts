@@ -16,10 +16,14 @@ export const secretNoPlaintext: Rule = {
   severity: 'error',
   kinds: ['Secret'],
   references: { cis: '5.4.2' },
-  remediation: 'Seal the values with SealedSecret (only the cluster\'s controller can decrypt them) or fetch them with ExternalSecret, and remove the Secret from the output.',
+  remediation:
+    "Seal the values with SealedSecret (only the cluster's controller can decrypt them) or fetch them with ExternalSecret, and remove the Secret from the output.",
   check: (obj) => {
     const found: RuleFinding[] = [];
-    for (const [field, how] of [['data', 'base64-encoded, not encrypted'], ['stringData', 'in plain text']] as const) {
+    for (const [field, how] of [
+      ['data', 'base64-encoded, not encrypted'],
+      ['stringData', 'in plain text'],
+    ] as const) {
       const values = obj[field];
       if (!isRecord(values)) continue;
       for (const key of Object.keys(values)) {

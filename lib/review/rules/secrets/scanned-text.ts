@@ -43,11 +43,15 @@ export function scannedTexts(obj: KubeObject, options: ScanOptions): ScannedText
     }
   }
   if (options.configMapData && obj.kind === 'ConfigMap') {
-    for (const [field, decode] of [['data', (v: string) => v], ['binaryData', (v: string) => Buffer.from(v, 'base64').toString('latin1')]] as const) {
+    for (const [field, decode] of [
+      ['data', (v: string) => v],
+      ['binaryData', (v: string) => Buffer.from(v, 'base64').toString('latin1')],
+    ] as const) {
       const values = obj[field];
       if (!isRecord(values)) continue;
       for (const [key, value] of Object.entries(values)) {
-        if (typeof value === 'string') texts.push({ path: `${field}${keyStep(key)}`, where: `ConfigMap key ${quote(key)}`, text: decode(value) });
+        if (typeof value === 'string')
+          texts.push({ path: `${field}${keyStep(key)}`, where: `ConfigMap key ${quote(key)}`, text: decode(value) });
       }
     }
   }

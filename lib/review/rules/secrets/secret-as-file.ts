@@ -16,20 +16,27 @@ export const secretAsFile: Rule = {
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
   references: { nsa: 'Pod security: secrets', checkov: 'CKV_K8S_35' },
-  remediation: 'Mount the Secret as a read-only file (a secret volume and a volumeMount with readOnly: true) and point the software at the file. If it reads only environment variables, add an exception with that reason.',
+  remediation:
+    'Mount the Secret as a read-only file (a secret volume and a volumeMount with readOnly: true) and point the software at the file. If it reads only environment variables, add an exception with that reason.',
   check: (obj) => {
     const found: RuleFinding[] = [];
     for (const c of eachContainer(obj)) {
       list<unknown>(c.container.env).forEach((env, i) => {
         const ref = isRecord(env) && isRecord(env.valueFrom) ? env.valueFrom.secretKeyRef : undefined;
         if (!isRecord(ref)) return;
-        found.push(finding(`${c.path}.env[${i}].valueFrom.secretKeyRef`,
-          `${c.label} reads key ${quote(ref.key)} of Secret ${quote(ref.name)} into the environment variable ${quote(isRecord(env) ? env.name : undefined)}`));
+        found.push(
+          finding(
+            `${c.path}.env[${i}].valueFrom.secretKeyRef`,
+            `${c.label} reads key ${quote(ref.key)} of Secret ${quote(ref.name)} into the environment variable ${quote(isRecord(env) ? env.name : undefined)}`,
+          ),
+        );
       });
       list<unknown>(c.container.envFrom).forEach((source, i) => {
         const ref = isRecord(source) ? source.secretRef : undefined;
         if (!isRecord(ref)) return;
-        found.push(finding(`${c.path}.envFrom[${i}].secretRef`, `${c.label} loads every key of Secret ${quote(ref.name)} into its environment`));
+        found.push(
+          finding(`${c.path}.envFrom[${i}].secretRef`, `${c.label} loads every key of Secret ${quote(ref.name)} into its environment`),
+        );
       });
     }
     return found;

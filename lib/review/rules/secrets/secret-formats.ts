@@ -60,7 +60,8 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     // line or a base64 body. https://www.rfc-editor.org/rfc/rfc7468#section-10
     id: 'pem-private-key',
     name: 'a PEM private key',
-    pattern: /-----BEGIN (?<label>(?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----(?=[\s\S]*?-----END \k<label>-----|(?:\s|\\n|[A-Za-z-]+: [^\n\\]*)*[A-Za-z0-9+/]{40})/,
+    pattern:
+      /-----BEGIN (?<label>(?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----(?=[\s\S]*?-----END \k<label>-----|(?:\s|\\n|[A-Za-z-]+: [^\n\\]*)*[A-Za-z0-9+/]{40})/,
   },
   {
     // AKIA: long-term access key ids, ASIA: temporary (STS) ones; 20 characters, base32.

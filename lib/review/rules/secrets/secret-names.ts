@@ -60,7 +60,9 @@ export const VENDOR_SECRET_NAMES: readonly { readonly words: readonly string[]; 
 /** What a name says it holds (`DB_PASSWORD` → `a password`), or `undefined` when it looks harmless. */
 export function secretWordIn(name: string): string | undefined {
   const words = nameWords(name);
-  const vendor = VENDOR_SECRET_NAMES.find((v) => v.words.length <= words.length && v.words.every((w, i) => words[words.length - v.words.length + i] === w));
+  const vendor = VENDOR_SECRET_NAMES.find(
+    (v) => v.words.length <= words.length && v.words.every((w, i) => words[words.length - v.words.length + i] === w),
+  );
   if (vendor) return vendor.holds;
   if (words.length === 0 || REFERENCE_SUFFIXES.includes(words[words.length - 1])) return undefined;
   const joined = words.join('');
