@@ -52,13 +52,12 @@ export function installErrorPrinter(): void {
  * print its own stack trace after our line. The CLI has a clean failure path too: an app that
  * exits 0 without creating its output folder (`CDK8S_OUTDIR`) gets "ERROR: synthesis failed,
  * app expected to create ..." and the CLI exits 1. So when `cdk8s synth` started this process
- * (directly or through the shell it uses), the folder is removed and the app exits 0: the
- * synth still fails, in two lines. Anywhere else, or when in doubt, 1.
+ * (however many shells or `npx` layers lie between), the folder is removed and the app exits 0:
+ * the synth still fails, in two lines. Anywhere else, or when in doubt, 1.
  */
-export function exitCodeAfterFailure(env: NodeJS.ProcessEnv = process.env, ancestors: () => string[][] = ancestorCommandLines): number {
-  const outdir = env.CDK8S_OUTDIR;
-  if (!outdir || !ancestors().some(isCdk8sSynth)) return 1;
-  const folder = path.resolve(outdir);
+export function exitCodeAfterFailure(env: NodeJS.ProcessEnv = process.env): number {
+  if (!startedByCdk8sSynth(env)) return 1;
+  const folder = path.resolve(env.CDK8S_OUTDIR!);
   const cwd = process.cwd();
   // Never remove the working folder or one that holds it, whatever the variable says.
   if (cwd === folder || cwd.startsWith(folder + path.sep)) return 1;
@@ -70,30 +69,11 @@ export function exitCodeAfterFailure(env: NodeJS.ProcessEnv = process.env, ances
   return fs.existsSync(folder) ? 1 : 0;
 }
 
-/** `node .../cdk8s synth ...` (the CLI's bin is `cdk8s`, from cdk8s-cli). */
-export function isCdk8sSynth(args: readonly string[]): boolean {
-  const bin = args.findIndex((arg) => /(^|\/)cdk8s$/.test(arg));
-  return bin >= 0 && args.slice(bin + 1).includes('synth');
-}
-
-/** The command lines of this process's parent and grandparent (Linux /proc; none elsewhere). */
-function ancestorCommandLines(): string[][] {
-  const lines: string[][] = [];
-  let pid = process.ppid;
-  for (let depth = 0; depth < 2 && pid > 1; depth++) {
-    try {
-      lines.push(
-        fs
-          .readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-          .split('\0')
-          .filter((arg) => arg !== ''),
-      );
-      // Field 4 of /proc/<pid>/stat is its parent; the command name (field 2) may hold spaces, so read after its ')'.
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      pid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    } catch {
-      break;
-    }
-  }
-  return lines;
+/**
+ * Whether the cdk8s CLI's synth started this app: it sets both variables for the app command it
+ * runs (cdk8s-cli `synthApp`), and nothing else sets the second. Read from the environment, which
+ * every child inherits, so it holds under `npx ts-node`, `npm run` or any wrapper.
+ */
+export function startedByCdk8sSynth(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.CDK8S_OUTDIR) && env.CDK8S_RECORD_CONSTRUCT_METADATA !== undefined;
 }
