@@ -5,7 +5,8 @@ import { IConstruct } from 'constructs';
 import { HardeningError } from '../core/hardening-error';
 import { REPORT_FILES } from '../review/reports';
 import { createFile, replaceFile } from '../core/files';
-import { createStagingDir, copyManifests, discardDir, publishDir, PublishLayout, whyNotPublishable } from './publish';
+import { createStagingDir, discardDir, listFiles, publishDir, PublishLayout, whyNotPublishable } from './publish';
+import { copyForCli } from '../core/published-copy';
 import { _pruneSealingCaches } from '../secrets/sealing-cache';
 import { reviewStagedOutput } from './review-gate';
 import { installErrorPrinter } from './error-printer';
@@ -211,7 +212,15 @@ export class HardenedApp extends App {
     _pruneSealingCaches(this, this.publishDir);
     const cliOutdir = process.env.CDK8S_OUTDIR;
     if (cliOutdir && path.resolve(cliOutdir) !== path.resolve(this.publishDir)) {
-      copyManifests(this.publishDir, cliOutdir, this.outputFileExtension);
+      // Every file the review read, so the CLI's plugins see (and count) what REVIEW.md counts.
+      const reviewed = listFiles(this.publishDir).filter(
+        (file) => file.endsWith(this.outputFileExtension) || this.addedFiles.includes(file.split(path.sep).join('/')),
+      );
+      copyForCli(
+        this.publishDir,
+        cliOutdir,
+        reviewed.filter((file) => REVIEWED_FILE.test(file)),
+      );
       if (constructMetadata !== undefined) replaceFile(path.join(cliOutdir, CONSTRUCT_METADATA_FILE), constructMetadata);
     }
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createFile, pathExists, replaceFile } from '../core/files';
+import { createFile, pathExists } from '../core/files';
 
 /**
  * Output folders that change whole or not at all, and never destroy what synth did not write.
@@ -223,15 +223,6 @@ function realParentJoin(file: string): string {
   const parent = path.dirname(resolved);
   if (parent === resolved) return resolved;
   return path.join(pathExists(parent) ? realOrResolved(parent) : realParentJoin(parent), path.basename(resolved));
-}
-
-/** Copies the files of `source` whose names end with `extension` into `target`, keeping sub-folders. */
-export function copyManifests(source: string, target: string, extension: string): void {
-  for (const relative of listFiles(source).filter((f) => f.endsWith(extension))) {
-    const to = path.join(target, relative);
-    fs.mkdirSync(path.dirname(to), { recursive: true });
-    replaceFile(to, fs.readFileSync(path.join(source, relative)));
-  }
 }
 
 /** Every file below `dir`, as sorted paths relative to it (sorted so output order is stable). */

@@ -1,6 +1,7 @@
 import type { Validation, ValidationContext, ValidationViolatingResource } from 'cdk8s-cli/plugins';
 import { isIsoDate } from '../core/exceptions';
 import { printable } from '../core/printable';
+import { publishedPathOf } from '../core/published-copy';
 import { readCustomResourceDefinitions } from './crd-files';
 import { passesAt, review } from './engine';
 import { LoadedManifest, ManifestLoadError } from './load';
@@ -186,7 +187,9 @@ export class HardenedReviewPlugin implements Validation {
       });
     }
     const { bySeverity, objects, suppressed } = result.counts;
+    const published = publishedFolder(context.manifests);
     report.submit(passesAt(result, this.failOn) ? 'success' : 'failure', {
+      ...(published === undefined ? {} : { 'Published to': printable(published) }),
       'Objects reviewed': String(objects),
       Packs: result.packs.join(', '),
       Errors: String(bySeverity.error),
@@ -205,11 +208,22 @@ export class HardenedReviewPlugin implements Validation {
 function violatingResources(findings: readonly Finding[]): ValidationViolatingResource[] {
   const byObject = new Map<string, { resourceName: string; manifestPath: string; locations: string[] }>();
   for (const finding of findings) {
-    const manifestPath = /^(.*):\d+$/.exec(finding.origin)?.[1] ?? finding.origin;
+    const origin = /^(.*):\d+$/.exec(finding.origin)?.[1] ?? finding.origin;
+    // A HardenedApp's copy for the CLI is named by the file it copies, in the published folder.
+    const manifestPath = publishedPathOf(origin)?.file ?? origin;
     const key = `${manifestPath}\u0000${objectLabel(finding.object)}`;
     const resource = byObject.get(key) ?? { resourceName: finding.object.name, manifestPath: printable(manifestPath), locations: [] };
     resource.locations.push(printable(`${objectLabel(finding.object)} at ${finding.path || '(object)'}: ${finding.message}`));
     byObject.set(key, resource);
   }
   return [...byObject.values()];
+}
+
+/** The folder a HardenedApp published these manifests to, when the CLI's copies say so. */
+function publishedFolder(manifests: readonly string[]): string | undefined {
+  for (const manifest of manifests) {
+    const published = publishedPathOf(manifest);
+    if (published) return published.folder;
+  }
+  return undefined;
 }

@@ -105,6 +105,18 @@ describe('a failing synth under `cdk8s synth`', () => {
     expect(fs.readdirSync(path.join(work, 'dist'))).toEqual(['.cdk8s-hardened', 'previous.k8s.yaml']);
   }, 60_000);
 
+  test("the plugin's report names the published folder and counts what REVIEW.md counts, added files included", () => {
+    const dist = path.join(work, 'dist');
+    const { status, stdout } = runUnderCdk8sCli('passing-app-with-file.ts', dist, path.join(work, 'cli-out'));
+    expect(status).toBe(0);
+    const row = (name: string) => new RegExp(`║ ${name} +│ (.*?) +║`).exec(stdout)?.[1];
+    const reviewed = JSON.parse(fs.readFileSync(path.join(dist, 'review.json'), 'utf8')) as { counts: { objects: number } };
+    expect(row('Published to')).toBe(dist + path.sep);
+    expect(row('Objects reviewed')).toBe(String(reviewed.counts.objects));
+    // The ConfigMap of the added .yml file is among them, copied under a name the CLI reads.
+    expect(stdout).toContain(`- ${path.join(work, 'cli-out', 'extra', 'settings.yml.yaml')}`);
+  }, 60_000);
+
   test('started by anything else, the app exits 1 and leaves CDK8S_OUTDIR alone', () => {
     const { status } = runApp('review-failing-app.ts', path.join(work, 'dist'), { CDK8S_OUTDIR: path.join(work, 'cli-out') });
     expect(status).toBe(1);
