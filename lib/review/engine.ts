@@ -33,6 +33,7 @@ import {
 export type { ExceptionRecord, ReviewCounts, ReviewResult, SeverityCounts } from './model';
 import { ALL_RULES, DEFAULT_PACKS, PACKS, packById } from './packs';
 import { CRD_API_VERSION } from './schema/crd-shapes';
+import { PlatformContractError, PlatformContractSource } from './platform-contract';
 import { withWalkerCache } from './walkers';
 
 /** One object to review and where it came from. */
@@ -99,6 +100,14 @@ export interface ReviewOptions {
    * @default - only the CRDs among the reviewed objects
    */
   readonly customResourceDefinitions?: readonly Readonly<Record<string, unknown>>[];
+  /**
+   * The platform contract (`platform.json`, see `readPlatformContract`) of the namespaces
+   * another output declares: the rules treat them as declared, with the facts it records. A
+   * namespace both the contract and the reviewed objects declare has two owners: refused.
+   *
+   * @default - only the namespaces the reviewed objects declare
+   */
+  readonly platform?: PlatformContractSource;
 }
 
 /**
@@ -122,10 +131,11 @@ export function review(targets: readonly ReviewTarget[], options: ReviewOptions 
   const rules = activeRules(packs, options.extraRules ?? []);
   const objects = targets.map((target, i) => asKubeObject(target, i));
   const definitions = (options.customResourceDefinitions ?? []).map(asCustomResourceDefinition);
+  if (options.platform) refuseTwoOwners(targets, objects, options.platform);
 
   const env: ReviewEnvironment = {
     today,
-    context: createContext(objects, definitions),
+    context: createContext(objects, definitions, options.platform),
     rulesByKind: groupByKind(rules),
     known: new Set([...ALL_RULES, ...rules].map((rule) => rule.id)),
     active: new Set(rules.map((rule) => rule.id)),
@@ -154,7 +164,28 @@ export function review(targets: readonly ReviewTarget[], options: ReviewOptions 
     exceptions,
     rules: [...rules, ...ENGINE_RULES],
     today,
+    ...(options.platform
+      ? {
+          platform: {
+            file: options.platform.file,
+            sha256: options.platform.sha256,
+            namespaces: options.platform.contract.namespaces.map((n) => n.name),
+          },
+        }
+      : {}),
   };
+}
+
+/** A namespace declared both by the reviewed objects and by the platform contract has two owners. */
+function refuseTwoOwners(targets: readonly ReviewTarget[], objects: readonly KubeObject[], platform: PlatformContractSource): void {
+  const contracted = new Set(platform.contract.namespaces.map((n) => n.name));
+  const i = objects.findIndex((o) => o.kind === 'Namespace' && o.apiVersion === 'v1' && contracted.has(String(o.metadata?.name)));
+  if (i < 0) return;
+  const name = String(objects[i].metadata?.name);
+  throw new PlatformContractError(
+    `namespace "${name}" is declared both by the reviewed objects (${targets[i].origin || 'Namespace ' + name}) and by the platform contract ${platform.file}: ` +
+      "a namespace has one owner. Fix: remove the Namespace from this output and keep the platform's, or deploy it from this output and drop the contract.",
+  );
 }
 
 /**
@@ -384,7 +415,16 @@ function refOf(obj: KubeObject): ObjectRef {
     : { apiVersion: obj.apiVersion, kind: obj.kind, namespace, name };
 }
 
-function createContext(objects: readonly KubeObject[], customResourceDefinitions: readonly KubeObject[]): ReviewContext {
+/** The context rules see for `objects` (what the platform contract writer judges a platform's output with). */
+export function reviewContextOf(objects: readonly KubeObject[]): ReviewContext {
+  return createContext(objects, []);
+}
+
+function createContext(
+  objects: readonly KubeObject[],
+  customResourceDefinitions: readonly KubeObject[],
+  platform?: PlatformContractSource,
+): ReviewContext {
   const byKind = new Map<string, KubeObject[]>();
   const byKey = new Map<string, KubeObject>();
   for (const obj of objects) {
@@ -397,6 +437,7 @@ function createContext(objects: readonly KubeObject[], customResourceDefinitions
     byKind: (kind) => byKind.get(kind) ?? [],
     find: (kind, namespace, name) => byKey.get(`${kind}\u0000${namespace ?? ''}\u0000${name}`),
     customResourceDefinitions,
+    ...(platform ? { platform } : {}),
   };
 }
 

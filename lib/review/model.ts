@@ -4,6 +4,8 @@
  * refers to a construct, so the same rules judge our output, Helm output and hand-written YAML.
  */
 
+import type { PlatformContractSource } from './platform-contract';
+
 /** Object metadata as found in a manifest. Every field may be missing in hand-written YAML. */
 export interface KubeMetadata {
   readonly name?: string;
@@ -92,6 +94,13 @@ export interface ReviewContext {
    * @default - none
    */
   readonly customResourceDefinitions?: readonly KubeObject[];
+  /**
+   * The platform contract of the namespaces declared in another output (`ReviewOptions.platform`):
+   * rules look namespaces up through `namespaceFacts`, which reads it.
+   *
+   * @default - none
+   */
+  readonly platform?: PlatformContractSource;
 }
 
 /** The descriptive part of a rule: everything but its check. Reports list these. */
@@ -237,4 +246,10 @@ export interface ReviewResult {
   readonly rules: readonly RuleInfo[];
   /** The date exceptions were checked against. */
   readonly today: string;
+  /**
+   * The platform contract the review used (`ReviewOptions.platform`): its file and SHA-256.
+   *
+   * @default - none was used
+   */
+  readonly platform?: { readonly file: string; readonly sha256: string; readonly namespaces: readonly string[] };
 }

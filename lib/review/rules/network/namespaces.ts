@@ -1,7 +1,14 @@
 import { KubeObject, Rule, RuleFinding } from '../../model';
 import { finding, POD_TEMPLATE_KINDS, podTemplateKindOf, quote } from '../../walkers';
+import { namespaceFacts, NamespaceFacts } from './namespace-facts';
 
 const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
+
+/** Why a namespace enforcing `level` (`undefined`: no label) falls short of restricted; `undefined` when it does not. */
+function enforcementProblem(level: unknown): string | undefined {
+  if (level === 'restricted') return undefined;
+  return level === undefined ? 'enforces no Pod Security level' : `enforces Pod Security level ${quote(String(level))}, not "restricted"`;
+}
 
 /**
  * Every namespace enforces Pod Security `restricted`, so a pod that escapes our constructs
@@ -17,22 +24,17 @@ export const namespacePodSecurity: Rule = {
   references: { pss: 'restricted', cis: '5.2.1', nsa: 'Pod security: Pod Security Admission' },
   remediation: 'Label the namespace pod-security.kubernetes.io/enforce: restricted, with audit and warn at restricted too.',
   check: (obj) => {
-    const level = obj.metadata?.labels?.[ENFORCE_LABEL];
-    if (level === 'restricted') return [];
-    return [
-      finding(
-        `metadata.labels["${ENFORCE_LABEL}"]`,
-        level === undefined
-          ? 'namespace enforces no Pod Security level'
-          : `namespace enforces Pod Security level ${quote(String(level))}, not "restricted"`,
-      ),
-    ];
+    const problem = enforcementProblem(obj.metadata?.labels?.[ENFORCE_LABEL]);
+    return problem ? [finding(`metadata.labels["${ENFORCE_LABEL}"]`, `namespace ${problem}`)] : [];
   },
 };
 
 /**
  * Workloads run in a namespace that this output declares (and so hardens), never in
- * `default`, which every cluster has and nobody hardens.
+ * `default`, which every cluster has and nobody hardens. A namespace another output declares
+ * counts when the review is given that output's platform contract (`platform.json`): there the
+ * Namespace and its policies are not in this review, so the contract's facts are judged instead,
+ * as `namespace-pod-security` and `namespace-default-deny` judge a Namespace of this output.
  *
  * @see https://kubernetes.io/docs/concepts/security/multi-tenancy/
  */
@@ -51,16 +53,30 @@ export const workloadNamespaceHardened: Rule = {
     if (namespace === 'default') {
       return [finding('metadata.namespace', 'workload runs in the "default" namespace')];
     }
-    return context.find('Namespace', undefined, namespace)
-      ? []
-      : [
-          finding(
-            'metadata.namespace',
-            `workload runs in namespace ${quote(namespace)}, which this output does not declare with Pod Security labels and default-deny policies`,
-          ),
-        ];
+    const facts = namespaceFacts(context, namespace);
+    if (!facts) {
+      return [
+        finding(
+          'metadata.namespace',
+          `workload runs in namespace ${quote(namespace)}, which this output does not declare with Pod Security labels and default-deny policies` +
+            (context.platform ? `, nor the platform contract ${context.platform.file}` : ''),
+        ),
+      ];
+    }
+    return facts.declaredBy === 'output' ? [] : contractedNamespaceProblems(facts, facts.declaredBy.contractFile);
   },
 };
+
+/** What the platform contract says falls short in a namespace it declares: Pod Security below restricted, a direction not denied by default. */
+function contractedNamespaceProblems(facts: NamespaceFacts, file: string): RuleFinding[] {
+  const where = `workload runs in namespace ${quote(facts.name)}, which the platform contract ${file} says`;
+  const enforcement = enforcementProblem(facts.podSecurity.enforce);
+  const open = (['ingress', 'egress'] as const).filter((direction) => !facts.defaultDeny[direction]);
+  return [
+    ...(enforcement ? [finding('metadata.namespace', `${where} ${enforcement}`)] : []),
+    ...open.map((direction) => finding('metadata.namespace', `${where} no NetworkPolicy isolates ${direction} of all its pods`)),
+  ];
+}
 
 /** The namespace of a namespaced object, `default` when it names none. */
 export function namespaceOf(obj: KubeObject): string {

@@ -1,16 +1,12 @@
-import { appendTo } from '../../../core/append-to';
 import { compileSelector, Selector as CompiledSelector, selectorMatches } from '../../analyses/selectors';
-import { KubeObject, ReviewContext, Rule } from '../../model';
+import { Rule } from '../../model';
 import { finding, quote } from '../../walkers';
 import { podLabelsIn } from '../pod-labels';
 import { namespaceOf } from './namespaces';
-import { isEmptySelector, PolicySpec, specOf } from './policy-spec';
+import { isolatedDirections } from './namespace-facts';
+import { isEmptySelector, specOf } from './policy-spec';
 
-/** The directions a policy isolates, with upstream's defaulting when policyTypes is absent. */
-export function policyTypesOf(spec: PolicySpec): string[] {
-  if (spec.policyTypes?.length) return spec.policyTypes;
-  return spec.egress !== undefined ? ['Ingress', 'Egress'] : ['Ingress'];
-}
+export { policyTypesOf } from './namespace-facts';
 
 /**
  * Every namespace starts closed: a policy selecting all its pods isolates both ingress and
@@ -28,11 +24,7 @@ export const namespaceDefaultDeny: Rule = {
     'Add a NetworkPolicy with podSelector: {} and policyTypes: [Ingress, Egress] to the namespace, then allow each flow explicitly.',
   check: (obj, context) => {
     const name = obj.metadata?.name ?? '';
-    const isolated = new Set<string>();
-    for (const policy of policiesIn(context, name)) {
-      const spec = specOf(policy);
-      if (isEmptySelector(spec.podSelector ?? {})) policyTypesOf(spec).forEach((t) => isolated.add(t));
-    }
+    const isolated = isolatedDirections(context, name);
     return ['Ingress', 'Egress']
       .filter((direction) => !isolated.has(direction))
       .map((direction) =>
@@ -40,21 +32,6 @@ export const namespaceDefaultDeny: Rule = {
       );
   },
 };
-
-/** NetworkPolicies by namespace, per review: one pass over them instead of one per Namespace. */
-const policiesByNamespace = new WeakMap<ReviewContext, Map<unknown, KubeObject[]>>();
-
-/** The NetworkPolicies whose `namespaceOf` is `namespace` (strict equality, as a loop with `!==` would test). */
-function policiesIn(context: ReviewContext, namespace: unknown): readonly KubeObject[] {
-  if (Number.isNaN(namespace)) return [];
-  let index = policiesByNamespace.get(context);
-  if (!index) {
-    index = new Map();
-    for (const policy of context.byKind('NetworkPolicy')) appendTo(index, namespaceOf(policy), policy);
-    policiesByNamespace.set(context, index);
-  }
-  return index.get(namespace) ?? [];
-}
 
 /**
  * A policy that names pods selects some: a podSelector that matches no pod template of its

@@ -1,5 +1,6 @@
-import { KubeObject, ReviewContext, Rule, RuleFinding } from '../../model';
+import { Rule } from '../../model';
 import { finding, isRecord, quote } from '../../walkers';
+import { namespaceFacts, serviceQuotaLimitsInOutput } from './namespace-facts';
 import { namespaceOf } from './namespaces';
 
 /** The quota entry each Service type counts against. A LoadBalancer also allocates node ports unless told not to. */
@@ -7,25 +8,6 @@ const QUOTA_ENTRIES: Readonly<Record<string, (spec: Record<string, unknown>) => 
   LoadBalancer: (spec) => ['services.loadbalancers', ...(spec.allocateLoadBalancerNodePorts === false ? [] : ['services.nodeports'])],
   NodePort: () => ['services.nodeports'],
 };
-
-/** Whether a quota quantity is zero (`0`, `"0"`, `"0k"`). */
-function isZero(value: unknown): boolean {
-  return (typeof value === 'number' || typeof value === 'string') && Number.parseFloat(String(value)) === 0;
-}
-
-/** The ResourceQuotas of the namespace that apply to Services: scoped quotas track pods only. */
-function serviceQuotasIn(context: ReviewContext, namespace: string): readonly KubeObject[] {
-  return context
-    .byKind('ResourceQuota')
-    .filter(
-      (q) =>
-        q.apiVersion === 'v1' &&
-        namespaceOf(q) === namespace &&
-        isRecord(q.spec) &&
-        q.spec.scopes === undefined &&
-        q.spec.scopeSelector === undefined,
-    );
-}
 
 /**
  * A Service of a type the namespace's own ResourceQuota forbids (`services.loadbalancers: 0`,
@@ -45,20 +27,20 @@ export const serviceTypeAllowedByQuota: Rule = {
   check: (obj, context) => {
     if (obj.apiVersion !== 'v1' || !isRecord(obj.spec) || typeof obj.spec.type !== 'string') return [];
     const entries = QUOTA_ENTRIES[obj.spec.type]?.(obj.spec) ?? [];
+    if (entries.length === 0) return [];
+    const type = obj.spec.type;
     const namespace = namespaceOf(obj);
-    const found: RuleFinding[] = [];
-    for (const quota of serviceQuotasIn(context, namespace)) {
-      const hard = isRecord((quota.spec as Record<string, unknown>).hard) ? (quota.spec as { hard: Record<string, unknown> }).hard : {};
-      for (const entry of entries.filter((e) => isZero(hard[e]))) {
-        found.push(
-          finding(
-            'spec.type',
-            `Service type ${quote(obj.spec.type)} is refused in namespace ${quote(namespace)}: its ResourceQuota ${quote(quota.metadata?.name ?? '')} sets ${entry}: 0`,
-            obj.spec.type,
-          ),
-        );
-      }
-    }
-    return found;
+    const facts = namespaceFacts(context, namespace);
+    const limits = facts?.serviceQuota ?? serviceQuotaLimitsInOutput(context, namespace);
+    const from = facts && facts.declaredBy !== 'output' ? ` (platform contract ${facts.declaredBy.contractFile})` : '';
+    return limits
+      .filter((limit) => entries.includes(limit.zero))
+      .map((limit) =>
+        finding(
+          'spec.type',
+          `Service type ${quote(type)} is refused in namespace ${quote(namespace)}: its ResourceQuota ${quote(limit.quota)}${from} sets ${limit.zero}: 0`,
+          type,
+        ),
+      );
   },
 };
