@@ -1,7 +1,6 @@
 import { App, Chart } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
-import { HardenedApp, HardenedDeployment, HardenedNamespace } from '../lib';
+import { HardenedApp, HardenedDeployment, HardenedNamespace, HealthCheck } from '../lib';
 import { callerOf, IMAGE, planPlatform, PORT, REVIEW_DATE } from './workloads';
 
 /**
@@ -35,8 +34,8 @@ function addHardenedWorkloads(app: App, size: number): App {
             image: IMAGE,
             portNumber: PORT,
             writablePaths: ['/tmp'],
-            readiness: kplus.Probe.fromHttpGet('/ready', { port: PORT }),
-            liveness: kplus.Probe.fromHttpGet('/healthz', { port: PORT }),
+            readiness: HealthCheck.httpGet('/ready', { port: PORT }),
+            liveness: HealthCheck.httpGet('/healthz', { port: PORT }),
           },
         ],
       });

@@ -1,7 +1,6 @@
-import * as kplus from 'cdk8s-plus-27';
 import { Cron, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { HardenedCronJob, HardeningException, SecretMount, WorkloadSize } from '../lib';
+import { ConcurrencyPolicy, HardenedCronJob, HardeningException, SecretMount, WorkloadSize } from '../lib';
 import { connect, Dependency, ExternalDependency } from './dependency';
 
 /** Props of a `ScheduledJob`. */
@@ -14,8 +13,8 @@ export interface ScheduledJobProps {
   readonly args?: string[];
   /** @default 'Etc/UTC' */
   readonly timeZone?: string;
-  /** @default kplus.ConcurrencyPolicy.FORBID */
-  readonly concurrencyPolicy?: kplus.ConcurrencyPolicy;
+  /** @default ConcurrencyPolicy.FORBID */
+  readonly concurrencyPolicy?: ConcurrencyPolicy;
   /**
    * How long one run may take before it is stopped.
    *

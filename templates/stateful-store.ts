@@ -1,7 +1,6 @@
-import * as kplus from 'cdk8s-plus-27';
 import { Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { HardenedStatefulSet, HardenedWorkload, HardeningException, SecretMount, WorkloadSize } from '../lib';
+import { HardenedStatefulSet, HardenedWorkload, HardeningException, HealthCheck, SecretMount, WorkloadSize } from '../lib';
 
 /** Props of a `StatefulStore`. */
 export interface StatefulStoreProps {
@@ -31,7 +30,7 @@ export interface StatefulStoreProps {
    *
    * @default - a TCP connection to `port` every 10 s
    */
-  readonly readiness?: kplus.Probe;
+  readonly readiness?: HealthCheck;
   /**
    * Liveness probe: more patient than readiness, so a slow store is taken out of rotation
    * before it is restarted.
@@ -40,7 +39,7 @@ export interface StatefulStoreProps {
    * both default probes the store carries an exception to `distinct-probes` saying so (both
    * connect to the one port), which also reaches the scanners' skip annotations.
    */
-  readonly liveness?: kplus.Probe;
+  readonly liveness?: HealthCheck;
   /** @default 1 */
   readonly replicas?: number;
   /** @default WorkloadSize.MEDIUM */
@@ -70,9 +69,8 @@ export class StatefulStore extends Construct {
 
   constructor(scope: Construct, id: string, props: StatefulStoreProps) {
     super(scope, id);
-    const readiness = props.readiness ?? kplus.Probe.fromTcpSocket({ port: props.port, periodSeconds: Duration.seconds(10) });
-    const liveness =
-      props.liveness ?? kplus.Probe.fromTcpSocket({ port: props.port, periodSeconds: Duration.seconds(20), failureThreshold: 6 });
+    const readiness = props.readiness ?? HealthCheck.tcpSocket({ port: props.port, period: Duration.seconds(10) });
+    const liveness = props.liveness ?? HealthCheck.tcpSocket({ port: props.port, period: Duration.seconds(20), failureThreshold: 6 });
     const defaultProbes = props.readiness === undefined && props.liveness === undefined;
     const exceptions =
       defaultProbes && !(props.exceptions ?? []).some((e) => e.rule === 'distinct-probes')

@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { HardenedDeployment, HardeningException, SecretMount, WorkloadSize } from '../lib';
+import { HardenedDeployment, HardeningException, HealthCheck, SecretMount, WorkloadSize } from '../lib';
 import { connect, Dependency, ExternalDependency } from './dependency';
 
 /** Props of a `WebService`. */
@@ -82,8 +82,8 @@ export class WebService extends Construct {
           size: props.size,
           writablePaths: props.writablePaths ?? ['/tmp'],
           secretMounts: props.secretMounts,
-          readiness: kplus.Probe.fromHttpGet(props.readinessPath ?? '/ready', { port: props.port }),
-          liveness: kplus.Probe.fromHttpGet(props.livenessPath ?? '/healthz', { port: props.port }),
+          readiness: HealthCheck.httpGet(props.readinessPath ?? '/ready', { port: props.port }),
+          liveness: HealthCheck.httpGet(props.livenessPath ?? '/healthz', { port: props.port }),
         },
       ],
     });

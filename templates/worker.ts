@@ -1,6 +1,5 @@
-import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { HardenedDeployment, HardeningException, SecretMount, WorkloadSize } from '../lib';
+import { HardenedDeployment, HardeningException, HealthCheck, SecretMount, WorkloadSize } from '../lib';
 import { connect, Dependency, ExternalDependency } from './dependency';
 
 /** Props of a `Worker`. */
@@ -51,8 +50,8 @@ export class Worker extends Construct {
           size: props.size,
           writablePaths: props.writablePaths ?? ['/tmp'],
           secretMounts: props.secretMounts,
-          readiness: kplus.Probe.fromHttpGet('/ready', { port: props.healthPort }),
-          liveness: kplus.Probe.fromHttpGet('/healthz', { port: props.healthPort }),
+          readiness: HealthCheck.httpGet('/ready', { port: props.healthPort }),
+          liveness: HealthCheck.httpGet('/healthz', { port: props.healthPort }),
         },
       ],
     });

@@ -3,9 +3,20 @@ import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ExceptionPolicy } from '../core/exception-policy';
 import { HardeningError } from '../core/hardening-error';
-import { isDns1123Label, isMountPath, requireDns1123Subdomain } from '../core/names';
+import { isDns1123Label } from '../core/names';
+import { containerEnv, containerEnvFrom } from './container-env';
+import { ContainerPort, plusProtocol } from './container-port';
+import { ContainerResources } from './container-resources';
+import { containerMounts, PodVolumes } from './container-volumes';
+import { EnvFrom } from './env-from';
+import { EnvValue } from './env-value';
+import { HealthCheck } from './health-check';
 import { isPinnedByDigest, usesLatestTag } from './image';
+import { ImagePullPolicy } from './image-pull-policy';
+import { ContainerLifecycle, LifecycleHook } from './lifecycle-hook';
+import { requireOwnType } from './own-type';
 import { completeResources, resourcesOfSize, WorkloadSize } from './resources';
+import { VolumeMount } from './volume-mount';
 
 /**
  * Security settings of one container that may be loosened, each only together with an
@@ -89,7 +100,8 @@ export interface SecretEnvVariable {
 
 /**
  * One container of a hardened workload. The fields mirror cdk8s-plus `ContainerProps`
- * where they mean the same thing; security and resources are ours.
+ * where they mean the same thing, with this library's own types (`HealthCheck`, `EnvValue`,
+ * `PodVolume`, `Cpu`...), so a project may use any cdk8s-plus version next to it.
  */
 export interface HardenedContainerProps {
   /**
@@ -127,20 +139,30 @@ export interface HardenedContainerProps {
    *
    * @default - no ports
    */
-  readonly ports?: kplus.ContainerPort[];
+  readonly ports?: ContainerPort[];
 
   /**
-   * Environment variables. Never put secret values here: mount a secret instead.
+   * Environment variables. Never put secret values here: mount a secret instead
+   * (`EnvValue.fromSecretKey` needs an exception to `secret-as-file`).
    *
    * @default - none
    */
-  readonly envVariables?: { [name: string]: kplus.EnvValue };
+  readonly envVariables?: { [name: string]: EnvValue };
 
-  /** @default - none */
-  readonly envFrom?: kplus.EnvFrom[];
+  /**
+   * Every key of a ConfigMap (or, with an exception to `secret-as-file`, a Secret) as
+   * variables.
+   *
+   * @default - none
+   */
+  readonly envFrom?: EnvFrom[];
 
-  /** @default - none, besides the volumes of `writablePaths` */
-  readonly volumeMounts?: kplus.VolumeMount[];
+  /**
+   * Pod volumes (ConfigMaps, shared scratch directories, claims) mounted into the container.
+   *
+   * @default - none, besides the volumes of `writablePaths` and `secretMounts`
+   */
+  readonly volumeMounts?: VolumeMount[];
 
   /**
    * Secrets mounted as read-only files (mode 0440, readable by the pod's group only): the
@@ -181,7 +203,7 @@ export interface HardenedContainerProps {
    *
    * @default - none
    */
-  readonly readiness?: kplus.Probe;
+  readonly readiness?: HealthCheck;
 
   /**
    * Liveness probe. Required for long-running workloads unless excepted from
@@ -190,17 +212,21 @@ export interface HardenedContainerProps {
    *
    * @default - none
    */
-  readonly liveness?: kplus.Probe;
+  readonly liveness?: HealthCheck;
 
   /**
    * Startup probe.
    *
    * @default - cdk8s-plus adds a TCP probe on the first port, if any
    */
-  readonly startup?: kplus.Probe;
+  readonly startup?: HealthCheck;
 
-  /** @default - none */
-  readonly lifecycle?: kplus.ContainerLifecycle;
+  /**
+   * Hooks run after the container starts and before it stops.
+   *
+   * @default - none
+   */
+  readonly lifecycle?: ContainerLifecycle;
 
   /**
    * Explicit resources. They must include `cpu.request`, `memory.request` and
@@ -209,7 +235,7 @@ export interface HardenedContainerProps {
    *
    * @default - the resources of `size`
    */
-  readonly resources?: kplus.ContainerResources;
+  readonly resources?: ContainerResources;
 
   /**
    * Size class used when `resources` is not given, and for the parts it leaves out.
@@ -222,9 +248,9 @@ export interface HardenedContainerProps {
    * When the kubelet pulls the image. `Always` re-checks pull credentials; with a digest it
    * never changes the image.
    *
-   * @default kplus.ImagePullPolicy.ALWAYS
+   * @default ImagePullPolicy.ALWAYS
    */
-  readonly imagePullPolicy?: kplus.ImagePullPolicy;
+  readonly imagePullPolicy?: ImagePullPolicy;
 
   /** @default - the hardened settings; see `HardenedContainerSecurity` */
   readonly securityContext?: HardenedContainerSecurity;
@@ -237,6 +263,8 @@ export interface ContainerHardeningContext {
   readonly longRunning: boolean;
   readonly runAsUser: number;
   readonly runAsGroup: number;
+  /** The pod volumes already converted, shared by the workload's containers. */
+  readonly volumes: PodVolumes;
 }
 
 /** A container ready for cdk8s-plus, plus what cdk8s-plus-27 cannot express (patched in). */
@@ -267,7 +295,11 @@ const RESTRICTED_ADDABLE = 'NET_BIND_SERVICE';
 const CAPABILITY_NAME = /^[A-Z][A-Z0-9_]*$/;
 /** Above this, kube-score and kubesec consider a UID/GID safely out of the host's range. */
 export const MIN_HIGH_ID = 10000;
-const DEFAULT_WRITABLE_SIZE = Size.mebibytes(64);
+const PULL_POLICIES: Record<ImagePullPolicy, kplus.ImagePullPolicy> = {
+  [ImagePullPolicy.ALWAYS]: kplus.ImagePullPolicy.ALWAYS,
+  [ImagePullPolicy.IF_NOT_PRESENT]: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+  [ImagePullPolicy.NEVER]: kplus.ImagePullPolicy.NEVER,
+};
 
 /**
  * Turns hardened container props into cdk8s-plus props, refusing each weakening that has no
@@ -334,7 +366,7 @@ export function hardenContainer(
   });
 
   checkProbes(policy, field, props, ctx.longRunning);
-  const resources = resolveResources(policy, field, props);
+  const resources = resolveResources(scope, policy, field, props);
 
   return {
     props: {
@@ -344,20 +376,19 @@ export function hardenContainer(
       args: props.args,
       workingDir: props.workingDir,
       portNumber: props.portNumber,
-      ports: ports.length ? ports : undefined,
-      envVariables: withSecretEnv(scope, policy, field, name, props),
-      envFrom: props.envFrom,
-      volumeMounts: [
-        ...(props.volumeMounts ?? []),
-        ...writableMounts(scope, field, name, props),
-        ...secretMounts(scope, field, name, props),
-      ],
-      readiness: props.readiness,
-      liveness: props.liveness,
-      startup: props.startup,
-      lifecycle: props.lifecycle,
+      ports: ports.length ? ports.map(plusPort) : undefined,
+      envVariables: containerEnv(scope, policy, field, name, props),
+      envFrom: containerEnvFrom(scope, policy, field, name, props),
+      volumeMounts: containerMounts(scope, field, name, props, ctx.volumes),
+      readiness: healthCheck(scope, `${field}.readiness`, props.readiness),
+      liveness: healthCheck(scope, `${field}.liveness`, props.liveness),
+      startup: healthCheck(scope, `${field}.startup`, props.startup),
+      lifecycle: props.lifecycle && {
+        postStart: lifecycleHook(scope, `${field}.lifecycle.postStart`, props.lifecycle.postStart),
+        preStop: lifecycleHook(scope, `${field}.lifecycle.preStop`, props.lifecycle.preStop),
+      },
       resources: { cpu: resources.cpu, memory: resources.memory },
-      imagePullPolicy: props.imagePullPolicy ?? kplus.ImagePullPolicy.ALWAYS,
+      imagePullPolicy: PULL_POLICIES[props.imagePullPolicy ?? ImagePullPolicy.ALWAYS],
       securityContext: {
         ensureNonRoot: runAsNonRoot,
         privileged,
@@ -372,6 +403,24 @@ export function hardenContainer(
       request: mebibytes(resources.ephemeralStorage?.request),
       limit: mebibytes(resources.ephemeralStorage?.limit),
     },
+  };
+}
+
+function healthCheck(scope: Construct, field: string, check: HealthCheck | undefined): kplus.Probe | undefined {
+  return requireOwnType(scope, field, check, '_toProbe', "HealthCheck.httpGet('/ready', { port: 8080 })")?._toProbe();
+}
+
+function lifecycleHook(scope: Construct, field: string, hook: LifecycleHook | undefined): kplus.Handler | undefined {
+  return requireOwnType(scope, field, hook, '_toHandler', "LifecycleHook.command(['/bin/drain'])")?._toHandler();
+}
+
+function plusPort(port: ContainerPort): kplus.ContainerPort {
+  return {
+    number: port.number,
+    name: port.name,
+    protocol: plusProtocol(port.protocol),
+    hostPort: port.hostPort,
+    hostIp: port.hostIp,
   };
 }
 
@@ -512,7 +561,7 @@ function checkProbes(policy: ExceptionPolicy, field: string, props: HardenedCont
       'readiness-probe',
       `${field}.readiness`,
       'is missing, so traffic reaches the pod before it can serve.',
-      "Add one, for example kplus.Probe.fromHttpGet('/ready', { port: 8080 }).",
+      "Add one, for example HealthCheck.httpGet('/ready', { port: 8080 }).",
     );
   }
   if (!props.liveness) {
@@ -520,14 +569,21 @@ function checkProbes(policy: ExceptionPolicy, field: string, props: HardenedCont
       'liveness-probe',
       `${field}.liveness`,
       'is missing, so a hung container is never restarted.',
-      "Add one, for example kplus.Probe.fromHttpGet('/healthz', { port: 8080 }).",
+      "Add one, for example HealthCheck.httpGet('/healthz', { port: 8080 }).",
     );
   }
 }
 
-function resolveResources(policy: ExceptionPolicy, field: string, props: HardenedContainerProps): kplus.ContainerResources {
+function resolveResources(
+  scope: Construct,
+  policy: ExceptionPolicy,
+  field: string,
+  props: HardenedContainerProps,
+): kplus.ContainerResources {
   const size = props.size ?? WorkloadSize.SMALL;
   if (!props.resources) return resourcesOfSize(size);
+  requireOwnType(scope, `${field}.resources.cpu.request`, props.resources.cpu?.request, '_toCpu', 'Cpu.millis(250)');
+  requireOwnType(scope, `${field}.resources.cpu.limit`, props.resources.cpu?.limit, '_toCpu', 'Cpu.millis(500)');
   const { resources, missing } = completeResources(props.resources, size);
   for (const path of missing) {
     policy.require(
@@ -538,99 +594,4 @@ function resolveResources(policy: ExceptionPolicy, field: string, props: Hardene
     );
   }
   return resources;
-}
-
-function writableMounts(scope: Construct, field: string, container: string, props: HardenedContainerProps): kplus.VolumeMount[] {
-  const paths = props.writablePaths ?? [];
-  const seen = new Set<string>();
-  return paths.map((path, i) => {
-    const at = `${field}.writablePaths[${i}]`;
-    if (!isMountPath(path) || path.endsWith('/')) {
-      throw new HardeningError(
-        scope,
-        `'${at}' must be an absolute directory path other than '/', without '..' or a trailing '/' (got '${path}'). For example '/tmp'.`,
-      );
-    }
-    if (seen.has(path)) {
-      throw new HardeningError(scope, `'${at}' repeats '${path}'. List each writable path once.`);
-    }
-    seen.add(path);
-    const volumeName = writableVolumeName(container, path, i);
-    const volume = kplus.Volume.fromEmptyDir(scope, `Writable-${container}-${i}`, volumeName, {
-      sizeLimit: props.writablePathSizeLimit ?? DEFAULT_WRITABLE_SIZE,
-    });
-    return { path, volume };
-  });
-}
-
-/** `api` + `/var/cache/nginx` → `api-var-cache-nginx`, within the 63 characters of a volume name. */
-function writableVolumeName(container: string, path: string, index: number): string {
-  const slug = path
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  return boundedName(`${container}-${slug}`, index);
-}
-
-/** Each Secret as its own read-only volume, so one container never sees another's secrets. */
-function secretMounts(scope: Construct, field: string, container: string, props: HardenedContainerProps): kplus.VolumeMount[] {
-  const paths = new Set([...(props.writablePaths ?? [])]);
-  return (props.secretMounts ?? []).map((mount, i) => {
-    const at = `${field}.secretMounts[${i}]`;
-    requireDns1123Subdomain(scope, `${at}.secretName`, mount.secretName);
-    if (!isMountPath(mount.path)) {
-      throw new HardeningError(
-        scope,
-        `'${at}.path' must be an absolute directory path other than '/', without '..' (got '${mount.path}'). For example '/var/run/secrets/${mount.secretName}'.`,
-      );
-    }
-    if (paths.has(mount.path)) {
-      throw new HardeningError(
-        scope,
-        `'${at}.path' '${mount.path}' is already used by another mount of this container. Give each mount its own path.`,
-      );
-    }
-    paths.add(mount.path);
-    const secret = kplus.Secret.fromSecretName(scope, `SecretRef-${container}-${i}`, mount.secretName);
-    const volume = kplus.Volume.fromSecret(scope, `SecretVolume-${container}-${i}`, secret, {
-      name: boundedName(`${container}-secret-${mount.secretName}`, i),
-      defaultMode: 0o440,
-    });
-    return { path: mount.path, volume, readOnly: true };
-  });
-}
-
-function withSecretEnv(
-  scope: Construct,
-  policy: ExceptionPolicy,
-  field: string,
-  container: string,
-  props: HardenedContainerProps,
-): { [name: string]: kplus.EnvValue } | undefined {
-  const secretEnv = props.secretEnv ?? [];
-  if (!secretEnv.length) return props.envVariables;
-  policy.require(
-    'secret-as-file',
-    `${field}.secretEnv`,
-    'puts Secret keys into environment variables, which every child process inherits and crash reports print.',
-    'Use secretMounts and point the software at the file.',
-  );
-  const env = { ...props.envVariables };
-  secretEnv.forEach((variable, i) => {
-    const at = `${field}.secretEnv[${i}]`;
-    requireDns1123Subdomain(scope, `${at}.secretName`, variable.secretName);
-    if (env[variable.name] !== undefined) {
-      throw new HardeningError(scope, `'${at}.name' '${variable.name}' is set twice. Keep one.`);
-    }
-    const secret = kplus.Secret.fromSecretName(scope, `SecretEnvRef-${container}-${i}`, variable.secretName);
-    env[variable.name] = kplus.EnvValue.fromSecretValue({ secret, key: variable.key });
-  });
-  return env;
-}
-
-/** `name` within the 63 characters of a volume name, suffixed with `index` when cut. */
-function boundedName(name: string, index: number): string {
-  if (name.length <= 63) return name;
-  const suffix = `-${index}`;
-  return name.slice(0, 63 - suffix.length).replace(/[-.]+$/, '') + suffix;
 }

@@ -3,6 +3,13 @@ import { Cron, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { HardenedWorkload, HardenedWorkloadProps } from './hardened-workload';
 import { validateBackoffLimit } from './hardened-job';
+import { ConcurrencyPolicy } from './concurrency-policy';
+
+const CONCURRENCY_POLICIES: Record<ConcurrencyPolicy, kplus.ConcurrencyPolicy> = {
+  [ConcurrencyPolicy.FORBID]: kplus.ConcurrencyPolicy.FORBID,
+  [ConcurrencyPolicy.ALLOW]: kplus.ConcurrencyPolicy.ALLOW,
+  [ConcurrencyPolicy.REPLACE]: kplus.ConcurrencyPolicy.REPLACE,
+};
 
 /** Props of a `HardenedCronJob`. */
 export interface HardenedCronJobProps extends HardenedWorkloadProps {
@@ -19,9 +26,9 @@ export interface HardenedCronJobProps extends HardenedWorkloadProps {
   /**
    * What to do when a run is due while the previous one still runs.
    *
-   * @default kplus.ConcurrencyPolicy.FORBID
+   * @default ConcurrencyPolicy.FORBID
    */
-  readonly concurrencyPolicy?: kplus.ConcurrencyPolicy;
+  readonly concurrencyPolicy?: ConcurrencyPolicy;
 
   /**
    * How late a missed run may still start.
@@ -75,7 +82,7 @@ export class HardenedCronJob extends HardenedWorkload {
       ...this.podProps(props),
       schedule: props.schedule,
       timeZone: props.timeZone ?? 'Etc/UTC',
-      concurrencyPolicy: props.concurrencyPolicy ?? kplus.ConcurrencyPolicy.FORBID,
+      concurrencyPolicy: CONCURRENCY_POLICIES[props.concurrencyPolicy ?? ConcurrencyPolicy.FORBID],
       startingDeadline: props.startingDeadline ?? Duration.minutes(5),
       backoffLimit: validateBackoffLimit(this, props.backoffLimit ?? 3),
       activeDeadline: props.activeDeadline,

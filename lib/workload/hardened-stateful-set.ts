@@ -4,6 +4,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { isMountPath, requireDns1123Label } from '../core/names';
 import { Construct } from 'constructs';
 import { HardeningError } from '../core/hardening-error';
+import { plusProtocol } from './container-port';
 import { HardenedWorkload, HardenedWorkloadProps, validateReplicas } from './hardened-workload';
 
 /** A PersistentVolumeClaim made for each pod and mounted into one of its containers. */
@@ -65,7 +66,7 @@ export class HardenedStatefulSet extends HardenedWorkload {
     this.replicas = validateReplicas(this, props.replicas ?? 2);
     const ports = props.containers.flatMap((c) => [
       ...(c.portNumber !== undefined ? [{ port: c.portNumber, targetPort: c.portNumber }] : []),
-      ...(c.ports ?? []).map((p) => ({ port: p.number, targetPort: p.number, name: p.name, protocol: p.protocol })),
+      ...(c.ports ?? []).map((p) => ({ port: p.number, targetPort: p.number, name: p.name, protocol: plusProtocol(p.protocol) })),
     ]);
     if (ports.length === 0) {
       throw new HardeningError(

@@ -407,6 +407,7 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
       longRunning,
       runAsUser: props.runAsUser ?? DEFAULT_RUN_AS_ID,
       runAsGroup: props.runAsGroup ?? DEFAULT_RUN_AS_ID,
+      volumes: new Map(),
     };
     const containers = this.hardenAll('containers', props.containers, ctx);
     const initContainers = this.hardenAll('initContainers', props.initContainers ?? [], { ...ctx, longRunning: false });

@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Size } from 'cdk8s';
+import { ContainerResources } from './container-resources';
 
 /**
  * Documented resource classes, so that every container gets requests and limits without
@@ -63,7 +64,7 @@ export function resourcesOfSize(size: WorkloadSize): kplus.ContainerResources {
  * still missing: cpu request, memory request, memory limit.
  */
 export function completeResources(
-  explicit: kplus.ContainerResources,
+  explicit: ContainerResources,
   fallback: WorkloadSize,
 ): { resources: kplus.ContainerResources; missing: string[] } {
   const base = resourcesOfSize(fallback);
@@ -74,7 +75,7 @@ export function completeResources(
   return {
     missing,
     resources: {
-      cpu: { request: explicit.cpu?.request, limit: explicit.cpu?.limit ?? base.cpu?.limit },
+      cpu: { request: explicit.cpu?.request?._toCpu(), limit: explicit.cpu?.limit?._toCpu() ?? base.cpu?.limit },
       memory: { request: explicit.memory?.request, limit: explicit.memory?.limit },
       ephemeralStorage: {
         request: explicit.ephemeralStorage?.request ?? base.ephemeralStorage?.request,

@@ -1,6 +1,13 @@
 import { Size } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
-import { HardenedContainerProps, HardenedDeployment, HardenedDeploymentProps, HardeningException, WorkloadSize } from '../../lib';
+import {
+  Cpu,
+  HardenedContainerProps,
+  HardenedDeployment,
+  HardenedDeploymentProps,
+  HardeningException,
+  ImagePullPolicy,
+  WorkloadSize,
+} from '../../lib';
 import { exceptionAnnotations } from '../../lib/core/exception-routing';
 import { CONTAINER, IMAGE, only, podSpec, synthObjects } from '../support';
 
@@ -88,7 +95,7 @@ describe('bad input fails with the construct path, the field and the fix', () =>
     [
       'a missing memory limit',
       {},
-      { resources: { cpu: { request: kplus.Cpu.millis(100) }, memory: { request: Size.mebibytes(64) } } },
+      { resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(64) } } },
       "'containers[0].resources.memory.limit': is missing: without requests and a memory limit one pod can starve its node.",
     ],
     [
@@ -325,7 +332,7 @@ describe('resources', () => {
         {},
         {
           size: WorkloadSize.MEDIUM,
-          resources: { cpu: { request: kplus.Cpu.millis(300) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(384) } },
+          resources: { cpu: { request: Cpu.millis(300) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(384) } },
         },
       ),
     ).containers[0].resources;
@@ -350,9 +357,7 @@ describe('resources', () => {
 });
 
 test('the image pull policy defaults to Always and can be changed', () => {
-  expect(podSpec(deployment({}, { imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT })).containers[0].imagePullPolicy).toBe(
-    'IfNotPresent',
-  );
+  expect(podSpec(deployment({}, { imagePullPolicy: ImagePullPolicy.IF_NOT_PRESENT })).containers[0].imagePullPolicy).toBe('IfNotPresent');
   expect(podSpec(deployment({}, { image: IMAGE })).containers[0].imagePullPolicy).toBe('Always');
 });
 

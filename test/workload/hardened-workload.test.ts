@@ -116,7 +116,7 @@ describe('construct exceptions and review rules', () => {
       .readdirSync(dir)
       .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
       .join('\n');
-    const asked = [...source.matchAll(/\.require\('([a-z0-9-]+)'/g)].map((m) => m[1]);
+    const asked = [...source.matchAll(/\.require\(\s*'([a-z0-9-]+)'/g)].map((m) => m[1]);
     expect(asked.length).toBeGreaterThan(10);
     expect(asked.filter((id) => !ruleById(id))).toEqual([]);
   });

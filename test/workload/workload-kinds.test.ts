@@ -1,6 +1,6 @@
 import { Cron, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { HardenedCronJob, HardenedDeployment, HardenedJob, HardenedStatefulSet } from '../../lib';
+import { ConcurrencyPolicy, HardenedCronJob, HardenedDeployment, HardenedJob, HardenedStatefulSet } from '../../lib';
 import { CONTAINER, IMAGE, only, podSpec, synthObjects } from '../support';
 
 const SELECTOR = { 'app.kubernetes.io/instance': 'web', 'app.kubernetes.io/name': 'web' };
@@ -126,7 +126,7 @@ describe('HardenedCronJob', () => {
           new HardenedCronJob(chart, 'nightly', {
             schedule: Cron.schedule({ minute: '30', hour: '2' }),
             containers: [{ image: IMAGE }],
-            concurrencyPolicy: kplus.ConcurrencyPolicy.REPLACE,
+            concurrencyPolicy: ConcurrencyPolicy.REPLACE,
             timeZone: 'Europe/Berlin',
             startingDeadline: Duration.minutes(1),
             activeDeadline: Duration.hours(2),
