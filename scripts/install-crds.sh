@@ -31,7 +31,7 @@ if [[ -f "$stamp" && "$(cat "$stamp")" == "$wanted" ]]; then
   exit 0
 fi
 if ! command -v go >/dev/null 2>&1; then
-  say "Go is not installed: cannot fetch the CRDs. Install Go, or custom resources stay unchecked by the API server." >&2
+  say "Go is not installed (no go on PATH): cannot fetch the CRDs from the Go module proxy. Install Go: https://go.dev/doc/install" >&2
   exit 1
 fi
 

@@ -34,7 +34,7 @@ if [[ -x "$kubeseal" && "$("$kubeseal" --version 2>/dev/null)" == "kubeseal vers
 fi
 
 if ! command -v go >/dev/null 2>&1; then
-  say "Go is not installed: cannot build kubeseal. Install Go, or the kubeseal test stays skipped." >&2
+  say "Go is not installed (no go on PATH): cannot build kubeseal. Install Go: https://go.dev/doc/install" >&2
   exit 1
 fi
 
