@@ -1,5 +1,7 @@
 import * as path from 'node:path';
-import { review } from '../review/engine';
+import { review, reviewContextOf } from '../review/engine';
+import { PLATFORM_CONTRACT_FILE, platformContractJson, platformContractOf, PlatformContractSource } from '../review/platform-contract';
+import { createFile } from '../core/files';
 import { parseManifests } from '../review/load';
 import {
   analyzePermissions,
@@ -74,6 +76,19 @@ export interface ReviewGateOptions {
    * @default - none
    */
   readonly unreviewedFiles?: readonly string[];
+  /**
+   * The platform contract of namespaces another output declares (`HardenedApp` `platformFile`).
+   *
+   * @default - none
+   */
+  readonly platform?: PlatformContractSource;
+  /**
+   * Whether to write this output's own platform contract (`platform.json`) into the staging
+   * folder once the review passes, so it is published with the manifests it describes.
+   *
+   * @default false
+   */
+  readonly writePlatformContract?: boolean;
 }
 
 /** Synth stopped because the review found errors that no exception accepts. */
@@ -127,7 +142,9 @@ export function reviewStagedOutput(staging: string, publishDir: string, options:
     () =>
       [
         // Construct advice only where a construct of the app wrote the object; files keep the YAML fix.
-        withConstructFixes(review(targets, { packs: options.packs, today: options.today, exceptions: options.exceptions })),
+        withConstructFixes(
+          review(targets, { packs: options.packs, today: options.today, exceptions: options.exceptions, platform: options.platform }),
+        ),
         analyze(targets.map((t) => t.object as KubeObject)),
       ] as const,
   );
@@ -136,6 +153,11 @@ export function reviewStagedOutput(staging: string, publishDir: string, options:
     process.stderr.write(`Warning: ${formatFinding(warning).trimStart()}\n`);
   }
   if (!result.passed) throw new ReviewFailedError(result, publishDir);
+  // Published only with the output it describes, and only once that output passed.
+  if (options.writePlatformContract) {
+    const contract = platformContractOf(reviewContextOf(targets.map((t) => t.object as KubeObject)));
+    createFile(path.join(staging, PLATFORM_CONTRACT_FILE), platformContractJson(contract));
+  }
   return result;
 }
 

@@ -7,7 +7,9 @@ import { readCustomResourceDefinitions } from './crd-files';
 import { passesAt, review } from './engine';
 import { LoadedManifest, ManifestLoadError, parseManifests } from './load';
 import { decodeManifest, readManifests, SkippedPath, unreadable } from './manifest-files';
-import { ReviewResult, SEVERITIES, Severity } from './model';
+import { KubeObject, ReviewResult, SEVERITIES, Severity } from './model';
+import { inNamespace, namespaceNameProblem } from './namespace-param';
+import { PlatformContractError, readPlatformContract } from './platform-contract';
 import { ExceptionsFileError, readExceptionsFile } from './exceptions-file';
 import { PACKS, packById } from './packs';
 import { reviewJson, reviewSarif } from './reports';
@@ -52,6 +54,7 @@ export function usage(): string {
     `Usage: ${NAME} review PATH... [--format text|json|sarif] [--pack NAME]... [--today YYYY-MM-DD]`,
     '                              [--fail-on LEVEL] [--exclude GLOB]... [--skip-non-k8s]',
     '                              [--exceptions FILE]... [--trust-annotations] [--crd PATH]...',
+    '                              [--platform FILE] [--namespace NAME]',
     '',
     'Reviews Kubernetes manifests against the cdk8s-hardened rules. PATH is a file or a folder',
     '(read recursively: .yaml, .yml, .json), or - for standard input; multi-document files and',
@@ -91,6 +94,13 @@ export function usage(): string {
     '                     the objects go to: custom resources of their groups are judged against',
     '                     them (object-schema), as against CRDs among the objects. Repeatable;',
     '                     anything but a CRD there is refused (exit 2).',
+    "  --platform FILE    the platform contract (platform.json) a platform's synth published",
+    '                     (HardenedApp publishPlatformContract): the namespaces it declares',
+    '                     count as declared, with its Pod Security, default-deny and quota',
+    '                     facts. A Namespace both in it and in PATH is refused (exit 2).',
+    '  --namespace NAME   read the objects as kubectl apply -n NAME would: namespaced objects',
+    '                     without a namespace get NAME; one with another namespace is refused',
+    '                     as kubectl refuses it (exit 2); cluster-scoped kinds keep none.',
     '  -h, --help         print this text.',
     '',
     'Exit codes: 0 no error finding without an exception (warnings may remain);',
@@ -118,6 +128,10 @@ interface ReviewCommand {
   readonly trustAnnotations: boolean;
   /** The files and folders of CRDs given with --crd. */
   readonly crdPaths: readonly string[];
+  /** The platform contract given with --platform. */
+  readonly platformFile?: string;
+  /** The namespace given with --namespace. */
+  readonly namespace?: string;
 }
 
 /**
@@ -143,6 +157,8 @@ export function main(argv: readonly string[], io: CliIo): number {
     if (error instanceof UsageError) {
       io.stderr.write(`${NAME}: ${printable(error.message)}\n\n${usage()}`);
     } else if (error instanceof ManifestLoadError) {
+      io.stderr.write(`${NAME}: cannot review: ${printable(error.message)}\n`);
+    } else if (error instanceof PlatformContractError) {
       io.stderr.write(`${NAME}: cannot review: ${printable(error.message)}\n`);
     } else if (error instanceof ExceptionsFileError) {
       io.stderr.write(`${NAME}: cannot review: ${printableLines(error.message)}\n`);
@@ -176,6 +192,8 @@ function parseReviewArgs(args: readonly string[]): ReviewCommand | 'help' {
         exceptions: { type: 'string', multiple: true },
         'trust-annotations': { type: 'boolean' },
         crd: { type: 'string', multiple: true },
+        platform: { type: 'string', multiple: true },
+        namespace: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -220,6 +238,10 @@ function parseReviewArgs(args: readonly string[]): ReviewCommand | 'help' {
     if (glob.startsWith('/'))
       throw new UsageError(`--exclude globs match paths relative to the folder given (got '${glob}'): drop the leading /.`);
   }
+  const platformFile = single(values.platform, '--platform', 'a platform.json file, such as ../platform/dist/platform.json');
+  const namespace = single(values.namespace, '--namespace', 'a namespace name, such as shop');
+  const namespaceProblem = namespace === undefined ? undefined : namespaceNameProblem(namespace);
+  if (namespaceProblem) throw new UsageError(`--namespace ${namespaceProblem}.`);
   return {
     paths: positionals,
     format: format as Format,
@@ -231,7 +253,17 @@ function parseReviewArgs(args: readonly string[]): ReviewCommand | 'help' {
     exceptionsFiles,
     trustAnnotations: values['trust-annotations'] ?? false,
     crdPaths: values.crd ?? [],
+    ...(platformFile !== undefined ? { platformFile } : {}),
+    ...(namespace !== undefined ? { namespace } : {}),
   };
+}
+
+/** The one value of an option that may be given once, and not empty. */
+function single(values: readonly string[] | undefined, option: string, example: string): string | undefined {
+  if (values === undefined) return undefined;
+  if (values.length > 1) throw new UsageError(`${option} can be given once (got ${values.length}).`);
+  if (values[0] === '') throw new UsageError(`${option} needs ${example}.`);
+  return values[0];
 }
 
 function readStdin(io: CliIo): string {
@@ -249,7 +281,8 @@ function runReview(command: ReviewCommand, io: CliIo): number {
   // Read first: a refused exceptions file must stop the review before anything is judged.
   const exceptions = command.exceptionsFiles.flatMap(readExceptionsFile);
   const customResourceDefinitions = readCustomResourceDefinitions(command.crdPaths);
-  const manifests: LoadedManifest[] = [];
+  const platform = command.platformFile === undefined ? undefined : readPlatformContract(command.platformFile);
+  let manifests: LoadedManifest[] = [];
   const skipped: SkippedPath[] = [];
   for (const p of command.paths) {
     if (p === '-') {
@@ -268,12 +301,15 @@ function runReview(command: ReviewCommand, io: CliIo): number {
     const notRead = skipped.length ? `; ${skipped.length} path(s) skipped by --exclude or --skip-non-k8s` : '';
     throw new ManifestLoadError(where, 0, `no Kubernetes objects found${looked}${notRead}.`);
   }
+  // Where kubectl applies -n: to each object once read, before anything judges it.
+  if (command.namespace !== undefined) manifests = inNamespace(manifests, command.namespace, customResourceDefinitions as KubeObject[]);
   const result = review(manifests, {
     packs: command.packs,
     today: command.today,
     exceptions,
     trustAnnotations: command.trustAnnotations,
     customResourceDefinitions,
+    ...(platform ? { platform } : {}),
   });
   const passed = passesAt(result, command.failOn);
   switch (command.format) {
@@ -316,7 +352,8 @@ export function reviewText(result: ReviewResult, passed: boolean = result.passed
     `${passed ? 'Passed' : 'Failed'}: ${counts.bySeverity.error} error(s), ${counts.bySeverity.warning} warning(s), ` +
     `${counts.bySeverity.info} info in ${counts.objects} object(s); ${counts.suppressed} finding(s) accepted by exceptions.` +
     (skipped.length ? ` ${skipped.length} path(s) skipped.` : '');
-  return reviewTextReport(result, summary, skipped.map(skippedLine));
+  const contract = result.platform ? [`platform contract ${result.platform.file} (sha256 ${result.platform.sha256})`] : [];
+  return reviewTextReport(result, summary, [...contract, ...skipped.map(skippedLine)]);
 }
 
 /** `skipped [path] excluded: matches the exclude glob '...'` */

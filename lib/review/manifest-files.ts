@@ -285,7 +285,14 @@ function excludedBy(exclude: Exclude, found: string): SkippedPath {
 }
 
 /** The names of our own reports, which live next to the manifests. */
-const REPORT_NAMES = ['review.json', 'reachability.json', 'permissions.json', 'cluster-settings.json', 'construct-metadata.json'];
+const REPORT_NAMES = [
+  'review.json',
+  'reachability.json',
+  'permissions.json',
+  'cluster-settings.json',
+  'construct-metadata.json',
+  'platform.json',
+];
 
 /**
  * One of our own reports: a report's name and no Kubernetes object in it. The content counts,

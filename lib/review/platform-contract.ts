@@ -63,8 +63,13 @@ export interface PlatformContractSource {
   readonly contract: PlatformContract;
 }
 
-/** A platform contract that cannot be used: names the file, the JSON path and the fix. */
+/**
+ * A platform contract that cannot be used, or a namespace both it and the reviewed objects
+ * declare: names the file, the JSON path and the fix. One line, for people (`userFacing`: the
+ * synth's error printer shows it without a stack).
+ */
 export class PlatformContractError extends Error {
+  public readonly userFacing = true;
   constructor(message: string) {
     super(message);
     this.name = 'PlatformContractError';

@@ -52,6 +52,7 @@ export function reviewJson(result: ReviewResult): string {
         counts: result.counts,
         findings: result.findings.map(withLocation),
         exceptions: result.exceptions.map(withLocation),
+        ...(result.platform ? { platform: result.platform } : {}),
       },
       null,
       2,
@@ -209,6 +210,12 @@ export function reviewMarkdown(result: ReviewResult): string {
     `**${result.passed ? 'Passed' : 'Failed'}**: ${counts.bySeverity.error} error(s), ${counts.bySeverity.warning} warning(s), ${counts.bySeverity.info} info ` +
       `in ${counts.objects} object(s); ${counts.suppressed} finding(s) accepted by exceptions.`,
     '',
+    ...(result.platform
+      ? [
+          `Platform contract: \`${result.platform.file}\` (sha256 \`${result.platform.sha256}\`), declaring ${result.platform.namespaces.length} namespace(s): ${result.platform.namespaces.join(', ') || '-'}.`,
+          '',
+        ]
+      : []),
     '## Counts by pack',
     '',
     ...table(

@@ -1,4 +1,4 @@
-import { ANY_KIND, KubeObject, ReviewContext, Rule } from '../../model';
+import { ANY_KIND, KubeObject, Rule } from '../../model';
 import { apiGroupOf, finding, podTemplateKindOf } from '../../walkers';
 
 /**
@@ -58,12 +58,17 @@ const PLATFORM_OWNED: ReadonlySet<string> = new Set([
   'ServiceAccount/default',
 ]);
 
-/** Whether a CustomResourceDefinition in the input declares the object's group and kind cluster-scoped. */
-function clusterScopedByCrd(obj: KubeObject, context: ReviewContext): boolean {
+/**
+ * Whether objects of the object's group and kind have no namespace: a built-in cluster-scoped
+ * kind, or a kind one of `definitions` (CustomResourceDefinitions) declares with scope Cluster.
+ * Any other kind is taken as namespaced, as kubectl takes a kind it finds namespaced.
+ */
+export function isClusterScoped(obj: KubeObject, definitions: readonly KubeObject[]): boolean {
   const group = apiGroupOf(obj.apiVersion);
-  return context.byKind('CustomResourceDefinition').some((crd) => {
+  if (CLUSTER_SCOPED.has(`${group}/${obj.kind}`)) return true;
+  return definitions.some((crd) => {
     const spec = crd.spec as { group?: unknown; scope?: unknown; names?: { kind?: unknown } } | undefined;
-    return spec?.group === group && spec.names?.kind === obj.kind && spec.scope === 'Cluster';
+    return crd.kind === 'CustomResourceDefinition' && spec?.group === group && spec.names?.kind === obj.kind && spec.scope === 'Cluster';
   });
 }
 
@@ -87,7 +92,7 @@ export const noDefaultNamespace: Rule = {
   check: (obj, context) => {
     if (obj.metadata?.namespace !== 'default' || podTemplateKindOf(obj)) return [];
     const group = apiGroupOf(obj.apiVersion);
-    if (CLUSTER_SCOPED.has(`${group}/${obj.kind}`) || clusterScopedByCrd(obj, context)) return [];
+    if (isClusterScoped(obj, context.byKind('CustomResourceDefinition'))) return [];
     if (
       obj.kind === 'Event' ||
       ((group === '' || group === 'discovery.k8s.io') && PLATFORM_OWNED.has(`${obj.kind}/${String(obj.metadata.name)}`))
