@@ -4,7 +4,8 @@ import { buildReferencePlatform } from './platform';
 
 // `npx cdk8s synth` runs this file: the reference platform, reviewed, into dist/ with one
 // folder per chart (a tenant each, plus argocd/) for GitOps.
-const app = new HardenedApp({ yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
+// platform.json: the namespaces' contract for the apps other repositories deploy into them.
+const app = new HardenedApp({ yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE, publishPlatformContract: true });
 buildReferencePlatform(app);
 
 // Cluster hardening (issue 10): the configuration of a self-managed kubeadm control plane

@@ -14,6 +14,7 @@ import { recordWrites } from './written-manifests';
 import { synthChartsOnce } from './synth-charts-once';
 import { ExceptionEntry } from '../review/exceptions';
 import { ExceptionsFileError, readExceptionsFile } from '../review/exceptions-file';
+import { PLATFORM_CONTRACT_FILE, PlatformContractError, PlatformContractSource, readPlatformContract } from '../review/platform-contract';
 
 /** Props of a `HardenedApp`. */
 export interface HardenedAppProps extends AppProps {
@@ -62,6 +63,27 @@ export interface HardenedAppProps extends AppProps {
    * @default - no exceptions file: only the exceptions the app's constructs were given
    */
   readonly exceptionsFile?: string;
+
+  /**
+   * Publish this output's platform contract, `platform.json`, beside the manifests: every
+   * Namespace it declares with what the review reads of it (Pod Security labels, default-deny
+   * isolation, Service quotas). Apps deployed from other repositories into those namespaces
+   * point `platformFile` at it. Written only when the review passes, like the manifests.
+   *
+   * @default false
+   */
+  readonly publishPlatformContract?: boolean;
+
+  /**
+   * The platform contract (`platform.json`) published by the synth of the platform that owns
+   * this app's namespaces (a path relative to the folder synth runs in). Its namespaces count
+   * as declared, with the facts it records, so workloads in them pass without exceptions; a
+   * namespace declared both there and in this app is refused. Read and checked when the app is
+   * created; REVIEW.md names it and its SHA-256.
+   *
+   * @default - no contract: workloads must run in namespaces this app declares
+   */
+  readonly platformFile?: string;
 }
 
 /** Options of `HardenedApp.addFile`. */
@@ -96,6 +118,8 @@ export class HardenedApp extends App {
   private readonly trustedFiles = new Set<string>();
   private readonly trustedScopes = new Set<IConstruct>();
   private readonly exceptions: readonly ExceptionEntry[];
+  private readonly platform?: PlatformContractSource;
+  private readonly publishPlatformContract: boolean;
 
   constructor(props: HardenedAppProps = {}) {
     const publishTo = props.outdir ?? 'dist';
@@ -106,6 +130,8 @@ export class HardenedApp extends App {
     this.reviewDate = props.reviewDate;
     installErrorPrinter();
     this.exceptions = readAppExceptionsFile(this, props.exceptionsFile);
+    this.platform = readAppPlatformContract(this, props.platformFile);
+    this.publishPlatformContract = props.publishPlatformContract ?? false;
     this.checkOutdir();
   }
 
@@ -161,7 +187,10 @@ export class HardenedApp extends App {
         `addFile: '${relativePath}' cannot be reviewed, so it is not published: only .yaml, .yml and .json files are (lower case, the names kubectl reads from a folder). Give it one of those extensions, or keep it out of the output folder.`,
       );
     }
-    if (this.extraFiles.has(relativePath) || (parts.length === 1 && (Object.values(REPORT_FILES) as string[]).includes(relativePath))) {
+    if (
+      this.extraFiles.has(relativePath) ||
+      (parts.length === 1 && [...Object.values(REPORT_FILES), PLATFORM_CONTRACT_FILE].includes(relativePath))
+    ) {
       throw new HardeningError(this, `addFile: '${relativePath}' is already written by this app. Give each file its own path.`);
     }
     this.extraFiles.set(relativePath, content);
@@ -200,6 +229,8 @@ export class HardenedApp extends App {
         packs: this.reviewPacks,
         today: this.reviewDate,
         written,
+        platform: this.platform,
+        writePlatformContract: this.publishPlatformContract,
       });
     } catch (e) {
       discardDir(staging);
@@ -313,6 +344,17 @@ function readAppExceptionsFile(app: HardenedApp, file: string | undefined): Exce
     return readExceptionsFile(file);
   } catch (error) {
     if (error instanceof ExceptionsFileError) throw new HardeningError(app, `'exceptionsFile': ${error.message}`);
+    throw error;
+  }
+}
+
+/** Reads the app's platform contract; a refused one is a `HardeningError` naming the file, the field and the fix. */
+function readAppPlatformContract(app: HardenedApp, file: string | undefined): PlatformContractSource | undefined {
+  if (file === undefined) return undefined;
+  try {
+    return readPlatformContract(file);
+  } catch (error) {
+    if (error instanceof PlatformContractError) throw new HardeningError(app, `'platformFile': ${error.message}`);
     throw error;
   }
 }

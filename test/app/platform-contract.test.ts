@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Chart } from 'cdk8s';
+import { HardenedApp, HardenedDeployment, HardenedNamespace } from '../../lib';
+import { ReviewFailedError } from '../../lib/app/review-gate';
+import { readManifests } from '../../lib/review/manifest-files';
+import { PLATFORM_CONTRACT_FILE, readPlatformContract } from '../../lib/review/platform-contract';
+import { CONTAINER, removeTempDirs, tempDir } from '../support';
+
+afterAll(removeTempDirs);
+
+const TODAY = '2026-11-23';
+
+/** The platform repository: the namespace `shop` with a workload, published with its contract. */
+function synthPlatform(work: string, props: { publishPlatformContract?: boolean } = { publishPlatformContract: true }): string {
+  const dist = path.join(work, 'platform', 'dist');
+  const app = new HardenedApp({ outdir: dist, reviewDate: TODAY, ...props });
+  const shop = new HardenedNamespace(new Chart(app, 'platform'), 'shop');
+  new HardenedDeployment(shop, 'gateway', { containers: [CONTAINER] });
+  app.synth();
+  return dist;
+}
+
+/** An application repository: only a Deployment in `shop`, which it does not declare. */
+function appWithDeployment(work: string, platformFile?: string): HardenedApp {
+  const app = new HardenedApp({ outdir: path.join(work, 'app', 'dist'), reviewDate: TODAY, ...(platformFile ? { platformFile } : {}) });
+  new HardenedDeployment(new Chart(app, 'shop-app', { namespace: 'shop' }), 'web', { containers: [CONTAINER] });
+  return app;
+}
+
+describe('HardenedApp publishPlatformContract', () => {
+  test("publishes platform.json beside the manifests: the namespace's Pod Security, default deny and Service quotas", () => {
+    const dist = synthPlatform(tempDir('contract-app-'));
+    const { contract } = readPlatformContract(path.join(dist, PLATFORM_CONTRACT_FILE));
+    expect(contract.namespaces).toEqual([
+      {
+        name: 'shop',
+        podSecurity: expect.objectContaining({ enforce: 'restricted', audit: 'restricted', warn: 'restricted' }),
+        defaultDeny: { ingress: true, egress: true },
+        serviceQuota: [
+          { quota: 'default-quota', zero: 'services.loadbalancers' },
+          { quota: 'default-quota', zero: 'services.nodeports' },
+        ],
+      },
+    ]);
+  });
+
+  test('is deterministic: two synths write the same bytes', () => {
+    const read = (dist: string) => fs.readFileSync(path.join(dist, PLATFORM_CONTRACT_FILE), 'utf8');
+    expect(read(synthPlatform(tempDir('contract-app-')))).toBe(read(synthPlatform(tempDir('contract-app-'))));
+  });
+
+  test('is not written unless asked for', () => {
+    const dist = synthPlatform(tempDir('contract-app-'), {});
+    expect(fs.existsSync(path.join(dist, PLATFORM_CONTRACT_FILE))).toBe(false);
+  });
+
+  test('is published only when the review passes, like the YAML', () => {
+    const work = tempDir('contract-app-');
+    const dist = path.join(work, 'dist');
+    const app = new HardenedApp({ outdir: dist, reviewDate: TODAY, publishPlatformContract: true });
+    new HardenedDeployment(new Chart(app, 'loose', { namespace: 'undeclared' }), 'web', { containers: [CONTAINER] });
+    expect(() => app.synth()).toThrow(ReviewFailedError);
+    expect(fs.existsSync(dist)).toBe(false);
+    expect(fs.readdirSync(work)).toEqual([]);
+  });
+
+  test('cdk8s-hardened review dist/ reads it as our report, not as a manifest', () => {
+    const dist = synthPlatform(tempDir('contract-app-'));
+    const origins = readManifests([dist]).manifests.map((m) => m.origin);
+    expect(origins.length).toBeGreaterThan(0);
+    expect(origins.some((o) => o.includes(PLATFORM_CONTRACT_FILE))).toBe(false);
+  });
+
+  test("addFile cannot take the contract's name", () => {
+    const app = new HardenedApp({ outdir: path.join(tempDir('contract-app-'), 'dist'), publishPlatformContract: true });
+    expect(() => app.addFile('platform.json', '{}')).toThrow("addFile: 'platform.json' is already written by this app.");
+  });
+});
+
+describe('HardenedApp platformFile', () => {
+  test('an app with only a Deployment in the platform namespace passes with the contract, and fails without it', () => {
+    const work = tempDir('contract-app-');
+    const contractFile = path.join(synthPlatform(work), PLATFORM_CONTRACT_FILE);
+
+    expect(() => appWithDeployment(work).synth()).toThrow(
+      /workload-namespace-hardened .*workload runs in namespace "shop", which this output does not declare/,
+    );
+    expect(fs.existsSync(path.join(work, 'app', 'dist'))).toBe(false);
+
+    appWithDeployment(work, contractFile).synth();
+    const reviewMd = fs.readFileSync(path.join(work, 'app', 'dist', 'REVIEW.md'), 'utf8');
+    const sha256 = createHash('sha256').update(fs.readFileSync(contractFile)).digest('hex');
+    expect(reviewMd).toContain('**Passed**');
+    expect(reviewMd).toContain(`Platform contract: \`${contractFile}\` (sha256 \`${sha256}\`), declaring 1 namespace(s): shop.`);
+    // The app does not republish the platform's contract.
+    expect(fs.existsSync(path.join(work, 'app', 'dist', PLATFORM_CONTRACT_FILE))).toBe(false);
+  });
+
+  test('an app declaring a namespace the contract declares fails synth: two owners', () => {
+    const work = tempDir('contract-app-');
+    const contractFile = path.join(synthPlatform(work), PLATFORM_CONTRACT_FILE);
+    const app = new HardenedApp({ outdir: path.join(work, 'app', 'dist'), reviewDate: TODAY, platformFile: contractFile });
+    new HardenedDeployment(new HardenedNamespace(new Chart(app, 'mine'), 'shop'), 'web', { containers: [CONTAINER] });
+    expect(() => app.synth()).toThrow(
+      `namespace "shop" is declared both by the reviewed objects (mine/shop) and by the platform contract ${contractFile}: a namespace has one owner.`,
+    );
+    expect(fs.existsSync(path.join(work, 'app', 'dist'))).toBe(false);
+  });
+
+  test('a malformed or missing contract fails when the app is created, naming the prop, the file, the JSON path and the fix', () => {
+    const work = tempDir('contract-app-');
+    const bad = path.join(work, 'platform.json');
+    fs.writeFileSync(bad, JSON.stringify({ schemaVersion: 1, writtenBy: 'cdk8s-hardened 1.0.0', namespaces: [{ name: 'shop' }] }));
+    expect(() => new HardenedApp({ outdir: path.join(work, 'dist'), platformFile: bad })).toThrow(
+      `'platformFile': platform contract ${bad}: $.namespaces[0].podSecurity is missing. Fix: use the platform.json`,
+    );
+    expect(() => new HardenedApp({ outdir: path.join(work, 'dist'), platformFile: path.join(work, 'none.json') })).toThrow(
+      `'platformFile': platform contract ${path.join(work, 'none.json')} does not exist. Fix:`,
+    );
+  });
+});
