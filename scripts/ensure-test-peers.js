@@ -82,7 +82,7 @@ function diagnose(step, output) {
   const command = `bash scripts/${[step.script, ...step.args].join(' ')}`;
   if (!onPath('go')) {
     return [
-      `npm test needs Go to build its test peer ${step.name}, and there is no \`go\` on PATH.`,
+      `npm test needs Go for its test peers (step ${step.name}), and there is no \`go\` on PATH.`,
       'Install Go 1.26 or newer (https://go.dev/doc/install, or your package manager), put its bin folder on PATH,',
       'then run npm test again. `npm run test:quick` runs the tests that need no peer meanwhile.',
     ].join('\n');
@@ -107,7 +107,7 @@ function main() {
     const output = `${run.stdout ?? ''}${run.stderr ?? ''}${run.error ? String(run.error) : ''}`;
     if (run.status !== 0) {
       process.stdout.write('FAILED\n');
-      if (onPath('go')) process.stderr.write(`${output.trimEnd().replace(/^/gm, '  | ')}\n`);
+      if (onPath('go') && output.trim()) process.stderr.write(`${output.trimEnd().replace(/^/gm, '  | ')}\n`);
       process.stderr.write(`\n${diagnose(step, output)}\n`);
       process.exit(1);
     }

@@ -10,8 +10,12 @@
 
 pinned_module_dir() {
   local module="$1" version="$2" hash="$3" download sum
-  download=$(cd "${TMPDIR:-/tmp}" && GONOSUMDB="$module" go mod download -json "$module@$version") || return 1
-  field() { sed -n "s/^[[:space:]]*\"$1\": \"\\(.*\\)\",\$/\\1/p" <<<"$download"; }
+  field() { sed -n "s/^[[:space:]]*\"$1\": \"\\(.*\\)\",\\{0,1\\}\$/\\1/p" <<<"$download"; }
+  # On failure Go's reason (an unreachable proxy, an unknown version) is in the JSON, not on stderr.
+  if ! download=$(cd "${TMPDIR:-/tmp}" && GONOSUMDB="$module" go mod download -json "$module@$version"); then
+    printf 'cannot download %s@%s: %s\n' "$module" "$version" "$(field Error)" >&2
+    return 1
+  fi
   sum=$(field Sum)
   if [[ "$sum" != "$hash" ]]; then
     printf 'refusing %s@%s: hash %s, expected %s\n' "$module" "$version" "'$sum'" "$hash" >&2

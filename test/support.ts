@@ -1,18 +1,17 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as kplus from 'cdk8s-plus-27';
 import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { HardenedNamespace } from '../lib';
+import { HardenedNamespace, HealthCheck } from '../lib';
 
 /** A sha256-pinned image reference for tests. */
 export const IMAGE = `registry.example.com/shop/web@sha256:${'a1'.repeat(32)}`;
 
 /** Readiness and liveness probes that differ, as long-running workloads need. */
 export const PROBES = {
-  readiness: kplus.Probe.fromHttpGet('/ready', { port: 8080 }),
-  liveness: kplus.Probe.fromHttpGet('/healthz', { port: 8080 }),
+  readiness: HealthCheck.httpGet('/ready', { port: 8080 }),
+  liveness: HealthCheck.httpGet('/healthz', { port: 8080 }),
 };
 
 /** A minimal valid container. */
@@ -66,25 +65,24 @@ export function removeTempDirs(): void {
 }
 
 /**
- * Runs `proofs` (a describe block) only when the test peer or tool at `tool` is installed.
- * Without it: in CI (`CI` set) a failing test says the tool is missing, so a proof cannot
- * silently disappear; elsewhere a skipped test (and a warning) says what is not proven and how
- * to install it.
+ * Runs `proofs` (a describe block) when the test peer or tool at `tool` is installed. Without it,
+ * in CI or not, a failing test names the tool and the command that installs it: a proof never
+ * silently disappears. `npm test` installs every peer first (scripts/ensure-test-peers.js);
+ * `npm run test:quick` leaves out the files that call this (jest.quick.config.js lists them).
  */
 export function withInstalledTool(tool: string, what: string, install: string, proofs: () => void): void {
-  const root = path.resolve(__dirname, '..');
-  const name = path.relative(root, tool);
   if (fs.existsSync(tool)) {
     proofs();
-  } else if (process.env.CI) {
-    test(`${name} must be installed in CI: .ci/run runs ${install} before npm test`, () => {
-      throw new Error(`${tool} is missing`);
-    });
   } else {
-    const howTo = `${what} skipped: ${name} is not installed. Run ${install} (it needs Go)`;
-    beforeAll(() => console.warn(howTo));
-    test.skip(howTo, () => undefined);
+    test(`${what}: ${path.relative(path.resolve(__dirname, '..'), tool)} must be installed`, () => {
+      throw new Error(missingPeer(tool, install));
+    });
   }
+}
+
+/** What a test says when a peer it needs is missing: the file, and how to install it. */
+export function missingPeer(tool: string, install: string): string {
+  return `${tool} is missing. Run \`npm run test:peers\` (npm test runs it first; this step is ${install}), or \`npm run test:quick\` to leave out the suites that need the test peers.`;
 }
 
 /**

@@ -18,9 +18,9 @@
  *   encryption with the KMS v2 plugin the peer serves), a Secret must be stored encrypted by
  *   that provider, and the audit log must hold Secrets at Metadata level, never their value.
  *
- * The peer is built by `scripts/install-peers.sh` into `.tools/bin/` (`.ci/run` does it before
- * `npm test`). Without it these tests are skipped, with a test that says so; in CI a missing
- * peer fails. Each server run takes 10 to 30 seconds.
+ * The peer is built by `scripts/install-peers.sh` into `.tools/bin/`, the CRDs fetched by
+ * `scripts/install-crds.sh` into `.tools/crds/` (`npm test` runs both first). Without them the
+ * tests fail and say how to install them. Each server run takes 10 to 30 seconds.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -35,13 +35,14 @@ import {
   AccessReview,
   API_SERVER_PEER,
   ApiServerReport,
+  CRDS,
   CRDS_INSTALLED,
   manifestFolder,
   ObjectResult,
   onApiServer,
   SERVER_TIMEOUT,
 } from '../api-server-peer';
-import { expectPinnedToKubernetesRelease, removeTempDirs, tempDir, withInstalledTool } from '../support';
+import { expectPinnedToKubernetesRelease, missingPeer, removeTempDirs, tempDir, withInstalledTool } from '../support';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -270,31 +271,27 @@ withInstalledTool(API_SERVER_PEER, 'real API server proof', 'scripts/install-pee
       ]);
     });
 
-    // Without the CRDs (not installed here) the custom resources are only listed as not served; CI installs them.
-    (CRDS_INSTALLED || process.env.CI ? test : test.skip)(
-      "SealedSecrets, ExternalSecrets and Argo CD objects are created against their projects' own CRDs, strictly",
-      () => {
-        expect(CRDS_INSTALLED).toBe(true); // in CI: .ci/run runs scripts/install-crds.sh before npm test
-        expect(report.crds).toEqual(
-          expect.arrayContaining([
-            'applications.argoproj.io',
-            'appprojects.argoproj.io',
-            'externalsecrets.external-secrets.io',
-            'sealedsecrets.bitnami.com',
-          ]),
-        );
-        const custom = report.objects.filter((o) => CUSTOM_RESOURCES.includes(o.kind));
-        expect(custom.map((o) => o.kind).sort()).toEqual([
-          'AppProject',
-          'AppProject',
-          'Application',
-          'Application',
-          'ExternalSecret',
-          'SealedSecret',
-        ]);
-        expect(custom.filter((o) => o.outcome !== 'created' || o.warnings.length > 0).map(describeObject)).toEqual([]);
-      },
-    );
+    test("SealedSecrets, ExternalSecrets and Argo CD objects are created against their projects' own CRDs, strictly", () => {
+      if (!CRDS_INSTALLED) throw new Error(missingPeer(CRDS, 'scripts/install-crds.sh'));
+      expect(report.crds).toEqual(
+        expect.arrayContaining([
+          'applications.argoproj.io',
+          'appprojects.argoproj.io',
+          'externalsecrets.external-secrets.io',
+          'sealedsecrets.bitnami.com',
+        ]),
+      );
+      const custom = report.objects.filter((o) => CUSTOM_RESOURCES.includes(o.kind));
+      expect(custom.map((o) => o.kind).sort()).toEqual([
+        'AppProject',
+        'AppProject',
+        'Application',
+        'Application',
+        'ExternalSecret',
+        'SealedSecret',
+      ]);
+      expect(custom.filter((o) => o.outcome !== 'created' || o.warnings.length > 0).map(describeObject)).toEqual([]);
+    });
 
     test("a privileged Pod is refused by Pod Security restricted in every namespace, also one the manifests only use (the admission configuration's default)", () => {
       expect(report.namespacesAdded).toEqual(['argocd']);
@@ -438,7 +435,8 @@ withInstalledTool(API_SERVER_PEER, 'real API server proof', 'scripts/install-pee
       SERVER_TIMEOUT,
     );
 
-    (CRDS_INSTALLED || process.env.CI ? test : test.skip)('a custom resource with a field its CRD does not have is refused', () => {
+    test('a custom resource with a field its CRD does not have is refused', () => {
+      if (!CRDS_INSTALLED) throw new Error(missingPeer(CRDS, 'scripts/install-crds.sh'));
       const sealed = report.objects.find((o) => o.name === 'misspelt-sealed')!;
       expect(sealed.outcome).toBe('refused');
       expect(sealed.error).toMatch(/unknown field "spec\.encryptedDatas"/);

@@ -7,10 +7,9 @@
  * here, not kubeadm's warnings) with the kubelet's validation of its KubeletConfiguration. A
  * file that only looks right, with a misspelt field or a value upstream refuses, fails here.
  *
- * The peer is built by `scripts/install-peers.sh` into `.tools/bin/` (`.ci/run` does it before
- * `npm test`). Without it these tests are skipped, with a test that says so; in CI a missing
- * peer fails. Each file also has a broken copy its loader must refuse, so a peer that accepted
- * everything would fail too.
+ * The peer is built by `scripts/install-peers.sh` into `.tools/bin/` (`npm test` does it
+ * first); without it a test fails and says how to install it. Each file also has a broken
+ * copy its loader must refuse, so a peer that accepted everything would fail too.
  *
  * A server started with these files: test/app/api-server.test.ts.
  */

@@ -2,8 +2,8 @@
  * Proof against the real decoder: the review reads every case below exactly as kubectl does.
  * The peer (test/peers/kubectl-yaml) is kubectl's own reading loop (cli-runtime's
  * StreamVisitor over apimachinery's YAML-or-JSON decoder, go-yaml v2 underneath), built by
- * `scripts/install-peers.sh` into `.tools/bin/` (`.ci/run` does it before `npm test`).
- * Without it these tests are skipped, with a test that says so; in CI a missing peer fails.
+ * `scripts/install-peers.sh` into `.tools/bin/` (`npm test` does it first); without it a
+ * test fails and says how to install it.
  *
  * For each case the peer prints the JSON it would send, or refuses the text; our
  * `readDocuments` must give the same values (compared with Object.is at the leaves, so 0 and

@@ -4,9 +4,8 @@
  * --cert` seals, our `unseal.ts` decrypts. One throw-away RSA key pair and self-signed
  * certificate per scope, made here with node:crypto (no openssl needed).
  *
- * kubeseal is built by `scripts/install-kubeseal.sh` into `.tools/bin/` (`.ci/run` does it
- * before `npm test`). Without it these tests are skipped, with a test that says so; in CI
- * (`CI` set) a missing kubeseal is a failure, so the proof cannot silently disappear.
+ * kubeseal is built by `scripts/install-kubeseal.sh` into `.tools/bin/` (`npm test` does it
+ * first). Without it a test fails and says how to install it: the proof cannot silently disappear.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
