@@ -8,6 +8,7 @@ export * from './walkers';
 export * from './packs';
 export * from './exceptions';
 export * from './exceptions-file';
+export * from './platform-contract';
 export * from './engine';
 export * from './reports';
 export * from './scanner-map';

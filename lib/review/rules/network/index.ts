@@ -14,6 +14,7 @@ export * from './network-egress-metadata';
 export * from './no-default-namespace';
 export * from './service-selects-pods';
 export * from './service-type-allowed-by-quota';
+export { namespaceFacts, NamespaceFacts } from './namespace-facts';
 
 /** Namespace rules: every workload in a declared namespace that enforces Pod Security, nothing in `default`. */
 export const NAMESPACE_RULES: readonly Rule[] = [namespacePodSecurity, workloadNamespaceHardened, noDefaultNamespace];
