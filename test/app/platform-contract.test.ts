@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Chart } from 'cdk8s';
+import { buildReferencePlatform } from '../../apps/platform';
 import { HardenedApp, HardenedDeployment, HardenedNamespace } from '../../lib';
 import { ReviewFailedError } from '../../lib/app/review-gate';
 import { readManifests } from '../../lib/review/manifest-files';
@@ -43,6 +44,18 @@ describe('HardenedApp publishPlatformContract', () => {
           { quota: 'default-quota', zero: 'services.nodeports' },
         ],
       },
+    ]);
+  });
+
+  test("the reference platform's contract declares its tenants, each restricted and closed both ways", () => {
+    const dist = path.join(tempDir('contract-app-'), 'dist');
+    const app = new HardenedApp({ outdir: dist, reviewDate: TODAY, publishPlatformContract: true });
+    buildReferencePlatform(app);
+    app.synth();
+    const { contract } = readPlatformContract(path.join(dist, PLATFORM_CONTRACT_FILE));
+    expect(contract.namespaces.map((n) => [n.name, n.podSecurity.enforce, n.defaultDeny])).toEqual([
+      ['fulfilment', 'restricted', { ingress: true, egress: true }],
+      ['shop', 'restricted', { ingress: true, egress: true }],
     ]);
   });
 
