@@ -14,7 +14,10 @@
 const lib = require('../bin/load-library').loadLibraryModule('review/plugin', 'cdk8s-hardened-plugin');
 const { version: installed } = require('../package.json');
 
-/** One line, no stack: the CLI prints `error.stack` of a plugin that throws. */
+/**
+ * One line, no stack: the CLI prints a plugin's error as an object (util.inspect), which shows
+ * its stack; a stack without frames prints as `[Error: <message>]`.
+ */
 function versionMismatch(given) {
   const error = new Error(
     `cdk8s-hardened plugin: cdk8s.yaml says version '${given}' but cdk8s-hardened ${installed} is installed. ` +

@@ -45,12 +45,7 @@ class InitError extends Error {}
 /** Runs the command; returns the exit code (0 written, 2 bad usage or a folder it cannot use). */
 export function main(argv: readonly string[], io: InitIo, running: RunningPackage): number {
   try {
-    const { positionals, values } = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: { help: { type: 'boolean', short: 'h' } },
-    });
+    const { positionals, values } = parseCommandLine(argv);
     if (values.help) {
       io.stdout.write(usage());
       return 0;
@@ -76,9 +71,17 @@ export function main(argv: readonly string[], io: InitIo, running: RunningPackag
     );
     return 0;
   } catch (error) {
-    if (!(error instanceof InitError) && !(error instanceof TypeError && 'code' in error)) throw error;
+    if (!(error instanceof InitError)) throw error;
     io.stderr.write(`${NAME}: ${printable(error.message)}\n`);
     return 2;
+  }
+}
+
+function parseCommandLine(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: { help: { type: 'boolean', short: 'h' } } });
+  } catch (error) {
+    throw new InitError((error as Error).message);
   }
 }
 
