@@ -17,7 +17,7 @@ export function requireOwnType<T extends object>(
   if (value === null || typeof value !== 'object' || typeof value[method] !== 'function') {
     throw new HardeningError(
       scope,
-      `'${field}' is not a ${example.split('.')[0]} of cdk8s-hardened (a cdk8s-plus object is not accepted here). Build it with ${example}.`,
+      `'${field}' is not built by cdk8s-hardened (a cdk8s-plus object is not accepted here). Build it with ${example}.`,
     );
   }
   return value;
