@@ -39,7 +39,11 @@ test('under the CLI, construct-metadata.json goes to CDK8S_OUTDIR and not into t
     'review.json',
     'review.sarif',
   ]);
-  expect(fs.readdirSync(path.join(workdir, 'cli-out')).sort()).toEqual(['construct-metadata.json', 'platform.k8s.yaml']);
+  expect(fs.readdirSync(path.join(workdir, 'cli-out')).sort()).toEqual([
+    '.cdk8s-hardened-published.json',
+    'construct-metadata.json',
+    'platform.k8s.yaml',
+  ]);
   const metadata = JSON.parse(read('cli-out', 'construct-metadata.json'));
   expect(metadata.version).toBe('1.0.0');
   expect(metadata.resources.web.path).toMatch(/^platform\/shop\/web\//);

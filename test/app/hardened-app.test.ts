@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { PUBLISHED_COPY_NOTE } from '../../lib/core/published-copy';
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { ALL_RULES, exceptionAnnotationValue, HardenedApp, HardenedDeployment, HardenedNamespace, PublishLayout, review } from '../../lib';
 import { ReviewFailedError } from '../../lib/app/review-gate';
@@ -232,13 +233,16 @@ describe('the review gate', () => {
     expect(fs.lstatSync(path.join(workdir, 'cli-out', 'platform.k8s.yaml')).isFile()).toBe(true);
   });
 
-  test('under the cdk8s CLI, the reviewed manifests are also copied to CDK8S_OUTDIR', () => {
+  test('under the cdk8s CLI, the reviewed manifests are also copied to CDK8S_OUTDIR, with a note of where they were published', () => {
     process.env.CDK8S_OUTDIR = path.join(workdir, 'cli-out');
     const a = app();
     new HardenedDeployment(shop(a), 'web', { containers: [CONTAINER] });
     a.synth();
-    expect(filesOf(path.join(workdir, 'cli-out'))).toEqual({
-      'platform.k8s.yaml': filesOf(path.join(workdir, 'dist'))['platform.k8s.yaml'],
+    const { [PUBLISHED_COPY_NOTE]: note, ...copies } = filesOf(path.join(workdir, 'cli-out'));
+    expect(copies).toEqual({ 'platform.k8s.yaml': filesOf(path.join(workdir, 'dist'))['platform.k8s.yaml'] });
+    expect(JSON.parse(note)).toEqual({
+      folder: path.join(workdir, 'dist') + path.sep,
+      files: { 'platform.k8s.yaml': 'platform.k8s.yaml' },
     });
   });
 });

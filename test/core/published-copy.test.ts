@@ -52,7 +52,7 @@ test('a file no note covers, or a note that is not one, gives no published path'
 
 test("the plugin's violations name the published file, and its summary the published folder", async () => {
   const { dist, cli } = published({ 'extra/debug.json': POD('debug') });
-  const violations: { violatingResources: { manifestPath: string }[] }[] = [];
+  const violations: { violatingResources: readonly { manifestPath: string }[] }[] = [];
   const submitted: Record<string, string>[] = [];
   const ctx: ReviewPluginContext = {
     manifests: [path.join(cli, 'extra', 'debug.json.yaml')],
