@@ -18,7 +18,7 @@ export enum AccessProfile {
   /**
    * Developer, plus the namespace's Roles and RoleBindings, and updating or deleting Secrets.
    * Never reading or creating Secrets, nor writing NetworkPolicies: those are escalation powers
-   * (see the README), and Secrets and policies come from the app's constructs.
+   * (see docs/rbac.md), and Secrets and policies come from the app's constructs.
    */
   ADMIN = 'admin',
 }

@@ -7,7 +7,7 @@
  *   reason where the scanner has room for one (`scannerSkipAnnotations`). So the scanners
  *   accept exactly what our review accepts, and nothing else.
  * - **Checks that do not apply are named, with the reason**, and the scan (`scripts/scan.sh`)
- *   turns them off; the README lists them. Every other check of a scanner runs as the
+ *   turns them off; docs/proofs.md lists them. Every other check of a scanner runs as the
  *   scanner ships it and must pass.
  *
  * Kept in `lib/review` because it is about rules, not constructs: it imports no construct.
@@ -35,7 +35,7 @@ export interface ScannerCheck {
    * several of ours: an exception to any of them skips it (our review still judges the others).
    */
   readonly rule: string;
-  /** Why the check does not apply: required with `not-applicable`, shown in the README. */
+  /** Why the check does not apply: required with `not-applicable`, shown in docs/proofs.md. */
   readonly reason?: string;
   /**
    * The kinds the scanner judges with this check, when they differ from the rule's: a
@@ -191,7 +191,7 @@ export const SCANNER_CHECKS: readonly ScannerCheck[] = [
 /**
  * A scanner check that does not apply to some objects we emit, though it applies to others:
  * the construct that emits such an object writes the scanner's skip annotation on it, and
- * only there, so the scanner passes wherever it is run. Listed in the README with the reason.
+ * only there, so the scanner passes wherever it is run. Listed in docs/proofs.md with the reason.
  */
 export interface ObjectSkip {
   readonly scanner: Exclude<Scanner, 'checkov'>;
@@ -212,7 +212,7 @@ export const NAMESPACE_WIDE_POLICY_SKIPS: readonly ObjectSkip[] = [
   },
 ];
 
-/** Every object-level skip, for the README and its test. */
+/** Every object-level skip, for docs/proofs.md and its test. */
 export const OBJECT_SKIPS: readonly ObjectSkip[] = [...NAMESPACE_WIDE_POLICY_SKIPS];
 
 /** The kube-score checks that are optional (off by default) and that the scan turns on. */

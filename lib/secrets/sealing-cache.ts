@@ -101,7 +101,7 @@ const states = new Map<string, CacheState>();
 /**
  * Where SealedSecret keeps previous ciphertexts so that synth is deterministic.
  *
- * @see the threat model in this file's header and the README's "Secrets" section
+ * @see the threat model in this file's header and docs/secrets.md
  */
 export class SealingCache {
   /**
