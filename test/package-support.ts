@@ -61,10 +61,11 @@ interface LockEntry {
  * repository's lock that its dependencies need (and cdk8s-hardened's own, which the tarball
  * brings), found as Node finds a module (nearest node_modules up the tree).
  *
- * Why: `npm ci` (which fills the cache CI installs from) fetches each package's abbreviated
- * metadata; `npm install` without a lockfile asks for the full metadata of every package, which
- * the cache then lacks, so `npm install --offline` fails with ENOTCACHED. With this lock npm
- * needs only what `npm ci` fetched: the same versions this repository is tested with.
+ * Why: `npm install` without a lockfile asks for the full metadata of every package, which
+ * `npm ci` (which fills the cache CI installs from) never fetched (it fetches the abbreviated
+ * metadata, or none when the lock has `resolved` URLs), so `npm install --offline` fails with
+ * ENOTCACHED. Each entry here has its tarball's URL and integrity, so npm needs only the
+ * tarballs `npm ci` fetched: the same versions this repository is tested with.
  */
 export function lockFor(manifest: { name: string; dependencies?: object; devDependencies?: object }): object {
   const repoLock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
@@ -89,7 +90,7 @@ export function lockFor(manifest: { name: string; dependencies?: object; devDepe
       }
       if (packages[location]) continue;
       // Without the repository's dev/optional/peer flags: npm computes the project's own.
-      const entry = { ...repoLock.packages[location] };
+      const entry = { resolved: tarballUrl(location, repoLock.packages[location]), ...repoLock.packages[location] };
       for (const flag of ['dev', 'optional', 'peer', 'devOptional']) delete entry[flag];
       packages[location] = entry;
       visit(location, Object.keys(entry.dependencies ?? {}), false);
@@ -109,6 +110,15 @@ export function lockFor(manifest: { name: string; dependencies?: object; devDepe
     requires: true,
     packages: { '': { name: manifest.name, dependencies: manifest.dependencies, devDependencies: manifest.devDependencies }, ...packages },
   };
+}
+
+let registry: string | undefined;
+
+/** The registry tarball URL of the package at `location` (as npm writes `resolved`), for the registry npm is configured with. */
+function tarballUrl(location: string, entry: LockEntry): string {
+  registry ??= spawnSync('npm', ['config', 'get', 'registry'], { encoding: 'utf8' }).stdout.trim().replace(/\/?$/, '/');
+  const name = (entry.name as string | undefined) ?? location.replace(/^.*node_modules\//, '');
+  return `${registry}${name}/-/${name.replace(/^@[^/]+\//, '')}-${entry.version}.tgz`;
 }
 
 /** Runs `command` in `cwd` without the network: npm offline, the cdk8s CLI without its upgrade check. */

@@ -8,8 +8,9 @@
  *   when the review passes: a failed synth leaves `dist/` as it was.
  * - the plugin by local path, `./node_modules/cdk8s-hardened/plugin`, with the exact installed
  *   version (the CLI tries `npm install` for a package name, and wants a version either way).
- * - the app run by `node --import tsx` (about 1 s to start, against 25-30 s for `npx ts-node`,
- *   which type-checks every synth); `npm test` type-checks instead.
+ * - the app run by `node --import tsx`: a whole `cdk8s synth` of the project below took 1.7-2.2 s
+ *   with it, 3.9-4.5 s with `npx ts-node` (which type-checks every synth) and 3.4-4.1 s with
+ *   `tsc && node main.js` (2 busy cores); `npm test` type-checks instead.
  */
 
 /** The versions the new project pins: this package's own, and those it is built and tested with. */
