@@ -90,7 +90,7 @@ export function lockFor(manifest: { name: string; dependencies?: object; devDepe
       }
       if (packages[location]) continue;
       // Without the repository's dev/optional/peer flags: npm computes the project's own.
-      const entry = { resolved: tarballUrl(location, repoLock.packages[location]), ...repoLock.packages[location] };
+      const entry: LockEntry = { resolved: tarballUrl(location, repoLock.packages[location]), ...repoLock.packages[location] };
       for (const flag of ['dev', 'optional', 'peer', 'devOptional']) delete entry[flag];
       packages[location] = entry;
       visit(location, Object.keys(entry.dependencies ?? {}), false);
