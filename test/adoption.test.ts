@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GITIGNORE_LINES, pluginEntry } from '../lib/init/project-files';
+import { GITIGNORE_LINES } from '../lib/init/project-files';
+import { codeBlocks } from './docs/markdown';
 import { lockFor, packedTarball, ROOT, runOffline } from './package-support';
 import { removeTempDirs, tempDir } from './support';
 
@@ -154,6 +155,24 @@ function cdk8sInitTypescriptApp(project: string): void {
   }
 }
 
+/** The README's section on adding the library to a project. */
+function readmeAdoptionSection(): string {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const start = readme.indexOf('## Use it in your own project');
+  return readme.slice(start, readme.indexOf('\n## ', start + 1));
+}
+
+/** The cdk8s.yaml lines the README gives for an existing project, dedented, with the version it says. */
+function readmeCdk8sYaml(): string {
+  const [block, ...others] = codeBlocks('README.md', readmeAdoptionSection()).filter((b) => b.info[0] === 'yaml');
+  expect(others).toEqual([]);
+  const lines = block.code.split('\n');
+  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));
+  const yaml = lines.map((l) => l.slice(indent)).join('\n');
+  expect(yaml).toContain(`version: ${VERSION} `);
+  return yaml;
+}
+
 describe('an existing project laid out by cdk8s init typescript-app, with the library added as documented', () => {
   let project: string;
 
@@ -168,10 +187,14 @@ describe('an existing project laid out by cdk8s init typescript-app, with the li
     manifest.devDependencies.tsx = pinned.tsx;
     fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify(manifest, null, 2));
     // Documented: cdk8s.yaml runs the app with tsx, writes the CLI output to .cdk8s.out, and loads the plugin.
+    // The README's block, verbatim, replaces the template's app line.
     const config = path.join(project, 'cdk8s.yaml');
-    const yaml = fs.readFileSync(config, 'utf8').replace('app: npx ts-node main.ts', 'app: node --import tsx main.ts');
-    fs.writeFileSync(config, `${yaml.trimEnd()}\noutput: .cdk8s.out\n${pluginEntry(VERSION)}`);
-    // Documented: .gitignore gains the library's lines.
+    const yaml = fs.readFileSync(config, 'utf8').replace(/^app: npx ts-node main\.ts\n/m, '');
+    expect(yaml).not.toMatch(/^(app|output|validations):/m);
+    fs.writeFileSync(config, `${yaml.trimEnd()}\n${readmeCdk8sYaml()}\n`);
+    // Documented: .gitignore gains the library's lines (the README names each of them).
+    const ignored = GITIGNORE_LINES.filter((line) => !line.startsWith('#'));
+    expect(ignored.filter((line) => !readmeAdoptionSection().includes(`\`${line}\``))).toEqual([]);
     fs.appendFileSync(path.join(project, '.gitignore'), `\n${GITIGNORE_LINES.join('\n')}\n`);
     // Documented: HardenedApp instead of App; and the team's chart uses the templates.
     const main = path.join(project, 'main.ts');
