@@ -55,6 +55,7 @@ export function usage(): string {
     '                              [--fail-on LEVEL] [--exclude GLOB]... [--skip-non-k8s]',
     '                              [--exceptions FILE]... [--trust-annotations] [--crd PATH]...',
     '                              [--platform FILE] [--namespace NAME]',
+    `       ${NAME} init [DIR]   (a new cdk8s project using the library; see README)`,
     '',
     'Reviews Kubernetes manifests against the cdk8s-hardened rules. PATH is a file or a folder',
     '(read recursively: .yaml, .yml, .json), or - for standard input; multi-document files and',
@@ -145,8 +146,8 @@ export function main(argv: readonly string[], io: CliIo): number {
       io.stdout.write(usage());
       return EXIT_CODES.passed;
     }
-    if (argv.length === 0) throw new UsageError("missing command: the only command is 'review'.");
-    if (argv[0] !== 'review') throw new UsageError(`unknown command '${argv[0]}': the only command is 'review'.`);
+    if (argv.length === 0) throw new UsageError("missing command: 'review' or 'init'.");
+    if (argv[0] !== 'review') throw new UsageError(`unknown command '${argv[0]}': the commands are 'review' and 'init'.`);
     const command = parseReviewArgs(argv.slice(1));
     if (command === 'help') {
       io.stdout.write(usage());

@@ -179,8 +179,8 @@ describe('cdk8s-hardened review, exit 0: no error finding without an exception',
 
 describe('cdk8s-hardened, exit 2: bad usage', () => {
   test.each([
-    [[], /^cdk8s-hardened: missing command: the only command is 'review'\.$/],
-    [['lint', BAD], /^cdk8s-hardened: unknown command 'lint': the only command is 'review'\.$/],
+    [[], /^cdk8s-hardened: missing command: 'review' or 'init'\.$/],
+    [['lint', BAD], /^cdk8s-hardened: unknown command 'lint': the commands are 'review' and 'init'\.$/],
     [['review'], /^cdk8s-hardened: review needs at least one file or folder to read\.$/],
     [['review', BAD, '--frmat', 'json'], /^cdk8s-hardened: Unknown option '--frmat'\./],
     [['review', BAD, '--format'], /^cdk8s-hardened: Option '--format <value>' argument missing$/],
