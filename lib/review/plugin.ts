@@ -10,6 +10,7 @@ import { Finding, KubeObject, SEVERITIES, Severity } from './model';
 import { ExceptionEntry } from './exceptions';
 import { readExceptionsFile } from './exceptions-file';
 import { PACKS, packById } from './packs';
+import { PlatformContractSource, readPlatformContract } from './platform-contract';
 import { objectLabel } from './reports';
 
 /**
@@ -76,6 +77,14 @@ export interface HardenedReviewPluginProps {
    * @default - none: custom resources are judged only against CRDs the app writes itself
    */
   readonly crds?: readonly string[];
+  /**
+   * The platform contract (`platform.json`) published by the synth of the platform that owns the
+   * namespaces this app deploys into, relative to the folder `cdk8s synth` runs in: its
+   * namespaces count as declared with the facts it records, as with `review --platform`.
+   *
+   * @default - none: every namespace must be declared in the app's own output
+   */
+  readonly platformFile?: string;
 }
 
 /**
@@ -87,7 +96,7 @@ export interface ReviewPluginContext {
   readonly report: Pick<ValidationContext['report'], 'addViolation' | 'submit'>;
 }
 
-const PROPERTIES: readonly string[] = ['packs', 'today', 'failOn', 'trustAnnotations', 'exceptionsFile', 'crds'];
+const PROPERTIES: readonly string[] = ['packs', 'today', 'failOn', 'trustAnnotations', 'exceptionsFile', 'crds', 'platformFile'];
 
 /**
  * Reviews the synthesized manifests. Every finding no exception accepts becomes a violation
@@ -103,6 +112,7 @@ export class HardenedReviewPlugin implements Validation {
   private readonly trustAnnotations: boolean;
   private readonly exceptions: readonly ExceptionEntry[];
   private readonly customResourceDefinitions: readonly KubeObject[];
+  private readonly platform?: PlatformContractSource;
 
   /** @throws Error naming the property when `properties` in `cdk8s.yaml` is not valid. */
   constructor(props: HardenedReviewPluginProps = {}) {
@@ -113,7 +123,7 @@ export class HardenedReviewPlugin implements Validation {
         `${where}: unknown propert${unknown.length > 1 ? 'ies' : 'y'} ${unknown.map((k) => `'${k}'`).join(', ')}. Known: ${PROPERTIES.join(', ')}.`,
       );
     }
-    const { packs, today, failOn, trustAnnotations, exceptionsFile, crds } = props ?? {};
+    const { packs, today, failOn, trustAnnotations, exceptionsFile, crds, platformFile } = props ?? {};
     if (packs !== undefined) {
       if (!Array.isArray(packs) || packs.some((id) => typeof id !== 'string'))
         throw new Error(`${where}: 'packs' must be a list of pack ids.`);
@@ -141,6 +151,10 @@ export class HardenedReviewPlugin implements Validation {
       throw new Error(`${where}: 'crds' must be a list of CRD files or folders (got '${String(crds)}').`);
     }
     // Read now: a refused file stops synth with its problems, before anything is reviewed.
+    if (platformFile !== undefined && (typeof platformFile !== 'string' || platformFile === '')) {
+      throw new Error(`${where}: 'platformFile' must be the path of a platform.json (got '${String(platformFile)}').`);
+    }
+    this.platform = platformFile === undefined ? undefined : readPlatformContract(platformFile);
     this.exceptions = exceptionsFile === undefined ? [] : readExceptionsFile(exceptionsFile);
     this.customResourceDefinitions = readCustomResourceDefinitions(crds ?? []);
     this.trustAnnotations = trustAnnotations ?? true;
@@ -173,6 +187,7 @@ export class HardenedReviewPlugin implements Validation {
       trustAnnotations: this.trustAnnotations,
       exceptions: this.exceptions,
       customResourceDefinitions: this.customResourceDefinitions,
+      ...(this.platform ? { platform: this.platform } : {}),
     });
     const open = SEVERITIES.flatMap((severity) => result.findings.filter((f) => !f.exception && f.severity === severity));
     const byRule = new Map<string, Finding[]>();

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Chart } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import { buildReferencePlatform } from '../../apps/platform';
 import { HardenedApp, HardenedDeployment, HardenedNamespace } from '../../lib';
 import { ReviewFailedError } from '../../lib/app/review-gate';
 import { readManifests } from '../../lib/review/manifest-files';
+import { HardenedReviewPlugin } from '../../lib/review/plugin';
 import { PLATFORM_CONTRACT_FILE, readPlatformContract } from '../../lib/review/platform-contract';
 import { CONTAINER, removeTempDirs, tempDir } from '../support';
 
@@ -131,6 +132,42 @@ describe('HardenedApp platformFile', () => {
     );
     expect(() => new HardenedApp({ outdir: path.join(work, 'dist'), platformFile: path.join(work, 'none.json') })).toThrow(
       `'platformFile': platform contract ${path.join(work, 'none.json')} does not exist. Fix:`,
+    );
+  });
+});
+
+describe("the validation plugin's platformFile", () => {
+  /** The plugin on an app's manifests that only deploy into `shop`: the report's status and failing rules. */
+  async function pluginOn(work: string, platformFile?: string) {
+    const chart = new Chart(Testing.app(), 'shop-app', { namespace: 'shop' });
+    new HardenedDeployment(chart, 'web', { containers: [CONTAINER] });
+    const manifest = path.join(work, 'shop-app.k8s.yaml');
+    fs.writeFileSync(
+      manifest,
+      Testing.synth(chart)
+        .map((o) => `---\n${JSON.stringify(o)}\n`)
+        .join(''),
+    );
+    const rules: string[] = [];
+    let status = '';
+    const plugin = new HardenedReviewPlugin({ today: TODAY, ...(platformFile ? { platformFile } : {}) });
+    await plugin.validate({
+      manifests: [manifest],
+      report: { addViolation: (v) => rules.push(v.ruleName), submit: (s) => void (status = s) },
+    });
+    return { status, rules };
+  }
+
+  test('the namespaces of the contract count as declared, as with review --platform', async () => {
+    const work = tempDir('contract-plugin-');
+    const dist = synthPlatform(work);
+    expect(await pluginOn(work)).toEqual({ status: 'failure', rules: expect.arrayContaining(['workload-namespace-hardened']) });
+    expect(await pluginOn(work, path.join(dist, PLATFORM_CONTRACT_FILE))).toEqual({ status: 'success', rules: [] });
+  });
+
+  test('a missing contract fails the plugin naming the file', () => {
+    expect(() => new HardenedReviewPlugin({ platformFile: 'nowhere/platform.json' })).toThrow(
+      /platform contract nowhere\/platform\.json does not exist/,
     );
   });
 });
