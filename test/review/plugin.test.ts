@@ -182,7 +182,10 @@ describe('HardenedReviewPlugin', () => {
   });
 
   test.each([
-    [{ pack: ['pss-baseline'] }, /unknown property 'pack'\. Known: packs, today, failOn, trustAnnotations, exceptionsFile, crds, platformFile\.$/],
+    [
+      { pack: ['pss-baseline'] },
+      /unknown property 'pack'\. Known: packs, today, failOn, trustAnnotations, exceptionsFile, crds, platformFile\.$/,
+    ],
     [{ crds: 'crds/' }, /'crds' must be a list of CRD files or folders \(got 'crds\/'\)\.$/],
     [{ failOn: 'critical' }, /'failOn' must be one of error, warning, info \(got 'critical'\)\.$/],
     [{ packs: 'pss-baseline' }, /'packs' must be a list of pack ids\.$/],

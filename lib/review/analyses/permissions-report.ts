@@ -60,7 +60,7 @@ export function permissionsMarkdown(report: PermissionsReport): string {
     '',
     '### Escalation powers',
     '',
-    "Powers that reach further than their names (see docs/rbac.md): each is refused by the constructs without an exception naming it.",
+    'Powers that reach further than their names (see docs/rbac.md): each is refused by the constructs without an exception naming it.',
     '',
   );
   const escalations = report.subjects.flatMap((s) =>

@@ -511,7 +511,7 @@ describe('the report as text', () => {
         '',
         '### Escalation powers',
         '',
-        "Powers that reach further than their names (see docs/rbac.md): each is refused by the constructs without an exception naming it.",
+        'Powers that reach further than their names (see docs/rbac.md): each is refused by the constructs without an exception naming it.',
         '',
         '| Subject | Scope | Power | What it allows |',
         '|---|---|---|---|',
