@@ -21,7 +21,6 @@ const PEER_SUITES = [
   'test/review/object-schema-crd-server.test.ts',
   'test/review/object-schema-crd.test.ts',
   'test/review/object-schema-server.test.ts',
-  'test/review/pod-security-fixtures.test.ts',
   'test/review/pod-security-server.test.ts',
   'test/secrets/kubeseal.test.ts',
 ];

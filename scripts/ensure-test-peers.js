@@ -15,8 +15,9 @@
 //   CRDs            the CRDs of the custom resources we emit (Sealed Secrets, External Secrets, Argo CD),
 //                   from their projects' releases at pinned hashes (scripts/install-crds.sh): the
 //                   api-server peer validates those objects too.
-//   PSA fixtures    upstream Pod Security Admission's test pods, at the release the api-server peer
-//                   pins (scripts/install-psa-fixtures.sh): test/review/pod-security-fixtures.test.ts.
+//
+// (The upstream Pod Security fixtures are not installed: they are read in place from
+// ../shared/fixtures/pod-security-admission, never copied into the repository.)
 //
 // One line per step; a step's own output is shown only when it fails. Needs Go and, the first
 // time, the Go module proxy; a missing prerequisite fails with what is missing and how to get it.
@@ -42,7 +43,6 @@ const COLD = {
   'cluster-config': '~2 min',
   'api-server': '~2 min',
   crds: '~10 s',
-  'psa-fixtures': '~1 s',
 };
 
 /** Known steps in COLD's order (smaller builds first: a missing prerequisite shows soonest), new peers last. */
@@ -59,7 +59,6 @@ function steps() {
     { name: 'kubeseal', script: 'install-kubeseal.sh', args: [] },
     ...peers.map((peer) => ({ name: peer, script: 'install-peers.sh', args: [peer] })),
     { name: 'crds', script: 'install-crds.sh', args: [] },
-    { name: 'psa-fixtures', script: 'install-psa-fixtures.sh', args: [] },
   ];
 }
 

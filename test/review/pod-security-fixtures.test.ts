@@ -2,18 +2,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { review } from '../../lib/review/engine';
 import { parseManifests } from '../../lib/review/load';
-import { missingPeer } from '../support';
 
 /**
  * Conformance with the upstream Pod Security Admission test data: every pod that upstream
  * allows at a level must produce no error from that level's pack, and every pod it denies
  * must produce an error from the rule implementing the check the fixture exercises.
- * The fixtures are upstream's own test data (k8s.io/pod-security-admission, test/testdata, at the
- * release the api-server peer pins), read in place through the link scripts/install-psa-fixtures.sh
- * makes into Go's module cache (`npm test` runs it first); `PSA_FIXTURES` points elsewhere, for
- * example at a newer upstream checkout.
+ * The fixtures are upstream's own test data (k8s.io/pod-security-admission, test/testdata), kept
+ * for this project and CI in ../shared/fixtures/pod-security-admission and read there in place,
+ * never copied into the repository; `PSA_FIXTURES` points elsewhere, for example at a newer
+ * upstream checkout.
  */
-const FIXTURES = path.resolve(process.env.PSA_FIXTURES ?? path.resolve(__dirname, '../../.tools/pod-security-admission'));
+const SHARED_FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/pod-security-admission');
+const FIXTURES = path.resolve(process.env.PSA_FIXTURES ?? SHARED_FIXTURES);
 const LEVELS = ['baseline', 'restricted'] as const;
 
 /** Which of our rules implement each upstream check (the fixture file stem). */
@@ -70,7 +70,11 @@ function errorRules(file: string, level: string): string[] {
 
 if (!fs.existsSync(FIXTURES)) {
   test('the upstream Pod Security fixtures are installed', () => {
-    throw new Error(missingPeer(FIXTURES, 'scripts/install-psa-fixtures.sh'));
+    throw new Error(
+      `The upstream Pod Security fixtures are not at ${FIXTURES}. They are kept beside the repository in ` +
+        `../shared/fixtures/pod-security-admission (k8s.io/pod-security-admission, test/testdata); check out the ` +
+        `shared folder there, or set PSA_FIXTURES to a folder holding <level>/v1.N/<pass|fail>/.`,
+    );
   });
 } else {
   describe.each(LEVELS)('Pod Security %s level', (level) => {
@@ -79,7 +83,7 @@ if (!fs.existsSync(FIXTURES)) {
     if (!version) {
       test(`${level} has a v1.N folder of fixtures`, () => {
         throw new Error(
-          `no v1.N folder under ${levelDir}: PSA_FIXTURES or .tools/pod-security-admission must hold <level>/v1.N/<pass|fail>/`,
+          `no v1.N folder under ${levelDir}: PSA_FIXTURES or ../shared/fixtures/pod-security-admission must hold <level>/v1.N/<pass|fail>/`,
         );
       });
       return;
