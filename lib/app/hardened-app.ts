@@ -4,9 +4,9 @@ import { ApiObject, App, AppProps, Include } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { HardeningError } from '../core/hardening-error';
 import { REPORT_FILES } from '../review/reports';
-import { createFile, replaceFile } from '../core/files';
+import { createFile } from '../core/files';
 import { createStagingDir, discardDir, listFiles, publishDir, PublishLayout, whyNotPublishable } from './publish';
-import { copyForCli } from '../core/published-copy';
+import { CONSTRUCT_METADATA_FILE, ReviewInputs, SynthesizedObject, copyForCli } from '../core/published-copy';
 import { _pruneSealingCaches } from '../secrets/sealing-cache';
 import { reviewStagedOutput } from './review-gate';
 import { installErrorPrinter } from './error-printer';
@@ -120,6 +120,8 @@ export class HardenedApp extends App {
   private readonly exceptions: readonly ExceptionEntry[];
   private readonly platform?: PlatformContractSource;
   private readonly publishPlatformContract: boolean;
+  /** What the validation plugin needs to review the CLI's copies as the gate did. */
+  private readonly reviewInputs: ReviewInputs;
 
   constructor(props: HardenedAppProps = {}) {
     const publishTo = props.outdir ?? 'dist';
@@ -132,6 +134,12 @@ export class HardenedApp extends App {
     this.exceptions = readAppExceptionsFile(this, props.exceptionsFile);
     this.platform = readAppPlatformContract(this, props.platformFile);
     this.publishPlatformContract = props.publishPlatformContract ?? false;
+    this.reviewInputs = {
+      ...(props.platformFile === undefined ? {} : { platformFile: path.resolve(props.platformFile) }),
+      ...(props.exceptionsFile === undefined ? {} : { exceptionsFile: path.resolve(props.exceptionsFile) }),
+      ...(props.reviewPacks === undefined ? {} : { packs: [...props.reviewPacks] }),
+      ...(props.reviewDate === undefined ? {} : { today: props.reviewDate }),
+    };
     this.checkOutdir();
   }
 
@@ -251,8 +259,11 @@ export class HardenedApp extends App {
         this.publishDir,
         cliOutdir,
         reviewed.filter((file) => REVIEWED_FILE.test(file)),
+        {
+          review: this.reviewInputs,
+          ...(constructMetadata === undefined ? {} : { constructMetadata: { text: constructMetadata, objects: synthesizedObjects(this) } }),
+        },
       );
-      if (constructMetadata !== undefined) replaceFile(path.join(cliOutdir, CONSTRUCT_METADATA_FILE), constructMetadata);
     }
   }
 
@@ -277,13 +288,17 @@ export class HardenedApp extends App {
   }
 }
 
-/**
- * What cdk8s writes when `CDK8S_RECORD_CONSTRUCT_METADATA=true` (set by `cdk8s synth` when
- * `cdk8s.yaml` declares validations): object name to construct path, for the CLI's
- * validation report. It goes to the CLI's output folder only, never to the published
- * folder, whose content must not depend on how synth was started.
- */
-const CONSTRUCT_METADATA_FILE = 'construct-metadata.json';
+// cdk8s writes CONSTRUCT_METADATA_FILE when `CDK8S_RECORD_CONSTRUCT_METADATA=true` (set by
+// `cdk8s synth` when `cdk8s.yaml` declares validations). It goes to the CLI's output folder only,
+// never to the published folder, whose content must not depend on how synth was started.
+
+/** Every ApiObject of the app with its construct path, for the CLI's construct metadata. */
+function synthesizedObjects(root: IConstruct): SynthesizedObject[] {
+  return root.node
+    .findAll()
+    .filter((node): node is ApiObject => ApiObject.isApiObject(node))
+    .map((api) => ({ kind: api.kind, namespace: api.metadata.namespace, name: api.name, constructPath: api.node.path }));
+}
 
 /** The files `addFile` accepts: those kubectl reads from a folder, which the gate reviews. */
 const REVIEWED_FILE = /\.(yaml|yml|json)$/;

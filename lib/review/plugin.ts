@@ -1,7 +1,8 @@
+import * as path from 'node:path';
 import type { Validation, ValidationContext, ValidationViolatingResource } from 'cdk8s-cli/plugins';
 import { isIsoDate } from '../core/exceptions';
 import { printable } from '../core/printable';
-import { publishedPathOf } from '../core/published-copy';
+import { ReviewInputs, constructMetadataKey, publishedPathOf } from '../core/published-copy';
 import { readCustomResourceDefinitions } from './crd-files';
 import { passesAt, review } from './engine';
 import { LoadedManifest, ManifestLoadError } from './load';
@@ -31,7 +32,13 @@ import { objectLabel } from './reports';
  * @see https://cdk8s.io/docs/latest/cli/synth/#validation-plugins
  */
 
-/** Properties of the plugin, from `properties:` of its entry in `cdk8s.yaml`. */
+/**
+ * Properties of the plugin, from `properties:` of its entry in `cdk8s.yaml`. When the app is a
+ * `HardenedApp`, the settings of its review (`platformFile`, `exceptionsFile`, `reviewPacks`,
+ * `reviewDate`) apply where these properties do not set `platformFile`, `exceptionsFile`, `packs`
+ * or `today`, so the plugin reviews the way the app's gate did; where both set one and differ,
+ * these win and the report's summary says so.
+ */
 export interface HardenedReviewPluginProps {
   /**
    * Ids of the packs to apply.
@@ -110,9 +117,11 @@ export class HardenedReviewPlugin implements Validation {
   private readonly today?: string;
   private readonly failOn: Severity;
   private readonly trustAnnotations: boolean;
-  private readonly exceptions: readonly ExceptionEntry[];
+  private readonly exceptions?: readonly ExceptionEntry[];
   private readonly customResourceDefinitions: readonly KubeObject[];
   private readonly platform?: PlatformContractSource;
+  /** The settings these properties give, to compare with the app's (paths absolute). */
+  private readonly own: ReviewInputs;
 
   /** @throws Error naming the property when `properties` in `cdk8s.yaml` is not valid. */
   constructor(props: HardenedReviewPluginProps = {}) {
@@ -155,7 +164,13 @@ export class HardenedReviewPlugin implements Validation {
       throw new Error(`${where}: 'platformFile' must be the path of a platform.json (got '${String(platformFile)}').`);
     }
     this.platform = platformFile === undefined ? undefined : readPlatformContract(platformFile);
-    this.exceptions = exceptionsFile === undefined ? [] : readExceptionsFile(exceptionsFile);
+    this.exceptions = exceptionsFile === undefined ? undefined : readExceptionsFile(exceptionsFile);
+    this.own = {
+      ...(platformFile === undefined ? {} : { platformFile: path.resolve(platformFile) }),
+      ...(exceptionsFile === undefined ? {} : { exceptionsFile: path.resolve(exceptionsFile) }),
+      ...(packs === undefined ? {} : { packs }),
+      ...(today === undefined ? {} : { today }),
+    };
     this.customResourceDefinitions = readCustomResourceDefinitions(crds ?? []);
     this.trustAnnotations = trustAnnotations ?? true;
     this.packs = packs;
@@ -181,13 +196,16 @@ export class HardenedReviewPlugin implements Validation {
       report.submit('failure', { error: printable(error.message) });
       return;
     }
+    const app = publishedCopyOf(context.manifests);
+    const appInputs = app?.review ?? {};
+    const platform = this.platform ?? (appInputs.platformFile === undefined ? undefined : readPlatformContract(appInputs.platformFile));
     const result = review(manifests, {
-      packs: this.packs,
-      today: this.today,
+      packs: this.packs ?? appInputs.packs,
+      today: this.today ?? appInputs.today,
       trustAnnotations: this.trustAnnotations,
-      exceptions: this.exceptions,
+      exceptions: this.exceptions ?? (appInputs.exceptionsFile === undefined ? [] : readExceptionsFile(appInputs.exceptionsFile)),
       customResourceDefinitions: this.customResourceDefinitions,
-      ...(this.platform ? { platform: this.platform } : {}),
+      ...(platform ? { platform } : {}),
     });
     const open = SEVERITIES.flatMap((severity) => result.findings.filter((f) => !f.exception && f.severity === severity));
     const byRule = new Map<string, Finding[]>();
@@ -198,13 +216,15 @@ export class HardenedReviewPlugin implements Validation {
         ruleName: first.ruleId,
         recommendation: `${first.title} (severity: ${first.severity}).`,
         fix: first.remediation,
-        violatingResources: violatingResources(findings),
+        violatingResources: violatingResources(findings, app !== undefined, sharedNames(manifests)),
       });
     }
     const { bySeverity, objects, suppressed } = result.counts;
-    const published = publishedFolder(context.manifests);
+    const { fromApp, differing } = compareInputs(this.own, appInputs);
     report.submit(passesAt(result, this.failOn) ? 'success' : 'failure', {
-      ...(published === undefined ? {} : { 'Published to': printable(published) }),
+      ...(app === undefined ? {} : { 'Published to': printable(app.folder) }),
+      ...(fromApp.length ? { "The app's settings used": fromApp.join(', ') } : {}),
+      ...(differing.length ? { "Not the app's settings (cdk8s.yaml wins)": printable(differing.join('; ')) } : {}),
       'Objects reviewed': String(objects),
       Packs: result.packs.join(', '),
       Errors: String(bySeverity.error),
@@ -215,30 +235,76 @@ export class HardenedReviewPlugin implements Validation {
   }
 }
 
+/** What `HardenedReviewPluginProps` names each setting of `ReviewInputs`, and the app's prop. */
+const SETTINGS: readonly { key: keyof ReviewInputs; property: string; appProp: string }[] = [
+  { key: 'platformFile', property: 'platformFile', appProp: 'platformFile' },
+  { key: 'exceptionsFile', property: 'exceptionsFile', appProp: 'exceptionsFile' },
+  { key: 'packs', property: 'packs', appProp: 'reviewPacks' },
+  { key: 'today', property: 'today', appProp: 'reviewDate' },
+];
+
+/** Which of the app's settings the plugin took (its own property unset), and which its own property overrode with another value. */
+function compareInputs(own: ReviewInputs, app: ReviewInputs): { fromApp: string[]; differing: string[] } {
+  const fromApp: string[] = [];
+  const differing: string[] = [];
+  const shown = (value: string | readonly string[]) => (typeof value === 'string' ? value : value.join(', '));
+  const same = (a: string | readonly string[], b: string | readonly string[]) =>
+    typeof a === 'string' || typeof b === 'string' ? a === b : [...a].sort().join('\n') === [...b].sort().join('\n');
+  for (const { key, property, appProp } of SETTINGS) {
+    const mine = own[key];
+    const theirs = app[key];
+    if (theirs === undefined) continue;
+    if (mine === undefined) fromApp.push(appProp);
+    else if (!same(mine, theirs)) differing.push(`${property} '${shown(mine)}', the app's ${appProp} '${shown(theirs)}'`);
+  }
+  return { fromApp, differing };
+}
+
 /**
- * One resource per object, with one location per finding. `resourceName` is the object's
- * name because the CLI looks construct paths up by name (construct-metadata.json); the
- * path and locations, which the CLI only prints, have their control characters escaped.
+ * One resource per object, with one location per finding. The CLI looks construct paths up
+ * by `resourceName` in construct-metadata.json, keyed by object name only: a HardenedApp adds a
+ * key per object (`constructMetadataKey`), used for its copies; for another app the name is
+ * used only when no other reviewed object shares it, otherwise the key, which the CLI does not
+ * resolve ("N/A") rather than naming another object's construct. The path and locations, which
+ * the CLI only prints, have their control characters escaped.
  */
-function violatingResources(findings: readonly Finding[]): ValidationViolatingResource[] {
+function violatingResources(
+  findings: readonly Finding[],
+  keyedMetadata: boolean,
+  shared: ReadonlySet<string>,
+): ValidationViolatingResource[] {
   const byObject = new Map<string, { resourceName: string; manifestPath: string; locations: string[] }>();
   for (const finding of findings) {
     const origin = /^(.*):\d+$/.exec(finding.origin)?.[1] ?? finding.origin;
     // A HardenedApp's copy for the CLI is named by the file it copies, in the published folder.
     const manifestPath = publishedPathOf(origin)?.file ?? origin;
     const key = `${manifestPath}\u0000${objectLabel(finding.object)}`;
-    const resource = byObject.get(key) ?? { resourceName: finding.object.name, manifestPath: printable(manifestPath), locations: [] };
+    const { name } = finding.object;
+    const resourceName = keyedMetadata || shared.has(name) ? constructMetadataKey(finding.object) : name;
+    const resource = byObject.get(key) ?? { resourceName: printable(resourceName), manifestPath: printable(manifestPath), locations: [] };
     resource.locations.push(printable(`${objectLabel(finding.object)} at ${finding.path || '(object)'}: ${finding.message}`));
     byObject.set(key, resource);
   }
   return [...byObject.values()];
 }
 
-/** The folder a HardenedApp published these manifests to, when the CLI's copies say so. */
-function publishedFolder(manifests: readonly string[]): string | undefined {
+/** The names more than one reviewed object has. */
+function sharedNames(manifests: readonly LoadedManifest[]): Set<string> {
+  const seen = new Set<string>();
+  const shared = new Set<string>();
+  for (const { object } of manifests) {
+    const name = String((object.metadata as { name?: unknown } | undefined)?.name ?? '');
+    if (seen.has(name)) shared.add(name);
+    seen.add(name);
+  }
+  return shared;
+}
+
+/** The published folder and the app's review settings, when the CLI's copies are a HardenedApp's. */
+function publishedCopyOf(manifests: readonly string[]): { folder: string; review: ReviewInputs } | undefined {
   for (const manifest of manifests) {
     const published = publishedPathOf(manifest);
-    if (published) return published.folder;
+    if (published) return published;
   }
   return undefined;
 }

@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { Chart } from 'cdk8s';
+import { HardenedApp, HardenedNamespace } from '../../lib';
 import { exitCodeAfterFailure, startedByCdk8sSynth } from '../../lib/app/error-printer';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -115,6 +117,22 @@ describe('a failing synth under `cdk8s synth`', () => {
     expect(row('Objects reviewed')).toBe(String(reviewed.counts.objects));
     // The ConfigMap of the added .yml file is among them, copied under a name the CLI reads.
     expect(stdout).toContain(`- ${path.join(work, 'cli-out', 'extra', 'settings.yml.yaml')}`);
+  }, 60_000);
+
+  test("an app deploying into a platform's namespace (platformFile) passes its own review and the plugin's, which reviews as the app did", () => {
+    // The platform repository publishes shop with its contract.
+    const platform = new HardenedApp({ outdir: path.join(work, 'platform-dist'), publishPlatformContract: true });
+    new HardenedNamespace(new Chart(platform, 'platform'), 'shop');
+    platform.synth();
+    const platformFile = path.join(work, 'platform-dist', 'platform.json');
+    const dist = path.join(work, 'dist');
+    const { status, stdout, stderr } = runUnderCdk8sCli(`tenant-app.ts`, `${dist} ${platformFile}`, path.join(work, 'cli-out'));
+    expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
+    const row = (name: string) => new RegExp(`║ ${name} +│ (.*?) +║`).exec(stdout)?.[1];
+    expect(row('Status')).toBe('success');
+    expect(row("The app's settings used")).toBe('platformFile');
+    expect(stdout).not.toContain('workload-namespace-hardened');
+    expect(fs.readdirSync(dist)).toContain('shop-app.k8s.yaml');
   }, 60_000);
 
   test('started by anything else, the app exits 1 and leaves CDK8S_OUTDIR alone', () => {

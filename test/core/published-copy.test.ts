@@ -1,7 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HardenedReviewPlugin, ReviewPluginContext } from '../../lib/review/plugin';
-import { PUBLISHED_COPY_NOTE, copyForCli, copyNameFor, publishedPathOf } from '../../lib/core/published-copy';
+import {
+  CONSTRUCT_METADATA_FILE,
+  CliCopyOptions,
+  PUBLISHED_COPY_NOTE,
+  copyForCli,
+  copyNameFor,
+  publishedPathOf,
+} from '../../lib/core/published-copy';
 import { removeTempDirs, tempDir } from '../support';
 
 afterAll(removeTempDirs);
@@ -14,7 +21,7 @@ const POD = (name: string) =>
     spec: { hostNetwork: true, containers: [{ name: 'c', image: 'nginx:1.27' }] },
   });
 
-function published(files: Record<string, string>): { dist: string; cli: string } {
+function published(files: Record<string, string>, options: CliCopyOptions = {}): { dist: string; cli: string } {
   const root = tempDir('published-copy');
   const dist = path.join(root, 'dist');
   for (const [name, text] of Object.entries(files)) {
@@ -23,7 +30,7 @@ function published(files: Record<string, string>): { dist: string; cli: string }
   }
   const cli = path.join(root, 'cli-out');
   fs.mkdirSync(cli);
-  copyForCli(dist, cli, Object.keys(files));
+  copyForCli(dist, cli, Object.keys(files), options);
   return { dist, cli };
 }
 
@@ -36,6 +43,7 @@ test('copies keep .yaml names; .yml and .json get .yaml appended, since the CLI 
   expect(publishedPathOf(path.join(cli, 'extra', 'debug.json.yaml'))).toEqual({
     file: path.join(dist, 'extra', 'debug.json'),
     folder: dist + path.sep,
+    review: {},
   });
   expect(publishedPathOf(path.join(cli, 'shop', 'web.yaml'))?.file).toBe(path.join(dist, 'shop', 'web.yaml'));
 });
@@ -61,4 +69,106 @@ test("the plugin's violations name the published file, and its summary the publi
   await new HardenedReviewPlugin({ packs: ['pss-baseline'], today: '2026-03-15' }).validate(ctx);
   expect(violations.flatMap((v) => v.violatingResources.map((r) => r.manifestPath))).toEqual([path.join(dist, 'extra', 'debug.json')]);
   expect(submitted[0]['Published to']).toBe(dist + path.sep);
+});
+
+/** A fake CLI context that records what the plugin reports. */
+function pluginContext(manifests: string[]) {
+  const violations: { ruleName: string; violatingResources: readonly { resourceName: string; manifestPath: string }[] }[] = [];
+  const submitted: { status: string; metadata: Record<string, string> }[] = [];
+  const ctx: ReviewPluginContext = {
+    manifests,
+    report: {
+      addViolation: (v) => violations.push(v),
+      submit: (status, metadata) => submitted.push({ status, metadata: metadata ?? {} }),
+    },
+  };
+  return { ctx, violations, submitted };
+}
+
+const SHOP_NAMESPACE = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n';
+
+test("the note carries the app's review settings; the plugin applies those its properties leave unset", async () => {
+  const root = tempDir('published-copy-settings');
+  const { cli } = published(
+    { 'web.yaml': POD('web') },
+    { review: { packs: ['pss-baseline'], today: '2026-03-15', exceptionsFile: path.join(root, 'missing.yaml') } },
+  );
+  expect(publishedPathOf(path.join(cli, 'web.yaml'))?.review).toEqual({
+    packs: ['pss-baseline'],
+    today: '2026-03-15',
+    exceptionsFile: path.join(root, 'missing.yaml'),
+  });
+  // The app's exceptions file is read: a missing one is an error naming it.
+  await expect(new HardenedReviewPlugin().validate(pluginContext([path.join(cli, 'web.yaml')]).ctx)).rejects.toThrow(
+    path.join(root, 'missing.yaml'),
+  );
+  // The plugin's own exceptionsFile wins; its summary says which app settings it used and which differ.
+  const exceptions = path.join(root, 'exceptions.yaml');
+  fs.writeFileSync(exceptions, 'exceptions: []\n');
+  const { ctx, submitted } = pluginContext([path.join(cli, 'web.yaml')]);
+  await new HardenedReviewPlugin({ exceptionsFile: exceptions, today: '2026-04-01' }).validate(ctx);
+  expect(submitted[0].metadata.Packs).toBe('pss-baseline');
+  expect(submitted[0].metadata["The app's settings used"]).toBe('reviewPacks');
+  expect(submitted[0].metadata["Not the app's settings (cdk8s.yaml wins)"]).toBe(
+    `exceptionsFile '${exceptions}', the app's exceptionsFile '${path.join(root, 'missing.yaml')}'; today '2026-04-01', the app's reviewDate '2026-03-15'`,
+  );
+});
+
+test('a note whose settings are not well-formed gives none of them', () => {
+  const { cli } = published({ 'web.yaml': POD('web') });
+  fs.writeFileSync(
+    path.join(cli, PUBLISHED_COPY_NOTE),
+    JSON.stringify({ folder: 'dist/', files: { 'web.yaml': 'web.yaml' }, review: { packs: [1], today: 5, platformFile: 'p.json' } }),
+  );
+  expect(publishedPathOf(path.join(cli, 'web.yaml'))?.review).toEqual({ platformFile: 'p.json' });
+});
+
+describe('objects of one name (a WebService: Deployment, Service, autoscaler and budget all named web)', () => {
+  const object = (kind: string, spec: Record<string, unknown>) => ({ kind, metadata: { name: 'web', namespace: 'shop' }, spec });
+  const badPod = { hostNetwork: true, containers: [{ name: 'c', image: 'nginx:1.27' }] };
+  const manifests = [
+    SHOP_NAMESPACE,
+    JSON.stringify({ apiVersion: 'apps/v1', ...object('Deployment', { selector: {}, template: { spec: badPod } }) }),
+    JSON.stringify({ apiVersion: 'v1', ...object('Service', { ports: [{ port: 80 }] }) }),
+    JSON.stringify({ apiVersion: 'autoscaling/v2', ...object('HorizontalPodAutoscaler', { maxReplicas: 3 }) }),
+  ].join('\n---\n');
+  const objects = [
+    { kind: 'Namespace', name: 'shop', constructPath: 'shop/Resource' },
+    { kind: 'Deployment', namespace: 'shop', name: 'web', constructPath: 'shop/web/Resource/Resource' },
+    { kind: 'Service', namespace: 'shop', name: 'web', constructPath: 'shop/web/Service/Resource' },
+    { kind: 'HorizontalPodAutoscaler', namespace: 'shop', name: 'web', constructPath: 'shop/web/Autoscaler/Resource' },
+  ];
+
+  test("a HardenedApp's construct metadata resolves each object's key to its own construct; the plugin passes that key", async () => {
+    // cdk8s keys by name: the last object named web wins.
+    const cdk8sMetadata = JSON.stringify({
+      version: '1.0.0',
+      resources: { shop: { path: 'shop/Resource' }, web: { path: 'shop/web/Autoscaler/Resource' } },
+    });
+    const { cli } = published({ 'shop.k8s.yaml': manifests }, { constructMetadata: { text: cdk8sMetadata, objects } });
+    const metadata = JSON.parse(fs.readFileSync(path.join(cli, CONSTRUCT_METADATA_FILE), 'utf8'));
+    expect(metadata.version).toBe('1.0.0');
+    expect(metadata.resources.web).toEqual({ path: 'shop/web/Autoscaler/Resource' });
+    expect(metadata.resources['Deployment shop/web']).toEqual({ path: 'shop/web/Resource/Resource' });
+    expect(metadata.resources['Service shop/web']).toEqual({ path: 'shop/web/Service/Resource' });
+    const { ctx, violations } = pluginContext([path.join(cli, 'shop.k8s.yaml')]);
+    await new HardenedReviewPlugin({ packs: ['pss-baseline'] }).validate(ctx);
+    const named = violations.find((v) => v.ruleName === 'no-host-namespaces')?.violatingResources.map((r) => r.resourceName);
+    expect(named).toEqual(['Deployment shop/web']);
+    // What the CLI prints as Construct Path: its lookup is metadata.resources[resourceName].path.
+    expect(metadata.resources[named![0]].path).toBe('shop/web/Resource/Resource');
+  });
+
+  test('for another app, a shared name is not passed (the CLI would name the last construct); a unique one is', async () => {
+    const dir = tempDir('plain-app');
+    fs.writeFileSync(path.join(dir, 'shop.k8s.yaml'), manifests);
+    fs.writeFileSync(
+      path.join(dir, 'debug.k8s.yaml'),
+      JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'debug', namespace: 'shop' }, spec: badPod }),
+    );
+    const { ctx, violations } = pluginContext([path.join(dir, 'shop.k8s.yaml'), path.join(dir, 'debug.k8s.yaml')]);
+    await new HardenedReviewPlugin({ packs: ['pss-baseline'] }).validate(ctx);
+    const named = violations.find((v) => v.ruleName === 'no-host-namespaces')?.violatingResources.map((r) => r.resourceName);
+    expect(named).toEqual(['Deployment shop/web', 'debug']);
+  });
 });
