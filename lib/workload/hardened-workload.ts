@@ -236,6 +236,16 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
     this.name = requireDns1123Label(this, 'name', props.name ?? id);
     this.namespace = requireDns1123Label(this, 'namespace', effectiveNamespace(this, props.namespace));
     this.policy = new ExceptionPolicy(this, props.exceptions);
+    if (this.namespace === 'default') {
+      // One error here rather than three at review (the workload, its ServiceAccount and PDB).
+      this.policy.require(
+        'no-default-namespace',
+        'namespace',
+        'the workload would run in the "default" namespace, which enforces no Pod Security and denies no traffic.',
+        "Put it in a HardenedNamespace (new HardenedDeployment(new HardenedNamespace(chart, 'shop'), ...)) or a Chart with a namespace.",
+        'default',
+      );
+    }
     this.exceptions = this.policy.list();
     this.selectorLabels = { [INSTANCE_LABEL]: this.name, [NAME_LABEL]: this.name };
     this.labels = { ...props.labels, ...this.selectorLabels, [MANAGED_BY_LABEL]: MANAGED_BY };

@@ -209,10 +209,9 @@ export const CROSS_OBJECT_RULE_CASES: readonly RuleCase[] = [
 
   {
     rule: 'no-default-namespace',
-    name: "objects without a namespace, in their own namespace, cluster-scoped, or the cluster's own in default, comply",
-    object: service({}, undefined),
+    name: "objects in their own namespace, cluster-scoped, or the cluster's own in default, comply",
+    object: service({}),
     others: [
-      service({}),
       inDefault('Namespace'),
       inDefault('ClusterRole', 'rbac.authorization.k8s.io/v1'),
       inDefault('Service', 'v1', 'kubernetes'),
@@ -271,6 +270,45 @@ export const CROSS_OBJECT_RULE_CASES: readonly RuleCase[] = [
     name: 'a NetworkPolicy in default',
     object: inDefault('NetworkPolicy', 'networking.k8s.io/v1'),
     expected: [['metadata.namespace', 'NetworkPolicy "web" is in the "default" namespace']],
+  },
+  // After the cases in default: the gate's test takes the first violating case of each rule.
+  {
+    rule: 'no-default-namespace',
+    name: "a namespaced object without a namespace goes to kubectl's context namespace",
+    object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { mode: 'live' } },
+    expected: [['metadata.namespace', `ConfigMap "settings" has no namespace, so it goes to the namespace of kubectl's context`]],
+  },
+  {
+    rule: 'no-default-namespace',
+    name: 'without a namespace: a custom resource its CRD declares namespaced is flagged',
+    object: { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: { name: 'ca' } },
+    others: [
+      {
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: 'issuers.cert-manager.io' },
+        spec: { group: 'cert-manager.io', scope: 'Namespaced', names: { kind: 'Issuer', plural: 'issuers' } },
+      },
+    ],
+    expected: [['metadata.namespace', 'Issuer "ca" has no namespace']],
+  },
+  {
+    rule: 'no-default-namespace',
+    name: 'without a namespace: a cluster-scoped kind is not flagged',
+    object: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader' } },
+    expected: [],
+  },
+  {
+    rule: 'no-default-namespace',
+    name: 'without a namespace: a custom kind without its CRD may be cluster-scoped, and is not flagged',
+    object: { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'ca' } },
+    expected: [],
+  },
+  {
+    rule: 'no-default-namespace',
+    name: 'without a namespace: an Event is not flagged',
+    object: { apiVersion: 'v1', kind: 'Event', metadata: { name: 'e' } },
+    expected: [],
   },
 
   {

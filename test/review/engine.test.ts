@@ -132,7 +132,7 @@ describe('exceptions', () => {
     const service = {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: 'web', annotations: { [`${KEY}/no-privileged`]: 'copied from the deployment by mistake' } },
+      metadata: { name: 'web', namespace: 'shop', annotations: { [`${KEY}/no-privileged`]: 'copied from the deployment by mistake' } },
     };
     expect(review([{ object: service }], { today: TODAY }).findings.map((f) => f.message)).toEqual([
       'exception to "no-privileged" covers no finding: the rule does not apply to kind Service',

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Cron } from 'cdk8s';
+import { Chart, Cron, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   HardenedCronJob,
@@ -220,6 +220,36 @@ describe('namespace and name', () => {
       expect(o.metadata.name).toBe('storefront');
       expect(o.metadata.namespace).toBe('retail');
     }
+  });
+
+  test.each(KINDS)('a Hardened%s with no namespace to land in fails once, at construction, naming the fix', (_kind, create) => {
+    const chart = new Chart(Testing.app(), 'platform');
+    expect(() => create(chart, 'web', { containers: [CONTAINER] })).toThrow(
+      `[platform/web] 'namespace': the workload would run in the "default" namespace, which enforces no Pod Security and denies no traffic. Put it in a HardenedNamespace (new HardenedDeployment(new HardenedNamespace(chart, 'shop'), ...)) or a Chart with a namespace. If it is really needed, add exceptions: [{ rule: 'no-default-namespace', reason: '<why this is needed and safe>' }].`,
+    );
+  });
+
+  test("an explicit namespace: 'default' is refused the same way", () => {
+    expect(() => synthObjects((chart) => new HardenedDeployment(chart, 'web', { namespace: 'default', containers: [CONTAINER] }))).toThrow(
+      '[test/shop/web] \'namespace\': the workload would run in the "default" namespace',
+    );
+  });
+
+  test('a chart namespace, or an exception to no-default-namespace, lets the workload be built', () => {
+    const charted = new Chart(Testing.app(), 'platform', { namespace: 'shop' });
+    new HardenedDeployment(charted, 'web', { containers: [CONTAINER] });
+    expect(only(Testing.synth(charted), 'Deployment').metadata.namespace).toBe('shop');
+    const chart = new Chart(Testing.app(), 'platform');
+    new HardenedDeployment(chart, 'web', {
+      containers: [CONTAINER],
+      exceptions: [{ rule: 'no-default-namespace', reason: 'a demo cluster with one namespace, removed in 2027' }],
+    });
+    const objects = Testing.synth(chart);
+    expect(objects.map((o) => [o.kind, o.metadata.namespace])).toEqual([
+      ['ServiceAccount', 'default'],
+      ['Deployment', 'default'],
+      ['PodDisruptionBudget', 'default'],
+    ]);
   });
 
   test.each([

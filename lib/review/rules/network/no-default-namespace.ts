@@ -1,4 +1,5 @@
-import { ANY_KIND, KubeObject, Rule } from '../../model';
+import { ANY_KIND, KubeObject, ReviewContext, Rule, RuleFinding } from '../../model';
+import { isServed } from '../../schema/shapes';
 import { apiGroupOf, finding, podTemplateKindOf } from '../../walkers';
 
 /**
@@ -64,20 +65,52 @@ const PLATFORM_OWNED: ReadonlySet<string> = new Set([
  * Any other kind is taken as namespaced, as kubectl takes a kind it finds namespaced.
  */
 export function isClusterScoped(obj: KubeObject, definitions: readonly KubeObject[]): boolean {
+  return CLUSTER_SCOPED.has(`${apiGroupOf(obj.apiVersion)}/${obj.kind}`) || isDeclaredWithScope(obj, definitions, 'Cluster');
+}
+
+/** Whether one of `definitions` (CustomResourceDefinitions) declares the object's group and kind with `scope`. */
+function isDeclaredWithScope(obj: KubeObject, definitions: readonly KubeObject[], scope: 'Cluster' | 'Namespaced'): boolean {
   const group = apiGroupOf(obj.apiVersion);
-  if (CLUSTER_SCOPED.has(`${group}/${obj.kind}`)) return true;
   return definitions.some((crd) => {
     const spec = crd.spec as { group?: unknown; scope?: unknown; names?: { kind?: unknown } } | undefined;
-    return crd.kind === 'CustomResourceDefinition' && spec?.group === group && spec.names?.kind === obj.kind && spec.scope === 'Cluster';
+    return crd.kind === 'CustomResourceDefinition' && spec?.group === group && spec.names?.kind === obj.kind && spec.scope === scope;
   });
+}
+
+/**
+ * Whether objects of the object's kind surely have a namespace: a built-in kind the API server
+ * serves and keeps in namespaces, or a custom kind a CustomResourceDefinition declares
+ * Namespaced. A custom kind without its definition is unknown: it may be cluster-scoped.
+ */
+function isSurelyNamespaced(obj: KubeObject, definitions: readonly KubeObject[]): boolean {
+  if (isClusterScoped(obj, definitions)) return false;
+  return isServed(obj.apiVersion, obj.kind) || isDeclaredWithScope(obj, definitions, 'Namespaced');
+}
+
+/** The CustomResourceDefinitions of the input and those given beside it. */
+function definitionsOf(context: ReviewContext): KubeObject[] {
+  return [...context.byKind('CustomResourceDefinition'), ...(context.customResourceDefinitions ?? [])];
+}
+
+/** The finding on a namespaced object that names no namespace: it goes wherever kubectl is pointed. */
+function missingNamespace(obj: KubeObject, context: ReviewContext): RuleFinding[] {
+  if (obj.kind === 'Event' || !isSurelyNamespaced(obj, definitionsOf(context))) return [];
+  return [
+    finding(
+      'metadata.namespace',
+      `${obj.kind} ${JSON.stringify(obj.metadata?.name ?? '')} has no namespace, so it goes to the namespace of kubectl's context (often "default"), not beside the workloads that use it`,
+    ),
+  ];
 }
 
 /**
  * Nothing is put in `default`, which every cluster has and nobody hardens (no Pod Security
  * labels, no default-deny policy): not only workloads (`workload-namespace-hardened` judges
- * those) but the Services, ConfigMaps, Secrets, Roles and policies around them. Only an
- * explicit `metadata.namespace: default`: an object without a namespace goes wherever
- * kubectl is told, and cluster-scoped kinds have none.
+ * those) but the Services, ConfigMaps, Secrets, Roles and policies around them. Nor is a
+ * namespaced object left without a namespace: it goes wherever kubectl's context points, as
+ * bad as `default`, and away from the workloads that use it (`review --namespace` fills the
+ * namespace first, as `kubectl apply -n` does). Cluster-scoped kinds have none; a custom
+ * kind counts as namespaced only when its CustomResourceDefinition says so.
  *
  * @see https://kubernetes.io/docs/concepts/security/multi-tenancy/
  */
@@ -88,18 +121,21 @@ export const noDefaultNamespace: Rule = {
   kinds: [ANY_KIND],
   references: {},
   remediation:
-    'Put the object in the namespace of the application it belongs to, one that enforces Pod Security and denies traffic by default.',
+    'Put the object in the namespace of the application it belongs to, one that enforces Pod Security and denies traffic by default, and write that namespace in its metadata.namespace.',
   check: (obj, context) => {
-    if (obj.metadata?.namespace !== 'default' || podTemplateKindOf(obj)) return [];
+    if (podTemplateKindOf(obj)) return [];
+    const namespace = obj.metadata?.namespace;
+    if (namespace === undefined) return missingNamespace(obj, context);
+    if (namespace !== 'default') return [];
     const group = apiGroupOf(obj.apiVersion);
-    if (isClusterScoped(obj, context.byKind('CustomResourceDefinition'))) return [];
+    if (isClusterScoped(obj, definitionsOf(context))) return [];
     if (
       obj.kind === 'Event' ||
-      ((group === '' || group === 'discovery.k8s.io') && PLATFORM_OWNED.has(`${obj.kind}/${String(obj.metadata.name)}`))
+      ((group === '' || group === 'discovery.k8s.io') && PLATFORM_OWNED.has(`${obj.kind}/${String(obj.metadata?.name)}`))
     )
       return [];
     return [
-      finding('metadata.namespace', `${obj.kind} ${JSON.stringify(obj.metadata.name ?? '')} is in the "default" namespace`, 'default'),
+      finding('metadata.namespace', `${obj.kind} ${JSON.stringify(obj.metadata?.name ?? '')} is in the "default" namespace`, 'default'),
     ];
   },
 };
