@@ -14,8 +14,9 @@ const CIS_TABLE_HINT = 'controlPlaneHardening() writes a kubeadm-config.yaml tha
 export const CONSTRUCT_HINTS: Readonly<Record<string, string>> = {
   'namespace-default-deny': 'HardenedNamespace adds this policy; declare each flow with allowFrom and allowTo on the workloads.',
   'namespace-pod-security': 'HardenedNamespace sets these labels.',
-  'workload-namespace-hardened':
-    'Create the namespace with HardenedNamespace (Pod Security labels and default-deny policies) and put the workload in it.',
+  'workload-namespace-hardened': 'HardenedNamespace declares such a namespace: create the workload inside it.',
+  'no-default-namespace':
+    "cdk8s takes an object's namespace from its Chart, not from an enclosing HardenedNamespace: create the object in a Chart with that namespace, e.g. new Chart(app, 'shop-config', { namespace: 'shop' }).",
   'secret-as-file': 'On a hardened container, secretMounts mounts the Secret this way.',
   'admission-pod-security-restricted': 'admissionConfiguration() writes this configuration.',
   'admission-exemptions-system-only': 'Give each exemption its reason in admissionConfiguration().',

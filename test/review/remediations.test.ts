@@ -29,6 +29,14 @@ describe('fixes worded for the input', () => {
     expect(constructRemediation('no-privileged', 'Remove it.')).toBe('Remove it.');
   });
 
+  test('the namespace fix for constructs says each thing once: the YAML fix, then which construct does it', () => {
+    const fix = constructRemediation('workload-namespace-hardened', ruleById('workload-namespace-hardened')!.remediation);
+    expect(fix.match(/Pod Security/g)).toHaveLength(1);
+    expect(fix.match(/default-deny/g)).toHaveLength(1);
+    expect(fix.match(/put the workload in it/gi)).toHaveLength(1);
+    expect(fix).toMatch(/ HardenedNamespace declares such a namespace: create the workload inside it\.$/);
+  });
+
   test('the synth gate words fixes for constructs only on objects a construct wrote; a file keeps the YAML fix', () => {
     // Neither object's namespace is declared: workload-namespace-hardened fires on both.
     const outside = (name: string) => deployment(() => undefined, { name, namespace: 'elsewhere' });
