@@ -81,8 +81,8 @@ export function whyNotPublishable(target: string, projectDir: string = process.c
   if (entries.includes('.git')) return `holds .git, which synth would delete with the folder. ${ownFolder}`;
   if (entries.length === 0 || entries.includes(MARKER_FILE)) return undefined;
   return (
-    `is a folder that holds files no synth wrote (no ${MARKER_FILE} marker, which earlier versions of this library did not write either), ` +
-    `and synth replaces its output folder as a whole. If it holds only an earlier output, delete it once (rm -r '${resolved}'); otherwise choose another outdir.`
+    `holds files no synth of this library wrote (no ${MARKER_FILE} marker), ` +
+    `and synth replaces its output folder as a whole. If it is the old output of \`cdk8s synth\` (output: dist) or another earlier output, delete it once (rm -r '${resolved}'); otherwise choose another outdir.`
   );
 }
 

@@ -123,14 +123,14 @@ describe('the output folder must be one synth may replace', () => {
     expect(fs.readdirSync(other).sort()).toEqual(['.git', 'main.ts']);
   });
 
-  test("fails on a folder of files no synth wrote, an older version's dist/ included, telling to delete it once", () => {
+  test('fails on a folder of files no synth wrote, the old dist/ of `cdk8s synth` included, telling to delete it once', () => {
     const dist = path.join(tempDir('legacy-'), 'dist');
     fs.mkdirSync(dist);
     fs.writeFileSync(path.join(dist, 'platform.k8s.yaml'), 'kind: Namespace\n');
     fs.writeFileSync(path.join(dist, 'review.json'), '{}');
     expect(() => new HardenedApp({ outdir: dist })).toThrow(
-      `${outdirError(dist)}is a folder that holds files no synth wrote (no ${MARKER_FILE} marker, which earlier versions of this library did not write either), ` +
-        `and synth replaces its output folder as a whole. If it holds only an earlier output, delete it once (rm -r '${fs.realpathSync(dist)}'); otherwise choose another outdir.`,
+      `${outdirError(dist)}holds files no synth of this library wrote (no ${MARKER_FILE} marker), ` +
+        `and synth replaces its output folder as a whole. If it is the old output of \`cdk8s synth\` (output: dist) or another earlier output, delete it once (rm -r '${fs.realpathSync(dist)}'); otherwise choose another outdir.`,
     );
   });
 
@@ -152,7 +152,7 @@ describe('the output folder must be one synth may replace', () => {
     new HardenedNamespace(new Chart(app, 'platform'), 'shop');
     fs.mkdirSync(dist);
     fs.writeFileSync(path.join(dist, 'notes.txt'), 'mine');
-    expect(() => app.synth()).toThrow('is a folder that holds files no synth wrote');
+    expect(() => app.synth()).toThrow('holds files no synth of this library wrote');
     expect(contentOf(dist)).toEqual({ 'notes.txt': 'mine' });
   });
 
