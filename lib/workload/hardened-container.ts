@@ -11,6 +11,7 @@ import { containerMounts, PodVolumes } from './container-volumes';
 import { EnvFrom } from './env-from';
 import { EnvValue } from './env-value';
 import { HealthCheck } from './health-check';
+import { digestProblem } from '../review/rules/pod/images';
 import { isPinnedByDigest, usesLatestTag } from './image';
 import { ImagePullPolicy } from './image-pull-policy';
 import { ContainerLifecycle, LifecycleHook } from './lifecycle-hook';
@@ -313,7 +314,7 @@ export function hardenContainer(
   ctx: ContainerHardeningContext,
 ): HardenedContainerSpec {
   const policy = ctx.exceptions;
-  checkImage(policy, field, props.image);
+  checkImage(scope, policy, field, props.image);
 
   const security = props.securityContext ?? {};
   const privileged = security.privileged ?? false;
@@ -443,12 +444,17 @@ export function containerName(scope: Construct, field: string, props: HardenedCo
   return props.name;
 }
 
-function checkImage(policy: ExceptionPolicy, field: string, image: string): void {
+function checkImage(scope: Construct, policy: ExceptionPolicy, field: string, image: string): void {
   if (isPinnedByDigest(image)) return;
+  const problem = digestProblem(image);
+  if (problem && image.includes('@sha256:')) {
+    // A mistyped digest is not an unpinned image: no exception makes it pullable.
+    throw new HardeningError(scope, `'${field}.image': '${image}': its ${problem}. Copy the whole digest from \`crane digest <image>\`.`);
+  }
   policy.require(
     'image-digest',
     `${field}.image`,
-    `'${image}' is not pinned by digest, so the image that runs may not be the image reviewed.`,
+    problem ? `'${image}': its ${problem}.` : `'${image}' is not pinned by digest, so the image that runs may not be the image reviewed.`,
     'Pin it as repo@sha256:<digest> (see `docker buildx imagetools inspect <image>`).',
     image,
   );

@@ -637,7 +637,10 @@ export const RULE_CASES: readonly RuleCase[] = [
       container(s, 'setup').image = `nginx@sha256:${'b'.repeat(63)}`;
     }),
     expected: [
-      [`${SETUP}.image`, 'not pinned by sha256 digest'],
+      [
+        `${SETUP}.image`,
+        `uses image "nginx@sha256:${'b'.repeat(63)}", whose digest must be sha256: followed by 64 lowercase hex characters; it has 63`,
+      ],
       [`${WEB}.image`, 'container "web" uses image "nginx:1.27", which is not pinned'],
     ],
   },
@@ -1869,6 +1872,25 @@ export const RULE_CASES: readonly RuleCase[] = [
       data: { 'client.conf': `token=${FAKE_JWT}\n` },
     },
     expected: [['data["client.conf"]', 'ConfigMap key "client.conf" holds a JSON Web Token (eyJ…)']],
+  },
+  {
+    rule: 'duplicate-object',
+    name: 'objects that differ in name, namespace, kind or API group are distinct',
+    object: deployment(),
+    others: [
+      { ...deployment(), metadata: { name: 'api', namespace: 'shop' } },
+      { ...deployment(), metadata: { name: 'web', namespace: 'shop-2' } },
+      { ...deployment(), kind: 'StatefulSet' },
+      { ...deployment(), apiVersion: 'example.com/v1' },
+    ],
+    expected: [],
+  },
+  {
+    rule: 'duplicate-object',
+    name: 'the same Deployment twice, even under another apps version',
+    object: deployment(),
+    others: [{ ...deployment(), apiVersion: 'apps/v1beta2' }],
+    expected: [['metadata.name', 'Deployment shop/web is defined more than once (also at another document of the input)']],
   },
   { rule: 'object-schema', name: 'a hardened deployment has the shape of apps/v1 Deployment', object: deployment(), expected: [] },
   {

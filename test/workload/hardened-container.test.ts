@@ -40,6 +40,24 @@ describe('bad input fails with the construct path, the field and the fix', () =>
       "[test/shop/web] 'containers[0].image': 'nginx:1.27' is not pinned by digest, so the image that runs may not be the image reviewed. Pin it as repo@sha256:<digest> (see `docker buildx imagetools inspect <image>`). If it is really needed, add exceptions: [{ rule: 'image-digest', reason: '<why this is needed and safe>' }].",
     ],
     [
+      'a digest of the wrong length (no exception makes it pullable)',
+      { exceptions: except('image-digest') },
+      { image: `repo:4.2@sha256:${'9f86'.repeat(15)}ab` },
+      `[test/shop/web] 'containers[0].image': 'repo:4.2@sha256:${'9f86'.repeat(15)}ab': its digest must be sha256: followed by 64 lowercase hex characters; it has 62. Copy the whole digest from \`crane digest <image>\`.`,
+    ],
+    [
+      'a digest in capitals',
+      {},
+      { image: `repo@sha256:${'AB'.repeat(32)}` },
+      'its digest must be sha256: followed by 64 lowercase hex characters; it has 64, not all lowercase.',
+    ],
+    [
+      'a digest of another algorithm',
+      {},
+      { image: `repo@sha512:${'a'.repeat(128)}` },
+      `'containers[0].image': 'repo@sha512:${'a'.repeat(128)}': its digest must be sha256: followed by 64 lowercase hex characters, and "sha512" is not sha256. Pin it as repo@sha256:<digest>`,
+    ],
+    [
       'runAsUser 0',
       { runAsUser: 0 },
       {},

@@ -12,6 +12,31 @@ export function imageTag(image: string): string | undefined {
   return colon === -1 ? undefined : lastPart.slice(colon + 1);
 }
 
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/**
+ * What is wrong with the digest of an image that has one (`repo@<digest>`), to follow "its" or
+ * "whose": a digest cut short or mistyped would otherwise read like no digest at all.
+ * `undefined` when the image has no digest, or a good one (`sha256:` and 64 lowercase hex).
+ */
+export function digestProblem(image: string): string | undefined {
+  const at = image.lastIndexOf('@');
+  if (at === -1) return undefined;
+  const digest = image.slice(at + 1);
+  const rule = 'digest must be sha256: followed by 64 lowercase hex characters';
+  if (!digest.startsWith('sha256:')) return `${rule}, and ${quote(digest.split(':')[0])} is not sha256`;
+  const hex = digest.slice('sha256:'.length);
+  if (SHA256_HEX.test(hex)) return undefined;
+  const notHex = /^[0-9a-f]*$/.test(hex) ? '' : hex.toLowerCase() === hex ? ', not all hex' : ', not all lowercase';
+  return `${rule}; it has ${hex.length}${notHex}`;
+}
+
+/** Why the image of the container `label` is not pinned: a digest that is wrong, or none. */
+function unpinnedImage(label: string, image: string): string {
+  const problem = digestProblem(image);
+  return `${label} uses image ${quote(image)}, ${problem ? `whose ${problem}` : 'which is not pinned by sha256 digest'}`;
+}
+
 /**
  * Every image is pinned by digest, so what runs is exactly what was reviewed and scanned,
  * whatever happens to tags in the registry.
@@ -31,9 +56,7 @@ export const imageDigest: Rule = {
       .map((c) =>
         finding(
           `${c.path}.image`,
-          typeof c.container.image === 'string'
-            ? `${c.label} uses image ${quote(c.container.image)}, which is not pinned by sha256 digest`
-            : `${c.label} has no image`,
+          typeof c.container.image === 'string' ? unpinnedImage(c.label, c.container.image) : `${c.label} has no image`,
           findingValue(c.container.image),
         ),
       ),
