@@ -1,20 +1,29 @@
 /**
- * The review engine: rules over plain Kubernetes objects, packs, the engine and its
- * reports. Nothing here imports a construct, so it judges any YAML.
+ * The review engine's public face: rules over plain Kubernetes objects, the engine and its
+ * reports. Nothing here imports a construct, so it judges any YAML. Rules, packs, walkers and
+ * analyses are internals: import them from their module (lib/review/...) inside this repository.
  */
-export * from './model';
-export * from './pod-spec';
-export * from './walkers';
-export * from './packs';
-export * from './exceptions';
-export * from './exceptions-file';
-export * from './platform-contract';
-export * from './engine';
-export * from './reports';
-export * from './scanner-map';
-export * from './rules/pod';
-export * from './analyses';
-export * from './rules/network';
-export * from './rules/rbac';
-export * from './rules/secrets';
-export * from './rules/cluster';
+
+// The engine and what it is given.
+export { review } from './engine';
+export type { ReviewOptions, ReviewTarget } from './engine';
+export type { ExceptionEntry } from './exceptions';
+export { ExceptionsFileError } from './exceptions-file';
+export { PlatformContractError } from './platform-contract';
+
+// Rules a user writes (extraRules) and the objects they judge.
+export type { KubeMetadata, KubeObject, ReferenceId, ReviewContext, Rule, RuleFinding, RuleInfo, RuleReferences, Severity } from './model';
+
+// The result and its reports.
+export type {
+  AppliedException,
+  ExceptionRecord,
+  ExceptionSourceKind,
+  ExceptionStatus,
+  Finding,
+  ObjectRef,
+  ReviewCounts,
+  ReviewResult,
+  SeverityCounts,
+} from './model';
+export { reviewJson, reviewMarkdown, reviewSarif } from './reports';

@@ -3,7 +3,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PUBLISHED_COPY_NOTE } from '../../lib/core/published-copy';
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
-import { ALL_RULES, exceptionAnnotationValue, HardenedApp, HardenedDeployment, HardenedNamespace, PublishLayout, review } from '../../lib';
+import { HardenedApp, HardenedDeployment, HardenedNamespace, PublishLayout, review } from '../../lib';
+import { exceptionAnnotationValue } from '../../lib/core/exceptions';
+import { ALL_RULES } from '../../lib/review/packs';
 import { ReviewFailedError } from '../../lib/app/review-gate';
 import { RULE_CASES } from '../review/rule-cases';
 import { CONTAINER } from '../support';
@@ -110,8 +112,10 @@ function appWithOneViolationPerRule(excepted: boolean): HardenedApp {
     // A namespace the rule judges (default, kube-system) stays; the others go where the object goes.
     const namespace = object.metadata?.namespace ?? 'shop';
     const named = { ...object, metadata: { ...object.metadata, name: rule, namespace } };
+    // A copy of the object (the duplicate-object case) is renamed with it.
+    const renamed = (o: any) => (o.kind === object.kind && o.metadata?.name === object.metadata?.name ? rule : o.metadata?.name);
     const placed = others.map((o) =>
-      o.kind === 'Namespace' ? o : { ...o, metadata: { ...o.metadata, namespace: o.metadata?.namespace ?? namespace } },
+      o.kind === 'Namespace' ? o : { ...o, metadata: { ...o.metadata, name: renamed(o), namespace: o.metadata?.namespace ?? namespace } },
     );
     const annotations = excepted ? exceptionsFor(named, placed) : {};
     expect(rulesBrokenBy(named, placed)).toContain(rule);

@@ -4,15 +4,15 @@ import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import {
   admissionConfiguration,
-  auditFlags,
   auditPolicy,
   authenticationConfiguration,
   clusterConfiguration,
   ControlPlaneHardening,
-  controlPlaneFiles,
   ControlPlaneHardeningOptions,
   kubeletConfiguration,
 } from '../../lib/cluster';
+import { auditFlags } from '../../lib/cluster/audit-policy';
+import { controlPlaneFiles } from '../../lib/cluster/control-plane-hardening';
 import { HardenedApp } from '../../lib/app/hardened-app';
 import { ReviewFailedError } from '../../lib/app/review-gate';
 import { review } from '../../lib/review/engine';

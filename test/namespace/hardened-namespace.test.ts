@@ -1,5 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
-import { DEFAULT_QUOTA, HardenedDeployment, HardenedNamespace, HardenedNamespaceProps, PodSecurityLevel, review } from '../../lib';
+import { HardenedDeployment, HardenedNamespace, HardenedNamespaceProps, PodSecurityLevel, review } from '../../lib';
+import { DEFAULT_QUOTA } from '../../lib/namespace/hardened-namespace';
 import { CONTAINER, only } from '../support';
 
 function synth(props: HardenedNamespaceProps = {}, chartNamespace?: string): any[] {

@@ -9,16 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ApiObject, Chart, Include, Testing } from 'cdk8s';
 import type { ValidationViolation } from 'cdk8s-cli/plugins';
-import {
-  exceptionAnnotationValue,
-  exceptionsFromAnnotations,
-  HardenedApp,
-  HardenedDeployment,
-  HardenedNamespace,
-  parseExceptionAnnotation,
-  review,
-  visibleLength,
-} from '../../lib';
+import { HardenedApp, HardenedDeployment, HardenedNamespace, review } from '../../lib';
+import { exceptionAnnotationValue, exceptionsFromAnnotations, parseExceptionAnnotation, visibleLength } from '../../lib/core/exceptions';
 import { ReviewFailedError } from '../../lib/app/review-gate';
 import { ExceptionPolicy } from '../../lib/core/exception-policy';
 import { EXIT_CODES, main } from '../../lib/review/cli';

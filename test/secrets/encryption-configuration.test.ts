@@ -5,11 +5,11 @@ import * as YAML from 'yaml';
 import {
   encryptionConfiguration,
   EncryptionConfigurationOptions,
-  generateEncryptionKey,
   LocalEncryption,
   SecretValue,
   writeEncryptionConfiguration,
 } from '../../lib';
+import { generateEncryptionKey } from '../../lib/secrets/encryption-configuration';
 import { gitRepo, removeTempDirs, tempDir, withEnv, writeFile } from './support';
 
 afterAll(removeTempDirs);

@@ -1,5 +1,6 @@
 import { Chart, Duration, Testing } from 'cdk8s';
-import { ExternalSecret, ExternalSecretProps, goDuration, HardenedNamespace, SecretStoreKind } from '../../lib';
+import { ExternalSecret, ExternalSecretProps, HardenedNamespace, SecretStoreKind } from '../../lib';
+import { goDuration } from '../../lib/secrets/external-secret';
 
 const DATA = [{ secretKey: 'password', remoteRef: { key: 'prod/shop/db', property: 'password' } }];
 

@@ -10,8 +10,8 @@ import {
   HardenedStatefulSet,
   HardenedWorkloadProps,
   review,
-  ruleById,
 } from '../../lib';
+import { ruleById } from '../../lib/review/packs';
 import { CONTAINER, IMAGE, objectsNamed, only, podMetadata, podSpec, synthObjects } from '../support';
 
 /** Every workload kind, built with no security props at all. */
