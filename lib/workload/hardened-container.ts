@@ -366,7 +366,7 @@ export function hardenContainer(
     }
   });
 
-  checkProbes(policy, field, props, ctx.longRunning);
+  checkProbes(scope, policy, field, props, ctx.longRunning);
   const resources = resolveResources(scope, policy, field, props);
 
   return {
@@ -560,23 +560,41 @@ function checkCapabilities(
   return [...seen].sort();
 }
 
-function checkProbes(policy: ExceptionPolicy, field: string, props: HardenedContainerProps, longRunning: boolean): void {
+/** The probes a long-running container needs, with why and an example on the container's own port. */
+function requiredProbes(port: number) {
+  return [
+    {
+      prop: 'readiness',
+      rule: 'readiness-probe',
+      problem: 'is missing, so traffic reaches the pod before it can serve.',
+      example: `HealthCheck.httpGet('/ready', { port: ${port} })`,
+    },
+    {
+      prop: 'liveness',
+      rule: 'liveness-probe',
+      problem: 'is missing, so a hung container is never restarted.',
+      example: `HealthCheck.httpGet('/healthz', { port: ${port} })`,
+    },
+  ] as const;
+}
+
+function checkProbes(scope: Construct, policy: ExceptionPolicy, field: string, props: HardenedContainerProps, longRunning: boolean): void {
   if (!longRunning) return;
-  if (!props.readiness) {
-    policy.require(
-      'readiness-probe',
-      `${field}.readiness`,
-      'is missing, so traffic reaches the pod before it can serve.',
-      "Add one, for example HealthCheck.httpGet('/ready', { port: 8080 }).",
+  const missing = requiredProbes(props.portNumber ?? props.ports?.[0]?.number ?? 8080).filter((probe) => !props[probe.prop]);
+  const refused = missing.filter((probe) => !policy.allows(probe.rule));
+  if (refused.length > 1) {
+    // One error for every probe missing, rather than one per run.
+    throw new HardeningError(
+      scope,
+      `${refused.map((probe) => `'${field}.${probe.prop}': ${probe.problem}`).join(' ')} Add them, for example ${refused
+        .map((probe) => `${probe.prop}: ${probe.example}`)
+        .join(', ')}. If they are really not wanted, add exceptions: [${refused
+        .map((probe) => `{ rule: '${probe.rule}', reason: '<why this is needed and safe>' }`)
+        .join(', ')}].`,
     );
   }
-  if (!props.liveness) {
-    policy.require(
-      'liveness-probe',
-      `${field}.liveness`,
-      'is missing, so a hung container is never restarted.',
-      "Add one, for example HealthCheck.httpGet('/healthz', { port: 8080 }).",
-    );
+  for (const probe of missing) {
+    policy.require(probe.rule, `${field}.${probe.prop}`, probe.problem, `Add one, for example ${probe.example}.`);
   }
 }
 

@@ -9,6 +9,7 @@ import {
   HardenedJob,
   HardenedStatefulSet,
   HardenedWorkloadProps,
+  HardenedContainerProps,
   review,
 } from '../../lib';
 import { ruleById } from '../../lib/review/packs';
@@ -125,12 +126,30 @@ describe('construct exceptions and review rules', () => {
 describe('long-running workloads', () => {
   test.each(['Deployment', 'StatefulSet', 'DaemonSet'])('a Hardened%s requires readiness and liveness probes', (kind) => {
     const create = KINDS.find(([k]) => k === kind)![1];
-    expect(() => synthObjects((chart) => create(chart, 'web', { containers: [{ image: IMAGE, portNumber: 8080 }] }))).toThrow(
-      "[test/shop/web] 'containers[0].readiness': is missing, so traffic reaches the pod before it can serve.",
+    expect(() => synthObjects((chart) => create(chart, 'web', { containers: [{ image: IMAGE, portNumber: 9090 }] }))).toThrow(
+      "[test/shop/web] 'containers[0].readiness': is missing, so traffic reaches the pod before it can serve. " +
+        "'containers[0].liveness': is missing, so a hung container is never restarted. " +
+        "Add them, for example readiness: HealthCheck.httpGet('/ready', { port: 9090 }), liveness: HealthCheck.httpGet('/healthz', { port: 9090 }). " +
+        "If they are really not wanted, add exceptions: [{ rule: 'readiness-probe', reason: '<why this is needed and safe>' }, { rule: 'liveness-probe', reason: '<why this is needed and safe>' }].",
     );
     expect(() => synthObjects((chart) => create(chart, 'web', { containers: [{ ...CONTAINER, liveness: undefined }] }))).toThrow(
       "[test/shop/web] 'containers[0].liveness': is missing",
     );
+  });
+
+  test('one missing probe, the other excepted: the error names that one, with the port of the container', () => {
+    const build = (ports: Partial<HardenedContainerProps>) => () =>
+      synthObjects(
+        (chart) =>
+          new HardenedDeployment(chart, 'web', {
+            containers: [{ image: IMAGE, ...ports }],
+            exceptions: [{ rule: 'liveness-probe', reason: 'the vendor image has no health endpoint yet' }],
+          }),
+      );
+    expect(build({ ports: [{ number: 7000, name: 'http' }] })).toThrow(
+      "[test/shop/web] 'containers[0].readiness': is missing, so traffic reaches the pod before it can serve. Add one, for example HealthCheck.httpGet('/ready', { port: 7000 }). If it is really needed, add exceptions: [{ rule: 'readiness-probe'",
+    );
+    expect(build({})).toThrow("HealthCheck.httpGet('/ready', { port: 8080 })");
   });
 
   test.each(KINDS.map(([kind]) => kind))('a Hardened%s without containers names the field (also from plain JavaScript)', (kind) => {
