@@ -115,6 +115,26 @@ describe('a project made by cdk8s-hardened init', () => {
 
   test('a broken app fails the synth with one line and leaves dist/ as it was', () => expectBrokenAppFailsInOneLine(project), 120_000);
 
+  test("the project's test runs the review: a workload in a namespace the app does not declare fails npm test, as it fails synth", () => {
+    const main = path.join(project, 'main.ts');
+    const good = fs.readFileSync(main, 'utf8');
+    const undeclared = good.replace(
+      "new WebService(team, 'web'",
+      "new WebService(new Chart(this, 'other', { namespace: 'elsewhere' }), 'web'",
+    );
+    expect(undeclared).not.toBe(good);
+    fs.writeFileSync(main, undeclared);
+    try {
+      const run = runOffline(project, 'npm', ['test', '--', '--ci']);
+      expect(run.status).not.toBe(0);
+      expect(run.stdout + run.stderr).toMatch(/review failed: .*error finding/);
+      expect(run.stdout + run.stderr).toContain('elsewhere');
+      expect(synth(project).status).toBe(1);
+    } finally {
+      fs.writeFileSync(main, good);
+    }
+  }, 120_000);
+
   test('the plugin fails in one line when cdk8s.yaml names another version', () => {
     const config = path.join(project, 'cdk8s.yaml');
     const good = fs.readFileSync(config, 'utf8');

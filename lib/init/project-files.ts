@@ -106,21 +106,37 @@ export class MyChart extends Chart {
   }
 }
 
-// Synthesized only when run (\`npx cdk8s synth\`), not when main.test.ts imports the chart.
-if (require.main === module) {
-  // HardenedApp reviews what cdk8s wrote and publishes it to dist/ only when the review passes.
-  const app = new HardenedApp();
+/**
+ * The app: HardenedApp reviews what cdk8s wrote and publishes it to \`outdir\` (dist/) only when
+ * the review passes; otherwise it throws, naming the construct, the field and the fix.
+ */
+export function synthApp(outdir?: string): void {
+  const app = new HardenedApp(outdir === undefined ? {} : { outdir });
   new MyChart(app, '__NAME__');
   app.synth();
 }
+
+// Synthesized only when run (\`npx cdk8s synth\`), not when main.test.ts imports it.
+if (require.main === module) synthApp();
 `;
 
-const MAIN_TEST_TS = `import { Testing } from 'cdk8s';
-import { MyChart } from './main';
+const MAIN_TEST_TS = `import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Yaml } from 'cdk8s';
+import { synthApp } from './main';
 
-test('the chart synthesizes as reviewed', () => {
-  const chart = new MyChart(Testing.app(), 'test');
-  expect(Testing.synth(chart)).toMatchSnapshot();
+test('the app passes the review, and its manifests are as reviewed', () => {
+  // The synth \`npx cdk8s synth\` runs, review included (it throws on an error), into a folder of its own.
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));
+  try {
+    const outdir = path.join(work, 'dist');
+    synthApp(outdir);
+    const manifests = fs.readdirSync(outdir).filter((file) => file.endsWith('.k8s.yaml')).sort();
+    expect(manifests.map((file) => [file, Yaml.load(path.join(outdir, file))])).toMatchSnapshot();
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
 });
 `;
 
@@ -143,7 +159,8 @@ npm install
 npx cdk8s synth     # dist/: the reviewed manifests, REVIEW.md, review.json, review.sarif
 \`\`\`
 
-\`npm test\` type-checks and runs the snapshot test (\`npm test -- -u\` after an intended change).
+\`npm test\` type-checks, synthesizes with the review (a review error fails it, as it fails synth)
+and compares the manifests with the snapshot (\`npm test -- -u\` after an intended change).
 A failed review prints one line naming the construct, the field and the fix, and leaves \`dist/\`
 as it was. The cdk8s CLI writes \`${CLI_OUTPUT}/\` (it empties it on every synth); deploy \`dist/\`.
 `;
