@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ValidationContext } from 'cdk8s-cli/plugins';
 import { HardenedReviewPlugin, ReviewPluginContext } from '../../lib/review/plugin';
 import {
   CONSTRUCT_METADATA_FILE,
@@ -151,12 +152,15 @@ describe('objects of one name (a WebService: Deployment, Service, autoscaler and
     expect(metadata.resources.web).toEqual({ path: 'shop/web/Autoscaler/Resource' });
     expect(metadata.resources['Deployment shop/web']).toEqual({ path: 'shop/web/Resource/Resource' });
     expect(metadata.resources['Service shop/web']).toEqual({ path: 'shop/web/Service/Resource' });
-    const { ctx, violations } = pluginContext([path.join(cli, 'shop.k8s.yaml')]);
-    await new HardenedReviewPlugin({ packs: ['pss-baseline'] }).validate(ctx);
-    const named = violations.find((v) => v.ruleName === 'no-host-namespaces')?.violatingResources.map((r) => r.resourceName);
-    expect(named).toEqual(['Deployment shop/web']);
-    // What the CLI prints as Construct Path: its lookup is metadata.resources[resourceName].path.
-    expect(metadata.resources[named![0]].path).toBe('shop/web/Resource/Resource');
+    // The CLI's own report: it looks each resourceName up in the metadata's resources (as read by
+    // ValidationPlugin.loadConstructMetadata, which checks the version above and keeps each path).
+    const manifest = path.join(cli, 'shop.k8s.yaml');
+    const context = new ValidationContext([manifest], 'plugin', '0.1.0', metadata.resources, false);
+    await new HardenedReviewPlugin({ packs: ['pss-baseline'] }).validate(context);
+    const report = context.report.toString();
+    expect(report).toContain('    - Construct Path: shop/web/Resource/Resource\n');
+    expect(report).toContain('    - Resource Name: Deployment shop/web\n');
+    expect(report).not.toContain('shop/web/Autoscaler/Resource');
   });
 
   test('for another app, a shared name is not passed (the CLI would name the last construct); a unique one is', async () => {
@@ -166,9 +170,26 @@ describe('objects of one name (a WebService: Deployment, Service, autoscaler and
       path.join(dir, 'debug.k8s.yaml'),
       JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'debug', namespace: 'shop' }, spec: badPod }),
     );
-    const { ctx, violations } = pluginContext([path.join(dir, 'shop.k8s.yaml'), path.join(dir, 'debug.k8s.yaml')]);
-    await new HardenedReviewPlugin({ packs: ['pss-baseline'] }).validate(ctx);
-    const named = violations.find((v) => v.ruleName === 'no-host-namespaces')?.violatingResources.map((r) => r.resourceName);
-    expect(named).toEqual(['Deployment shop/web', 'debug']);
+    // cdk8s's metadata for such an app: by name, the last object named web wins.
+    const metadata = { web: { path: 'shop/web/Autoscaler/Resource' }, debug: { path: 'debug/Resource' } };
+    const context = new ValidationContext(
+      [path.join(dir, 'shop.k8s.yaml'), path.join(dir, 'debug.k8s.yaml')],
+      'plugin',
+      '0.1.0',
+      metadata,
+      false,
+    );
+    await new HardenedReviewPlugin({ packs: ['pss-baseline'] }).validate(context);
+    const occurrences = context.report
+      .toString()
+      .split('\n')
+      .filter((line) => /Construct Path|Resource Name/.test(line))
+      .map((line) => line.trim());
+    expect(occurrences).toEqual([
+      '- Construct Path: N/A',
+      '- Resource Name: Deployment shop/web',
+      '- Construct Path: debug/Resource',
+      '- Resource Name: debug',
+    ]);
   });
 });
