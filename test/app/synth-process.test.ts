@@ -126,13 +126,29 @@ describe('a failing synth under `cdk8s synth`', () => {
     platform.synth();
     const platformFile = path.join(work, 'platform-dist', 'platform.json');
     const dist = path.join(work, 'dist');
-    const { status, stdout, stderr } = runUnderCdk8sCli(`tenant-app.ts`, `${dist} ${platformFile}`, path.join(work, 'cli-out'));
+    const { status, stdout, stderr } = runUnderCdk8sCli('tenant-app.ts', `${dist} ${platformFile}`, path.join(work, 'cli-out'));
     expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
     const row = (name: string) => new RegExp(`║ ${name} +│ (.*?) +║`).exec(stdout)?.[1];
     expect(row('Status')).toBe('success');
     expect(row("The app's settings used")).toBe('platformFile');
     expect(stdout).not.toContain('workload-namespace-hardened');
     expect(fs.readdirSync(dist)).toContain('shop-app.k8s.yaml');
+  }, 60_000);
+
+  test("an app whose exception is in the platform team's exceptionsFile passes its own review and the plugin's", () => {
+    const exceptions = path.join(work, 'exceptions.yaml');
+    fs.writeFileSync(
+      exceptions,
+      'exceptions:\n  - rule: workload-namespace-hardened\n    kind: Deployment\n    namespace: shop\n    name: web\n' +
+        '    reason: the shop namespace is created by the cluster bootstrap, outside any synth\n',
+    );
+    const dist = path.join(work, 'dist');
+    const { status, stdout, stderr } = runUnderCdk8sCli('tenant-app.ts', `${dist} '' ${exceptions}`, path.join(work, 'cli-out'));
+    expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
+    const row = (name: string) => new RegExp(`║ ${name} +│ (.*?) +║`).exec(stdout)?.[1];
+    expect(row('Status')).toBe('success');
+    expect(row("The app's settings used")).toBe('exceptionsFile');
+    expect(row('Accepted by exceptions')).toBe('1');
   }, 60_000);
 
   test('started by anything else, the app exits 1 and leaves CDK8S_OUTDIR alone', () => {
