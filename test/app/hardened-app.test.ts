@@ -247,6 +247,8 @@ describe('the review gate', () => {
     expect(JSON.parse(note)).toEqual({
       folder: path.join(workdir, 'dist') + path.sep,
       files: { 'platform.k8s.yaml': 'platform.k8s.yaml' },
+      // The app's review settings, for the validation plugin: here only its reviewDate.
+      review: { today: '2026-11-23' },
     });
   });
 });
