@@ -12,7 +12,7 @@ import {
   reachabilityJson,
   reachabilityMarkdown,
 } from '../review/analyses';
-import { Finding, KubeObject, ReviewResult } from '../review/model';
+import { Finding, KubeObject, ReviewContext, ReviewResult } from '../review/model';
 import { withConstructFixes } from '../review/remediations';
 import { AnalysisOutput, writeReports } from '../review/reports';
 import { CLUSTER_SETTINGS_FILE, clusterSettingsReport } from '../review/rules/cluster/settings-report';
@@ -21,7 +21,6 @@ import * as fs from 'node:fs';
 import { UserFacingError } from './error-printer';
 import { printable } from '../core/printable';
 import { compareText } from '../core/compare-text';
-import { withWalkerCache } from '../review/walkers';
 import { manifestsOf, WrittenFile } from './written-manifests';
 import { ExceptionEntry } from '../review/exceptions';
 
@@ -29,8 +28,12 @@ import { ExceptionEntry } from '../review/exceptions';
 export interface ReviewGateOptions {
   /** Extension of the manifest files cdk8s wrote (`.k8s.yaml`). */
   readonly extension: string;
-  /** The construct path of an object, when it came from a construct of the app. */
-  readonly originOf: (object: Record<string, unknown>) => string | undefined;
+  /**
+   * The construct paths of the app's objects with the API version, kind, namespace and name of
+   * `object`, in the order the app defines them (more than one: the output defines it twice);
+   * `[]` or `undefined` when no construct of the app wrote it. (A single path names one construct.)
+   */
+  readonly originOf: (object: Record<string, unknown>) => string | readonly string[] | undefined;
   /**
    * Whether the exception annotations of a manifest object are trusted: those the app's own
    * constructs wrote are; those of an `Include` (or `Helm`) are not unless the app trusts
@@ -115,6 +118,7 @@ export class ReviewFailedError extends Error implements UserFacingError {
  */
 export function reviewStagedOutput(staging: string, publishDir: string, options: ReviewGateOptions): ReviewResult {
   refuseUnreviewedFiles(staging, options);
+  const nextOrigin = constructPathsInTurn(options.originOf);
   const targets = listFiles(staging)
     .filter((file) => file.endsWith(options.extension))
     .flatMap((file) =>
@@ -124,7 +128,7 @@ export function reviewStagedOutput(staging: string, publishDir: string, options:
     )
     .map((manifest) => ({
       object: manifest.object,
-      origin: options.originOf(manifest.object) ?? manifest.origin,
+      origin: nextOrigin(manifest.object) ?? manifest.origin,
       trustAnnotations: options.annotationsTrusted?.(manifest.object) ?? false,
     }));
   for (const file of options.extraFiles ?? []) {
@@ -137,17 +141,13 @@ export function reviewStagedOutput(staging: string, publishDir: string, options:
       })),
     );
   }
-  // One walk of each pod for the review and the analyses (objects do not change in between).
-  const [result, analyses] = withWalkerCache(
-    () =>
-      [
-        // Construct advice only where a construct of the app wrote the object; files keep the YAML fix.
-        withConstructFixes(
-          review(targets, { packs: options.packs, today: options.today, exceptions: options.exceptions, platform: options.platform }),
-        ),
-        analyze(targets.map((t) => t.object as KubeObject)),
-      ] as const,
+  // Construct advice only where a construct of the app wrote the object; files keep the YAML fix.
+  const result = withConstructFixes(
+    review(targets, { packs: options.packs, today: options.today, exceptions: options.exceptions, platform: options.platform }),
   );
+  const objects = targets.map((t) => t.object as KubeObject);
+  const context = reviewContextOf(objects);
+  const analyses = analyzeUnlessReviewFailed(objects, context, result, publishDir);
   writeReports(staging, result, analyses);
   for (const warning of result.findings.filter((f) => f.severity === 'warning' && !f.exception)) {
     process.stderr.write(`Warning: ${formatFinding(warning).trimStart()}\n`);
@@ -155,7 +155,7 @@ export function reviewStagedOutput(staging: string, publishDir: string, options:
   if (!result.passed) throw new ReviewFailedError(result, publishDir);
   // Published only with the output it describes, and only once that output passed.
   if (options.writePlatformContract) {
-    const contract = platformContractOf(reviewContextOf(targets.map((t) => t.object as KubeObject)));
+    const contract = platformContractOf(context);
     createFile(path.join(staging, PLATFORM_CONTRACT_FILE), platformContractJson(contract));
   }
   return result;
@@ -197,9 +197,28 @@ export class UnreviewedFilesError extends Error implements UserFacingError {
 }
 
 /** The analyses written next to the review; an object they cannot read fails synth like a finding. */
-function analyze(objects: KubeObject[]): AnalysisOutput[] {
+/**
+ * The analyses' reports. When they cannot read the output and the review failed too, the
+ * review's error is thrown: it says what to fix (a workload defined twice, say, is a
+ * `duplicate-object` finding naming both constructs).
+ */
+function analyzeUnlessReviewFailed(
+  objects: KubeObject[],
+  context: ReviewContext,
+  result: ReviewResult,
+  publishDir: string,
+): AnalysisOutput[] {
   try {
-    const reachability = analyzeReachability(objects);
+    return analyze(objects, context);
+  } catch (e) {
+    if (e instanceof AnalysisFailedError && !result.passed) throw new ReviewFailedError(result, publishDir);
+    throw e;
+  }
+}
+
+function analyze(objects: KubeObject[], context: ReviewContext): AnalysisOutput[] {
+  try {
+    const reachability = analyzeReachability(objects, context);
     const permissions = analyzePermissions(objects);
     const clusterSettings = clusterSettingsReport(objects);
     return [
@@ -211,6 +230,24 @@ function analyze(objects: KubeObject[]): AnalysisOutput[] {
     if (e instanceof ReachabilityError) throw new AnalysisFailedError(e.message);
     throw e;
   }
+}
+
+/**
+ * Hands out the construct paths of each object in turn: the first object with a key gets the
+ * first construct's path, a second one (the same object defined twice) the second's, so a
+ * `duplicate-object` finding names both constructs.
+ */
+function constructPathsInTurn(originOf: ReviewGateOptions['originOf']): (object: Record<string, unknown>) => string | undefined {
+  const seen = new Map<string, number>();
+  return (object) => {
+    const found = originOf(object);
+    const paths = typeof found === 'string' ? [found] : (found ?? []);
+    if (!paths.length) return undefined;
+    const key = paths.join('\u0000');
+    const turn = seen.get(key) ?? 0;
+    seen.set(key, turn + 1);
+    return paths[Math.min(turn, paths.length - 1)];
+  };
 }
 
 /** An object the analyses cannot read (for example a NetworkPolicy the API server would refuse). */

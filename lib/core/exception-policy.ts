@@ -19,7 +19,8 @@ export class ExceptionPolicy implements ExceptionSource {
   private readonly asked = new Map<string, Set<string>>();
 
   constructor(
-    private readonly scope: IConstruct,
+    /** The construct the exceptions were given to: errors about them name it. */
+    public readonly scope: IConstruct,
     exceptions: readonly HardeningException[] | undefined,
   ) {
     this.byRule = validateExceptions(scope, exceptions);

@@ -1,4 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { ANY_KIND } from '../review/model';
 import { ruleById } from '../review/packs';
 import { ObjectSkip, scannerSkipAnnotations } from '../review/scanner-map';
 import { compareText } from './compare-text';
@@ -108,20 +110,70 @@ export function writeScannerSkips(api: ApiObject, skips: readonly ObjectSkip[]):
 export function writeExceptions(api: ApiObject, exceptions: ExceptionsToWrite): void {
   const rules = listOf(exceptions).map((e) => e.rule);
   if (!rules.length) return;
+  landings.get(exceptions)?.rules.push(...rules);
   const { byRule } = recordOf(api);
   for (const rule of rules) byRule.set(rule, exceptions);
   rewriteAnnotations(api);
 }
 
-/** Records on `api` the exceptions whose rule judges objects of its kind. */
+/**
+ * Records on `api` the exceptions whose rule judges objects of its kind. An exception that
+ * lands on none of the objects it is recorded on by synth is an error naming the construct it
+ * was given to (`exceptions.scope` for an `ExceptionPolicy`, else the scope of the first such
+ * object): dropped silently, it would let the author believe a departure was accepted.
+ */
 export function recordExceptions(api: ApiObject, exceptions: ExceptionsToWrite): void {
-  const rules = listOf(exceptions)
-    .filter((e) => judges(e.rule, api.kind))
-    .map((e) => e.rule);
+  const given = listOf(exceptions);
+  if (given.length) landingOf(exceptions, api).kinds.add(api.kind);
+  const rules = given.filter((e) => judges(e.rule, api.kind)).map((e) => e.rule);
   if (!rules.length) return;
+  landingOf(exceptions, api).rules.push(...rules);
   const { byRule } = recordOf(api);
   for (const rule of rules) byRule.set(rule, exceptions);
   rewriteAnnotations(api);
+}
+
+/** Where the exceptions of one construct were offered (kinds) and landed (rules). */
+interface Landing {
+  readonly kinds: Set<string>;
+  readonly rules: string[];
+}
+const landings = new WeakMap<object, Landing>();
+
+/** The landing record of `exceptions`; created with the synth-time check that each of them landed. */
+function landingOf(exceptions: ExceptionsToWrite, api: ApiObject): Landing {
+  let landing = landings.get(exceptions);
+  if (!landing) {
+    const record: Landing = { kinds: new Set(), rules: [] };
+    landing = record;
+    landings.set(exceptions, record);
+    const owner: IConstruct = ownerOf(exceptions) ?? api.node.scope ?? api;
+    owner.node.addValidation({ validate: () => unlandedExceptionErrors(listOf(exceptions), record) });
+  }
+  return landing;
+}
+
+function ownerOf(exceptions: ExceptionsToWrite): IConstruct | undefined {
+  const scope = (exceptions as { readonly scope?: unknown }).scope;
+  return typeof scope === 'object' && scope !== null && 'node' in scope ? (scope as IConstruct) : undefined;
+}
+
+/** One error per exception whose rule judges none of the objects it was offered to. */
+function unlandedExceptionErrors(exceptions: readonly HardeningException[], landing: Landing): string[] {
+  const offered = [...landing.kinds].sort(compareText);
+  return exceptions
+    .filter((e) => !landing.rules.includes(e.rule))
+    .map((e) => {
+      const kinds = ruleById(e.rule)?.kinds ?? [];
+      const judged = kinds.includes(ANY_KIND)
+        ? 'judges objects of every kind, but an exception to it is recorded on none of them'
+        : `judges only ${kinds.length > 4 ? `${kinds.slice(0, 4).join(', ')} and ${kinds.length - 4} more kinds of` : kinds.join(', ')} objects`;
+      return (
+        `'exceptions' has an exception to '${e.rule}' that applies to nothing: the rule ${judged}, and this construct records exceptions on ` +
+        `${offered.join(', ')} objects. Remove the exception, or create the object it is for` +
+        `${e.rule.startsWith('rbac-') ? ' (a Role: call grant())' : ''}.`
+      );
+    });
 }
 
 /** Whether `rule` is a rule of the review engine. */

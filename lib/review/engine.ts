@@ -34,7 +34,7 @@ export type { ExceptionRecord, ReviewCounts, ReviewResult, SeverityCounts } from
 import { ALL_RULES, DEFAULT_PACKS, PACKS, packById } from './packs';
 import { CRD_API_VERSION } from './schema/crd-shapes';
 import { PlatformContractError, PlatformContractSource } from './platform-contract';
-import { withWalkerCache } from './walkers';
+import { apiGroupOf } from './walkers';
 
 /** One object to review and where it came from. */
 export interface ReviewTarget {
@@ -106,6 +106,7 @@ export interface ReviewOptions {
    * namespace both the contract and the reviewed objects declare has two owners: refused.
    *
    * @default - only the namespaces the reviewed objects declare
+   * @internal the contract is read by HardenedApp (platformFile) and the CLI; readPlatformContract is not public
    */
   readonly platform?: PlatformContractSource;
 }
@@ -135,7 +136,12 @@ export function review(targets: readonly ReviewTarget[], options: ReviewOptions 
 
   const env: ReviewEnvironment = {
     today,
-    context: createContext(objects, definitions, options.platform),
+    context: createContext(
+      objects,
+      definitions,
+      targets.map((target) => target.origin ?? ''),
+      options.platform,
+    ),
     rulesByKind: groupByKind(rules),
     known: new Set([...ALL_RULES, ...rules].map((rule) => rule.id)),
     active: new Set(rules.map((rule) => rule.id)),
@@ -144,14 +150,12 @@ export function review(targets: readonly ReviewTarget[], options: ReviewOptions 
   };
   const findings: Finding[] = [];
   const exceptions: ExceptionRecord[] = [];
-  withWalkerCache(() =>
-    objects.forEach((obj, i) => {
-      const trusted = targets[i].trustAnnotations ?? options.trustAnnotations ?? false;
-      const reviewed = reviewObject(obj, targets[i].origin ?? '', trusted, env);
-      findings.push(...reviewed.findings);
-      exceptions.push(...reviewed.exceptions);
-    }),
-  );
+  objects.forEach((obj, i) => {
+    const trusted = targets[i].trustAnnotations ?? options.trustAnnotations ?? false;
+    const reviewed = reviewObject(obj, targets[i].origin ?? '', trusted, env);
+    findings.push(...reviewed.findings);
+    exceptions.push(...reviewed.exceptions);
+  });
   exceptions.push(...unmatchedEntries(env));
   findings.sort(compareFindings);
   exceptions.sort((a, b) => compareSubjects(a, b) || naturalCompare(a.origin, b.origin));
@@ -415,30 +419,54 @@ function refOf(obj: KubeObject): ObjectRef {
     : { apiVersion: obj.apiVersion, kind: obj.kind, namespace, name };
 }
 
-/** The context rules see for `objects` (what the platform contract writer judges a platform's output with). */
-export function reviewContextOf(objects: readonly KubeObject[]): ReviewContext {
-  return createContext(objects, []);
+/**
+ * The context rules see for `objects` (what the platform contract writer judges a platform's
+ * output with): its indexes are built once and its `memo` values kept as long as it is.
+ *
+ * @param origins where each object was defined, by position (see `ReviewTarget.origin`)
+ */
+export function reviewContextOf(objects: readonly KubeObject[], origins: readonly string[] = []): ReviewContext {
+  return createContext(objects, [], origins);
 }
 
 function createContext(
   objects: readonly KubeObject[],
   customResourceDefinitions: readonly KubeObject[],
+  origins: readonly string[],
   platform?: PlatformContractSource,
 ): ReviewContext {
   const byKind = new Map<string, KubeObject[]>();
   const byKey = new Map<string, KubeObject>();
-  for (const obj of objects) {
+  const byIdentity = new Map<string, KubeObject[]>();
+  const originByObject = new Map<KubeObject, string>();
+  objects.forEach((obj, i) => {
     appendTo(byKind, obj.kind, obj);
     const ref = refOf(obj);
     byKey.set(`${ref.kind}\u0000${ref.namespace ?? ''}\u0000${ref.name}`, obj);
-  }
-  return {
+    appendTo(byIdentity, identityOf(obj), obj);
+    originByObject.set(obj, origins[i] ?? '');
+  });
+  const memos = new Map<object, unknown>();
+  const context: ReviewContext = {
     objects,
     byKind: (kind) => byKind.get(kind) ?? [],
     find: (kind, namespace, name) => byKey.get(`${kind}\u0000${namespace ?? ''}\u0000${name}`),
+    namesakesOf: (obj) => byIdentity.get(identityOf(obj)) ?? [obj],
+    originOf: (obj) => originByObject.get(obj) ?? '',
+    memo: <T>(key: object, build: (context: ReviewContext) => T): T => {
+      if (!memos.has(key)) memos.set(key, build(context));
+      return memos.get(key) as T;
+    },
     customResourceDefinitions,
     ...(platform ? { platform } : {}),
   };
+  return context;
+}
+
+/** What makes two objects the same to the API server: API group (not version), kind, namespace and name. */
+function identityOf(obj: KubeObject): string {
+  const ref = refOf(obj);
+  return [apiGroupOf(ref.apiVersion), ref.kind, ref.namespace ?? '', ref.name].join('\u0000');
 }
 
 /**

@@ -88,6 +88,21 @@ export interface ReviewContext {
   /** The object of this kind, namespace and name, if any. */
   find(kind: string, namespace: string | undefined, name: string): KubeObject | undefined;
   /**
+   * Every object with the API group, kind, namespace and name of `obj`, itself included, in
+   * the order given: more than one is the same object written twice (`kubectl apply` would
+   * apply the later over the earlier).
+   */
+  namesakesOf(obj: KubeObject): readonly KubeObject[];
+  /** Where `obj` was defined (its `ReviewTarget.origin`): a construct path or `file:line`; `''` if unknown. */
+  originOf(obj: KubeObject): string;
+  /**
+   * What `build` computes from this review's objects, computed on first use and kept for the
+   * rest of the review (objects do not change during one): the indexes rules and analyses
+   * share, such as pod specs per object or policies per namespace. `key` identifies the
+   * value; use one constant per kind of value.
+   */
+  memo<T>(key: object, build: (context: ReviewContext) => T): T;
+  /**
    * CustomResourceDefinitions given beside the objects (`ReviewOptions.customResourceDefinitions`,
    * `--crd`): not reviewed, only used to judge custom resources, as the CRDs in the input are.
    *
@@ -99,6 +114,7 @@ export interface ReviewContext {
    * rules look namespaces up through `namespaceFacts`, which reads it.
    *
    * @default - none
+   * @internal read through namespaceFacts; a rule has no other use for it
    */
   readonly platform?: PlatformContractSource;
 }

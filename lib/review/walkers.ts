@@ -1,4 +1,4 @@
-import { KubeObject, RuleFinding } from './model';
+import { KubeObject, ReviewContext, RuleFinding } from './model';
 import { Container, InheritableSecurityContext, PodMetadata, PodSpec, SecurityContext } from './pod-spec';
 
 /**
@@ -192,14 +192,26 @@ const NO_PODS: readonly PodSpecView[] = Object.freeze([]);
  * Every pod spec of the object, with its JSON paths: one for a Deployment, one per role for
  * a Kubeflow job, none for kinds `POD_TEMPLATE_LOCATIONS` does not list (by API group and
  * kind) or when the template is missing.
+ *
+ * @param context the review: given, each object is walked once per review
  */
-export function podSpecsOf(obj: KubeObject): readonly PodSpecView[] {
-  const cached = cache?.pods.get(obj);
-  if (cached) return cached;
-  const location = podTemplateKindOf(obj);
-  const views = location ? findPodSpecs(obj, location) : NO_PODS;
-  cache?.pods.set(obj, views);
+export function podSpecsOf(obj: KubeObject, context?: ReviewContext): readonly PodSpecView[] {
+  if (!context) return walkPodSpecs(obj);
+  const known = context.memo(POD_SPECS, () => new Map<KubeObject, readonly PodSpecView[]>());
+  let views = known.get(obj);
+  if (!views) {
+    views = walkPodSpecs(obj);
+    known.set(obj, views);
+  }
   return views;
+}
+
+/** The `ReviewContext.memo` key of the pod specs per object: the many pod rules walk each object once per review. */
+const POD_SPECS = { memo: 'pod specs per object' };
+
+function walkPodSpecs(obj: KubeObject): readonly PodSpecView[] {
+  const location = podTemplateKindOf(obj);
+  return location ? findPodSpecs(obj, location) : NO_PODS;
 }
 
 /**
@@ -294,47 +306,28 @@ const INHERITED = ['runAsNonRoot', 'runAsUser', 'runAsGroup', 'seccompProfile', 
  * Every init container, container and ephemeral container of the object's pods (or of `pod`
  * alone when given), in that order per pod (the order of Pod Security Admission's visitor),
  * with its JSON path and its effective security settings. Empty for objects without a pod spec.
+ * Given the review context instead of a pod, the object's pods are those the review already
+ * walked (see `podSpecsOf`).
  *
  * Inheritance follows the API: a container field that is set (even to `false` or `0`)
  * wins, otherwise the pod's `securityContext` value applies.
  */
-export function eachContainer(obj: KubeObject, pod?: PodSpecView): readonly ContainerView[] {
-  if (pod) return containersOf(pod);
-  const pods = podSpecsOf(obj);
+export function eachContainer(obj: KubeObject, within?: PodSpecView | ReviewContext): readonly ContainerView[] {
+  if (within && 'spec' in within) return containersOf(within);
+  const pods = podSpecsOf(obj, within);
   if (pods.length === 1) return containersOf(pods[0]);
   return pods.flatMap(containersOf);
 }
 
+/** Where a pod view keeps its container views once computed: with the view, which lives as long as its review. */
+const CONTAINER_VIEWS = Symbol('container views');
+
 function containersOf(pod: PodSpecView): readonly ContainerView[] {
-  const cached = cache?.containers.get(pod);
-  if (cached) return cached;
+  const kept = (pod as { [CONTAINER_VIEWS]?: readonly ContainerView[] })[CONTAINER_VIEWS];
+  if (kept) return kept;
   const views = Object.freeze(containerViews(pod));
-  cache?.containers.set(pod, views);
+  if (Object.isExtensible(pod)) Object.defineProperty(pod, CONTAINER_VIEWS, { value: views });
   return views;
-}
-
-/** Pod specs per object and container views per pod, kept only while a review runs (objects do not change during one). */
-let cache:
-  | {
-      readonly pods: WeakMap<KubeObject, readonly PodSpecView[]>;
-      readonly containers: WeakMap<PodSpecView, readonly ContainerView[]>;
-    }
-  | undefined;
-
-/**
- * Runs `fn` with `podSpecsOf` and `eachContainer` remembering their results per object, so
- * the many pod rules walk each object once. The engine wraps a review in it, the synth gate
- * its review and analyses together; inside another `withWalkerCache` the outer cache is
- * kept. Outside, nothing is cached.
- */
-export function withWalkerCache<T>(fn: () => T): T {
-  if (cache) return fn();
-  cache = { pods: new WeakMap(), containers: new WeakMap() };
-  try {
-    return fn();
-  } finally {
-    cache = undefined;
-  }
 }
 
 function containerViews(pod: PodSpecView): ContainerView[] {
@@ -394,11 +387,11 @@ export function finding(path: string, message: string, value?: string): RuleFind
  * A check that runs once per pod of the object (several for a Kubeflow job): returns `[]`
  * for objects without a pod spec. Saves every pod rule from repeating the lookup.
  */
-export function perPod(check: (pod: PodSpecView, obj: KubeObject) => readonly RuleFinding[]) {
-  return (obj: KubeObject): readonly RuleFinding[] => {
-    const pods = podSpecsOf(obj);
-    if (pods.length === 1) return check(pods[0], obj);
-    return pods.flatMap((pod) => check(pod, obj));
+export function perPod(check: (pod: PodSpecView, obj: KubeObject, context?: ReviewContext) => readonly RuleFinding[]) {
+  return (obj: KubeObject, context?: ReviewContext): readonly RuleFinding[] => {
+    const pods = podSpecsOf(obj, context);
+    if (pods.length === 1) return check(pods[0], obj, context);
+    return pods.flatMap((pod) => check(pod, obj, context));
   };
 }
 

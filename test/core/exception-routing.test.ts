@@ -125,10 +125,13 @@ describe('exceptions reach the scanners with the same reason', () => {
     ).toEqual(both);
   });
 
-  test('an exception whose rule judges another kind is not written (nor its skips)', () => {
+  test('an exception whose rule judges another kind is not written (nor its skips), and landing nowhere fails synth', () => {
     const chart = new Chart(Testing.app(), 'test');
     const api = new ApiObject(chart, 'p', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p' } });
     recordExceptions(api, [{ rule: 'read-only-root-filesystem', reason }]);
-    expect(Testing.synth(chart)[0].metadata.annotations).toBeUndefined();
+    expect(api.toJson().metadata.annotations).toBeUndefined();
+    expect(() => Testing.synth(chart)).toThrow(
+      "[test] 'exceptions' has an exception to 'read-only-root-filesystem' that applies to nothing",
+    );
   });
 });

@@ -3,6 +3,7 @@
  * the review tests stay independent of the construct layer.
  */
 import { KubeObject, ReviewContext, Rule, RuleFinding } from '../../lib/review/model';
+import { reviewContextOf } from '../../lib/review/engine';
 
 /** A sha256-pinned image reference. */
 export const PINNED_IMAGE = `registry.example.com/shop/web@sha256:${'a1'.repeat(32)}`;
@@ -302,12 +303,7 @@ export function inHardenedNamespace(...objects: KubeObject[]): Array<{ object: K
   return [...hardenedNamespace(), ...objects].map((object) => ({ object }));
 }
 
-/** A minimal review context over `objects`, for calling a rule's check directly. */
+/** The review context of `objects`, as the engine builds it, for calling a rule's check directly. */
 export function createContextFor(objects: readonly KubeObject[]): ReviewContext {
-  return {
-    objects,
-    byKind: (kind) => objects.filter((o) => o.kind === kind),
-    find: (kind, namespace, name) =>
-      objects.find((o) => o.kind === kind && o.metadata?.namespace === namespace && o.metadata?.name === name),
-  };
+  return reviewContextOf(objects);
 }

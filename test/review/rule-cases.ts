@@ -1887,7 +1887,14 @@ export const RULE_CASES: readonly RuleCase[] = [
   },
   {
     rule: 'duplicate-object',
-    name: 'the same Deployment twice, even under another apps version',
+    name: 'the same Deployment twice',
+    object: deployment(),
+    others: [deployment()],
+    expected: [['metadata.name', 'Deployment shop/web is defined more than once (also at another document of the input)']],
+  },
+  {
+    rule: 'duplicate-object',
+    name: 'the same Deployment under another apps version',
     object: deployment(),
     others: [{ ...deployment(), apiVersion: 'apps/v1beta2' }],
     expected: [['metadata.name', 'Deployment shop/web is defined more than once (also at another document of the input)']],

@@ -396,7 +396,7 @@ describe('the rule registry', () => {
       'no-host-probes',
     ];
     // Every pack judges shapes first: no choice of packs passes an object the API server refuses.
-    const shapes = ['object-schema'];
+    const shapes = ['object-schema', 'duplicate-object'];
     expect(Object.fromEntries(PACKS.map((p) => [p.id, p.rules]))).toEqual({
       'pss-baseline': [...shapes, ...baseline],
       'pss-restricted': [

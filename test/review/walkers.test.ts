@@ -1,4 +1,5 @@
-import { eachContainer, LONG_RUNNING_KINDS, podSpecOf, podSpecsOf, POD_TEMPLATE_KINDS, withWalkerCache } from '../../lib/review/walkers';
+import { eachContainer, LONG_RUNNING_KINDS, podSpecOf, podSpecsOf, POD_TEMPLATE_KINDS } from '../../lib/review/walkers';
+import { reviewContextOf } from '../../lib/review/engine';
 import { container, deployment, hardenedContainer, POD_PATHS, workloadOfKind } from './builders';
 
 describe('podSpecOf', () => {
@@ -102,13 +103,14 @@ describe('podSpecsOf', () => {
     }
   });
 
-  test('inside a review, each object is walked once', () => {
+  test('within one review context, each object is walked once; another context walks it again', () => {
     const obj = workloadOfKind('kubeflow.org/TFJob');
-    withWalkerCache(() => {
-      expect(podSpecsOf(obj)).toBe(podSpecsOf(obj));
-      expect(eachContainer(obj)).toEqual(podSpecsOf(obj).flatMap((pod) => eachContainer(obj, pod)));
-      expect(eachContainer(obj, podSpecsOf(obj)[1])).toBe(eachContainer(obj, podSpecsOf(obj)[1]));
-    });
+    const context = reviewContextOf([obj]);
+    expect(podSpecsOf(obj, context)).toBe(podSpecsOf(obj, context));
+    expect(podSpecsOf(obj, reviewContextOf([obj]))).not.toBe(podSpecsOf(obj, context));
+    expect(podSpecsOf(obj)).not.toBe(podSpecsOf(obj));
+    expect(eachContainer(obj, context)).toEqual(podSpecsOf(obj, context).flatMap((pod) => eachContainer(obj, pod)));
+    expect(eachContainer(obj, podSpecsOf(obj, context)[1])).toBe(eachContainer(obj, podSpecsOf(obj, context)[1]));
   });
 });
 

@@ -341,16 +341,13 @@ export class RbacIndex {
   }
 }
 
-const INDEXES = new WeakMap<ReviewContext, RbacIndex>();
-
 /** The RBAC index of a review's objects, built once per review context. */
 export function rbacIndexOf(context: ReviewContext): RbacIndex {
-  let index = INDEXES.get(context);
-  if (!index) {
-    index = new RbacIndex([...context.byKind('Role'), ...context.byKind('ClusterRole')]);
-    INDEXES.set(context, index);
-  }
-  return index;
+  return context.memo(buildRbacIndex, buildRbacIndex);
+}
+
+function buildRbacIndex(context: ReviewContext): RbacIndex {
+  return new RbacIndex([...context.byKind('Role'), ...context.byKind('ClusterRole')]);
 }
 
 function roleKey(namespace: string, name: string): string {

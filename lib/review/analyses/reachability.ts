@@ -5,7 +5,7 @@
  *
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
-import { KubeObject } from '../model';
+import { KubeObject, ReviewContext } from '../model';
 import {
   eachContainer,
   isRecord,
@@ -174,11 +174,12 @@ const ANY = 'any';
  * are never visited, and the other pairs are walked from the smaller side (see `flows.ts`),
  * so the work follows the workloads, the pods the policies match, and the flows found.
  *
+ * @param context the review context of `objects`, whose walk of the pods is reused
  * @throws ReachabilityError for a NetworkPolicy the API server would refuse (a bad CIDR, an
  *   `except` outside its `cidr`, an unknown protocol or operator, ...), naming the policy.
  */
-export function analyzeReachability(objects: readonly KubeObject[]): ReachabilityReport {
-  const pods = collectWorkloads(objects);
+export function analyzeReachability(objects: readonly KubeObject[], context?: ReviewContext): ReachabilityReport {
+  const pods = collectWorkloads(objects, context);
   const policies = collectPolicies(objects);
   const namespaces = collectNamespaces(objects, pods, policies);
   const selection = new Selection(pods, namespaces);
@@ -239,7 +240,7 @@ export function analyzeReachability(objects: readonly KubeObject[]): Reachabilit
       const into = ingress[i] ? outsidePeers('ingress', outsideIngress[i], pod) : [];
       return out.length || into.length ? [{ workload: pod.id, egress: out, ingress: into }] : [];
     }),
-    entryPoints: entryPointsOf(objects, pods),
+    entryPoints: entryPointsOf(objects, pods, context),
     warnings: warningsFor(objects, pods),
   };
 }
@@ -443,12 +444,12 @@ function outsidePeers(direction: 'ingress' | 'egress', rules: readonly OutsideRu
     }));
 }
 
-function collectWorkloads(objects: readonly KubeObject[]): Workload[] {
+function collectWorkloads(objects: readonly KubeObject[], context: ReviewContext | undefined): Workload[] {
   const pods: Workload[] = [];
   for (const obj of objects) {
     const location = podTemplateKindOf(obj);
     if (!location || !REACHABILITY_KINDS.has(location)) continue;
-    for (const pod of podSpecsOf(obj)) pods.push(workloadOf(obj, pod));
+    for (const pod of podSpecsOf(obj, context)) pods.push(workloadOf(obj, pod));
   }
   pods.sort((a, b) => compareText(a.id, b.id));
   pods.forEach((pod, i) => {
@@ -522,7 +523,7 @@ function collectNamespaces(
 }
 
 /** Services of a type or with addresses that outside clients reach, and pods listening on the node's addresses. */
-function entryPointsOf(objects: readonly KubeObject[], pods: readonly Workload[]): EntryPoint[] {
+function entryPointsOf(objects: readonly KubeObject[], pods: readonly Workload[], context: ReviewContext | undefined): EntryPoint[] {
   const found: EntryPoint[] = [];
   for (const obj of objects) {
     if (obj.kind !== 'Service' || obj.apiVersion !== 'v1' || !isRecord(obj.spec)) continue;
@@ -552,7 +553,7 @@ function entryPointsOf(objects: readonly KubeObject[], pods: readonly Workload[]
   for (const obj of objects) {
     const location = podTemplateKindOf(obj);
     if (!location || !REACHABILITY_KINDS.has(location)) continue;
-    for (const pod of podSpecsOf(obj)) {
+    for (const pod of podSpecsOf(obj, context)) {
       const workload = byId.get(workloadOf(obj, pod).id);
       if (!workload) continue;
       const hostPorts: string[] = [];

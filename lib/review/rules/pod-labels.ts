@@ -9,20 +9,18 @@ export function namespaceOf(obj: KubeObject): string {
   return obj.metadata?.namespace || 'default';
 }
 
-/** The labels of every pod template, by namespace, per review. */
-const podLabelsByNamespace = new WeakMap<ReviewContext, Map<string, Labels[]>>();
-
 /** The labels of the pod templates of `namespace` in the reviewed input (`[]`: the input holds no workload there). */
 export function podLabelsIn(context: ReviewContext, namespace: string): readonly Labels[] {
-  let index = podLabelsByNamespace.get(context);
-  if (!index) {
-    index = new Map();
-    for (const kind of POD_TEMPLATE_KINDS) {
-      for (const obj of context.byKind(kind)) {
-        for (const pod of podSpecsOf(obj)) appendTo(index, namespaceOf(obj), readLabels(pod.metadata.labels));
-      }
+  return context.memo(podLabelsByNamespace, podLabelsByNamespace).get(namespace) ?? [];
+}
+
+/** The labels of every pod template, by namespace: indexed once per review. */
+function podLabelsByNamespace(context: ReviewContext): Map<string, Labels[]> {
+  const index = new Map<string, Labels[]>();
+  for (const kind of POD_TEMPLATE_KINDS) {
+    for (const obj of context.byKind(kind)) {
+      for (const pod of podSpecsOf(obj, context)) appendTo(index, namespaceOf(obj), readLabels(pod.metadata.labels));
     }
-    podLabelsByNamespace.set(context, index);
   }
-  return index.get(namespace) ?? [];
+  return index;
 }

@@ -76,19 +76,17 @@ export function policyTypesOf(spec: PolicySpec): string[] {
   return spec.egress !== undefined ? ['Ingress', 'Egress'] : ['Ingress'];
 }
 
-/** NetworkPolicies by namespace, per review: one pass over them instead of one per Namespace. */
-const policiesByNamespace = new WeakMap<ReviewContext, Map<unknown, KubeObject[]>>();
-
 /** The NetworkPolicies whose `namespaceOf` is `namespace` (strict equality, as a loop with `!==` would test). */
 function policiesIn(context: ReviewContext, namespace: unknown): readonly KubeObject[] {
   if (Number.isNaN(namespace)) return [];
-  let index = policiesByNamespace.get(context);
-  if (!index) {
-    index = new Map();
-    for (const policy of context.byKind('NetworkPolicy')) appendTo(index, namespaceOf(policy), policy);
-    policiesByNamespace.set(context, index);
-  }
-  return index.get(namespace) ?? [];
+  return context.memo(policiesByNamespace, policiesByNamespace).get(namespace) ?? [];
+}
+
+/** NetworkPolicies by namespace: one pass over them per review instead of one per Namespace. */
+function policiesByNamespace(context: ReviewContext): Map<unknown, KubeObject[]> {
+  const index = new Map<unknown, KubeObject[]>();
+  for (const policy of context.byKind('NetworkPolicy')) appendTo(index, namespaceOf(policy), policy);
+  return index;
 }
 
 /** Whether a quota quantity is zero (`0`, `"0"`, `"0k"`). */

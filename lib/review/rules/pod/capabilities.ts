@@ -57,8 +57,8 @@ export const baselineCapabilities: Rule = {
   kinds: POD_TEMPLATE_KINDS,
   references: { pss: 'baseline/capabilities_baseline', cis: '5.2.9', checkov: 'CKV_K8S_25' },
   remediation: `Remove every capability outside ${BASELINE_CAPABILITIES.join(', ')} from securityContext.capabilities.add.`,
-  check: (obj) =>
-    eachContainer(obj).flatMap((c) =>
+  check: (obj, context) =>
+    eachContainer(obj, context).flatMap((c) =>
       addedCapabilities(c, (cap) => BASELINE_CAPABILITIES.includes(cap), 'which is not in the baseline default set'),
     ),
 };

@@ -14,8 +14,8 @@ export const noHostPorts: Rule = {
   kinds: POD_TEMPLATE_KINDS,
   references: { pss: 'baseline/hostPorts', cis: '5.2.13', polaris: 'hostPortSet', checkov: 'CKV_K8S_26' },
   remediation: 'Remove hostPort from the container port and expose the pod through a Service instead.',
-  check: (obj) =>
-    eachContainer(obj).flatMap((c) =>
+  check: (obj, context) =>
+    eachContainer(obj, context).flatMap((c) =>
       list<{ hostPort?: unknown }>(c.container.ports).flatMap((port, i) =>
         port && port.hostPort !== undefined && port.hostPort !== null && Number(port.hostPort) !== 0
           ? [finding(`${c.path}.ports[${i}].hostPort`, `${c.label} binds host port ${String(port.hostPort)}`, findingValue(port.hostPort))]

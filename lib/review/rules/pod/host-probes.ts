@@ -31,8 +31,8 @@ export const noHostProbes: Rule = {
   kinds: POD_TEMPLATE_KINDS,
   references: { pss: 'baseline/hostProbesAndHostLifecycle' },
   remediation: 'Remove the host field from httpGet and tcpSocket probes and lifecycle handlers, so they target the pod itself.',
-  check: (obj) =>
-    eachContainer(obj).flatMap((c) => [
+  check: (obj, context) =>
+    eachContainer(obj, context).flatMap((c) => [
       ...PROBES.flatMap((probe) => hostsOf(c, c.container[probe], `${c.path}.${probe}`, probe)),
       ...LIFECYCLE_HANDLERS.flatMap((hook) => hostsOf(c, c.container.lifecycle?.[hook], `${c.path}.lifecycle.${hook}`, `${hook} hook`)),
     ]),

@@ -21,8 +21,8 @@ export const noPrivileged: Rule = {
     checkov: 'CKV_K8S_16',
   },
   remediation: 'Remove securityContext.privileged from the container or set it to false; grant the single capability it needs instead.',
-  check: (obj) =>
-    eachContainer(obj)
+  check: (obj, context) =>
+    eachContainer(obj, context)
       .filter((c) => c.securityContext.privileged === true)
       .map((c) => finding(`${c.path}.securityContext.privileged`, `${c.label} is privileged`)),
 };

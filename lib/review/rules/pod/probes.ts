@@ -1,9 +1,9 @@
-import { Rule } from '../../model';
+import { KubeObject, ReviewContext, Rule } from '../../model';
 import { eachContainer, finding, isRecord, LONG_RUNNING_KINDS } from '../../walkers';
 
 function requireProbe(probe: 'readinessProbe' | 'livenessProbe', without: string) {
-  return (obj: Parameters<Rule['check']>[0]) =>
-    eachContainer(obj)
+  return (obj: KubeObject, context: ReviewContext) =>
+    eachContainer(obj, context)
       .filter((c) => c.pod.longRunning && c.kind === 'container' && !isRecord(c.container[probe]))
       .map((c) => finding(`${c.path}.${probe}`, `${c.label} has no ${probe}, so ${without}`));
 }
@@ -80,8 +80,8 @@ export const distinctProbes: Rule = {
   references: { kubeScore: 'pod-probes-identical' },
   remediation:
     'Point the liveness probe at a cheap "process is alive" check (for example /healthz) and the readiness probe at "can serve" (for example /ready); for a store with one TCP port, use a command (such as pg_isready) for one of them.',
-  check: (obj) =>
-    eachContainer(obj)
+  check: (obj, context) =>
+    eachContainer(obj, context)
       .filter(
         (c) =>
           c.pod.longRunning &&

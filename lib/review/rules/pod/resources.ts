@@ -32,8 +32,8 @@ export const resourcesSet: Rule = {
     checkov: ['CKV_K8S_10', 'CKV_K8S_12', 'CKV_K8S_13'],
   },
   remediation: 'Set resources.requests.cpu, resources.requests.memory and resources.limits.memory on the container, from its measured use.',
-  check: (obj) =>
-    eachContainer(obj)
+  check: (obj, context) =>
+    eachContainer(obj, context)
       .filter((c) => c.kind !== 'ephemeralContainer')
       .flatMap((c) =>
         REQUIRED.filter(({ section, resource }) => !isSet(c.container.resources?.[section], resource)).map(({ section, resource, why }) =>

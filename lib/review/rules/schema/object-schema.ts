@@ -52,23 +52,21 @@ function customResourceProblems(obj: KubeObject, group: string, context: ReviewC
   ];
 }
 
-const DEFINITIONS = new WeakMap<ReviewContext, Map<string, CustomResourceShapes>>();
-
 /** The compiled CRDs of a review by `group/kind`, built once per review. */
 function definitionsIn(context: ReviewContext): ReadonlyMap<string, CustomResourceShapes> {
-  let byKind = DEFINITIONS.get(context);
-  if (!byKind) {
-    byKind = new Map();
-    const crds = [
-      ...context.byKind('CustomResourceDefinition').filter((o) => o.apiVersion === CRD_API_VERSION),
-      ...(context.customResourceDefinitions ?? []),
-    ];
-    for (const crd of crds) {
-      const shapes = customResourceShapes(crd);
-      const key = shapes && `${shapes.group}/${shapes.kind}`;
-      if (key && !byKind.has(key)) byKind.set(key, shapes);
-    }
-    DEFINITIONS.set(context, byKind);
+  return context.memo(compileDefinitions, compileDefinitions);
+}
+
+function compileDefinitions(context: ReviewContext): Map<string, CustomResourceShapes> {
+  const byKind = new Map<string, CustomResourceShapes>();
+  const crds = [
+    ...context.byKind('CustomResourceDefinition').filter((o) => o.apiVersion === CRD_API_VERSION),
+    ...(context.customResourceDefinitions ?? []),
+  ];
+  for (const crd of crds) {
+    const shapes = customResourceShapes(crd);
+    const key = shapes && `${shapes.group}/${shapes.kind}`;
+    if (key && !byKind.has(key)) byKind.set(key, shapes);
   }
   return byKind;
 }

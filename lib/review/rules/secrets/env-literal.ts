@@ -24,9 +24,9 @@ export const envNoLiteralSecret: Rule = {
   references: { kubeLinter: 'env-var-secret', polaris: 'sensitiveContainerEnvVar' },
   remediation:
     'Put the value in a SealedSecret or ExternalSecret and read it with valueFrom.secretKeyRef (or mount the Secret as a file); remove the literal value.',
-  check: (obj) => {
+  check: (obj, context) => {
     const found: RuleFinding[] = [];
-    for (const c of eachContainer(obj)) {
+    for (const c of eachContainer(obj, context)) {
       list<unknown>(c.container.env).forEach((env, i) => {
         if (!isRecord(env) || typeof env.name !== 'string') return;
         const value = env.value;

@@ -18,5 +18,5 @@ export const valueNoJwt: Rule = {
   references: {},
   remediation:
     'If the token is valid, revoke it and deliver a new one through a Secret (a projected service account token for the Kubernetes API); if it is a sample, replace it with a placeholder.',
-  check: (obj) => secretFindings(obj, { configMapData: true }, findJwt),
+  check: (obj, context) => secretFindings(obj, { configMapData: true, context }, findJwt),
 };

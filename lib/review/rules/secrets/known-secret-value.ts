@@ -19,5 +19,5 @@ export const valueNoKnownSecret: Rule = {
   references: {},
   remediation:
     'Revoke the key or token (it was in the manifests), put a new one in a Secret delivered sealed or from a store, and read it with valueFrom.secretKeyRef or a secret volume.',
-  check: (obj) => secretFindings(obj, { configMapData: false }, findSecret),
+  check: (obj, context) => secretFindings(obj, { configMapData: false, context }, findSecret),
 };

@@ -1,4 +1,4 @@
-import { KubeObject, RuleFinding } from '../../model';
+import { KubeObject, ReviewContext, RuleFinding } from '../../model';
 import { eachContainer, finding, isRecord, keyStep, list, podSpecsOf, quote } from '../../walkers';
 import { describeSecret, FoundSecret } from './secret-formats';
 
@@ -21,6 +21,12 @@ export interface ScannedText {
 export interface ScanOptions {
   /** Also ConfigMap `data` and `binaryData` (decoded from base64). */
   readonly configMapData: boolean;
+  /**
+   * The review, whose walk of the pods is reused.
+   *
+   * @default - the pods are walked again
+   */
+  readonly context?: ReviewContext;
 }
 
 /**
@@ -29,8 +35,8 @@ export interface ScanOptions {
  */
 export function scannedTexts(obj: KubeObject, options: ScanOptions): ScannedText[] {
   const texts: ScannedText[] = [...annotationTexts(obj.metadata?.annotations, 'metadata')];
-  for (const pod of podSpecsOf(obj)) texts.push(...annotationTexts(pod.metadata.annotations, pod.metadataPath));
-  for (const c of eachContainer(obj)) {
+  for (const pod of podSpecsOf(obj, options.context)) texts.push(...annotationTexts(pod.metadata.annotations, pod.metadataPath));
+  for (const c of eachContainer(obj, options.context)) {
     list<unknown>(c.container.env).forEach((env, i) => {
       if (isRecord(env) && typeof env.value === 'string') {
         texts.push({ path: `${c.path}.env[${i}].value`, where: `${c.label} environment variable ${quote(env.name)}`, text: env.value });

@@ -18,9 +18,9 @@ export const secretAsFile: Rule = {
   references: { nsa: 'Pod security: secrets', checkov: 'CKV_K8S_35' },
   remediation:
     'Mount the Secret as a read-only file (a secret volume and a volumeMount with readOnly: true) and point the software at the file. If it reads only environment variables, add an exception with that reason.',
-  check: (obj) => {
+  check: (obj, context) => {
     const found: RuleFinding[] = [];
-    for (const c of eachContainer(obj)) {
+    for (const c of eachContainer(obj, context)) {
       list<unknown>(c.container.env).forEach((env, i) => {
         const ref = isRecord(env) && isRecord(env.valueFrom) ? env.valueFrom.secretKeyRef : undefined;
         if (!isRecord(ref)) return;
