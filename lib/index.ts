@@ -48,7 +48,7 @@ export { ConcurrencyPolicy } from './workload/concurrency-policy';
 // Namespaces and traffic between workloads.
 export { HardenedNamespace, PodSecurityLevel } from './namespace/hardened-namespace';
 export type { ContainerLimits, DnsAllowance, HardenedNamespaceProps } from './namespace/hardened-namespace';
-export { NetworkProtocol, TrafficRules } from './network/traffic-rules';
+export { NetworkProtocol } from './network/traffic-rules';
 export type { ExposedPort, ITrafficEndpoint, TrafficPort } from './network/traffic-rules';
 
 // RBAC: access to a namespace, grants across the cluster, who is granted.

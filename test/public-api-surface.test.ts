@@ -30,7 +30,7 @@ const LIBRARY_EXPORTS = {
     'ImagePullPolicy',
     'ConcurrencyPolicy',
   ],
-  namespacesAndTraffic: ['HardenedNamespace', 'PodSecurityLevel', 'NetworkProtocol', 'TrafficRules'],
+  namespacesAndTraffic: ['HardenedNamespace', 'PodSecurityLevel', 'NetworkProtocol'],
   rbac: ['AccessProfile', 'NamespaceAccess', 'ClusterGrant', 'RbacSubject'],
   secrets: [
     'SecretValue',
