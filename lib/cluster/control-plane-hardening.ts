@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import * as YAML from 'yaml';
 import { HardenedApp } from '../app/hardened-app';
 import { HardeningError } from '../core/hardening-error';
-import { code, table } from '../review/markdown';
+import { code, table } from '../core/markdown';
 import {
   AUDIT_LOG_DIR,
   CIS_BENCHMARK,

@@ -1,11 +1,10 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { AddressSet } from '../review/analyses/address-set';
-import { Cidr, cidrContains, effectiveCidr, formatCidr, InvalidCidrError, isStrictSubset, parseCidr } from '../review/analyses/cidr';
-import { METADATA_BLOCKS, PUBLIC_ADDRESSES } from '../review/analyses/special-addresses';
+import { AddressSet } from '../core/address-set';
+import { Cidr, cidrContains, effectiveCidr, formatCidr, InvalidCidrError, isStrictSubset, parseCidr } from '../core/cidr';
+import { METADATA_BLOCKS, metadataReached, PUBLIC_ADDRESSES } from '../policy/special-addresses';
 import { ExceptionPolicy } from '../core/exception-policy';
-import { metadataReached } from '../review/rules/network/network-egress-metadata';
 import { HardeningError } from '../core/hardening-error';
 import { hasNamespaceScope, inTree, isAttached, registerInTree } from '../core/namespace-scope';
 import { compareText } from '../core/compare-text';

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { exceptionAnnotationValue } from '../core/exceptions';
 import { ExceptionRecord, Finding, ObjectRef, ReviewResult, RuleInfo, Severity, SEVERITIES } from './model';
 import { PACKS } from './packs';
-import { table } from './markdown';
+import { table } from '../core/markdown';
 import { fileLocationOf, FileLocation } from './origin';
 import { toolVersion } from './tool-version';
 

@@ -9,7 +9,7 @@
  */
 import { KubeObject } from '../model';
 import { isRecord, list } from '../walkers';
-import { Cidr, compareCidrs, InvalidCidrError, isStrictSubset, parseCidr } from './cidr';
+import { Cidr, compareCidrs, InvalidCidrError, isStrictSubset, parseCidr } from '../../core/cidr';
 import { MAX_PORT, MIN_PORT, PortSet, Protocol, PROTOCOLS } from './port-set';
 import { compareText, compileSelector, InvalidSelectorError, Selector } from './selectors';
 

@@ -3,7 +3,7 @@
  * same manifests always give byte-identical output that diffs well in pull requests.
  */
 import { grantLabel, PermissionScope, PermissionsReport } from './permissions';
-import { code, table } from '../markdown';
+import { code, table } from '../../core/markdown';
 
 /** Version of the JSON layout; raised when a field changes meaning or disappears. */
 export const PERMISSIONS_FORMAT_VERSION = 2;

@@ -3,7 +3,7 @@
  * same manifests always give byte-identical output that diffs well in pull requests.
  */
 import { ExternalAccess, ExternalPeer, OutsideAccess, ReachabilityReport } from './reachability';
-import { code, table } from '../markdown';
+import { code, table } from '../../core/markdown';
 
 /** Version of the JSON layout; raised when a field changes meaning or disappears. */
 export const REACHABILITY_FORMAT_VERSION = 1;

@@ -16,7 +16,7 @@ import {
   PodTemplateKind,
   podTemplateKindOf,
 } from '../walkers';
-import { Cidr, cidrContainsAddress, compareCidrs, formatCidr, parseAddress, parseCidr } from './cidr';
+import { Cidr, cidrContainsAddress, compareCidrs, formatCidr, parseAddress, parseCidr } from '../../core/cidr';
 import { CompiledRule, computeFlows, IngressGrant, resolvePorts, Workload } from './flows';
 import {
   IpBlockPeer,

@@ -1,4 +1,4 @@
-import { code, table } from '../../markdown';
+import { code, table } from '../../../core/markdown';
 import { KubeObject } from '../../model';
 import {
   CIS_BENCHMARK,

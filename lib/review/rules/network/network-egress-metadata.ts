@@ -1,37 +1,8 @@
-import { AddressSet } from '../../analyses/address-set';
-import { Cidr, cidrContains, effectiveCidr, formatAddress, formatCidr, parseCidr } from '../../analyses/cidr';
-import { METADATA_BLOCKS, MetadataBlock } from '../../analyses/special-addresses';
+import { Cidr, cidrContains, parseCidr } from '../../../core/cidr';
+import { isSingleAddress, METADATA_BLOCKS, metadataReached } from '../../../policy/special-addresses';
 import { Rule, RuleFinding } from '../../model';
 import { finding, isRecord, list } from '../../walkers';
 import { blockOf, Peer, PolicySpec, specOf, unreadableBlock } from './policy-spec';
-
-const METADATA: ReadonlyArray<MetadataBlock & { readonly block: Cidr }> = METADATA_BLOCKS.map((m) => ({ ...m, block: parseCidr(m.cidr) }));
-
-/** How a finding names a metadata block: a single address without its prefix, a class as a CIDR. */
-function nameOf(block: Cidr): string {
-  return isSingleAddress(block) ? formatAddress({ family: block.family, value: block.network }) : formatCidr(block);
-}
-
-function isSingleAddress(block: Cidr): boolean {
-  return block.prefix === (block.family === 4 ? 32 : 128);
-}
-
-/**
- * The metadata blocks an ipBlock reaches once its excepts are taken out, named as findings of
- * `network-egress-metadata` name them (their `value`): the most specific blocks, a class only
- * when none of the addresses inside it is reached. Constructs record these in their exception.
- */
-export function metadataReached(
-  block: Cidr,
-  excepts: readonly Cidr[],
-): { readonly name: string; readonly block: MetadataBlock & { readonly block: Cidr } }[] {
-  const family = effectiveCidr(block).family;
-  const reach = AddressSet.of(family, [block]).minus(AddressSet.of(family, excepts));
-  const reached = METADATA.filter((m) => reach.intersects(AddressSet.of(family, [m.block])));
-  return reached
-    .filter((m) => !reached.some((o) => o !== m && cidrContains(m.block, o.block)))
-    .map((m) => ({ name: nameOf(m.block), block: m }));
-}
 
 /**
  * Egress never reaches a cloud metadata address, where a pod can pick up the node's cloud

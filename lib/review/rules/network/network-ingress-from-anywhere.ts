@@ -1,6 +1,6 @@
-import { AddressSet } from '../../analyses/address-set';
-import { Cidr, effectiveCidr, IpFamily } from '../../analyses/cidr';
-import { PUBLIC_ADDRESSES } from '../../analyses/special-addresses';
+import { AddressSet } from '../../../core/address-set';
+import { Cidr, effectiveCidr, IpFamily } from '../../../core/cidr';
+import { PUBLIC_ADDRESSES } from '../../../policy/special-addresses';
 import { Rule, RuleFinding } from '../../model';
 import { finding, isRecord, list } from '../../walkers';
 import { blockOf, isEmptySelector, Peer, PolicySpec, specOf, unreadableBlock } from './policy-spec';

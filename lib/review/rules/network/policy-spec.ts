@@ -1,5 +1,5 @@
 /** NetworkPolicy fields as written, read defensively by the network rules (not re-exported). */
-import { Cidr, parseCidrAsStored } from '../../analyses/cidr';
+import { Cidr, parseCidrAsStored } from '../../../core/cidr';
 import { KubeObject } from '../../model';
 
 export type Selector = { matchLabels?: Record<string, unknown>; matchExpressions?: unknown[] } | undefined;

@@ -3,8 +3,8 @@
  * node credentials (egress there must be denied), and which addresses are public (an ingress
  * rule that admits all of them admits the whole internet).
  */
-import { AddressSet } from './address-set';
-import { IpFamily, parseCidr } from './cidr';
+import { AddressSet } from '../core/address-set';
+import { Cidr, cidrContains, effectiveCidr, formatAddress, formatCidr, IpFamily, parseCidr } from '../core/cidr';
 
 /** A block where a cloud or the node serves metadata or credentials to whatever runs on it. */
 export interface MetadataBlock {
@@ -82,3 +82,32 @@ export const PUBLIC_ADDRESSES: Record<IpFamily, AddressSet> = {
   4: AddressSet.all(4).minus(AddressSet.of(4, NOT_PUBLIC[4].map(parseCidr))),
   6: AddressSet.all(6).minus(AddressSet.of(6, NOT_PUBLIC[6].map(parseCidr))),
 };
+
+const METADATA: ReadonlyArray<MetadataBlock & { readonly block: Cidr }> = METADATA_BLOCKS.map((m) => ({ ...m, block: parseCidr(m.cidr) }));
+
+/** How a finding names a metadata block: a single address without its prefix, a class as a CIDR. */
+function nameOf(block: Cidr): string {
+  return isSingleAddress(block) ? formatAddress({ family: block.family, value: block.network }) : formatCidr(block);
+}
+
+/** Whether the block is one address (/32, /128). */
+export function isSingleAddress(block: Cidr): boolean {
+  return block.prefix === (block.family === 4 ? 32 : 128);
+}
+
+/**
+ * The metadata blocks an ipBlock reaches once its excepts are taken out, named as findings of
+ * `network-egress-metadata` name them (their `value`): the most specific blocks, a class only
+ * when none of the addresses inside it is reached. Constructs record these in their exception.
+ */
+export function metadataReached(
+  block: Cidr,
+  excepts: readonly Cidr[],
+): { readonly name: string; readonly block: MetadataBlock & { readonly block: Cidr } }[] {
+  const family = effectiveCidr(block).family;
+  const reach = AddressSet.of(family, [block]).minus(AddressSet.of(family, excepts));
+  const reached = METADATA.filter((m) => reach.intersects(AddressSet.of(family, [m.block])));
+  return reached
+    .filter((m) => !reached.some((o) => o !== m && cidrContains(m.block, o.block)))
+    .map((m) => ({ name: nameOf(m.block), block: m }));
+}

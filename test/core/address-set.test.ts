@@ -1,6 +1,6 @@
-import { AddressSet } from '../../../lib/review/analyses/address-set';
-import { effectiveCidr, formatCidr, parseCidr } from '../../../lib/review/analyses/cidr';
-import { METADATA_BLOCKS, PUBLIC_ADDRESSES } from '../../../lib/review/analyses/special-addresses';
+import { AddressSet } from '../../lib/core/address-set';
+import { effectiveCidr, formatCidr, parseCidr } from '../../lib/core/cidr';
+import { METADATA_BLOCKS, PUBLIC_ADDRESSES } from '../../lib/policy/special-addresses';
 
 const v4 = (...blocks: string[]) => AddressSet.of(4, blocks.map(parseCidr));
 const v6 = (...blocks: string[]) => AddressSet.of(6, blocks.map(parseCidr));

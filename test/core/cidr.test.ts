@@ -8,7 +8,7 @@ import {
   isStrictSubset,
   parseAddress,
   parseCidr,
-} from '../../../lib/review/analyses/cidr';
+} from '../../lib/core/cidr';
 
 describe('parseCidr', () => {
   test.each([
