@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { isReasonLongEnough, MIN_REASON_LENGTH } from '../core/exceptions';
 import { HardeningError } from '../core/hardening-error';
-import { SYSTEM_NAMESPACE } from '../review/rules/cluster/admission';
+import { SYSTEM_NAMESPACE } from '../policy/control-plane';
 import { functionScope } from './scope';
 
 /**

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import { IConstruct } from 'constructs';
 import { HardeningError } from '../core/hardening-error';
-import { AuditLevel } from '../review/rules/cluster/audit-policy';
-import { API_SERVER_SETTINGS, AUDIT_LOG_DIR, CONTROL_PLANE_FILES, HARDENING_DIR } from '../review/rules/cluster/cis-benchmark';
+import { AuditLevel } from '../policy/control-plane';
+import { API_SERVER_SETTINGS, AUDIT_LOG_DIR, CONTROL_PLANE_FILES, HARDENING_DIR } from '../policy/cis-benchmark';
 import { functionScope } from './scope';
 
 /**

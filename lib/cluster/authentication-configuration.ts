@@ -1,4 +1,4 @@
-import { ANONYMOUS_PATHS } from '../review/rules/cluster/authentication';
+import { ANONYMOUS_PATHS } from '../policy/control-plane';
 
 /**
  * The API server's structured `AuthenticationConfiguration` (`--authentication-config`,

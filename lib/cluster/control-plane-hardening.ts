@@ -1,7 +1,7 @@
 import { compareText } from '../core/compare-text';
 import { Construct, IConstruct } from 'constructs';
 import * as YAML from 'yaml';
-import { HardenedApp } from '../app/hardened-app';
+import { filePublisherOf } from '../core/file-publisher';
 import { HardeningError } from '../core/hardening-error';
 import { code, table } from '../core/markdown';
 import {
@@ -11,7 +11,7 @@ import {
   CONTROL_PLANE_FILES,
   describeExpectation,
   HARDENING_DIR,
-} from '../review/rules/cluster/cis-benchmark';
+} from '../policy/cis-benchmark';
 import { encryptionConfiguration, EncryptionConfigurationOptions, KmsV2Encryption } from '../secrets/encryption-configuration';
 import { admissionComments, admissionConfiguration, AdmissionOptions, podSecurityExemptions } from './admission-configuration';
 import { auditPolicy, auditPolicyComments, auditWebhookKubeconfig } from './audit-policy';
@@ -196,8 +196,8 @@ export class ControlPlaneHardening extends Construct {
 
   constructor(scope: Construct, id: string, options: ControlPlaneHardeningOptions = {}) {
     super(scope, id);
-    const app = this.node.root;
-    if (!(app instanceof HardenedApp)) {
+    const app = filePublisherOf(this);
+    if (!app) {
       throw new HardeningError(
         this,
         'must be created inside a HardenedApp, which reviews and publishes its files. Create it with new ControlPlaneHardening(app, ...) where app is a HardenedApp.',

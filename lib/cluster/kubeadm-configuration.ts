@@ -10,7 +10,7 @@ import {
   KUBELET_SETTINGS,
   SCHEDULER_SETTINGS,
   SettingValue,
-} from '../review/rules/cluster/cis-benchmark';
+} from '../policy/cis-benchmark';
 import { auditFlags, auditLogDir, AuditOptions } from './audit-policy';
 import { functionScope } from './scope';
 

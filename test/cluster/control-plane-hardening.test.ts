@@ -20,7 +20,7 @@ import { removeTempDirs, tempDir } from '../support';
 import { parseManifests } from '../../lib/review/load';
 import { KubeObject } from '../../lib/review/model';
 import { AuditRequest, auditLevelFor, HIGH_RISK_REQUESTS, SENSITIVE_RESOURCES } from '../../lib/review/rules/cluster/audit-policy';
-import { CLUSTER_SETTINGS, CONTROL_PLANE_SETTINGS, KUBELET_SETTINGS, meetsSetting } from '../../lib/review/rules/cluster/cis-benchmark';
+import { CLUSTER_SETTINGS, CONTROL_PLANE_SETTINGS, KUBELET_SETTINGS, meetsSetting } from '../../lib/policy/cis-benchmark';
 import { componentFlags, fieldAt } from '../../lib/review/rules/cluster/kubeadm';
 
 afterAll(removeTempDirs);

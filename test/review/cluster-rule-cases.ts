@@ -4,7 +4,7 @@
  * v1beta4 lists, kubeadm's own default flags, and typical hand edits.
  */
 import { KubeObject } from '../../lib/review/model';
-import { STRONG_CIPHER_SUITES } from '../../lib/review/rules/cluster/cis-benchmark';
+import { STRONG_CIPHER_SUITES } from '../../lib/policy/cis-benchmark';
 import type { RuleCase } from './rule-cases';
 
 const H = '/etc/kubernetes/hardening';

@@ -1,5 +1,6 @@
 import { KubeObject, Rule, RuleFinding } from '../../model';
 import { finding, isRecord, list, quote } from '../../walkers';
+import { SYSTEM_NAMESPACE } from '../../../policy/control-plane';
 
 /**
  * The API server's `AdmissionConfiguration`: the Pod Security defaults for every namespace
@@ -7,12 +8,6 @@ import { finding, isRecord, list, quote } from '../../walkers';
  *
  * @see https://kubernetes.io/docs/tasks/configure-pod-container/enforce-standards-admission-controller/
  */
-
-/**
- * A system namespace: `kube-system`, another `kube-*`, or a `*-system` namespace of a
- * cluster add-on (`calico-system`, `gatekeeper-system`). Only these may be exempt.
- */
-export const SYSTEM_NAMESPACE = /^(kube-[a-z0-9]([-a-z0-9]*[a-z0-9])?|[a-z0-9]([-a-z0-9]*[a-z0-9])?-system)$/;
 
 /** Whether the object is the API server's admission configuration. */
 export function isAdmissionConfiguration(obj: KubeObject): boolean {

@@ -1,5 +1,6 @@
 import { KubeObject, Rule, RuleFinding } from '../../model';
 import { finding, isRecord, list, quote } from '../../walkers';
+import { AUDIT_LEVELS, AuditLevel } from '../../../policy/control-plane';
 
 /**
  * The audit `Policy` (audit.k8s.io/v1), judged the way the API server applies it: the first
@@ -7,10 +8,6 @@ import { finding, isRecord, list, quote } from '../../walkers';
  *
  * @see https://kubernetes.io/docs/tasks/debug/debug-cluster/audit/
  */
-
-/** Audit levels, from least to most recorded. */
-export const AUDIT_LEVELS = ['None', 'Metadata', 'Request', 'RequestResponse'] as const;
-export type AuditLevel = (typeof AUDIT_LEVELS)[number];
 
 /** A resource request, as the audit policy sees it. */
 export interface AuditRequest {

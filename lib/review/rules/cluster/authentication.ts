@@ -1,17 +1,6 @@
 import { Rule } from '../../model';
 import { finding, isRecord, list, quote } from '../../walkers';
-
-/**
- * The paths anonymous requests may reach: the API server's health checks, and the
- * `cluster-info` ConfigMap that `kubeadm join` reads before it has credentials (it holds
- * only the CA certificate and the API address).
- */
-export const ANONYMOUS_PATHS: readonly string[] = [
-  '/livez',
-  '/readyz',
-  '/healthz',
-  '/api/v1/namespaces/kube-public/configmaps/cluster-info',
-];
+import { ANONYMOUS_PATHS } from '../../../policy/control-plane';
 
 /**
  * Anonymous requests reach the health endpoints only: the structured authentication

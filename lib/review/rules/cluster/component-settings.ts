@@ -10,7 +10,7 @@ import {
   meetsSetting,
   requirementOf,
   SCHEDULER_SETTINGS,
-} from './cis-benchmark';
+} from '../../../policy/cis-benchmark';
 import { componentFlags, extraArgsPath, fieldAt, hasExternalEtcd, isKubeadmClusterConfiguration } from './kubeadm';
 
 /** The CIS ids of some rows, once each, in table order. */

@@ -1,6 +1,6 @@
 import { KubeObject } from '../../model';
 import { isRecord, list } from '../../walkers';
-import { ClusterComponent, PKI } from './cis-benchmark';
+import { ClusterComponent, PKI } from '../../../policy/cis-benchmark';
 
 /**
  * Reading kubeadm's `ClusterConfiguration`: the flags each control-plane component runs

@@ -8,7 +8,7 @@ import {
   formatSettingValue,
   KUBELET_SETTINGS,
   meetsSetting,
-} from './cis-benchmark';
+} from '../../../policy/cis-benchmark';
 import { componentFlags, fieldAt, hasExternalEtcd, isKubeadmClusterConfiguration } from './kubeadm';
 
 /** The file the settings report is written to, next to review.json. */
