@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { review, reviewContextOf } from '../review/engine';
+import { reviewContextOf, reviewInContext } from '../review/engine';
 import { PLATFORM_CONTRACT_FILE, platformContractJson, platformContractOf, PlatformContractSource } from '../review/platform-contract';
 import { createFile } from '../core/files';
 import { parseManifests } from '../review/load';
@@ -142,12 +142,16 @@ export function reviewStagedOutput(staging: string, publishDir: string, options:
     );
   }
   // Construct advice only where a construct of the app wrote the object; files keep the YAML fix.
-  const result = withConstructFixes(
-    review(targets, { packs: options.packs, today: options.today, exceptions: options.exceptions, platform: options.platform }),
-  );
+  const reviewed = reviewInContext(targets, {
+    packs: options.packs,
+    today: options.today,
+    exceptions: options.exceptions,
+    platform: options.platform,
+  });
+  const result = withConstructFixes(reviewed.result);
   const objects = targets.map((t) => t.object as KubeObject);
-  const context = reviewContextOf(objects);
-  const analyses = analyzeUnlessReviewFailed(objects, context, result, publishDir);
+  // The analyses reuse the review's walks and indexes (the objects do not change in between).
+  const analyses = analyzeUnlessReviewFailed(objects, reviewed.context, result, publishDir);
   writeReports(staging, result, analyses);
   for (const warning of result.findings.filter((f) => f.severity === 'warning' && !f.exception)) {
     process.stderr.write(`Warning: ${formatFinding(warning).trimStart()}\n`);
@@ -155,7 +159,7 @@ export function reviewStagedOutput(staging: string, publishDir: string, options:
   if (!result.passed) throw new ReviewFailedError(result, publishDir);
   // Published only with the output it describes, and only once that output passed.
   if (options.writePlatformContract) {
-    const contract = platformContractOf(context);
+    const contract = platformContractOf(reviewContextOf(objects));
     createFile(path.join(staging, PLATFORM_CONTRACT_FILE), platformContractJson(contract));
   }
   return result;
@@ -219,7 +223,7 @@ function analyzeUnlessReviewFailed(
 function analyze(objects: KubeObject[], context: ReviewContext): AnalysisOutput[] {
   try {
     const reachability = analyzeReachability(objects, context);
-    const permissions = analyzePermissions(objects);
+    const permissions = analyzePermissions(objects, context);
     const clusterSettings = clusterSettingsReport(objects);
     return [
       { file: 'reachability.json', json: reachabilityJson(reachability), markdown: reachabilityMarkdown(reachability) },

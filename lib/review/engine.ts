@@ -126,6 +126,18 @@ export interface ReviewOptions {
  * @throws Error when a pack is unknown, `today` is not a date, or an extra rule reuses an id.
  */
 export function review(targets: readonly ReviewTarget[], options: ReviewOptions = {}): ReviewResult {
+  return reviewInContext(targets, options).result;
+}
+
+/**
+ * `review`, also returning the context the rules saw, so the analyses of the same objects
+ * (`analyzeReachability`, `analyzePermissions`) reuse its indexes and walks instead of
+ * building their own.
+ */
+export function reviewInContext(
+  targets: readonly ReviewTarget[],
+  options: ReviewOptions = {},
+): { readonly result: ReviewResult; readonly context: ReviewContext } {
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   if (!isIsoDate(today)) throw new Error(`review: 'today' must be a date written YYYY-MM-DD (got '${today}').`);
   const packs = selectPacks(options.packs);
@@ -160,7 +172,7 @@ export function review(targets: readonly ReviewTarget[], options: ReviewOptions 
   findings.sort(compareFindings);
   exceptions.sort((a, b) => compareSubjects(a, b) || naturalCompare(a.origin, b.origin));
   const counts = countFindings(findings, packs, objects.length);
-  return {
+  const result: ReviewResult = {
     findings,
     counts,
     passed: counts.bySeverity.error === 0,
@@ -178,6 +190,7 @@ export function review(targets: readonly ReviewTarget[], options: ReviewOptions 
         }
       : {}),
   };
+  return { result, context: env.context };
 }
 
 /** A namespace declared both by the reviewed objects and by the platform contract has two owners. */

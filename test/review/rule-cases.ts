@@ -1887,10 +1887,10 @@ export const RULE_CASES: readonly RuleCase[] = [
   },
   {
     rule: 'duplicate-object',
-    name: 'the same Deployment twice',
-    object: deployment(),
-    others: [deployment()],
-    expected: [['metadata.name', 'Deployment shop/web is defined more than once (also at another document of the input)']],
+    name: 'the same ConfigMap twice',
+    object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop' }, data: { mode: 'fast' } },
+    others: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop' }, data: { mode: 'slow' } }],
+    expected: [['metadata.name', 'ConfigMap shop/settings is defined more than once (also at another document of the input)']],
   },
   {
     rule: 'duplicate-object',

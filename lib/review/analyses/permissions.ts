@@ -7,7 +7,7 @@
  * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/
  */
 import { compareText } from '../../core/compare-text';
-import { KubeObject } from '../model';
+import { KubeObject, ReviewContext } from '../model';
 import {
   coveredVerbs,
   groupCovered,
@@ -15,6 +15,7 @@ import {
   nameOf,
   PolicyRuleView,
   RbacIndex,
+  rbacIndexOf,
   RBAC_BINDING_KINDS,
   resourceEntryCovers,
   roleRefOf,
@@ -24,7 +25,7 @@ import {
   subjectsOf,
   SubjectView,
 } from './permissions-rbac';
-import { ESCALATION_POWERS, powersOfRule } from '../rbac-data/escalation-powers';
+import { ESCALATION_POWERS, powersOfRule } from '../../policy/escalation-powers';
 
 /** The subject kinds RBAC knows. */
 export type SubjectKind = 'Group' | 'ServiceAccount' | 'User';
@@ -270,9 +271,11 @@ interface SubjectDraft {
  *
  * Roles are indexed by (namespace, name) and by name, and each role's rules are expanded
  * once per scope kind, so the work grows with bindings times subjects, not with their square.
+ *
+ * @param context the review context of `objects`, whose RBAC index the rules built is reused
  */
-export function analyzePermissions(objects: readonly KubeObject[]): PermissionsReport {
-  const index = new RbacIndex(objects);
+export function analyzePermissions(objects: readonly KubeObject[], context?: ReviewContext): PermissionsReport {
+  const index = context ? rbacIndexOf(context) : new RbacIndex(objects);
   const subjects = new Map<string, SubjectDraft>();
   const rowsCache = new Map<readonly SourcedRule[], Map<boolean, readonly Row[]>>();
   const warnings = new Set<string>(

@@ -48,16 +48,13 @@ export interface CustomResourceShapes {
 /** The apiVersion of the CRDs compiled (v1beta1 was removed in Kubernetes 1.22). */
 export const CRD_API_VERSION = 'apiextensions.k8s.io/v1';
 
-const compiled = new WeakMap<object, CustomResourceShapes | undefined>();
-
 /**
  * The shapes a CustomResourceDefinition gives its kind; `undefined` when `crd` is not a v1
- * CRD with a group and a kind (the `object-schema` rule judges the CRD itself). Compiled once
- * per CRD object.
+ * CRD with a group and a kind (the `object-schema` rule judges the CRD itself). Compiled on
+ * each call: the rule keeps them for the review (`ReviewContext.memo`).
  */
 export function customResourceShapes(crd: KubeObject): CustomResourceShapes | undefined {
-  if (!compiled.has(crd)) compiled.set(crd, compileCrd(crd));
-  return compiled.get(crd);
+  return compileCrd(crd);
 }
 
 function compileCrd(crd: KubeObject): CustomResourceShapes | undefined {
