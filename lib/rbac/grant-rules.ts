@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { ExceptionPolicy } from '../core/exception-policy';
 import { HardeningError } from '../core/hardening-error';
-import { escalationPower, HeldPower, powersOfRule } from '../review/rbac-data/escalation-powers';
+import { escalationPower, HeldPower, powersOfRule } from '../policy/escalation-powers';
 
 /**
  * One permission: verbs on resources of API groups, optionally only on named objects.

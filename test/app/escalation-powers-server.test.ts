@@ -10,7 +10,7 @@
  */
 import { analyzePermissions, PermissionsReport } from '../../lib/review/analyses/permissions';
 import { BUILT_IN_CLUSTER_ROLES } from '../../lib/review/rbac-data/built-in-roles';
-import { ESCALATION_POWERS, powersOfRule } from '../../lib/review/rbac-data/escalation-powers';
+import { ESCALATION_POWERS, powersOfRule } from '../../lib/policy/escalation-powers';
 import { KubeObject } from '../../lib/review/model';
 import { AccessReview, API_SERVER_PEER, ApiServerReport, manifestFolder, onApiServer, SERVER_TIMEOUT } from '../api-server-peer';
 import { removeTempDirs, withInstalledTool } from '../support';

@@ -72,21 +72,8 @@ export function groupCovered(groups: readonly string[], group: string): boolean 
   return groups.includes(group) || groups.includes('*');
 }
 
-/**
- * Whether one entry of a rule's resources covers `resource` (`pods` or `pods/exec`), as the
- * RBAC authorizer matches: exactly, `*` for everything (subresources included), or
- * `*\/<subresource>` for that subresource of every resource. `pods/*` is no wildcard upstream.
- */
-export function resourceEntryCovers(entry: string, resource: string): boolean {
-  if (entry === '*' || entry === resource) return true;
-  const slash = resource.indexOf('/');
-  return slash > 0 && entry === `*/${resource.slice(slash + 1)}`;
-}
-
-/** Whether any entry of a rule's resources covers `resource`. */
-export function resourceCovered(resources: readonly string[], resource: string): boolean {
-  return resources.some((entry) => resourceEntryCovers(entry, resource));
-}
+// The RBAC authorizer's resource matching is shared with the escalation-powers table (lib/policy).
+export { resourceCovered, resourceEntryCovers } from '../../policy/rbac-wildcards';
 
 /** A binding's `roleRef`. `kind` is `Role` or `ClusterRole` in valid manifests. */
 export interface RoleRefView {

@@ -1,6 +1,6 @@
 import { policyRulesOf, rbacIndexOf } from '../../analyses/permissions-rbac';
 import { Rule } from '../../model';
-import { ESCALATION_POWERS } from '../../rbac-data/escalation-powers';
+import { ESCALATION_POWERS } from '../../../policy/escalation-powers';
 import { finding, quote } from '../../walkers';
 import { describeHeld, powersOfRules } from './power-findings';
 

@@ -3,7 +3,7 @@
  */
 import { namespaceOf, RBAC_BINDING_KINDS, rbacIndexOf, roleRefOf, subjectsOf } from '../../analyses/permissions-rbac';
 import { KubeObject, Rule } from '../../model';
-import { powersOfRule } from '../../rbac-data/escalation-powers';
+import { powersOfRule } from '../../../policy/escalation-powers';
 import { finding, quote } from '../../walkers';
 import { ruleOrigin } from './power-findings';
 

@@ -1,6 +1,6 @@
 import { RBAC_ROLE_KINDS } from '../../analyses/permissions-rbac';
 import { Rule } from '../../model';
-import { POWER_RULES } from '../../rbac-data/escalation-powers';
+import { POWER_RULES } from '../../../policy/escalation-powers';
 import { rolePowerFindings } from './power-findings';
 
 /**

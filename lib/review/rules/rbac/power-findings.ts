@@ -5,7 +5,7 @@
 import { isUnchangedBuiltInRole } from '../../rbac-data/built-in-roles';
 import { policyRulesOf, SourcedRule } from '../../analyses/permissions-rbac';
 import { KubeObject, RuleFinding } from '../../model';
-import { ESCALATION_POWERS, HeldPower, PowerScope, powersOfRule } from '../../rbac-data/escalation-powers';
+import { ESCALATION_POWERS, HeldPower, PowerScope, powersOfRule } from '../../../policy/escalation-powers';
 import { finding, quote } from '../../walkers';
 
 /** `<what> (<verbs> on <resources>)`: a held power in words. */

@@ -6,7 +6,7 @@
 import { isUnchangedBuiltInRole } from '../../rbac-data/built-in-roles';
 import { indexedStrings, RBAC_ROLE_KINDS } from '../../analyses/permissions-rbac';
 import { KubeObject, Rule, RuleFinding } from '../../model';
-import { ESCALATION_POWERS, POWER_RULES, powersOfRule } from '../../rbac-data/escalation-powers';
+import { ESCALATION_POWERS, POWER_RULES, powersOfRule } from '../../../policy/escalation-powers';
 import { finding, isRecord, list, quote } from '../../walkers';
 
 type Entry = { readonly value: string; readonly index: number };
