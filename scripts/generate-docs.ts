@@ -4,7 +4,7 @@
  * - `docs/rules.md` from the rule catalog: the packs (lib/review/packs.ts), each rule's data
  *   (id, title, severity, kinds, references), the summary of its TSDoc in lib/review/rules/**,
  *   its fix and the sentence the synth gate adds on our constructs' objects
- *   (lib/review/remediations.ts), the scanner checks mapped to it (lib/review/scanner-map.ts),
+ *   (lib/review/remediations.ts), the scanner checks mapped to it (lib/policy/scanner-map.ts),
  *   and the engine's own findings (lib/review/exceptions.ts);
  * - `docs/api/` from the TSDoc of lib/index.ts and templates/index.ts, through typedoc and
  *   typedoc-plugin-markdown (typedoc.json).
@@ -21,7 +21,7 @@ import { Rule, RuleInfo, RuleReferences } from '../lib/review/model';
 import { ENGINE_RULES } from '../lib/review/exceptions';
 import { PACKS, packsOfRule } from '../lib/review/packs';
 import { CONSTRUCT_HINTS } from '../lib/review/remediations';
-import { SCANNER_CHECKS, SCANNERS, Scanner } from '../lib/review/scanner-map';
+import { SCANNER_CHECKS, SCANNERS, Scanner } from '../lib/policy/scanner-map';
 import { LONG_RUNNING_KINDS, POD_TEMPLATE_KINDS } from '../lib/review/walkers';
 import { SCHEMA_RULES } from '../lib/review/rules/schema';
 import { POD_RULES } from '../lib/review/rules/pod';

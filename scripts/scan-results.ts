@@ -6,7 +6,7 @@
  */
 import { exceptionsFromAnnotations } from '../lib/core/exceptions';
 import { KubeObject } from '../lib/review/model';
-import { notApplicableChecks, rulesForCheck, Scanner } from '../lib/review/scanner-map';
+import { notApplicableChecks, rulesForCheck, Scanner } from '../lib/policy/scanner-map';
 
 /** One scanner finding or skip, on one object. */
 export interface ScanEntry {
@@ -289,7 +289,7 @@ export function formatReport(report: ScannerReport, folder: string): string[] {
     const rules = rulesForCheck(report.scanner, f.check);
     const hint = rules.length
       ? `our rule: ${rules.join(', ')}`
-      : 'no rule of ours: add one to lib/review/rules, fix the output, or record why it does not apply in lib/review/scanner-map.ts';
+      : 'no rule of ours: add one to lib/review/rules, fix the output, or record why it does not apply in lib/policy/scanner-map.ts';
     lines.push(`  FAIL ${f.check} on ${f.object}: ${f.text.trim()} (${hint})`);
   }
   for (const s of groupSkips(report.skips)) lines.push(`  skip ${s.check} on ${s.objects}: ${s.text}`);

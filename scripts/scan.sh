@@ -10,7 +10,7 @@
 #   2. synthesizes the reference platform into dist/ (and, when scripts/synth-templates.ts
 #      exists, every template's output into .scan/templates/<template>/);
 #   3. runs scripts/scan.ts: each scanner on each of those outputs, judged against
-#      lib/review/scanner-map.ts (our exceptions become each scanner's skip annotations
+#      lib/policy/scanner-map.ts (our exceptions become each scanner's skip annotations
 #      when the YAML is written; checks that do not apply are listed there with the reason).
 #
 # Checkov and kube-score must install: without them the scan fails. kube-linter and Polaris

@@ -16,7 +16,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadManifests } from '../lib/review/manifest-files';
 import { KubeObject } from '../lib/review/model';
-import { KUBE_SCORE_OPTIONAL_CHECKS, notApplicableChecks } from '../lib/review/scanner-map';
+import { KUBE_SCORE_OPTIONAL_CHECKS, notApplicableChecks } from '../lib/policy/scanner-map';
 import { formatReport, judgeCheckov, judgeKubeLinter, judgeKubeScore, judgePolaris, ScannedObjects, ScannerReport } from './scan-results';
 
 const MAX_OUTPUT = 512 * 1024 * 1024;

@@ -1,8 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ANY_KIND } from '../review/model';
-import { ruleById } from '../review/packs';
-import { ObjectSkip, scannerSkipAnnotations } from '../review/scanner-map';
+import { ANY_KIND, kindsOfRule } from '../policy/rule-catalog';
+import { ObjectSkip, scannerSkipAnnotations } from '../policy/scanner-map';
 import { compareText } from './compare-text';
 import { exceptionAnnotationKey, exceptionAnnotationValue, ExceptionSource, HardeningException } from './exceptions';
 
@@ -15,7 +14,7 @@ function listOf(exceptions: ExceptionsToWrite): readonly HardeningException[] {
 
 /** Whether the rule `rule` judges objects of `kind`. */
 function judges(rule: string, kind: string): boolean {
-  return ruleById(rule)?.kinds.includes(kind) ?? false;
+  return kindsOfRule(rule)?.includes(kind) ?? false;
 }
 
 /**
@@ -164,7 +163,7 @@ function unlandedExceptionErrors(exceptions: readonly HardeningException[], land
   return exceptions
     .filter((e) => !landing.rules.includes(e.rule))
     .map((e) => {
-      const kinds = ruleById(e.rule)?.kinds ?? [];
+      const kinds = kindsOfRule(e.rule) ?? [];
       const judged = kinds.includes(ANY_KIND)
         ? 'judges objects of every kind, but an exception to it is recorded on none of them'
         : `judges only ${kinds.length > 4 ? `${kinds.slice(0, 4).join(', ')} and ${kinds.length - 4} more kinds of` : kinds.join(', ')} objects`;
@@ -178,5 +177,5 @@ function unlandedExceptionErrors(exceptions: readonly HardeningException[], land
 
 /** Whether `rule` is a rule of the review engine. */
 export function isKnownRule(rule: string): boolean {
-  return ruleById(rule) !== undefined;
+  return kindsOfRule(rule) !== undefined;
 }

@@ -6,7 +6,7 @@ import { HardeningException } from '../core/exceptions';
 import { HardeningError } from '../core/hardening-error';
 import { clusterScoped, INamespaceScope, markNamespaceScope } from '../core/namespace-scope';
 import { requireDns1123Label } from '../core/names';
-import { NAMESPACE_WIDE_POLICY_SKIPS } from '../review/scanner-map';
+import { NAMESPACE_WIDE_POLICY_SKIPS } from '../policy/scanner-map';
 
 /** Pod Security Standards levels. */
 export enum PodSecurityLevel {

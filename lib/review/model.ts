@@ -27,7 +27,7 @@ export interface KubeObject {
 }
 
 /** In `Rule.kinds`: the rule judges objects of every kind. */
-export const ANY_KIND = '*';
+export { ANY_KIND } from '../policy/rule-catalog';
 
 /** How serious a finding is. Only unsuppressed `error` findings fail a review. */
 export type Severity = 'error' | 'warning' | 'info';

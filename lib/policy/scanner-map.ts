@@ -10,11 +10,11 @@
  *   turns them off; docs/proofs.md lists them. Every other check of a scanner runs as the
  *   scanner ships it and must pass.
  *
- * Kept in `lib/review` because it is about rules, not constructs: it imports no construct.
+ * Kept in `lib/policy`, below the constructs and the review: constructs write the skip annotations
+ * (`lib/core/exception-routing.ts`), scripts and the docs read the rest; it imports neither.
  */
 import { compareText } from '../core/compare-text';
-import { ruleById } from './packs';
-import { POD_TEMPLATE_KINDS } from './walkers';
+import { kindsOfRule, POD_TEMPLATE_KINDS } from './rule-catalog';
 
 /** The scanners whose checks are mapped. */
 export type Scanner = 'checkov' | 'kube-score' | 'kube-linter' | 'polaris';
@@ -235,7 +235,7 @@ export function checksForRule(rule: string, kind: string): Record<Scanner, strin
   const result = Object.fromEntries(SCANNERS.map((s) => [s, [] as string[]])) as Record<Scanner, string[]>;
   for (const c of SCANNER_CHECKS) {
     if (c.rule !== rule) continue;
-    const kinds = c.kinds ?? ruleById(rule)?.kinds ?? [];
+    const kinds = c.kinds ?? kindsOfRule(rule) ?? [];
     if (kinds.includes(kind) && !result[c.scanner].includes(c.check)) result[c.scanner].push(c.check);
   }
   SCANNERS.forEach((s) => result[s].sort());

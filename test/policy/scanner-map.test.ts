@@ -12,7 +12,7 @@ import {
   SCANNER_CHECKS,
   SCANNERS,
   scannerSkipAnnotations,
-} from '../../lib/review/scanner-map';
+} from '../../lib/policy/scanner-map';
 
 const REFERENCE_FIELDS: Record<Scanner, keyof RuleReferences> = {
   checkov: 'checkov',
