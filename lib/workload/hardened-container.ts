@@ -11,7 +11,7 @@ import { containerMounts, PodVolumes } from './container-volumes';
 import { EnvFrom } from './env-from';
 import { EnvValue } from './env-value';
 import { HealthCheck } from './health-check';
-import { digestProblem } from '../review/rules/pod/images';
+import { digestProblem } from '../policy/image-digest';
 import { isPinnedByDigest, usesLatestTag } from './image';
 import { ImagePullPolicy } from './image-pull-policy';
 import { ContainerLifecycle, LifecycleHook } from './lifecycle-hook';

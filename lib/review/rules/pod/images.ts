@@ -1,3 +1,4 @@
+import { digestProblem } from '../../../policy/image-digest';
 import { Rule } from '../../model';
 import { eachContainer, finding, findingValue, POD_TEMPLATE_KINDS, quote } from '../../walkers';
 
@@ -10,25 +11,6 @@ export function imageTag(image: string): string | undefined {
   const lastPart = withoutDigest.slice(withoutDigest.lastIndexOf('/') + 1);
   const colon = lastPart.indexOf(':');
   return colon === -1 ? undefined : lastPart.slice(colon + 1);
-}
-
-const SHA256_HEX = /^[0-9a-f]{64}$/;
-
-/**
- * What is wrong with the digest of an image that has one (`repo@<digest>`), to follow "its" or
- * "whose": a digest cut short or mistyped would otherwise read like no digest at all.
- * `undefined` when the image has no digest, or a good one (`sha256:` and 64 lowercase hex).
- */
-export function digestProblem(image: string): string | undefined {
-  const at = image.lastIndexOf('@');
-  if (at === -1) return undefined;
-  const digest = image.slice(at + 1);
-  const rule = 'digest must be sha256: followed by 64 lowercase hex characters';
-  if (!digest.startsWith('sha256:')) return `${rule}, and ${quote(digest.split(':')[0])} is not sha256`;
-  const hex = digest.slice('sha256:'.length);
-  if (SHA256_HEX.test(hex)) return undefined;
-  const notHex = /^[0-9a-f]*$/.test(hex) ? '' : hex.toLowerCase() === hex ? ', not all hex' : ', not all lowercase';
-  return `${rule}; it has ${hex.length}${notHex}`;
 }
 
 /** Why the image of the container `label` is not pinned: a digest that is wrong, or none. */
