@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ExceptionPolicy } from '../core/exception-policy';
-import { writeExceptions, writeScannerSkips } from '../core/exception-routing';
+import { ExceptionPolicy } from '../policy/exception-policy';
+import { writeExceptions, writeScannerSkips } from '../policy/exception-routing';
 import { HardeningException } from '../core/exceptions';
 import { HardeningError } from '../core/hardening-error';
 import { clusterScoped, INamespaceScope, markNamespaceScope } from '../core/namespace-scope';

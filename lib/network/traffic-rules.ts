@@ -4,7 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { AddressSet } from '../core/address-set';
 import { Cidr, cidrContains, effectiveCidr, formatCidr, InvalidCidrError, isStrictSubset, parseCidr } from '../core/cidr';
 import { METADATA_BLOCKS, metadataReached, PUBLIC_ADDRESSES } from '../policy/special-addresses';
-import { ExceptionPolicy } from '../core/exception-policy';
+import { ExceptionPolicy } from '../policy/exception-policy';
 import { HardeningError } from '../core/hardening-error';
 import { hasNamespaceScope, inTree, isAttached, registerInTree } from '../core/namespace-scope';
 import { compareText } from '../core/compare-text';

@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
-import { ExceptionPolicy } from '../core/exception-policy';
+import { ExceptionPolicy } from '../policy/exception-policy';
 import { HardeningError } from '../core/hardening-error';
 import { escalationPower, HeldPower, powersOfRule } from '../policy/escalation-powers';
 

@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ExceptionsToWrite, recordExceptions } from '../core/exception-routing';
+import { ExceptionsToWrite, recordExceptions } from '../policy/exception-routing';
 import { clusterScoped } from '../core/namespace-scope';
 
 /** What `bindRole` creates a Role (or ClusterRole) and its binding from. */

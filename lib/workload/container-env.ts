@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ExceptionPolicy } from '../core/exception-policy';
+import { ExceptionPolicy } from '../policy/exception-policy';
 import { HardeningError } from '../core/hardening-error';
 import { requireDns1123Subdomain } from '../core/names';
 import type { HardenedContainerProps } from './hardened-container';

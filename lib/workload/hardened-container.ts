@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ExceptionPolicy } from '../core/exception-policy';
+import { ExceptionPolicy } from '../policy/exception-policy';
 import { HardeningError } from '../core/hardening-error';
 import { isDns1123Label } from '../core/names';
 import { containerEnv, containerEnvFrom } from './container-env';

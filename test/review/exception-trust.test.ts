@@ -12,7 +12,7 @@ import type { ValidationViolation } from 'cdk8s-cli/plugins';
 import { HardenedApp, HardenedDeployment, HardenedNamespace, review } from '../../lib';
 import { exceptionAnnotationValue, exceptionsFromAnnotations, parseExceptionAnnotation, visibleLength } from '../../lib/core/exceptions';
 import { ReviewFailedError } from '../../lib/app/review-gate';
-import { ExceptionPolicy } from '../../lib/core/exception-policy';
+import { ExceptionPolicy } from '../../lib/policy/exception-policy';
 import { EXIT_CODES, main } from '../../lib/review/cli';
 import { ExceptionsFileError, parseExceptionsFile } from '../../lib/review/exceptions-file';
 import { HardenedReviewPlugin } from '../../lib/review/plugin';

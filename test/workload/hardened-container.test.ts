@@ -8,7 +8,7 @@ import {
   ImagePullPolicy,
   WorkloadSize,
 } from '../../lib';
-import { exceptionAnnotations } from '../../lib/core/exception-routing';
+import { exceptionAnnotations } from '../../lib/policy/exception-routing';
 import { CONTAINER, IMAGE, only, podSpec, synthObjects } from '../support';
 
 function deployment(props: Partial<HardenedDeploymentProps> = {}, container: Partial<HardenedContainerProps> = {}): any {

@@ -1,8 +1,8 @@
-import { compareText } from './compare-text';
+import { compareText } from '../core/compare-text';
 import { IConstruct } from 'constructs';
-import { HardeningError } from './hardening-error';
+import { HardeningError } from '../core/hardening-error';
 import { isKnownRule } from './exception-routing';
-import { ANY_VALUE, ExceptionSource, HardeningException, validateExceptions } from './exceptions';
+import { ANY_VALUE, ExceptionSource, HardeningException, validateExceptions } from '../core/exceptions';
 
 /**
  * The exceptions a construct was given, and the one question constructs ask of them:

@@ -1,6 +1,6 @@
 import { ApiObject, Chart, Cron, Testing } from 'cdk8s';
 import { HardenedCronJob, HardenedDeployment, HardenedNamespace, PodSecurityLevel } from '../../lib';
-import { exceptionAnnotations, recordExceptions, writeExceptions, writeScannerSkips } from '../../lib/core/exception-routing';
+import { exceptionAnnotations, recordExceptions, writeExceptions, writeScannerSkips } from '../../lib/policy/exception-routing';
 import { CONTAINER, IMAGE, only, synthObjects } from '../support';
 
 const reason = 'the vendor agent rewrites its config at start; tracked in SEC-142';

@@ -1,9 +1,9 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ANY_KIND, kindsOfRule } from '../policy/rule-catalog';
-import { ObjectSkip, scannerSkipAnnotations } from '../policy/scanner-map';
-import { compareText } from './compare-text';
-import { exceptionAnnotationKey, exceptionAnnotationValue, ExceptionSource, HardeningException } from './exceptions';
+import { ANY_KIND, kindsOfRule } from './rule-catalog';
+import { ObjectSkip, scannerSkipAnnotations } from './scanner-map';
+import { compareText } from '../core/compare-text';
+import { exceptionAnnotationKey, exceptionAnnotationValue, ExceptionSource, HardeningException } from '../core/exceptions';
 
 /** Exceptions as given: a fixed list, or a source (an `ExceptionPolicy`) whose accepted values grow until synth. */
 export type ExceptionsToWrite = readonly HardeningException[] | ExceptionSource;
