@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { ApiObject, App, AppProps, Include } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { HardeningError } from '../core/hardening-error';
+import { appendTo } from '../core/append-to';
 import { REPORT_FILES } from '../review/reports';
 import { createFile } from '../core/files';
 import { createStagingDir, discardDir, listFiles, publishDir, PublishLayout, whyNotPublishable } from './publish';
@@ -313,20 +314,20 @@ function takeFile(dir: string, name: string): string | undefined {
 }
 
 /**
- * Maps `apiVersion|kind|namespace|name` of every ApiObject to its construct path, so
- * findings name the construct a user wrote rather than a file offset.
+ * Maps `apiVersion|kind|namespace|name` of every ApiObject to its construct paths (two: it is
+ * defined twice), so findings name the construct a user wrote rather than a file offset.
  */
-function constructPathIndex(root: IConstruct): (object: Record<string, unknown>) => string | undefined {
-  const index = new Map<string, string>();
+function constructPathIndex(root: IConstruct): (object: Record<string, unknown>) => readonly string[] {
+  const index = new Map<string, string[]>();
   for (const node of root.node.findAll()) {
     if (!ApiObject.isApiObject(node)) continue;
     const api = node as ApiObject;
     // `shop/web/Resource/Resource` is the Deployment of `shop/web`: name the construct the user wrote.
-    index.set(objectKey(api.apiVersion, api.kind, api.metadata.namespace, api.name), node.node.path.replace(/(\/Resource)+$/, ''));
+    appendTo(index, objectKey(api.apiVersion, api.kind, api.metadata.namespace, api.name), node.node.path.replace(/(\/Resource)+$/, ''));
   }
   return (object) => {
     const metadata = (object.metadata ?? {}) as { namespace?: string; name?: string };
-    return index.get(objectKey(String(object.apiVersion), String(object.kind), metadata.namespace, metadata.name));
+    return index.get(objectKey(String(object.apiVersion), String(object.kind), metadata.namespace, metadata.name)) ?? [];
   };
 }
 
