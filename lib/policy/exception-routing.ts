@@ -12,9 +12,10 @@ function listOf(exceptions: ExceptionsToWrite): readonly HardeningException[] {
   return Array.isArray(exceptions) ? exceptions : (exceptions as ExceptionSource).list();
 }
 
-/** Whether the rule `rule` judges objects of `kind`. */
+/** Whether the rule `rule` judges objects of `kind` (a rule of every kind, such as no-default-namespace, judges all). */
 function judges(rule: string, kind: string): boolean {
-  return kindsOfRule(rule)?.includes(kind) ?? false;
+  const kinds = kindsOfRule(rule);
+  return kinds !== undefined && (kinds.includes(kind) || kinds.includes(ANY_KIND));
 }
 
 /**

@@ -257,6 +257,7 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
       metadata: this.metadata(),
       automountToken: false,
     });
+    this.recordExceptions(this.serviceAccount);
   }
 
   /** JSON pointer to the pod spec inside the workload object, for JSON patches. */
@@ -464,7 +465,7 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
    * `pdb-unhealthy-pod-eviction-policy`).
    */
   protected addDisruptionBudget(): k8s.KubePodDisruptionBudget {
-    return new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+    const budget = new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
       metadata: this.metadata(),
       spec: {
         maxUnavailable: k8s.IntOrString.fromNumber(1),
@@ -473,6 +474,8 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
         unhealthyPodEvictionPolicy: 'AlwaysAllow',
       },
     });
+    this.recordExceptions(budget);
+    return budget;
   }
 
   private hardenAll(

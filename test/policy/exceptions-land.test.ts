@@ -19,7 +19,7 @@ describe('an exception must land on an object its rule judges', () => {
       ),
     ).toThrow(
       "[test/shop/api] 'exceptions' has an exception to 'rbac-no-wildcards' that applies to nothing: the rule judges only Role, ClusterRole objects, " +
-        'and this construct records exceptions on Deployment objects. Remove the exception, or create the object it is for (a Role: call grant()).',
+        'and this construct records exceptions on Deployment, PodDisruptionBudget, ServiceAccount objects. Remove the exception, or create the object it is for (a Role: call grant()).',
     );
   });
 
@@ -48,5 +48,21 @@ describe('an exception must land on an object its rule judges', () => {
     ).toThrow(
       /\[test\/shop\/devs\] 'exceptions' has an exception to 'read-only-root-filesystem' that applies to nothing: .*Role, RoleBinding objects/,
     );
+  });
+});
+
+describe('an exception to a rule of every kind lands on every object the construct records exceptions on', () => {
+  test('no-default-namespace on a workload in a namespace-less chart: on its ServiceAccount, Deployment and PodDisruptionBudget', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'plain');
+    new HardenedDeployment(chart, 'legacy', {
+      containers: [CONTAINER],
+      exceptions: [{ rule: 'no-default-namespace', reason: 'the legacy tool only runs in default; moving it is tracked in SEC-90' }],
+    });
+    const annotated = Testing.synth(chart)
+      .filter((o) => o.metadata?.annotations?.['exception.hardened.cdk8s.io/no-default-namespace'] !== undefined)
+      .map((o) => o.kind)
+      .sort();
+    expect(annotated).toEqual(expect.arrayContaining(['Deployment', 'PodDisruptionBudget', 'ServiceAccount']));
   });
 });
