@@ -13,7 +13,8 @@
  * 2. End to end, in a copy of the project: `npx cdk8s synth` of the reference platform (the
  *    app command of cdk8s.yaml) against the same app started the cdk8s default way
  *    (`--app "npx ts-node apps/main.ts"`). The copy holds what a clone holds plus uncommitted
- *    work (no secrets, no keys: the copy generates its own).
+ *    work (no secrets, no keys: the copy generates its own). Then a project made by
+ *    `cdk8s-hardened init` from the packed package: its `npx cdk8s synth`, cold and warm.
  * 3. Our standalone `review` command on the 5,000-workload manifests (and the reader alone,
  *    `bench/read-child.ts`, in one process), alternating with
  *    `kube-linter lint` when kube-linter is installed (`.tools/bin/kube-linter` or on PATH);
@@ -32,6 +33,7 @@ import { spawnSync, SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { lockFor, packedTarball, runOffline } from '../test/package-support';
 
 const ROOT = path.resolve(__dirname, '..');
 const CHILD = path.join(__dirname, 'synth-child.ts');
@@ -358,6 +360,55 @@ function compareWithLinters(output: string, manifests: string, size: number, rep
   return k;
 }
 
+/**
+ * A user's first project: the package packed, `cdk8s-hardened init` run, installed offline from
+ * npm's cache (as test/adoption.test.ts does), then `npx cdk8s synth` of its template example
+ * with the plugin, cold (tsx's cache off: every run compiles, as the first synth after a change
+ * does) and warm. Target: cold <= 3 s (reported, not asserted).
+ */
+function scaffoldedSynth(reps: number): string {
+  const work = tempDir('bench-init-');
+  try {
+    // packedTarball() packs once into this folder (the test run's temporary folder, under jest).
+    process.env.CDK8S_HARDENED_TEST_TMPDIR = work;
+    const tarball = packedTarball();
+    const unpacked = path.join(work, 'unpacked');
+    fs.mkdirSync(unpacked);
+    if (spawnSync('tar', ['-xzf', tarball, '-C', unpacked]).status !== 0) throw new Error('tar failed on the packed package');
+    const init = runOffline(work, process.execPath, [path.join(unpacked, 'package', 'bin', 'cdk8s-hardened.js'), 'init', 'my-app']);
+    if (init.status !== 0) throw new Error(`cdk8s-hardened init failed: ${init.stderr}`);
+    const project = path.join(work, 'my-app');
+    const manifest = JSON.parse(fs.readFileSync(path.join(project, 'package.json'), 'utf8'));
+    fs.writeFileSync(path.join(project, 'package-lock.json'), JSON.stringify(lockFor(manifest), null, 2));
+    const install = runOffline(project, 'npm', ['install', '--offline', '--no-audit', '--no-fund', tarball]);
+    if (install.status !== 0) throw new Error(`npm install --offline failed: ${lastLines(install.stderr, 20)}`);
+    const env = { ...process.env, CDK8S_CHECK_UPGRADE: 'false' };
+    const cold = alternate(
+      reps,
+      () => timed('npx', ['cdk8s', 'synth'], project, { ...env, TSX_DISABLE_CACHE: '1' }),
+      () => timed('npx', ['cdk8s', 'synth'], project, env),
+      'scaffolded project',
+    );
+    const row = (label: string, runs: readonly CommandRun[]) => [
+      label,
+      String(runs.length),
+      fmtS(median(runs.map((r) => r.wall))),
+      fmtMb(Math.max(...runs.map((r) => r.maxRssMb ?? 0))),
+    ];
+    const failed = [...cold.a, ...cold.b].filter((r) => r.status !== 0).length;
+    return [
+      'A project made by `cdk8s-hardened init` (the packed package, installed offline): `npx cdk8s synth` with the plugin. Target: cold <= 3 s.',
+      table(
+        ['command', 'runs', 'wall', 'peak RSS'],
+        [row('npx cdk8s synth, cold (TSX_DISABLE_CACHE=1)', cold.a), row('npx cdk8s synth, warm', cold.b)],
+      ),
+      ...(failed ? [`(${failed} run(s) exited non-zero)`] : []),
+    ].join('\n');
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
 function main(): void {
   const options = parseOptions(process.argv.slice(2));
   const cpus = os.cpus();
@@ -503,6 +554,8 @@ function main(): void {
       } finally {
         fs.rmSync(project, { recursive: true, force: true });
       }
+      out(scaffoldedSynth(options.e2eReps));
+      out();
     }
 
     let k = 'n/a';
