@@ -78,21 +78,24 @@ export class HardenedCronJob extends HardenedWorkload {
 
   constructor(scope: Construct, id: string, props: HardenedCronJobProps) {
     super(scope, id, props);
-    this.cronJob = new kplus.CronJob(this, 'Resource', {
-      ...this.podProps(props),
-      schedule: props.schedule,
-      timeZone: props.timeZone ?? 'Etc/UTC',
-      concurrencyPolicy: CONCURRENCY_POLICIES[props.concurrencyPolicy ?? ConcurrencyPolicy.FORBID],
-      startingDeadline: props.startingDeadline ?? Duration.minutes(5),
-      backoffLimit: validateBackoffLimit(this, props.backoffLimit ?? 3),
-      activeDeadline: props.activeDeadline,
-      successfulJobsRetained: props.successfulJobsRetained ?? 3,
-      failedJobsRetained: props.failedJobsRetained ?? 3,
+    this.cronJob = this.assemble(props, {
+      create: (pod) =>
+        new kplus.CronJob(this, 'Resource', {
+          ...pod,
+          schedule: props.schedule,
+          timeZone: props.timeZone ?? 'Etc/UTC',
+          concurrencyPolicy: CONCURRENCY_POLICIES[props.concurrencyPolicy ?? ConcurrencyPolicy.FORBID],
+          startingDeadline: props.startingDeadline ?? Duration.minutes(5),
+          backoffLimit: validateBackoffLimit(this, props.backoffLimit ?? 3),
+          activeDeadline: props.activeDeadline,
+          successfulJobsRetained: props.successfulJobsRetained ?? 3,
+          failedJobsRetained: props.failedJobsRetained ?? 3,
+        }),
+      longRunning: false,
     });
-    this.harden(this.cronJob, props, false);
   }
 
-  protected get podSpecPath(): string {
+  protected override get podSpecPath(): string {
     return '/spec/jobTemplate/spec/template/spec';
   }
 }

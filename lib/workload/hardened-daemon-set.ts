@@ -17,11 +17,6 @@ export class HardenedDaemonSet extends HardenedWorkload {
 
   constructor(scope: Construct, id: string, props: HardenedDaemonSetProps) {
     super(scope, id, props);
-    this.daemonSet = new kplus.DaemonSet(this, 'Resource', this.podProps(props));
-    this.harden(this.daemonSet, props, true);
-  }
-
-  protected get podSpecPath(): string {
-    return '/spec/template/spec';
+    this.daemonSet = this.assemble(props, { create: (pod) => new kplus.DaemonSet(this, 'Resource', pod), longRunning: true });
   }
 }

@@ -39,18 +39,10 @@ export class HardenedDeployment extends HardenedWorkload {
   constructor(scope: Construct, id: string, props: HardenedDeploymentProps) {
     super(scope, id, props);
     this.replicas = validateReplicas(this, props.replicas ?? 2);
-    this.deployment = new kplus.Deployment(this, 'Resource', {
-      ...this.podProps(props),
-      replicas: props.autoscaled ? undefined : this.replicas,
+    this.deployment = this.assemble(props, {
+      create: (pod) => new kplus.Deployment(this, 'Resource', { ...pod, replicas: props.autoscaled ? undefined : this.replicas }),
+      longRunning: true,
+      replicas: this.replicas,
     });
-    this.harden(this.deployment, props, true);
-    if (this.replicas > 1) {
-      this.spread(this.deployment);
-      this.addDisruptionBudget();
-    }
-  }
-
-  protected get podSpecPath(): string {
-    return '/spec/template/spec';
   }
 }

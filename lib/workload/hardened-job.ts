@@ -39,17 +39,16 @@ export class HardenedJob extends HardenedWorkload {
 
   constructor(scope: Construct, id: string, props: HardenedJobProps) {
     super(scope, id, props);
-    this.job = new kplus.Job(this, 'Resource', {
-      ...this.podProps(props),
-      backoffLimit: validateBackoffLimit(this, props.backoffLimit ?? 3),
-      activeDeadline: props.activeDeadline,
-      ttlAfterFinished: props.ttlAfterFinished ?? Duration.days(1),
+    this.job = this.assemble(props, {
+      create: (pod) =>
+        new kplus.Job(this, 'Resource', {
+          ...pod,
+          backoffLimit: validateBackoffLimit(this, props.backoffLimit ?? 3),
+          activeDeadline: props.activeDeadline,
+          ttlAfterFinished: props.ttlAfterFinished ?? Duration.days(1),
+        }),
+      longRunning: false,
     });
-    this.harden(this.job, props, false);
-  }
-
-  protected get podSpecPath(): string {
-    return '/spec/template/spec';
   }
 }
 

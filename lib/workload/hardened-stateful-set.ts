@@ -81,19 +81,14 @@ export class HardenedStatefulSet extends HardenedWorkload {
       clusterIP: 'None',
       ports,
     });
-    this.statefulSet = new kplus.StatefulSet(this, 'Resource', {
-      ...this.podProps(props),
+    this.statefulSet = this.assemble(props, {
+      create: (pod) => new kplus.StatefulSet(this, 'Resource', { ...pod, replicas: this.replicas, service: this.headlessService }),
+      longRunning: true,
       replicas: this.replicas,
-      service: this.headlessService,
     });
-    this.harden(this.statefulSet, props, true);
     // The StatefulSet made the Service select its hashed address label, which we removed
     // from the pods; select the stable labels instead.
     ApiObject.of(this.headlessService).addJsonPatch(JsonPatch.replace('/spec/selector', { ...this.selectorLabels }));
-    if (this.replicas > 1) {
-      this.spread(this.statefulSet);
-      this.addDisruptionBudget();
-    }
     this.addVolumeClaims(props.volumeClaims ?? []);
   }
 
@@ -143,10 +138,6 @@ export class HardenedStatefulSet extends HardenedWorkload {
   /** Whether an earlier claim already created the mount list of container `index`. */
   private claimsMountedIn(earlier: readonly StatefulVolumeClaim[], containers: readonly kplus.Container[], index: number): boolean {
     return earlier.some((c) => (c.containerName === undefined ? 0 : containers.findIndex((x) => x.name === c.containerName)) === index);
-  }
-
-  protected get podSpecPath(): string {
-    return '/spec/template/spec';
   }
 }
 

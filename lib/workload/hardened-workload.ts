@@ -202,10 +202,25 @@ export interface WorkloadPodProps {
   readonly securityContext: kplus.PodSecurityContextProps;
 }
 
+/** What a workload kind supplies to `assemble()`: the only parts that differ between kinds. */
+export interface WorkloadKind<W extends kplus.Workload> {
+  /** Creates the cdk8s-plus object (id `Resource`) from the validated pod props. */
+  readonly create: (pod: WorkloadPodProps) => W;
+  /** Long-running pods need probes; run-to-completion pods do not. */
+  readonly longRunning: boolean;
+  /**
+   * Above 1, the pods are spread over nodes and zones and get a PodDisruptionBudget.
+   *
+   * @default - one pod per node or per run: no spread, no budget
+   */
+  readonly replicas?: number;
+}
+
 /**
  * The hardening every workload kind shares: validated props, its own ServiceAccount,
  * hardened pod and containers, stable labels, isolation and recorded exceptions.
- * Subclasses only create the cdk8s-plus object and add what their kind needs.
+ * Subclasses call `assemble()` with what their kind supplies (`WorkloadKind`) and add only
+ * what is theirs alone.
  */
 export abstract class HardenedWorkload extends Construct implements ITrafficEndpoint {
   /** Name of the workload (and of its ServiceAccount). */
@@ -261,7 +276,23 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
   }
 
   /** JSON pointer to the pod spec inside the workload object, for JSON patches. */
-  protected abstract get podSpecPath(): string;
+  protected get podSpecPath(): string {
+    return '/spec/template/spec';
+  }
+
+  /**
+   * The sequence every kind runs: create the cdk8s-plus object with the validated pod props,
+   * harden its pod and containers, then spread the replicas and add their disruption budget.
+   */
+  protected assemble<W extends kplus.Workload>(props: HardenedWorkloadProps, kind: WorkloadKind<W>): W {
+    const workload = kind.create(this.podProps(props));
+    this.harden(workload, props, kind.longRunning);
+    if ((kind.replicas ?? 1) > 1) {
+      this.spread(workload);
+      this.addDisruptionBudget();
+    }
+    return workload;
+  }
 
   /**
    * Lets pods of `source` connect to this workload on a port it exposes: an ingress rule on
@@ -358,7 +389,7 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
   }
 
   /** Validates the pod-level props and returns what every cdk8s-plus workload is created with. */
-  protected podProps(props: HardenedWorkloadProps): WorkloadPodProps {
+  private podProps(props: HardenedWorkloadProps): WorkloadPodProps {
     const runAsUser = props.runAsUser ?? DEFAULT_RUN_AS_ID;
     const runAsGroup = props.runAsGroup ?? DEFAULT_RUN_AS_ID;
     const fsGroup = props.fsGroup ?? DEFAULT_RUN_AS_ID;
@@ -402,7 +433,7 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
    * Adds the hardened containers to the workload and writes, through JSON patches, what
    * cdk8s-plus-27 cannot express: seccomp, `drop: [ALL]`, isolation, exceptions.
    */
-  protected harden(workload: kplus.Workload, props: HardenedWorkloadProps, longRunning: boolean): void {
+  private harden(workload: kplus.Workload, props: HardenedWorkloadProps, longRunning: boolean): void {
     this.workloadObject = workload;
     workload.select(kplus.LabelSelector.of({ labels: this.selectorLabels }));
     // cdk8s-plus selects a workload's pods by their cdk8s.io/metadata.addr label (a Service's
@@ -442,7 +473,7 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
    * kube-linter check (rule `pod-anti-affinity`); it goes through cdk8s-plus' scheduling API
    * so affinities added through the escape hatch are kept.
    */
-  protected spread(workload: kplus.Workload): void {
+  private spread(workload: kplus.Workload): void {
     const ownPods = kplus.Pods.select(this, 'OwnPods', { labels: { ...this.selectorLabels } });
     workload.scheduling.separate(ownPods, { topology: kplus.Topology.HOSTNAME, weight: 100 });
     const spreadOver = (topologyKey: string) => ({
@@ -464,7 +495,7 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
    * upgrades); pods that are not ready may always be evicted (rule
    * `pdb-unhealthy-pod-eviction-policy`).
    */
-  protected addDisruptionBudget(): k8s.KubePodDisruptionBudget {
+  private addDisruptionBudget(): void {
     const budget = new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
       metadata: this.metadata(),
       spec: {
@@ -475,7 +506,6 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
       },
     });
     this.recordExceptions(budget);
-    return budget;
   }
 
   private hardenAll(
