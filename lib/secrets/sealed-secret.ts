@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, ApiObjectProps, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { HardeningError } from '../core/hardening-error';
 import { requireDns1123Label } from '../core/names';
@@ -109,33 +109,32 @@ export class SealedSecret extends Construct {
       );
     }
 
+    // The certificate is read here, a plain file read whose errors name this construct and its
+    // field. Everything with side effects (values read from files or generated into them, the
+    // `git check-ignore` of those files, sealing, the cache file) waits until synth resolves the
+    // object: constructing a SealedSecret only builds it.
     const certificate = props.certificate._load(this);
+    for (const key of this.keys) requireSecretKey(this, `values.${key}`, key);
+    const values = props.values;
     const cache = props.cache ?? SealingCache.inProject();
-    const namespace = this.namespace ?? '';
-    const label = encryptionLabel(this.scope, namespace, this.name);
-    const encryptedData: Record<string, string> = {};
-    for (const key of this.keys) {
-      const field = `values.${key}`;
-      requireSecretKey(this, field, key);
-      const value = props.values[key]._resolve(this, field);
-      try {
-        encryptedData[key] = cache._sealOrReuse(
-          this,
-          {
-            certificate: certificate.fingerprint,
-            scope: this.scope,
-            label,
-            namespace,
-            name: this.name,
-            key,
-            value,
-          },
-          () => sealValue(certificate.publicKey, value, this.scope, namespace, this.name),
-        );
-      } finally {
-        value.fill(0);
+    const sealAll = (): Record<string, string> => {
+      const namespace = this.namespace ?? '';
+      const label = encryptionLabel(this.scope, namespace, this.name);
+      const sealed: Record<string, string> = {};
+      for (const key of this.keys) {
+        const value = values[key]._resolve(this, `values.${key}`);
+        try {
+          sealed[key] = cache._sealOrReuse(
+            this,
+            { certificate: certificate.fingerprint, scope: this.scope, label, namespace, name: this.name, key, value },
+            () => sealValue(certificate.publicKey, value, this.scope, namespace, this.name),
+          );
+        } finally {
+          value.fill(0);
+        }
       }
-    }
+      return sealed;
+    };
 
     const metadata = () => {
       const annotations = scopeAnnotations(this.scope);
@@ -147,11 +146,35 @@ export class SealedSecret extends Construct {
     };
     // As kubeseal writes it: the scope annotations on the SealedSecret (the controller reads
     // them there to compute the label) and on the template (so the Secret carries them too).
-    this.apiObject = new ApiObject(this, 'Resource', {
+    // Sealed once, at the first serialization: later ones see the same ciphertexts.
+    const sealed: { data?: Record<string, string> } = {};
+    this.apiObject = new SealedSecretObject(this, 'Resource', () => void (sealed.data ??= sealAll()), {
       apiVersion: SEALED_SECRET_API_VERSION,
       kind: SEALED_SECRET_KIND,
       metadata: metadata(),
-      spec: { encryptedData, template: { metadata: metadata(), type: this.type } },
+      // `encryptedData` keeps its place before `template`; its value is the one `prepare` sealed.
+      spec: { encryptedData: Lazy.any({ produce: () => sealed.data }), template: { metadata: metadata(), type: this.type } },
     });
+  }
+}
+
+/**
+ * The SealedSecret object: `prepare` (sealing, once) runs when synth first serializes it and
+ * before cdk8s's own `toJson`, which would wrap a `HardeningError` into a plain error and lose
+ * its one-line message.
+ */
+class SealedSecretObject extends ApiObject {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly prepare: () => void,
+    props: ApiObjectProps,
+  ) {
+    super(scope, id, props);
+  }
+
+  public toJson(): ReturnType<ApiObject['toJson']> {
+    this.prepare();
+    return super.toJson();
   }
 }

@@ -65,8 +65,9 @@ withInstalledTool(KUBESEAL, `kubeseal ${PINNED} proof`, 'scripts/install-kubesea
 
       const app = Testing.app();
       const chart = new Chart(app, 'proof', { namespace: 'shop' });
+      const env = { PROOF_PASSWORD: values.password, PROOF_DB_URL: values['db.url'] };
       withEnv(
-        { PROOF_PASSWORD: values.password, PROOF_DB_URL: values['db.url'] },
+        env,
         () =>
           new SealedSecret(chart, 'db', {
             certificate: SealingCertificate.fromFile(certFile),
@@ -79,7 +80,7 @@ withInstalledTool(KUBESEAL, `kubeseal ${PINNED} proof`, 'scripts/install-kubesea
             cache: SealingCache.disabled(),
           }),
       );
-      const sealedYaml = app.synthYaml();
+      const sealedYaml = withEnv(env, () => app.synthYaml());
       writeFile(folder, 'sealed.yaml', sealedYaml);
 
       const secret = YAML.parse(kubeseal(['--recovery-unseal', '--recovery-private-key', keyFile, '-o', 'yaml'], sealedYaml));
@@ -111,8 +112,9 @@ withInstalledTool(KUBESEAL, `kubeseal ${PINNED} proof`, 'scripts/install-kubesea
       const keyFile = writeFile(tempDir(), 'controller.key', keys.privateKeyPem);
       const app = Testing.app();
       const chart = new Chart(app, 'proof', { namespace: 'shop' });
+      const env = { PROOF_PASSWORD: 'x' };
       withEnv(
-        { PROOF_PASSWORD: 'x' },
+        env,
         () =>
           new SealedSecret(chart, 'db', {
             certificate: SealingCertificate.fromPem(keys.certificatePem),
@@ -120,7 +122,7 @@ withInstalledTool(KUBESEAL, `kubeseal ${PINNED} proof`, 'scripts/install-kubesea
             cache: SealingCache.disabled(),
           }),
       );
-      const moved = app.synthYaml().replace(/namespace: shop/g, 'namespace: other');
+      const moved = withEnv(env, () => app.synthYaml()).replace(/namespace: shop/g, 'namespace: other');
       expect(() => kubeseal(['--recovery-unseal', '--recovery-private-key', keyFile, '-o', 'yaml'], moved)).toThrow();
     });
   });

@@ -82,7 +82,8 @@ describe('SealedSecret defaults', () => {
           cache: SealingCache.disabled(),
         }),
     );
-    const sealed = Testing.synth(chart).find((o) => o.kind === 'SealedSecret');
+    // Values are read when synth serializes the object, not when it is constructed.
+    const sealed = withEnv(env, () => Testing.synth(chart)).find((o) => o.kind === 'SealedSecret');
     expect(sealed.metadata.namespace).toBe('payments');
     expect(opened(sealed)).toEqual({ password: 'p4ssw0rd' });
   });
@@ -193,6 +194,31 @@ describe('SealedSecret refuses', () => {
         expect(String(error)).not.toContain('do-not-print-me');
       }
     });
+  });
+});
+
+describe('constructing a SealedSecret only builds it (issue #22: side effects at the edges)', () => {
+  test('values are read, generated, checked with git and sealed at synth, and the cache is written then', () => {
+    const repo = gitRepo();
+    const generated = path.join(repo, 'secrets', 'generated', 'token');
+    const cacheDir = path.join(repo, 'cache');
+    const app = Testing.app();
+    const chart = new Chart(app, 'test', { namespace: 'shop' });
+    // No environment variable set and no file yet: construction must not look at either.
+    new SealedSecret(chart, 'db', {
+      certificate: certificate(),
+      values: { password: SecretValue.fromEnv('TEST_DB_PASSWORD'), token: SecretValue.generatedInFile(generated) },
+      cache: SealingCache.inDirectory(cacheDir),
+    });
+    expect(fs.existsSync(generated)).toBe(false);
+    expect(fs.existsSync(cacheDir)).toBe(false);
+
+    _resetSealingCaches();
+    const sealed = withEnv(env, () => Testing.synth(chart)).find((o) => o.kind === 'SealedSecret');
+    expect(opened(sealed)).toEqual({ password: 'p4ssw0rd', token: fs.readFileSync(generated, 'utf8') });
+    expect(fs.existsSync(path.join(cacheDir, '.sealed-secrets.cache.json'))).toBe(true);
+    // A second serialization shows the same ciphertexts (sealed once per object).
+    expect(Testing.synth(chart).find((o) => o.kind === 'SealedSecret')).toEqual(sealed);
   });
 });
 
