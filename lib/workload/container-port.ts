@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import { NetworkProtocol } from '../network/traffic-rules';
+import { ExceptionPolicy } from '../policy/exception-policy';
 
 /** A port a container serves on. */
 export interface ContainerPort {
@@ -44,4 +45,30 @@ const PROTOCOLS: Record<NetworkProtocol, kplus.Protocol> = {
 /** The cdk8s-plus-27 protocol of `protocol` (undefined stays undefined: TCP). */
 export function plusProtocol(protocol: NetworkProtocol | undefined): kplus.Protocol | undefined {
   return protocol === undefined ? undefined : PROTOCOLS[protocol];
+}
+
+/** The cdk8s-plus ports of a container, refusing a host port without an exception. */
+export function containerPorts(policy: ExceptionPolicy, field: string, ports: readonly ContainerPort[]): kplus.ContainerPort[] | undefined {
+  ports.forEach((port, i) => {
+    if (port.hostPort !== undefined) {
+      policy.require(
+        'no-host-ports',
+        `${field}.ports[${i}].hostPort`,
+        "a host port binds the node's network interface and bypasses NetworkPolicies.",
+        'Expose the port through a Service.',
+        String(port.hostPort),
+      );
+    }
+  });
+  return ports.length ? ports.map(plusPort) : undefined;
+}
+
+function plusPort(port: ContainerPort): kplus.ContainerPort {
+  return {
+    number: port.number,
+    name: port.name,
+    protocol: plusProtocol(port.protocol),
+    hostPort: port.hostPort,
+    hostIp: port.hostIp,
+  };
 }

@@ -1,49 +1,46 @@
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
-import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ExceptionPolicy } from '../policy/exception-policy';
-import { recordExceptions, writeExceptions } from '../policy/exception-routing';
+import { recordExceptions } from '../policy/exception-routing';
 import { HardeningException } from '../core/exceptions';
 import { HardeningError } from '../core/hardening-error';
 import { effectiveNamespace } from '../core/namespace-scope';
 import { requireDns1123Label } from '../core/names';
 import { checkGrantRules, GrantRule } from '../rbac/grant-rules';
-import { bindRole } from '../rbac/role-binding';
-import { ExposedPort, ITrafficEndpoint, markTrafficEndpoint, NetworkProtocol, TrafficRules } from '../network/traffic-rules';
-import { containerName, hardenContainer, HardenedContainerProps, HardenedContainerSpec, MIN_HIGH_ID } from './hardened-container';
+import { ExposedPort, ITrafficEndpoint, markTrafficEndpoint, TrafficRules } from '../network/traffic-rules';
+import { patchContainer } from './container-patches';
+import { requireContainerShapes } from './container-shapes';
+import { containerName, hardenContainer, HardenedContainerProps, HardenedContainerSpec } from './hardened-container';
+import { podSecurityContext, podUserAndGroup } from './pod-security-context';
+import { disruptionBudget, spreadPods } from './workload-availability';
+import { bindWorkloadGrant } from './workload-grant';
+import { isolatePod, WorkloadIsolation } from './workload-isolation';
+import {
+  AllowFromIngressControllerOptions,
+  AllowFromPodsOptions,
+  AllowTrafficOptions,
+  CidrTrafficOptions,
+  exposedPortsOf,
+  trafficPort,
+} from './workload-traffic-options';
 
-/** The UID/GID of the non-root user in distroless and Chainguard images. */
-export const DEFAULT_RUN_AS_ID = 65532;
+// Re-exported where users have always found them (lib/index.ts names this file).
+export { DEFAULT_RUN_AS_ID } from './pod-security-context';
+export type { WorkloadIsolation } from './workload-isolation';
+export type {
+  AllowFromIngressControllerOptions,
+  AllowFromPodsOptions,
+  AllowTrafficOptions,
+  CidrTrafficOptions,
+} from './workload-traffic-options';
+
 /** Labels that identify a workload's pods (recommended labels; stable, no hashes). */
 const NAME_LABEL = 'app.kubernetes.io/name';
 const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY = 'cdk8s-hardened';
-const DEFAULT_POOL_TAINT_KEY = 'hardened.cdk8s.io/pool';
-
-/**
- * Pins a sensitive workload to a dedicated node pool, so a container escape lands on nodes
- * that run nothing else.
- */
-export interface WorkloadIsolation {
-  /** The node pool's name: the value of the node label and taint `taintKey`. */
-  readonly nodePool: string;
-
-  /**
-   * Key of the node label (used as nodeSelector) and of the `NoSchedule` taint (tolerated).
-   *
-   * @default 'hardened.cdk8s.io/pool'
-   */
-  readonly taintKey?: string;
-
-  /**
-   * A sandboxed runtime such as gVisor (`gvisor`) or Kata Containers (`kata`).
-   *
-   * @default - the cluster's default runtime
-   */
-  readonly runtimeClassName?: string;
-}
 
 /** Checks a replica count: a whole number of at least 1. */
 export function validateReplicas(scope: Construct, replicas: number): number {
@@ -54,63 +51,6 @@ export function validateReplicas(scope: Construct, replicas: number): number {
     );
   }
   return replicas;
-}
-
-/** A port to open between two endpoints. */
-export interface AllowTrafficOptions {
-  /** Destination port (the first of a range when `endPort` is set). */
-  readonly port: number;
-
-  /**
-   * @default NetworkProtocol.TCP
-   */
-  readonly protocol?: NetworkProtocol;
-
-  /**
-   * Last port of a range starting at `port`.
-   *
-   * @default - only `port`
-   */
-  readonly endPort?: number;
-}
-
-/** Traffic from an ingress controller's pods. */
-export interface AllowFromIngressControllerOptions extends AllowTrafficOptions {
-  /**
-   * Namespace of the ingress controller.
-   *
-   * @default 'ingress-nginx'
-   */
-  readonly namespace?: string;
-
-  /**
-   * Labels of the ingress controller's pods.
-   *
-   * @default { 'app.kubernetes.io/name': 'ingress-nginx' }
-   */
-  readonly podLabels?: { [key: string]: string };
-}
-
-/** Traffic from pods chosen by labels. */
-export interface AllowFromPodsOptions extends AllowTrafficOptions {
-  /** Namespace of the pods. */
-  readonly namespace: string;
-  /** Labels the pods must all have (at least one). */
-  readonly podLabels: { [key: string]: string };
-}
-
-/** Traffic from or to a block of addresses outside the cluster. */
-export interface CidrTrafficOptions extends AllowTrafficOptions {
-  /** The block, for example `203.0.113.0/24`. `0.0.0.0/0` for ingress needs an exception. */
-  readonly cidr: string;
-
-  /**
-   * Blocks inside `cidr` to leave out. For egress, the cloud metadata address is always
-   * left out of a block that contains it (unless `network-egress-metadata` is excepted).
-   *
-   * @default - none
-   */
-  readonly except?: string[];
 }
 
 /** Props shared by every hardened workload kind. */
@@ -288,8 +228,8 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
     const workload = kind.create(this.podProps(props));
     this.harden(workload, props, kind.longRunning);
     if ((kind.replicas ?? 1) > 1) {
-      this.spread(workload);
-      this.addDisruptionBudget();
+      spreadPods(this, workload, this.selectorLabels, this.podSpecPath);
+      this.recordExceptions(disruptionBudget(this, this.metadata(), this.selectorLabels));
     }
     return workload;
   }
@@ -344,7 +284,14 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
     const checked = checkGrantRules(this, this.policy, field, rules, false);
     if (!this.grantRules) {
       this.grantRules = [];
-      this.createGrant(this.grantRules);
+      const target = {
+        metadata: this.metadata(),
+        serviceAccountName: this.serviceAccount.name,
+        policy: this.policy,
+        workload: ApiObject.of(this.workloadObject),
+        podSpecPath: this.podSpecPath,
+      };
+      bindWorkloadGrant(this, target, this.grantRules);
     }
     this.grantRules.push(...checked);
   }
@@ -360,28 +307,6 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
     return { name, namespace: this.namespace, labels: { ...this.labels } };
   }
 
-  /** Creates the Role and RoleBinding of `grant()`, rendered lazily, and mounts the token. */
-  private createGrant(rules: k8s.PolicyRule[]): void {
-    bindRole(this, {
-      ids: ['Role', 'RoleBinding'],
-      metadata: this.metadata(),
-      rules: Lazy.any({ produce: () => rules.map((r) => ({ ...r })) }),
-      subjects: [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: this.namespace }],
-      exceptions: this.policy,
-    });
-    const api = ApiObject.of(this.workloadObject);
-    api.addJsonPatch(JsonPatch.replace(`${this.podSpecPath}/automountServiceAccountToken`, true));
-    if (!this.policy.allows('no-service-account-token')) {
-      // The grant is the reason; written for the reviewer, like any exception.
-      writeExceptions(api, [
-        {
-          rule: 'no-service-account-token',
-          reason: `calls the Kubernetes API with the permissions of Role ${this.name} (workload.grant)`,
-        },
-      ]);
-    }
-  }
-
   /** Records, on `api`, the exceptions to rules that judge objects of its kind. */
   private recordExceptions(construct: IConstruct): void {
     // The policy, not a copy: the annotations name the values accepted by synth time.
@@ -390,20 +315,7 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
 
   /** Validates the pod-level props and returns what every cdk8s-plus workload is created with. */
   private podProps(props: HardenedWorkloadProps): WorkloadPodProps {
-    const runAsUser = props.runAsUser ?? DEFAULT_RUN_AS_ID;
-    const runAsGroup = props.runAsGroup ?? DEFAULT_RUN_AS_ID;
-    const fsGroup = props.fsGroup ?? DEFAULT_RUN_AS_ID;
-    if (!Number.isInteger(fsGroup) || fsGroup < 0) {
-      throw new HardeningError(this, `'fsGroup' must be a non-negative integer (got ${fsGroup}). Use 65532.`);
-    }
-    if (fsGroup <= MIN_HIGH_ID) {
-      this.policy.require(
-        'high-user-group-ids',
-        'fsGroup',
-        `GID ${fsGroup} may collide with groups of the host.`,
-        'Use 65532 or another ID above 10000.',
-      );
-    }
+    const securityContext = podSecurityContext(this, this.policy, props);
     const automount = props.automountServiceAccountToken ?? false;
     if (automount) {
       this.policy.require(
@@ -419,13 +331,7 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
       select: false,
       serviceAccount: this.serviceAccount,
       automountServiceAccountToken: automount,
-      securityContext: {
-        ensureNonRoot: true,
-        user: runAsUser,
-        group: runAsGroup,
-        fsGroup,
-        fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
-      },
+      securityContext,
     };
   }
 
@@ -447,8 +353,7 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
     const ctx = {
       exceptions: this.policy,
       longRunning,
-      runAsUser: props.runAsUser ?? DEFAULT_RUN_AS_ID,
-      runAsGroup: props.runAsGroup ?? DEFAULT_RUN_AS_ID,
+      ...podUserAndGroup(props),
       volumes: new Map(),
     };
     const containers = this.hardenAll('containers', props.containers, ctx);
@@ -463,49 +368,8 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
     api.addJsonPatch(JsonPatch.add(`${pod}/securityContext/seccompProfile`, { type: 'RuntimeDefault' }));
     containers.forEach((c, i) => patchContainer(api, `${pod}/containers/${i}`, c));
     initContainers.forEach((c, i) => patchContainer(api, `${pod}/initContainers/${i}`, c));
-    this.isolate(api, props.isolation);
+    isolatePod(this, api, pod, props.isolation);
     this.recordExceptions(api);
-  }
-
-  /**
-   * Spreads replicas over nodes and zones; best effort so a small cluster still schedules.
-   * A preferred pod anti-affinity on the node says the same in the form kube-score and
-   * kube-linter check (rule `pod-anti-affinity`); it goes through cdk8s-plus' scheduling API
-   * so affinities added through the escape hatch are kept.
-   */
-  private spread(workload: kplus.Workload): void {
-    const ownPods = kplus.Pods.select(this, 'OwnPods', { labels: { ...this.selectorLabels } });
-    workload.scheduling.separate(ownPods, { topology: kplus.Topology.HOSTNAME, weight: 100 });
-    const spreadOver = (topologyKey: string) => ({
-      maxSkew: 1,
-      topologyKey,
-      whenUnsatisfiable: 'ScheduleAnyway',
-      labelSelector: { matchLabels: { ...this.selectorLabels } },
-    });
-    ApiObject.of(workload).addJsonPatch(
-      JsonPatch.add(`${this.podSpecPath}/topologySpreadConstraints`, [
-        spreadOver('kubernetes.io/hostname'),
-        spreadOver('topology.kubernetes.io/zone'),
-      ]),
-    );
-  }
-
-  /**
-   * Keeps at least all but one replica running through voluntary disruptions (drains,
-   * upgrades); pods that are not ready may always be evicted (rule
-   * `pdb-unhealthy-pod-eviction-policy`).
-   */
-  private addDisruptionBudget(): void {
-    const budget = new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
-      metadata: this.metadata(),
-      spec: {
-        maxUnavailable: k8s.IntOrString.fromNumber(1),
-        selector: { matchLabels: { ...this.selectorLabels } },
-        // A pod that is running but not ready serves nothing: never let it block a drain.
-        unhealthyPodEvictionPolicy: 'AlwaysAllow',
-      },
-    });
-    this.recordExceptions(budget);
   }
 
   private hardenAll(
@@ -524,95 +388,4 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
       return hardenContainer(this, at, container, name, ctx);
     });
   }
-
-  private isolate(api: ApiObject, isolation: WorkloadIsolation | undefined): void {
-    if (!isolation) return;
-    const key = isolation.taintKey ?? DEFAULT_POOL_TAINT_KEY;
-    requireDns1123Label(this, 'isolation.nodePool', isolation.nodePool);
-    const pod = this.podSpecPath;
-    api.addJsonPatch(JsonPatch.add(`${pod}/nodeSelector`, { [key]: isolation.nodePool }));
-    api.addJsonPatch(JsonPatch.add(`${pod}/tolerations`, [{ key, operator: 'Equal', value: isolation.nodePool, effect: 'NoSchedule' }]));
-    if (isolation.runtimeClassName !== undefined) {
-      requireDns1123Label(this, 'isolation.runtimeClassName', isolation.runtimeClassName);
-      api.addJsonPatch(JsonPatch.add(`${pod}/runtimeClassName`, isolation.runtimeClassName));
-    }
-  }
-}
-
-/**
- * Writes the container settings cdk8s-plus-27 cannot express. Patched resource quantities
- * are `k8s.Quantity` objects because the typed `toJson` of the k8s imports reads patched
- * values through its converters (a plain string would be dropped to null).
- */
-function patchContainer(api: ApiObject, path: string, container: HardenedContainerSpec): void {
-  api.addJsonPatch(JsonPatch.add(`${path}/securityContext/capabilities`, container.capabilities));
-  const resources = container.props.resources;
-  const has = {
-    requests: resources?.cpu?.request !== undefined || resources?.memory?.request !== undefined,
-    limits: resources?.cpu?.limit !== undefined || resources?.memory?.limit !== undefined,
-  };
-  const storage = container.ephemeralStorage;
-  if (!has.requests && !has.limits && (storage.request || storage.limit)) {
-    api.addJsonPatch(JsonPatch.add(`${path}/resources`, {}));
-  }
-  for (const [kind, value] of [
-    ['requests', storage.request],
-    ['limits', storage.limit],
-  ] as const) {
-    if (value === undefined) continue;
-    api.addJsonPatch(
-      has[kind]
-        ? JsonPatch.add(`${path}/resources/${kind}/ephemeral-storage`, k8s.Quantity.fromString(value))
-        : JsonPatch.add(`${path}/resources/${kind}`, { 'ephemeral-storage': k8s.Quantity.fromString(value) }),
-    );
-  }
-}
-
-function trafficPort(options: AllowTrafficOptions) {
-  return { port: options.port, protocol: options.protocol, endPort: options.endPort };
-}
-
-/**
- * What TypeScript enforces and plain JavaScript (or a binding passing nulls) does not: props,
- * at least one container, each an object with an image given as text.
- */
-function requireContainerShapes(scope: Construct, props: HardenedWorkloadProps | undefined): void {
-  const example = "containers: [{ image: 'registry/app@sha256:...' }]";
-  if (props === undefined || props === null || typeof props !== 'object') {
-    throw new HardeningError(scope, `props are missing. Give at least ${example}.`);
-  }
-  if (!Array.isArray(props.containers) || props.containers.length === 0) {
-    throw new HardeningError(
-      scope,
-      `'containers' is ${Array.isArray(props.containers) ? 'empty' : 'missing'}. Give the workload at least one container, e.g. ${example}.`,
-    );
-  }
-  for (const field of ['containers', 'initContainers'] as const) {
-    const list: unknown = props[field];
-    if (list === undefined && field === 'initContainers') continue;
-    if (!Array.isArray(list)) throw new HardeningError(scope, `'${field}' must be a list of containers, e.g. ${example}.`);
-    list.forEach((container: unknown, i) => {
-      if (container === null || typeof container !== 'object') {
-        throw new HardeningError(
-          scope,
-          `'${field}[${i}]' must be a container (an object with an image), e.g. { image: 'registry/app@sha256:...' }.`,
-        );
-      }
-      const image = (container as { image?: unknown }).image;
-      if (typeof image !== 'string' || image === '') {
-        throw new HardeningError(
-          scope,
-          `'${field}[${i}].image' is ${image === undefined || image === '' ? 'missing' : 'not text'}. Give the image pinned by digest, e.g. image: 'registry/app@sha256:...'.`,
-        );
-      }
-    });
-  }
-}
-
-/** The ports the containers declare (`portNumber` and `ports`), TCP unless said otherwise. */
-function exposedPortsOf(containers: readonly HardenedContainerProps[]): ExposedPort[] {
-  return containers.flatMap((c) => [
-    ...(c.portNumber !== undefined ? [{ port: c.portNumber, protocol: 'TCP' }] : []),
-    ...(c.ports ?? []).map((p) => ({ port: p.number, protocol: p.protocol ?? 'TCP', name: p.name })),
-  ]);
 }

@@ -1,22 +1,6 @@
+import { BASELINE_CAPABILITIES } from '../../../policy/baseline-capabilities';
 import { Rule, RuleFinding } from '../../model';
 import { ContainerView, eachContainer, finding, findingValue, isWindowsPod, list, perPod, POD_TEMPLATE_KINDS, quote } from '../../walkers';
-
-/** The capabilities the baseline level lets a container add (the container runtime's default set). */
-export const BASELINE_CAPABILITIES: readonly string[] = [
-  'AUDIT_WRITE',
-  'CHOWN',
-  'DAC_OVERRIDE',
-  'FOWNER',
-  'FSETID',
-  'KILL',
-  'MKNOD',
-  'NET_BIND_SERVICE',
-  'SETFCAP',
-  'SETGID',
-  'SETPCAP',
-  'SETUID',
-  'SYS_CHROOT',
-];
 
 /** The one capability the restricted level lets a container add back after dropping ALL. */
 export const RESTRICTED_ADDABLE_CAPABILITY = 'NET_BIND_SERVICE';
