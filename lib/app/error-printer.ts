@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { HardeningError } from '../core/hardening-error';
 
 /** Errors whose message is complete for the user: printed alone, without a stack trace. */
@@ -30,6 +31,24 @@ export function formatError(error: unknown): string {
 }
 
 let installed = false;
+
+/**
+ * Whether this process is an app run from the command line, whose errors the error printer
+ * should own: started by `cdk8s synth`, or its entry script (`node main.ts`, `tsx main.ts`)
+ * is the file that creates the app (the caller of the constructors in `stack`, the app's call stack).
+ * A test runner, a server or a tool that imports the library and builds an app from another
+ * module keeps its own error handling: the printer is process-wide, so it is not the
+ * library's to install there.
+ */
+export function isCommandLineApp(env: NodeJS.ProcessEnv, entryScript: string | undefined, stack: string): boolean {
+  if (env.JEST_WORKER_ID) return false;
+  if (startedByCdk8sSynth(env)) return true;
+  if (!entryScript) return false;
+  // The frame below the constructors (`new HardenedApp`, `new MyApp`) is the code that creates the app.
+  const creator = stack.split('\n').find((line) => /^\s+at /.test(line) && !/^\s+at new /.test(line)) ?? '';
+  const entry = path.resolve(entryScript);
+  return creator.includes(`${entry}:`) || creator.includes(`${pathToFileURL(entry).href}:`);
+}
 
 /**
  * Makes an app that throws while it builds its constructs or synthesizes exit 1 with one

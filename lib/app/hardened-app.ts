@@ -10,7 +10,7 @@ import { createStagingDir, discardDir, listFiles, publishDir, PublishLayout, why
 import { CONSTRUCT_METADATA_FILE, ReviewInputs, SynthesizedObject, copyForCli } from '../core/published-copy';
 import { _pruneSealingCaches } from '../secrets/sealing-cache';
 import { reviewStagedOutput } from './review-gate';
-import { installErrorPrinter } from './error-printer';
+import { installErrorPrinter, isCommandLineApp } from './error-printer';
 import { recordWrites } from './written-manifests';
 import { synthChartsOnce } from './synth-charts-once';
 import { ExceptionEntry } from '../review/exceptions';
@@ -85,6 +85,17 @@ export interface HardenedAppProps extends AppProps {
    * @default - no contract: workloads must run in namespaces this app declares
    */
   readonly platformFile?: string;
+
+  /**
+   * Print an error that ends the process as one line (`Error: [path] field: fix`) instead of a
+   * stack trace, and exit 1. The handler is process-wide (`uncaughtException`), so by default
+   * it is installed only for an app run from the command line: under `cdk8s synth`, or when the
+   * process's entry script is the file that creates the app. A test, a server or a tool that
+   * imports the library keeps its own error handling; set `false` to keep yours in an app too.
+   *
+   * @default - true for an app run from the command line, false when the library is imported
+   */
+  readonly printErrors?: boolean;
 }
 
 /** Options of `HardenedApp.addFile`. */
@@ -131,7 +142,7 @@ export class HardenedApp extends App {
     this.publishLayout = props.publishLayout ?? PublishLayout.FOLDER;
     this.reviewPacks = props.reviewPacks;
     this.reviewDate = props.reviewDate;
-    installErrorPrinter();
+    if (props.printErrors ?? isCommandLineApp(process.env, process.argv[1], new Error().stack ?? '')) installErrorPrinter();
     this.exceptions = readAppExceptionsFile(this, props.exceptionsFile);
     this.platform = readAppPlatformContract(this, props.platformFile);
     this.publishPlatformContract = props.publishPlatformContract ?? false;

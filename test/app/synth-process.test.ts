@@ -5,7 +5,7 @@ import * as path from 'node:path';
 
 import { Chart } from 'cdk8s';
 import { HardenedApp, HardenedNamespace } from '../../lib';
-import { exitCodeAfterFailure, startedByCdk8sSynth } from '../../lib/app/error-printer';
+import { exitCodeAfterFailure, isCommandLineApp, startedByCdk8sSynth } from '../../lib/app/error-printer';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -50,6 +50,14 @@ describe('a failing synth, as a process', () => {
       ),
     ]);
     expect(fs.readdirSync(outdir)).toEqual(['.cdk8s-hardened', 'previous.k8s.yaml']);
+  });
+
+  test('a process that only imports the app (a server, a tool) keeps its own error handling: no printer is installed', () => {
+    const { status, stderr } = runApp('library-host.ts', outdir);
+    expect(status).toBe(1);
+    // Node's own report: the stack trace the printer would have replaced.
+    expect(stderr).toMatch(/HardeningError: \[platform\/shop\/web\] 'containers\[0\]\.image'/);
+    expect(stderr).toMatch(/\n\s+at /);
   });
 
   test('a review failure prints one line per finding without a stack trace, exits 1 and leaves the output as it was', () => {
@@ -155,6 +163,22 @@ describe('a failing synth under `cdk8s synth`', () => {
     const { status } = runApp('review-failing-app.ts', path.join(work, 'dist'), { CDK8S_OUTDIR: path.join(work, 'cli-out') });
     expect(status).toBe(1);
     expect(fs.readdirSync(path.join(work, 'cli-out'))).toEqual(['stale.k8s.yaml']);
+  });
+
+  test('the error printer belongs to a command-line app: under cdk8s synth, or when the entry script creates the app', () => {
+    const entry = path.join(ROOT, 'main.ts');
+    const stack = `Error\n    at new HardenedApp (${ROOT}/lib/app/hardened-app.ts:1:1)\n    at Object.<anonymous> (${entry}:5:13)`;
+    const fromUrl = `Error\n    at new HardenedApp (file://${ROOT}/lib/app/hardened-app.ts:1:1)\n    at file://${entry}:5:13`;
+    const cdk8sSynth = { CDK8S_OUTDIR: 'out', CDK8S_RECORD_CONSTRUCT_METADATA: 'false' };
+    expect(isCommandLineApp({}, entry, stack)).toBe(true);
+    expect(isCommandLineApp({}, entry, fromUrl)).toBe(true);
+    expect(isCommandLineApp({}, path.join(ROOT, 'server.js'), stack)).toBe(false);
+    // The entry script only imports the module that creates the app: it is lower in the stack, not the creator.
+    const imported = `Error\n    at new HardenedApp (${ROOT}/lib/app/hardened-app.ts:1:1)\n    at Object.<anonymous> (${ROOT}/app.ts:5:13)\n    at Object.<anonymous> (${entry}:1:1)`;
+    expect(isCommandLineApp({}, entry, imported)).toBe(false);
+    expect(isCommandLineApp({}, undefined, stack)).toBe(false);
+    expect(isCommandLineApp(cdk8sSynth, path.join(ROOT, 'server.js'), stack)).toBe(true);
+    expect(isCommandLineApp({ ...cdk8sSynth, JEST_WORKER_ID: '1' }, entry, stack)).toBe(false);
   });
 
   test("recognizes the cdk8s CLI's synth by the two variables it sets for the app, and nothing else", () => {
