@@ -16,3 +16,4 @@ export type { TenantProps } from './tenant';
 export { TenantApplication } from './tenant-application';
 export type { TenantApplicationProps } from './tenant-application';
 export type { Dependency, ExternalDependency } from './dependency';
+export type { TemplateContainerOptions } from './shared/template-container';

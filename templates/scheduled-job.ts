@@ -1,16 +1,13 @@
 import { Cron, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ConcurrencyPolicy, HardenedCronJob, HardeningException, SecretMount, WorkloadSize } from '../lib';
+import { ConcurrencyPolicy, HardenedCronJob, HardeningException } from '../lib';
 import { connect, Dependency, ExternalDependency } from './dependency';
+import { templateContainer, TemplateContainerOptions } from './shared/template-container';
 
 /** Props of a `ScheduledJob`. */
-export interface ScheduledJobProps {
-  /** The image, pinned by digest. */
-  readonly image: string;
+export interface ScheduledJobProps extends TemplateContainerOptions {
   /** When to run. */
   readonly schedule: Cron;
-  /** @default - the image's */
-  readonly args?: string[];
   /** @default 'Etc/UTC' */
   readonly timeZone?: string;
   /** @default ConcurrencyPolicy.FORBID */
@@ -27,12 +24,6 @@ export interface ScheduledJobProps {
   readonly successfulJobsRetained?: number;
   /** @default 3 */
   readonly failedJobsRetained?: number;
-  /** @default WorkloadSize.SMALL */
-  readonly size?: WorkloadSize;
-  /** @default ['/tmp'] */
-  readonly writablePaths?: string[];
-  /** @default - none */
-  readonly secretMounts?: SecretMount[];
   /** @default - none */
   readonly dependencies?: Dependency[];
   /** @default - none */
@@ -60,15 +51,7 @@ export class ScheduledJob extends Construct {
       successfulJobsRetained: props.successfulJobsRetained,
       failedJobsRetained: props.failedJobsRetained,
       exceptions: props.exceptions,
-      containers: [
-        {
-          image: props.image,
-          args: props.args,
-          size: props.size,
-          secretMounts: props.secretMounts,
-          writablePaths: props.writablePaths ?? ['/tmp'],
-        },
-      ],
+      containers: [templateContainer(props, { writablePaths: ['/tmp'] })],
     });
     connect(this.workload, props.dependencies, props.externalDependencies);
   }

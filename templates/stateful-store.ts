@@ -1,11 +1,10 @@
 import { Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { HardenedStatefulSet, HardenedWorkload, HardeningException, HealthCheck, SecretMount, WorkloadSize } from '../lib';
+import { HardenedStatefulSet, HardenedWorkload, HardeningException, HealthCheck, WorkloadSize } from '../lib';
+import { templateContainer, TemplateContainerOptions } from './shared/template-container';
 
 /** Props of a `StatefulStore`. */
-export interface StatefulStoreProps {
-  /** The image, pinned by digest. */
-  readonly image: string;
+export interface StatefulStoreProps extends TemplateContainerOptions {
   /** The port clients connect to (TCP). */
   readonly port: number;
   /** Where the data volume is mounted. */
@@ -47,8 +46,6 @@ export interface StatefulStoreProps {
   /** @default ['/tmp', '/var/run'] */
   readonly writablePaths?: string[];
   /** @default - none */
-  readonly secretMounts?: SecretMount[];
-  /** @default - none */
   readonly exceptions?: HardeningException[];
 }
 
@@ -80,15 +77,13 @@ export class StatefulStore extends Construct {
       replicas: props.replicas ?? 1,
       exceptions,
       containers: [
-        {
-          image: props.image,
+        templateContainer(props, {
           portNumber: props.port,
-          size: props.size ?? WorkloadSize.MEDIUM,
-          writablePaths: props.writablePaths ?? ['/tmp', '/var/run'],
-          secretMounts: props.secretMounts,
+          size: WorkloadSize.MEDIUM,
+          writablePaths: ['/tmp', '/var/run'],
           readiness,
           liveness,
-        },
+        }),
       ],
       volumeClaims: [{ name: 'data', mountPath: props.dataPath, size: props.storage, storageClassName: props.storageClassName }],
     });

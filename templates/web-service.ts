@@ -1,13 +1,12 @@
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { HardenedDeployment, HardeningException, HealthCheck, SecretMount, WorkloadSize } from '../lib';
+import { HardenedDeployment, HardeningException, HealthCheck } from '../lib';
 import { connect, Dependency, ExternalDependency } from './dependency';
+import { templateContainer, TemplateContainerOptions } from './shared/template-container';
 
 /** Props of a `WebService`. */
-export interface WebServiceProps {
-  /** The image, pinned by digest. */
-  readonly image: string;
+export interface WebServiceProps extends TemplateContainerOptions {
   /** The port the service listens on (HTTP). */
   readonly port: number;
   /**
@@ -28,16 +27,10 @@ export interface WebServiceProps {
    * @default 70
    */
   readonly targetCpuUtilization?: number;
-  /** @default WorkloadSize.SMALL */
-  readonly size?: WorkloadSize;
   /** @default '/ready' */
   readonly readinessPath?: string;
   /** @default '/healthz' */
   readonly livenessPath?: string;
-  /** @default ['/tmp'] */
-  readonly writablePaths?: string[];
-  /** @default - none */
-  readonly secretMounts?: SecretMount[];
   /**
    * Accept traffic from the ingress controller (in `ingress-nginx` by default). Turn off for
    * an internal service reached only through `allowFrom`.
@@ -76,15 +69,12 @@ export class WebService extends Construct {
       autoscaled: true,
       exceptions: props.exceptions,
       containers: [
-        {
-          image: props.image,
+        templateContainer(props, {
           portNumber: props.port,
-          size: props.size,
-          writablePaths: props.writablePaths ?? ['/tmp'],
-          secretMounts: props.secretMounts,
+          writablePaths: ['/tmp'],
           readiness: HealthCheck.httpGet(props.readinessPath ?? '/ready', { port: props.port }),
           liveness: HealthCheck.httpGet(props.livenessPath ?? '/healthz', { port: props.port }),
-        },
+        }),
       ],
     });
     this.service = new k8s.KubeService(this, 'Service', {

@@ -1,11 +1,10 @@
 import { Construct } from 'constructs';
-import { HardenedDeployment, HardeningException, HealthCheck, SecretMount, WorkloadSize } from '../lib';
+import { HardenedDeployment, HardeningException, HealthCheck } from '../lib';
 import { connect, Dependency, ExternalDependency } from './dependency';
+import { templateContainer, TemplateContainerOptions } from './shared/template-container';
 
 /** Props of a `Worker`. */
-export interface WorkerProps {
-  /** The image, pinned by digest. */
-  readonly image: string;
+export interface WorkerProps extends TemplateContainerOptions {
   /** Arguments, for example the queue to read. @default - the image's */
   readonly args?: string[];
   /**
@@ -15,12 +14,6 @@ export interface WorkerProps {
   readonly healthPort: number;
   /** @default 2 */
   readonly replicas?: number;
-  /** @default WorkloadSize.SMALL */
-  readonly size?: WorkloadSize;
-  /** @default ['/tmp'] */
-  readonly writablePaths?: string[];
-  /** @default - none */
-  readonly secretMounts?: SecretMount[];
   /** The workloads (queues, databases) it connects to: its only egress besides DNS. */
   readonly dependencies: Dependency[];
   /** @default - none */
@@ -43,16 +36,12 @@ export class Worker extends Construct {
       replicas: props.replicas,
       exceptions: props.exceptions,
       containers: [
-        {
-          image: props.image,
-          args: props.args,
+        templateContainer(props, {
           portNumber: props.healthPort,
-          size: props.size,
-          writablePaths: props.writablePaths ?? ['/tmp'],
-          secretMounts: props.secretMounts,
+          writablePaths: ['/tmp'],
           readiness: HealthCheck.httpGet('/ready', { port: props.healthPort }),
           liveness: HealthCheck.httpGet('/healthz', { port: props.healthPort }),
-        },
+        }),
       ],
     });
     connect(this.workload, props.dependencies, props.externalDependencies);
