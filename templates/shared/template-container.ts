@@ -15,9 +15,9 @@ export interface TemplateContainerOptions {
    * @default - none
    */
   readonly envVariables?: { [name: string]: EnvValue };
-  /** @default WorkloadSize.SMALL (StatefulStore: WorkloadSize.MEDIUM) */
+  /** @default WorkloadSize.SMALL */
   readonly size?: WorkloadSize;
-  /** @default ['/tmp'] (StatefulStore: ['/tmp', '/var/run']) */
+  /** @default ['/tmp'] */
   readonly writablePaths?: string[];
   /** @default - none */
   readonly secretMounts?: SecretMount[];
