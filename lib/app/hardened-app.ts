@@ -12,7 +12,7 @@ import { _pruneSealingCaches } from '../secrets/sealing-cache';
 import { reviewStagedOutput } from './review-gate';
 import { installErrorPrinter, isCommandLineApp } from './error-printer';
 import { recordWrites } from './written-manifests';
-import { synthChartsOnce } from './synth-charts-once';
+import { synthChartsOnce, withOutdir } from './cdk8s-compat';
 import { ExceptionEntry } from '../review/exceptions';
 import { ExceptionsFileError, readExceptionsFile } from '../review/exceptions-file';
 import { PLATFORM_CONTRACT_FILE, PlatformContractError, PlatformContractSource, readPlatformContract } from '../review/platform-contract';
@@ -228,14 +228,12 @@ export class HardenedApp extends App {
   public synth(): void {
     this.checkOutdir();
     const staging = createStagingDir(this.publishDir);
-    const self = this as { outdir: string };
     let constructMetadata: string | undefined;
     try {
       // cdk8s writes into `this.outdir`; point it at the staging folder for this one synth.
-      self.outdir = staging;
       // The review reads the documents cdk8s serialized, not the files parsed back (see recordWrites);
       // each chart is rendered without repeating the whole-app pass cdk8s makes (see synthChartsOnce).
-      const written = recordWrites(() => synthChartsOnce(() => super.synth()));
+      const written = withOutdir(this, staging, () => recordWrites(() => synthChartsOnce(() => super.synth())));
       constructMetadata = takeFile(staging, CONSTRUCT_METADATA_FILE);
       this.writeAddedFiles(staging);
       reviewStagedOutput(staging, this.publishDir, {
@@ -255,8 +253,6 @@ export class HardenedApp extends App {
     } catch (e) {
       discardDir(staging);
       throw e;
-    } finally {
-      self.outdir = this.publishDir;
     }
     publishDir(staging, this.publishDir, this.publishLayout);
     // Only now is it certain which sealed values this app still has.

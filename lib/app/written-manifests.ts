@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Yaml } from 'cdk8s';
 import { LoadedManifest, objectsOf, parseManifests } from '../review/load';
 import { ManifestYaml } from './manifest-yaml';
 import { createFile } from '../core/files';
+import { replaceYamlSave } from './cdk8s-compat';
 
 /**
  * What cdk8s wrote during one synth, kept in memory so the review gate does not have to
@@ -37,8 +37,7 @@ export interface WrittenFile {
 export function recordWrites(synth: () => void): Map<string, WrittenFile> {
   const written = new Map<string, WrittenFile>();
   const yaml = new ManifestYaml();
-  const original = Object.getOwnPropertyDescriptor(Yaml, 'save')!;
-  Yaml.save = (filePath: string, docs: unknown[]): void => {
+  replaceYamlSave((filePath: string, docs: unknown[]): void => {
     // `Yaml.stringify(...docs)` is `docs.map(stringify one).join('---\n')`: the same bytes, with
     // each document's text at hand to count its lines.
     const texts: string[] = [];
@@ -56,12 +55,7 @@ export function recordWrites(synth: () => void): Map<string, WrittenFile> {
     // Into the fresh staging folder: created, never written through a link planted at the path.
     createFile(filePath, texts.join('---\n'));
     written.set(path.resolve(filePath), { documents: docs, lines, readsBack });
-  };
-  try {
-    synth();
-  } finally {
-    Object.defineProperty(Yaml, 'save', original);
-  }
+  }, synth);
   return written;
 }
 
