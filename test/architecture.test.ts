@@ -73,11 +73,30 @@ const ALLOWED: Record<string, Record<string, string>> = {
  */
 const KNOWN_VIOLATIONS: readonly string[] = [];
 
-const LIB = path.resolve(__dirname, '../lib');
+const ROOT = path.resolve(__dirname, '..');
+const LIB = path.join(ROOT, 'lib');
 const files = (dir: string): string[] =>
   fs
     .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+    .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : /\.(ts|js)$/.test(e.name) ? [path.join(dir, e.name)] : []));
+
+/**
+ * The relative imports of a source text: `from`, `import`, `require(` and `import(` of '.', '..',
+ * './x' or '../x' (a bare '.' or '..' is a folder's index.ts), and the `loadLibraryModule('x')`
+ * calls through which bin/ and plugin/ load `lib/x` (as '#lib/x').
+ */
+function importsIn(text: string): string[] {
+  const relative = [...text.matchAll(/(?:\bfrom|\bimport|\brequire\(|\bimport\()\s*(['"])(\.\.?(?:\/[^'"]*)?)\1/g)];
+  const loaded = [...text.matchAll(/\bloadLibraryModule\(\s*(['"])([^'"]+)\1/g)];
+  return [...relative.map((m) => m[2]), ...loaded.map((m) => `#lib/${m[2]}`)];
+}
+
+/** The file an import names: the module itself (.ts, .js) or, for a folder, its index.ts. */
+function resolveImport(file: string, spec: string): string {
+  const target = spec.startsWith('#lib/') ? path.join(LIB, spec.slice('#lib/'.length)) : path.resolve(path.dirname(file), spec);
+  const candidates = [`${target}.ts`, `${target}.js`, path.join(target, 'index.ts'), target];
+  return candidates.find((candidate) => fs.existsSync(candidate) && fs.statSync(candidate).isFile()) ?? `${target}.ts`;
+}
 
 /** The folder of lib/ a file is in (`index` for a file directly in lib/), or undefined outside lib/. */
 function folderOf(file: string): string | undefined {
@@ -94,19 +113,81 @@ interface Edge {
   readonly to: string;
 }
 
-function edgesOf(file: string): Edge[] {
-  const text = fs.readFileSync(file, 'utf8');
-  const specs = [...text.matchAll(/(?:\bfrom|\bimport|\brequire\(|\bimport\()\s*'(\.{1,2}\/[^']*)'/g)].map((m) => m[1]);
-  return specs.flatMap((spec) => {
+/** The imports between folders of lib/ in `text`, the source of `file` (a path in lib/). */
+function edgesOf(file: string, text = fs.readFileSync(file, 'utf8')): Edge[] {
+  return importsIn(text).flatMap((spec) => {
     const from = folderOf(file)!;
-    const to = folderOf(path.resolve(path.dirname(file), spec));
+    const to = folderOf(resolveImport(file, spec));
     return to !== undefined && to !== from ? [{ file: path.relative(LIB, file), spec, from, to }] : [];
   });
 }
 
-const EDGES = files(LIB).flatMap(edgesOf);
+const EDGES = files(LIB).flatMap((file) => edgesOf(file));
 const show = (e: Edge) => `${e.file} -> ${e.spec}`;
 const allowed = (e: Edge) => ALLOWED[e.from]?.[e.to] !== undefined;
+
+/**
+ * What the folders outside lib/ may load of lib/ and templates/, each with its reason: the public
+ * index (lib/index.ts, templates/index.ts), or a module named on purpose (a path without its
+ * extension; one ending in '/' covers a folder). Anything else reaching into lib/ or templates/
+ * from outside fails the test below.
+ */
+const ENTRY_POINTS: Record<string, Record<string, string>> = {
+  apps: {
+    'lib/index': 'the public API, as a user project imports it',
+    'templates/index': 'the public templates',
+    'lib/cloud/index': 'lib/cloud (cdktf) stands alone with its own entry point, outside lib/index.ts',
+  },
+  templates: {
+    'lib/index': 'templates are written against the public API only, as a user would write them',
+  },
+  bench: {
+    'lib/index': 'the benchmark synthesizes through the public API',
+    'lib/review/manifest-files': "read-child.ts times the review's reader alone, without a synth",
+  },
+  bin: {
+    'lib/review/cli': 'the command is the review CLI (loaded by load-library.js, not part of lib/index.ts)',
+    'lib/init/init-command': '`cdk8s-hardened init` is the project generator',
+  },
+  plugin: {
+    'lib/review/plugin': 'the cdk8s validation plugin (loaded by load-library.js)',
+  },
+  scripts: {
+    'lib/index': 'synth-templates.ts synthesizes the template examples through the public API',
+    'templates/examples': 'synth-templates.ts synthesizes the examples the scanners judge',
+    'lib/review/':
+      'repository tooling, never shipped: docs are generated from the rule tables, scan.ts reads manifests with the review reader',
+    'lib/policy/': 'the scanner map drives scan.ts, scan-results.ts and the docs',
+    'lib/core/': 'compareText for stable docs, the exception annotations scan-results.ts parses',
+  },
+};
+
+interface EntryImport {
+  readonly file: string;
+  readonly spec: string;
+  readonly folder: string;
+  readonly target: string;
+}
+
+/** The imports into lib/ or templates/ in `text`, the source of `file` (a path outside lib/ and templates/). */
+function entryImportsOf(file: string, text = fs.readFileSync(file, 'utf8')): EntryImport[] {
+  const folder = path.relative(ROOT, file).split(path.sep)[0];
+  return importsIn(text).flatMap((spec) => {
+    const target = path
+      .relative(ROOT, resolveImport(file, spec))
+      .replace(/\.(ts|js)$/, '')
+      .split(path.sep)
+      .join('/');
+    const into = target.split('/')[0];
+    return (into === 'lib' || into === 'templates') && into !== folder
+      ? [{ file: path.relative(ROOT, file).split(path.sep).join('/'), spec, folder, target }]
+      : [];
+  });
+}
+
+const entryAllowed = (i: EntryImport) =>
+  Object.keys(ENTRY_POINTS[i.folder] ?? {}).some((entry) => (entry.endsWith('/') ? i.target.startsWith(entry) : i.target === entry));
+const ENTRY_IMPORTS = Object.keys(ENTRY_POINTS).flatMap((folder) => files(path.join(ROOT, folder)).flatMap((file) => entryImportsOf(file)));
 
 test('every folder of lib/ is in the matrix', () => {
   const folders = [...new Set(files(LIB).map((f) => folderOf(f)!))].sort();
@@ -139,4 +220,51 @@ test('the matrix has no cycle: one direction of dependency', () => {
 test('the scan finds the imports it judges (a construct importing core and policy)', () => {
   expect(EDGES.map(show)).toEqual(expect.arrayContaining(['network/traffic-rules.ts -> ../policy/special-addresses']));
   expect(EDGES.filter((e) => e.from === 'review' && e.to === 'policy').length).toBeGreaterThan(0);
+});
+
+test('apps/, templates/, bench/, bin/, plugin/ and scripts/ load only the public index or an entry point named with its reason', () => {
+  const wrong = ENTRY_IMPORTS.filter((i) => !entryAllowed(i)).map((i) => `${i.file} -> ${i.spec} (${i.target})`);
+  expect(wrong).toEqual([]);
+});
+
+test('every entry point allowed outside lib/ is still used, so the list only shrinks', () => {
+  const used = (folder: string, entry: string) =>
+    ENTRY_IMPORTS.some((i) => i.folder === folder && (entry.endsWith('/') ? i.target.startsWith(entry) : i.target === entry));
+  const unused = Object.entries(ENTRY_POINTS).flatMap(([folder, entries]) =>
+    Object.keys(entries)
+      .filter((entry) => !used(folder, entry))
+      .map((entry) => `${folder}: ${entry}`),
+  );
+  expect(unused).toEqual([]);
+});
+
+test("the scan sees folder and index imports: a bare '..' or '.', and './review' or '../cluster' as that folder", () => {
+  expect(importsIn(`import { a } from '..';\nimport b = require('.');\nconst c = import('./x');\nexport * from "../y";`)).toEqual([
+    '..',
+    '.',
+    './x',
+    '../y',
+  ]);
+  expect(importsIn(`loadLibraryModule('review/cli', 'ns')`)).toEqual(['#lib/review/cli']);
+  // Planted bad imports, judged as if they were in lib/: each one must fail the matrix.
+  const planted = [
+    ...edgesOf(path.join(LIB, 'core', 'planted.ts'), `import { HardenedApp } from '..';`),
+    ...edgesOf(path.join(LIB, 'app', 'planted.ts'), `import { ControlPlaneHardening } from '../cluster';`),
+    ...edgesOf(path.join(LIB, 'core', 'planted.ts'), `import { reviewObjects } from '../review';`),
+  ];
+  expect(planted.map((e) => `${e.from} -> ${e.to}`)).toEqual(['core -> index', 'app -> cluster', 'core -> review']);
+  expect(planted.filter(allowed)).toEqual([]);
+  expect(EDGES.map(show)).toEqual(expect.arrayContaining(['index.ts -> ./cluster', 'index.ts -> ./review']));
+});
+
+test('the scan outside lib/ sees an import of lib internals and allows it only where named', () => {
+  const planted = [
+    ...entryImportsOf(path.join(ROOT, 'apps', 'planted.ts'), `import { HardenedDeployment } from '../lib/workload/hardened-deployment';`),
+    ...entryImportsOf(path.join(ROOT, 'templates', 'planted.ts'), `import { bindRole } from '../lib/rbac/bind-role';`),
+    ...entryImportsOf(path.join(ROOT, 'bench', 'planted.ts'), `import { HardenedApp } from '../lib/app';`),
+  ];
+  expect(planted.map((i) => i.target)).toEqual(['lib/workload/hardened-deployment', 'lib/rbac/bind-role', 'lib/app']);
+  expect(planted.filter(entryAllowed)).toEqual([]);
+  const fine = entryImportsOf(path.join(ROOT, 'templates', 'shared', 'planted.ts'), `import { WorkloadSize } from '../../lib';`);
+  expect(fine.map((i) => [i.target, entryAllowed(i)])).toEqual([['lib/index', true]]);
 });
