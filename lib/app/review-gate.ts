@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { reviewContextOf, reviewInContext } from '../review/engine';
+import { reviewInContext } from '../review/engine';
 import { PLATFORM_CONTRACT_FILE, platformContractJson, platformContractOf, PlatformContractSource } from '../review/platform-contract';
 import { createFile } from '../core/files';
 import { parseManifests } from '../review/load';
@@ -157,9 +157,10 @@ export function reviewStagedOutput(staging: string, publishDir: string, options:
     process.stderr.write(`Warning: ${formatFinding(warning).trimStart()}\n`);
   }
   if (!result.passed) throw new ReviewFailedError(result, publishDir);
-  // Published only with the output it describes, and only once that output passed.
+  // Published only with the output it describes, and only once that output passed; built from
+  // the review's own context (same objects and indexes; the contract reads no platform field).
   if (options.writePlatformContract) {
-    const contract = platformContractOf(reviewContextOf(objects));
+    const contract = platformContractOf(reviewed.context);
     createFile(path.join(staging, PLATFORM_CONTRACT_FILE), platformContractJson(contract));
   }
   return result;
