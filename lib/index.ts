@@ -14,7 +14,6 @@ export type {
   CidrTrafficOptions,
   HardenedWorkloadProps,
   WorkloadIsolation,
-  WorkloadPodProps,
 } from './workload/hardened-workload';
 export { HardenedDeployment } from './workload/hardened-deployment';
 export type { HardenedDeploymentProps } from './workload/hardened-deployment';

@@ -16,7 +16,7 @@ import { functionScope } from './scope';
 
 /**
  * kubeadm's `ClusterConfiguration` and the `KubeletConfiguration` it hands every node, both
- * written from the CIS settings table (`lib/review/rules/cluster/cis-benchmark.ts`): each
+ * written from the CIS settings table (`lib/policy/cis-benchmark.ts`): each
  * row is one flag or field, with the value, its CIS id and why. `kubeadm init --config
  * kubeadm-config.yaml` reads both documents.
  *

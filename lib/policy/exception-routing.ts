@@ -30,7 +30,7 @@ export function exceptionsForKind(exceptions: readonly HardeningException[], kin
 /**
  * Every annotation that records `exceptions` on an object of `kind`: ours
  * (`exception.hardened.cdk8s.io/<rule>: <reason> (accepts …; expires …)`), then, for each
- * scanner check mapped to an excepted rule (`lib/review/scanner-map.ts`), that scanner's own
+ * scanner check mapped to an excepted rule (`lib/policy/scanner-map.ts`), that scanner's own
  * skip annotation with the same text. So Checkov, kube-score, kube-linter and Polaris skip
  * exactly the checks our review accepts a departure from (scanners cannot scope a skip to a
  * value: they skip the whole check on the object, which our review still judges value by
@@ -93,7 +93,7 @@ function rewriteAnnotations(api: ApiObject): void {
 
 /**
  * Writes on `api` the skip annotations of scanner checks that do not apply to it
- * (`lib/review/scanner-map.ts` says which and why), merged with those of its exceptions.
+ * (`lib/policy/scanner-map.ts` says which and why), merged with those of its exceptions.
  */
 export function writeScannerSkips(api: ApiObject, skips: readonly ObjectSkip[]): void {
   if (!skips.length) return;

@@ -11,7 +11,7 @@
  *   scanner ships it and must pass.
  *
  * Kept in `lib/policy`, below the constructs and the review: constructs write the skip annotations
- * (`lib/core/exception-routing.ts`), scripts and the docs read the rest; it imports neither.
+ * (`lib/policy/exception-routing.ts`), scripts and the docs read the rest; it imports neither.
  */
 import { compareText } from '../core/compare-text';
 import { kindsOfRule, POD_TEMPLATE_KINDS } from './rule-catalog';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { exceptionAnnotationValue } from '../core/exceptions';
+import { createFile } from '../core/files';
 import { ExceptionRecord, Finding, ObjectRef, ReviewResult, RuleInfo, Severity, SEVERITIES } from './model';
 import { PACKS } from './packs';
 import { table } from '../core/markdown';
@@ -267,7 +267,8 @@ export function writeReports(dir: string, result: ReviewResult, analyses: readon
   ];
   return files.map(([name, text]) => {
     const file = path.join(dir, name);
-    fs.writeFileSync(file, text);
+    // A new file in a folder synth made: never through a link planted at the name (see core/files).
+    createFile(file, text);
     return file;
   });
 }

@@ -132,7 +132,11 @@ export interface HardenedWorkloadProps {
   readonly exceptions?: HardeningException[];
 }
 
-/** What a kind-specific subclass gives cdk8s-plus to create its workload. */
+/**
+ * What a kind-specific subclass gives cdk8s-plus to create its workload.
+ *
+ * @internal the workload kinds of this library only (not an extension point: cdk8s-plus-27 typed)
+ */
 export interface WorkloadPodProps {
   readonly metadata: { name: string; namespace: string; labels: { [key: string]: string } };
   readonly podMetadata: { labels: { [key: string]: string } };
@@ -142,7 +146,11 @@ export interface WorkloadPodProps {
   readonly securityContext: kplus.PodSecurityContextProps;
 }
 
-/** What a workload kind supplies to `assemble()`: the only parts that differ between kinds. */
+/**
+ * What a workload kind supplies to `assemble()`: the only parts that differ between kinds.
+ *
+ * @internal
+ */
 export interface WorkloadKind<W extends kplus.Workload> {
   /** Creates the cdk8s-plus object (id `Resource`) from the validated pod props. */
   readonly create: (pod: WorkloadPodProps) => W;
@@ -223,6 +231,8 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
   /**
    * The sequence every kind runs: create the cdk8s-plus object with the validated pod props,
    * harden its pod and containers, then spread the replicas and add their disruption budget.
+   *
+   * @internal
    */
   protected assemble<W extends kplus.Workload>(props: HardenedWorkloadProps, kind: WorkloadKind<W>): W {
     const workload = kind.create(this.podProps(props));
