@@ -449,13 +449,10 @@ function createContext(
   platform?: PlatformContractSource,
 ): ReviewContext {
   const byKind = new Map<string, KubeObject[]>();
-  const byKey = new Map<string, KubeObject>();
   const byIdentity = new Map<string, KubeObject[]>();
   const originByObject = new Map<KubeObject, string>();
   objects.forEach((obj, i) => {
     appendTo(byKind, obj.kind, obj);
-    const ref = refOf(obj);
-    byKey.set(`${ref.kind}\u0000${ref.namespace ?? ''}\u0000${ref.name}`, obj);
     appendTo(byIdentity, identityOf(obj), obj);
     originByObject.set(obj, origins[i] ?? '');
   });
@@ -463,7 +460,8 @@ function createContext(
   const context: ReviewContext = {
     objects,
     byKind: (kind) => byKind.get(kind) ?? [],
-    find: (kind, namespace, name) => byKey.get(`${kind}\u0000${namespace ?? ''}\u0000${name}`),
+    // The API group is part of the key: a custom `Deployment` of example.com is not apps' Deployment.
+    find: (apiVersion, kind, namespace, name) => byIdentity.get(identityKey(apiVersion, kind, namespace, name))?.at(-1),
     namesakesOf: (obj) => byIdentity.get(identityOf(obj)) ?? [obj],
     originOf: (obj) => originByObject.get(obj) ?? '',
     memo: <T>(key: object, build: (context: ReviewContext) => T): T => {
@@ -479,7 +477,11 @@ function createContext(
 /** What makes two objects the same to the API server: API group (not version), kind, namespace and name. */
 function identityOf(obj: KubeObject): string {
   const ref = refOf(obj);
-  return [apiGroupOf(ref.apiVersion), ref.kind, ref.namespace ?? '', ref.name].join('\u0000');
+  return identityKey(ref.apiVersion, ref.kind, ref.namespace, ref.name);
+}
+
+function identityKey(apiVersion: string, kind: string, namespace: string | undefined, name: string): string {
+  return [apiGroupOf(apiVersion), kind, namespace ?? '', name].join('\u0000');
 }
 
 /**

@@ -85,8 +85,12 @@ export interface ReviewContext {
   readonly objects: readonly KubeObject[];
   /** The objects of one kind, in the order given. */
   byKind(kind: string): readonly KubeObject[];
-  /** The object of this kind, namespace and name, if any. */
-  find(kind: string, namespace: string | undefined, name: string): KubeObject | undefined;
+  /**
+   * The object of this API group, kind, namespace and name, if any (the last one written, as
+   * `kubectl apply` keeps it). Only the group of `apiVersion` counts: `apps/v1` also finds an
+   * `apps/v1beta2` object, never a same-named kind of another group.
+   */
+  find(apiVersion: string, kind: string, namespace: string | undefined, name: string): KubeObject | undefined;
   /**
    * Every object with the API group, kind, namespace and name of `obj`, itself included, in
    * the order given: more than one is the same object written twice (`kubectl apply` would

@@ -1,4 +1,5 @@
-import { review as reviewAll } from '../../lib/review/engine';
+import { review as reviewAll, reviewContextOf } from '../../lib/review/engine';
+import { namespaceFacts } from '../../lib/review/rules/network/namespace-facts';
 import { KubeObject, Rule } from '../../lib/review/model';
 import { container, deployment, inHardenedNamespace, pod } from './builders';
 
@@ -379,5 +380,34 @@ describe('the result', () => {
     }));
     const result = review(many, { today: TODAY });
     expect(result.counts.bySeverity.error).toBe(1500);
+  });
+});
+
+describe('the review context', () => {
+  const named = (apiVersion: string, kind: string, labels: Record<string, string> = {}): KubeObject => ({
+    apiVersion,
+    kind,
+    metadata: { name: 'shop', namespace: kind === 'Namespace' ? undefined : 'shop', labels },
+  });
+
+  test('find() keys by API group: a custom Deployment of example.com is not apps/v1 Deployment, whichever comes last', () => {
+    const apps = named('apps/v1', 'Deployment', { from: 'apps' });
+    const custom = named('example.com/v1', 'Deployment', { from: 'example.com' });
+    for (const objects of [
+      [apps, custom],
+      [custom, apps],
+    ]) {
+      const context = reviewContextOf(objects);
+      expect(context.find('apps/v1', 'Deployment', 'shop', 'shop')).toBe(apps);
+      expect(context.find('apps/v1beta2', 'Deployment', 'shop', 'shop')).toBe(apps);
+      expect(context.find('example.com/v1', 'Deployment', 'shop', 'shop')).toBe(custom);
+      expect(context.find('v1', 'Deployment', 'shop', 'shop')).toBeUndefined();
+    }
+  });
+
+  test('a custom Namespace kind does not stand in for the v1 Namespace the rules read', () => {
+    const namespace = named('v1', 'Namespace', { 'pod-security.kubernetes.io/enforce': 'restricted' });
+    const context = reviewContextOf([namespace, named('example.com/v1', 'Namespace')]);
+    expect(namespaceFacts(context, 'shop')?.podSecurity).toEqual({ enforce: 'restricted' });
   });
 });

@@ -31,7 +31,7 @@ export interface NamespaceFacts extends PlatformNamespace {
  * this output in a namespace of the contract add to the contract's.
  */
 export function namespaceFacts(context: ReviewContext, name: string): NamespaceFacts | undefined {
-  const declared = context.find('Namespace', undefined, name);
+  const declared = context.find('v1', 'Namespace', undefined, name);
   if (declared) return { ...factsInOutput(context, name, declared), declaredBy: 'output' };
   const fromContract = context.platform?.contract.namespaces.find((n) => n.name === name);
   if (!fromContract) return undefined;
