@@ -4,6 +4,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { isMountPath, requireDns1123Label } from '../core/names';
 import { Construct } from 'constructs';
 import { HardeningError } from '../core/hardening-error';
+import { selectStatefulSetPodsByOwnLabels } from './cdk8s-plus-compat';
 import { plusProtocol } from './container-port';
 import { HardenedWorkload, HardenedWorkloadProps, validateReplicas } from './hardened-workload';
 
@@ -88,7 +89,7 @@ export class HardenedStatefulSet extends HardenedWorkload {
     });
     // The StatefulSet made the Service select its hashed address label, which we removed
     // from the pods; select the stable labels instead.
-    ApiObject.of(this.headlessService).addJsonPatch(JsonPatch.replace('/spec/selector', { ...this.selectorLabels }));
+    selectStatefulSetPodsByOwnLabels(this.headlessService, this.selectorLabels);
     this.addVolumeClaims(props.volumeClaims ?? []);
   }
 

@@ -10,6 +10,7 @@ import { effectiveNamespace } from '../core/namespace-scope';
 import { requireDns1123Label } from '../core/names';
 import { checkGrantRules, GrantRule } from '../rbac/grant-rules';
 import { ExposedPort, ITrafficEndpoint, markTrafficEndpoint, TrafficRules } from '../network/traffic-rules';
+import { removeAddressLabel, selectPodsByOwnLabels } from './cdk8s-plus-compat';
 import { patchContainer } from './container-patches';
 import { requireContainerShapes } from './container-shapes';
 import { containerName, hardenContainer, HardenedContainerProps, HardenedContainerSpec } from './hardened-container';
@@ -352,14 +353,8 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
   private harden(workload: kplus.Workload, props: HardenedWorkloadProps, longRunning: boolean): void {
     this.workloadObject = workload;
     workload.select(kplus.LabelSelector.of({ labels: this.selectorLabels }));
-    // cdk8s-plus selects a workload's pods by their cdk8s.io/metadata.addr label (a Service's
-    // `selector`, `exposeViaService`, scheduling, connections), which ours no longer carry
-    // (see below): select them by the workload's own labels, or such a Service reaches nothing.
-    const ownPods = { ...this.selectorLabels };
-    workload.toPodSelectorConfig = () => ({
-      labelSelector: kplus.LabelSelector.of({ labels: ownPods }),
-      namespaces: { names: [this.namespace] },
-    });
+    // Our pods carry no address label (see below): cdk8s-plus selects them by their own labels.
+    selectPodsByOwnLabels(workload, this.selectorLabels, this.namespace);
     const ctx = {
       exceptions: this.policy,
       longRunning,
@@ -374,7 +369,7 @@ export abstract class HardenedWorkload extends Construct implements ITrafficEndp
     const api = ApiObject.of(workload);
     const pod = this.podSpecPath;
     // cdk8s-plus labels every pod with a hash of its construct path; names stay readable without it.
-    api.addJsonPatch(JsonPatch.remove(`${pod.replace(/\/spec$/, '')}/metadata/labels/cdk8s.io~1metadata.addr`));
+    removeAddressLabel(api, pod);
     api.addJsonPatch(JsonPatch.add(`${pod}/securityContext/seccompProfile`, { type: 'RuntimeDefault' }));
     containers.forEach((c, i) => patchContainer(api, `${pod}/containers/${i}`, c));
     initContainers.forEach((c, i) => patchContainer(api, `${pod}/initContainers/${i}`, c));
