@@ -13,23 +13,45 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { IConstruct } from 'constructs';
 
-const verdicts = new Map<string, string | undefined>();
+/**
+ * Git's answers, per app (construct tree root) until its synth ends: a file asked about twice
+ * in one synth costs one `git` run, and the next synth asks again (after a `git add -f` or a
+ * `.gitignore` edit, an old "ignored" must not pass a secret file). Collected with the app.
+ */
+let verdictsByApp = new WeakMap<IConstruct, Map<string, string | undefined>>();
 
 /**
  * Why `file` might end up in git, as a sentence, or `undefined` when it is safe.
  *
  * @param file an existing file
  * @param projectDir the project the app belongs to (the current directory by default)
+ * @param asker the construct that needs the answer: git is asked once per file in its app's synth (every call asks git when absent)
  */
-export function whyNotGitIgnored(file: string, projectDir: string = process.cwd()): string | undefined {
+export function whyNotGitIgnored(file: string, projectDir: string = process.cwd(), asker?: IConstruct): string | undefined {
   const real = fs.realpathSync(file);
   const project = realOrResolved(projectDir);
+  // A stand-in scope outside any construct tree (writeEncryptionConfiguration's) has no app to remember for.
+  const root = asker?.node.root as IConstruct | undefined;
+  if (root === undefined) return judge(real, project);
+  const verdicts = verdictsByApp.get(root) ?? new Map<string, string | undefined>();
+  verdictsByApp.set(root, verdicts);
   const memo = `${real}\0${project}`;
   if (verdicts.has(memo)) return verdicts.get(memo);
   const verdict = judge(real, project);
   verdicts.set(memo, verdict);
   return verdict;
+}
+
+/** Ends the app's synth for git's answers: the next synth asks again. @internal */
+export function _forgetGitVerdicts(root: IConstruct): void {
+  verdictsByApp.delete(root);
+}
+
+/** Forgets every answer (tests that stand for a fresh process). @internal */
+export function _resetGitVerdicts(): void {
+  verdictsByApp = new WeakMap();
 }
 
 function judge(real: string, project: string): string | undefined {

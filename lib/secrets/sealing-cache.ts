@@ -42,6 +42,15 @@
  * other's entries nor flip them back and forth; an app that publishes outside the cache's
  * folder (a test writing to a temporary folder) neither claims nor removes anything; entries
  * written by a plain cdk8s App stay until an app that uses them claims them.
+ *
+ * ## One session per app
+ *
+ * What a synth knows of a cache lives with its app (the construct tree root) and is collected
+ * with it: the file is read at the app's first use, so a long-lived process (watch mode, a
+ * server) sees the file as it is now. A `HardenedApp` writes the file only in its publish step,
+ * after the review passed (a failed review leaves it untouched), merging what it sealed into
+ * the file as it is on disk then. A plain cdk8s App, which never publishes, writes it at each
+ * seal, when the SealedSecret is rendered.
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -49,7 +58,7 @@ import * as path from 'node:path';
 import { IConstruct } from 'constructs';
 import { openNewFile, pathExists, readRegularFile, replaceFile } from '../core/files';
 import { HardeningError } from '../core/hardening-error';
-import { whyNotGitIgnored } from './git-ignored';
+import { _forgetGitVerdicts, _resetGitVerdicts, whyNotGitIgnored } from './git-ignored';
 
 /** File name of the committed cache. */
 export const SEALING_CACHE_FILE = '.sealed-secrets.cache.json';
@@ -87,16 +96,32 @@ interface Entry {
   readonly owner?: string;
 }
 
+/** One cache file as one app's synth sees it. */
 interface CacheState {
   readonly file: string;
+  /** The file's entries when the app first used it, plus what the app sealed since. */
   readonly entries: Map<string, Entry>;
-  /** The entry ids each app (construct tree root) used in this process. */
-  readonly usedBy: Map<IConstruct, Set<string>>;
+  /** The entry ids the app used. */
+  readonly used: Set<string>;
+  /** The entry ids the app sealed afresh (to merge into the file when it is published). */
+  readonly sealed: Set<string>;
   key?: Buffer;
 }
 
-/** Open caches, one per file, shared by every SealedSecret of the process. */
-const states = new Map<string, CacheState>();
+/** The caches each app opened, one per file; collected with the app. */
+let sessions = new WeakMap<IConstruct, Map<string, CacheState>>();
+/** Apps that save their caches when they publish (`HardenedApp`), not at each seal. */
+const publishingApps = new WeakSet<IConstruct>();
+
+/**
+ * Marks `root` as an app that publishes: its caches are written by `_pruneSealingCaches`, after
+ * its review passed, never while its SealedSecrets are rendered.
+ *
+ * @internal
+ */
+export function _saveSealingCachesOnPublish(root: IConstruct): void {
+  publishingApps.add(root);
+}
 
 /**
  * Where SealedSecret keeps previous ciphertexts so that synth is deterministic.
@@ -135,7 +160,7 @@ export class SealingCache {
     const state = openState(scope, path.join(directory, SEALING_CACHE_FILE));
     const key = (state.key ??= loadKey(scope, path.join(directory, SEALING_CACHE_KEY_FILE)));
     const id = `${item.namespace}/${item.name}/${item.key}`;
-    appendUsed(state, scope.node.root, id);
+    state.used.add(id);
 
     const cached = state.entries.get(id);
     if (
@@ -155,52 +180,66 @@ export class SealingCache {
       ciphertext,
       ...(owner !== undefined ? { owner } : {}),
     });
-    save(state);
+    state.sealed.add(id);
+    if (!publishingApps.has(scope.node.root)) save(state.file, state.entries);
     return ciphertext;
   }
 }
 
-function appendUsed(state: CacheState, root: IConstruct, id: string): void {
-  const used = state.usedBy.get(root);
-  if (used) used.add(id);
-  else state.usedBy.set(root, new Set([id]));
-}
-
 /**
- * After a successful synth of the app whose construct tree is `root` and whose output goes
- * to `outdir`, in every cache this process opened and in the project's default cache when it
- * exists: the entries the app used that have no owner become its own, and those it owns but
- * did not use are removed (see Pruning above). Files are rewritten only when something changed.
+ * The publish step of the app whose construct tree is `root` and whose output went to
+ * `outdir`, after its review passed. In every cache the app opened and in the project's default
+ * cache when it exists, each read again from disk: what the app sealed is merged in, the entries
+ * the app used that have no owner become its own, and those it owns but did not use are removed
+ * (see Pruning above). A file is rewritten only when its content changes. Git's answers of this
+ * synth are forgotten: the next synth asks again.
  *
  * @internal
  */
 export function _pruneSealingCaches(root: IConstruct, outdir: string): void {
+  _forgetGitVerdicts(root);
+  const caches = sessions.get(root) ?? new Map<string, CacheState>();
+  const files = [...caches.keys()];
   // The app may have sealed nothing this time (its last secret removed): look at the project's cache too.
   const projectCache = path.resolve(SEALING_CACHE_FILE);
-  if (!states.has(projectCache) && fs.existsSync(projectCache)) {
+  if (!caches.has(projectCache) && fs.existsSync(projectCache)) files.push(projectCache);
+  for (const file of files) {
+    const state = caches.get(file);
+    let onDisk: Map<string, Entry>;
     try {
-      openState(root, projectCache);
-    } catch {
+      // The file as it is now: another process may have written it since the app read it.
+      onDisk = readEntries(root, file);
+    } catch (error) {
       // An unreadable cache the app did not use is not this synth's concern (its next use reports it).
+      if (state === undefined) continue;
+      throw error;
     }
-  }
-  for (const state of states.values()) {
-    const relative = path.relative(path.dirname(state.file), path.resolve(outdir));
-    if (relative.startsWith('..') || path.isAbsolute(relative)) continue;
-    const owner = relative.split(path.sep).join('/') || '.';
-    const used = state.usedBy.get(root) ?? new Set<string>();
-    let changed = false;
-    for (const [id, entry] of state.entries) {
-      if (used.has(id) && entry.owner === undefined) {
-        state.entries.set(id, { ...entry, owner });
-        changed = true;
-      } else if (!used.has(id) && entry.owner === owner) {
-        state.entries.delete(id);
-        changed = true;
+    const entries = new Map(onDisk);
+    for (const id of state?.sealed ?? []) {
+      const owner = onDisk.get(id)?.owner;
+      entries.set(id, { ...withoutOwner(state!.entries.get(id)!), ...(owner !== undefined ? { owner } : {}) });
+    }
+    const relative = path.relative(path.dirname(file), path.resolve(outdir));
+    if (!relative.startsWith('..') && !path.isAbsolute(relative)) {
+      const owner = relative.split(path.sep).join('/') || '.';
+      const used = state?.used ?? new Set<string>();
+      for (const [id, entry] of entries) {
+        if (used.has(id) && entry.owner === undefined) entries.set(id, { ...entry, owner });
+        else if (!used.has(id) && entry.owner === owner) entries.delete(id);
       }
     }
-    if (changed) save(state);
+    if (cacheText(entries) !== cacheText(onDisk)) save(file, entries);
+    if (state !== undefined) {
+      // A later synth of this app starts from the file as published.
+      state.sealed.clear();
+      state.entries.clear();
+      for (const [id, entry] of entries) state.entries.set(id, entry);
+    }
   }
+}
+
+function withoutOwner(entry: Entry): Entry {
+  return { certificate: entry.certificate, scope: entry.scope, mac: entry.mac, ciphertext: entry.ciphertext };
 }
 
 function mac(key: Buffer, item: CacheItem, ciphertext: string): string {
@@ -221,11 +260,15 @@ function macMatches(stored: string, computed: string): boolean {
   return a.length === b.length && crypto.timingSafeEqual(a, b);
 }
 
+/** The app's view of the cache `file`, read at the app's first use of it. */
 function openState(scope: IConstruct, file: string): CacheState {
-  const existing = states.get(file);
+  const root = scope.node.root;
+  const caches = sessions.get(root) ?? new Map<string, CacheState>();
+  sessions.set(root, caches);
+  const existing = caches.get(file);
   if (existing) return existing;
-  const state: CacheState = { file, entries: readEntries(scope, file), usedBy: new Map() };
-  states.set(file, state);
+  const state: CacheState = { file, entries: readEntries(scope, file), used: new Set(), sealed: new Set() };
+  caches.set(file, state);
   return state;
 }
 
@@ -278,10 +321,11 @@ function readEntries(scope: IConstruct, file: string): Map<string, Entry> {
   return entries;
 }
 
-function save(state: CacheState): void {
+/** The cache file's text for `state`, entries sorted by id. */
+function cacheText(state: Map<string, Entry>): string {
   const entries: Record<string, Entry> = {};
-  for (const id of [...state.entries.keys()].sort()) {
-    const e = state.entries.get(id)!;
+  for (const id of [...state.keys()].sort()) {
+    const e = state.get(id)!;
     entries[id] = {
       certificate: e.certificate,
       scope: e.scope,
@@ -290,10 +334,13 @@ function save(state: CacheState): void {
       ...(e.owner !== undefined ? { owner: e.owner } : {}),
     };
   }
-  const text = JSON.stringify({ version: FORMAT_VERSION, about: ABOUT, entries }, undefined, 2) + '\n';
-  fs.mkdirSync(path.dirname(state.file), { recursive: true });
+  return JSON.stringify({ version: FORMAT_VERSION, about: ABOUT, entries }, undefined, 2) + '\n';
+}
+
+function save(file: string, entries: Map<string, Entry>): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
   // A new file renamed over the cache: a link planted at either path is replaced, never written through.
-  replaceFile(state.file, text);
+  replaceFile(file, cacheText(entries));
 }
 
 function loadKey(scope: IConstruct, file: string): Buffer {
@@ -314,7 +361,7 @@ function loadKey(scope: IConstruct, file: string): Buffer {
     // The key is written through the descriptor of the file just created, never through a link.
     const fd = openNewFile(file, 0o600);
     try {
-      const problem = whyNotGitIgnored(file);
+      const problem = whyNotGitIgnored(file, process.cwd(), scope);
       if (problem !== undefined) {
         fs.rmSync(file);
         throw keyNotIgnored(scope, problem);
@@ -324,7 +371,7 @@ function loadKey(scope: IConstruct, file: string): Buffer {
       fs.closeSync(fd);
     }
   }
-  const problem = whyNotGitIgnored(file);
+  const problem = whyNotGitIgnored(file, process.cwd(), scope);
   if (problem !== undefined) throw keyNotIgnored(scope, problem);
   const key = Buffer.from(readRegularFile(file).toString('utf8').trim(), 'base64');
   if (key.length < KEY_BYTES) {
@@ -343,7 +390,8 @@ function keyNotIgnored(scope: IConstruct, problem: string): HardeningError {
   );
 }
 
-/** Forgets the open caches (tests re-read files between synths). @internal */
+/** Forgets every app's caches and git answers (tests that stand for a fresh process). @internal */
 export function _resetSealingCaches(): void {
-  states.clear();
+  sessions = new WeakMap();
+  _resetGitVerdicts();
 }

@@ -111,7 +111,7 @@ export class SecretValue {
     // Created empty (never through a link), asked about, then filled through the same descriptor.
     const fd = openNewFile(file, 0o600);
     try {
-      const problem = whyNotGitIgnored(file);
+      const problem = whyNotGitIgnored(file, process.cwd(), scope);
       if (problem !== undefined) {
         fs.rmSync(file, { force: true });
         throw new HardeningError(
@@ -170,7 +170,7 @@ export class SecretValue {
         `'${field}': cannot read the file ${this.shown()} (${code}). Create it outside Git's reach, for example under secrets/ (ignored), with printf '%s' "$VALUE" > secrets/<name>.`,
       );
     }
-    const problem = whyNotGitIgnored(file);
+    const problem = whyNotGitIgnored(file, process.cwd(), scope);
     if (problem !== undefined) {
       throw new HardeningError(
         scope,
