@@ -8,7 +8,7 @@ import { REPORT_FILES } from '../review/reports';
 import { createFile } from '../core/files';
 import { createStagingDir, discardDir, listFiles, publishDir, PublishLayout, whyNotPublishable } from './publish';
 import { CONSTRUCT_METADATA_FILE, ReviewInputs, SynthesizedObject, copyForCli } from '../core/published-copy';
-import { _pruneSealingCaches } from '../secrets/sealing-cache';
+import { _pruneSealingCaches, _saveSealingCachesOnPublish } from '../secrets/sealing-cache';
 import { reviewStagedOutput } from './review-gate';
 import { installErrorPrinter, isCommandLineApp } from './error-printer';
 import { recordWrites } from './written-manifests';
@@ -153,6 +153,8 @@ export class HardenedApp extends App {
       ...(props.reviewDate === undefined ? {} : { today: props.reviewDate }),
     };
     this.checkOutdir();
+    // The sealing cache (committed) is written when the output is published, never by a failed review.
+    _saveSealingCachesOnPublish(this);
   }
 
   /**
@@ -229,19 +231,21 @@ export class HardenedApp extends App {
     this.checkOutdir();
     const staging = createStagingDir(this.publishDir);
     let constructMetadata: string | undefined;
+    let apiObjects: ApiObjectIndex | undefined;
     try {
       // cdk8s writes into `this.outdir`; point it at the staging folder for this one synth.
       // The review reads the documents cdk8s serialized, not the files parsed back (see recordWrites);
       // each chart is rendered without repeating the whole-app pass cdk8s makes (see synthChartsOnce).
       const written = withOutdir(this, staging, () => recordWrites(() => synthChartsOnce(() => super.synth())));
       constructMetadata = takeFile(staging, CONSTRUCT_METADATA_FILE);
+      apiObjects = indexApiObjects(this, this.trustedScopes);
       this.writeAddedFiles(staging);
       reviewStagedOutput(staging, this.publishDir, {
         extension: this.outputFileExtension,
         extraFiles: this.addedFiles.filter((file) => REVIEWED_FILE.test(file)),
         unreviewedFiles: this.addedFiles.filter((file) => !REVIEWED_FILE.test(file)),
-        originOf: constructPathIndex(this),
-        annotationsTrusted: annotationTrust(this, this.trustedScopes),
+        originOf: apiObjects.originOf,
+        annotationsTrusted: apiObjects.annotationsTrusted,
         exceptions: this.exceptions,
         trustedExtraFiles: this.trustedFiles,
         packs: this.reviewPacks,
@@ -255,7 +259,7 @@ export class HardenedApp extends App {
       throw e;
     }
     publishDir(staging, this.publishDir, this.publishLayout);
-    // Only now is it certain which sealed values this app still has.
+    // Only now is it certain which sealed values this app still has: the sealing cache is saved here.
     _pruneSealingCaches(this, this.publishDir);
     const cliOutdir = process.env.CDK8S_OUTDIR;
     if (cliOutdir && path.resolve(cliOutdir) !== path.resolve(this.publishDir)) {
@@ -269,7 +273,7 @@ export class HardenedApp extends App {
         reviewed.filter((file) => REVIEWED_FILE.test(file)),
         {
           review: this.reviewInputs,
-          ...(constructMetadata === undefined ? {} : { constructMetadata: { text: constructMetadata, objects: synthesizedObjects(this) } }),
+          ...(constructMetadata === undefined ? {} : { constructMetadata: { text: constructMetadata, objects: apiObjects!.synthesized } }),
         },
       );
     }
@@ -300,14 +304,6 @@ export class HardenedApp extends App {
 // `cdk8s synth` when `cdk8s.yaml` declares validations). It goes to the CLI's output folder only,
 // never to the published folder, whose content must not depend on how synth was started.
 
-/** Every ApiObject of the app with its construct path, for the CLI's construct metadata. */
-function synthesizedObjects(root: IConstruct): SynthesizedObject[] {
-  return root.node
-    .findAll()
-    .filter((node): node is ApiObject => ApiObject.isApiObject(node))
-    .map((api) => ({ kind: api.kind, namespace: api.metadata.namespace, name: api.name, constructPath: api.node.path }));
-}
-
 /** The files `addFile` accepts: those kubectl reads from a folder, which the gate reviews. */
 const REVIEWED_FILE = /\.(yaml|yml|json)$/;
 
@@ -320,43 +316,47 @@ function takeFile(dir: string, name: string): string | undefined {
   return text;
 }
 
-/**
- * Maps `apiVersion|kind|namespace|name` of every ApiObject to its construct paths (two: it is
- * defined twice), so findings name the construct a user wrote rather than a file offset.
- */
-function constructPathIndex(root: IConstruct): (object: Record<string, unknown>) => readonly string[] {
-  const index = new Map<string, string[]>();
-  for (const node of root.node.findAll()) {
-    if (!ApiObject.isApiObject(node)) continue;
-    const api = node as ApiObject;
-    // `shop/web/Resource/Resource` is the Deployment of `shop/web`: name the construct the user wrote.
-    appendTo(index, objectKey(api.apiVersion, api.kind, api.metadata.namespace, api.name), node.node.path.replace(/(\/Resource)+$/, ''));
-  }
-  return (object) => {
-    const metadata = (object.metadata ?? {}) as { namespace?: string; name?: string };
-    return index.get(objectKey(String(object.apiVersion), String(object.kind), metadata.namespace, metadata.name)) ?? [];
-  };
+/** What the gate and the CLI need to know of the app's ApiObjects, found in one walk of the construct tree. */
+interface ApiObjectIndex {
+  /**
+   * The construct paths of an object, by `apiVersion|kind|namespace|name` (two: it is defined
+   * twice), so findings name the construct a user wrote rather than a file offset.
+   */
+  readonly originOf: (object: Record<string, unknown>) => readonly string[];
+  /**
+   * Whether the app trusts an object's exception annotations: it does for the objects its
+   * constructs created, except those under an `Include` (a `Helm` chart is one) that the app
+   * did not trust with `trustExceptionAnnotations`. One key on several objects is trusted only
+   * if each is.
+   */
+  readonly annotationsTrusted: (object: Record<string, unknown>) => boolean;
+  /** Every ApiObject of the app with its construct path, for the CLI's construct metadata. */
+  readonly synthesized: readonly SynthesizedObject[];
 }
 
-/**
- * Whether the app trusts an object's exception annotations: it does for the objects its
- * constructs created, except those under an `Include` (a `Helm` chart is one) that the app
- * did not trust with `trustExceptionAnnotations`. Objects are known by
- * `apiVersion|kind|namespace|name`; one key on several objects is trusted only if each is.
- */
-function annotationTrust(root: IConstruct, trustedScopes: ReadonlySet<IConstruct>): (object: Record<string, unknown>) => boolean {
+function indexApiObjects(root: IConstruct, trustedScopes: ReadonlySet<IConstruct>): ApiObjectIndex {
+  const paths = new Map<string, string[]>();
   const trusted = new Map<string, boolean>();
+  const synthesized: SynthesizedObject[] = [];
   for (const node of root.node.findAll()) {
     if (!ApiObject.isApiObject(node)) continue;
     const api = node as ApiObject;
+    const key = objectKey(api.apiVersion, api.kind, api.metadata.namespace, api.name);
+    // `shop/web/Resource/Resource` is the Deployment of `shop/web`: name the construct the user wrote.
+    appendTo(paths, key, node.node.path.replace(/(\/Resource)+$/, ''));
     const scopes = node.node.scopes;
     const fromInclude = scopes.some((scope) => scope instanceof Include) && !scopes.some((scope) => trustedScopes.has(scope));
-    const key = objectKey(api.apiVersion, api.kind, api.metadata.namespace, api.name);
     trusted.set(key, (trusted.get(key) ?? true) && !fromInclude);
+    synthesized.push({ kind: api.kind, namespace: api.metadata.namespace, name: api.name, constructPath: node.node.path });
   }
-  return (object) => {
+  const keyOf = (object: Record<string, unknown>) => {
     const metadata = (object.metadata ?? {}) as { namespace?: string; name?: string };
-    return trusted.get(objectKey(String(object.apiVersion), String(object.kind), metadata.namespace, metadata.name)) ?? false;
+    return objectKey(String(object.apiVersion), String(object.kind), metadata.namespace, metadata.name);
+  };
+  return {
+    originOf: (object) => paths.get(keyOf(object)) ?? [],
+    annotationsTrusted: (object) => trusted.get(keyOf(object)) ?? false,
+    synthesized,
   };
 }
 
