@@ -1,3 +1,5 @@
+import { LONG_RUNNING_KINDS, POD_TEMPLATE_KINDS } from './pod-template-locations';
+
 /**
  * The rule catalog the constructs need, as data: every rule id of the review and the kinds it
  * judges. Constructs read it to validate an exception's rule and to record the exception on the
@@ -10,52 +12,9 @@
 /** The `kinds` entry of a rule that judges every kind. */
 export const ANY_KIND = '*';
 
-/**
- * The kinds that carry a pod template (built-in and the custom kinds the review knows),
- * as rules name them: the kind, or `<group>/<kind>` for a custom kind.
- */
-export const POD_TEMPLATE_KINDS: readonly string[] = [
-  'Pod',
-  'PodTemplate',
-  'ReplicationController',
-  'ReplicaSet',
-  'Deployment',
-  'StatefulSet',
-  'DaemonSet',
-  'Job',
-  'CronJob',
-  'apps.openshift.io/DeploymentConfig',
-  'argoproj.io/Rollout',
-  'serving.knative.dev/Service',
-  'serving.knative.dev/Configuration',
-  'serving.knative.dev/Revision',
-  'keda.sh/ScaledJob',
-  'apps.kruise.io/CloneSet',
-  'apps.kruise.io/StatefulSet',
-  'apps.kruise.io/DaemonSet',
-  'apps.kruise.io/BroadcastJob',
-  'kubeflow.org/TFJob',
-  'kubeflow.org/PyTorchJob',
-  'kubeflow.org/MPIJob',
-  'kubeflow.org/XGBoostJob',
-  'kubeflow.org/PaddleJob',
-];
-
-/** The pod template kinds whose pods may be expected to run forever (the probe rules judge these). */
-export const LONG_RUNNING_KINDS: readonly string[] = [
-  'ReplicaSet',
-  'Deployment',
-  'StatefulSet',
-  'DaemonSet',
-  'apps.openshift.io/DeploymentConfig',
-  'argoproj.io/Rollout',
-  'serving.knative.dev/Service',
-  'serving.knative.dev/Configuration',
-  'serving.knative.dev/Revision',
-  'apps.kruise.io/CloneSet',
-  'apps.kruise.io/StatefulSet',
-  'apps.kruise.io/DaemonSet',
-];
+// The kinds that carry a pod template, and those whose pods run forever: from the one table of
+// where each kind keeps its pod template, which the review's walkers read too.
+export { LONG_RUNNING_KINDS, POD_TEMPLATE_KINDS } from './pod-template-locations';
 
 /** Every rule of the review, by id, with the kinds it judges (in the review's rule order). */
 export const RULE_KINDS: Readonly<Record<string, readonly string[]>> = {

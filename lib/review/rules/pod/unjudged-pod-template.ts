@@ -79,7 +79,7 @@ export const unjudgedPodTemplate: Rule = {
   kinds: [ANY_KIND],
   references: {},
   remediation:
-    'This kind is not known to the review, so the pod rules did not judge this pod template: ask for the kind to be added to POD_TEMPLATE_LOCATIONS (lib/review/walkers.ts) with where it keeps its pod template, or, if its pods are judged elsewhere, add an exception (exception.hardened.cdk8s.io/unjudged-pod-template) that says where.',
+    'This kind is not known to the review, so the pod rules did not judge this pod template: ask for the kind to be added to POD_TEMPLATE_LOCATIONS (lib/policy/pod-template-locations.ts) with where it keeps its pod template, or, if its pods are judged elsewhere, add an exception (exception.hardened.cdk8s.io/unjudged-pod-template) that says where.',
   check: (obj) => {
     const group = apiGroupOf(obj.apiVersion);
     if (!isCustomGroup(group) || podTemplateKindOf(obj)) return [];
