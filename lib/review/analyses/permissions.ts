@@ -443,23 +443,33 @@ function finishSubject(draft: SubjectDraft): SubjectPermissions {
   };
 }
 
+/** The powers held in one scope (the cluster, or a namespace), each with the grants that give it. */
+interface ScopedPowers<Power> {
+  readonly scope: PermissionScope;
+  readonly namespace?: string;
+  readonly powers: Map<Power, Set<string>>;
+}
+
+/** Records that `grant` gives `power` (as `evidence`), in the entry of the grant's scope. */
+function addEvidence<Power>(byScope: Map<string, ScopedPowers<Power>>, grant: PermissionGrant, power: Power, evidence: string): void {
+  const scopeKey = grant.namespace ?? '';
+  let entry = byScope.get(scopeKey);
+  if (!entry) {
+    entry = { scope: grant.scope, ...(grant.namespace === undefined ? {} : { namespace: grant.namespace }), powers: new Map() };
+    byScope.set(scopeKey, entry);
+  }
+  let found = entry.powers.get(power);
+  if (!found) entry.powers.set(power, (found = new Set()));
+  found.add(evidence);
+}
+
 /** The risky powers the grants give, per scope, in scope then `RISKY_POWERS` order. */
 function risksOf(grants: readonly PermissionGrant[]): RiskyPower[] {
-  const byScope = new Map<string, { scope: PermissionScope; namespace?: string; powers: Map<RiskyPowerId, Set<string>> }>();
+  const byScope = new Map<string, ScopedPowers<RiskyPowerId>>();
   for (const grant of grants) {
     for (const power of RISKY_POWERS) {
       const evidence = powerEvidence(power, grant);
-      if (evidence === undefined) continue;
-      const scopeKey = grant.namespace ?? '';
-      let entry = byScope.get(scopeKey);
-      if (!entry)
-        byScope.set(
-          scopeKey,
-          (entry = { scope: grant.scope, ...(grant.namespace === undefined ? {} : { namespace: grant.namespace }), powers: new Map() }),
-        );
-      let found = entry.powers.get(power.id);
-      if (!found) entry.powers.set(power.id, (found = new Set()));
-      found.add(evidence);
+      if (evidence !== undefined) addEvidence(byScope, grant, power.id, evidence);
     }
   }
   return [...byScope.values()].sort(compareScopes).flatMap((entry) =>
@@ -478,25 +488,14 @@ function risksOf(grants: readonly PermissionGrant[]): RiskyPower[] {
  * matches them; a power over cluster-scoped resources only through a ClusterRoleBinding.
  */
 function escalationsOf(grants: readonly PermissionGrant[]): HeldEscalationPower[] {
-  const byScope = new Map<string, { scope: PermissionScope; namespace?: string; powers: Map<string, Set<string>> }>();
+  const byScope = new Map<string, ScopedPowers<string>>();
   for (const grant of grants) {
     if (grant.resource === undefined || grant.apiGroup === undefined) continue;
     const held = powersOfRule(
       { apiGroups: [grant.apiGroup], resources: [grant.resource], verbs: grant.verbs, resourceNames: grant.resourceNames ?? [] },
       grant.scope,
     );
-    for (const { power, verbs } of held) {
-      const scopeKey = grant.namespace ?? '';
-      let entry = byScope.get(scopeKey);
-      if (!entry)
-        byScope.set(
-          scopeKey,
-          (entry = { scope: grant.scope, ...(grant.namespace === undefined ? {} : { namespace: grant.namespace }), powers: new Map() }),
-        );
-      let through = entry.powers.get(power.name);
-      if (!through) entry.powers.set(power.name, (through = new Set()));
-      through.add(`${sortVerbs(verbs).join(', ')} on ${grantLabel(grant)}`);
-    }
+    for (const { power, verbs } of held) addEvidence(byScope, grant, power.name, `${sortVerbs(verbs).join(', ')} on ${grantLabel(grant)}`);
   }
   return [...byScope.values()].sort(compareScopes).flatMap((entry) =>
     ESCALATION_POWERS.filter((power) => entry.powers.has(power.name)).map((power) => ({
