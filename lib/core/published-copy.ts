@@ -110,26 +110,48 @@ function withObjectKeys(text: string, objects: readonly SynthesizedObject[]): st
   return JSON.stringify({ ...metadata, resources });
 }
 
+/** Where a CLI copy was published, the published folder, and the app's review settings. */
+export interface PublishedPath {
+  readonly file: string;
+  readonly folder: string;
+  readonly review: ReviewInputs;
+}
+
 /**
  * Where `manifest` (a path the CLI gave a plugin) was published, and the published folder, from
  * the note of the CLI folder that holds it; `undefined` when no note covers it (an app that is not
  * a HardenedApp writes its output to the CLI folder itself). Only names are read from the note.
  */
-export function publishedPathOf(manifest: string): { file: string; folder: string; review: ReviewInputs } | undefined {
-  let dir = path.dirname(path.resolve(manifest));
-  for (;;) {
-    const note = readNote(path.join(dir, PUBLISHED_COPY_NOTE));
-    if (note) {
-      const relative = path.relative(dir, path.resolve(manifest)).split(path.sep).join('/');
-      const published = note.files[relative];
-      return published === undefined
-        ? undefined
-        : { file: path.join(note.folder, published), folder: note.folder, review: note.review ?? {} };
+export function publishedPathOf(manifest: string): PublishedPath | undefined {
+  return publishedPathLookup()(manifest);
+}
+
+/**
+ * `publishedPathOf` for many manifests: each folder's note is read and parsed once (a plugin run
+ * asks for every manifest and every finding; the note lists every file of the output).
+ */
+export function publishedPathLookup(): (manifest: string) => PublishedPath | undefined {
+  const notes = new Map<string, PublishedCopyNote | undefined>();
+  const noteIn = (dir: string): PublishedCopyNote | undefined => {
+    if (!notes.has(dir)) notes.set(dir, readNote(path.join(dir, PUBLISHED_COPY_NOTE)));
+    return notes.get(dir);
+  };
+  return (manifest) => {
+    let dir = path.dirname(path.resolve(manifest));
+    for (;;) {
+      const note = noteIn(dir);
+      if (note) {
+        const relative = path.relative(dir, path.resolve(manifest)).split(path.sep).join('/');
+        const published = note.files[relative];
+        return published === undefined
+          ? undefined
+          : { file: path.join(note.folder, published), folder: note.folder, review: note.review ?? {} };
+      }
+      const parent = path.dirname(dir);
+      if (parent === dir || dir === process.cwd()) return undefined;
+      dir = parent;
     }
-    const parent = path.dirname(dir);
-    if (parent === dir || dir === process.cwd()) return undefined;
-    dir = parent;
-  }
+  };
 }
 
 function readNote(file: string): PublishedCopyNote | undefined {

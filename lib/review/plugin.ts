@@ -1,8 +1,9 @@
 import * as path from 'node:path';
 import type { Validation, ValidationContext, ValidationViolatingResource } from 'cdk8s-cli/plugins';
 import { isIsoDate } from '../core/exceptions';
+import { appendTo } from '../core/append-to';
 import { printable } from '../core/printable';
-import { ReviewInputs, constructMetadataKey, publishedPathOf } from '../core/published-copy';
+import { PublishedPath, ReviewInputs, constructMetadataKey, publishedPathLookup } from '../core/published-copy';
 import { readCustomResourceDefinitions } from './crd-files';
 import { passesAt, review } from './engine';
 import { LoadedManifest, ManifestLoadError } from './load';
@@ -196,7 +197,8 @@ export class HardenedReviewPlugin implements Validation {
       report.submit('failure', { error: printable(error.message) });
       return;
     }
-    const app = publishedCopyOf(context.manifests);
+    const publishedPath = publishedPathLookup();
+    const app = publishedCopyOf(context.manifests, publishedPath);
     const appInputs = app?.review ?? {};
     const platform = this.platform ?? (appInputs.platformFile === undefined ? undefined : readPlatformContract(appInputs.platformFile));
     const result = review(manifests, {
@@ -209,14 +211,15 @@ export class HardenedReviewPlugin implements Validation {
     });
     const open = SEVERITIES.flatMap((severity) => result.findings.filter((f) => !f.exception && f.severity === severity));
     const byRule = new Map<string, Finding[]>();
-    for (const finding of open) byRule.set(finding.ruleId, [...(byRule.get(finding.ruleId) ?? []), finding]);
+    for (const finding of open) appendTo(byRule, finding.ruleId, finding);
+    const shared = sharedNames(manifests);
     for (const findings of byRule.values()) {
       const [first] = findings;
       report.addViolation({
         ruleName: first.ruleId,
         recommendation: `${first.title} (severity: ${first.severity}).`,
         fix: first.remediation,
-        violatingResources: violatingResources(findings, app !== undefined, sharedNames(manifests)),
+        violatingResources: violatingResources(findings, app !== undefined, shared, publishedPath),
       });
     }
     const { bySeverity, objects, suppressed } = result.counts;
@@ -272,12 +275,13 @@ function violatingResources(
   findings: readonly Finding[],
   keyedMetadata: boolean,
   shared: ReadonlySet<string>,
+  publishedPath: (manifest: string) => PublishedPath | undefined,
 ): ValidationViolatingResource[] {
   const byObject = new Map<string, { resourceName: string; manifestPath: string; locations: string[] }>();
   for (const finding of findings) {
     const origin = /^(.*):\d+$/.exec(finding.origin)?.[1] ?? finding.origin;
     // A HardenedApp's copy for the CLI is named by the file it copies, in the published folder.
-    const manifestPath = publishedPathOf(origin)?.file ?? origin;
+    const manifestPath = publishedPath(origin)?.file ?? origin;
     const key = `${manifestPath}\u0000${objectLabel(finding.object)}`;
     const { name } = finding.object;
     const resourceName = keyedMetadata || shared.has(name) ? constructMetadataKey(finding.object) : name;
@@ -301,9 +305,12 @@ function sharedNames(manifests: readonly LoadedManifest[]): Set<string> {
 }
 
 /** The published folder and the app's review settings, when the CLI's copies are a HardenedApp's. */
-function publishedCopyOf(manifests: readonly string[]): { folder: string; review: ReviewInputs } | undefined {
+function publishedCopyOf(
+  manifests: readonly string[],
+  publishedPath: (manifest: string) => PublishedPath | undefined,
+): { folder: string; review: ReviewInputs } | undefined {
   for (const manifest of manifests) {
-    const published = publishedPathOf(manifest);
+    const published = publishedPath(manifest);
     if (published) return published;
   }
   return undefined;
