@@ -1,6 +1,6 @@
 import { LoadedManifest, ManifestLoadError } from './load';
 import { KubeObject } from './model';
-import { isClusterScoped } from './rules/network/no-default-namespace';
+import { customResourceScopes, isClusterScoped } from './rules/network/no-default-namespace';
 import { isRecord } from './walkers';
 
 /** A namespace name as the API server accepts it (a DNS-1123 label). */
@@ -22,10 +22,10 @@ export function namespaceNameProblem(namespace: string): string | undefined {
  * @throws ManifestLoadError at the object's `file:line`
  */
 export function inNamespace(manifests: readonly LoadedManifest[], namespace: string, definitions: readonly KubeObject[]): LoadedManifest[] {
-  const crds = [...manifests.map((m) => m.object as KubeObject).filter((o) => o.kind === 'CustomResourceDefinition'), ...definitions];
+  const scopes = customResourceScopes([...manifests.map((m) => m.object as KubeObject), ...definitions]);
   return manifests.map((manifest) => {
     const object = manifest.object as KubeObject;
-    if (isClusterScoped(object, crds)) return manifest;
+    if (isClusterScoped(object, scopes)) return manifest;
     const metadata = isRecord(object.metadata) ? object.metadata : {};
     // The reader has dropped an empty namespace already, as kubectl does (kubectl-objects.ts).
     const own = metadata.namespace;

@@ -64,17 +64,29 @@ const PLATFORM_OWNED: ReadonlySet<string> = new Set([
  * kind, or a kind one of `definitions` (CustomResourceDefinitions) declares with scope Cluster.
  * Any other kind is taken as namespaced, as kubectl takes a kind it finds namespaced.
  */
-export function isClusterScoped(obj: KubeObject, definitions: readonly KubeObject[]): boolean {
-  return CLUSTER_SCOPED.has(`${apiGroupOf(obj.apiVersion)}/${obj.kind}`) || isDeclaredWithScope(obj, definitions, 'Cluster');
+export function isClusterScoped(obj: KubeObject, scopes: CustomResourceScopes): boolean {
+  return CLUSTER_SCOPED.has(`${apiGroupOf(obj.apiVersion)}/${obj.kind}`) || isDeclaredWithScope(obj, scopes, 'Cluster');
 }
 
-/** Whether one of `definitions` (CustomResourceDefinitions) declares the object's group and kind with `scope`. */
-function isDeclaredWithScope(obj: KubeObject, definitions: readonly KubeObject[], scope: 'Cluster' | 'Namespaced'): boolean {
-  const group = apiGroupOf(obj.apiVersion);
-  return definitions.some((crd) => {
+/** The scopes CustomResourceDefinitions declare, by `<group>/<kind>` (two definitions of one kind may disagree). */
+export type CustomResourceScopes = ReadonlyMap<string, ReadonlySet<unknown>>;
+
+/** The scopes `definitions` (CustomResourceDefinitions) declare: built once, asked for every object. */
+export function customResourceScopes(definitions: readonly KubeObject[]): CustomResourceScopes {
+  const scopes = new Map<string, Set<unknown>>();
+  for (const crd of definitions) {
+    if (crd.kind !== 'CustomResourceDefinition') continue;
     const spec = crd.spec as { group?: unknown; scope?: unknown; names?: { kind?: unknown } } | undefined;
-    return crd.kind === 'CustomResourceDefinition' && spec?.group === group && spec.names?.kind === obj.kind && spec.scope === scope;
-  });
+    if (typeof spec?.group !== 'string' || typeof spec.names?.kind !== 'string') continue;
+    const key = `${spec.group}/${spec.names.kind}`;
+    scopes.set(key, (scopes.get(key) ?? new Set()).add(spec.scope));
+  }
+  return scopes;
+}
+
+/** Whether a CustomResourceDefinition declares the object's group and kind with `scope`. */
+function isDeclaredWithScope(obj: KubeObject, scopes: CustomResourceScopes, scope: 'Cluster' | 'Namespaced'): boolean {
+  return scopes.get(`${apiGroupOf(obj.apiVersion)}/${obj.kind}`)?.has(scope) ?? false;
 }
 
 /**
@@ -82,19 +94,23 @@ function isDeclaredWithScope(obj: KubeObject, definitions: readonly KubeObject[]
  * serves and keeps in namespaces, or a custom kind a CustomResourceDefinition declares
  * Namespaced. A custom kind without its definition is unknown: it may be cluster-scoped.
  */
-function isSurelyNamespaced(obj: KubeObject, definitions: readonly KubeObject[]): boolean {
-  if (isClusterScoped(obj, definitions)) return false;
-  return isServed(obj.apiVersion, obj.kind) || isDeclaredWithScope(obj, definitions, 'Namespaced');
+function isSurelyNamespaced(obj: KubeObject, scopes: CustomResourceScopes): boolean {
+  if (isClusterScoped(obj, scopes)) return false;
+  return isServed(obj.apiVersion, obj.kind) || isDeclaredWithScope(obj, scopes, 'Namespaced');
 }
 
-/** The CustomResourceDefinitions of the input and those given beside it. */
-function definitionsOf(context: ReviewContext): KubeObject[] {
-  return [...context.byKind('CustomResourceDefinition'), ...(context.customResourceDefinitions ?? [])];
+const SCOPES_OF_REVIEW = {};
+
+/** The scopes declared by the CustomResourceDefinitions of the input and those given beside it, once per review. */
+function scopesOf(context: ReviewContext): CustomResourceScopes {
+  return context.memo(SCOPES_OF_REVIEW, (c) =>
+    customResourceScopes([...c.byKind('CustomResourceDefinition'), ...(c.customResourceDefinitions ?? [])]),
+  );
 }
 
 /** The finding on a namespaced object that names no namespace: it goes wherever kubectl is pointed. */
 function missingNamespace(obj: KubeObject, context: ReviewContext): RuleFinding[] {
-  if (obj.kind === 'Event' || !isSurelyNamespaced(obj, definitionsOf(context))) return [];
+  if (obj.kind === 'Event' || !isSurelyNamespaced(obj, scopesOf(context))) return [];
   return [
     finding(
       'metadata.namespace',
@@ -128,7 +144,7 @@ export const noDefaultNamespace: Rule = {
     if (namespace === undefined) return missingNamespace(obj, context);
     if (namespace !== 'default') return [];
     const group = apiGroupOf(obj.apiVersion);
-    if (isClusterScoped(obj, definitionsOf(context))) return [];
+    if (isClusterScoped(obj, scopesOf(context))) return [];
     if (
       obj.kind === 'Event' ||
       ((group === '' || group === 'discovery.k8s.io') && PLATFORM_OWNED.has(`${obj.kind}/${String(obj.metadata?.name)}`))
