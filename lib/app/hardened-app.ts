@@ -265,7 +265,7 @@ export class HardenedApp extends App {
     if (cliOutdir && path.resolve(cliOutdir) !== path.resolve(this.publishDir)) {
       // Every file the review read, so the CLI's plugins see (and count) what REVIEW.md counts.
       const reviewed = listFiles(this.publishDir).filter(
-        (file) => file.endsWith(this.outputFileExtension) || this.addedFiles.includes(file.split(path.sep).join('/')),
+        (file) => file.endsWith(this.outputFileExtension) || this.extraFiles.has(file.split(path.sep).join('/')),
       );
       copyForCli(
         this.publishDir,
