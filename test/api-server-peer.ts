@@ -27,6 +27,8 @@ export interface ObjectResult {
   readonly outcome: 'created' | 'refused' | 'not-served';
   readonly error?: string;
   readonly warnings: readonly string[];
+  /** How long the create took, in microseconds (client side, one request at a time). */
+  readonly micros: number;
 }
 /** A SubjectAccessReview's question: a request's attributes (as the audit rules see one), and, in the report, the authorizer's answer. */
 export interface AccessReview extends AuditRequest {
@@ -45,6 +47,8 @@ export interface ApiServerReport {
   readonly secretAtRest?: { readonly prefix: string; readonly plaintextFound: boolean };
   readonly audit?: { readonly events: number; readonly secretEventLevels: readonly string[]; readonly secretValueLogged: boolean };
   readonly accessReviews: readonly AccessReview[];
+  /** The admission policies of `ApiServerOptions.policies`, with what the server's type checking said. */
+  readonly policies: readonly { readonly name: string; readonly typeWarnings: readonly string[] }[];
 }
 
 /** What a run adds to the manifests. */
@@ -65,6 +69,20 @@ export interface ApiServerOptions {
    * @default - .tools/crds, when `crds` and installed
    */
   readonly crdFolder?: string;
+  /**
+   * A folder of ValidatingAdmissionPolicies and bindings, installed (and type-checked) before
+   * the manifests.
+   *
+   * @default - none
+   */
+  readonly policies?: string;
+  /**
+   * One object the policies refuse: the server is awaited until it does, so they are enforced
+   * before the manifests are created.
+   *
+   * @default - not awaited
+   */
+  readonly policyProbe?: object;
 }
 
 /** Runs the peer (one API server) on `dirs`; resolves with its report, rejects with the end of its log. */
@@ -72,6 +90,12 @@ export function onApiServer(dirs: readonly string[], options: ApiServerOptions =
   const args = [...(options.controlPlane ? ['--control-plane', options.controlPlane] : [])];
   if (options.crdFolder) args.push('--crds', options.crdFolder);
   else if ((options.crds ?? true) && CRDS_INSTALLED) args.push('--crds', CRDS);
+  if (options.policies) args.push('--policies', options.policies);
+  if (options.policyProbe) {
+    const file = path.join(tempDir('policy-probe-'), 'probe.json');
+    fs.writeFileSync(file, JSON.stringify(options.policyProbe));
+    args.push('--policy-probe', file);
+  }
   if (options.accessReviews) {
     const file = path.join(tempDir('access-reviews-'), 'reviews.json');
     fs.writeFileSync(file, JSON.stringify(options.accessReviews));

@@ -159,6 +159,53 @@ export interface Rule extends RuleInfo {
   readonly overrides?: readonly string[];
   /** Judges one object. Must not modify it. May throw: the engine reports a `rule-error`. */
   check(obj: KubeObject, context: ReviewContext): readonly RuleFinding[];
+  /**
+   * The same rule for the cluster: CEL validations of a ValidatingAdmissionPolicy, written from
+   * the same data as `check` (lib/review/admission generates the policies). Every rule has
+   * exactly one of `admission` and `synthTimeOnly` (a test keeps it so), and the api-server
+   * differential proves the two implementations agree.
+   *
+   * @default - see `synthTimeOnly`
+   */
+  readonly admission?: (scope: AdmissionScope) => readonly AdmissionValidation[];
+  /**
+   * Why the cluster cannot decide the rule on one object at admission (it needs several
+   * objects, or judges files that are not API objects): REVIEW.md lists it as synth-time only.
+   *
+   * @default - enforced at admission (`admission`)
+   */
+  readonly synthTimeOnly?: string;
+}
+
+/**
+ * What a rule's CEL may refer to in the admission policy it is generated into (all CEL
+ * expressions, as text).
+ */
+export interface AdmissionScope {
+  /** The object under admission (`object`). */
+  readonly object: string;
+  /** For rules on pod templates: the pod spec of the object (a Pod's `spec`, a Deployment's `spec.template.spec`, ...). */
+  readonly pod: string;
+  /** For rules on pod templates: the pod template's metadata (a Pod's own `metadata`). */
+  readonly podMetadata: string;
+  /** For rules on pod templates: the init containers, then the containers, of `pod`. */
+  readonly containers: string;
+  /**
+   * CEL that is true when a reviewed exception of this object to this rule accepts the finding
+   * value computed by `value` (CEL of type string): the exceptions of the app's review,
+   * written into the policy, never read from the object.
+   */
+  accepts(value: string): string;
+  /** CEL that is true when a reviewed exception of this object to this rule accepts findings without a value. */
+  readonly acceptsValueless: string;
+}
+
+/** One CEL validation: true when the object complies. */
+export interface AdmissionValidation {
+  /** CEL of type bool. */
+  readonly expression: string;
+  /** What is wrong when it is false, as a short sentence without the rule id (the policy adds it and the remediation). */
+  readonly message: string;
 }
 
 /** Which object a finding is about. */

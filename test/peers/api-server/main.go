@@ -4,7 +4,7 @@
 // writes must be accepted by the server it is written for, under the Pod Security level its
 // namespaces ask for, and the control-plane configuration it generates must start that server.
 //
-//	api-server [--control-plane DIR] [--crds DIR] [--access-reviews FILE] MANIFEST-DIR...
+//	api-server [--control-plane DIR] [--crds DIR] [--access-reviews FILE] [--policies DIR [--policy-probe FILE]] MANIFEST-DIR...
 //	api-server --dump-openapi DIR
 //	api-server --dump-rbac DIR
 //
@@ -32,6 +32,13 @@
 // --access-reviews FILE is a JSON list of AccessReview requests (who, verb, resource, where):
 // after the objects are created, each is asked of the server's authorizer with a
 // SubjectAccessReview, and the answers are reported.
+//
+// --policies DIR holds ValidatingAdmissionPolicies and their bindings (what HardenedApp writes
+// into dist/admission-policies/): after the namespaces the manifests use, they are created,
+// awaited until the server has type-checked them (the report gives its warnings), and, with
+// --policy-probe FILE (one object they must refuse), until they are enforced; then the manifests
+// are created under them. The Pods made from workloads are then created as the ReplicaSet
+// controller's service account, and the ClusterRole aggregation controller acts as its own.
 //
 // --control-plane DIR is the folder ControlPlaneHardening writes (kubeadm-config.yaml and the
 // files it names). The server then starts with the apiServer extraArgs of kubeadm-config.yaml
@@ -103,6 +110,8 @@ type Report struct {
 	Audit *Audit `json:"audit,omitempty"`
 	// AccessReviews: the authorizer's answer to each request of --access-reviews, in order.
 	AccessReviews []AccessReview `json:"accessReviews"`
+	// Policies: the ValidatingAdmissionPolicies of --policies, with what type checking said.
+	Policies []PolicyStatus `json:"policies"`
 }
 
 // AccessReview asks whether a user may do something (a SubjectAccessReview's resource attributes).
@@ -129,6 +138,8 @@ type ObjectResult struct {
 	Outcome  string   `json:"outcome"`
 	Error    string   `json:"error,omitempty"`
 	Warnings []string `json:"warnings"`
+	// Micros: how long the create took, in microseconds (client side, one request at a time).
+	Micros int64 `json:"micros"`
 }
 
 // SecretAtRest describes the stored bytes of a Secret created with a known value.
@@ -154,10 +165,12 @@ func main() {
 	controlPlane := flags.String("control-plane", "", "the folder ControlPlaneHardening writes")
 	accessReviews := flags.String("access-reviews", "", "a JSON list of access reviews to ask")
 	crds := flags.String("crds", "", "a folder of CustomResourceDefinitions to install first")
+	policies := flags.String("policies", "", "a folder of ValidatingAdmissionPolicies and bindings to install before the manifests")
+	policyProbe := flags.String("policy-probe", "", "a file holding one object the policies refuse: awaited before the manifests")
 	dumpTo := flags.String("dump-openapi", "", "write the OpenAPI v3 documents the server serves into DIR and exit")
 	dumpRBACTo := flags.String("dump-rbac", "", "write the ClusterRoles the server serves into DIR and exit")
 	if err := flags.Parse(os.Args[1:]); err != nil || (flags.NArg() == 0) == (*dumpTo == "" && *dumpRBACTo == "") || (*dumpTo != "" && *dumpRBACTo != "") {
-		fmt.Fprintln(os.Stderr, "usage: api-server [--control-plane DIR] [--crds DIR] [--access-reviews FILE] MANIFEST-DIR...\n       api-server --dump-openapi DIR\n       api-server --dump-rbac DIR")
+		fmt.Fprintln(os.Stderr, "usage: api-server [--control-plane DIR] [--crds DIR] [--access-reviews FILE] [--policies DIR [--policy-probe FILE]] MANIFEST-DIR...\n       api-server --dump-openapi DIR\n       api-server --dump-rbac DIR")
 		os.Exit(2)
 	}
 	if *dumpRBACTo != "" {
@@ -175,7 +188,7 @@ func main() {
 		// The server has no stop: the process ends here.
 		os.Exit(0)
 	}
-	report, err := run(flags.Args(), *controlPlane, *crds, *accessReviews)
+	report, err := run(flags.Args(), *controlPlane, *crds, *accessReviews, *policies, *policyProbe)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "api-server:", err)
 		os.Exit(1)
@@ -186,7 +199,7 @@ func main() {
 	os.Exit(0)
 }
 
-func run(dirs []string, controlPlane, crds, accessReviews string) (*Report, error) {
+func run(dirs []string, controlPlane, crds, accessReviews, policies, policyProbe string) (*Report, error) {
 	work, err := os.MkdirTemp("", "cdk8s-hardened-api-server-")
 	if err != nil {
 		return nil, err
@@ -216,7 +229,13 @@ func run(dirs []string, controlPlane, crds, accessReviews string) (*Report, erro
 	if err != nil {
 		return nil, err
 	}
-	aggregation, err := startClusterRoleAggregation(config)
+	// With admission policies, the aggregation controller acts as its own service account, as in
+	// kube-controller-manager (the policies leave the controllers' writes to them).
+	aggregationConfig := config
+	if policies != "" {
+		aggregationConfig = asUser(config, "system:serviceaccount:kube-system:clusterrole-aggregation-controller")
+	}
+	aggregation, err := startClusterRoleAggregation(aggregationConfig)
 	if err != nil {
 		return nil, err
 	}
@@ -249,7 +268,7 @@ func run(dirs []string, controlPlane, crds, accessReviews string) (*Report, erro
 			return nil, fmt.Errorf("%s: %w", accessReviews, err)
 		}
 	}
-	report := &Report{Server: kubernetesVersion(), Flags: server.flagsReported, CRDs: installed, Objects: []ObjectResult{}, Pods: []ObjectResult{}, Controls: []ObjectResult{}, NamespacesAdded: []string{}, AccessReviews: []AccessReview{}}
+	report := &Report{Server: kubernetesVersion(), Flags: server.flagsReported, CRDs: installed, Objects: []ObjectResult{}, Pods: []ObjectResult{}, Policies: []PolicyStatus{}, Controls: []ObjectResult{}, NamespacesAdded: []string{}, AccessReviews: []AccessReview{}}
 	ctx := context.Background()
 	c := &creator{client: client, mapper: mapper, warnings: collector}
 
@@ -289,6 +308,20 @@ func run(dirs []string, controlPlane, crds, accessReviews string) (*Report, erro
 		}
 	}
 
+	// The Pods made from workloads are created as the ReplicaSet controller creates them, with its
+	// own service account, once admission policies are installed (they leave controllers' pods,
+	// made from templates already judged, to Pod Security admission).
+	podCreator := c
+	if policies != "" {
+		if report.Policies, err = installPolicies(ctx, c, client, config, mapper, policies, policyProbe); err != nil {
+			return nil, err
+		}
+		controllerClient, err := dynamic.NewForConfig(asUser(config, "system:serviceaccount:kube-system:replicaset-controller"))
+		if err != nil {
+			return nil, err
+		}
+		podCreator = &creator{client: controllerClient, mapper: mapper, warnings: collector}
+	}
 	for _, m := range objects {
 		result := c.create(ctx, m.file, m.object, false)
 		report.Objects = append(report.Objects, result)
@@ -302,7 +335,7 @@ func run(dirs []string, controlPlane, crds, accessReviews string) (*Report, erro
 			namespaces = append(namespaces, m.object.GetName())
 		}
 		if pod := podFromWorkload(m.object); pod != nil {
-			podResult := c.create(ctx, "", pod, true)
+			podResult := podCreator.create(ctx, "", pod, true)
 			podResult.Name = fmt.Sprintf("%s/%s", m.object.GetKind(), m.object.GetName())
 			report.Pods = append(report.Pods, podResult)
 		}
@@ -544,7 +577,9 @@ func (c *creator) create(ctx context.Context, file string, object *unstructured.
 		resource = c.client.Resource(mapping.Resource).Namespace(namespace)
 	}
 	c.warnings.start()
+	started := time.Now()
 	_, err = resource.Create(ctx, object, options)
+	result.Micros = time.Since(started).Microseconds()
 	result.Warnings = c.warnings.stop()
 	if err != nil {
 		result.Outcome = "refused"

@@ -1,5 +1,6 @@
 import { BASELINE_CAPABILITIES } from '../../../policy/baseline-capabilities';
-import { Rule, RuleFinding } from '../../model';
+import { celList, celString } from '../../admission/cel';
+import { AdmissionScope, Rule, RuleFinding } from '../../model';
 import { ContainerView, eachContainer, finding, findingValue, isWindowsPod, list, perPod, POD_TEMPLATE_KINDS, quote } from '../../walkers';
 
 /** The one capability the restricted level lets a container add back after dropping ALL. */
@@ -11,6 +12,11 @@ function spellingHint(capability: string): string {
   return canonical !== capability && BASELINE_CAPABILITIES.includes(canonical)
     ? ` (Pod Security compares names literally: write "${canonical}")`
     : '';
+}
+
+/** CEL: every capability the containers add is `allowed` (a CEL list) or accepted by an exception. */
+function admitsAddedCapabilities(s: AdmissionScope, allowed: string): string {
+  return `${s.containers}.all(c, c.?securityContext.?capabilities.?add.orValue([]).all(cap, cap in ${allowed} || ${s.accepts('cap')}))`;
 }
 
 function addedCapabilities(c: ContainerView, allowed: (cap: string) => boolean, why: string): RuleFinding[] {
@@ -45,6 +51,12 @@ export const baselineCapabilities: Rule = {
     eachContainer(obj, context).flatMap((c) =>
       addedCapabilities(c, (cap) => BASELINE_CAPABILITIES.includes(cap), 'which is not in the baseline default set'),
     ),
+  admission: (s) => [
+    {
+      expression: admitsAddedCapabilities(s, celList(BASELINE_CAPABILITIES)),
+      message: 'A container adds a capability outside the baseline default set.',
+    },
+  ],
 };
 
 /**
@@ -82,4 +94,17 @@ export const dropAllCapabilities: Rule = {
       ];
     });
   }),
+  admission: (s) => {
+    const windows = `${s.pod}.?os.?name.orValue("") == "windows"`;
+    return [
+      {
+        expression: `${windows} || ${s.containers}.all(c, "ALL" in c.?securityContext.?capabilities.?drop.orValue([])) || ${s.acceptsValueless}`,
+        message: 'A container does not drop ALL capabilities.',
+      },
+      {
+        expression: `${windows} || ${admitsAddedCapabilities(s, `[${celString(RESTRICTED_ADDABLE_CAPABILITY)}]`)}`,
+        message: `A container adds a capability other than ${RESTRICTED_ADDABLE_CAPABILITY}.`,
+      },
+    ];
+  },
 };

@@ -1,3 +1,4 @@
+import { celString } from '../../admission/cel';
 import { Rule } from '../../model';
 import { finding, perPod, POD_TEMPLATE_KINDS } from '../../walkers';
 
@@ -31,4 +32,9 @@ export const noHostNamespaces: Rule = {
       finding(`${pod.path}.${field}`, `pod shares the host ${what} namespace with all its containers (${field}: true)`, field),
     ),
   ),
+  admission: (s) =>
+    NAMESPACES.map(({ field, what }) => ({
+      expression: `!${s.pod}.?${field}.orValue(false) || ${s.accepts(celString(field))}`,
+      message: `The pod shares the host ${what} namespace (${field}: true).`,
+    })),
 };

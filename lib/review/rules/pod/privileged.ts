@@ -25,4 +25,10 @@ export const noPrivileged: Rule = {
     eachContainer(obj, context)
       .filter((c) => c.securityContext.privileged === true)
       .map((c) => finding(`${c.path}.securityContext.privileged`, `${c.label} is privileged`)),
+  admission: (s) => [
+    {
+      expression: `${s.containers}.all(c, !c.?securityContext.?privileged.orValue(false)) || ${s.acceptsValueless}`,
+      message: 'A container is privileged.',
+    },
+  ],
 };
