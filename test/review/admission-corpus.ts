@@ -4,6 +4,9 @@
  * Workloads of every built-in kind carry the pods of pod-mutations.ts plus the changes our
  * workload hardening judges; the other kinds have their own generators.
  */
+import { GENERATORS as OBJECT_CORPUS } from './admission-corpus-objects';
+import { MUTATIONS as POD_SECURITY_CORPUS } from './admission-corpus-pod-security';
+import { MUTATIONS as WORKLOAD_CORPUS } from './admission-corpus-workload';
 import { Json, PodMutation, POD_SECURITY_MUTATIONS, withoutLinuxOnlyFields } from './pod-mutations';
 
 /** The namespace the corpus is created in (bare: no Pod Security level, so only the policies refuse). */
@@ -73,8 +76,8 @@ export function compliantPodSpec(app: string): Json {
   };
 }
 
-/** A pod template's changes beyond Pod Security: those our workload hardening and secrets rules judge. Added to by each rule's author. */
-export const WORKLOAD_MUTATIONS: readonly PodMutation[] = [];
+/** A pod template's changes beyond pod-mutations.ts, one file per group of rules. */
+const WORKLOAD_MUTATIONS: readonly PodMutation[] = [...POD_SECURITY_CORPUS, ...WORKLOAD_CORPUS];
 
 /** How each built-in workload kind wraps a pod template. */
 const WORKLOAD_KINDS: readonly { kind: string; apiVersion: string; wrap: (name: string, template: Json) => Json }[] = [
@@ -112,8 +115,11 @@ function withRestartPolicy(template: Json, restartPolicy: string): Json {
   return { ...template, spec: { ...template.spec, restartPolicy } };
 }
 
-/** Generators of the other kinds the policies judge: each returns a compliant or changed object named `name`. Added to by each rule's author. */
-export const OBJECT_GENERATORS: readonly ((name: string, pick: <T>(items: readonly T[]) => T, random: () => number) => Json)[] = [];
+/** Makes one object of a kind other than a workload, compliant or changed, named `name`. */
+export type ObjectGenerator = (name: string, pick: <T>(items: readonly T[]) => T, random: () => number) => Json;
+
+/** Generators of the other kinds the policies judge. */
+const OBJECT_GENERATORS: readonly ObjectGenerator[] = OBJECT_CORPUS;
 
 /** One workload of the corpus: a kind, and a pod template with 0 to 3 changes. */
 function generatedWorkload(name: string, random: () => number, pick: <T>(items: readonly T[]) => T): Json {
