@@ -43,6 +43,7 @@ export const RULE_KINDS: Readonly<Record<string, readonly string[]>> = {
   'high-user-group-ids': POD_TEMPLATE_KINDS,
   'resources-set': POD_TEMPLATE_KINDS,
   'image-digest': POD_TEMPLATE_KINDS,
+  'image-registry-allowed': POD_TEMPLATE_KINDS,
   'no-latest-tag': POD_TEMPLATE_KINDS,
   'image-pull-always': POD_TEMPLATE_KINDS,
   'readiness-probe': LONG_RUNNING_KINDS,

@@ -1,3 +1,4 @@
+import { registryEntryProblem } from '../policy/image-registry';
 import { appendTo } from '../core/append-to';
 import { isIsoDate } from '../core/exceptions';
 import {
@@ -109,6 +110,15 @@ export interface ReviewOptions {
    * @internal the contract is read by HardenedApp (platformFile) and the CLI; readPlatformContract is not public
    */
   readonly platform?: PlatformContractSource;
+  /**
+   * The registries (and repository prefixes) images may come from, for the
+   * `image-registry-allowed` rule: `ghcr.io/example`, `registry.internal:5000`,
+   * `docker.io/library`. A namespace's `hardened.cdk8s.io/allowed-registries` annotation
+   * narrows it for that namespace.
+   *
+   * @default - any registry (only a namespace's annotation restricts)
+   */
+  readonly allowedRegistries?: readonly string[];
 }
 
 /**
@@ -144,6 +154,7 @@ export function reviewInContext(
   const rules = activeRules(packs, options.extraRules ?? []);
   const objects = targets.map((target, i) => asKubeObject(target, i));
   const definitions = (options.customResourceDefinitions ?? []).map(asCustomResourceDefinition);
+  const allowedRegistries = checkedRegistries(options.allowedRegistries);
   if (options.platform) refuseTwoOwners(targets, objects, options.platform);
 
   const env: ReviewEnvironment = {
@@ -153,6 +164,7 @@ export function reviewInContext(
       definitions,
       targets.map((target) => target.origin ?? ''),
       options.platform,
+      allowedRegistries,
     ),
     rulesByKind: groupByKind(rules),
     known: new Set([...ALL_RULES, ...rules].map((rule) => rule.id)),
@@ -191,6 +203,16 @@ export function reviewInContext(
       : {}),
   };
   return { result, context: env.context };
+}
+
+/** The allowlist, each entry checked: a wrong entry would silently allow nothing or too much. */
+function checkedRegistries(entries: readonly string[] | undefined): readonly string[] | undefined {
+  if (entries === undefined) return undefined;
+  entries.forEach((entry, i) => {
+    const problem = registryEntryProblem(entry);
+    if (problem) throw new Error(`review: 'allowedRegistries[${i}]' ${JSON.stringify(entry)} is not a registry entry: ${problem}.`);
+  });
+  return Object.freeze([...entries]);
 }
 
 /** A namespace declared both by the reviewed objects and by the platform contract has two owners. */
@@ -447,6 +469,7 @@ function createContext(
   customResourceDefinitions: readonly KubeObject[],
   origins: readonly string[],
   platform?: PlatformContractSource,
+  allowedRegistries?: readonly string[],
 ): ReviewContext {
   const byKind = new Map<string, KubeObject[]>();
   const byIdentity = new Map<string, KubeObject[]>();
@@ -470,6 +493,7 @@ function createContext(
     },
     customResourceDefinitions,
     ...(platform ? { platform } : {}),
+    ...(allowedRegistries ? { allowedRegistries } : {}),
   };
   return context;
 }

@@ -121,6 +121,13 @@ export interface ReviewContext {
    * @internal read through namespaceFacts; a rule has no other use for it
    */
   readonly platform?: PlatformContractSource;
+  /**
+   * `ReviewOptions.allowedRegistries`, checked.
+   *
+   * @default - any registry
+   * @internal for the image-registry-allowed rule
+   */
+  readonly allowedRegistries?: readonly string[];
 }
 
 /** The descriptive part of a rule: everything but its check. Reports list these. */
@@ -198,6 +205,12 @@ export interface AdmissionScope {
   accepts(value: string): string;
   /** CEL that is true when a reviewed exception of this object to this rule accepts findings without a value. */
   readonly acceptsValueless: string;
+  /**
+   * The app's registry allowlist (`ReviewOptions.allowedRegistries`), for the rule that judges it.
+   *
+   * @default - any registry
+   */
+  readonly allowedRegistries?: readonly string[];
 }
 
 /** One CEL validation: true when the object complies. */

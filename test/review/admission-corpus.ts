@@ -4,6 +4,7 @@
  * Workloads of every built-in kind carry the pods of pod-mutations.ts plus the changes our
  * workload hardening judges; the other kinds have their own generators.
  */
+import { MUTATIONS as IMAGE_CORPUS } from './admission-corpus-images';
 import { GENERATORS as OBJECT_CORPUS } from './admission-corpus-objects';
 import { MUTATIONS as POD_SECURITY_CORPUS } from './admission-corpus-pod-security';
 import { MUTATIONS as WORKLOAD_CORPUS } from './admission-corpus-workload';
@@ -77,7 +78,7 @@ export function compliantPodSpec(app: string): Json {
 }
 
 /** A pod template's changes beyond pod-mutations.ts, one file per group of rules. */
-const WORKLOAD_MUTATIONS: readonly PodMutation[] = [...POD_SECURITY_CORPUS, ...WORKLOAD_CORPUS];
+const WORKLOAD_MUTATIONS: readonly PodMutation[] = [...POD_SECURITY_CORPUS, ...WORKLOAD_CORPUS, ...IMAGE_CORPUS];
 
 /** How each built-in workload kind wraps a pod template. */
 const WORKLOAD_KINDS: readonly { kind: string; apiVersion: string; wrap: (name: string, template: Json) => Json }[] = [

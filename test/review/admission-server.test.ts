@@ -16,6 +16,7 @@ import { ALL_RULES } from '../../lib/review/packs';
 import { API_SERVER_PEER, manifestFolder, ObjectResult, onApiServer, SERVER_TIMEOUT } from '../api-server-peer';
 import { removeTempDirs, seededRandom, withInstalledTool } from '../support';
 import { CORPUS_NAMESPACE, CORPUS_SETUP, generatedCorpus } from './admission-corpus';
+import { CORPUS_ALLOWED_REGISTRIES } from './admission-corpus-images';
 import { Json } from './pod-mutations';
 
 const OBJECTS = 1500;
@@ -59,7 +60,7 @@ function serverRuleIds(answer: ObjectResult): { errors: string[]; warnings: stri
 
 /** The rule ids with a policy that the review finds in `object`, by severity. */
 function reviewRuleIds(object: Json): { errors: string[]; warnings: string[] } {
-  const result = review([{ object, origin: object.metadata.name }], { today: TODAY });
+  const result = review([{ object, origin: object.metadata.name }], { today: TODAY, allowedRegistries: CORPUS_ALLOWED_REGISTRIES });
   const ids = (severity: string) =>
     [
       ...new Set(
@@ -81,7 +82,7 @@ withInstalledTool(API_SERVER_PEER, 'admission policy differential proof against 
   describe(`the admission policies refuse exactly what the review finds (seed ${SEED})`, () => {
     const { random, pick } = seededRandom(SEED);
     const corpus = generatedCorpus(OBJECTS, random, pick);
-    const policies = admissionPolicies({ rules: ADMISSION_RULES });
+    const policies = admissionPolicies({ rules: ADMISSION_RULES, allowedRegistries: CORPUS_ALLOWED_REGISTRIES });
     const answers = new Map<string, ObjectResult>();
     let typeWarnings: string[] = [];
     beforeAll(async () => {

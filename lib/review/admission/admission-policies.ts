@@ -36,6 +36,12 @@ export interface AdmissionPolicyOptions {
    * @default ['kube-system']
    */
   readonly exemptNamespaces?: readonly string[];
+  /**
+   * The registry allowlist the review judged images against (`ReviewOptions.allowedRegistries`).
+   *
+   * @default - any registry
+   */
+  readonly allowedRegistries?: readonly string[];
 }
 
 /** One generated policy with its bindings. */
@@ -127,7 +133,11 @@ function variable(name: string, expression: string) {
   return { name, expression };
 }
 
-function policyOf(group: PolicyGroup, records: readonly ExceptionRecord[]): { policy: KubeObject; name: string } {
+function policyOf(
+  group: PolicyGroup,
+  records: readonly ExceptionRecord[],
+  allowedRegistries: readonly string[] | undefined,
+): { policy: KubeObject; name: string } {
   const name = `${POLICY_PREFIX}-${group.slug}-${SEVERITY_SLUG[group.severity]}`;
   const variables: { name: string; expression: string }[] = [];
   const template = group.podTemplate;
@@ -153,6 +163,7 @@ function policyOf(group: PolicyGroup, records: readonly ExceptionRecord[]): { po
       containers: 'variables.containers',
       accepts: (value: string) => (values.size ? `(${value} in variables.${accepted} || "*" in variables.${accepted})` : 'false'),
       acceptsValueless: valueless.size ? `(variables.exceptionKey in ${celList([...valueless].sort(compareText))})` : 'false',
+      ...(allowedRegistries ? { allowedRegistries } : {}),
     };
     return rule.admission!(scope).map((v) => ({
       expression: v.expression,
@@ -246,7 +257,7 @@ export function admissionPolicies(options: AdmissionPolicyOptions): readonly Gen
   const records = options.exceptions ?? [];
   return groupRules(options.rules)
     .map((group) => {
-      const { policy, name } = policyOf(group, records);
+      const { policy, name } = policyOf(group, records, options.allowedRegistries);
       return {
         name,
         ruleIds: group.rules.map((r) => r.id),

@@ -7,6 +7,7 @@ import { noHostPorts } from './host-ports';
 import { noHostProbes } from './host-probes';
 import { hpaTargetExists } from './hpa-target-exists';
 import { imageDigest, imagePullAlways, noLatestTag } from './images';
+import { imageRegistryAllowed } from './image-registry';
 import { pdbSelectsPods } from './pdb-selects-pods';
 import { noPrivilegeEscalation } from './privilege-escalation';
 import { noPrivileged } from './privileged';
@@ -57,6 +58,7 @@ export const WORKLOAD_HARDENING_RULES: readonly Rule[] = [
   highUserGroupIds,
   resourcesSet,
   imageDigest,
+  imageRegistryAllowed,
   noLatestTag,
   imagePullAlways,
   readinessProbe,
