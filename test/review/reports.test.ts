@@ -27,6 +27,7 @@ const objects = (): KubeObject[] => [
     (s) => {
       s.hostNetwork = true;
       container(s).imagePullPolicy = 'IfNotPresent';
+      delete container(s).ports; // on the host network each port would be a host port too (no-host-ports)
     },
     { name: 'probe' },
   ),

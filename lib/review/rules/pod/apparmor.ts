@@ -1,14 +1,19 @@
+import { celList, celString } from '../../admission/cel';
 import { Rule, RuleFinding } from '../../model';
 import { eachContainer, finding, findingValue, isRecord, perPod, POD_TEMPLATE_KINDS, quote } from '../../walkers';
 import { SecurityProfile } from '../../pod-spec';
+import { celProfileTypeAdmitted } from './pod-admission';
 
 /** The deprecated per-container annotation, still honoured by Pod Security. */
 export const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 
 const ALLOWED_TYPES = ['RuntimeDefault', 'Localhost'];
+/** The annotation values allowed as they are, and the prefix of a named local profile (`localhost/<profile>`). */
+const ALLOWED_ANNOTATION_VALUES = ['', 'runtime/default'];
+const LOCAL_PROFILE_PREFIX = 'localhost/';
 
 function allowedAnnotation(value: unknown): boolean {
-  return value === '' || value === 'runtime/default' || (typeof value === 'string' && value.startsWith('localhost/'));
+  return ALLOWED_ANNOTATION_VALUES.includes(value as string) || (typeof value === 'string' && value.startsWith(LOCAL_PROFILE_PREFIX));
 }
 
 function badProfile(profile: SecurityProfile | undefined): boolean {
@@ -67,4 +72,25 @@ export const noAppArmorUnconfined: Rule = {
     }
     return found;
   }),
+  admission: (s) => {
+    const types = ALLOWED_TYPES.join(' or ');
+    const annotations = `${s.podMetadata}.?annotations.orValue({})`;
+    return [
+      {
+        expression: celProfileTypeAdmitted(s, `${s.pod}.?securityContext.?appArmorProfile.?type`, ALLOWED_TYPES),
+        message: `The pod sets an AppArmor profile type other than ${types}.`,
+      },
+      {
+        expression: `${s.containers}.all(c, ${celProfileTypeAdmitted(s, 'c.?securityContext.?appArmorProfile.?type', ALLOWED_TYPES)})`,
+        message: `A container sets an AppArmor profile type other than ${types}.`,
+      },
+      {
+        expression:
+          `${annotations}.all(key, !key.startsWith(${celString(APPARMOR_ANNOTATION_PREFIX)})` +
+          ` || ${annotations}[key] in ${celList(ALLOWED_ANNOTATION_VALUES)}` +
+          ` || ${annotations}[key].startsWith(${celString(LOCAL_PROFILE_PREFIX)}) || ${s.accepts(`${annotations}[key]`)})`,
+        message: `An AppArmor annotation sets a profile other than ${ALLOWED_ANNOTATION_VALUES.filter((v) => v).join(', ')} or ${LOCAL_PROFILE_PREFIX}<profile>.`,
+      },
+    ];
+  },
 };

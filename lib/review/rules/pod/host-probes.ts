@@ -36,4 +36,14 @@ export const noHostProbes: Rule = {
       ...PROBES.flatMap((probe) => hostsOf(c, c.container[probe], `${c.path}.${probe}`, probe)),
       ...LIFECYCLE_HANDLERS.flatMap((hook) => hostsOf(c, c.container.lifecycle?.[hook], `${c.path}.lifecycle.${hook}`, `${hook} hook`)),
     ]),
+  admission: (s) => {
+    const handlers = [...PROBES.map((probe) => `c.?${probe}`), ...LIFECYCLE_HANDLERS.map((hook) => `c.?lifecycle.?${hook}`)];
+    const hosts = handlers.flatMap((handler) => ACTIONS.map((action) => `${handler}.?${action}.?host.orValue("")`));
+    return [
+      {
+        expression: `${s.containers}.all(c, [${hosts.join(', ')}].all(host, host == "" || ${s.accepts('host')}))`,
+        message: 'A probe or lifecycle handler names a host.',
+      },
+    ];
+  },
 };

@@ -1,5 +1,6 @@
 import { Rule } from '../../model';
 import { eachContainer, finding, isWindowsPod, perPod, POD_TEMPLATE_KINDS } from '../../walkers';
+import { celWindowsPod } from './pod-admission';
 
 /**
  * Containers must explicitly forbid privilege escalation (setuid binaries, file
@@ -34,4 +35,12 @@ export const noPrivilegeEscalation: Rule = {
         ),
       );
   }),
+  admission: (s) => [
+    {
+      expression:
+        `${celWindowsPod(s)} || ${s.containers}.all(c, c.?securityContext.?allowPrivilegeEscalation == optional.of(false))` +
+        ` || ${s.acceptsValueless}`,
+      message: 'A container does not set allowPrivilegeEscalation: false.',
+    },
+  ],
 };

@@ -1,12 +1,17 @@
-import { KubeObject, Rule, RuleFinding } from '../../model';
+import { celString } from '../../admission/cel';
+import { AdmissionScope, AdmissionValidation, KubeObject, Rule, RuleFinding } from '../../model';
 import { eachContainer, finding, findingValue, perPod, POD_TEMPLATE_KINDS, quote, usesUserNamespace } from '../../walkers';
+import { celUserNamespace } from './pod-admission';
+
+/** The procMount that keeps the default masks. */
+const DEFAULT_PROC_MOUNT = 'Default';
 
 function unmasked(obj: KubeObject, relaxForUserNamespace: boolean): readonly RuleFinding[] {
   return perPod((pod) =>
     relaxForUserNamespace && usesUserNamespace(pod)
       ? []
       : eachContainer(obj, pod)
-          .filter((c) => c.securityContext.procMount != null && c.securityContext.procMount !== 'Default')
+          .filter((c) => c.securityContext.procMount != null && c.securityContext.procMount !== DEFAULT_PROC_MOUNT)
           .map((c) =>
             finding(
               `${c.path}.securityContext.procMount`,
@@ -15,6 +20,20 @@ function unmasked(obj: KubeObject, relaxForUserNamespace: boolean): readonly Rul
             ),
           ),
   )(obj);
+}
+
+/** The validation of both rules: every container keeps the default procMount, or an exception accepts the one it sets. */
+function maskedProc(s: AdmissionScope, relaxForUserNamespace: boolean): AdmissionValidation[] {
+  const procMount = 'c.?securityContext.?procMount';
+  return [
+    {
+      expression:
+        (relaxForUserNamespace ? `${celUserNamespace(s)} || ` : '') +
+        `${s.containers}.all(c, ${procMount}.orValue(${celString(DEFAULT_PROC_MOUNT)}) == ${celString(DEFAULT_PROC_MOUNT)}` +
+        ` || ${s.accepts(`${procMount}.value()`)})`,
+      message: `A container sets a procMount other than ${DEFAULT_PROC_MOUNT}.`,
+    },
+  ];
 }
 
 /**
@@ -32,6 +51,7 @@ export const noUnmaskedProcMount: Rule = {
   references: { pss: 'baseline/procMount', kubeLinter: 'unsafe-proc-mount' },
   remediation: 'Remove securityContext.procMount or set it to Default.',
   check: (obj) => unmasked(obj, true),
+  admission: (s) => maskedProc(s, true),
 };
 
 /**
@@ -49,4 +69,5 @@ export const restrictedProcMount: Rule = {
   references: { pss: 'restricted/procMount_restricted', kubeLinter: 'unsafe-proc-mount' },
   remediation: 'Remove securityContext.procMount or set it to Default.',
   check: (obj) => unmasked(obj, false),
+  admission: (s) => maskedProc(s, false),
 };

@@ -1,5 +1,6 @@
 import { Rule, RuleFinding } from '../../model';
 import { eachContainer, finding, perPod, POD_TEMPLATE_KINDS, usesUserNamespace } from '../../walkers';
+import { celUserNamespace } from './pod-admission';
 
 /**
  * Containers must be required to run as a non-root user: `runAsNonRoot: true` on the pod or
@@ -41,6 +42,21 @@ export const runAsNonRoot: Rule = {
     }
     return found;
   }),
+  admission: (s) => {
+    const userNamespace = celUserNamespace(s);
+    const podValue = `${s.pod}.?securityContext.?runAsNonRoot`;
+    return [
+      {
+        expression: `${userNamespace} || ${podValue} != optional.of(false) || ${s.acceptsValueless}`,
+        message: 'The pod sets runAsNonRoot: false.',
+      },
+      {
+        // A container's own value wins; unset, the pod's applies.
+        expression: `${userNamespace} || ${s.containers}.all(c, c.?securityContext.?runAsNonRoot.orValue(${podValue}.orValue(false))) || ${s.acceptsValueless}`,
+        message: 'A container may run as root: neither it nor the pod sets runAsNonRoot: true.',
+      },
+    ];
+  },
 };
 
 /**
@@ -70,4 +86,12 @@ export const noRootUser: Rule = {
     }
     return found;
   }),
+  admission: (s) => [
+    {
+      expression:
+        `${celUserNamespace(s)} || (${s.pod}.?securityContext.?runAsUser != optional.of(0)` +
+        ` && ${s.containers}.all(c, c.?securityContext.?runAsUser != optional.of(0))) || ${s.acceptsValueless}`,
+      message: 'The pod or a container runs as root (runAsUser: 0).',
+    },
+  ],
 };

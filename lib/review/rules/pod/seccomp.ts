@@ -1,11 +1,41 @@
-import { Rule, RuleFinding } from '../../model';
+import { celList } from '../../admission/cel';
+import { AdmissionScope, AdmissionValidation, Rule, RuleFinding } from '../../model';
 import { eachContainer, finding, findingValue, isRecord, isWindowsPod, perPod, POD_TEMPLATE_KINDS, quote } from '../../walkers';
 import { SecurityProfile } from '../../pod-spec';
+import { celProfileTypeAdmitted, celWindowsPod } from './pod-admission';
 
 const CONFINED = ['RuntimeDefault', 'Localhost'];
 
 function confined(profile: SecurityProfile): boolean {
   return CONFINED.includes(profile.type as string);
+}
+
+/** CEL: the seccomp profile type the pod sets (an optional). */
+function podProfileType(s: AdmissionScope): string {
+  return `${s.pod}.?securityContext.?seccompProfile.?type`;
+}
+
+/** CEL: the seccomp profile container `c` sets (an optional). */
+const CONTAINER_PROFILE = 'c.?securityContext.?seccompProfile';
+
+/** CEL: `expression`, unless the pod is `exempt` (CEL), if given. */
+function unless(exempt: string | undefined, expression: string): string {
+  return exempt ? `${exempt} || ${expression}` : expression;
+}
+
+/** The validations both rules share: a profile set on the pod or on a container confines it. */
+function confiningProfiles(s: AdmissionScope, exempt?: string): AdmissionValidation[] {
+  const types = CONFINED.join(' or ');
+  return [
+    {
+      expression: unless(exempt, celProfileTypeAdmitted(s, podProfileType(s), CONFINED)),
+      message: `The pod sets a seccomp profile type other than ${types}.`,
+    },
+    {
+      expression: unless(exempt, `${s.containers}.all(c, ${celProfileTypeAdmitted(s, `${CONTAINER_PROFILE}.?type`, CONFINED)})`),
+      message: `A container sets a seccomp profile type other than ${types}.`,
+    },
+  ];
 }
 
 /**
@@ -48,6 +78,7 @@ export const noUnconfinedSeccomp: Rule = {
     }
     return found;
   }),
+  admission: (s) => confiningProfiles(s),
 };
 
 /**
@@ -103,4 +134,18 @@ export const seccompRuntimeDefault: Rule = {
     }
     return found;
   }),
+  admission: (s) => {
+    const windows = celWindowsPod(s);
+    return [
+      ...confiningProfiles(s, windows),
+      {
+        expression: unless(
+          windows,
+          `${s.containers}.all(c, ${CONTAINER_PROFILE}.hasValue() || ${podProfileType(s)}.orValue("") in ${celList(CONFINED)})` +
+            ` || ${s.acceptsValueless}`,
+        ),
+        message: `A container runs without a seccomp profile: neither it nor the pod sets ${CONFINED.join(' or ')}.`,
+      },
+    ];
+  },
 };

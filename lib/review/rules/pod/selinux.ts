@@ -1,4 +1,5 @@
-import { Rule, RuleFinding } from '../../model';
+import { celList } from '../../admission/cel';
+import { AdmissionScope, Rule, RuleFinding } from '../../model';
 import { eachContainer, finding, findingValue, isRecord, perPod, POD_TEMPLATE_KINDS, quote } from '../../walkers';
 import { SELinuxOptions } from '../../pod-spec';
 
@@ -15,6 +16,20 @@ function problems(options: SELinuxOptions | undefined, path: string, who: string
   if (options.role)
     found.push(finding(`${path}.role`, `${who} sets SELinux role ${quote(options.role)}`, `role:${findingValue(options.role)}`));
   return found;
+}
+
+/**
+ * CEL: the SELinux options `options` (a CEL optional, unset or set) pick an allowed type and no
+ * user or role, or an exception accepts each finding's value (`type:spc_t`, `user:...`, `role:...`).
+ */
+function celOptionsAdmitted(s: AdmissionScope, options: string): string {
+  const type = `${options}.?type.orValue("")`;
+  const [user, role] = ['user', 'role'].map((field) => `${options}.?${field}.orValue("")`);
+  return (
+    `(${type} in ${celList(ALLOWED_SELINUX_TYPES)} || ${s.accepts(`"type:" + ${type}`)})` +
+    ` && (${user} == "" || ${s.accepts(`"user:" + ${user}`)})` +
+    ` && (${role} == "" || ${s.accepts(`"role:" + ${role}`)})`
+  );
 }
 
 /**
@@ -38,4 +53,14 @@ export const noCustomSELinux: Rule = {
       problems(c.securityContext.seLinuxOptions, `${c.path}.securityContext.seLinuxOptions`, c.label),
     ),
   ]),
+  admission: (s) => [
+    {
+      expression: celOptionsAdmitted(s, `${s.pod}.?securityContext.?seLinuxOptions`),
+      message: 'The pod sets a custom SELinux type, user or role.',
+    },
+    {
+      expression: `${s.containers}.all(c, ${celOptionsAdmitted(s, 'c.?securityContext.?seLinuxOptions')})`,
+      message: 'A container sets a custom SELinux type, user or role.',
+    },
+  ],
 };

@@ -1,3 +1,4 @@
+import { celList } from '../../admission/cel';
 import { Rule } from '../../model';
 import { finding, findingValue, list, perPod, POD_TEMPLATE_KINDS, quote } from '../../walkers';
 
@@ -48,4 +49,10 @@ export const noUnsafeSysctls: Rule = {
           ],
     ),
   ),
+  admission: (s) => [
+    {
+      expression: `${s.pod}.?securityContext.?sysctls.orValue([]).all(sysctl, sysctl.name in ${celList(SAFE_SYSCTLS)} || ${s.accepts('sysctl.name')})`,
+      message: 'The pod sets an unsafe sysctl.',
+    },
+  ],
 };

@@ -1,6 +1,8 @@
-import { Rule } from '../../model';
+import { celString } from '../../admission/cel';
+import { AdmissionScope, Rule } from '../../model';
 import { finding, findingValue, isRecord, list, perPod, POD_TEMPLATE_KINDS, quote } from '../../walkers';
 import { Volume } from '../../pod-spec';
+import SCHEMA from '../../schema/kubernetes-1.37.json';
 
 /** The volume sources the restricted level allows (v1.33+ includes `image`). */
 export const RESTRICTED_VOLUME_SOURCES: readonly string[] = [
@@ -14,6 +16,9 @@ export const RESTRICTED_VOLUME_SOURCES: readonly string[] = [
   'projected',
   'secret',
 ];
+
+/** Every volume source of the API (each field of core/v1 Volume but `name`), as kube-apiserver serves them. */
+const VOLUME_SOURCES: readonly string[] = Object.keys(SCHEMA.definitions['core.v1.Volume']).filter((field) => field !== 'name');
 
 /** The source fields a volume sets (every non-null field but `name`). */
 function sourcesOf(volume: Volume): string[] {
@@ -45,6 +50,12 @@ export const noHostPath: Rule = {
         : [],
     ),
   ),
+  admission: (s) => [
+    {
+      expression: `${s.pod}.?volumes.orValue([]).all(v, !has(v.hostPath) || ${s.accepts('v.hostPath.path')})`,
+      message: 'A volume mounts a path of the node (hostPath).',
+    },
+  ],
 };
 
 /**
@@ -54,6 +65,23 @@ export const noHostPath: Rule = {
  */
 function volumeValue(volume: Volume, type: string): string {
   return type === 'hostPath' ? `hostPath:${findingValue(volume.hostPath?.path) ?? ''}` : type;
+}
+
+/** CEL: `volumeValue` of volume `v` for its source `type`. */
+function celVolumeValue(type: string): string {
+  return type === 'hostPath' ? `"hostPath:" + v.hostPath.path` : celString(type);
+}
+
+/**
+ * CEL: volume `v` sets no source, or an allowed one, or an exception accepts each other source
+ * it sets (validation lets a volume set only one).
+ */
+function celVolumeAdmitted(s: AdmissionScope): string {
+  const allowed = RESTRICTED_VOLUME_SOURCES.map((source) => `has(v.${source})`).join(' || ');
+  const others = VOLUME_SOURCES.filter((source) => !RESTRICTED_VOLUME_SOURCES.includes(source)).map(
+    (source) => `(!has(v.${source}) || ${s.accepts(celVolumeValue(source))})`,
+  );
+  return `${allowed} || ${others.join(' && ')}`;
 }
 
 /**
@@ -86,4 +114,10 @@ export const restrictedVolumeTypes: Rule = {
       ];
     }),
   ),
+  admission: (s) => [
+    {
+      expression: `${s.pod}.?volumes.orValue([]).all(v, ${celVolumeAdmitted(s)})`,
+      message: `A volume uses a type other than ${RESTRICTED_VOLUME_SOURCES.join(', ')}.`,
+    },
+  ],
 };

@@ -27,4 +27,14 @@ export const noWindowsHostProcess: Rule = {
     }
     return found;
   }),
+  admission: (s) => [
+    {
+      expression: `!${s.pod}.?securityContext.?windowsOptions.?hostProcess.orValue(false) || ${s.acceptsValueless}`,
+      message: 'The pod runs its containers as Windows HostProcess containers.',
+    },
+    {
+      expression: `${s.containers}.all(c, !c.?securityContext.?windowsOptions.?hostProcess.orValue(false)) || ${s.acceptsValueless}`,
+      message: 'A container runs as a Windows HostProcess container.',
+    },
+  ],
 };
