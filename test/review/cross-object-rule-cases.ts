@@ -335,4 +335,15 @@ export const CROSS_OBJECT_RULE_CASES: readonly RuleCase[] = [
       ['spec.template.spec.containers[0].imagePullPolicy', 'container "web" does not set imagePullPolicy: Always'],
     ],
   },
+  {
+    rule: 'image-pull-always',
+    name: 'unset on latest with a digest complies (the API server reads the tag); on an image it cannot parse, it is flagged',
+    object: deployment((s) => {
+      delete container(s).imagePullPolicy;
+      container(s).image = `registry.example.com/shop/web:latest@sha256:${'b'.repeat(64)}`;
+      delete container(s, 'setup').imagePullPolicy;
+      container(s, 'setup').image = 'registry.example.com/Shop/setup';
+    }),
+    expected: [['spec.template.spec.initContainers[0].imagePullPolicy', 'init container "setup" does not set imagePullPolicy: Always']],
+  },
 ];

@@ -620,6 +620,16 @@ export const RULE_CASES: readonly RuleCase[] = [
       [`${WEB}.resources.limits.memory`, 'container "web" has no memory limit'],
     ],
   },
+  {
+    rule: 'resources-set',
+    name: 'a limit stands for its missing request: the API server copies it',
+    object: deployment((s) => {
+      const resources = container(s).resources;
+      resources.limits.cpu = '1';
+      delete resources.requests;
+    }),
+    expected: [],
+  },
 
   {
     rule: 'image-digest',
@@ -718,6 +728,15 @@ export const RULE_CASES: readonly RuleCase[] = [
   },
   {
     rule: 'distinct-probes',
+    name: "an unset HTTP path is the API server's /",
+    object: deployment((s) => {
+      container(s).readinessProbe = { httpGet: { port: 8080 } };
+      container(s).livenessProbe = { httpGet: { path: '/', port: 8080 } };
+    }),
+    expected: [[`${WEB}.livenessProbe`, 'container "web" has the same readiness and liveness probe']],
+  },
+  {
+    rule: 'distinct-probes',
     name: 'the same TCP port, and the same command',
     object: deployment((s) => {
       container(s).readinessProbe = { tcpSocket: { port: 5432 }, periodSeconds: 10 };
@@ -780,7 +799,27 @@ export const RULE_CASES: readonly RuleCase[] = [
       delete (d as any).spec.replicas;
       return d;
     })(),
+    others: [
+      {
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: { name: 'web', namespace: 'shop' },
+        spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 2, maxReplicas: 6 },
+      },
+    ],
     expected: [[`${P}.affinity.podAntiAffinity`, 'replicas set by an autoscaler']],
+  },
+  {
+    rule: 'pod-anti-affinity',
+    name: 'replicas unset and no autoscaler in the input: the API server sets 1, which needs none',
+    object: (() => {
+      const d = deployment((s) => {
+        delete s.affinity;
+      });
+      delete (d as any).spec.replicas;
+      return d;
+    })(),
+    expected: [],
   },
 
   { rule: 'pdb-unhealthy-pod-eviction-policy', name: 'AlwaysAllow complies', object: pdb('AlwaysAllow'), expected: [] },

@@ -1,9 +1,11 @@
 import { digestProblem } from '../../../policy/image-digest';
+import { celString } from '../../admission/cel';
 import { Rule } from '../../model';
 import { eachContainer, finding, findingValue, POD_TEMPLATE_KINDS, quote } from '../../walkers';
+import { defaultsToAlways, LATEST_TAG } from './image-reference';
 
-/** `repo[:tag]@sha256:<64 lowercase hex>`: the image content is fixed. */
-const PINNED = /^[^@\s]+@sha256:[0-9a-f]{64}$/;
+/** `repo[:tag]@sha256:<64 lowercase hex>`: the image content is fixed. RE2 reads it as JavaScript does (CEL `matches`). */
+export const PINNED = /^[^@\s]+@sha256:[0-9a-f]{64}$/;
 
 /** The tag of an image reference, or `undefined` when it has none (a `:` in the registry host is not a tag). */
 export function imageTag(image: string): string | undefined {
@@ -11,6 +13,12 @@ export function imageTag(image: string): string | undefined {
   const lastPart = withoutDigest.slice(withoutDigest.lastIndexOf('/') + 1);
   const colon = lastPart.indexOf(':');
   return colon === -1 ? undefined : lastPart.slice(colon + 1);
+}
+
+/** CEL: the image `image` (a string) has no tag or the latest tag, as `imageTag` reads it (the part after the last `/`, from its first `:`). */
+function celFloatsOnLatest(image: string): string {
+  const lastPart = `${image}.substring(${image}.lastIndexOf("/") + 1)`;
+  return `(!${lastPart}.contains(":") || ${lastPart}.substring(${lastPart}.indexOf(":") + 1) == ${celString(LATEST_TAG)})`;
 }
 
 /** Why the image of the container `label` is not pinned: a digest that is wrong, or none. */
@@ -42,6 +50,12 @@ export const imageDigest: Rule = {
           findingValue(c.container.image),
         ),
       ),
+  admission: (s) => [
+    {
+      expression: `${s.containers}.all(c, has(c.image) ? c.image.matches(${celString(PINNED.source)}) || ${s.accepts('c.image')} : ${s.acceptsValueless})`,
+      message: 'A container image is not pinned by sha256 digest.',
+    },
+  ],
 };
 
 /**
@@ -62,36 +76,34 @@ export const noLatestTag: Rule = {
       const image = c.container.image;
       if (typeof image !== 'string' || image.includes('@')) return [];
       const tag = imageTag(image);
-      if (tag !== undefined && tag !== 'latest') return [];
+      if (tag !== undefined && tag !== LATEST_TAG) return [];
       return [
         finding(
           `${c.path}.image`,
-          tag === 'latest'
+          tag === LATEST_TAG
             ? `${c.label} uses image ${quote(image)} with the latest tag`
             : `${c.label} uses image ${quote(image)} without a tag, which means latest`,
           image,
         ),
       ];
     }),
+  admission: (s) => [
+    {
+      expression: `${s.containers}.all(c, !has(c.image) || c.image.contains("@") || !${celFloatsOnLatest('c.image')} || ${s.accepts('c.image')})`,
+      message: 'A container image uses the latest tag, written or implied.',
+    },
+  ],
 };
 
-/**
- * Whether the API server sets `imagePullPolicy: Always` on a container that sets none: when
- * its image has the `latest` tag or no tag, and no digest.
- *
- * @see https://kubernetes.io/docs/concepts/containers/images/#imagepullpolicy-defaulting
- */
-function defaultsToAlways(image: unknown): boolean {
-  if (typeof image !== 'string' || image.includes('@')) return false;
-  const tag = imageTag(image);
-  return tag === undefined || tag === 'latest';
-}
+/** The pull policy the rule asks for. */
+const ALWAYS = 'Always';
 
 /**
  * Images are pulled on every start, so a node cannot start a cached image without the
  * registry checking the pod's pull credentials. A warning: with digests the content is
- * fixed either way. An unset policy on a `latest` or untagged image complies: the API server
- * defaults it to `Always` (`no-latest-tag` judges the tag).
+ * fixed either way. An unset (or empty) policy complies when the API server defaults it to
+ * `Always`: on an image it parses with the `latest` tag, or with neither tag nor digest
+ * (`no-latest-tag` judges the tag). The cluster sees the defaulted policy.
  *
  * @see https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy
  */
@@ -104,16 +116,20 @@ export const imagePullAlways: Rule = {
   remediation: 'Set imagePullPolicy: Always on the container.',
   check: (obj) =>
     eachContainer(obj)
-      .filter(
-        (c) =>
-          c.container.imagePullPolicy !== 'Always' && !(c.container.imagePullPolicy === undefined && defaultsToAlways(c.container.image)),
-      )
+      .filter((c) => c.container.imagePullPolicy !== ALWAYS && !(!c.container.imagePullPolicy && defaultsToAlways(c.container.image)))
       .map((c) =>
         finding(
           `${c.path}.imagePullPolicy`,
-          c.container.imagePullPolicy === undefined
+          !c.container.imagePullPolicy
             ? `${c.label} does not set imagePullPolicy: Always`
             : `${c.label} has imagePullPolicy ${quote(c.container.imagePullPolicy)}, not Always`,
         ),
       ),
+  // The API server has defaulted an unset policy from the image before admission.
+  admission: (s) => [
+    {
+      expression: `${s.containers}.all(c, c.?imagePullPolicy.orValue("") == ${celString(ALWAYS)}) || ${s.acceptsValueless}`,
+      message: 'A container does not pull its image on every start.',
+    },
+  ],
 };

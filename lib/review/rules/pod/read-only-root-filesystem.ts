@@ -26,4 +26,10 @@ export const readOnlyRootFilesystem: Rule = {
       .filter((c) => c.securityContext.readOnlyRootFilesystem !== true)
       .map((c) => finding(`${c.path}.securityContext.readOnlyRootFilesystem`, `${c.label} has a writable root filesystem`));
   }),
+  admission: (s) => [
+    {
+      expression: `${s.pod}.?os.?name.orValue("") == "windows" || ${s.containers}.all(c, c.?securityContext.?readOnlyRootFilesystem.orValue(false)) || ${s.acceptsValueless}`,
+      message: 'A container has a writable root filesystem.',
+    },
+  ],
 };

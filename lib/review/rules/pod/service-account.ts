@@ -1,3 +1,4 @@
+import { celString } from '../../admission/cel';
 import { KubeObject, ReviewContext, Rule } from '../../model';
 import { finding, perPod, POD_TEMPLATE_KINDS, PodSpecView, quote } from '../../walkers';
 import { namespaceOf } from '../pod-labels';
@@ -34,11 +35,16 @@ export const noServiceAccountToken: Rule = {
         ),
       ];
     })(obj),
+  synthTimeOnly:
+    "A pod that leaves automountServiceAccountToken unset takes its ServiceAccount's setting, an object the admission policy cannot read.",
 };
+
+/** The account the API server gives a pod that names none, which every namespace has. */
+const DEFAULT_ACCOUNT = 'default';
 
 /** The service account a pod runs as: the API server copies the deprecated serviceAccount into serviceAccountName when the latter is empty. */
 function accountName(pod: PodSpecView): string {
-  return pod.spec.serviceAccountName || pod.spec.serviceAccount || 'default';
+  return pod.spec.serviceAccountName || pod.spec.serviceAccount || DEFAULT_ACCOUNT;
 }
 
 function serviceAccountOf(context: ReviewContext, namespace: string, name: string): KubeObject | undefined {
@@ -63,7 +69,7 @@ export const noDefaultServiceAccount: Rule = {
   check: perPod((pod) => {
     // The API server copies the deprecated serviceAccount into serviceAccountName when the latter is empty.
     const name = pod.spec.serviceAccountName || pod.spec.serviceAccount || '';
-    if (name !== '' && name !== 'default') return [];
+    if (name !== '' && name !== DEFAULT_ACCOUNT) return [];
     return [
       finding(
         `${pod.path}.serviceAccountName`,
@@ -73,4 +79,11 @@ export const noDefaultServiceAccount: Rule = {
       ),
     ];
   }),
+  // The API server has copied serviceAccount into an empty serviceAccountName before admission.
+  admission: (s) => [
+    {
+      expression: `!(${s.pod}.?serviceAccountName.orValue("") in ["", ${celString(DEFAULT_ACCOUNT)}]) || ${s.acceptsValueless}`,
+      message: "The pod runs as the namespace's default service account.",
+    },
+  ],
 };

@@ -1,4 +1,4 @@
-import { Rule, RuleFinding } from '../../model';
+import { AdmissionScope, Rule, RuleFinding } from '../../model';
 import { ContainerView, eachContainer, finding, isWindowsPod, perPod, POD_TEMPLATE_KINDS } from '../../walkers';
 
 /** Ids at or below this may belong to users and groups of the node. */
@@ -16,6 +16,11 @@ function idProblem(c: ContainerView, field: 'runAsUser' | 'runAsGroup'): RuleFin
         : `${c.label} runs with ${field} ${String(value)}${where}, not above ${MIN_EXCLUSIVE_ID}`,
     ),
   ];
+}
+
+/** CEL: the container `c`'s effective `field` (its own, else the pod's) is above MIN_EXCLUSIVE_ID; unset is not. */
+function celHighId(s: AdmissionScope, field: 'runAsUser' | 'runAsGroup'): string {
+  return `c.?securityContext.?${field}.orValue(${s.pod}.?securityContext.?${field}.orValue(0)) > ${MIN_EXCLUSIVE_ID}`;
 }
 
 /**
@@ -43,4 +48,18 @@ export const highUserGroupIds: Rule = {
         : [];
     return [...lowFsGroup, ...eachContainer(obj, pod).flatMap((c) => [...idProblem(c, 'runAsUser'), ...idProblem(c, 'runAsGroup')])];
   }),
+  admission: (s) => {
+    const windows = `${s.pod}.?os.?name.orValue("") == "windows"`;
+    const fsGroup = `${s.pod}.?securityContext.?fsGroup`;
+    return [
+      {
+        expression: `${windows} || !${fsGroup}.hasValue() || ${fsGroup}.value() > ${MIN_EXCLUSIVE_ID} || ${s.acceptsValueless}`,
+        message: `The pod sets fsGroup not above ${MIN_EXCLUSIVE_ID}.`,
+      },
+      {
+        expression: `${windows} || ${s.containers}.all(c, ${celHighId(s, 'runAsUser')} && ${celHighId(s, 'runAsGroup')}) || ${s.acceptsValueless}`,
+        message: `A container runs with a user or group id not above ${MIN_EXCLUSIVE_ID}, or the image's.`,
+      },
+    ];
+  },
 };

@@ -1,6 +1,7 @@
+import { celString } from '../../admission/cel';
 import { Rule, RuleFinding } from '../../model';
 import { eachContainer, finding, isRecord, list, POD_TEMPLATE_KINDS, quote } from '../../walkers';
-import { secretWordIn } from './secret-names';
+import { celSecretName, secretWordIn } from './secret-names';
 
 /** `$(OTHER_VAR)`: Kubernetes expands it from another variable, so it is no literal. */
 const VARIABLE_REFERENCE = /^\$\([A-Za-z_][A-Za-z0-9_.-]*\)$/;
@@ -43,4 +44,10 @@ export const envNoLiteralSecret: Rule = {
     }
     return found;
   },
+  admission: (s) => [
+    {
+      expression: `${s.containers}.all(c, c.?env.orValue([]).all(e, !has(e.value) || e.value == "" || e.value.matches(${celString(VARIABLE_REFERENCE.source)}) || !${celSecretName('e.name')})) || ${s.acceptsValueless}`,
+      message: 'A container sets a secret-looking environment variable to a literal value.',
+    },
+  ],
 };

@@ -41,4 +41,10 @@ export const secretAsFile: Rule = {
     }
     return found;
   },
+  admission: (s) => [
+    {
+      expression: `${s.containers}.all(c, c.?env.orValue([]).all(e, !e.?valueFrom.?secretKeyRef.hasValue()) && c.?envFrom.orValue([]).all(f, !has(f.secretRef))) || ${s.acceptsValueless}`,
+      message: 'A container reads a Secret into its environment.',
+    },
+  ],
 };

@@ -1,7 +1,8 @@
 /**
  * Whether a name (an env var, a ConfigMap key) says it holds a secret. Shared by the secrets
- * rules so they agree on what "looks secret" means.
+ * rules so they agree on what "looks secret" means, in their checks and in their admission CEL.
  */
+import { celList, celString } from '../../admission/cel';
 
 /**
  * Words that mark a secret, matched in the name with separators and case removed, and what
@@ -24,14 +25,31 @@ export const SECRET_WORDS: Readonly<Record<string, string>> = {
  */
 export const REFERENCE_SUFFIXES: readonly string[] = ['file', 'path', 'dir', 'url', 'uri', 'endpoint', 'host', 'name', 'ref', 'id'];
 
+/** Character classes of name words: separators, and the humps of camelCase (a lower letter or digit, then an upper letter). */
+const SEPARATORS = '-_.\\s';
+const HUMP_BEFORE = 'a-z0-9';
+const HUMP_AFTER = 'A-Z';
+const HUMP = new RegExp(`([${HUMP_BEFORE}])([${HUMP_AFTER}])`, 'g');
+const SEPARATOR_RUN = new RegExp(`[${SEPARATORS}]+`);
+
 /** The words of a name: split at `-`, `_`, `.`, spaces and camelCase humps, lowercased. */
 export function nameWords(name: string): string[] {
   return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .split(/[-_.\s]+/)
+    .replace(HUMP, '$1 $2')
+    .split(SEPARATOR_RUN)
     .map((word) => word.toLowerCase())
     .filter((word) => word !== '');
 }
+
+/**
+ * RE2 for one word of `nameWords` before lowercasing: a run without separators in which no
+ * hump letter follows a lower letter or digit (CEL `findAll` gives the words in order).
+ */
+const WORD = (() => {
+  const other = `[^${SEPARATORS}${HUMP_BEFORE}${HUMP_AFTER}]`;
+  const notLower = `[^${SEPARATORS}${HUMP_BEFORE}]`;
+  return `${notLower}*(?:[${HUMP_BEFORE}]+${other}${notLower}*)*[${HUMP_BEFORE}]*`;
+})();
 
 /**
  * Names of vendors' credentials and of credential files that no word of `SECRET_WORDS`
@@ -73,4 +91,20 @@ export function secretWordIn(name: string): string | undefined {
 /** A JSON path to `key` under `field`: `data.password`, or `data["tls.key"]` when the key is not an identifier. */
 export function keyPath(field: string, key: string): string {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${field}.${key}` : `${field}[${JSON.stringify(key)}]`;
+}
+
+/** CEL over `w`, the lowercased words of a name (CEL list of strings): `secretWordIn` finds something. */
+function celSecretWords(w: string): string {
+  const last = (k: number, i: number) => `${w}[size(${w}) - ${k - i}]`;
+  const vendors = VENDOR_SECRET_NAMES.map(
+    (v) =>
+      `(size(${w}) >= ${v.words.length} && ${v.words.map((word, i) => `${last(v.words.length, i)} == ${celString(word)}`).join(' && ')})`,
+  );
+  const holds = `(size(${w}) > 0 && !(${last(1, 0)} in ${celList(REFERENCE_SUFFIXES)}) && ${celList(Object.keys(SECRET_WORDS))}.exists(s, ${w}.join("").contains(s)))`;
+  return `(${[...vendors, holds].join(' || ')})`;
+}
+
+/** CEL: the name `name` (CEL string) looks secret, as `secretWordIn` judges it. */
+export function celSecretName(name: string): string {
+  return `[${name}.findAll(${celString(WORD)}).filter(x, x != "").map(x, x.lowerAscii())].all(w, ${celSecretWords('w')})`;
 }
