@@ -30,6 +30,10 @@ const IMAGES = [
   'app:-bad',
   HEX,
   `${HEX}:1.0`,
+  `ngi\u00a0nx@sha256:${HEX}`,
+  `ngi\u2028nx@sha256:${HEX}`,
+  `ngi\tnx@sha256:${HEX}`,
+  `ngi nx:latest`,
 ];
 
 /** Environment variable names on both sides of `secretWordIn`: words, camelCase humps, reference suffixes, vendor names. */

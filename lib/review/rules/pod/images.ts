@@ -4,8 +4,15 @@ import { Rule } from '../../model';
 import { eachContainer, finding, findingValue, POD_TEMPLATE_KINDS, quote } from '../../walkers';
 import { defaultsToAlways, LATEST_TAG } from './image-reference';
 
-/** `repo[:tag]@sha256:<64 lowercase hex>`: the image content is fixed. RE2 reads it as JavaScript does (CEL `matches`). */
-export const PINNED = /^[^@\s]+@sha256:[0-9a-f]{64}$/;
+/**
+ * What JavaScript's `\s` matches, written out: RE2's `\s` (CEL `matches`) is ASCII only, and the
+ * API server lets an image hold any other whitespace but at its ends.
+ */
+const WHITESPACE = '\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
+
+/** `repo[:tag]@sha256:<64 lowercase hex>`: the image content is fixed. RE2 reads it as JavaScript does. */
+const PINNED_PATTERN = `^[^@${WHITESPACE}]+@sha256:[0-9a-f]{64}$`;
+const PINNED = new RegExp(PINNED_PATTERN);
 
 /** The tag of an image reference, or `undefined` when it has none (a `:` in the registry host is not a tag). */
 export function imageTag(image: string): string | undefined {
@@ -52,7 +59,7 @@ export const imageDigest: Rule = {
       ),
   admission: (s) => [
     {
-      expression: `${s.containers}.all(c, has(c.image) ? c.image.matches(${celString(PINNED.source)}) || ${s.accepts('c.image')} : ${s.acceptsValueless})`,
+      expression: `${s.containers}.all(c, has(c.image) ? c.image.matches(${celString(PINNED_PATTERN)}) || ${s.accepts('c.image')} : ${s.acceptsValueless})`,
       message: 'A container image is not pinned by sha256 digest.',
     },
   ],
