@@ -11,6 +11,17 @@ const ALLOWED_TYPES = ['RuntimeDefault', 'Localhost'];
 /** The annotation values allowed as they are, and the prefix of a named local profile (`localhost/<profile>`). */
 const ALLOWED_ANNOTATION_VALUES = ['', 'runtime/default'];
 const LOCAL_PROFILE_PREFIX = 'localhost/';
+/** The annotation value that disables AppArmor, and the profile type the fields write for it. */
+const UNCONFINED = { annotation: 'unconfined', type: 'Unconfined' };
+
+/**
+ * An annotation finding's value: the profile type it sets where it disables AppArmor
+ * (`unconfined` is `Unconfined`), else the value as written. The API server copies a Pod's
+ * annotations to its fields and back, so admission sees both: one exception value covers both.
+ */
+function annotationValue(value: unknown): string | undefined {
+  return value === UNCONFINED.annotation ? UNCONFINED.type : findingValue(value);
+}
 
 function allowedAnnotation(value: unknown): boolean {
   return ALLOWED_ANNOTATION_VALUES.includes(value as string) || (typeof value === 'string' && value.startsWith(LOCAL_PROFILE_PREFIX));
@@ -23,7 +34,8 @@ function badProfile(profile: SecurityProfile | undefined): boolean {
 /**
  * The AppArmor profile must stay the runtime default or a named local profile, in the
  * `appArmorProfile` fields (pod and containers) and in the deprecated annotations, as upstream.
- * A finding's value is the profile type or annotation value set (`Unconfined`).
+ * A finding's value is the profile type set (`Unconfined`), by a field or by an annotation
+ * (`unconfined`); another annotation value as written.
  *
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
  */
@@ -65,7 +77,7 @@ export const noAppArmorUnconfined: Rule = {
           finding(
             `${pod.metadataPath}.annotations[${quote(key)}]`,
             `container ${quote(container)} has AppArmor annotation ${quote(value)}`,
-            findingValue(value),
+            annotationValue(value),
           ),
         );
       }
@@ -75,6 +87,7 @@ export const noAppArmorUnconfined: Rule = {
   admission: (s) => {
     const types = ALLOWED_TYPES.join(' or ');
     const annotations = `${s.podMetadata}.?annotations.orValue({})`;
+    const value = `${annotations}[key]`;
     return [
       {
         expression: celProfileTypeAdmitted(s, `${s.pod}.?securityContext.?appArmorProfile.?type`, ALLOWED_TYPES),
@@ -87,8 +100,8 @@ export const noAppArmorUnconfined: Rule = {
       {
         expression:
           `${annotations}.all(key, !key.startsWith(${celString(APPARMOR_ANNOTATION_PREFIX)})` +
-          ` || ${annotations}[key] in ${celList(ALLOWED_ANNOTATION_VALUES)}` +
-          ` || ${annotations}[key].startsWith(${celString(LOCAL_PROFILE_PREFIX)}) || ${s.accepts(`${annotations}[key]`)})`,
+          ` || ${value} in ${celList(ALLOWED_ANNOTATION_VALUES)} || ${value}.startsWith(${celString(LOCAL_PROFILE_PREFIX)})` +
+          ` || ${s.accepts(`(${value} == ${celString(UNCONFINED.annotation)} ? ${celString(UNCONFINED.type)} : ${value})`)})`,
         message: `An AppArmor annotation sets a profile other than ${ALLOWED_ANNOTATION_VALUES.filter((v) => v).join(', ')} or ${LOCAL_PROFILE_PREFIX}<profile>.`,
       },
     ];
