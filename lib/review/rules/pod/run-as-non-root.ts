@@ -53,7 +53,7 @@ export const runAsNonRoot: Rule = {
       {
         // A container's own value wins; unset, the pod's applies.
         expression: `${userNamespace} || ${s.containers}.all(c, c.?securityContext.?runAsNonRoot.orValue(${podValue}.orValue(false))) || ${s.acceptsValueless}`,
-        message: 'A container may run as root: neither it nor the pod sets runAsNonRoot: true.',
+        message: 'A container may run as root: it sets runAsNonRoot: false, or neither it nor the pod sets runAsNonRoot: true.',
       },
     ];
   },
