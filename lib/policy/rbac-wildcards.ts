@@ -9,9 +9,16 @@
  * `*\/<subresource>` for that subresource of every resource. `pods/*` is no wildcard upstream.
  */
 export function resourceEntryCovers(entry: string, resource: string): boolean {
-  if (entry === '*' || entry === resource) return true;
+  return entriesCovering(resource).includes(entry);
+}
+
+/**
+ * The entries of a rule's resources that cover `resource`: `*`, itself, and for a subresource
+ * `*\/<subresource>` (the admission policies test a written list against these).
+ */
+export function entriesCovering(resource: string): readonly string[] {
   const slash = resource.indexOf('/');
-  return slash > 0 && entry === `*/${resource.slice(slash + 1)}`;
+  return slash > 0 ? ['*', resource, `*/${resource.slice(slash + 1)}`] : ['*', resource];
 }
 
 /** Whether any entry of a rule's resources covers `resource`. */

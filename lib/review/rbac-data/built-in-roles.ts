@@ -37,7 +37,7 @@ export function isBuiltInClusterRole(name: string): boolean {
 }
 
 /** The label kube-apiserver puts on the roles it creates at start. */
-const BOOTSTRAPPING_LABEL = 'kubernetes.io/bootstrapping';
+export const BOOTSTRAPPING_LABEL = 'kubernetes.io/bootstrapping';
 
 const BUILT_IN_BY_NAME = new Map(BUILT_IN_CLUSTER_ROLES.map((role) => [role.metadata!.name!, role]));
 

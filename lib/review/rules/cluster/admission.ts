@@ -1,6 +1,7 @@
 import { KubeObject, Rule, RuleFinding } from '../../model';
 import { finding, isRecord, list, quote } from '../../walkers';
 import { SYSTEM_NAMESPACE } from '../../../policy/control-plane';
+import { CONTROL_PLANE_FILE } from './synth-time';
 
 /**
  * The API server's `AdmissionConfiguration`: the Pod Security defaults for every namespace
@@ -34,6 +35,7 @@ export const admissionPodSecurityRestricted: Rule = {
   references: { pss: 'restricted', cis: '5.2.1', nsa: 'Pod security' },
   remediation:
     'Configure the PodSecurity plugin inline in the AdmissionConfiguration, with defaults enforce, audit and warn set to restricted.',
+  synthTimeOnly: CONTROL_PLANE_FILE,
   check: (obj) => {
     if (!isAdmissionConfiguration(obj)) return [];
     const entry = podSecurityPlugin(obj);
@@ -64,6 +66,7 @@ export const admissionExemptionsSystemOnly: Rule = {
   references: { cis: '5.2.1' },
   remediation:
     'Remove the exempt users and runtime classes, and exempt only system namespaces (kube-system, kube-*, *-system); label any other namespace with its own level and an exception instead.',
+  synthTimeOnly: CONTROL_PLANE_FILE,
   check: (obj) => {
     if (!isAdmissionConfiguration(obj)) return [];
     const entry = podSecurityPlugin(obj);

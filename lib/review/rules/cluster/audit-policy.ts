@@ -1,6 +1,7 @@
 import { KubeObject, Rule, RuleFinding } from '../../model';
 import { finding, isRecord, list, quote } from '../../walkers';
 import { AUDIT_LEVELS, AuditLevel } from '../../../policy/control-plane';
+import { CONTROL_PLANE_FILE } from './synth-time';
 
 /**
  * The audit `Policy` (audit.k8s.io/v1), judged the way the API server applies it: the first
@@ -164,6 +165,7 @@ export const auditSensitiveMetadataOnly: Rule = {
   references: { cis: '3.2.2' },
   remediation:
     'Put a rule with level: Metadata for secrets, configmaps, serviceaccounts/token and authentication.k8s.io tokenreviews before every Request or RequestResponse rule that could match them.',
+  synthTimeOnly: CONTROL_PLANE_FILE,
   check: (obj) => {
     if (!isAuditPolicy(obj)) return [];
     const found: RuleFinding[] = [];
@@ -204,6 +206,7 @@ export const auditHighRiskRecorded: Rule = {
   references: { cis: ['3.2.1', '3.2.2'], nsa: 'Audit logging' },
   remediation:
     'Log RBAC writes and pods/exec, pods/attach and pods/portforward at RequestResponse, Secrets at Metadata, and end the rules with a catch-all at Metadata.',
+  synthTimeOnly: CONTROL_PLANE_FILE,
   check: (obj) => {
     if (!isAuditPolicy(obj)) return [];
     const found: RuleFinding[] = [];
@@ -255,6 +258,7 @@ export const auditOmitRequestReceived: Rule = {
   kinds: ['Policy'],
   references: {},
   remediation: 'Set omitStages: [RequestReceived] at the top of the policy.',
+  synthTimeOnly: CONTROL_PLANE_FILE,
   check: (obj) =>
     isAuditPolicy(obj) && !strings(obj.omitStages).includes('RequestReceived')
       ? [finding('omitStages', 'the policy logs every request twice (RequestReceived, then ResponseComplete)')]

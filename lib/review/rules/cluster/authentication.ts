@@ -1,6 +1,7 @@
 import { Rule } from '../../model';
 import { finding, isRecord, list, quote } from '../../walkers';
 import { ANONYMOUS_PATHS } from '../../../policy/control-plane';
+import { CONTROL_PLANE_FILE } from './synth-time';
 
 /**
  * Anonymous requests reach the health endpoints only: the structured authentication
@@ -16,6 +17,7 @@ export const authenticationAnonymousHealthOnly: Rule = {
   kinds: ['AuthenticationConfiguration'],
   references: { cis: '1.2.1' },
   remediation: `Set anonymous.enabled: false, or enabled: true with conditions listing only ${ANONYMOUS_PATHS.join(', ')}.`,
+  synthTimeOnly: CONTROL_PLANE_FILE,
   check: (obj) => {
     if (!/^apiserver\.config\.k8s\.io\//.test(obj.apiVersion)) return [];
     const anonymous = obj.anonymous;

@@ -12,6 +12,7 @@ import {
   SCHEDULER_SETTINGS,
 } from '../../../policy/cis-benchmark';
 import { componentFlags, extraArgsPath, fieldAt, hasExternalEtcd, isKubeadmClusterConfiguration } from './kubeadm';
+import { CONTROL_PLANE_FILE } from './synth-time';
 
 /** The CIS ids of some rows, once each, in table order. */
 const cisIds = (rows: readonly ClusterSetting[]): string[] => [...new Set(rows.map((r) => r.cis).filter((id) => id !== '-'))];
@@ -51,6 +52,7 @@ function componentSettingsRule(
     kinds: ['ClusterConfiguration'],
     references: { cis: cisIds(rows) },
     remediation: `Set each flag named in the finding in ${field}.extraArgs.`,
+    synthTimeOnly: CONTROL_PLANE_FILE,
     check: (obj) => checkFlags(obj, component, rows),
   };
 }
@@ -101,6 +103,7 @@ export const etcdSettings: Rule = {
   kinds: ['ClusterConfiguration'],
   references: { cis: cisIds(ETCD_SETTINGS) },
   remediation: `Set each flag named in the finding in etcd.local.extraArgs; for an external etcd, set etcd.external.caFile, certFile and keyFile and use https endpoints.`,
+  synthTimeOnly: CONTROL_PLANE_FILE,
   check: (obj) => {
     if (!isKubeadmClusterConfiguration(obj)) return [];
     if (!hasExternalEtcd(obj)) return checkFlags(obj, 'etcd', ETCD_SETTINGS);
@@ -137,6 +140,7 @@ export const kubeletSettings: Rule = {
   kinds: ['KubeletConfiguration'],
   references: { cis: cisIds(KUBELET_SETTINGS) },
   remediation: 'Set each field named in the finding in the KubeletConfiguration.',
+  synthTimeOnly: CONTROL_PLANE_FILE,
   check: (obj) => {
     if (!obj.apiVersion.startsWith('kubelet.config.k8s.io/')) return [];
     return KUBELET_SETTINGS.filter((row) => !meetsSetting(row, fieldAt(obj, row.setting))).map((row) => {

@@ -1,5 +1,6 @@
 import { KubeObject, Rule, RuleFinding } from '../../model';
 import { finding, isRecord, list, quote } from '../../walkers';
+import { CONTROL_PLANE_FILE } from './synth-time';
 
 /**
  * The API server's `EncryptionConfiguration`: Secrets encrypted at rest in etcd, with the
@@ -36,6 +37,7 @@ export const encryptionSecretsEncrypted: Rule = {
   references: { cis: ['1.2.27', '1.2.28'], nsa: 'Encryption at rest' },
   remediation:
     'Cover secrets with a first provider that encrypts: kms with apiVersion v2 (preferred), or secretbox; keep identity only last, to read data written before encryption.',
+  synthTimeOnly: CONTROL_PLANE_FILE,
   check: (obj) => {
     if (!isEncryptionConfiguration(obj)) return [];
     const resources = list<unknown>(obj.resources);
@@ -70,6 +72,7 @@ export const encryptionKeyNotInManifests: Rule = {
   references: {},
   remediation:
     'Use a KMS v2 provider, whose configuration holds no key; keep a file with a local key out of the manifests and copy it to the control plane nodes only.',
+  synthTimeOnly: CONTROL_PLANE_FILE,
   check: (obj) => {
     if (!isEncryptionConfiguration(obj)) return [];
     const found: RuleFinding[] = [];

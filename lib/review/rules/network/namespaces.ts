@@ -1,12 +1,14 @@
+import { celString } from '../../admission/cel';
 import { KubeObject, Rule, RuleFinding } from '../../model';
 import { finding, POD_TEMPLATE_KINDS, podTemplateKindOf, quote } from '../../walkers';
 import { namespaceFacts, NamespaceFacts } from './namespace-facts';
 
 const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
+const RESTRICTED = 'restricted';
 
 /** Why a namespace enforcing `level` (`undefined`: no label) falls short of restricted; `undefined` when it does not. */
 function enforcementProblem(level: unknown): string | undefined {
-  if (level === 'restricted') return undefined;
+  if (level === RESTRICTED) return undefined;
   return level === undefined ? 'enforces no Pod Security level' : `enforces Pod Security level ${quote(String(level))}, not "restricted"`;
 }
 
@@ -27,6 +29,12 @@ export const namespacePodSecurity: Rule = {
     const problem = enforcementProblem(obj.metadata?.labels?.[ENFORCE_LABEL]);
     return problem ? [finding(`metadata.labels["${ENFORCE_LABEL}"]`, `namespace ${problem}`)] : [];
   },
+  admission: (s) => [
+    {
+      expression: `${s.object}.metadata.?labels[?${celString(ENFORCE_LABEL)}].orValue("") == ${celString(RESTRICTED)} || ${s.acceptsValueless}`,
+      message: `The namespace does not enforce Pod Security level ${RESTRICTED}.`,
+    },
+  ],
 };
 
 /**

@@ -22,6 +22,7 @@ export const namespaceDefaultDeny: Rule = {
   references: { cis: '5.3.2', nsa: 'Network separation and hardening', kubeScore: 'pod-networkpolicy', checkov: 'CKV2_K8S_6' },
   remediation:
     'Add a NetworkPolicy with podSelector: {} and policyTypes: [Ingress, Egress] to the namespace, then allow each flow explicitly.',
+  synthTimeOnly: 'It needs the NetworkPolicies of the namespace, other objects, which are created after the Namespace.',
   check: (obj, context) => {
     const name = obj.metadata?.name ?? '';
     const isolated = isolatedDirections(context, name);
@@ -50,6 +51,7 @@ export const networkPolicySelectsPods: Rule = {
   references: { kubeScore: 'networkpolicy-targets-pod' },
   remediation:
     "Make spec.podSelector match the labels of the pod template it is for (compare with the workload's spec.template.metadata.labels), or remove the policy.",
+  synthTimeOnly: 'It needs the pod templates of the namespace, other objects, which may be created after the policy.',
   check: (obj, context) => {
     const raw = specOf(obj).podSelector;
     if (raw === undefined || isEmptySelector(raw)) return [];

@@ -1,3 +1,6 @@
+import { ADMISSION_KINDS } from '../../admission/admission-kinds';
+import { celList, celString } from '../../admission/cel';
+import { JUDGED_ALONE } from '../../admission/judged-alone';
 import { ANY_KIND, KubeObject, ReviewContext, Rule, RuleFinding } from '../../model';
 import { isServed } from '../../schema/shapes';
 import { apiGroupOf, finding, podTemplateKindOf } from '../../walkers';
@@ -154,4 +157,37 @@ export const noDefaultNamespace: Rule = {
       finding('metadata.namespace', `${obj.kind} ${JSON.stringify(obj.metadata?.name ?? '')} is in the "default" namespace`, 'default'),
     ];
   },
+  admission: (s) => {
+    const { judged, platformOwned } = judgedInDefault();
+    const o = s.object;
+    return [
+      {
+        expression: `!(${o}.kind in ${celList(judged)}) || ${o}.metadata.?namespace.orValue("") != "default" || ${o}.kind + "/" + ${o}.metadata.?name.orValue("") in ${celList(platformOwned)} || ${s.accepts(celString('default'))}`,
+        message: 'The object is in the "default" namespace.',
+      },
+    ];
+  },
 };
+
+/**
+ * The admission kinds the check judges in `default` (not workloads, which
+ * workload-namespace-hardened judges, nor cluster-scoped ones) and the `<kind>/<name>` of the
+ * cluster's own objects it leaves there, asked of the check itself on probe objects.
+ */
+function judgedInDefault(): { judged: string[]; platformOwned: string[] } {
+  const probe = (kind: (typeof ADMISSION_KINDS)[number], name: string) =>
+    noDefaultNamespace.check(
+      {
+        apiVersion: kind.group ? `${kind.group}/${kind.version}` : kind.version,
+        kind: kind.kind,
+        metadata: { name, namespace: 'default' },
+      },
+      JUDGED_ALONE,
+    ).length > 0;
+  const judged = ADMISSION_KINDS.filter((kind) => probe(kind, 'probe'));
+  const platformOwned = [...PLATFORM_OWNED].filter((entry) => {
+    const [kindName, name] = entry.split('/');
+    return judged.some((kind) => kind.kind === kindName && !probe(kind, name));
+  });
+  return { judged: judged.map((kind) => kind.kind), platformOwned };
+}

@@ -27,6 +27,7 @@ export const serviceSelectsPods: Rule = {
   references: {},
   remediation:
     "Make spec.selector equal to labels the pod template carries (compare with the workload's spec.template.metadata.labels), or remove the Service.",
+  synthTimeOnly: 'It needs the pod templates of the namespace, other objects, which may be created after the Service.',
   check: (obj, context) => {
     const selector = serviceSelector(obj);
     if (!selector) return [];

@@ -24,6 +24,7 @@ export const serviceTypeAllowedByQuota: Rule = {
   references: {},
   remediation:
     'Use a ClusterIP Service behind the ingress controller; if the namespace really needs a LoadBalancer or NodePort Service, raise services.loadbalancers or services.nodeports in its ResourceQuota and review what it exposes.',
+  synthTimeOnly: "It needs the namespace's ResourceQuota, another object; in the cluster the quota itself refuses the Service.",
   check: (obj, context) => {
     if (obj.apiVersion !== 'v1' || !isRecord(obj.spec) || typeof obj.spec.type !== 'string') return [];
     const entries = QUOTA_ENTRIES[obj.spec.type]?.(obj.spec) ?? [];

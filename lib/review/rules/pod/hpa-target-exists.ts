@@ -17,6 +17,7 @@ export const hpaTargetExists: Rule = {
   kinds: ['HorizontalPodAutoscaler'],
   references: {},
   remediation: 'Make spec.scaleTargetRef name the workload (its apiVersion, kind and metadata.name), or remove the autoscaler.',
+  synthTimeOnly: 'It needs the workload the HorizontalPodAutoscaler scales, another object, which may be created after it.',
   check: (obj, context) => {
     const ref = isRecord(obj.spec) && isRecord(obj.spec.scaleTargetRef) ? obj.spec.scaleTargetRef : undefined;
     if (apiGroupOf(obj.apiVersion) !== 'autoscaling' || !ref || typeof ref.kind !== 'string' || typeof ref.name !== 'string') return [];

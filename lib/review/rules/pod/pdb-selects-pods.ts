@@ -19,6 +19,7 @@ export const pdbSelectsPods: Rule = {
   references: {},
   remediation:
     "Make spec.selector match the labels of the pod template it protects (compare with the workload's spec.template.metadata.labels), or remove the budget.",
+  synthTimeOnly: 'It needs the pod templates of the namespace, other objects, which may be created after the PodDisruptionBudget.',
   check: (obj, context) => {
     const raw = isRecord(obj.spec) ? obj.spec.selector : undefined;
     if (!isRecord(raw)) return [];

@@ -80,6 +80,8 @@ export const unjudgedPodTemplate: Rule = {
   references: {},
   remediation:
     'This kind is not known to the review, so the pod rules did not judge this pod template: ask for the kind to be added to POD_TEMPLATE_LOCATIONS (lib/policy/pod-template-locations.ts) with where it keeps its pod template, or, if its pods are judged elsewhere, add an exception (exception.hardened.cdk8s.io/unjudged-pod-template) that says where.',
+  synthTimeOnly:
+    "It warns about custom resources whose pod templates the review cannot judge; the policies match built-in kinds only, and the Pods those resources' controllers create are judged at admission.",
   check: (obj) => {
     const group = apiGroupOf(obj.apiVersion);
     if (!isCustomGroup(group) || podTemplateKindOf(obj)) return [];

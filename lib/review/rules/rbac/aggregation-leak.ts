@@ -20,6 +20,8 @@ export const rbacNoAggregationLeak: Rule = {
   kinds: ['ClusterRole'],
   references: {},
   remediation: 'Remove the aggregate-to-* label and bind the ClusterRole to the subjects that need it, or remove the power from its rules.',
+  synthTimeOnly:
+    'What leaks depends on what view, edit and admin already hold from every ClusterRole aggregated into them, which a policy judging one ClusterRole cannot see.',
   check: (obj, context) => {
     const index = rbacIndexOf(context);
     const name = typeof obj.metadata?.name === 'string' ? obj.metadata.name : '';

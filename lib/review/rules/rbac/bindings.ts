@@ -1,8 +1,10 @@
 /**
  * Rules over RoleBindings and ClusterRoleBindings: which role they grant, to whom, and where.
  */
-import { namespaceOf, RBAC_BINDING_KINDS, rbacIndexOf, roleRefOf, subjectsOf } from '../../analyses/permissions-rbac';
-import { KubeObject, Rule } from '../../model';
+import { namespaceOf, RBAC_BINDING_KINDS, RbacIndex, rbacIndexOf, roleRefOf, subjectsOf } from '../../analyses/permissions-rbac';
+import { celList, celString } from '../../admission/cel';
+import { KubeObject, Rule, RuleFinding } from '../../model';
+import { BUILT_IN_CLUSTER_ROLES } from '../../rbac-data/built-in-roles';
 import { powersOfRule } from '../../../policy/escalation-powers';
 import { finding, quote } from '../../walkers';
 import { ruleOrigin } from './power-findings';
@@ -38,29 +40,58 @@ export const rbacNoClusterAdminBinding: Rule = {
     polaris: ['clusterrolebindingClusterAdmin', 'rolebindingClusterAdminClusterRole'],
   },
   remediation: 'Bind a role that lists only the resources and verbs the subjects need, in the namespaces they need them.',
-  check: (obj, context) => {
-    const ref = roleRefOf(obj);
-    if (!ref) return [];
-    const index = rbacIndexOf(context);
-    if (ref.kind === 'ClusterRole' && ref.name === 'cluster-admin' && (index.isBuiltIn(ref.name) || !index.rulesOf(ref, undefined))) {
-      return [
-        finding('roleRef.name', `binding grants ClusterRole "cluster-admin", every verb on every resource, ${whereGranted(obj)}`, '* on *'),
-      ];
-    }
-    const all = index
-      .rulesOf(ref, obj.kind === 'RoleBinding' ? namespaceOf(obj) : undefined)
-      ?.find(({ rule }) => powersOfRule(rule, 'namespace').some((held) => held.power.name === '* on *'));
-    return all
-      ? [
-          finding(
-            'roleRef.name',
-            `binding grants ${ref.kind} ${quote(ref.name)}, whose ${ruleOrigin(all)} allows every verb on every resource of every group: cluster-admin in all but name, ${whereGranted(obj)}`,
-            '* on *',
-          ),
-        ]
-      : [];
-  },
+  check: (obj, context) => clusterAdminFindings(obj, rbacIndexOf(context)),
+  // The bindings to the built-in ClusterRoles that allow everything (as the check reads them alone); a role of one's own that does is refused at its admission (rbac-no-cluster-takeover-powers).
+  admission: (s) => [
+    {
+      expression: `!(${s.object}.roleRef.kind == "ClusterRole" && ${s.object}.roleRef.name in ${celList(builtInRolesFound(clusterAdminFindings))}) || ${s.accepts(celString('* on *'))}`,
+      message: 'The binding grants cluster-admin, or a built-in ClusterRole that allows every verb on every resource.',
+    },
+  ],
 };
+
+function clusterAdminFindings(obj: KubeObject, index: RbacIndex): RuleFinding[] {
+  const ref = roleRefOf(obj);
+  if (!ref) return [];
+  if (ref.kind === 'ClusterRole' && ref.name === 'cluster-admin' && (index.isBuiltIn(ref.name) || !index.rulesOf(ref, undefined))) {
+    return [
+      finding('roleRef.name', `binding grants ClusterRole "cluster-admin", every verb on every resource, ${whereGranted(obj)}`, '* on *'),
+    ];
+  }
+  const all = index
+    .rulesOf(ref, obj.kind === 'RoleBinding' ? namespaceOf(obj) : undefined)
+    ?.find(({ rule }) => powersOfRule(rule, 'namespace').some((held) => held.power.name === '* on *'));
+  return all
+    ? [
+        finding(
+          'roleRef.name',
+          `binding grants ${ref.kind} ${quote(ref.name)}, whose ${ruleOrigin(all)} allows every verb on every resource of every group: cluster-admin in all but name, ${whereGranted(obj)}`,
+          '* on *',
+        ),
+      ]
+    : [];
+}
+
+/**
+ * The built-in ClusterRoles a ClusterRoleBinding to which `findings` reports, the binding
+ * judged alone (the cluster's own roles only): what an admission policy, which sees the binding
+ * alone, can refuse by name.
+ */
+export function builtInRolesFound(findings: (binding: KubeObject, index: RbacIndex) => readonly RuleFinding[]): string[] {
+  const index = new RbacIndex([]);
+  return BUILT_IN_CLUSTER_ROLES.map((role) => role.metadata!.name!).filter(
+    (name) =>
+      findings(
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'ClusterRoleBinding',
+          metadata: { name: 'probe' },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+        },
+        index,
+      ).length > 0,
+  );
+}
 
 /**
  * No binding names a population instead of a team: `system:anonymous`,
@@ -86,7 +117,18 @@ export const rbacNoBroadSubjects: Rule = {
           `subject ${s.index} is the ${s.kind === 'User' ? 'user' : 'group'} ${quote(s.name)}: the role goes to ${BROAD_SUBJECTS[s.name]}`,
         ),
       ),
+  admission: (s) => [
+    {
+      expression: `!${subjects(s.object)}.exists(subject, subject.kind in ["User", "Group"] && subject.name in ${celList(Object.keys(BROAD_SUBJECTS))}) || ${s.acceptsValueless}`,
+      message: 'A subject is a system group everyone (or every anonymous request) belongs to.',
+    },
+  ],
 };
+
+/** CEL: the subjects of the binding `object`. */
+function subjects(object: string): string {
+  return `${object}.?subjects.orValue([])`;
+}
 
 /**
  * No binding grants to a namespace's `default` ServiceAccount: every pod that names no
@@ -110,6 +152,12 @@ export const rbacNoDefaultServiceAccountBinding: Rule = {
           `subject ${s.index} is the "default" ServiceAccount${s.namespace ? ` of namespace ${quote(s.namespace)}` : ''}, which every pod without an account of its own runs as`,
         ),
       ),
+  admission: (s) => [
+    {
+      expression: `!${subjects(s.object)}.exists(subject, subject.kind == "ServiceAccount" && subject.name == "default") || ${s.acceptsValueless}`,
+      message: 'A subject is the "default" ServiceAccount.',
+    },
+  ],
 };
 
 /**
@@ -131,6 +179,12 @@ export const rbacNoUserSubjects: Rule = {
     subjectsOf(obj)
       .filter((s) => s.kind === 'User' && !s.name.startsWith('system:'))
       .map((s) => finding(`subjects[${s.index}].kind`, `subject ${s.index} is the individual user ${quote(s.name)}`)),
+  admission: (s) => [
+    {
+      expression: `!${subjects(s.object)}.exists(subject, subject.kind == "User" && !subject.name.startsWith("system:")) || ${s.acceptsValueless}`,
+      message: 'A subject is an individual user.',
+    },
+  ],
 };
 
 /**
@@ -158,4 +212,10 @@ export const rbacClusterScope: Rule = {
       ),
     ];
   },
+  admission: (s) => [
+    {
+      expression: `${s.object}.kind != "ClusterRoleBinding" || ${s.acceptsValueless}`,
+      message: 'The binding grants its role in every namespace and on cluster-scoped resources.',
+    },
+  ],
 };

@@ -1,7 +1,7 @@
 import { RBAC_ROLE_KINDS } from '../../analyses/permissions-rbac';
 import { Rule } from '../../model';
 import { POWER_RULES } from '../../../policy/escalation-powers';
-import { rolePowerFindings } from './power-findings';
+import { rolePowerAdmission, rolePowerFindings } from './power-findings';
 
 /**
  * No role holds a power over the node or the control plane: `*` on `*` (cluster-admin in all
@@ -21,4 +21,5 @@ export const rbacNoClusterTakeoverPowers: Rule = {
   remediation:
     'Remove the rule; leave namespaces, admission webhooks, certificate approval and PersistentVolumes to the platform\'s own controllers and list the resources and verbs the holder needs instead of "*".',
   check: (obj) => rolePowerFindings(obj, POWER_RULES.clusterTakeover),
+  admission: rolePowerAdmission(POWER_RULES.clusterTakeover, (obj) => rolePowerFindings(obj, POWER_RULES.clusterTakeover)),
 };

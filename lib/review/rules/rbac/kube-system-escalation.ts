@@ -23,6 +23,8 @@ export const rbacNoKubeSystemEscalation: Rule = {
   references: { cis: '5.1.1' },
   remediation:
     'Remove the binding; run your own workloads in a namespace of their own, and grant in kube-system only read access to what is needed, by resourceNames.',
+  synthTimeOnly:
+    'It judges the role a RoleBinding refers to (another object), and the policies leave kube-system to the platform, as Pod Security admission does.',
   check: (obj, context) => {
     if (obj.kind !== 'RoleBinding' || namespaceOf(obj) !== KUBE_SYSTEM) return [];
     const ref = roleRefOf(obj);

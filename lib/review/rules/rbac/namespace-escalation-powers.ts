@@ -1,7 +1,7 @@
 import { RBAC_ROLE_KINDS } from '../../analyses/permissions-rbac';
 import { Rule } from '../../model';
 import { POWER_RULES } from '../../../policy/escalation-powers';
-import { rolePowerFindings } from './power-findings';
+import { rolePowerAdmission, rolePowerFindings } from './power-findings';
 
 /**
  * Roles that escalate within a namespace are visible: reading Secrets, creating Secrets (a
@@ -21,4 +21,5 @@ export const rbacNamespaceEscalationPowers: Rule = {
   remediation:
     "Remove the power, or limit Secret reads by resourceNames and record an exception naming the power (accepts: ['read secrets']) with the reason.",
   check: (obj) => rolePowerFindings(obj, POWER_RULES.namespaceEscalation),
+  admission: rolePowerAdmission(POWER_RULES.namespaceEscalation, (obj) => rolePowerFindings(obj, POWER_RULES.namespaceEscalation)),
 };

@@ -5,9 +5,13 @@
  */
 import { isUnchangedBuiltInRole } from '../../rbac-data/built-in-roles';
 import { indexedStrings, RBAC_ROLE_KINDS } from '../../analyses/permissions-rbac';
+import { celHoldsPower, celUnchangedBuiltInRole, ruleList } from '../../admission/rbac-cel';
+import { celString } from '../../admission/cel';
+import { JUDGED_ALONE } from '../../admission/judged-alone';
 import { KubeObject, Rule, RuleFinding } from '../../model';
 import { ESCALATION_POWERS, POWER_RULES, powersOfRule } from '../../../policy/escalation-powers';
 import { finding, isRecord, list, quote } from '../../walkers';
+import { powersValidation } from './power-findings';
 
 type Entry = { readonly value: string; readonly index: number };
 
@@ -87,6 +91,17 @@ export const rbacNoWildcards: Rule = {
         .filter((u) => u.value === '*')
         .map((u) => finding(`rules[${i}].nonResourceURLs[${u.index}]`, `rule ${i} covers every non-resource URL ("*")`)),
     ]),
+  admission: (s) => {
+    const unchanged = celUnchangedBuiltInRole(s.object, (role) => rbacNoWildcards.check(role, JUDGED_ALONE).length > 0);
+    const star = (field: 'apiGroups' | 'verbs' | 'nonResourceURLs') => `"*" in ${ruleList('r', field)}`;
+    const anyResource = `${ruleList('r', 'resources')}.exists(x, x == "*" || x.startsWith("*/"))`;
+    return [
+      {
+        expression: `${unchanged} || !${s.object}.?rules.orValue([]).exists(r, ${star('apiGroups')} || ${anyResource} || ${star('verbs')} || ${star('nonResourceURLs')}) || ${s.acceptsValueless}`,
+        message: 'A rule covers every API group, resource, verb or non-resource URL ("*").',
+      },
+    ];
+  },
 };
 
 /**
@@ -136,6 +151,12 @@ export const rbacNoEscalationVerbs: Rule = {
               );
       return [...written, ...throughStar];
     }),
+  admission: (s) => [
+    powersValidation(s, VERB_POWERS, rbacNoEscalationVerbs.check, (power, r) => {
+      const verbs = ruleList(r, 'verbs');
+      return `(${celString(power.name)} in ${verbs} || ("*" in ${verbs} && ${celHoldsPower(r, power, 'cluster', false)}))`;
+    }),
+  ],
 };
 
 /**
@@ -171,4 +192,8 @@ export const rbacNoExecAttachPortforward: Rule = {
         );
       }),
     ),
+  // Per resource entry in the check; a power held through some entry is held through the list.
+  admission: (s) => [
+    powersValidation(s, REMOTE_ACCESS_POWERS, rbacNoExecAttachPortforward.check, (power, r) => celHoldsPower(r, power, 'cluster', false)),
+  ],
 };

@@ -16,6 +16,8 @@ export const duplicateObject: Rule = {
   references: {},
   remediation:
     'Define the object once: remove the copy, or give one of them another name or namespace (two charts with the same id in the same namespace write the same objects).',
+  synthTimeOnly:
+    'It compares the objects of one output with each other; in the cluster a second apply of the same object is an update, not a duplicate.',
   check: (obj, context) => {
     const others = context.namesakesOf(obj).filter((other) => other !== obj);
     if (!others.length) return [];

@@ -27,6 +27,7 @@ export const objectSchema: Rule = {
   remediation:
     'Give the field the type or value the message names, fix or remove the unknown field, or use a kind and apiVersion the API server ' +
     "(or the custom resource's CRD) serves, spelled exactly; `kubectl apply --dry-run=server --validate=strict` shows the same refusal.",
+  synthTimeOnly: 'The API server itself refuses an object that does not match its schema, before any admission policy sees it.',
   check: (obj, context) => {
     const group = apiGroupOf(obj.apiVersion);
     if (!isBuiltInGroup(group)) return customResourceProblems(obj, group, context);

@@ -18,5 +18,7 @@ export const valueNoJwt: Rule = {
   references: {},
   remediation:
     'If the token is valid, revoke it and deliver a new one through a Secret (a projected service account token for the Kubernetes API); if it is a sample, replace it with a placeholder.',
+  synthTimeOnly:
+    'It searches every string of the object, at any depth, and decodes what looks like a token (base64url JSON): CEL has no recursion to walk an object of any shape, nor a base64 decoder.',
   check: (obj, context) => secretFindings(obj, { configMapData: true, context }, findJwt),
 };

@@ -18,6 +18,8 @@ export const secretNoPlaintext: Rule = {
   references: { cis: '5.4.2' },
   remediation:
     "Seal the values with SealedSecret (only the cluster's controller can decrypt them) or fetch them with ExternalSecret, and remove the Secret from the output.",
+  synthTimeOnly:
+    'In the cluster, Secrets are rightly written with their values by the Sealed Secrets and External Secrets controllers (and the token controller, Helm), which a policy cannot tell from a Secret applied from the repository; the rule judges the manifests.',
   check: (obj) => {
     const found: RuleFinding[] = [];
     for (const [field, how] of [
