@@ -2,7 +2,7 @@ import { Cidr, cidrContains, parseCidr } from '../../../core/cidr';
 import { isSingleAddress, METADATA_BLOCKS, metadataReached } from '../../../policy/special-addresses';
 import { Rule, RuleFinding } from '../../model';
 import { finding, isRecord, list } from '../../walkers';
-import { blockOf, Peer, PolicySpec, specOf, unreadableBlock } from './policy-spec';
+import { blockOf, UNION_OF_BLOCKS, Peer, PolicySpec, specOf, unreadableBlock } from './policy-spec';
 
 /**
  * Egress never reaches a cloud metadata address, where a pod can pick up the node's cloud
@@ -24,6 +24,7 @@ export const networkEgressMetadata: Rule = {
   )
     .map((m) => m.cidr)
     .join(', ')}.`,
+  synthTimeOnly: UNION_OF_BLOCKS,
   check: (obj) => {
     const found: RuleFinding[] = [];
     list<NonNullable<PolicySpec['egress']>[number]>(specOf(obj).egress).forEach((rule, i) => {

@@ -3,7 +3,7 @@ import { Cidr, effectiveCidr, IpFamily } from '../../../core/cidr';
 import { PUBLIC_ADDRESSES } from '../../../policy/special-addresses';
 import { Rule, RuleFinding } from '../../model';
 import { finding, isRecord, list } from '../../walkers';
-import { blockOf, isEmptySelector, Peer, PolicySpec, specOf, unreadableBlock } from './policy-spec';
+import { blockOf, UNION_OF_BLOCKS, isEmptySelector, Peer, PolicySpec, specOf, unreadableBlock } from './policy-spec';
 
 /** The value of a finding: the address space opened, whatever blocks open it. */
 const WHOLE_FAMILY: Record<IpFamily, string> = { 4: '0.0.0.0/0', 6: '::/0' };
@@ -33,6 +33,7 @@ export const networkIngressFromAnywhere: Rule = {
   references: { nsa: 'Network separation and hardening' },
   remediation:
     'Name the sources: the pods (podSelector, with a namespaceSelector in the same peer for another namespace) or the CIDRs of the clients.',
+  synthTimeOnly: UNION_OF_BLOCKS,
   check: (obj) => {
     const found: RuleFinding[] = [];
     const blocks: IngressBlock[] = [];
