@@ -86,7 +86,7 @@ export const PUBLIC_ADDRESSES: Record<IpFamily, AddressSet> = {
 const METADATA: ReadonlyArray<MetadataBlock & { readonly block: Cidr }> = METADATA_BLOCKS.map((m) => ({ ...m, block: parseCidr(m.cidr) }));
 
 /** How a finding names a metadata block: a single address without its prefix, a class as a CIDR. */
-function nameOf(block: Cidr): string {
+export function metadataNameOf(block: Cidr): string {
   return isSingleAddress(block) ? formatAddress({ family: block.family, value: block.network }) : formatCidr(block);
 }
 
@@ -109,5 +109,5 @@ export function metadataReached(
   const reached = METADATA.filter((m) => reach.intersects(AddressSet.of(family, [m.block])));
   return reached
     .filter((m) => !reached.some((o) => o !== m && cidrContains(m.block, o.block)))
-    .map((m) => ({ name: nameOf(m.block), block: m }));
+    .map((m) => ({ name: metadataNameOf(m.block), block: m }));
 }

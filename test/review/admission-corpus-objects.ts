@@ -1,4 +1,5 @@
 /** Admission differential corpus (admission-corpus.ts): rules on kinds other than workloads (RBAC, network, namespaces, services, config). */
+import { isStrictSubset, parseCidr } from '../../lib/core/cidr';
 import { ESCALATION_POWERS } from '../../lib/policy/escalation-powers';
 import { entriesCovering } from '../../lib/policy/rbac-wildcards';
 import type { ObjectGenerator } from './admission-corpus';
@@ -191,5 +192,78 @@ const placed: ObjectGenerator = (name, pick, random) => {
   ]);
 };
 
+/** Blocks that reach, hold or split the metadata blocks (and some that do not), for ipBlocks and their excepts. */
+const BLOCKS: readonly string[] = [
+  '0.0.0.0/0',
+  '169.254.0.0/16',
+  '169.254.0.0/17',
+  '169.254.128.0/17',
+  '169.254.169.0/24',
+  '169.254.169.254/32',
+  '169.254.170.23/32',
+  '100.100.100.200/32',
+  '100.64.0.0/10',
+  '10.0.0.0/8',
+  '::/0',
+  'fd00:ec2::/32',
+  'fd00:ec2::254/128',
+  'fd00:ec2::23/128',
+  'fd20:ce::254/128',
+  'fe80::/10',
+  'fe80::/11',
+  'fea0::/11',
+  'fea0::/12',
+  'feb0::/12',
+  'fe80::/64',
+  '2001:db8::/32',
+];
+
+/** An egress peer of one block, excepting some of the blocks strictly inside it. */
+function ipBlockPeer(pick: Pick, random: () => number): Json {
+  const cidr = pick(BLOCKS);
+  const inside = BLOCKS.filter((b) => isStrictSubset(parseCidr(cidr), parseCidr(b)));
+  const except = [...new Set(inside.filter(() => random() < 0.5))];
+  return { ipBlock: { cidr, ...(except.length ? { except } : {}) } };
+}
+
+/** A NetworkPolicy whose egress names its destinations and keeps the metadata blocks out, or not. */
+const networkPolicy: ObjectGenerator = (name, pick, random) => {
+  const to: Json[] = [
+    { podSelector: { matchLabels: { app: 'db' } } },
+    { ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.0.0/16', '100.100.100.200/32'] } },
+    { ipBlock: { cidr: '::/0', except: ['fd00:ec2::254/128', 'fd00:ec2::23/128', 'fd20:ce::254/128', 'fe80::/10'] } },
+  ];
+  const egress: Json[] = [{ to, ports: [{ port: 5432, protocol: 'TCP' }] }];
+  return changed(
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name, namespace: CORPUS_NAMESPACE },
+      spec: { podSelector: { matchLabels: { app: name } }, policyTypes: ['Egress'], egress },
+    },
+    [
+      () => to.push(ipBlockPeer(pick, random)),
+      () => to.push(ipBlockPeer(pick, random)),
+      () => egress.push(pick([{}, { to: [] }, { ports: [{ port: 53, protocol: 'UDP' }] }])),
+      () => {
+        const peer = pick(to.filter((p) => p.ipBlock?.except));
+        if (peer) peer.ipBlock.except.splice(Math.floor(random() * peer.ipBlock.except.length), 1);
+      },
+    ],
+    pick,
+    random,
+  );
+};
+
 /** Generators of objects for the rules on kinds other than workloads (RBAC, network, namespaces, services, config): each returns a compliant or changed object named `name`, in the corpus namespace when namespaced. */
-export const GENERATORS: readonly ObjectGenerator[] = [role, role, binding, binding, namespace, podDisruptionBudget, placed];
+export const GENERATORS: readonly ObjectGenerator[] = [
+  role,
+  role,
+  binding,
+  binding,
+  namespace,
+  podDisruptionBudget,
+  placed,
+  networkPolicy,
+  networkPolicy,
+];

@@ -1,8 +1,11 @@
-import { Cidr, cidrContains, parseCidr } from '../../../core/cidr';
-import { isSingleAddress, METADATA_BLOCKS, metadataReached } from '../../../policy/special-addresses';
+import { Cidr, cidrContains, formatCidr, parseCidr } from '../../../core/cidr';
+import { isSingleAddress, METADATA_BLOCKS, metadataNameOf, metadataReached } from '../../../policy/special-addresses';
+import { celCovers, celLet } from '../../admission/cidr-cel';
+import { celString } from '../../admission/cel';
+import { AdmissionScope } from '../../model';
 import { Rule, RuleFinding } from '../../model';
 import { finding, isRecord, list } from '../../walkers';
-import { blockOf, UNION_OF_BLOCKS, Peer, PolicySpec, specOf, unreadableBlock } from './policy-spec';
+import { blockOf, Peer, PolicySpec, specOf, unreadableBlock } from './policy-spec';
 
 /**
  * Egress never reaches a cloud metadata address, where a pod can pick up the node's cloud
@@ -24,7 +27,6 @@ export const networkEgressMetadata: Rule = {
   )
     .map((m) => m.cidr)
     .join(', ')}.`,
-  synthTimeOnly: UNION_OF_BLOCKS,
   check: (obj) => {
     const found: RuleFinding[] = [];
     list<NonNullable<PolicySpec['egress']>[number]>(specOf(obj).egress).forEach((rule, i) => {
@@ -63,4 +65,34 @@ export const networkEgressMetadata: Rule = {
     });
     return found;
   },
+  admission: (s) => [
+    {
+      expression: `${s.object}.spec.?egress.orValue([]).all(rule, size(rule.?to.orValue([])) == 0 ? ${s.acceptsValueless} : rule.to.all(peer, !has(peer.ipBlock) || ${celIpBlockAdmitted(s)}))`,
+      message: 'An egress rule allows every destination, or an ipBlock reaches a cloud metadata address.',
+    },
+  ],
 };
+
+const METADATA = METADATA_BLOCKS.map((m) => ({ ...m, block: parseCidr(m.cidr) }));
+
+/**
+ * CEL over `peer`: its ipBlock is readable and reaches no metadata block (`metadataReached`:
+ * the most specific blocks reached, once the excepts are taken out) but those an exception names.
+ */
+function celIpBlockAdmitted(s: AdmissionScope): string {
+  const reached = (m: (typeof METADATA)[number]) => {
+    const block = `cidr(${celString(formatCidr(m.block))})`;
+    const family = m.block.family;
+    return `(b.ip().family() == ${family} && (b.containsCIDR(${block}) ? !${celCovers('ex', block, family)} : ${block}.containsCIDR(b) && !${celCovers('ex', 'b', family)}))`;
+  };
+  const each = METADATA.map((m) => {
+    const inner = METADATA.filter((o) => o !== m && cidrContains(m.block, o.block));
+    const reported = [reached(m), ...inner.map((o) => `!${reached(o)}`)].join(' && ');
+    return `(!(${reported}) || ${s.accepts(celString(metadataNameOf(m.block)))})`;
+  });
+  return celLet(
+    'c',
+    'peer.ipBlock.cidr',
+    `!isCIDR(c) ? ${s.acceptsValueless} : ${celLet('b', 'cidr(c).masked()', celLet('ex', 'peer.ipBlock.?except.orValue([]).filter(e, isCIDR(e))', each.join(' && ')))}`,
+  );
+}
