@@ -5,7 +5,14 @@ import { buildReferencePlatform } from './platform';
 // `npx cdk8s synth` runs this file: the reference platform, reviewed, into dist/ with one
 // folder per chart (a tenant each, plus argocd/) for GitOps.
 // platform.json: the namespaces' contract for the apps other repositories deploy into them.
-const app = new HardenedApp({ yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE, publishPlatformContract: true });
+// admission-policies/: the review's rules as ValidatingAdmissionPolicies, so the cluster refuses
+// what the review refuses, whoever applies it; images only from the platform's registries.
+const app = new HardenedApp({
+  yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE,
+  publishPlatformContract: true,
+  admissionPolicies: true,
+  allowedRegistries: ['ghcr.io/example', 'docker.io/library'],
+});
 buildReferencePlatform(app);
 
 // Cluster hardening (issue 10): the configuration of a self-managed kubeadm control plane

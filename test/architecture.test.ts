@@ -47,6 +47,7 @@ const ALLOWED: Record<string, Record<string, string>> = {
   cloud: {},
   app: {
     core: 'errors, files, Markdown',
+    policy: 'the app checks its registry allowlist and admission exemptions with the facts the rules use',
     review: 'the gate reviews what the synth wrote',
     secrets: 'the publish phase prunes the sealing cache',
   },

@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import { ApiObject, App, AppProps, Include } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { HardeningError } from '../core/hardening-error';
+import { registryEntryProblem } from '../policy/image-registry';
+import { SYSTEM_NAMESPACE } from '../policy/control-plane';
 import { appendTo } from '../core/append-to';
 import { REPORT_FILES } from '../review/reports';
 import { createFile } from '../core/files';
@@ -96,6 +98,37 @@ export interface HardenedAppProps extends AppProps {
    * @default - true for an app run from the command line, false when the library is imported
    */
   readonly printErrors?: boolean;
+
+  /**
+   * Write the review's rules as ValidatingAdmissionPolicies (with their bindings) into
+   * `admission-policies/` of the output, so the cluster refuses what the review refuses, for
+   * anything applied by anyone: one policy per kind of object and severity, the exceptions this
+   * review applied written in (an annotation on an object grants nothing there), bound in the
+   * namespaces this output declares and in every other namespace but the exempt ones. Policies
+   * are cluster-wide: let one app per cluster, the platform's, write them. REVIEW.md lists what
+   * each rule becomes in the cluster, and why some stay synth-time only.
+   *
+   * @default false
+   */
+  readonly admissionPolicies?: boolean;
+
+  /**
+   * The namespaces the admission policies leave alone: system namespaces only (`kube-system`,
+   * `kube-*`, `*-system`), as the Pod Security admission configuration exempts them.
+   *
+   * @default ['kube-system']
+   */
+  readonly admissionExemptNamespaces?: string[];
+
+  /**
+   * The registries (or repository prefixes) images may come from, for the
+   * `image-registry-allowed` rule and its admission policy: `ghcr.io/example`,
+   * `registry.internal:5000`, `docker.io/library` (Docker Hub's official images). A
+   * namespace's `allowedRegistries` narrows it there.
+   *
+   * @default - any registry
+   */
+  readonly allowedRegistries?: string[];
 }
 
 /** Options of `HardenedApp.addFile`. */
@@ -132,6 +165,8 @@ export class HardenedApp extends App {
   private readonly exceptions: readonly ExceptionEntry[];
   private readonly platform?: PlatformContractSource;
   private readonly publishPlatformContract: boolean;
+  private readonly allowedRegistries?: readonly string[];
+  private readonly admissionExemptNamespaces?: readonly string[];
   /** What the validation plugin needs to review the CLI's copies as the gate did. */
   private readonly reviewInputs: ReviewInputs;
 
@@ -146,11 +181,14 @@ export class HardenedApp extends App {
     this.exceptions = readAppExceptionsFile(this, props.exceptionsFile);
     this.platform = readAppPlatformContract(this, props.platformFile);
     this.publishPlatformContract = props.publishPlatformContract ?? false;
+    this.allowedRegistries = checkedRegistries(this, props.allowedRegistries);
+    this.admissionExemptNamespaces = checkedAdmissionExemptions(this, props);
     this.reviewInputs = {
       ...(props.platformFile === undefined ? {} : { platformFile: path.resolve(props.platformFile) }),
       ...(props.exceptionsFile === undefined ? {} : { exceptionsFile: path.resolve(props.exceptionsFile) }),
       ...(props.reviewPacks === undefined ? {} : { packs: [...props.reviewPacks] }),
       ...(props.reviewDate === undefined ? {} : { today: props.reviewDate }),
+      ...(props.allowedRegistries === undefined ? {} : { allowedRegistries: [...props.allowedRegistries] }),
     };
     this.checkOutdir();
     // The sealing cache (committed) is written when the output is published, never by a failed review.
@@ -253,6 +291,8 @@ export class HardenedApp extends App {
         written,
         platform: this.platform,
         writePlatformContract: this.publishPlatformContract,
+        ...(this.allowedRegistries ? { allowedRegistries: this.allowedRegistries } : {}),
+        ...(this.admissionExemptNamespaces ? { admissionPolicies: { exemptNamespaces: this.admissionExemptNamespaces } } : {}),
       });
     } catch (e) {
       discardDir(staging);
@@ -358,6 +398,44 @@ function indexApiObjects(root: IConstruct, trustedScopes: ReadonlySet<IConstruct
     annotationsTrusted: (object) => trusted.get(keyOf(object)) ?? false,
     synthesized,
   };
+}
+
+/** The registry allowlist, each entry checked: a wrong one would allow nothing, or too much. */
+function checkedRegistries(app: HardenedApp, entries: readonly string[] | undefined): readonly string[] | undefined {
+  if (entries === undefined) return undefined;
+  entries.forEach((entry, i) => {
+    const problem = typeof entry === 'string' ? registryEntryProblem(entry) : 'it must be a string';
+    if (problem) {
+      throw new HardeningError(
+        app,
+        `'allowedRegistries[${i}]' ${JSON.stringify(entry)} is not a registry entry: ${problem}. For example 'ghcr.io/example' or 'docker.io/library'.`,
+      );
+    }
+  });
+  return Object.freeze([...entries]);
+}
+
+/** The namespaces the admission policies exempt when they are written, checked; `undefined` when they are not written. */
+function checkedAdmissionExemptions(app: HardenedApp, props: HardenedAppProps): readonly string[] | undefined {
+  if (!props.admissionPolicies) {
+    if (props.admissionExemptNamespaces !== undefined) {
+      throw new HardeningError(
+        app,
+        `'admissionExemptNamespaces' is set but 'admissionPolicies' is not true. Set admissionPolicies: true, or remove admissionExemptNamespaces.`,
+      );
+    }
+    return undefined;
+  }
+  const exempt = props.admissionExemptNamespaces ?? ['kube-system'];
+  exempt.forEach((namespace, i) => {
+    if (typeof namespace !== 'string' || !SYSTEM_NAMESPACE.test(namespace)) {
+      throw new HardeningError(
+        app,
+        `'admissionExemptNamespaces[${i}]' must be a system namespace (kube-system, kube-*, *-system; got ${JSON.stringify(namespace)}): the policies judge every other namespace.`,
+      );
+    }
+  });
+  return Object.freeze([...new Set(exempt)]);
 }
 
 /** Reads the app's exceptions file; a refused one is a `HardeningError` listing its problems. */

@@ -23,6 +23,9 @@ import { printable } from '../core/printable';
 import { compareText } from '../core/compare-text';
 import { manifestsOf, WrittenFile } from './written-manifests';
 import { ExceptionEntry } from '../review/exceptions';
+import { admissionPolicies, GeneratedPolicy } from '../review/admission/admission-policies';
+import { ADMISSION_POLICY_FOLDER, admissionMarkdown, admissionPolicyFiles } from '../review/admission/admission-report';
+import { ALL_RULES } from '../review/packs';
 
 /** How the gate reviews one staged synth. */
 export interface ReviewGateOptions {
@@ -92,6 +95,19 @@ export interface ReviewGateOptions {
    * @default false
    */
   readonly writePlatformContract?: boolean;
+  /**
+   * The registries images may come from (`HardenedApp` `allowedRegistries`).
+   *
+   * @default - any registry
+   */
+  readonly allowedRegistries?: readonly string[];
+  /**
+   * Write the admission policies generated from this review into the staging folder
+   * (`admission-policies/`) once the review passes, and say in REVIEW.md what they enforce.
+   *
+   * @default - none are written
+   */
+  readonly admissionPolicies?: { readonly exemptNamespaces: readonly string[] };
 }
 
 /** Synth stopped because the review found errors that no exception accepts. */
@@ -147,16 +163,21 @@ export function reviewStagedOutput(staging: string, publishDir: string, options:
     today: options.today,
     exceptions: options.exceptions,
     platform: options.platform,
+    ...(options.allowedRegistries ? { allowedRegistries: options.allowedRegistries } : {}),
   });
   const result = withConstructFixes(reviewed.result);
   const objects = targets.map((t) => t.object as KubeObject);
   // The analyses reuse the review's walks and indexes (the objects do not change in between).
   const analyses = analyzeUnlessReviewFailed(objects, reviewed.context, result, publishDir);
-  writeReports(staging, result, analyses);
+  const admission = options.admissionPolicies
+    ? clusterPolicies(objects, result, options.admissionPolicies, options.allowedRegistries)
+    : undefined;
+  writeReports(staging, result, admission ? [...analyses, { markdown: admission.markdown }] : analyses);
   for (const warning of result.findings.filter((f) => f.severity === 'warning' && !f.exception)) {
     process.stderr.write(`Warning: ${formatFinding(warning).trimStart()}\n`);
   }
   if (!result.passed) throw new ReviewFailedError(result, publishDir);
+  if (admission) writeAdmissionPolicies(staging, admission.policies);
   // Published only with the output it describes, and only once that output passed; built from
   // the review's own context (same objects and indexes; the contract reads no platform field).
   if (options.writePlatformContract) {
@@ -164,6 +185,48 @@ export function reviewStagedOutput(staging: string, publishDir: string, options:
     createFile(path.join(staging, PLATFORM_CONTRACT_FILE), platformContractJson(contract));
   }
   return result;
+}
+
+/** The admission policies generated from the review (the rules it ran, the exceptions it applied) and the REVIEW.md section about them. */
+function clusterPolicies(
+  objects: readonly KubeObject[],
+  result: ReviewResult,
+  options: { readonly exemptNamespaces: readonly string[] },
+  allowedRegistries: readonly string[] | undefined,
+): { policies: readonly GeneratedPolicy[]; markdown: string } {
+  const ran = new Set(result.rules.map((r) => r.id));
+  const rules = ALL_RULES.filter((rule) => ran.has(rule.id));
+  const declared = [
+    ...new Set(
+      objects
+        .filter((o) => o.apiVersion === 'v1' && o.kind === 'Namespace' && typeof o.metadata?.name === 'string')
+        .map((o) => o.metadata!.name!),
+    ),
+  ].sort(compareText);
+  const exceptions = result.exceptions.filter((e) => e.status === 'applied');
+  const policies = admissionPolicies({
+    rules,
+    exceptions,
+    declaredNamespaces: declared,
+    exemptNamespaces: options.exemptNamespaces,
+    ...(allowedRegistries ? { allowedRegistries } : {}),
+  });
+  return {
+    policies,
+    markdown: admissionMarkdown(rules, policies, { declared, exempt: options.exemptNamespaces, exceptions: exceptions.length }),
+  };
+}
+
+/** Writes each policy with its bindings as one file of `admission-policies/`. */
+function writeAdmissionPolicies(staging: string, policies: readonly GeneratedPolicy[]): void {
+  const folder = path.join(staging, ADMISSION_POLICY_FOLDER);
+  if (fs.existsSync(folder)) {
+    throw new UnreviewedFilesError([
+      `${ADMISSION_POLICY_FOLDER}/ (the admission policies' folder: rename the chart or files that wrote it)`,
+    ]);
+  }
+  fs.mkdirSync(folder);
+  for (const { file, text } of admissionPolicyFiles(policies)) createFile(path.join(folder, file), text);
 }
 
 /**

@@ -23,6 +23,8 @@ export interface ReviewInputs {
   readonly packs?: readonly string[];
   /** The day exception expiry dates were checked against (`reviewDate`). */
   readonly today?: string;
+  /** The registries images may come from (`allowedRegistries`). */
+  readonly allowedRegistries?: readonly string[];
 }
 
 /**

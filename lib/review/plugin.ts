@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { Validation, ValidationContext, ValidationViolatingResource } from 'cdk8s-cli/plugins';
 import { isIsoDate } from '../core/exceptions';
+import { registryEntryProblem } from '../policy/image-registry';
 import { appendTo } from '../core/append-to';
 import { printable } from '../core/printable';
 import { PublishedPath, ReviewInputs, constructMetadataKey, publishedPathLookup } from '../core/published-copy';
@@ -93,6 +94,13 @@ export interface HardenedReviewPluginProps {
    * @default - none: every namespace must be declared in the app's own output
    */
   readonly platformFile?: string;
+  /**
+   * The registries images may come from (as `HardenedApp` `allowedRegistries` and
+   * `cdk8s-hardened review --allowed-registry`).
+   *
+   * @default - the app's allowedRegistries; none: any registry
+   */
+  readonly allowedRegistries?: readonly string[];
 }
 
 /**
@@ -104,7 +112,16 @@ export interface ReviewPluginContext {
   readonly report: Pick<ValidationContext['report'], 'addViolation' | 'submit'>;
 }
 
-const PROPERTIES: readonly string[] = ['packs', 'today', 'failOn', 'trustAnnotations', 'exceptionsFile', 'crds', 'platformFile'];
+const PROPERTIES: readonly string[] = [
+  'packs',
+  'today',
+  'failOn',
+  'trustAnnotations',
+  'exceptionsFile',
+  'crds',
+  'platformFile',
+  'allowedRegistries',
+];
 
 /**
  * Reviews the synthesized manifests. Every finding no exception accepts becomes a violation
@@ -121,6 +138,7 @@ export class HardenedReviewPlugin implements Validation {
   private readonly exceptions?: readonly ExceptionEntry[];
   private readonly customResourceDefinitions: readonly KubeObject[];
   private readonly platform?: PlatformContractSource;
+  private readonly allowedRegistries?: readonly string[];
   /** The settings these properties give, to compare with the app's (paths absolute). */
   private readonly own: ReviewInputs;
 
@@ -133,7 +151,7 @@ export class HardenedReviewPlugin implements Validation {
         `${where}: unknown propert${unknown.length > 1 ? 'ies' : 'y'} ${unknown.map((k) => `'${k}'`).join(', ')}. Known: ${PROPERTIES.join(', ')}.`,
       );
     }
-    const { packs, today, failOn, trustAnnotations, exceptionsFile, crds, platformFile } = props ?? {};
+    const { packs, today, failOn, trustAnnotations, exceptionsFile, crds, platformFile, allowedRegistries } = props ?? {};
     if (packs !== undefined) {
       if (!Array.isArray(packs) || packs.some((id) => typeof id !== 'string'))
         throw new Error(`${where}: 'packs' must be a list of pack ids.`);
@@ -160,6 +178,14 @@ export class HardenedReviewPlugin implements Validation {
     if (crds !== undefined && (!Array.isArray(crds) || crds.some((p) => typeof p !== 'string' || p === ''))) {
       throw new Error(`${where}: 'crds' must be a list of CRD files or folders (got '${String(crds)}').`);
     }
+    if (allowedRegistries !== undefined) {
+      if (!Array.isArray(allowedRegistries) || allowedRegistries.some((e) => typeof e !== 'string'))
+        throw new Error(`${where}: 'allowedRegistries' must be a list of registries (got '${String(allowedRegistries)}').`);
+      allowedRegistries.forEach((entry, i) => {
+        const problem = registryEntryProblem(entry);
+        if (problem) throw new Error(`${where}: 'allowedRegistries[${i}]' ${JSON.stringify(entry)} is not a registry entry: ${problem}.`);
+      });
+    }
     // Read now: a refused file stops synth with its problems, before anything is reviewed.
     if (platformFile !== undefined && (typeof platformFile !== 'string' || platformFile === '')) {
       throw new Error(`${where}: 'platformFile' must be the path of a platform.json (got '${String(platformFile)}').`);
@@ -171,7 +197,9 @@ export class HardenedReviewPlugin implements Validation {
       ...(exceptionsFile === undefined ? {} : { exceptionsFile: path.resolve(exceptionsFile) }),
       ...(packs === undefined ? {} : { packs }),
       ...(today === undefined ? {} : { today }),
+      ...(allowedRegistries === undefined ? {} : { allowedRegistries }),
     };
+    this.allowedRegistries = allowedRegistries;
     this.customResourceDefinitions = readCustomResourceDefinitions(crds ?? []);
     this.trustAnnotations = trustAnnotations ?? true;
     this.packs = packs;
@@ -201,6 +229,7 @@ export class HardenedReviewPlugin implements Validation {
     const app = publishedCopyOf(context.manifests, publishedPath);
     const appInputs = app?.review ?? {};
     const platform = this.platform ?? (appInputs.platformFile === undefined ? undefined : readPlatformContract(appInputs.platformFile));
+    const allowedRegistries = this.allowedRegistries ?? appInputs.allowedRegistries;
     const result = review(manifests, {
       packs: this.packs ?? appInputs.packs,
       today: this.today ?? appInputs.today,
@@ -208,6 +237,7 @@ export class HardenedReviewPlugin implements Validation {
       exceptions: this.exceptions ?? (appInputs.exceptionsFile === undefined ? [] : readExceptionsFile(appInputs.exceptionsFile)),
       customResourceDefinitions: this.customResourceDefinitions,
       ...(platform ? { platform } : {}),
+      ...(allowedRegistries ? { allowedRegistries } : {}),
     });
     const open = SEVERITIES.flatMap((severity) => result.findings.filter((f) => !f.exception && f.severity === severity));
     const byRule = new Map<string, Finding[]>();
@@ -244,6 +274,7 @@ const SETTINGS: readonly { key: keyof ReviewInputs; property: string; appProp: s
   { key: 'exceptionsFile', property: 'exceptionsFile', appProp: 'exceptionsFile' },
   { key: 'packs', property: 'packs', appProp: 'reviewPacks' },
   { key: 'today', property: 'today', appProp: 'reviewDate' },
+  { key: 'allowedRegistries', property: 'allowedRegistries', appProp: 'allowedRegistries' },
 ];
 
 /** Which of the app's settings the plugin took (its own property unset), and which its own property overrode with another value. */

@@ -17,9 +17,14 @@ import { toolVersion } from './tool-version';
 /** The file names `writeReports` uses. */
 /** An analysis written next to the review: its own JSON file and a section of REVIEW.md. */
 export interface AnalysisOutput {
-  /** File name, for example `reachability.json`. */
-  readonly file: string;
-  readonly json: string;
+  /**
+   * File name, for example `reachability.json`.
+   *
+   * @default - no file: only the section
+   */
+  readonly file?: string;
+  /** @default - no file: only the section */
+  readonly json?: string;
   /** A Markdown section (starting with `## `) appended to REVIEW.md. */
   readonly markdown: string;
 }
@@ -263,7 +268,7 @@ export function writeReports(dir: string, result: ReviewResult, analyses: readon
     [REPORT_FILES.json, reviewJson(result)],
     [REPORT_FILES.sarif, reviewSarif(result)],
     [REPORT_FILES.markdown, [reviewMarkdown(result), ...analyses.map((a) => a.markdown)].join('\n')],
-    ...analyses.map((a): [string, string] => [a.file, a.json]),
+    ...analyses.flatMap((a): [string, string][] => (a.file !== undefined && a.json !== undefined ? [[a.file, a.json]] : [])),
   ];
   return files.map(([name, text]) => {
     const file = path.join(dir, name);

@@ -3,6 +3,7 @@
  * expected: `[path, text the message contains]`. `rules.test.ts` runs them and checks that
  * every rule has both kinds of case.
  */
+import { ALLOWED_REGISTRIES_ANNOTATION } from '../../lib/policy/image-registry';
 import { KubeObject } from '../../lib/review/model';
 import { CLUSTER_RULE_CASES } from './cluster-rule-cases';
 import { CROSS_OBJECT_RULE_CASES } from './cross-object-rule-cases';
@@ -35,6 +36,15 @@ const FAKE_JWT =
     .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
     .join('.') + '.q7Xr2LmZ9vKw4TbN8cYp3HsJ6dFg1AeUoQiWxBnVk5M';
 const WEB = `${P}.containers[0]`;
+/** The namespace `shop` with its own registry allowlist. */
+const annotatedNamespace = (list: string): KubeObject => ({
+  ...namespace(),
+  metadata: {
+    name: 'shop',
+    labels: { 'pod-security.kubernetes.io/enforce': 'restricted' },
+    annotations: { [ALLOWED_REGISTRIES_ANNOTATION]: list },
+  },
+});
 const SETUP = `${P}.initContainers[0]`;
 const windows = (spec: Record<string, any>) => {
   spec.os = { name: 'windows' };
@@ -652,6 +662,30 @@ export const RULE_CASES: readonly RuleCase[] = [
         `uses image "nginx@sha256:${'b'.repeat(63)}", whose digest must be sha256: followed by 64 lowercase hex characters; it has 63`,
       ],
       [`${WEB}.image`, 'container "web" uses image "nginx:1.27", which is not pinned'],
+    ],
+  },
+
+  {
+    rule: 'image-registry-allowed',
+    name: "images under an entry of the namespace's allowlist comply (and without any list, every registry does)",
+    object: deployment((s) => {
+      container(s).image = `ghcr.io/example/web:1.0@sha256:${'b'.repeat(64)}`;
+      container(s, 'setup').image = 'nginx:1.27';
+    }),
+    others: [annotatedNamespace('ghcr.io/example, docker.io/library')],
+    expected: [],
+  },
+  {
+    rule: 'image-registry-allowed',
+    name: "images outside the namespace's allowlist, also one whose name only starts like an entry",
+    object: deployment((s) => {
+      container(s).image = `ghcr.io/examples/web@sha256:${'b'.repeat(64)}`;
+      container(s, 'setup').image = 'nginx:1.27';
+    }),
+    others: [annotatedNamespace('ghcr.io/example')],
+    expected: [
+      [`${SETUP}.image`, 'init container "setup" uses image "nginx:1.27" from "docker.io/library/nginx", which namespace "shop"\'s'],
+      [`${WEB}.image`, 'container "web" uses image "ghcr.io/examples/web@sha256:'],
     ],
   },
 

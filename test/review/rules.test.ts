@@ -416,6 +416,7 @@ describe('the rule registry', () => {
         'high-user-group-ids',
         'resources-set',
         'image-digest',
+        'image-registry-allowed',
         'no-latest-tag',
         'image-pull-always',
         'readiness-probe',

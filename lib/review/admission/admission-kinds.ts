@@ -20,6 +20,8 @@ export interface AdmissionKind {
    * @default - no pod template
    */
   readonly podTemplate?: string;
+  /** For kinds with a pod template: whether its pods run forever (POD_TEMPLATE_LOCATIONS), so probes are judged. */
+  readonly longRunning?: boolean;
 }
 
 const RESOURCES: readonly Omit<AdmissionKind, 'podTemplate'>[] = [
@@ -53,7 +55,7 @@ const RESOURCES: readonly Omit<AdmissionKind, 'podTemplate'>[] = [
 export const ADMISSION_KINDS: readonly AdmissionKind[] = RESOURCES.map((resource) => {
   const location = POD_TEMPLATE_LOCATIONS.find((l) => l.group === resource.group && l.kind === resource.kind);
   if (!location) return resource;
-  return { ...resource, podTemplate: ['object', ...location.template].join('.') };
+  return { ...resource, podTemplate: ['object', ...location.template].join('.'), longRunning: location.longRunning };
 });
 
 /** The admission kinds a rule's `kinds` names (a kind name matches it in any group; `<group>/<kind>` only there). */

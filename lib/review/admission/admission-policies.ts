@@ -81,6 +81,8 @@ function slugOf(kinds: readonly AdmissionKind[], podTemplate: string | undefined
       if (podTemplate === 'object') return 'pods';
       return ofShape.length === 1 ? ofShape[0].resource : 'workloads';
     }
+    const longRunning = ofShape.filter((k) => k.longRunning);
+    if (longRunning.length === kinds.length && kinds.every((k) => k.longRunning)) return 'long-running-workloads';
   }
   return kinds.map((k) => k.resource).join('-');
 }

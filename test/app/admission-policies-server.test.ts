@@ -1,0 +1,235 @@
+/**
+ * The admission policies HardenedApp writes, on kube-apiserver (test/peers/api-server): the
+ * reference platform (as apps/main.ts builds it) and every template's example are created
+ * under their own policies and nothing is refused or warned about; the policies type-check
+ * cleanly; an exception counts only where the platform's review applied it: a hand-written
+ * exception annotation grants nothing, and an exception of the platform team's exceptions
+ * file admits exactly its object and its values.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ApiObject, Chart, YamlOutputType } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
+import { buildReferencePlatform } from '../../apps/platform';
+import { HardenedApp } from '../../lib';
+import { TEMPLATE_EXAMPLES } from '../../templates/examples';
+import { Tenant } from '../../templates';
+import { API_SERVER_PEER, ApiServerReport, manifestFolder, ObjectResult, onApiServer, SERVER_TIMEOUT } from '../api-server-peer';
+import { removeTempDirs, tempDir, withInstalledTool } from '../support';
+import { compliantPodSpec } from '../review/admission-corpus';
+
+afterAll(removeTempDirs);
+
+const POLICIES = 'admission-policies';
+const describeObject = (o: ObjectResult) =>
+  `${o.kind} ${o.namespace ?? ''}/${o.name}: ${o.outcome} ${o.error ?? ''} ${o.warnings.join('; ')}`;
+const byPolicy = (o: ObjectResult) => o.outcome === 'refused' && /ValidatingAdmissionPolicy '/.test(o.error ?? '');
+
+/** The folders of `dist` with manifests: every one but the policies' (installed first) and the control plane's (files for the node). */
+function manifestDirs(dist: string): string[] {
+  return fs
+    .readdirSync(dist, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && e.name !== POLICIES && e.name !== 'control-plane')
+    .map((e) => path.join(dist, e.name));
+}
+
+/** An object the policies refuse, to await their enforcement: a Deployment (a Pod would need its account in `default`). */
+const PROBE = deployment('policy-probe', 'default', { privileged: true });
+
+/** Everything created without a warning, every workload's pod admitted (created as the ReplicaSet controller creates it), no type-checking warning. */
+function expectAllAdmitted(report: ApiServerReport): void {
+  expect(report.policies.length).toBeGreaterThan(5);
+  expect(report.policies.flatMap((p) => p.typeWarnings.map((w) => `${p.name}: ${w}`))).toEqual([]);
+  expect(report.objects.filter((o) => o.outcome === 'refused' || o.warnings.length > 0).map(describeObject)).toEqual([]);
+  expect(report.pods.filter((p) => p.outcome !== 'created' || p.warnings.length > 0).map(describeObject)).toEqual([]);
+}
+
+withInstalledTool(API_SERVER_PEER, 'admission policies on kube-apiserver', 'scripts/install-peers.sh', () => {
+  describe('the reference platform, created under its own admission policies', () => {
+    let dist: string;
+    let report: ApiServerReport;
+    beforeAll(async () => {
+      dist = path.join(tempDir('admission-platform-'), 'dist');
+      const app = new HardenedApp({
+        outdir: dist,
+        reviewDate: '2026-11-23',
+        yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE,
+        admissionPolicies: true,
+        allowedRegistries: ['ghcr.io/example', 'docker.io/library'],
+      });
+      buildReferencePlatform(app);
+      app.synth();
+      // Beside the platform: what its tenants must not be able to do.
+      const attempts = [
+        // An exception claimed by an annotation on the object: the policies never read one.
+        deployment(
+          'claims-exception',
+          'shop',
+          { allowPrivilegeEscalation: true },
+          {
+            'exception.hardened.cdk8s.io/no-privilege-escalation': 'the debugger needs setuid binaries, said nobody who reviewed it',
+          },
+        ),
+        // The platform's exception for shop/database (one TCP port for both probes) does not follow the name into another namespace.
+        sameProbesStatefulSet('database', 'fulfilment'),
+        // Images only from the platform's registries.
+        deployment('foreign-image', 'shop', { image: `quay.io/attacker/miner@sha256:${'ef'.repeat(32)}` }),
+      ];
+      report = await onApiServer([...manifestDirs(dist), manifestFolder('attempts-', attempts)], {
+        crds: true,
+        policies: path.join(dist, POLICIES),
+        policyProbe: PROBE,
+      });
+    }, SERVER_TIMEOUT);
+
+    test('admission-policies/ holds only policies and bindings, each bound in the declared namespaces and elsewhere', () => {
+      const documents = fs
+        .readdirSync(path.join(dist, POLICIES))
+        .flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(dist, POLICIES, f), 'utf8')).map((d) => d.toJS()));
+      const kinds = new Set(documents.map((d) => d.kind));
+      expect([...kinds].sort()).toEqual(['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
+      const bindings = documents.filter((d) => d.kind === 'ValidatingAdmissionPolicyBinding');
+      expect(bindings.length).toBe(2 * documents.filter((d) => d.kind === 'ValidatingAdmissionPolicy').length);
+      const declared = bindings.filter((b) => b.metadata.name.endsWith('.declared'));
+      for (const b of declared) expect(b.spec.matchResources.namespaceSelector.matchExpressions[0].values).toEqual(['fulfilment', 'shop']);
+    });
+
+    test('every object of the platform is created under them without a warning, every pod admitted', () => {
+      const platform = { ...report, objects: report.objects.filter((o) => !o.file?.startsWith('manifests.yaml')) };
+      expectAllAdmitted(platform);
+      expect(platform.objects.filter((o) => o.outcome === 'created').length).toBeGreaterThan(40);
+    });
+
+    test('an exception annotation written on the object is refused with the rule id and the fix', () => {
+      const answer = report.objects.find((o) => o.name === 'claims-exception')!;
+      expect(byPolicy(answer)).toBe(true);
+      expect(answer.error).toMatch(/denied request: no-privilege-escalation: .* Fix: /);
+    });
+
+    test("the platform's exception for shop/database holds there only: the same StatefulSet elsewhere is warned about", () => {
+      const platform = report.objects.find((o) => o.kind === 'StatefulSet' && o.namespace === 'shop' && o.name === 'database')!;
+      expect([platform.outcome, platform.warnings]).toEqual(['created', []]);
+      const elsewhere = report.objects.find((o) => o.kind === 'StatefulSet' && o.namespace === 'fulfilment' && o.name === 'database')!;
+      expect(elsewhere.outcome).toBe('created');
+      expect(elsewhere.warnings.join('\n')).toMatch(/cdk8s-hardened-long-running-workloads-warn.*: distinct-probes: /);
+    });
+
+    test('an image from a registry the platform does not allow is refused', () => {
+      expect(report.objects.find((o) => o.name === 'foreign-image')?.error).toMatch(/denied request: image-registry-allowed: /);
+    });
+  });
+
+  describe("every template's example, created under the policies its own app writes", () => {
+    test.each(TEMPLATE_EXAMPLES.map((e) => [e.name, e] as const))(
+      '%s',
+      async (_name, example) => {
+        const dist = path.join(tempDir('admission-template-'), 'dist');
+        const app = new HardenedApp({ outdir: dist, reviewDate: '2026-11-23', admissionPolicies: true });
+        example.build(new Chart(app, example.name));
+        app.synth();
+        const report = await onApiServer([manifestFolderOf(dist)], {
+          crds: true,
+          policies: path.join(dist, POLICIES),
+          policyProbe: PROBE,
+        });
+        expectAllAdmitted(report);
+      },
+      SERVER_TIMEOUT,
+    );
+  });
+
+  describe("an exception of the platform team's exceptions file, in the cluster", () => {
+    let report: ApiServerReport;
+    beforeAll(async () => {
+      const work = tempDir('admission-exception-');
+      const exceptions = path.join(work, 'exceptions.yaml');
+      const entry = (rule: string) =>
+        `  - rule: ${rule}\n    kind: Deployment\n    namespace: net\n    name: vpn\n    accepts: [NET_ADMIN]\n` +
+        '    reason: the VPN gateway configures its tunnel interface, which needs NET_ADMIN in its own network namespace\n';
+      fs.writeFileSync(exceptions, `exceptions:\n${entry('baseline-capabilities')}${entry('drop-all-capabilities')}`);
+      const dist = path.join(work, 'dist');
+      const app = new HardenedApp({ outdir: dist, reviewDate: '2026-11-23', admissionPolicies: true, exceptionsFile: exceptions });
+      const chart = new Chart(app, 'net');
+      new Tenant(chart, 'net');
+      new ApiObject(chart, 'vpn', deployment('vpn', 'net', { addCapability: 'NET_ADMIN' }));
+      new ApiObject(chart, 'vpn-account', {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: 'app', namespace: 'net' },
+        automountServiceAccountToken: false,
+      });
+      app.synth();
+      report = await onApiServer(
+        [
+          manifestFolderOf(dist),
+          manifestFolder('variants-', [
+            deployment('vpn-2', 'net', { addCapability: 'NET_ADMIN' }),
+            { ...deployment('vpn', 'net', { addCapability: 'SYS_ADMIN' }), metadata: { name: 'vpn', namespace: 'net' } },
+          ]),
+        ],
+        { crds: false, policies: path.join(dist, POLICIES), policyProbe: PROBE },
+      );
+    }, SERVER_TIMEOUT);
+
+    test('admits exactly the object it names with the value it accepts', () => {
+      const vpn = report.objects.filter((o) => o.kind === 'Deployment' && o.name === 'vpn');
+      expect(vpn.map((o) => o.outcome)).toEqual(['created', 'refused']);
+      // The second vpn (SYS_ADMIN) is an update of the first: refused for the value the exception does not accept.
+      expect(vpn[1].error).toMatch(/denied request: (baseline-capabilities|drop-all-capabilities): /);
+      expect(report.pods.find((p) => p.name === 'Deployment/vpn')?.outcome).toBe('created');
+    });
+
+    test('another object with the same value is refused', () => {
+      expect(report.objects.find((o) => o.name === 'vpn-2')?.error).toMatch(
+        /denied request: (baseline-capabilities|drop-all-capabilities): /,
+      );
+    });
+  });
+});
+
+/** A compliant Deployment (as the admission corpus writes one) with one change. */
+function deployment(
+  name: string,
+  namespace: string,
+  change: {
+    automountServiceAccountToken?: boolean;
+    image?: string;
+    addCapability?: string;
+    privileged?: boolean;
+    allowPrivilegeEscalation?: boolean;
+  },
+  annotations?: Record<string, string>,
+): { apiVersion: string; kind: string; metadata: object; spec: object } {
+  const spec = compliantPodSpec(name);
+  if (change.automountServiceAccountToken !== undefined) spec.automountServiceAccountToken = change.automountServiceAccountToken;
+  if (change.image) spec.containers[0].image = change.image;
+  if (change.addCapability) spec.containers[0].securityContext.capabilities.add = [change.addCapability];
+  if (change.privileged) spec.containers[0].securityContext.privileged = true;
+  if (change.allowPrivilegeEscalation) spec.containers[0].securityContext.allowPrivilegeEscalation = true;
+  spec.containers[0].image = change.image ?? `ghcr.io/example/${name}:1.0.0@sha256:${'ab'.repeat(32)}`;
+  spec.initContainers[0].image = spec.containers[0].image;
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace, ...(annotations ? { annotations } : {}) },
+    spec: { replicas: 2, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec } },
+  };
+}
+
+/** A StatefulSet whose liveness and readiness probes are the same check (as a store with one TCP port has). */
+function sameProbesStatefulSet(name: string, namespace: string) {
+  const object = deployment(name, namespace, {});
+  const spec = (object.spec as any).template.spec;
+  const probe = { tcpSocket: { port: 8080 } };
+  spec.containers[0].livenessProbe = probe;
+  spec.containers[0].readinessProbe = probe;
+  return { ...object, kind: 'StatefulSet', spec: { ...(object.spec as object), serviceName: name } };
+}
+
+/** The top-level manifest files of `dist` (an app without per-chart folders) as one folder for the peer. */
+function manifestFolderOf(dist: string): string {
+  const dir = tempDir('top-level-');
+  for (const f of fs.readdirSync(dist).filter((f) => f.endsWith('.k8s.yaml')))
+    fs.copyFileSync(path.join(dist, f), path.join(dir, f.replace(/\.k8s\.yaml$/, '.yaml')));
+  return dir;
+}
