@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-27';
+import { ALLOWED_REGISTRIES_ANNOTATION, registryEntryProblem } from '../policy/image-registry';
 import { Construct } from 'constructs';
 import { ExceptionPolicy } from '../policy/exception-policy';
 import { writeExceptions, writeScannerSkips } from '../policy/exception-routing';
@@ -128,6 +129,30 @@ export interface HardenedNamespaceProps {
    * @default - none
    */
   readonly exceptions?: HardeningException[];
+
+  /**
+   * The registries (or repository prefixes) this namespace's images may come from, within the
+   * app's `allowedRegistries`: written as the `hardened.cdk8s.io/allowed-registries` annotation,
+   * which the review and the admission policies read. It narrows the app's list, never widens
+   * it: an image must be covered by both.
+   *
+   * @default - the app's list alone
+   */
+  readonly allowedRegistries?: string[];
+}
+
+/** The allowlist as its annotation's value; a wrong entry is an error naming it. */
+function checkedRegistries(scope: Construct, entries: readonly string[]): string {
+  entries.forEach((entry, i) => {
+    const problem = registryEntryProblem(entry);
+    if (problem) {
+      throw new HardeningError(
+        scope,
+        `'allowedRegistries[${i}]' ${JSON.stringify(entry)} is not a registry entry: ${problem}. For example 'ghcr.io/example'.`,
+      );
+    }
+  });
+  return entries.join(', ');
 }
 
 /** The namespace label Kubernetes sets automatically on every namespace. */
@@ -203,6 +228,9 @@ export class HardenedNamespace extends Construct implements INamespaceScope {
     this.namespace = new k8s.KubeNamespace(this, 'Resource', {
       metadata: {
         name: this.namespaceName,
+        ...(props.allowedRegistries
+          ? { annotations: { [ALLOWED_REGISTRIES_ANNOTATION]: checkedRegistries(this, props.allowedRegistries) } }
+          : {}),
         labels: {
           ...props.labels,
           [`${PSA_PREFIX}/enforce`]: this.podSecurity,
