@@ -42,6 +42,26 @@ export class AddressSet {
     private readonly ranges: readonly Range[],
   ) {}
 
+  /** How many addresses the set holds. */
+  public size(): bigint {
+    return this.ranges.reduce((total, [start, end]) => total + end - start, 0n);
+  }
+
+  /** The set as the fewest CIDR blocks, in address order (each range cut into its largest aligned blocks). */
+  public blocks(): Cidr[] {
+    const bits = BITS[this.family];
+    return this.ranges.flatMap(([start, end]) => {
+      const found: Cidr[] = [];
+      for (let at = start; at < end;) {
+        let size = 1n;
+        while (size < 1n << bits && at % (size * 2n) === 0n && at + size * 2n <= end) size *= 2n;
+        found.push({ family: this.family, network: at, prefix: Number(bits) - size.toString(2).length + 1 });
+        at += size;
+      }
+      return found;
+    });
+  }
+
   public isEmpty(): boolean {
     return this.ranges.length === 0;
   }

@@ -20,6 +20,31 @@ describe('effectiveCidr', () => {
 });
 
 describe('AddressSet', () => {
+  test('blocks are the fewest aligned CIDRs of the set, and size counts its addresses', () => {
+    const set = AddressSet.all(4).minus(AddressSet.of(4, [parseCidr('10.0.0.0/8')]));
+    expect(set.size()).toBe(2n ** 32n - 2n ** 24n);
+    expect(set.blocks().map(formatCidr)).toEqual([
+      '0.0.0.0/5',
+      '8.0.0.0/7',
+      '11.0.0.0/8',
+      '12.0.0.0/6',
+      '16.0.0.0/4',
+      '32.0.0.0/3',
+      '64.0.0.0/2',
+      '128.0.0.0/1',
+    ]);
+    expect(
+      AddressSet.of(6, [parseCidr('fe80::/10')])
+        .blocks()
+        .map(formatCidr),
+    ).toEqual(['fe80::/10']);
+    for (const family of [4, 6] as const) {
+      const blocks = PUBLIC_ADDRESSES[family].blocks();
+      expect(AddressSet.of(family, blocks).containsAll(PUBLIC_ADDRESSES[family])).toBe(true);
+      expect(PUBLIC_ADDRESSES[family].containsAll(AddressSet.of(family, blocks))).toBe(true);
+    }
+  });
+
   test('halves cover the family; one block short does not', () => {
     expect(v4('0.0.0.0/1', '128.0.0.0/1').containsAll(AddressSet.all(4))).toBe(true);
     expect(v4('0.0.0.0/1', '128.0.0.0/2').containsAll(AddressSet.all(4))).toBe(false);

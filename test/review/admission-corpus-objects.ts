@@ -1,6 +1,7 @@
 /** Admission differential corpus (admission-corpus.ts): rules on kinds other than workloads (RBAC, network, namespaces, services, config). */
-import { isStrictSubset, parseCidr } from '../../lib/core/cidr';
+import { formatCidr, isStrictSubset, parseCidr } from '../../lib/core/cidr';
 import { ESCALATION_POWERS } from '../../lib/policy/escalation-powers';
+import { PUBLIC_ADDRESSES } from '../../lib/policy/special-addresses';
 import { entriesCovering } from '../../lib/policy/rbac-wildcards';
 import type { ObjectGenerator } from './admission-corpus';
 import { CORPUS_ACCOUNT, CORPUS_NAMESPACE } from './admission-corpus';
@@ -226,7 +227,34 @@ function ipBlockPeer(pick: Pick, random: () => number): Json {
   return { ipBlock: { cidr, ...(except.length ? { except } : {}) } };
 }
 
-/** A NetworkPolicy whose egress names its destinations and keeps the metadata blocks out, or not. */
+/** Ingress sources: halves and quarters of the address space, the public ranges, private ranges. */
+const SOURCES: readonly string[] = [
+  '0.0.0.0/0',
+  '0.0.0.0/1',
+  '128.0.0.0/1',
+  '0.0.0.0/2',
+  '64.0.0.0/2',
+  '128.0.0.0/2',
+  '192.0.0.0/2',
+  '10.0.0.0/8',
+  '1.0.0.0/8',
+  '::/0',
+  '::/1',
+  '8000::/1',
+  '2000::/3',
+  '2000::/4',
+  '3000::/4',
+  'fd00::/8',
+];
+
+/** The ingress peers of every public address of a family, block by block, now and then one short. */
+function publicPeers(pick: Pick, random: () => number): Json[] {
+  const blocks = PUBLIC_ADDRESSES[pick([4, 6] as const)].blocks().map(formatCidr);
+  if (random() < 0.4) blocks.splice(Math.floor(random() * blocks.length), 1);
+  return blocks.map((cidr) => ({ ipBlock: { cidr } }));
+}
+
+/** A NetworkPolicy whose ingress names its sources and whose egress names its destinations and keeps the metadata blocks out, or not. */
 const networkPolicy: ObjectGenerator = (name, pick, random) => {
   const to: Json[] = [
     { podSelector: { matchLabels: { app: 'db' } } },
@@ -234,17 +262,41 @@ const networkPolicy: ObjectGenerator = (name, pick, random) => {
     { ipBlock: { cidr: '::/0', except: ['fd00:ec2::254/128', 'fd00:ec2::23/128', 'fd20:ce::254/128', 'fe80::/10'] } },
   ];
   const egress: Json[] = [{ to, ports: [{ port: 5432, protocol: 'TCP' }] }];
+  const from: Json[] = [
+    { podSelector: { matchLabels: { app: 'web' } } },
+    { namespaceSelector: { matchLabels: { team: 'a' } }, podSelector: {} },
+    { ipBlock: { cidr: '10.0.0.0/8' } },
+  ];
+  const ingress: Json[] = [{ from }];
   return changed(
     {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: { name, namespace: CORPUS_NAMESPACE },
-      spec: { podSelector: { matchLabels: { app: name } }, policyTypes: ['Egress'], egress },
+      spec: { podSelector: { matchLabels: { app: name } }, policyTypes: ['Ingress', 'Egress'], ingress, egress },
     },
     [
       () => to.push(ipBlockPeer(pick, random)),
       () => to.push(ipBlockPeer(pick, random)),
       () => egress.push(pick([{}, { to: [] }, { ports: [{ port: 53, protocol: 'UDP' }] }])),
+      () => from.push({ ipBlock: { cidr: pick(SOURCES) } }),
+      () => from.push({ ipBlock: { cidr: pick(SOURCES) } }, { ipBlock: { cidr: pick(SOURCES) } }),
+      () => ingress.push({ from: publicPeers(pick, random) }),
+      () =>
+        from.push(
+          ...pick([['0.0.0.0/1', '128.0.0.0/1'], ['::/1', '8000::/1'], ['2000::/4', '3000::/4'], ['0.0.0.0/0']]).map((cidr) => ({
+            ipBlock: { cidr },
+          })),
+        ),
+      () => ingress.push(pick([{}, { from: [] }, { ports: [{ port: 8080, protocol: 'TCP' }] }])),
+      () =>
+        from.push(
+          pick([
+            { namespaceSelector: {} },
+            { namespaceSelector: {}, podSelector: {} },
+            { namespaceSelector: {}, podSelector: { matchLabels: { app: 'web' } } },
+          ]),
+        ),
       () => {
         const peer = pick(to.filter((p) => p.ipBlock?.except));
         if (peer) peer.ipBlock.except.splice(Math.floor(random() * peer.ipBlock.except.length), 1);

@@ -7,7 +7,7 @@
  */
 import { IpFamily } from '../../core/cidr';
 
-const BITS: Record<IpFamily, number> = { 4: 32, 6: 128 };
+export const BITS: Record<IpFamily, number> = { 4: 32, 6: 128 };
 const LIMB_BITS = 40;
 const LIMB = 2 ** LIMB_BITS;
 const POWERS = `[${Array.from({ length: LIMB_BITS }, (_, i) => String(2 ** i)).join(', ')}]`;
@@ -17,23 +17,49 @@ export function celLet(name: string, value: string, body: string): string {
   return `[${value}].all(${name}, ${body})`;
 }
 
+/** `celLet` for a `body` of any type (a list, a number): its value. */
+export function celLetValue(name: string, value: string, body: string): string {
+  return `[${value}].map(${name}, ${body})[0]`;
+}
+
+/**
+ * CEL: the sums of powers of two whose exponents the CEL int lists `left` and `right` hold
+ * (each at most `bits`) are equal: both summed in limbs of 40 bits, carried, limb by limb.
+ */
+export function celPowerSumsEqual(left: string, right: string, bits: number): string {
+  const limbs = Math.floor(bits / LIMB_BITS) + 1;
+  const limb = (list: string, q: number) => `${list}.map(k, k / ${LIMB_BITS} == ${q} ? ${POWERS}[k % ${LIMB_BITS}] : 0).sum()`;
+  // <side><q>: limb q (the powers 2^(40q) to 2^(40q + 39)) with the carry of the limbs below.
+  const carried = (side: string, list: string, body: string) => {
+    let result = body;
+    for (let q = limbs - 1; q >= 0; q--) {
+      result = celLet(`${side}${q}`, q === 0 ? limb(list, 0) : `${limb(list, q)} + ${side}${q - 1} / ${LIMB}`, result);
+    }
+    return result;
+  };
+  const equal = Array.from({ length: limbs }, (_, q) => (q === limbs - 1 ? `l${q} == r${q}` : `l${q} % ${LIMB} == r${q} % ${LIMB}`)).join(
+    ' && ',
+  );
+  return celLet('ls', left, celLet('rs', right, carried('l', 'ls', carried('r', 'rs', equal))));
+}
+
+/** CEL: the largest of the distinct blocks of `blocks` (a CEL list of CIDR strings, each valid), as canonical strings: they are disjoint. */
+export function celLargestBlocks(blocks: string): string {
+  // Bound once: a list expression written twice would be computed again for each element.
+  return celLetValue(
+    'd',
+    `${blocks}.map(e, string(cidr(e).masked())).distinct()`,
+    `d.filter(e, !d.exists(o, cidr(o).containsCIDR(cidr(e)) && cidr(o).prefixLength() < cidr(e).prefixLength()))`,
+  );
+}
+
 /**
  * CEL: the union of `blocks` (a CEL list of CIDR strings, each valid) covers the block `x` (a
- * CEL cidr, masked) of `family`.
+ * CEL cidr, masked) of `family`: one of them holds it, or the largest ones inside it add up to its size.
  */
 export function celCovers(blocks: string, x: string, family: IpFamily): string {
   const bits = BITS[family];
-  const distinct = `${blocks}.map(e, string(cidr(e).masked())).distinct()`;
-  const largest = `${distinct}.filter(e, ${x}.containsCIDR(cidr(e)) && !${distinct}.exists(o, cidr(o).containsCIDR(cidr(e)) && cidr(o).prefixLength() < cidr(e).prefixLength()))`;
-  // The size of each largest block, 2^k, as its exponent k.
-  const exponents = `${largest}.map(e, ${bits} - cidr(e).prefixLength())`;
-  const limb = (q: number) => `ks.map(k, k / ${LIMB_BITS} == ${q} ? ${POWERS}[k % ${LIMB_BITS}] : 0).sum()`;
-  const target = (q: number) => `(t / ${LIMB_BITS} == ${q} ? ${POWERS}[t % ${LIMB_BITS}] : 0)`;
-  // Limb q holds the sizes 2^(40q) to 2^(40q + 39); a<q> is it with the carry of the limbs below.
-  const limbs = Math.floor(bits / LIMB_BITS) + 1;
-  let body = `a${limbs - 1} == ${target(limbs - 1)}`;
-  for (let q = limbs - 2; q >= 0; q--) body = `a${q} % ${LIMB} == ${target(q)} && ${body}`;
-  for (let q = limbs - 1; q >= 0; q--) body = celLet(`a${q}`, q === 0 ? limb(0) : `${limb(q)} + a${q - 1} / ${LIMB}`, body);
-  const sums = celLet('ks', exponents, celLet('t', `${bits} - ${x}.prefixLength()`, body));
-  return `(${blocks}.exists(e, cidr(e).masked().containsCIDR(${x})) || ${sums})`;
+  const inside = `${celLargestBlocks(blocks)}.filter(e, ${x}.containsCIDR(cidr(e)))`;
+  const sizes = `${inside}.map(e, ${bits} - cidr(e).prefixLength())`;
+  return `(${blocks}.exists(e, cidr(e).masked().containsCIDR(${x})) || ${celPowerSumsEqual(sizes, `[${bits} - ${x}.prefixLength()]`, bits)})`;
 }

@@ -1,9 +1,11 @@
 import { AddressSet } from '../../../core/address-set';
-import { Cidr, effectiveCidr, IpFamily } from '../../../core/cidr';
+import { Cidr, effectiveCidr, formatCidr, IpFamily } from '../../../core/cidr';
 import { PUBLIC_ADDRESSES } from '../../../policy/special-addresses';
+import { BITS, celLargestBlocks, celLet, celPowerSumsEqual } from '../../admission/cidr-cel';
+import { celList, celString } from '../../admission/cel';
 import { Rule, RuleFinding } from '../../model';
 import { finding, isRecord, list } from '../../walkers';
-import { blockOf, UNION_OF_BLOCKS, isEmptySelector, Peer, PolicySpec, specOf, unreadableBlock } from './policy-spec';
+import { blockOf, isEmptySelector, Peer, PolicySpec, specOf, unreadableBlock } from './policy-spec';
 
 /** The value of a finding: the address space opened, whatever blocks open it. */
 const WHOLE_FAMILY: Record<IpFamily, string> = { 4: '0.0.0.0/0', 6: '::/0' };
@@ -33,7 +35,6 @@ export const networkIngressFromAnywhere: Rule = {
   references: { nsa: 'Network separation and hardening' },
   remediation:
     'Name the sources: the pods (podSelector, with a namespaceSelector in the same peer for another namespace) or the CIDRs of the clients.',
-  synthTimeOnly: UNION_OF_BLOCKS,
   check: (obj) => {
     const found: RuleFinding[] = [];
     const blocks: IngressBlock[] = [];
@@ -61,7 +62,55 @@ export const networkIngressFromAnywhere: Rule = {
     });
     return [...found, ...everyPublicAddress(blocks)];
   },
+  admission: (s) => {
+    const rules = `${s.object}.spec.?ingress.orValue([])`;
+    const empty = (selector: string) =>
+      `(size(${selector}.?matchLabels.orValue({})) == 0 && size(${selector}.?matchExpressions.orValue([])) == 0)`;
+    const allPods = `has(p.namespaceSelector) && ${empty('p.namespaceSelector')} && (!has(p.podSelector) || ${empty('p.podSelector')})`;
+    const peers = `${rules}.all(r, size(r.?from.orValue([])) > 0 && r.from.all(p, has(p.ipBlock) ? isCIDR(p.ipBlock.cidr) : !(${allPods})))`;
+    const blocks = `${rules}.filter(r, size(r.?from.orValue([])) > 0).map(r, r.from.filter(p, has(p.ipBlock) && isCIDR(p.ipBlock.cidr)).map(p, p.ipBlock.cidr)).flatten()`;
+    return [
+      {
+        expression: `${peers} || ${s.acceptsValueless}`,
+        message: 'An ingress rule has no "from", a peer selects every pod of every namespace, or an ipBlock cannot be read.',
+      },
+      {
+        expression: celLet(
+          'blocks',
+          blocks,
+          ([4, 6] as const)
+            .map((family) => `(!${celCoversPublic('blocks', family)} || ${s.accepts(celString(WHOLE_FAMILY[family]))})`)
+            .join(' && '),
+        ),
+        message: 'The ingress ipBlocks allow every public address, alone or together.',
+      },
+    ];
+  },
 };
+
+/**
+ * CEL: the blocks of `family` among `blocks` (a CEL list of CIDR strings) hold every public
+ * address: the public addresses of their largest distinct blocks add up to all of them. A
+ * block's public addresses are its size less the not-public blocks inside it (those blocks are
+ * disjoint and aligned: each lies inside it, holds it or misses it).
+ */
+function celCoversPublic(blocks: string, family: IpFamily): string {
+  const bits = BITS[family];
+  const notPublic = celList(AddressSet.all(family).minus(PUBLIC_ADDRESSES[family]).blocks().map(formatCidr));
+  const largest = `${celLargestBlocks(`${blocks}.filter(c, cidr(c).ip().family() == ${family})`)}.filter(e, !${notPublic}.exists(n, cidr(n).containsCIDR(cidr(e))))`;
+  const size = (block: string) => `${bits} - cidr(${block}).prefixLength()`;
+  const publicSize = PUBLIC_ADDRESSES[family].size();
+  const publicBits = [...publicSize.toString(2)].reverse().flatMap((bit, i) => (bit === '1' ? [String(i)] : []));
+  return celLet(
+    'largest',
+    largest,
+    celPowerSumsEqual(
+      `largest.map(e, ${size('e')})`,
+      `[${publicBits.join(', ')}] + largest.map(e, ${notPublic}.filter(n, cidr(e).containsCIDR(cidr(n))).map(n, ${size('n')})).flatten()`,
+      bits,
+    ),
+  );
+}
 
 /** A finding per block that alone covers a family's public addresses, else one per family the blocks cover together. */
 function everyPublicAddress(blocks: readonly IngressBlock[]): RuleFinding[] {

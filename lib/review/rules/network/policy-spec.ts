@@ -40,7 +40,3 @@ export function specOf(obj: KubeObject): PolicySpec {
 export function isEmptySelector(selector: Selector): boolean {
   return selector !== undefined && Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
 }
-
-/** Why the rules on ipBlocks are synth-time only. */
-export const UNION_OF_BLOCKS =
-  'It decides whether several blocks together cover a range (every public address, or a metadata range once the excepts are taken out), which needs 128-bit address arithmetic over a union of blocks; CEL has 64-bit integers and a CIDR library that compares one block with another.';
