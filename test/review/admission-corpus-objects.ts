@@ -217,6 +217,9 @@ const BLOCKS: readonly string[] = [
   'feb0::/12',
   'fe80::/64',
   '2001:db8::/32',
+  // Not in RFC 5952 form (the API server warns, and admits): the same blocks as fe80::/11 and fd00:ec2::254/128.
+  'FE80::/11',
+  'fd00:ec2:0::254/128',
 ];
 
 /** An egress peer of one block, excepting some of the blocks strictly inside it. */
