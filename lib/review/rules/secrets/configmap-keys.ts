@@ -24,7 +24,7 @@ export const configMapNoSecretKeys: Rule = {
   remediation:
     'Move the value into a SealedSecret or ExternalSecret and mount or reference that Secret; keep only non-secret configuration in the ConfigMap.',
   synthTimeOnly:
-    'Values are matched against private key and vendor token formats written with look-behind and back-references, which the RE2 expressions of CEL cannot express, and binaryData is read decoded as Latin-1, which CEL strings cannot hold.',
+    'binaryData values are bytes, which CEL reads only as UTF-8 text (a binary value would fail the policy, where the review reads it as Latin-1), and a private key is recognised by an END line matching its BEGIN line, a back-reference the RE2 expressions of CEL lack.',
   check: (obj) => {
     const found: RuleFinding[] = [];
     for (const field of ['data', 'binaryData'] as const) {
