@@ -20,6 +20,6 @@ export const valueNoKnownSecret: Rule = {
   remediation:
     'Revoke the key or token (it was in the manifests), put a new one in a Secret delivered sealed or from a store, and read it with valueFrom.secretKeyRef or a secret volume.',
   synthTimeOnly:
-    'It searches every string of the object, at any depth, for private keys and vendor tokens: CEL has no recursion to walk an object of any shape, nor the look-behind patterns the formats use.',
+    'It searches every string of the object, at any depth, for private keys and vendor tokens: CEL has no recursion to walk an object of any shape, nor the back-reference the private key format uses.',
   check: (obj, context) => secretFindings(obj, { configMapData: false, context }, findSecret),
 };
