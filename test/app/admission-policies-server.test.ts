@@ -34,7 +34,7 @@ function manifestDirs(dist: string): string[] {
 }
 
 /** An object the policies refuse, to await their enforcement: a Deployment (a Pod would need its account in `default`). */
-const PROBE = deployment('policy-probe', 'default', { privileged: true });
+const PROBE = deployment('policy-probe', 'default', { allowPrivilegeEscalation: true });
 
 /** Everything created without a warning, every workload's pod admitted (created as the ReplicaSet controller creates it), no type-checking warning. */
 function expectAllAdmitted(report: ApiServerReport): void {
@@ -95,7 +95,9 @@ withInstalledTool(API_SERVER_PEER, 'admission policies on kube-apiserver', 'scri
     });
 
     test('every object of the platform is created under them without a warning, every pod admitted', () => {
-      const platform = { ...report, objects: report.objects.filter((o) => !o.file?.startsWith('manifests.yaml')) };
+      const attempt = (o: ObjectResult) =>
+        o.file === 'manifests.yaml' || (o.kind === 'Pod' && o.namespace === 'fulfilment' && o.name === 'StatefulSet/database');
+      const platform = { ...report, objects: report.objects.filter((o) => !attempt(o)), pods: report.pods.filter((o) => !attempt(o)) };
       expectAllAdmitted(platform);
       expect(platform.objects.filter((o) => o.outcome === 'created').length).toBeGreaterThan(40);
     });
@@ -120,22 +122,30 @@ withInstalledTool(API_SERVER_PEER, 'admission policies on kube-apiserver', 'scri
   });
 
   describe("every template's example, created under the policies its own app writes", () => {
-    test.each(TEMPLATE_EXAMPLES.map((e) => [e.name, e] as const))(
-      '%s',
-      async (_name, example) => {
+    const reports = new Map<string, ApiServerReport>();
+    beforeAll(async () => {
+      const runs = TEMPLATE_EXAMPLES.map((example) => {
         const dist = path.join(tempDir('admission-template-'), 'dist');
         const app = new HardenedApp({ outdir: dist, reviewDate: '2026-11-23', admissionPolicies: true });
         example.build(new Chart(app, example.name));
         app.synth();
-        const report = await onApiServer([manifestFolderOf(dist)], {
-          crds: true,
-          policies: path.join(dist, POLICIES),
-          policyProbe: PROBE,
-        });
-        expectAllAdmitted(report);
-      },
-      SERVER_TIMEOUT,
-    );
+        return { name: example.name, dist };
+      });
+      // The examples share a namespace, so each gets a server of its own; two at a time.
+      for (let i = 0; i < runs.length; i += 2) {
+        const batch = runs.slice(i, i + 2);
+        const results = await Promise.all(
+          batch.map(({ dist }) =>
+            onApiServer([manifestFolderOf(dist)], { crds: true, policies: path.join(dist, POLICIES), policyProbe: PROBE }),
+          ),
+        );
+        batch.forEach(({ name }, j) => reports.set(name, results[j]));
+      }
+    }, 3 * SERVER_TIMEOUT);
+
+    test.each(TEMPLATE_EXAMPLES.map((e) => e.name))('%s: created without a refusal or a warning, its pods admitted', (name) => {
+      expectAllAdmitted(reports.get(name)!);
+    });
   });
 
   describe("an exception of the platform team's exceptions file, in the cluster", () => {
@@ -173,10 +183,14 @@ withInstalledTool(API_SERVER_PEER, 'admission policies on kube-apiserver', 'scri
 
     test('admits exactly the object it names with the value it accepts', () => {
       const vpn = report.objects.filter((o) => o.kind === 'Deployment' && o.name === 'vpn');
-      expect(vpn.map((o) => o.outcome)).toEqual(['created', 'refused']);
+      expect(vpn.map((o) => `${o.outcome} ${o.error ?? ''}`)).toEqual(['created ', expect.stringMatching(/^refused /)]);
       // The second vpn (SYS_ADMIN) is an update of the first: refused for the value the exception does not accept.
       expect(vpn[1].error).toMatch(/denied request: (baseline-capabilities|drop-all-capabilities): /);
-      expect(report.pods.find((p) => p.name === 'Deployment/vpn')?.outcome).toBe('created');
+      // Its pods, created by the ReplicaSet controller, are left to Pod Security admission, which the
+      // namespace's restricted level still refuses them: an exception to a Pod Security rule needs a namespace level that allows it.
+      expect(report.pods.find((p) => p.name === 'Deployment/vpn')?.error).toMatch(
+        /violates PodSecurity "restricted:latest": unrestricted capabilities/,
+      );
     });
 
     test('another object with the same value is refused', () => {
