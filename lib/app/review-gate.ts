@@ -23,9 +23,9 @@ import { printable } from '../core/printable';
 import { compareText } from '../core/compare-text';
 import { manifestsOf, WrittenFile } from './written-manifests';
 import { ExceptionEntry } from '../review/exceptions';
-import { admissionPolicies, GeneratedPolicy } from '../review/admission/admission-policies';
-import { ADMISSION_POLICY_FOLDER, admissionMarkdown, admissionPolicyFiles } from '../review/admission/admission-report';
-import { ALL_RULES } from '../review/packs';
+import { GeneratedPolicy } from '../review/admission/admission-policies';
+import { ADMISSION_POLICY_FOLDER, admissionPolicyFiles } from '../review/admission/admission-report';
+import { clusterPolicies } from '../review/admission/cluster-policies';
 
 /** How the gate reviews one staged synth. */
 export interface ReviewGateOptions {
@@ -170,7 +170,10 @@ export function reviewStagedOutput(staging: string, publishDir: string, options:
   // The analyses reuse the review's walks and indexes (the objects do not change in between).
   const analyses = analyzeUnlessReviewFailed(objects, reviewed.context, result, publishDir);
   const admission = options.admissionPolicies
-    ? clusterPolicies(objects, result, options.admissionPolicies, options.allowedRegistries)
+    ? clusterPolicies(objects, result, {
+        exemptNamespaces: options.admissionPolicies.exemptNamespaces,
+        ...(options.allowedRegistries ? { allowedRegistries: options.allowedRegistries } : {}),
+      })
     : undefined;
   writeReports(staging, result, admission ? [...analyses, { markdown: admission.markdown }] : analyses);
   for (const warning of result.findings.filter((f) => f.severity === 'warning' && !f.exception)) {
@@ -185,36 +188,6 @@ export function reviewStagedOutput(staging: string, publishDir: string, options:
     createFile(path.join(staging, PLATFORM_CONTRACT_FILE), platformContractJson(contract));
   }
   return result;
-}
-
-/** The admission policies generated from the review (the rules it ran, the exceptions it applied) and the REVIEW.md section about them. */
-function clusterPolicies(
-  objects: readonly KubeObject[],
-  result: ReviewResult,
-  options: { readonly exemptNamespaces: readonly string[] },
-  allowedRegistries: readonly string[] | undefined,
-): { policies: readonly GeneratedPolicy[]; markdown: string } {
-  const ran = new Set(result.rules.map((r) => r.id));
-  const rules = ALL_RULES.filter((rule) => ran.has(rule.id));
-  const declared = [
-    ...new Set(
-      objects
-        .filter((o) => o.apiVersion === 'v1' && o.kind === 'Namespace' && typeof o.metadata?.name === 'string')
-        .map((o) => o.metadata!.name!),
-    ),
-  ].sort(compareText);
-  const exceptions = result.exceptions.filter((e) => e.status === 'applied');
-  const policies = admissionPolicies({
-    rules,
-    exceptions,
-    declaredNamespaces: declared,
-    exemptNamespaces: options.exemptNamespaces,
-    ...(allowedRegistries ? { allowedRegistries } : {}),
-  });
-  return {
-    policies,
-    markdown: admissionMarkdown(rules, policies, { declared, exempt: options.exemptNamespaces, exceptions: exceptions.length }),
-  };
 }
 
 /** Writes each policy with its bindings as one file of `admission-policies/`. */
