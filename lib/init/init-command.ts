@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { printable } from '../core/printable';
+import { folderEntries, someEntries } from '../core/folder-entries';
 import { PROJECT_DEPENDENCIES, PROJECT_DEV_DEPENDENCIES, ProjectVersions, packageName, projectFiles } from './project-files';
 
 /**
@@ -87,17 +88,10 @@ function parseCommandLine(argv: readonly string[]) {
 
 /** DIR must be missing or an empty folder: init never overwrites or mixes with existing files. */
 function checkEmptyFolder(dir: string): void {
-  let entries: string[];
-  try {
-    entries = fs.readdirSync(dir);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return;
-    if (code === 'ENOTDIR') throw new InitError(`${dir} is a file, not a folder. Give a new or empty folder.`);
-    throw error;
-  }
+  const entries = folderEntries(dir);
+  if (entries === 'not-a-folder') throw new InitError(`${dir} is a file, not a folder. Give a new or empty folder.`);
   if (entries.length) {
-    const shown = entries.sort().slice(0, 3).join(', ') + (entries.length > 3 ? ', ...' : '');
+    const shown = someEntries(entries);
     throw new InitError(
       `${dir} is not empty (${shown}). Give a new or empty folder: cdk8s-hardened init my-app. ` +
         'To add cdk8s-hardened to an existing cdk8s project, see README "Use it in your own project".',

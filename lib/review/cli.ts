@@ -1,7 +1,14 @@
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import * as path from 'node:path';
 import { compareText } from '../core/compare-text';
 import { isIsoDate } from '../core/exceptions';
+import { createFile } from '../core/files';
+import { folderEntries, someEntries } from '../core/folder-entries';
+import { registryEntryProblem } from '../policy/image-registry';
+import { SYSTEM_NAMESPACE } from '../policy/control-plane';
+import { admissionPolicyFiles } from './admission/admission-report';
+import { clusterPolicies } from './admission/cluster-policies';
 import { printable, printableLines } from '../core/printable';
 import { readCustomResourceDefinitions } from './crd-files';
 import { passesAt, review } from './engine';
@@ -54,7 +61,8 @@ export function usage(): string {
     `Usage: ${NAME} review PATH... [--format text|json|sarif] [--pack NAME]... [--today YYYY-MM-DD]`,
     '                              [--fail-on LEVEL] [--exclude GLOB]... [--skip-non-k8s]',
     '                              [--exceptions FILE]... [--trust-annotations] [--crd PATH]...',
-    '                              [--platform FILE] [--namespace NAME]',
+    '                              [--platform FILE] [--namespace NAME] [--allowed-registry ENTRY]...',
+    '                              [--admission-policies DIR [--admission-exempt NS]...]',
     `       ${NAME} init [DIR]   (a new cdk8s project using the library; see README)`,
     '',
     'Reviews Kubernetes manifests against the cdk8s-hardened rules. PATH is a file or a folder',
@@ -102,6 +110,18 @@ export function usage(): string {
     '  --namespace NAME   read the objects as kubectl apply -n NAME would: namespaced objects',
     '                     without a namespace get NAME; one with another namespace is refused',
     '                     as kubectl refuses it (exit 2); cluster-scoped kinds keep none.',
+    '  --allowed-registry ENTRY  a registry images may come from (image-registry-allowed):',
+    '                     a host (with a dot or a port, or localhost) and optionally a path',
+    '                     prefix, such as ghcr.io/example or docker.io/library. Repeat it, or',
+    '                     separate entries with commas. Default: any registry.',
+    '  --admission-policies DIR  when the review passes (exit 0), write the',
+    '                     ValidatingAdmissionPolicies generated from it into DIR, one file per',
+    '                     policy: the rules of the packs it ran, the exceptions it applied (an',
+    '                     untrusted annotation grants nothing), bound by name in the Namespaces',
+    '                     among the objects and by a second binding everywhere else. DIR must',
+    '                     not exist or be empty (exit 2); nothing is written when the review fails.',
+    '  --admission-exempt NS  a namespace the policies do not judge: a system namespace',
+    '                     (kube-system, kube-*, *-system). Repeatable. Default: kube-system.',
     '  -h, --help         print this text.',
     '',
     'Exit codes: 0 no error finding without an exception (warnings may remain);',
@@ -133,6 +153,10 @@ interface ReviewCommand {
   readonly platformFile?: string;
   /** The namespace given with --namespace. */
   readonly namespace?: string;
+  /** The registry allowlist given with --allowed-registry, each entry checked. */
+  readonly allowedRegistries?: readonly string[];
+  /** Where --admission-policies writes the policies once the review passes, and the namespaces they leave alone. */
+  readonly admission?: { readonly dir: string; readonly exemptNamespaces: readonly string[] };
 }
 
 /**
@@ -161,6 +185,8 @@ export function main(argv: readonly string[], io: CliIo): number {
       io.stderr.write(`${NAME}: cannot review: ${printable(error.message)}\n`);
     } else if (error instanceof PlatformContractError) {
       io.stderr.write(`${NAME}: cannot review: ${printable(error.message)}\n`);
+    } else if (error instanceof AdmissionOutputError) {
+      io.stderr.write(`${NAME}: ${printable(error.message)}\n`);
     } else if (error instanceof ExceptionsFileError) {
       io.stderr.write(`${NAME}: cannot review: ${printableLines(error.message)}\n`);
     } else {
@@ -195,6 +221,9 @@ function parseReviewArgs(args: readonly string[]): ReviewCommand | 'help' {
         crd: { type: 'string', multiple: true },
         platform: { type: 'string', multiple: true },
         namespace: { type: 'string', multiple: true },
+        'allowed-registry': { type: 'string', multiple: true },
+        'admission-policies': { type: 'string', multiple: true },
+        'admission-exempt': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -211,10 +240,7 @@ function parseReviewArgs(args: readonly string[]): ReviewCommand | 'help' {
   if (!(FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(`unknown format '${format}': use ${FORMATS.join(', ')}.`);
   }
-  const packs = values.pack
-    ?.flatMap((value) => value.split(','))
-    .map((id) => id.trim())
-    .filter((id) => id !== '');
+  const packs = commaSeparated(values.pack);
   if (values.pack && packs?.length === 0) throw new UsageError('--pack needs a pack name.');
   const unknown = (packs ?? []).filter((id) => !packById(id));
   if (unknown.length) {
@@ -243,6 +269,8 @@ function parseReviewArgs(args: readonly string[]): ReviewCommand | 'help' {
   const namespace = single(values.namespace, '--namespace', 'a namespace name, such as shop');
   const namespaceProblem = namespace === undefined ? undefined : namespaceNameProblem(namespace);
   if (namespaceProblem) throw new UsageError(`--namespace ${namespaceProblem}.`);
+  const allowedRegistries = checkedRegistries(values['allowed-registry']);
+  const admission = admissionOutput(values['admission-policies'], values['admission-exempt']);
   return {
     paths: positionals,
     format: format as Format,
@@ -256,7 +284,54 @@ function parseReviewArgs(args: readonly string[]): ReviewCommand | 'help' {
     crdPaths: values.crd ?? [],
     ...(platformFile !== undefined ? { platformFile } : {}),
     ...(namespace !== undefined ? { namespace } : {}),
+    ...(allowedRegistries ? { allowedRegistries } : {}),
+    ...(admission ? { admission } : {}),
   };
+}
+
+/** The values of a repeatable option that also takes comma-separated lists (--pack a,b --pack c). */
+function commaSeparated(values: readonly string[] | undefined): string[] | undefined {
+  return values
+    ?.flatMap((value) => value.split(','))
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+/** The --allowed-registry entries, each checked: a wrong one would allow nothing, or too much. */
+function checkedRegistries(values: readonly string[] | undefined): readonly string[] | undefined {
+  const entries = commaSeparated(values);
+  if (entries?.length === 0) throw new UsageError('--allowed-registry needs a registry entry, such as ghcr.io/example.');
+  for (const entry of entries ?? []) {
+    const problem = registryEntryProblem(entry);
+    if (problem) {
+      throw new UsageError(
+        `--allowed-registry '${entry}' is not a registry entry: ${problem}. For example ghcr.io/example or docker.io/library.`,
+      );
+    }
+  }
+  return entries && [...new Set(entries)];
+}
+
+/** --admission-policies DIR with its --admission-exempt namespaces (system namespaces only). */
+function admissionOutput(
+  dirs: readonly string[] | undefined,
+  exempt: readonly string[] | undefined,
+): ReviewCommand['admission'] | undefined {
+  const dir = single(dirs, '--admission-policies', 'a folder to write the policies to, such as dist/admission-policies');
+  if (dir === undefined) {
+    if (exempt !== undefined)
+      throw new UsageError('--admission-exempt is given without --admission-policies DIR: add it, or drop --admission-exempt.');
+    return undefined;
+  }
+  const exemptNamespaces = exempt ?? ['kube-system'];
+  for (const namespace of exemptNamespaces) {
+    if (!SYSTEM_NAMESPACE.test(namespace)) {
+      throw new UsageError(
+        `--admission-exempt must name a system namespace (kube-system, kube-*, *-system; got '${namespace}'): the policies judge every other namespace.`,
+      );
+    }
+  }
+  return { dir, exemptNamespaces: [...new Set(exemptNamespaces)] };
 }
 
 /** The one value of an option that may be given once, and not empty. */
@@ -279,6 +354,8 @@ function readStdin(io: CliIo): string {
 }
 
 function runReview(command: ReviewCommand, io: CliIo): number {
+  // Before any work: a folder that holds files would mix the policies with what it holds.
+  if (command.admission) refuseUsedFolder(command.admission.dir, 'Nothing was reviewed.');
   // Read first: a refused exceptions file must stop the review before anything is judged.
   const exceptions = command.exceptionsFiles.flatMap(readExceptionsFile);
   const customResourceDefinitions = readCustomResourceDefinitions(command.crdPaths);
@@ -311,8 +388,18 @@ function runReview(command: ReviewCommand, io: CliIo): number {
     trustAnnotations: command.trustAnnotations,
     customResourceDefinitions,
     ...(platform ? { platform } : {}),
+    ...(command.allowedRegistries ? { allowedRegistries: command.allowedRegistries } : {}),
   });
   const passed = passesAt(result, command.failOn);
+  const admissionLine = command.admission
+    ? writeAdmissionPolicies(
+        command.admission,
+        passed,
+        manifests.map((m) => m.object as KubeObject),
+        result,
+        command.allowedRegistries,
+      )
+    : undefined;
   switch (command.format) {
     // Control characters in names are JSON-escaped already, except DEL, C1, U+2028/2029 and
     // the bidi controls: escaped too, to the same values.
@@ -323,10 +410,59 @@ function runReview(command: ReviewCommand, io: CliIo): number {
       io.stdout.write(printableLines(reviewSarifWithSkipped(result, skipped)));
       break;
     case 'text':
-      io.stdout.write(reviewText(result, passed, skipped));
+      io.stdout.write(reviewText(result, passed, skipped) + (admissionLine === undefined ? '' : `${admissionLine}\n`));
       break;
   }
   return passed ? EXIT_CODES.passed : EXIT_CODES.failed;
+}
+
+/** --admission-policies DIR could not be used: named with why, before anything was reviewed or while writing. */
+class AdmissionOutputError extends Error {}
+
+/** Refuses a DIR that is not a folder, or a folder that holds anything; `when` says what became of the review. */
+function refuseUsedFolder(dir: string, when: string): void {
+  let entries: string[] | 'not-a-folder';
+  try {
+    entries = folderEntries(dir);
+  } catch (error) {
+    throw new AdmissionOutputError(`--admission-policies ${dir} cannot be read (${(error as Error).message}). ${when}`);
+  }
+  if (entries === 'not-a-folder')
+    throw new AdmissionOutputError(`--admission-policies ${dir} is not a folder: give a new or empty folder. ${when}`);
+  if (entries.length > 0) {
+    throw new AdmissionOutputError(
+      `--admission-policies ${dir} is not empty (${someEntries(entries)}): give a new or empty folder, so the policies are all it holds. ${when}`,
+    );
+  }
+}
+
+/**
+ * Writes the policies of a passed review into DIR (see `clusterPolicies`, as HardenedApp does),
+ * one file each; returns the text report's line saying what was written, or why nothing was.
+ */
+function writeAdmissionPolicies(
+  admission: NonNullable<ReviewCommand['admission']>,
+  passed: boolean,
+  objects: readonly KubeObject[],
+  result: ReviewResult,
+  allowedRegistries: readonly string[] | undefined,
+): string {
+  if (!passed) return printable(`Admission policies: none written to ${admission.dir}: the review failed.`);
+  const { policies } = clusterPolicies(objects, result, {
+    exemptNamespaces: admission.exemptNamespaces,
+    ...(allowedRegistries ? { allowedRegistries } : {}),
+  });
+  // Checked again: something may have written into DIR while the review ran.
+  refuseUsedFolder(admission.dir, 'The review passed; no policy was written.');
+  try {
+    fs.mkdirSync(admission.dir, { recursive: true });
+    for (const { file, text } of admissionPolicyFiles(policies)) createFile(path.join(admission.dir, file), text);
+  } catch (error) {
+    throw new AdmissionOutputError(`--admission-policies ${admission.dir}: cannot write the policies (${(error as Error).message}).`);
+  }
+  return printable(
+    `Admission policies: ${policies.length} ValidatingAdmissionPolic${policies.length === 1 ? 'y' : 'ies'} written to ${admission.dir}, one file each (apply them before the workloads).`,
+  );
 }
 
 /** review.json with the paths found but not read as `skipped` (always there, so its shape does not vary). */
