@@ -19,21 +19,28 @@
  *    `bench/read-child.ts`, in one process), alternating with
  *    `kube-linter lint` when kube-linter is installed (`.tools/bin/kube-linter` or on PATH);
  *    without it K is `n/a`, and kube-score, when installed, is timed once for scale only.
+ * 4. Admission cost (`admission-cost.ts`): 1,000 compliant workloads created on kube-apiserver
+ *    (the api-server peer) without and with the review's rules as admission policies; A = p99
+ *    per create added by the policies. Skipped, saying so, when the peer is not built.
  *
  * Prints a table, then last one line:
- *   bench: ratio@1000=R scaling=S rss@5000=M MB review-vs-kube-linter=K
+ *   bench: ratio@1000=R scaling=S rss@5000=M MB review-vs-kube-linter=K admission-p99-added=A
  * R = hardened/baseline synth time at 1,000; S = hardened synth time 1,000 / 100; M = peak
  * RSS of the hardened synth at 5,000; K = our review time / kube-linter's. Targets (R <= 1.3,
- * S <= 11, M <= 1024 MB, K <= 1) are reported, never asserted.
+ * S <= 11, M <= 1024 MB, K <= 1, A <= 1 ms) are reported, never asserted.
  *
  * Options: --sizes 100,1000,5000  --reps N (5; 3 at 5,000 and above)  --e2e-reps N (5)
  *          --lint-reps N (5)  --unreviewed-sizes 100,1000 (or none)  --no-e2e  --no-lint
+ *          --admission-rounds N (3)  --no-admission
+ * The admission cost alone: `node --import tsx bench/admission-cost.ts [ROUNDS]`.
  */
 import { spawnSync, SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { lockFor, packedTarball, runOffline } from '../test/package-support';
+import { admissionCost } from './admission-cost';
+import { median, table } from './figures';
 
 const ROOT = path.resolve(__dirname, '..');
 const CHILD = path.join(__dirname, 'synth-child.ts');
@@ -48,6 +55,9 @@ interface Options {
   readonly lintReps: number;
   readonly e2e: boolean;
   readonly lint: boolean;
+  /** Rounds of the admission cost (each a run without policies and one with). */
+  readonly admissionRounds: number;
+  readonly admission: boolean;
 }
 
 interface SynthRun {
@@ -93,6 +103,8 @@ function parseOptions(argv: readonly string[]): Options {
     lintReps: number('--lint-reps', 5),
     e2e: !argv.includes('--no-e2e'),
     lint: !argv.includes('--no-lint'),
+    admissionRounds: number('--admission-rounds', 3),
+    admission: !argv.includes('--no-admission'),
   };
 }
 
@@ -100,12 +112,6 @@ function parseOptions(argv: readonly string[]): Options {
 const loadSamples: number[] = [];
 function sampleLoad(): void {
   loadSamples.push(os.loadavg()[0]);
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function tempDir(prefix: string): string {
@@ -166,12 +172,6 @@ function lastLines(text: string | null | undefined, count: number): string {
 
 const fmtS = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const fmtMb = (mb: number | undefined) => (mb === undefined ? 'n/a' : `${Math.round(mb)} MB`);
-
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: readonly string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
-}
 
 /** Median and range of hardened/baseline over the adjacent pairs of runs. */
 function pairRatios(result: SizeResult): string {
@@ -409,7 +409,7 @@ function scaffoldedSynth(reps: number): string {
   }
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const cpus = os.cpus();
   const startLoad = os.loadavg();
@@ -562,6 +562,14 @@ function main(): void {
     if (options.lint && fs.existsSync(keptOutput))
       k = compareWithLinters(keptOutput, path.join(work, 'manifests'), largest, options.lintReps, out);
 
+    let admissionAdded = 'n/a';
+    if (options.admission) {
+      const cost = await admissionCost(options.admissionRounds);
+      out(cost.text);
+      out();
+      admissionAdded = cost.addedP99;
+    }
+
     out(
       `load during the runs (1-minute average): min ${Math.min(...loadSamples).toFixed(2)}, median ${median(loadSamples).toFixed(2)}, max ${Math.max(...loadSamples).toFixed(2)} on ${cpus.length} cores`,
     );
@@ -572,12 +580,20 @@ function main(): void {
     const ratio = h1000 !== undefined && b1000 !== undefined ? (h1000 / b1000).toFixed(2) : 'n/a';
     const scaling = h1000 !== undefined && h100 !== undefined ? (h1000 / h100).toFixed(1) : 'n/a';
     const rss = r5000 ? String(Math.round(Math.max(...r5000.hardened.map((x) => x.maxRssMb)))) : 'n/a';
-    out(`targets: ratio@1000 <= 1.3, scaling <= 11, rss@5000 <= 1024 MB, review-vs-kube-linter <= 1 (reported, not asserted)`);
-    out(`bench: ratio@1000=${ratio} scaling=${scaling} rss@5000=${rss} MB review-vs-kube-linter=${k}`);
+    out(
+      `targets: ratio@1000 <= 1.3, scaling <= 11, rss@5000 <= 1024 MB, review-vs-kube-linter <= 1, admission-p99-added <= 1 ms (reported, not asserted)`,
+    );
+    out(
+      `bench: ratio@1000=${ratio} scaling=${scaling} rss@5000=${rss} MB review-vs-kube-linter=${k} admission-p99-added=${admissionAdded}`,
+    );
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
 }
 
-if (require.main === module) main();
+if (require.main === module)
+  main().catch((error: Error) => {
+    process.stderr.write(`${error.stack ?? error.message}\n`);
+    process.exitCode = 1;
+  });
