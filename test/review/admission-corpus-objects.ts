@@ -138,6 +138,10 @@ const binding: ObjectGenerator = (name, pick, random) => {
         subjects.push(subject);
       },
       () => subjects.push({ kind: 'ServiceAccount', name: CORPUS_ACCOUNT, namespace: CORPUS_NAMESPACE }),
+      // The namespace's default account, which every pod without an account of its own runs as.
+      () => subjects.push({ kind: 'ServiceAccount', name: 'default', namespace }),
+      // A person granted directly, not through a group (a warning: rbac-no-user-subjects).
+      () => subjects.push({ kind: 'User', apiGroup: RBAC_GROUP, name: pick(['bob@example.com', 'system:node:worker-1']) }),
     ],
     pick,
     random,
@@ -314,6 +318,7 @@ const networkPolicy: ObjectGenerator = (name, pick, random) => {
 export const GENERATORS: readonly ObjectGenerator[] = [
   role,
   role,
+  binding,
   binding,
   binding,
   namespace,

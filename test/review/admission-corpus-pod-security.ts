@@ -80,4 +80,17 @@ export const MUTATIONS: readonly PodMutation[] = [
     pod.spec.hostUsers = false;
     c.securityContext.procMount = 'Unmasked';
   },
+  (pod, c) => {
+    pod.spec.hostUsers = false;
+    c.securityContext.procMount = 'Unmasked';
+  },
+  // A privileged container: validation refuses it with allowPrivilegeEscalation false, so that goes too.
+  (_p, c, pick) => {
+    c.securityContext.privileged = true;
+    c.securityContext.allowPrivilegeEscalation = pick([true, undefined]);
+  },
+  (_p, c) => {
+    c.securityContext.privileged = true;
+    delete c.securityContext.allowPrivilegeEscalation;
+  },
 ];

@@ -140,6 +140,43 @@ function generatedWorkload(name: string, random: () => number, pick: <T>(items: 
 }
 
 /**
+ * The largest objects the policies must judge within the CEL cost budget: a Deployment with
+ * many containers, each with many env vars, ports and mounts, and a ClusterRole with many
+ * rules. Compliant, so any refusal is the budget's (or a disagreement).
+ */
+export function largestObjects(): Json[] {
+  const spec = compliantPodSpec('largest');
+  const many = <T>(n: number, make: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => make(i));
+  const container = spec.containers[0];
+  spec.containers = many(40, (i) => ({
+    ...JSON.parse(JSON.stringify(container)),
+    name: `main-${i}`,
+    env: many(40, (j) => ({ name: `SETTING_${j}`, value: `value-${j}` })),
+    ports: many(10, (j) => ({ containerPort: 8000 + i * 10 + j })),
+    volumeMounts: many(20, (j) => ({ name: 'tmp', mountPath: `/tmp/${j}` })),
+  }));
+  spec.initContainers = many(10, (i) => ({ ...JSON.parse(JSON.stringify(spec.initContainers[0])), name: `init-${i}` }));
+  return [
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'largest', namespace: CORPUS_NAMESPACE },
+      spec: { replicas: 2, selector: { matchLabels: { app: 'largest' } }, template: { metadata: { labels: { app: 'largest' } }, spec } },
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'largest' },
+      rules: many(200, (i) => ({
+        apiGroups: [`group-${i}.example.com`],
+        resources: many(10, (j) => `things-${j}`),
+        verbs: ['get', 'list', 'watch'],
+      })),
+    },
+  ];
+}
+
+/**
  * `count` objects, the same for the same seed: three workloads for every other object when
  * there are generators of other kinds, else workloads only. Names are unique.
  */

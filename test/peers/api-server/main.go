@@ -35,8 +35,9 @@
 //
 // --policies DIR holds ValidatingAdmissionPolicies and their bindings (what HardenedApp writes
 // into dist/admission-policies/): after the namespaces the manifests use, they are created,
-// awaited until the server has type-checked them (the report gives its warnings), and, with
-// --policy-probe FILE (one object they must refuse), until they are enforced; then the manifests
+// awaited until the server has type-checked them (the report gives its warnings) and until all
+// are enforced (a sentinel policy created after them refuses its ConfigMap; with --policy-probe
+// FILE, one object they must refuse, that too); then the manifests
 // are created under them. The Pods made from workloads are then created as the ReplicaSet
 // controller's service account, and the ClusterRole aggregation controller acts as its own.
 //

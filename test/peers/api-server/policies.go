@@ -7,17 +7,17 @@ import (
 	"strings"
 	"time"
 
+	apiextensionsscheme "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset/scheme"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/client-go/dynamic"
-	"k8s.io/client-go/rest"
-	apiextensionsscheme "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset/scheme"
 	pluginvalidatingadmissionpolicy "k8s.io/apiserver/pkg/admission/plugin/policy/validating"
 	"k8s.io/apiserver/pkg/cel/openapi/resolver"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	k8sscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/restmapper"
 	"k8s.io/kubernetes/pkg/controller/validatingadmissionpolicystatus"
 	"k8s.io/kubernetes/pkg/generated/openapi"
@@ -90,6 +90,12 @@ func installPolicies(ctx context.Context, c *creator, client dynamic.Interface, 
 			time.Sleep(100 * time.Millisecond)
 		}
 	}
+	// Policies become active together, when the API server next compiles the set it has seen:
+	// a sentinel policy created after all of them, refusing one ConfigMap name, is active only
+	// once every policy and binding created before it is.
+	if err := awaitSentinel(ctx, c); err != nil {
+		return nil, err
+	}
 	if probeFile == "" {
 		return statuses, nil
 	}
@@ -108,6 +114,49 @@ func installPolicies(ctx context.Context, c *creator, client dynamic.Interface, 
 		}
 		if time.Now().After(deadline) {
 			return nil, fmt.Errorf("the probe object was not refused by the policies after 60s: %s %s", result.Outcome, result.Error)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+const sentinelName = "cdk8s-hardened-peer-sentinel"
+
+// awaitSentinel creates the sentinel policy and its binding (last of all policy objects) and
+// waits until a dry run of the ConfigMap it refuses is refused by it.
+func awaitSentinel(ctx context.Context, c *creator) error {
+	policy := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingAdmissionPolicy",
+		"metadata": map[string]any{"name": sentinelName},
+		"spec": map[string]any{
+			"failurePolicy": "Fail",
+			"matchConstraints": map[string]any{"resourceRules": []any{map[string]any{
+				"apiGroups": []any{""}, "apiVersions": []any{"v1"}, "resources": []any{"configmaps"}, "operations": []any{"CREATE"},
+			}}},
+			"matchConditions": []any{map[string]any{"name": "sentinel-only", "expression": `request.name == "` + sentinelName + `"`}},
+			"validations":     []any{map[string]any{"expression": "false", "message": "the peer's sentinel"}},
+		},
+	}}
+	binding := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingAdmissionPolicyBinding",
+		"metadata": map[string]any{"name": sentinelName},
+		"spec":     map[string]any{"policyName": sentinelName, "validationActions": []any{"Deny"}},
+	}}
+	for _, object := range []*unstructured.Unstructured{policy, binding} {
+		if result := c.create(ctx, "", object, false); result.Outcome != "created" {
+			return fmt.Errorf("creating the sentinel %s: %s", object.GetKind(), result.Error)
+		}
+	}
+	probe := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": sentinelName, "namespace": "default"},
+	}}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		result := c.create(ctx, "", probe, true)
+		if result.Outcome == "refused" && strings.Contains(result.Error, sentinelName) {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the sentinel policy was not enforced after 60s: %s %s", result.Outcome, result.Error)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

@@ -54,6 +54,8 @@ export const workloadNamespaceHardened: Rule = {
   references: { cis: '5.7.4', checkov: ['CKV_K8S_21', 'CKV2_K8S_6'], kubeScore: 'pod-networkpolicy' },
   remediation:
     'Declare the namespace in the output with the Pod Security labels (enforce, audit and warn: restricted) and a default-deny NetworkPolicy, and put the workload in it; never use the default namespace.',
+  synthTimeOnly:
+    'Whether the namespace is declared with Pod Security labels and default-deny policies needs the Namespace and its NetworkPolicies; in the cluster, namespace-pod-security judges each Namespace and Pod Security admission enforces its level.',
   check: (obj, context) => {
     // Kind names are shared (a Knative Service, a core Service): only the workloads count.
     if (!podTemplateKindOf(obj)) return [];
