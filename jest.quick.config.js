@@ -9,10 +9,12 @@ const base = require('./jest.config');
 
 /** The suites that need a test peer, relative to the repository. */
 const PEER_SUITES = [
+  'test/app/admission-policies-server.test.ts',
   'test/app/api-server.test.ts',
   'test/app/escalation-powers-server.test.ts',
   'test/app/reference-platform.test.ts',
   'test/cluster/upstream-loaders.test.ts',
+  'test/review/admission-server.test.ts',
   'test/review/analyses/cyclonus.test.ts',
   'test/review/bootstrap-roles.test.ts',
   'test/review/kubectl-fuzz.test.ts',

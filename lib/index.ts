@@ -98,6 +98,8 @@ export type {
 // Review: the engine as a function, the rules a user may add, the result and its reports.
 export { review, reviewJson, reviewMarkdown, reviewSarif } from './review';
 export type {
+  AdmissionScope,
+  AdmissionValidation,
   AppliedException,
   ExceptionEntry,
   ExceptionRecord,

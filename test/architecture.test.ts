@@ -145,6 +145,9 @@ const ENTRY_POINTS: Record<string, Record<string, string>> = {
   bench: {
     'lib/index': 'the benchmark synthesizes through the public API',
     'lib/review/manifest-files': "read-child.ts times the review's reader alone, without a synth",
+    'lib/review/admission/admission-policies': 'admission-cost.ts times the policies the rules generate on kube-apiserver',
+    'lib/review/engine': 'admission-cost.ts keeps only objects the review passes, so every create is admitted',
+    'lib/review/packs': 'admission-cost.ts generates the policies of every rule',
   },
   bin: {
     'lib/review/cli': 'the command is the review CLI (loaded by load-library.js, not part of lib/index.ts)',

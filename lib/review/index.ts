@@ -12,7 +12,19 @@ export { ExceptionsFileError } from './exceptions-file';
 export { PlatformContractError } from './platform-contract';
 
 // Rules a user writes (extraRules) and the objects they judge.
-export type { KubeMetadata, KubeObject, ReferenceId, ReviewContext, Rule, RuleFinding, RuleInfo, RuleReferences, Severity } from './model';
+export type {
+  AdmissionScope,
+  AdmissionValidation,
+  KubeMetadata,
+  KubeObject,
+  ReferenceId,
+  ReviewContext,
+  Rule,
+  RuleFinding,
+  RuleInfo,
+  RuleReferences,
+  Severity,
+} from './model';
 
 // The result and its reports.
 export type {

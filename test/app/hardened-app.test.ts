@@ -108,6 +108,7 @@ function exceptionsFor(object: any, others: readonly any[] = []): Record<string,
 function appWithOneViolationPerRule(excepted: boolean): HardenedApp {
   const a = app();
   const chart = new Chart(a, 'violations', { namespace: 'shop' });
+  const clusterChart = new Chart(a, 'cluster-scoped');
   VIOLATIONS.forEach(({ rule, object, others }) => {
     // A namespace the rule judges (default, kube-system) stays; the others go where the object goes.
     const namespace = object.metadata?.namespace ?? 'shop';
@@ -122,7 +123,8 @@ function appWithOneViolationPerRule(excepted: boolean): HardenedApp {
     new ApiObject(chart, rule, { ...named, metadata: { ...named.metadata, annotations } });
     placed.forEach((o, i) => {
       const own = excepted ? exceptionsFor(o, [named, ...placed.filter((p) => p !== o)]) : {};
-      new ApiObject(chart, `${rule}-other-${i}`, {
+      // A Namespace goes in a chart without a namespace, which cdk8s would otherwise write into it.
+      new ApiObject(o.kind === 'Namespace' ? clusterChart : chart, `${rule}-other-${i}`, {
         ...o,
         metadata: { ...o.metadata, annotations: { ...o.metadata?.annotations, ...own } },
       });

@@ -184,7 +184,7 @@ describe('HardenedReviewPlugin', () => {
   test.each([
     [
       { pack: ['pss-baseline'] },
-      /unknown property 'pack'\. Known: packs, today, failOn, trustAnnotations, exceptionsFile, crds, platformFile\.$/,
+      /unknown property 'pack'\. Known: packs, today, failOn, trustAnnotations, exceptionsFile, crds, platformFile, allowedRegistries\.$/,
     ],
     [{ crds: 'crds/' }, /'crds' must be a list of CRD files or folders \(got 'crds\/'\)\.$/],
     [{ failOn: 'critical' }, /'failOn' must be one of error, warning, info \(got 'critical'\)\.$/],

@@ -36,15 +36,17 @@ const FAKE_JWT =
     .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
     .join('.') + '.q7Xr2LmZ9vKw4TbN8cYp3HsJ6dFg1AeUoQiWxBnVk5M';
 const WEB = `${P}.containers[0]`;
-/** The namespace `shop` with its own registry allowlist. */
+/** The namespace `images`, with its own registry allowlist (a namespace of its own: the cases' other objects live in `shop`). */
 const annotatedNamespace = (list: string): KubeObject => ({
-  ...namespace(),
+  ...namespace('images'),
   metadata: {
-    name: 'shop',
+    name: 'images',
     labels: { 'pod-security.kubernetes.io/enforce': 'restricted' },
     annotations: { [ALLOWED_REGISTRIES_ANNOTATION]: list },
   },
 });
+/** A Deployment in the namespace `images`. */
+const inImages = (object: KubeObject): KubeObject => ({ ...object, metadata: { ...object.metadata, namespace: 'images' } });
 const SETUP = `${P}.initContainers[0]`;
 const windows = (spec: Record<string, any>) => {
   spec.os = { name: 'windows' };
@@ -668,23 +670,27 @@ export const RULE_CASES: readonly RuleCase[] = [
   {
     rule: 'image-registry-allowed',
     name: "images under an entry of the namespace's allowlist comply (and without any list, every registry does)",
-    object: deployment((s) => {
-      container(s).image = `ghcr.io/example/web:1.0@sha256:${'b'.repeat(64)}`;
-      container(s, 'setup').image = 'nginx:1.27';
-    }),
+    object: inImages(
+      deployment((s) => {
+        container(s).image = `ghcr.io/example/web:1.0@sha256:${'b'.repeat(64)}`;
+        container(s, 'setup').image = 'nginx:1.27';
+      }),
+    ),
     others: [annotatedNamespace('ghcr.io/example, docker.io/library')],
     expected: [],
   },
   {
     rule: 'image-registry-allowed',
     name: "images outside the namespace's allowlist, also one whose name only starts like an entry",
-    object: deployment((s) => {
-      container(s).image = `ghcr.io/examples/web@sha256:${'b'.repeat(64)}`;
-      container(s, 'setup').image = 'nginx:1.27';
-    }),
+    object: inImages(
+      deployment((s) => {
+        container(s).image = `ghcr.io/examples/web@sha256:${'b'.repeat(64)}`;
+        container(s, 'setup').image = 'nginx:1.27';
+      }),
+    ),
     others: [annotatedNamespace('ghcr.io/example')],
     expected: [
-      [`${SETUP}.image`, 'init container "setup" uses image "nginx:1.27" from "docker.io/library/nginx", which namespace "shop"\'s'],
+      [`${SETUP}.image`, 'init container "setup" uses image "nginx:1.27" from "docker.io/library/nginx", which namespace "images"\'s'],
       [`${WEB}.image`, 'container "web" uses image "ghcr.io/examples/web@sha256:'],
     ],
   },
