@@ -1,6 +1,6 @@
 import { YamlOutputType } from 'cdk8s';
 import { ControlPlaneHardening, HardenedApp } from '../lib';
-import { buildReferencePlatform } from './platform';
+import { buildReferencePlatform, REFERENCE_APP_PROPS } from './platform';
 
 // `npx cdk8s synth` runs this file: the reference platform, reviewed, into dist/ with one
 // folder per chart (a tenant each, plus argocd/) for GitOps.
@@ -8,10 +8,9 @@ import { buildReferencePlatform } from './platform';
 // admission-policies/: the review's rules as ValidatingAdmissionPolicies, so the cluster refuses
 // what the review refuses, whoever applies it; images only from the platform's registries.
 const app = new HardenedApp({
+  ...REFERENCE_APP_PROPS,
   yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE,
   publishPlatformContract: true,
-  admissionPolicies: true,
-  allowedRegistries: ['ghcr.io/example', 'docker.io/library'],
 });
 buildReferencePlatform(app);
 

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { App, Chart, Cron, Size } from 'cdk8s';
-import { ExternalSecret, SealedSecret, SealingCertificate, SecretStoreKind, SecretValue, WorkloadSize } from '../lib';
+import { ApiObject, App, Chart, Cron, Size } from 'cdk8s';
+import { ExternalSecret, HardenedAppProps, SealedSecret, SealingCertificate, SecretStoreKind, SecretValue, WorkloadSize } from '../lib';
 import { ScheduledJob, StatefulStore, Tenant, TenantApplication, WebService, Worker } from '../templates';
 
 /**
@@ -17,6 +17,16 @@ const IMAGES = {
   reporter: 'ghcr.io/example/reporter:2.1.0@sha256:9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0',
   rabbitmq: 'docker.io/library/rabbitmq:4.0.5@sha256:2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70819',
   fulfilment: 'ghcr.io/example/fulfilment-worker:5.0.1@sha256:7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c4b3a29180f',
+};
+
+/**
+ * How `apps/main.ts` creates the reference platform's HardenedApp: its admission policies
+ * (admission-policies/, applied first by the Application below) and the registries its images
+ * may come from. The tests build it the same way.
+ */
+export const REFERENCE_APP_PROPS: HardenedAppProps = {
+  admissionPolicies: true,
+  allowedRegistries: ['ghcr.io/example', 'docker.io/library'],
 };
 
 /** Where the platform's manifests live, for the Argo CD Applications that roll them out. */
@@ -112,6 +122,11 @@ export function buildReferencePlatform(app: App, props: ReferencePlatformProps =
   });
 
   const gitops = new Chart(app, 'argocd');
+  admissionPolicyApplication(
+    gitops,
+    props.repoUrl ?? 'https://github.com/example/platform.git',
+    `${props.outputPath ?? 'dist'}/admission-policies`,
+  );
   for (const tenant of [shop, fulfilment]) {
     new TenantApplication(gitops, tenant.namespaceName, {
       namespace: tenant.namespaceName,
@@ -119,4 +134,40 @@ export function buildReferencePlatform(app: App, props: ReferencePlatformProps =
       path: `${props.outputPath ?? 'dist'}/${tenant.namespaceName}`,
     });
   }
+}
+
+/**
+ * The Argo CD Application of the admission policies HardenedApp writes (`admissionPolicies`):
+ * sync wave -10, so an app-of-apps syncing argocd/ applies them before the tenants (wave 0),
+ * in a project that may create those two cluster-scoped kinds and nothing else.
+ */
+function admissionPolicyApplication(gitops: Chart, repoUrl: string, path: string): void {
+  const project = 'platform-admission';
+  const destination = { namespace: 'argocd', server: 'https://kubernetes.default.svc' };
+  new ApiObject(gitops, 'admission-project', {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AppProject',
+    metadata: { name: project, namespace: 'argocd' },
+    spec: {
+      description: "The platform's admission policies: cluster-scoped, nothing else",
+      sourceRepos: [repoUrl],
+      destinations: [destination],
+      clusterResourceWhitelist: [
+        { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicy' },
+        { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicyBinding' },
+      ],
+      namespaceResourceBlacklist: [{ group: '*', kind: '*' }],
+    },
+  });
+  new ApiObject(gitops, 'admission-application', {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: { name: 'admission-policies', namespace: 'argocd', annotations: { 'argocd.argoproj.io/sync-wave': '-10' } },
+    spec: {
+      project,
+      destination,
+      source: { repoURL: repoUrl, path, targetRevision: 'main' },
+      syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['ServerSideApply=true'] },
+    },
+  });
 }

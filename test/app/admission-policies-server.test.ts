@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApiObject, Chart, YamlOutputType } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
-import { buildReferencePlatform } from '../../apps/platform';
+import { buildReferencePlatform, REFERENCE_APP_PROPS } from '../../apps/platform';
 import { HardenedApp } from '../../lib';
 import { TEMPLATE_EXAMPLES } from '../../templates/examples';
 import { Tenant } from '../../templates';
@@ -54,8 +54,7 @@ withInstalledTool(API_SERVER_PEER, 'admission policies on kube-apiserver', 'scri
         outdir: dist,
         reviewDate: '2026-11-23',
         yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE,
-        admissionPolicies: true,
-        allowedRegistries: ['ghcr.io/example', 'docker.io/library'],
+        ...REFERENCE_APP_PROPS,
       });
       buildReferencePlatform(app);
       app.synth();

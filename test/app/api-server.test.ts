@@ -285,6 +285,8 @@ withInstalledTool(API_SERVER_PEER, 'real API server proof', 'scripts/install-pee
       expect(custom.map((o) => o.kind).sort()).toEqual([
         'AppProject',
         'AppProject',
+        'AppProject',
+        'Application',
         'Application',
         'Application',
         'ExternalSecret',

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { YamlOutputType } from 'cdk8s';
-import { buildReferencePlatform } from '../../apps/platform';
+import { buildReferencePlatform, REFERENCE_APP_PROPS } from '../../apps/platform';
 import { HardenedApp } from '../../lib';
 import { readCustomResourceDefinitions } from '../../lib/review/crd-files';
 import { review } from '../../lib/review/engine';
@@ -33,6 +33,7 @@ describe('the reference platform', () => {
     const work = tempDir('platform-');
     dist = path.join(work, 'dist');
     const app = new HardenedApp({
+      ...REFERENCE_APP_PROPS,
       outdir: dist,
       reviewDate: '2026-11-23',
       yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE,
@@ -196,7 +197,12 @@ describe('the reference platform snapshot', () => {
   // and pack, and are covered by their own tests.
   test('matches: every manifest and analysis of dist/ (sealed values, random by design, redacted)', () => {
     const outdir = tempDir('snapshot-');
-    const app = new HardenedApp({ outdir, reviewDate: '2026-11-23', yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
+    const app = new HardenedApp({
+      ...REFERENCE_APP_PROPS,
+      outdir,
+      reviewDate: '2026-11-23',
+      yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE,
+    });
     buildReferencePlatform(app);
     app.synth();
     const files = fs
