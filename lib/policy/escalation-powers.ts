@@ -217,6 +217,20 @@ export const ESCALATION_POWERS: readonly EscalationPower[] = [
     reference: 'https://kubernetes.io/docs/reference/access-authn-authz/mutating-admission-policy/',
   },
   {
+    name: 'write validatingadmissionpolicies',
+    rule: POWER_RULES.clusterTakeover,
+    scope: 'cluster',
+    grants: [
+      {
+        apiGroups: [WEBHOOKS],
+        resources: ['validatingadmissionpolicies', 'validatingadmissionpolicybindings'],
+        verbs: [...WRITE, 'delete', 'deletecollection'],
+      },
+    ],
+    what: 'loosen, unbind or delete the admission policies that enforce the review in the cluster (cdk8s-hardened admissionPolicies), or refuse any request with their own',
+    reference: 'https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/',
+  },
+  {
     name: 'create apiservices',
     rule: POWER_RULES.clusterTakeover,
     scope: 'cluster',

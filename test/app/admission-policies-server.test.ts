@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { ApiObject, Chart, YamlOutputType } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { buildReferencePlatform, REFERENCE_APP_PROPS } from '../../apps/platform';
-import { HardenedApp } from '../../lib';
+import { HardenedApp, HardenedNamespace, PodSecurityLevel } from '../../lib';
 import { TEMPLATE_EXAMPLES } from '../../templates/examples';
 import { Tenant } from '../../templates';
 import { API_SERVER_PEER, ApiServerReport, manifestFolder, ObjectResult, onApiServer, SERVER_TIMEOUT } from '../api-server-peer';
@@ -161,6 +161,11 @@ withInstalledTool(API_SERVER_PEER, 'admission policies on kube-apiserver', 'scri
       const chart = new Chart(app, 'net');
       new Tenant(chart, 'net');
       new ApiObject(chart, 'vpn', deployment('vpn', 'net', { addCapability: 'NET_ADMIN' }));
+      // A namespace at baseline, excepted by its construct: the exception of a cluster-scoped Namespace must hold in the cluster too.
+      new HardenedNamespace(new Chart(app, 'legacy'), 'legacy', {
+        podSecurity: PodSecurityLevel.BASELINE,
+        exceptions: [{ rule: 'namespace-pod-security', reason: 'the legacy batch jobs run as root until their images are rebuilt' }],
+      });
       new ApiObject(chart, 'vpn-account', {
         apiVersion: 'v1',
         kind: 'ServiceAccount',
@@ -174,6 +179,11 @@ withInstalledTool(API_SERVER_PEER, 'admission policies on kube-apiserver', 'scri
           manifestFolder('variants-', [
             deployment('vpn-2', 'net', { addCapability: 'NET_ADMIN' }),
             { ...deployment('vpn', 'net', { addCapability: 'SYS_ADMIN' }), metadata: { name: 'vpn', namespace: 'net' } },
+            {
+              apiVersion: 'v1',
+              kind: 'Namespace',
+              metadata: { name: 'legacy-2', labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } },
+            },
           ]),
         ],
         { crds: false, policies: path.join(dist, POLICIES), policyProbe: PROBE },
@@ -189,6 +199,13 @@ withInstalledTool(API_SERVER_PEER, 'admission policies on kube-apiserver', 'scri
       // namespace's restricted level still refuses them: an exception to a Pod Security rule needs a namespace level that allows it.
       expect(report.pods.find((p) => p.name === 'Deployment/vpn')?.error).toMatch(
         /violates PodSecurity "restricted:latest": unrestricted capabilities/,
+      );
+    });
+
+    test("a Namespace's exception admits that Namespace, and no other at the same level", () => {
+      expect(report.objects.find((o) => o.kind === 'Namespace' && o.name === 'legacy')?.outcome).toBe('created');
+      expect(report.objects.find((o) => o.kind === 'Namespace' && o.name === 'legacy-2')?.error).toMatch(
+        /denied request: namespace-pod-security: /,
       );
     });
 

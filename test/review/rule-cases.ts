@@ -1325,6 +1325,7 @@ export const RULE_CASES: readonly RuleCase[] = [
       ['rules[0]', 'approve requests for a signer'],
       ['rules[0]', 'create hostPath volumes'],
       ['rules[0]', 'rewrite any API request with a policy of their choosing'],
+      ['rules[0]', 'loosen, unbind or delete the admission policies'],
       ['rules[0]', 'route an API group to a server of their choosing'],
       ['rules[0]', "point a custom resource's conversion at a webhook"],
       ['rules[0]', 'relabel and untaint nodes'],

@@ -111,7 +111,9 @@ function exceptionKeyOf(record: ExceptionRecord): string {
   return `${apiGroupOf(record.object.apiVersion)}/${record.object.kind}/${record.object.namespace ?? ''}/${record.object.name}`;
 }
 
-const EXCEPTION_KEY = `request.kind.group + "/" + request.kind.kind + "/" + request.namespace + "/" + request.name`;
+// A Namespace's own request carries its name as request.namespace; its exception is keyed without one, as the review writes it.
+const EXCEPTION_KEY =
+  'request.kind.group + "/" + request.kind.kind + "/" + (request.kind.group == "" && request.kind.kind == "Namespace" ? "" : request.namespace) + "/" + request.name';
 
 /** The values each object's applied exceptions accept for one rule, and the objects whose exceptions accept findings without a value. */
 function exceptionsOf(ruleId: string, records: readonly ExceptionRecord[]) {

@@ -370,6 +370,7 @@ describe('analyzePermissions', () => {
       'cluster approve signers',
       'cluster create persistentvolumes',
       'cluster create mutatingadmissionpolicies',
+      'cluster write validatingadmissionpolicies',
       'cluster create apiservices',
       'cluster update customresourcedefinitions',
       'cluster patch nodes',
