@@ -189,6 +189,11 @@ export interface Rule extends RuleInfo {
  * expressions, as text).
  */
 export interface AdmissionScope {
+  /**
+   * The kinds (names) the policy being generated matches: a rule whose CEL would judge none of
+   * them returns no validation, and is then not part of that policy.
+   */
+  readonly kinds: readonly string[];
   /** The object under admission (`object`). */
   readonly object: string;
   /** For rules on pod templates: the pod spec of the object (a Pod's `spec`, a Deployment's `spec.template.spec`, ...). */

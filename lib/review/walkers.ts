@@ -215,6 +215,37 @@ function containerViews(pod: PodSpecView): ContainerView[] {
   return views;
 }
 
+/** An image volume (`volumes[].image`, an OCI image mounted read-only): its reference, with the JSON path rules report against. */
+export interface ImageVolumeView {
+  /** For example `spec.template.spec.volumes[1].image.reference`. */
+  readonly path: string;
+  /** How messages name it: `image volume "models"`. */
+  readonly label: string;
+  readonly reference: string;
+}
+
+/** Every image volume with a reference in the object's pods: images too, mounted rather than run. */
+export function eachImageVolume(obj: KubeObject, context?: ReviewContext): readonly ImageVolumeView[] {
+  return podSpecsOf(obj, context).flatMap((pod) =>
+    list<unknown>(pod.spec.volumes).flatMap((volume, i) =>
+      isRecord(volume) && isRecord(volume.image) && typeof volume.image.reference === 'string'
+        ? [
+            {
+              path: `${pod.path}.volumes[${i}].image.reference`,
+              label: `image volume ${quote(volume.name)}`,
+              reference: volume.image.reference,
+            },
+          ]
+        : [],
+    ),
+  );
+}
+
+/** CEL: the references of the image volumes of `pod` (CEL of a pod spec), as `eachImageVolume` finds them. */
+export function celImageVolumeReferences(pod: string): string {
+  return `${pod}.?volumes.orValue([]).filter(v, has(v.image) && has(v.image.reference)).map(v, v.image.reference)`;
+}
+
 /** Whether the pod declares Windows as its OS (Pod Security exempts it from Linux-only controls). */
 export function isWindowsPod(pod: PodSpecView): boolean {
   return isRecord(pod.spec.os) && pod.spec.os.name === 'windows';

@@ -26,4 +26,16 @@ export const MUTATIONS: readonly PodMutation[] = [
         'localhost/team/app',
       ]) + pick([DIGEST, '']);
   },
+  // An image mounted as a volume: judged like a container's image.
+  (pod, c, pick) => {
+    pod.spec.volumes.push({
+      name: 'models',
+      image: {
+        reference:
+          pick(['ghcr.io/example/models:1.0', 'evil.example/payload:latest', 'ghcr.io/example/models', 'nginx']) + pick([DIGEST, '']),
+        pullPolicy: 'IfNotPresent',
+      },
+    });
+    c.volumeMounts = [...c.volumeMounts, { name: 'models', mountPath: '/models', readOnly: true }];
+  },
 ];

@@ -696,6 +696,35 @@ export const RULE_CASES: readonly RuleCase[] = [
   },
 
   {
+    rule: 'image-digest',
+    name: 'an image volume is an image too: unpinned, it is found',
+    object: deployment((s) => {
+      s.volumes = [{ name: 'models', image: { reference: 'ghcr.io/example/models:1.0' } }];
+    }),
+    expected: [[`${P}.volumes[0].image.reference`, 'image volume "models" uses image "ghcr.io/example/models:1.0", which is not pinned']],
+  },
+  {
+    rule: 'no-latest-tag',
+    name: 'an image volume without a tag floats on latest',
+    object: deployment((s) => {
+      s.volumes = [{ name: 'models', image: { reference: 'ghcr.io/example/models' } }];
+    }),
+    expected: [[`${P}.volumes[0].image.reference`, 'image volume "models" uses image "ghcr.io/example/models" without a tag']],
+  },
+  {
+    rule: 'image-registry-allowed',
+    name: "an image volume from outside the namespace's allowlist",
+    object: inImages(
+      deployment((s) => {
+        container(s).image = `ghcr.io/example/web@sha256:${'b'.repeat(64)}`;
+        container(s, 'setup').image = `ghcr.io/example/web@sha256:${'b'.repeat(64)}`;
+        s.volumes = [{ name: 'models', image: { reference: `evil.example/payload@sha256:${'c'.repeat(64)}` } }];
+      }),
+    ),
+    others: [annotatedNamespace('ghcr.io/example')],
+    expected: [[`${P}.volumes[0].image.reference`, 'image volume "models" uses image "evil.example/payload@sha256:']],
+  },
+  {
     rule: 'no-latest-tag',
     name: 'version tags, also behind a registry port, comply',
     object: deployment((s) => {

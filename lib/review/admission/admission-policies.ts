@@ -84,6 +84,8 @@ function slugOf(kinds: readonly AdmissionKind[], podTemplate: string | undefined
     const longRunning = ofShape.filter((k) => k.longRunning);
     if (longRunning.length === kinds.length && kinds.every((k) => k.longRunning)) return 'long-running-workloads';
   }
+  // A rule on (almost) every kind, such as no-default-namespace: one short name, its rules listed in the annotation.
+  if (kinds.length > 4) return 'objects';
   return kinds.map((k) => k.resource).join('-');
 }
 
@@ -141,7 +143,7 @@ function policyOf(
   group: PolicyGroup,
   records: readonly ExceptionRecord[],
   allowedRegistries: readonly string[] | undefined,
-): { policy: KubeObject; name: string } {
+): { policy: KubeObject; name: string; ruleIds: readonly string[] } | undefined {
   const name = `${POLICY_PREFIX}-${group.slug}-${SEVERITY_SLUG[group.severity]}`;
   const variables: { name: string; expression: string }[] = [];
   const template = group.podTemplate;
@@ -151,6 +153,7 @@ function policyOf(
     variables.push(variable('containers', 'variables.pod.?initContainers.orValue([]) + variables.pod.containers'));
   }
   const ruleExceptions = group.rules.map((rule) => ({ rule, ...exceptionsOf(rule.id, records) }));
+  const enforced: string[] = [];
   if (ruleExceptions.some((e) => e.values.size || e.valueless.size)) variables.push(variable('exceptionKey', EXCEPTION_KEY));
   const validations = ruleExceptions.flatMap(({ rule, values, valueless }) => {
     const accepted = `accepted_${celIdentifier(rule.id)}`;
@@ -161,6 +164,7 @@ function policyOf(
       variables.push(variable(accepted, `{${entries.join(', ')}}[?variables.exceptionKey].orValue([])`));
     }
     const scope = {
+      kinds: group.kinds.map((k) => k.kind),
       object: 'object',
       pod: 'variables.pod',
       podMetadata: 'variables.podMetadata',
@@ -169,19 +173,23 @@ function policyOf(
       acceptsValueless: valueless.size ? `(variables.exceptionKey in ${celList([...valueless].sort(compareText))})` : 'false',
       ...(allowedRegistries ? { allowedRegistries } : {}),
     };
-    return rule.admission!(scope).map((v) => ({
+    const written = rule.admission!(scope);
+    if (written.length) enforced.push(rule.id);
+    return written.map((v) => ({
       expression: v.expression,
       message: `${rule.id}: ${v.message} Fix: ${rule.remediation}`.replace(/\s*\n\s*/g, ' '),
       reason: 'Forbidden',
     }));
   });
+  if (!validations.length) return undefined;
   const apiGroups = [...new Set(group.kinds.map((k) => k.group))];
   return {
     name,
+    ruleIds: enforced,
     policy: {
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'ValidatingAdmissionPolicy',
-      metadata: { name, ...policyMetadata(group.rules.map((r) => r.id)) },
+      metadata: { name, ...policyMetadata(enforced) },
       spec: {
         failurePolicy: 'Fail',
         matchConstraints: {
@@ -215,13 +223,13 @@ function policyMetadata(ruleIds: readonly string[]) {
   };
 }
 
-function bindingsOf(policyName: string, group: PolicyGroup, options: AdmissionPolicyOptions): KubeObject[] {
+function bindingsOf(policyName: string, ruleIds: readonly string[], group: PolicyGroup, options: AdmissionPolicyOptions): KubeObject[] {
   const declared = [...new Set(options.declaredNamespaces ?? [])].sort(compareText);
   const exempt = [...new Set(options.exemptNamespaces ?? DEFAULT_EXEMPT_NAMESPACES)].sort(compareText);
   const binding = (suffix: string, matchResources: object): KubeObject => ({
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'ValidatingAdmissionPolicyBinding',
-    metadata: { name: `${policyName}.${suffix}`, ...policyMetadata(group.rules.map((r) => r.id)) },
+    metadata: { name: `${policyName}.${suffix}`, ...policyMetadata(ruleIds) },
     spec: { policyName, validationActions: ACTIONS[group.severity], matchResources },
   });
   const notIn = [...new Set([...declared, ...exempt])].sort(compareText);
@@ -260,14 +268,11 @@ function bindingsOf(policyName: string, group: PolicyGroup, options: AdmissionPo
 export function admissionPolicies(options: AdmissionPolicyOptions): readonly GeneratedPolicy[] {
   const records = options.exceptions ?? [];
   return groupRules(options.rules)
-    .map((group) => {
-      const { policy, name } = policyOf(group, records, options.allowedRegistries);
-      return {
-        name,
-        ruleIds: group.rules.map((r) => r.id),
-        severity: group.severity,
-        objects: [policy, ...bindingsOf(name, group, options)],
-      };
+    .flatMap((group) => {
+      const generated = policyOf(group, records, options.allowedRegistries);
+      if (!generated) return [];
+      const { policy, name, ruleIds } = generated;
+      return [{ name, ruleIds, severity: group.severity, objects: [policy, ...bindingsOf(name, ruleIds, group, options)] }];
     })
     .sort((a, b) => compareText(a.name, b.name));
 }

@@ -62,6 +62,13 @@ describe('the generated policies', () => {
     }
   });
 
+  test('a rule is part of a policy only where its CEL judges something: no-default-namespace not in the workload policies', () => {
+    const withRule = policies.filter((p) => p.ruleIds.includes('no-default-namespace')).map((p) => p.name);
+    expect(withRule).toEqual(['cdk8s-hardened-objects-deny']);
+    for (const name of ['cdk8s-hardened-pods-deny', 'cdk8s-hardened-workloads-deny', 'cdk8s-hardened-cronjobs-deny'])
+      expect(withRule).not.toContain(name);
+  });
+
   test('without declared namespaces, one cluster-wide binding', () => {
     for (const p of admissionPolicies({ rules: ALL_RULES, exemptNamespaces: ['kube-system', 'calico-system'] })) {
       expect(p.objects.map((o) => o.kind)).toEqual(['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);

@@ -159,6 +159,8 @@ export const noDefaultNamespace: Rule = {
   },
   admission: (s) => {
     const { judged, platformOwned } = judgedInDefault();
+    // Workloads (workload-namespace-hardened's, at synth) and cluster-scoped kinds: nothing to judge here.
+    if (!s.kinds.some((kind) => judged.includes(kind))) return [];
     const o = s.object;
     return [
       {

@@ -1,7 +1,7 @@
 import { ALLOWED_REGISTRIES_ANNOTATION, imageRepository, isUnder, registryList } from '../../../policy/image-registry';
 import { celList, celString } from '../../admission/cel';
 import { KubeObject, ReviewContext, Rule } from '../../model';
-import { eachContainer, finding, POD_TEMPLATE_KINDS, quote } from '../../walkers';
+import { celImageVolumeReferences, eachContainer, eachImageVolume, finding, POD_TEMPLATE_KINDS, quote } from '../../walkers';
 
 /** The allowlists an object's images must each satisfy: the app's, then its namespace's annotation. */
 function allowlistsOf(obj: KubeObject, context: ReviewContext): { readonly source: string; readonly entries: readonly string[] }[] {
@@ -54,16 +54,18 @@ export const imageRegistryAllowed: Rule = {
   check: (obj, context) => {
     const lists = allowlistsOf(obj, context);
     if (!lists.length) return [];
-    return eachContainer(obj, context).flatMap((c) => {
-      const image = c.container.image;
+    return [
+      ...eachContainer(obj, context).map((c) => ({ path: `${c.path}.image`, label: c.label, image: c.container.image })),
+      ...eachImageVolume(obj, context).map((v) => ({ path: v.path, label: v.label, image: v.reference as unknown })),
+    ].flatMap(({ path, label, image }) => {
       if (typeof image !== 'string') return [];
       const repository = imageRepository(image);
       const refusing = lists.find((list) => !list.entries.some((entry) => isUnder(repository, entry)));
       if (!refusing) return [];
       return [
         finding(
-          `${c.path}.image`,
-          `${c.label} uses image ${quote(image)} from ${quote(repository)}, which ${refusing.source} (${refusing.entries.join(', ') || 'none'}) do not cover`,
+          path,
+          `${label} uses image ${quote(image)} from ${quote(repository)}, which ${refusing.source} (${refusing.entries.join(', ') || 'none'}) do not cover`,
           image,
         ),
       ];
@@ -80,6 +82,10 @@ export const imageRegistryAllowed: Rule = {
       {
         expression: `${s.containers}.all(c, [${celRepository('c.image')}].all(repo, ${conditions.join(' && ')}) || ${s.accepts('c.image')})`,
         message: 'An image comes from a registry that is not allowed.',
+      },
+      {
+        expression: `${celImageVolumeReferences(s.pod)}.all(r, [${celRepository('r')}].all(repo, ${conditions.join(' && ')}) || ${s.accepts('r')})`,
+        message: 'An image volume comes from a registry that is not allowed.',
       },
     ];
   },

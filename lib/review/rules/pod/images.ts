@@ -1,7 +1,7 @@
 import { digestProblem } from '../../../policy/image-digest';
 import { celString } from '../../admission/cel';
 import { Rule } from '../../model';
-import { eachContainer, finding, findingValue, POD_TEMPLATE_KINDS, quote } from '../../walkers';
+import { celImageVolumeReferences, eachContainer, eachImageVolume, finding, findingValue, POD_TEMPLATE_KINDS, quote } from '../../walkers';
 import { defaultsToAlways, LATEST_TAG } from './image-reference';
 
 /**
@@ -47,8 +47,8 @@ export const imageDigest: Rule = {
   kinds: POD_TEMPLATE_KINDS,
   references: { checkov: 'CKV_K8S_43' },
   remediation: 'Refer to the image as repository@sha256:<digest> (for example from `crane digest` or `docker buildx imagetools inspect`).',
-  check: (obj) =>
-    eachContainer(obj)
+  check: (obj) => [
+    ...eachContainer(obj)
       .filter((c) => typeof c.container.image !== 'string' || !PINNED.test(c.container.image))
       .map((c) =>
         finding(
@@ -57,10 +57,18 @@ export const imageDigest: Rule = {
           findingValue(c.container.image),
         ),
       ),
+    ...eachImageVolume(obj)
+      .filter((v) => !PINNED.test(v.reference))
+      .map((v) => finding(v.path, unpinnedImage(v.label, v.reference), v.reference)),
+  ],
   admission: (s) => [
     {
       expression: `${s.containers}.all(c, has(c.image) ? c.image.matches(${celString(PINNED_PATTERN)}) || ${s.accepts('c.image')} : ${s.acceptsValueless})`,
       message: 'A container image is not pinned by sha256 digest.',
+    },
+    {
+      expression: `${celImageVolumeReferences(s.pod)}.all(r, r.matches(${celString(PINNED_PATTERN)}) || ${s.accepts('r')})`,
+      message: 'An image volume is not pinned by sha256 digest.',
     },
   ],
 };
@@ -79,17 +87,19 @@ export const noLatestTag: Rule = {
   references: { kubeScore: 'container-image-tag', kubeLinter: 'latest-tag', polaris: 'tagNotSpecified', checkov: 'CKV_K8S_14' },
   remediation: 'Refer to the image by digest, or at least by a fixed version tag.',
   check: (obj) =>
-    eachContainer(obj).flatMap((c) => {
-      const image = c.container.image;
+    [
+      ...eachContainer(obj).map((c) => ({ path: `${c.path}.image`, label: c.label, image: c.container.image })),
+      ...eachImageVolume(obj).map((v) => ({ path: v.path, label: v.label, image: v.reference as unknown })),
+    ].flatMap(({ path, label, image }) => {
       if (typeof image !== 'string' || image.includes('@')) return [];
       const tag = imageTag(image);
       if (tag !== undefined && tag !== LATEST_TAG) return [];
       return [
         finding(
-          `${c.path}.image`,
+          path,
           tag === LATEST_TAG
-            ? `${c.label} uses image ${quote(image)} with the latest tag`
-            : `${c.label} uses image ${quote(image)} without a tag, which means latest`,
+            ? `${label} uses image ${quote(image)} with the latest tag`
+            : `${label} uses image ${quote(image)} without a tag, which means latest`,
           image,
         ),
       ];
@@ -98,6 +108,10 @@ export const noLatestTag: Rule = {
     {
       expression: `${s.containers}.all(c, !has(c.image) || c.image.contains("@") || !${celFloatsOnLatest('c.image')} || ${s.accepts('c.image')})`,
       message: 'A container image uses the latest tag, written or implied.',
+    },
+    {
+      expression: `${celImageVolumeReferences(s.pod)}.all(r, r.contains("@") || !${celFloatsOnLatest('r')} || ${s.accepts('r')})`,
+      message: 'An image volume uses the latest tag, written or implied.',
     },
   ],
 };
