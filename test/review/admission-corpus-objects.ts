@@ -112,6 +112,9 @@ const subjectsToGrant = (): readonly Json[] => [
   { kind: 'ServiceAccount', name: 'default', namespace: CORPUS_NAMESPACE },
   { kind: 'ServiceAccount', name: 'default' },
   { kind: 'ServiceAccount', name: 'other', namespace: CORPUS_NAMESPACE },
+  // The default account by its user name, and the namespace's group of every account.
+  { kind: 'User', apiGroup: RBAC_GROUP, name: `system:serviceaccount:${CORPUS_NAMESPACE}:default` },
+  { kind: 'Group', apiGroup: RBAC_GROUP, name: `system:serviceaccounts:${CORPUS_NAMESPACE}` },
 ];
 
 /** A RoleBinding or ClusterRoleBinding: a team group granted a reading role, or other subjects and roles. */

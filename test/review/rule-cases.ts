@@ -1719,6 +1719,20 @@ export const RULE_CASES: readonly RuleCase[] = [
   },
 
   {
+    rule: 'rbac-no-default-service-account-binding',
+    name: "the default account by its user name, and the namespace's group of accounts, which holds it",
+    object: binding({ kind: 'Role', name: 'web' }, [
+      { kind: 'User', name: 'system:serviceaccount:shop:default' },
+      { kind: 'Group', name: 'system:serviceaccounts:shop' },
+      { kind: 'Group', name: 'system:serviceaccounts:shop:extra' },
+      { kind: 'User', name: 'system:serviceaccount:shop:web' },
+    ]),
+    expected: [
+      ['subjects[0].name', 'subject 0 is the user "system:serviceaccount:shop:default", the "default" ServiceAccount'],
+      ['subjects[1].name', 'subject 1 is the group "system:serviceaccounts:shop", every ServiceAccount of the namespace'],
+    ],
+  },
+  {
     rule: 'rbac-no-user-subjects',
     name: 'a group, and a control-plane user, comply',
     object: binding({ kind: 'ClusterRole', name: 'view' }, [DEVELOPERS, { kind: 'User', name: 'system:kube-scheduler' }]),

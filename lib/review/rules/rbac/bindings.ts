@@ -142,23 +142,45 @@ export const rbacNoDefaultServiceAccountBinding: Rule = {
   severity: 'error',
   kinds: RBAC_BINDING_KINDS,
   references: { cis: '5.1.5', checkov: 'CKV_K8S_42' },
-  remediation: "Create a ServiceAccount for the workload that needs the role, bind that one, and set it as the pod's serviceAccountName.",
+  remediation:
+    "Create a ServiceAccount for the workload that needs the role, bind that one, and set it as the pod's serviceAccountName; never a namespace's whole system:serviceaccounts:<namespace> group.",
   check: (obj) =>
-    subjectsOf(obj)
-      .filter((s) => s.kind === 'ServiceAccount' && s.name === 'default')
-      .map((s) =>
-        finding(
-          `subjects[${s.index}].name`,
-          `subject ${s.index} is the "default" ServiceAccount${s.namespace ? ` of namespace ${quote(s.namespace)}` : ''}, which every pod without an account of its own runs as`,
-        ),
-      ),
+    subjectsOf(obj).flatMap((s) => {
+      const why = defaultAccountSubject(s.kind, s.name);
+      return why
+        ? [
+            finding(
+              `subjects[${s.index}].name`,
+              `subject ${s.index} ${why(s.namespace)}, which every pod without an account of its own runs as`,
+            ),
+          ]
+        : [];
+    }),
   admission: (s) => [
     {
-      expression: `!${subjects(s.object)}.exists(subject, subject.kind == "ServiceAccount" && subject.name == "default") || ${s.acceptsValueless}`,
-      message: 'A subject is the "default" ServiceAccount.',
+      expression:
+        `!${subjects(s.object)}.exists(subject, (subject.kind == "ServiceAccount" && subject.name == "default") || ` +
+        `(subject.kind == "User" && subject.name.matches(${celString(DEFAULT_ACCOUNT_USER.source)})) || ` +
+        `(subject.kind == "Group" && subject.name.matches(${celString(NAMESPACE_ACCOUNTS_GROUP.source)}))) || ${s.acceptsValueless}`,
+      message: 'A subject is the "default" ServiceAccount, by name, as its user or as its namespace\'s group of accounts.',
     },
   ],
 };
+
+/** The user name of a namespace's default ServiceAccount (`system:serviceaccount:<namespace>:default`); the same in RE2 and JavaScript. */
+const DEFAULT_ACCOUNT_USER = /^system:serviceaccount:[^:]+:default$/;
+/** The group of every ServiceAccount of one namespace, the default one included (`system:serviceaccounts:<namespace>`). */
+const NAMESPACE_ACCOUNTS_GROUP = /^system:serviceaccounts:[^:]+$/;
+
+/** How a subject names the default ServiceAccount, as the end of a sentence, or `undefined` when it does not. */
+function defaultAccountSubject(kind: string, name: string): ((namespace?: string) => string) | undefined {
+  if (kind === 'ServiceAccount' && name === 'default')
+    return (namespace) => `is the "default" ServiceAccount${namespace ? ` of namespace ${quote(namespace)}` : ''}`;
+  if (kind === 'User' && DEFAULT_ACCOUNT_USER.test(name)) return () => `is the user ${quote(name)}, the "default" ServiceAccount`;
+  if (kind === 'Group' && NAMESPACE_ACCOUNTS_GROUP.test(name))
+    return () => `is the group ${quote(name)}, every ServiceAccount of the namespace, the "default" one included`;
+  return undefined;
+}
 
 /**
  * People are bound as groups from the identity provider, not one by one: a User subject
