@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import { ApiObject, App, AppProps, Include } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { HardeningError } from '../core/hardening-error';
-import { registryEntryProblem } from '../policy/image-registry';
-import { SYSTEM_NAMESPACE } from '../policy/control-plane';
+import { badRegistryEntry } from '../policy/image-registry';
+import { DEFAULT_EXEMPT_NAMESPACES, nonSystemNamespace } from '../policy/control-plane';
 import { appendTo } from '../core/append-to';
 import { REPORT_FILES } from '../review/reports';
 import { createFile } from '../core/files';
@@ -403,15 +403,13 @@ function indexApiObjects(root: IConstruct, trustedScopes: ReadonlySet<IConstruct
 /** The registry allowlist, each entry checked: a wrong one would allow nothing, or too much. */
 function checkedRegistries(app: HardenedApp, entries: readonly string[] | undefined): readonly string[] | undefined {
   if (entries === undefined) return undefined;
-  entries.forEach((entry, i) => {
-    const problem = typeof entry === 'string' ? registryEntryProblem(entry) : 'it must be a string';
-    if (problem) {
-      throw new HardeningError(
-        app,
-        `'allowedRegistries[${i}]' ${JSON.stringify(entry)} is not a registry entry: ${problem}. For example 'ghcr.io/example' or 'docker.io/library'.`,
-      );
-    }
-  });
+  const bad = badRegistryEntry(entries);
+  if (bad) {
+    throw new HardeningError(
+      app,
+      `'allowedRegistries[${bad.index}]' ${JSON.stringify(bad.entry)} is not a registry entry: ${bad.problem}. For example 'ghcr.io/example' or 'docker.io/library'.`,
+    );
+  }
   return Object.freeze([...entries]);
 }
 
@@ -426,15 +424,14 @@ function checkedAdmissionExemptions(app: HardenedApp, props: HardenedAppProps): 
     }
     return undefined;
   }
-  const exempt = props.admissionExemptNamespaces ?? ['kube-system'];
-  exempt.forEach((namespace, i) => {
-    if (typeof namespace !== 'string' || !SYSTEM_NAMESPACE.test(namespace)) {
-      throw new HardeningError(
-        app,
-        `'admissionExemptNamespaces[${i}]' must be a system namespace (kube-system, kube-*, *-system; got ${JSON.stringify(namespace)}): the policies judge every other namespace.`,
-      );
-    }
-  });
+  const exempt = props.admissionExemptNamespaces ?? DEFAULT_EXEMPT_NAMESPACES;
+  const bad = nonSystemNamespace(exempt);
+  if (bad) {
+    throw new HardeningError(
+      app,
+      `'admissionExemptNamespaces[${bad.index}]' must be a system namespace (kube-system, kube-*, *-system; got ${JSON.stringify(bad.namespace)}): the policies judge every other namespace.`,
+    );
+  }
   return Object.freeze([...new Set(exempt)]);
 }
 

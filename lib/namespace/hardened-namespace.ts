@@ -1,5 +1,5 @@
 import { k8s } from 'cdk8s-plus-27';
-import { ALLOWED_REGISTRIES_ANNOTATION, registryEntryProblem } from '../policy/image-registry';
+import { ALLOWED_REGISTRIES_ANNOTATION, badRegistryEntry } from '../policy/image-registry';
 import { Construct } from 'constructs';
 import { ExceptionPolicy } from '../policy/exception-policy';
 import { writeExceptions, writeScannerSkips } from '../policy/exception-routing';
@@ -143,15 +143,13 @@ export interface HardenedNamespaceProps {
 
 /** The allowlist as its annotation's value; a wrong entry is an error naming it. */
 function checkedRegistries(scope: Construct, entries: readonly string[]): string {
-  entries.forEach((entry, i) => {
-    const problem = registryEntryProblem(entry);
-    if (problem) {
-      throw new HardeningError(
-        scope,
-        `'allowedRegistries[${i}]' ${JSON.stringify(entry)} is not a registry entry: ${problem}. For example 'ghcr.io/example'.`,
-      );
-    }
-  });
+  const bad = badRegistryEntry(entries);
+  if (bad) {
+    throw new HardeningError(
+      scope,
+      `'allowedRegistries[${bad.index}]' ${JSON.stringify(bad.entry)} is not a registry entry: ${bad.problem}. For example 'ghcr.io/example'.`,
+    );
+  }
   return entries.join(', ');
 }
 

@@ -10,6 +10,15 @@
  */
 export const SYSTEM_NAMESPACE = /^(kube-[a-z0-9]([-a-z0-9]*[a-z0-9])?|[a-z0-9]([-a-z0-9]*[a-z0-9])?-system)$/;
 
+/** The namespaces the admission policies leave alone by default: the one kubeadm's own workloads run in. */
+export const DEFAULT_EXEMPT_NAMESPACES: readonly string[] = ['kube-system'];
+
+/** The first of `namespaces` that is not a system namespace (a value that is not a string included), with its index; `undefined` when all are. */
+export function nonSystemNamespace(namespaces: readonly unknown[]): { index: number; namespace: unknown } | undefined {
+  const index = namespaces.findIndex((namespace) => typeof namespace !== 'string' || !SYSTEM_NAMESPACE.test(namespace));
+  return index < 0 ? undefined : { index, namespace: namespaces[index] };
+}
+
 /** Audit levels, from least to most recorded. */
 export const AUDIT_LEVELS = ['None', 'Metadata', 'Request', 'RequestResponse'] as const;
 export type AuditLevel = (typeof AUDIT_LEVELS)[number];

@@ -42,6 +42,19 @@ export function isUnder(repository: string, entry: string): boolean {
   return repository === entry || repository.startsWith(`${entry}/`);
 }
 
+/**
+ * The first entry of an allowlist that is not a registry entry, with where it is and why (a
+ * value that is not a string included: lists come from YAML and JSON too); `undefined` when
+ * every entry is one. Each caller words the error for its own input.
+ */
+export function badRegistryEntry(entries: readonly unknown[]): { index: number; entry: unknown; problem: string } | undefined {
+  for (const [index, entry] of entries.entries()) {
+    const problem = typeof entry === 'string' ? registryEntryProblem(entry) : 'it must be a string';
+    if (problem) return { index, entry, problem };
+  }
+  return undefined;
+}
+
 /** The entries of an annotation value: comma-separated, spaces around them ignored. */
 export function registryList(text: string): readonly string[] {
   return text

@@ -5,8 +5,8 @@ import { compareText } from '../core/compare-text';
 import { isIsoDate } from '../core/exceptions';
 import { createFile } from '../core/files';
 import { folderEntries, someEntries } from '../core/folder-entries';
-import { registryEntryProblem } from '../policy/image-registry';
-import { SYSTEM_NAMESPACE } from '../policy/control-plane';
+import { badRegistryEntry } from '../policy/image-registry';
+import { DEFAULT_EXEMPT_NAMESPACES, nonSystemNamespace } from '../policy/control-plane';
 import { admissionPolicyFiles } from './admission/admission-report';
 import { clusterPolicies } from './admission/cluster-policies';
 import { printable, printableLines } from '../core/printable';
@@ -301,13 +301,11 @@ function commaSeparated(values: readonly string[] | undefined): string[] | undef
 function checkedRegistries(values: readonly string[] | undefined): readonly string[] | undefined {
   const entries = commaSeparated(values);
   if (entries?.length === 0) throw new UsageError('--allowed-registry needs a registry entry, such as ghcr.io/example.');
-  for (const entry of entries ?? []) {
-    const problem = registryEntryProblem(entry);
-    if (problem) {
-      throw new UsageError(
-        `--allowed-registry '${entry}' is not a registry entry: ${problem}. For example ghcr.io/example or docker.io/library.`,
-      );
-    }
+  const bad = badRegistryEntry(entries ?? []);
+  if (bad) {
+    throw new UsageError(
+      `--allowed-registry '${String(bad.entry)}' is not a registry entry: ${bad.problem}. For example ghcr.io/example or docker.io/library.`,
+    );
   }
   return entries && [...new Set(entries)];
 }
@@ -323,13 +321,12 @@ function admissionOutput(
       throw new UsageError('--admission-exempt is given without --admission-policies DIR: add it, or drop --admission-exempt.');
     return undefined;
   }
-  const exemptNamespaces = exempt ?? ['kube-system'];
-  for (const namespace of exemptNamespaces) {
-    if (!SYSTEM_NAMESPACE.test(namespace)) {
-      throw new UsageError(
-        `--admission-exempt must name a system namespace (kube-system, kube-*, *-system; got '${namespace}'): the policies judge every other namespace.`,
-      );
-    }
+  const exemptNamespaces = exempt ?? DEFAULT_EXEMPT_NAMESPACES;
+  const bad = nonSystemNamespace(exemptNamespaces);
+  if (bad) {
+    throw new UsageError(
+      `--admission-exempt must name a system namespace (kube-system, kube-*, *-system; got '${String(bad.namespace)}'): the policies judge every other namespace.`,
+    );
   }
   return { dir, exemptNamespaces: [...new Set(exemptNamespaces)] };
 }

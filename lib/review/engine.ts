@@ -1,4 +1,4 @@
-import { registryEntryProblem } from '../policy/image-registry';
+import { badRegistryEntry } from '../policy/image-registry';
 import { appendTo } from '../core/append-to';
 import { isIsoDate } from '../core/exceptions';
 import {
@@ -208,10 +208,9 @@ export function reviewInContext(
 /** The allowlist, each entry checked: a wrong entry would silently allow nothing or too much. */
 function checkedRegistries(entries: readonly string[] | undefined): readonly string[] | undefined {
   if (entries === undefined) return undefined;
-  entries.forEach((entry, i) => {
-    const problem = registryEntryProblem(entry);
-    if (problem) throw new Error(`review: 'allowedRegistries[${i}]' ${JSON.stringify(entry)} is not a registry entry: ${problem}.`);
-  });
+  const bad = badRegistryEntry(entries);
+  if (bad)
+    throw new Error(`review: 'allowedRegistries[${bad.index}]' ${JSON.stringify(bad.entry)} is not a registry entry: ${bad.problem}.`);
   return Object.freeze([...entries]);
 }
 

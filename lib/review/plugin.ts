@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { Validation, ValidationContext, ValidationViolatingResource } from 'cdk8s-cli/plugins';
 import { isIsoDate } from '../core/exceptions';
-import { registryEntryProblem } from '../policy/image-registry';
+import { badRegistryEntry } from '../policy/image-registry';
 import { appendTo } from '../core/append-to';
 import { printable } from '../core/printable';
 import { PublishedPath, ReviewInputs, constructMetadataKey, publishedPathLookup } from '../core/published-copy';
@@ -181,10 +181,11 @@ export class HardenedReviewPlugin implements Validation {
     if (allowedRegistries !== undefined) {
       if (!Array.isArray(allowedRegistries) || allowedRegistries.some((e) => typeof e !== 'string'))
         throw new Error(`${where}: 'allowedRegistries' must be a list of registries (got '${String(allowedRegistries)}').`);
-      allowedRegistries.forEach((entry, i) => {
-        const problem = registryEntryProblem(entry);
-        if (problem) throw new Error(`${where}: 'allowedRegistries[${i}]' ${JSON.stringify(entry)} is not a registry entry: ${problem}.`);
-      });
+      const bad = badRegistryEntry(allowedRegistries);
+      if (bad)
+        throw new Error(
+          `${where}: 'allowedRegistries[${bad.index}]' ${JSON.stringify(bad.entry)} is not a registry entry: ${bad.problem}.`,
+        );
     }
     // Read now: a refused file stops synth with its problems, before anything is reviewed.
     if (platformFile !== undefined && (typeof platformFile !== 'string' || platformFile === '')) {

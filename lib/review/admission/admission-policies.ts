@@ -7,6 +7,7 @@
  * bindings for the namespaces the output declares and for every other one.
  */
 import { compareText } from '../../core/compare-text';
+import { DEFAULT_EXEMPT_NAMESPACES } from '../../policy/control-plane';
 import { ExceptionRecord, KubeObject, Rule, Severity } from '../model';
 import { apiGroupOf } from '../walkers';
 import { ADMISSION_KINDS, AdmissionKind, admissionKindsOf, TEMPLATE_CONTROLLERS } from './admission-kinds';
@@ -58,7 +59,6 @@ export interface GeneratedPolicy {
 export const POLICY_PREFIX = 'cdk8s-hardened';
 /** Applied before the workloads by Argo CD (sync waves sort ascending; the default is 0). */
 export const POLICY_SYNC_WAVE = '-10';
-const DEFAULT_EXEMPT_NAMESPACES = ['kube-system'];
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /** The shape of objects a policy judges: a pod template at one place, or the object itself. */
