@@ -132,3 +132,7 @@ export { ExceptionsFileError, PlatformContractError } from './review';
 
 // Exceptions: a rule a construct is allowed to break, with its reason.
 export type { HardeningException } from './core/exceptions';
+
+// Add-ons: the controllers the platform relies on, from vendored upstream releases, hardened and reviewed.
+export { AddOnComponent, IngressNginx } from './addons';
+export type { AddOnResources, ApiServerAddress, IngressNginxProps } from './addons';

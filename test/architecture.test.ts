@@ -44,6 +44,13 @@ const ALLOWED: Record<string, Record<string, string>> = {
     core: 'generic helpers; the review never imports a construct, so it judges any YAML alike',
     policy: 'the tables its rules judge by (CIS settings, escalation powers, metadata blocks, scanner map)',
   },
+  addons: {
+    core: 'errors, names, Markdown, the REVIEW.md sections and the package root the vendored releases are in',
+    policy: 'ExceptionPolicy and the routing of the departures each add-on keeps',
+    namespace: 'each add-on lives in its own HardenedNamespace',
+    network: "each add-on workload owns its traffic rules, and tenants' rules select it",
+    review: "the vendored releases are read by the review's own reader, exactly as kubectl reads them",
+  },
   cloud: {},
   app: {
     core: 'errors, files, Markdown',
@@ -65,6 +72,7 @@ const ALLOWED: Record<string, Record<string, string>> = {
     cluster: 'public API',
     review: 'public API',
     app: 'public API',
+    addons: 'public API',
   },
 };
 

@@ -54,13 +54,14 @@ const LIBRARY_EXPORTS = {
   ],
   review: ['review', 'reviewJson', 'reviewMarkdown', 'reviewSarif'],
   app: ['HardenedApp', 'PublishLayout', 'HardeningError', 'ExceptionsFileError', 'PlatformContractError'],
+  addOns: ['AddOnComponent', 'IngressNginx'],
 };
 const TEMPLATE_EXPORTS = ['WebService', 'Worker', 'ScheduledJob', 'StatefulStore', 'Tenant', 'TenantApplication'];
 
 const sorted = (names: readonly string[]) => [...names].sort();
 const ROOT = path.resolve(__dirname, '..');
 /** The entry points and the indexes they re-export from. */
-const INDEX_FILES = ['lib/index.ts', 'lib/review/index.ts', 'lib/cluster/index.ts', 'templates/index.ts'];
+const INDEX_FILES = ['lib/index.ts', 'lib/review/index.ts', 'lib/cluster/index.ts', 'lib/addons/index.ts', 'templates/index.ts'];
 
 describe('the public API', () => {
   test('cdk8s-hardened exports exactly the listed names', () => {

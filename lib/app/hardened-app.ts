@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { reviewSectionsOf } from '../core/review-sections';
 import { ApiObject, App, AppProps, Include } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { HardeningError } from '../core/hardening-error';
@@ -293,6 +294,7 @@ export class HardenedApp extends App {
         writePlatformContract: this.publishPlatformContract,
         ...(this.allowedRegistries ? { allowedRegistries: this.allowedRegistries } : {}),
         ...(this.admissionExemptNamespaces ? { admissionPolicies: { exemptNamespaces: this.admissionExemptNamespaces } } : {}),
+        reviewSections: reviewSectionsOf(this),
       });
     } catch (e) {
       discardDir(staging);

@@ -108,6 +108,13 @@ export interface ReviewGateOptions {
    * @default - none are written
    */
   readonly admissionPolicies?: { readonly exemptNamespaces: readonly string[] };
+  /**
+   * Sections the constructs add to REVIEW.md (each add-on's changes from upstream), after the
+   * review's own.
+   *
+   * @default - none
+   */
+  readonly reviewSections?: readonly string[];
 }
 
 /** Synth stopped because the review found errors that no exception accepts. */
@@ -175,7 +182,8 @@ export function reviewStagedOutput(staging: string, publishDir: string, options:
         ...(options.allowedRegistries ? { allowedRegistries: options.allowedRegistries } : {}),
       })
     : undefined;
-  writeReports(staging, result, admission ? [...analyses, { markdown: admission.markdown }] : analyses);
+  const sections = (options.reviewSections ?? []).map((markdown) => ({ markdown }));
+  writeReports(staging, result, [...analyses, ...(admission ? [{ markdown: admission.markdown }] : []), ...sections]);
   for (const warning of result.findings.filter((f) => f.severity === 'warning' && !f.exception)) {
     process.stderr.write(`Warning: ${formatFinding(warning).trimStart()}\n`);
   }

@@ -1,0 +1,241 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { HardeningException } from '../core/exceptions';
+import { clusterScoped } from '../core/namespace-scope';
+import { cell as markdownCell } from '../core/markdown';
+import { addReviewSection } from '../core/review-sections';
+import { HardenedNamespace, HardenedNamespaceProps } from '../namespace/hardened-namespace';
+import { ExceptionPolicy } from '../policy/exception-policy';
+import { recordExceptions } from '../policy/exception-routing';
+import { AddOnComponent } from './addon-component';
+import { Change, hardenPodSpec, PodHardening, spreadPodSpec } from './pod-hardening';
+import { VendoredRelease } from './vendored-release';
+
+type Json = Record<string, unknown>;
+
+/** An upstream object, by kind and name. */
+export interface ObjectRef {
+  readonly kind: string;
+  readonly name: string;
+}
+
+/** How one upstream workload is hardened, and the departures it keeps. */
+export interface AddOnWorkload extends ObjectRef {
+  readonly hardening: PodHardening;
+  /** @default - upstream's */
+  readonly replicas?: number;
+  /** Departures from our rules this workload keeps, each with the component-specific reason. */
+  readonly exceptions?: readonly HardeningException[];
+}
+
+/** An edit of one upstream object (RBAC narrowed, a Service changed), logged like the pod changes. */
+export interface ObjectEdit extends ObjectRef {
+  /** Changes `object` in place and says what it changed. */
+  readonly edit: (object: Json) => Change[];
+}
+
+/** Everything an add-on construct decides about its upstream release. */
+export interface AddOnDefinition {
+  /** Heading of its REVIEW.md section, for example `ingress-nginx`. */
+  readonly title: string;
+  readonly release: VendoredRelease;
+  /** Its HardenedNamespace (upstream's namespace name: it is written into arguments and certificates). */
+  readonly namespace: HardenedNamespaceProps & { readonly name: string };
+  readonly workloads: readonly AddOnWorkload[];
+  /** Upstream objects left out, each with why (the upstream Namespace is always replaced by the HardenedNamespace). */
+  readonly leftOut?: ReadonlyArray<ObjectRef & { readonly why: string }>;
+  readonly edits?: readonly ObjectEdit[];
+  /** Departures kept on other objects than workloads (a Service, a ClusterRole). */
+  readonly objectExceptions?: ReadonlyArray<ObjectRef & { readonly exceptions: readonly HardeningException[] }>;
+  /** Exceptions to network rules, per workload, for the traffic the add-on declares (ingress from the internet). */
+  readonly networkExceptions?: { readonly [workload: string]: readonly HardeningException[] };
+}
+
+/** What was built: the namespace, each upstream object as emitted, and each workload as a traffic endpoint. */
+export interface BuiltAddOn {
+  readonly namespace: HardenedNamespace;
+  /** `Kind/name` → the object. */
+  readonly objects: ReadonlyMap<string, ApiObject>;
+  /** Workload name → its traffic endpoint. */
+  readonly components: ReadonlyMap<string, AddOnComponent>;
+}
+
+const key = (ref: ObjectRef) => `${ref.kind}/${ref.name}`;
+const WORKLOAD_POD_SPEC: Readonly<Record<string, readonly string[]>> = {
+  Deployment: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
+  Job: ['spec', 'template', 'spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+
+function at(object: Json, path: readonly string[]): Json {
+  return path.reduce<Json>((o, p) => o[p] as Json, object);
+}
+
+/**
+ * Builds an add-on from its vendored release: every upstream object, in upstream's order,
+ * moved into a HardenedNamespace, its pods hardened, its edits applied; every object the
+ * definition does not account for (a workload without hardening, an unknown kind of pod
+ * template) is an error, so an upstream upgrade cannot slip an unreviewed object through.
+ * Adds the add-on's section to REVIEW.md.
+ */
+export function buildAddOn(scope: Construct, definition: AddOnDefinition): BuiltAddOn {
+  const { release } = definition;
+  const namespaceName = definition.namespace.name;
+  const namespace = new HardenedNamespace(scope, 'Namespace', definition.namespace);
+  const workloads = new Map(definition.workloads.map((w) => [key(w), w]));
+  const edits = new Map((definition.edits ?? []).map((e) => [key(e), e]));
+  const leftOut = new Map((definition.leftOut ?? []).map((l) => [key(l), l]));
+  const exceptionsOf = new Map((definition.objectExceptions ?? []).map((o) => [key(o), o.exceptions]));
+  const used = new Set<string>();
+  const changes: Array<{ object: string; change: Change }> = [];
+  const objects = new Map<string, ApiObject>();
+  const components = new Map<string, AddOnComponent>();
+  const upstreamNamespaces = new Set<string>();
+
+  for (const original of release.objects) {
+    const object = structuredClone(original) as Json;
+    const metadata = (object.metadata ?? {}) as Json;
+    const ref = { kind: String(object.kind), name: String(metadata.name) };
+    const label = key(ref);
+    if (ref.kind === 'Namespace') {
+      upstreamNamespaces.add(ref.name);
+      used.add(label);
+      continue;
+    }
+    if (leftOut.has(label)) {
+      used.add(label);
+      continue;
+    }
+    const namespaced = metadata.namespace !== undefined;
+    if (namespaced && metadata.namespace !== namespaceName) {
+      throw new Error(
+        `${release.manifestPath}: ${label} is in namespace '${String(metadata.namespace)}', not the add-on's '${namespaceName}'.`,
+      );
+    }
+    const podPath = WORKLOAD_POD_SPEC[ref.kind];
+    const workload = workloads.get(label);
+    if (podPath && !workload) {
+      throw new Error(
+        `${release.manifestPath}: ${label} runs pods, but the add-on says nothing of how to harden them. Review it and add it to the add-on's workloads.`,
+      );
+    }
+    if (workload) {
+      used.add(label);
+      const pod = at(object, podPath!);
+      for (const change of hardenPodSpec(pod, workload.hardening, podPath!.join('.'))) changes.push({ object: label, change });
+      if (workload.replicas !== undefined && (object.spec as Json).replicas !== workload.replicas) {
+        changes.push({
+          object: label,
+          change: { field: 'spec.replicas', from: String((object.spec as Json).replicas ?? '(unset)'), to: String(workload.replicas) },
+        });
+        (object.spec as Json).replicas = workload.replicas;
+      }
+      const template = at(object, podPath!.slice(0, -1));
+      const podLabels = ((template.metadata as Json | undefined)?.labels ?? {}) as Record<string, string>;
+      const selector = ((object.spec as Json).selector as Json | undefined)?.matchLabels as Record<string, string> | undefined;
+      const containers = (pod.containers as Json[]) ?? [];
+      if (Number((object.spec as Json).replicas ?? 1) > 1 && selector) {
+        for (const change of spreadPodSpec(pod, selector, podPath!.join('.'))) changes.push({ object: label, change });
+        disruptionBudget(scope, ref.name, namespaceName, selector);
+      }
+      components.set(
+        ref.name,
+        new AddOnComponent(
+          scope,
+          `${ref.kind}-${ref.name}-endpoint`,
+          {
+            name: ref.name,
+            namespace: namespaceName,
+            selectorLabels: selector ?? podLabels,
+            podLabels,
+            exposedPorts: containers.flatMap((c) =>
+              ((c.ports as Json[] | undefined) ?? []).map((p) => ({
+                port: Number(p.containerPort),
+                protocol: String(p.protocol ?? 'TCP'),
+                ...(p.name ? { name: String(p.name) } : {}),
+              })),
+            ),
+          },
+          new ExceptionPolicy(scope, definition.networkExceptions?.[ref.name]),
+        ),
+      );
+    }
+    const edit = edits.get(label);
+    if (edit) {
+      used.add(label);
+      for (const change of edit.edit(object)) changes.push({ object: label, change });
+    }
+    const api = new ApiObject(scope, `${ref.kind}-${ref.name}`, object as unknown as { apiVersion: string; kind: string });
+    if (!namespaced) clusterScoped(api);
+    const callsApi = workload?.hardening.callsApi;
+    const exceptions = [
+      ...(callsApi ? [{ rule: 'no-service-account-token', reason: callsApi }] : []),
+      ...(workload?.exceptions ?? []),
+      ...(exceptionsOf.get(label) ?? []),
+    ];
+    if (exceptionsOf.has(label)) used.add(label);
+    if (exceptions.length) recordExceptions(api, new ExceptionPolicy(api, exceptions));
+    objects.set(label, api);
+  }
+  for (const named of [...workloads.keys(), ...edits.keys(), ...leftOut.keys(), ...exceptionsOf.keys()]) {
+    if (!used.has(named))
+      throw new Error(`${release.manifestPath} has no ${named}, which the add-on hardens: the add-on does not match its release.`);
+  }
+  addReviewSection(scope, reviewSection(definition, changes, upstreamNamespaces));
+  return { namespace, objects, components };
+}
+
+/** Keeps all but one replica running through drains; pods not ready may always be evicted (as HardenedWorkload's). */
+function disruptionBudget(scope: Construct, name: string, namespace: string, selector: Record<string, string>): void {
+  new ApiObject(scope, `PodDisruptionBudget-${name}`, {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name, namespace },
+    spec: { maxUnavailable: 1, selector: { matchLabels: { ...selector } }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+  });
+}
+
+/** REVIEW.md's section of the add-on: provenance, what was left out, every change, every departure kept. */
+function reviewSection(definition: AddOnDefinition, changes: Array<{ object: string; change: Change }>, namespaces: Set<string>): string {
+  const { release, title } = definition;
+  const { source } = release;
+  const lines = [
+    `## Add-on: ${title}`,
+    '',
+    `${source.repository} at ${source.tag} (commit ${source.commit}, ${source.licence.spdx}), ` +
+      `\`${release.manifestPath}\` sha256 \`${release.manifestSha256}\`, reviewed for that hash.`,
+    '',
+    `Placed in the HardenedNamespace \`${definition.namespace.name}\`` +
+      (namespaces.size ? ` (upstream's Namespace ${[...namespaces].map((n) => `\`${n}\``).join(', ')} replaced).` : '.'),
+    '',
+  ];
+  if (definition.leftOut?.length) {
+    lines.push('Left out:', '', '| Object | Why |', '|---|---|');
+    for (const l of definition.leftOut) lines.push(`| ${l.kind} ${l.name} | ${markdownCell(l.why)} |`);
+    lines.push('');
+  }
+  lines.push('Changed from upstream:', '', '| Object | Field | Upstream | Now |', '|---|---|---|---|');
+  for (const { object, change } of changes) {
+    lines.push(`| ${object} | \`${markdownCell(change.field)}\` | ${markdownCell(change.from)} | ${markdownCell(change.to)} |`);
+  }
+  const kept = [
+    ...definition.workloads.flatMap((w) => (w.exceptions ?? []).map((e) => ({ object: key(w), e }))),
+    ...(definition.objectExceptions ?? []).flatMap((o) => o.exceptions.map((e) => ({ object: key(o), e }))),
+    ...definition.workloads.flatMap((w) =>
+      w.hardening.callsApi ? [{ object: key(w), e: { rule: 'no-service-account-token', reason: w.hardening.callsApi } }] : [],
+    ),
+    ...Object.entries(definition.networkExceptions ?? {}).flatMap(([name, list]) =>
+      list.map((e) => ({ object: `NetworkPolicy/${name}-traffic`, e })),
+    ),
+  ];
+  lines.push('', 'Accepted (departures kept, each an exception on the object):', '');
+  if (kept.length) {
+    lines.push('| Object | Rule | Reason |', '|---|---|---|');
+    for (const { object, e } of kept) lines.push(`| ${object} | \`${e.rule}\` | ${markdownCell(e.reason)} |`);
+  } else {
+    lines.push('None.');
+  }
+  return lines.join('\n') + '\n';
+}
