@@ -11,7 +11,8 @@
 //                   the API server's, kubeadm's and the kubelet's configuration loaders, judges of the
 //                   control-plane files; kube-apiserver itself on an embedded etcd, on which the whole
 //                   output is created (test/app/api-server.test.ts); cyclonus's NetworkPolicy matcher,
-//                   judge of the reachability analysis.
+//                   judge of the reachability analysis; Helm's template rendering (helm.sh/helm/v4), judge of
+//                   the charts rendered into vendor/addons/*/rendered.yaml (test/addons/helm-render.test.ts).
 //   CRDs            the CRDs of the custom resources we emit (Sealed Secrets, External Secrets, Argo CD),
 //                   from their projects' releases at pinned hashes (scripts/install-crds.sh): the
 //                   api-server peer validates those objects too.
@@ -42,6 +43,7 @@ const COLD = {
   'netpol-truth': '~1 min',
   'cluster-config': '~2 min',
   'api-server': '~2 min',
+  'helm-render': '~2 min',
   crds: '~10 s',
 };
 

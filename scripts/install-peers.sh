@@ -19,6 +19,9 @@
 #   netpol-truth     cyclonus's NetworkPolicy matcher, an implementation of the semantics
 #                    that is not ours: the judge of the reachability analysis
 #                    (test/review/analyses/cyclonus.test.ts).
+#   helm-render      Helm's own `helm template --include-crds` (helm.sh/helm/v4): the judge of the
+#                    charts vendored in vendor/addons/, each rendered once into rendered.yaml
+#                    (test/addons/helm-render.test.ts). About two minutes on a cold Go cache.
 #
 # Go checks every module against the peer's go.sum. A peer is rebuilt when its folder's files
 # (source, go.mod, go.sum) are not those it was built from: their hash is kept beside the binary
