@@ -9,6 +9,7 @@ const base = require('./jest.config');
 
 /** The suites that need a test peer, relative to the repository. */
 const PEER_SUITES = [
+  'test/addons/helm-render.test.ts',
   'test/app/admission-policies-server.test.ts',
   'test/app/api-server.test.ts',
   'test/app/escalation-powers-server.test.ts',
