@@ -109,11 +109,6 @@ export function buildAddOn(scope: Construct, definition: AddOnDefinition): Built
       continue;
     }
     const namespaced = metadata.namespace !== undefined;
-    if (namespaced && metadata.namespace !== namespaceName) {
-      throw new Error(
-        `${release.manifestPath}: ${label} is in namespace '${String(metadata.namespace)}', not the add-on's '${namespaceName}'.`,
-      );
-    }
     const podPath = WORKLOAD_POD_SPEC[ref.kind];
     const workload = workloads.get(label);
     if (podPath && !workload) {
@@ -166,6 +161,11 @@ export function buildAddOn(scope: Construct, definition: AddOnDefinition): Built
     if (edit) {
       used.add(label);
       for (const change of edit.edit(object)) changes.push({ object: label, change });
+    }
+    // Checked after the edit: an edit may move an object into the add-on's namespace (a leader-election Role upstream puts in kube-system).
+    const placedIn = (object.metadata as Json).namespace;
+    if (namespaced && placedIn !== namespaceName) {
+      throw new Error(`${release.manifestPath}: ${label} is in namespace '${String(placedIn)}', not the add-on's '${namespaceName}'.`);
     }
     const api = new ApiObject(scope, `${ref.kind}-${ref.name}`, object as unknown as { apiVersion: string; kind: string });
     if (!namespaced) clusterScoped(api);
