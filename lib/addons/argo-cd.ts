@@ -198,10 +198,15 @@ export class ArgoCd extends Construct {
       );
     }
     const notificationServices = props.notificationServices ?? [];
-    requireServers(this, 'notificationServices', notificationServices, undefined);
     const notifications = notificationServices.length > 0;
     const ingressNamespace = requireDns1123Label(this, 'ingressControllerNamespace', props.ingressControllerNamespace ?? 'ingress-nginx');
     const ingressPodLabels = props.ingressControllerPodLabels ?? { 'app.kubernetes.io/name': 'ingress-nginx' };
+    if (Object.keys(ingressPodLabels).length === 0) {
+      throw new HardeningError(
+        this,
+        `'ingressControllerPodLabels' is empty, which would admit every pod of '${ingressNamespace}'. Name the labels of the ingress controller's pods.`,
+      );
+    }
 
     const built = buildAddOn(this, {
       title: 'Argo CD',
@@ -263,7 +268,7 @@ export class ArgoCd extends Construct {
     const redis = component(REDIS);
     const applicationSets = component(APPLICATION_SETS);
 
-    this.server.traffic.allowFromPods(ingressNamespace, ingressPodLabels, { port: SERVER_PORT }, 'ingressControllerNamespace');
+    this.server.traffic.allowFromPods(ingressNamespace, ingressPodLabels, { port: SERVER_PORT }, 'ingressController');
     const clients = [this.server, this.applicationController, applicationSets, ...(notifications ? [component(NOTIFICATIONS)] : [])];
     for (const client of clients) connect(client, this.repoServer, REPO_SERVER_PORT);
     for (const client of [this.server, this.applicationController, this.repoServer]) connect(client, redis, REDIS_PORT);
@@ -299,20 +304,13 @@ function replicasOf(scope: Construct, field: string, value: number | undefined):
   return replicas;
 }
 
-/** Checks a list of servers; `emptyMeans` says why an empty list is refused (undefined: it is allowed). */
-function requireServers(scope: Construct, field: string, servers: readonly RemoteServer[], emptyMeans: string | undefined): void {
-  if (emptyMeans !== undefined && servers.length === 0) {
-    throw new HardeningError(
-      scope,
-      `'${field}' is empty, so ${emptyMeans}. Give the address blocks and ports of the servers, for example [{ cidr: '140.82.112.0/20', port: 443 }].`,
-    );
-  }
-  servers.forEach((server, i) => {
-    const port = server.port ?? HTTPS;
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new HardeningError(scope, `'${field}[${i}].port' must be a port number from 1 to 65535 (got ${port}).`);
-    }
-  });
+/** Refuses an empty list of servers: `emptyMeans` says what would not work. */
+function requireServers(scope: Construct, field: string, servers: readonly RemoteServer[], emptyMeans: string): void {
+  if (servers.length > 0) return;
+  throw new HardeningError(
+    scope,
+    `'${field}' is empty, so ${emptyMeans}. Give the address blocks and ports of the servers, for example [{ cidr: '140.82.112.0/20', port: 443 }].`,
+  );
 }
 
 function egressTo(component: AddOnComponent, servers: readonly RemoteServer[], field: string): void {

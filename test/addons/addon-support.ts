@@ -25,7 +25,9 @@ export const named = (objects: any[], kind: string, name: string) => objects.fin
 
 /** The pod specs of the workloads among `objects`, by workload name. */
 export const podsOf = (objects: any[]) =>
-  objects.flatMap((o) => (['Deployment', 'Job'].includes(o.kind) ? [{ name: o.metadata.name, spec: o.spec.template.spec }] : []));
+  objects.flatMap((o) =>
+    ['Deployment', 'StatefulSet', 'Job'].includes(o.kind) ? [{ name: o.metadata.name, spec: o.spec.template.spec }] : [],
+  );
 
 const EXCEPTION = 'exception.hardened.cdk8s.io/';
 
