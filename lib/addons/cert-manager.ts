@@ -1,6 +1,8 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { HardeningException } from '../core/exceptions';
 import { HardeningError } from '../core/hardening-error';
+import { requireDns1123Label } from '../core/names';
 import { HardenedNamespace } from '../namespace/hardened-namespace';
 import { AddOnComponent } from './addon-component';
 import { AddOnResources, allowApiServer, allowWebhookCalls, ApiServerAddress, budgetOf } from './addon-props';
@@ -62,6 +64,16 @@ export interface CertManagerProps {
   readonly http01SelfCheckCidrs?: string[];
 
   /**
+   * Limits cert-manager to one namespace (its `--namespace`; it supports one, not a list):
+   * Certificates, Issuers and their Secrets are watched and written there only, ClusterIssuers
+   * are off, and the controller's powers over Secrets, pods and Ingresses are granted by
+   * RoleBindings in that namespace instead of ClusterRoleBindings.
+   *
+   * @default - every namespace
+   */
+  readonly watchNamespace?: string;
+
+  /**
    * Controller replicas: one leads, the others wait (leader election on a Lease).
    *
    * @default 1
@@ -121,6 +133,7 @@ export class CertManager extends Construct {
     super(scope, id);
     const controllerReplicas = wholeNumber(this, 'controllerReplicas', props.controllerReplicas ?? 1);
     const webhookReplicas = wholeNumber(this, 'webhookReplicas', props.webhookReplicas ?? 2);
+    const watched = props.watchNamespace === undefined ? undefined : requireDns1123Label(this, 'watchNamespace', props.watchNamespace);
     const release = readVendoredRelease(this, 'cert-manager', 'rendered.yaml', REVIEWED_SHA256);
     const hardening = (
       container: string,
@@ -204,9 +217,10 @@ export class CertManager extends Construct {
           name: 'cert-manager-controller-certificatesigningrequests',
           why: 'grants signing of Kubernetes CertificateSigningRequests for the experimental CSR controllers, which are off (feature gate ExperimentalCertificateSigningRequestControllers, alpha, default false): no code that runs uses it',
         })),
+        ...(watched ? watchedLeftOut(watched) : []),
       ],
-      edits: EDITS,
-      objectExceptions: rbacExceptions(),
+      edits: editsOf(watched),
+      objectExceptions: rbacExceptions(watched),
     });
     this.namespace = built.namespace;
     this.controller = built.components.get(CONTROLLER)!;
@@ -214,6 +228,7 @@ export class CertManager extends Construct {
     this.cainjector = built.components.get(CAINJECTOR)!;
     for (const component of built.components.values()) allowApiServer(this, component, props.apiServer, 'apiServer');
     allowWebhookCalls(this.webhook, props.apiServer, WEBHOOK_PORT, 'apiServer');
+    if (watched) for (const role of IN_WATCHED_NAMESPACE) bindInWatchedNamespace(this, role, watched);
     (props.acmeCidrs ?? []).forEach((cidr, i) => this.controller.traffic.allowEgressToCidr(cidr, [], { port: HTTPS }, `acmeCidrs[${i}]`));
     (props.http01SelfCheckCidrs ?? []).forEach((cidr, i) =>
       this.controller.traffic.allowEgressToCidr(cidr, [], { port: HTTP }, `http01SelfCheckCidrs[${i}]`),
@@ -225,21 +240,52 @@ const STARTUPAPICHECK =
   "a Helm post-install hook that only waits until the webhook answers (a dry-run CertificateRequest) and is then deleted; outside Helm it would be a Job with an API token left behind after its one run, and Argo CD would run it again as a PostSync hook on every sync. The webhook's own readiness probe and the Deployments' rollout say the same";
 
 /** Each edit of upstream's objects (two of one object are merged: buildAddOn takes one per object). */
-const EDITS: readonly ObjectEdit[] = (
-  [
-    ...['Role', 'RoleBinding'].flatMap((kind) =>
-      ['cert-manager:leaderelection', 'cert-manager-cainjector:leaderelection'].map((name): ObjectEdit => ({
-        kind,
-        name,
-        edit: (object) => intoOwnNamespace(object),
-      })),
-    ),
-    { kind: 'Role', name: 'cert-manager-cainjector:leaderelection', edit: (object) => cainjectorSecretsHere(object) },
-    { kind: 'ClusterRole', name: CAINJECTOR, edit: (object) => cainjectorOwnWebhookOnly(object) },
-    { kind: 'Deployment', name: CONTROLLER, edit: (object) => setArguments(object, CONTROLLER_ARGUMENTS) },
-    { kind: 'Deployment', name: CAINJECTOR, edit: (object) => setArguments(object, CAINJECTOR_ARGUMENTS) },
-  ] satisfies ObjectEdit[]
-).reduce<ObjectEdit[]>(mergeEdits, []);
+function editsOf(watched: string | undefined): ObjectEdit[] {
+  const controllerArguments = { ...CONTROLLER_ARGUMENTS, ...(watched ? { '--namespace': watched } : {}) };
+  return (
+    [
+      ...['Role', 'RoleBinding'].flatMap((kind) =>
+        ['cert-manager:leaderelection', 'cert-manager-cainjector:leaderelection'].map((name): ObjectEdit => ({
+          kind,
+          name,
+          edit: (object) => intoOwnNamespace(object),
+        })),
+      ),
+      { kind: 'Role', name: 'cert-manager-cainjector:leaderelection', edit: (object) => cainjectorSecretsHere(object) },
+      { kind: 'ClusterRole', name: CAINJECTOR, edit: (object) => cainjectorOwnWebhookOnly(object) },
+      { kind: 'Deployment', name: CONTROLLER, edit: (object) => setArguments(object, controllerArguments) },
+      { kind: 'Deployment', name: CAINJECTOR, edit: (object) => setArguments(object, CAINJECTOR_ARGUMENTS) },
+    ] satisfies ObjectEdit[]
+  ).reduce<ObjectEdit[]>(mergeEdits, []);
+}
+
+/** The controller's ClusterRoles granted in the watched namespace only when `watchNamespace` is set. */
+const IN_WATCHED_NAMESPACE = ['issuers', 'certificates', 'orders', 'challenges', 'ingress-shim'].map((r) => `cert-manager-controller-${r}`);
+const CLUSTER_ISSUERS = 'cert-manager-controller-clusterissuers';
+
+function watchedLeftOut(watched: string): Array<ObjectRef & { why: string }> {
+  const clusterIssuers = `ClusterIssuers are off when cert-manager watches one namespace (watchNamespace '${watched}', --namespace)`;
+  return [
+    ...IN_WATCHED_NAMESPACE.map((name) => ({
+      kind: 'ClusterRoleBinding',
+      name,
+      why: `granted in namespace '${watched}' only, by a RoleBinding of the same name there: the controller watches that namespace only (watchNamespace, --namespace)`,
+    })),
+    { kind: 'ClusterRole', name: CLUSTER_ISSUERS, why: clusterIssuers },
+    { kind: 'ClusterRoleBinding', name: CLUSTER_ISSUERS, why: clusterIssuers },
+  ];
+}
+
+/** Grants the controller upstream's ClusterRole `role` in the watched namespace only. */
+function bindInWatchedNamespace(scope: Construct, role: string, watched: string): void {
+  new ApiObject(scope, `Watched-RoleBinding-${role}`, {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name: role, namespace: watched },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+    subjects: [{ kind: 'ServiceAccount', name: CONTROLLER, namespace: NAMESPACE }],
+  });
+}
 
 /** A ClusterRole of upstream's that grants powers our rules flag, the powers, and why its holder needs them. */
 interface Powers {
@@ -307,9 +353,10 @@ const CLUSTER_WIDE: Readonly<Record<string, string>> = {
 };
 
 /** Our exceptions on upstream's RBAC objects. */
-function rbacExceptions(): Array<ObjectRef & { exceptions: HardeningException[] }> {
+function rbacExceptions(watched: string | undefined): Array<ObjectRef & { exceptions: HardeningException[] }> {
   const powers = new Map(CONTROLLER_POWERS.map((p) => [p.role, p]));
-  return [
+  const leftOut = new Set((watched ? watchedLeftOut(watched) : []).map((l) => `${l.kind}/${l.name}`));
+  const all: Array<ObjectRef & { exceptions: HardeningException[] }> = [
     ...CONTROLLER_POWERS.map((p) => ({
       kind: 'ClusterRole',
       name: p.role,
@@ -363,6 +410,7 @@ function rbacExceptions(): Array<ObjectRef & { exceptions: HardeningException[] 
       ],
     },
   ];
+  return all.filter((o) => !leftOut.has(`${o.kind}/${o.name}`));
 }
 
 function wholeNumber(scope: Construct, field: string, value: number): number {

@@ -148,6 +148,28 @@ describe('CertManager', () => {
     );
   });
 
+  test('watchNamespace: the controller watches one namespace, its Secret and pod powers granted there only, ClusterIssuers off', () => {
+    const scoped = synth({ watchNamespace: 'shop' });
+    expect(scoped.passed).toBe(true);
+    expect(podSpec(find(scoped.objects, 'Deployment', 'cert-manager')).containers[0].args).toContain('--namespace=shop');
+    const bindings = scoped.objects.filter((o) => o.kind === 'ClusterRoleBinding').map((o) => o.metadata.name);
+    expect(bindings.sort()).toEqual([
+      'cert-manager-cainjector',
+      'cert-manager-controller-approve:cert-manager-io',
+      'cert-manager-webhook:subjectaccessreviews',
+    ]);
+    expect(find(scoped.objects, 'ClusterRole', 'cert-manager-controller-clusterissuers')).toBeUndefined();
+    const inShop = scoped.objects.filter((o) => o.kind === 'RoleBinding' && o.metadata.namespace === 'shop');
+    expect(inShop.map((o) => o.roleRef.name).sort()).toEqual(
+      ['certificates', 'challenges', 'ingress-shim', 'issuers', 'orders'].map((r) => `cert-manager-controller-${r}`),
+    );
+    for (const binding of inShop)
+      expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'cert-manager', namespace: 'cert-manager' }]);
+    const secretReads = scoped.objects.filter((o) => `${EXCEPTION}rbac-no-cluster-secret-read` in (o.metadata.annotations ?? {}));
+    expect(secretReads).toEqual([]);
+    expect(scoped.review).not.toMatch(/ClusterRoleBinding\/cert-manager-controller-issuers \| `rbac-cluster-scope`/);
+  });
+
   test("REVIEW.md has the add-on's section: provenance, what was left out and why, every change", () => {
     const section = out.review.slice(out.review.indexOf('## Add-on: cert-manager'));
     expect(section).toContain('https://github.com/cert-manager/cert-manager at v1.21.1');
@@ -168,5 +190,6 @@ describe('CertManager', () => {
     expect(refused({ controllerReplicas: 1.5 })).toThrow(/'controllerReplicas'/);
     expect(refused({ acmeCidrs: ['not-a-cidr'] })).toThrow(/acmeCidrs\[0\]/);
     expect(refused({ apiServer: { cidrs: [] } })).toThrow(/'apiServer\.cidrs' is empty/);
+    expect(refused({ watchNamespace: 'Not_A_Namespace' })).toThrow(/watchNamespace/);
   });
 });
