@@ -160,7 +160,7 @@ export class CertManager extends Construct {
           hardening: hardening(
             'cert-manager-controller',
             IMAGES.controller,
-            'reconciles Issuers, Certificates, CertificateRequests, Orders and Challenges in every namespace, writes the certificates into Secrets there, creates the HTTP-01 solver pods, Services and Ingresses, and holds its leader-election Lease',
+            'reconciles Issuers, Certificates, CertificateRequests, Orders and Challenges in the namespaces it watches, writes the certificates into Secrets there, creates the HTTP-01 solver pods, Services and Ingresses, and holds its leader-election Lease',
             budgetOf({ cpu: '50m', memory: '128Mi', memoryLimit: '512Mi' }, props.controllerResources),
           ),
           exceptions: [
@@ -200,7 +200,7 @@ export class CertManager extends Construct {
             {
               rule: 'liveness-probe',
               reason:
-                'the cainjector exposes no health endpoint upstream (only metrics); a stuck leader loses its Lease and a standby would take over',
+                'the cainjector exposes no health endpoint upstream, only metrics on 9402, whose answer would say no more than that the process listens',
             },
           ],
         },
