@@ -13,9 +13,8 @@
 //                   output is created (test/app/api-server.test.ts); cyclonus's NetworkPolicy matcher,
 //                   judge of the reachability analysis; Helm's template rendering (helm.sh/helm/v4), judge of
 //                   the charts rendered into vendor/addons/*/rendered.yaml (test/addons/helm-render.test.ts).
-//   CRDs            the CRDs of the custom resources we emit (Sealed Secrets, External Secrets, Argo CD),
-//                   from their projects' releases at pinned hashes (scripts/install-crds.sh): the
-//                   api-server peer validates those objects too.
+//   (No CRDs: those of the custom resources we emit come from the add-ons' releases vendored in
+//   vendor/addons, checked against their SOURCE.json, and need no install.)
 //
 // (The upstream Pod Security fixtures are not installed: they are read in place from
 // ../shared/fixtures/pod-security-admission, never copied into the repository.)
@@ -34,7 +33,7 @@ const ROOT = path.resolve(__dirname, '..');
  * How long each step takes on a machine where it has never run, measured here (2 cores, other
  * tests running): the Go builds with the modules already downloaded and Go's build cache empty,
  * in this order (later builds reuse what earlier ones compiled; with the cache warm each takes
- * 4 to 15 s), the CRDs and fixtures with their downloads. Downloading the builds' modules (zips of
+ * 4 to 15 s), the fixtures with their downloads. Downloading the builds' modules (zips of
  * about 240 MB) comes on top, once.
  */
 const COLD = {
@@ -44,7 +43,6 @@ const COLD = {
   'cluster-config': '~2 min',
   'api-server': '~2 min',
   'helm-render': '~2 min',
-  crds: '~10 s',
 };
 
 /** Known steps in COLD's order (smaller builds first: a missing prerequisite shows soonest), new peers last. */
@@ -60,7 +58,6 @@ function steps() {
   return [
     { name: 'kubeseal', script: 'install-kubeseal.sh', args: [] },
     ...peers.map((peer) => ({ name: peer, script: 'install-peers.sh', args: [peer] })),
-    { name: 'crds', script: 'install-crds.sh', args: [] },
   ];
 }
 

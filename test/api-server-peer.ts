@@ -7,14 +7,22 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AuditRequest } from '../lib/review/rules/cluster/audit-policy';
+import { vendoredCustomResourceDefinitions } from '../lib/addons/vendored-crds';
 import { tempDir } from './support';
 
 const ROOT = path.resolve(__dirname, '..');
 /** The peer, built by scripts/install-peers.sh. */
 export const API_SERVER_PEER = path.join(ROOT, '.tools/bin/api-server');
-/** The CustomResourceDefinitions of SealedSecret, ExternalSecret and Argo CD, from their projects (scripts/install-crds.sh). */
-export const CRDS = path.join(ROOT, '.tools/crds');
-export const CRDS_INSTALLED = fs.existsSync(path.join(CRDS, 'RELEASES'));
+let crdFolder: string | undefined;
+/**
+ * A folder holding the CustomResourceDefinitions of the vendored add-on releases (Argo CD,
+ * cert-manager, External Secrets, Sealed Secrets: vendor/addons, each checked against its
+ * SOURCE.json), written once per test process, for the peer's --crds.
+ */
+export function vendoredCrdFolder(): string {
+  crdFolder ??= manifestFolder('vendored-crds-', vendoredCustomResourceDefinitions());
+  return crdFolder;
+}
 /** How long one server run may take in a test (start-up is 10 to 30 seconds). */
 export const SERVER_TIMEOUT = 240_000;
 
@@ -58,15 +66,16 @@ export interface ApiServerOptions {
   /** Questions for the server's authorizer, asked after the objects are created. */
   readonly accessReviews?: readonly AccessReview[];
   /**
-   * Install the CRDs first (when scripts/install-crds.sh has fetched them).
+   * Install the vendored add-ons' CRDs first (those the manifests define themselves are created
+   * from the manifests).
    *
    * @default true
    */
   readonly crds?: boolean;
   /**
-   * A folder of CRDs to install instead of those of scripts/install-crds.sh.
+   * A folder of CRDs to install instead of the vendored add-ons'.
    *
-   * @default - .tools/crds, when `crds` and installed
+   * @default - the vendored add-ons' CRDs, when `crds`
    */
   readonly crdFolder?: string;
   /**
@@ -89,7 +98,7 @@ export interface ApiServerOptions {
 export function onApiServer(dirs: readonly string[], options: ApiServerOptions = {}): Promise<ApiServerReport> {
   const args = [...(options.controlPlane ? ['--control-plane', options.controlPlane] : [])];
   if (options.crdFolder) args.push('--crds', options.crdFolder);
-  else if ((options.crds ?? true) && CRDS_INSTALLED) args.push('--crds', CRDS);
+  else if (options.crds ?? true) args.push('--crds', vendoredCrdFolder());
   if (options.policies) args.push('--policies', options.policies);
   if (options.policyProbe) {
     const file = path.join(tempDir('policy-probe-'), 'probe.json');

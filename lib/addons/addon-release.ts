@@ -10,6 +10,8 @@ import { recordExceptions } from '../policy/exception-routing';
 import { AddOnComponent } from './addon-component';
 import { Change, hardenPodSpec, PodHardening, spreadPodSpec } from './pod-hardening';
 import { VendoredRelease } from './vendored-release';
+import { KubeObject } from '../review/model';
+import { customResourceScopes, isClusterScoped } from '../review/rules/network/no-default-namespace';
 
 type Json = Record<string, unknown>;
 
@@ -93,6 +95,7 @@ export function buildAddOn(scope: Construct, definition: AddOnDefinition): Built
   const objects = new Map<string, ApiObject>();
   const components = new Map<string, AddOnComponent>();
   const upstreamNamespaces = new Set<string>();
+  const scopes = customResourceScopes(release.objects as KubeObject[]);
 
   for (const original of release.objects) {
     const object = structuredClone(original) as Json;
@@ -108,7 +111,9 @@ export function buildAddOn(scope: Construct, definition: AddOnDefinition): Built
       used.add(label);
       continue;
     }
-    const namespaced = metadata.namespace !== undefined;
+    // By kind, as the API server decides (upstream's static manifests often leave namespaced objects without one: kubectl -n puts them).
+    const namespaced = !isClusterScoped(object as KubeObject, scopes);
+    if (namespaced && metadata.namespace === undefined) metadata.namespace = namespaceName;
     const podPath = WORKLOAD_POD_SPEC[ref.kind];
     const workload = workloads.get(label);
     if (podPath && !workload) {

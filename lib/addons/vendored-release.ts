@@ -63,6 +63,11 @@ export function vendorFolder(): string {
   return path.join(packageRoot().root, 'vendor', 'addons');
 }
 
+/** A construct's error when a construct asked, a plain one otherwise (a test, a script). */
+function fail(scope: IConstruct | undefined, message: string): Error {
+  return scope ? new HardeningError(scope, message) : new Error(message);
+}
+
 function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
@@ -75,12 +80,17 @@ function sha256(bytes: Buffer): string {
  * records the new hash: the hardening of a release is never applied blind to another one.
  * The objects are read by the review's own reader, exactly as `kubectl create -f` reads them.
  */
-export function readVendoredRelease(scope: IConstruct, name: string, manifest: string, reviewedSha256: string): VendoredRelease {
+export function readVendoredRelease(
+  scope: IConstruct | undefined,
+  name: string,
+  manifest: string,
+  reviewedSha256: string,
+): VendoredRelease {
   const folder = path.join(vendorFolder(), name);
   const relative = `vendor/addons/${name}/${manifest}`;
   const sourceFile = path.join(folder, 'SOURCE.json');
   if (!fs.existsSync(sourceFile)) {
-    throw new HardeningError(
+    throw fail(
       scope,
       `the vendored release ${name} is missing: no vendor/addons/${name}/SOURCE.json in the package. Reinstall cdk8s-hardened.`,
     );
@@ -88,18 +98,18 @@ export function readVendoredRelease(scope: IConstruct, name: string, manifest: s
   const source = JSON.parse(fs.readFileSync(sourceFile, 'utf8')) as VendoredSource;
   const recorded = source.rendered?.file === manifest ? source.rendered.sha256 : source.files.find((f) => f.path === manifest)?.sha256;
   if (recorded === undefined) {
-    throw new HardeningError(scope, `vendor/addons/${name}/SOURCE.json lists no file '${manifest}'. Vendor it with its sha256.`);
+    throw fail(scope, `vendor/addons/${name}/SOURCE.json lists no file '${manifest}'. Vendor it with its sha256.`);
   }
   const bytes = fs.readFileSync(path.join(folder, manifest));
   const actual = sha256(bytes);
   if (actual !== recorded) {
-    throw new HardeningError(
+    throw fail(
       scope,
       `${relative} was changed after it was vendored: its sha256 is ${actual}, SOURCE.json records ${recorded}. Restore the upstream file, or vendor the new release with its own SOURCE.json.`,
     );
   }
   if (actual !== reviewedSha256) {
-    throw new HardeningError(
+    throw fail(
       scope,
       `${relative} (sha256 ${actual}) is not the release this add-on was reviewed for (${reviewedSha256}). Read what changed upstream, adapt the add-on's hardening and exceptions to it, then set its reviewed sha256 to ${actual}.`,
     );
@@ -108,7 +118,7 @@ export function readVendoredRelease(scope: IConstruct, name: string, manifest: s
   try {
     objects = parseManifests(bytes.toString('utf8'), relative).map((m) => m.object);
   } catch (e) {
-    if (e instanceof ManifestLoadError) throw new HardeningError(scope, `${relative} cannot be read as kubectl reads it: ${e.message}`);
+    if (e instanceof ManifestLoadError) throw fail(scope, `${relative} cannot be read as kubectl reads it: ${e.message}`);
     throw e;
   }
   return { source, manifestPath: relative, manifestSha256: actual, objects };

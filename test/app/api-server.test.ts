@@ -5,7 +5,7 @@
  *
  * - Every object is created with strict field validation (an unknown or duplicate field is
  *   refused) and must come back without a warning, custom resources against their projects'
- *   own CRDs (scripts/install-crds.sh; without them they are listed as not served); only the
+ *   own CRDs (the vendored add-on releases'); only the
  *   control-plane configuration files are not served.
  * - A Pod made from each workload's template is created as a dry run, so Pod Security
  *   admission enforces on it what it only warns about on the workload.
@@ -18,9 +18,8 @@
  *   encryption with the KMS v2 plugin the peer serves), a Secret must be stored encrypted by
  *   that provider, and the audit log must hold Secrets at Metadata level, never their value.
  *
- * The peer is built by `scripts/install-peers.sh` into `.tools/bin/`, the CRDs fetched by
- * `scripts/install-crds.sh` into `.tools/crds/` (`npm test` runs both first). Without them the
- * tests fail and say how to install them. Each server run takes 10 to 30 seconds.
+ * The peer is built by `scripts/install-peers.sh` into `.tools/bin/`, (`npm test` runs it first).
+ * Without it the tests fail and say how to install it. Each server run takes 10 to 30 seconds.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -35,14 +34,12 @@ import {
   AccessReview,
   API_SERVER_PEER,
   ApiServerReport,
-  CRDS,
-  CRDS_INSTALLED,
   manifestFolder,
   ObjectResult,
   onApiServer,
   SERVER_TIMEOUT,
 } from '../api-server-peer';
-import { expectPinnedToKubernetesRelease, missingPeer, removeTempDirs, tempDir, withInstalledTool } from '../support';
+import { expectPinnedToKubernetesRelease, removeTempDirs, tempDir, withInstalledTool } from '../support';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -50,7 +47,6 @@ afterAll(removeTempDirs);
 
 /** Kinds the server serves no resource for: configuration files, and custom resources when their CRDs are not installed. */
 const CUSTOM_RESOURCES = ['AppProject', 'Application', 'ExternalSecret', 'SealedSecret'];
-const NOT_SERVED_CUSTOM = CRDS_INSTALLED ? [] : CUSTOM_RESOURCES;
 const CONFIGURATION_FILES = [
   'AdmissionConfiguration',
   'AuthenticationConfiguration',
@@ -258,7 +254,7 @@ withInstalledTool(API_SERVER_PEER, 'real API server proof', 'scripts/install-pee
     });
 
     test("every object is created, strictly validated, without a warning; every workload's pod is admitted", () => {
-      expectAcceptedWithoutWarnings(report, [...NOT_SERVED_CUSTOM, ...CONFIGURATION_FILES]);
+      expectAcceptedWithoutWarnings(report, CONFIGURATION_FILES);
       // Everything the platform defines except custom resources and configuration files was created.
       expect(report.objects.filter((o) => o.outcome === 'created').length).toBeGreaterThan(40);
       expect(report.pods.map((p) => p.name).sort()).toEqual([
@@ -272,7 +268,6 @@ withInstalledTool(API_SERVER_PEER, 'real API server proof', 'scripts/install-pee
     });
 
     test("SealedSecrets, ExternalSecrets and Argo CD objects are created against their projects' own CRDs, strictly", () => {
-      if (!CRDS_INSTALLED) throw new Error(missingPeer(CRDS, 'scripts/install-crds.sh'));
       expect(report.crds).toEqual(
         expect.arrayContaining([
           'applications.argoproj.io',
@@ -358,7 +353,7 @@ withInstalledTool(API_SERVER_PEER, 'real API server proof', 'scripts/install-pee
       '%s: created without a warning, its pods admitted, privileged pods refused where it enforces',
       (name) => {
         const report = reports.get(name)!;
-        expectAcceptedWithoutWarnings(report, NOT_SERVED_CUSTOM);
+        expectAcceptedWithoutWarnings(report, []);
         // Every namespace the example defines enforces a level (the Argo CD example defines none: it is custom resources only).
         const { all, enforcing } = namespacesOf(outputs.get(name)!);
         expect(enforcing).toEqual(all);
@@ -438,7 +433,6 @@ withInstalledTool(API_SERVER_PEER, 'real API server proof', 'scripts/install-pee
     );
 
     test('a custom resource with a field its CRD does not have is refused', () => {
-      if (!CRDS_INSTALLED) throw new Error(missingPeer(CRDS, 'scripts/install-crds.sh'));
       const sealed = report.objects.find((o) => o.name === 'misspelt-sealed')!;
       expect(sealed.outcome).toBe('refused');
       expect(sealed.error).toMatch(/unknown field "spec\.encryptedDatas"/);

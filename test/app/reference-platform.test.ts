@@ -3,14 +3,11 @@ import * as path from 'node:path';
 import { YamlOutputType } from 'cdk8s';
 import { buildReferencePlatform, REFERENCE_APP_PROPS } from '../../apps/platform';
 import { HardenedApp } from '../../lib';
-import { readCustomResourceDefinitions } from '../../lib/review/crd-files';
+import { vendoredCustomResourceDefinitions } from '../../lib/addons/vendored-crds';
 import { review } from '../../lib/review/engine';
 import { loadManifests } from '../../lib/review/manifest-files';
 import { isBuiltInGroup } from '../../lib/review/schema/shapes';
-import { removeTempDirs, tempDir, withInstalledTool } from '../support';
-
-/** The CRDs of Sealed Secrets, External Secrets and Argo CD, fetched by scripts/install-crds.sh. */
-const CRDS_FILE = path.resolve(__dirname, '../../.tools/crds/RELEASES');
+import { removeTempDirs, tempDir } from '../support';
 
 afterAll(removeTempDirs);
 
@@ -100,9 +97,9 @@ describe('the reference platform', () => {
     expect(api.risks).toEqual([]);
   });
 
-  withInstalledTool(CRDS_FILE, "the platform's custom resources against their projects' CRDs", 'scripts/install-crds.sh', () => {
+  describe("the platform's custom resources against their projects' CRDs", () => {
     test("its SealedSecrets, ExternalSecrets, Applications and AppProjects have the shape their projects' CRDs give them", () => {
-      const crds = readCustomResourceDefinitions([path.dirname(CRDS_FILE)]);
+      const crds = vendoredCustomResourceDefinitions();
       const custom = loadManifests([dist]).filter((m) => !isBuiltInGroup(String(m.object.apiVersion).split('/')[0]));
       expect([...new Set(custom.map((m) => m.object.kind))].sort()).toEqual([
         'AppProject',

@@ -113,7 +113,7 @@ export interface CustomResourceCase {
   readonly name: string;
   readonly object: KubeObject;
   readonly expected: readonly (readonly [string, string])[];
-  /** Whether its CRD is one of scripts/install-crds.sh (else WIDGET_CRD). */
+  /** Whether its CRD is one of the vendored add-on releases (vendor/addons) (else WIDGET_CRD). */
   readonly upstream: boolean;
 }
 

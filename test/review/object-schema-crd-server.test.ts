@@ -1,6 +1,6 @@
 /**
  * `object-schema` on custom resources against kube-apiserver v1.37 (test/peers/api-server):
- * the CRDs of Sealed Secrets, External Secrets and Argo CD (scripts/install-crds.sh) and the
+ * the CRDs of Sealed Secrets, External Secrets and Argo CD (the vendored add-on releases) and the
  * test's Widget CRD are installed, every custom resource of the table (custom-resource-cases.ts)
  * is created with strict field validation, and the rule must find an error exactly where the
  * server refuses one, at the field the server names.
@@ -9,14 +9,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readCustomResourceDefinitions } from '../../lib/review/crd-files';
 import { review } from '../../lib/review/engine';
-import { API_SERVER_PEER, ApiServerReport, CRDS, CRDS_INSTALLED, manifestFolder, onApiServer, SERVER_TIMEOUT } from '../api-server-peer';
-import { missingPeer, removeTempDirs, tempDir, withInstalledTool } from '../support';
+import { vendoredCustomResourceDefinitions } from '../../lib/addons/vendored-crds';
+import { API_SERVER_PEER, ApiServerReport, manifestFolder, onApiServer, SERVER_TIMEOUT } from '../api-server-peer';
+import { removeTempDirs, tempDir, withInstalledTool } from '../support';
 import { CUSTOM_RESOURCE_CASES, WIDGET_CRD } from './custom-resource-cases';
 
 afterAll(removeTempDirs);
 
 /** The cases whose CRD this machine has, each under a name of its own (`case-7`). */
-const CASES = CUSTOM_RESOURCE_CASES.filter((c) => !c.upstream || CRDS_INSTALLED).map((c, i) => {
+const CASES = CUSTOM_RESOURCE_CASES.map((c, i) => {
   const object = structuredClone(c.object) as any;
   object.metadata.name = `case-${i}`;
   return { name: c.name, object };
@@ -32,9 +33,12 @@ withInstalledTool(
     beforeAll(async () => {
       crdFolder = tempDir('object-schema-crds-');
       fs.writeFileSync(path.join(crdFolder, 'widget.yaml'), JSON.stringify(WIDGET_CRD));
-      if (CRDS_INSTALLED)
-        for (const file of fs.readdirSync(CRDS).filter((f) => f.endsWith('.yaml')))
-          fs.copyFileSync(path.join(CRDS, file), path.join(crdFolder, file));
+      fs.writeFileSync(
+        path.join(crdFolder, 'vendored.yaml'),
+        vendoredCustomResourceDefinitions()
+          .map((d) => JSON.stringify(d))
+          .join('\n---\n'),
+      );
       report = await onApiServer(
         [
           manifestFolder(
@@ -61,7 +65,6 @@ withInstalledTool(
 
     test('every CRD was installed, the upstream ones too', () => {
       expect(report.crds).toContain('widgets.example.com');
-      if (!CRDS_INSTALLED) throw new Error(missingPeer(CRDS, 'scripts/install-crds.sh'));
       expect(report.crds).toEqual(
         expect.arrayContaining(['applications.argoproj.io', 'externalsecrets.external-secrets.io', 'sealedsecrets.bitnami.com']),
       );
@@ -75,8 +78,8 @@ withInstalledTool(
         detail: r.server?.error ?? '',
       }));
       expect(table.filter((r) => (r.server === 'refused') !== (r.rule === 'error'))).toEqual([]);
-      expect(table.filter((r) => r.server === 'refused').length).toBeGreaterThanOrEqual(CRDS_INSTALLED ? 17 : 9);
-      expect(table.filter((r) => r.server === 'created').length).toBeGreaterThanOrEqual(CRDS_INSTALLED ? 5 : 1);
+      expect(table.filter((r) => r.server === 'refused').length).toBeGreaterThanOrEqual(17);
+      expect(table.filter((r) => r.server === 'created').length).toBeGreaterThanOrEqual(5);
     });
 
     test('each refusal names the field the rule reports', () => {

@@ -1,19 +1,16 @@
 /**
  * `object-schema` on custom resources: judged against their CustomResourceDefinition when one
  * is given (in the input, or ReviewOptions.customResourceDefinitions), never otherwise. The
- * upstream CRDs are those scripts/install-crds.sh fetches into .tools/crds/.
+ * upstream CRDs are those of the vendored add-on releases (vendor/addons).
  */
-import * as path from 'node:path';
-import { readCustomResourceDefinitions } from '../../lib/review/crd-files';
+import { vendoredCustomResourceDefinitions } from '../../lib/addons/vendored-crds';
 import { review } from '../../lib/review/engine';
 import { KubeObject } from '../../lib/review/model';
 import { ruleById } from '../../lib/review/packs';
-import { withInstalledTool } from '../support';
 import { check } from './builders';
 import { CUSTOM_RESOURCE_CASES, CustomResourceCase, WIDGET_CRD, widget } from './custom-resource-cases';
 
 const objectSchema = ruleById('object-schema')!;
-const CRDS = path.resolve(__dirname, '../../.tools/crds');
 
 /** The object-schema findings on `object`, with `crds` given beside it. */
 function judged(object: KubeObject, crds: readonly KubeObject[]) {
@@ -80,25 +77,24 @@ describe('object-schema judges custom resources against their CRD', () => {
   });
 });
 
-withInstalledTool(
-  path.join(CRDS, 'RELEASES'),
-  'custom resources against the CRDs of Sealed Secrets, External Secrets and Argo CD',
-  'scripts/install-crds.sh',
-  () => {
-    const crds = () => readCustomResourceDefinitions([CRDS]);
+describe('custom resources against the vendored CRDs of Sealed Secrets, External Secrets and Argo CD', () => {
+  const crds = () => vendoredCustomResourceDefinitions() as KubeObject[];
 
-    test.each(CUSTOM_RESOURCE_CASES.filter((c) => c.upstream).map((c) => [c.name, c] as const))('%s', (_name, c) => expectCase(c, crds()));
+  test.each(CUSTOM_RESOURCE_CASES.filter((c) => c.upstream).map((c) => [c.name, c] as const))('%s', (_name, c) => expectCase(c, crds()));
 
-    test('the CRDs are read with the manifest reader: every one of the folder, nothing else', () => {
-      const names = crds().map((crd) => crd.metadata?.name);
-      expect(names).toEqual(
-        expect.arrayContaining([
-          'sealedsecrets.bitnami.com',
-          'externalsecrets.external-secrets.io',
-          'applications.argoproj.io',
-          'appprojects.argoproj.io',
-        ]),
-      );
-    });
-  },
-);
+  test("the vendored releases' CRDs, each file checked against its SOURCE.json, and nothing else", () => {
+    const found = crds();
+    expect(found.every((crd) => crd.kind === 'CustomResourceDefinition')).toBe(true);
+    expect(found.map((crd) => crd.metadata?.name)).toEqual(
+      expect.arrayContaining([
+        'sealedsecrets.bitnami.com',
+        'externalsecrets.external-secrets.io',
+        'clustersecretstores.external-secrets.io',
+        'applications.argoproj.io',
+        'appprojects.argoproj.io',
+        'certificates.cert-manager.io',
+        'clusterissuers.cert-manager.io',
+      ]),
+    );
+  });
+});

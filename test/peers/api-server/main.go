@@ -25,9 +25,10 @@
 // created as a dry run, so that Pod Security admission enforces on it what it only warns
 // about on the workload; and in every namespace, a privileged Pod is tried as a control.
 //
-// --crds DIR holds CustomResourceDefinitions (the upstream projects' own, see
-// scripts/install-crds.sh): each is created and awaited until established before the
-// manifests, so their custom resources are validated against the real schemas too.
+// --crds DIR holds CustomResourceDefinitions (the vendored add-on releases', see
+// lib/addons/vendored-crds.ts): each is created and awaited until established before the
+// manifests (skipping those the manifests define: the output's own CRDs are created first, from
+// the manifests, and awaited), so custom resources are validated against the real schemas too.
 //
 // --access-reviews FILE is a JSON list of AccessReview requests (who, verb, resource, where):
 // after the objects are created, each is asked of the server's authorizer with a
@@ -247,18 +248,43 @@ func run(dirs []string, controlPlane, crds, accessReviews, policies, policyProbe
 	if err != nil {
 		return nil, err
 	}
-	var installed []string
-	if crds != "" {
-		if installed, err = installCRDs(client, crds); err != nil {
-			return nil, err
-		}
-	}
-	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(discovery.NewDiscoveryClientForConfigOrDie(config)))
-
 	objects, err := readManifests(dirs)
 	if err != nil {
 		return nil, err
 	}
+	// The output's own CRDs (an add-on's) are created first, strictly, and awaited; --crds adds
+	// those the output leaves to another (an add-on installed elsewhere), unless the output defines them.
+	var outputCRDs []manifest
+	var rest []manifest
+	defines := map[string]bool{}
+	for _, m := range objects {
+		if m.object.GetKind() == "CustomResourceDefinition" {
+			outputCRDs = append(outputCRDs, m)
+			defines[m.object.GetName()] = true
+		} else {
+			rest = append(rest, m)
+		}
+	}
+	objects = rest
+	var installed []string
+	if crds != "" {
+		if installed, err = installCRDs(client, crds, defines); err != nil {
+			return nil, err
+		}
+	}
+	var createdCRDs []ObjectResult
+	var outputCRDNames []string
+	for _, m := range outputCRDs {
+		result := (&creator{client: client, warnings: collector}).createCRD(context.Background(), m)
+		createdCRDs = append(createdCRDs, result)
+		if result.Outcome == "created" {
+			outputCRDNames = append(outputCRDNames, m.object.GetName())
+		}
+	}
+	if err := awaitEstablished(client, outputCRDNames); err != nil {
+		return nil, err
+	}
+	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(discovery.NewDiscoveryClientForConfigOrDie(config)))
 	var reviews []AccessReview
 	if accessReviews != "" {
 		content, err := os.ReadFile(accessReviews)
@@ -269,7 +295,7 @@ func run(dirs []string, controlPlane, crds, accessReviews, policies, policyProbe
 			return nil, fmt.Errorf("%s: %w", accessReviews, err)
 		}
 	}
-	report := &Report{Server: kubernetesVersion(), Flags: server.flagsReported, CRDs: installed, Objects: []ObjectResult{}, Pods: []ObjectResult{}, Policies: []PolicyStatus{}, Controls: []ObjectResult{}, NamespacesAdded: []string{}, AccessReviews: []AccessReview{}}
+	report := &Report{Server: kubernetesVersion(), Flags: server.flagsReported, CRDs: installed, Objects: append([]ObjectResult{}, createdCRDs...), Pods: []ObjectResult{}, Policies: []PolicyStatus{}, Controls: []ObjectResult{}, NamespacesAdded: []string{}, AccessReviews: []AccessReview{}}
 	ctx := context.Background()
 	c := &creator{client: client, mapper: mapper, warnings: collector}
 
@@ -488,7 +514,7 @@ var crdResource = schema.GroupVersionResource{Group: "apiextensions.k8s.io", Ver
 
 // installCRDs creates every CustomResourceDefinition of the files under dir and waits until
 // the server has established each; returns their names, sorted.
-func installCRDs(client dynamic.Interface, dir string) ([]string, error) {
+func installCRDs(client dynamic.Interface, dir string, skip map[string]bool) ([]string, error) {
 	objects, err := readManifests([]string{dir})
 	if err != nil {
 		return nil, err
@@ -496,7 +522,7 @@ func installCRDs(client dynamic.Interface, dir string) ([]string, error) {
 	var names []string
 	ctx := context.Background()
 	for _, m := range objects {
-		if m.object.GetKind() != "CustomResourceDefinition" {
+		if m.object.GetKind() != "CustomResourceDefinition" || skip[m.object.GetName()] {
 			continue
 		}
 		if _, err := client.Resource(crdResource).Create(ctx, m.object, metav1.CreateOptions{FieldValidation: "Strict"}); err != nil {
@@ -504,12 +530,32 @@ func installCRDs(client dynamic.Interface, dir string) ([]string, error) {
 		}
 		names = append(names, m.object.GetName())
 	}
+	if err := awaitEstablished(client, names); err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// createCRD creates one CustomResourceDefinition of the output, strictly, as create does any object.
+func (c *creator) createCRD(ctx context.Context, m manifest) ObjectResult {
+	result := ObjectResult{File: m.file, Kind: m.object.GetKind(), Name: m.object.GetName(), Outcome: "created", Warnings: []string{}}
+	if _, err := c.client.Resource(crdResource).Create(ctx, m.object, metav1.CreateOptions{FieldValidation: "Strict"}); err != nil {
+		result.Outcome = "refused"
+		result.Error = err.Error()
+	}
+	return result
+}
+
+// awaitEstablished waits until the server has established each named CRD.
+func awaitEstablished(client dynamic.Interface, names []string) error {
+	ctx := context.Background()
 	for _, name := range names {
 		established := false
 		for deadline := time.Now().Add(60 * time.Second); !established && time.Now().Before(deadline); {
 			crd, err := client.Resource(crdResource).Get(ctx, name, metav1.GetOptions{})
 			if err != nil {
-				return nil, err
+				return err
 			}
 			conditions, _, _ := unstructured.NestedSlice(crd.Object, "status", "conditions")
 			for _, c := range conditions {
@@ -521,11 +567,10 @@ func installCRDs(client dynamic.Interface, dir string) ([]string, error) {
 			}
 		}
 		if !established {
-			return nil, fmt.Errorf("CRD %s not established after 60s", name)
+			return fmt.Errorf("CRD %s not established after 60s", name)
 		}
 	}
-	sort.Strings(names)
-	return names, nil
+	return nil
 }
 
 // isNamespace tells whether an object is a core Namespace.
