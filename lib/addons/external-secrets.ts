@@ -89,7 +89,8 @@ export interface ExternalSecretsOperatorProps {
   readonly serviceAccountTokens?: boolean;
 
   /**
-   * Controller replicas (one leads, by leader election; the others stand by).
+   * Controller replicas. Above one, the controller runs with `--enable-leader-election=true`
+   * (upstream's default is off): one leads, the others stand by.
    *
    * @default 1
    */
@@ -213,7 +214,7 @@ export class ExternalSecretsOperator extends Construct {
           kind: 'Deployment',
           name: CONTROLLER,
           edit: (object) => [
-            ...appendArguments(object, controllerArguments(clusterExternalSecrets, watched)),
+            ...appendArguments(object, controllerArguments(clusterExternalSecrets, watched, replicas)),
             ...probe(object, 'livenessProbe', '/healthz', 8082),
             ...probe(object, 'readinessProbe', '/readyz', 8082),
           ],
@@ -365,10 +366,16 @@ function bindControllerIn(scope: Construct, namespace: string): void {
   });
 }
 
-/** The controller's arguments beyond upstream's: the kinds it does not serve, and the namespace it watches (as upstream's scopedRBAC). */
-function controllerArguments(clusterExternalSecrets: boolean, watched: string | undefined): string[] {
-  if (watched === undefined) return clusterExternalSecrets ? [] : ['--enable-cluster-external-secret-reconciler=false'];
+/**
+ * The controller's arguments beyond upstream's: leader election when it has several replicas
+ * (upstream's leaderElect, off by default: two active controllers would write the same Secrets),
+ * the kinds it does not serve, and the namespace it watches (as upstream's scopedRBAC).
+ */
+function controllerArguments(clusterExternalSecrets: boolean, watched: string | undefined, replicas: number): string[] {
+  const election = replicas > 1 ? ['--enable-leader-election=true'] : [];
+  if (watched === undefined) return [...election, ...(clusterExternalSecrets ? [] : ['--enable-cluster-external-secret-reconciler=false'])];
   return [
+    ...election,
     `--namespace=${watched}`,
     '--enable-cluster-store-reconciler=false',
     '--enable-cluster-external-secret-reconciler=false',

@@ -80,6 +80,7 @@ describe('ExternalSecretsOperator', () => {
     expect(resources).not.toContain('update namespaces');
     expect(resources.filter((r: string) => r.includes('serviceaccounts/token'))).toEqual([]);
     expect(argsOf(objects)).toContain('--enable-cluster-external-secret-reconciler=false');
+    expect(argsOf(objects)).not.toContain('--enable-leader-election=true');
   });
 
   test('the CustomResourceDefinitions the packaged chart installs are in the output, unchanged', () => {
@@ -141,6 +142,7 @@ describe('ExternalSecretsOperator props', () => {
     const resources = rulesOf(objects, 'external-secrets-controller').map((r: any) => `${r.verbs} ${r.resources}`);
     expect(resources).toEqual(expect.arrayContaining(['update,patch namespaces', 'create serviceaccounts/token']));
     expect(argsOf(objects)).not.toContain('--enable-cluster-external-secret-reconciler=false');
+    expect(argsOf(objects)).toContain('--enable-leader-election=true');
     expect(keptExceptions(objects)).toEqual(
       expect.arrayContaining([
         'ClusterRole/external-secrets-controller: rbac-no-cluster-takeover-powers',
