@@ -1,6 +1,20 @@
 import * as path from 'node:path';
 import { ApiObject, App, Chart, Cron, Size } from 'cdk8s';
-import { ExternalSecret, HardenedAppProps, SealedSecret, SealingCertificate, SecretStoreKind, SecretValue, WorkloadSize } from '../lib';
+import {
+  ApiServerAddress,
+  ArgoCd,
+  CertManager,
+  ExternalSecret,
+  ExternalSecretsOperator,
+  HardenedAppProps,
+  IngressNginx,
+  SealedSecret,
+  SealedSecretsController,
+  SealingCertificate,
+  SecretStoreKind,
+  SecretValue,
+  WorkloadSize,
+} from '../lib';
 import { ScheduledJob, StatefulStore, Tenant, TenantApplication, WebService, Worker } from '../templates';
 
 /**
@@ -17,7 +31,25 @@ const IMAGES = {
   reporter: 'ghcr.io/example/reporter:2.1.0@sha256:9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0',
   rabbitmq: 'docker.io/library/rabbitmq:4.0.5@sha256:2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70819',
   fulfilment: 'ghcr.io/example/fulfilment-worker:5.0.1@sha256:7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c4b3a29180f',
+  // No public record of these two upstream images' digests agreed when their add-ons were reviewed
+  // (the others' are pinned in the add-ons): the platform runs its own mirrors, pinned here.
+  sealedSecrets:
+    'ghcr.io/example/mirror/sealed-secrets-controller:0.36.6@sha256:5c7e1d0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d',
+  externalSecrets: 'ghcr.io/example/mirror/external-secrets:v2.9.0@sha256:3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d',
 };
+
+/**
+ * Where the cluster's API server is, seen from the pods' network: the kubeadm control plane of
+ * ControlPlaneHardening on its nodes' subnet, port 6443. The add-ons' controllers call it, and
+ * it calls their webhooks. Set your cluster's.
+ */
+const API_SERVER: ApiServerAddress = { cidrs: ['10.0.0.0/28'], port: 6443 };
+/** GitHub's Git servers (https://api.github.com/meta, "git"), where the platform's repository is. */
+const GIT_SERVERS = [{ cidr: '140.82.112.0/20', port: 443 }];
+/** The cloud secret manager's private endpoint in the cluster's network (the ClusterSecretStore's provider). */
+const SECRET_MANAGER_ENDPOINT = '10.0.16.0/28';
+/** The add-ons' Argo CD sync wave: after the admission policies (-10), before the tenants (0). */
+const ADD_ON_SYNC_WAVE = '-5';
 
 /**
  * How `apps/main.ts` creates the reference platform's HardenedApp: its admission policies
@@ -26,7 +58,14 @@ const IMAGES = {
  */
 export const REFERENCE_APP_PROPS: HardenedAppProps = {
   admissionPolicies: true,
-  allowedRegistries: ['ghcr.io/example', 'docker.io/library'],
+  allowedRegistries: [
+    'ghcr.io/example',
+    'docker.io/library',
+    'registry.k8s.io/ingress-nginx',
+    'quay.io/jetstack',
+    'quay.io/argoproj',
+    'public.ecr.aws/docker/library/redis',
+  ],
 };
 
 /** Where the platform's manifests live, for the Argo CD Applications that roll them out. */
@@ -47,6 +86,21 @@ export interface ReferencePlatformProps {
  * - fulfilment: an order queue (StatefulStore) fed by the shop's API, and a worker reading it.
  */
 export function buildReferencePlatform(app: App, props: ReferencePlatformProps = {}): void {
+  const repoUrl = props.repoUrl ?? 'https://github.com/example/platform.git';
+  const outputPath = props.outputPath ?? 'dist';
+  // The add-ons first: the controllers the tenants' objects rely on, each in its own chart (one
+  // folder of dist/ each), Argo CD itself in argocd/ with the Applications.
+  const gitops = new Chart(app, 'argocd');
+  const argoCd = new ArgoCd(gitops, 'argo-cd', { apiServer: API_SERVER, gitServers: GIT_SERVERS });
+  const ingress = new IngressNginx(new Chart(app, 'ingress-nginx'), 'ingress-nginx', { apiServer: API_SERVER });
+  const addOnCharts = [
+    ingress.node.scope as Chart,
+    new CertManager(new Chart(app, 'cert-manager'), 'cert-manager', { apiServer: API_SERVER }).node.scope as Chart,
+    new SealedSecretsController(new Chart(app, 'sealed-secrets'), 'sealed-secrets', { apiServer: API_SERVER, image: IMAGES.sealedSecrets })
+      .node.scope as Chart,
+    externalSecrets(app),
+  ];
+
   const shop = new Tenant(new Chart(app, 'shop'), 'shop', {
     viewerGroups: ['oidc:shop-support'],
     developerGroups: ['oidc:shop-developers'],
@@ -101,7 +155,7 @@ export function buildReferencePlatform(app: App, props: ReferencePlatformProps =
   // The API reads its feature flags from one ConfigMap, and nothing else of the cluster.
   api.workload.grant({ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'watch'], resourceNames: ['feature-flags'] });
 
-  new WebService(shop, 'storefront', {
+  const storefront = new WebService(shop, 'storefront', {
     image: IMAGES.storefront,
     port: 8080,
     size: WorkloadSize.MEDIUM,
@@ -121,17 +175,84 @@ export function buildReferencePlatform(app: App, props: ReferencePlatformProps =
     dependencies: [{ workload: queue.workload, port: 5672 }],
   });
 
-  const gitops = new Chart(app, 'argocd');
-  admissionPolicyApplication(
-    gitops,
-    props.repoUrl ?? 'https://github.com/example/platform.git',
-    `${props.outputPath ?? 'dist'}/admission-policies`,
-  );
+  // What the ingress controller may forward to: the storefront, and Argo CD's UI and API.
+  ingress.allowToBackend(storefront.workload, 8080);
+  ingress.allowToBackend(argoCd.server, 8080);
+
+  admissionPolicyApplication(gitops, repoUrl, `${outputPath}/admission-policies`);
+  addOnApplications(gitops, repoUrl, outputPath, addOnCharts);
   for (const tenant of [shop, fulfilment]) {
     new TenantApplication(gitops, tenant.namespaceName, {
       namespace: tenant.namespaceName,
-      repoUrl: props.repoUrl ?? 'https://github.com/example/platform.git',
-      path: `${props.outputPath ?? 'dist'}/${tenant.namespaceName}`,
+      repoUrl,
+      path: `${outputPath}/${tenant.namespaceName}`,
+    });
+  }
+}
+
+/**
+ * External Secrets, and the ClusterSecretStore the shop's ExternalSecret names (`cloud-secrets`):
+ * AWS Secrets Manager, reached at its private endpoint, with the operator's own identity (IRSA).
+ */
+function externalSecrets(app: App): Chart {
+  const chart = new Chart(app, 'external-secrets');
+  new ExternalSecretsOperator(chart, 'external-secrets', {
+    apiServer: API_SERVER,
+    storeCidrs: [SECRET_MANAGER_ENDPOINT],
+    image: IMAGES.externalSecrets,
+  });
+  new ApiObject(chart, 'cloud-secrets', {
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'ClusterSecretStore',
+    metadata: { name: 'cloud-secrets' },
+    spec: {
+      // Only the namespaces that fetch from it.
+      conditions: [{ namespaces: ['shop'] }],
+      provider: { aws: { service: 'SecretsManager', region: 'eu-west-1' } },
+    },
+  });
+  return chart;
+}
+
+/**
+ * One Argo CD Application per add-on folder, sync wave -5: after the admission policies, before
+ * the tenants; inside each, Argo CD applies the CRDs before the controllers. Their project may
+ * create exactly the cluster-scoped kinds the add-ons emit and deploy only into their namespaces.
+ */
+function addOnApplications(gitops: Chart, repoUrl: string, outputPath: string, charts: readonly Chart[]): void {
+  const project = 'platform-addons';
+  const server = 'https://kubernetes.default.svc';
+  const objects = charts.flatMap((chart) => chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject));
+  const clusterKinds = new Map<string, { group: string; kind: string }>();
+  const namespaces = new Set<string>();
+  for (const api of objects) {
+    const group = api.apiVersion.includes('/') ? api.apiVersion.split('/')[0] : '';
+    if (api.metadata.namespace === undefined) clusterKinds.set(`${group}/${api.kind}`, { group, kind: api.kind });
+    else namespaces.add(api.metadata.namespace);
+  }
+  new ApiObject(gitops, 'addons-project', {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AppProject',
+    metadata: { name: project, namespace: 'argocd' },
+    spec: {
+      description: "The platform's add-ons: their namespaces and the cluster-scoped kinds they bring",
+      sourceRepos: [repoUrl],
+      destinations: [...namespaces].sort().map((namespace) => ({ server, namespace })),
+      clusterResourceWhitelist: [...clusterKinds.keys()].sort().map((key) => clusterKinds.get(key)!),
+    },
+  });
+  for (const chart of charts) {
+    const name = chart.node.id;
+    new ApiObject(gitops, `addon-${name}`, {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name, namespace: 'argocd', annotations: { 'argocd.argoproj.io/sync-wave': ADD_ON_SYNC_WAVE } },
+      spec: {
+        project,
+        source: { repoURL: repoUrl, path: `${outputPath}/${name}`, targetRevision: 'main' },
+        destination: { server, namespace: name },
+        syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['ServerSideApply=true'] },
+      },
     });
   }
 }

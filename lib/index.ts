@@ -134,5 +134,15 @@ export { ExceptionsFileError, PlatformContractError } from './review';
 export type { HardeningException } from './core/exceptions';
 
 // Add-ons: the controllers the platform relies on, from vendored upstream releases, hardened and reviewed.
-export { AddOnComponent, IngressNginx } from './addons';
-export type { AddOnResources, ApiServerAddress, IngressNginxProps } from './addons';
+export { AddOnComponent, ArgoCd, CertManager, ExternalSecretsOperator, IngressNginx, SealedSecretsController } from './addons';
+export type {
+  AddOnResources,
+  ApiServerAddress,
+  ArgoCdProps,
+  ArgoCdResources,
+  CertManagerProps,
+  ExternalSecretsOperatorProps,
+  IngressNginxProps,
+  RemoteServer,
+  SealedSecretsControllerProps,
+} from './addons';

@@ -1,4 +1,12 @@
 export { AddOnComponent } from './addon-component';
 export type { AddOnResources, ApiServerAddress } from './addon-props';
+export { ArgoCd } from './argo-cd';
+export type { ArgoCdProps, ArgoCdResources, RemoteServer } from './argo-cd';
+export { CertManager } from './cert-manager';
+export type { CertManagerProps } from './cert-manager';
+export { ExternalSecretsOperator } from './external-secrets';
+export type { ExternalSecretsOperatorProps } from './external-secrets';
 export { IngressNginx } from './ingress-nginx';
 export type { IngressNginxProps } from './ingress-nginx';
+export { SealedSecretsController } from './sealed-secrets-controller';
+export type { SealedSecretsControllerProps } from './sealed-secrets-controller';
