@@ -25,11 +25,18 @@ export interface ApiServerAddress {
 /** CPU and memory of one container of an add-on. */
 export interface AddOnResources {
   /**
-   * CPU request (and no CPU limit: throttling a controller makes it miss leader-election renewals).
+   * CPU request.
    *
    * @default - the add-on's default for that container
    */
   readonly cpu?: string;
+
+  /**
+   * CPU limit: generous, since a throttled controller misses its leader-election renewals.
+   *
+   * @default '1'
+   */
+  readonly cpuLimit?: string;
 
   /**
    * Memory request.

@@ -6,7 +6,8 @@ import { cell as markdownCell } from '../core/markdown';
 import { addReviewSection } from '../core/review-sections';
 import { HardenedNamespace, HardenedNamespaceProps } from '../namespace/hardened-namespace';
 import { ExceptionPolicy } from '../policy/exception-policy';
-import { recordExceptions } from '../policy/exception-routing';
+import { recordExceptions, writeScannerSkips } from '../policy/exception-routing';
+import { ObjectSkip, SINGLE_INSTANCE_SKIPS } from '../policy/scanner-map';
 import { AddOnComponent } from './addon-component';
 import { Change, hardenPodSpec, PodHardening, spreadPodSpec } from './pod-hardening';
 import { VendoredRelease } from './vendored-release';
@@ -28,6 +29,15 @@ export interface AddOnWorkload extends ObjectRef {
   readonly replicas?: number;
   /** Departures from our rules this workload keeps, each with the component-specific reason. */
   readonly exceptions?: readonly HardeningException[];
+  /**
+   * Why the component runs exactly one instance, if it does: `replicas: 1`, and the scanners'
+   * two-replica checks skipped (`SINGLE_INSTANCE_SKIPS`); the reason goes to REVIEW.md.
+   *
+   * @default - it may be replicated
+   */
+  readonly singleInstance?: string;
+  /** Scanner checks that do not apply to this workload (lib/policy/scanner-map.ts says why). @default - none */
+  readonly scannerSkips?: readonly ObjectSkip[];
 }
 
 /** An edit of one upstream object (RBAC narrowed, a Service changed), logged like the pod changes. */
@@ -125,12 +135,13 @@ export function buildAddOn(scope: Construct, definition: AddOnDefinition): Built
       used.add(label);
       const pod = at(object, podPath!);
       for (const change of hardenPodSpec(pod, workload.hardening, podPath!.join('.'))) changes.push({ object: label, change });
-      if (workload.replicas !== undefined && (object.spec as Json).replicas !== workload.replicas) {
+      const replicas = workload.singleInstance !== undefined ? 1 : workload.replicas;
+      if (replicas !== undefined && (object.spec as Json).replicas !== replicas) {
         changes.push({
           object: label,
-          change: { field: 'spec.replicas', from: String((object.spec as Json).replicas ?? '(unset)'), to: String(workload.replicas) },
+          change: { field: 'spec.replicas', from: String((object.spec as Json).replicas ?? '(unset)'), to: String(replicas) },
         });
-        (object.spec as Json).replicas = workload.replicas;
+        (object.spec as Json).replicas = replicas;
       }
       const template = at(object, podPath!.slice(0, -1));
       const podLabels = ((template.metadata as Json | undefined)?.labels ?? {}) as Record<string, string>;
@@ -174,6 +185,8 @@ export function buildAddOn(scope: Construct, definition: AddOnDefinition): Built
     }
     const api = new ApiObject(scope, `${ref.kind}-${ref.name}`, object as unknown as { apiVersion: string; kind: string });
     if (!namespaced) clusterScoped(api);
+    const skips = [...(workload?.singleInstance !== undefined ? SINGLE_INSTANCE_SKIPS : []), ...(workload?.scannerSkips ?? [])];
+    if (skips.length) writeScannerSkips(api, skips);
     const callsApi = workload?.hardening.callsApi;
     const exceptions = [
       ...(callsApi ? [{ rule: 'no-service-account-token', reason: callsApi }] : []),
@@ -224,6 +237,17 @@ function reviewSection(definition: AddOnDefinition, changes: Array<{ object: str
   lines.push('Changed from upstream:', '', '| Object | Field | Upstream | Now |', '|---|---|---|---|');
   for (const { object, change } of changes) {
     lines.push(`| ${object} | \`${markdownCell(change.field)}\` | ${markdownCell(change.from)} | ${markdownCell(change.to)} |`);
+  }
+  const single = definition.workloads.filter((w) => w.singleInstance !== undefined);
+  if (single.length) {
+    lines.push(
+      '',
+      "One instance by design (replicas: 1; the scanners' two-replica checks skipped on it):",
+      '',
+      '| Object | Why |',
+      '|---|---|',
+    );
+    for (const w of single) lines.push(`| ${key(w)} | ${markdownCell(w.singleInstance!)} |`);
   }
   const kept = [
     ...definition.workloads.flatMap((w) => (w.exceptions ?? []).map((e) => ({ object: key(w), e }))),

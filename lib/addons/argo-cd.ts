@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { HardeningException } from '../core/exceptions';
 import { HardeningError } from '../core/hardening-error';
@@ -282,6 +283,18 @@ export class ArgoCd extends Construct {
     for (const [name, c] of built.components) {
       if (name !== REPO_SERVER) allowApiServer(this, c, props.apiServer, 'apiServer');
     }
+    // The StatefulSet's governing Service (its serviceName), which upstream leaves out: headless,
+    // no port, so it gives the controller's pods their DNS names and opens nothing.
+    new ApiObject(this, 'controller-governing-service', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: CONTROLLER,
+        namespace: NAMESPACE,
+        labels: { 'app.kubernetes.io/name': CONTROLLER, 'app.kubernetes.io/part-of': 'argocd' },
+      },
+      spec: { clusterIP: 'None', selector: { ...this.applicationController.selectorLabels } },
+    });
   }
 }
 
@@ -393,6 +406,8 @@ function coreWorkloads(resources: ArgoCdResources | undefined, serverReplicas: n
         // redis is run with --save "" --appendonly no: nothing persists; a write to its working folder lands here.
         writablePaths: [{ container: 'redis', path: '/data', sizeLimit: '64Mi' }],
       },
+      singleInstance:
+        "the non-HA install's redis is a cache the other components refill from Git and the API; two instances would be two caches that disagree (Argo CD's HA install runs redis-ha with sentinels instead)",
       exceptions: [
         {
           rule: 'secret-as-file',
@@ -408,6 +423,8 @@ function coreWorkloads(resources: ArgoCdResources | undefined, serverReplicas: n
         'reconciles ApplicationSets in argocd: creates, updates and deletes the Applications they generate, with a leader-election Lease',
         { [APPLICATION_SETS]: { cpu: '50m', memory: '64Mi', memoryLimit: '256Mi' } },
       ),
+      singleInstance:
+        'its leader election is off in this install (argocd-cmd-params-cm), so a second instance would generate the same Applications twice; while it restarts, existing Applications keep syncing',
       exceptions: ['liveness-probe', 'readiness-probe'].map((rule) => ({
         rule,
         reason:

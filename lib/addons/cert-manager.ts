@@ -74,9 +74,10 @@ export interface CertManagerProps {
   readonly watchNamespace?: string;
 
   /**
-   * Controller replicas: one leads, the others wait (leader election on a Lease).
+   * Controller replicas: one leads, the others wait (leader election on a Lease), so a drain
+   * does not stop issuance.
    *
-   * @default 1
+   * @default 2
    */
   readonly controllerReplicas?: number;
 
@@ -131,7 +132,7 @@ export class CertManager extends Construct {
 
   constructor(scope: Construct, id: string, props: CertManagerProps) {
     super(scope, id);
-    const controllerReplicas = wholeNumber(this, 'controllerReplicas', props.controllerReplicas ?? 1);
+    const controllerReplicas = wholeNumber(this, 'controllerReplicas', props.controllerReplicas ?? 2);
     const webhookReplicas = wholeNumber(this, 'webhookReplicas', props.webhookReplicas ?? 2);
     const watched = props.watchNamespace === undefined ? undefined : requireDns1123Label(this, 'watchNamespace', props.watchNamespace);
     const release = readVendoredRelease(this, 'cert-manager', 'rendered.yaml', REVIEWED_SHA256);
@@ -185,6 +186,8 @@ export class CertManager extends Construct {
         {
           kind: 'Deployment',
           name: CAINJECTOR,
+          // Leader-elected, as the controller: the second waits, so the webhook's CA bundle is still injected through a drain.
+          replicas: 2,
           hardening: hardening(
             'cert-manager-cainjector',
             IMAGES.cainjector,

@@ -97,9 +97,11 @@ export interface ExternalSecretsOperatorProps {
   readonly replicas?: number;
 
   /**
-   * Webhook replicas (spread over nodes, with a PodDisruptionBudget, when more than one).
+   * Webhook replicas (spread over nodes, with a PodDisruptionBudget, when more than one). Its
+   * webhook configurations fail closed: while no replica answers, no ExternalSecret or store can
+   * be created or changed.
    *
-   * @default 1
+   * @default 2
    */
   readonly webhookReplicas?: number;
 
@@ -140,7 +142,7 @@ export class ExternalSecretsOperator extends Construct {
   constructor(scope: Construct, id: string, props: ExternalSecretsOperatorProps) {
     super(scope, id);
     const replicas = replicaCount(this, 'replicas', props.replicas ?? 1);
-    const webhookReplicas = replicaCount(this, 'webhookReplicas', props.webhookReplicas ?? 1);
+    const webhookReplicas = replicaCount(this, 'webhookReplicas', props.webhookReplicas ?? 2);
     if (!props.storeCidrs.length) {
       throw new HardeningError(
         this,

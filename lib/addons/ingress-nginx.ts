@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { HardeningError } from '../core/hardening-error';
 import { requireDns1123Label } from '../core/names';
 import { HardenedNamespace } from '../namespace/hardened-namespace';
+import { NET_BIND_SERVICE_SKIPS } from '../policy/scanner-map';
 import { ITrafficEndpoint, NetworkProtocol } from '../network/traffic-rules';
 import { AddOnComponent } from './addon-component';
 import { AddOnResources, allowApiServer, allowWebhookCalls, ApiServerAddress, budgetOf } from './addon-props';
@@ -104,6 +105,7 @@ export class IngressNginx extends Construct {
           kind: 'Deployment',
           name: CONTROLLER,
           replicas,
+          scannerSkips: NET_BIND_SERVICE_SKIPS,
           hardening: {
             user: 101,
             group: 82,
@@ -165,7 +167,7 @@ export class IngressNginx extends Construct {
             {
               rule: 'rbac-namespace-escalation-powers',
               reason:
-                'kube-webhook-certgen creates the webhook certificate Secret and reads it back on upgrades, in its own namespace only',
+                'kube-webhook-certgen creates the webhook certificate Secret in its own namespace (create cannot be narrowed by name) and reads back only that one',
               accepts: ['create secrets', 'read secrets'],
             },
           ],
@@ -195,6 +197,7 @@ export class IngressNginx extends Construct {
       ],
       edits: [
         { kind: 'ClusterRole', name: 'ingress-nginx-admission', edit: (object) => ownWebhookOnly(object) },
+        { kind: 'Role', name: 'ingress-nginx-admission', edit: (object) => ownCertificateOnly(object) },
         { kind: 'IngressClass', name: 'nginx', edit: (object) => renameIngressClass(object, this.ingressClass) },
         { kind: 'Deployment', name: CONTROLLER, edit: (object) => controllerArguments(object, this.ingressClass) },
       ],
@@ -228,6 +231,16 @@ export class IngressNginx extends Construct {
 /** Why the controller reads Secrets everywhere. */
 const SERVES_TLS =
   'the controller terminates TLS for Ingresses in every namespace with the kubernetes.io/tls Secrets they name, so it lists and watches Secrets wherever Ingresses are';
+
+/** kube-webhook-certgen reads back only its own certificate Secret (upstream: any Secret of the namespace); create cannot be limited by name. */
+function ownCertificateOnly(role: Record<string, unknown>): Change[] {
+  const [rule] = role.rules as Array<Record<string, unknown>>;
+  role.rules = [
+    { apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: ['ingress-nginx-admission'] },
+    { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+  ];
+  return [{ field: 'rules', from: JSON.stringify([rule]), to: JSON.stringify(role.rules) }];
+}
 
 /** The webhook patch Job may update only the controller's own ValidatingWebhookConfiguration (upstream: any). */
 function ownWebhookOnly(clusterRole: Record<string, unknown>): Change[] {

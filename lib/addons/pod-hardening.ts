@@ -17,10 +17,18 @@ export interface WritablePath {
 /** Requests and limits of one container. */
 export interface ContainerBudget {
   readonly cpu: string;
+  /** @default '1' (a controller may burst on a resync; a runaway one is throttled, not killed) */
+  readonly cpuLimit?: string;
   readonly memory: string;
   readonly memoryLimit: string;
+  /** Scratch space requested. @default '64Mi' (as HardenedWorkload's SMALL size) */
   readonly ephemeralStorage?: string;
+  /** Scratch space allowed: the kubelet evicts the pod above it. @default '256Mi' */
+  readonly ephemeralStorageLimit?: string;
 }
+
+/** The CPU limit and scratch space of a container whose budget names none. */
+export const BUDGET_DEFAULTS = { cpuLimit: '1', ephemeralStorage: '64Mi', ephemeralStorageLimit: '256Mi' } as const;
 
 /** How the pod template of one upstream workload is hardened. */
 export interface PodHardening {
@@ -176,12 +184,15 @@ export function hardenPodSpec(pod: Json, hardening: PodHardening, at: string): C
 
       const budget = hardening.budgets[name];
       if (!budget) throw new Error(`${field} has no resource budget in the add-on's hardening.`);
-      const storage = budget.ephemeralStorage ? { 'ephemeral-storage': budget.ephemeralStorage } : {};
+      const { cpuLimit, ephemeralStorage, ephemeralStorageLimit } = { ...BUDGET_DEFAULTS, ...budget };
       set(
         changes,
         container,
         'resources',
-        { requests: { cpu: budget.cpu, memory: budget.memory, ...storage }, limits: { memory: budget.memoryLimit, ...storage } },
+        {
+          requests: { cpu: budget.cpu, memory: budget.memory, 'ephemeral-storage': ephemeralStorage },
+          limits: { cpu: cpuLimit, memory: budget.memoryLimit, 'ephemeral-storage': ephemeralStorageLimit },
+        },
         `${field}.resources`,
       );
 

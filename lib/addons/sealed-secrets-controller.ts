@@ -89,6 +89,8 @@ export class SealedSecretsController extends Construct {
         {
           kind: 'Deployment',
           name: CONTROLLER,
+          singleInstance:
+            'the controller has no leader election: two instances would each generate and rotate sealing keys, and unseal with keys the other lacks',
           hardening: {
             user: 65532,
             group: 65532,

@@ -79,6 +79,8 @@ export const SCANNER_CHECKS: readonly ScannerCheck[] = [
   row('checkov', 'CKV_K8S_42', 'rbac-no-default-service-account-binding'),
   row('checkov', 'CKV_K8S_43', 'image-digest'),
   row('checkov', 'CKV_K8S_49', 'rbac-no-wildcards'),
+  row('checkov', 'CKV_K8S_155', 'rbac-no-cluster-takeover-powers', ['ClusterRole']),
+  row('checkov', 'CKV_K8S_156', 'rbac-no-cluster-takeover-powers', ['ClusterRole']),
   row('checkov', 'CKV_K8S_157', 'rbac-no-escalation-verbs'),
   row('checkov', 'CKV_K8S_158', 'rbac-no-escalation-verbs'),
   // A graph check on the pod's workload: some NetworkPolicy selects its pods.
@@ -194,7 +196,7 @@ export const SCANNER_CHECKS: readonly ScannerCheck[] = [
  * only there, so the scanner passes wherever it is run. Listed in docs/proofs.md with the reason.
  */
 export interface ObjectSkip {
-  readonly scanner: Exclude<Scanner, 'checkov'>;
+  readonly scanner: Scanner;
   readonly check: string;
   /** Which objects, in words. */
   readonly objects: string;
@@ -212,8 +214,39 @@ export const NAMESPACE_WIDE_POLICY_SKIPS: readonly ObjectSkip[] = [
   },
 ];
 
+/**
+ * Skipped on an add-on component that runs one instance by design (its add-on says why in
+ * REVIEW.md): the checks that want two replicas of a workload a Service targets.
+ */
+export const SINGLE_INSTANCE_SKIPS: readonly ObjectSkip[] = [
+  {
+    scanner: 'kube-score',
+    check: 'deployment-replicas',
+    objects: "an add-on component that runs one instance by design (Sealed Secrets, Argo CD's redis and ApplicationSet controller)",
+    reason:
+      'Two instances would corrupt its state or double its work: the Sealed Secrets controller has no leader election (two would each generate sealing keys), the non-HA redis is a cache of its own. REVIEW.md gives each reason; the component restarts in seconds and its clients retry.',
+  },
+  {
+    scanner: 'polaris',
+    check: 'deploymentMissingReplicas',
+    objects: 'the same components',
+    reason: 'As for kube-score deployment-replicas.',
+  },
+];
+
+/** Skipped on ingress-nginx's controller, the one container that keeps a capability. */
+export const NET_BIND_SERVICE_SKIPS: readonly ObjectSkip[] = [
+  {
+    scanner: 'checkov',
+    check: 'CKV_K8S_25',
+    objects: "ingress-nginx's controller Deployment",
+    reason:
+      "It keeps NET_BIND_SERVICE, the one capability Pod Security restricted allows: the image's nginx binary carries it as a file capability and cannot start without it. Every other capability is dropped, which drop-all-capabilities and baseline-capabilities judge.",
+  },
+];
+
 /** Every object-level skip, for docs/proofs.md and its test. */
-export const OBJECT_SKIPS: readonly ObjectSkip[] = [...NAMESPACE_WIDE_POLICY_SKIPS];
+export const OBJECT_SKIPS: readonly ObjectSkip[] = [...NAMESPACE_WIDE_POLICY_SKIPS, ...SINGLE_INSTANCE_SKIPS, ...NET_BIND_SERVICE_SKIPS];
 
 /** The kube-score checks that are optional (off by default) and that the scan turns on. */
 export const KUBE_SCORE_OPTIONAL_CHECKS: readonly string[] = ['container-seccomp-profile'];
@@ -290,7 +323,8 @@ export function scannerSkipAnnotations(
     checks.polaris.forEach((c) => polaris.add(c));
   }
   for (const skip of skips) {
-    if (skip.scanner === 'kube-score') kubeScore.add(skip.check);
+    if (skip.scanner === 'checkov' && !checkov.has(skip.check)) checkov.set(skip.check, skip.reason.replace(/=/g, ':'));
+    else if (skip.scanner === 'kube-score') kubeScore.add(skip.check);
     else if (skip.scanner === 'kube-linter' && !kubeLinter.has(skip.check)) kubeLinter.set(skip.check, skip.reason);
     else if (skip.scanner === 'polaris') polaris.add(skip.check);
   }

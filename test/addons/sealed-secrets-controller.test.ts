@@ -92,10 +92,10 @@ describe('SealedSecretsController props', () => {
   });
 
   test('resources replace the defaults', () => {
-    const { objects } = publish({ resources: { memory: '128Mi' } });
+    const { objects } = publish({ resources: { memory: '128Mi', cpuLimit: '500m' } });
     expect(podsOf(objects)[0].spec.containers[0].resources).toEqual({
-      requests: { cpu: '50m', memory: '128Mi' },
-      limits: { memory: '256Mi' },
+      requests: { cpu: '50m', memory: '128Mi', 'ephemeral-storage': '64Mi' },
+      limits: { cpu: '500m', memory: '256Mi', 'ephemeral-storage': '256Mi' },
     });
   });
 

@@ -85,7 +85,7 @@ describe('the scanner map', () => {
 
   test('docs/proofs.md lists exactly the checks skipped on some objects, with where and why', () => {
     const readme = fs.readFileSync(path.join(__dirname, '../../docs/proofs.md'), 'utf8');
-    const listed = [...readme.matchAll(/^\| `([^`]+)` \((kube-score|kube-linter|Polaris)\) \| (.+) \| (.+) \|$/gm)].map((m) => [
+    const listed = [...readme.matchAll(/^\| `([^`]+)` \((Checkov|kube-score|kube-linter|Polaris)\) \| (.+) \| (.+) \|$/gm)].map((m) => [
       m[2].toLowerCase(),
       m[1],
       m[3],
