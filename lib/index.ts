@@ -134,7 +134,7 @@ export { ExceptionsFileError, PlatformContractError } from './review';
 export type { HardeningException } from './core/exceptions';
 
 // Add-ons: the controllers the platform relies on, from vendored upstream releases, hardened and reviewed.
-export { AddOnComponent, ArgoCd, CertManager, ExternalSecretsOperator, IngressNginx, SealedSecretsController } from './addons';
+export { ArgoCd, CertManager, ExternalSecretsOperator, IngressNginx, SealedSecretsController } from './addons';
 export type {
   AddOnResources,
   ApiServerAddress,

@@ -54,7 +54,7 @@ const LIBRARY_EXPORTS = {
   ],
   review: ['review', 'reviewJson', 'reviewMarkdown', 'reviewSarif'],
   app: ['HardenedApp', 'PublishLayout', 'HardeningError', 'ExceptionsFileError', 'PlatformContractError'],
-  addOns: ['AddOnComponent', 'ArgoCd', 'CertManager', 'ExternalSecretsOperator', 'IngressNginx', 'SealedSecretsController'],
+  addOns: ['ArgoCd', 'CertManager', 'ExternalSecretsOperator', 'IngressNginx', 'SealedSecretsController'],
 };
 const TEMPLATE_EXPORTS = ['WebService', 'Worker', 'ScheduledJob', 'StatefulStore', 'Tenant', 'TenantApplication'];
 

@@ -35,3 +35,9 @@ export class AddOnComponent extends Construct implements ITrafficEndpoint {
     markTrafficEndpoint(this);
   }
 }
+
+/** The traffic rules of an add-on's component, which its add-on exposes as a plain `ITrafficEndpoint`. */
+export function trafficOf(endpoint: ITrafficEndpoint): TrafficRules {
+  if (!(endpoint instanceof AddOnComponent)) throw new Error(`${endpoint.name} is not a component of an add-on`);
+  return endpoint.traffic;
+}

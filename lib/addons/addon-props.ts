@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { HardeningError } from '../core/hardening-error';
-import { AddOnComponent } from './addon-component';
+import { trafficOf } from './addon-component';
+import { ITrafficEndpoint } from '../network/traffic-rules';
 import { ContainerBudget } from './pod-hardening';
 
 /**
@@ -59,7 +60,7 @@ export function budgetOf(defaults: ContainerBudget, resources: AddOnResources | 
 }
 
 /** Lets `component` call the API server and nothing else of the control plane. */
-export function allowApiServer(scope: Construct, component: AddOnComponent, apiServer: ApiServerAddress, field: string): void {
+export function allowApiServer(scope: Construct, component: ITrafficEndpoint, apiServer: ApiServerAddress, field: string): void {
   if (!apiServer.cidrs.length) {
     throw new HardeningError(
       scope,
@@ -67,11 +68,11 @@ export function allowApiServer(scope: Construct, component: AddOnComponent, apiS
     );
   }
   apiServer.cidrs.forEach((cidr, i) =>
-    component.traffic.allowEgressToCidr(cidr, [], { port: apiServer.port ?? 443 }, `${field}.cidrs[${i}]`),
+    trafficOf(component).allowEgressToCidr(cidr, [], { port: apiServer.port ?? 443 }, `${field}.cidrs[${i}]`),
   );
 }
 
 /** Lets the API server call `component`'s admission webhook on `port`. */
-export function allowWebhookCalls(component: AddOnComponent, apiServer: ApiServerAddress, port: number, field: string): void {
-  apiServer.cidrs.forEach((cidr, i) => component.traffic.allowFromCidr(cidr, [], { port }, `${field}.cidrs[${i}]`));
+export function allowWebhookCalls(component: ITrafficEndpoint, apiServer: ApiServerAddress, port: number, field: string): void {
+  apiServer.cidrs.forEach((cidr, i) => trafficOf(component).allowFromCidr(cidr, [], { port }, `${field}.cidrs[${i}]`));
 }

@@ -1,11 +1,12 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ITrafficEndpoint } from '../network/traffic-rules';
 import { HardeningException } from '../core/exceptions';
 import { HardeningError } from '../core/hardening-error';
 import { requireDns1123Label } from '../core/names';
 import { HardenedNamespace } from '../namespace/hardened-namespace';
 import { inNamespace } from '../review/namespace-param';
-import { AddOnComponent } from './addon-component';
+import { trafficOf } from './addon-component';
 import { AddOnResources, allowApiServer, ApiServerAddress, budgetOf } from './addon-props';
 import { AddOnWorkload, buildAddOn, ObjectRef } from './addon-release';
 import { Change, ContainerBudget, PodHardening } from './pod-hardening';
@@ -179,11 +180,11 @@ export class ArgoCd extends Construct {
   /** The namespace (upstream's name: Argo CD's Applications and its RBAC name it). */
   public readonly namespace: HardenedNamespace;
   /** The API and UI server, as a traffic endpoint. */
-  public readonly server: AddOnComponent;
+  public readonly server: ITrafficEndpoint;
   /** The application controller, as a traffic endpoint. */
-  public readonly applicationController: AddOnComponent;
+  public readonly applicationController: ITrafficEndpoint;
   /** The repo server, as a traffic endpoint (its egress: `gitServers`). */
-  public readonly repoServer: AddOnComponent;
+  public readonly repoServer: ITrafficEndpoint;
 
   constructor(scope: Construct, id: string, props: ArgoCdProps) {
     super(scope, id);
@@ -269,7 +270,7 @@ export class ArgoCd extends Construct {
     const redis = component(REDIS);
     const applicationSets = component(APPLICATION_SETS);
 
-    this.server.traffic.allowFromPods(ingressNamespace, ingressPodLabels, { port: SERVER_PORT }, 'ingressController');
+    trafficOf(this.server).allowFromPods(ingressNamespace, ingressPodLabels, { port: SERVER_PORT }, 'ingressController');
     const clients = [this.server, this.applicationController, applicationSets, ...(notifications ? [component(NOTIFICATIONS)] : [])];
     for (const client of clients) connect(client, this.repoServer, REPO_SERVER_PORT);
     for (const client of [this.server, this.applicationController, this.repoServer]) connect(client, redis, REDIS_PORT);
@@ -326,14 +327,14 @@ function requireServers(scope: Construct, field: string, servers: readonly Remot
   );
 }
 
-function egressTo(component: AddOnComponent, servers: readonly RemoteServer[], field: string): void {
-  servers.forEach((server, i) => component.traffic.allowEgressToCidr(server.cidr, [], { port: server.port ?? HTTPS }, `${field}[${i}]`));
+function egressTo(component: ITrafficEndpoint, servers: readonly RemoteServer[], field: string): void {
+  servers.forEach((server, i) => trafficOf(component).allowEgressToCidr(server.cidr, [], { port: server.port ?? HTTPS }, `${field}[${i}]`));
 }
 
 /** Lets `client` connect to `server` on `port`: both sides of the flow. */
-function connect(client: AddOnComponent, server: AddOnComponent, port: number): void {
-  server.traffic.allowFromWorkload(client, { port }, `${client.name}->${server.name}`);
-  client.traffic.allowToWorkload(server, { port });
+function connect(client: ITrafficEndpoint, server: ITrafficEndpoint, port: number): void {
+  trafficOf(server).allowFromWorkload(client, { port }, `${client.name}->${server.name}`);
+  trafficOf(client).allowToWorkload(server, { port });
 }
 
 /**

@@ -1,10 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ITrafficEndpoint } from '../network/traffic-rules';
 import { HardeningException } from '../core/exceptions';
 import { HardeningError } from '../core/hardening-error';
 import { requireDns1123Label } from '../core/names';
 import { HardenedNamespace } from '../namespace/hardened-namespace';
-import { AddOnComponent } from './addon-component';
+import { trafficOf } from './addon-component';
 import { AddOnResources, allowApiServer, allowWebhookCalls, ApiServerAddress, budgetOf } from './addon-props';
 import { buildAddOn, ObjectEdit, ObjectRef } from './addon-release';
 import { Change } from './pod-hardening';
@@ -124,11 +125,11 @@ export class CertManager extends Construct {
   /** The namespace (upstream's name: the webhook's certificate and the controller's arguments name it). */
   public readonly namespace: HardenedNamespace;
   /** The controller, as a traffic endpoint. */
-  public readonly controller: AddOnComponent;
+  public readonly controller: ITrafficEndpoint;
   /** The admission webhook, as a traffic endpoint. */
-  public readonly webhook: AddOnComponent;
+  public readonly webhook: ITrafficEndpoint;
   /** The CA injector, as a traffic endpoint. */
-  public readonly cainjector: AddOnComponent;
+  public readonly cainjector: ITrafficEndpoint;
 
   constructor(scope: Construct, id: string, props: CertManagerProps) {
     super(scope, id);
@@ -232,9 +233,11 @@ export class CertManager extends Construct {
     for (const component of built.components.values()) allowApiServer(this, component, props.apiServer, 'apiServer');
     allowWebhookCalls(this.webhook, props.apiServer, WEBHOOK_PORT, 'apiServer');
     if (watched) for (const role of IN_WATCHED_NAMESPACE) bindInWatchedNamespace(this, role, watched);
-    (props.acmeCidrs ?? []).forEach((cidr, i) => this.controller.traffic.allowEgressToCidr(cidr, [], { port: HTTPS }, `acmeCidrs[${i}]`));
+    (props.acmeCidrs ?? []).forEach((cidr, i) =>
+      trafficOf(this.controller).allowEgressToCidr(cidr, [], { port: HTTPS }, `acmeCidrs[${i}]`),
+    );
     (props.http01SelfCheckCidrs ?? []).forEach((cidr, i) =>
-      this.controller.traffic.allowEgressToCidr(cidr, [], { port: HTTP }, `http01SelfCheckCidrs[${i}]`),
+      trafficOf(this.controller).allowEgressToCidr(cidr, [], { port: HTTP }, `http01SelfCheckCidrs[${i}]`),
     );
   }
 }

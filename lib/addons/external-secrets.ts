@@ -6,7 +6,7 @@ import { HardenedNamespace } from '../namespace/hardened-namespace';
 import { ExceptionPolicy } from '../policy/exception-policy';
 import { recordExceptions } from '../policy/exception-routing';
 import { ITrafficEndpoint } from '../network/traffic-rules';
-import { AddOnComponent } from './addon-component';
+import { trafficOf } from './addon-component';
 import { AddOnResources, allowApiServer, allowWebhookCalls, ApiServerAddress, budgetOf } from './addon-props';
 import { buildAddOn } from './addon-release';
 import { pinnedImage } from './pinned-image';
@@ -133,11 +133,11 @@ export class ExternalSecretsOperator extends Construct {
   /** The namespace (upstream's name: the webhook's certificate and its configurations name it). */
   public readonly namespace: HardenedNamespace;
   /** The controller, which reads the stores and writes the Secrets. */
-  public readonly controller: AddOnComponent;
+  public readonly controller: ITrafficEndpoint;
   /** The validating webhook. */
-  public readonly webhook: AddOnComponent;
+  public readonly webhook: ITrafficEndpoint;
   /** The cert-controller. */
-  public readonly certController: AddOnComponent;
+  public readonly certController: ITrafficEndpoint;
 
   constructor(scope: Construct, id: string, props: ExternalSecretsOperatorProps) {
     super(scope, id);
@@ -317,12 +317,12 @@ export class ExternalSecretsOperator extends Construct {
     certControllerSecretAccess(this);
     if (watched !== undefined) bindControllerIn(this, watched);
     const port = props.storePort ?? 443;
-    props.storeCidrs.forEach((cidr, i) => this.controller.traffic.allowEgressToCidr(cidr, [], { port }, `storeCidrs[${i}]`));
+    props.storeCidrs.forEach((cidr, i) => trafficOf(this.controller).allowEgressToCidr(cidr, [], { port }, `storeCidrs[${i}]`));
   }
 
   /** Lets the controller reach a secret store running in the cluster (the store must allow the controller too). */
   public allowToStore(store: ITrafficEndpoint, port: number): void {
-    this.controller.traffic.allowToWorkload(store, { port });
+    trafficOf(this.controller).allowToWorkload(store, { port });
   }
 }
 

@@ -1,4 +1,3 @@
-export { AddOnComponent } from './addon-component';
 export type { AddOnResources, ApiServerAddress } from './addon-props';
 export { ArgoCd } from './argo-cd';
 export type { ArgoCdProps, ArgoCdResources, RemoteServer } from './argo-cd';

@@ -4,7 +4,7 @@ import { requireDns1123Label } from '../core/names';
 import { HardenedNamespace } from '../namespace/hardened-namespace';
 import { NET_BIND_SERVICE_SKIPS } from '../policy/scanner-map';
 import { ITrafficEndpoint, NetworkProtocol } from '../network/traffic-rules';
-import { AddOnComponent } from './addon-component';
+import { trafficOf } from './addon-component';
 import { AddOnResources, allowApiServer, allowWebhookCalls, ApiServerAddress, budgetOf } from './addon-props';
 import { buildAddOn } from './addon-release';
 import { Change } from './pod-hardening';
@@ -66,7 +66,7 @@ export class IngressNginx extends Construct {
   /** The IngressClass the controller serves. */
   public readonly ingressClass: string;
   /** The controller, as a traffic endpoint (the tenants' `allowFromIngressController` selects it). */
-  public readonly controller: AddOnComponent;
+  public readonly controller: ITrafficEndpoint;
 
   constructor(scope: Construct, id: string, props: IngressNginxProps) {
     super(scope, id);
@@ -216,7 +216,7 @@ export class IngressNginx extends Construct {
     this.namespace = built.namespace;
     this.controller = built.components.get(CONTROLLER)!;
     (props.clientCidrs ?? ['0.0.0.0/0']).forEach((cidr, i) => {
-      for (const port of [HTTP, HTTPS]) this.controller.traffic.allowFromCidr(cidr, [], { port }, `clientCidrs[${i}]`);
+      for (const port of [HTTP, HTTPS]) trafficOf(this.controller).allowFromCidr(cidr, [], { port }, `clientCidrs[${i}]`);
     });
     allowWebhookCalls(this.controller, props.apiServer, WEBHOOK, 'apiServer');
     for (const component of built.components.values()) allowApiServer(this, component, props.apiServer, 'apiServer');
@@ -224,7 +224,7 @@ export class IngressNginx extends Construct {
 
   /** Lets the controller forward requests to `backend` on `port` (the backend must allow them from the controller too). */
   public allowToBackend(backend: ITrafficEndpoint, port: number, protocol: NetworkProtocol = NetworkProtocol.TCP): void {
-    this.controller.traffic.allowToWorkload(backend, { port, protocol });
+    trafficOf(this.controller).allowToWorkload(backend, { port, protocol });
   }
 }
 

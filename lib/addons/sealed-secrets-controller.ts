@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
+import { ITrafficEndpoint } from '../network/traffic-rules';
 import { HardeningError } from '../core/hardening-error';
 import { HardenedNamespace } from '../namespace/hardened-namespace';
-import { AddOnComponent } from './addon-component';
 import { AddOnResources, allowApiServer, allowWebhookCalls, ApiServerAddress, budgetOf } from './addon-props';
 import { buildAddOn } from './addon-release';
 import { Change } from './pod-hardening';
@@ -70,7 +70,7 @@ export class SealedSecretsController extends Construct {
   /** The namespace (upstream's name: the chart's Roles and the service proxy rules name it). */
   public readonly namespace: HardenedNamespace;
   /** The controller, as a traffic endpoint. */
-  public readonly controller: AddOnComponent;
+  public readonly controller: ITrafficEndpoint;
   /** What `kubeseal --controller-name` takes: the controller's Service. */
   public readonly controllerName: string = CONTROLLER;
   /** What `kubeseal --controller-namespace` takes. */

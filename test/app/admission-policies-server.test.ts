@@ -90,7 +90,16 @@ withInstalledTool(API_SERVER_PEER, 'admission policies on kube-apiserver', 'scri
       const bindings = documents.filter((d) => d.kind === 'ValidatingAdmissionPolicyBinding');
       expect(bindings.length).toBe(2 * documents.filter((d) => d.kind === 'ValidatingAdmissionPolicy').length);
       const declared = bindings.filter((b) => b.metadata.name.endsWith('.declared'));
-      for (const b of declared) expect(b.spec.matchResources.namespaceSelector.matchExpressions[0].values).toEqual(['fulfilment', 'shop']);
+      for (const b of declared)
+        expect(b.spec.matchResources.namespaceSelector.matchExpressions[0].values).toEqual([
+          'argocd',
+          'cert-manager',
+          'external-secrets',
+          'fulfilment',
+          'ingress-nginx',
+          'sealed-secrets',
+          'shop',
+        ]);
     });
 
     test('every object of the platform is created under them without a warning, every pod admitted', () => {

@@ -114,8 +114,9 @@ function exceptionKeyOf(record: ExceptionRecord): string {
 }
 
 // A Namespace's own request carries its name as request.namespace; its exception is keyed without one, as the review writes it.
+// A cluster-scoped object's request has no namespace at all (found by the add-ons' ClusterRoles on the server).
 const EXCEPTION_KEY =
-  'request.kind.group + "/" + request.kind.kind + "/" + (request.kind.group == "" && request.kind.kind == "Namespace" ? "" : request.namespace) + "/" + request.name';
+  'request.kind.group + "/" + request.kind.kind + "/" + (request.kind.group == "" && request.kind.kind == "Namespace" ? "" : request.?namespace.orValue("")) + "/" + request.name';
 
 /** The values each object's applied exceptions accept for one rule, and the objects whose exceptions accept findings without a value. */
 function exceptionsOf(ruleId: string, records: readonly ExceptionRecord[]) {
