@@ -7,7 +7,8 @@ import { addReviewSection } from '../core/review-sections';
 import { HardenedNamespace, HardenedNamespaceProps } from '../namespace/hardened-namespace';
 import { ExceptionPolicy } from '../policy/exception-policy';
 import { recordExceptions, writeScannerSkips } from '../policy/exception-routing';
-import { ObjectSkip, SINGLE_INSTANCE_SKIPS } from '../policy/scanner-map';
+import { ObjectSkip, SCANNER_ANNOTATIONS, SINGLE_INSTANCE_SKIPS } from '../policy/scanner-map';
+import { EXCEPTION_ANNOTATION_PREFIX } from '../core/exceptions';
 import { AddOnComponent } from './addon-component';
 import { Change, hardenPodSpec, PodHardening, spreadPodSpec } from './pod-hardening';
 import { VendoredRelease } from './vendored-release';
@@ -59,6 +60,14 @@ export interface AddOnDefinition {
   readonly edits?: readonly ObjectEdit[];
   /** Departures kept on other objects than workloads (a Service, a ClusterRole). */
   readonly objectExceptions?: ReadonlyArray<ObjectRef & { readonly exceptions: readonly HardeningException[] }>;
+  /**
+   * People (`Group:<name>`, `User:<name>`) the add-on's own edits bind roles to. Any other
+   * subject of a binding must be a ServiceAccount of the add-on's namespace that the release
+   * declares: an exception on a binding covers every subject in it.
+   *
+   * @default - none
+   */
+  readonly boundPeople?: readonly string[];
   /** Exceptions to network rules, per workload, for the traffic the add-on declares (ingress from the internet). */
   readonly networkExceptions?: { readonly [workload: string]: readonly HardeningException[] };
 }
@@ -106,12 +115,24 @@ export function buildAddOn(scope: Construct, definition: AddOnDefinition): Built
   const components = new Map<string, AddOnComponent>();
   const upstreamNamespaces = new Set<string>();
   const scopes = customResourceScopes(release.objects as KubeObject[]);
+  const seen = new Set<string>();
+  const accounts = new Set(
+    release.objects.filter((o) => o.kind === 'ServiceAccount').map((o) => String((o.metadata as Json | undefined)?.name)),
+  );
 
   for (const original of release.objects) {
     const object = structuredClone(original) as Json;
     const metadata = (object.metadata ?? {}) as Json;
     const ref = { kind: String(object.kind), name: String(metadata.name) };
     const label = key(ref);
+    const identity = `${String(object.apiVersion).split('/').slice(0, -1).join('/')}/${label}/${String(metadata.namespace ?? '')}`;
+    if (seen.has(identity)) {
+      throw new Error(
+        `${release.manifestPath}: ${label} is defined twice. Vendor the release unchanged, and leave one of the two out with its reason.`,
+      );
+    }
+    seen.add(identity);
+    refuseTrustAnnotations(object, release.manifestPath, label);
     if (ref.kind === 'Namespace') {
       upstreamNamespaces.add(ref.name);
       used.add(label);
@@ -183,6 +204,9 @@ export function buildAddOn(scope: Construct, definition: AddOnDefinition): Built
     if (namespaced && placedIn !== namespaceName) {
       throw new Error(`${release.manifestPath}: ${label} is in namespace '${String(placedIn)}', not the add-on's '${namespaceName}'.`);
     }
+    if (ref.kind === 'RoleBinding' || ref.kind === 'ClusterRoleBinding') {
+      requireOwnSubjects(object, label, release.manifestPath, namespaceName, accounts, definition.boundPeople ?? []);
+    }
     const api = new ApiObject(scope, `${ref.kind}-${ref.name}`, object as unknown as { apiVersion: string; kind: string });
     if (!namespaced) clusterScoped(api);
     const skips = [...(workload?.singleInstance !== undefined ? SINGLE_INSTANCE_SKIPS : []), ...(workload?.scannerSkips ?? [])];
@@ -203,6 +227,56 @@ export function buildAddOn(scope: Construct, definition: AddOnDefinition): Built
   }
   addReviewSection(scope, reviewSection(definition, changes, upstreamNamespaces));
   return { namespace, objects, components };
+}
+
+/** The annotation keys that accept a departure (ours) or skip a scanner's check: only the add-on's code may write them. */
+const TRUST_ANNOTATION_PREFIXES = [
+  `${EXCEPTION_ANNOTATION_PREFIX}/`,
+  SCANNER_ANNOTATIONS.checkov,
+  SCANNER_ANNOTATIONS.kubeScore,
+  SCANNER_ANNOTATIONS.kubeLinter,
+  SCANNER_ANNOTATIONS.polaris,
+];
+
+/**
+ * Refuses an upstream object (or pod template) that carries an exception or a scanner's skip
+ * annotation: the review trusts the annotations of the app's own objects, so one line in a
+ * vendored release would otherwise switch a rule off in the review and in the cluster.
+ */
+function refuseTrustAnnotations(value: unknown, file: string, label: string): void {
+  if (!value || typeof value !== 'object') return;
+  if (Array.isArray(value)) return value.forEach((v) => refuseTrustAnnotations(v, file, label));
+  const annotations = ((value as Json).metadata as Json | undefined)?.annotations;
+  for (const annotation of Object.keys((annotations as Json | undefined) ?? {})) {
+    if (TRUST_ANNOTATION_PREFIXES.some((prefix) => annotation.startsWith(prefix))) {
+      throw new Error(
+        `${file}: ${label} carries the annotation '${annotation}', which would accept a departure or skip a scanner's check unreviewed. ` +
+          "Remove it from the vendored release's review: departures are the add-on's exceptions, with their reasons, in its code.",
+      );
+    }
+  }
+  for (const child of Object.values(value as Json)) refuseTrustAnnotations(child, file, label);
+}
+
+/** Every subject of an add-on's binding is one of its own ServiceAccounts, or people its own edits bound. */
+function requireOwnSubjects(
+  binding: Json,
+  label: string,
+  file: string,
+  namespace: string,
+  accounts: Set<string>,
+  people: readonly string[],
+): void {
+  for (const subject of (binding.subjects as Json[] | undefined) ?? []) {
+    // In a RoleBinding, a ServiceAccount without a namespace is the binding's own namespace's (as the authorizer reads it).
+    const accountNamespace = subject.namespace ?? (binding.kind === 'RoleBinding' ? (binding.metadata as Json).namespace : undefined);
+    const own = subject.kind === 'ServiceAccount' && accountNamespace === namespace && accounts.has(String(subject.name));
+    if (own || people.includes(`${String(subject.kind)}:${String(subject.name)}`)) continue;
+    throw new Error(
+      `${file}: ${label} binds ${String(subject.kind)} ${subject.namespace ? `${String(subject.namespace)}/` : ''}${String(subject.name)}, ` +
+        `which is not a ServiceAccount of the add-on's namespace '${namespace}': the binding's exceptions would cover it too. Leave the subject out, or bind it in your own construct.`,
+    );
+  }
 }
 
 /** Keeps all but one replica running through drains; pods not ready may always be evicted (as HardenedWorkload's). */

@@ -109,6 +109,7 @@ export class SealedSecretsController extends Construct {
           ],
         },
       ],
+      boundPeople: readers.map((group) => `Group:${group}`),
       leftOut: readers.length
         ? []
         : [

@@ -442,7 +442,8 @@ type manifest struct {
 }
 
 // readManifests reads every document of every *.yaml file under dirs, in path order, and
-// orders them for creation: Namespaces, then ServiceAccounts and RBAC, then the rest.
+// orders them for creation: Namespaces, then ServiceAccounts and RBAC, then the rest, then
+// admission webhook configurations.
 func readManifests(dirs []string) ([]manifest, error) {
 	var all []manifest
 	for _, dir := range dirs {
@@ -476,6 +477,10 @@ func readManifests(dirs []string) ([]manifest, error) {
 			return 1
 		case "ClusterRoleBinding", "RoleBinding":
 			return 2
+		case "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration":
+			// No webhook server runs here: created last, they would otherwise refuse (fail closed)
+			// every object they match. What the add-ons' webhooks accept is theirs to decide.
+			return 4
 		}
 		return 3
 	}
