@@ -208,7 +208,8 @@ function externalSecrets(app: App): Chart {
     spec: {
       // Only the namespaces that fetch from it.
       conditions: [{ namespaces: ['shop'] }],
-      provider: { aws: { service: 'SecretsManager', region: 'eu-west-1' } },
+      // A role of its own, which may read shop/* only: never the operator's identity.
+      provider: { aws: { service: 'SecretsManager', region: 'eu-west-1', role: 'arn:aws:iam::111122223333:role/platform-shop-secrets' } },
     },
   });
   return chart;

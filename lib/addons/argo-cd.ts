@@ -284,6 +284,21 @@ export class ArgoCd extends Construct {
     for (const [name, c] of built.components) {
       if (name !== REPO_SERVER) allowApiServer(this, c, props.apiServer, 'apiServer');
     }
+    // The `default` AppProject, locked: Argo CD creates it allowing every repository, destination
+    // and kind when it is missing, so an Application that names no project (or a user who may
+    // create Applications) could deploy anything with the controller's power.
+    new ApiObject(this, 'default-project', {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AppProject',
+      metadata: { name: 'default', namespace: NAMESPACE },
+      spec: {
+        description: 'Locked: every Application names a project of its own',
+        sourceRepos: [],
+        destinations: [],
+        clusterResourceWhitelist: [],
+        namespaceResourceBlacklist: [{ group: '*', kind: '*' }],
+      },
+    });
     // The StatefulSet's governing Service (its serviceName), which upstream leaves out: headless,
     // no port, so it gives the controller's pods their DNS names and opens nothing.
     new ApiObject(this, 'controller-governing-service', {

@@ -224,8 +224,13 @@ export class ExternalSecretsOperator extends Construct {
         { kind: 'Deployment', name: CERT_CONTROLLER, edit: (object) => probe(object, 'livenessProbe', '/healthz', 'ready') },
         { kind: 'Deployment', name: WEBHOOK, edit: (object) => probe(object, 'livenessProbe', '/healthz', 'ready') },
       ],
-      leftOut:
-        watched === undefined
+      leftOut: [
+        {
+          kind: 'ClusterRole',
+          name: 'external-secrets-edit',
+          why: "it aggregates create on SecretStores, ExternalSecrets, PushSecrets and generators into every namespace's built-in edit and admin roles: a namespace editor could create a SecretStore without credentials, which the operator serves with its own cloud identity whatever the ClusterSecretStore's conditions say, or push Secrets out. The platform writes the ExternalSecrets, against its ClusterSecretStore",
+        },
+        ...(watched === undefined
           ? []
           : [
               {
@@ -233,7 +238,8 @@ export class ExternalSecretsOperator extends Construct {
                 name: CONTROLLER_ROLE,
                 why: `watchNamespace is ${watched}: the controller's role is bound by a RoleBinding in that namespace instead`,
               },
-            ],
+            ]),
+      ],
       objectExceptions: [
         {
           kind: 'ClusterRole',

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { HardeningError } from '../core/hardening-error';
 import { requireDns1123Label } from '../core/names';
 import { HardenedNamespace } from '../namespace/hardened-namespace';
-import { NET_BIND_SERVICE_SKIPS } from '../policy/scanner-map';
+import { NET_BIND_SERVICE_SKIPS, UNLISTED_PROBE_PORT_SKIPS } from '../policy/scanner-map';
 import { ITrafficEndpoint, NetworkProtocol } from '../network/traffic-rules';
 import { trafficOf } from './addon-component';
 import { AddOnResources, allowApiServer, allowWebhookCalls, ApiServerAddress, budgetOf } from './addon-props';
@@ -105,7 +105,7 @@ export class IngressNginx extends Construct {
           kind: 'Deployment',
           name: CONTROLLER,
           replicas,
-          scannerSkips: NET_BIND_SERVICE_SKIPS,
+          scannerSkips: [...NET_BIND_SERVICE_SKIPS, ...UNLISTED_PROBE_PORT_SKIPS],
           hardening: {
             user: 101,
             group: 82,
@@ -198,6 +198,7 @@ export class IngressNginx extends Construct {
       edits: [
         { kind: 'ClusterRole', name: 'ingress-nginx-admission', edit: (object) => ownWebhookOnly(object) },
         { kind: 'Role', name: 'ingress-nginx-admission', edit: (object) => ownCertificateOnly(object) },
+        { kind: 'ConfigMap', name: CONTROLLER, edit: (object) => safeConfiguration(object) },
         { kind: 'IngressClass', name: 'nginx', edit: (object) => renameIngressClass(object, this.ingressClass) },
         { kind: 'Deployment', name: CONTROLLER, edit: (object) => controllerArguments(object, this.ingressClass) },
       ],
@@ -257,13 +258,35 @@ function renameIngressClass(ingressClass: Record<string, unknown>, name: string)
   return [{ field: 'metadata.name', from: '"nginx"', to: JSON.stringify(name) }];
 }
 
-/** The controller serves only its own IngressClass (`--watch-ingress-without-class` stays off, as upstream). */
+/**
+ * The controller serves only its own IngressClass (`--watch-ingress-without-class` stays off, as
+ * upstream), and no ExternalName Service: an Ingress to one would make the controller, which may
+ * reach the API server, a proxy to any name a tenant writes (kubernetes.default.svc included).
+ */
 function controllerArguments(deployment: Record<string, unknown>, ingressClass: string): Change[] {
   const spec = deployment.spec as { template: { spec: { containers: Array<Record<string, unknown>> } } };
   const container = spec.template.spec.containers[0];
   const args = container.args as string[];
+  const changes: Change[] = [];
   const i = args.indexOf('--ingress-class=nginx');
-  if (i < 0 || ingressClass === 'nginx') return [];
-  args[i] = `--ingress-class=${ingressClass}`;
-  return [{ field: 'spec.template.spec.containers[controller].args', from: '"--ingress-class=nginx"', to: JSON.stringify(args[i]) }];
+  if (i >= 0 && ingressClass !== 'nginx') {
+    args[i] = `--ingress-class=${ingressClass}`;
+    changes.push({ field: 'spec.template.spec.containers[controller].args', from: '"--ingress-class=nginx"', to: JSON.stringify(args[i]) });
+  }
+  args.push('--disable-svc-external-name');
+  changes.push({ field: 'spec.template.spec.containers[controller].args', from: '(absent)', to: '"--disable-svc-external-name"' });
+  return changes;
+}
+
+/**
+ * The settings that keep a tenant's Ingress annotations from reaching nginx's configuration
+ * (the IngressNightmare class, CVE-2025-1974), written down instead of left to the release's
+ * defaults: no snippet annotations, and only annotations of High risk or below.
+ */
+const SAFE_CONFIGURATION = { 'allow-snippet-annotations': 'false', 'annotations-risk-level': 'High' };
+
+function safeConfiguration(configMap: Record<string, unknown>): Change[] {
+  const before = configMap.data;
+  configMap.data = { ...((before as Record<string, string> | null) ?? {}), ...SAFE_CONFIGURATION };
+  return [{ field: 'data', from: JSON.stringify(before ?? null), to: JSON.stringify(configMap.data) }];
 }

@@ -148,6 +148,16 @@ describe('ArgoCd: departures', () => {
 });
 
 describe('ArgoCd: narrowed from upstream', () => {
+  test('the default AppProject is locked: no repository, no destination, no kind', () => {
+    expect(named(plain.objects, 'AppProject', 'default').spec).toEqual({
+      description: 'Locked: every Application names a project of its own',
+      sourceRepos: [],
+      destinations: [],
+      clusterResourceWhitelist: [],
+      namespaceResourceBlacklist: [{ group: '*', kind: '*' }],
+    });
+  });
+
   test("the controller's non-resource URLs are discovery, read-only; the server cannot submit Workflows", () => {
     const controller = named(plain.objects, 'ClusterRole', 'argocd-application-controller');
     expect(controller.rules[1]).toEqual({

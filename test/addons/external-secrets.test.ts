@@ -73,6 +73,22 @@ describe('ExternalSecretsOperator', () => {
     ]);
   });
 
+  test("no namespace's edit or admin role may create SecretStores, ExternalSecrets or PushSecrets (an uncredentialed store would use the operator's own identity)", () => {
+    expect(named(objects, 'ClusterRole', 'external-secrets-edit')).toBeUndefined();
+    const aggregated = objects.filter(
+      (o) =>
+        o.kind === 'ClusterRole' &&
+        (o.metadata.labels?.['rbac.authorization.k8s.io/aggregate-to-edit'] ||
+          o.metadata.labels?.['rbac.authorization.k8s.io/aggregate-to-admin']),
+    );
+    // What stays aggregated only reads.
+    expect(aggregated.map((o) => o.metadata.name)).toEqual(['external-secrets-view']);
+    expect(
+      aggregated.flatMap((o) => o.rules.flatMap((r: any) => r.verbs)).filter((v: string) => !['get', 'list', 'watch'].includes(v)),
+    ).toEqual([]);
+    expect(review).toMatch(/\| ClusterRole external-secrets-edit \| it aggregates create on SecretStores/);
+  });
+
   test('by default the controller neither updates namespaces nor mints tokens, and serves no ClusterExternalSecret', () => {
     const resources = rulesOf(objects, 'external-secrets-controller').flatMap((r: any) =>
       r.verbs.map((v: string) => `${v} ${r.resources}`),

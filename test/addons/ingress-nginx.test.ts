@@ -109,6 +109,16 @@ describe('IngressNginx', () => {
     }
   });
 
+  test('no snippet annotations, no annotation above High risk, no ExternalName backends: written down, not left to defaults', () => {
+    expect(named(objects, 'ConfigMap', 'ingress-nginx-controller').data).toEqual({
+      'allow-snippet-annotations': 'false',
+      'annotations-risk-level': 'High',
+    });
+    expect(named(objects, 'Deployment', 'ingress-nginx-controller').spec.template.spec.containers[0].args).toContain(
+      '--disable-svc-external-name',
+    );
+  });
+
   test('two replicas, spread over nodes, with a PodDisruptionBudget', () => {
     const deployment = named(objects, 'Deployment', 'ingress-nginx-controller');
     expect(deployment.spec.replicas).toBe(2);

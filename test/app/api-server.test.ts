@@ -294,6 +294,7 @@ withInstalledTool(API_SERVER_PEER, 'real API server proof', 'scripts/install-pee
         'AppProject',
         'AppProject',
         'AppProject',
+        'AppProject',
         'Application',
         'Application',
         'Application',
