@@ -1009,6 +1009,17 @@ export const RULE_CASES: readonly RuleCase[] = [
     }),
     expected: [['spec.automountServiceAccountToken', 'pod mounts a service account token']],
   },
+  {
+    rule: 'no-service-account-token',
+    name: 'a projected token volume mounts one though automount is false',
+    object: pod((s) => {
+      s.volumes = [
+        { name: 'cfg', projected: { sources: [{ configMap: { name: 'x' } }] } },
+        { name: 'token', projected: { sources: [{ configMap: { name: 'x' } }, { serviceAccountToken: { path: 'token' } }] } },
+      ];
+    }),
+    expected: [['spec.volumes[1].projected.sources[1].serviceAccountToken', 'through the projected volume "token"']],
+  },
 
   {
     rule: 'no-default-service-account',

@@ -21,12 +21,15 @@ export const noServiceAccountToken: Rule = {
     'Set automountServiceAccountToken: false on the pod spec or its ServiceAccount; if the pod calls the Kubernetes API, add an exception that says why.',
   check: (obj, context) =>
     perPod((pod) => {
+      // A projected token is mounted whatever automountServiceAccountToken says (found by an attacker's review, #20).
+      const projected = projectedTokens(pod);
       const own = pod.spec.automountServiceAccountToken;
-      if (own === false) return [];
+      if (own === false) return projected;
       // A pod that says nothing inherits its ServiceAccount's setting, when the account is in the input.
       const account = own === undefined ? serviceAccountOf(context, namespaceOf(obj), accountName(pod)) : undefined;
       if (account?.automountServiceAccountToken === false) return [];
       return [
+        ...projected,
         finding(
           `${pod.path}.automountServiceAccountToken`,
           own === true
@@ -38,6 +41,24 @@ export const noServiceAccountToken: Rule = {
   synthTimeOnly:
     "A pod that leaves automountServiceAccountToken unset takes its ServiceAccount's setting, an object the admission policy cannot read.",
 };
+
+/** A finding for each projected volume source that mounts a service account token. */
+function projectedTokens(pod: PodSpecView) {
+  const volumes = Array.isArray(pod.spec.volumes) ? (pod.spec.volumes as Array<Record<string, unknown>>) : [];
+  return volumes.flatMap((volume, v) => {
+    const sources = (volume?.projected as { sources?: unknown } | undefined)?.sources;
+    return (Array.isArray(sources) ? sources : []).flatMap((source: Record<string, unknown> | null, s: number) =>
+      source && typeof source === 'object' && source.serviceAccountToken !== undefined
+        ? [
+            finding(
+              `${pod.path}.volumes[${v}].projected.sources[${s}].serviceAccountToken`,
+              `pod mounts a service account token through the projected volume ${quote(String(volume.name))}`,
+            ),
+          ]
+        : [],
+    );
+  });
+}
 
 /** The account the API server gives a pod that names none, which every namespace has. */
 const DEFAULT_ACCOUNT = 'default';
