@@ -231,7 +231,7 @@ export class IngressNginx extends Construct {
 
 /** Why the controller reads Secrets everywhere. */
 const SERVES_TLS =
-  'the controller terminates TLS for Ingresses in every namespace with the kubernetes.io/tls Secrets they name, so it lists and watches Secrets wherever Ingresses are';
+  "the controller terminates TLS for Ingresses in every namespace with the kubernetes.io/tls Secrets they name; RBAC cannot narrow a list or watch by Secret type, so it reads every Secret of the cluster (other controllers' keys included): its pods are the ones to guard (no token but its own, no ingress but 80/443 and the API server's webhook calls)";
 
 /** kube-webhook-certgen reads back only its own certificate Secret (upstream: any Secret of the namespace); create cannot be limited by name. */
 function ownCertificateOnly(role: Record<string, unknown>): Change[] {
