@@ -6,7 +6,7 @@
  */
 import { exceptionsFromAnnotations } from '../lib/core/exceptions';
 import { KubeObject } from '../lib/review/model';
-import { notApplicableChecks, rulesForCheck, Scanner } from '../lib/policy/scanner-map';
+import { boundRoleRules, notApplicableChecks, OBJECT_SKIPS, rulesForCheck, Scanner } from '../lib/policy/scanner-map';
 
 /** One scanner finding or skip, on one object. */
 export interface ScanEntry {
@@ -53,11 +53,45 @@ export class ScannedObjects {
    * `our exception to <rule>: <reason>`.
    */
   exceptionReason(scanner: Scanner, check: string, ref: string): string | undefined {
-    const rules = rulesForCheck(scanner, check);
-    const exception = exceptionsFromAnnotations(this.get(ref)?.metadata?.annotations).find((e) => rules.includes(e.rule));
-    if (!exception) return undefined;
-    return `our exception to ${exception.rule}: ${exception.reason}${exception.expires ? ` (expires ${exception.expires})` : ''}`;
+    return ourException(this.get(ref), rulesForCheck(scanner, check));
   }
+
+  /**
+   * Why `check` of `scanner`, reported on the binding `ref`, is accepted through the role it
+   * binds (`ScannerCheck.boundRole`): `our exception to <rule> on <Kind name>: <reason>`.
+   */
+  boundRoleReason(scanner: Scanner, check: string, ref: string): string | undefined {
+    const binding = this.get(ref);
+    const rules = boundRoleRules(scanner, check);
+    if (!binding || !rules.length || !BINDING_KINDS.includes(binding.kind)) return undefined;
+    const roleRef = (binding.roleRef ?? {}) as { readonly kind?: string; readonly name?: string };
+    const role = refOf(roleRef.kind ?? '', roleRef.kind === 'Role' ? binding.metadata?.namespace : undefined, roleRef.name);
+    return ourException(this.get(role), rules, ` on ${role}`);
+  }
+}
+
+const BINDING_KINDS = ['RoleBinding', 'ClusterRoleBinding'];
+
+/** `our exception to <rule><where>: <reason>` for the first exception `object` records to one of `rules`. */
+function ourException(object: KubeObject | undefined, rules: readonly string[], where = ''): string | undefined {
+  const exception = exceptionsFromAnnotations(object?.metadata?.annotations).find((e) => rules.includes(e.rule));
+  if (!exception) return undefined;
+  return `our exception to ${exception.rule}${where}: ${exception.reason}${exception.expires ? ` (expires ${exception.expires})` : ''}`;
+}
+
+/**
+ * Splits a scanner's findings into failures and the skips our exceptions make through a
+ * binding's role (which the scanner cannot see: it reads skip annotations on the binding).
+ */
+function settle(scanner: Scanner, findings: readonly ScanEntry[], objects: ScannedObjects): { failures: ScanEntry[]; skips: ScanEntry[] } {
+  const failures: ScanEntry[] = [];
+  const skips: ScanEntry[] = [];
+  for (const f of findings) {
+    const reason = objects.boundRoleReason(scanner, f.check, f.object);
+    if (reason) skips.push({ ...f, text: reason });
+    else failures.push(f);
+  }
+  return { failures, skips };
 }
 
 /** `Kind namespace/name`, or `Kind name` for a cluster-scoped object. */
@@ -195,20 +229,21 @@ interface KubeLinterReport {
  * ignore annotations skipped, so the skips listed are the ones our exceptions wrote.
  */
 export function judgeKubeLinter(raw: unknown, version: string, objects: ScannedObjects): ScannerReport {
-  const reports = (raw as { Reports?: KubeLinterReport[] } | null)?.Reports ?? [];
-  const failures = reports
+  const reports = (raw as { Reports?: KubeLinterReport[] | null } | null)?.Reports ?? [];
+  const findings = reports
     .filter((r) => !isOff('kube-linter', r.Check))
     .map((r) => {
       const o = r.Object?.K8sObject;
       return { check: r.Check, object: refOf(o?.GroupVersionKind?.Kind ?? '?', o?.Namespace, o?.Name), text: r.Diagnostic?.Message ?? '' };
     });
+  const { failures, skips } = settle('kube-linter', findings, objects);
   return {
     scanner: 'kube-linter',
     version,
     objects: objects.all.length,
     notJudged: {},
     failures: failures.sort(byText),
-    skips: annotationSkips('kube-linter', objects, 'ignore-check.kube-linter.io/', ''),
+    skips: [...annotationSkips('kube-linter', objects, 'ignore-check.kube-linter.io/', ''), ...skips].sort(byText),
     off: offChecks('kube-linter'),
   };
 }
@@ -235,25 +270,26 @@ interface PolarisObject {
 
 /** Judges `polaris audit --format json` output: a check fails when it did not succeed at warning or danger severity. */
 export function judgePolaris(raw: unknown, version: string, objects: ScannedObjects): ScannerReport {
-  const results = (raw as { Results?: PolarisObject[] } | null)?.Results ?? [];
-  const failures: ScanEntry[] = [];
+  const results = (raw as { Results?: PolarisObject[] | null } | null)?.Results ?? [];
+  const findings: ScanEntry[] = [];
   for (const o of results) {
     const ref = refOf(o.Kind, o.Namespace, o.Name);
     const all = [o.Results, o.PodResult?.Results, ...(o.PodResult?.ContainerResults ?? []).map((c) => c.Results)];
     for (const set of all) {
       for (const [id, r] of Object.entries(set ?? {})) {
         if (r.Success !== false || !['warning', 'danger'].includes(r.Severity ?? '') || isOff('polaris', id)) continue;
-        failures.push({ check: id, object: ref, text: `${r.Severity} ${r.Message ?? ''}` });
+        findings.push({ check: id, object: ref, text: `${r.Severity} ${r.Message ?? ''}` });
       }
     }
   }
+  const { failures, skips } = settle('polaris', findings, objects);
   return {
     scanner: 'polaris',
     version,
     objects: results.length,
     notJudged: {},
     failures: failures.sort(byText),
-    skips: annotationSkips('polaris', objects, 'polaris.fairwinds.com/', '-exempt'),
+    skips: [...annotationSkips('polaris', objects, 'polaris.fairwinds.com/', '-exempt'), ...skips].sort(byText),
     off: offChecks('polaris'),
   };
 }
@@ -266,10 +302,13 @@ function annotationSkips(scanner: Scanner, objects: ScannedObjects, prefix: stri
     for (const key of Object.keys(o.metadata?.annotations ?? {})) {
       if (!key.startsWith(prefix) || !key.endsWith(suffix)) continue;
       const check = key.slice(prefix.length, key.length - suffix.length);
+      const objectSkip = OBJECT_SKIPS.find((k) => k.scanner === scanner && k.check === check);
       skips.push({
         check,
         object: ref,
-        text: objects.exceptionReason(scanner, check, ref) ?? 'skip annotation without an exception of ours',
+        text:
+          objects.exceptionReason(scanner, check, ref) ??
+          (objectSkip ? `does not apply to ${objectSkip.objects}: ${objectSkip.reason}` : 'skip annotation without an exception of ours'),
       });
     }
   }

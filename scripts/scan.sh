@@ -5,33 +5,39 @@
 #   1. installs them into .tools/ at pinned versions (skipped when already there):
 #        Checkov     from PyPI, into the virtual environment .tools/checkov-venv
 #        kube-score  built from the Go module proxy into .tools/bin
-#        kube-linter built from the Go module proxy into .tools/bin   (optional, see below)
-#        Polaris     built from the Go module proxy into .tools/bin   (optional, see below)
+#        kube-linter built from its release source in ../shared/peer-src into .tools/bin
+#        Polaris     built from its release source in ../shared/peer-src into .tools/bin
 #   2. synthesizes the reference platform into dist/ (and, when scripts/synth-templates.ts
 #      exists, every template's output into .scan/templates/<template>/);
 #   3. runs scripts/scan.ts: each scanner on each of those outputs, judged against
 #      lib/policy/scanner-map.ts (our exceptions become each scanner's skip annotations
 #      when the YAML is written; checks that do not apply are listed there with the reason).
 #
-# Checkov and kube-score must install: without them the scan fails. kube-linter and Polaris
-# are tried and, when they cannot be built, reported as such and left out: the Go module
-# proxy reachable here refuses golang.stackrox.io/kube-linter (every version, 403), and
-# Polaris declares `module github.com/fairwindsops/polaris` without the /v9 suffix its v9 tags
-# need, so `go install` cannot build a release of it at all (its releases ship as binaries).
+# All four are required: a scanner that cannot be installed fails the scan, naming what is
+# missing. kube-linter and Polaris cannot come from the Go module proxy (it refuses
+# golang.stackrox.io/kube-linter, and Polaris' go.mod lacks the major-version suffix its tags
+# need), so they are built from `git archive` snapshots of their release tags kept in
+# ../shared/peer-src (its README.md says where each comes from). Each tarball's sha256 is
+# checked against the one pinned below before anything is unpacked; their dependencies come
+# from the Go module proxy. A stamp file beside each binary records the version and tarball
+# sha256 it was built from, so the build (about 2.5 minutes each on 2 cores, cold) runs once.
 #
 # Usage: bash scripts/scan.sh [--no-synth]      (from anywhere; paths are relative to the repo)
 set -euo pipefail
 
 CHECKOV_VERSION=3.3.30       # newest on PyPI when pinned
 KUBE_SCORE_VERSION=v1.20.0   # newest the Go module proxy lists (go list -m -versions github.com/zegl/kube-score)
-KUBE_LINTER_VERSION=v0.7.6   # the proxy here lists none (403); this is the release we would pin
-POLARIS_VERSION=v9.6.1       # likewise not served here; see above
+KUBE_LINTER_VERSION=0.8.3    # ../shared/peer-src/kube-linter-0.8.3.tar.gz (tag v0.8.3)
+KUBE_LINTER_SHA256=b8eafe79f6186850e3f9333351810d080ce74e85e91a7b72d4128e0ce6ca9ecb
+POLARIS_VERSION=10.2.2       # ../shared/peer-src/polaris-10.2.2.tar.gz (tag v10.2.2)
+POLARIS_SHA256=447240a225baf3b4349eceb0da8ea991f3ff5124568dd4435ccc66252b2d01b5
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tools="$root/.tools"
 bin="$tools/bin"
 venv="$tools/checkov-venv"
 logs="$tools/scan-logs"
+peer_src="$(dirname "$root")/shared/peer-src"   # ../shared beside the clone, in CI as here
 mkdir -p "$bin" "$logs"
 cd "$root"
 
@@ -59,25 +65,60 @@ install_checkov() {
   echo "installed checkov $("$venv/bin/checkov" --version) in $(seconds_since "$start")s"
 }
 
-# --- Go tools: `go install module/cmd@version` with the version stamped in, checked by running it.
-# go_tool NAME MODULE VERSION VERSION_LDFLAG EXPECTED_VERSION_OUTPUT
-go_tool() {
-  local name=$1 pkg=$2 version=$3 ldflag=$4 expected=$5
-  if [[ -x "$bin/$name" ]] && "$bin/$name" version 2>/dev/null | grep -qF -- "$expected"; then
-    say "$name $version already in .tools/bin, nothing to do"
+# --- kube-score: `go install module/cmd@version` with the version stamped in, checked by running it.
+install_kube_score() {
+  local expected="version: $KUBE_SCORE_VERSION,"
+  if [[ -x "$bin/kube-score" ]] && "$bin/kube-score" version 2>/dev/null | grep -qF -- "$expected"; then
+    say "kube-score $KUBE_SCORE_VERSION already in .tools/bin, nothing to do"
     return 0
   fi
-  if ! command -v go >/dev/null 2>&1; then
-    say "$name: Go is not installed, so it cannot be built" >&2
+  local start; start=$(date +%s)
+  say "building kube-score $KUBE_SCORE_VERSION from the Go module proxy ($(go version | cut -d' ' -f3))"
+  # CGO off: a static binary. -trimpath: no local paths in it.
+  if GOBIN="$bin" CGO_ENABLED=0 go install -trimpath -ldflags "-X main.version=$KUBE_SCORE_VERSION" \
+    "github.com/zegl/kube-score/cmd/kube-score@$KUBE_SCORE_VERSION" >"$logs/kube-score.log" 2>&1; then
+    say "built kube-score in $(seconds_since "$start")s: $("$bin/kube-score" version 2>&1 | head -n1)"
+  else
+    say "kube-score $KUBE_SCORE_VERSION cannot be built: $(grep -m1 -E 'go: |error' "$logs/kube-score.log" || tail -n1 "$logs/kube-score.log")" >&2
     return 1
   fi
-  local start; start=$(date +%s)
-  say "building $name $version from the Go module proxy ($(go version | cut -d' ' -f3))"
-  # CGO off: a static binary. -trimpath: no local paths in it.
-  if GOBIN="$bin" CGO_ENABLED=0 go install -trimpath -ldflags "-X $ldflag=$version" "$pkg@$version" >"$logs/$name.log" 2>&1; then
+}
+
+# --- kube-linter, Polaris: `go build` of a release snapshot, once per version and tarball sha256.
+# from_source NAME VERSION SHA256 PACKAGE VERSION_LDFLAG
+from_source() {
+  local name=$1 version=$2 sha=$3 pkg=$4 ldflag=$5
+  local tarball="$peer_src/$name-$version.tar.gz" stamp="$bin/$name.stamp"
+  local want="$name $version sha256:$sha"
+  if [[ -x "$bin/$name" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+    say "$name $version already in .tools/bin (built from sha256 ${sha:0:12}…), nothing to do"
+    return 0
+  fi
+  if [[ ! -f "$tarball" ]]; then
+    say "$name: its release source $tarball is missing; the scan needs it (see ../shared/peer-src/README.md)" >&2
+    return 1
+  fi
+  local actual; actual=$(sha256sum "$tarball" | cut -d' ' -f1)
+  if [[ "$actual" != "$sha" ]]; then
+    say "$name: refusing $tarball: its sha256 is $actual, scripts/scan.sh pins $sha" >&2
+    return 1
+  fi
+  local start work; start=$(date +%s)
+  work=$(mktemp -d "$tools/build-$name.XXXXXX")
+  say "building $name $version from $tarball ($(go version | cut -d' ' -f3))"
+  # The old stamp goes first and the new one is written last: an interrupted build leaves none that matches.
+  rm -f "$stamp"
+  # CGO off: a static binary. -trimpath: no local paths in it. -mod=readonly: go.sum as released.
+  if tar xzf "$tarball" -C "$work" &&
+    (cd "$work/$name-$version" && CGO_ENABLED=0 go build -mod=readonly -trimpath \
+      -ldflags "-X $ldflag=$version" -o "$work/$name" "$pkg") >"$logs/$name.log" 2>&1; then
+    mv "$work/$name" "$bin/$name"
+    echo "$want" >"$stamp"
+    rm -rf "$work"
     say "built $name in $(seconds_since "$start")s: $("$bin/$name" version 2>&1 | head -n1)"
   else
-    say "$name $version cannot be built here: $(grep -m1 -E 'go: |error' "$logs/$name.log" || tail -n1 "$logs/$name.log")" >&2
+    rm -rf "$work"
+    say "$name $version cannot be built: $(grep -m1 -E 'go: |error' "$logs/$name.log" || tail -n1 "$logs/$name.log")" >&2
     return 1
   fi
 }
@@ -86,13 +127,16 @@ total_start=$(date +%s)
 install_checkov >"$logs/checkov.log" 2>&1 &
 checkov_pid=$!
 
-go_tool kube-score github.com/zegl/kube-score/cmd/kube-score "$KUBE_SCORE_VERSION" main.version "version: $KUBE_SCORE_VERSION," \
-  || { say "kube-score is required" >&2; kill "$checkov_pid" 2>/dev/null || true; exit 1; }
-go_tool kube-linter golang.stackrox.io/kube-linter/cmd/kube-linter "$KUBE_LINTER_VERSION" \
-  golang.stackrox.io/kube-linter/internal/version.version "${KUBE_LINTER_VERSION#v}" \
-  || say "kube-linter left out of this scan (see above)"
-go_tool polaris github.com/fairwindsops/polaris "$POLARIS_VERSION" main.Version "$POLARIS_VERSION" \
-  || say "polaris left out of this scan (see above)"
+required() {
+  say "$1 is required: the scan cannot run without it" >&2
+  kill "$checkov_pid" 2>/dev/null || true
+  exit 1
+}
+command -v go >/dev/null 2>&1 || { say "Go is not installed: kube-score, kube-linter and Polaris are built with it" >&2; required "Go"; }
+install_kube_score || required kube-score
+from_source kube-linter "$KUBE_LINTER_VERSION" "$KUBE_LINTER_SHA256" ./cmd/kube-linter golang.stackrox.io/kube-linter/internal/version.version \
+  || required kube-linter
+from_source polaris "$POLARIS_VERSION" "$POLARIS_SHA256" . main.Version || required polaris
 
 if wait "$checkov_pid"; then
   sed 's/^/scan: /' "$logs/checkov.log"

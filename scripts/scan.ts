@@ -8,15 +8,15 @@
  * The first folder (dist/) is one output, every manifest below it scanned together; each
  * further folder (.scan/templates/) holds one output per subfolder, plus one for manifests
  * directly in it. A folder that does not exist is skipped with a note. Exit code 1 when
- * any scanner reports a failure not covered by an exception of ours, or when Checkov or
- * kube-score (required) cannot run; kube-linter and Polaris are used when installed.
+ * any scanner reports a failure not covered by an exception of ours, or when one of them
+ * (all four are required) cannot run.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadManifests } from '../lib/review/manifest-files';
 import { KubeObject } from '../lib/review/model';
-import { KUBE_SCORE_OPTIONAL_CHECKS, notApplicableChecks } from '../lib/policy/scanner-map';
+import { KUBE_LINTER_ADDED_CHECKS, KUBE_SCORE_OPTIONAL_CHECKS, notApplicableChecks } from '../lib/policy/scanner-map';
 import { formatReport, judgeCheckov, judgeKubeLinter, judgeKubeScore, judgePolaris, ScannedObjects, ScannerReport } from './scan-results';
 
 const MAX_OUTPUT = 512 * 1024 * 1024;
@@ -85,11 +85,9 @@ function scan(output: Output): { reports: ScannerReport[]; problems: string[] } 
   const objects = new ScannedObjects(loadManifests(output.files).map((m) => m.object as unknown as KubeObject));
   const reports: ScannerReport[] = [];
   const problems: string[] = [];
-  const attempt = (name: string, required: boolean, tool: string | undefined, run: (tool: string) => ScannerReport) => {
+  const attempt = (name: string, tool: string | undefined, run: (tool: string) => ScannerReport) => {
     if (!installed(tool)) {
-      const note = `${name}: not installed (scripts/scan.sh says why), left out`;
-      if (required) problems.push(note);
-      else console.log(`scan: ${note}`);
+      problems.push(`${name}: not installed at '${tool ?? ''}' (scripts/scan.sh installs it)`);
       return;
     }
     try {
@@ -99,7 +97,7 @@ function scan(output: Output): { reports: ScannerReport[]; problems: string[] } 
     }
   };
 
-  attempt('checkov', true, process.env.SCAN_CHECKOV, (tool) =>
+  attempt('checkov', process.env.SCAN_CHECKOV, (tool) =>
     judgeCheckov(
       runJson(
         tool,
@@ -120,7 +118,7 @@ function scan(output: Output): { reports: ScannerReport[]; problems: string[] } 
     ),
   );
 
-  attempt('kube-score', true, process.env.SCAN_KUBE_SCORE, (tool) =>
+  attempt('kube-score', process.env.SCAN_KUBE_SCORE, (tool) =>
     judgeKubeScore(
       runJson(tool, ['score', '-o', 'json', ...KUBE_SCORE_OPTIONAL_CHECKS.flatMap((c) => ['--enable-optional-test', c]), ...output.files]),
       versionOf(tool, ['version']).replace(/^kube-score version: ([^,]+).*$/, '$1'),
@@ -129,12 +127,13 @@ function scan(output: Output): { reports: ScannerReport[]; problems: string[] } 
     ),
   );
 
-  attempt('kube-linter', false, process.env.SCAN_KUBE_LINTER, (tool) =>
+  attempt('kube-linter', process.env.SCAN_KUBE_LINTER, (tool) =>
     judgeKubeLinter(
       runJson(tool, [
         'lint',
         '--format',
         'json',
+        ...KUBE_LINTER_ADDED_CHECKS.flatMap((c) => ['--include', c]),
         ...notApplicableChecks('kube-linter').flatMap((c) => ['--exclude', c.check]),
         ...output.files,
       ]),
@@ -143,8 +142,12 @@ function scan(output: Output): { reports: ScannerReport[]; problems: string[] } 
     ),
   );
 
-  attempt('polaris', false, process.env.SCAN_POLARIS, (tool) =>
-    judgePolaris(runJson(tool, ['audit', '--audit-path', output.folder, '--format', 'json']), versionOf(tool, ['version']), objects),
+  attempt('polaris', process.env.SCAN_POLARIS, (tool) =>
+    judgePolaris(
+      runJson(tool, ['audit', '--audit-path', output.folder, '--format', 'json']),
+      versionOf(tool, ['version']).replace(/^Polaris version:\s*/, ''),
+      objects,
+    ),
   );
 
   return { reports, problems };

@@ -5,6 +5,7 @@ import { requireDns1123Label } from '../core/names';
 import { HardenedNamespace } from '../namespace/hardened-namespace';
 import { ExceptionPolicy } from '../policy/exception-policy';
 import { recordExceptions } from '../policy/exception-routing';
+import { ONE_CONTROLLER_SKIPS, UNLISTED_PROBE_PORT_SKIPS } from '../policy/scanner-map';
 import { ITrafficEndpoint } from '../network/traffic-rules';
 import { trafficOf } from './addon-component';
 import { AddOnResources, allowApiServer, allowWebhookCalls, ApiServerAddress, budgetOf } from './addon-props';
@@ -178,6 +179,7 @@ export class ExternalSecretsOperator extends Construct {
         {
           kind: 'Deployment',
           name: CERT_CONTROLLER,
+          scannerSkips: ONE_CONTROLLER_SKIPS,
           hardening: pod(
             'cert-controller',
             small,
@@ -188,6 +190,7 @@ export class ExternalSecretsOperator extends Construct {
           kind: 'Deployment',
           name: CONTROLLER,
           replicas,
+          scannerSkips: [...UNLISTED_PROBE_PORT_SKIPS, ...(replicas > 1 ? [] : ONE_CONTROLLER_SKIPS)],
           hardening: pod(
             'external-secrets',
             budgetOf({ cpu: '50m', memory: '128Mi', memoryLimit: '512Mi' }, props.resources),

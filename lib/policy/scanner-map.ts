@@ -14,7 +14,7 @@
  * (`lib/policy/exception-routing.ts`), scripts and the docs read the rest; it imports neither.
  */
 import { compareText } from '../core/compare-text';
-import { kindsOfRule, POD_TEMPLATE_KINDS } from './rule-catalog';
+import { ANY_KIND, kindsOfRule, POD_TEMPLATE_KINDS } from './rule-catalog';
 
 /** The scanners whose checks are mapped. */
 export type Scanner = 'checkov' | 'kube-score' | 'kube-linter' | 'polaris';
@@ -44,11 +44,29 @@ export interface ScannerCheck {
    * @default - the kinds of `rule`
    */
   readonly kinds?: readonly string[];
+  /**
+   * The scanner reports on a RoleBinding or ClusterRoleBinding what the role it binds holds,
+   * while `rule` judges the role, where our exceptions to it are written: the scan accepts the
+   * finding on a binding whose role (in the same output) carries an exception to `rule`, and
+   * says so with our reason. The scanner itself, run alone, still reports it.
+   *
+   * @default false
+   */
+  readonly boundRole?: boolean;
 }
 
 const row = (scanner: Scanner, check: string, rule: string, kinds?: readonly string[]): ScannerCheck =>
   kinds ? { scanner, check, rule, kinds } : { scanner, check, rule };
 const notApplicable = (scanner: Scanner, check: string, reason: string): ScannerCheck => ({ scanner, check, rule: NOT_APPLICABLE, reason });
+/** A check reported on bindings for what their role holds (see `ScannerCheck.boundRole`). */
+const BINDING_KINDS = ['RoleBinding', 'ClusterRoleBinding'];
+const onBoundRole = (scanner: Scanner, check: string, rule: string): ScannerCheck => ({
+  scanner,
+  check,
+  rule,
+  kinds: BINDING_KINDS,
+  boundRole: true,
+});
 
 /** Every mapped check, grouped by scanner, then by our rule. */
 export const SCANNER_CHECKS: readonly ScannerCheck[] = [
@@ -124,9 +142,15 @@ export const SCANNER_CHECKS: readonly ScannerCheck[] = [
     'Optional in kube-score. Scratch space is requested at its usual use and limited at its bound (64Mi and 256Mi by default); the kubelet evicts a pod above the limit, which is the protection.',
   ),
 
-  // kube-linter: its default checks; the rows for checks it ships disabled still translate exceptions.
+  // kube-linter: its default checks plus KUBE_LINTER_ADDED_CHECKS; the rows for checks left off still translate exceptions.
+  row('kube-linter', 'access-to-create-pods', 'rbac-cluster-scope', ['ClusterRoleBinding']),
+  onBoundRole('kube-linter', 'access-to-create-pods', 'rbac-namespace-escalation-powers'),
+  row('kube-linter', 'access-to-secrets', 'rbac-no-cluster-secret-read', ['ClusterRoleBinding']),
+  onBoundRole('kube-linter', 'access-to-secrets', 'rbac-namespace-escalation-powers'),
   row('kube-linter', 'cluster-admin-role-binding', 'rbac-no-cluster-admin-binding'),
+  row('kube-linter', 'dangling-networkpolicy', 'network-policy-selects-pods'),
   row('kube-linter', 'default-service-account', 'no-default-service-account'),
+  row('kube-linter', 'docker-sock', 'no-host-path'),
   row('kube-linter', 'drop-net-raw-capability', 'drop-all-capabilities'),
   row('kube-linter', 'env-var-secret', 'env-no-literal-secret'),
   row('kube-linter', 'host-ipc', 'no-host-namespaces'),
@@ -137,20 +161,27 @@ export const SCANNER_CHECKS: readonly ScannerCheck[] = [
   row('kube-linter', 'no-liveness-probe', 'liveness-probe'),
   row('kube-linter', 'no-read-only-root-fs', 'read-only-root-filesystem'),
   row('kube-linter', 'no-readiness-probe', 'readiness-probe'),
+  row('kube-linter', 'non-isolated-pod', 'workload-namespace-hardened'),
+  row('kube-linter', 'non-isolated-pod', 'namespace-default-deny', POD_TEMPLATE_KINDS),
   row('kube-linter', 'pdb-unhealthy-pod-eviction-policy', 'pdb-unhealthy-pod-eviction-policy'),
   row('kube-linter', 'privilege-escalation-container', 'no-privilege-escalation'),
   row('kube-linter', 'privileged-container', 'no-privileged'),
+  row('kube-linter', 'read-secret-from-env-var', 'secret-as-file'),
   row('kube-linter', 'run-as-non-root', 'run-as-non-root'),
+  row('kube-linter', 'sensitive-host-mounts', 'no-host-path'),
   row('kube-linter', 'unsafe-proc-mount', 'no-unmasked-proc-mount'),
   row('kube-linter', 'unsafe-proc-mount', 'restricted-proc-mount'),
   row('kube-linter', 'unsafe-sysctls', 'no-unsafe-sysctls'),
   row('kube-linter', 'unset-cpu-requirements', 'resources-set'),
   row('kube-linter', 'unset-memory-requirements', 'resources-set'),
+  row('kube-linter', 'use-namespace', 'no-default-namespace'),
   row('kube-linter', 'wildcard-in-rules', 'rbac-no-wildcards'),
+  row('kube-linter', 'writable-host-mount', 'no-host-path'),
 
-  // Polaris: its default configuration.
+  // Polaris: its default configuration, warnings and dangers alike.
   row('polaris', 'automountServiceAccountToken', 'no-service-account-token'),
   row('polaris', 'clusterrolePodExecAttach', 'rbac-no-exec-attach-portforward', ['ClusterRole']),
+  onBoundRole('polaris', 'clusterrolebindingPodExecAttach', 'rbac-no-exec-attach-portforward'),
   row('polaris', 'clusterrolebindingClusterAdmin', 'rbac-no-cluster-admin-binding', ['ClusterRoleBinding']),
   row('polaris', 'cpuRequestsMissing', 'resources-set'),
   row('polaris', 'hostIPCSet', 'no-host-namespaces'),
@@ -167,6 +198,8 @@ export const SCANNER_CHECKS: readonly ScannerCheck[] = [
   row('polaris', 'pullPolicyNotAlways', 'image-pull-always'),
   row('polaris', 'readinessProbeMissing', 'readiness-probe'),
   row('polaris', 'rolePodExecAttach', 'rbac-no-exec-attach-portforward', ['Role']),
+  onBoundRole('polaris', 'rolebindingClusterRolePodExecAttach', 'rbac-no-exec-attach-portforward'),
+  onBoundRole('polaris', 'rolebindingRolePodExecAttach', 'rbac-no-exec-attach-portforward'),
   row('polaris', 'rolebindingClusterAdminClusterRole', 'rbac-no-cluster-admin-binding', ['RoleBinding']),
   row('polaris', 'runAsPrivileged', 'no-privileged'),
   row('polaris', 'runAsRootAllowed', 'run-as-non-root'),
@@ -175,8 +208,13 @@ export const SCANNER_CHECKS: readonly ScannerCheck[] = [
   row('polaris', 'tagNotSpecified', 'no-latest-tag'),
   notApplicable(
     'polaris',
+    'metadataAndInstanceMismatched',
+    "Polaris wants the label app.kubernetes.io/instance to equal the object's own name. Kubernetes' recommended labels define it as the name of the application's instance, shared by all its objects, as Helm sets it to the release name: our constructs happen to meet both readings, and the add-ons keep upstream's values, which their Deployments' selectors (immutable) use.",
+  ),
+  notApplicable(
+    'polaris',
     'missingNetworkPolicy',
-    'Polaris wants one NetworkPolicy per pod with both ingress and egress rules. Our namespaces deny all traffic by default (namespace-default-deny) and each workload gets only the rules it needs: one that takes no ingress has, rightly, no ingress rule.',
+    "Polaris counts a pod as covered only by one NetworkPolicy with both ingress and egress rules whose podSelector matches exactly one of the pod's labels (its schema says oneOf, not anyOf). Ours select a workload by app.kubernetes.io/name and instance together, so none ever counts; and a workload that takes no traffic rightly has no ingress rule, under its namespace's default deny (namespace-default-deny), which kube-score, Checkov and kube-linter see.",
   ),
   notApplicable(
     'polaris',
@@ -212,6 +250,12 @@ export const NAMESPACE_WIDE_POLICY_SKIPS: readonly ObjectSkip[] = [
     reason:
       'A namespace-wide policy selects every pod of its namespace, those to come included: the default deny and the DNS allowance belong in a namespace before its first workload. kube-score fails them while the namespace has no pod.',
   },
+  {
+    scanner: 'kube-linter',
+    check: 'dangling-networkpolicy',
+    objects: 'the same policies',
+    reason: 'As for kube-score networkpolicy-targets-pod.',
+  },
 ];
 
 /**
@@ -232,6 +276,13 @@ export const SINGLE_INSTANCE_SKIPS: readonly ObjectSkip[] = [
     objects: 'the same components',
     reason: 'As for kube-score deployment-replicas.',
   },
+  {
+    scanner: 'polaris',
+    check: 'missingPodDisruptionBudget',
+    objects: 'the same components',
+    reason:
+      'A budget for one pod either forbids every voluntary eviction (minAvailable 1), which blocks node drains, or allows it (maxUnavailable 1), which protects nothing.',
+  },
 ];
 
 /** Skipped on ingress-nginx's controller, the one container that keeps a capability. */
@@ -243,13 +294,110 @@ export const NET_BIND_SERVICE_SKIPS: readonly ObjectSkip[] = [
     reason:
       "It keeps NET_BIND_SERVICE, the one capability Pod Security restricted allows: the image's nginx binary carries it as a file capability and cannot start without it. Every other capability is dropped, which drop-all-capabilities and baseline-capabilities judge.",
   },
+  {
+    scanner: 'kube-linter',
+    check: 'privileged-ports',
+    objects: 'the same Deployment',
+    reason: 'It listens on 80 and 443, where Ingress traffic arrives, with the NET_BIND_SERVICE capability above.',
+  },
+];
+
+/** Skipped on an add-on container whose probes reach a health port upstream does not list among its ports. */
+export const UNLISTED_PROBE_PORT_SKIPS: readonly ObjectSkip[] = [
+  {
+    scanner: 'kube-linter',
+    check: 'liveness-port',
+    objects: "ingress-nginx's controller and External Secrets' controller Deployments",
+    reason:
+      'Their probes call the health endpoint upstream serves on a port it does not list (10254 and 8082). The kubelet probes a port whether or not the container lists it; the list is informational, and NetworkPolicy, not the list, decides who else reaches it.',
+  },
+  { scanner: 'kube-linter', check: 'readiness-port', objects: 'the same Deployments', reason: 'As for liveness-port.' },
+];
+
+/** Skipped on External Secrets' controller and cert-controller while each runs one pod. */
+export const ONE_CONTROLLER_SKIPS: readonly ObjectSkip[] = [
+  {
+    scanner: 'polaris',
+    check: 'deploymentMissingReplicas',
+    objects: "External Secrets' controller (at its default of one replica) and cert-controller",
+    reason:
+      'Background controllers that no Service targets (kube-score, which asks for two replicas only there, leaves them alone): while one restarts, in seconds, the Secrets and certificates it wrote stay in place and it catches up from the API. The controller runs two with leader election when `replicas` says so.',
+  },
+];
+
+/** Skipped on a Deployment that a HorizontalPodAutoscaler scales (HardenedDeployment `autoscaled`). */
+export const AUTOSCALED_SKIPS: readonly ObjectSkip[] = [
+  {
+    scanner: 'polaris',
+    check: 'deploymentMissingReplicas',
+    objects: 'a Deployment that a HorizontalPodAutoscaler scales',
+    reason:
+      "It leaves spec.replicas out on purpose, so that an apply does not reset the autoscaler's count; the autoscaler's minReplicas (2 by default) is the floor, which kube-score's deployment-replicas reads and Polaris does not.",
+  },
+];
+
+/** Skipped on the RoleBinding of a NamespaceAccess with the developer or admin profile. */
+export const WORKLOAD_AUTHOR_SKIPS: readonly ObjectSkip[] = [
+  {
+    scanner: 'kube-linter',
+    check: 'access-to-create-pods',
+    objects: "a namespace's developer and admin access (NamespaceAccess)",
+    reason:
+      'Creating Deployments, StatefulSets, Jobs and CronJobs in their namespace is what these profiles are for; never pods directly. Their pods run under Pod Security restricted and the admission policies, as any account of the namespace, whose grants are namespace-scoped and reviewed.',
+  },
+];
+
+/** Skipped on the RoleBinding of a NamespaceAccess with the admin profile. */
+export const SECRET_ROTATION_SKIPS: readonly ObjectSkip[] = [
+  {
+    scanner: 'kube-linter',
+    check: 'access-to-secrets',
+    objects: "a namespace's admin access (NamespaceAccess)",
+    reason:
+      'Admins may update, patch and delete Secrets, to rotate them, but never get, list, watch or create them; kube-linter counts delete as access. Reading and creating Secrets are judged by rbac-namespace-escalation-powers.',
+  },
 ];
 
 /** Every object-level skip, for docs/proofs.md and its test. */
-export const OBJECT_SKIPS: readonly ObjectSkip[] = [...NAMESPACE_WIDE_POLICY_SKIPS, ...SINGLE_INSTANCE_SKIPS, ...NET_BIND_SERVICE_SKIPS];
+export const OBJECT_SKIPS: readonly ObjectSkip[] = [
+  ...NAMESPACE_WIDE_POLICY_SKIPS,
+  ...SINGLE_INSTANCE_SKIPS,
+  ...NET_BIND_SERVICE_SKIPS,
+  ...UNLISTED_PROBE_PORT_SKIPS,
+  ...ONE_CONTROLLER_SKIPS,
+  ...AUTOSCALED_SKIPS,
+  ...WORKLOAD_AUTHOR_SKIPS,
+  ...SECRET_ROTATION_SKIPS,
+];
 
 /** The kube-score checks that are optional (off by default) and that the scan turns on. */
 export const KUBE_SCORE_OPTIONAL_CHECKS: readonly string[] = ['container-seccomp-profile'];
+
+/**
+ * The kube-linter checks that it ships off and that the scan turns on: those that judge
+ * security (RBAC, isolation, host access, Secrets, namespaces). Left off: schema-validation
+ * (it downloads schemas), the probe and replica checks (reliability; Checkov, kube-score and
+ * Polaris judge probes where they apply, Jobs excepted), exposed-services (a namespace's
+ * ResourceQuota allows no LoadBalancer or NodePort Service unless raised, which
+ * service-type-allowed-by-quota checks), env-value-from and dangling-networkpolicypeer-podselector
+ * (references to objects outside the output; a dangling peer fails closed), OpenShift's
+ * scc-deny-privileged-container (privileged-container judges the same), and the conventions
+ * (dnsconfig-options, no-node-affinity, priority-class-name, required-*, sorted-keys, ...).
+ */
+export const KUBE_LINTER_ADDED_CHECKS: readonly string[] = [
+  'access-to-create-pods',
+  'access-to-secrets',
+  'cluster-admin-role-binding',
+  'dangling-networkpolicy',
+  'default-service-account',
+  'non-isolated-pod',
+  'privileged-ports',
+  'read-secret-from-env-var',
+  'unsafe-proc-mount',
+  'use-namespace',
+  'wildcard-in-rules',
+  'writable-host-mount',
+];
 
 /** The checks of `scanner` that do not apply, with their reasons: the scan turns them off. */
 export function notApplicableChecks(scanner: Scanner): ScannerCheck[] {
@@ -263,13 +411,18 @@ export function rulesForCheck(scanner: Scanner, check: string): string[] {
   ].sort();
 }
 
+/** The rules whose exception on the bound role accepts `check` on a binding (see `ScannerCheck.boundRole`). */
+export function boundRoleRules(scanner: Scanner, check: string): string[] {
+  return SCANNER_CHECKS.filter((c) => c.scanner === scanner && c.check === check && c.boundRole).map((c) => c.rule);
+}
+
 /** The checks of each scanner that an exception to `rule` skips on an object of `kind`, sorted and without repeats. */
 export function checksForRule(rule: string, kind: string): Record<Scanner, string[]> {
   const result = Object.fromEntries(SCANNERS.map((s) => [s, [] as string[]])) as Record<Scanner, string[]>;
   for (const c of SCANNER_CHECKS) {
     if (c.rule !== rule) continue;
     const kinds = c.kinds ?? kindsOfRule(rule) ?? [];
-    if (kinds.includes(kind) && !result[c.scanner].includes(c.check)) result[c.scanner].push(c.check);
+    if ((kinds.includes(kind) || kinds.includes(ANY_KIND)) && !result[c.scanner].includes(c.check)) result[c.scanner].push(c.check);
   }
   SCANNERS.forEach((s) => result[s].sort());
   return result;

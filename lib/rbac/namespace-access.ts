@@ -1,6 +1,8 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ExceptionPolicy } from '../policy/exception-policy';
+import { writeScannerSkips } from '../policy/exception-routing';
+import { SECRET_ROTATION_SKIPS, WORKLOAD_AUTHOR_SKIPS } from '../policy/scanner-map';
 import { HardeningException } from '../core/exceptions';
 import { HardeningError } from '../core/hardening-error';
 import { effectiveNamespace } from '../core/namespace-scope';
@@ -161,6 +163,9 @@ export class NamespaceAccess extends Construct {
     });
     this.role = role;
     this.binding = binding;
+    // kube-linter's access checks count creating workloads, and deleting Secrets, as escalation (see the skips' reasons).
+    if (props.profile !== AccessProfile.VIEWER) writeScannerSkips(binding, WORKLOAD_AUTHOR_SKIPS);
+    if (props.profile === AccessProfile.ADMIN) writeScannerSkips(binding, SECRET_ROTATION_SKIPS);
   }
 }
 

@@ -1,5 +1,8 @@
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { writeScannerSkips } from '../policy/exception-routing';
+import { AUTOSCALED_SKIPS } from '../policy/scanner-map';
 import { HardenedWorkload, HardenedWorkloadProps, validateReplicas } from './hardened-workload';
 
 /** Props of a `HardenedDeployment`. */
@@ -44,5 +47,7 @@ export class HardenedDeployment extends HardenedWorkload {
       longRunning: true,
       replicas: this.replicas,
     });
+    // Polaris asks for spec.replicas, which an autoscaled Deployment leaves to its autoscaler.
+    if (props.autoscaled) writeScannerSkips(ApiObject.of(this.deployment), AUTOSCALED_SKIPS);
   }
 }

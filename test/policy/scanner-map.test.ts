@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import { ReferenceId, RuleReferences } from '../../lib/review/model';
 import { ALL_RULES, ruleById } from '../../lib/review/packs';
 import {
+  boundRoleRules,
   checksForRule,
+  KUBE_LINTER_ADDED_CHECKS,
   NOT_APPLICABLE,
   notApplicableChecks,
   OBJECT_SKIPS,
@@ -67,7 +69,7 @@ describe('the scanner map', () => {
         'container-ephemeral-storage-request-equals-limit',
       ],
       'kube-linter': [],
-      polaris: ['missingNetworkPolicy', 'priorityClassNotSet', 'topologySpreadConstraint'],
+      polaris: ['metadataAndInstanceMismatched', 'missingNetworkPolicy', 'priorityClassNotSet', 'topologySpreadConstraint'],
     });
   });
 
@@ -106,9 +108,28 @@ describe('the scanner map', () => {
     expect(checksForRule('namespace-default-deny', 'Deployment')).toEqual({
       checkov: ['CKV2_K8S_6'],
       'kube-score': ['pod-networkpolicy'],
-      'kube-linter': [],
+      'kube-linter': ['non-isolated-pod'],
       polaris: [],
     });
+  });
+
+  test('a rule of every kind skips its checks on any kind', () => {
+    expect(checksForRule('no-default-namespace', 'ConfigMap')['kube-linter']).toEqual(['use-namespace']);
+  });
+
+  test("a check reported on bindings for their role's powers is accepted by an exception on the role, and only on bindings", () => {
+    expect(boundRoleRules('kube-linter', 'access-to-secrets')).toEqual(['rbac-namespace-escalation-powers']);
+    expect(boundRoleRules('polaris', 'clusterrolebindingPodExecAttach')).toEqual(['rbac-no-exec-attach-portforward']);
+    expect(boundRoleRules('kube-linter', 'wildcard-in-rules')).toEqual([]);
+    for (const c of SCANNER_CHECKS.filter((x) => x.boundRole)) expect(c.kinds).toEqual(['RoleBinding', 'ClusterRoleBinding']);
+    // The role's rule never lands on a binding, so no skip annotation is written there: the scan looks the role up.
+    expect(checksForRule('rbac-namespace-escalation-powers', 'Role')['kube-linter']).toEqual([]);
+  });
+
+  test('the kube-linter checks the scan adds are mapped or skipped on some objects, and schema-validation (which downloads schemas) is not among them', () => {
+    const mapped = new Set([...SCANNER_CHECKS, ...OBJECT_SKIPS].filter((c) => c.scanner === 'kube-linter').map((c) => c.check));
+    expect(KUBE_LINTER_ADDED_CHECKS.filter((c) => !mapped.has(c))).toEqual([]);
+    expect(KUBE_LINTER_ADDED_CHECKS).not.toContain('schema-validation');
   });
 });
 

@@ -114,7 +114,7 @@ describe('kube-score', () => {
   });
 });
 
-describe('kube-linter and Polaris (shapes from their documentation: they cannot be built here)', () => {
+describe('kube-linter and Polaris (shapes of their 0.8.3 and 10.2.2 output)', () => {
   test('kube-linter: each report is a failure; the skips are the ones our exceptions wrote', () => {
     const report = judgeKubeLinter(
       {
@@ -128,7 +128,7 @@ describe('kube-linter and Polaris (shapes from their documentation: they cannot 
           },
         ],
       },
-      '0.7.6',
+      '0.8.3',
       objects,
     );
     expect(report.failures).toEqual([
@@ -165,13 +165,119 @@ describe('kube-linter and Polaris (shapes from their documentation: they cannot 
           },
         ],
       },
-      '9.6.1',
+      '10.2.2',
       objects,
     );
     expect(report.failures).toEqual([
       { check: 'missingPodDisruptionBudget', object: 'Deployment legacy/web', text: 'warning Should have a PodDisruptionBudget' },
     ]);
     expect(report.skips).toEqual([{ check: 'notReadOnlyRootFilesystem', object: 'Deployment legacy/agent', text: ours }]);
+  });
+});
+
+describe('findings on a binding, judged through the role it binds', () => {
+  const roleReason = 'the operator reads the credentials its stores name, in its own namespace';
+  const role = (name: string, annotations?: Record<string, string>): KubeObject => ({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: { name, namespace: 'ops', annotations },
+  });
+  const binding = (name: string): KubeObject => ({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name, namespace: 'ops' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+  });
+  const rbac = new ScannedObjects([
+    role('operator', { 'exception.hardened.cdk8s.io/rbac-namespace-escalation-powers': `${roleReason} (accepts read%20secrets)` }),
+    binding('operator'),
+    role('intruder'),
+    binding('intruder'),
+  ]);
+  const report = (name: string) => ({
+    Check: 'access-to-secrets',
+    Diagnostic: { Message: `binding to "${name}" role that has [get] access to [secrets]` },
+    Object: {
+      K8sObject: {
+        Namespace: 'ops',
+        Name: name,
+        GroupVersionKind: { Group: 'rbac.authorization.k8s.io', Version: 'v1', Kind: 'RoleBinding' },
+      },
+    },
+  });
+
+  test('kube-linter: accepted where the bound role carries our exception, with its reason; a failure where it does not', () => {
+    const result = judgeKubeLinter({ Reports: [report('operator'), report('intruder')] }, '0.8.3', rbac);
+    expect(result.failures.map((f) => f.object)).toEqual(['RoleBinding ops/intruder']);
+    expect(result.skips).toEqual([
+      {
+        check: 'access-to-secrets',
+        object: 'RoleBinding ops/operator',
+        text: `our exception to rbac-namespace-escalation-powers on Role ops/operator: ${roleReason}`,
+      },
+    ]);
+  });
+
+  test('Polaris: the same for clusterrolebindingPodExecAttach, and a check not reported on bindings is never accepted that way', () => {
+    const clusterRole: KubeObject = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: {
+        name: 'debugger',
+        annotations: { 'exception.hardened.cdk8s.io/rbac-no-exec-attach-portforward': 'on-call debugging, SEC-7' },
+      },
+    };
+    const clusterBinding: KubeObject = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'debugger' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'debugger' },
+    };
+    const danger = { Success: false, Severity: 'danger', Message: 'The ClusterRoleBinding references a ClusterRole that allows Pods/exec' };
+    const result = judgePolaris(
+      {
+        Results: [
+          {
+            Name: 'debugger',
+            Kind: 'ClusterRoleBinding',
+            Results: { clusterrolebindingPodExecAttach: danger, clusterrolebindingClusterAdmin: danger },
+          },
+        ],
+      },
+      '10.2.2',
+      new ScannedObjects([clusterRole, clusterBinding]),
+    );
+    expect(result.failures.map((f) => f.check)).toEqual(['clusterrolebindingClusterAdmin']);
+    expect(result.skips.map((f) => f.text)).toEqual([
+      'our exception to rbac-no-exec-attach-portforward on ClusterRole debugger: on-call debugging, SEC-7',
+    ]);
+  });
+});
+
+describe('skips that are not our exceptions', () => {
+  test('an object-level skip (lib/policy/scanner-map.ts OBJECT_SKIPS) is listed with the objects it is meant for and its reason', () => {
+    const access: KubeObject = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'developers', namespace: 'shop', annotations: { 'ignore-check.kube-linter.io/access-to-create-pods': 'x' } },
+    };
+    const stray: KubeObject = {
+      ...web,
+      metadata: { name: 'stray', namespace: 'legacy', annotations: { 'polaris.fairwinds.com/hostPathSet-exempt': 'true' } },
+    };
+    const scanned = new ScannedObjects([access, stray]);
+    expect(judgeKubeLinter({ Reports: null }, '0.8.3', scanned).skips).toEqual([
+      {
+        check: 'access-to-create-pods',
+        object: 'RoleBinding shop/developers',
+        text: expect.stringMatching(
+          /^does not apply to a namespace's developer and admin access \(NamespaceAccess\): Creating Deployments/,
+        ),
+      },
+    ]);
+    expect(judgePolaris({ Results: [] }, '10.2.2', scanned).skips).toEqual([
+      { check: 'hostPathSet', object: 'Deployment legacy/stray', text: 'skip annotation without an exception of ours' },
+    ]);
   });
 });
 

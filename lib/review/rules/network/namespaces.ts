@@ -51,7 +51,7 @@ export const workloadNamespaceHardened: Rule = {
   title: 'Workloads run in a namespace declared and hardened alongside them',
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
-  references: { cis: '5.7.4', checkov: ['CKV_K8S_21', 'CKV2_K8S_6'], kubeScore: 'pod-networkpolicy' },
+  references: { cis: '5.7.4', checkov: ['CKV_K8S_21', 'CKV2_K8S_6'], kubeScore: 'pod-networkpolicy', kubeLinter: 'non-isolated-pod' },
   remediation:
     'Declare the namespace in the output with the Pod Security labels (enforce, audit and warn: restricted) and a default-deny NetworkPolicy, and put the workload in it; never use the default namespace.',
   synthTimeOnly:

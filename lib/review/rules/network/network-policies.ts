@@ -19,7 +19,13 @@ export const namespaceDefaultDeny: Rule = {
   title: 'Namespaces deny all ingress and egress by default',
   severity: 'error',
   kinds: ['Namespace'],
-  references: { cis: '5.3.2', nsa: 'Network separation and hardening', kubeScore: 'pod-networkpolicy', checkov: 'CKV2_K8S_6' },
+  references: {
+    cis: '5.3.2',
+    nsa: 'Network separation and hardening',
+    kubeScore: 'pod-networkpolicy',
+    checkov: 'CKV2_K8S_6',
+    kubeLinter: 'non-isolated-pod',
+  },
   remediation:
     'Add a NetworkPolicy with podSelector: {} and policyTypes: [Ingress, Egress] to the namespace, then allow each flow explicitly.',
   synthTimeOnly: 'It needs the NetworkPolicies of the namespace, other objects, which are created after the Namespace.',
@@ -48,7 +54,7 @@ export const networkPolicySelectsPods: Rule = {
   title: 'NetworkPolicies that name pods select some',
   severity: 'warning',
   kinds: ['NetworkPolicy'],
-  references: { kubeScore: 'networkpolicy-targets-pod' },
+  references: { kubeScore: 'networkpolicy-targets-pod', kubeLinter: 'dangling-networkpolicy' },
   remediation:
     "Make spec.podSelector match the labels of the pod template it is for (compare with the workload's spec.template.metadata.labels), or remove the policy.",
   synthTimeOnly: 'It needs the pod templates of the namespace, other objects, which may be created after the policy.',

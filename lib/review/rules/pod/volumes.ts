@@ -35,7 +35,12 @@ export const noHostPath: Rule = {
   title: 'Pods mount no hostPath volume',
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
-  references: { pss: 'baseline/hostPathVolumes', cis: '5.2.12', polaris: 'hostPathSet' },
+  references: {
+    pss: 'baseline/hostPathVolumes',
+    cis: '5.2.12',
+    polaris: 'hostPathSet',
+    kubeLinter: ['docker-sock', 'sensitive-host-mounts', 'writable-host-mount'],
+  },
   remediation: 'Replace the hostPath volume with an emptyDir, a ConfigMap, a Secret or a PersistentVolumeClaim.',
   check: perPod((pod) =>
     list<Volume>(pod.spec.volumes).flatMap((volume, i) =>

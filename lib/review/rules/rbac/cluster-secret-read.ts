@@ -35,7 +35,7 @@ export const rbacNoClusterSecretRead: Rule = {
   title: 'No ClusterRoleBinding lets its subjects read Secrets in every namespace',
   severity: 'error',
   kinds: ['ClusterRoleBinding'],
-  references: { cis: '5.1.2' },
+  references: { cis: '5.1.2', kubeLinter: 'access-to-secrets' },
   remediation:
     'Grant Secret reads with a RoleBinding in the namespaces that need them, limited by resourceNames to the Secrets needed; keep the ClusterRoleBinding for other resources.',
   check: (obj, context) => secretReadFindings(obj, rbacIndexOf(context)),

@@ -17,7 +17,7 @@ export const rbacNamespaceEscalationPowers: Rule = {
   title: 'Roles that read or create Secrets, create pods or remove NetworkPolicies say why',
   severity: 'warning',
   kinds: RBAC_ROLE_KINDS,
-  references: { cis: ['5.1.2', '5.1.4'] },
+  references: { cis: ['5.1.2', '5.1.4'], kubeLinter: ['access-to-create-pods', 'access-to-secrets'] },
   remediation:
     "Remove the power, or limit Secret reads by resourceNames and record an exception naming the power (accepts: ['read secrets']) with the reason.",
   check: (obj) => rolePowerFindings(obj, POWER_RULES.namespaceEscalation),

@@ -174,7 +174,16 @@ export const rbacNoExecAttachPortforward: Rule = {
   title: 'Roles do not open pods or nodes (exec, attach, port-forward, ephemeral containers, node proxy) or mint tokens',
   severity: 'error',
   kinds: RBAC_ROLE_KINDS,
-  references: { cis: ['5.1.10', '5.1.13'], polaris: ['rolePodExecAttach', 'clusterrolePodExecAttach'] },
+  references: {
+    cis: ['5.1.10', '5.1.13'],
+    polaris: [
+      'rolePodExecAttach',
+      'clusterrolePodExecAttach',
+      'clusterrolebindingPodExecAttach',
+      'rolebindingClusterRolePodExecAttach',
+      'rolebindingRolePodExecAttach',
+    ],
+  },
   remediation:
     'Remove pods/exec, pods/attach, pods/portforward, pods/ephemeralcontainers, nodes/proxy and serviceaccounts/token from the rule (and any "*" that covers them); debug through logs and metrics, and mount tokens through projected volumes.',
   check: (obj) =>

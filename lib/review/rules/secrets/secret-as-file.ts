@@ -15,7 +15,7 @@ export const secretAsFile: Rule = {
   title: 'Secrets reach containers as files, not environment variables',
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
-  references: { nsa: 'Pod security: secrets', checkov: 'CKV_K8S_35' },
+  references: { nsa: 'Pod security: secrets', checkov: 'CKV_K8S_35', kubeLinter: 'read-secret-from-env-var' },
   remediation:
     'Mount the Secret as a read-only file (a secret volume and a volumeMount with readOnly: true) and point the software at the file. If it reads only environment variables, add an exception with that reason.',
   check: (obj, context) => {
