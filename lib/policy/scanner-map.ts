@@ -143,7 +143,6 @@ export const SCANNER_CHECKS: readonly ScannerCheck[] = [
   ),
 
   // kube-linter: its default checks plus KUBE_LINTER_ADDED_CHECKS; the rows for checks left off still translate exceptions.
-  row('kube-linter', 'access-to-create-pods', 'rbac-cluster-scope', ['ClusterRoleBinding']),
   onBoundRole('kube-linter', 'access-to-create-pods', 'rbac-namespace-escalation-powers'),
   row('kube-linter', 'access-to-secrets', 'rbac-no-cluster-secret-read', ['ClusterRoleBinding']),
   onBoundRole('kube-linter', 'access-to-secrets', 'rbac-namespace-escalation-powers'),
@@ -254,7 +253,8 @@ export const NAMESPACE_WIDE_POLICY_SKIPS: readonly ObjectSkip[] = [
     scanner: 'kube-linter',
     check: 'dangling-networkpolicy',
     objects: 'the same policies',
-    reason: 'As for kube-score networkpolicy-targets-pod.',
+    reason:
+      'A namespace-wide policy selects every pod of its namespace, those to come included: the default deny and the DNS allowance belong in a namespace before its first workload. kube-linter fails them while the namespace has no pod.',
   },
 ];
 
@@ -302,16 +302,23 @@ export const NET_BIND_SERVICE_SKIPS: readonly ObjectSkip[] = [
   },
 ];
 
+const UNLISTED_PROBE_PORT_REASON =
+  'Their probes call the health endpoint upstream serves on a port it does not list (10254 and 8082). The kubelet probes a port whether or not the container lists it; the list is informational, and NetworkPolicy, not the list, decides who else reaches it.';
+
 /** Skipped on an add-on container whose probes reach a health port upstream does not list among its ports. */
 export const UNLISTED_PROBE_PORT_SKIPS: readonly ObjectSkip[] = [
   {
     scanner: 'kube-linter',
     check: 'liveness-port',
     objects: "ingress-nginx's controller and External Secrets' controller Deployments",
-    reason:
-      'Their probes call the health endpoint upstream serves on a port it does not list (10254 and 8082). The kubelet probes a port whether or not the container lists it; the list is informational, and NetworkPolicy, not the list, decides who else reaches it.',
+    reason: UNLISTED_PROBE_PORT_REASON,
   },
-  { scanner: 'kube-linter', check: 'readiness-port', objects: 'the same Deployments', reason: 'As for liveness-port.' },
+  {
+    scanner: 'kube-linter',
+    check: 'readiness-port',
+    objects: 'the same Deployments',
+    reason: UNLISTED_PROBE_PORT_REASON,
+  },
 ];
 
 /** Skipped on External Secrets' controller and cert-controller while each runs one pod. */

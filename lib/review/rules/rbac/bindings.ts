@@ -221,7 +221,7 @@ export const rbacClusterScope: Rule = {
   title: 'Roles are granted per namespace; cluster-wide grants carry an exception with the reason',
   severity: 'warning',
   kinds: ['ClusterRoleBinding'],
-  references: { kubeLinter: 'access-to-create-pods' },
+  references: {},
   remediation:
     'Grant the ClusterRole with a RoleBinding in each namespace that needs it; if the grant must be cluster-wide, record an exception with the reason.',
   check: (obj) => {
