@@ -20,7 +20,7 @@
 # ../shared/peer-src (its README.md says where each comes from). Each tarball's sha256 is
 # checked against the one pinned below before anything is unpacked; their dependencies come
 # from the Go module proxy. A stamp file beside each binary records the version and tarball
-# sha256 it was built from, so the build (about 2.5 minutes each on 2 cores, cold) runs once.
+# sha256 it was built from, so each build (1 to 2.5 minutes on 2 cores, cold) runs once.
 #
 # Usage: bash scripts/scan.sh [--no-synth]      (from anywhere; paths are relative to the repo)
 set -euo pipefail
@@ -43,6 +43,8 @@ cd "$root"
 
 say() { printf 'scan: %s\n' "$*"; }
 seconds_since() { echo $(( $(date +%s) - $1 )); }
+# has_go NAME: whether Go is there to build NAME (said when it is not).
+has_go() { command -v go >/dev/null 2>&1 || { say "$1: Go is not installed, and $1 is built with it" >&2; return 1; }; }
 
 synth=true
 for arg in "$@"; do
@@ -72,6 +74,7 @@ install_kube_score() {
     say "kube-score $KUBE_SCORE_VERSION already in .tools/bin, nothing to do"
     return 0
   fi
+  has_go kube-score || return 1
   local start; start=$(date +%s)
   say "building kube-score $KUBE_SCORE_VERSION from the Go module proxy ($(go version | cut -d' ' -f3))"
   # CGO off: a static binary. -trimpath: no local paths in it.
@@ -103,6 +106,7 @@ from_source() {
     say "$name: refusing $tarball: its sha256 is $actual, scripts/scan.sh pins $sha" >&2
     return 1
   fi
+  has_go "$name" || return 1
   local start work; start=$(date +%s)
   work=$(mktemp -d "$tools/build-$name.XXXXXX")
   say "building $name $version from $tarball ($(go version | cut -d' ' -f3))"
@@ -132,7 +136,6 @@ required() {
   kill "$checkov_pid" 2>/dev/null || true
   exit 1
 }
-command -v go >/dev/null 2>&1 || { say "Go is not installed: kube-score, kube-linter and Polaris are built with it" >&2; required "Go"; }
 install_kube_score || required kube-score
 from_source kube-linter "$KUBE_LINTER_VERSION" "$KUBE_LINTER_SHA256" ./cmd/kube-linter golang.stackrox.io/kube-linter/internal/version.version \
   || required kube-linter
