@@ -263,11 +263,27 @@ withInstalledTool(API_SERVER_PEER, 'real API server proof', 'scripts/install-pee
       expectAcceptedWithoutWarnings(report, CONFIGURATION_FILES);
       // Everything the platform defines except custom resources and configuration files was created.
       expect(report.objects.filter((o) => o.outcome === 'created').length).toBeGreaterThan(40);
+      // The tenants' workloads and every add-on's, Jobs included.
       expect(report.pods.map((p) => p.name).sort()).toEqual([
         'CronJob/nightly-report',
         'Deployment/api',
+        'Deployment/argocd-applicationset-controller',
+        'Deployment/argocd-redis',
+        'Deployment/argocd-repo-server',
+        'Deployment/argocd-server',
+        'Deployment/cert-manager',
+        'Deployment/cert-manager-cainjector',
+        'Deployment/cert-manager-webhook',
+        'Deployment/external-secrets',
+        'Deployment/external-secrets-cert-controller',
+        'Deployment/external-secrets-webhook',
+        'Deployment/ingress-nginx-controller',
         'Deployment/order-worker',
+        'Deployment/sealed-secrets',
         'Deployment/storefront',
+        'Job/ingress-nginx-admission-create',
+        'Job/ingress-nginx-admission-patch',
+        'StatefulSet/argocd-application-controller',
         'StatefulSet/database',
         'StatefulSet/orders-queue',
       ]);
