@@ -350,7 +350,7 @@ export const WORKLOAD_AUTHOR_SKIPS: readonly ObjectSkip[] = [
     check: 'access-to-create-pods',
     objects: "a namespace's developer and admin access (NamespaceAccess)",
     reason:
-      'Creating Deployments, StatefulSets, Jobs and CronJobs in their namespace is what these profiles are for; never pods directly. Their pods run under Pod Security restricted and the admission policies, as any account of the namespace, whose grants are namespace-scoped and reviewed.',
+      'Creating Deployments, StatefulSets, Jobs and CronJobs in their namespace is what these profiles are for (never pods directly). Those pods run under Pod Security restricted and the admission policies, but may run as any service account of the namespace and use its grants: keep workload accounts narrow.',
   },
 ];
 
