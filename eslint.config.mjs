@@ -14,6 +14,7 @@ export default tseslint.config(
       '.cdk8s.out/**',
       'node_modules/**',
       '.tools/**',
+      'scratch/**',
       'test/peers/**',
       'coverage/**',
       'docs/api/**',
