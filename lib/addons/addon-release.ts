@@ -7,7 +7,7 @@ import { addReviewSection } from '../core/review-sections';
 import { HardenedNamespace, HardenedNamespaceProps } from '../namespace/hardened-namespace';
 import { ExceptionPolicy } from '../policy/exception-policy';
 import { recordExceptions, writeScannerSkips } from '../policy/exception-routing';
-import { ObjectSkip, SCANNER_ANNOTATIONS, SINGLE_INSTANCE_SKIPS } from '../policy/scanner-map';
+import { ObjectSkip, SCANNER_ANNOTATIONS, SCANNER_CHECKS, SINGLE_INSTANCE_SKIPS } from '../policy/scanner-map';
 import { EXCEPTION_ANNOTATION_PREFIX } from '../core/exceptions';
 import { AddOnComponent } from './addon-component';
 import { Change, hardenPodSpec, PodHardening, spreadPodSpec } from './pod-hardening';
@@ -116,6 +116,7 @@ export function buildAddOn(scope: Construct, definition: AddOnDefinition): Built
   const upstreamNamespaces = new Set<string>();
   const scopes = customResourceScopes(release.objects as KubeObject[]);
   const seen = new Set<string>();
+  const boundRoles = new Map<string, string>();
   const accounts = new Set(
     release.objects.filter((o) => o.kind === 'ServiceAccount').map((o) => String((o.metadata as Json | undefined)?.name)),
   );
@@ -205,6 +206,8 @@ export function buildAddOn(scope: Construct, definition: AddOnDefinition): Built
       throw new Error(`${release.manifestPath}: ${label} is in namespace '${String(placedIn)}', not the add-on's '${namespaceName}'.`);
     }
     if (ref.kind === 'RoleBinding' || ref.kind === 'ClusterRoleBinding') {
+      const roleRef = object.roleRef as Json | undefined;
+      boundRoles.set(label, `${String(roleRef?.kind)}/${String(roleRef?.name)}`);
       requireOwnSubjects(object, label, release.manifestPath, namespaceName, accounts, definition.boundPeople ?? []);
     }
     const api = new ApiObject(scope, `${ref.kind}-${ref.name}`, object as unknown as { apiVersion: string; kind: string });
@@ -221,12 +224,36 @@ export function buildAddOn(scope: Construct, definition: AddOnDefinition): Built
     if (exceptions.length) recordExceptions(api, new ExceptionPolicy(api, exceptions));
     objects.set(label, api);
   }
+  skipWhatTheRoleExcepts(objects, boundRoles, exceptionsOf);
   for (const named of [...workloads.keys(), ...edits.keys(), ...leftOut.keys(), ...exceptionsOf.keys()]) {
     if (!used.has(named))
       throw new Error(`${release.manifestPath} has no ${named}, which the add-on hardens: the add-on does not match its release.`);
   }
   addReviewSection(scope, reviewSection(definition, changes, upstreamNamespaces));
   return { namespace, objects, components };
+}
+
+/**
+ * kube-linter and Polaris report on a binding what its role may do (access-to-secrets, exec
+ * through a ClusterRoleBinding), while our exception is on the role: the binding gets their skip
+ * annotations too, with the role's reason, so each tool passes when run alone.
+ */
+function skipWhatTheRoleExcepts(
+  objects: ReadonlyMap<string, ApiObject>,
+  boundRoles: ReadonlyMap<string, string>,
+  exceptionsOf: ReadonlyMap<string, readonly HardeningException[]>,
+): void {
+  for (const [label, role] of boundRoles) {
+    const api = objects.get(label)!;
+    const excepted = exceptionsOf.get(role) ?? [];
+    const skips = SCANNER_CHECKS.filter((c) => c.boundRole).flatMap((c): ObjectSkip[] => {
+      const exception = excepted.find((e) => e.rule === c.rule);
+      return exception
+        ? [{ scanner: c.scanner, check: c.check, objects: label, reason: `our exception to ${c.rule} on ${role}: ${exception.reason}` }]
+        : [];
+    });
+    if (skips.length) writeScannerSkips(api, skips);
+  }
 }
 
 /** The annotation keys that accept a departure (ours) or skip a scanner's check: only the add-on's code may write them. */

@@ -29,15 +29,22 @@ describe('HardenedNamespace defaults', () => {
     });
   });
 
+  const NAMESPACE_WIDE_SKIPS = {
+    'ignore-check.kube-linter.io/dangling-networkpolicy': expect.stringMatching(
+      /^A namespace-wide policy selects every pod of its namespace/,
+    ),
+    'kube-score/ignore': 'networkpolicy-targets-pod',
+  };
+
   test('denies all ingress and egress of every pod', () => {
     expect(named(objects, 'NetworkPolicy', 'default-deny')).toEqual({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
-      // kube-score's "targets no pod" fails a namespace-wide policy while the namespace is empty (scanner-map.ts).
-      metadata: { name: 'default-deny', namespace: 'shop', annotations: { 'kube-score/ignore': 'networkpolicy-targets-pod' } },
+      // kube-score's "targets no pod" and kube-linter's dangling-networkpolicy fail a namespace-wide policy while the namespace is empty (scanner-map.ts).
+      metadata: { name: 'default-deny', namespace: 'shop', annotations: NAMESPACE_WIDE_SKIPS },
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     });
-    expect(named(objects, 'NetworkPolicy', 'allow-dns').metadata.annotations).toEqual({ 'kube-score/ignore': 'networkpolicy-targets-pod' });
+    expect(named(objects, 'NetworkPolicy', 'allow-dns').metadata.annotations).toEqual(NAMESPACE_WIDE_SKIPS);
   });
 
   test('allows DNS to the cluster DNS pods only, UDP and TCP 53, with both selectors in one peer', () => {

@@ -401,6 +401,7 @@ describe('secrets', () => {
     expect(excepted.metadata.annotations).toEqual({
       'exception.hardened.cdk8s.io/secret-as-file': reason,
       'checkov.io/skip1': `CKV_K8S_35=${reason}`,
+      'ignore-check.kube-linter.io/read-secret-from-env-var': reason,
     });
   });
 
