@@ -66,6 +66,8 @@ for peer in "${peers[@]}"; do
   printf '%s\n' "$hash" >"$bin/$name.sources"
   # The Kubernetes modules it pins, whether in a require block or on a single require line.
   # (v0.0.0 is how k8s.io/kubernetes requires its staging modules; a replace pins them.)
-  pins=$(sed -n 's/^\(require \|\t\)\(k8s\.io\/[a-z-]*\) \(v[0-9.]*\)$/\2 \3/p' "$peer/go.mod" | grep -v ' v0\.0\.0$' | paste -sd, - | sed 's/,/, /g')
+  # (A peer that pins none, such as helm-render, says so: grep finding nothing is no failure.)
+  pins=$(sed -n 's/^\(require \|\t\)\(k8s\.io\/[a-z-]*\) \(v[0-9.]*\)$/\2 \3/p' "$peer/go.mod" | { grep -v ' v0\.0\.0$' || true; } | paste -sd, - | sed 's/,/, /g')
+  pins=${pins:-no Kubernetes module pinned directly}
   say "built .tools/bin/$name ($pins; $(go version | cut -d' ' -f3)) in $(( $(date +%s) - start ))s"
 done
