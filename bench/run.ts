@@ -16,9 +16,11 @@
  *    work (no secrets, no keys: the copy generates its own). Then a project made by
  *    `cdk8s-hardened init` from the packed package: its `npx cdk8s synth`, cold and warm.
  * 3. Our standalone `review` command on the 5,000-workload manifests (and the reader alone,
- *    `bench/read-child.ts`, in one process), alternating with
- *    `kube-linter lint` when kube-linter is installed (`.tools/bin/kube-linter` or on PATH);
- *    without it K is `n/a`, and kube-score, when installed, is timed once for scale only.
+ *    `bench/read-child.ts`, in one process), alternating with `kube-linter lint` with the
+ *    checks scripts/scan.ts enables, when kube-linter is installed (`.tools/bin/kube-linter`
+ *    or on PATH); without it K is `n/a`. kube-score, Polaris and Checkov, where installed
+ *    (as scripts/scan.sh installs them), are timed once each for scale only, with the
+ *    invocations of scripts/scan.ts, each stopped after --scale-timeout seconds.
  * 4. Admission cost (`admission-cost.ts`): 1,000 compliant workloads created on kube-apiserver
  *    (the api-server peer) without and with the review's rules as admission policies; A = p99
  *    per create added by the policies. Skipped, saying so, when the peer is not built.
@@ -31,13 +33,14 @@
  *
  * Options: --sizes 100,1000,5000  --reps N (5; 3 at 5,000 and above)  --e2e-reps N (5)
  *          --lint-reps N (5)  --unreviewed-sizes 100,1000 (or none)  --no-e2e  --no-lint
- *          --admission-rounds N (3)  --no-admission
+ *          --admission-rounds N (3)  --no-admission  --scale-timeout S (600)
  * The admission cost alone: `node --import tsx bench/admission-cost.ts [ROUNDS]`.
  */
-import { spawnSync, SpawnSyncReturns } from 'node:child_process';
+import { spawnSync, SpawnSyncReturns, StdioOptions } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { KUBE_LINTER_ADDED_CHECKS, KUBE_SCORE_OPTIONAL_CHECKS, notApplicableChecks } from '../lib/policy/scanner-map';
 import { lockFor, packedTarball, runOffline } from '../test/package-support';
 import { admissionCost } from './admission-cost';
 import { median, table } from './figures';
@@ -58,6 +61,8 @@ interface Options {
   /** Rounds of the admission cost (each a run without policies and one with). */
   readonly admissionRounds: number;
   readonly admission: boolean;
+  /** Seconds after which a scanner timed once for scale is stopped. */
+  readonly scaleTimeout: number;
 }
 
 interface SynthRun {
@@ -105,6 +110,7 @@ function parseOptions(argv: readonly string[]): Options {
     lint: !argv.includes('--no-lint'),
     admissionRounds: number('--admission-rounds', 3),
     admission: !argv.includes('--no-admission'),
+    scaleTimeout: number('--scale-timeout', 600),
   };
 }
 
@@ -146,14 +152,26 @@ function synthOnce(variant: Variant, size: number, outdir: string): SynthRun {
   };
 }
 
-/** Runs a command under /usr/bin/time (when there) for its wall time and peak RSS. */
-function timed(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env): CommandRun {
+/**
+ * Runs a command under /usr/bin/time (when there) for its wall time and peak RSS. With
+ * `limit`, the command runs under `timeout` (exit 124 when stopped) and its output is
+ * discarded (a scanner's JSON on 25,500 objects can outgrow any buffer).
+ */
+function timed(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+  limit?: { readonly seconds: number },
+): CommandRun {
   const useTime = fs.existsSync(TIME);
   const report = path.join(os.tmpdir(), `cdk8s-hardened-bench-time-${process.pid}.txt`);
+  const argv = limit ? ['timeout', '--kill-after=10', String(limit.seconds), command, ...args] : [command, ...args];
+  const stdio: StdioOptions | undefined = limit ? 'ignore' : undefined;
   const start = process.hrtime.bigint();
   const run: SpawnSyncReturns<string> = useTime
-    ? spawnSync(TIME, ['-o', report, '-f', '%e %M', command, ...args], { cwd, env, encoding: 'utf8', maxBuffer: 256 << 20 })
-    : spawnSync(command, args, { cwd, env, encoding: 'utf8', maxBuffer: 256 << 20 });
+    ? spawnSync(TIME, ['-o', report, '-f', '%e %M', ...argv], { cwd, env, encoding: 'utf8', maxBuffer: 256 << 20, stdio })
+    : spawnSync(argv[0], argv.slice(1), { cwd, env, encoding: 'utf8', maxBuffer: 256 << 20, stdio });
   const wall = Number(process.hrtime.bigint() - start) / 1e6;
   sampleLoad();
   let maxRssMb: number | undefined;
@@ -300,12 +318,68 @@ function findTool(name: string): string | undefined {
   return which.status === 0 ? which.stdout.trim() : undefined;
 }
 
+/** kube-linter's arguments in scripts/scan.ts: its default checks, the ones we add, less the not-applicable ones. */
+const KUBE_LINTER_ARGS = [
+  'lint',
+  '--format',
+  'json',
+  ...KUBE_LINTER_ADDED_CHECKS.flatMap((c) => ['--include', c]),
+  ...notApplicableChecks('kube-linter').flatMap((c) => ['--exclude', c.check]),
+];
+
 /**
- * Our standalone review against kube-linter on the manifests of `output` (the reports left
- * out: our review skips them, kube-linter would not), alternating, median wall; returns K.
- * Without kube-linter, K is `n/a`; kube-score, when installed, is timed once for scale only.
+ * The other scanners of scripts/scan.ts, each where scripts/scan.sh installs it (or on PATH),
+ * with the invocation scan.ts uses on `folder` and `files`.
  */
-function compareWithLinters(output: string, manifests: string, size: number, reps: number, out: (text?: string) => void): string {
+function scannersForScale(
+  folder: string,
+  files: readonly string[],
+): { label: string; tool?: string; args: string[]; env?: NodeJS.ProcessEnv }[] {
+  const venvCheckov = path.join(ROOT, '.tools', 'checkov-venv', 'bin', 'checkov');
+  return [
+    {
+      label: 'kube-score score -o json FILES (optional tests as scan.ts)',
+      tool: findTool('kube-score'),
+      args: ['score', '-o', 'json', ...KUBE_SCORE_OPTIONAL_CHECKS.flatMap((c) => ['--enable-optional-test', c]), ...files],
+    },
+    {
+      label: 'polaris audit --audit-path DIR --format json',
+      tool: findTool('polaris'),
+      args: ['audit', '--audit-path', folder, '--format', 'json'],
+    },
+    {
+      label: 'checkov -f FILES --framework kubernetes --skip-download --compact -o json (skips as scan.ts)',
+      tool: fs.existsSync(venvCheckov) ? venvCheckov : findTool('checkov'),
+      args: [
+        ...files.flatMap((f) => ['-f', f]),
+        '--framework',
+        'kubernetes',
+        '--skip-download',
+        '--compact',
+        '-o',
+        'json',
+        ...notApplicableChecks('checkov').flatMap((c) => ['--skip-check', c.check]),
+      ],
+      env: { ...process.env, BC_SKIP_MAPPING: 'TRUE' },
+    },
+  ];
+}
+
+/**
+ * Our standalone review against kube-linter (the checks scripts/scan.ts enables) on the
+ * manifests of `output` (the reports left out: our review skips them, kube-linter would not),
+ * alternating, median wall; returns K. Without kube-linter, K is `n/a`. kube-score, Polaris
+ * and Checkov, where installed, are timed once each for scale only (slow: minutes at 5,000
+ * workloads), each stopped after `scaleTimeout` seconds.
+ */
+function compareWithLinters(
+  output: string,
+  manifests: string,
+  size: number,
+  reps: number,
+  scaleTimeout: number,
+  out: (text?: string) => void,
+): string {
   fs.mkdirSync(manifests, { recursive: true });
   for (const file of fs.readdirSync(output).filter((f) => f.endsWith('.k8s.yaml')))
     fs.copyFileSync(path.join(output, file), path.join(manifests, file));
@@ -316,16 +390,15 @@ function compareWithLinters(output: string, manifests: string, size: number, rep
   const cli = path.join(ROOT, 'bin', 'cdk8s-hardened.js');
   const ours = () => timed(process.execPath, [cli, 'review', manifests], ROOT);
   const kubeLinter = findTool('kube-linter');
-  const kubeScore = findTool('kube-score');
   const rows: string[][] = [];
   const row = (command: string, runs: readonly CommandRun[]) =>
     rows.push([command, String(runs.length), fmtS(median(runs.map((r) => r.wall))), fmtMb(Math.max(...runs.map((r) => r.maxRssMb ?? 0)))]);
   let k = 'n/a';
   if (kubeLinter) {
-    const pair = alternate(reps, ours, () => timed(kubeLinter, ['lint', manifests], ROOT), 'review vs kube-linter');
+    const pair = alternate(reps, ours, () => timed(kubeLinter, [...KUBE_LINTER_ARGS, manifests], ROOT), 'review vs kube-linter');
     k = (median(pair.a.map((r) => r.wall)) / median(pair.b.map((r) => r.wall))).toFixed(2);
     row('node bin/cdk8s-hardened.js review DIR', pair.a);
-    row('kube-linter lint DIR', pair.b);
+    row('kube-linter lint --format json DIR (checks as scan.ts)', pair.b);
   } else {
     ours(); // warm-up
     const runs = Array.from({ length: reps }, ours);
@@ -347,10 +420,17 @@ function compareWithLinters(output: string, manifests: string, size: number, rep
     '',
   ]);
   process.stderr.write(' reader\n');
-  if (!kubeLinter && kubeScore) {
-    // Slow (minutes at 5,000 workloads): one run, for scale only.
-    row('kube-score score FILES (for scale only: not kube-linter)', [timed(kubeScore, ['score', ...files], ROOT)]);
-    process.stderr.write(' kube-score\n');
+  for (const scanner of scannersForScale(manifests, files)) {
+    if (!scanner.tool) continue;
+    const run = timed(scanner.tool, scanner.args, ROOT, scanner.env, { seconds: scaleTimeout });
+    const stopped = run.status === 124 || run.status === 137;
+    rows.push([
+      `${scanner.label}, once for scale${stopped ? `: stopped after ${scaleTimeout} s` : run.status === 0 || run.status === 1 ? '' : `: exit ${run.status}`}`,
+      '1',
+      `${stopped ? '> ' : ''}${fmtS(run.wall)}`,
+      fmtMb(run.maxRssMb),
+    ]);
+    process.stderr.write(` ${scanner.label.split(' ')[0]}\n`);
   }
   out(
     `Review of the ${size.toLocaleString('en-US')}-workload manifests (${files.length} files), median wall; RSS = peak.${kubeLinter ? '' : ' kube-linter is not installed (.tools/bin/kube-linter or on PATH): K is n/a.'}`,
@@ -560,7 +640,7 @@ async function main(): Promise<void> {
 
     let k = 'n/a';
     if (options.lint && fs.existsSync(keptOutput))
-      k = compareWithLinters(keptOutput, path.join(work, 'manifests'), largest, options.lintReps, out);
+      k = compareWithLinters(keptOutput, path.join(work, 'manifests'), largest, options.lintReps, options.scaleTimeout, out);
 
     let admissionAdded = 'n/a';
     if (options.admission) {
