@@ -11,7 +11,11 @@
 #      exists, every template's output into .scan/templates/<template>/);
 #   3. runs scripts/scan.ts: each scanner on each of those outputs, judged against
 #      lib/policy/scanner-map.ts (our exceptions become each scanner's skip annotations
-#      when the YAML is written; checks that do not apply are listed there with the reason).
+#      when the YAML is written; checks that do not apply are listed there with the reason);
+#   4. runs scripts/scan-mappings.ts: proves each mapping of that file, and each object skip,
+#      against the real tools: a violating object each scanner must report, and the same object
+#      with the skip annotations our writer puts there, which it must not (seconds: each
+#      scanner runs once on .scan/mappings/<scanner>/). Fails listing each mapping that does not hold.
 #
 # All four are required: a scanner that cannot be installed fails the scan, naming what is
 # missing. kube-linter and Polaris cannot come from the Go module proxy (it refuses
@@ -163,4 +167,7 @@ fi
 
 export SCAN_CHECKOV="$venv/bin/checkov" SCAN_KUBE_SCORE="$bin/kube-score" SCAN_KUBE_LINTER="$bin/kube-linter" SCAN_POLARIS="$bin/polaris"
 export SCAN_VERSIONS="checkov=$CHECKOV_VERSION kube-score=$KUBE_SCORE_VERSION kube-linter=$KUBE_LINTER_VERSION polaris=$POLARIS_VERSION"
-exec node --import tsx scripts/scan.ts dist .scan/templates
+status=0
+node --import tsx scripts/scan.ts dist .scan/templates || status=1
+node --import tsx scripts/scan-mappings.ts .scan/mappings || status=1
+exit "$status"
