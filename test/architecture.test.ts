@@ -156,6 +156,7 @@ const ENTRY_POINTS: Record<string, Record<string, string>> = {
     'lib/review/admission/admission-policies': 'admission-cost.ts times the policies the rules generate on kube-apiserver',
     'lib/review/engine': 'admission-cost.ts keeps only objects the review passes, so every create is admitted',
     'lib/review/packs': 'admission-cost.ts generates the policies of every rule',
+    'lib/policy/scanner-map': 'run.ts times kube-linter with the checks the scan enables, from the scanner map',
   },
   bin: {
     'lib/review/cli': 'the command is the review CLI (loaded by load-library.js, not part of lib/index.ts)',
