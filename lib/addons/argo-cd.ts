@@ -11,6 +11,7 @@ import { AddOnResources, allowApiServer, ApiServerAddress, budgetOf } from './ad
 import { AddOnWorkload, buildAddOn, ObjectRef } from './addon-release';
 import { Change, ContainerBudget, PodHardening } from './pod-hardening';
 import { readVendoredRelease, VendoredRelease } from './vendored-release';
+import { replicaCount } from './replica-count';
 
 /** The Argo CD release this construct was reviewed for: vendor/addons/argo-cd/install.yaml. */
 const REVIEWED_SHA256 = '795a3a972224da6a7f9d32c3e946445f062b60fb46028476715affeb688236e3';
@@ -323,14 +324,7 @@ function objectsOf(name: string, kinds: readonly string[]): ObjectRef[] {
 }
 
 function replicasOf(scope: Construct, field: string, value: number | undefined): number {
-  const replicas = value ?? 2;
-  if (!Number.isInteger(replicas) || replicas < 1) {
-    throw new HardeningError(
-      scope,
-      `'${field}' must be a whole number of at least 1 (got ${replicas}). Two keep it up through a node's drain.`,
-    );
-  }
-  return replicas;
+  return replicaCount(scope, field, value ?? 2, "Two keep it up through a node's drain.");
 }
 
 /** Refuses an empty list of servers: `emptyMeans` says what would not work. */

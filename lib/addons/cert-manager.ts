@@ -2,7 +2,6 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ITrafficEndpoint } from '../network/traffic-rules';
 import { HardeningException } from '../core/exceptions';
-import { HardeningError } from '../core/hardening-error';
 import { requireDns1123Label } from '../core/names';
 import { HardenedNamespace } from '../namespace/hardened-namespace';
 import { trafficOf } from './addon-component';
@@ -10,6 +9,7 @@ import { AddOnResources, allowApiServer, allowWebhookCalls, ApiServerAddress, bu
 import { buildAddOn, ObjectEdit, ObjectRef } from './addon-release';
 import { Change } from './pod-hardening';
 import { readVendoredRelease } from './vendored-release';
+import { replicaCount } from './replica-count';
 
 type Json = Record<string, unknown>;
 
@@ -133,8 +133,8 @@ export class CertManager extends Construct {
 
   constructor(scope: Construct, id: string, props: CertManagerProps) {
     super(scope, id);
-    const controllerReplicas = wholeNumber(this, 'controllerReplicas', props.controllerReplicas ?? 2);
-    const webhookReplicas = wholeNumber(this, 'webhookReplicas', props.webhookReplicas ?? 2);
+    const controllerReplicas = replicaCount(this, 'controllerReplicas', props.controllerReplicas ?? 2);
+    const webhookReplicas = replicaCount(this, 'webhookReplicas', props.webhookReplicas ?? 2);
     const watched = props.watchNamespace === undefined ? undefined : requireDns1123Label(this, 'watchNamespace', props.watchNamespace);
     const release = readVendoredRelease(this, 'cert-manager', 'rendered.yaml', REVIEWED_SHA256);
     const hardening = (
@@ -417,13 +417,6 @@ function rbacExceptions(watched: string | undefined): Array<ObjectRef & { except
     },
   ];
   return all.filter((o) => !leftOut.has(`${o.kind}/${o.name}`));
-}
-
-function wholeNumber(scope: Construct, field: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new HardeningError(scope, `'${field}' must be a whole number of at least 1 (got ${value}).`);
-  }
-  return value;
 }
 
 /** Two edits of one object become one that applies both (buildAddOn takes one edit per object). */

@@ -1,5 +1,4 @@
 import { Construct } from 'constructs';
-import { HardeningError } from '../core/hardening-error';
 import { requireDns1123Label } from '../core/names';
 import { HardenedNamespace } from '../namespace/hardened-namespace';
 import { NET_BIND_SERVICE_SKIPS, UNLISTED_PROBE_PORT_SKIPS } from '../policy/scanner-map';
@@ -9,6 +8,7 @@ import { AddOnResources, allowApiServer, allowWebhookCalls, ApiServerAddress, bu
 import { buildAddOn } from './addon-release';
 import { Change } from './pod-hardening';
 import { readVendoredRelease } from './vendored-release';
+import { replicaCount } from './replica-count';
 
 /** The ingress-nginx release this construct was reviewed for: vendor/addons/ingress-nginx/deploy.yaml. */
 const REVIEWED_SHA256 = '502fddca66b09c20dd48b6d0a792a9671cd663a3a0d2a8bda5ae990d13b6c5b2';
@@ -70,13 +70,7 @@ export class IngressNginx extends Construct {
 
   constructor(scope: Construct, id: string, props: IngressNginxProps) {
     super(scope, id);
-    const replicas = props.replicas ?? 2;
-    if (!Number.isInteger(replicas) || replicas < 1) {
-      throw new HardeningError(
-        this,
-        `'replicas' must be a whole number of at least 1 (got ${replicas}). Two keep the entry point up through a node's drain.`,
-      );
-    }
+    const replicas = replicaCount(this, 'replicas', props.replicas ?? 2, "Two keep the entry point up through a node's drain.");
     this.ingressClass = requireDns1123Label(this, 'ingressClass', props.ingressClass ?? 'nginx');
     const release = readVendoredRelease(this, 'ingress-nginx', 'deploy.yaml', REVIEWED_SHA256);
     const certgen = { cpu: '10m', memory: '32Mi', memoryLimit: '64Mi' };
