@@ -40,7 +40,7 @@ import { spawnSync, SpawnSyncReturns, StdioOptions } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { KUBE_LINTER_ADDED_CHECKS, KUBE_SCORE_OPTIONAL_CHECKS, notApplicableChecks } from '../lib/policy/scanner-map';
+import { checkovArguments, KUBE_LINTER_ADDED_CHECKS, KUBE_SCORE_OPTIONAL_CHECKS, notApplicableChecks } from '../lib/policy/scanner-map';
 import { lockFor, packedTarball, runOffline } from '../test/package-support';
 import { admissionCost } from './admission-cost';
 import { median, table } from './figures';
@@ -350,16 +350,7 @@ function scannersForScale(
     {
       label: 'checkov -f FILES --framework kubernetes --skip-download --compact -o json (skips as scan.ts)',
       tool: fs.existsSync(venvCheckov) ? venvCheckov : findTool('checkov'),
-      args: [
-        ...files.flatMap((f) => ['-f', f]),
-        '--framework',
-        'kubernetes',
-        '--skip-download',
-        '--compact',
-        '-o',
-        'json',
-        ...notApplicableChecks('checkov').flatMap((c) => ['--skip-check', c.check]),
-      ],
+      args: checkovArguments(files),
       env: { ...process.env, BC_SKIP_MAPPING: 'TRUE' },
     },
   ];

@@ -16,7 +16,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadManifests } from '../lib/review/manifest-files';
 import { KubeObject } from '../lib/review/model';
-import { KUBE_LINTER_ADDED_CHECKS, KUBE_SCORE_OPTIONAL_CHECKS, notApplicableChecks } from '../lib/policy/scanner-map';
+import { checkovArguments, KUBE_LINTER_ADDED_CHECKS, KUBE_SCORE_OPTIONAL_CHECKS, notApplicableChecks } from '../lib/policy/scanner-map';
 import { formatReport, judgeCheckov, judgeKubeLinter, judgeKubeScore, judgePolaris, ScannedObjects, ScannerReport } from './scan-results';
 
 const MAX_OUTPUT = 512 * 1024 * 1024;
@@ -99,20 +99,7 @@ function scan(output: Output): { reports: ScannerReport[]; problems: string[] } 
 
   attempt('checkov', process.env.SCAN_CHECKOV, (tool) =>
     judgeCheckov(
-      runJson(
-        tool,
-        [
-          ...output.files.flatMap((f) => ['-f', f]),
-          '--framework',
-          'kubernetes',
-          '--skip-download',
-          '--compact',
-          '-o',
-          'json',
-          ...notApplicableChecks('checkov').flatMap((c) => ['--skip-check', c.check]),
-        ],
-        { ...process.env, BC_SKIP_MAPPING: 'TRUE' },
-      ),
+      runJson(tool, checkovArguments(output.files), { ...process.env, BC_SKIP_MAPPING: 'TRUE' }),
       versionOf(tool, ['--version']),
       objects,
     ),

@@ -418,6 +418,23 @@ export function rulesForCheck(scanner: Scanner, check: string): string[] {
   ].sort();
 }
 
+/**
+ * Checkov's command line as the scan runs it on `files` (and the benchmark times it): the
+ * Kubernetes framework, offline, JSON, with the checks that do not apply turned off.
+ */
+export function checkovArguments(files: readonly string[]): string[] {
+  return [
+    ...files.flatMap((f) => ['-f', f]),
+    '--framework',
+    'kubernetes',
+    '--skip-download',
+    '--compact',
+    '-o',
+    'json',
+    ...notApplicableChecks('checkov').flatMap((c) => ['--skip-check', c.check]),
+  ];
+}
+
 /** The rules whose exception on the bound role accepts `check` on a binding (see `ScannerCheck.boundRole`). */
 export function boundRoleRules(scanner: Scanner, check: string): string[] {
   return SCANNER_CHECKS.filter((c) => c.scanner === scanner && c.check === check && c.boundRole).map((c) => c.rule);
