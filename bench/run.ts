@@ -40,7 +40,13 @@ import { spawnSync, SpawnSyncReturns, StdioOptions } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkovArguments, KUBE_LINTER_ADDED_CHECKS, KUBE_SCORE_OPTIONAL_CHECKS, notApplicableChecks } from '../lib/policy/scanner-map';
+import {
+  checkovArguments,
+  KUBE_LINTER_ADDED_CHECKS,
+  KUBE_SCORE_OPTIONAL_CHECKS,
+  notApplicableChecks,
+  trivyArguments,
+} from '../lib/policy/scanner-map';
 import { lockFor, packedTarball, runOffline } from '../test/package-support';
 import { admissionCost } from './admission-cost';
 import { median, table } from './figures';
@@ -352,6 +358,11 @@ function scannersForScale(
       tool: fs.existsSync(venvCheckov) ? venvCheckov : findTool('checkov'),
       args: checkovArguments(files),
       env: { ...process.env, BC_SKIP_MAPPING: 'TRUE' },
+    },
+    {
+      label: 'trivy config --misconfig-scanners kubernetes --format json DIR (offline, as scan.ts, without an ignore file)',
+      tool: findTool('trivy'),
+      args: trivyArguments(folder, path.join(ROOT, '.tools', 'trivy-cache')),
     },
   ];
 }

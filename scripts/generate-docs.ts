@@ -51,6 +51,7 @@ const SCANNER_NAMES: Record<Scanner, string> = {
   'kube-score': 'kube-score',
   'kube-linter': 'kube-linter',
   polaris: 'Polaris',
+  trivy: 'Trivy',
 };
 
 /** Standards a rule's `references` may name (the scanners come from the scanner map instead). */

@@ -141,6 +141,16 @@ const pdb: Fixture = (id, subject) => [
   },
 ];
 
+/** A LimitRange with defaults and a maximum but no minimum. */
+const limitRange: Fixture = (id, subject) => [
+  {
+    apiVersion: 'v1',
+    kind: 'LimitRange',
+    metadata: meta(id, subject),
+    spec: { limits: [{ type: 'Container', default: { cpu: '500m' }, defaultRequest: { cpu: '100m' }, max: { cpu: '4' } }] },
+  },
+];
+
 /** Every power the RBAC checks look for: wildcards, secrets, pods, exec, bind, escalate, webhooks, certificate approval. */
 const BAD_RULES = [
   { apiGroups: ['*'], resources: ['*'], verbs: ['*'] },
@@ -165,6 +175,33 @@ const role =
   (kind: 'Role' | 'ClusterRole'): Fixture =>
   (id, subject) => [{ apiVersion: 'rbac.authorization.k8s.io/v1', kind, metadata: meta(id, subject, kind === 'Role'), rules: BAD_RULES }];
 
+/** The bad role with more rules: checks that look for one resource or verb named, not `*`. */
+const roleWith =
+  (kind: 'Role' | 'ClusterRole', extra: readonly Record<string, unknown>[]): Fixture =>
+  (id, subject) => [
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind, metadata: meta(id, subject, kind === 'Role'), rules: [...BAD_RULES, ...extra] },
+  ];
+
+/** Names what Trivy's RBAC checks look for one by one. */
+const trivyRole = roleWith('Role', [
+  { apiGroups: [''], resources: ['secrets'], verbs: ['*'] },
+  { apiGroups: ['*'], resources: ['pods/attach'], verbs: ['create'] },
+  { apiGroups: ['*'], resources: ['pods'], verbs: ['get'] },
+  { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['create'] },
+  { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: ['create'] },
+]);
+
+const badDeployment = workload('Deployment');
+
+/** The bad Deployment with `patch` applied to its pod spec. */
+const badDeploymentWith =
+  (patch: Record<string, unknown>): Fixture =>
+  (id, subject, roleAnnotations) =>
+    badDeployment(id, subject, roleAnnotations).map((o) => {
+      const spec = o.spec as { template: { spec: Record<string, unknown> } };
+      return { ...o, spec: { ...spec, template: { ...spec.template, spec: { ...spec.template.spec, ...patch } } } };
+    });
+
 /** A binding of the bad role (or of `roleName`, which must exist in the cluster) to a service account, or to `default`. */
 function binding(
   kind: 'RoleBinding' | 'ClusterRoleBinding',
@@ -182,8 +219,6 @@ function binding(
     ...(options.roleName ? [] : role(roleKind)(id, roleAnnotations, {})),
   ];
 }
-
-const badDeployment = workload('Deployment');
 
 /**
  * The fixture for each `<scanner> <check>`, mapped or skipped on some objects. A check
@@ -313,6 +348,61 @@ export const FIXTURES: Readonly<Record<string, Fixture>> = {
       'tagNotSpecified',
     ].map((check) => [`polaris ${check}`, badDeployment]),
   ),
+
+  // Trivy: the bad Deployment and the bad roles break every pod and RBAC check.
+  ...Object.fromEntries(
+    [
+      '0001',
+      '0003',
+      '0004',
+      '0005',
+      '0006',
+      '0008',
+      '0009',
+      '0010',
+      '0011',
+      '0012',
+      '0013',
+      '0014',
+      '0015',
+      '0016',
+      '0017',
+      '0018',
+      '0020',
+      '0021',
+      '0022',
+      '0023',
+      '0024',
+      '0026',
+      '0027',
+      '0030',
+      '0105',
+      '0106',
+      '0119',
+      '0121',
+    ].map((n) => [`trivy KSV-${n}`, badDeployment]),
+  ),
+  ...Object.fromEntries(['0044', '0045', '0048', '0050', '0053', '0054', '0056', '0112', '0113'].map((n) => [`trivy KSV-${n}`, trivyRole])),
+  'trivy KSV-0028': badDeploymentWith({
+    volumes: [
+      { name: 'docker', hostPath: { path: '/var/run/docker.sock' } },
+      { name: 'etc', nfs: { server: 'nfs.example', path: '/etc' } },
+    ],
+  }),
+  // Trivy looks for automountServiceAccountToken in a Deployment's own spec, where it never is, so only the mount counts.
+  'trivy KSV-0036': workload('Deployment', {
+    containers: [
+      badContainer('app', 'nginx:latest', {
+        volumeMounts: [{ name: 'token', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true }],
+      }),
+    ],
+  }),
+  'trivy KSV-0041': role('ClusterRole'),
+  'trivy KSV-0046': role('ClusterRole'),
+  'trivy KSV-0114': role('ClusterRole'),
+  'trivy KSV-0110': inDefaultNamespace,
+  'trivy KSV-0117': netBindService,
+  'trivy KSV-0039': limitRange,
 };
 
 /** Object skips whose objects differ from the mapped check's fixture: a namespace-wide policy in a namespace with no pod. */
@@ -321,4 +411,5 @@ export const SKIP_FIXTURES: Readonly<Record<string, Fixture>> = {
   'kube-linter dangling-networkpolicy': networkPolicy({}),
   'kube-linter access-to-create-pods': binding('RoleBinding', 'Role'),
   'kube-linter access-to-secrets': binding('RoleBinding', 'Role'),
+  'trivy KSV-0022': netBindService,
 };

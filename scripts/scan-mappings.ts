@@ -5,7 +5,8 @@
  * (`exceptionAnnotations`) puts there for an exception to the row's rule, which it must not.
  * All cases, each in its own namespace, are written to one folder and each scanner runs once
  * on it. Started by scripts/scan.sh after the scans, with the tools' paths in SCAN_CHECKOV,
- * SCAN_KUBE_SCORE, SCAN_KUBE_LINTER and SCAN_POLARIS; exit code 1 when a case does not hold.
+ * SCAN_KUBE_SCORE, SCAN_KUBE_LINTER, SCAN_POLARIS and SCAN_TRIVY (Trivy's cases one object to a file,
+ * with the ignore file our review writes for them); exit code 1 when a case does not hold.
  *
  *   node --import tsx scripts/scan-mappings.ts [<folder to write the cases to>]   (default .scan/mappings)
  */
@@ -22,10 +23,22 @@ import {
   ObjectSkip,
   SCANNER_CHECKS,
   Scanner,
+  trivyArguments,
 } from '../lib/policy/scanner-map';
 import { KubeObject } from '../lib/review/model';
 import { Fixture, FIXTURES, SKIP_FIXTURES } from './scan-mappings-cases';
-import { judgeCheckov, judgeKubeLinter, judgeKubeScore, judgePolaris, ScannedObjects, ScanEntry } from './scan-results';
+import {
+  judgeCheckov,
+  judgeKubeLinter,
+  judgeKubeScore,
+  judgePolaris,
+  judgeTrivy,
+  ScannedObjects,
+  ScanEntry,
+  TrivyLocator,
+  trustedSubject,
+} from './scan-results';
+import { trivyIgnoreEntries, trivyIgnoreYaml } from '../lib/policy/trivy-ignore';
 import { CaseUnderTest, Finding, parseRef, verdict } from './scan-mappings-verdict';
 
 const REASON = 'proof that the scanner honours the skip our exception writes';
@@ -147,7 +160,7 @@ function tool(variable: string): string {
 }
 
 /** Every failure each scanner reports on its cases (in `folder`/<scanner>), read raw: no exception of ours excuses any. */
-function findingsIn(folder: string, cases: readonly Case[]): Finding[] {
+function findingsIn(folder: string, cases: readonly Case[], trivyFiles: TrivyLocator): Finding[] {
   // No objects: the judges then accept nothing through a bound role's exception.
   const none = new ScannedObjects([]);
   const dir = (scanner: Scanner) => path.join(folder, scanner);
@@ -197,6 +210,14 @@ function findingsIn(folder: string, cases: readonly Case[]): Finding[] {
       'polaris',
       judgePolaris(runJson(tool('SCAN_POLARIS'), ['audit', '--audit-path', dir('polaris'), '--format', 'json']), '', none).failures,
     ],
+    [
+      'trivy',
+      judgeTrivy(
+        runJson(tool('SCAN_TRIVY'), trivyArguments(dir('trivy'), path.join(folder, 'trivy-cache'), path.join(folder, 'trivyignore.yaml'))),
+        '',
+        trivyFiles,
+      ).failures,
+    ],
   ];
   return reports.flatMap(([scanner, entries]) => entries.map((e) => ({ scanner, check: e.check, ...parseRef(e.object) })));
 }
@@ -206,11 +227,30 @@ function main(folder: string): number {
   const cases = [...casesOfMappings(), ...casesOfObjectSkips()];
   fs.rmSync(folder, { recursive: true, force: true });
   // A folder per scanner: Checkov matches a NetworkPolicy to pods across namespaces, so another scanner's namespace-wide policy would cover them.
+  // Trivy skips by file: one object to a file, and the ignore file the review would write for them.
+  const trivyObjects = new Map<string, KubeObject[]>();
   for (const c of cases.filter((x) => x.objects.length)) {
     fs.mkdirSync(path.join(folder, c.scanner), { recursive: true });
-    fs.writeFileSync(path.join(folder, c.scanner, `${c.id}.yaml`), c.objects.map((o) => stringify(o)).join('---\n'));
+    if (c.scanner === 'trivy') {
+      c.objects.forEach((o, i) => {
+        const file = `${c.id}-${i + 1}.yaml`;
+        fs.writeFileSync(path.join(folder, c.scanner, file), stringify(o));
+        trivyObjects.set(file, [o]);
+      });
+    } else fs.writeFileSync(path.join(folder, c.scanner, `${c.id}.yaml`), c.objects.map((o) => stringify(o)).join('---\n'));
   }
-  const { ok, lines } = verdict(cases, findingsIn(folder, cases));
+  fs.mkdirSync(path.join(folder, 'trivy'), { recursive: true });
+  // As `review --trust-annotations --trivy-ignore` writes it for these objects, outside the folder Trivy scans.
+  const subjects = new Map([...trivyObjects.entries()].map(([file, objects]) => [file, objects.map(trustedSubject)]));
+  fs.writeFileSync(path.join(folder, 'trivyignore.yaml'), trivyIgnoreYaml(trivyIgnoreEntries(subjects)));
+  // Findings read raw: the locator gives each object without its annotations, so no skip of ours excuses one.
+  const bare: TrivyLocator = (target) => {
+    const o = trivyObjects.get(target)?.[0];
+    return o
+      ? { apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata?.name, namespace: o.metadata?.namespace } }
+      : undefined;
+  };
+  const { ok, lines } = verdict(cases, findingsIn(folder, cases, bare));
   lines.forEach((line) => (line.startsWith('scan-mappings:') ? console.error(line) : console.log(`scan-mappings: ${line}`)));
   console.log(
     `scan-mappings: ${ok ? 'passed' : 'FAILED'}: ${cases.length} cases in ${((Date.now() - start) / 1000).toFixed(1)}s (objects in ${folder}/)`,

@@ -6,7 +6,15 @@
  */
 import { exceptionsFromAnnotations } from '../lib/core/exceptions';
 import { KubeObject } from '../lib/review/model';
-import { boundRoleRules, notApplicableChecks, OBJECT_SKIPS, rulesForCheck, Scanner } from '../lib/policy/scanner-map';
+import {
+  boundRoleRules,
+  notApplicableChecks,
+  OBJECT_SKIPS,
+  rulesForCheck,
+  Scanner,
+  TRIVY_KIND_SCOPED_CHECKS,
+} from '../lib/policy/scanner-map';
+import { TrivyIgnoreEntry, trivySkipsOf, TrivySubject } from '../lib/policy/trivy-ignore';
 
 /** One scanner finding or skip, on one object. */
 export interface ScanEntry {
@@ -313,6 +321,120 @@ function annotationSkips(scanner: Scanner, objects: ScannedObjects, prefix: stri
     }
   }
   return skips.sort(byText);
+}
+
+// ---------------------------------------------------------------- Trivy
+
+interface TrivyMisconfiguration {
+  readonly ID: string;
+  readonly Title?: string;
+  readonly Message?: string;
+  readonly Status: string;
+  readonly CauseMetadata?: { readonly StartLine?: number };
+}
+interface TrivyModifiedFinding {
+  readonly Type?: string;
+  readonly Status?: string;
+  readonly Statement?: string;
+  readonly Finding?: { readonly ID?: string; readonly CauseMetadata?: { readonly StartLine?: number } };
+}
+interface TrivyResult {
+  readonly Target: string;
+  readonly Class?: string;
+  readonly Misconfigurations?: readonly TrivyMisconfiguration[] | null;
+  readonly ModifiedFindings?: readonly TrivyModifiedFinding[] | null;
+}
+
+/** Finds the object a Trivy finding is on: its file (relative to the scanned folder) and the line the finding starts on. */
+export type TrivyLocator = (target: string, line: number | undefined) => KubeObject | undefined;
+
+/**
+ * Judges `trivy config --format json` output. Trivy skips by file (the
+ * ignore file the review writes): a finding it still reports is accepted here only where the
+ * object carries the same skip (lib/policy/trivy-ignore.ts), which happens when its file holds
+ * other objects that do not; the kind-scoped checks reported on another kind are dropped.
+ */
+export function judgeTrivy(
+  raw: unknown,
+  version: string,
+  locate: TrivyLocator,
+  ignored: readonly TrivyIgnoreEntry[] = [],
+  objectCount?: number,
+): ScannerReport {
+  const results = ((raw as { Results?: readonly TrivyResult[] } | null)?.Results ?? []).filter(
+    (r) => r.Class === undefined || r.Class === 'config',
+  );
+  const failures: ScanEntry[] = [];
+  const skips: ScanEntry[] = [];
+  const refOfObject = (o: KubeObject | undefined, target: string) => (o ? refOf(o.kind, o.metadata?.namespace, o.metadata?.name) : target);
+  for (const r of results) {
+    for (const m of r.Misconfigurations ?? []) {
+      if (m.Status !== 'FAIL' || isOff('trivy', m.ID)) continue;
+      const object = locate(r.Target, m.CauseMetadata?.StartLine);
+      const scoped = TRIVY_KIND_SCOPED_CHECKS.find((c) => c.check === m.ID);
+      const entry = { check: m.ID, object: refOfObject(object, r.Target), text: `${m.Message ?? m.Title ?? ''} (${r.Target})` };
+      const skip = object ? trivySkipsOf(trustedSubject(object)).get(m.ID) : undefined;
+      if (scoped && object && object.kind !== scoped.kind) continue;
+      if (skip) skips.push({ ...entry, text: `${skip} (Trivy skips by file; this one holds other objects)` });
+      else failures.push(entry);
+    }
+    for (const f of r.ModifiedFindings ?? []) {
+      const id = f.Finding?.ID ?? '?';
+      if (f.Type !== 'misconfiguration' || isOff('trivy', id)) continue;
+      const object = locate(r.Target, f.Finding?.CauseMetadata?.StartLine);
+      const scoped = TRIVY_KIND_SCOPED_CHECKS.find((c) => c.check === id);
+      if (scoped && object && object.kind !== scoped.kind) continue;
+      skips.push({ check: id, object: refOfObject(object, r.Target), text: f.Statement ?? 'ignored' });
+    }
+  }
+  // What the ignore file skipped, file by file (its global entries are the checks turned off).
+  for (const entry of ignored) {
+    for (const file of entry.paths ?? []) {
+      const object = locate(file, undefined);
+      const scoped = TRIVY_KIND_SCOPED_CHECKS.find((c) => c.check === entry.id);
+      if (scoped && object && object.kind !== scoped.kind) continue;
+      skips.push({ check: entry.id, object: refOfObject(object, file), text: entry.statement });
+    }
+  }
+  return {
+    scanner: 'trivy',
+    version,
+    objects: objectCount ?? results.length,
+    notJudged: {},
+    // Trivy reports a check once per offending rule or container: once per object here.
+    failures: unique(failures).sort(byText),
+    skips: unique(skips).sort(byText),
+    off: [
+      ...offChecks('trivy'),
+      ...TRIVY_KIND_SCOPED_CHECKS.map((c) => ({ check: `${c.check} on kinds other than ${c.kind}`, reason: c.reason })),
+    ],
+  };
+}
+
+/**
+ * `object` as the ignore file sees it, its annotations trusted: the scan runs on our own
+ * outputs, whose exceptions the review accepted before they were written.
+ */
+export function trustedSubject(object: KubeObject): TrivySubject {
+  const annotations = object.metadata?.annotations ?? {};
+  return {
+    kind: object.kind,
+    annotations,
+    accepted: exceptionsFromAnnotations(annotations).map((e) => ({
+      rule: e.rule,
+      reason: e.reason,
+      ...(e.expires ? { expires: e.expires } : {}),
+    })),
+    trustAnnotations: true,
+  };
+}
+
+function unique(entries: readonly ScanEntry[]): ScanEntry[] {
+  const seen = new Set<string>();
+  return entries.filter((e) => {
+    const key = `${e.check}\u0000${e.object}\u0000${e.text}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
 }
 
 // ---------------------------------------------------------------- printing

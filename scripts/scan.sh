@@ -7,6 +7,7 @@
 #        kube-score  built from the Go module proxy into .tools/bin
 #        kube-linter built from its release source in ../shared/peer-src into .tools/bin
 #        Polaris     built from its release source in ../shared/peer-src into .tools/bin
+#        Trivy       built from the Go module proxy into .tools/bin (run offline: its embedded checks)
 #   2. synthesizes the reference platform into dist/ (and, when scripts/synth-templates.ts
 #      exists, every template's output into .scan/templates/<template>/);
 #   3. runs scripts/scan.ts: each scanner on each of those outputs, judged against
@@ -17,7 +18,7 @@
 #      with the skip annotations our writer puts there, which it must not (seconds: each
 #      scanner runs once on .scan/mappings/<scanner>/). Fails listing each mapping that does not hold.
 #
-# All four are required: a scanner that cannot be installed fails the scan, naming what is
+# All five are required: a scanner that cannot be installed fails the scan, naming what is
 # missing. kube-linter and Polaris cannot come from the Go module proxy (it refuses
 # golang.stackrox.io/kube-linter, and Polaris' go.mod lacks the major-version suffix its tags
 # need), so they are built from `git archive` snapshots of their release tags kept in
@@ -35,6 +36,7 @@ KUBE_LINTER_VERSION=0.8.3    # ../shared/peer-src/kube-linter-0.8.3.tar.gz (tag 
 KUBE_LINTER_SHA256=b8eafe79f6186850e3f9333351810d080ce74e85e91a7b72d4128e0ce6ca9ecb
 POLARIS_VERSION=10.2.2       # ../shared/peer-src/polaris-10.2.2.tar.gz (tag v10.2.2)
 POLARIS_SHA256=447240a225baf3b4349eceb0da8ea991f3ff5124568dd4435ccc66252b2d01b5
+TRIVY_VERSION=v0.74.0        # newest the Go module proxy lists (go list -m -versions github.com/aquasecurity/trivy)
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tools="$root/.tools"
@@ -87,6 +89,33 @@ install_kube_score() {
     say "built kube-score in $(seconds_since "$start")s: $("$bin/kube-score" version 2>&1 | head -n1)"
   else
     say "kube-score $KUBE_SCORE_VERSION cannot be built: $(grep -m1 -E 'go: |error' "$logs/kube-score.log" || tail -n1 "$logs/kube-score.log")" >&2
+    return 1
+  fi
+}
+
+# --- Trivy: `go install` from the Go module proxy. Its go.mod asks for Go's encoding/json/v2
+# (GOEXPERIMENT=jsonv2), and a module of its own, outside ours, resolves its replace-free graph.
+install_trivy() {
+  local stamp="$bin/trivy.stamp" want="trivy $TRIVY_VERSION $(go version 2>/dev/null | cut -d' ' -f3)"
+  if [[ -x "$bin/trivy" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+    say "trivy $TRIVY_VERSION already in .tools/bin, nothing to do"
+    return 0
+  fi
+  has_go trivy || return 1
+  local start work; start=$(date +%s)
+  work=$(mktemp -d "$tools/build-trivy.XXXXXX")
+  rm -f "$stamp"
+  say "building trivy $TRIVY_VERSION from the Go module proxy ($(go version | cut -d' ' -f3))"
+  if (cd "$work" && go mod init trivy-build >/dev/null 2>&1 &&
+    GOEXPERIMENT=jsonv2 GOFLAGS=-mod=mod CGO_ENABLED=0 GOBIN="$bin" go install -trimpath \
+      -ldflags "-X github.com/aquasecurity/trivy/pkg/version/app.ver=${TRIVY_VERSION#v}" \
+      "github.com/aquasecurity/trivy/cmd/trivy@$TRIVY_VERSION") >"$logs/trivy.log" 2>&1; then
+    echo "$want" >"$stamp"
+    rm -rf "$work"
+    say "built trivy in $(seconds_since "$start")s: $("$bin/trivy" --version 2>&1 | head -n1)"
+  else
+    rm -rf "$work"
+    say "trivy $TRIVY_VERSION cannot be built: $(grep -m1 -E 'go: |error' "$logs/trivy.log" || tail -n1 "$logs/trivy.log")" >&2
     return 1
   fi
 }
@@ -144,6 +173,7 @@ install_kube_score || required kube-score
 from_source kube-linter "$KUBE_LINTER_VERSION" "$KUBE_LINTER_SHA256" ./cmd/kube-linter golang.stackrox.io/kube-linter/internal/version.version \
   || required kube-linter
 from_source polaris "$POLARIS_VERSION" "$POLARIS_SHA256" . main.Version || required polaris
+install_trivy || required trivy
 
 if wait "$checkov_pid"; then
   sed 's/^/scan: /' "$logs/checkov.log"
@@ -165,8 +195,8 @@ if $synth; then
   fi
 fi
 
-export SCAN_CHECKOV="$venv/bin/checkov" SCAN_KUBE_SCORE="$bin/kube-score" SCAN_KUBE_LINTER="$bin/kube-linter" SCAN_POLARIS="$bin/polaris"
-export SCAN_VERSIONS="checkov=$CHECKOV_VERSION kube-score=$KUBE_SCORE_VERSION kube-linter=$KUBE_LINTER_VERSION polaris=$POLARIS_VERSION"
+export SCAN_CHECKOV="$venv/bin/checkov" SCAN_KUBE_SCORE="$bin/kube-score" SCAN_KUBE_LINTER="$bin/kube-linter" SCAN_POLARIS="$bin/polaris" SCAN_TRIVY="$bin/trivy"
+export SCAN_VERSIONS="checkov=$CHECKOV_VERSION kube-score=$KUBE_SCORE_VERSION kube-linter=$KUBE_LINTER_VERSION polaris=$POLARIS_VERSION trivy=$TRIVY_VERSION"
 status=0
 node --import tsx scripts/scan.ts dist .scan/templates || status=1
 node --import tsx scripts/scan-mappings.ts .scan/mappings || status=1

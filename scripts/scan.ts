@@ -2,22 +2,41 @@
  * Runs each installed scanner on each output folder and judges the results (see
  * scan-results.ts). Started by scripts/scan.sh, which installs the scanners and says where:
  *
- *   SCAN_CHECKOV, SCAN_KUBE_SCORE, SCAN_KUBE_LINTER, SCAN_POLARIS   paths of the tools
+ *   SCAN_CHECKOV, SCAN_KUBE_SCORE, SCAN_KUBE_LINTER, SCAN_POLARIS, SCAN_TRIVY   paths of the tools
  *   node --import tsx scripts/scan.ts <output folder> [<folder of outputs>...]
  *
  * The first folder (dist/) is one output, every manifest below it scanned together; each
  * further folder (.scan/templates/) holds one output per subfolder, plus one for manifests
  * directly in it. A folder that does not exist is skipped with a note. Exit code 1 when
  * any scanner reports a failure not covered by an exception of ours, or when one of them
- * (all four are required) cannot run.
+ * (all five are required) cannot run.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadManifests } from '../lib/review/manifest-files';
 import { KubeObject } from '../lib/review/model';
-import { checkovArguments, KUBE_LINTER_ADDED_CHECKS, KUBE_SCORE_OPTIONAL_CHECKS, notApplicableChecks } from '../lib/policy/scanner-map';
-import { formatReport, judgeCheckov, judgeKubeLinter, judgeKubeScore, judgePolaris, ScannedObjects, ScannerReport } from './scan-results';
+import {
+  checkovArguments,
+  KUBE_LINTER_ADDED_CHECKS,
+  KUBE_SCORE_OPTIONAL_CHECKS,
+  notApplicableChecks,
+  trivyArguments,
+} from '../lib/policy/scanner-map';
+import { TrivyIgnoreEntry } from '../lib/policy/trivy-ignore';
+import { main as cdk8sHardened } from '../lib/review/cli';
+import { parse } from 'yaml';
+import {
+  formatReport,
+  judgeCheckov,
+  judgeKubeLinter,
+  judgeKubeScore,
+  judgePolaris,
+  judgeTrivy,
+  ScannedObjects,
+  ScannerReport,
+  TrivyLocator,
+} from './scan-results';
 
 const MAX_OUTPUT = 512 * 1024 * 1024;
 
@@ -137,7 +156,37 @@ function scan(output: Output): { reports: ScannerReport[]; problems: string[] } 
     ),
   );
 
+  attempt('trivy', process.env.SCAN_TRIVY, (tool) => {
+    // The ignore file as a user writes it: `cdk8s-hardened review <output> --trust-annotations --trivy-ignore FILE`, outside the output.
+    const ignoreFile = path.join('.scan', 'trivy', `${output.folder.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '')}.yaml`);
+    fs.mkdirSync(path.dirname(ignoreFile), { recursive: true });
+    const said: string[] = [];
+    const io = { stdout: { write: (t: string) => said.push(t) }, stderr: { write: (t: string) => said.push(t) } };
+    const code = cdk8sHardened(['review', output.folder, '--trust-annotations', '--trivy-ignore', ignoreFile], io as never);
+    if (code !== 0)
+      throw new Error(
+        `cdk8s-hardened review ${output.folder} --trivy-ignore exited ${code}: ${said.join('').trim().split('\n').slice(-3).join(' | ')}`,
+      );
+    const raw = runJson(tool, trivyArguments(output.folder, path.join(path.dirname(tool), '..', 'trivy-cache'), ignoreFile));
+    const ignored = (parse(fs.readFileSync(ignoreFile, 'utf8')) as { misconfigurations?: TrivyIgnoreEntry[] }).misconfigurations ?? [];
+    return judgeTrivy(raw, versionOf(tool, ['--version']).replace(/^Version:\s*/, ''), trivyLocator(output), ignored, objects.all.length);
+  });
+
   return { reports, problems };
+}
+
+/** The object of `output` a Trivy finding is on: the last one in its file to start at or before the finding's line. */
+function trivyLocator(output: Output): TrivyLocator {
+  const byFile = new Map<string, { line: number; object: KubeObject }[]>();
+  for (const m of loadManifests(output.files)) {
+    const at = m.origin.lastIndexOf(':');
+    const file = path.relative(output.folder, m.origin.slice(0, at)).split(path.sep).join('/');
+    byFile.set(file, [...(byFile.get(file) ?? []), { line: Number(m.origin.slice(at + 1)), object: m.object as unknown as KubeObject }]);
+  }
+  return (target, line) => {
+    const objects = byFile.get(target) ?? [];
+    return [...objects].reverse().find((o) => line === undefined || o.line <= line)?.object ?? objects[0]?.object;
+  };
 }
 
 function main([first, ...rest]: readonly string[]): number {

@@ -7,7 +7,7 @@ import { HardeningException } from '../core/exceptions';
 import { HardeningError } from '../core/hardening-error';
 import { clusterScoped, INamespaceScope, markNamespaceScope } from '../core/namespace-scope';
 import { requireDns1123Label } from '../core/names';
-import { NAMESPACE_WIDE_POLICY_SKIPS } from '../policy/scanner-map';
+import { LIMIT_RANGE_SKIPS, NAMESPACE_WIDE_POLICY_SKIPS } from '../policy/scanner-map';
 
 /** Pod Security Standards levels. */
 export enum PodSecurityLevel {
@@ -261,7 +261,7 @@ export class HardenedNamespace extends Construct implements INamespaceScope {
       spec: { hard: this.quantities('quota', { ...DEFAULT_QUOTA, ...props.quota }) },
     });
     const limits = props.containerLimits ?? {};
-    new k8s.KubeLimitRange(this, 'Limits', {
+    const limitRange = new k8s.KubeLimitRange(this, 'Limits', {
       metadata: { name: 'default-limits', namespace: this.namespaceName },
       spec: {
         limits: [
@@ -277,6 +277,7 @@ export class HardenedNamespace extends Construct implements INamespaceScope {
         ],
       },
     });
+    writeScannerSkips(limitRange, LIMIT_RANGE_SKIPS);
   }
 
   private dnsRules(dns: DnsAllowance): k8s.NetworkPolicyEgressRule[] {

@@ -1,6 +1,6 @@
 /**
  * How the checks of the scanners people already run (Checkov, kube-score, kube-linter,
- * Polaris) correspond to the rules of this engine, as plain data. Two uses:
+ * Polaris, Trivy) correspond to the rules of this engine, as plain data. Two uses:
  *
  * - **Exceptions carry over.** An exception to one of our rules is written into the YAML as
  *   each scanner's own skip annotation for every check mapped to that rule, with the same
@@ -17,10 +17,10 @@ import { compareText } from '../core/compare-text';
 import { ANY_KIND, kindsOfRule, POD_TEMPLATE_KINDS } from './rule-catalog';
 
 /** The scanners whose checks are mapped. */
-export type Scanner = 'checkov' | 'kube-score' | 'kube-linter' | 'polaris';
+export type Scanner = 'checkov' | 'kube-score' | 'kube-linter' | 'polaris' | 'trivy';
 
 /** Every scanner, in the order the scan runs and reports them. */
-export const SCANNERS: readonly Scanner[] = ['checkov', 'kube-score', 'kube-linter', 'polaris'];
+export const SCANNERS: readonly Scanner[] = ['checkov', 'kube-score', 'kube-linter', 'polaris', 'trivy'];
 
 /** The `rule` of a check that does not apply to what this library emits. */
 export const NOT_APPLICABLE = 'not-applicable';
@@ -225,6 +225,81 @@ export const SCANNER_CHECKS: readonly ScannerCheck[] = [
     'topologySpreadConstraint',
     "Every workload with more than one replica gets spread constraints over nodes and zones (and pod-anti-affinity); a single pod, or a DaemonSet's one pod per node, has nothing to spread.",
   ),
+
+  // Trivy (`trivy config`, its embedded Kubernetes checks): it reads no annotation, so the
+  // skips of these rows reach it as entries of the ignore file the review writes (lib/policy/trivy-ignore.ts).
+  row('trivy', 'KSV-0001', 'no-privilege-escalation'),
+  row('trivy', 'KSV-0003', 'drop-all-capabilities'),
+  row('trivy', 'KSV-0004', 'drop-all-capabilities'),
+  row('trivy', 'KSV-0005', 'baseline-capabilities'),
+  row('trivy', 'KSV-0006', 'no-host-path'),
+  row('trivy', 'KSV-0008', 'no-host-namespaces'),
+  row('trivy', 'KSV-0009', 'no-host-namespaces'),
+  row('trivy', 'KSV-0010', 'no-host-namespaces'),
+  row('trivy', 'KSV-0011', 'resources-set'),
+  row('trivy', 'KSV-0012', 'run-as-non-root'),
+  row('trivy', 'KSV-0013', 'no-latest-tag'),
+  row('trivy', 'KSV-0014', 'read-only-root-filesystem'),
+  row('trivy', 'KSV-0015', 'resources-set'),
+  row('trivy', 'KSV-0016', 'resources-set'),
+  row('trivy', 'KSV-0017', 'no-privileged'),
+  row('trivy', 'KSV-0018', 'resources-set'),
+  row('trivy', 'KSV-0020', 'high-user-group-ids'),
+  row('trivy', 'KSV-0021', 'high-user-group-ids'),
+  row('trivy', 'KSV-0022', 'baseline-capabilities'),
+  row('trivy', 'KSV-0023', 'no-host-path'),
+  row('trivy', 'KSV-0024', 'no-host-ports'),
+  row('trivy', 'KSV-0026', 'no-unsafe-sysctls'),
+  row('trivy', 'KSV-0027', 'no-unmasked-proc-mount'),
+  row('trivy', 'KSV-0027', 'restricted-proc-mount'),
+  row('trivy', 'KSV-0028', 'restricted-volume-types'),
+  row('trivy', 'KSV-0030', 'seccomp-runtime-default'),
+  row('trivy', 'KSV-0036', 'no-service-account-token'),
+  row('trivy', 'KSV-0041', 'rbac-namespace-escalation-powers', ['ClusterRole']),
+  row('trivy', 'KSV-0044', 'rbac-no-wildcards'),
+  row('trivy', 'KSV-0045', 'rbac-no-wildcards'),
+  row('trivy', 'KSV-0046', 'rbac-no-wildcards'),
+  row('trivy', 'KSV-0048', 'rbac-namespace-escalation-powers'),
+  row('trivy', 'KSV-0053', 'rbac-no-exec-attach-portforward'),
+  row('trivy', 'KSV-0054', 'rbac-no-exec-attach-portforward'),
+  row('trivy', 'KSV-0056', 'rbac-namespace-escalation-powers'),
+  row('trivy', 'KSV-0105', 'run-as-non-root'),
+  row('trivy', 'KSV-0106', 'drop-all-capabilities'),
+  row('trivy', 'KSV-0110', 'no-default-namespace'),
+  row('trivy', 'KSV-0112', 'rbac-no-wildcards'),
+  row('trivy', 'KSV-0113', 'rbac-namespace-escalation-powers', ['Role']),
+  row('trivy', 'KSV-0114', 'rbac-no-cluster-takeover-powers'),
+  row('trivy', 'KSV-0119', 'baseline-capabilities'),
+  row('trivy', 'KSV-0121', 'no-host-path'),
+  notApplicable(
+    'trivy',
+    'KSV-0049',
+    "Writing the ConfigMaps of one's own namespace reaches no further than the workloads there, which whoever may deploy in it controls anyway, and controllers keep their leader-election locks in them; a secret in a ConfigMap is refused by configmap-no-secret-keys.",
+  ),
+  notApplicable(
+    'trivy',
+    'KSV-0125',
+    "Trivy trusts the big clouds' registries unless given another list; the platform's own list is judged by image-registry-allowed (HardenedApp allowedRegistries), which the admission policies also enforce, with every image pinned by digest.",
+  ),
+];
+
+/**
+ * Trivy checks that select one kind but that Trivy 0.74 evaluates on every object: the
+ * Kubernetes scanner ignores a check's subtype selector (pkg/iac/rego/scanner.go
+ * isPolicyApplicable: subtypes count for cloud inputs only). Judged on their kind alone;
+ * reported on any other, they are dropped with this reason.
+ */
+export const TRIVY_KIND_SCOPED_CHECKS: readonly { readonly check: string; readonly kind: string; readonly reason: string }[] = [
+  {
+    check: 'KSV-0039',
+    kind: 'LimitRange',
+    reason: 'It judges a LimitRange (its selector names only that kind); Trivy 0.74 applies it to every object.',
+  },
+  {
+    check: 'KSV-0040',
+    kind: 'ResourceQuota',
+    reason: 'It judges a ResourceQuota (its selector names only that kind); Trivy 0.74 applies it to every object.',
+  },
 ];
 
 /**
@@ -300,6 +375,18 @@ export const NET_BIND_SERVICE_SKIPS: readonly ObjectSkip[] = [
     objects: 'the same Deployment',
     reason: 'It listens on 80 and 443, where Ingress traffic arrives, with the NET_BIND_SERVICE capability above.',
   },
+  {
+    scanner: 'trivy',
+    check: 'KSV-0022',
+    objects: 'the same Deployment',
+    reason: 'As for Checkov CKV_K8S_25: NET_BIND_SERVICE is the one capability it adds, the one Pod Security restricted allows.',
+  },
+  {
+    scanner: 'trivy',
+    check: 'KSV-0117',
+    objects: 'the same Deployment',
+    reason: 'As for kube-linter privileged-ports: it listens on 80 and 443, with NET_BIND_SERVICE.',
+  },
 ];
 
 const UNLISTED_PROBE_PORT_REASON =
@@ -365,6 +452,51 @@ export const SECRET_ROTATION_SKIPS: readonly ObjectSkip[] = [
   },
 ];
 
+const WORKLOAD_AUTHOR_REASON =
+  'Deploying workloads, and the Services and Ingresses in front of them, in their namespace is what these profiles are for; the pods they create run under Pod Security restricted and the admission policies, and rbac-namespace-escalation-powers judges creating pods themselves.';
+
+/**
+ * Skipped on the Role of a NamespaceAccess with the developer or admin profile: Trivy reports
+ * on the Role what kube-linter reports on its binding.
+ */
+export const WORKLOAD_AUTHOR_ROLE_SKIPS: readonly ObjectSkip[] = [
+  {
+    scanner: 'trivy',
+    check: 'KSV-0048',
+    objects: "a namespace's developer and admin Roles (NamespaceAccess)",
+    reason: WORKLOAD_AUTHOR_REASON,
+  },
+  { scanner: 'trivy', check: 'KSV-0056', objects: 'the same Roles', reason: WORKLOAD_AUTHOR_REASON },
+];
+
+/** Skipped on the Role of a NamespaceAccess with the admin profile. */
+export const NAMESPACE_ADMIN_ROLE_SKIPS: readonly ObjectSkip[] = [
+  {
+    scanner: 'trivy',
+    check: 'KSV-0050',
+    objects: "a namespace's admin Role (NamespaceAccess)",
+    reason:
+      "Admins manage the Roles and RoleBindings of their namespace, without bind or escalate: the API server lets them grant no permission they do not hold themselves (RBAC's escalation prevention), and rbac-no-escalation-verbs keeps those verbs out.",
+  },
+  {
+    scanner: 'trivy',
+    check: 'KSV-0113',
+    objects: 'the same Role',
+    reason: SECRET_ROTATION_SKIPS[0].reason,
+  },
+];
+
+/** Skipped on a HardenedNamespace's LimitRange. */
+export const LIMIT_RANGE_SKIPS: readonly ObjectSkip[] = [
+  {
+    scanner: 'trivy',
+    check: 'KSV-0039',
+    objects: "a namespace's `default-limits` LimitRange",
+    reason:
+      'It sets default requests and limits and a maximum for every container, as the check asks, but no minimum: a floor would refuse small containers at admission, after the review passed them, and bounds nothing an attacker could use.',
+  },
+];
+
 /** Every object-level skip, for docs/proofs.md and its test. */
 export const OBJECT_SKIPS: readonly ObjectSkip[] = [
   ...NAMESPACE_WIDE_POLICY_SKIPS,
@@ -375,6 +507,9 @@ export const OBJECT_SKIPS: readonly ObjectSkip[] = [
   ...AUTOSCALED_SKIPS,
   ...WORKLOAD_AUTHOR_SKIPS,
   ...SECRET_ROTATION_SKIPS,
+  ...WORKLOAD_AUTHOR_ROLE_SKIPS,
+  ...NAMESPACE_ADMIN_ROLE_SKIPS,
+  ...LIMIT_RANGE_SKIPS,
 ];
 
 /** The kube-score checks that are optional (off by default) and that the scan turns on. */
@@ -435,6 +570,28 @@ export function checkovArguments(files: readonly string[]): string[] {
   ];
 }
 
+/**
+ * Trivy's command line as the scan runs it on `folder`: its embedded Kubernetes checks,
+ * offline (no check bundle download, version check or telemetry), JSON, and the ignore file the review wrote there (`ignoreFile`) when there is one.
+ */
+export function trivyArguments(folder: string, cacheDir: string, ignoreFile?: string): string[] {
+  return [
+    'config',
+    '--misconfig-scanners',
+    'kubernetes',
+    '--skip-check-update',
+    '--skip-version-check',
+    '--disable-telemetry',
+    '--cache-dir',
+    cacheDir,
+    '--format',
+    'json',
+    '--quiet',
+    ...(ignoreFile ? ['--ignorefile', ignoreFile] : []),
+    folder,
+  ];
+}
+
 /** The rules whose exception on the bound role accepts `check` on a binding (see `ScannerCheck.boundRole`). */
 export function boundRoleRules(scanner: Scanner, check: string): string[] {
   return SCANNER_CHECKS.filter((c) => c.scanner === scanner && c.check === check && c.boundRole).map((c) => c.rule);
@@ -469,6 +626,11 @@ export const SCANNER_ANNOTATIONS = {
   kubeLinter: 'ignore-check.kube-linter.io/',
   /** `polaris.fairwinds.com/<check>-exempt: "true"`: no reason (ours stays beside it). */
   polaris: 'polaris.fairwinds.com/',
+  /**
+   * `trivy.hardened.cdk8s.io/ignore: <check>,<check>`: ours, as Trivy reads no annotation; the
+   * review turns it into Trivy's ignore file (lib/policy/trivy-ignore.ts), with the reasons.
+   */
+  trivy: 'trivy.hardened.cdk8s.io/ignore',
 } as const;
 
 /**
@@ -486,6 +648,7 @@ export function scannerSkipAnnotations(
   const kubeScore = new Set<string>();
   const kubeLinter = new Map<string, string>();
   const polaris = new Set<string>();
+  const trivy = new Set<string>();
   const byRule = [...exceptions].sort((a, b) => compareText(a.rule, b.rule));
   for (const exception of byRule) {
     const checks = checksForRule(exception.rule, kind);
@@ -498,12 +661,14 @@ export function scannerSkipAnnotations(
       if (!kubeLinter.has(c)) kubeLinter.set(c, exception.reason);
     });
     checks.polaris.forEach((c) => polaris.add(c));
+    checks.trivy.forEach((c) => trivy.add(c));
   }
   for (const skip of skips) {
     if (skip.scanner === 'checkov' && !checkov.has(skip.check)) checkov.set(skip.check, skip.reason.replace(/=/g, ':'));
     else if (skip.scanner === 'kube-score') kubeScore.add(skip.check);
     else if (skip.scanner === 'kube-linter' && !kubeLinter.has(skip.check)) kubeLinter.set(skip.check, skip.reason);
     else if (skip.scanner === 'polaris') polaris.add(skip.check);
+    else if (skip.scanner === 'trivy') trivy.add(skip.check);
   }
   const annotations: Record<string, string> = {};
   [...checkov.keys()].sort(compareChecks).forEach((check, i) => {
@@ -516,6 +681,7 @@ export function scannerSkipAnnotations(
   [...polaris].sort().forEach((check) => {
     annotations[`${SCANNER_ANNOTATIONS.polaris}${check}-exempt`] = 'true';
   });
+  if (trivy.size) annotations[SCANNER_ANNOTATIONS.trivy] = [...trivy].sort().join(',');
   return annotations;
 }
 

@@ -2,7 +2,12 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ExceptionPolicy } from '../policy/exception-policy';
 import { writeScannerSkips } from '../policy/exception-routing';
-import { SECRET_ROTATION_SKIPS, WORKLOAD_AUTHOR_SKIPS } from '../policy/scanner-map';
+import {
+  NAMESPACE_ADMIN_ROLE_SKIPS,
+  SECRET_ROTATION_SKIPS,
+  WORKLOAD_AUTHOR_ROLE_SKIPS,
+  WORKLOAD_AUTHOR_SKIPS,
+} from '../policy/scanner-map';
 import { HardeningException } from '../core/exceptions';
 import { HardeningError } from '../core/hardening-error';
 import { effectiveNamespace } from '../core/namespace-scope';
@@ -163,9 +168,16 @@ export class NamespaceAccess extends Construct {
     });
     this.role = role;
     this.binding = binding;
-    // kube-linter's access checks count creating workloads, and deleting Secrets, as escalation (see the skips' reasons).
-    if (props.profile !== AccessProfile.VIEWER) writeScannerSkips(binding, WORKLOAD_AUTHOR_SKIPS);
-    if (props.profile === AccessProfile.ADMIN) writeScannerSkips(binding, SECRET_ROTATION_SKIPS);
+    // kube-linter's access checks (on the binding) and Trivy's (on the Role) count creating workloads,
+    // deleting Secrets and managing the namespace's RBAC as escalation (see the skips' reasons).
+    if (props.profile !== AccessProfile.VIEWER) {
+      writeScannerSkips(binding, WORKLOAD_AUTHOR_SKIPS);
+      writeScannerSkips(role, WORKLOAD_AUTHOR_ROLE_SKIPS);
+    }
+    if (props.profile === AccessProfile.ADMIN) {
+      writeScannerSkips(binding, SECRET_ROTATION_SKIPS);
+      writeScannerSkips(role, NAMESPACE_ADMIN_ROLE_SKIPS);
+    }
   }
 }
 

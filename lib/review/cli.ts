@@ -9,6 +9,7 @@ import { badRegistryEntry } from '../policy/image-registry';
 import { DEFAULT_EXEMPT_NAMESPACES, nonSystemNamespace } from '../policy/control-plane';
 import { admissionPolicyFiles } from './admission/admission-report';
 import { clusterPolicies } from './admission/cluster-policies';
+import { trivyIgnoreText } from './trivy-ignore-file';
 import { printable, printableLines } from '../core/printable';
 import { readCustomResourceDefinitions } from './crd-files';
 import { passesAt, review } from './engine';
@@ -63,6 +64,7 @@ export function usage(): string {
     '                              [--exceptions FILE]... [--trust-annotations] [--crd PATH]...',
     '                              [--platform FILE] [--namespace NAME] [--allowed-registry ENTRY]...',
     '                              [--admission-policies DIR [--admission-exempt NS]...]',
+    '                              [--trivy-ignore FILE]',
     `       ${NAME} init [DIR]   (a new cdk8s project using the library; see README)`,
     '',
     'Reviews Kubernetes manifests against the cdk8s-hardened rules. PATH is a file or a folder',
@@ -122,6 +124,13 @@ export function usage(): string {
     '                     not exist or be empty (exit 2); nothing is written when the review fails.',
     '  --admission-exempt NS  a namespace the policies do not judge: a system namespace',
     '                     (kube-system, kube-*, *-system). Repeatable. Default: kube-system.',
+    "  --trivy-ignore FILE  when the review passes (exit 0), write Trivy's ignore file (its YAML",
+    '                     format) to FILE: the Trivy checks of each exception the review applied,',
+    '                     on the files of the objects it applied to, with its reason, and the',
+    '                     checks that do not apply; with --trust-annotations, also the object',
+    '                     skips our constructs write (trivy.hardened.cdk8s.io/ignore). Needs',
+    '                     one folder as PATH (paths are relative to it) and a FILE outside it',
+    '                     ending .yaml or .yml. Then: trivy config --ignorefile FILE PATH',
     '  -h, --help         print this text.',
     '',
     'Exit codes: 0 no error finding without an exception (warnings may remain);',
@@ -157,6 +166,8 @@ interface ReviewCommand {
   readonly allowedRegistries?: readonly string[];
   /** Where --admission-policies writes the policies once the review passes, and the namespaces they leave alone. */
   readonly admission?: { readonly dir: string; readonly exemptNamespaces: readonly string[] };
+  /** Where --trivy-ignore writes Trivy's ignore file once the review passes. */
+  readonly trivyIgnore?: string;
 }
 
 /**
@@ -224,6 +235,7 @@ function parseReviewArgs(args: readonly string[]): ReviewCommand | 'help' {
         'allowed-registry': { type: 'string', multiple: true },
         'admission-policies': { type: 'string', multiple: true },
         'admission-exempt': { type: 'string', multiple: true },
+        'trivy-ignore': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -271,6 +283,7 @@ function parseReviewArgs(args: readonly string[]): ReviewCommand | 'help' {
   if (namespaceProblem) throw new UsageError(`--namespace ${namespaceProblem}.`);
   const allowedRegistries = checkedRegistries(values['allowed-registry']);
   const admission = admissionOutput(values['admission-policies'], values['admission-exempt']);
+  const trivyIgnore = trivyIgnoreOutput(values['trivy-ignore'], positionals);
   return {
     paths: positionals,
     format: format as Format,
@@ -286,7 +299,37 @@ function parseReviewArgs(args: readonly string[]): ReviewCommand | 'help' {
     ...(namespace !== undefined ? { namespace } : {}),
     ...(allowedRegistries ? { allowedRegistries } : {}),
     ...(admission ? { admission } : {}),
+    ...(trivyIgnore !== undefined ? { trivyIgnore } : {}),
   };
+}
+
+/** --trivy-ignore FILE: one folder to review (Trivy names files relative to it), FILE outside it, in Trivy's YAML format. */
+function trivyIgnoreOutput(files: readonly string[] | undefined, positionals: readonly string[]): string | undefined {
+  const file = single(files, '--trivy-ignore', "a file to write Trivy's ignore file to, such as trivyignore.yaml");
+  if (file === undefined) return undefined;
+  if (!/\.ya?ml$/.test(file))
+    throw new UsageError(`--trivy-ignore ${file}: Trivy reads its YAML format only from a file ending .yaml or .yml.`);
+  const folder = positionals[0];
+  if (positionals.length !== 1 || folder === '-' || !isFolder(folder)) {
+    throw new UsageError(
+      `--trivy-ignore needs exactly one folder as PATH (the ignore file names files relative to it; got ${positionals.join(' ')}).`,
+    );
+  }
+  const relative = path.relative(path.resolve(folder), path.resolve(file));
+  if (!relative.startsWith('..') && !path.isAbsolute(relative)) {
+    throw new UsageError(
+      `--trivy-ignore ${file} is inside ${folder}: write it outside, where kubectl, Argo CD and this review will not read it as a manifest.`,
+    );
+  }
+  return file;
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** The values of a repeatable option that also takes comma-separated lists (--pack a,b --pack c). */
@@ -397,6 +440,11 @@ function runReview(command: ReviewCommand, io: CliIo): number {
         command.allowedRegistries,
       )
     : undefined;
+  const trivyLine = command.trivyIgnore === undefined ? undefined : writeTrivyIgnore(command, passed, manifests, result);
+  const extraLines = [admissionLine, trivyLine]
+    .filter((l) => l !== undefined)
+    .map((l) => `${l}\n`)
+    .join('');
   switch (command.format) {
     // Control characters in names are JSON-escaped already, except DEL, C1, U+2028/2029 and
     // the bidi controls: escaped too, to the same values.
@@ -407,7 +455,7 @@ function runReview(command: ReviewCommand, io: CliIo): number {
       io.stdout.write(printableLines(reviewSarifWithSkipped(result, skipped)));
       break;
     case 'text':
-      io.stdout.write(reviewText(result, passed, skipped) + (admissionLine === undefined ? '' : `${admissionLine}\n`));
+      io.stdout.write(reviewText(result, passed, skipped) + extraLines);
       break;
   }
   return passed ? EXIT_CODES.passed : EXIT_CODES.failed;
@@ -460,6 +508,21 @@ function writeAdmissionPolicies(
   return printable(
     `Admission policies: ${policies.length} ValidatingAdmissionPolic${policies.length === 1 ? 'y' : 'ies'} written to ${admission.dir}, one file each (apply them before the workloads).`,
   );
+}
+
+/** Writes Trivy's ignore file for a passed review (lib/review/trivy-ignore-file.ts); returns the text report's line. */
+function writeTrivyIgnore(command: ReviewCommand, passed: boolean, manifests: readonly LoadedManifest[], result: ReviewResult): string {
+  const file = command.trivyIgnore!;
+  if (!passed) return printable(`Trivy ignore file: not written to ${file}: the review failed.`);
+  const text = trivyIgnoreText(command.paths[0], manifests, result, command.trustAnnotations);
+  try {
+    // Replaced, never written through: a link planted at FILE is removed, not followed.
+    fs.rmSync(file, { force: true });
+    createFile(file, text);
+  } catch (error) {
+    throw new AdmissionOutputError(`--trivy-ignore ${file}: cannot write it (${(error as Error).message}).`);
+  }
+  return printable(`Trivy ignore file: written to ${file} (trivy config --ignorefile ${file} ${command.paths[0]}).`);
 }
 
 /** review.json with the paths found but not read as `skipped` (always there, so its shape does not vary). */

@@ -57,6 +57,8 @@ export interface RuleReferences {
   readonly polaris?: ReferenceId;
   /** Checkov check id, for example `CKV_K8S_20`. */
   readonly checkov?: ReferenceId;
+  /** Trivy check id, for example `KSV-0014`. */
+  readonly trivy?: ReferenceId;
 }
 
 /** What a rule reports about one object: where and what, in plain words. */

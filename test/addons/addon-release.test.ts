@@ -50,6 +50,7 @@ test.each([
   'kube-score/ignore',
   'ignore-check.kube-linter.io/privileged-container',
   'polaris.fairwinds.com/runAsPrivileged-exempt',
+  'trivy.hardened.cdk8s.io/ignore',
 ])('an upstream %s annotation is refused, naming the file, the object and the key', (annotation) => {
   const configMap = {
     apiVersion: 'v1',

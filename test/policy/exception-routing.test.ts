@@ -14,7 +14,7 @@ function annotationsAfter(record: (api: ApiObject) => void): Record<string, stri
 }
 
 describe('exceptions reach the scanners with the same reason', () => {
-  test('an exception to read-only-root-filesystem yields the Checkov, kube-score, kube-linter and Polaris skips', () => {
+  test('an exception to read-only-root-filesystem yields the Checkov, kube-score, kube-linter, Polaris and Trivy skips', () => {
     const deployment = only(
       synthObjects(
         (shop) =>
@@ -31,6 +31,7 @@ describe('exceptions reach the scanners with the same reason', () => {
       'kube-score/ignore': 'container-security-context-readonlyrootfilesystem',
       'ignore-check.kube-linter.io/no-read-only-root-fs': `${reason} (expires 2027-03-31)`,
       'polaris.fairwinds.com/notReadOnlyRootFilesystem-exempt': 'true',
+      'trivy.hardened.cdk8s.io/ignore': 'KSV-0014',
     });
   });
 
@@ -56,6 +57,7 @@ describe('exceptions reach the scanners with the same reason', () => {
       'ignore-check.kube-linter.io/no-read-only-root-fs': reason,
       'polaris.fairwinds.com/automountServiceAccountToken-exempt': 'true',
       'polaris.fairwinds.com/notReadOnlyRootFilesystem-exempt': 'true',
+      'trivy.hardened.cdk8s.io/ignore': 'KSV-0014,KSV-0036',
     });
   });
 

@@ -21,6 +21,7 @@ const REFERENCE_FIELDS: Record<Scanner, keyof RuleReferences> = {
   'kube-score': 'kubeScore',
   'kube-linter': 'kubeLinter',
   polaris: 'polaris',
+  trivy: 'trivy',
 };
 const ids = (ref: ReferenceId | undefined): string[] => (ref === undefined ? [] : typeof ref === 'string' ? [ref] : [...ref]);
 const key = (scanner: string, check: string, rule: string) => `${scanner} ${check} -> ${rule}`;
@@ -70,6 +71,7 @@ describe('the scanner map', () => {
       ],
       'kube-linter': [],
       polaris: ['metadataAndInstanceMismatched', 'missingNetworkPolicy', 'priorityClassNotSet', 'topologySpreadConstraint'],
+      trivy: ['KSV-0049', 'KSV-0125'],
     });
   });
 
@@ -80,19 +82,19 @@ describe('the scanner map', () => {
       'kube-score': 'kube-score',
       'kube-linter': 'kube-linter',
       polaris: 'Polaris',
+      trivy: 'Trivy',
     };
-    const listed = [...readme.matchAll(/^\| (Checkov|kube-score|kube-linter|Polaris) \| `([^`]+)` \|/gm)].map((m) => `${m[1]} ${m[2]}`);
+    const listed = [...readme.matchAll(/^\| (Checkov|kube-score|kube-linter|Polaris|Trivy) \| `([^`]+)` \|/gm)].map(
+      (m) => `${m[1]} ${m[2]}`,
+    );
     expect(listed).toEqual(SCANNERS.flatMap((s) => notApplicableChecks(s).map((c) => `${NAMES[s]} ${c.check}`)));
   });
 
   test('docs/proofs.md lists exactly the checks skipped on some objects, with where and why', () => {
     const readme = fs.readFileSync(path.join(__dirname, '../../docs/proofs.md'), 'utf8');
-    const listed = [...readme.matchAll(/^\| `([^`]+)` \((Checkov|kube-score|kube-linter|Polaris)\) \| (.+) \| (.+) \|$/gm)].map((m) => [
-      m[2].toLowerCase(),
-      m[1],
-      m[3],
-      m[4],
-    ]);
+    const listed = [...readme.matchAll(/^\| `([^`]+)` \((Checkov|kube-score|kube-linter|Polaris|Trivy)\) \| (.+) \| (.+) \|$/gm)].map(
+      (m) => [m[2].toLowerCase(), m[1], m[3], m[4]],
+    );
     expect(listed).toEqual(OBJECT_SKIPS.map((skip) => [skip.scanner, skip.check, skip.objects, skip.reason]));
   });
 
@@ -104,12 +106,19 @@ describe('the scanner map', () => {
 
   test('a skip is written only on the kinds the scanner judges', () => {
     // namespace-default-deny is excepted on the Namespace; the scanners judge pods.
-    expect(checksForRule('namespace-default-deny', 'Namespace')).toEqual({ checkov: [], 'kube-score': [], 'kube-linter': [], polaris: [] });
+    expect(checksForRule('namespace-default-deny', 'Namespace')).toEqual({
+      checkov: [],
+      'kube-score': [],
+      'kube-linter': [],
+      polaris: [],
+      trivy: [],
+    });
     expect(checksForRule('namespace-default-deny', 'Deployment')).toEqual({
       checkov: ['CKV2_K8S_6'],
       'kube-score': ['pod-networkpolicy'],
       'kube-linter': ['non-isolated-pod'],
       polaris: [],
+      trivy: [],
     });
   });
 
@@ -142,6 +151,7 @@ describe('scannerSkipAnnotations', () => {
       'kube-score/ignore': 'container-security-context-readonlyrootfilesystem',
       'ignore-check.kube-linter.io/no-read-only-root-fs': reason,
       'polaris.fairwinds.com/notReadOnlyRootFilesystem-exempt': 'true',
+      'trivy.hardened.cdk8s.io/ignore': 'KSV-0014',
     });
   });
 

@@ -78,6 +78,7 @@ describe('verdict', () => {
       'kube-score: 0 mappings and 0 object skips proven (flagged without the skip, silent with it)',
       'kube-linter: 1 mapping and 1 object skip proven (flagged without the skip, silent with it); 1 do NOT hold',
       'polaris: 0 mappings and 0 object skips proven (flagged without the skip, silent with it)',
+      'trivy: 0 mappings and 0 object skips proven (flagged without the skip, silent with it)',
       expect.stringMatching(/^scan-mappings: kube-linter latest-tag -> no-latest-tag: not reported on the violating Deployment m2-flagged/),
     ]);
     expect(verdict([readOnlyRoot], [found('m1-flagged')]).ok).toBe(true);

@@ -1,7 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KubeObject } from '../../lib/review/model';
-import { formatReport, judgeCheckov, judgeKubeLinter, judgeKubeScore, judgePolaris, ScannedObjects } from '../../scripts/scan-results';
+import {
+  formatReport,
+  judgeCheckov,
+  judgeKubeLinter,
+  judgeKubeScore,
+  judgePolaris,
+  judgeTrivy,
+  ScannedObjects,
+  TrivyLocator,
+} from '../../scripts/scan-results';
 
 const reason = 'the vendor agent rewrites its config at start; tracked in SEC-142';
 const agent: KubeObject = {
@@ -281,6 +290,64 @@ describe('skips that are not our exceptions', () => {
   });
 });
 
+describe('Trivy (the shape of its 0.74.0 output)', () => {
+  const limits: KubeObject = { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'default-limits', namespace: 'legacy' } };
+  // One file per chart: the excepted agent shares legacy.k8s.yaml with web (line 1: agent, line 20: web, line 40: limits).
+  const locate: TrivyLocator = (target, line) =>
+    target === 'legacy.k8s.yaml' ? (line === undefined || line < 20 ? agent : line < 40 ? web : limits) : undefined;
+  const fail = (ID: string, StartLine: number) => ({
+    ID,
+    Title: ID,
+    Message: `${ID} message`,
+    Status: 'FAIL',
+    CauseMetadata: { StartLine },
+  });
+  const output = {
+    Results: [
+      {
+        Target: 'legacy.k8s.yaml',
+        Class: 'config',
+        Misconfigurations: [
+          fail('KSV-0014', 5), // read-only root filesystem, on the agent: our exception accepts it
+          fail('KSV-0014', 25), // the same on web: a failure
+          fail('KSV-0017', 6), // privileged, on the agent: no exception covers it
+          fail('KSV-0039', 25), // LimitRange's check, reported on a Deployment: dropped
+          fail('KSV-0039', 45), // on the LimitRange itself: a failure
+          fail('KSV-0125', 25), // does not apply
+          { ...fail('KSV-0001', 25), Status: 'PASS' },
+        ],
+      },
+    ],
+  };
+
+  test('a failure counts unless the object carries the skip Trivy could not scope to it; kind-scoped checks count on their kind only', () => {
+    const report = judgeTrivy(output, '0.74.0', locate, [], 3);
+    expect(report.objects).toBe(3);
+    expect(report.failures.map((f) => `${f.check} ${f.object}`)).toEqual([
+      'KSV-0014 Deployment legacy/web',
+      'KSV-0017 Deployment legacy/agent',
+      'KSV-0039 LimitRange legacy/default-limits',
+    ]);
+    expect(report.skips).toEqual([
+      { check: 'KSV-0014', object: 'Deployment legacy/agent', text: `${ours} (Trivy skips by file; this one holds other objects)` },
+    ]);
+    expect(report.off.map((o) => o.check)).toEqual([
+      'KSV-0049',
+      'KSV-0125',
+      'KSV-0039 on kinds other than LimitRange',
+      'KSV-0040 on kinds other than ResourceQuota',
+    ]);
+  });
+
+  test("the ignore file's entries are listed as skips, by object", () => {
+    const report = judgeTrivy({ Results: [] }, '0.74.0', locate, [
+      { id: 'KSV-0014', paths: ['legacy.k8s.yaml'], statement: ours },
+      { id: 'KSV-0049', statement: 'does not apply' },
+    ]);
+    expect(report.skips).toEqual([{ check: 'KSV-0014', object: 'Deployment legacy/agent', text: ours }]);
+  });
+});
+
 describe('the pinned versions', () => {
   test('the "Checked by" table of docs/proofs.md names the versions scripts/scan.sh installs', () => {
     const root = path.join(__dirname, '../..');
@@ -292,6 +359,7 @@ describe('the pinned versions', () => {
       ['KUBE_SCORE', 'kube-score'],
       ['KUBE_LINTER', 'kube-linter'],
       ['POLARIS', 'Polaris'],
+      ['TRIVY', 'Trivy'],
     ]) {
       const version = pinned(name);
       expect(version).toBeDefined();

@@ -138,7 +138,7 @@ export const noDefaultNamespace: Rule = {
   title: 'Objects are not put in the default namespace',
   severity: 'error',
   kinds: [ANY_KIND],
-  references: { kubeLinter: 'use-namespace' },
+  references: { trivy: 'KSV-0110', kubeLinter: 'use-namespace' },
   remediation:
     'Put the object in the namespace of the application it belongs to, one that enforces Pod Security and denies traffic by default, and write that namespace in its metadata.namespace.',
   check: (obj, context) => {

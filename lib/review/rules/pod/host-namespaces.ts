@@ -20,6 +20,7 @@ export const noHostNamespaces: Rule = {
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
   references: {
+    trivy: ['KSV-0008', 'KSV-0009', 'KSV-0010'],
     pss: 'baseline/hostNamespaces',
     cis: ['5.2.3', '5.2.4', '5.2.5'],
     kubeLinter: ['host-network', 'host-pid', 'host-ipc'],

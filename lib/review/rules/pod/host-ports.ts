@@ -25,7 +25,7 @@ export const noHostPorts: Rule = {
   title: 'Containers bind no host port',
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
-  references: { pss: 'baseline/hostPorts', cis: '5.2.13', polaris: 'hostPortSet', checkov: 'CKV_K8S_26' },
+  references: { trivy: 'KSV-0024', pss: 'baseline/hostPorts', cis: '5.2.13', polaris: 'hostPortSet', checkov: 'CKV_K8S_26' },
   remediation: 'Remove hostPort from the container port and expose the pod through a Service instead.',
   check: (obj, context) =>
     eachContainer(obj, context).flatMap((c) =>

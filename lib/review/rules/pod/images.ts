@@ -84,7 +84,13 @@ export const noLatestTag: Rule = {
   title: 'Images do not use the latest tag',
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
-  references: { kubeScore: 'container-image-tag', kubeLinter: 'latest-tag', polaris: 'tagNotSpecified', checkov: 'CKV_K8S_14' },
+  references: {
+    trivy: 'KSV-0013',
+    kubeScore: 'container-image-tag',
+    kubeLinter: 'latest-tag',
+    polaris: 'tagNotSpecified',
+    checkov: 'CKV_K8S_14',
+  },
   remediation: 'Refer to the image by digest, or at least by a fixed version tag.',
   check: (obj) =>
     [

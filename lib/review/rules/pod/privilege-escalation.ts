@@ -15,6 +15,7 @@ export const noPrivilegeEscalation: Rule = {
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
   references: {
+    trivy: 'KSV-0001',
     pss: 'restricted/allowPrivilegeEscalation',
     cis: '5.2.6',
     kubeLinter: 'privilege-escalation-container',

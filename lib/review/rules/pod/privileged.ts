@@ -13,6 +13,7 @@ export const noPrivileged: Rule = {
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
   references: {
+    trivy: 'KSV-0017',
     pss: 'baseline/privileged',
     cis: '5.2.2',
     kubeScore: 'container-security-context-privileged',

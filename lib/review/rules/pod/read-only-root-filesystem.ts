@@ -14,6 +14,7 @@ export const readOnlyRootFilesystem: Rule = {
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
   references: {
+    trivy: 'KSV-0014',
     kubeScore: 'container-security-context-readonlyrootfilesystem',
     kubeLinter: 'no-read-only-root-fs',
     polaris: 'notReadOnlyRootFilesystem',

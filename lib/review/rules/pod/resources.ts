@@ -41,6 +41,7 @@ export const resourcesSet: Rule = {
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
   references: {
+    trivy: ['KSV-0011', 'KSV-0015', 'KSV-0016', 'KSV-0018'],
     kubeScore: 'container-resources',
     kubeLinter: ['unset-cpu-requirements', 'unset-memory-requirements'],
     polaris: ['cpuRequestsMissing', 'memoryRequestsMissing', 'memoryLimitsMissing'],

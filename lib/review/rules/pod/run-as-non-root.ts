@@ -16,6 +16,7 @@ export const runAsNonRoot: Rule = {
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
   references: {
+    trivy: ['KSV-0012', 'KSV-0105'],
     pss: 'restricted/runAsNonRoot',
     cis: '5.2.7',
     kubeLinter: 'run-as-non-root',

@@ -95,7 +95,13 @@ export const seccompRuntimeDefault: Rule = {
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
   overrides: ['no-unconfined-seccomp'],
-  references: { pss: 'restricted/seccompProfile_restricted', cis: '5.7.2', kubeScore: 'container-seccomp-profile', checkov: 'CKV_K8S_31' },
+  references: {
+    trivy: 'KSV-0030',
+    pss: 'restricted/seccompProfile_restricted',
+    cis: '5.7.2',
+    kubeScore: 'container-seccomp-profile',
+    checkov: 'CKV_K8S_31',
+  },
   remediation: 'Set securityContext.seccompProfile.type: RuntimeDefault on the pod (or Localhost with a reviewed profile).',
   check: perPod((pod, obj) => {
     if (isWindowsPod(pod)) return [];

@@ -16,7 +16,7 @@ export const noServiceAccountToken: Rule = {
   title: 'Pods do not mount a service account token',
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
-  references: { cis: '5.1.6', polaris: 'automountServiceAccountToken', checkov: 'CKV_K8S_38' },
+  references: { trivy: 'KSV-0036', cis: '5.1.6', polaris: 'automountServiceAccountToken', checkov: 'CKV_K8S_38' },
   remediation:
     'Set automountServiceAccountToken: false on the pod spec or its ServiceAccount; if the pod calls the Kubernetes API, add an exception that says why.',
   check: (obj, context) =>

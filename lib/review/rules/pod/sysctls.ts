@@ -34,7 +34,7 @@ export const noUnsafeSysctls: Rule = {
   title: 'Pods set only safe sysctls',
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
-  references: { pss: 'baseline/sysctls', kubeLinter: 'unsafe-sysctls' },
+  references: { trivy: 'KSV-0026', pss: 'baseline/sysctls', kubeLinter: 'unsafe-sysctls' },
   remediation: `Remove the sysctl from securityContext.sysctls; only ${SAFE_SYSCTLS.join(', ')} are allowed.`,
   check: perPod((pod) =>
     list<{ name?: string }>(pod.spec.securityContext?.sysctls).flatMap((sysctl, i) =>

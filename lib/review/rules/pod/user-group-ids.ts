@@ -36,7 +36,7 @@ export const highUserGroupIds: Rule = {
   title: 'Containers run with a user id and a group id above 10000 (and fsGroup, if set)',
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
-  references: { kubeScore: 'container-security-context-user-group-id', checkov: 'CKV_K8S_40' },
+  references: { trivy: ['KSV-0020', 'KSV-0021'], kubeScore: 'container-security-context-user-group-id', checkov: 'CKV_K8S_40' },
   remediation:
     'Set securityContext.runAsUser and securityContext.runAsGroup above 10000 on the pod (for example 65532), or on the container, and keep any fsGroup above 10000 too.',
   check: perPod((pod, obj) => {

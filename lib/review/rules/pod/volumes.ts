@@ -36,6 +36,7 @@ export const noHostPath: Rule = {
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
   references: {
+    trivy: ['KSV-0006', 'KSV-0023', 'KSV-0121'],
     pss: 'baseline/hostPathVolumes',
     cis: '5.2.12',
     polaris: 'hostPathSet',
@@ -103,7 +104,7 @@ export const restrictedVolumeTypes: Rule = {
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
   overrides: ['no-host-path'],
-  references: { pss: 'restricted/restrictedVolumes' },
+  references: { trivy: 'KSV-0028', pss: 'restricted/restrictedVolumes' },
   remediation: 'Replace the volume with one of the allowed types; reach other storage through a PersistentVolumeClaim or a CSI driver.',
   check: perPod((pod) =>
     list<Volume>(pod.spec.volumes).flatMap((volume, i) => {

@@ -17,7 +17,7 @@ export const rbacNoClusterTakeoverPowers: Rule = {
   title: 'Roles hold no power over the node or the control plane (* on *, namespaces, webhooks, certificate approval, PersistentVolumes)',
   severity: 'error',
   kinds: RBAC_ROLE_KINDS,
-  references: { cis: ['5.1.3', '5.1.11', '5.1.12'], checkov: ['CKV_K8S_155', 'CKV_K8S_156'] },
+  references: { cis: ['5.1.3', '5.1.11', '5.1.12'], checkov: ['CKV_K8S_155', 'CKV_K8S_156'], trivy: 'KSV-0114' },
   remediation:
     'Remove the rule; leave namespaces, admission webhooks, certificate approval and PersistentVolumes to the platform\'s own controllers and list the resources and verbs the holder needs instead of "*".',
   check: (obj) => rolePowerFindings(obj, POWER_RULES.clusterTakeover),

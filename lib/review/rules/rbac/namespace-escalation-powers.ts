@@ -17,7 +17,11 @@ export const rbacNamespaceEscalationPowers: Rule = {
   title: 'Roles that read or create Secrets, create pods or remove NetworkPolicies say why',
   severity: 'warning',
   kinds: RBAC_ROLE_KINDS,
-  references: { cis: ['5.1.2', '5.1.4'], kubeLinter: ['access-to-create-pods', 'access-to-secrets'] },
+  references: {
+    cis: ['5.1.2', '5.1.4'],
+    kubeLinter: ['access-to-create-pods', 'access-to-secrets'],
+    trivy: ['KSV-0041', 'KSV-0048', 'KSV-0056', 'KSV-0113'],
+  },
   remediation:
     "Remove the power, or limit Secret reads by resourceNames and record an exception naming the power (accepts: ['read secrets']) with the reason.",
   check: (obj) => rolePowerFindings(obj, POWER_RULES.namespaceEscalation),

@@ -67,7 +67,12 @@ export const rbacNoWildcards: Rule = {
   title: 'Roles name their API groups, resources and verbs instead of using "*"',
   severity: 'error',
   kinds: RBAC_ROLE_KINDS,
-  references: { cis: '5.1.3', kubeLinter: 'wildcard-in-rules', checkov: 'CKV_K8S_49' },
+  references: {
+    trivy: ['KSV-0044', 'KSV-0045', 'KSV-0046', 'KSV-0112'],
+    cis: '5.1.3',
+    kubeLinter: 'wildcard-in-rules',
+    checkov: 'CKV_K8S_49',
+  },
   remediation: 'Replace each "*" with the API groups, resources and verbs the holder needs, listed one by one.',
   check: (obj) =>
     writtenRules(obj).flatMap(({ index: i, apiGroups, resources, verbs, nonResourceURLs }): RuleFinding[] => [
@@ -175,6 +180,7 @@ export const rbacNoExecAttachPortforward: Rule = {
   severity: 'error',
   kinds: RBAC_ROLE_KINDS,
   references: {
+    trivy: ['KSV-0053', 'KSV-0054'],
     cis: ['5.1.10', '5.1.13'],
     polaris: [
       'rolePodExecAttach',

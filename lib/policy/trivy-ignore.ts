@@ -1,0 +1,103 @@
+/**
+ * Trivy's share of the scanner skips. Trivy reads no annotation on a Kubernetes object (its
+ * inline `#trivy:ignore` comments are read for Terraform, CloudFormation, Helm and Dockerfiles
+ * only, in v0.74.0), so the skips reach it as an ignore file in its YAML format
+ * (`trivy config --ignorefile FILE`), whose entries name a check and the files it is ignored
+ * in, with a statement. `cdk8s-hardened review DIR --trivy-ignore FILE` writes it once the
+ * review passes, from what the review accepted; it belongs outside DIR, where kubectl, Argo CD
+ * and the review itself would read it as a manifest.
+ *
+ * A file is Trivy's smallest scope, so an entry names a file only when every object in it
+ * skips the check: exact with one object per file (cdk8s' `FOLDER_PER_CHART_FILE_PER_RESOURCE`
+ * layout, as the reference platform uses); with several, a skip that does not hold for all of
+ * them is left out, and Trivy reports the finding.
+ */
+import { stringify } from 'yaml';
+import { compareText } from '../core/compare-text';
+import { checksForRule, notApplicableChecks, OBJECT_SKIPS, SCANNER_ANNOTATIONS, TRIVY_KIND_SCOPED_CHECKS } from './scanner-map';
+
+/** An exception the review accepted on an object. */
+export interface AcceptedException {
+  readonly rule: string;
+  readonly reason: string;
+  readonly expires?: string;
+}
+
+/** What the ignore file needs of one object. */
+export interface TrivySubject {
+  readonly kind: string;
+  readonly annotations?: Readonly<Record<string, unknown>>;
+  /** The exceptions the review accepted on it. */
+  readonly accepted: readonly AcceptedException[];
+  /**
+   * Whether its `trivy.hardened.cdk8s.io/ignore` annotation counts: for objects our own
+   * constructs wrote (`--trust-annotations`), as for their exception annotations.
+   */
+  readonly trustAnnotations: boolean;
+}
+
+/** One entry of the ignore file. */
+export interface TrivyIgnoreEntry {
+  readonly id: string;
+  /** Files relative to the scanned folder, `/`-separated; none: every file. */
+  readonly paths?: readonly string[];
+  readonly statement: string;
+}
+
+/**
+ * The Trivy checks skipped on `subject`, each with why: those mapped to the rules of its
+ * accepted exceptions, the object skips the map lists for Trivy that its annotation names
+ * (when trusted: the annotation alone grants nothing), and the kind-scoped checks on other kinds.
+ */
+export function trivySkipsOf(subject: TrivySubject): Map<string, string> {
+  const skips = new Map<string, string>();
+  for (const e of [...subject.accepted].sort((a, b) => compareText(a.rule, b.rule))) {
+    const reason = `our exception to ${e.rule}: ${e.reason}${e.expires ? ` (expires ${e.expires})` : ''}`;
+    for (const check of checksForRule(e.rule, subject.kind).trivy) if (!skips.has(check)) skips.set(check, reason);
+  }
+  if (subject.trustAnnotations) {
+    const listed = String(subject.annotations?.[SCANNER_ANNOTATIONS.trivy] ?? '').split(',');
+    for (const check of listed.map((c) => c.trim())) {
+      const skip = OBJECT_SKIPS.find((s) => s.scanner === 'trivy' && s.check === check);
+      if (skip && !skips.has(check)) skips.set(check, skip.reason);
+    }
+  }
+  for (const scoped of TRIVY_KIND_SCOPED_CHECKS) {
+    if (scoped.kind !== subject.kind && !skips.has(scoped.check)) skips.set(scoped.check, scoped.reason);
+  }
+  return skips;
+}
+
+/**
+ * The entries for `files` (each file's objects, by its path relative to the scanned folder):
+ * the checks that do not apply, for every file; then, per check and statement, the files
+ * where every object skips it. Sorted, so the same objects give the same file.
+ */
+export function trivyIgnoreEntries(files: ReadonlyMap<string, readonly TrivySubject[]>): TrivyIgnoreEntry[] {
+  const byCheck = new Map<string, Map<string, string[]>>();
+  for (const [file, subjects] of [...files.entries()].sort(([a], [b]) => compareText(a, b))) {
+    if (!subjects.length) continue;
+    const skipsOf = subjects.map(trivySkipsOf);
+    for (const [check, statement] of skipsOf[0]) {
+      if (!skipsOf.every((s) => s.has(check))) continue;
+      const statements = byCheck.get(check) ?? new Map<string, string[]>();
+      statements.set(statement, [...(statements.get(statement) ?? []), file]);
+      byCheck.set(check, statements);
+    }
+  }
+  const everywhere = notApplicableChecks('trivy').map((c) => ({ id: c.check, statement: c.reason ?? '' }));
+  const scoped = [...byCheck.entries()]
+    .sort(([a], [b]) => compareText(a, b))
+    .flatMap(([id, statements]) =>
+      [...statements.entries()].sort(([a], [b]) => compareText(a, b)).map(([statement, paths]) => ({ id, paths, statement })),
+    );
+  return [...everywhere, ...scoped];
+}
+
+/** The ignore file's text: `trivy config --ignorefile FILE DIR`. */
+export function trivyIgnoreYaml(entries: readonly TrivyIgnoreEntry[]): string {
+  const header =
+    '# Written by cdk8s-hardened review --trivy-ignore: the Trivy checks the review accepted, and those that do not apply, with why.\n' +
+    '# Paths are relative to the folder reviewed: trivy config --ignorefile <this file> <that folder>\n';
+  return header + stringify({ misconfigurations: entries.map((e) => (e.paths ? { ...e, paths: [...e.paths] } : e)) }, { lineWidth: 0 });
+}
