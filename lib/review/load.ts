@@ -84,7 +84,9 @@ export function readDocuments(withMark: string, file: string, options: ReadOptio
  * reading judges). Returns how many `---` lines there are, or undefined when the two cut otherwise.
  */
 function separatorsIfCutAlike(text: string): number | undefined {
-  if (LONE_CARRIAGE_RETURN.test(text) || LINE_START_TO_CHECK.test(text)) return undefined;
+  // go-yaml drops a byte order mark that starts a document kubectl cuts (readYamlDocument does
+  // too); the YAML 1.2 parser keeps one there as text, so such a file is read document by document.
+  if (LONE_CARRIAGE_RETURN.test(text) || LINE_START_TO_CHECK.test(text) || text.includes(BYTE_ORDER_MARK)) return undefined;
   let separators = 0;
   for (const marker of text.matchAll(SEPARATOR_LINE)) {
     if (!PLAIN_MARKER.test(marker[0])) return undefined;
@@ -94,6 +96,7 @@ function separatorsIfCutAlike(text: string): number | undefined {
 }
 
 const LONE_CARRIAGE_RETURN = /\r(?!\n)/;
+const BYTE_ORDER_MARK = '\ufeff';
 const LINE_START_TO_CHECK = /^(?:%|\.\.\.)/m;
 const SEPARATOR_LINE = /^---.*$/gm;
 const PLAIN_MARKER = /^---(?:[ \t]+(?:#.*)?)?\r?$/;
@@ -136,7 +139,10 @@ function readAllAtOnce(text: string, file: string, separators: number): ReadDocu
  * The one document kubectl reads from a chunk (go-yaml's Unmarshal reads the first document
  * and ignores the rest, so a second one after a `...` line is refused here).
  */
-function readYamlDocument(chunk: YamlChunk, file: string): ReadDocument {
+function readYamlDocument(cut: YamlChunk, file: string): ReadDocument {
+  // go-yaml's Unmarshal drops a byte order mark at the start of its input, here each document
+  // kubectl cuts: kept, `\ufeff<<:` would be a key to us and a merge to kubectl.
+  const chunk = cut.text.startsWith(BYTE_ORDER_MARK) ? { ...cut, text: cut.text.slice(1) } : cut;
   let values: unknown[];
   let events: Event[];
   let source: string;

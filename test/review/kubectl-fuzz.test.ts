@@ -95,6 +95,8 @@ const FIXED_CLASSES: [string, (text: string) => boolean][] = [
   ],
   ['an indented --- line', (text) => /^[ \t]+---[ \t]*\r?$/m.test(text)],
   ['text that starts with a byte order mark', (text) => text.startsWith('\ufeff')],
+  // Found 2026-12-04 (seed 1253140748): go-yaml drops the mark at the start of each document kubectl cuts.
+  ['a byte order mark that starts a later document', (text) => /^---[^\n]*\n\ufeff/m.test(text)],
   ['a float -0.0', (text) => /(?:^|[\s:[{,])-(?:0+\.0*|\.0+)(?:[eE][-+]?\d+)?(?=[\s,\]}#]|$)/m.test(text)],
 ];
 

@@ -431,6 +431,20 @@ describe('our own reports next to the manifests', () => {
   });
 });
 
+describe('a byte order mark at the start of a later document', () => {
+  test('is dropped, as go-yaml drops it from each document kubectl cuts: a merge hidden behind it reaches the review', () => {
+    const text =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n\ufeff<<: {spec: {hostPID: true}}\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\n';
+    const [, podObject] = parseManifests(text, 'x.yaml').map((m) => m.object);
+    expect(podObject).toEqual({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { hostPID: true } });
+  });
+
+  test('is kept where kubectl keeps it: after a leading --- of the first document, and inside a document', () => {
+    expect(Object.keys(parseManifests('---\n\ufeffx: 1\napiVersion: v1\nkind: ConfigMap\n', 'x.yaml')[0].object)).toContain('\ufeffx');
+    expect(Object.keys(parseManifests('apiVersion: v1\nkind: ConfigMap\n\ufeffx: 1\n', 'x.yaml')[0].object)).toContain('\ufeffx');
+  });
+});
+
 describe('file encodings, as kubectl decodes them', () => {
   const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: café\ndata:\n  a: yes\n';
   const utf16be = (s: string) => {
