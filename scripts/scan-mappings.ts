@@ -242,7 +242,7 @@ function main(folder: string): number {
   fs.mkdirSync(path.join(folder, 'trivy'), { recursive: true });
   // As `review --trust-annotations --trivy-ignore` writes it for these objects, outside the folder Trivy scans.
   const subjects = new Map([...trivyObjects.entries()].map(([file, objects]) => [file, objects.map(trustedSubject)]));
-  fs.writeFileSync(path.join(folder, 'trivyignore.yaml'), trivyIgnoreYaml(trivyIgnoreEntries(subjects)));
+  fs.writeFileSync(path.join(folder, 'trivyignore.yaml'), trivyIgnoreYaml(trivyIgnoreEntries(subjects).entries));
   // Findings read raw: the locator gives each object without its annotations, so no skip of ours excuses one.
   const bare: TrivyLocator = (target) => {
     const o = trivyObjects.get(target)?.[0];

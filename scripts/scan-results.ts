@@ -425,6 +425,7 @@ export function trustedSubject(object: KubeObject): TrivySubject {
       reason: e.reason,
       ...(e.expires ? { expires: e.expires } : {}),
     })),
+    openRules: new Set(),
     trustAnnotations: true,
   };
 }

@@ -313,6 +313,13 @@ export interface ObjectSkip {
   /** Which objects, in words. */
   readonly objects: string;
   readonly reason: string;
+  /**
+   * The kinds it may stand on where the skip travels outside the object: Trivy's ignore file
+   * honours it on these kinds only.
+   *
+   * @default - any kind
+   */
+  readonly kinds?: readonly string[];
 }
 
 /** Skipped on a namespace's default-deny and DNS policies (`podSelector: {}`). */
@@ -378,12 +385,14 @@ export const NET_BIND_SERVICE_SKIPS: readonly ObjectSkip[] = [
   {
     scanner: 'trivy',
     check: 'KSV-0022',
+    kinds: ['Deployment'],
     objects: 'the same Deployment',
     reason: 'As for Checkov CKV_K8S_25: NET_BIND_SERVICE is the one capability it adds, the one Pod Security restricted allows.',
   },
   {
     scanner: 'trivy',
     check: 'KSV-0117',
+    kinds: ['Deployment'],
     objects: 'the same Deployment',
     reason: 'As for kube-linter privileged-ports: it listens on 80 and 443, with NET_BIND_SERVICE.',
   },
@@ -463,10 +472,11 @@ export const WORKLOAD_AUTHOR_ROLE_SKIPS: readonly ObjectSkip[] = [
   {
     scanner: 'trivy',
     check: 'KSV-0048',
+    kinds: ['Role'],
     objects: "a namespace's developer and admin Roles (NamespaceAccess)",
     reason: WORKLOAD_AUTHOR_REASON,
   },
-  { scanner: 'trivy', check: 'KSV-0056', objects: 'the same Roles', reason: WORKLOAD_AUTHOR_REASON },
+  { scanner: 'trivy', check: 'KSV-0056', kinds: ['Role'], objects: 'the same Roles', reason: WORKLOAD_AUTHOR_REASON },
 ];
 
 /** Skipped on the Role of a NamespaceAccess with the admin profile. */
@@ -474,6 +484,7 @@ export const NAMESPACE_ADMIN_ROLE_SKIPS: readonly ObjectSkip[] = [
   {
     scanner: 'trivy',
     check: 'KSV-0050',
+    kinds: ['Role'],
     objects: "a namespace's admin Role (NamespaceAccess)",
     reason:
       "Admins manage the Roles and RoleBindings of their namespace, without bind or escalate: the API server lets them grant no permission they do not hold themselves (RBAC's escalation prevention), and rbac-no-escalation-verbs keeps those verbs out.",
@@ -481,6 +492,7 @@ export const NAMESPACE_ADMIN_ROLE_SKIPS: readonly ObjectSkip[] = [
   {
     scanner: 'trivy',
     check: 'KSV-0113',
+    kinds: ['Role'],
     objects: 'the same Role',
     reason: SECRET_ROTATION_SKIPS[0].reason,
   },
@@ -491,6 +503,7 @@ export const LIMIT_RANGE_SKIPS: readonly ObjectSkip[] = [
   {
     scanner: 'trivy',
     check: 'KSV-0039',
+    kinds: ['LimitRange'],
     objects: "a namespace's `default-limits` LimitRange",
     reason:
       'It sets default requests and limits and a maximum for every container, as the check asks, but no minimum: a floor would refuse small containers at admission, after the review passed them, and bounds nothing an attacker could use.',

@@ -14,7 +14,14 @@
  */
 import { stringify } from 'yaml';
 import { compareText } from '../core/compare-text';
-import { checksForRule, notApplicableChecks, OBJECT_SKIPS, SCANNER_ANNOTATIONS, TRIVY_KIND_SCOPED_CHECKS } from './scanner-map';
+import {
+  checksForRule,
+  notApplicableChecks,
+  OBJECT_SKIPS,
+  rulesForCheck,
+  SCANNER_ANNOTATIONS,
+  TRIVY_KIND_SCOPED_CHECKS,
+} from './scanner-map';
 
 /** An exception the review accepted on an object. */
 export interface AcceptedException {
@@ -29,6 +36,11 @@ export interface TrivySubject {
   readonly annotations?: Readonly<Record<string, unknown>>;
   /** The exceptions the review accepted on it. */
   readonly accepted: readonly AcceptedException[];
+  /**
+   * The rules with a finding on it that no exception accepted (an exception accepts some
+   * values; Trivy's skip would cover the check whole): no check mapped to one of them is skipped.
+   */
+  readonly openRules: ReadonlySet<string>;
   /**
    * Whether its `trivy.hardened.cdk8s.io/ignore` annotation counts: for objects our own
    * constructs wrote (`--trust-annotations`), as for their exception annotations.
@@ -47,19 +59,23 @@ export interface TrivyIgnoreEntry {
 /**
  * The Trivy checks skipped on `subject`, each with why: those mapped to the rules of its
  * accepted exceptions, the object skips the map lists for Trivy that its annotation names
- * (when trusted: the annotation alone grants nothing), and the kind-scoped checks on other kinds.
+ * (when trusted, on the kinds the skip is for: the annotation alone grants nothing), and the
+ * kind-scoped checks on other kinds; never a check mapped to a rule with an open finding there.
  */
 export function trivySkipsOf(subject: TrivySubject): Map<string, string> {
   const skips = new Map<string, string>();
+  const open = (check: string) => rulesForCheck('trivy', check).some((rule) => subject.openRules.has(rule));
   for (const e of [...subject.accepted].sort((a, b) => compareText(a.rule, b.rule))) {
     const reason = `our exception to ${e.rule}: ${e.reason}${e.expires ? ` (expires ${e.expires})` : ''}`;
-    for (const check of checksForRule(e.rule, subject.kind).trivy) if (!skips.has(check)) skips.set(check, reason);
+    for (const check of checksForRule(e.rule, subject.kind).trivy) if (!skips.has(check) && !open(check)) skips.set(check, reason);
   }
   if (subject.trustAnnotations) {
     const listed = String(subject.annotations?.[SCANNER_ANNOTATIONS.trivy] ?? '').split(',');
     for (const check of listed.map((c) => c.trim())) {
-      const skip = OBJECT_SKIPS.find((s) => s.scanner === 'trivy' && s.check === check);
-      if (skip && !skips.has(check)) skips.set(check, skip.reason);
+      const skip = OBJECT_SKIPS.find(
+        (s) => s.scanner === 'trivy' && s.check === check && (s.kinds ?? [subject.kind]).includes(subject.kind),
+      );
+      if (skip && !skips.has(check) && !open(check)) skips.set(check, skip.reason);
     }
   }
   for (const scoped of TRIVY_KIND_SCOPED_CHECKS) {
@@ -69,14 +85,32 @@ export function trivySkipsOf(subject: TrivySubject): Map<string, string> {
 }
 
 /**
+ * Characters Trivy reads as a pattern in `paths` (doublestar: `*`, `?`, `[...]`, `{a,b}`, and
+ * `\` escaping): a file named `shop/*.yaml` would stand for every file of the folder.
+ */
+const GLOB_CHARACTERS = /[*?[\]{}\\]/;
+
+/** The ignore file's entries, and the files left out of them because Trivy would read their names as patterns. */
+export interface TrivyIgnore {
+  readonly entries: readonly TrivyIgnoreEntry[];
+  readonly leftOut: readonly string[];
+}
+
+/**
  * The entries for `files` (each file's objects, by its path relative to the scanned folder):
  * the checks that do not apply, for every file; then, per check and statement, the files
- * where every object skips it. Sorted, so the same objects give the same file.
+ * where every object skips it. A file whose name Trivy would read as a pattern is left out
+ * (its findings stay reported). Sorted, so the same objects give the same file.
  */
-export function trivyIgnoreEntries(files: ReadonlyMap<string, readonly TrivySubject[]>): TrivyIgnoreEntry[] {
+export function trivyIgnoreEntries(files: ReadonlyMap<string, readonly TrivySubject[]>): TrivyIgnore {
   const byCheck = new Map<string, Map<string, string[]>>();
+  const leftOut: string[] = [];
   for (const [file, subjects] of [...files.entries()].sort(([a], [b]) => compareText(a, b))) {
     if (!subjects.length) continue;
+    if (GLOB_CHARACTERS.test(file)) {
+      leftOut.push(file);
+      continue;
+    }
     const skipsOf = subjects.map(trivySkipsOf);
     for (const [check, statement] of skipsOf[0]) {
       if (!skipsOf.every((s) => s.has(check))) continue;
@@ -91,7 +125,7 @@ export function trivyIgnoreEntries(files: ReadonlyMap<string, readonly TrivySubj
     .flatMap(([id, statements]) =>
       [...statements.entries()].sort(([a], [b]) => compareText(a, b)).map(([statement, paths]) => ({ id, paths, statement })),
     );
-  return [...everywhere, ...scoped];
+  return { entries: [...everywhere, ...scoped], leftOut };
 }
 
 /** The ignore file's text: `trivy config --ignorefile FILE DIR`. */

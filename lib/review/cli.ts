@@ -9,7 +9,8 @@ import { badRegistryEntry } from '../policy/image-registry';
 import { DEFAULT_EXEMPT_NAMESPACES, nonSystemNamespace } from '../policy/control-plane';
 import { admissionPolicyFiles } from './admission/admission-report';
 import { clusterPolicies } from './admission/cluster-policies';
-import { trivyIgnoreText } from './trivy-ignore-file';
+import { trivyIgnoreFor } from './trivy-ignore-file';
+import { trivyIgnoreYaml } from '../policy/trivy-ignore';
 import { printable, printableLines } from '../core/printable';
 import { readCustomResourceDefinitions } from './crd-files';
 import { passesAt, review } from './engine';
@@ -514,7 +515,8 @@ function writeAdmissionPolicies(
 function writeTrivyIgnore(command: ReviewCommand, passed: boolean, manifests: readonly LoadedManifest[], result: ReviewResult): string {
   const file = command.trivyIgnore!;
   if (!passed) return printable(`Trivy ignore file: not written to ${file}: the review failed.`);
-  const text = trivyIgnoreText(command.paths[0], manifests, result, command.trustAnnotations);
+  const ignore = trivyIgnoreFor(command.paths[0], manifests, result, command.trustAnnotations);
+  const text = trivyIgnoreYaml(ignore.entries);
   try {
     // Replaced, never written through: a link planted at FILE is removed, not followed.
     fs.rmSync(file, { force: true });
@@ -522,7 +524,10 @@ function writeTrivyIgnore(command: ReviewCommand, passed: boolean, manifests: re
   } catch (error) {
     throw new AdmissionOutputError(`--trivy-ignore ${file}: cannot write it (${(error as Error).message}).`);
   }
-  return printable(`Trivy ignore file: written to ${file} (trivy config --ignorefile ${file} ${command.paths[0]}).`);
+  const leftOut = ignore.leftOut.length
+    ? ` Left out, as Trivy would read their names as patterns (rename them to skip there): ${ignore.leftOut.join(', ')}.`
+    : '';
+  return printable(`Trivy ignore file: written to ${file} (trivy config --ignorefile ${file} ${command.paths[0]}).${leftOut}`);
 }
 
 /** review.json with the paths found but not read as `skipped` (always there, so its shape does not vary). */

@@ -1,10 +1,16 @@
 import { parse } from 'yaml';
 import { exceptionAnnotations } from '../../lib/policy/exception-routing';
-import { LIMIT_RANGE_SKIPS, NET_BIND_SERVICE_SKIPS } from '../../lib/policy/scanner-map';
+import { LIMIT_RANGE_SKIPS, NET_BIND_SERVICE_SKIPS, WORKLOAD_AUTHOR_ROLE_SKIPS } from '../../lib/policy/scanner-map';
 import { trivyIgnoreEntries, trivyIgnoreYaml, trivySkipsOf, TrivySubject } from '../../lib/policy/trivy-ignore';
 
 const REASON = 'the vendor agent rewrites its config at start';
-const subject = (kind: string, more: Partial<TrivySubject> = {}): TrivySubject => ({ kind, accepted: [], trustAnnotations: true, ...more });
+const subject = (kind: string, more: Partial<TrivySubject> = {}): TrivySubject => ({
+  kind,
+  accepted: [],
+  openRules: new Set<string>(),
+  trustAnnotations: true,
+  ...more,
+});
 const excepted = () => subject('Deployment', { accepted: [{ rule: 'read-only-root-filesystem', reason: REASON, expires: '2027-03-31' }] });
 const plain = () => subject('Deployment');
 const OURS = `our exception to read-only-root-filesystem: ${REASON} (expires 2027-03-31)`;
@@ -31,6 +37,26 @@ describe("Trivy's skips of one object", () => {
     expect(own(subject('Deployment', { annotations: { 'trivy.hardened.cdk8s.io/ignore': 'KSV-0017,KSV-0014' } }))).toEqual([]);
   });
 
+  test('no check is skipped while a rule mapped to it keeps a finding no exception accepted (an exception accepts values)', () => {
+    const partly = subject('Role', {
+      accepted: [{ rule: 'rbac-namespace-escalation-powers', reason: 'reads the secret db' }],
+      openRules: new Set(['rbac-namespace-escalation-powers']),
+    });
+    expect([...trivySkipsOf(partly).keys()].filter((c) => c.startsWith('KSV-00') && !['KSV-0039', 'KSV-0040'].includes(c))).toEqual([]);
+    const annotations = exceptionAnnotations([], 'Role', WORKLOAD_AUTHOR_ROLE_SKIPS);
+    expect(trivySkipsOf(subject('Role', { annotations, openRules: new Set(['rbac-namespace-escalation-powers']) })).has('KSV-0048')).toBe(
+      false,
+    );
+    expect(trivySkipsOf(subject('Role', { annotations })).has('KSV-0048')).toBe(true);
+  });
+
+  test('an object skip counts only on the kinds it is for', () => {
+    const annotations = { 'trivy.hardened.cdk8s.io/ignore': 'KSV-0048,KSV-0039' };
+    expect(trivySkipsOf(subject('ClusterRole', { annotations })).has('KSV-0048')).toBe(false);
+    expect(trivySkipsOf(subject('Role', { annotations })).has('KSV-0048')).toBe(true);
+    expect(trivySkipsOf(subject('LimitRange', { annotations })).has('KSV-0039')).toBe(true);
+  });
+
   test('the checks Trivy evaluates on every kind are skipped on the other kinds only', () => {
     expect(trivySkipsOf(plain()).get('KSV-0039')).toMatch(/LimitRange/);
     expect(trivySkipsOf(subject('LimitRange')).has('KSV-0039')).toBe(false);
@@ -43,7 +69,7 @@ describe("Trivy's skips of one object", () => {
 });
 
 describe("Trivy's ignore file", () => {
-  const entriesFor = (files: Record<string, TrivySubject[]>) => trivyIgnoreEntries(new Map(Object.entries(files)));
+  const entriesFor = (files: Record<string, TrivySubject[]>) => trivyIgnoreEntries(new Map(Object.entries(files))).entries;
   const pathsOf = (entries: ReturnType<typeof entriesFor>, id: string) => entries.filter((e) => e.id === id).flatMap((e) => e.paths ?? []);
 
   test('one object to a file: the skip names exactly its file, with our reason', () => {
@@ -58,6 +84,22 @@ describe("Trivy's ignore file", () => {
     // Neither file holds a LimitRange: the kind-scoped check is skipped in both.
     expect(pathsOf(entries, 'KSV-0039')).toEqual(['other.k8s.yaml', 'shop.k8s.yaml']);
     expect(pathsOf(entriesFor({ 'ns.k8s.yaml': [plain(), subject('LimitRange')] }), 'KSV-0039')).toEqual([]);
+  });
+
+  test('a file whose name Trivy reads as a pattern is left out, so it cannot stand for other files', () => {
+    const files = new Map(
+      Object.entries({
+        'shop/*.yaml': [excepted()],
+        'shop/{a,b}.yaml': [excepted()],
+        'shop/a?.yaml': [excepted()],
+        'shop/[a].yaml': [excepted()],
+        'shop\\a.yaml': [excepted()],
+        'shop/agent.yaml': [excepted()],
+      }),
+    );
+    const { entries, leftOut } = trivyIgnoreEntries(files);
+    expect(entries.flatMap((e) => e.paths ?? []).filter((p) => p !== 'shop/agent.yaml')).toEqual([]);
+    expect(leftOut).toEqual(['shop/*.yaml', 'shop/[a].yaml', 'shop/a?.yaml', 'shop/{a,b}.yaml', 'shop\\a.yaml']);
   });
 
   test('the checks that do not apply come first, for every file', () => {

@@ -101,6 +101,68 @@ describe('review --trivy-ignore FILE', () => {
     expect(pathsOf(file, 'KSV-0117')).toEqual([]);
   });
 
+  describe('a tenant cannot widen what the review accepted', () => {
+    const role = (name: string, rules: unknown[]) => ({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name, namespace: 'shop' },
+      rules,
+    });
+    const READ_DB = { apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: ['db'] };
+    const CREATE_PODS = { apiGroups: [''], resources: ['pods'], verbs: ['create'] };
+    const accepting = (name: string) => {
+      const file = path.join(tmp, `accept-${name}.yaml`);
+      const entry = {
+        rule: 'rbac-namespace-escalation-powers',
+        kind: 'Role',
+        namespace: 'shop',
+        name,
+        accepts: ['read secrets'],
+        reason: 'reads the secret db',
+      };
+      fs.writeFileSync(file, stringify({ exceptions: [entry] }));
+      return file;
+    };
+    const reviewed = (folder: string, exceptions: string) => {
+      const file = path.join(tmp, `${path.basename(folder)}-${path.basename(exceptions)}`);
+      const result = run('review', folder, '--pack', 'rbac', '--exceptions', exceptions, '--trivy-ignore', file);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(EXIT_CODES.passed);
+      return { file, stdout: result.stdout };
+    };
+
+    test('an exception that accepts some values of a rule skips none of its checks while another value stays open', () => {
+      const folder = path.join(tmp, 'partly');
+      fs.mkdirSync(folder);
+      fs.writeFileSync(path.join(folder, 'reader.yaml'), stringify(role('reader', [READ_DB, CREATE_PODS])));
+      fs.writeFileSync(path.join(folder, 'only-reads.yaml'), stringify(role('only-reads', [READ_DB])));
+      const { file } = reviewed(folder, accepting('reader'));
+      expect(pathsOf(file, 'KSV-0113')).toEqual([]);
+      expect(pathsOf(file, 'KSV-0048')).toEqual([]);
+      const whole = reviewed(folder, accepting('only-reads')).file;
+      expect(pathsOf(whole, 'KSV-0113')).toEqual(['only-reads.yaml']);
+    });
+
+    test("objects that share an origin (a List) keep their own exceptions: one's does not cover the other", () => {
+      const folder = path.join(tmp, 'listed');
+      fs.mkdirSync(folder);
+      const list = { apiVersion: 'v1', kind: 'List', items: [role('reader', [READ_DB]), role('evil', [READ_DB])] };
+      fs.writeFileSync(path.join(folder, 'roles.yaml'), stringify(list));
+      const { file } = reviewed(folder, accepting('reader'));
+      expect(pathsOf(file, 'KSV-0113')).toEqual([]);
+    });
+
+    test('a file named like a pattern is left out, and said so', () => {
+      const folder = path.join(tmp, 'globbed');
+      fs.mkdirSync(folder);
+      fs.writeFileSync(path.join(folder, '*.yaml'), stringify(role('reader', [READ_DB])));
+      fs.writeFileSync(path.join(folder, 'evil.yaml'), stringify(role('evil', [READ_DB])));
+      const { file, stdout } = reviewed(folder, accepting('reader'));
+      expect(pathsOf(file, 'KSV-0113')).toEqual([]);
+      expect(stdout).toContain('Left out, as Trivy would read their names as patterns (rename them to skip there): *.yaml.');
+    });
+  });
+
   test.each([
     [
       'a file inside the folder',
