@@ -52,6 +52,8 @@ interface PodOptions {
   /** Replaces the two bad containers. */
   readonly containers?: readonly Record<string, unknown>[];
   readonly replicas?: number;
+  /** Annotations of the pod template. */
+  readonly templateAnnotations?: Readonly<Record<string, string>>;
 }
 
 /** A pod spec on the host's namespaces, with an unsafe sysctl, host paths (a writable docker.sock, /etc) and the default service account. */
@@ -79,7 +81,10 @@ function workload(kind: 'Deployment' | 'StatefulSet', options: PodOptions = {}):
         replicas: options.replicas ?? 2,
         ...(kind === 'StatefulSet' ? { serviceName: id } : {}),
         selector: { matchLabels: labels(id) },
-        template: { metadata: { labels: labels(id) }, spec: badPodSpec(options) },
+        template: {
+          metadata: { labels: labels(id), ...(options.templateAnnotations ? { annotations: { ...options.templateAnnotations } } : {}) },
+          spec: badPodSpec(options),
+        },
       },
     },
   ];
@@ -397,6 +402,23 @@ export const FIXTURES: Readonly<Record<string, Fixture>> = {
       }),
     ],
   }),
+  'trivy KSV-0002': workload('Deployment', {
+    containers: [badContainer('app', 'nginx:latest')],
+    templateAnnotations: { 'container.apparmor.security.beta.kubernetes.io/app': 'unconfined' },
+  }),
+  'trivy KSV-0025': workload('Deployment', {
+    containers: [badContainer('app', 'nginx:latest', { securityContext: { seLinuxOptions: { type: 'spc_t' } } })],
+  }),
+  'trivy KSV-0103': workload('Deployment', {
+    containers: [badContainer('app', 'nginx:latest', { securityContext: { windowsOptions: { hostProcess: true } } })],
+  }),
+  'trivy KSV-0104': workload('Deployment', {
+    containers: [badContainer('app', 'nginx:latest', { securityContext: { seccompProfile: { type: 'Unconfined' } } })],
+  }),
+  'trivy KSV-0120': workload('Deployment', {
+    containers: [badContainer('app', 'nginx:latest', { securityContext: { capabilities: { add: ['SYS_MODULE'] } } })],
+  }),
+  'trivy KSV-0111': binding('ClusterRoleBinding', 'ClusterRole', { roleName: 'cluster-admin' }),
   'trivy KSV-0041': role('ClusterRole'),
   'trivy KSV-0046': role('ClusterRole'),
   'trivy KSV-0114': role('ClusterRole'),

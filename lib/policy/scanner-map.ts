@@ -229,6 +229,7 @@ export const SCANNER_CHECKS: readonly ScannerCheck[] = [
   // Trivy (`trivy config`, its embedded Kubernetes checks): it reads no annotation, so the
   // skips of these rows reach it as entries of the ignore file the review writes (lib/policy/trivy-ignore.ts).
   row('trivy', 'KSV-0001', 'no-privilege-escalation'),
+  row('trivy', 'KSV-0002', 'no-apparmor-unconfined'),
   row('trivy', 'KSV-0003', 'drop-all-capabilities'),
   row('trivy', 'KSV-0004', 'drop-all-capabilities'),
   row('trivy', 'KSV-0005', 'baseline-capabilities'),
@@ -249,6 +250,7 @@ export const SCANNER_CHECKS: readonly ScannerCheck[] = [
   row('trivy', 'KSV-0022', 'baseline-capabilities'),
   row('trivy', 'KSV-0023', 'no-host-path'),
   row('trivy', 'KSV-0024', 'no-host-ports'),
+  row('trivy', 'KSV-0025', 'no-custom-selinux'),
   row('trivy', 'KSV-0026', 'no-unsafe-sysctls'),
   row('trivy', 'KSV-0027', 'no-unmasked-proc-mount'),
   row('trivy', 'KSV-0027', 'restricted-proc-mount'),
@@ -263,13 +265,17 @@ export const SCANNER_CHECKS: readonly ScannerCheck[] = [
   row('trivy', 'KSV-0053', 'rbac-no-exec-attach-portforward'),
   row('trivy', 'KSV-0054', 'rbac-no-exec-attach-portforward'),
   row('trivy', 'KSV-0056', 'rbac-namespace-escalation-powers'),
+  row('trivy', 'KSV-0103', 'no-windows-host-process'),
+  row('trivy', 'KSV-0104', 'no-unconfined-seccomp'),
   row('trivy', 'KSV-0105', 'run-as-non-root'),
   row('trivy', 'KSV-0106', 'drop-all-capabilities'),
   row('trivy', 'KSV-0110', 'no-default-namespace'),
+  row('trivy', 'KSV-0111', 'rbac-no-cluster-admin-binding'),
   row('trivy', 'KSV-0112', 'rbac-no-wildcards'),
   row('trivy', 'KSV-0113', 'rbac-namespace-escalation-powers', ['Role']),
   row('trivy', 'KSV-0114', 'rbac-no-cluster-takeover-powers'),
   row('trivy', 'KSV-0119', 'baseline-capabilities'),
+  row('trivy', 'KSV-0120', 'baseline-capabilities'),
   row('trivy', 'KSV-0121', 'no-host-path'),
   notApplicable(
     'trivy',

@@ -44,7 +44,7 @@ export const noAppArmorUnconfined: Rule = {
   title: 'AppArmor is not disabled or overridden',
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
-  references: { pss: 'baseline/appArmorProfile' },
+  references: { pss: 'baseline/appArmorProfile', trivy: 'KSV-0002' },
   remediation:
     'Remove the AppArmor override, or set appArmorProfile.type to RuntimeDefault or Localhost (annotation values runtime/default or localhost/<profile>).',
   check: perPod((pod, obj) => {

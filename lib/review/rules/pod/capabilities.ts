@@ -45,7 +45,12 @@ export const baselineCapabilities: Rule = {
   title: 'Containers add no capability beyond the runtime default set',
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
-  references: { trivy: ['KSV-0005', 'KSV-0022', 'KSV-0119'], pss: 'baseline/capabilities_baseline', cis: '5.2.9', checkov: 'CKV_K8S_25' },
+  references: {
+    trivy: ['KSV-0005', 'KSV-0022', 'KSV-0119', 'KSV-0120'],
+    pss: 'baseline/capabilities_baseline',
+    cis: '5.2.9',
+    checkov: 'CKV_K8S_25',
+  },
   remediation: `Remove every capability outside ${BASELINE_CAPABILITIES.join(', ')} from securityContext.capabilities.add.`,
   check: (obj, context) =>
     eachContainer(obj, context).flatMap((c) =>

@@ -50,7 +50,7 @@ export const noUnconfinedSeccomp: Rule = {
   title: 'Seccomp is not disabled',
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
-  references: { pss: 'baseline/seccompProfile_baseline' },
+  references: { pss: 'baseline/seccompProfile_baseline', trivy: 'KSV-0104' },
   remediation: 'Set seccompProfile.type to RuntimeDefault (or Localhost with a reviewed profile) instead of Unconfined.',
   check: perPod((pod, obj) => {
     const found: RuleFinding[] = [];

@@ -44,7 +44,7 @@ export const noCustomSELinux: Rule = {
   title: 'SELinux options use a standard container type and no custom user or role',
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
-  references: { pss: 'baseline/seLinuxOptions' },
+  references: { pss: 'baseline/seLinuxOptions', trivy: 'KSV-0025' },
   remediation:
     'Remove seLinuxOptions.user and seLinuxOptions.role, and leave seLinuxOptions.type unset or set it to container_t, container_init_t, container_kvm_t or container_engine_t.',
   check: perPod((pod, obj) => [

@@ -11,7 +11,7 @@ export const noWindowsHostProcess: Rule = {
   title: 'Windows containers do not run as HostProcess',
   severity: 'error',
   kinds: POD_TEMPLATE_KINDS,
-  references: { pss: 'baseline/windowsHostProcess', cis: '5.2.11' },
+  references: { pss: 'baseline/windowsHostProcess', cis: '5.2.11', trivy: 'KSV-0103' },
   remediation: 'Remove windowsOptions.hostProcess from the pod and container security contexts, or set it to false.',
   check: perPod((pod, obj) => {
     const found: RuleFinding[] = [];

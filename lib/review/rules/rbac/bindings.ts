@@ -35,6 +35,7 @@ export const rbacNoClusterAdminBinding: Rule = {
   severity: 'error',
   kinds: RBAC_BINDING_KINDS,
   references: {
+    trivy: 'KSV-0111',
     cis: '5.1.1',
     kubeLinter: 'cluster-admin-role-binding',
     polaris: ['clusterrolebindingClusterAdmin', 'rolebindingClusterAdminClusterRole'],
