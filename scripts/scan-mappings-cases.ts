@@ -211,7 +211,7 @@ const badDeploymentWith =
 function binding(
   kind: 'RoleBinding' | 'ClusterRoleBinding',
   roleKind: 'Role' | 'ClusterRole',
-  options: { roleName?: string; account?: string } = {},
+  options: { roleName?: string; account?: string; group?: string } = {},
 ): Fixture {
   return (id, subject, roleAnnotations) => [
     {
@@ -219,7 +219,9 @@ function binding(
       kind,
       metadata: meta(id, subject, kind === 'RoleBinding'),
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: roleKind, name: options.roleName ?? id },
-      subjects: [{ kind: 'ServiceAccount', name: options.account ?? 'app', namespace: id }],
+      subjects: options.group
+        ? [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: options.group }]
+        : [{ kind: 'ServiceAccount', name: options.account ?? 'app', namespace: id }],
     },
     ...(options.roleName ? [] : role(roleKind)(id, roleAnnotations, {})),
   ];
@@ -419,6 +421,8 @@ export const FIXTURES: Readonly<Record<string, Fixture>> = {
     containers: [badContainer('app', 'nginx:latest', { securityContext: { capabilities: { add: ['SYS_MODULE'] } } })],
   }),
   'trivy KSV-0111': binding('ClusterRoleBinding', 'ClusterRole', { roleName: 'cluster-admin' }),
+  'trivy KSV-0122': binding('RoleBinding', 'Role', { group: 'system:anonymous' }),
+  'trivy KSV-0123': binding('RoleBinding', 'Role', { group: 'system:masters' }),
   'trivy KSV-0041': role('ClusterRole'),
   'trivy KSV-0046': role('ClusterRole'),
   'trivy KSV-0114': role('ClusterRole'),

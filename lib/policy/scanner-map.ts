@@ -277,6 +277,9 @@ export const SCANNER_CHECKS: readonly ScannerCheck[] = [
   row('trivy', 'KSV-0119', 'baseline-capabilities'),
   row('trivy', 'KSV-0120', 'baseline-capabilities'),
   row('trivy', 'KSV-0121', 'no-host-path'),
+  // Trivy's kubernetes library spells the other kind "ClusterRolebinding", so only RoleBindings are judged.
+  row('trivy', 'KSV-0122', 'rbac-no-broad-subjects', ['RoleBinding']),
+  row('trivy', 'KSV-0123', 'rbac-no-broad-subjects', ['RoleBinding']),
   notApplicable(
     'trivy',
     'KSV-0049',

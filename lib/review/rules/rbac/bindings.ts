@@ -106,7 +106,7 @@ export const rbacNoBroadSubjects: Rule = {
   title: 'Bindings do not grant to anonymous, unauthenticated, all authenticated users or all service accounts',
   severity: 'error',
   kinds: RBAC_BINDING_KINDS,
-  references: { nsa: 'Authentication and authorization' },
+  references: { nsa: 'Authentication and authorization', trivy: ['KSV-0122', 'KSV-0123'] },
   remediation:
     'Bind the groups or service accounts that need the role, never a system group that everyone (or every anonymous request) belongs to.',
   check: (obj) =>
