@@ -14,7 +14,7 @@ import {
   Scanner,
   TRIVY_KIND_SCOPED_CHECKS,
 } from '../lib/policy/scanner-map';
-import { TrivyIgnoreEntry, trivySkipsOf, TrivySubject } from '../lib/policy/trivy-ignore';
+import { exceptionStatement, TrivyIgnoreEntry, trivySkipsOf, TrivySubject } from '../lib/policy/trivy-ignore';
 
 /** One scanner finding or skip, on one object. */
 export interface ScanEntry {
@@ -84,7 +84,7 @@ const BINDING_KINDS = ['RoleBinding', 'ClusterRoleBinding'];
 function ourException(object: KubeObject | undefined, rules: readonly string[], where = ''): string | undefined {
   const exception = exceptionsFromAnnotations(object?.metadata?.annotations).find((e) => rules.includes(e.rule));
   if (!exception) return undefined;
-  return `our exception to ${exception.rule}${where}: ${exception.reason}${exception.expires ? ` (expires ${exception.expires})` : ''}`;
+  return exceptionStatement(exception, where);
 }
 
 /**
@@ -332,17 +332,10 @@ interface TrivyMisconfiguration {
   readonly Status: string;
   readonly CauseMetadata?: { readonly StartLine?: number };
 }
-interface TrivyModifiedFinding {
-  readonly Type?: string;
-  readonly Status?: string;
-  readonly Statement?: string;
-  readonly Finding?: { readonly ID?: string; readonly CauseMetadata?: { readonly StartLine?: number } };
-}
 interface TrivyResult {
   readonly Target: string;
   readonly Class?: string;
   readonly Misconfigurations?: readonly TrivyMisconfiguration[] | null;
-  readonly ModifiedFindings?: readonly TrivyModifiedFinding[] | null;
 }
 
 /** Finds the object a Trivy finding is on: its file (relative to the scanned folder) and the line the finding starts on. */
@@ -367,33 +360,25 @@ export function judgeTrivy(
   const failures: ScanEntry[] = [];
   const skips: ScanEntry[] = [];
   const refOfObject = (o: KubeObject | undefined, target: string) => (o ? refOf(o.kind, o.metadata?.namespace, o.metadata?.name) : target);
+  // A kind-scoped check reported on another kind: Trivy's mistake, not a finding or a skip.
+  const offOn = (check: string, object: KubeObject | undefined) =>
+    object !== undefined && TRIVY_KIND_SCOPED_CHECKS.some((c) => c.check === check && c.kind !== object.kind);
   for (const r of results) {
     for (const m of r.Misconfigurations ?? []) {
       if (m.Status !== 'FAIL' || isOff('trivy', m.ID)) continue;
       const object = locate(r.Target, m.CauseMetadata?.StartLine);
-      const scoped = TRIVY_KIND_SCOPED_CHECKS.find((c) => c.check === m.ID);
+      if (offOn(m.ID, object)) continue;
       const entry = { check: m.ID, object: refOfObject(object, r.Target), text: `${m.Message ?? m.Title ?? ''} (${r.Target})` };
       const skip = object ? trivySkipsOf(trustedSubject(object)).get(m.ID) : undefined;
-      if (scoped && object && object.kind !== scoped.kind) continue;
       if (skip) skips.push({ ...entry, text: `${skip} (Trivy skips by file; this one holds other objects)` });
       else failures.push(entry);
-    }
-    for (const f of r.ModifiedFindings ?? []) {
-      const id = f.Finding?.ID ?? '?';
-      if (f.Type !== 'misconfiguration' || isOff('trivy', id)) continue;
-      const object = locate(r.Target, f.Finding?.CauseMetadata?.StartLine);
-      const scoped = TRIVY_KIND_SCOPED_CHECKS.find((c) => c.check === id);
-      if (scoped && object && object.kind !== scoped.kind) continue;
-      skips.push({ check: id, object: refOfObject(object, r.Target), text: f.Statement ?? 'ignored' });
     }
   }
   // What the ignore file skipped, file by file (its global entries are the checks turned off).
   for (const entry of ignored) {
     for (const file of entry.paths ?? []) {
       const object = locate(file, undefined);
-      const scoped = TRIVY_KIND_SCOPED_CHECKS.find((c) => c.check === entry.id);
-      if (scoped && object && object.kind !== scoped.kind) continue;
-      skips.push({ check: entry.id, object: refOfObject(object, file), text: entry.statement });
+      if (!offOn(entry.id, object)) skips.push({ check: entry.id, object: refOfObject(object, file), text: entry.statement });
     }
   }
   return {

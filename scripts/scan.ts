@@ -25,6 +25,8 @@ import {
 } from '../lib/policy/scanner-map';
 import { TrivyIgnoreEntry } from '../lib/policy/trivy-ignore';
 import { main as cdk8sHardened } from '../lib/review/cli';
+import { LoadedManifest } from '../lib/review/load';
+import { fileLocationOf } from '../lib/review/origin';
 import { parse } from 'yaml';
 import {
   formatReport,
@@ -101,7 +103,8 @@ function versionOf(tool: string, args: string[]): string {
 const installed = (tool: string | undefined): tool is string => tool !== undefined && fs.existsSync(tool);
 
 function scan(output: Output): { reports: ScannerReport[]; problems: string[] } {
-  const objects = new ScannedObjects(loadManifests(output.files).map((m) => m.object as unknown as KubeObject));
+  const manifests = loadManifests(output.files);
+  const objects = new ScannedObjects(manifests.map((m) => m.object as unknown as KubeObject));
   const reports: ScannerReport[] = [];
   const problems: string[] = [];
   const attempt = (name: string, tool: string | undefined, run: (tool: string) => ScannerReport) => {
@@ -169,19 +172,25 @@ function scan(output: Output): { reports: ScannerReport[]; problems: string[] } 
       );
     const raw = runJson(tool, trivyArguments(output.folder, path.join(path.dirname(tool), '..', 'trivy-cache'), ignoreFile));
     const ignored = (parse(fs.readFileSync(ignoreFile, 'utf8')) as { misconfigurations?: TrivyIgnoreEntry[] }).misconfigurations ?? [];
-    return judgeTrivy(raw, versionOf(tool, ['--version']).replace(/^Version:\s*/, ''), trivyLocator(output), ignored, objects.all.length);
+    return judgeTrivy(
+      raw,
+      versionOf(tool, ['--version']).replace(/^Version:\s*/, ''),
+      trivyLocator(output.folder, manifests),
+      ignored,
+      objects.all.length,
+    );
   });
 
   return { reports, problems };
 }
 
-/** The object of `output` a Trivy finding is on: the last one in its file to start at or before the finding's line. */
-function trivyLocator(output: Output): TrivyLocator {
+/** The object of the output in `folder` a Trivy finding is on: the last one in its file to start at or before the finding's line. */
+function trivyLocator(folder: string, manifests: readonly LoadedManifest[]): TrivyLocator {
   const byFile = new Map<string, { line: number; object: KubeObject }[]>();
-  for (const m of loadManifests(output.files)) {
-    const at = m.origin.lastIndexOf(':');
-    const file = path.relative(output.folder, m.origin.slice(0, at)).split(path.sep).join('/');
-    byFile.set(file, [...(byFile.get(file) ?? []), { line: Number(m.origin.slice(at + 1)), object: m.object as unknown as KubeObject }]);
+  for (const m of manifests) {
+    const { file: origin, line } = fileLocationOf(m.origin)!;
+    const file = path.relative(folder, origin).split(path.sep).join('/');
+    byFile.set(file, [...(byFile.get(file) ?? []), { line, object: m.object as unknown as KubeObject }]);
   }
   return (target, line) => {
     const objects = byFile.get(target) ?? [];

@@ -30,6 +30,11 @@ export interface AcceptedException {
   readonly expires?: string;
 }
 
+/** `our exception to <rule><where>: <reason> (expires <date>)`: the statement of a skip an exception makes, here and in the scan's report. */
+export function exceptionStatement(e: AcceptedException, where = ''): string {
+  return `our exception to ${e.rule}${where}: ${e.reason}${e.expires ? ` (expires ${e.expires})` : ''}`;
+}
+
 /** What the ignore file needs of one object. */
 export interface TrivySubject {
   readonly kind: string;
@@ -66,7 +71,7 @@ export function trivySkipsOf(subject: TrivySubject): Map<string, string> {
   const skips = new Map<string, string>();
   const open = (check: string) => rulesForCheck('trivy', check).some((rule) => subject.openRules.has(rule));
   for (const e of [...subject.accepted].sort((a, b) => compareText(a.rule, b.rule))) {
-    const reason = `our exception to ${e.rule}: ${e.reason}${e.expires ? ` (expires ${e.expires})` : ''}`;
+    const reason = exceptionStatement(e);
     for (const check of checksForRule(e.rule, subject.kind).trivy) if (!skips.has(check) && !open(check)) skips.set(check, reason);
   }
   if (subject.trustAnnotations) {

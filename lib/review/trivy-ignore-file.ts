@@ -1,10 +1,8 @@
 import * as path from 'node:path';
 import { LoadedManifest } from './load';
 import { ObjectRef, ReviewResult } from './model';
+import { fileLocationOf } from './origin';
 import { AcceptedException, TrivyIgnore, trivyIgnoreEntries, TrivySubject } from '../policy/trivy-ignore';
-
-/** `file:line` → `file`. */
-const fileOf = (origin: string) => origin.slice(0, origin.lastIndexOf(':'));
 
 /** One object: its origin and identity (the objects of a List, or of one line of JSON, share an origin). */
 const keyOf = (origin: string, kind: unknown, namespace: unknown, name: unknown) =>
@@ -36,7 +34,8 @@ export function trivyIgnoreFor(
   }
   const files = new Map<string, TrivySubject[]>();
   for (const m of manifests) {
-    const file = path.relative(folder, fileOf(m.origin)).split(path.sep).join('/');
+    // Read from files under `folder`, every origin is `file:line`.
+    const file = path.relative(folder, fileLocationOf(m.origin)!.file).split(path.sep).join('/');
     const metadata = (m.object.metadata ?? {}) as { annotations?: Record<string, unknown>; namespace?: unknown; name?: unknown };
     const key = keyOf(m.origin, m.object.kind, metadata.namespace, metadata.name);
     const subject: TrivySubject = {
