@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createFile, pathExists } from '../core/files';
+import { createFile, MARKER_FILE, pathExists } from '../core/files';
 
 /**
  * Output folders that change whole or not at all, and never destroy what synth did not write.
@@ -38,8 +38,7 @@ export enum PublishLayout {
   LINK = 'link',
 }
 
-/** The file that marks a folder as written by a synth, hence replaceable by the next one. */
-export const MARKER_FILE = '.cdk8s-hardened';
+export { MARKER_FILE };
 const MARKER_TEXT = 'Written by cdk8s-hardened (HardenedApp): each synth replaces this folder as a whole.\n';
 
 type Kind = 'staging' | 'v' | 'link' | 'aside';

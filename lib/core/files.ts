@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+/** The file that marks a folder as written by a synth (HardenedApp's published output), hence replaceable by the next one. */
+export const MARKER_FILE = '.cdk8s-hardened';
+
 /**
  * How the library writes and reads files: never through a symbolic link planted at the path.
  *

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import * as path from 'node:path';
 import { compareText } from '../core/compare-text';
 import { isIsoDate } from '../core/exceptions';
-import { createFile } from '../core/files';
+import { createFile, MARKER_FILE } from '../core/files';
 import { folderEntries, someEntries } from '../core/folder-entries';
 import { badRegistryEntry } from '../policy/image-registry';
 import { DEFAULT_EXEMPT_NAMESPACES, nonSystemNamespace } from '../policy/control-plane';
@@ -322,7 +322,22 @@ function trivyIgnoreOutput(files: readonly string[] | undefined, positionals: re
       `--trivy-ignore ${file} is inside ${folder}: write it outside, where kubectl, Argo CD and this review will not read it as a manifest.`,
     );
   }
+  // Reviewing one chart's folder of dist/ must not put the file into dist/ beside it.
+  const published = publishedFolderAround(path.dirname(path.resolve(file)));
+  if (published) {
+    throw new UsageError(
+      `--trivy-ignore ${file} is inside ${published}, an output a synth published (it holds ${MARKER_FILE}): write it outside, where kubectl, Argo CD and this review will not read it as a manifest.`,
+    );
+  }
   return file;
+}
+
+/** The nearest folder at or above `dir` that holds a synth's marker file, if any. */
+function publishedFolderAround(dir: string): string | undefined {
+  for (let at = dir; ; at = path.dirname(at)) {
+    if (fs.existsSync(path.join(at, MARKER_FILE))) return at;
+    if (path.dirname(at) === at) return undefined;
+  }
 }
 
 function isFolder(p: string): boolean {

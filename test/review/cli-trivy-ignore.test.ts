@@ -163,6 +163,20 @@ describe('review --trivy-ignore FILE', () => {
     });
   });
 
+  test("a file inside a published output is refused, though the folder reviewed is one chart's below it", () => {
+    const published = path.join(tmp, 'published');
+    fs.mkdirSync(path.join(published, 'shop'), { recursive: true });
+    fs.writeFileSync(path.join(published, '.cdk8s-hardened'), 'Written by cdk8s-hardened (HardenedApp)\n');
+    fs.copyFileSync(path.join(out, 'shop', 'Deployment.web.yaml'), path.join(published, 'shop', 'Deployment.web.yaml'));
+    const file = path.join(published, 'trivyignore.yaml');
+    const result = run('review', path.join(published, 'shop'), '--trivy-ignore', file);
+    expect(result.code).toBe(EXIT_CODES.unusable);
+    expect(result.stderr).toContain(
+      `--trivy-ignore ${file} is inside ${published}, an output a synth published (it holds .cdk8s-hardened)`,
+    );
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
   test.each([
     [
       'a file inside the folder',
