@@ -7,12 +7,14 @@ import {
   ExternalSecret,
   ExternalSecretsOperator,
   HardenedAppProps,
+  HardenedNamespace,
   IngressNginx,
   SealedSecret,
   SealedSecretsController,
   SealingCertificate,
   SecretStoreKind,
   SecretValue,
+  SecurityAlerts,
   WorkloadSize,
 } from '../lib';
 import { ScheduledJob, StatefulStore, Tenant, TenantApplication, WebService, Worker } from '../templates';
@@ -99,6 +101,7 @@ export function buildReferencePlatform(app: App, props: ReferencePlatformProps =
     new SealedSecretsController(new Chart(app, 'sealed-secrets'), 'sealed-secrets', { apiServer: API_SERVER, image: IMAGES.sealedSecrets })
       .node.scope as Chart,
     externalSecrets(app),
+    securityMonitoring(app, repoUrl, outputPath),
   ];
 
   const shop = new Tenant(new Chart(app, 'shop'), 'shop', {
@@ -212,6 +215,19 @@ function externalSecrets(app: App): Chart {
       provider: { aws: { service: 'SecretsManager', region: 'eu-west-1', role: 'arn:aws:iam::111122223333:role/platform-shop-secrets' } },
     },
   });
+  return chart;
+}
+
+/**
+ * Watching the cluster: the security alerts, in a namespace of their own that the cluster's
+ * Prometheus (prometheus-operator, not part of this platform) loads rules from. Their runbook
+ * is the REVIEW.md published with the output.
+ */
+function securityMonitoring(app: App, repoUrl: string, outputPath: string): Chart {
+  const chart = new Chart(app, 'security-monitoring');
+  const namespace = new HardenedNamespace(chart, 'security-monitoring');
+  const repository = repoUrl.replace(/\.git$/, '');
+  new SecurityAlerts(namespace, 'security-alerts', { runbookUrl: `${repository}/blob/main/${outputPath}/REVIEW.md` });
   return chart;
 }
 

@@ -95,6 +95,10 @@ export type {
   PodSecurityExemption,
 } from './cluster';
 
+// Monitoring: alerts for what an attacker does, and the audit log shipped off the control plane.
+export { NetworkPolicyDropSource, SecurityAlerts } from './monitoring';
+export type { SecurityAlertsProps } from './monitoring';
+
 // Review: the engine as a function, the rules a user may add, the result and its reports.
 export { review, reviewJson, reviewMarkdown, reviewSarif } from './review';
 export type {

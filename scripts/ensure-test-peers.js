@@ -6,6 +6,9 @@
 //   kubeseal        Bitnami Sealed Secrets' CLI, built from the Go module proxy at a pinned version
 //                   (scripts/install-kubeseal.sh): test/secrets/kubeseal.test.ts proves our
 //                   SealedSecrets against the real tool.
+//   promtool        Prometheus' rule checker and unit-test runner, built from the Go module proxy at a
+//                   pinned version (scripts/install-promtool.sh): test/monitoring/promtool.test.ts checks
+//                   the security alerts and runs a firing and a quiet series through each.
 //   test/peers/*    Go programs around upstream Kubernetes code, each pinned by its go.mod
 //                   (scripts/install-peers.sh): kubectl's YAML reading, judge of the review's reader;
 //                   the API server's, kubeadm's and the kubelet's configuration loaders, judges of the
@@ -38,6 +41,7 @@ const ROOT = path.resolve(__dirname, '..');
  */
 const COLD = {
   kubeseal: '~1 min',
+  promtool: '~2.5 min',
   'kubectl-yaml': '~30 s',
   'netpol-truth': '~1 min',
   'cluster-config': '~2 min',
@@ -57,6 +61,7 @@ function steps() {
     .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   return [
     { name: 'kubeseal', script: 'install-kubeseal.sh', args: [] },
+    { name: 'promtool', script: 'install-promtool.sh', args: [] },
     ...peers.map((peer) => ({ name: peer, script: 'install-peers.sh', args: [peer] })),
   ];
 }

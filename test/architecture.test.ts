@@ -51,6 +51,10 @@ const ALLOWED: Record<string, Record<string, string>> = {
     network: "each add-on workload owns its traffic rules, and tenants' rules select it",
     review: "the vendored releases are read by the review's own reader, exactly as kubectl reads them",
   },
+  monitoring: {
+    core: 'errors, names, Markdown, the REVIEW.md section holding the runbook',
+    policy: "the admission policies' name prefix, whose refusals an alert watches",
+  },
   cloud: {},
   app: {
     core: 'errors, files, Markdown',
@@ -73,6 +77,7 @@ const ALLOWED: Record<string, Record<string, string>> = {
     review: 'public API',
     app: 'public API',
     addons: 'public API',
+    monitoring: 'public API',
   },
 };
 

@@ -52,6 +52,7 @@ const LIBRARY_EXPORTS = {
     'clusterConfiguration',
     'kubeletConfiguration',
   ],
+  monitoring: ['SecurityAlerts', 'NetworkPolicyDropSource'],
   review: ['review', 'reviewJson', 'reviewMarkdown', 'reviewSarif'],
   app: ['HardenedApp', 'PublishLayout', 'HardeningError', 'ExceptionsFileError', 'PlatformContractError'],
   addOns: ['ArgoCd', 'CertManager', 'ExternalSecretsOperator', 'IngressNginx', 'SealedSecretsController'],
@@ -61,7 +62,14 @@ const TEMPLATE_EXPORTS = ['WebService', 'Worker', 'ScheduledJob', 'StatefulStore
 const sorted = (names: readonly string[]) => [...names].sort();
 const ROOT = path.resolve(__dirname, '..');
 /** The entry points and the indexes they re-export from. */
-const INDEX_FILES = ['lib/index.ts', 'lib/review/index.ts', 'lib/cluster/index.ts', 'lib/addons/index.ts', 'templates/index.ts'];
+const INDEX_FILES = [
+  'lib/index.ts',
+  'lib/review/index.ts',
+  'lib/cluster/index.ts',
+  'lib/addons/index.ts',
+  'lib/monitoring/index.ts',
+  'templates/index.ts',
+];
 
 describe('the public API', () => {
   test('cdk8s-hardened exports exactly the listed names', () => {

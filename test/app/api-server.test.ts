@@ -47,7 +47,7 @@ const ROOT = path.resolve(__dirname, '../..');
 afterAll(removeTempDirs);
 
 /** Kinds the server serves no resource for: configuration files, and custom resources when their CRDs are not installed. */
-const CUSTOM_RESOURCES = ['AppProject', 'Application', 'ClusterSecretStore', 'ExternalSecret', 'SealedSecret'];
+const CUSTOM_RESOURCES = ['AppProject', 'Application', 'ClusterSecretStore', 'ExternalSecret', 'PrometheusRule', 'SealedSecret'];
 const CONFIGURATION_FILES = [
   'AdmissionConfiguration',
   'AuthenticationConfiguration',
@@ -289,9 +289,11 @@ withInstalledTool(API_SERVER_PEER, 'real API server proof', 'scripts/install-pee
       ]);
     });
 
-    test("SealedSecrets, ExternalSecrets and Argo CD objects are created against their projects' own CRDs, strictly", () => {
-      // The output holds the add-ons' CRDs itself: created first, strictly, nothing left to --crds.
-      expect(report.crds).toEqual(null);
+    test("SealedSecrets, ExternalSecrets, Argo CD objects and the PrometheusRule are created against their projects' own CRDs, strictly", () => {
+      // The output holds the add-ons' CRDs itself: created first, strictly. The one left to --crds
+      // (vendor/addons/prometheus-operator) is the PrometheusRule's: the cluster's Prometheus
+      // Operator brings it, the platform does not install one.
+      expect(report.crds).toEqual(['prometheusrules.monitoring.coreos.com']);
       const crds = report.objects.filter((o) => o.kind === 'CustomResourceDefinition');
       expect(crds.map((o) => o.name)).toEqual(
         expect.arrayContaining([
@@ -318,8 +320,10 @@ withInstalledTool(API_SERVER_PEER, 'real API server proof', 'scripts/install-pee
         'Application',
         'Application',
         'Application',
+        'Application',
         'ClusterSecretStore',
         'ExternalSecret',
+        'PrometheusRule',
         'SealedSecret',
       ]);
       expect(custom.filter((o) => o.outcome !== 'created' || o.warnings.length > 0).map(describeObject)).toEqual([]);
@@ -334,6 +338,7 @@ withInstalledTool(API_SERVER_PEER, 'real API server proof', 'scripts/install-pee
         'fulfilment',
         'ingress-nginx',
         'sealed-secrets',
+        'security-monitoring',
         'shop',
       ]);
       for (const control of report.controls) {

@@ -73,7 +73,16 @@ const ADD_ONS = [
   'ingress-nginx/ingress-nginx/',
   'sealed-secrets/sealed-secrets/',
 ];
-const FOLDERS = ['argocd', 'cert-manager', 'external-secrets', 'fulfilment', 'ingress-nginx', 'sealed-secrets', 'shop'];
+const FOLDERS = [
+  'argocd',
+  'cert-manager',
+  'external-secrets',
+  'fulfilment',
+  'ingress-nginx',
+  'sealed-secrets',
+  'security-monitoring',
+  'shop',
+];
 
 describe('the reference platform', () => {
   let dist: string;
@@ -157,7 +166,7 @@ describe('the reference platform', () => {
   });
 
   describe("the platform's custom resources against their projects' CRDs", () => {
-    test("its SealedSecrets, ExternalSecrets, Applications and AppProjects have the shape their projects' CRDs give them", () => {
+    test("its SealedSecrets, ExternalSecrets, Applications, AppProjects and PrometheusRule have the shape their projects' CRDs give them", () => {
       const crds = vendoredCustomResourceDefinitions();
       const custom = loadManifests([dist]).filter((m) => !isBuiltInGroup(String(m.object.apiVersion).split('/')[0]));
       expect([...new Set(custom.map((m) => m.object.kind))].sort()).toEqual([
@@ -165,6 +174,7 @@ describe('the reference platform', () => {
         'Application',
         'ClusterSecretStore',
         'ExternalSecret',
+        'PrometheusRule',
         'SealedSecret',
       ]);
       const judged = (objects: typeof custom) =>

@@ -86,10 +86,18 @@ function pathWithoutGo(): string {
 
 test('without Go, the first step with work to do fails with what is missing and how to get it', () => {
   const root = installerCopy(['kubectl-yaml']);
-  // kubeseal is there at the pinned version, so its step has nothing to do and needs no Go.
+  // kubeseal and promtool are there at their pinned versions, so their steps have nothing to do and need no Go.
   const pinned = /^KUBESEAL_VERSION=(v[0-9.]+)/m.exec(fs.readFileSync(path.join(ROOT, 'scripts/install-kubeseal.sh'), 'utf8'))![1];
+  const prometheus = /^PROMETHEUS_VERSION=([0-9.]+)/m.exec(fs.readFileSync(path.join(ROOT, 'scripts/install-promtool.sh'), 'utf8'))![1];
   fs.mkdirSync(path.join(root, '.tools/bin'), { recursive: true });
   fs.writeFileSync(path.join(root, '.tools/bin/kubeseal'), `#!/bin/sh\necho 'kubeseal version: ${pinned}'\n`, { mode: 0o755 });
+  fs.writeFileSync(
+    path.join(root, '.tools/bin/promtool'),
+    `#!/bin/sh\necho 'promtool, version ${prometheus} (branch: , revision: unknown)'\n`,
+    {
+      mode: 0o755,
+    },
+  );
 
   const run = spawnSync(process.execPath, [path.join(root, 'scripts/ensure-test-peers.js')], {
     encoding: 'utf8',
@@ -97,8 +105,9 @@ test('without Go, the first step with work to do fails with what is missing and 
   });
   expect(run.status).toBe(1);
   expect(run.stdout.split('\n')).toEqual([
-    expect.stringMatching(/^test peers 1\/2: kubeseal \(~\d+ (s|min) on a cold machine\) \.\.\. up to date$/),
-    expect.stringMatching(/^test peers 2\/2: kubectl-yaml \(~\d+ (s|min) on a cold machine\) \.\.\. FAILED$/),
+    expect.stringMatching(/^test peers 1\/3: kubeseal \(~\d+ (s|min) on a cold machine\) \.\.\. up to date$/),
+    expect.stringMatching(/^test peers 2\/3: promtool \(~[\d.]+ (s|min) on a cold machine\) \.\.\. up to date$/),
+    expect.stringMatching(/^test peers 3\/3: kubectl-yaml \(~\d+ (s|min) on a cold machine\) \.\.\. FAILED$/),
     '',
   ]);
   expect(run.stderr).toContain('there is no `go` on PATH');

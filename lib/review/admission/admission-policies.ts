@@ -8,6 +8,7 @@
  */
 import { compareText } from '../../core/compare-text';
 import { DEFAULT_EXEMPT_NAMESPACES } from '../../policy/control-plane';
+import { POLICY_PREFIX } from '../../policy/admission-policy-names';
 import { ExceptionRecord, KubeObject, Rule, Severity } from '../model';
 import { apiGroupOf } from '../walkers';
 import { ADMISSION_KINDS, AdmissionKind, admissionKindsOf, TEMPLATE_CONTROLLERS } from './admission-kinds';
@@ -55,8 +56,7 @@ export interface GeneratedPolicy {
   readonly objects: readonly KubeObject[];
 }
 
-/** Every policy name starts with it; messages start with `<rule id>:`. */
-export const POLICY_PREFIX = 'cdk8s-hardened';
+export { POLICY_PREFIX };
 /** Applied before the workloads by Argo CD (sync waves sort ascending; the default is 0). */
 export const POLICY_SYNC_WAVE = '-10';
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';

@@ -1,0 +1,2 @@
+export { NetworkPolicyDropSource, SecurityAlerts } from './security-alerts';
+export type { SecurityAlertsProps } from './security-alerts';

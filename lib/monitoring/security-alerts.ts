@@ -1,0 +1,311 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { code, table } from '../core/markdown';
+import { HardeningError } from '../core/hardening-error';
+import { requireDns1123Subdomain } from '../core/names';
+import { effectiveNamespace } from '../core/namespace-scope';
+import { addReviewSection } from '../core/review-sections';
+import { AlertSettings, SECURITY_ALERT_RULES, SecurityAlertRule } from './security-alert-rules';
+
+/** The prometheus-operator API of `PrometheusRule` (its CRD is vendored in vendor/addons/prometheus-operator). */
+export const PROMETHEUS_RULE_API_VERSION = 'monitoring.coreos.com/v1';
+
+/** The network plugin whose policy drops are watched. */
+export enum NetworkPolicyDropSource {
+  /** No alert on dropped traffic: the plugin exposes no such metric (Calico's open-source edition, Flannel). */
+  NONE = 'none',
+  /** Cilium's agents' `cilium_drop_count_total` (reason "Policy denied"). */
+  CILIUM = 'cilium',
+}
+
+/** Props of `SecurityAlerts`. */
+export interface SecurityAlertsProps {
+  /**
+   * Name of the PrometheusRule.
+   *
+   * @default 'security-alerts'
+   */
+  readonly name?: string;
+
+  /**
+   * Namespace of the PrometheusRule: one whose rules your Prometheus loads (its `ruleNamespaceSelector`).
+   *
+   * @default - the enclosing HardenedNamespace, else the chart's namespace, else 'default'
+   */
+  readonly namespace?: string;
+
+  /**
+   * Labels your Prometheus selects rules by (its `ruleSelector`), added to the PrometheusRule's own.
+   *
+   * @default - none: only app.kubernetes.io/name and app.kubernetes.io/part-of
+   */
+  readonly ruleLabels?: { [key: string]: string };
+
+  /**
+   * PromQL label matchers that select the API servers' series, as in `job="apiserver"` (several
+   * comma-separated; '' for all series of the metric).
+   *
+   * @default 'job="apiserver"' (kube-prometheus' and the Prometheus Helm chart's job name)
+   */
+  readonly apiServerSelector?: string;
+
+  /**
+   * PromQL label matchers that select the kubelets' series.
+   *
+   * @default 'job="kubelet"'
+   */
+  readonly kubeletSelector?: string;
+
+  /**
+   * Requests that failed authentication (a wrong, expired or revoked credential) in 5 minutes,
+   * across the API servers, above which `KubeApiServerAuthenticationFailures` fires.
+   *
+   * @default 20
+   */
+  readonly authenticationFailures?: number;
+
+  /**
+   * Authenticated requests refused by authorization in 5 minutes above which
+   * `KubeApiServerAuthorizationDenials` fires. Controllers probing optional APIs cause a few.
+   *
+   * @default 50
+   */
+  readonly authorizationDenials?: number;
+
+  /**
+   * Requests refused by Pod Security admission (enforce mode) in 5 minutes above which
+   * `PodSecurityAdmissionRefusals` fires.
+   *
+   * @default 0 (any refusal)
+   */
+  readonly podSecurityRefusals?: number;
+
+  /**
+   * Requests refused by one of the platform's admission policies (`cdk8s-hardened-*`) in 5
+   * minutes above which `AdmissionPolicyRefusals` fires.
+   *
+   * @default 0 (any refusal)
+   */
+  readonly admissionPolicyRefusals?: number;
+
+  /**
+   * Days of lifetime left on a client certificate below which its warning alert fires.
+   *
+   * @default 7
+   */
+  readonly certificateWarningDays?: number;
+
+  /**
+   * Days of lifetime left on a client certificate below which its critical alert fires; less
+   * than `certificateWarningDays`.
+   *
+   * @default 1
+   */
+  readonly certificateCriticalDays?: number;
+
+  /**
+   * Exec, attach and port-forward sessions into pods in 5 minutes above which `PodExecSessions` fires.
+   *
+   * @default 0 (any session)
+   */
+  readonly podExecSessions?: number;
+
+  /**
+   * The network plugin whose policy drops `NetworkPolicyDrops` watches.
+   *
+   * @default NetworkPolicyDropSource.NONE
+   */
+  readonly networkPolicyDropSource?: NetworkPolicyDropSource;
+
+  /**
+   * PromQL label matchers that select the network plugin's agents' series.
+   *
+   * @default '' (every series of the metric)
+   */
+  readonly networkPluginSelector?: string;
+
+  /**
+   * Packets dropped by NetworkPolicies in 5 minutes above which `NetworkPolicyDrops` fires.
+   *
+   * @default 100
+   */
+  readonly networkPolicyDrops?: number;
+
+  /**
+   * Alerts to leave out, by name (all severities of that name).
+   *
+   * @default - none
+   */
+  readonly disabledAlerts?: string[];
+
+  /**
+   * Where the runbook is published (the REVIEW.md of the output, or your copy of it): each alert
+   * gets `runbook_url: <runbookUrl>#<alert name in lower case>`.
+   *
+   * @default - no runbook_url; the runbook is in REVIEW.md, section "Security alerts"
+   */
+  readonly runbookUrl?: string;
+}
+
+/** The labels every Prometheus series is matched with: `name op "value"`, comma-separated. */
+const MATCHERS =
+  /^\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"(?:[^"\\\n]|\\.)*"\s*(?:,\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"(?:[^"\\\n]|\\.)*"\s*)*$/;
+const ALERT_GROUP = 'cdk8s-hardened.security';
+const DEFAULTS = {
+  authenticationFailures: 20,
+  authorizationDenials: 50,
+  podSecurityRefusals: 0,
+  admissionPolicyRefusals: 0,
+  certificateWarningDays: 7,
+  certificateCriticalDays: 1,
+  podExecSessions: 0,
+  networkPolicyDrops: 100,
+};
+
+/**
+ * Alerts for what an attacker does, and what a breach leaves behind, written as a
+ * prometheus-operator `PrometheusRule` from signals the API server and kubelet already expose:
+ * refused logins and authorizations, pods refused by Pod Security and by the platform's
+ * admission policies, lost or stopped audit events, client certificates about to expire,
+ * encryption-at-rest errors, exec sessions into pods, and (with Cilium) traffic dropped by
+ * NetworkPolicies. Each alert has a severity, thresholds from these props, and a runbook
+ * paragraph in REVIEW.md.
+ *
+ * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.PrometheusRule
+ */
+export class SecurityAlerts extends Construct {
+  /** The PrometheusRule. */
+  public readonly prometheusRule: ApiObject;
+  /** The alerts written, in order (a name appears once per severity). */
+  public readonly alertNames: string[];
+
+  constructor(scope: Construct, id: string, props: SecurityAlertsProps = {}) {
+    super(scope, id);
+    const name = requireDns1123Subdomain(this, 'name', props.name ?? 'security-alerts');
+    const settings = resolveSettings(this, props);
+    const source = props.networkPolicyDropSource ?? NetworkPolicyDropSource.NONE;
+    const disabled = new Set(props.disabledAlerts ?? []);
+    const known = new Set(SECURITY_ALERT_RULES.map((r) => r.alert));
+    for (const alert of disabled) {
+      if (!known.has(alert)) {
+        throw new HardeningError(
+          this,
+          `'disabledAlerts' names '${alert}', which is not one of the alerts. Use one of: ${[...known].join(', ')}.`,
+        );
+      }
+    }
+    if (props.runbookUrl !== undefined && !/^https?:\/\/[^\s#]+$/.test(props.runbookUrl)) {
+      throw new HardeningError(
+        this,
+        `'runbookUrl' must be an http(s) URL without a '#' (got '${props.runbookUrl}'): each alert adds its own anchor.`,
+      );
+    }
+    const rules = SECURITY_ALERT_RULES.filter(
+      (r) => !disabled.has(r.alert) && (r.source !== 'cilium' || source === NetworkPolicyDropSource.CILIUM),
+    );
+    this.alertNames = rules.map((r) => r.alert);
+
+    this.prometheusRule = new ApiObject(this, 'Resource', {
+      apiVersion: PROMETHEUS_RULE_API_VERSION,
+      kind: 'PrometheusRule',
+      metadata: {
+        name,
+        namespace: effectiveNamespace(this, props.namespace),
+        labels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'cdk8s-hardened', ...props.ruleLabels },
+      },
+      spec: { groups: [{ name: ALERT_GROUP, rules: rules.map((r) => alertingRule(r, settings, props.runbookUrl)) }] },
+    });
+    addReviewSection(this, reviewSection(rules, settings, name));
+  }
+}
+
+function resolveSettings(scope: Construct, props: SecurityAlertsProps): AlertSettings {
+  const count = (field: keyof typeof DEFAULTS): number => {
+    const value = (props[field] as number | undefined) ?? DEFAULTS[field];
+    if (!Number.isFinite(value) || value < 0) {
+      throw new HardeningError(scope, `'${field}' must be a number of at least 0 (got ${value}).`);
+    }
+    return value;
+  };
+  const matchers = (field: 'apiServerSelector' | 'kubeletSelector' | 'networkPluginSelector', fallback: string): string => {
+    const value = props[field] ?? fallback;
+    if (value !== '' && !MATCHERS.test(value)) {
+      throw new HardeningError(
+        scope,
+        `'${field}' must be PromQL label matchers such as 'job="apiserver"' (name, =, !=, =~ or !~, a double-quoted value; comma-separated), or '' (got '${value}').`,
+      );
+    }
+    return value.trim();
+  };
+  const settings: AlertSettings = {
+    apiServer: matchers('apiServerSelector', 'job="apiserver"'),
+    kubelet: matchers('kubeletSelector', 'job="kubelet"'),
+    networkPlugin: matchers('networkPluginSelector', ''),
+    authenticationFailures: count('authenticationFailures'),
+    authorizationDenials: count('authorizationDenials'),
+    podSecurityRefusals: count('podSecurityRefusals'),
+    admissionPolicyRefusals: count('admissionPolicyRefusals'),
+    certificateWarningDays: count('certificateWarningDays'),
+    certificateCriticalDays: count('certificateCriticalDays'),
+    podExecSessions: count('podExecSessions'),
+    networkPolicyDrops: count('networkPolicyDrops'),
+  };
+  if (!(settings.certificateCriticalDays > 0 && settings.certificateCriticalDays < settings.certificateWarningDays)) {
+    throw new HardeningError(
+      scope,
+      `'certificateCriticalDays' (${settings.certificateCriticalDays}) must be above 0 and below 'certificateWarningDays' (${settings.certificateWarningDays}).`,
+    );
+  }
+  return settings;
+}
+
+/** The rule as Prometheus reads it (prometheus-operator copies `spec.groups` into a rule file unchanged). */
+function alertingRule(rule: SecurityAlertRule, settings: AlertSettings, runbookUrl: string | undefined) {
+  return {
+    alert: rule.alert,
+    expr: rule.expr(settings),
+    ...(rule.for !== '0m' ? { for: rule.for } : {}),
+    labels: { severity: rule.severity },
+    annotations: {
+      summary: rule.summary,
+      description: rule.description,
+      ...(runbookUrl !== undefined ? { runbook_url: `${runbookUrl}#${rule.alert.toLowerCase()}` } : {}),
+    },
+  };
+}
+
+/** When the alert fires, in words, for REVIEW.md. */
+function firesWhen(rule: SecurityAlertRule, settings: AlertSettings): string {
+  if (rule.threshold === undefined) return rule.firesOn ?? 'any occurrence';
+  const value = settings[rule.threshold] as number;
+  if (rule.threshold === 'certificateWarningDays' || rule.threshold === 'certificateCriticalDays') {
+    return `under ${value} ${value === 1 ? 'day' : 'days'} left`;
+  }
+  return value === 0 ? 'any in 5 minutes' : `more than ${value} in 5 minutes`;
+}
+
+function reviewSection(rules: readonly SecurityAlertRule[], settings: AlertSettings, name: string): string {
+  const runbooks = new Map<string, string[]>();
+  for (const rule of rules) {
+    const paragraphs = runbooks.get(rule.alert) ?? [];
+    paragraphs.push(rules.filter((r) => r.alert === rule.alert).length > 1 ? `*${rule.severity}:* ${rule.runbook}` : rule.runbook);
+    runbooks.set(rule.alert, paragraphs);
+  }
+  return [
+    '## Security alerts',
+    '',
+    `The PrometheusRule ${code(name)} (group ${code(ALERT_GROUP)}) raises these alerts. ` +
+      `API servers are selected by ${code(settings.apiServer || '(all series)')}, kubelets by ${code(settings.kubelet || '(all series)')}.`,
+    '',
+    ...table(
+      ['Alert', 'Severity', 'Fires on', 'Summary'],
+      rules.map((r) => [code(r.alert), r.severity, firesWhen(r, settings), r.summary]),
+    ),
+    '',
+    '### Runbook',
+    '',
+    ...[...runbooks].flatMap(([alert, paragraphs]) => [`#### ${alert}`, '', ...paragraphs.flatMap((p) => [p, ''])]),
+  ]
+    .join('\n')
+    .trimEnd();
+}

@@ -1,0 +1,185 @@
+/**
+ * SecurityAlerts as a construct: the PrometheusRule it writes, its props and their errors, its
+ * REVIEW.md section, and its shape against prometheus-operator's vendored CRD. What the alerts
+ * do on real series is proven by promtool (test/monitoring/promtool.test.ts).
+ */
+import { Chart, Testing } from 'cdk8s';
+import { HardenedNamespace, NetworkPolicyDropSource, review, SecurityAlerts, SecurityAlertsProps } from '../../lib';
+import { vendoredCustomResourceDefinitions } from '../../lib/addons/vendored-crds';
+import { reviewSectionsOf } from '../../lib/core/review-sections';
+import { SECURITY_ALERT_RULES } from '../../lib/monitoring/security-alert-rules';
+
+function build(props: SecurityAlertsProps = {}, chartNamespace: string | undefined = 'monitoring') {
+  const chart = new Chart(Testing.app(), 'platform', { namespace: chartNamespace });
+  const alerts = new SecurityAlerts(chart, 'alerts', props);
+  return { chart, alerts, rule: alerts.prometheusRule.toJson() };
+}
+
+const rulesOf = (rule: any): any[] => rule.spec.groups[0].rules;
+const errorOf = (props: SecurityAlertsProps) => {
+  try {
+    build(props);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return 'no error';
+};
+
+describe('the PrometheusRule', () => {
+  const { rule } = build();
+
+  test('is a monitoring.coreos.com/v1 PrometheusRule in the chart namespace, with one group of alerts', () => {
+    expect(rule.apiVersion).toBe('monitoring.coreos.com/v1');
+    expect(rule.kind).toBe('PrometheusRule');
+    expect(rule.metadata).toEqual({
+      name: 'security-alerts',
+      namespace: 'monitoring',
+      labels: { 'app.kubernetes.io/name': 'security-alerts', 'app.kubernetes.io/part-of': 'cdk8s-hardened' },
+    });
+    expect(rule.spec.groups.map((g: any) => g.name)).toEqual(['cdk8s-hardened.security']);
+  });
+
+  test('holds every alert but the network plugin one by default, each with a severity, a summary and a description', () => {
+    const names = rulesOf(rule).map((r) => `${r.alert}/${r.labels.severity}`);
+    expect(names).toEqual(SECURITY_ALERT_RULES.filter((r) => r.source !== 'cilium').map((r) => `${r.alert}/${r.severity}`));
+    for (const r of rulesOf(rule)) {
+      expect(Object.keys(r.labels)).toEqual(['severity']);
+      expect(Object.keys(r.annotations).sort()).toEqual(['description', 'summary']);
+    }
+  });
+
+  test('selects the API servers and kubelets by their usual job names, thresholds at their defaults', () => {
+    const expr = (alert: string) => rulesOf(rule).find((r) => r.alert === alert).expr;
+    expect(expr('KubeApiServerAuthenticationFailures')).toBe(
+      'sum(increase(authentication_attempts{job="apiserver",result=~"failure|error"}[5m])) > 20',
+    );
+    expect(expr('KubeletClientCertificateExpiring')).toBe(
+      'min by (instance) (kubelet_certificate_manager_client_ttl_seconds{job="kubelet"}) < 604800',
+    );
+    expect(expr('AdmissionPolicyRefusals')).toContain('policy=~"cdk8s-hardened-.*"');
+  });
+
+  test('the audit-stopped alert waits 5 minutes; the others fire at once', () => {
+    expect(
+      rulesOf(rule)
+        .filter((r) => r.for !== undefined)
+        .map((r) => [r.alert, r.for]),
+    ).toEqual([['KubeApiServerAuditStopped', '5m']]);
+  });
+});
+
+describe('props', () => {
+  test('thresholds and selectors are written into the expressions', () => {
+    const { rule } = build({
+      apiServerSelector: 'job="kube-apiserver",cluster="prod"',
+      authorizationDenials: 7,
+      certificateWarningDays: 30,
+      certificateCriticalDays: 2,
+    });
+    const exprs = rulesOf(rule).map((r) => r.expr as string);
+    expect(exprs.find((e) => e.includes('authorization_attempts_total'))).toBe(
+      'sum(increase(authorization_attempts_total{job="kube-apiserver",cluster="prod",result=~"denied|no-opinion"}[5m])) > 7',
+    );
+    expect(exprs.filter((e) => e.includes('kubelet_certificate')).map((e) => e.split(' < ')[1])).toEqual([`${30 * 86400}`, `${2 * 86400}`]);
+  });
+
+  test('an empty selector selects every series of the metric', () => {
+    const { rule } = build({ apiServerSelector: '' });
+    expect(rulesOf(rule).find((r) => r.alert === 'KubeApiServerAuditRequestsRejected').expr).toBe(
+      'sum(increase(apiserver_audit_requests_rejected_total[5m])) > 0',
+    );
+  });
+
+  test('the network plugin alert is written for Cilium, with its selector', () => {
+    const { rule, alerts } = build({ networkPolicyDropSource: NetworkPolicyDropSource.CILIUM, networkPluginSelector: 'k8s_app="cilium"' });
+    expect(alerts.alertNames).toContain('NetworkPolicyDrops');
+    expect(rulesOf(rule).find((r) => r.alert === 'NetworkPolicyDrops').expr).toBe(
+      'sum by (direction) (increase(cilium_drop_count_total{k8s_app="cilium",reason=~"Policy denied.*"}[5m])) > 100',
+    );
+  });
+
+  test('disabledAlerts leaves out every severity of the alerts named', () => {
+    const { alerts } = build({ disabledAlerts: ['PodExecSessions', 'KubeletClientCertificateExpiring'] });
+    expect(alerts.alertNames).not.toContain('PodExecSessions');
+    expect(alerts.alertNames).not.toContain('KubeletClientCertificateExpiring');
+    expect(alerts.alertNames).toContain('KubeApiServerClientCertificateExpiring');
+  });
+
+  test('runbookUrl gives each alert a runbook_url with its anchor in REVIEW.md', () => {
+    const { rule } = build({ runbookUrl: 'https://git.example.com/platform/blob/main/dist/REVIEW.md' });
+    expect(rulesOf(rule)[0].annotations.runbook_url).toBe(
+      'https://git.example.com/platform/blob/main/dist/REVIEW.md#kubeapiserverauthenticationfailures',
+    );
+  });
+
+  test('ruleLabels are added for the Prometheus ruleSelector; a namespace prop wins over the chart', () => {
+    const { rule } = build({ ruleLabels: { release: 'kube-prometheus-stack' }, namespace: 'observability' });
+    expect(rule.metadata.labels.release).toBe('kube-prometheus-stack');
+    expect(rule.metadata.namespace).toBe('observability');
+  });
+
+  test('inside a HardenedNamespace the rule lives in it', () => {
+    const chart = new Chart(Testing.app(), 'platform');
+    const ns = new HardenedNamespace(chart, 'security-monitoring');
+    expect(new SecurityAlerts(ns, 'alerts').prometheusRule.toJson().metadata.namespace).toBe('security-monitoring');
+  });
+
+  test.each([
+    [{ apiServerSelector: 'job=apiserver' }, /'apiServerSelector' must be PromQL label matchers/],
+    [{ kubeletSelector: 'job="kubelet"} or vector(1) #' }, /'kubeletSelector' must be PromQL label matchers/],
+    [{ networkPluginSelector: '{k8s_app="cilium"}' }, /'networkPluginSelector' must be PromQL label matchers/],
+    [{ authenticationFailures: -1 }, /'authenticationFailures' must be a number of at least 0 \(got -1\)/],
+    [{ podExecSessions: Number.NaN }, /'podExecSessions' must be a number of at least 0/],
+    [{ certificateCriticalDays: 7 }, /'certificateCriticalDays' \(7\) must be above 0 and below 'certificateWarningDays' \(7\)/],
+    [{ certificateCriticalDays: 0 }, /'certificateCriticalDays' \(0\) must be above 0/],
+    [{ disabledAlerts: ['PodExec'] }, /'disabledAlerts' names 'PodExec', which is not one of the alerts\. Use one of: .*PodExecSessions/],
+    [{ runbookUrl: 'docs/monitoring.md' }, /'runbookUrl' must be an http\(s\) URL without a '#'/],
+    [{ runbookUrl: 'https://x.example/REVIEW.md#alerts' }, /'runbookUrl' must be an http\(s\) URL without a '#'/],
+    [{ name: 'Security_Alerts' }, /name/],
+  ] as Array<[SecurityAlertsProps, RegExp]>)('refuses %j with a message naming the construct and the field', (props, message) => {
+    const error = errorOf(props);
+    expect(error).toMatch(message);
+    expect(error).toMatch(/^\[platform\/alerts\] /);
+  });
+});
+
+describe('REVIEW.md', () => {
+  test('lists each alert with its severity and threshold, and a runbook paragraph per alert', () => {
+    const { chart } = build({ authenticationFailures: 30 });
+    const [section] = reviewSectionsOf(chart);
+    expect(section).toMatch(/^## Security alerts\n/);
+    expect(section).toContain(
+      '| `KubeApiServerAuthenticationFailures` | warning | more than 30 in 5 minutes | Requests with credentials the API server refused |',
+    );
+    expect(section).toContain('| `KubeApiServerClientCertificateExpiring` | critical | under 1 day left |');
+    expect(section).toContain('| `KubeApiServerEncryptionErrors` | critical | any occurrence |');
+    expect(section).toContain('| `PodExecSessions` | warning | any in 5 minutes |');
+    expect(section).toContain('| `KubeApiServerAuditStopped` | critical | no event for 15 minutes |');
+    for (const alert of new Set(SECURITY_ALERT_RULES.filter((r) => r.source !== 'cilium').map((r) => r.alert))) {
+      expect(section).toContain(`#### ${alert}\n`);
+    }
+    expect(section).not.toContain('NetworkPolicyDrops');
+  });
+});
+
+describe("against prometheus-operator's CRD (vendor/addons/prometheus-operator)", () => {
+  const crds = vendoredCustomResourceDefinitions() as any[];
+  const judged = (object: any) =>
+    review([{ object, origin: 'alerts' }], { packs: ['namespaces'], today: '2026-12-04', customResourceDefinitions: crds })
+      .findings.filter((f) => f.ruleId === 'object-schema')
+      .map((f) => `${f.path}: ${f.message}`);
+
+  test('the CRD is vendored', () => {
+    expect(crds.map((c) => c.metadata.name)).toContain('prometheusrules.monitoring.coreos.com');
+  });
+
+  test('the PrometheusRule has the shape the CRD gives it', () => {
+    expect(judged(build({ networkPolicyDropSource: NetworkPolicyDropSource.CILIUM, runbookUrl: 'https://x.example/r' }).rule)).toEqual([]);
+  });
+
+  test('judged, not skipped: a field the CRD lacks is a finding', () => {
+    const { rule } = build();
+    rule.spec.groups[0].rules[0].severity = 'warning';
+    expect(judged(rule).join('\n')).toMatch(/spec\.groups\[0\]\.rules\[0\]\.severity/);
+  });
+});
