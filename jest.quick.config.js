@@ -14,6 +14,7 @@ const PEER_SUITES = [
   'test/app/api-server.test.ts',
   'test/app/escalation-powers-server.test.ts',
   'test/cluster/upstream-loaders.test.ts',
+  'test/monitoring/audit-log-shipper-run.test.ts',
   'test/monitoring/promtool.test.ts',
   'test/review/admission-server.test.ts',
   'test/review/analyses/cyclonus.test.ts',

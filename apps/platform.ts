@@ -3,6 +3,7 @@ import { ApiObject, App, Chart, Cron, Size } from 'cdk8s';
 import {
   ApiServerAddress,
   ArgoCd,
+  AuditLogShipper,
   CertManager,
   ExternalSecret,
   ExternalSecretsOperator,
@@ -38,6 +39,9 @@ const IMAGES = {
   sealedSecrets:
     'ghcr.io/example/mirror/sealed-secrets-controller:0.36.6@sha256:5c7e1d0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d',
   externalSecrets: 'ghcr.io/example/mirror/external-secrets:v2.9.0@sha256:3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d',
+  // The OpenTelemetry Collector's Kubernetes distribution, which the audit log shipper runs.
+  otelcol:
+    'ghcr.io/example/mirror/opentelemetry-collector-k8s:0.165.0@sha256:8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d7c',
 };
 
 /**
@@ -101,7 +105,7 @@ export function buildReferencePlatform(app: App, props: ReferencePlatformProps =
     new SealedSecretsController(new Chart(app, 'sealed-secrets'), 'sealed-secrets', { apiServer: API_SERVER, image: IMAGES.sealedSecrets })
       .node.scope as Chart,
     externalSecrets(app),
-    securityMonitoring(app, repoUrl, outputPath),
+    ...securityMonitoring(app, repoUrl, outputPath),
   ];
 
   const shop = new Tenant(new Chart(app, 'shop'), 'shop', {
@@ -218,17 +222,23 @@ function externalSecrets(app: App): Chart {
   return chart;
 }
 
+/** The platform's log store: Loki, its OTLP endpoint on the monitoring network. Set yours. */
+const LOG_STORE = { logsEndpoint: 'https://loki.monitoring.example.com/otlp/v1/logs', cidrs: ['10.0.48.0/28'] };
+
 /**
- * Watching the cluster: the security alerts, in a namespace of their own that the cluster's
- * Prometheus (prometheus-operator, not part of this platform) loads rules from. Their runbook
- * is the REVIEW.md published with the output.
+ * Watching the cluster, a chart (and namespace) each: the API server's audit log shipped off the
+ * control-plane nodes to the log store; the security alerts, in a namespace the cluster's
+ * Prometheus (prometheus-operator, not part of this platform) loads rules from, their runbook
+ * the REVIEW.md published with the output.
  */
-function securityMonitoring(app: App, repoUrl: string, outputPath: string): Chart {
-  const chart = new Chart(app, 'security-monitoring');
-  const namespace = new HardenedNamespace(chart, 'security-monitoring');
+function securityMonitoring(app: App, repoUrl: string, outputPath: string): Chart[] {
+  const shipping = new Chart(app, 'audit-log-shipping');
+  new AuditLogShipper(shipping, 'audit-log-shipper', { image: IMAGES.otelcol, sink: LOG_STORE });
+  const alerting = new Chart(app, 'security-monitoring');
+  const namespace = new HardenedNamespace(alerting, 'security-monitoring');
   const repository = repoUrl.replace(/\.git$/, '');
   new SecurityAlerts(namespace, 'security-alerts', { runbookUrl: `${repository}/blob/main/${outputPath}/REVIEW.md` });
-  return chart;
+  return [shipping, alerting];
 }
 
 /**

@@ -96,8 +96,8 @@ export type {
 } from './cluster';
 
 // Monitoring: alerts for what an attacker does, and the audit log shipped off the control plane.
-export { NetworkPolicyDropSource, SecurityAlerts } from './monitoring';
-export type { SecurityAlertsProps } from './monitoring';
+export { AuditLogShipper, NetworkPolicyDropSource, SecurityAlerts } from './monitoring';
+export type { AuditLogShipperProps, AuditLogSink, SecurityAlertsProps } from './monitoring';
 
 // Review: the engine as a function, the rules a user may add, the result and its reports.
 export { review, reviewJson, reviewMarkdown, reviewSarif } from './review';

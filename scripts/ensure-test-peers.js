@@ -15,7 +15,9 @@
 //                   control-plane files; kube-apiserver itself on an embedded etcd, on which the whole
 //                   output is created (test/app/api-server.test.ts); cyclonus's NetworkPolicy matcher,
 //                   judge of the reachability analysis; Helm's template rendering (helm.sh/helm/v4), judge of
-//                   the charts rendered into vendor/addons/*/rendered.yaml (test/addons/helm-render.test.ts).
+//                   the charts rendered into vendor/addons/*/rendered.yaml (test/addons/helm-render.test.ts);
+//                   the OpenTelemetry Collector, judge of the audit log shipper's configuration, run on an
+//                   audit log (test/monitoring/audit-log-shipper-run.test.ts).
 //   (No CRDs: those of the custom resources we emit come from the add-ons' releases vendored in
 //   vendor/addons, checked against their SOURCE.json, and need no install.)
 //
@@ -47,6 +49,7 @@ const COLD = {
   'cluster-config': '~2 min',
   'api-server': '~2 min',
   'helm-render': '~2 min',
+  otelcol: '~2 min',
 };
 
 /** Known steps in COLD's order (smaller builds first: a missing prerequisite shows soonest), new peers last. */

@@ -22,6 +22,10 @@
 #   helm-render      Helm's own `helm template --include-crds` (helm.sh/helm/v4): the judge of the
 #                    charts vendored in vendor/addons/, each rendered once into rendered.yaml
 #                    (test/addons/helm-render.test.ts). About two minutes on a cold Go cache.
+#   otelcol          the OpenTelemetry Collector with the components the audit log shipper's
+#                    configuration names (filelog, file_storage, health_check, otlphttp; collector
+#                    v0.165.0, contrib v0.165.1): the judge of that configuration, validated and run
+#                    on an audit log (test/monitoring/audit-log-shipper-run.test.ts).
 #
 # Go checks every module against the peer's go.sum. A peer is rebuilt when its folder's files
 # (source, go.mod, go.sum) are not those it was built from: their hash is kept beside the binary

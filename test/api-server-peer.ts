@@ -57,6 +57,8 @@ export interface ApiServerReport {
   readonly accessReviews: readonly AccessReview[];
   /** The admission policies of `ApiServerOptions.policies`, with what the server's type checking said. */
   readonly policies: readonly { readonly name: string; readonly typeWarnings: readonly string[] }[];
+  /** The lines of /metrics of the families `ApiServerOptions.metrics` names, read last. */
+  readonly metrics?: readonly string[];
 }
 
 /** What a run adds to the manifests. */
@@ -92,6 +94,13 @@ export interface ApiServerOptions {
    * @default - not awaited
    */
   readonly policyProbe?: object;
+  /**
+   * Metric families to report from the server's /metrics, read after a request with an unknown
+   * token and one by a user without rights (what the security alerts watch).
+   *
+   * @default - none
+   */
+  readonly metrics?: readonly string[];
 }
 
 /** Runs the peer (one API server) on `dirs`; resolves with its report, rejects with the end of its log. */
@@ -100,6 +109,7 @@ export function onApiServer(dirs: readonly string[], options: ApiServerOptions =
   if (options.crdFolder) args.push('--crds', options.crdFolder);
   else if (options.crds ?? true) args.push('--crds', vendoredCrdFolder());
   if (options.policies) args.push('--policies', options.policies);
+  if (options.metrics?.length) args.push('--metrics', options.metrics.join(','));
   if (options.policyProbe) {
     const file = path.join(tempDir('policy-probe-'), 'probe.json');
     fs.writeFileSync(file, JSON.stringify(options.policyProbe));

@@ -53,7 +53,9 @@ const ALLOWED: Record<string, Record<string, string>> = {
   },
   monitoring: {
     core: 'errors, names, Markdown, the REVIEW.md section holding the runbook',
-    policy: "the admission policies' name prefix, whose refusals an alert watches",
+    policy: "the admission policies' name prefix, whose refusals an alert watches; the audit log's folder",
+    namespace: 'the audit log shipper lives in its own HardenedNamespace',
+    workload: 'the audit log shipper is a HardenedDaemonSet',
   },
   cloud: {},
   app: {

@@ -52,7 +52,7 @@ const LIBRARY_EXPORTS = {
     'clusterConfiguration',
     'kubeletConfiguration',
   ],
-  monitoring: ['SecurityAlerts', 'NetworkPolicyDropSource'],
+  monitoring: ['SecurityAlerts', 'NetworkPolicyDropSource', 'AuditLogShipper'],
   review: ['review', 'reviewJson', 'reviewMarkdown', 'reviewSarif'],
   app: ['HardenedApp', 'PublishLayout', 'HardeningError', 'ExceptionsFileError', 'PlatformContractError'],
   addOns: ['ArgoCd', 'CertManager', 'ExternalSecretsOperator', 'IngressNginx', 'SealedSecretsController'],

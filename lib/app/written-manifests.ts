@@ -4,6 +4,8 @@ import { LoadedManifest, objectsOf, parseManifests } from '../review/load';
 import { ManifestYaml } from './manifest-yaml';
 import { createFile } from '../core/files';
 import { replaceYamlSave } from './cdk8s-compat';
+import type { UserFacingError } from './error-printer';
+import { printable } from '../core/printable';
 
 /**
  * What cdk8s wrote during one synth, kept in memory so the review gate does not have to
@@ -52,6 +54,8 @@ export function recordWrites(synth: () => void): Map<string, WrittenFile> {
       // An empty document (`null`, `undefined`) is skipped whether read back or not.
       if (!document.readsBack && doc !== null && doc !== undefined) readsBack = false;
     }
+    const earlier = written.get(path.resolve(filePath));
+    if (earlier) throw new SameFileError(filePath, earlier.documents, docs);
     // Into the fresh staging folder: created, never written through a link planted at the path.
     createFile(filePath, texts.join('---\n'));
     written.set(path.resolve(filePath), { documents: docs, lines, readsBack });
@@ -77,4 +81,28 @@ export function manifestsOf(dir: string, file: string, written: ReadonlyMap<stri
     for (const object of objectsOf(doc, file, line)) manifests.push({ object, origin: `${file}:${line}` });
   });
   return manifests;
+}
+
+/**
+ * cdk8s wrote two files to one path: with a file per resource it names them by kind and name
+ * only, so two objects of one kind and name in one chart (in two namespaces) would overwrite
+ * each other, and the review would judge one of them.
+ */
+export class SameFileError extends Error implements UserFacingError {
+  public readonly userFacing = true;
+  constructor(filePath: string, first: readonly unknown[], second: readonly unknown[]) {
+    const where = (docs: readonly unknown[]) =>
+      docs
+        .map((doc) => (doc as { metadata?: { namespace?: string } } | null)?.metadata?.namespace)
+        .map((namespace) => (namespace ? `namespace ${namespace}` : 'no namespace'))
+        .join(', ');
+    super(
+      printable(
+        `synth would write two objects to ${path.basename(path.dirname(filePath))}/${path.basename(filePath)} (${where(first)}; ${where(second)}), ` +
+          'so nothing was published: with a file per resource, cdk8s names files by kind and name only. ' +
+          'Put objects of the same kind and name in different charts (a chart per namespace), or choose another yamlOutputType.',
+      ),
+    );
+    this.name = 'SameFileError';
+  }
 }

@@ -54,3 +54,28 @@ export function requireDns1123Subdomain(scope: IConstruct, field: string, name: 
 export function isMountPath(path: string): boolean {
   return path.startsWith('/') && path !== '/' && !path.split('/').includes('..');
 }
+
+/** A label key: an optional DNS-1123 subdomain prefix and '/', then a name of at most 63 characters. */
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/** Returns `key` if it is a valid label key (`example.com/name` or `name`), or throws naming the construct and the field. */
+export function requireLabelKey(scope: IConstruct, field: string, key: string): string {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = key.slice(slash + 1);
+  const prefixOk = prefix === undefined || (prefix.length <= MAX_SUBDOMAIN_LENGTH && DNS1123_SUBDOMAIN.test(prefix));
+  if (typeof key === 'string' && prefixOk && name.length <= MAX_LABEL_LENGTH && LABEL_NAME.test(name)) return key;
+  throw new HardeningError(
+    scope,
+    `'${field}' has the label key '${key}', which Kubernetes refuses: an optional DNS subdomain and '/', then at most ${MAX_LABEL_LENGTH} letters, digits, '-', '_' or '.', starting and ending with a letter or digit (for example 'node-role.kubernetes.io/control-plane').`,
+  );
+}
+
+/** Returns `value` if it is a valid label value (empty, or at most 63 letters, digits, '-', '_', '.'), or throws naming the construct and the field. */
+export function requireLabelValue(scope: IConstruct, field: string, value: string): string {
+  if (typeof value === 'string' && (value === '' || (value.length <= MAX_LABEL_LENGTH && LABEL_NAME.test(value)))) return value;
+  throw new HardeningError(
+    scope,
+    `'${field}' has the label value ${JSON.stringify(value)}, which Kubernetes refuses: empty, or at most ${MAX_LABEL_LENGTH} letters, digits, '-', '_' or '.', starting and ending with a letter or digit.`,
+  );
+}

@@ -164,13 +164,15 @@ export const SECURITY_ALERT_RULES: readonly SecurityAlertRule[] = [
     alert: 'KubeApiServerAuditStopped',
     severity: 'critical',
     source: 'api-server',
-    firesOn: 'no event for 15 minutes',
+    firesOn: 'an API server with no event for 15 minutes',
+    // Per API server: one of three with audit turned off must not hide behind the other two.
     expr: (s) =>
-      `sum(rate(${series('apiserver_audit_event_total', s.apiServer)}[10m])) == 0 or absent(${series('apiserver_audit_event_total', s.apiServer)})`,
+      `sum by (instance) (rate(${series('apiserver_audit_event_total', s.apiServer)}[10m])) == 0 or absent(${series('apiserver_audit_event_total', s.apiServer)})`,
     // No rise for 10 minutes, held 5 more: an API server that records nothing for 15 minutes.
     for: '5m',
-    summary: 'The API servers record no audit events',
-    description: 'No audit event was recorded in the last 15 minutes.',
+    summary: 'An API server records no audit events',
+    description:
+      '{{ with $labels.instance }}The API server {{ . }} recorded{{ else }}The API servers recorded{{ end }} no audit event in the last 15 minutes.',
     runbook:
       'A busy API server records audit events every second; none for 15 minutes means the audit policy or its flags were removed from the ' +
       'API server (or it is not scraped). Turning audit off is what an attacker with access to the control-plane node does before acting. ' +

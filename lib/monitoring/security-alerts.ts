@@ -2,9 +2,11 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { code, table } from '../core/markdown';
 import { HardeningError } from '../core/hardening-error';
-import { requireDns1123Subdomain } from '../core/names';
+import { compareText } from '../core/compare-text';
+import { requireDns1123Label, requireDns1123Subdomain, requireLabelKey, requireLabelValue } from '../core/names';
 import { effectiveNamespace } from '../core/namespace-scope';
 import { addReviewSection } from '../core/review-sections';
+import { formatMatchers, parseMatchers } from './promql-matchers';
 import { AlertSettings, SECURITY_ALERT_RULES, SecurityAlertRule } from './security-alert-rules';
 
 /** The prometheus-operator API of `PrometheusRule` (its CRD is vendored in vendor/addons/prometheus-operator). */
@@ -147,9 +149,6 @@ export interface SecurityAlertsProps {
   readonly runbookUrl?: string;
 }
 
-/** The labels every Prometheus series is matched with: `name op "value"`, comma-separated. */
-const MATCHERS =
-  /^\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"(?:[^"\\\n]|\\.)*"\s*(?:,\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"(?:[^"\\\n]|\\.)*"\s*)*$/;
 const ALERT_GROUP = 'cdk8s-hardened.security';
 const DEFAULTS = {
   authenticationFailures: 20,
@@ -161,6 +160,8 @@ const DEFAULTS = {
   podExecSessions: 0,
   networkPolicyDrops: 100,
 };
+/** The labels the alerts match or group on themselves (job and instance excepted), read from their expressions, and __name__. */
+const ALERT_LABELS: ReadonlySet<string> = alertLabels();
 
 /**
  * Alerts for what an attacker does, and what a breach leaves behind, written as a
@@ -184,6 +185,23 @@ export class SecurityAlerts extends Construct {
     const name = requireDns1123Subdomain(this, 'name', props.name ?? 'security-alerts');
     const settings = resolveSettings(this, props);
     const source = props.networkPolicyDropSource ?? NetworkPolicyDropSource.NONE;
+    if (!Object.values(NetworkPolicyDropSource).includes(source)) {
+      throw new HardeningError(
+        this,
+        `'networkPolicyDropSource' is '${source}', not one of ${Object.values(NetworkPolicyDropSource).join(', ')}. Use NetworkPolicyDropSource.CILIUM.`,
+      );
+    }
+    if (source === NetworkPolicyDropSource.NONE) {
+      for (const field of ['networkPolicyDrops', 'networkPluginSelector'] as const) {
+        if (props[field] !== undefined) {
+          // Set for an alert that is not written: it would silently watch nothing.
+          throw new HardeningError(
+            this,
+            `'${field}' is set, but no network plugin is watched. Set networkPolicyDropSource (NetworkPolicyDropSource.CILIUM), or leave '${field}' out.`,
+          );
+        }
+      }
+    }
     const disabled = new Set(props.disabledAlerts ?? []);
     const known = new Set(SECURITY_ALERT_RULES.map((r) => r.alert));
     for (const alert of disabled) {
@@ -194,28 +212,44 @@ export class SecurityAlerts extends Construct {
         );
       }
     }
-    if (props.runbookUrl !== undefined && !/^https?:\/\/[^\s#]+$/.test(props.runbookUrl)) {
+    if (props.runbookUrl !== undefined && !/^https?:\/\/[^\s#{}]+$/.test(props.runbookUrl)) {
+      // '{' and '}' would start a template in the annotation, which Prometheus expands.
       throw new HardeningError(
         this,
-        `'runbookUrl' must be an http(s) URL without a '#' (got '${props.runbookUrl}'): each alert adds its own anchor.`,
+        `'runbookUrl' must be an http(s) URL without '#', '{' or '}' (got '${props.runbookUrl}'): each alert adds its own anchor.`,
       );
     }
     const rules = SECURITY_ALERT_RULES.filter(
       (r) => !disabled.has(r.alert) && (r.source !== 'cilium' || source === NetworkPolicyDropSource.CILIUM),
     );
     this.alertNames = rules.map((r) => r.alert);
+    if (rules.length === 0) {
+      throw new HardeningError(this, "'disabledAlerts' leaves no alert. Remove the SecurityAlerts instead, or keep at least one alert.");
+    }
+    const namespace = requireDns1123Label(this, 'namespace', effectiveNamespace(this, props.namespace));
+    const ruleLabels = Object.entries(props.ruleLabels ?? {});
+    for (const [key, value] of ruleLabels) {
+      requireLabelKey(this, 'ruleLabels', key);
+      requireLabelValue(this, `ruleLabels['${key}']`, value);
+      if (key === 'app.kubernetes.io/name' || key === 'app.kubernetes.io/part-of') {
+        throw new HardeningError(
+          this,
+          `'ruleLabels' sets '${key}', which the PrometheusRule sets itself. Select it by a label of your own.`,
+        );
+      }
+    }
 
     this.prometheusRule = new ApiObject(this, 'Resource', {
       apiVersion: PROMETHEUS_RULE_API_VERSION,
       kind: 'PrometheusRule',
       metadata: {
         name,
-        namespace: effectiveNamespace(this, props.namespace),
-        labels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'cdk8s-hardened', ...props.ruleLabels },
+        namespace,
+        labels: { ...Object.fromEntries(ruleLabels), 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'cdk8s-hardened' },
       },
       spec: { groups: [{ name: ALERT_GROUP, rules: rules.map((r) => alertingRule(r, settings, props.runbookUrl)) }] },
     });
-    addReviewSection(this, reviewSection(rules, settings, name));
+    addReviewSection(this, reviewSection(rules, settings, name, [...disabled].sort(compareText)));
   }
 }
 
@@ -229,13 +263,22 @@ function resolveSettings(scope: Construct, props: SecurityAlertsProps): AlertSet
   };
   const matchers = (field: 'apiServerSelector' | 'kubeletSelector' | 'networkPluginSelector', fallback: string): string => {
     const value = props[field] ?? fallback;
-    if (value !== '' && !MATCHERS.test(value)) {
+    const parsed = parseMatchers(String(value));
+    if (typeof parsed === 'string') {
       throw new HardeningError(
         scope,
-        `'${field}' must be PromQL label matchers such as 'job="apiserver"' (name, =, !=, =~ or !~, a double-quoted value; comma-separated), or '' (got '${value}').`,
+        `'${field}' must be PromQL label matchers such as 'job="apiserver"' (name, =, !=, =~ or !~, a double-quoted value; comma-separated), or '' (got '${value}': ${parsed}).`,
       );
     }
-    return value.trim();
+    const taken = parsed.find((m) => ALERT_LABELS.has(m.name));
+    if (taken) {
+      // The alerts match or group on these themselves: a selector on them would contradict the alert and never match.
+      throw new HardeningError(
+        scope,
+        `'${field}' selects on '${taken.name}', a label the alerts match or group on themselves (${[...ALERT_LABELS].join(', ')}). Select the targets by job, instance or your own labels.`,
+      );
+    }
+    return formatMatchers(parsed);
   };
   const settings: AlertSettings = {
     apiServer: matchers('apiServerSelector', 'job="apiserver"'),
@@ -284,7 +327,7 @@ function firesWhen(rule: SecurityAlertRule, settings: AlertSettings): string {
   return value === 0 ? 'any in 5 minutes' : `more than ${value} in 5 minutes`;
 }
 
-function reviewSection(rules: readonly SecurityAlertRule[], settings: AlertSettings, name: string): string {
+function reviewSection(rules: readonly SecurityAlertRule[], settings: AlertSettings, name: string, disabled: readonly string[]): string {
   const runbooks = new Map<string, string[]>();
   for (const rule of rules) {
     const paragraphs = runbooks.get(rule.alert) ?? [];
@@ -295,7 +338,8 @@ function reviewSection(rules: readonly SecurityAlertRule[], settings: AlertSetti
     '## Security alerts',
     '',
     `The PrometheusRule ${code(name)} (group ${code(ALERT_GROUP)}) raises these alerts. ` +
-      `API servers are selected by ${code(settings.apiServer || '(all series)')}, kubelets by ${code(settings.kubelet || '(all series)')}.`,
+      `API servers are selected by ${code(settings.apiServer || '(all series)')}, kubelets by ${code(settings.kubelet || '(all series)')}.` +
+      (disabled.length ? ` Left out (disabledAlerts): ${disabled.map(code).join(', ')}.` : ''),
     '',
     ...table(
       ['Alert', 'Severity', 'Fires on', 'Summary'],
@@ -308,4 +352,22 @@ function reviewSection(rules: readonly SecurityAlertRule[], settings: AlertSetti
   ]
     .join('\n')
     .trimEnd();
+}
+
+function alertLabels(): Set<string> {
+  const blank: AlertSettings = {
+    apiServer: '',
+    kubelet: '',
+    networkPlugin: '',
+    ...(Object.fromEntries(Object.entries(DEFAULTS)) as typeof DEFAULTS),
+  };
+  const labels = new Set<string>(['__name__']);
+  for (const rule of SECURITY_ALERT_RULES) {
+    const expr = rule.expr(blank);
+    for (const m of expr.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)\s*"/g)) labels.add(m[1]);
+    for (const m of expr.matchAll(/\bby\s*\(([^)]*)\)/g)) for (const label of m[1].split(',')) labels.add(label.trim());
+  }
+  labels.delete('job');
+  labels.delete('instance');
+  return labels;
 }

@@ -17,6 +17,7 @@ import { Tenant } from '../../templates';
 import { API_SERVER_PEER, ApiServerReport, manifestFolder, ObjectResult, onApiServer, SERVER_TIMEOUT } from '../api-server-peer';
 import { removeTempDirs, tempDir, withInstalledTool } from '../support';
 import { compliantPodSpec } from '../review/admission-corpus';
+import { alertSelectors, selects, seriesOf } from '../monitoring/alert-metrics';
 
 afterAll(removeTempDirs);
 
@@ -31,6 +32,11 @@ function manifestDirs(dist: string): string[] {
     .readdirSync(dist, { withFileTypes: true })
     .filter((e) => e.isDirectory() && e.name !== POLICIES && e.name !== 'control-plane')
     .map((e) => path.join(dist, e.name));
+}
+
+/** The audit log shipper's DaemonSet as the platform wrote it. */
+function shipperDaemonSet(dist: string): Record<string, any> {
+  return parseAllDocuments(fs.readFileSync(path.join(dist, 'audit-log-shipping/DaemonSet.audit-log-shipper.k8s.yaml'), 'utf8'))[0].toJS();
 }
 
 /** An object the policies refuse, to await their enforcement: a Deployment (a Pod would need its account in `default`). */
@@ -73,11 +79,15 @@ withInstalledTool(API_SERVER_PEER, 'admission policies on kube-apiserver', 'scri
         sameProbesStatefulSet('database', 'fulfilment'),
         // Images only from the platform's registries.
         deployment('foreign-image', 'shop', { image: `quay.io/attacker/miner@sha256:${'ef'.repeat(32)}` }),
+        // The audit log shipper's namespace enforces Pod Security privileged: a copy of the shipper
+        // under another name (its exception annotations included) gets none of its exceptions.
+        { ...shipperDaemonSet(dist), metadata: { ...shipperDaemonSet(dist).metadata, name: 'node-reader' } },
       ];
       report = await onApiServer([...manifestDirs(dist), manifestFolder('attempts-', attempts)], {
         crds: true,
         policies: path.join(dist, POLICIES),
         policyProbe: PROBE,
+        metrics: ['apiserver_validating_admission_policy_check_total'],
       });
     }, SERVER_TIMEOUT);
 
@@ -93,11 +103,13 @@ withInstalledTool(API_SERVER_PEER, 'admission policies on kube-apiserver', 'scri
       for (const b of declared)
         expect(b.spec.matchResources.namespaceSelector.matchExpressions[0].values).toEqual([
           'argocd',
+          'audit-log-shipping',
           'cert-manager',
           'external-secrets',
           'fulfilment',
           'ingress-nginx',
           'sealed-secrets',
+          'security-monitoring',
           'shop',
         ]);
     });
@@ -105,7 +117,24 @@ withInstalledTool(API_SERVER_PEER, 'admission policies on kube-apiserver', 'scri
     test('every object of the platform is created under them without a warning, every pod admitted', () => {
       const attempt = (o: ObjectResult) =>
         o.file === 'manifests.yaml' || (o.kind === 'Pod' && o.namespace === 'fulfilment' && o.name === 'StatefulSet/database');
-      const platform = { ...report, objects: report.objects.filter((o) => !attempt(o)), pods: report.pods.filter((o) => !attempt(o)) };
+      // The audit log shipper's namespace enforces privileged (its reasoned exception) and warns at
+      // restricted, as every HardenedNamespace does: its DaemonSet is created with that one warning.
+      const shipper = (o: ObjectResult) =>
+        (o.kind === 'DaemonSet' && o.namespace === 'audit-log-shipping' && o.name === 'audit-log-shipper') ||
+        (o.kind === 'Pod' && o.namespace === 'audit-log-shipping' && o.name === 'DaemonSet/audit-log-shipper');
+      const warning = (subject: string) =>
+        new RegExp(
+          `^${subject}: created +would violate PodSecurity "restricted:latest": restricted volume types \\(volume "audit-log" uses restricted volume type "hostPath"\\), runAsNonRoot != true .*, runAsUser=0 `,
+        );
+      expect([...report.objects, ...report.pods].filter(shipper).map(describeObject)).toEqual([
+        expect.stringMatching(warning('DaemonSet audit-log-shipping/audit-log-shipper')),
+        expect.stringMatching(warning('Pod audit-log-shipping/DaemonSet/audit-log-shipper')),
+      ]);
+      const platform = {
+        ...report,
+        objects: report.objects.filter((o) => !attempt(o) && !shipper(o)),
+        pods: report.pods.filter((o) => !attempt(o) && !shipper(o)),
+      };
       expectAllAdmitted(platform);
       expect(platform.objects.filter((o) => o.outcome === 'created').length).toBeGreaterThan(40);
     });
@@ -122,6 +151,25 @@ withInstalledTool(API_SERVER_PEER, 'admission policies on kube-apiserver', 'scri
       const elsewhere = report.objects.find((o) => o.kind === 'StatefulSet' && o.namespace === 'fulfilment' && o.name === 'database')!;
       expect(elsewhere.outcome).toBe('created');
       expect(elsewhere.warnings.join('\n')).toMatch(/cdk8s-hardened-long-running-workloads-warn.*: distinct-probes: /);
+    });
+
+    test("in the audit log shipper's privileged namespace the policies still refuse what its exceptions do not name", () => {
+      const copy = report.objects.find((o) => o.name === 'node-reader')!;
+      expect(byPolicy(copy)).toBe(true);
+      expect(copy.error).toMatch(
+        /denied request: (no-host-path|no-root-user|run-as-non-root|restricted-volume-types|high-user-group-ids): /,
+      );
+      const control = report.controls.find((c) => c.namespace === 'audit-log-shipping')!;
+      expect(byPolicy(control)).toBe(true);
+      expect(control.error).toMatch(/denied request: no-privileged: /);
+    });
+
+    test("the security alert on the policies' refusals selects what this server counted for them", () => {
+      const [selector] = alertSelectors('api-server').filter((s) => s.alert === 'AdmissionPolicyRefusals');
+      const counted = seriesOf(report.metrics ?? []).filter((s) => s.name === selector.metric);
+      expect(counted.filter((s) => selects(selector.matchers, s)).map((s) => s.labels.policy)).toContain('cdk8s-hardened-workloads-deny');
+      // Warnings are counted too, under another enforcement action, and not selected.
+      expect(counted.some((s) => s.labels.enforcement_action === 'warn' && !selects(selector.matchers, s))).toBe(true);
     });
 
     test('an image from a registry the platform does not allow is refused', () => {

@@ -28,6 +28,7 @@ import { parse } from 'yaml';
 import { buildReferencePlatform } from '../../apps/platform';
 import { ControlPlaneHardening, HardenedApp } from '../../lib';
 import { resourceEntryCovers } from '../../lib/policy/rbac-wildcards';
+import { alertSelectors, familyOf, selects, seriesOf } from '../monitoring/alert-metrics';
 import { loadManifests } from '../../lib/review/manifest-files';
 import { KubeObject } from '../../lib/review/model';
 import { TEMPLATE_EXAMPLES } from '../../templates/examples';
@@ -60,16 +61,27 @@ const WORKLOAD_KINDS = ['CronJob', 'DaemonSet', 'Deployment', 'Job', 'StatefulSe
 const describeObject = (o: ObjectResult) =>
   `${o.kind} ${o.namespace ?? ''}/${o.name}${o.file ? ` (${o.file})` : ''}: ${o.error ?? ''}${o.warnings.join('; ')}`;
 
-/** What must hold for any output: every object created without a warning, every workload's pod admitted. */
-function expectAcceptedWithoutWarnings(report: ApiServerReport, notServed: readonly string[]): void {
+/**
+ * What must hold for any output: every object created and every workload's pod admitted, without
+ * a warning but those `expectedWarnings` match (one object, and one pod, each).
+ */
+function expectAcceptedWithoutWarnings(
+  report: ApiServerReport,
+  notServed: readonly string[],
+  expectedWarnings: { readonly objects: readonly RegExp[]; readonly pods: readonly RegExp[] } = { objects: [], pods: [] },
+): void {
   expect(report.objects.filter((o) => o.outcome === 'refused').map(describeObject)).toEqual([]);
-  expect(report.objects.filter((o) => o.outcome === 'created' && o.warnings.length > 0).map(describeObject)).toEqual([]);
+  expect(report.objects.filter((o) => o.outcome === 'created' && o.warnings.length > 0).map(describeObject)).toEqual(
+    expectedWarnings.objects.map((warning) => expect.stringMatching(warning)),
+  );
   expect(
     [...new Set(report.objects.filter((o) => o.outcome === 'not-served').map((o) => o.kind))].filter((k) => !notServed.includes(k)),
   ).toEqual([]);
   const workloads = report.objects.filter((o) => o.outcome === 'created' && WORKLOAD_KINDS.includes(o.kind));
   expect(report.pods.map((p) => p.name).sort()).toEqual(workloads.map((w) => `${w.kind}/${w.name}`).sort());
-  expect(report.pods.filter((p) => p.outcome !== 'created' || p.warnings.length > 0).map(describeObject)).toEqual([]);
+  expect(report.pods.filter((p) => p.outcome !== 'created' || p.warnings.length > 0).map(describeObject)).toEqual(
+    expectedWarnings.pods.map((warning) => expect.stringMatching(warning)),
+  );
 }
 
 /** The Namespaces of the manifests under `dir` (read as the review reads them), and which of them carry a Pod Security enforce label. */
@@ -244,8 +256,47 @@ withInstalledTool(API_SERVER_PEER, 'real API server proof', 'scripts/install-pee
       report = await onApiServer([dist], {
         controlPlane: path.join(dist, 'control-plane'),
         accessReviews: accessReviews.map((r) => r.review),
+        metrics: [...new Set(alertSelectors('api-server').map((s) => familyOf(s.metric)))],
       });
     }, SERVER_TIMEOUT);
+
+    test('the metrics the security alerts read are the ones this API server exposes, with the labels and values they select', () => {
+      const series = seriesOf(report.metrics ?? []);
+      expect(series.length).toBeGreaterThan(10);
+      // This run provoked each of these: a token the server does not know, a user without rights,
+      // privileged Pods refused by Pod Security, and its own audit, client certificates and encryption at work.
+      const provoked = new Set([
+        'KubeApiServerAuthenticationFailures',
+        'KubeApiServerAuthorizationDenials',
+        'PodSecurityAdmissionRefusals',
+        'KubeApiServerAuditRequestsRejected',
+        'KubeApiServerAuditStopped',
+        'KubeApiServerClientCertificateExpiring',
+      ]);
+      // A vector has no series before its first event.
+      const unseen: Record<string, string> = {
+        apiserver_audit_error_total: 'no audit backend lost an event in this run',
+        apiserver_validating_admission_policy_check_total:
+          'no admission policy in this run: test/app/admission-policies-server.test.ts reads it',
+      };
+      const checked = alertSelectors('api-server').filter((s) => !(s.metric in unseen));
+      expect(checked.length).toBeGreaterThan(8);
+      for (const selector of checked) {
+        const family = series.filter((s) => s.name === selector.metric);
+        const labels = new Set(family.flatMap((s) => Object.keys(s.labels)));
+        expect({
+          ...selector,
+          exposed: family.length > 0,
+          labels: selector.matchers.filter((m) => !labels.has(m.name)).map((m) => m.name),
+        }).toEqual({
+          ...selector,
+          exposed: true,
+          labels: [],
+        });
+        if (provoked.has(selector.alert))
+          expect({ ...selector, selected: family.some((s) => selects(selector.matchers, s)) }).toEqual({ ...selector, selected: true });
+      }
+    });
 
     test('the server runs with every apiServer flag of kubeadm-config.yaml', () => {
       const kubeadm = fs
@@ -260,12 +311,26 @@ withInstalledTool(API_SERVER_PEER, 'real API server proof', 'scripts/install-pee
     });
 
     test("every object is created, strictly validated, without a warning; every workload's pod is admitted", () => {
-      expectAcceptedWithoutWarnings(report, CONFIGURATION_FILES);
+      // The audit log shipper's namespace enforces privileged (its reasoned exception) and warns at
+      // restricted, as every HardenedNamespace does: its DaemonSet is created with that one warning.
+      const shipperWarning = (subject: string) =>
+        new RegExp(
+          `^${subject}: would violate PodSecurity "restricted:latest": restricted volume types \\(volume "audit-log" uses restricted volume type "hostPath"\\), runAsNonRoot != true .*, runAsUser=0 `,
+        );
+      expectAcceptedWithoutWarnings(report, CONFIGURATION_FILES, {
+        objects: [
+          shipperWarning(
+            'DaemonSet audit-log-shipping/audit-log-shipper \\(audit-log-shipping/DaemonSet\\.audit-log-shipper\\.k8s\\.yaml\\)',
+          ),
+        ],
+        pods: [shipperWarning('Pod audit-log-shipping/DaemonSet/audit-log-shipper')],
+      });
       // Everything the platform defines except custom resources and configuration files was created.
       expect(report.objects.filter((o) => o.outcome === 'created').length).toBeGreaterThan(40);
       // The tenants' workloads and every add-on's, Jobs included.
       expect(report.pods.map((p) => p.name).sort()).toEqual([
         'CronJob/nightly-report',
+        'DaemonSet/audit-log-shipper',
         'Deployment/api',
         'Deployment/argocd-applicationset-controller',
         'Deployment/argocd-redis',
@@ -321,6 +386,7 @@ withInstalledTool(API_SERVER_PEER, 'real API server proof', 'scripts/install-pee
         'Application',
         'Application',
         'Application',
+        'Application',
         'ClusterSecretStore',
         'ExternalSecret',
         'PrometheusRule',
@@ -329,9 +395,14 @@ withInstalledTool(API_SERVER_PEER, 'real API server proof', 'scripts/install-pee
       expect(custom.filter((o) => o.outcome !== 'created' || o.warnings.length > 0).map(describeObject)).toEqual([]);
     });
 
-    test('a privileged Pod is refused by Pod Security restricted in every namespace (the manifests declare each one)', () => {
+    test('a privileged Pod is refused by Pod Security restricted in every namespace (the manifests declare each one) but the one excepted', () => {
       expect(report.namespacesAdded).toEqual([]);
-      expect(report.controls.map((c) => c.namespace)).toEqual([
+      // The audit log shipper's namespace enforces privileged, so Pod Security admits it there; the
+      // platform's admission policies refuse it (test/app/admission-policies-server.test.ts).
+      const shipping = report.controls.filter((c) => c.namespace === 'audit-log-shipping');
+      expect(shipping.map((c) => c.outcome)).toEqual(['created']);
+      const restricted = report.controls.filter((c) => c.namespace !== 'audit-log-shipping');
+      expect(restricted.map((c) => c.namespace)).toEqual([
         'argocd',
         'cert-manager',
         'external-secrets',
@@ -341,7 +412,7 @@ withInstalledTool(API_SERVER_PEER, 'real API server proof', 'scripts/install-pee
         'security-monitoring',
         'shop',
       ]);
-      for (const control of report.controls) {
+      for (const control of restricted) {
         expect(control.outcome).toBe('refused');
         expect(control.error).toMatch(POD_SECURITY_REFUSAL);
       }

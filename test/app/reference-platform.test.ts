@@ -44,6 +44,12 @@ const ASKED_EXTERNAL = [
   { workload: 'argocd/Deployment/argocd-repo-server', egress: [{ cidr: '140.82.112.0/20', except: [], ports: ['TCP 443'] }], ingress: [] },
   { workload: 'argocd/Deployment/argocd-server', egress: [API_SERVER], ingress: [] },
   { workload: 'argocd/StatefulSet/argocd-application-controller', egress: [API_SERVER], ingress: [] },
+  // The audit log shipper reaches the log store, and nothing else.
+  {
+    workload: 'audit-log-shipping/DaemonSet/audit-log-shipper',
+    egress: [{ cidr: '10.0.48.0/28', except: [], ports: ['TCP 443'] }],
+    ingress: [],
+  },
   { workload: 'cert-manager/Deployment/cert-manager', egress: [API_SERVER], ingress: [] },
   { workload: 'cert-manager/Deployment/cert-manager-cainjector', egress: [API_SERVER], ingress: [] },
   { workload: 'cert-manager/Deployment/cert-manager-webhook', egress: [API_SERVER], ingress: [fromApiServer(10250)] },
@@ -75,6 +81,7 @@ const ADD_ONS = [
 ];
 const FOLDERS = [
   'argocd',
+  'audit-log-shipping',
   'cert-manager',
   'external-secrets',
   'fulfilment',
@@ -103,13 +110,20 @@ describe('the reference platform', () => {
   /** Every manifest file below dist/, as text. */
   const manifests = () => FOLDERS.flatMap((folder) => fs.readdirSync(path.join(dist, folder)).map((file) => read(path.join(folder, file))));
 
-  test('every namespace has the Pod Security labels and default deny in both directions', () => {
+  test('every namespace has the Pod Security labels (restricted but where excepted) and default deny in both directions', () => {
     const reachability = JSON.parse(read('reachability.json'));
     expect(reachability.workloads.length).toBeGreaterThan(0);
     for (const workload of reachability.workloads) expect(workload.isolated).toEqual({ ingress: true, egress: true });
     const namespaces = manifests().filter((m) => /^kind: Namespace$/m.test(m));
     expect(namespaces.length).toBeGreaterThan(0);
-    for (const ns of namespaces) expect(ns).toMatch(/pod-security\.kubernetes\.io\/enforce: restricted/);
+    // Restricted everywhere but the audit log shipper's namespace, which says why (its hostPath).
+    for (const ns of namespaces.filter((n) => !/^ {2}name: audit-log-shipping$/m.test(n))) {
+      expect(ns).toMatch(/pod-security\.kubernetes\.io\/enforce: restricted/);
+    }
+    const shipping = namespaces.find((n) => /^ {2}name: audit-log-shipping$/m.test(n));
+    expect(shipping).toMatch(/pod-security\.kubernetes\.io\/enforce: privileged/);
+    expect(shipping).toMatch(/pod-security\.kubernetes\.io\/audit: restricted/);
+    expect(shipping).toMatch(/exception\.hardened\.cdk8s\.io\/namespace-pod-security: The audit log shipper mounts/);
   });
 
   test('every allowed flow in reachability.json was asked for, and nothing else', () => {

@@ -174,3 +174,18 @@ describe('the review gate', () => {
     expect(inMemory).toEqual(parsed);
   });
 });
+
+describe('two objects cdk8s would write to one file', () => {
+  test('fail the synth with the file, both namespaces and the fix, and nothing is published', () => {
+    const outdir = path.join(workdir, 'dist');
+    const app = new HardenedApp({ outdir, reviewDate: '2026-12-04', yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
+    // Two HardenedNamespaces in one chart: each has a NetworkPolicy named default-deny.
+    const chart = new Chart(app, 'platform');
+    new HardenedNamespace(chart, 'shop');
+    new HardenedNamespace(chart, 'tools');
+    expect(() => app.synth()).toThrow(
+      /^synth would write two objects to platform\/NetworkPolicy\.default-deny\.k8s\.yaml \(namespace shop; namespace tools\), so nothing was published: .*a chart per namespace/,
+    );
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+});

@@ -209,14 +209,43 @@ export const ALERT_CASES: readonly AlertCase[] = [
     title: 'the event counter stands still for more than 15 minutes',
     series: [{ series: `apiserver_audit_event_total{${API}}`, values: '5000x30' }],
     evalMinutes: 25,
-    expected: [{ severity: 'critical', description: 'No audit event was recorded in the last 15 minutes.' }],
+    expected: [
+      {
+        severity: 'critical',
+        labels: { instance: '10.0.0.2:6443' },
+        description: 'The API server 10.0.0.2:6443 recorded no audit event in the last 15 minutes.',
+      },
+    ],
+  },
+  {
+    alert: 'KubeApiServerAuditStopped',
+    title: 'one API server of three stopped auditing',
+    series: [
+      { series: `apiserver_audit_event_total{${API}}`, values: '0+100x30' },
+      { series: 'apiserver_audit_event_total{job="apiserver",instance="10.0.0.3:6443"}', values: '5000x30' },
+      { series: 'apiserver_audit_event_total{job="apiserver",instance="10.0.0.4:6443"}', values: '0+100x30' },
+    ],
+    evalMinutes: 25,
+    expected: [
+      {
+        severity: 'critical',
+        labels: { instance: '10.0.0.3:6443' },
+        description: 'The API server 10.0.0.3:6443 recorded no audit event in the last 15 minutes.',
+      },
+    ],
   },
   {
     alert: 'KubeApiServerAuditStopped',
     title: 'the API server exposes no audit counter at all',
     series: [{ series: `apiserver_request_total{${API},verb="GET",resource="pods",code="200"}`, values: '0+100x30' }],
     evalMinutes: 25,
-    expected: [{ severity: 'critical', labels: { job: 'apiserver' }, description: 'No audit event was recorded in the last 15 minutes.' }],
+    expected: [
+      {
+        severity: 'critical',
+        labels: { job: 'apiserver' },
+        description: 'The API servers recorded no audit event in the last 15 minutes.',
+      },
+    ],
   },
   {
     alert: 'KubeApiServerAuditStopped',

@@ -83,6 +83,18 @@ describe('props', () => {
     expect(exprs.filter((e) => e.includes('kubelet_certificate')).map((e) => e.split(' < ')[1])).toEqual([`${30 * 86400}`, `${2 * 86400}`]);
   });
 
+  test('a selector is written back as Prometheus reads it: escapes kept, RE2 inline flags allowed', () => {
+    const { rule } = build({ apiServerSelector: ' cluster =~ "(?i)prod-\\\\d+" , job="kube\\"apiserver"' });
+    expect(rulesOf(rule).find((r) => r.alert === 'KubeApiServerAuditRequestsRejected').expr).toBe(
+      'sum(increase(apiserver_audit_requests_rejected_total{cluster=~"(?i)prod-\\\\d+",job="kube\\"apiserver"}[5m])) > 0',
+    );
+  });
+
+  test('REVIEW.md names the alerts left out', () => {
+    const { chart } = build({ disabledAlerts: ['PodExecSessions'] });
+    expect(reviewSectionsOf(chart)[0]).toContain('Left out (disabledAlerts): `PodExecSessions`.');
+  });
+
   test('an empty selector selects every series of the metric', () => {
     const { rule } = build({ apiServerSelector: '' });
     expect(rulesOf(rule).find((r) => r.alert === 'KubeApiServerAuditRequestsRejected').expr).toBe(
@@ -133,9 +145,32 @@ describe('props', () => {
     [{ certificateCriticalDays: 7 }, /'certificateCriticalDays' \(7\) must be above 0 and below 'certificateWarningDays' \(7\)/],
     [{ certificateCriticalDays: 0 }, /'certificateCriticalDays' \(0\) must be above 0/],
     [{ disabledAlerts: ['PodExec'] }, /'disabledAlerts' names 'PodExec', which is not one of the alerts\. Use one of: .*PodExecSessions/],
-    [{ runbookUrl: 'docs/monitoring.md' }, /'runbookUrl' must be an http\(s\) URL without a '#'/],
-    [{ runbookUrl: 'https://x.example/REVIEW.md#alerts' }, /'runbookUrl' must be an http\(s\) URL without a '#'/],
+    [{ runbookUrl: 'docs/monitoring.md' }, /'runbookUrl' must be an http\(s\) URL without '#', '\{' or '\}'/],
+    [{ runbookUrl: 'https://x.example/REVIEW.md#alerts' }, /'runbookUrl' must be an http\(s\) URL without '#', '\{' or '\}'/],
     [{ name: 'Security_Alerts' }, /name/],
+    // Found by an attacker pass: each passed synth and broke the whole rule file in Prometheus, or silenced an alert.
+    [{ apiServerSelector: 'job="api\\q"' }, /'apiServerSelector' must be PromQL label matchers .*the escape '\\q'/],
+    [{ apiServerSelector: 'job=~"(("' }, /'apiServerSelector' must be PromQL label matchers .*regular expression of 'job'/],
+    [{ apiServerSelector: 'job=~"(?=x)"' }, /lookarounds are not RE2/],
+    [{ apiServerSelector: '__name__="up"' }, /'apiServerSelector' selects on '__name__'/],
+    [
+      { apiServerSelector: 'job="apiserver",result="success"' },
+      /'apiServerSelector' selects on 'result', a label the alerts match or group on themselves/,
+    ],
+    [{ kubeletSelector: 'le="1"' }, /'kubeletSelector' selects on 'le'/],
+    [{ apiServerSelector: 'job="apiserver",' }, /a trailing comma/],
+    [{ runbookUrl: 'https://x.example/{{' }, /'runbookUrl' must be an http\(s\) URL without '#', '\{' or '\}'/],
+    [{ networkPolicyDrops: 10 }, /'networkPolicyDrops' is set, but no network plugin is watched/],
+    [{ networkPluginSelector: 'k8s_app="cilium"' }, /'networkPluginSelector' is set, but no network plugin is watched/],
+    [{ networkPolicyDropSource: 'Cilium' as NetworkPolicyDropSource }, /'networkPolicyDropSource' is 'Cilium', not one of none, cilium/],
+    [{ disabledAlerts: [...new Set(SECURITY_ALERT_RULES.map((r) => r.alert))] }, /'disabledAlerts' leaves no alert/],
+    [{ namespace: 'Bad_NS!' }, /'namespace' must be a DNS-1123 label/],
+    [{ ruleLabels: { 'bad key!': 'x' } }, /'ruleLabels' has the label key 'bad key!'/],
+    [{ ruleLabels: { release: 'a\nb' } }, /'ruleLabels\['release'\]' has the label value/],
+    [
+      { ruleLabels: { 'app.kubernetes.io/name': 'other' } },
+      /'ruleLabels' sets 'app.kubernetes.io\/name', which the PrometheusRule sets itself/,
+    ],
   ] as Array<[SecurityAlertsProps, RegExp]>)('refuses %j with a message naming the construct and the field', (props, message) => {
     const error = errorOf(props);
     expect(error).toMatch(message);
@@ -154,7 +189,7 @@ describe('REVIEW.md', () => {
     expect(section).toContain('| `KubeApiServerClientCertificateExpiring` | critical | under 1 day left |');
     expect(section).toContain('| `KubeApiServerEncryptionErrors` | critical | any occurrence |');
     expect(section).toContain('| `PodExecSessions` | warning | any in 5 minutes |');
-    expect(section).toContain('| `KubeApiServerAuditStopped` | critical | no event for 15 minutes |');
+    expect(section).toContain('| `KubeApiServerAuditStopped` | critical | an API server with no event for 15 minutes |');
     for (const alert of new Set(SECURITY_ALERT_RULES.filter((r) => r.source !== 'cilium').map((r) => r.alert))) {
       expect(section).toContain(`#### ${alert}\n`);
     }

@@ -44,7 +44,23 @@ export interface Validity {
   readonly notAfter?: Date;
 }
 
-// --- a minimal DER encoder: just what an X.509 v3 certificate without extensions needs ---
+/**
+ * A throw-away RSA key and a self-signed certificate for a TLS server or client on this machine:
+ * its subjectAltName is the address 127.0.0.1, which clients that verify names (Go's) require.
+ */
+export function localTlsKeys(id: string): TestKeys {
+  const cached = keyCache.get(`tls/${id}`);
+  if (cached) return cached;
+  const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const keys = {
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    certificatePem: selfSignedCertificate(privateKey, publicKey, {}, [127, 0, 0, 1]),
+  };
+  keyCache.set(`tls/${id}`, keys);
+  return keys;
+}
+
+// --- a minimal DER encoder: just what an X.509 v3 certificate needs, with at most a subjectAltName ---
 
 function der(tag: number, content: Buffer): Buffer {
   const n = content.length;
@@ -76,7 +92,12 @@ function utcTime(date: Date): Buffer {
   );
 }
 
-function selfSignedCertificate(privateKey: crypto.KeyObject, publicKey: crypto.KeyObject, validity: Validity): string {
+function selfSignedCertificate(
+  privateKey: crypto.KeyObject,
+  publicKey: crypto.KeyObject,
+  validity: Validity,
+  ipAddress?: number[],
+): string {
   const rsa = privateKey.asymmetricKeyType === 'rsa';
   const algorithm = rsa ? sequence(oid('1.2.840.113549.1.1.11'), NULL) : sequence(oid('1.2.840.10045.4.3.2'));
   const name = sequence(set(sequence(oid('2.5.4.3'), utf8('sealed-secret'))));
@@ -90,6 +111,8 @@ function selfSignedCertificate(privateKey: crypto.KeyObject, publicKey: crypto.K
     sequence(utcTime(notBefore), utcTime(notAfter)),
     name,
     publicKey.export({ type: 'spki', format: 'der' }),
+    // extensions [3]: subjectAltName (2.5.29.17) holding one iPAddress [7].
+    ...(ipAddress ? [der(0xa3, sequence(sequence(oid('2.5.29.17'), der(0x04, sequence(der(0x87, Buffer.from(ipAddress)))))))] : []),
   );
   const signature = crypto.sign('sha256', tbs, privateKey);
   const certificate = sequence(tbs, algorithm, der(0x03, Buffer.concat([Buffer.from([0]), signature])));

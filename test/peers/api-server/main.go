@@ -114,6 +114,8 @@ type Report struct {
 	AccessReviews []AccessReview `json:"accessReviews"`
 	// Policies: the ValidatingAdmissionPolicies of --policies, with what type checking said.
 	Policies []PolicyStatus `json:"policies"`
+	// Metrics: the lines of /metrics of the families --metrics names, read last (only with --metrics).
+	Metrics []string `json:"metrics,omitempty"`
 }
 
 // AccessReview asks whether a user may do something (a SubjectAccessReview's resource attributes).
@@ -171,6 +173,7 @@ func main() {
 	policyProbe := flags.String("policy-probe", "", "a file holding one object the policies refuse: awaited before the manifests")
 	dumpTo := flags.String("dump-openapi", "", "write the OpenAPI v3 documents the server serves into DIR and exit")
 	dumpRBACTo := flags.String("dump-rbac", "", "write the ClusterRoles the server serves into DIR and exit")
+	metrics := flags.String("metrics", "", "comma-separated metric names: provoke a refused login and a refused request, then report those metrics' lines of /metrics")
 	if err := flags.Parse(os.Args[1:]); err != nil || (flags.NArg() == 0) == (*dumpTo == "" && *dumpRBACTo == "") || (*dumpTo != "" && *dumpRBACTo != "") {
 		fmt.Fprintln(os.Stderr, "usage: api-server [--control-plane DIR] [--crds DIR] [--access-reviews FILE] [--policies DIR [--policy-probe FILE]] MANIFEST-DIR...\n       api-server --dump-openapi DIR\n       api-server --dump-rbac DIR")
 		os.Exit(2)
@@ -190,7 +193,11 @@ func main() {
 		// The server has no stop: the process ends here.
 		os.Exit(0)
 	}
-	report, err := run(flags.Args(), *controlPlane, *crds, *accessReviews, *policies, *policyProbe)
+	var metricNames []string
+	if *metrics != "" {
+		metricNames = strings.Split(*metrics, ",")
+	}
+	report, err := run(flags.Args(), *controlPlane, *crds, *accessReviews, *policies, *policyProbe, metricNames)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "api-server:", err)
 		os.Exit(1)
@@ -201,7 +208,7 @@ func main() {
 	os.Exit(0)
 }
 
-func run(dirs []string, controlPlane, crds, accessReviews, policies, policyProbe string) (*Report, error) {
+func run(dirs []string, controlPlane, crds, accessReviews, policies, policyProbe string, metricNames []string) (*Report, error) {
 	work, err := os.MkdirTemp("", "cdk8s-hardened-api-server-")
 	if err != nil {
 		return nil, err
@@ -419,6 +426,11 @@ func run(dirs []string, controlPlane, crds, accessReviews, policies, policyProbe
 				return nil, err
 			}
 			report.Audit = audit
+		}
+	}
+	if len(metricNames) > 0 {
+		if report.Metrics, err = securityMetrics(ctx, config, metricNames); err != nil {
+			return nil, err
 		}
 	}
 	return report, nil

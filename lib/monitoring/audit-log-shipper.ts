@@ -1,0 +1,370 @@
+import * as path from 'node:path';
+import { ApiObject, JsonPatch, Size } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as YAML from 'yaml';
+import { HardeningError } from '../core/hardening-error';
+import { parseCidr } from '../core/cidr';
+import { requireDns1123Label, requireLabelKey } from '../core/names';
+import { HardenedNamespace, PodSecurityLevel } from '../namespace/hardened-namespace';
+import { AUDIT_LOG_DIR } from '../policy/cis-benchmark';
+import { SYSTEM_NAMESPACE } from '../policy/control-plane';
+import { EnvValue, PodField } from '../workload/env-value';
+import { HardenedDaemonSet } from '../workload/hardened-daemon-set';
+import { HealthCheck } from '../workload/health-check';
+import { PodVolume } from '../workload/pod-volume';
+import { WorkloadSize } from '../workload/resources';
+
+/** Where the shipper sends the audit events: an OTLP/HTTP logs endpoint, over TLS. */
+export interface AuditLogSink {
+  /**
+   * The OTLP/HTTP logs endpoint, `https://` only (audit events name users, addresses and
+   * objects). Loki 3 takes them at `https://<loki>/otlp/v1/logs`; Elasticsearch, OpenSearch
+   * (Data Prepper), Splunk and any OpenTelemetry Collector gateway (which can write to S3) at
+   * their OTLP endpoints.
+   */
+  readonly logsEndpoint: string;
+
+  /**
+   * The address blocks of the endpoint's host: the shipper's NetworkPolicy lets it reach these,
+   * on the endpoint's port, and nothing else (NetworkPolicies cannot name hosts).
+   */
+  readonly cidrs: string[];
+
+  /**
+   * Secret in the shipper's namespace holding, under `ca.crt`, the CA that signs the endpoint's
+   * certificate.
+   *
+   * @default - the CAs the image trusts
+   */
+  readonly caSecret?: string;
+
+  /**
+   * Secret (type kubernetes.io/tls) in the shipper's namespace with the shipper's client
+   * certificate, for an endpoint that authenticates its clients by mutual TLS.
+   *
+   * @default - no client certificate
+   */
+  readonly clientCertificateSecret?: string;
+
+  /**
+   * HTTP headers sent with every request, such as `X-Scope-OrgID` for a Loki tenant. Not for
+   * credentials: they would stand in the ConfigMap in plain text.
+   *
+   * @default - none
+   */
+  readonly headers?: { [name: string]: string };
+}
+
+/** Props of `AuditLogShipper`. */
+export interface AuditLogShipperProps {
+  /**
+   * The OpenTelemetry Collector image, pinned by digest: one that has the filelog receiver,
+   * the file_storage and health_check extensions and the otlphttp exporter, such as the
+   * `opentelemetry-collector-k8s` or `-contrib` distribution (0.165 or newer).
+   */
+  readonly image: string;
+
+  /** Where the audit events go. */
+  readonly sink: AuditLogSink;
+
+  /**
+   * The namespace created for the shipper: it enforces Pod Security `privileged`, because the
+   * shipper mounts the node's audit log folder (audit and warn stay `restricted`).
+   *
+   * @default 'audit-log-shipping'
+   */
+  readonly namespace?: string;
+
+  /**
+   * The audit log file on the control-plane nodes: `audit.log.path` of ControlPlaneHardening.
+   *
+   * @default '/var/log/kubernetes/audit/audit.log'
+   */
+  readonly auditLogPath?: string;
+
+  /**
+   * The label (and `NoSchedule` taint) of the control-plane nodes, where the API server writes its log.
+   *
+   * @default 'node-role.kubernetes.io/control-plane'
+   */
+  readonly controlPlaneNodeLabel?: string;
+
+  /**
+   * Room for the read positions and the queue of events the sink has not taken yet (an
+   * emptyDir: it survives restarts of the container, not the pod's replacement).
+   *
+   * @default Size.gibibytes(1)
+   */
+  readonly bufferSize?: Size;
+}
+
+/** Where things are inside the shipper's container. */
+const CONFIG_DIR = '/etc/otelcol';
+const STORAGE_DIR = '/var/lib/otelcol';
+const CA_DIR = '/etc/otelcol/sink-ca';
+const CLIENT_DIR = '/etc/otelcol/sink-client';
+const HEALTH_PORT = 13133;
+const CONFIG_FILE = 'config.yaml';
+/** Where the audit folder must be: the node's logs, never its configuration, keys or sockets. */
+const LOG_ROOT = '/var/log';
+/** The widest blocks the shipper may reach: a log store's addresses, not the internet. */
+const WIDEST_SINK_PREFIX = { v4: 16, v6: 32 };
+/** Header names that carry credentials, which must not stand in a ConfigMap. */
+const CREDENTIAL_HEADER = /auth|token|key|secret|passw|cookie|session|signature|credential/i;
+
+/**
+ * Ships the API server's audit log off the control-plane nodes: an OpenTelemetry Collector
+ * DaemonSet on those nodes that reads the log file read-only, remembers how far it read, and
+ * sends every event, unchanged, to an OTLP/HTTP endpoint over TLS, retrying and queueing on
+ * disk while the endpoint is away. On the node the API server rotates and prunes the log
+ * (`--audit-log-maxage`, `-maxbackup`, `-maxsize`); how long events are kept after that is
+ * the sink's retention.
+ *
+ * It departs from the hardening in three ways, each an exception with its reason: it runs as
+ * UID 0 (the log file is root's, mode 0600; with every capability dropped root reads only
+ * files root owns), it mounts the node's audit folder (read-only), and so its namespace
+ * enforces Pod Security `privileged`. It has no ServiceAccount token, no RBAC, and reaches
+ * only DNS and the sink.
+ *
+ * @see https://opentelemetry.io/docs/collector/
+ */
+export class AuditLogShipper extends Construct {
+  /** The shipper's namespace. */
+  public readonly namespace: HardenedNamespace;
+  /** The DaemonSet. */
+  public readonly daemonSet: HardenedDaemonSet;
+  /** The collector's configuration, as written into its ConfigMap. */
+  public readonly config: string;
+
+  constructor(scope: Construct, id: string, props: AuditLogShipperProps) {
+    super(scope, id);
+    const namespaceName = requireDns1123Label(this, 'namespace', props.namespace ?? 'audit-log-shipping');
+    if (namespaceName === 'default' || SYSTEM_NAMESPACE.test(namespaceName)) {
+      // The namespace is created for the shipper alone: its Pod Security level and default deny would land on the system's.
+      throw new HardeningError(
+        this,
+        `'namespace' is '${namespaceName}', a namespace of the cluster's own; the shipper gets a namespace of its own (privileged, default deny). Leave it out for 'audit-log-shipping'.`,
+      );
+    }
+    const logPath = props.auditLogPath ?? `${AUDIT_LOG_DIR}/audit.log`;
+    const auditDir = path.posix.dirname(logPath);
+    if (
+      !path.posix.isAbsolute(logPath) ||
+      path.posix.normalize(logPath) !== logPath ||
+      logPath.endsWith('/') ||
+      !/^[A-Za-z0-9._/-]+$/.test(logPath) ||
+      !auditDir.startsWith(`${LOG_ROOT}/`)
+    ) {
+      // The folder is mounted from the node: it must hold the audit log and nothing worth more.
+      throw new HardeningError(
+        this,
+        `'auditLogPath' must be an absolute file path in a folder of its own below ${LOG_ROOT}/, of letters, digits, '.', '_', '-' and '/' (got '${logPath}'): the shipper mounts that folder of the node. For example '${AUDIT_LOG_DIR}/audit.log', ControlPlaneHardening's.`,
+      );
+    }
+    if (typeof props.sink !== 'object' || props.sink === null) {
+      throw new HardeningError(this, "'sink' is required: { logsEndpoint: 'https://...', cidrs: ['...'] }.");
+    }
+    const sink = checkedSink(this, props.sink);
+    const nodeLabel = requireLabelKey(
+      this,
+      'controlPlaneNodeLabel',
+      props.controlPlaneNodeLabel ?? 'node-role.kubernetes.io/control-plane',
+    );
+
+    this.namespace = new HardenedNamespace(this, 'Namespace', {
+      name: namespaceName,
+      podSecurity: PodSecurityLevel.PRIVILEGED,
+      exceptions: [
+        {
+          rule: 'namespace-pod-security',
+          reason:
+            "The audit log shipper mounts the control-plane node's audit log folder (hostPath, read-only), which Pod Security forbids below privileged; the namespace holds nothing else, and audit and warn stay restricted.",
+        },
+      ],
+    });
+    this.config = collectorConfig(logPath, sink);
+    new ApiObject(this.namespace, 'Config', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'audit-log-shipper', namespace: namespaceName },
+      data: { [CONFIG_FILE]: this.config },
+    });
+
+    this.daemonSet = new HardenedDaemonSet(this.namespace, 'Shipper', {
+      name: 'audit-log-shipper',
+      containers: [
+        {
+          name: 'otelcol',
+          image: props.image,
+          args: [`--config=${CONFIG_DIR}/${CONFIG_FILE}`],
+          size: WorkloadSize.SMALL,
+          // The health check's port, which the probes use; nothing may connect to it from outside the node.
+          ports: [{ number: HEALTH_PORT, name: 'health' }],
+          envVariables: { POD_IP: EnvValue.fromPodField(PodField.POD_IP) },
+          volumeMounts: [{ volume: PodVolume.fromConfigMap('audit-log-shipper', { name: 'config' }), path: CONFIG_DIR, readOnly: true }],
+          secretMounts: [
+            ...(sink.caSecret ? [{ secretName: sink.caSecret, path: CA_DIR }] : []),
+            ...(sink.clientCertificateSecret ? [{ secretName: sink.clientCertificateSecret, path: CLIENT_DIR }] : []),
+          ],
+          writablePaths: [STORAGE_DIR],
+          writablePathSizeLimit: props.bufferSize ?? Size.gibibytes(1),
+          readiness: HealthCheck.httpGet('/', { port: HEALTH_PORT }),
+          // Alive while the health port answers; ready when the pipeline reports healthy.
+          liveness: HealthCheck.tcpSocket({ port: HEALTH_PORT }),
+          securityContext: { runAsUser: 0, runAsNonRoot: false },
+        },
+      ],
+      exceptions: [
+        {
+          rule: 'no-root-user',
+          reason:
+            'The API server writes its audit log as root with mode 0600; only its owner can read it. Every capability is dropped, so root reads only files root owns, and only the audit folder is mounted (read-only).',
+        },
+        { rule: 'run-as-non-root', reason: 'It runs as UID 0 to read the audit log, which only root may read (see no-root-user).' },
+        { rule: 'high-user-group-ids', reason: 'UID 0 is the owner of the audit log (see no-root-user); its group stays 65532.' },
+        {
+          rule: 'no-host-path',
+          reason: 'The audit log is a file on the control-plane node; the shipper mounts only that folder, read-only.',
+          accepts: [auditDir],
+        },
+        {
+          rule: 'restricted-volume-types',
+          reason: "The one hostPath volume is the node's audit log folder, read-only (see no-host-path).",
+          accepts: [`hostPath:${auditDir}`],
+        },
+      ],
+    });
+    for (const cidr of sink.cidrs) this.daemonSet.allowEgressTo({ cidr, port: sink.port });
+
+    const daemonSet = ApiObject.of(this.daemonSet.daemonSet);
+    const pod = '/spec/template/spec';
+    daemonSet.addJsonPatch(
+      JsonPatch.add(`${pod}/volumes/-`, { name: 'audit-log', hostPath: { path: auditDir, type: 'Directory' } }),
+      JsonPatch.add(`${pod}/containers/0/volumeMounts/-`, { name: 'audit-log', mountPath: auditDir, readOnly: true }),
+      JsonPatch.add(`${pod}/nodeSelector`, { [nodeLabel]: '' }),
+      JsonPatch.add(`${pod}/tolerations`, [{ key: nodeLabel, operator: 'Exists', effect: 'NoSchedule' }]),
+    );
+  }
+}
+
+interface CheckedSink extends AuditLogSink {
+  readonly port: number;
+}
+
+function checkedSink(scope: Construct, sink: AuditLogSink): CheckedSink {
+  let url: URL;
+  try {
+    url = new URL(String(sink.logsEndpoint));
+  } catch {
+    throw new HardeningError(
+      scope,
+      `'sink.logsEndpoint' is not a URL (got '${sink.logsEndpoint}'). For example 'https://loki.example.com/otlp/v1/logs'.`,
+    );
+  }
+  if (url.protocol !== 'https:' || url.username || url.password || url.hash || url.search) {
+    throw new HardeningError(
+      scope,
+      `'sink.logsEndpoint' must be an https:// URL without credentials, query or fragment (got '${sink.logsEndpoint}'): audit events name users, addresses and objects, and never travel in clear text.`,
+    );
+  }
+  if (url.href !== sink.logsEndpoint) {
+    // What is written is what was checked: the collector reads 'https:host/path' as a URL without a host.
+    throw new HardeningError(scope, `'sink.logsEndpoint' is not written as a URL reads (got '${sink.logsEndpoint}'). Write '${url.href}'.`);
+  }
+  if (!Array.isArray(sink.cidrs) || sink.cidrs.length === 0) {
+    throw new HardeningError(
+      scope,
+      "'sink.cidrs' is empty: give the address blocks of the endpoint's host, which the shipper's NetworkPolicy opens.",
+    );
+  }
+  for (const cidr of sink.cidrs) {
+    let block;
+    try {
+      block = parseCidr(cidr);
+    } catch {
+      continue; // allowEgressTo says what is wrong with it
+    }
+    const widest = block.family === 4 ? WIDEST_SINK_PREFIX.v4 : WIDEST_SINK_PREFIX.v6;
+    if (block.prefix < widest) {
+      throw new HardeningError(
+        scope,
+        `'sink.cidrs' has '${cidr}', wider than /${widest}: the shipper reads the audit log and may reach the log store only. Give the blocks of the endpoint's host.`,
+      );
+    }
+  }
+  for (const [field, secret] of [
+    ['sink.caSecret', sink.caSecret],
+    ['sink.clientCertificateSecret', sink.clientCertificateSecret],
+  ] as const) {
+    if (secret !== undefined) requireDns1123Label(scope, field, secret);
+  }
+  for (const [name, value] of Object.entries(sink.headers ?? {})) {
+    if (!/^[A-Za-z0-9-]+$/.test(name) || typeof value !== 'string' || /[\r\n]/.test(value) || CREDENTIAL_HEADER.test(name)) {
+      throw new HardeningError(
+        scope,
+        `'sink.headers' has '${name}', which is not a header name or carries credentials: headers stand in the ConfigMap in plain text. Authenticate the shipper with clientCertificateSecret (mutual TLS) instead.`,
+      );
+    }
+  }
+  return { ...sink, port: url.port ? Number(url.port) : 443 };
+}
+
+/**
+ * The collector's configuration: the log file, read from its start and remembered in
+ * file_storage; each line sent unchanged as one log record's body; the exporter's queue on disk,
+ * retried without end, so an absent sink delays events and never drops them (until the buffer
+ * is full). No telemetry server: nothing listens but the health check.
+ */
+function collectorConfig(logPath: string, sink: CheckedSink): string {
+  const tls = {
+    ...(sink.caSecret ? { ca_file: `${CA_DIR}/ca.crt` } : {}),
+    ...(sink.clientCertificateSecret ? { cert_file: `${CLIENT_DIR}/tls.crt`, key_file: `${CLIENT_DIR}/tls.key` } : {}),
+  };
+  const config = {
+    extensions: {
+      file_storage: { directory: STORAGE_DIR },
+      health_check: { endpoint: new Expansion(`\${env:POD_IP}:${HEALTH_PORT}`) },
+    },
+    receivers: {
+      'filelog/audit': {
+        include: [logPath],
+        start_at: 'beginning',
+        storage: 'file_storage',
+        // RequestResponse events of large objects exceed the default 1 MiB line.
+        max_log_size: '8MiB',
+      },
+    },
+    exporters: {
+      'otlphttp/sink': {
+        logs_endpoint: sink.logsEndpoint,
+        encoding: 'json',
+        ...(Object.keys(tls).length ? { tls } : {}),
+        ...(sink.headers && Object.keys(sink.headers).length ? { headers: sink.headers } : {}),
+        sending_queue: { enabled: true, storage: 'file_storage' },
+        retry_on_failure: { enabled: true, max_elapsed_time: 0 },
+      },
+    },
+    service: {
+      extensions: ['file_storage', 'health_check'],
+      pipelines: { logs: { receivers: ['filelog/audit'], exporters: ['otlphttp/sink'] } },
+      telemetry: { metrics: { level: 'none' } },
+    },
+  };
+  // The collector expands ${...} in every string it reads (${env:X}, ${file:/path}): '$$' is a '$'.
+  return YAML.stringify(escapeDollars(config), { lineWidth: 0 });
+}
+
+/** A string the collector is meant to expand (written as is); every other string has its '$' doubled. */
+class Expansion {
+  constructor(public readonly text: string) {}
+}
+
+function escapeDollars(value: unknown): unknown {
+  if (value instanceof Expansion) return value.text;
+  if (typeof value === 'string') return value.replace(/\$/g, '$$$$');
+  if (Array.isArray(value)) return value.map(escapeDollars);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, escapeDollars(inner)]));
+  }
+  return value;
+}

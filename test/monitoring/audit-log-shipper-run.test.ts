@@ -1,0 +1,261 @@
+/**
+ * Proof against the real tool: the configuration AuditLogShipper writes is read by the
+ * OpenTelemetry Collector itself (test/peers/otelcol: the Collector with exactly the components
+ * the configuration names, at pinned releases), with `otelcol validate`, and then run: on an
+ * audit log in a temporary folder, sending to an HTTPS endpoint of this test that asks for the
+ * shipper's client certificate. Every event arrives once and unchanged, across a rotation of
+ * the log, a restart of the collector and an outage of the endpoint.
+ *
+ * The pod's paths are mapped to temporary folders exactly as its volume mounts map them (the
+ * node's audit folder, the ConfigMap, the buffer, the two Secrets); nothing else in the
+ * configuration is changed but the endpoint, which points at this test.
+ */
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as https from 'node:https';
+import { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { Chart, Testing } from 'cdk8s';
+import { AuditLogShipper } from '../../lib';
+import { localTlsKeys } from '../secrets/support';
+import { removeTempDirs, tempDir, withInstalledTool } from '../support';
+
+const ROOT = path.resolve(__dirname, '../..');
+const OTELCOL = path.join(ROOT, '.tools/bin/otelcol');
+const IMAGE = `ghcr.io/example/otelcol-k8s:0.165.0@sha256:${'a'.repeat(64)}`;
+const TENANT = 'team$a${env:HOME}';
+
+afterAll(removeTempDirs);
+
+/** The shipper's configuration and DaemonSet, for an endpoint at `endpoint`. */
+function shipper(endpoint: string): { config: string; daemonSet: any } {
+  const chart = new Chart(Testing.app(), 'platform');
+  const shipper = new AuditLogShipper(chart, 'audit', {
+    image: IMAGE,
+    sink: {
+      logsEndpoint: endpoint,
+      cidrs: ['127.0.0.1/32'],
+      caSecret: 'sink-ca',
+      clientCertificateSecret: 'sink-client',
+      // What the collector would expand if it were not escaped.
+      headers: { 'X-Scope-OrgID': TENANT },
+    },
+  });
+  const daemonSet = Testing.synth(chart).find((o) => o.kind === 'DaemonSet');
+  return { config: shipper.config, daemonSet };
+}
+
+interface LocalPod {
+  readonly configFile: string;
+  /** The node's audit folder. */
+  readonly auditDir: string;
+}
+
+/**
+ * The pod on this machine: a folder per volume mount of the shipper's container (the secrets'
+ * files written into theirs), and the configuration with each mount path replaced by its folder.
+ */
+function localPod(config: string, daemonSet: any): LocalPod {
+  const root = tempDir('shipper-pod-');
+  const pod = daemonSet.spec.template.spec;
+  const container = pod.containers[0];
+  const folders = new Map<string, string>();
+  let auditDir = '';
+  for (const mount of container.volumeMounts) {
+    const volume = pod.volumes.find((v: any) => v.name === mount.name);
+    const folder = path.join(root, mount.name);
+    fs.mkdirSync(folder);
+    folders.set(mount.mountPath, folder);
+    if (volume.hostPath) auditDir = folder;
+    if (volume.secret?.secretName === 'sink-ca') fs.writeFileSync(path.join(folder, 'ca.crt'), localTlsKeys('sink').certificatePem);
+    if (volume.secret?.secretName === 'sink-client') {
+      fs.writeFileSync(path.join(folder, 'tls.crt'), localTlsKeys('shipper').certificatePem);
+      fs.writeFileSync(path.join(folder, 'tls.key'), localTlsKeys('shipper').privateKeyPem);
+    }
+  }
+  expect(auditDir).not.toBe('');
+  // Longest first: /etc/otelcol/sink-ca before /etc/otelcol.
+  let local = config;
+  for (const [mountPath, folder] of [...folders].sort((a, b) => b[0].length - a[0].length)) local = local.split(mountPath).join(folder);
+  const configFolder = folders.get(path.posix.dirname(/--config=(\S+)/.exec(container.args.join(' '))![1]))!;
+  const configFile = path.join(configFolder, 'config.yaml');
+  fs.writeFileSync(configFile, local);
+  return { configFile, auditDir };
+}
+
+/** An HTTPS OTLP endpoint that asks for the shipper's certificate and keeps every log record's body. */
+class Sink {
+  public readonly bodies: string[] = [];
+  public refusing = false;
+  public requests = 0;
+  public readonly tenants = new Set<string>();
+  private readonly server: https.Server;
+
+  constructor() {
+    this.server = https.createServer(
+      {
+        key: localTlsKeys('sink').privateKeyPem,
+        cert: localTlsKeys('sink').certificatePem,
+        ca: [localTlsKeys('shipper').certificatePem],
+        requestCert: true,
+        rejectUnauthorized: true,
+      },
+      (request, response) => {
+        const chunks: Buffer[] = [];
+        request.on('data', (chunk: Buffer) => chunks.push(chunk));
+        request.on('end', () => {
+          this.requests++;
+          this.tenants.add(String(request.headers['x-scope-orgid']));
+          if (this.refusing) {
+            response.writeHead(503).end();
+            return;
+          }
+          const raw = Buffer.concat(chunks);
+          const body = request.headers['content-encoding'] === 'gzip' ? zlib.gunzipSync(raw) : raw;
+          const otlp = JSON.parse(body.toString('utf8'));
+          for (const resource of otlp.resourceLogs ?? [])
+            for (const scope of resource.scopeLogs ?? [])
+              for (const record of scope.logRecords ?? []) this.bodies.push(record.body.stringValue);
+          response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+        });
+      },
+    );
+  }
+
+  public async listen(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return `https://127.0.0.1:${(this.server.address() as AddressInfo).port}/otlp/v1/logs`;
+  }
+
+  public close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** An audit event as the API server writes it: one JSON object per line. */
+function auditEvent(n: number, extra = ''): string {
+  return JSON.stringify({
+    kind: 'Event',
+    apiVersion: 'audit.k8s.io/v1',
+    level: 'Metadata',
+    auditID: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    stage: 'ResponseComplete',
+    requestURI: `/api/v1/namespaces/shop/secrets?n=${n}`,
+    verb: 'list',
+    user: { username: 'système:serviceaccount:shop:api', groups: ['system:authenticated'] },
+    sourceIPs: ['10.0.0.7'],
+    objectRef: { resource: 'secrets', namespace: 'shop', apiVersion: 'v1' },
+    responseStatus: { code: 403 },
+    ...(extra ? { requestObject: { padding: extra } } : {}),
+  });
+}
+
+async function until(what: string, condition: () => boolean, seconds = 30): Promise<void> {
+  const end = Date.now() + seconds * 1000;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`timed out after ${seconds}s waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+withInstalledTool(OTELCOL, 'OpenTelemetry Collector proof', 'scripts/install-peers.sh otelcol', () => {
+  describe(`the OpenTelemetry Collector (${path.relative(ROOT, OTELCOL)})`, () => {
+    const env = (home: string) => ({ PATH: process.env.PATH, HOME: home, POD_IP: '127.0.0.1' });
+
+    test('validates the configuration as written; a misspelt key fails (the check can fail)', () => {
+      const { config, daemonSet } = shipper('https://loki.example.com/otlp/v1/logs');
+      const pod = localPod(config, daemonSet);
+      const validate = (file: string) =>
+        spawnSync(OTELCOL, ['validate', `--config=file:${file}`], { encoding: 'utf8', env: env(pod.auditDir) });
+      const good = validate(pod.configFile);
+      expect(good.stderr).toBe('');
+      expect(good.status).toBe(0);
+      const misspelt = path.join(path.dirname(pod.configFile), 'misspelt.yaml');
+      fs.writeFileSync(misspelt, fs.readFileSync(pod.configFile, 'utf8').replace('max_log_size', 'max_log_sise'));
+      const bad = validate(misspelt);
+      expect(bad.status).not.toBe(0);
+      expect(bad.stderr).toContain('max_log_sise');
+    });
+
+    describe('shipping an audit log', () => {
+      const sink = new Sink();
+      let pod: LocalPod;
+      let collector: ChildProcess | undefined;
+      let output = '';
+      const written: string[] = [];
+      const auditLog = () => path.join(pod.auditDir, 'audit.log');
+      const append = (...events: string[]) => {
+        fs.appendFileSync(auditLog(), events.map((e) => `${e}\n`).join(''));
+        written.push(...events);
+      };
+      const start = () => {
+        collector = spawn(OTELCOL, [`--config=file:${pod.configFile}`], { env: env(pod.auditDir) });
+        collector.stdout!.on('data', (d) => (output += d));
+        collector.stderr!.on('data', (d) => (output += d));
+      };
+      const stop = async () => {
+        const running = collector!;
+        const exited = new Promise((resolve) => running.once('exit', resolve));
+        running.kill('SIGTERM');
+        await exited;
+        collector = undefined;
+      };
+      const allArrived = (what: string) =>
+        until(what, () => sink.bodies.length >= written.length).catch((e) => {
+          throw new Error(`${e.message}; the collector said:\n${output.slice(-3000)}`);
+        });
+
+      beforeAll(async () => {
+        const endpoint = await sink.listen();
+        const { config, daemonSet } = shipper(endpoint);
+        pod = localPod(config, daemonSet);
+      });
+      afterAll(async () => {
+        if (collector) await stop();
+        await sink.close();
+      });
+
+      test('sends what the log held before it started, and what comes after, each event once and unchanged', async () => {
+        // One event above the collector's default line limit (1 MiB): RequestResponse events of large objects are.
+        append(auditEvent(1), auditEvent(2, 'x'.repeat(2 * 1024 * 1024)), auditEvent(3));
+        start();
+        await allArrived('the first events');
+        append(auditEvent(4), auditEvent(5));
+        await allArrived('the appended events');
+        expect(sink.bodies).toEqual(written);
+        // Headers arrive as given: nothing in them was expanded.
+        expect([...sink.tenants]).toEqual([TENANT]);
+      }, 60_000);
+
+      test('follows the log across a rotation (renamed aside, a new file in its place) without loss', async () => {
+        fs.renameSync(auditLog(), path.join(pod.auditDir, 'audit-2026-12-04T09-00-00.000.log'));
+        append(auditEvent(6), auditEvent(7));
+        await allArrived('the events after the rotation');
+        expect(sink.bodies).toEqual(written);
+      }, 60_000);
+
+      test('after a restart it goes on where it stopped: nothing sent twice, nothing missed', async () => {
+        await stop();
+        append(auditEvent(8), auditEvent(9));
+        start();
+        await allArrived('the events written while it was stopped');
+        // Give it the time it would take to send anything twice.
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        expect(sink.bodies).toEqual(written);
+      }, 60_000);
+
+      test('keeps what the endpoint refuses and sends it once the endpoint is back', async () => {
+        sink.refusing = true;
+        const before = sink.requests;
+        append(auditEvent(10), auditEvent(11));
+        await until('a refused request', () => sink.requests > before);
+        expect(sink.bodies.length).toBe(written.length - 2);
+        sink.refusing = false;
+        await allArrived('the events refused before');
+        expect(sink.bodies).toEqual(written);
+      }, 90_000);
+    });
+  });
+});

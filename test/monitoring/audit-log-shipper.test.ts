@@ -1,0 +1,221 @@
+/**
+ * AuditLogShipper as a construct: what it deploys, the departures it keeps (each an exception
+ * the review applies), its traffic, and its errors. That the collector reads its configuration
+ * and ships the log is proven by test/monitoring/audit-log-shipper-run.test.ts (the real collector).
+ */
+import { Chart, Testing } from 'cdk8s';
+import * as YAML from 'yaml';
+import { AuditLogShipper, AuditLogShipperProps, AuditLogSink, review } from '../../lib';
+
+const IMAGE = `ghcr.io/example/otelcol-k8s:0.165.0@sha256:${'a'.repeat(64)}`;
+const SINK: AuditLogSink = { logsEndpoint: 'https://loki.example.com/otlp/v1/logs', cidrs: ['10.0.48.0/28'] };
+
+function build(props: Partial<AuditLogShipperProps> = {}) {
+  const chart = new Chart(Testing.app(), 'platform');
+  const shipper = new AuditLogShipper(chart, 'audit', { image: IMAGE, sink: SINK, ...props });
+  return { shipper, objects: Testing.synth(chart) };
+}
+const find = (objects: any[], kind: string, name?: string) => objects.filter((o) => o.kind === kind && (!name || o.metadata.name === name));
+const errorOf = (props: Partial<AuditLogShipperProps>) => {
+  try {
+    build(props);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return 'no error';
+};
+
+describe('what it deploys', () => {
+  const { shipper, objects } = build();
+  const [daemonSet] = find(objects, 'DaemonSet');
+  const pod = daemonSet.spec.template.spec;
+  const container = pod.containers[0];
+
+  test('a namespace of its own, enforcing privileged with a reason, auditing and warning at restricted', () => {
+    const [namespace] = find(objects, 'Namespace');
+    expect(namespace.metadata.name).toBe('audit-log-shipping');
+    expect(namespace.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
+    expect(namespace.metadata.labels['pod-security.kubernetes.io/audit']).toBe('restricted');
+    expect(namespace.metadata.labels['pod-security.kubernetes.io/warn']).toBe('restricted');
+    expect(namespace.metadata.annotations['exception.hardened.cdk8s.io/namespace-pod-security']).toMatch(
+      /audit log folder \(hostPath, read-only\)/,
+    );
+    expect(new Set(objects.map((o) => o.metadata.namespace).filter(Boolean))).toEqual(new Set(['audit-log-shipping']));
+  });
+
+  test('on the control-plane nodes only: their label selected, their NoSchedule taint tolerated', () => {
+    expect(pod.nodeSelector).toEqual({ 'node-role.kubernetes.io/control-plane': '' });
+    expect(pod.tolerations).toEqual([{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }]);
+  });
+
+  test("the node's audit folder mounted read-only, nothing else of the node", () => {
+    const hostPaths = pod.volumes.filter((v: any) => v.hostPath);
+    expect(hostPaths).toEqual([{ name: 'audit-log', hostPath: { path: '/var/log/kubernetes/audit', type: 'Directory' } }]);
+    expect(container.volumeMounts.find((m: any) => m.name === 'audit-log')).toEqual({
+      name: 'audit-log',
+      mountPath: '/var/log/kubernetes/audit',
+      readOnly: true,
+    });
+  });
+
+  test('root with every capability dropped, read-only root filesystem, no escalation, seccomp, no token, no RBAC', () => {
+    expect(container.securityContext).toMatchObject({
+      runAsUser: 0,
+      runAsNonRoot: false,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      privileged: false,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(pod.securityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.hostNetwork ?? false).toBe(false);
+    expect(objects.filter((o) => /Role|RoleBinding/.test(o.kind))).toEqual([]);
+    expect(container.image).toBe(IMAGE);
+  });
+
+  test('each departure is an exception with its reason, on the DaemonSet', () => {
+    const annotations = daemonSet.metadata.annotations;
+    expect(
+      Object.keys(annotations)
+        .filter((k) => k.startsWith('exception.hardened.cdk8s.io/'))
+        .sort(),
+    ).toEqual([
+      'exception.hardened.cdk8s.io/high-user-group-ids',
+      'exception.hardened.cdk8s.io/no-host-path',
+      'exception.hardened.cdk8s.io/no-root-user',
+      'exception.hardened.cdk8s.io/restricted-volume-types',
+      'exception.hardened.cdk8s.io/run-as-non-root',
+    ]);
+    // Scoped to the one folder: another hostPath would still be a finding.
+    expect(annotations['exception.hardened.cdk8s.io/no-host-path']).toMatch(/accepts \/var\/log\/kubernetes\/audit\)$/);
+  });
+
+  test('the review finds nothing beyond those exceptions; without them it finds each departure', () => {
+    const targets = objects.map((object, i) => ({ object, origin: `object ${i}` }));
+    const trusted = review(targets, { trustAnnotations: true, today: '2026-12-04' });
+    expect(trusted.findings.filter((f) => !f.exception && f.severity !== 'info').map((f) => `${f.ruleId} ${f.path}`)).toEqual([]);
+    const stripped = objects.map((o) => JSON.parse(JSON.stringify(o, (k, v) => (k === 'annotations' ? undefined : v))));
+    const untrusted = review(
+      stripped.map((object, i) => ({ object, origin: `object ${i}` })),
+      { today: '2026-12-04' },
+    );
+    expect(new Set(untrusted.findings.filter((f) => f.severity === 'error').map((f) => f.ruleId))).toEqual(
+      new Set([
+        'high-user-group-ids',
+        'namespace-pod-security',
+        'no-host-path',
+        'no-root-user',
+        'restricted-volume-types',
+        'run-as-non-root',
+      ]),
+    );
+  });
+
+  test('its traffic: out to DNS and to the sink on its port, nothing in', () => {
+    const [traffic] = find(objects, 'NetworkPolicy', 'audit-log-shipper-traffic');
+    // Nothing in: the namespace's default deny covers ingress, and no policy allows any.
+    expect(find(objects, 'NetworkPolicy', 'default-deny')[0].spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    expect(find(objects, 'NetworkPolicy').filter((p) => p.spec.ingress)).toEqual([]);
+    expect(traffic.spec.policyTypes).toEqual(['Egress']);
+    expect(traffic.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '10.0.48.0/28' } }], ports: [{ port: 443, protocol: 'TCP' }] }]);
+  });
+
+  test('the collector reads the log from its start, remembers its place on disk, retries without end', () => {
+    const config = YAML.parse(shipper.config);
+    expect(config.receivers['filelog/audit']).toEqual({
+      include: ['/var/log/kubernetes/audit/audit.log'],
+      start_at: 'beginning',
+      storage: 'file_storage',
+      max_log_size: '8MiB',
+    });
+    expect(config.exporters['otlphttp/sink']).toMatchObject({
+      logs_endpoint: 'https://loki.example.com/otlp/v1/logs',
+      sending_queue: { enabled: true, storage: 'file_storage' },
+      retry_on_failure: { enabled: true, max_elapsed_time: 0 },
+    });
+    expect(config.extensions.file_storage.directory).toBe(
+      container.volumeMounts.find((m: any) => m.mountPath === '/var/lib/otelcol').mountPath,
+    );
+    expect(config.service.telemetry).toEqual({ metrics: { level: 'none' } });
+    expect(find(objects, 'ConfigMap')[0].data['config.yaml']).toBe(shipper.config);
+  });
+});
+
+describe('props', () => {
+  test("values are written so the collector expands nothing of them: '$' doubled, its own ${env:POD_IP} kept", () => {
+    const { shipper } = build({ sink: { ...SINK, headers: { 'X-Scope-OrgID': 'team$a${env:HOSTNAME}${file:/etc/hostname}' } } });
+    const config = YAML.parse(shipper.config);
+    expect(config.exporters['otlphttp/sink'].headers).toEqual({ 'X-Scope-OrgID': 'team$$a$${env:HOSTNAME}$${file:/etc/hostname}' });
+    expect(config.extensions.health_check.endpoint).toBe('${env:POD_IP}:13133');
+  });
+
+  test('a port in the endpoint is the port its NetworkPolicy opens; the CA and client certificate Secrets are mounted and named in the config', () => {
+    const { shipper, objects } = build({
+      sink: {
+        ...SINK,
+        logsEndpoint: 'https://10.0.48.5:3100/otlp/v1/logs',
+        caSecret: 'loki-ca',
+        clientCertificateSecret: 'loki-client',
+        headers: { 'X-Scope-OrgID': 'platform' },
+      },
+      auditLogPath: '/var/log/apiserver/audit.log',
+    });
+    const [traffic] = find(objects, 'NetworkPolicy', 'audit-log-shipper-traffic');
+    expect(traffic.spec.egress[0].ports).toEqual([{ port: 3100, protocol: 'TCP' }]);
+    const config = YAML.parse(shipper.config);
+    expect(config.exporters['otlphttp/sink'].tls).toEqual({
+      ca_file: '/etc/otelcol/sink-ca/ca.crt',
+      cert_file: '/etc/otelcol/sink-client/tls.crt',
+      key_file: '/etc/otelcol/sink-client/tls.key',
+    });
+    expect(config.exporters['otlphttp/sink'].headers).toEqual({ 'X-Scope-OrgID': 'platform' });
+    expect(config.receivers['filelog/audit'].include).toEqual(['/var/log/apiserver/audit.log']);
+    const pod = find(objects, 'DaemonSet')[0].spec.template.spec;
+    expect(pod.volumes.filter((v: any) => v.secret).map((v: any) => v.secret.secretName)).toEqual(['loki-ca', 'loki-client']);
+    expect(pod.volumes.find((v: any) => v.hostPath).hostPath.path).toBe('/var/log/apiserver');
+  });
+
+  test.each([
+    [{ sink: { ...SINK, logsEndpoint: 'http://loki.example.com/otlp/v1/logs' } }, /'sink\.logsEndpoint' must be an https:\/\/ URL/],
+    [{ sink: { ...SINK, logsEndpoint: 'https://user:pw@loki.example.com/otlp' } }, /without credentials/],
+    [{ sink: { ...SINK, logsEndpoint: 'loki:3100' } }, /'sink\.logsEndpoint' (is not a URL|must be an https)/],
+    [{ sink: { ...SINK, cidrs: [] } }, /'sink\.cidrs' is empty/],
+    [{ sink: { ...SINK, headers: { Authorization: 'Bearer abc' } } }, /'sink\.headers' has 'Authorization'.*clientCertificateSecret/],
+    [{ sink: { ...SINK, headers: { 'X-Tenant': 'a\r\nX-Evil: b' } } }, /'sink\.headers' has 'X-Tenant'/],
+    [{ sink: { ...SINK, caSecret: 'Loki_CA' } }, /sink\.caSecret/],
+    [{ auditLogPath: 'audit.log' }, /'auditLogPath' must be an absolute file path/],
+    [
+      { auditLogPath: '/var/log/kubernetes/audit/*.log' },
+      /'auditLogPath' must be an absolute file path in a folder of its own below \/var\/log\/, of letters, digits/,
+    ],
+    [{ auditLogPath: '/var/log/../etc/shadow' }, /'auditLogPath' must be an absolute file path/],
+    [{ namespace: 'Audit' }, /namespace/],
+    // Found by an attacker pass: each was accepted and widened what the shipper reads or reaches.
+    [{ auditLogPath: '/audit.log' }, /'auditLogPath' must be an absolute file path in a folder of its own below \/var\/log\//],
+    [{ auditLogPath: '/etc/kubernetes/pki/apiserver.key' }, /below \/var\/log\//],
+    [{ auditLogPath: '/run/containerd/x' }, /below \/var\/log\//],
+    [{ auditLogPath: '/var/log/audit.log' }, /a folder of its own below \/var\/log\//],
+    [{ auditLogPath: '/var/log/kubernetes/audit/${HOME}.log' }, /'auditLogPath'/],
+    [{ namespace: 'kube-system' }, /'namespace' is 'kube-system', a namespace of the cluster's own/],
+    [{ namespace: 'default' }, /'namespace' is 'default'/],
+    [
+      { sink: { ...SINK, logsEndpoint: 'https:loki.example.com/otlp/v1/logs' } },
+      /is not written as a URL reads .*Write 'https:\/\/loki\.example\.com\/otlp\/v1\/logs'/,
+    ],
+    [{ sink: { ...SINK, logsEndpoint: ' https://loki.example.com/otlp/v1/logs' } }, /is not written as a URL reads/],
+    [{ sink: { ...SINK, cidrs: ['0.0.0.0/0'] } }, /'sink\.cidrs' has '0\.0\.0\.0\/0', wider than \/16/],
+    [{ sink: { ...SINK, cidrs: ['::/0'] } }, /'sink\.cidrs' has '::\/0', wider than \/32/],
+    [{ sink: { ...SINK, headers: { 'X-Api-Key': 'abc' } } }, /'sink\.headers' has 'X-Api-Key'/],
+    [{ sink: { ...SINK, headers: { 'X-Splunk-Token': 'abc' } } }, /'sink\.headers' has 'X-Splunk-Token'/],
+    [{ sink: undefined as unknown as AuditLogSink }, /'sink' is required/],
+    [{ sink: { logsEndpoint: SINK.logsEndpoint } as AuditLogSink }, /'sink\.cidrs' is empty/],
+    [{ controlPlaneNodeLabel: '' }, /'controlPlaneNodeLabel' has the label key ''/],
+    [{ controlPlaneNodeLabel: 'not a label!' }, /'controlPlaneNodeLabel' has the label key 'not a label!'/],
+    [{ image: 'otel/opentelemetry-collector-k8s:latest' }, /image/],
+  ] as Array<[Partial<AuditLogShipperProps>, RegExp]>)('refuses %j, naming the construct and the field', (props, message) => {
+    const error = errorOf(props);
+    expect(error).toMatch(message);
+    expect(error).toMatch(/^\[platform\/audit/);
+  });
+});
