@@ -48,7 +48,7 @@ describe('HardenedApp publishPlatformContract', () => {
     ]);
   });
 
-  test("the reference platform's contract declares its tenants and add-ons, each restricted and closed both ways", () => {
+  test("the reference platform's contract declares its tenants and add-ons, each restricted (the audit log shipper's excepted) and closed both ways", () => {
     const dist = path.join(tempDir('contract-app-'), 'dist');
     const app = new HardenedApp({ outdir: dist, reviewDate: TODAY, publishPlatformContract: true });
     buildReferencePlatform(app);
@@ -56,11 +56,14 @@ describe('HardenedApp publishPlatformContract', () => {
     const { contract } = readPlatformContract(path.join(dist, PLATFORM_CONTRACT_FILE));
     expect(contract.namespaces.map((n) => [n.name, n.podSecurity.enforce, n.defaultDeny])).toEqual([
       ['argocd', 'restricted', { ingress: true, egress: true }],
+      // Its hostPath needs privileged: a reasoned exception (lib/monitoring/audit-log-shipper.ts).
+      ['audit-log-shipping', 'privileged', { ingress: true, egress: true }],
       ['cert-manager', 'restricted', { ingress: true, egress: true }],
       ['external-secrets', 'restricted', { ingress: true, egress: true }],
       ['fulfilment', 'restricted', { ingress: true, egress: true }],
       ['ingress-nginx', 'restricted', { ingress: true, egress: true }],
       ['sealed-secrets', 'restricted', { ingress: true, egress: true }],
+      ['security-monitoring', 'restricted', { ingress: true, egress: true }],
       ['shop', 'restricted', { ingress: true, egress: true }],
     ]);
   });
