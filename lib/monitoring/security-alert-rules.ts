@@ -1,4 +1,5 @@
 import { POLICY_PREFIX } from '../policy/admission-policy-names';
+import { LabelMatcher, parseMatchers } from './promql-matchers';
 
 /** How urgent an alert is: its `severity` label, which Alertmanager routes on. */
 export type AlertSeverity = 'critical' | 'warning' | 'info';
@@ -291,4 +292,45 @@ function clientCertificateLifetime(s: AlertSettings, days: number): string {
 /** The kubelets' client certificate lifetime (seconds, a gauge), below `days`. */
 function kubeletCertificateLifetime(s: AlertSettings, days: number): string {
   return `min by (instance) (${series('kubelet_certificate_manager_client_ttl_seconds', s.kubelet)}) < ${days * DAY}`;
+}
+
+/** One series selector of an alert: the metric and the alert's own matchers (the props' selectors left out). */
+export interface AlertSeries {
+  readonly metric: string;
+  readonly matchers: readonly LabelMatcher[];
+}
+
+/** Settings with no selector: what an alert selects by itself. Thresholds do not shape selectors. */
+const SELECTORLESS: AlertSettings = {
+  apiServer: '',
+  kubelet: '',
+  networkPlugin: '',
+  authenticationFailures: 1,
+  authorizationDenials: 1,
+  podSecurityRefusals: 0,
+  admissionPolicyRefusals: 0,
+  certificateWarningDays: 7,
+  certificateCriticalDays: 1,
+  podExecSessions: 0,
+  networkPolicyDrops: 1,
+};
+
+/**
+ * The series `rule` selects, read back from its expression: every name with '_' not followed by
+ * '(' (a function's), with its matchers; and the labels it groups by (`by (...)`).
+ */
+export function alertSeries(rule: SecurityAlertRule): { readonly series: AlertSeries[]; readonly groupedBy: string[] } {
+  const expr = rule.expr(SELECTORLESS);
+  const groupedBy = [...expr.matchAll(/\bby\s*\(([^)]*)\)/g)].flatMap((m) => m[1].split(',').map((label) => label.trim()));
+  // Grouping labels (`by (policy_level, resource)`) are no metrics.
+  const selectors = expr.replace(/\bby\s*\([^)]*\)/g, '');
+  const series: AlertSeries[] = [];
+  for (const m of selectors.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)(?![a-zA-Z0-9_])(?:\{([^}]*)\})?/g)) {
+    const next = selectors.slice(m.index + m[0].length).trimStart();
+    if (!m[1].includes('_') || next.startsWith('(')) continue;
+    const matchers = parseMatchers(m[2] ?? '');
+    if (typeof matchers === 'string') throw new Error(`${rule.alert}: ${matchers}`);
+    series.push({ metric: m[1], matchers });
+  }
+  return { series, groupedBy };
 }

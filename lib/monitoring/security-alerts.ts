@@ -7,7 +7,7 @@ import { requireDns1123Label, requireDns1123Subdomain, requireLabelKey, requireL
 import { effectiveNamespace } from '../core/namespace-scope';
 import { addReviewSection } from '../core/review-sections';
 import { formatMatchers, parseMatchers } from './promql-matchers';
-import { AlertSettings, SECURITY_ALERT_RULES, SecurityAlertRule } from './security-alert-rules';
+import { alertSeries, AlertSettings, SECURITY_ALERT_RULES, SecurityAlertRule } from './security-alert-rules';
 
 /** The prometheus-operator API of `PrometheusRule` (its CRD is vendored in vendor/addons/prometheus-operator). */
 export const PROMETHEUS_RULE_API_VERSION = 'monitoring.coreos.com/v1';
@@ -355,17 +355,10 @@ function reviewSection(rules: readonly SecurityAlertRule[], settings: AlertSetti
 }
 
 function alertLabels(): Set<string> {
-  const blank: AlertSettings = {
-    apiServer: '',
-    kubelet: '',
-    networkPlugin: '',
-    ...(Object.fromEntries(Object.entries(DEFAULTS)) as typeof DEFAULTS),
-  };
   const labels = new Set<string>(['__name__']);
   for (const rule of SECURITY_ALERT_RULES) {
-    const expr = rule.expr(blank);
-    for (const m of expr.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)\s*"/g)) labels.add(m[1]);
-    for (const m of expr.matchAll(/\bby\s*\(([^)]*)\)/g)) for (const label of m[1].split(',')) labels.add(label.trim());
+    const { series, groupedBy } = alertSeries(rule);
+    for (const label of [...series.flatMap((s) => s.matchers.map((m) => m.name)), ...groupedBy]) labels.add(label);
   }
   labels.delete('job');
   labels.delete('instance');

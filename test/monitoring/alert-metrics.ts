@@ -5,8 +5,8 @@
  * alert's selector matches. An alert on a misspelt metric or label value would never fire, and
  * promtool cannot tell: only the server can.
  */
-import { parseMatchers, LabelMatcher } from '../../lib/monitoring/promql-matchers';
-import { AlertSettings, AlertSource, SECURITY_ALERT_RULES } from '../../lib/monitoring/security-alert-rules';
+import { LabelMatcher } from '../../lib/monitoring/promql-matchers';
+import { alertSeries, AlertSource, SECURITY_ALERT_RULES } from '../../lib/monitoring/security-alert-rules';
 
 export interface AlertSelector {
   readonly alert: string;
@@ -14,36 +14,11 @@ export interface AlertSelector {
   readonly matchers: readonly LabelMatcher[];
 }
 
-/** The thresholds do not matter here; selectors are left empty so only the alerts' own matchers remain. */
-const BLANK: AlertSettings = {
-  apiServer: '',
-  kubelet: '',
-  networkPlugin: '',
-  authenticationFailures: 1,
-  authorizationDenials: 1,
-  podSecurityRefusals: 0,
-  admissionPolicyRefusals: 0,
-  certificateWarningDays: 7,
-  certificateCriticalDays: 1,
-  podExecSessions: 0,
-  networkPolicyDrops: 1,
-};
-
-/** Every metric selector of the alerts of `source`: a name with '_' not followed by '(' (a function's), and its matchers. */
+/** Every metric selector of the alerts of `source`, with the alert's own matchers. */
 export function alertSelectors(source: AlertSource): AlertSelector[] {
-  const selectors: AlertSelector[] = [];
-  for (const rule of SECURITY_ALERT_RULES.filter((r) => r.source === source)) {
-    // Grouping labels (`by (policy_level, resource)`) are no metrics.
-    const expr = rule.expr(BLANK).replace(/\bby\s*\([^)]*\)/g, '');
-    for (const m of expr.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)(?![a-zA-Z0-9_])(?:\{([^}]*)\})?/g)) {
-      const next = expr.slice(m.index + m[0].length).trimStart();
-      if (!m[1].includes('_') || next.startsWith('(')) continue;
-      const matchers = parseMatchers(m[2] ?? '');
-      if (typeof matchers === 'string') throw new Error(`${rule.alert}: ${matchers}`);
-      selectors.push({ alert: rule.alert, metric: m[1], matchers });
-    }
-  }
-  return selectors;
+  return SECURITY_ALERT_RULES.filter((r) => r.source === source).flatMap((rule) =>
+    alertSeries(rule).series.map((s) => ({ alert: rule.alert, ...s })),
+  );
 }
 
 /** The family a selector's metric belongs to (a histogram's _bucket is its family). */
