@@ -1,7 +1,7 @@
 /**
  * `npm run test:quick`: the fast loop, every suite except those that need the test peers in
- * .tools/ (Go programs around upstream code, kubeseal, the CRDs and Pod Security fixtures that
- * scripts/ensure-test-peers.js installs before `npm test`). The one list of those suites;
+ * .tools/ (Go programs around upstream code, kubeseal, promtool, and our peers' registry metadata in
+ * npm's cache, which scripts/ensure-test-peers.js installs before `npm test`). The one list of those suites;
  * test/scripts/test-peers.test.ts fails when a suite that uses a peer is missing from it.
  * `node jest.quick.config.js` prints the line test:quick starts with.
  */
@@ -9,6 +9,7 @@ const base = require('./jest.config');
 
 /** The suites that need a test peer, relative to the repository. */
 const PEER_SUITES = [
+  'test/adoption.test.ts',
   'test/addons/helm-render.test.ts',
   'test/app/admission-policies-server.test.ts',
   'test/app/api-server.test.ts',

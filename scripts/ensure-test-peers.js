@@ -25,7 +25,7 @@
 // ../shared/fixtures/pod-security-admission, never copied into the repository.)
 //
 // One line per step; a step's own output is shown only when it fails. Needs Go and, the first
-// time, the Go module proxy; a missing prerequisite fails with what is missing and how to get it.
+// time, the Go module proxy and the npm registry; a missing prerequisite fails with what is missing and how to get it.
 // The suites that use these are listed in jest.quick.config.js (`npm run test:quick` leaves them out).
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -50,12 +50,13 @@ const COLD = {
   'api-server': '~2 min',
   'helm-render': '~2 min',
   otelcol: '~2 min',
+  'npm metadata': '~5 s',
 };
 
 /** Known steps in COLD's order (smaller builds first: a missing prerequisite shows soonest), new peers last. */
 const rank = (name) => (name in COLD ? Object.keys(COLD).indexOf(name) : Infinity);
 
-/** The steps, in order: a name, the install script and its arguments. */
+/** The steps, in order: a name, the install script (bash, or node for .js) and its arguments. */
 function steps() {
   const peers = fs
     .readdirSync(path.join(ROOT, 'test/peers'), { withFileTypes: true })
@@ -66,8 +67,12 @@ function steps() {
     { name: 'kubeseal', script: 'install-kubeseal.sh', args: [] },
     { name: 'promtool', script: 'install-promtool.sh', args: [] },
     ...peers.map((peer) => ({ name: peer, script: 'install-peers.sh', args: [peer] })),
+    { name: 'npm metadata', script: 'cache-peer-metadata.js', args: [] },
   ];
 }
+
+/** How a step's script runs. */
+const interpreter = (step) => (step.script.endsWith('.js') ? 'node' : 'bash');
 
 /** Whether `command` is an executable file in a folder of PATH. */
 function onPath(command) {
@@ -87,7 +92,13 @@ const UNREACHABLE =
 
 /** The one message for a failed step: what is missing and how to get it. */
 function diagnose(step, output) {
-  const command = `bash scripts/${[step.script, ...step.args].join(' ')}`;
+  const command = `${interpreter(step)} scripts/${[step.script, ...step.args].join(' ')}`;
+  if (interpreter(step) === 'node') {
+    return [
+      `${step.name}: ${command} failed (its output is above). It needs the npm registry once (npm config get registry);`,
+      'connect this machine to it, then run npm test again. Later runs need no network.',
+    ].join('\n');
+  }
   if (!onPath('go')) {
     return [
       `npm test needs Go for its test peers (step ${step.name}), and there is no \`go\` on PATH.`,
@@ -111,11 +122,12 @@ function main() {
   for (const [index, step] of all.entries()) {
     process.stdout.write(`test peers ${index + 1}/${all.length}: ${step.name} (${COLD[step.name] ?? 'a few min'} on a cold machine) ... `);
     const start = Date.now();
-    const run = spawnSync('bash', [path.join(ROOT, 'scripts', step.script), ...step.args], { cwd: ROOT, encoding: 'utf8' });
+    const run = spawnSync(interpreter(step), [path.join(ROOT, 'scripts', step.script), ...step.args], { cwd: ROOT, encoding: 'utf8' });
     const output = `${run.stdout ?? ''}${run.stderr ?? ''}${run.error ? String(run.error) : ''}`;
     if (run.status !== 0) {
       process.stdout.write('FAILED\n');
-      if (onPath('go') && output.trim()) process.stderr.write(`${output.trimEnd().replace(/^/gm, '  | ')}\n`);
+      if ((interpreter(step) === 'node' || onPath('go')) && output.trim())
+        process.stderr.write(`${output.trimEnd().replace(/^/gm, '  | ')}\n`);
       process.stderr.write(`\n${diagnose(step, output)}\n`);
       process.exit(1);
     }

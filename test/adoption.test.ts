@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GITIGNORE_LINES } from '../lib/init/project-files';
 import { codeBlocks } from './docs/markdown';
-import { lockFor, packedTarball, ROOT, runOffline } from './package-support';
+import { expectPeerMetadataCached, lockFor, packedTarball, ROOT, runOffline } from './package-support';
 import { removeTempDirs, tempDir } from './support';
 
 /**
@@ -18,6 +18,7 @@ let work: string;
 let tarball: string;
 
 beforeAll(() => {
+  expectPeerMetadataCached();
   work = tempDir('adoption-');
   tarball = packedTarball();
 }, 300_000);

@@ -121,6 +121,25 @@ function tarballUrl(location: string, entry: LockEntry): string {
   return `${registry}${name}/-/${name.replace(/^@[^/]+\//, '')}-${entry.version}.tgz`;
 }
 
+/**
+ * Throws, saying how to get it, unless npm's cache holds the registry metadata of our peer
+ * dependencies at the locked versions: npm resolves a project's peer set from it, offline too
+ * (scripts/cache-peer-metadata.js, a step of `npm run test:peers`, puts it there).
+ */
+export function expectPeerMetadataCached(env: NodeJS.ProcessEnv = process.env): void {
+  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { peerDependencies: Record<string, string> };
+  const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
+  const specs = Object.keys(manifest.peerDependencies).map((name) => `${name}@${lock.packages[`node_modules/${name}`]?.version}`);
+  const missing = specs.filter((spec) => spawnSync('npm', ['view', '--offline', spec, 'version'], { encoding: 'utf8', env }).status !== 0);
+  if (missing.length > 0) {
+    throw new Error(
+      `npm's cache lacks the registry metadata of ${missing.join(', ')}, which an offline install resolves peers from. ` +
+        'Run `npm run test:peers` (npm test runs it first; this step is scripts/cache-peer-metadata.js), ' +
+        'or `npm run test:quick` to leave out the suites that need the test peers.',
+    );
+  }
+}
+
 /** Runs `command` in `cwd` without the network: npm offline, the cdk8s CLI without its upgrade check. */
 export function runOffline(cwd: string, command: string, args: string[]): SpawnSyncReturns<string> {
   const env: NodeJS.ProcessEnv = {

@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { expectPeerMetadataCached } from '../package-support';
 import { removeTempDirs, tempDir } from '../support';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -24,8 +25,8 @@ function testFiles(dir = path.join(ROOT, 'test')): string[] {
   });
 }
 
-/** A suite uses a peer when it guards proofs on an installed tool, reads .tools/, or runs the api-server peer. */
-const USES_PEER = /withInstalledTool\(|\.tools\/|from '[./]*api-server-peer'/;
+/** A suite uses a peer when it guards proofs on an installed tool or on npm's cache, reads .tools/, or runs the api-server peer. */
+const USES_PEER = /withInstalledTool\(|expectPeerMetadataCached\(|\.tools\/|from '[./]*api-server-peer'/;
 const usesPeer = (file: string) => USES_PEER.test(fs.readFileSync(path.join(ROOT, file), 'utf8'));
 const leftOutOfQuick = (file: string) =>
   quick.testPathIgnorePatterns.some((pattern: string) => new RegExp(pattern.replace('<rootDir>', ROOT)).test(path.join(ROOT, file)));
@@ -48,8 +49,9 @@ test('test:quick leaves out only suites that use a test peer', () => {
 });
 
 test('every installer a suite names is a step of scripts/ensure-test-peers.js', () => {
-  const named = new Set(testFiles().flatMap((file) => fs.readFileSync(path.join(ROOT, file), 'utf8').match(/install-[a-z-]+\.sh/g) ?? []));
-  expect(named.size).toBeGreaterThanOrEqual(2);
+  const sources = [...testFiles(), 'test/package-support.ts'].map((file) => fs.readFileSync(path.join(ROOT, file), 'utf8'));
+  const named = new Set(sources.flatMap((source) => source.match(/install-[a-z-]+\.sh|cache-peer-metadata\.js/g) ?? []));
+  expect(named.size).toBeGreaterThanOrEqual(3);
   expect([...named].filter((script) => !installer.includes(`'${script}'`))).toEqual([]);
 });
 
@@ -105,9 +107,9 @@ test('without Go, the first step with work to do fails with what is missing and 
   });
   expect(run.status).toBe(1);
   expect(run.stdout.split('\n')).toEqual([
-    expect.stringMatching(/^test peers 1\/3: kubeseal \(~\d+ (s|min) on a cold machine\) \.\.\. up to date$/),
-    expect.stringMatching(/^test peers 2\/3: promtool \(~[\d.]+ (s|min) on a cold machine\) \.\.\. up to date$/),
-    expect.stringMatching(/^test peers 3\/3: kubectl-yaml \(~\d+ (s|min) on a cold machine\) \.\.\. FAILED$/),
+    expect.stringMatching(/^test peers 1\/4: kubeseal \(~\d+ (s|min) on a cold machine\) \.\.\. up to date$/),
+    expect.stringMatching(/^test peers 2\/4: promtool \(~[\d.]+ (s|min) on a cold machine\) \.\.\. up to date$/),
+    expect.stringMatching(/^test peers 3\/4: kubectl-yaml \(~\d+ (s|min) on a cold machine\) \.\.\. FAILED$/),
     '',
   ]);
   expect(run.stderr).toContain('there is no `go` on PATH');
@@ -116,4 +118,11 @@ test('without Go, the first step with work to do fails with what is missing and 
   // One message: the script's own "Go is not installed" line is not repeated.
   expect(run.stderr).not.toContain('install-peers:');
   expect(fs.existsSync(path.join(root, '.tools/bin/kubectl-yaml'))).toBe(false);
+});
+
+test("the adoption suite fails with how to get it when npm's cache lacks our peers' registry metadata", () => {
+  const emptyCache = { ...process.env, npm_config_cache: tempDir('empty-npm-cache-') };
+  expect(() => expectPeerMetadataCached(emptyCache)).toThrow(
+    /registry metadata of cdk8s@[\d.]+, constructs@[\d.]+.*npm run test:peers.*cache-peer-metadata\.js/,
+  );
 });
