@@ -383,13 +383,17 @@ function indexApiObjects(root: IConstruct, trustedScopes: ReadonlySet<IConstruct
   for (const node of root.node.findAll()) {
     if (!ApiObject.isApiObject(node)) continue;
     const api = node as ApiObject;
-    const key = objectKey(api.apiVersion, api.kind, api.metadata.namespace, api.name);
+    // From the rendered object, as the review reads it: patches may have moved what `metadata` holds
+    // (clusterScoped() removes the namespace a chart gives every object).
+    const rendered = api.toJson() as { metadata?: { namespace?: string; name?: string } };
+    const namespace = rendered.metadata?.namespace;
+    const key = objectKey(api.apiVersion, api.kind, namespace, rendered.metadata?.name ?? api.name);
     // `shop/web/Resource/Resource` is the Deployment of `shop/web`: name the construct the user wrote.
     appendTo(paths, key, node.node.path.replace(/(\/Resource)+$/, ''));
     const scopes = node.node.scopes;
     const fromInclude = scopes.some((scope) => scope instanceof Include) && !scopes.some((scope) => trustedScopes.has(scope));
     trusted.set(key, (trusted.get(key) ?? true) && !fromInclude);
-    synthesized.push({ kind: api.kind, namespace: api.metadata.namespace, name: api.name, constructPath: node.node.path });
+    synthesized.push({ kind: api.kind, namespace, name: api.name, constructPath: node.node.path });
   }
   const keyOf = (object: Record<string, unknown>) => {
     const metadata = (object.metadata ?? {}) as { namespace?: string; name?: string };

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { HardenedApp, HardenedDeployment, HardenedNamespace } from '../../lib';
+import { AuditLogShipper, HardenedApp, HardenedDeployment, HardenedNamespace } from '../../lib';
 import { CONTAINER } from '../support';
 
 /**
@@ -54,4 +54,23 @@ test('the same ConfigMap in a Chart with the namespace passes, as do cluster-sco
   a.synth();
   const written = fs.readFileSync(path.join(workdir, 'dist', 'shop-config.k8s.yaml'), 'utf8');
   expect(written).toMatch(/kind: ConfigMap\nmetadata:\n(?: {2}.*\n)* {2}namespace: shop\n/);
+});
+
+test("a namespace's reasoned exception is trusted in a Chart with a namespace too (the Namespace object itself has none)", () => {
+  // The chart gives every object its namespace and the Namespace construct removes it; the review
+  // matches each object to its construct by what is written, so the exception on it still counts.
+  const a = app();
+  new AuditLogShipper(new Chart(a, 'logging', { namespace: 'logging' }), 'shipper', {
+    image: `ghcr.io/example/otelcol-k8s:0.165.0@sha256:${'b2'.repeat(32)}`,
+    sink: { logsEndpoint: 'https://logs.example.com/otlp/v1/logs', cidrs: ['10.0.48.0/28'] },
+  });
+  a.synth();
+  const review = JSON.parse(fs.readFileSync(path.join(workdir, 'dist', 'review.json'), 'utf8'));
+  const excepted = review.findings.map((f: { object: { kind: string }; ruleId: string; exception?: { source: string } }) => [
+    f.object.kind,
+    f.ruleId,
+    f.exception?.source,
+  ]);
+  expect(excepted).toContainEqual(['Namespace', 'namespace-pod-security', 'annotation']);
+  expect(review.counts.bySeverity).toEqual({ error: 0, warning: 0, info: 0 });
 });
