@@ -3,7 +3,7 @@ import { ApiObject, JsonPatch, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as YAML from 'yaml';
 import { HardeningError } from '../core/hardening-error';
-import { parseCidr } from '../core/cidr';
+import { InvalidCidrError, parseCidr } from '../core/cidr';
 import { requireDns1123Label, requireLabelKey } from '../core/names';
 import { HardenedNamespace, PodSecurityLevel } from '../namespace/hardened-namespace';
 import { AUDIT_LOG_DIR } from '../policy/cis-benchmark';
@@ -12,7 +12,7 @@ import { EnvValue, PodField } from '../workload/env-value';
 import { HardenedDaemonSet } from '../workload/hardened-daemon-set';
 import { HealthCheck } from '../workload/health-check';
 import { PodVolume } from '../workload/pod-volume';
-import { WorkloadSize } from '../workload/resources';
+import { Cpu } from '../workload/container-resources';
 
 /** Where the shipper sends the audit events: an OTLP/HTTP logs endpoint, over TLS. */
 export interface AuditLogSink {
@@ -107,6 +107,14 @@ const HEALTH_PORT = 13133;
 const CONFIG_FILE = 'config.yaml';
 /** Where the audit folder must be: the node's logs, never its configuration, keys or sockets. */
 const LOG_ROOT = '/var/log';
+/** Folders below LOG_ROOT that hold every pod's logs or the node's journal: never the audit folder. */
+const SHARED_LOG_DIRS = ['/var/log/pods', '/var/log/containers', '/var/log/journal'];
+/** Room on the node beside the buffer: the container's own logs (its root filesystem is read-only). */
+const EPHEMERAL_HEADROOM_MEBIBYTES = 256;
+/** The most control-plane nodes the namespace's quota makes room for (etcd quorums are 3, 5 or 7). */
+const MOST_CONTROL_PLANE_NODES = 7;
+/** The namespace quota's default ephemeral-storage limit, which a larger buffer raises. */
+const DEFAULT_EPHEMERAL_QUOTA_MEBIBYTES = 20 * 1024;
 /** The widest blocks the shipper may reach: a log store's addresses, not the internet. */
 const WIDEST_SINK_PREFIX = { v4: 16, v6: 32 };
 /** Header names that carry credentials, which must not stand in a ConfigMap. */
@@ -153,18 +161,21 @@ export class AuditLogShipper extends Construct {
       path.posix.normalize(logPath) !== logPath ||
       logPath.endsWith('/') ||
       !/^[A-Za-z0-9._/-]+$/.test(logPath) ||
-      !auditDir.startsWith(`${LOG_ROOT}/`)
+      !auditDir.startsWith(`${LOG_ROOT}/`) ||
+      SHARED_LOG_DIRS.some((shared) => auditDir === shared || auditDir.startsWith(`${shared}/`))
     ) {
       // The folder is mounted from the node: it must hold the audit log and nothing worth more.
       throw new HardeningError(
         this,
-        `'auditLogPath' must be an absolute file path in a folder of its own below ${LOG_ROOT}/, of letters, digits, '.', '_', '-' and '/' (got '${logPath}'): the shipper mounts that folder of the node. For example '${AUDIT_LOG_DIR}/audit.log', ControlPlaneHardening's.`,
+        `'auditLogPath' must be an absolute file path in a folder of its own below ${LOG_ROOT}/, of letters, digits, '.', '_', '-' and '/', outside ${SHARED_LOG_DIRS.join(', ')} (every pod's logs, the journal) (got '${logPath}'): the shipper mounts that folder of the node. For example '${AUDIT_LOG_DIR}/audit.log', ControlPlaneHardening's.`,
       );
     }
     if (typeof props.sink !== 'object' || props.sink === null) {
       throw new HardeningError(this, "'sink' is required: { logsEndpoint: 'https://...', cidrs: ['...'] }.");
     }
     const sink = checkedSink(this, props.sink);
+    const bufferSize = checkedBufferSize(this, props.bufferSize ?? Size.gibibytes(1));
+    const ephemeralLimitMebibytes = bufferSize.toMebibytes() + EPHEMERAL_HEADROOM_MEBIBYTES;
     const nodeLabel = requireLabelKey(
       this,
       'controlPlaneNodeLabel',
@@ -174,6 +185,10 @@ export class AuditLogShipper extends Construct {
     this.namespace = new HardenedNamespace(this, 'Namespace', {
       name: namespaceName,
       podSecurity: PodSecurityLevel.PRIVILEGED,
+      // One pod per control-plane node, each with the buffer: the quota must not refuse the pods.
+      ...(MOST_CONTROL_PLANE_NODES * ephemeralLimitMebibytes > DEFAULT_EPHEMERAL_QUOTA_MEBIBYTES
+        ? { quota: { 'limits.ephemeral-storage': `${MOST_CONTROL_PLANE_NODES * ephemeralLimitMebibytes}Mi` } }
+        : {}),
       exceptions: [
         {
           rule: 'namespace-pod-security',
@@ -197,17 +212,23 @@ export class AuditLogShipper extends Construct {
           name: 'otelcol',
           image: props.image,
           args: [`--config=${CONFIG_DIR}/${CONFIG_FILE}`],
-          size: WorkloadSize.SMALL,
+          // The buffer is an emptyDir on the node's disk, which counts against the pod's ephemeral-storage
+          // limit: below the buffer, the kubelet would evict the pod before the queue is full.
+          resources: {
+            cpu: { request: Cpu.millis(100), limit: Cpu.millis(500) },
+            memory: { request: Size.mebibytes(128), limit: Size.mebibytes(128) },
+            ephemeralStorage: {
+              request: Size.mebibytes(64),
+              limit: Size.mebibytes(ephemeralLimitMebibytes),
+            },
+          },
           // The health check's port, which the probes use; nothing may connect to it from outside the node.
           ports: [{ number: HEALTH_PORT, name: 'health' }],
           envVariables: { POD_IP: EnvValue.fromPodField(PodField.POD_IP) },
           volumeMounts: [{ volume: PodVolume.fromConfigMap('audit-log-shipper', { name: 'config' }), path: CONFIG_DIR, readOnly: true }],
-          secretMounts: [
-            ...(sink.caSecret ? [{ secretName: sink.caSecret, path: CA_DIR }] : []),
-            ...(sink.clientCertificateSecret ? [{ secretName: sink.clientCertificateSecret, path: CLIENT_DIR }] : []),
-          ],
+          secretMounts: sink.secretMounts,
           writablePaths: [STORAGE_DIR],
-          writablePathSizeLimit: props.bufferSize ?? Size.gibibytes(1),
+          writablePathSizeLimit: bufferSize,
           readiness: HealthCheck.httpGet('/', { port: HEALTH_PORT }),
           // Alive while the health port answers; ready when the pipeline reports healthy.
           liveness: HealthCheck.tcpSocket({ port: HEALTH_PORT }),
@@ -247,8 +268,31 @@ export class AuditLogShipper extends Construct {
   }
 }
 
+/** The smallest buffer: room for the read positions and a few of the largest events. */
+const SMALLEST_BUFFER_MEBIBYTES = 64;
+
+function checkedBufferSize(scope: Construct, size: Size): Size {
+  let mebibytes: number | undefined;
+  try {
+    mebibytes = size.toMebibytes();
+  } catch {
+    mebibytes = undefined; // not a Size, or not a whole number of MiB
+  }
+  if (mebibytes === undefined || !Number.isInteger(mebibytes) || mebibytes < SMALLEST_BUFFER_MEBIBYTES) {
+    throw new HardeningError(
+      scope,
+      `'bufferSize' must be a whole number of MiB, at least ${SMALLEST_BUFFER_MEBIBYTES} (a cdk8s Size, e.g. Size.gibibytes(2)): it holds the read positions and the events the sink has not taken yet.`,
+    );
+  }
+  return size;
+}
+
 interface CheckedSink extends AuditLogSink {
   readonly port: number;
+  /** Where the CA certificate is read from. */
+  readonly caFile?: string;
+  /** Each Secret once (one Secret may hold the CA and the client certificate, as cert-manager writes them). */
+  readonly secretMounts: { secretName: string; path: string }[];
 }
 
 function checkedSink(scope: Construct, sink: AuditLogSink): CheckedSink {
@@ -267,6 +311,13 @@ function checkedSink(scope: Construct, sink: AuditLogSink): CheckedSink {
       `'sink.logsEndpoint' must be an https:// URL without credentials, query or fragment (got '${sink.logsEndpoint}'): audit events name users, addresses and objects, and never travel in clear text.`,
     );
   }
+  if (url.pathname === '/') {
+    // logs_endpoint is used as given: the collector adds no '/v1/logs' to it.
+    throw new HardeningError(
+      scope,
+      `'sink.logsEndpoint' has no path (got '${sink.logsEndpoint}'): the collector posts to it as written. Give the store's OTLP logs path, e.g. '${url.origin}/otlp/v1/logs' for Loki 3 or '${url.origin}/v1/logs' for an OpenTelemetry Collector.`,
+    );
+  }
   if (url.href !== sink.logsEndpoint) {
     // What is written is what was checked: the collector reads 'https:host/path' as a URL without a host.
     throw new HardeningError(scope, `'sink.logsEndpoint' is not written as a URL reads (got '${sink.logsEndpoint}'). Write '${url.href}'.`);
@@ -277,12 +328,16 @@ function checkedSink(scope: Construct, sink: AuditLogSink): CheckedSink {
       "'sink.cidrs' is empty: give the address blocks of the endpoint's host, which the shipper's NetworkPolicy opens.",
     );
   }
-  for (const cidr of sink.cidrs) {
+  for (const [index, cidr] of sink.cidrs.entries()) {
     let block;
     try {
-      block = parseCidr(cidr);
-    } catch {
-      continue; // allowEgressTo says what is wrong with it
+      block = parseCidr(String(cidr));
+    } catch (error) {
+      if (!(error instanceof InvalidCidrError)) throw error;
+      throw new HardeningError(
+        scope,
+        `'sink.cidrs[${index}]' is not a CIDR block (got '${cidr}'): ${error.message}. For example '10.0.48.0/28' or '10.0.48.7/32'.`,
+      );
     }
     const widest = block.family === 4 ? WIDEST_SINK_PREFIX.v4 : WIDEST_SINK_PREFIX.v6;
     if (block.prefix < widest) {
@@ -306,7 +361,12 @@ function checkedSink(scope: Construct, sink: AuditLogSink): CheckedSink {
       );
     }
   }
-  return { ...sink, port: url.port ? Number(url.port) : 443 };
+  const secretMounts = [
+    ...(sink.caSecret && sink.caSecret !== sink.clientCertificateSecret ? [{ secretName: sink.caSecret, path: CA_DIR }] : []),
+    ...(sink.clientCertificateSecret ? [{ secretName: sink.clientCertificateSecret, path: CLIENT_DIR }] : []),
+  ];
+  const caDir = secretMounts.find((mount) => mount.secretName === sink.caSecret)?.path;
+  return { ...sink, port: url.port ? Number(url.port) : 443, secretMounts, ...(caDir ? { caFile: `${caDir}/ca.crt` } : {}) };
 }
 
 /**
@@ -317,7 +377,7 @@ function checkedSink(scope: Construct, sink: AuditLogSink): CheckedSink {
  */
 function collectorConfig(logPath: string, sink: CheckedSink): string {
   const tls = {
-    ...(sink.caSecret ? { ca_file: `${CA_DIR}/ca.crt` } : {}),
+    ...(sink.caFile ? { ca_file: sink.caFile } : {}),
     ...(sink.clientCertificateSecret ? { cert_file: `${CLIENT_DIR}/tls.crt`, key_file: `${CLIENT_DIR}/tls.key` } : {}),
   };
   const config = {

@@ -1,7 +1,7 @@
 /**
  * PromQL label matchers as a user writes them for a selector prop (`job="apiserver", cluster=~"prod-.*"`),
- * read as Prometheus reads them: a label name, an operator, a double-quoted string with Go's
- * escapes, comma-separated. A regular expression is checked as far as JavaScript can stand in
+ * read as Prometheus reads them: a label name, an operator, a string (double- or single-quoted
+ * with Go's escapes, or raw in backticks), comma-separated; written back double-quoted. A regular expression is checked as far as JavaScript can stand in
  * for RE2: what neither accepts is refused, and the RE2-only inline flags are understood.
  */
 
@@ -14,6 +14,7 @@ export interface LabelMatcher {
 
 const NAME = /^[a-zA-Z_][a-zA-Z0-9_]*/;
 const OPERATOR = /^(=~|!~|!=|=)/;
+/** The escapes PromQL's lexer reads in a quoted string besides the quote itself (promql/parser/lex.go, lexEscape). */
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
   a: '\x07',
   b: '\b',
@@ -23,8 +24,15 @@ const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
   t: '\t',
   v: '\v',
   '\\': '\\',
-  '"': '"',
-  "'": "'",
+};
+/**
+ * The numeric escapes: how many digits, their base, the largest value. A byte escape (`\x`, octal)
+ * above 0x7f is half of a UTF-8 character, which label values cannot hold alone: refused.
+ */
+const NUMERIC_ESCAPES: Readonly<Record<string, { digits: number; base: number; max: number; skip: number }>> = {
+  x: { digits: 2, base: 16, max: 0x7f, skip: 1 },
+  u: { digits: 4, base: 16, max: 0x10ffff, skip: 1 },
+  U: { digits: 8, base: 16, max: 0x10ffff, skip: 1 },
 };
 
 /** The matchers of `text`, or the reason it is not PromQL label matchers. */
@@ -56,14 +64,23 @@ export function parseMatchers(text: string): LabelMatcher[] | string {
   return matchers;
 }
 
-/** A double-quoted string at the start of `text`: its value and length, or what is wrong. */
+/**
+ * A string at the start of `text`, as PromQL's lexer reads it: in double or single quotes with
+ * Go's escapes (the other quote is a plain character), or raw in backticks. Its value and length,
+ * or what is wrong.
+ */
 function readString(text: string): { value: string; length: number } | string {
-  if (!text.startsWith('"')) return 'expected a double-quoted string';
+  const quote = text[0];
+  if (quote === '`') {
+    const end = text.indexOf('`', 1);
+    return end < 0 ? 'the string is not closed' : { value: text.slice(1, end), length: end + 1 };
+  }
+  if (quote !== '"' && quote !== "'") return 'expected a string in double quotes, single quotes or backticks';
   let value = '';
   let i = 1;
   while (i < text.length) {
     const c = text[i];
-    if (c === '"') return { value, length: i + 1 };
+    if (c === quote) return { value, length: i + 1 };
     if (c === '\n') return 'a line break inside the string';
     if (c !== '\\') {
       value += c;
@@ -71,18 +88,19 @@ function readString(text: string): { value: string; length: number } | string {
       continue;
     }
     const e = text[i + 1] ?? '';
-    if (e in SIMPLE_ESCAPES) {
-      value += SIMPLE_ESCAPES[e];
+    const numeric = NUMERIC_ESCAPES[e] ?? (/[0-7]/.test(e) ? { digits: 3, base: 8, max: 0x7f, skip: 0 } : undefined);
+    if (e === quote || e in SIMPLE_ESCAPES) {
+      value += e === quote ? quote : SIMPLE_ESCAPES[e];
       i += 2;
-    } else if (e === 'x' && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 2, i + 4))) {
-      value += String.fromCharCode(parseInt(text.slice(i + 2, i + 4), 16));
-      i += 4;
-    } else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
-      value += String.fromCodePoint(parseInt(text.slice(i + 2, i + 6), 16));
-      i += 6;
-    } else if (/^[0-7]{3}$/.test(text.slice(i + 1, i + 4))) {
-      value += String.fromCharCode(parseInt(text.slice(i + 1, i + 4), 8));
-      i += 4;
+    } else if (numeric) {
+      const digits = text.slice(i + 1 + numeric.skip, i + 1 + numeric.skip + numeric.digits);
+      const valid = numeric.base === 8 ? /^[0-7]+$/ : /^[0-9a-fA-F]+$/;
+      const code = parseInt(digits, numeric.base);
+      if (digits.length !== numeric.digits || !valid.test(digits) || code > numeric.max || (code >= 0xd800 && code < 0xe000)) {
+        return `the escape '\\${e}${digits}' is not one PromQL reads`;
+      }
+      value += String.fromCodePoint(code);
+      i += 1 + numeric.skip + numeric.digits;
     } else {
       return `the escape '\\${e}' is not one PromQL knows (write '\\\\' for a backslash)`;
     }

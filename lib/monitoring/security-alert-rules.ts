@@ -40,7 +40,8 @@ export interface SecurityAlertRule {
   readonly expr: (s: AlertSettings) => string;
   /** How long the expression must hold before the alert fires (Prometheus `for`). */
   readonly for: string;
-  readonly summary: string;
+  /** One line; from the settings where it names a threshold. */
+  readonly summary: string | ((s: AlertSettings) => string);
   /** What happened, as a Prometheus template (`$value`, `$labels`). */
   readonly description: string;
   /** What it may mean and what to do, for REVIEW.md and the docs. */
@@ -52,6 +53,14 @@ export function series(metric: string, ...matchers: string[]): string {
   const all = matchers.filter((m) => m !== '');
   return all.length ? `${metric}{${all.join(',')}}` : metric;
 }
+
+/** The summary's words for the rule and settings. */
+export function summaryOf(rule: SecurityAlertRule, settings: AlertSettings): string {
+  return typeof rule.summary === 'string' ? rule.summary : rule.summary(settings);
+}
+
+/** `a day`, `3 days`. */
+const days = (count: number) => (count === 1 ? 'a day' : `${count} days`);
 
 const DAY = 86_400;
 const WINDOW = '5m';
@@ -200,7 +209,7 @@ export const SECURITY_ALERT_RULES: readonly SecurityAlertRule[] = [
     threshold: 'certificateCriticalDays',
     expr: (s) => clientCertificateLifetime(s, s.certificateCriticalDays),
     for: '0m',
-    summary: 'A client certificate used against the API server expires within a day',
+    summary: (s) => `A client certificate used against the API server expires within ${days(s.certificateCriticalDays)}`,
     description: 'A client authenticated with a certificate that expires in {{ $value | humanizeDuration }}.',
     runbook: 'As the warning, with less time: renew the certificate now.',
   },
@@ -225,7 +234,7 @@ export const SECURITY_ALERT_RULES: readonly SecurityAlertRule[] = [
     threshold: 'certificateCriticalDays',
     expr: (s) => kubeletCertificateLifetime(s, s.certificateCriticalDays),
     for: '0m',
-    summary: "A kubelet's client certificate expires within a day",
+    summary: (s) => `A kubelet's client certificate expires within ${days(s.certificateCriticalDays)}`,
     description: "The kubelet's client certificate on {{ $labels.instance }} expires in {{ $value | humanizeDuration }}.",
     runbook: 'As the warning, with less time: when it expires the node goes NotReady.',
   },

@@ -7,7 +7,7 @@ import { requireDns1123Label, requireDns1123Subdomain, requireLabelKey, requireL
 import { effectiveNamespace } from '../core/namespace-scope';
 import { addReviewSection } from '../core/review-sections';
 import { formatMatchers, parseMatchers } from './promql-matchers';
-import { alertSeries, AlertSettings, SECURITY_ALERT_RULES, SecurityAlertRule } from './security-alert-rules';
+import { alertSeries, AlertSettings, SECURITY_ALERT_RULES, SecurityAlertRule, summaryOf } from './security-alert-rules';
 
 /** The prometheus-operator API of `PrometheusRule` (its CRD is vendored in vendor/addons/prometheus-operator). */
 export const PROMETHEUS_RULE_API_VERSION = 'monitoring.coreos.com/v1';
@@ -32,7 +32,7 @@ export interface SecurityAlertsProps {
   /**
    * Namespace of the PrometheusRule: one whose rules your Prometheus loads (its `ruleNamespaceSelector`).
    *
-   * @default - the enclosing HardenedNamespace, else the chart's namespace, else 'default'
+   * @default - the enclosing HardenedNamespace, else the chart's namespace (one of them is required: never 'default')
    */
   readonly namespace?: string;
 
@@ -227,6 +227,13 @@ export class SecurityAlerts extends Construct {
       throw new HardeningError(this, "'disabledAlerts' leaves no alert. Remove the SecurityAlerts instead, or keep at least one alert.");
     }
     const namespace = requireDns1123Label(this, 'namespace', effectiveNamespace(this, props.namespace));
+    if (namespace === 'default') {
+      // The review refuses objects in 'default' (no-default-namespace): say so here, where the fix is.
+      throw new HardeningError(
+        this,
+        "The PrometheusRule would go to the namespace 'default'. Set 'namespace' to one your Prometheus loads rules from (its ruleNamespaceSelector), e.g. 'monitoring', or create SecurityAlerts under a HardenedNamespace or in a Chart with a namespace.",
+      );
+    }
     const ruleLabels = Object.entries(props.ruleLabels ?? {});
     for (const [key, value] of ruleLabels) {
       requireLabelKey(this, 'ruleLabels', key);
@@ -310,7 +317,7 @@ function alertingRule(rule: SecurityAlertRule, settings: AlertSettings, runbookU
     ...(rule.for !== '0m' ? { for: rule.for } : {}),
     labels: { severity: rule.severity },
     annotations: {
-      summary: rule.summary,
+      summary: summaryOf(rule, settings),
       description: rule.description,
       ...(runbookUrl !== undefined ? { runbook_url: `${runbookUrl}#${rule.alert.toLowerCase()}` } : {}),
     },
@@ -343,7 +350,7 @@ function reviewSection(rules: readonly SecurityAlertRule[], settings: AlertSetti
     '',
     ...table(
       ['Alert', 'Severity', 'Fires on', 'Summary'],
-      rules.map((r) => [code(r.alert), r.severity, firesWhen(r, settings), r.summary]),
+      rules.map((r) => [code(r.alert), r.severity, firesWhen(r, settings), summaryOf(r, settings)]),
     ),
     '',
     '### Runbook',

@@ -3,7 +3,7 @@
  * the review applies), its traffic, and its errors. That the collector reads its configuration
  * and ships the log is proven by test/monitoring/audit-log-shipper-run.test.ts (the real collector).
  */
-import { Chart, Testing } from 'cdk8s';
+import { Chart, Size, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { AuditLogShipper, AuditLogShipperProps, AuditLogSink, review } from '../../lib';
 
@@ -176,6 +176,33 @@ describe('props', () => {
     expect(pod.volumes.find((v: any) => v.hostPath).hostPath.path).toBe('/var/log/apiserver');
   });
 
+  test('one Secret holding the CA and the client certificate (as cert-manager writes them) is mounted once and named twice', () => {
+    const { shipper, objects } = build({ sink: { ...SINK, caSecret: 'loki-client', clientCertificateSecret: 'loki-client' } });
+    const pod = find(objects, 'DaemonSet')[0].spec.template.spec;
+    expect(pod.volumes.filter((v: any) => v.secret).map((v: any) => v.secret.secretName)).toEqual(['loki-client']);
+    expect(YAML.parse(shipper.config).exporters['otlphttp/sink'].tls).toEqual({
+      ca_file: '/etc/otelcol/sink-client/ca.crt',
+      cert_file: '/etc/otelcol/sink-client/tls.crt',
+      key_file: '/etc/otelcol/sink-client/tls.key',
+    });
+  });
+
+  test("the pod's ephemeral-storage limit holds the whole buffer: the kubelet does not evict it before the queue is full", () => {
+    const limitOf = (objects: any[]) => {
+      const [container] = find(objects, 'DaemonSet')[0].spec.template.spec.containers;
+      const buffer = find(objects, 'DaemonSet')[0].spec.template.spec.volumes.find((v: any) => v.emptyDir).emptyDir.sizeLimit;
+      return { limit: container.resources.limits['ephemeral-storage'], buffer };
+    };
+    expect(limitOf(build().objects)).toEqual({ limit: '1280Mi', buffer: '1024Mi' });
+    expect(limitOf(build({ bufferSize: Size.gibibytes(4) }).objects)).toEqual({ limit: '4352Mi', buffer: '4096Mi' });
+  });
+
+  test("the namespace's quota makes room for a pod with its buffer on each of up to 7 control-plane nodes", () => {
+    const quotaOf = (objects: any[]) => find(objects, 'ResourceQuota')[0].spec.hard['limits.ephemeral-storage'];
+    expect(quotaOf(build().objects)).toBe('20Gi');
+    expect(quotaOf(build({ bufferSize: Size.gibibytes(4) }).objects)).toBe(`${7 * 4352}Mi`);
+  });
+
   test.each([
     [{ sink: { ...SINK, logsEndpoint: 'http://loki.example.com/otlp/v1/logs' } }, /'sink\.logsEndpoint' must be an https:\/\/ URL/],
     [{ sink: { ...SINK, logsEndpoint: 'https://user:pw@loki.example.com/otlp' } }, /without credentials/],
@@ -213,6 +240,22 @@ describe('props', () => {
     [{ controlPlaneNodeLabel: '' }, /'controlPlaneNodeLabel' has the label key ''/],
     [{ controlPlaneNodeLabel: 'not a label!' }, /'controlPlaneNodeLabel' has the label key 'not a label!'/],
     [{ image: 'otel/opentelemetry-collector-k8s:latest' }, /image/],
+    // Found by a new-user pass: each was accepted, or refused under another name.
+    [
+      { sink: { ...SINK, cidrs: ['10.0.48.0/28', '10.0.48.300/32'] } },
+      /'sink\.cidrs\[1\]' is not a CIDR block \(got '10\.0\.48\.300\/32'\)/,
+    ],
+    [{ sink: { ...SINK, cidrs: ['10.0.48.5'] } }, /'sink\.cidrs\[0\]' is not a CIDR block .*no prefix length/],
+    [{ auditLogPath: '/var/log/pods/audit.log' }, /outside \/var\/log\/pods, \/var\/log\/containers, \/var\/log\/journal/],
+    [{ auditLogPath: '/var/log/containers/audit.log' }, /outside \/var\/log\/pods/],
+    [{ auditLogPath: '/var/log/journal/abc/audit.log' }, /outside \/var\/log\/pods/],
+    [
+      { sink: { ...SINK, logsEndpoint: 'https://loki.example.com/' } },
+      /'sink\.logsEndpoint' has no path .*'https:\/\/loki\.example\.com\/otlp\/v1\/logs' for Loki 3/,
+    ],
+    [{ sink: { ...SINK, logsEndpoint: 'https://loki.example.com' } }, /has no path .*'https:\/\/loki\.example\.com\/otlp\/v1\/logs'/],
+    [{ bufferSize: Size.kibibytes(100) }, /'bufferSize' must be a whole number of MiB, at least 64/],
+    [{ bufferSize: Size.mebibytes(16) }, /'bufferSize' must be a whole number of MiB, at least 64/],
   ] as Array<[Partial<AuditLogShipperProps>, RegExp]>)('refuses %j, naming the construct and the field', (props, message) => {
     const error = errorOf(props);
     expect(error).toMatch(message);

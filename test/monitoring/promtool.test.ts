@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { NetworkPolicyDropSource, SecurityAlerts, SecurityAlertsProps } from '../../lib';
+import { formatMatchers, LabelMatcher, parseMatchers } from '../../lib/monitoring/promql-matchers';
 import { SECURITY_ALERT_RULES } from '../../lib/monitoring/security-alert-rules';
 import { removeTempDirs, tempDir, withInstalledTool } from '../support';
 import { ALERT_CASES, AlertCase } from './alert-cases';
@@ -151,6 +152,45 @@ withInstalledTool(PROMTOOL, `promtool ${PINNED} proof`, 'scripts/install-promtoo
       expect(run.status).not.toBe(0);
       // Every case fails: none passes whatever was expected.
       for (const c of casesByProps[0].cases) expect(run.output).toContain(`${c.alert}: ${c.title}`);
+    });
+
+    /** Prometheus' own reading of `up{<selector>}`, written back in its canonical form; null when it refuses it. */
+    const prometheusReads = (selector: string) => {
+      const run = promtool(['--experimental', 'promql', 'format', `up{${selector}}`], ROOT);
+      return run.status === 0 ? run.output.trim() : null;
+    };
+
+    test.each([
+      'job="apiserver"',
+      "job='apiserver'",
+      'job=`apiserver`',
+      'job = "kube-apiserver" , cluster =~ "prod-.*"',
+      `job='say "hi"', x="it's"`,
+      'path=`C:\\dir\\n`',
+      'x="tab\\there\\u00e9\\x41\\101\\U0001F600"',
+      "x='\\''",
+      'x!~"(?i)canary|test"',
+    ])('a selector Prometheus reads is read alike: %s', (selector) => {
+      const ours = parseMatchers(selector);
+      expect(typeof ours).not.toBe('string');
+      // What we write back reads, for Prometheus, as what the user wrote.
+      expect(prometheusReads(formatMatchers(ours as LabelMatcher[]))).toBe(prometheusReads(selector));
+      expect(prometheusReads(selector)).not.toBeNull();
+    });
+
+    test.each([
+      'job=apiserver',
+      'job="a\\q"',
+      'job="a\\\'b"',
+      "job='a\\\"b'",
+      'job="unclosed',
+      'job=`unclosed',
+      'job="\\u12"',
+      'job=~"(("',
+      'job="a\nb"',
+    ])('a selector Prometheus refuses is refused: %s', (selector) => {
+      expect(prometheusReads(selector)).toBeNull();
+      expect(typeof parseMatchers(selector)).toBe('string');
     });
   });
 });

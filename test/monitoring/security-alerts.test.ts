@@ -9,16 +9,17 @@ import { vendoredCustomResourceDefinitions } from '../../lib/addons/vendored-crd
 import { reviewSectionsOf } from '../../lib/core/review-sections';
 import { SECURITY_ALERT_RULES } from '../../lib/monitoring/security-alert-rules';
 
-function build(props: SecurityAlertsProps = {}, chartNamespace: string | undefined = 'monitoring') {
-  const chart = new Chart(Testing.app(), 'platform', { namespace: chartNamespace });
+/** SecurityAlerts in a chart of `chartNamespace` (null: a chart without one). */
+function build(props: SecurityAlertsProps = {}, chartNamespace: string | null = 'monitoring') {
+  const chart = new Chart(Testing.app(), 'platform', { namespace: chartNamespace ?? undefined });
   const alerts = new SecurityAlerts(chart, 'alerts', props);
   return { chart, alerts, rule: alerts.prometheusRule.toJson() };
 }
 
 const rulesOf = (rule: any): any[] => rule.spec.groups[0].rules;
-const errorOf = (props: SecurityAlertsProps) => {
+const errorOf = (props: SecurityAlertsProps, chartNamespace: string | null = 'monitoring') => {
   try {
-    build(props);
+    build(props, chartNamespace);
   } catch (e) {
     return (e as Error).message;
   }
@@ -81,6 +82,27 @@ describe('props', () => {
       'sum(increase(authorization_attempts_total{job="kube-apiserver",cluster="prod",result=~"denied|no-opinion"}[5m])) > 7',
     );
     expect(exprs.filter((e) => e.includes('kubelet_certificate')).map((e) => e.split(' < ')[1])).toEqual([`${30 * 86400}`, `${2 * 86400}`]);
+  });
+
+  test("the critical certificate alerts' summaries name the critical threshold", () => {
+    const summaries = (props: SecurityAlertsProps) =>
+      rulesOf(build(props).rule)
+        .filter((r) => r.labels.severity === 'critical' && /Certificate/.test(r.alert))
+        .map((r) => r.annotations.summary);
+    expect(summaries({})).toEqual([
+      'A client certificate used against the API server expires within a day',
+      "A kubelet's client certificate expires within a day",
+    ]);
+    expect(summaries({ certificateWarningDays: 30, certificateCriticalDays: 3 })).toEqual([
+      'A client certificate used against the API server expires within 3 days',
+      "A kubelet's client certificate expires within 3 days",
+    ]);
+  });
+
+  test("outside a namespace it is refused where it is built, with the prop that fixes it (never 'default')", () => {
+    expect(errorOf({}, null)).toMatch(/^\[platform\/alerts\] The PrometheusRule would go to the namespace 'default'\. Set 'namespace'/);
+    expect(errorOf({ namespace: 'default' }, null)).toMatch(/would go to the namespace 'default'/);
+    expect(build({ namespace: 'monitoring' }, null).rule.metadata.namespace).toBe('monitoring');
   });
 
   test('a selector is written back as Prometheus reads it: escapes kept, RE2 inline flags allowed', () => {
