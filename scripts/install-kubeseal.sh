@@ -20,34 +20,9 @@ MODULE=github.com/bitnami/sealed-secrets
 MODULE_SUM=h1:FBK3OLCdEtZ5nlh41BKFQcUPu9kkkO0QYaGjHrpF7Tg=
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-bin="$root/.tools/bin"
-kubeseal="$bin/kubeseal"
 # shellcheck source=pinned-go-module.sh
 source "$root/scripts/pinned-go-module.sh"
 
-say() { printf 'install-kubeseal: %s\n' "$*"; }
-
-# The build below stamps the version into the binary, so `kubeseal --version` tells what is there.
-if [[ -x "$kubeseal" && "$("$kubeseal" --version 2>/dev/null)" == "kubeseal version: $KUBESEAL_VERSION" ]]; then
-  say "kubeseal $KUBESEAL_VERSION already in .tools/bin, nothing to do"
-  exit 0
-fi
-
-if ! command -v go >/dev/null 2>&1; then
-  say "Go is not installed (no go on PATH): cannot build kubeseal. Install Go: https://go.dev/doc/install" >&2
-  exit 1
-fi
-
-mkdir -p "$bin"
-start=$(date +%s)
-say "downloading $MODULE@$KUBESEAL_VERSION from the Go module proxy"
-dir=$(pinned_module_dir "$MODULE" "$KUBESEAL_VERSION" "$MODULE_SUM")
-say "hash verified ($MODULE_SUM); building kubeseal with $(go version | cut -d' ' -f3) (a few minutes the first time)"
-# Built inside the downloaded release, as its own main module: its go.sum pins (and Go
-# verifies) every dependency. `go install <module>/cmd/kubeseal@<version>` would do the same
-# but first asks the proxy for the module's version list, which it refuses here (403).
-# CGO off: a static binary that needs nothing from the machine. -trimpath: no local paths in it.
-(cd "$dir" && CGO_ENABLED=0 go build -mod=readonly -trimpath \
-  -ldflags "-X main.VERSION=$KUBESEAL_VERSION" -o "$kubeseal.tmp" ./cmd/kubeseal)
-mv "$kubeseal.tmp" "$kubeseal"
-say "built $kubeseal in $(( $(date +%s) - start ))s: $("$kubeseal" --version 2>&1 | head -n1)"
+# The build stamps the version into the binary, so `kubeseal --version` tells what is there.
+install_pinned_go_tool kubeseal "kubeseal version: $KUBESEAL_VERSION" "$MODULE" "$KUBESEAL_VERSION" "$MODULE_SUM" ./cmd/kubeseal \
+  -ldflags "-X main.VERSION=$KUBESEAL_VERSION"
