@@ -18,6 +18,7 @@ import { API_SERVER_PEER, ApiServerReport, manifestFolder, ObjectResult, onApiSe
 import { removeTempDirs, tempDir, withInstalledTool } from '../support';
 import { compliantPodSpec } from '../review/admission-corpus';
 import { alertSelectors, selects, seriesOf } from '../monitoring/alert-metrics';
+import { PLATFORM_NAMESPACES } from './platform-namespaces';
 
 afterAll(removeTempDirs);
 
@@ -100,18 +101,7 @@ withInstalledTool(API_SERVER_PEER, 'admission policies on kube-apiserver', 'scri
       const bindings = documents.filter((d) => d.kind === 'ValidatingAdmissionPolicyBinding');
       expect(bindings.length).toBe(2 * documents.filter((d) => d.kind === 'ValidatingAdmissionPolicy').length);
       const declared = bindings.filter((b) => b.metadata.name.endsWith('.declared'));
-      for (const b of declared)
-        expect(b.spec.matchResources.namespaceSelector.matchExpressions[0].values).toEqual([
-          'argocd',
-          'audit-log-shipping',
-          'cert-manager',
-          'external-secrets',
-          'fulfilment',
-          'ingress-nginx',
-          'sealed-secrets',
-          'security-monitoring',
-          'shop',
-        ]);
+      for (const b of declared) expect(b.spec.matchResources.namespaceSelector.matchExpressions[0].values).toEqual(PLATFORM_NAMESPACES);
     });
 
     test('every object of the platform is created under them without a warning, every pod admitted', () => {

@@ -42,6 +42,7 @@ import {
   SERVER_TIMEOUT,
 } from '../api-server-peer';
 import { expectPinnedToKubernetesRelease, removeTempDirs, tempDir, withInstalledTool } from '../support';
+import { PLATFORM_NAMESPACES } from './platform-namespaces';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -402,16 +403,7 @@ withInstalledTool(API_SERVER_PEER, 'real API server proof', 'scripts/install-pee
       const shipping = report.controls.filter((c) => c.namespace === 'audit-log-shipping');
       expect(shipping.map((c) => c.outcome)).toEqual(['created']);
       const restricted = report.controls.filter((c) => c.namespace !== 'audit-log-shipping');
-      expect(restricted.map((c) => c.namespace)).toEqual([
-        'argocd',
-        'cert-manager',
-        'external-secrets',
-        'fulfilment',
-        'ingress-nginx',
-        'sealed-secrets',
-        'security-monitoring',
-        'shop',
-      ]);
+      expect(restricted.map((c) => c.namespace)).toEqual(PLATFORM_NAMESPACES.filter((n) => n !== 'audit-log-shipping'));
       for (const control of restricted) {
         expect(control.outcome).toBe('refused');
         expect(control.error).toMatch(POD_SECURITY_REFUSAL);

@@ -9,6 +9,7 @@ import { review } from '../../lib/review/engine';
 import { loadManifests } from '../../lib/review/manifest-files';
 import { isBuiltInGroup } from '../../lib/review/schema/shapes';
 import { removeTempDirs, tempDir } from '../support';
+import { PLATFORM_NAMESPACES } from './platform-namespaces';
 
 afterAll(removeTempDirs);
 
@@ -79,17 +80,7 @@ const ADD_ONS = [
   'ingress-nginx/ingress-nginx/',
   'sealed-secrets/sealed-secrets/',
 ];
-const FOLDERS = [
-  'argocd',
-  'audit-log-shipping',
-  'cert-manager',
-  'external-secrets',
-  'fulfilment',
-  'ingress-nginx',
-  'sealed-secrets',
-  'security-monitoring',
-  'shop',
-];
+const FOLDERS = PLATFORM_NAMESPACES;
 
 describe('the reference platform', () => {
   let dist: string;
