@@ -142,7 +142,7 @@ describe('the review gate', () => {
         metadata: { name: 'cm', annotations: { mode: 'bell\u0007' } },
         data: { a: 'b' },
       });
-      // An object whose origin is file:line (its construct path does not match it), with findings.
+      // An object with findings whose namespace a patch removes: its construct is found by what is written.
       if (withFinding) {
         ApiObject.of(new ApiObject(chart, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'loose' } })).addJsonPatch(
           JsonPatch.remove('/metadata/namespace'),
@@ -170,7 +170,7 @@ describe('the review gate', () => {
       .mockImplementation((dir, file) => parseManifests(fs.readFileSync(path.join(dir, file), 'utf8'), file));
     const parsed = [outcome(false), outcome(true)];
     expect(inMemory[0].error).toBeUndefined();
-    expect(inMemory[1].error).toMatch(/^ReviewFailedError: review failed: .*\n {2}\[platform\.k8s\.yaml:\d+\] namespace-default-deny/);
+    expect(inMemory[1].error).toMatch(/^ReviewFailedError: review failed: .*\n {2}\[platform\/ns\] namespace-default-deny/);
     expect(inMemory).toEqual(parsed);
   });
 });
