@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { ApiObject, JsonPatch, Size } from 'cdk8s';
+import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as YAML from 'yaml';
 import { HardeningError } from '../core/hardening-error';
 import { InvalidCidrError, parseCidr } from '../core/cidr';
+import { enclosingNamespaceScope } from '../core/namespace-scope';
 import { requireDns1123Label, requireLabelKey } from '../core/names';
 import { HardenedNamespace, PodSecurityLevel } from '../namespace/hardened-namespace';
 import { AUDIT_LOG_DIR } from '../policy/cis-benchmark';
@@ -18,9 +20,9 @@ import { Cpu } from '../workload/container-resources';
 export interface AuditLogSink {
   /**
    * The OTLP/HTTP logs endpoint, `https://` only (audit events name users, addresses and
-   * objects). Loki 3 takes them at `https://<loki>/otlp/v1/logs`; Elasticsearch, OpenSearch
-   * (Data Prepper), Splunk and any OpenTelemetry Collector gateway (which can write to S3) at
-   * their OTLP endpoints.
+   * objects), its path ending in `/v1/logs`: Loki 3's `https://<loki>/otlp/v1/logs`, or an
+   * OpenTelemetry Collector gateway's `https://<gateway>/v1/logs`, which can forward to stores
+   * that want an API key (Elastic, Splunk) or write to S3. Events go as OTLP JSON.
    */
   readonly logsEndpoint: string;
 
@@ -83,15 +85,30 @@ export interface AuditLogShipperProps {
   readonly auditLogPath?: string;
 
   /**
-   * The label (and `NoSchedule` taint) of the control-plane nodes, where the API server writes its log.
+   * The label (and `NoSchedule` taint) of the control-plane nodes, where the API server writes its
+   * log. Nodes with this label, whatever its value (kubeadm's is empty, RKE2's and k3s' `true`), run
+   * the shipper. Managed clusters (EKS, GKE, AKS) have no control-plane nodes: use the provider's
+   * audit log export instead.
    *
    * @default 'node-role.kubernetes.io/control-plane'
    */
   readonly controlPlaneNodeLabel?: string;
 
   /**
+   * Rotated audit logs (`audit-<time>.log` beside `audit.log`, as the API server names them) modified
+   * within this window are read too, so events written while the shipper was down and then rotated
+   * away are still sent. A new pod (its positions are in an emptyDir) sends these files again, and
+   * the current one: the sink sees those events twice (each has its `auditID`).
+   *
+   * @default Duration.hours(1)
+   */
+  readonly rotatedLogWindow?: Duration;
+
+  /**
    * Room for the read positions and the queue of events the sink has not taken yet (an
-   * emptyDir: it survives restarts of the container, not the pod's replacement).
+   * emptyDir: it survives restarts of the container, not the pod's replacement), requested on the
+   * node. Half of it is the queue; when that is full, the shipper stops reading until the sink
+   * takes events again (the log stays on the node meanwhile).
    *
    * @default Size.gibibytes(1)
    */
@@ -107,24 +124,39 @@ const HEALTH_PORT = 13133;
 const CONFIG_FILE = 'config.yaml';
 /** Where the audit folder must be: the node's logs, never its configuration, keys or sockets. */
 const LOG_ROOT = '/var/log';
-/** Folders below LOG_ROOT that hold every pod's logs or the node's journal: never the audit folder. */
-const SHARED_LOG_DIRS = ['/var/log/pods', '/var/log/containers', '/var/log/journal'];
+/** Folders below LOG_ROOT that hold every pod's logs, the node's journal or auditd's log: never the audit folder. */
+const SHARED_LOG_DIRS = ['/var/log/pods', '/var/log/containers', '/var/log/journal', '/var/log/audit'];
 /** Room on the node beside the buffer: the container's own logs (its root filesystem is read-only). */
 const EPHEMERAL_HEADROOM_MEBIBYTES = 256;
 /** The most control-plane nodes the namespace's quota makes room for (etcd quorums are 3, 5 or 7). */
 const MOST_CONTROL_PLANE_NODES = 7;
-/** The namespace quota's default ephemeral-storage limit, which a larger buffer raises. */
-const DEFAULT_EPHEMERAL_QUOTA_MEBIBYTES = 20 * 1024;
+/** The namespace quota's default ephemeral-storage request and limit, which a larger buffer raises. */
+const DEFAULT_EPHEMERAL_QUOTA_MEBIBYTES = { requests: 10 * 1024, limits: 20 * 1024 };
+/** The collector's memory: room for a few of the largest events (8 MiB lines, each copied while it is encoded and sent). */
+const MEMORY_MEBIBYTES = 512;
+/** The Go runtime's soft limit (GOMEMLIMIT): it collects garbage harder before the container's limit is reached. */
+const GO_MEMORY_LIMIT_MEBIBYTES = 400;
+/** The annotation that carries the configuration's hash on the pod template: a new configuration rolls the pods. */
+const CONFIG_HASH_ANNOTATION = 'hardened.cdk8s.io/config-sha256';
 /** The widest blocks the shipper may reach: a log store's addresses, not the internet. */
 const WIDEST_SINK_PREFIX = { v4: 16, v6: 32 };
-/** Header names that carry credentials, which must not stand in a ConfigMap. */
-const CREDENTIAL_HEADER = /auth|token|key|secret|passw|cookie|session|signature|credential/i;
+/** Header names that carry credentials, which must not stand in a ConfigMap: these words anywhere in the name... */
+const CREDENTIAL_WORD = /auth|token|secret|passw|cookie|session|signature|credential|apikey/i;
+/** ...or these as a whole part of it (`X-Api-Key`, not `X-Monkey` or `X-Keycloak-Realm`). */
+const CREDENTIAL_PART = new Set(['key', 'pat', 'jwt', 'sid']);
+const isCredentialHeader = (name: string) =>
+  CREDENTIAL_WORD.test(name) ||
+  name
+    .toLowerCase()
+    .split(/[-_]/)
+    .some((part) => CREDENTIAL_PART.has(part));
 
 /**
  * Ships the API server's audit log off the control-plane nodes: an OpenTelemetry Collector
- * DaemonSet on those nodes that reads the log file read-only, remembers how far it read, and
- * sends every event, unchanged, to an OTLP/HTTP endpoint over TLS, retrying and queueing on
- * disk while the endpoint is away. On the node the API server rotates and prunes the log
+ * DaemonSet on those nodes that reads the log file (and its recent rotations) read-only,
+ * remembers how far it read, and sends every event, unchanged, to an OTLP/HTTP endpoint over
+ * TLS, queueing on disk and retrying while the endpoint is away or answers 429, 502, 503 or 504
+ * (any other refusal is final: the collector drops that batch). On the node the API server rotates and prunes the log
  * (`--audit-log-maxage`, `-maxbackup`, `-maxsize`); how long events are kept after that is
  * the sink's retention.
  *
@@ -146,6 +178,13 @@ export class AuditLogShipper extends Construct {
 
   constructor(scope: Construct, id: string, props: AuditLogShipperProps) {
     super(scope, id);
+    const enclosing = enclosingNamespaceScope(this);
+    if (enclosing) {
+      throw new HardeningError(
+        this,
+        `AuditLogShipper creates its own namespace (privileged, default deny) and cannot be placed in namespace '${enclosing.namespaceName}'. Create it in a Chart, outside any HardenedNamespace; 'namespace' names the one it creates.`,
+      );
+    }
     const namespaceName = requireDns1123Label(this, 'namespace', props.namespace ?? 'audit-log-shipping');
     if (namespaceName === 'default' || SYSTEM_NAMESPACE.test(namespaceName)) {
       // The namespace is created for the shipper alone: its Pod Security level and default deny would land on the system's.
@@ -175,7 +214,9 @@ export class AuditLogShipper extends Construct {
     }
     const sink = checkedSink(this, props.sink);
     const bufferSize = checkedBufferSize(this, props.bufferSize ?? Size.gibibytes(1));
-    const ephemeralLimitMebibytes = bufferSize.toMebibytes() + EPHEMERAL_HEADROOM_MEBIBYTES;
+    // Requested, not only limited: the scheduler reserves the buffer on nodes that also hold etcd's data.
+    const ephemeralMebibytes = bufferSize.toMebibytes() + EPHEMERAL_HEADROOM_MEBIBYTES;
+    const rotatedLogWindow = props.rotatedLogWindow ?? Duration.hours(1);
     const nodeLabel = requireLabelKey(
       this,
       'controlPlaneNodeLabel',
@@ -186,9 +227,7 @@ export class AuditLogShipper extends Construct {
       name: namespaceName,
       podSecurity: PodSecurityLevel.PRIVILEGED,
       // One pod per control-plane node, each with the buffer: the quota must not refuse the pods.
-      ...(MOST_CONTROL_PLANE_NODES * ephemeralLimitMebibytes > DEFAULT_EPHEMERAL_QUOTA_MEBIBYTES
-        ? { quota: { 'limits.ephemeral-storage': `${MOST_CONTROL_PLANE_NODES * ephemeralLimitMebibytes}Mi` } }
-        : {}),
+      quota: ephemeralQuota(MOST_CONTROL_PLANE_NODES * ephemeralMebibytes),
       exceptions: [
         {
           rule: 'namespace-pod-security',
@@ -197,7 +236,11 @@ export class AuditLogShipper extends Construct {
         },
       ],
     });
-    this.config = collectorConfig(logPath, sink);
+    this.config = collectorConfig(logPath, sink, {
+      // Half the buffer for the queue: the rest is the store's own room (it grows before it reuses pages) and the positions.
+      queueBytes: (bufferSize.toMebibytes() / 2) * 1024 * 1024,
+      rotatedLogWindowSeconds: rotatedLogWindow.toSeconds(),
+    });
     new ApiObject(this.namespace, 'Config', {
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -216,15 +259,16 @@ export class AuditLogShipper extends Construct {
           // limit: below the buffer, the kubelet would evict the pod before the queue is full.
           resources: {
             cpu: { request: Cpu.millis(100), limit: Cpu.millis(500) },
-            memory: { request: Size.mebibytes(128), limit: Size.mebibytes(128) },
-            ephemeralStorage: {
-              request: Size.mebibytes(64),
-              limit: Size.mebibytes(ephemeralLimitMebibytes),
-            },
+            memory: { request: Size.mebibytes(MEMORY_MEBIBYTES), limit: Size.mebibytes(MEMORY_MEBIBYTES) },
+            ephemeralStorage: { request: Size.mebibytes(ephemeralMebibytes), limit: Size.mebibytes(ephemeralMebibytes) },
           },
           // The health check's port, which the probes use; nothing may connect to it from outside the node.
           ports: [{ number: HEALTH_PORT, name: 'health' }],
-          envVariables: { POD_IP: EnvValue.fromPodField(PodField.POD_IP) },
+          envVariables: {
+            POD_IP: EnvValue.fromPodField(PodField.POD_IP),
+            NODE_NAME: EnvValue.fromPodField(PodField.NODE_NAME),
+            GOMEMLIMIT: EnvValue.fromValue(`${GO_MEMORY_LIMIT_MEBIBYTES}MiB`),
+          },
           volumeMounts: [{ volume: PodVolume.fromConfigMap('audit-log-shipper', { name: 'config' }), path: CONFIG_DIR, readOnly: true }],
           secretMounts: sink.secretMounts,
           writablePaths: [STORAGE_DIR],
@@ -262,14 +306,27 @@ export class AuditLogShipper extends Construct {
     daemonSet.addJsonPatch(
       JsonPatch.add(`${pod}/volumes/-`, { name: 'audit-log', hostPath: { path: auditDir, type: 'Directory' } }),
       JsonPatch.add(`${pod}/containers/0/volumeMounts/-`, { name: 'audit-log', mountPath: auditDir, readOnly: true }),
-      JsonPatch.add(`${pod}/nodeSelector`, { [nodeLabel]: '' }),
+      // The label whatever its value: kubeadm's is empty, RKE2's and k3s' 'true'.
+      JsonPatch.add(`${pod}/affinity`, {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [{ matchExpressions: [{ key: nodeLabel, operator: 'Exists' }] }],
+          },
+        },
+      }),
       JsonPatch.add(`${pod}/tolerations`, [{ key: nodeLabel, operator: 'Exists', effect: 'NoSchedule' }]),
+      // The collector reads its configuration once: a new one must replace the pods.
+      JsonPatch.add('/spec/template/metadata/annotations', {
+        [CONFIG_HASH_ANNOTATION]: createHash('sha256').update(this.config).digest('hex'),
+      }),
     );
   }
 }
 
 /** The smallest buffer: room for the read positions and a few of the largest events. */
 const SMALLEST_BUFFER_MEBIBYTES = 64;
+/** The largest buffer: it is reserved on nodes that also hold etcd's data. */
+const LARGEST_BUFFER_MEBIBYTES = 64 * 1024;
 
 function checkedBufferSize(scope: Construct, size: Size): Size {
   let mebibytes: number | undefined;
@@ -278,10 +335,15 @@ function checkedBufferSize(scope: Construct, size: Size): Size {
   } catch {
     mebibytes = undefined; // not a Size, or not a whole number of MiB
   }
-  if (mebibytes === undefined || !Number.isInteger(mebibytes) || mebibytes < SMALLEST_BUFFER_MEBIBYTES) {
+  if (
+    mebibytes === undefined ||
+    !Number.isInteger(mebibytes) ||
+    mebibytes < SMALLEST_BUFFER_MEBIBYTES ||
+    mebibytes > LARGEST_BUFFER_MEBIBYTES
+  ) {
     throw new HardeningError(
       scope,
-      `'bufferSize' must be a whole number of MiB, at least ${SMALLEST_BUFFER_MEBIBYTES} (a cdk8s Size, e.g. Size.gibibytes(2)): it holds the read positions and the events the sink has not taken yet.`,
+      `'bufferSize' must be a whole number of MiB from ${SMALLEST_BUFFER_MEBIBYTES} MiB to ${LARGEST_BUFFER_MEBIBYTES / 1024} GiB (a cdk8s Size, e.g. Size.gibibytes(2)): it holds the read positions and the events the sink has not taken yet, on the control-plane node's disk.`,
     );
   }
   return size;
@@ -311,11 +373,12 @@ function checkedSink(scope: Construct, sink: AuditLogSink): CheckedSink {
       `'sink.logsEndpoint' must be an https:// URL without credentials, query or fragment (got '${sink.logsEndpoint}'): audit events name users, addresses and objects, and never travel in clear text.`,
     );
   }
-  if (url.pathname === '/') {
-    // logs_endpoint is used as given: the collector adds no '/v1/logs' to it.
+  if (!url.pathname.endsWith('/v1/logs')) {
+    // logs_endpoint is used as given (the collector adds no '/v1/logs'), and a wrong path answers 404,
+    // which the collector does not retry: every event sent there would be lost.
     throw new HardeningError(
       scope,
-      `'sink.logsEndpoint' has no path (got '${sink.logsEndpoint}'): the collector posts to it as written. Give the store's OTLP logs path, e.g. '${url.origin}/otlp/v1/logs' for Loki 3 or '${url.origin}/v1/logs' for an OpenTelemetry Collector.`,
+      `'sink.logsEndpoint' must be an OTLP logs path, ending in '/v1/logs' (got '${sink.logsEndpoint}'): the collector posts to it as written. For example '${url.origin}/otlp/v1/logs' for Loki 3 or '${url.origin}/v1/logs' for an OpenTelemetry Collector.`,
     );
   }
   if (url.href !== sink.logsEndpoint) {
@@ -354,7 +417,7 @@ function checkedSink(scope: Construct, sink: AuditLogSink): CheckedSink {
     if (secret !== undefined) requireDns1123Label(scope, field, secret);
   }
   for (const [name, value] of Object.entries(sink.headers ?? {})) {
-    if (!/^[A-Za-z0-9-]+$/.test(name) || typeof value !== 'string' || /[\r\n]/.test(value) || CREDENTIAL_HEADER.test(name)) {
+    if (!/^[A-Za-z0-9-]+$/.test(name) || typeof value !== 'string' || /[\r\n]/.test(value) || isCredentialHeader(name)) {
       throw new HardeningError(
         scope,
         `'sink.headers' has '${name}', which is not a header name or carries credentials: headers stand in the ConfigMap in plain text. Authenticate the shipper with clientCertificateSecret (mutual TLS) instead.`,
@@ -375,7 +438,25 @@ function checkedSink(scope: Construct, sink: AuditLogSink): CheckedSink {
  * retried without end, so an absent sink delays events and never drops them (until the buffer
  * is full). No telemetry server: nothing listens but the health check.
  */
-function collectorConfig(logPath: string, sink: CheckedSink): string {
+/** The namespace quota's ephemeral storage, raised to hold `mebibytes` where the defaults do not. */
+function ephemeralQuota(mebibytes: number): Record<string, string> {
+  return Object.fromEntries(
+    (['requests', 'limits'] as const)
+      .filter((kind) => mebibytes > DEFAULT_EPHEMERAL_QUOTA_MEBIBYTES[kind])
+      .map((kind) => [`${kind}.ephemeral-storage`, `${mebibytes}Mi`]),
+  );
+}
+
+/** How the collector queues and which rotated logs it reads. */
+interface CollectorLimits {
+  readonly queueBytes: number;
+  readonly rotatedLogWindowSeconds: number;
+}
+
+function collectorConfig(logPath: string, sink: CheckedSink, limits: CollectorLimits): string {
+  const extension = path.posix.extname(logPath);
+  // The API server (lumberjack) renames a full log to <name>-<time><ext> beside it.
+  const rotated = `${logPath.slice(0, logPath.length - extension.length)}-*${extension}`;
   const tls = {
     ...(sink.caFile ? { ca_file: sink.caFile } : {}),
     ...(sink.clientCertificateSecret ? { cert_file: `${CLIENT_DIR}/tls.crt`, key_file: `${CLIENT_DIR}/tls.key` } : {}),
@@ -387,9 +468,14 @@ function collectorConfig(logPath: string, sink: CheckedSink): string {
     },
     receivers: {
       'filelog/audit': {
-        include: [logPath],
+        include: [logPath, rotated],
+        // Rotated files of the window only: older ones were read before, or are beyond saving.
+        exclude_older_than: `${limits.rotatedLogWindowSeconds}s`,
         start_at: 'beginning',
         storage: 'file_storage',
+        // When the queue is full, wait and read on later: never drop a batch and move past it.
+        retry_on_failure: { enabled: true, max_elapsed_time: 0 },
+        resource: { 'service.name': 'kube-apiserver-audit', 'k8s.node.name': new Expansion('EXPR(env("NODE_NAME"))') },
         // RequestResponse events of large objects exceed the default 1 MiB line.
         max_log_size: '8MiB',
       },
@@ -400,7 +486,14 @@ function collectorConfig(logPath: string, sink: CheckedSink): string {
         encoding: 'json',
         ...(Object.keys(tls).length ? { tls } : {}),
         ...(sink.headers && Object.keys(sink.headers).length ? { headers: sink.headers } : {}),
-        sending_queue: { enabled: true, storage: 'file_storage' },
+        // Sized in bytes from the buffer; full, it holds the reader back instead of refusing events.
+        sending_queue: {
+          enabled: true,
+          storage: 'file_storage',
+          sizer: 'bytes',
+          queue_size: limits.queueBytes,
+          block_on_overflow: true,
+        },
         retry_on_failure: { enabled: true, max_elapsed_time: 0 },
       },
     },

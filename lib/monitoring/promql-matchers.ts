@@ -41,7 +41,11 @@ export function parseMatchers(text: string): LabelMatcher[] | string {
   let rest = text.trim();
   while (rest !== '') {
     const name = NAME.exec(rest)?.[0];
-    if (!name) return `expected a label name at '${rest}'`;
+    if (!name) {
+      return rest.startsWith('{')
+        ? 'give the matchers without the braces around them, e.g. \'job="apiserver"\''
+        : `expected a label name at '${rest}'`;
+    }
     rest = rest.slice(name.length).trimStart();
     const op = OPERATOR.exec(rest)?.[0] as LabelMatcher['op'] | undefined;
     if (!op) return `expected =, !=, =~ or !~ after '${name}'`;

@@ -47,7 +47,7 @@ export interface SecurityAlertsProps {
    * PromQL label matchers that select the API servers' series, as in `job="apiserver"` (several
    * comma-separated; '' for all series of the metric).
    *
-   * @default 'job="apiserver"' (kube-prometheus' and the Prometheus Helm chart's job name)
+   * @default 'job="apiserver"' (the job name of kube-prometheus and its Helm chart, kube-prometheus-stack)
    */
   readonly apiServerSelector?: string;
 
@@ -182,6 +182,14 @@ export class SecurityAlerts extends Construct {
 
   constructor(scope: Construct, id: string, props: SecurityAlertsProps = {}) {
     super(scope, id);
+    const earlier = this.node.root.node.findAll().find((c) => c instanceof SecurityAlerts && c !== this);
+    if (earlier) {
+      // One Prometheus would raise each alert twice, and REVIEW.md's runbook anchors would collide.
+      throw new HardeningError(
+        this,
+        `An app has one SecurityAlerts, and ${earlier.node.path} is one already. Change its props instead (disabledAlerts, thresholds, selectors).`,
+      );
+    }
     const name = requireDns1123Subdomain(this, 'name', props.name ?? 'security-alerts');
     const settings = resolveSettings(this, props);
     const source = props.networkPolicyDropSource ?? NetworkPolicyDropSource.NONE;
@@ -264,7 +272,10 @@ function resolveSettings(scope: Construct, props: SecurityAlertsProps): AlertSet
   const count = (field: keyof typeof DEFAULTS): number => {
     const value = (props[field] as number | undefined) ?? DEFAULTS[field];
     if (!Number.isFinite(value) || value < 0) {
-      throw new HardeningError(scope, `'${field}' must be a number of at least 0 (got ${value}).`);
+      throw new HardeningError(
+        scope,
+        `'${field}' must be a number of at least 0 (got ${typeof value === 'string' ? `the string ${JSON.stringify(value)}` : String(value)}).`,
+      );
     }
     return value;
   };

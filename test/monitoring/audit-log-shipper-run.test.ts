@@ -16,8 +16,8 @@ import * as https from 'node:https';
 import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { Chart, Testing } from 'cdk8s';
-import { AuditLogShipper } from '../../lib';
+import { Chart, Size, Testing } from 'cdk8s';
+import { AuditLogShipper, AuditLogShipperProps } from '../../lib';
 import { localTlsKeys } from '../secrets/support';
 import { removeTempDirs, tempDir, withInstalledTool } from '../support';
 
@@ -29,9 +29,10 @@ const TENANT = 'team$a${env:HOME}';
 afterAll(removeTempDirs);
 
 /** The shipper's configuration and DaemonSet, for an endpoint at `endpoint`. */
-function shipper(endpoint: string): { config: string; daemonSet: any } {
+function shipper(endpoint: string, props: Partial<AuditLogShipperProps> = {}): { config: string; daemonSet: any } {
   const chart = new Chart(Testing.app(), 'platform');
   const shipper = new AuditLogShipper(chart, 'audit', {
+    ...props,
     image: IMAGE,
     sink: {
       logsEndpoint: endpoint,
@@ -90,6 +91,8 @@ class Sink {
   public refusing = false;
   public requests = 0;
   public readonly tenants = new Set<string>();
+  /** Each resource's attributes (key=value, sorted), as sent. */
+  public readonly resources = new Set<string>();
   private readonly server: https.Server;
 
   constructor() {
@@ -114,9 +117,12 @@ class Sink {
           const raw = Buffer.concat(chunks);
           const body = request.headers['content-encoding'] === 'gzip' ? zlib.gunzipSync(raw) : raw;
           const otlp = JSON.parse(body.toString('utf8'));
-          for (const resource of otlp.resourceLogs ?? [])
+          for (const resource of otlp.resourceLogs ?? []) {
+            const attributes = (resource.resource?.attributes ?? []).map((a: any) => `${a.key}=${a.value.stringValue}`);
+            this.resources.add(attributes.sort().join(','));
             for (const scope of resource.scopeLogs ?? [])
               for (const record of scope.logRecords ?? []) this.bodies.push(record.body.stringValue);
+          }
           response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
         });
       },
@@ -162,7 +168,7 @@ async function until(what: string, condition: () => boolean, seconds = 30): Prom
 
 withInstalledTool(OTELCOL, 'OpenTelemetry Collector proof', 'scripts/install-peers.sh otelcol', () => {
   describe(`the OpenTelemetry Collector (${path.relative(ROOT, OTELCOL)})`, () => {
-    const env = (home: string) => ({ PATH: process.env.PATH, HOME: home, POD_IP: '127.0.0.1' });
+    const env = (home: string) => ({ PATH: process.env.PATH, HOME: home, POD_IP: '127.0.0.1', NODE_NAME: 'control-plane-1' });
 
     test('validates the configuration as written; a misspelt key fails (the check can fail)', () => {
       const { config, daemonSet } = shipper('https://loki.example.com/otlp/v1/logs');
@@ -227,6 +233,8 @@ withInstalledTool(OTELCOL, 'OpenTelemetry Collector proof', 'scripts/install-pee
         expect(sink.bodies).toEqual(written);
         // Headers arrive as given: nothing in them was expanded.
         expect([...sink.tenants]).toEqual([TENANT]);
+        // Each record says what it is and which node it was read on.
+        expect([...sink.resources]).toEqual(['k8s.node.name=control-plane-1,service.name=kube-apiserver-audit']);
       }, 60_000);
 
       test('follows the log across a rotation (renamed aside, a new file in its place) without loss', async () => {
@@ -246,16 +254,103 @@ withInstalledTool(OTELCOL, 'OpenTelemetry Collector proof', 'scripts/install-pee
         expect(sink.bodies).toEqual(written);
       }, 60_000);
 
+      test('events written while it was down and then rotated away are sent, once', async () => {
+        await stop();
+        append(auditEvent(12), auditEvent(13));
+        fs.renameSync(auditLog(), path.join(pod.auditDir, 'audit-2026-12-04T10-00-00.000.log'));
+        append(auditEvent(14));
+        start();
+        await allArrived('the events of the file rotated while it was down');
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        expect(new Set(sink.bodies)).toEqual(new Set(written));
+        expect(sink.bodies).toHaveLength(written.length);
+      }, 60_000);
+
       test('keeps what the endpoint refuses and sends it once the endpoint is back', async () => {
         sink.refusing = true;
         const before = sink.requests;
+        const from = written.length;
         append(auditEvent(10), auditEvent(11));
         await until('a refused request', () => sink.requests > before);
         expect(sink.bodies.length).toBe(written.length - 2);
         sink.refusing = false;
         await allArrived('the events refused before');
-        expect(sink.bodies).toEqual(written);
+        // (Two files read at once, as after the rotation above, may arrive in either order.)
+        expect(sink.bodies.slice(from)).toEqual(written.slice(from));
+        expect(sink.bodies).toHaveLength(written.length);
       }, 90_000);
     });
+
+    /**
+     * Runs the collector of a shipper with `props` on an audit log of `events`, sending to a new sink
+     * (`prepare` sets it up first), then `check`s, and stops both. A timeout says what the collector said.
+     */
+    async function shipEvents(
+      events: readonly string[],
+      props: Partial<AuditLogShipperProps>,
+      prepare: (sink: Sink) => void,
+      check: (sink: Sink, run: { pid: number; output: () => string; arrived: () => Promise<void> }) => Promise<void>,
+    ): Promise<void> {
+      const sink = new Sink();
+      prepare(sink);
+      const { config, daemonSet } = shipper(await sink.listen(), props);
+      const pod = localPod(config, daemonSet);
+      fs.writeFileSync(path.join(pod.auditDir, 'audit.log'), events.map((e) => `${e}\n`).join(''));
+      // The Go runtime's memory limit the pod gives it.
+      const goMemoryLimit = daemonSet.spec.template.spec.containers[0].env.find((e: any) => e.name === 'GOMEMLIMIT').value;
+      const collector = spawn(OTELCOL, [`--config=file:${pod.configFile}`], { env: { ...env(pod.auditDir), GOMEMLIMIT: goMemoryLimit } });
+      let output = '';
+      collector.stdout!.on('data', (d) => (output += d));
+      collector.stderr!.on('data', (d) => (output += d));
+      const arrived = () =>
+        until('every event', () => sink.bodies.length >= events.length, 150).catch((e) => {
+          throw new Error(`${e.message} (${sink.bodies.length} arrived); the collector said:\n${output.slice(-3000)}`);
+        });
+      try {
+        await check(sink, { pid: collector.pid!, output: () => output, arrived });
+      } finally {
+        const exited = new Promise((resolve) => collector.once('exit', resolve));
+        collector.kill('SIGTERM');
+        await exited;
+        await sink.close();
+      }
+    }
+
+    test("the largest events (8 MiB lines), several at once, fit in the container's memory limit", async () => {
+      const limit = shipper('https://loki.example.com/otlp/v1/logs').daemonSet.spec.template.spec.containers[0].resources.limits.memory;
+      expect(limit).toMatch(/^\d+Mi$/);
+      // Each line just under the collector's max_log_size, several in one read.
+      const events = Array.from({ length: 6 }, (_, n) => auditEvent(2000 + n, 'x'.repeat(8 * 1024 * 1024 - 1024)));
+      await shipEvents(
+        events,
+        {},
+        () => undefined,
+        async (sink, run) => {
+          await run.arrived();
+          expect(sink.bodies).toEqual(events);
+          // The most memory the process ever held (resident), against the container's limit.
+          const peakKibibytes = Number(/^VmHWM:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${run.pid}/status`, 'utf8'))![1]);
+          expect(peakKibibytes / 1024).toBeLessThan(Number(limit.replace('Mi', '')));
+        },
+      );
+    }, 150_000);
+
+    test('a full buffer holds the reading back until the endpoint takes events again: nothing is dropped', async () => {
+      // The smallest buffer (64 MiB: a 32 MiB queue) and more events than it holds, written during an outage.
+      const events = Array.from({ length: 800 }, (_, n) => auditEvent(1000 + n, `${n}`.padEnd(64 * 1024, '.')));
+      await shipEvents(
+        events,
+        { bufferSize: Size.mebibytes(64) },
+        (sink) => (sink.refusing = true),
+        async (sink, run) => {
+          await until('refused requests', () => sink.requests > 2);
+          await new Promise((resolve) => setTimeout(resolve, 3000));
+          sink.refusing = false;
+          await run.arrived();
+          expect(new Set(sink.bodies)).toEqual(new Set(events));
+          expect(run.output()).not.toMatch(/queue is full|Dropping data/i);
+        },
+      );
+    }, 200_000);
   });
 });

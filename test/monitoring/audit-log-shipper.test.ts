@@ -5,7 +5,8 @@
  */
 import { Chart, Size, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { AuditLogShipper, AuditLogShipperProps, AuditLogSink, review } from '../../lib';
+import { createHash } from 'node:crypto';
+import { AuditLogShipper, AuditLogShipperProps, AuditLogSink, HardenedNamespace, review } from '../../lib';
 
 const IMAGE = `ghcr.io/example/otelcol-k8s:0.165.0@sha256:${'a'.repeat(64)}`;
 const SINK: AuditLogSink = { logsEndpoint: 'https://loki.example.com/otlp/v1/logs', cidrs: ['10.0.48.0/28'] };
@@ -44,7 +45,15 @@ describe('what it deploys', () => {
   });
 
   test('on the control-plane nodes only: their label selected, their NoSchedule taint tolerated', () => {
-    expect(pod.nodeSelector).toEqual({ 'node-role.kubernetes.io/control-plane': '' });
+    // The label whatever its value: kubeadm's is empty, RKE2's and k3s' 'true'.
+    expect(pod.affinity).toEqual({
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{ matchExpressions: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists' }] }],
+        },
+      },
+    });
+    expect(pod.nodeSelector).toBeUndefined();
     expect(pod.tolerations).toEqual([{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }]);
   });
 
@@ -121,19 +130,30 @@ describe('what it deploys', () => {
     expect(traffic.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '10.0.48.0/28' } }], ports: [{ port: 443, protocol: 'TCP' }] }]);
   });
 
-  test('the collector reads the log from its start, remembers its place on disk, retries without end', () => {
+  test('the collector reads the log and its recent rotations from their start, remembers its place on disk, waits when the queue is full, retries without end', () => {
     const config = YAML.parse(shipper.config);
     expect(config.receivers['filelog/audit']).toEqual({
-      include: ['/var/log/kubernetes/audit/audit.log'],
+      include: ['/var/log/kubernetes/audit/audit.log', '/var/log/kubernetes/audit/audit-*.log'],
+      exclude_older_than: '3600s',
       start_at: 'beginning',
       storage: 'file_storage',
+      retry_on_failure: { enabled: true, max_elapsed_time: 0 },
+      resource: { 'service.name': 'kube-apiserver-audit', 'k8s.node.name': 'EXPR(env("NODE_NAME"))' },
       max_log_size: '8MiB',
     });
     expect(config.exporters['otlphttp/sink']).toMatchObject({
       logs_endpoint: 'https://loki.example.com/otlp/v1/logs',
-      sending_queue: { enabled: true, storage: 'file_storage' },
+      // Half of the 1 GiB buffer, in bytes.
+      sending_queue: { enabled: true, storage: 'file_storage', sizer: 'bytes', queue_size: 512 * 1024 * 1024, block_on_overflow: true },
       retry_on_failure: { enabled: true, max_elapsed_time: 0 },
     });
+    expect(container.env).toEqual(
+      expect.arrayContaining([
+        { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+        { name: 'GOMEMLIMIT', value: '400MiB' },
+      ]),
+    );
+    expect(container.resources.limits.memory).toBe('512Mi');
     expect(config.extensions.file_storage.directory).toBe(
       container.volumeMounts.find((m: any) => m.mountPath === '/var/lib/otelcol').mountPath,
     );
@@ -170,7 +190,7 @@ describe('props', () => {
       key_file: '/etc/otelcol/sink-client/tls.key',
     });
     expect(config.exporters['otlphttp/sink'].headers).toEqual({ 'X-Scope-OrgID': 'platform' });
-    expect(config.receivers['filelog/audit'].include).toEqual(['/var/log/apiserver/audit.log']);
+    expect(config.receivers['filelog/audit'].include).toEqual(['/var/log/apiserver/audit.log', '/var/log/apiserver/audit-*.log']);
     const pod = find(objects, 'DaemonSet')[0].spec.template.spec;
     expect(pod.volumes.filter((v: any) => v.secret).map((v: any) => v.secret.secretName)).toEqual(['loki-ca', 'loki-client']);
     expect(pod.volumes.find((v: any) => v.hostPath).hostPath.path).toBe('/var/log/apiserver');
@@ -191,6 +211,8 @@ describe('props', () => {
     const limitOf = (objects: any[]) => {
       const [container] = find(objects, 'DaemonSet')[0].spec.template.spec.containers;
       const buffer = find(objects, 'DaemonSet')[0].spec.template.spec.volumes.find((v: any) => v.emptyDir).emptyDir.sizeLimit;
+      // Requested as well: the scheduler reserves the buffer on a node that also holds etcd's data.
+      expect(container.resources.requests['ephemeral-storage']).toBe(container.resources.limits['ephemeral-storage']);
       return { limit: container.resources.limits['ephemeral-storage'], buffer };
     };
     expect(limitOf(build().objects)).toEqual({ limit: '1280Mi', buffer: '1024Mi' });
@@ -198,9 +220,35 @@ describe('props', () => {
   });
 
   test("the namespace's quota makes room for a pod with its buffer on each of up to 7 control-plane nodes", () => {
-    const quotaOf = (objects: any[]) => find(objects, 'ResourceQuota')[0].spec.hard['limits.ephemeral-storage'];
-    expect(quotaOf(build().objects)).toBe('20Gi');
-    expect(quotaOf(build({ bufferSize: Size.gibibytes(4) }).objects)).toBe(`${7 * 4352}Mi`);
+    const quotaOf = (objects: any[]) => {
+      const hard = find(objects, 'ResourceQuota')[0].spec.hard;
+      return [hard['requests.ephemeral-storage'], hard['limits.ephemeral-storage']];
+    };
+    expect(quotaOf(build().objects)).toEqual(['10Gi', '20Gi']);
+    expect(quotaOf(build({ bufferSize: Size.gibibytes(4) }).objects)).toEqual([`${7 * 4352}Mi`, `${7 * 4352}Mi`]);
+  });
+
+  test('header names that only contain "key" in a word are not taken for credentials', () => {
+    const headers = { 'X-Monkey': 'a', 'X-Keycloak-Realm': 'b', 'X-Scope-OrgID': 'c' };
+    expect(YAML.parse(build({ sink: { ...SINK, headers } }).shipper.config).exporters['otlphttp/sink'].headers).toEqual(headers);
+  });
+
+  test('a new configuration rolls the pods: its hash is on the pod template', () => {
+    const hashOf = (props: Partial<AuditLogShipperProps>) => {
+      const { shipper, objects } = build(props);
+      const hash = find(objects, 'DaemonSet')[0].spec.template.metadata.annotations['hardened.cdk8s.io/config-sha256'];
+      expect(hash).toBe(createHash('sha256').update(shipper.config).digest('hex'));
+      return hash;
+    };
+    expect(hashOf({})).toBe(hashOf({}));
+    expect(hashOf({ sink: { ...SINK, logsEndpoint: 'https://loki2.example.com/otlp/v1/logs' } })).not.toBe(hashOf({}));
+  });
+
+  test('under a HardenedNamespace it is refused: it creates a namespace of its own', () => {
+    const ns = new HardenedNamespace(new Chart(Testing.app(), 'platform'), 'logging');
+    expect(() => new AuditLogShipper(ns, 'audit', { image: IMAGE, sink: SINK })).toThrow(
+      /^\[platform\/logging\/audit\] AuditLogShipper creates its own namespace .* cannot be placed in namespace 'logging'/,
+    );
   });
 
   test.each([
@@ -235,6 +283,9 @@ describe('props', () => {
     [{ sink: { ...SINK, cidrs: ['::/0'] } }, /'sink\.cidrs' has '::\/0', wider than \/32/],
     [{ sink: { ...SINK, headers: { 'X-Api-Key': 'abc' } } }, /'sink\.headers' has 'X-Api-Key'/],
     [{ sink: { ...SINK, headers: { 'X-Splunk-Token': 'abc' } } }, /'sink\.headers' has 'X-Splunk-Token'/],
+    [{ sink: { ...SINK, headers: { 'X-Auth-Request-User': 'abc' } } }, /'sink\.headers' has 'X-Auth-Request-User'/],
+    [{ sink: { ...SINK, headers: { 'X-Goog-Api-Key': 'abc' } } }, /'sink\.headers' has 'X-Goog-Api-Key'/],
+    [{ sink: { ...SINK, headers: { XApiKey: 'abc' } } }, /'sink\.headers' has 'XApiKey'/],
     [{ sink: undefined as unknown as AuditLogSink }, /'sink' is required/],
     [{ sink: { logsEndpoint: SINK.logsEndpoint } as AuditLogSink }, /'sink\.cidrs' is empty/],
     [{ controlPlaneNodeLabel: '' }, /'controlPlaneNodeLabel' has the label key ''/],
@@ -251,11 +302,18 @@ describe('props', () => {
     [{ auditLogPath: '/var/log/journal/abc/audit.log' }, /outside \/var\/log\/pods/],
     [
       { sink: { ...SINK, logsEndpoint: 'https://loki.example.com/' } },
-      /'sink\.logsEndpoint' has no path .*'https:\/\/loki\.example\.com\/otlp\/v1\/logs' for Loki 3/,
+      /'sink\.logsEndpoint' must be an OTLP logs path, ending in '\/v1\/logs' .*'https:\/\/loki\.example\.com\/otlp\/v1\/logs' for Loki 3/,
     ],
-    [{ sink: { ...SINK, logsEndpoint: 'https://loki.example.com' } }, /has no path .*'https:\/\/loki\.example\.com\/otlp\/v1\/logs'/],
-    [{ bufferSize: Size.kibibytes(100) }, /'bufferSize' must be a whole number of MiB, at least 64/],
-    [{ bufferSize: Size.mebibytes(16) }, /'bufferSize' must be a whole number of MiB, at least 64/],
+    [
+      { sink: { ...SINK, logsEndpoint: 'https://loki.example.com' } },
+      /ending in '\/v1\/logs' .*'https:\/\/loki\.example\.com\/otlp\/v1\/logs'/,
+    ],
+    [{ sink: { ...SINK, logsEndpoint: 'https://loki.example.com/otlp' } }, /must be an OTLP logs path, ending in '\/v1\/logs'/],
+    [{ sink: { ...SINK, logsEndpoint: 'https://loki.example.com/loki/api/v1/push' } }, /must be an OTLP logs path/],
+    [{ bufferSize: Size.gibibytes(1024) }, /'bufferSize' must be a whole number of MiB from 64 MiB to 64 GiB/],
+    [{ auditLogPath: '/var/log/audit/kube-apiserver-audit.log' }, /outside .*\/var\/log\/audit/],
+    [{ bufferSize: Size.kibibytes(100) }, /'bufferSize' must be a whole number of MiB from 64 MiB to 64 GiB/],
+    [{ bufferSize: Size.mebibytes(16) }, /'bufferSize' must be a whole number of MiB from 64 MiB to 64 GiB/],
   ] as Array<[Partial<AuditLogShipperProps>, RegExp]>)('refuses %j, naming the construct and the field', (props, message) => {
     const error = errorOf(props);
     expect(error).toMatch(message);

@@ -105,6 +105,13 @@ describe('props', () => {
     expect(build({ namespace: 'monitoring' }, null).rule.metadata.namespace).toBe('monitoring');
   });
 
+  test('a second SecurityAlerts in one app is refused, naming the first', () => {
+    const { chart } = build();
+    expect(() => new SecurityAlerts(chart, 'more', { name: 'more-alerts' })).toThrow(
+      /^\[platform\/more\] An app has one SecurityAlerts, and platform\/alerts is one already/,
+    );
+  });
+
   test('a selector is written back as Prometheus reads it: escapes kept, RE2 inline flags allowed', () => {
     const { rule } = build({ apiServerSelector: ' cluster =~ "(?i)prod-\\\\d+" , job="kube\\"apiserver"' });
     expect(rulesOf(rule).find((r) => r.alert === 'KubeApiServerAuditRequestsRejected').expr).toBe(
@@ -164,6 +171,11 @@ describe('props', () => {
     [{ networkPluginSelector: '{k8s_app="cilium"}' }, /'networkPluginSelector' must be PromQL label matchers/],
     [{ authenticationFailures: -1 }, /'authenticationFailures' must be a number of at least 0 \(got -1\)/],
     [{ podExecSessions: Number.NaN }, /'podExecSessions' must be a number of at least 0/],
+    [
+      { authenticationFailures: '50' as unknown as number },
+      /'authenticationFailures' must be a number of at least 0 \(got the string "50"\)/,
+    ],
+    [{ apiServerSelector: '{job="apiserver"}' }, /'apiServerSelector' must be PromQL label matchers.*without the braces/],
     [{ certificateCriticalDays: 7 }, /'certificateCriticalDays' \(7\) must be above 0 and below 'certificateWarningDays' \(7\)/],
     [{ certificateCriticalDays: 0 }, /'certificateCriticalDays' \(0\) must be above 0/],
     [{ disabledAlerts: ['PodExec'] }, /'disabledAlerts' names 'PodExec', which is not one of the alerts\. Use one of: .*PodExecSessions/],
