@@ -112,18 +112,164 @@ function readString(text: string): { value: string; length: number } | string {
   return 'the string is not closed';
 }
 
-/** Why `pattern` is not a regular expression RE2 (Prometheus) would take, as far as JavaScript can tell. */
+/** The most a counted repetition may repeat, nested ones multiplied (Go's regexp/syntax, which Prometheus uses). */
+const MAX_REPEAT = 1000;
+/** Unicode general categories Go knows (`\pL`, `\p{Lu}`); scripts are not accepted here (JavaScript's names differ). */
+const UNICODE_CATEGORIES = new Set(
+  'Any C Cc Cf Co Cs L LC Ll Lm Lo Lt Lu M Mc Me Mn N Nd Nl No P Pc Pd Pe Pf Pi Po Ps S Sc Sk Sm So Z Zl Zp Zs'.split(' '),
+);
+const POSIX_CLASSES = new Set('alnum alpha ascii blank cntrl digit graph lower print punct space upper word xdigit'.split(' '));
+
+/**
+ * Why `pattern` is not a regular expression Prometheus takes, or undefined. Go's regexp/syntax
+ * (RE2's syntax) is checked by its own rules where JavaScript would accept more: the escapes it
+ * knows (no `\Z`, `\cA`, `\u0041`, `\1`...), counted repetitions of at most 1000 (nested ones
+ * multiplied), groups (no lookarounds), POSIX classes and Unicode categories by name. What Go
+ * alone knows is rewritten into a JavaScript stand-in that JavaScript then compiles, which finds
+ * unbalanced groups, repetitions of nothing, ranges out of order and the like. Stricter than Go in
+ * a few corners (Unicode scripts), never looser: test/monitoring/promtool.test.ts compares it with
+ * Prometheus' own parser on hand-written and random expressions.
+ */
 function regexProblem(pattern: string): string | undefined {
-  if (/\(\?<?[=!]/.test(pattern)) return 'lookarounds are not RE2';
-  if (/\\[1-9]/.test(pattern)) return 'back-references are not RE2';
-  // RE2's inline flags, which JavaScript lacks: (?i), (?s), (?i:...).
-  const flags = pattern.replace(/\(\?[imsU]+\)/g, '').replace(/\(\?[imsU]+:/g, '(?:');
+  const scanned = scanRe2(pattern);
+  if (typeof scanned === 'string') return scanned;
   try {
-    new RegExp(flags);
+    new RegExp(scanned.javaScript);
     return undefined;
   } catch (e) {
-    return (e as Error).message.replace(/^Invalid regular expression: /, '');
+    return (e as Error).message.replace(/^Invalid regular expression: \/.*\/: /, '').replace(/^Invalid regular expression: /, '');
   }
+}
+
+/** One escape after a backslash at `pattern[i]` (the backslash), by Go's rules: its length and a JavaScript stand-in, or what is wrong. */
+function re2Escape(pattern: string, i: number, inClass: boolean): { length: number; javaScript: string } | string {
+  const e = pattern[i + 1] ?? '';
+  const bad = `the escape '\\${e}' is not one Prometheus' regular expressions (RE2) know`;
+  if (e === '') return 'a trailing backslash';
+  const literal = (length: number) => ({ length, javaScript: 'a' });
+  if (/[^0-9A-Za-z]/.test(e) && e.charCodeAt(0) < 0x80) return { length: 2, javaScript: `\\${e}` }; // escaped punctuation
+  if ('aftnrv'.includes(e)) return literal(2);
+  if ('dDsSwW'.includes(e)) return { length: 2, javaScript: `\\${e}` };
+  if (!inClass && 'bB'.includes(e)) return { length: 2, javaScript: `(?:\\${e})` };
+  if (!inClass && e === 'A') return { length: 2, javaScript: '(?:^)' };
+  if (!inClass && e === 'z') return { length: 2, javaScript: '(?:$)' };
+  if (e === '0' || (/[1-7]/.test(e) && /[0-7]/.test(pattern[i + 2] ?? ''))) {
+    return literal(2 + /^[0-7]{0,2}/.exec(pattern.slice(i + 2))![0].length);
+  }
+  if (e === 'x') {
+    const braced = /^\{([0-9A-Fa-f]{1,8})\}/.exec(pattern.slice(i + 2));
+    if (braced) return parseInt(braced[1], 16) <= 0x10ffff ? literal(2 + braced[0].length) : bad;
+    return /^[0-9A-Fa-f]{2}/.test(pattern.slice(i + 2)) ? literal(4) : bad;
+  }
+  if (e === 'p' || e === 'P') {
+    const named = /^(?:\{(\^?)([A-Za-z_]+)\}|([A-Za-z]))/.exec(pattern.slice(i + 2));
+    const name = named?.[2] ?? named?.[3];
+    if (!named || !UNICODE_CATEGORIES.has(name!)) {
+      return `'\\${e}${named?.[0] ?? ''}' is not a Unicode category Go knows (L, Lu, N, P, Z, ...; scripts are not accepted here)`;
+    }
+    return { length: 2 + named[0].length, javaScript: '\\w' };
+  }
+  return bad;
+}
+
+/**
+ * Go's own refusals, which JavaScript's RegExp would not find (escapes, repetition counts, groups,
+ * class names), and the expression rewritten for JavaScript: what only Go knows (\Q...\E, \A, \z,
+ * \pL, \x{41}, octal, named groups, inline flags, [:alpha:]) stood in for by what JavaScript reads alike
+ * for the check, assertions wrapped in groups (Go repeats them, JavaScript refuses to).
+ */
+function scanRe2(pattern: string): { javaScript: string } | string {
+  // Per open group, the largest repetition product inside it; `last` is the weight of the latest atom.
+  const groups: number[] = [1];
+  let last: number | undefined;
+  let javaScript = '';
+  let i = 0;
+  while (i < pattern.length) {
+    const c = pattern[i];
+    if (pattern.startsWith('\\Q', i)) {
+      const end = pattern.indexOf('\\E', i + 2);
+      const text = pattern.slice(i + 2, end < 0 ? pattern.length : end);
+      javaScript += text ? `(?:${text.replace(/[^A-Za-z0-9]/g, 'a')})` : '(?:)';
+      i = end < 0 ? pattern.length : end + 2;
+      last = 1;
+    } else if (c === '\\') {
+      const escape = re2Escape(pattern, i, false);
+      if (typeof escape === 'string') return escape;
+      javaScript += escape.javaScript;
+      i += escape.length;
+      last = 1;
+    } else if (c === '[') {
+      // A class: a leading '^' and ']' are literal; escapes and [:name:] are checked.
+      javaScript += '[';
+      i++;
+      if (pattern[i] === '^') ((javaScript += '^'), i++);
+      if (pattern[i] === ']') ((javaScript += '\\]'), i++);
+      while (i < pattern.length && pattern[i] !== ']') {
+        if (pattern[i] === '\\') {
+          if (pattern[i + 1] === 'Q') return "'\\Q' inside a character class is not RE2";
+          const escape = re2Escape(pattern, i, true);
+          if (typeof escape === 'string') return escape;
+          if (escape.javaScript.startsWith('\\') && /[dDsSwW]/.test(escape.javaScript[1]) && /[^[^\\]-$/.test(javaScript)) {
+            return `a range in a character class cannot end in '${pattern.slice(i, i + escape.length)}'`;
+          }
+          javaScript += escape.javaScript;
+          i += escape.length;
+        } else if (pattern.startsWith('[:', i) && pattern.indexOf(':]', i + 2) > 0) {
+          const name = pattern.slice(i + 2, pattern.indexOf(':]', i + 2)).replace(/^\^/, '');
+          if (!POSIX_CLASSES.has(name)) return `'[:${name}:]' is not a POSIX class RE2 knows`;
+          javaScript += '\\w';
+          i = pattern.indexOf(':]', i + 2) + 2;
+        } else {
+          javaScript += pattern[i] === '[' ? '\\[' : pattern[i];
+          i++;
+        }
+      }
+      if (i >= pattern.length) return 'a character class is not closed';
+      javaScript += ']';
+      i++;
+      last = 1;
+    } else if (c === '(') {
+      // Groups RE2 knows: plain, (?:...), named, and inline flags; no lookarounds, comments or (?x).
+      const opening = /^\((?:\?(?::|P?<[A-Za-z_][A-Za-z0-9_]*>|[imsU]*(?:-[imsU]+)?[:)]))?/.exec(pattern.slice(i))![0];
+      if (opening === '(' && pattern[i + 1] === '?') {
+        return /^\(\?<?[=!]/.test(pattern.slice(i)) ? 'lookarounds are not RE2' : `the group '${pattern.slice(i, i + 4)}' is not RE2`;
+      }
+      i += opening.length;
+      if (opening.endsWith(')')) continue; // flags alone: no group, nothing to repeat
+      groups.push(1);
+      javaScript += '(?:';
+      last = undefined;
+    } else if (c === ')') {
+      const inner = groups.length > 1 ? groups.pop()! : 1;
+      groups[groups.length - 1] = Math.max(groups[groups.length - 1], inner);
+      javaScript += ')';
+      last = inner;
+      i++;
+    } else if (c === '{' && /^\{(\d+)(?:(,)(\d*))?\}/.test(pattern.slice(i))) {
+      const repeat = /^\{(\d+)(?:(,)(\d*))?\}/.exec(pattern.slice(i))!;
+      const min = Number(repeat[1]);
+      const max = repeat[3] ? Number(repeat[3]) : repeat[2] ? -1 : min;
+      if (min > MAX_REPEAT || max > MAX_REPEAT || (max >= 0 && max < min)) {
+        return `the repetition '${repeat[0]}' is not RE2 (at most ${MAX_REPEAT})`;
+      }
+      const weight = (last ?? 1) * (max >= 0 ? max : min);
+      if (weight > MAX_REPEAT) {
+        return `the repetition '${repeat[0]}' repeats more than ${MAX_REPEAT} times with the repetitions inside it, which RE2 refuses`;
+      }
+      groups[groups.length - 1] = Math.max(groups[groups.length - 1], weight);
+      javaScript += repeat[0];
+      last = weight;
+      i += repeat[0].length;
+    } else {
+      if (c === '^' || c === '$') javaScript += `(?:${c})`;
+      else if (c === '{' || c === '}') javaScript += `\\${c}`;
+      else javaScript += c;
+      if (c === '|') last = undefined;
+      else if (!'*+?'.includes(c)) last = 1;
+      i++;
+    }
+  }
+  return { javaScript };
 }
 
 /** The matchers written back as PromQL, each value quoted with the escapes Prometheus reads. */

@@ -16,7 +16,7 @@ import * as YAML from 'yaml';
 import { NetworkPolicyDropSource, SecurityAlerts, SecurityAlertsProps } from '../../lib';
 import { formatMatchers, LabelMatcher, parseMatchers } from '../../lib/monitoring/promql-matchers';
 import { SECURITY_ALERT_RULES } from '../../lib/monitoring/security-alert-rules';
-import { removeTempDirs, tempDir, withInstalledTool } from '../support';
+import { removeTempDirs, seededRandom, tempDir, withInstalledTool } from '../support';
 import { ALERT_CASES, AlertCase } from './alert-cases';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -177,6 +177,100 @@ withInstalledTool(PROMTOOL, `promtool ${PINNED} proof`, 'scripts/install-promtoo
       expect(prometheusReads(formatMatchers(ours as LabelMatcher[]))).toBe(prometheusReads(selector));
       expect(prometheusReads(selector)).not.toBeNull();
     });
+
+    /** A regular expression as a selector's value: `x=~"<re>"`, quoted as we write it (proven above). */
+    const regexSelector = (re: string) => formatMatchers([{ name: 'x', op: '=~', value: re }]);
+
+    test.each([
+      ['\\Z'],
+      ['\\cA'],
+      ['\\e'],
+      ['\\k'],
+      ['\\y'],
+      ['[\\b]'],
+      ['\\u0041'],
+      ['\\1'],
+      ['(a)\\1'],
+      ['a{1001}'],
+      ['(a{1000}){1000}'],
+      ['(a{10}){101}'],
+      ['(a{500}|b{600}){2}'],
+      ['\\p{Foo}'],
+      ['\\p{Letter}'],
+      ['[[:foo:]]'],
+      ['\\x4'],
+      ['\\x{110000}'],
+      ['[a\\Qb\\E]'],
+      ['\\E'],
+      ['(?=a)'],
+      ['(?#c)'],
+      ['(?x)a'],
+      ['[a-\\d]'],
+    ])('a regular expression RE2 refuses is refused, though JavaScript compiles most: %s', (re) => {
+      expect(prometheusReads(regexSelector(re))).toBeNull();
+      expect(parseMatchers(regexSelector(re))).toEqual(expect.stringContaining('regular expression'));
+    });
+
+    test('on random regular expressions, what we accept Prometheus accepts (and mostly the reverse)', () => {
+      const { random, pick } = seededRandom(20261204);
+      const atoms = [
+        'a',
+        '.',
+        '\\d',
+        '\\pL',
+        '\\p{Lu}',
+        '[a-z]',
+        '[^]a]',
+        '[[:alpha:]]',
+        '\\x41',
+        '\\x{41}',
+        '\\0',
+        '\\12',
+        '\\.',
+        '\\Qa.b\\E',
+        '\\b',
+        '\\z',
+        '^',
+        '$',
+        '(?i)',
+        '\\1',
+        '\\Z',
+        '\\cA',
+        '[\\b]',
+        '\\u0041',
+        '\\p{Greek}',
+        '[[:foo:]]',
+        '\\x4',
+        '\\E',
+        '\\C',
+      ];
+      const repeats = ['', '', '*', '+', '?', '*?', '{2}', '{3,}', '{2,5}', '{10}', '{100}', '{1000}', '{1001}', '{,3}', '{5,2}'];
+      const expression = (depth: number): string => {
+        const parts = Array.from({ length: 1 + Math.floor(random() * 3) }, () =>
+          depth > 0 && random() < 0.3
+            ? `(${pick(['', '?:', '?P<g>'])}${expression(depth - 1)})${pick(repeats)}`
+            : `${pick(atoms)}${pick(repeats)}`,
+        );
+        return random() < 0.2 ? parts.join('|') : parts.join('');
+      };
+      const verdicts = { both: 0, neither: 0, onlyPrometheus: [] as string[], onlyUs: [] as string[] };
+      for (let n = 0; n < 250; n++) {
+        const re = expression(2);
+        const ours = typeof parseMatchers(regexSelector(re)) !== 'string';
+        const theirs = prometheusReads(regexSelector(re)) !== null;
+        if (ours && theirs) verdicts.both++;
+        else if (!ours && !theirs) verdicts.neither++;
+        else if (theirs) verdicts.onlyPrometheus.push(re);
+        else verdicts.onlyUs.push(re);
+      }
+      // Never looser than Prometheus: a selector we accept would otherwise break the whole rule file.
+      expect(verdicts.onlyUs).toEqual([]);
+      // Both kinds are generated.
+      expect(verdicts.both).toBeGreaterThan(50);
+      expect(verdicts.neither).toBeGreaterThan(50);
+      // Stricter than Prometheus only where documented: Unicode scripts, and a repetition right after inline flags.
+      expect(verdicts.onlyPrometheus.filter((re) => !/\\p\{Greek\}|\(\?i\)[*+?]/.test(re))).toEqual([]);
+    }, 60_000);
 
     test.each([
       'job=apiserver',
