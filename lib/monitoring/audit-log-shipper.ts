@@ -124,8 +124,11 @@ const HEALTH_PORT = 13133;
 const CONFIG_FILE = 'config.yaml';
 /** Where the audit folder must be: the node's logs, never its configuration, keys or sockets. */
 const LOG_ROOT = '/var/log';
-/** Folders below LOG_ROOT that hold every pod's logs, the node's journal or auditd's log: never the audit folder. */
-const SHARED_LOG_DIRS = ['/var/log/pods', '/var/log/containers', '/var/log/journal', '/var/log/audit'];
+/**
+ * The folders below LOG_ROOT the audit folder may be in: Kubernetes' own. Others hold every pod's
+ * logs (pods, containers), the journal, auditd's log (audit) or the installer's (installer).
+ */
+const KUBERNETES_LOG_DIR = /^\/var\/log\/(kubernetes\/[-._A-Za-z0-9]+|kube-apiserver[-._A-Za-z0-9]*|apiserver[-._A-Za-z0-9]*)(\/|$)/;
 /** Room on the node beside the buffer: the container's own logs (its root filesystem is read-only). */
 const EPHEMERAL_HEADROOM_MEBIBYTES = 256;
 /** The most control-plane nodes the namespace's quota makes room for (etcd quorums are 3, 5 or 7). */
@@ -200,13 +203,12 @@ export class AuditLogShipper extends Construct {
       path.posix.normalize(logPath) !== logPath ||
       logPath.endsWith('/') ||
       !/^[A-Za-z0-9._/-]+$/.test(logPath) ||
-      !auditDir.startsWith(`${LOG_ROOT}/`) ||
-      SHARED_LOG_DIRS.some((shared) => auditDir === shared || auditDir.startsWith(`${shared}/`))
+      !KUBERNETES_LOG_DIR.test(auditDir)
     ) {
       // The folder is mounted from the node: it must hold the audit log and nothing worth more.
       throw new HardeningError(
         this,
-        `'auditLogPath' must be an absolute file path in a folder of its own below ${LOG_ROOT}/, of letters, digits, '.', '_', '-' and '/', outside ${SHARED_LOG_DIRS.join(', ')} (every pod's logs, the journal) (got '${logPath}'): the shipper mounts that folder of the node. For example '${AUDIT_LOG_DIR}/audit.log', ControlPlaneHardening's.`,
+        `'auditLogPath' must be an absolute file path of letters, digits, '.', '_', '-' and '/' in a folder of its own: below ${LOG_ROOT}/kubernetes/, or ${LOG_ROOT}/kube-apiserver* or ${LOG_ROOT}/apiserver* (got '${logPath}'): the shipper mounts that folder of the node, and other folders of ${LOG_ROOT} hold every pod's logs, the journal or auditd's log. For example '${AUDIT_LOG_DIR}/audit.log', ControlPlaneHardening's.`,
       );
     }
     if (typeof props.sink !== 'object' || props.sink === null) {
@@ -391,6 +393,8 @@ function checkedSink(scope: Construct, sink: AuditLogSink): CheckedSink {
       "'sink.cidrs' is empty: give the address blocks of the endpoint's host, which the shipper's NetworkPolicy opens.",
     );
   }
+  // Addresses opened, per family, in units of the widest block: together no wider than one of them.
+  const opened = { 4: 0, 6: 0 };
   for (const [index, cidr] of sink.cidrs.entries()) {
     let block;
     try {
@@ -409,6 +413,13 @@ function checkedSink(scope: Construct, sink: AuditLogSink): CheckedSink {
         `'sink.cidrs' has '${cidr}', wider than /${widest}: the shipper reads the audit log and may reach the log store only. Give the blocks of the endpoint's host.`,
       );
     }
+    opened[block.family] += 2 ** (widest - block.prefix);
+    if (opened[block.family] > 1) {
+      throw new HardeningError(
+        scope,
+        `'sink.cidrs' opens more addresses than one /${widest} together (at '${cidr}'): the shipper reads the audit log and may reach the log store only. Give the blocks of the endpoint's host.`,
+      );
+    }
   }
   for (const [field, secret] of [
     ['sink.caSecret', sink.caSecret],
@@ -417,7 +428,15 @@ function checkedSink(scope: Construct, sink: AuditLogSink): CheckedSink {
     if (secret !== undefined) requireDns1123Label(scope, field, secret);
   }
   for (const [name, value] of Object.entries(sink.headers ?? {})) {
-    if (!/^[A-Za-z0-9-]+$/.test(name) || typeof value !== 'string' || /[\r\n]/.test(value) || isCredentialHeader(name)) {
+    // Visible ASCII, spaces and tabs only: Go's HTTP client refuses other bytes in a header (the
+    // collector would retry that request forever), and the collector's YAML refuses control characters.
+    if (typeof value !== 'string' || !/^[\t\x20-\x7e]*$/.test(value)) {
+      throw new HardeningError(
+        scope,
+        `'sink.headers['${name}']' must be a string of visible ASCII characters, spaces and tabs: the collector cannot send other bytes in a header.`,
+      );
+    }
+    if (!/^[A-Za-z0-9-]+$/.test(name) || isCredentialHeader(name)) {
       throw new HardeningError(
         scope,
         `'sink.headers' has '${name}', which is not a header name or carries credentials: headers stand in the ConfigMap in plain text. Authenticate the shipper with clientCertificateSecret (mutual TLS) instead.`,
@@ -504,7 +523,8 @@ function collectorConfig(logPath: string, sink: CheckedSink, limits: CollectorLi
     },
   };
   // The collector expands ${...} in every string it reads (${env:X}, ${file:/path}): '$$' is a '$'.
-  return YAML.stringify(escapeDollars(config), { lineWidth: 0 });
+  // Every string value double-quoted: the collector's YAML reader would take 0b1010 or 1_000 for numbers.
+  return YAML.stringify(escapeDollars(config), { lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' });
 }
 
 /** A string the collector is meant to expand (written as is); every other string has its '$' doubled. */

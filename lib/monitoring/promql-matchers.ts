@@ -202,8 +202,15 @@ function scanRe2(pattern: string): { javaScript: string } | string {
       // A class: a leading '^' and ']' are literal; escapes and [:name:] are checked.
       javaScript += '[';
       i++;
-      if (pattern[i] === '^') ((javaScript += '^'), i++);
-      if (pattern[i] === ']') ((javaScript += '\\]'), i++);
+      for (const [literal, written] of [
+        ['^', '^'],
+        [']', '\\]'],
+      ]) {
+        if (pattern[i] === literal) {
+          javaScript += written;
+          i++;
+        }
+      }
       while (i < pattern.length && pattern[i] !== ']') {
         if (pattern[i] === '\\') {
           if (pattern[i + 1] === 'Q') return "'\\Q' inside a character class is not RE2";
@@ -270,6 +277,19 @@ function scanRe2(pattern: string): { javaScript: string } | string {
     }
   }
   return { javaScript };
+}
+
+/**
+ * Whether a positive matcher (`=`, `=~`) matches the empty value, that is series without the
+ * label: `code=""` keeps only series that lack `code`, which silences whatever reads series with it.
+ */
+export function selectsMissingLabel(matcher: LabelMatcher): boolean {
+  if (matcher.op === '=') return matcher.value === '';
+  // '.*' matches every value, present or not: no series is left out.
+  if (matcher.op !== '=~' || matcher.value === '.*') return false;
+  const scanned = scanRe2(matcher.value);
+  if (typeof scanned === 'string') return false;
+  return new RegExp(`^(?:${scanned.javaScript})$`).test('');
 }
 
 /** The matchers written back as PromQL, each value quoted with the escapes Prometheus reads. */

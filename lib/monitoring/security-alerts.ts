@@ -6,7 +6,7 @@ import { compareText } from '../core/compare-text';
 import { requireDns1123Label, requireDns1123Subdomain, requireLabelKey, requireLabelValue } from '../core/names';
 import { effectiveNamespace } from '../core/namespace-scope';
 import { addReviewSection } from '../core/review-sections';
-import { formatMatchers, parseMatchers } from './promql-matchers';
+import { formatMatchers, parseMatchers, selectsMissingLabel } from './promql-matchers';
 import { alertSeries, AlertSettings, SECURITY_ALERT_RULES, SecurityAlertRule, summaryOf } from './security-alert-rules';
 
 /** The prometheus-operator API of `PrometheusRule` (its CRD is vendored in vendor/addons/prometheus-operator). */
@@ -264,17 +264,27 @@ export class SecurityAlerts extends Construct {
       },
       spec: { groups: [{ name: ALERT_GROUP, rules: rules.map((r) => alertingRule(r, settings, props.runbookUrl)) }] },
     });
-    addReviewSection(this, reviewSection(rules, settings, name, [...disabled].sort(compareText)));
+    // Written at synth from the PrometheusRule as published: a patch that removes or changes an alert shows.
+    const prometheusRule = this.prometheusRule;
+    addReviewSection(this, () => reviewSection(rules, settings, name, [...disabled].sort(compareText), publishedRules(prometheusRule)));
   }
 }
 
+/** The largest count threshold: above it an alert never fires (no cluster refuses a million logins in 5 minutes and goes unnoticed). */
+const MAX_COUNT = 1_000_000;
+/** The longest certificate warning, in days. */
+const MAX_CERTIFICATE_DAYS = 365;
+/** The shortest critical certificate threshold, in days (an hour): below it the alert fires after the certificate expired. */
+const MIN_CRITICAL_DAYS = 1 / 24;
+
 function resolveSettings(scope: Construct, props: SecurityAlertsProps): AlertSettings {
-  const count = (field: keyof typeof DEFAULTS): number => {
+  // Bounds a threshold cannot pass without silencing its alert: a count no cluster reaches in 5 minutes, a certificate warning beyond a year.
+  const count = (field: keyof typeof DEFAULTS, max = MAX_COUNT): number => {
     const value = (props[field] as number | undefined) ?? DEFAULTS[field];
-    if (!Number.isFinite(value) || value < 0) {
+    if (!Number.isFinite(value) || value < 0 || value > max) {
       throw new HardeningError(
         scope,
-        `'${field}' must be a number of at least 0 (got ${typeof value === 'string' ? `the string ${JSON.stringify(value)}` : String(value)}).`,
+        `'${field}' must be a number from 0 to ${max} (got ${typeof value === 'string' ? `the string ${JSON.stringify(value)}` : String(value)}).`,
       );
     }
     return value;
@@ -296,6 +306,14 @@ function resolveSettings(scope: Construct, props: SecurityAlertsProps): AlertSet
         `'${field}' selects on '${taken.name}', a label the alerts match or group on themselves (${[...ALERT_LABELS].join(', ')}). Select the targets by job, instance or your own labels.`,
       );
     }
+    const missing = parsed.find(selectsMissingLabel);
+    if (missing) {
+      // It keeps only series without that label: every alert reading a metric that has it goes quiet.
+      throw new HardeningError(
+        scope,
+        `'${field}' has '${formatMatchers([missing])}', which matches series that lack '${missing.name}' and silences the alerts on metrics that carry it. Select the targets by a value, e.g. 'job="apiserver"'.`,
+      );
+    }
     return formatMatchers(parsed);
   };
   const settings: AlertSettings = {
@@ -306,15 +324,15 @@ function resolveSettings(scope: Construct, props: SecurityAlertsProps): AlertSet
     authorizationDenials: count('authorizationDenials'),
     podSecurityRefusals: count('podSecurityRefusals'),
     admissionPolicyRefusals: count('admissionPolicyRefusals'),
-    certificateWarningDays: count('certificateWarningDays'),
-    certificateCriticalDays: count('certificateCriticalDays'),
+    certificateWarningDays: count('certificateWarningDays', MAX_CERTIFICATE_DAYS),
+    certificateCriticalDays: count('certificateCriticalDays', MAX_CERTIFICATE_DAYS),
     podExecSessions: count('podExecSessions'),
     networkPolicyDrops: count('networkPolicyDrops'),
   };
-  if (!(settings.certificateCriticalDays > 0 && settings.certificateCriticalDays < settings.certificateWarningDays)) {
+  if (!(settings.certificateCriticalDays >= MIN_CRITICAL_DAYS && settings.certificateCriticalDays < settings.certificateWarningDays)) {
     throw new HardeningError(
       scope,
-      `'certificateCriticalDays' (${settings.certificateCriticalDays}) must be above 0 and below 'certificateWarningDays' (${settings.certificateWarningDays}).`,
+      `'certificateCriticalDays' (${settings.certificateCriticalDays}) must be at least 1/24 (an hour) and below 'certificateWarningDays' (${settings.certificateWarningDays}).`,
     );
   }
   return settings;
@@ -345,7 +363,48 @@ function firesWhen(rule: SecurityAlertRule, settings: AlertSettings): string {
   return value === 0 ? 'any in 5 minutes' : `more than ${value} in 5 minutes`;
 }
 
-function reviewSection(rules: readonly SecurityAlertRule[], settings: AlertSettings, name: string, disabled: readonly string[]): string {
+/** An alerting rule as the PrometheusRule holds it. */
+interface PublishedRule {
+  readonly alert?: unknown;
+  readonly expr?: unknown;
+  readonly labels?: { readonly severity?: unknown };
+}
+
+/** The rules of the PrometheusRule as it is written (after every patch). */
+function publishedRules(prometheusRule: ApiObject): readonly PublishedRule[] {
+  const spec = (prometheusRule.toJson() as { spec?: { groups?: { rules?: PublishedRule[] }[] } }).spec;
+  return (spec?.groups ?? []).flatMap((group) => group.rules ?? []);
+}
+
+function reviewSection(
+  expected: readonly SecurityAlertRule[],
+  settings: AlertSettings,
+  name: string,
+  disabled: readonly string[],
+  published: readonly PublishedRule[],
+): string {
+  const publishedAs = (rule: SecurityAlertRule) => published.find((p) => p.alert === rule.alert && p.labels?.severity === rule.severity);
+  const rules = expected.filter((rule) => publishedAs(rule) !== undefined);
+  const removed = expected.filter((rule) => publishedAs(rule) === undefined);
+  const changed = rules.filter((rule) => publishedAs(rule)!.expr !== rule.expr(settings));
+  const others = published.filter((p) => !expected.some((rule) => p.alert === rule.alert && p.labels?.severity === rule.severity));
+  const departures = [
+    ...(removed.length
+      ? [
+          `Removed from the PrometheusRule after SecurityAlerts wrote it: ${removed.map((r) => `${code(r.alert)} (${r.severity})`).join(', ')}.`,
+        ]
+      : []),
+    ...(changed.length
+      ? [
+          `Changed after SecurityAlerts wrote them (read their expressions in the PrometheusRule): ${changed.map((r) => `${code(r.alert)} (${r.severity})`).join(', ')}.`,
+        ]
+      : []),
+    ...(others.length
+      ? [
+          `Added to the PrometheusRule, not by SecurityAlerts: ${others.map((p) => code(String(p.alert ?? '(a recording rule)'))).join(', ')}.`,
+        ]
+      : []),
+  ];
   const runbooks = new Map<string, string[]>();
   for (const rule of rules) {
     const paragraphs = runbooks.get(rule.alert) ?? [];
@@ -359,6 +418,7 @@ function reviewSection(rules: readonly SecurityAlertRule[], settings: AlertSetti
       `API servers are selected by ${code(settings.apiServer || '(all series)')}, kubelets by ${code(settings.kubelet || '(all series)')}.` +
       (disabled.length ? ` Left out (disabledAlerts): ${disabled.map(code).join(', ')}.` : ''),
     '',
+    ...departures.flatMap((line) => [`**${line}**`, '']),
     ...table(
       ['Alert', 'Severity', 'Fires on', 'Summary'],
       rules.map((r) => [code(r.alert), r.severity, firesWhen(r, settings), summaryOf(r, settings)]),

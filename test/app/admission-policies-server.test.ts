@@ -40,6 +40,13 @@ function shipperDaemonSet(dist: string): Record<string, any> {
   return parseAllDocuments(fs.readFileSync(path.join(dist, 'audit-log-shipping/DaemonSet.audit-log-shipper.k8s.yaml'), 'utf8'))[0].toJS();
 }
 
+/** The shipper's DaemonSet with its container's volume mounts changed by `change`, as an update of it. */
+function writableShipper(dist: string, change: (mounts: Record<string, unknown>[]) => void): Record<string, any> {
+  const daemonSet = shipperDaemonSet(dist);
+  change(daemonSet.spec.template.spec.containers[0].volumeMounts);
+  return daemonSet;
+}
+
 /** An object the policies refuse, to await their enforcement: a Deployment (a Pod would need its account in `default`). */
 const PROBE = deployment('policy-probe', 'default', { allowPrivilegeEscalation: true });
 
@@ -83,6 +90,10 @@ withInstalledTool(API_SERVER_PEER, 'admission policies on kube-apiserver', 'scri
         // The audit log shipper's namespace enforces Pod Security privileged: a copy of the shipper
         // under another name (its exception annotations included) gets none of its exceptions.
         { ...shipperDaemonSet(dist), metadata: { ...shipperDaemonSet(dist).metadata, name: 'node-reader' } },
+        // The shipper itself, updated to mount the audit folder writable (a root that could erase the log):
+        // its exceptions accept that folder read-only only.
+        writableShipper(dist, (mounts) => (mounts.find((m) => m.name === 'audit-log')!.readOnly = false)),
+        writableShipper(dist, (mounts) => mounts.push({ name: 'audit-log', mountPath: '/erase' })),
       ];
       report = await onApiServer([...manifestDirs(dist), manifestFolder('attempts-', attempts)], {
         crds: true,
@@ -116,7 +127,7 @@ withInstalledTool(API_SERVER_PEER, 'admission policies on kube-apiserver', 'scri
         new RegExp(
           `^${subject}: created +would violate PodSecurity "restricted:latest": restricted volume types \\(volume "audit-log" uses restricted volume type "hostPath"\\), runAsNonRoot != true .*, runAsUser=0 `,
         );
-      expect([...report.objects, ...report.pods].filter(shipper).map(describeObject)).toEqual([
+      expect([...report.objects, ...report.pods].filter((o) => shipper(o) && !attempt(o)).map(describeObject)).toEqual([
         expect.stringMatching(warning('DaemonSet audit-log-shipping/audit-log-shipper')),
         expect.stringMatching(warning('Pod audit-log-shipping/DaemonSet/audit-log-shipper')),
       ]);
@@ -149,6 +160,10 @@ withInstalledTool(API_SERVER_PEER, 'admission policies on kube-apiserver', 'scri
       expect(copy.error).toMatch(
         /denied request: (no-host-path|no-root-user|run-as-non-root|restricted-volume-types|high-user-group-ids): /,
       );
+      // The shipper itself, updated to mount its audit folder writable, or a second time writable: refused.
+      const updates = report.objects.filter((o) => o.kind === 'DaemonSet' && o.name === 'audit-log-shipper').slice(1);
+      expect(updates.map((o) => o.outcome)).toEqual(['refused', 'refused']);
+      for (const update of updates) expect(update.error).toMatch(/denied request: no-host-path: /);
       const control = report.controls.find((c) => c.namespace === 'audit-log-shipping')!;
       expect(byPolicy(control)).toBe(true);
       expect(control.error).toMatch(/denied request: no-privileged: /);

@@ -29,7 +29,11 @@ const TENANT = 'team$a${env:HOME}';
 afterAll(removeTempDirs);
 
 /** The shipper's configuration and DaemonSet, for an endpoint at `endpoint`. */
-function shipper(endpoint: string, props: Partial<AuditLogShipperProps> = {}): { config: string; daemonSet: any } {
+function shipper(
+  endpoint: string,
+  props: Partial<AuditLogShipperProps> = {},
+  headers: Record<string, string> = { 'X-Scope-OrgID': TENANT },
+): { config: string; daemonSet: any } {
   const chart = new Chart(Testing.app(), 'platform');
   const shipper = new AuditLogShipper(chart, 'audit', {
     ...props,
@@ -39,8 +43,8 @@ function shipper(endpoint: string, props: Partial<AuditLogShipperProps> = {}): {
       cidrs: ['127.0.0.1/32'],
       caSecret: 'sink-ca',
       clientCertificateSecret: 'sink-client',
-      // What the collector would expand if it were not escaped.
-      headers: { 'X-Scope-OrgID': TENANT },
+      // TENANT: what the collector would expand if it were not escaped.
+      headers,
     },
   });
   const daemonSet = Testing.synth(chart).find((o) => o.kind === 'DaemonSet');
@@ -178,6 +182,16 @@ withInstalledTool(OTELCOL, 'OpenTelemetry Collector proof', 'scripts/install-pee
       const good = validate(pod.configFile);
       expect(good.stderr).toBe('');
       expect(good.status).toBe(0);
+      // Header values YAML 1.1 would read as numbers are written as strings.
+      for (const tenant of ['0b1010', '1_000', '0x1_0', 'true', '~', '1e3']) {
+        const { config: numeric, daemonSet: numericDaemonSet } = shipper(
+          'https://loki.example.com/otlp/v1/logs',
+          {},
+          { 'X-Scope-OrgID': tenant },
+        );
+        const run = validate(localPod(numeric, numericDaemonSet).configFile);
+        expect({ tenant, status: run.status, stderr: run.stderr }).toEqual({ tenant, status: 0, stderr: '' });
+      }
       const misspelt = path.join(path.dirname(pod.configFile), 'misspelt.yaml');
       fs.writeFileSync(misspelt, fs.readFileSync(pod.configFile, 'utf8').replace('max_log_size', 'max_log_sise'));
       const bad = validate(misspelt);

@@ -121,6 +121,23 @@ describe('what it deploys', () => {
     );
   });
 
+  test('its exceptions accept the audit folder read-only: mounted writable (by a patch, or a second mount), the review refuses it', () => {
+    const writable = (change: (pod: any) => void) => {
+      const changed = JSON.parse(JSON.stringify(objects));
+      change(find(changed, 'DaemonSet')[0].spec.template.spec);
+      const result = review(
+        changed.map((object: any, i: number) => ({ object, origin: `object ${i}` })),
+        { trustAnnotations: true, today: '2026-12-04' },
+      );
+      return result.findings.filter((f) => !f.exception && f.severity === 'error').map((f) => `${f.ruleId} ${f.value}`);
+    };
+    const expected = ['no-host-path /var/log/kubernetes/audit (writable)'];
+    expect(writable((pod) => (pod.containers[0].volumeMounts.find((m: any) => m.name === 'audit-log').readOnly = false))).toEqual(expected);
+    expect(writable((pod) => delete pod.containers[0].volumeMounts.find((m: any) => m.name === 'audit-log').readOnly)).toEqual(expected);
+    expect(writable((pod) => pod.containers[0].volumeMounts.push({ name: 'audit-log', mountPath: '/erase' }))).toEqual(expected);
+    expect(writable(() => undefined)).toEqual([]);
+  });
+
   test('its traffic: out to DNS and to the sink on its port, nothing in', () => {
     const [traffic] = find(objects, 'NetworkPolicy', 'audit-log-shipper-traffic');
     // Nothing in: the namespace's default deny covers ingress, and no policy allows any.
@@ -257,20 +274,28 @@ describe('props', () => {
     [{ sink: { ...SINK, logsEndpoint: 'loki:3100' } }, /'sink\.logsEndpoint' (is not a URL|must be an https)/],
     [{ sink: { ...SINK, cidrs: [] } }, /'sink\.cidrs' is empty/],
     [{ sink: { ...SINK, headers: { Authorization: 'Bearer abc' } } }, /'sink\.headers' has 'Authorization'.*clientCertificateSecret/],
-    [{ sink: { ...SINK, headers: { 'X-Tenant': 'a\r\nX-Evil: b' } } }, /'sink\.headers' has 'X-Tenant'/],
+    [{ sink: { ...SINK, headers: { 'X-Tenant': 'a\r\nX-Evil: b' } } }, /'sink\.headers\['X-Tenant'\]' must be a string of visible ASCII/],
+    [{ sink: { ...SINK, headers: { 'X-Tenant': 'a\x01b' } } }, /'sink\.headers\['X-Tenant'\]' must be a string of visible ASCII/],
+    [{ sink: { ...SINK, headers: { 'X-Tenant': 'a\x7fb' } } }, /'sink\.headers\['X-Tenant'\]' must be a string of visible ASCII/],
+    [{ sink: { ...SINK, headers: { 'X-Tenant': 'é' } } }, /'sink\.headers\['X-Tenant'\]' must be a string of visible ASCII/],
     [{ sink: { ...SINK, caSecret: 'Loki_CA' } }, /sink\.caSecret/],
     [{ auditLogPath: 'audit.log' }, /'auditLogPath' must be an absolute file path/],
     [
       { auditLogPath: '/var/log/kubernetes/audit/*.log' },
-      /'auditLogPath' must be an absolute file path in a folder of its own below \/var\/log\/, of letters, digits/,
+      /'auditLogPath' must be an absolute file path of letters, digits, '\.', '_', '-' and '\/' in a folder of its own/,
     ],
     [{ auditLogPath: '/var/log/../etc/shadow' }, /'auditLogPath' must be an absolute file path/],
     [{ namespace: 'Audit' }, /namespace/],
     // Found by an attacker pass: each was accepted and widened what the shipper reads or reaches.
-    [{ auditLogPath: '/audit.log' }, /'auditLogPath' must be an absolute file path in a folder of its own below \/var\/log\//],
+    [
+      { auditLogPath: '/audit.log' },
+      /'auditLogPath' must be .* below \/var\/log\/kubernetes\/, or \/var\/log\/kube-apiserver\* or \/var\/log\/apiserver\*/,
+    ],
     [{ auditLogPath: '/etc/kubernetes/pki/apiserver.key' }, /below \/var\/log\//],
     [{ auditLogPath: '/run/containerd/x' }, /below \/var\/log\//],
-    [{ auditLogPath: '/var/log/audit.log' }, /a folder of its own below \/var\/log\//],
+    [{ auditLogPath: '/var/log/audit.log' }, /in a folder of its own: below \/var\/log\/kubernetes\//],
+    [{ auditLogPath: '/var/log/kubernetes/audit.log' }, /in a folder of its own: below \/var\/log\/kubernetes\//],
+    [{ auditLogPath: '/var/log/installer/audit.log' }, /in a folder of its own: below \/var\/log\/kubernetes\//],
     [{ auditLogPath: '/var/log/kubernetes/audit/${HOME}.log' }, /'auditLogPath'/],
     [{ namespace: 'kube-system' }, /'namespace' is 'kube-system', a namespace of the cluster's own/],
     [{ namespace: 'default' }, /'namespace' is 'default'/],
@@ -281,6 +306,14 @@ describe('props', () => {
     [{ sink: { ...SINK, logsEndpoint: ' https://loki.example.com/otlp/v1/logs' } }, /is not written as a URL reads/],
     [{ sink: { ...SINK, cidrs: ['0.0.0.0/0'] } }, /'sink\.cidrs' has '0\.0\.0\.0\/0', wider than \/16/],
     [{ sink: { ...SINK, cidrs: ['::/0'] } }, /'sink\.cidrs' has '::\/0', wider than \/32/],
+    [
+      { sink: { ...SINK, cidrs: ['16.0.0.0/16', '16.1.0.0/16'] } },
+      /'sink\.cidrs' opens more addresses than one \/16 together \(at '16\.1\.0\.0\/16'\)/,
+    ],
+    [
+      { sink: { ...SINK, cidrs: [...Array(257).keys()].map((n) => `10.${n >> 8}.${n & 255}.0/24`) } },
+      /opens more addresses than one \/16 together/,
+    ],
     [{ sink: { ...SINK, headers: { 'X-Api-Key': 'abc' } } }, /'sink\.headers' has 'X-Api-Key'/],
     [{ sink: { ...SINK, headers: { 'X-Splunk-Token': 'abc' } } }, /'sink\.headers' has 'X-Splunk-Token'/],
     [{ sink: { ...SINK, headers: { 'X-Auth-Request-User': 'abc' } } }, /'sink\.headers' has 'X-Auth-Request-User'/],
@@ -297,9 +330,9 @@ describe('props', () => {
       /'sink\.cidrs\[1\]' is not a CIDR block \(got '10\.0\.48\.300\/32'\)/,
     ],
     [{ sink: { ...SINK, cidrs: ['10.0.48.5'] } }, /'sink\.cidrs\[0\]' is not a CIDR block .*no prefix length/],
-    [{ auditLogPath: '/var/log/pods/audit.log' }, /outside \/var\/log\/pods, \/var\/log\/containers, \/var\/log\/journal/],
-    [{ auditLogPath: '/var/log/containers/audit.log' }, /outside \/var\/log\/pods/],
-    [{ auditLogPath: '/var/log/journal/abc/audit.log' }, /outside \/var\/log\/pods/],
+    [{ auditLogPath: '/var/log/pods/audit.log' }, /other folders of \/var\/log hold every pod's logs, the journal or auditd's log/],
+    [{ auditLogPath: '/var/log/containers/audit.log' }, /in a folder of its own: below \/var\/log\/kubernetes\//],
+    [{ auditLogPath: '/var/log/journal/abc/audit.log' }, /in a folder of its own: below \/var\/log\/kubernetes\//],
     [
       { sink: { ...SINK, logsEndpoint: 'https://loki.example.com/' } },
       /'sink\.logsEndpoint' must be an OTLP logs path, ending in '\/v1\/logs' .*'https:\/\/loki\.example\.com\/otlp\/v1\/logs' for Loki 3/,
@@ -311,7 +344,7 @@ describe('props', () => {
     [{ sink: { ...SINK, logsEndpoint: 'https://loki.example.com/otlp' } }, /must be an OTLP logs path, ending in '\/v1\/logs'/],
     [{ sink: { ...SINK, logsEndpoint: 'https://loki.example.com/loki/api/v1/push' } }, /must be an OTLP logs path/],
     [{ bufferSize: Size.gibibytes(1024) }, /'bufferSize' must be a whole number of MiB from 64 MiB to 64 GiB/],
-    [{ auditLogPath: '/var/log/audit/kube-apiserver-audit.log' }, /outside .*\/var\/log\/audit/],
+    [{ auditLogPath: '/var/log/audit/kube-apiserver-audit.log' }, /in a folder of its own: below \/var\/log\/kubernetes\//],
     [{ bufferSize: Size.kibibytes(100) }, /'bufferSize' must be a whole number of MiB from 64 MiB to 64 GiB/],
     [{ bufferSize: Size.mebibytes(16) }, /'bufferSize' must be a whole number of MiB from 64 MiB to 64 GiB/],
   ] as Array<[Partial<AuditLogShipperProps>, RegExp]>)('refuses %j, naming the construct and the field', (props, message) => {

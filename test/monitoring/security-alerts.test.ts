@@ -3,7 +3,7 @@
  * REVIEW.md section, and its shape against prometheus-operator's vendored CRD. What the alerts
  * do on real series is proven by promtool (test/monitoring/promtool.test.ts).
  */
-import { Chart, Testing } from 'cdk8s';
+import { Chart, JsonPatch, Testing } from 'cdk8s';
 import { HardenedNamespace, NetworkPolicyDropSource, review, SecurityAlerts, SecurityAlertsProps } from '../../lib';
 import { vendoredCustomResourceDefinitions } from '../../lib/addons/vendored-crds';
 import { reviewSectionsOf } from '../../lib/core/review-sections';
@@ -169,15 +169,28 @@ describe('props', () => {
     [{ apiServerSelector: 'job=apiserver' }, /'apiServerSelector' must be PromQL label matchers/],
     [{ kubeletSelector: 'job="kubelet"} or vector(1) #' }, /'kubeletSelector' must be PromQL label matchers/],
     [{ networkPluginSelector: '{k8s_app="cilium"}' }, /'networkPluginSelector' must be PromQL label matchers/],
-    [{ authenticationFailures: -1 }, /'authenticationFailures' must be a number of at least 0 \(got -1\)/],
-    [{ podExecSessions: Number.NaN }, /'podExecSessions' must be a number of at least 0/],
+    [{ authenticationFailures: -1 }, /'authenticationFailures' must be a number from 0 to 1000000 \(got -1\)/],
+    // Found by an attacker pass: thresholds no cluster reaches silence their alert.
+    [{ authenticationFailures: 1e308 }, /'authenticationFailures' must be a number from 0 to 1000000 \(got 1e\+308\)/],
+    [{ certificateWarningDays: 1e304 }, /'certificateWarningDays' must be a number from 0 to 365/],
+    [{ certificateCriticalDays: 1e-300 }, /'certificateCriticalDays' \(1e-300\) must be at least 1\/24/],
+    [{ podExecSessions: Number.NaN }, /'podExecSessions' must be a number from 0 to 1000000/],
     [
       { authenticationFailures: '50' as unknown as number },
-      /'authenticationFailures' must be a number of at least 0 \(got the string "50"\)/,
+      /'authenticationFailures' must be a number from 0 to 1000000 \(got the string "50"\)/,
     ],
+    [
+      { apiServerSelector: 'job="apiserver",code="",request_operation=""' },
+      /'apiServerSelector' has 'code=""', which matches series that lack 'code' and silences the alerts/,
+    ],
+    [{ kubeletSelector: 'job="kubelet",node=~"a|"' }, /'kubeletSelector' has 'node=~"a\|"', which matches series that lack 'node'/],
+    [{ kubeletSelector: 'job="kubelet",node=~"x*"' }, /'kubeletSelector' has 'node=~"x\*"'/],
     [{ apiServerSelector: '{job="apiserver"}' }, /'apiServerSelector' must be PromQL label matchers.*without the braces/],
-    [{ certificateCriticalDays: 7 }, /'certificateCriticalDays' \(7\) must be above 0 and below 'certificateWarningDays' \(7\)/],
-    [{ certificateCriticalDays: 0 }, /'certificateCriticalDays' \(0\) must be above 0/],
+    [
+      { certificateCriticalDays: 7 },
+      /'certificateCriticalDays' \(7\) must be at least 1\/24 \(an hour\) and below 'certificateWarningDays' \(7\)/,
+    ],
+    [{ certificateCriticalDays: 0 }, /'certificateCriticalDays' \(0\) must be at least 1\/24/],
     [{ disabledAlerts: ['PodExec'] }, /'disabledAlerts' names 'PodExec', which is not one of the alerts\. Use one of: .*PodExecSessions/],
     [{ runbookUrl: 'docs/monitoring.md' }, /'runbookUrl' must be an http\(s\) URL without '#', '\{' or '\}'/],
     [{ runbookUrl: 'https://x.example/REVIEW.md#alerts' }, /'runbookUrl' must be an http\(s\) URL without '#', '\{' or '\}'/],
@@ -228,6 +241,24 @@ describe('REVIEW.md', () => {
       expect(section).toContain(`#### ${alert}\n`);
     }
     expect(section).not.toContain('NetworkPolicyDrops');
+    expect(section).not.toContain('after SecurityAlerts wrote');
+  });
+
+  test('is written from the PrometheusRule as published: an alert a patch removed or changed is said so, not listed as raised', () => {
+    const { chart, alerts } = build();
+    const stopped = rulesOf(alerts.prometheusRule.toJson()).findIndex((r) => r.alert === 'KubeApiServerAuditStopped');
+    const exec = rulesOf(alerts.prometheusRule.toJson()).findIndex((r) => r.alert === 'PodExecSessions');
+    alerts.prometheusRule.addJsonPatch(
+      JsonPatch.replace(`/spec/groups/0/rules/${exec}/expr`, 'vector(0) > 1'),
+      JsonPatch.remove(`/spec/groups/0/rules/${stopped}`),
+    );
+    const [section] = reviewSectionsOf(chart);
+    expect(section).toContain('**Removed from the PrometheusRule after SecurityAlerts wrote it: `KubeApiServerAuditStopped` (critical).**');
+    expect(section).toContain(
+      '**Changed after SecurityAlerts wrote them (read their expressions in the PrometheusRule): `PodExecSessions` (warning).**',
+    );
+    expect(section).not.toContain('| `KubeApiServerAuditStopped` |');
+    expect(section).not.toContain('#### KubeApiServerAuditStopped');
   });
 });
 

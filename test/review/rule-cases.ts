@@ -223,6 +223,16 @@ export const RULE_CASES: readonly RuleCase[] = [
     }),
     expected: [[`${P}.volumes[1].hostPath`, 'volume "docker" mounts the node\'s path "/var/run/docker.sock"']],
   },
+  {
+    rule: 'no-host-path',
+    name: 'a hostPath volume mounted writable by one container of two',
+    object: deployment((s) => {
+      s.volumes.push({ name: 'logs', hostPath: { path: '/var/log/app' } });
+      container(s, 'setup').volumeMounts = [{ name: 'logs', mountPath: '/logs', readOnly: true }];
+      container(s, 'web').volumeMounts = [...(container(s, 'web').volumeMounts ?? []), { name: 'logs', mountPath: '/logs' }];
+    }),
+    expected: [[`${P}.volumes[1].hostPath`, 'volume "logs" mounts the node\'s path "/var/log/app", writable']],
+  },
 
   {
     rule: 'restricted-volume-types',

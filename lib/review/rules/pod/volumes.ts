@@ -1,7 +1,7 @@
 import { celString } from '../../admission/cel';
 import { AdmissionScope, Rule } from '../../model';
-import { finding, findingValue, isRecord, list, perPod, POD_TEMPLATE_KINDS, quote } from '../../walkers';
-import { Volume } from '../../pod-spec';
+import { finding, findingValue, isRecord, list, perPod, PodSpecView, POD_TEMPLATE_KINDS, quote } from '../../walkers';
+import { Container, Volume } from '../../pod-spec';
 import SCHEMA from '../../schema/kubernetes-1.37.json';
 
 /** The volume sources the restricted level allows (v1.33+ includes `image`). */
@@ -25,8 +25,27 @@ function sourcesOf(volume: Volume): string[] {
   return Object.keys(volume).filter((key) => key !== 'name' && volume[key] !== null && volume[key] !== undefined);
 }
 
+/** What a writable mount adds to the node's path in a no-host-path finding's value. */
+export const WRITABLE_HOST_PATH = ' (writable)';
+
+/** Whether any container of `pod` mounts the volume `name` without `readOnly: true`. */
+function mountedWritable(pod: PodSpecView, name: unknown): boolean {
+  const containers = [
+    ...list<Container>(pod.spec.initContainers),
+    ...list<Container>(pod.spec.containers),
+    ...list<Container>(pod.spec.ephemeralContainers),
+  ];
+  return containers.some((c) =>
+    list<{ name?: unknown; readOnly?: unknown }>(isRecord(c) ? c.volumeMounts : undefined).some(
+      (m) => isRecord(m) && m.name === name && m.readOnly !== true,
+    ),
+  );
+}
+
 /**
- * Pods must not mount directories of the node. A finding's value is the node's path (`/var/log`).
+ * Pods must not mount directories of the node. A finding's value is the node's path (`/var/log`),
+ * followed by ` (writable)` when a container mounts it without `readOnly: true`: an exception that
+ * accepts a folder read-only does not accept it writable.
  *
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
  */
@@ -42,15 +61,16 @@ export const noHostPath: Rule = {
     polaris: 'hostPathSet',
     kubeLinter: ['docker-sock', 'sensitive-host-mounts', 'writable-host-mount'],
   },
-  remediation: 'Replace the hostPath volume with an emptyDir, a ConfigMap, a Secret or a PersistentVolumeClaim.',
+  remediation:
+    'Replace the hostPath volume with an emptyDir, a ConfigMap, a Secret or a PersistentVolumeClaim. An exception accepts a path read-only; mounted writable its value is the path followed by " (writable)".',
   check: perPod((pod) =>
     list<Volume>(pod.spec.volumes).flatMap((volume, i) =>
       isRecord(volume) && volume.hostPath !== undefined && volume.hostPath !== null
         ? [
             finding(
               `${pod.path}.volumes[${i}].hostPath`,
-              `volume ${quote(volume.name)} mounts the node's path ${quote(volume.hostPath?.path)}`,
-              findingValue(volume.hostPath?.path),
+              `volume ${quote(volume.name)} mounts the node's path ${quote(volume.hostPath?.path)}${mountedWritable(pod, volume.name) ? ', writable' : ''}`,
+              hostPathValue(volume.hostPath?.path, mountedWritable(pod, volume.name)),
             ),
           ]
         : [],
@@ -58,11 +78,19 @@ export const noHostPath: Rule = {
   ),
   admission: (s) => [
     {
-      expression: `${s.pod}.?volumes.orValue([]).all(v, !has(v.hostPath) || ${s.accepts('v.hostPath.path')})`,
+      expression: `${s.pod}.?volumes.orValue([]).all(v, !has(v.hostPath) || ${s.accepts(
+        `(v.hostPath.path + ((${s.containers} + ${s.pod}.?ephemeralContainers.orValue([])).exists(c, c.?volumeMounts.orValue([]).exists(m, m.name == v.name && !m.?readOnly.orValue(false))) ? ${celString(WRITABLE_HOST_PATH)} : ""))`,
+      )})`,
       message: 'A volume mounts a path of the node (hostPath).',
     },
   ],
 };
+
+/** A no-host-path finding's value: the node's path, marked when it is mounted writable. */
+function hostPathValue(path: unknown, writable: boolean): string | undefined {
+  const value = findingValue(path);
+  return value === undefined || !writable ? value : `${value}${WRITABLE_HOST_PATH}`;
+}
 
 /**
  * A restricted-volume-types finding's value: the volume type (`nfs`), and for a hostPath
