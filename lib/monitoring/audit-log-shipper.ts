@@ -139,6 +139,8 @@ const DEFAULT_EPHEMERAL_QUOTA_MEBIBYTES = { requests: 10 * 1024, limits: 20 * 10
 const MEMORY_MEBIBYTES = 512;
 /** The Go runtime's soft limit (GOMEMLIMIT): it collects garbage harder before the container's limit is reached. */
 const GO_MEMORY_LIMIT_MEBIBYTES = 400;
+/** How often the collector reads its client certificate again (a renewed one is used from the next connection). */
+const CERTIFICATE_RELOAD_INTERVAL = '1h';
 /** The annotation that carries the configuration's hash on the pod template: a new configuration rolls the pods. */
 const CONFIG_HASH_ANNOTATION = 'hardened.cdk8s.io/config-sha256';
 /** The widest blocks the shipper may reach: a log store's addresses, not the internet. */
@@ -478,7 +480,10 @@ function collectorConfig(logPath: string, sink: CheckedSink, limits: CollectorLi
   const rotated = `${logPath.slice(0, logPath.length - extension.length)}-*${extension}`;
   const tls = {
     ...(sink.caFile ? { ca_file: sink.caFile } : {}),
-    ...(sink.clientCertificateSecret ? { cert_file: `${CLIENT_DIR}/tls.crt`, key_file: `${CLIENT_DIR}/tls.key` } : {}),
+    // Read again hourly: cert-manager renews the Secret in place, and without this the collector keeps the old one until it expires.
+    ...(sink.clientCertificateSecret
+      ? { cert_file: `${CLIENT_DIR}/tls.crt`, key_file: `${CLIENT_DIR}/tls.key`, reload_interval: CERTIFICATE_RELOAD_INTERVAL }
+      : {}),
   };
   const config = {
     extensions: {

@@ -55,6 +55,8 @@ interface LocalPod {
   readonly configFile: string;
   /** The node's audit folder. */
   readonly auditDir: string;
+  /** The folder of the client certificate's Secret. */
+  readonly clientDir: string;
 }
 
 /**
@@ -67,6 +69,7 @@ function localPod(config: string, daemonSet: any): LocalPod {
   const container = pod.containers[0];
   const folders = new Map<string, string>();
   let auditDir = '';
+  let clientDir = '';
   for (const mount of container.volumeMounts) {
     const volume = pod.volumes.find((v: any) => v.name === mount.name);
     const folder = path.join(root, mount.name);
@@ -75,6 +78,7 @@ function localPod(config: string, daemonSet: any): LocalPod {
     if (volume.hostPath) auditDir = folder;
     if (volume.secret?.secretName === 'sink-ca') fs.writeFileSync(path.join(folder, 'ca.crt'), localTlsKeys('sink').certificatePem);
     if (volume.secret?.secretName === 'sink-client') {
+      clientDir = folder;
       fs.writeFileSync(path.join(folder, 'tls.crt'), localTlsKeys('shipper').certificatePem);
       fs.writeFileSync(path.join(folder, 'tls.key'), localTlsKeys('shipper').privateKeyPem);
     }
@@ -86,7 +90,7 @@ function localPod(config: string, daemonSet: any): LocalPod {
   const configFolder = folders.get(path.posix.dirname(/--config=(\S+)/.exec(container.args.join(' '))![1]))!;
   const configFile = path.join(configFolder, 'config.yaml');
   fs.writeFileSync(configFile, local);
-  return { configFile, auditDir };
+  return { configFile, auditDir, clientDir };
 }
 
 /** An HTTPS OTLP endpoint that asks for the shipper's certificate and keeps every log record's body. */
@@ -136,6 +140,16 @@ class Sink {
   public async listen(): Promise<string> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     return `https://127.0.0.1:${(this.server.address() as AddressInfo).port}/otlp/v1/logs`;
+  }
+
+  /** Accepts, from the next connection on, only the client certificate `accepted`; drops the connections open now. */
+  public acceptOnly(accepted: string): void {
+    this.server.setSecureContext({
+      key: localTlsKeys('sink').privateKeyPem,
+      cert: localTlsKeys('sink').certificatePem,
+      ca: [accepted],
+    });
+    this.server.closeAllConnections();
   }
 
   public close(): Promise<void> {
@@ -295,6 +309,15 @@ withInstalledTool(OTELCOL, 'OpenTelemetry Collector proof', 'scripts/install-pee
       }, 90_000);
     });
 
+    interface RunningCollector {
+      readonly pid: number;
+      readonly output: () => string;
+      /** Waits until every event of the log arrived. */
+      readonly arrived: () => Promise<void>;
+      readonly clientDir: string;
+      readonly auditLog: string;
+    }
+
     /**
      * Runs the collector of a shipper with `props` on an audit log of `events`, sending to a new sink
      * (`prepare` sets it up first), then `check`s, and stops both. A timeout says what the collector said.
@@ -303,12 +326,14 @@ withInstalledTool(OTELCOL, 'OpenTelemetry Collector proof', 'scripts/install-pee
       events: readonly string[],
       props: Partial<AuditLogShipperProps>,
       prepare: (sink: Sink) => void,
-      check: (sink: Sink, run: { pid: number; output: () => string; arrived: () => Promise<void> }) => Promise<void>,
+      check: (sink: Sink, run: RunningCollector) => Promise<void>,
+      changeConfig: (config: string) => string = (config) => config,
     ): Promise<void> {
       const sink = new Sink();
       prepare(sink);
       const { config, daemonSet } = shipper(await sink.listen(), props);
       const pod = localPod(config, daemonSet);
+      fs.writeFileSync(pod.configFile, changeConfig(fs.readFileSync(pod.configFile, 'utf8')));
       fs.writeFileSync(path.join(pod.auditDir, 'audit.log'), events.map((e) => `${e}\n`).join(''));
       // The Go runtime's memory limit the pod gives it.
       const goMemoryLimit = daemonSet.spec.template.spec.containers[0].env.find((e: any) => e.name === 'GOMEMLIMIT').value;
@@ -321,7 +346,13 @@ withInstalledTool(OTELCOL, 'OpenTelemetry Collector proof', 'scripts/install-pee
           throw new Error(`${e.message} (${sink.bodies.length} arrived); the collector said:\n${output.slice(-3000)}`);
         });
       try {
-        await check(sink, { pid: collector.pid!, output: () => output, arrived });
+        await check(sink, {
+          pid: collector.pid!,
+          output: () => output,
+          arrived,
+          clientDir: pod.clientDir,
+          auditLog: path.join(pod.auditDir, 'audit.log'),
+        });
       } finally {
         const exited = new Promise((resolve) => collector.once('exit', resolve));
         collector.kill('SIGTERM');
@@ -348,6 +379,31 @@ withInstalledTool(OTELCOL, 'OpenTelemetry Collector proof', 'scripts/install-pee
         },
       );
     }, 150_000);
+
+    test('a renewed client certificate is used without a restart (read again after reload_interval)', async () => {
+      const events = [auditEvent(3000), auditEvent(3001)];
+      const renewed = localTlsKeys('shipper-renewed');
+      await shipEvents(
+        [events[0]],
+        {},
+        () => undefined,
+        async (sink, run) => {
+          await until('the first event', () => sink.bodies.length === 1, 60);
+          // cert-manager writes the renewed pair into the Secret; the kubelet updates the mounted files.
+          fs.writeFileSync(path.join(run.clientDir, 'tls.crt'), renewed.certificatePem);
+          fs.writeFileSync(path.join(run.clientDir, 'tls.key'), renewed.privateKeyPem);
+          sink.acceptOnly(renewed.certificatePem);
+          await new Promise((resolve) => setTimeout(resolve, 1500));
+          fs.appendFileSync(run.auditLog, `${events[1]}\n`);
+          await until('the event sent with the renewed certificate', () => sink.bodies.length === 2, 60).catch((e) => {
+            throw new Error(`${e.message}; the collector said:\n${run.output().slice(-3000)}`);
+          });
+          expect(sink.bodies).toEqual(events);
+        },
+        // The interval the configuration gives, shortened so the test need not wait an hour.
+        (config) => config.replace(/reload_interval: "1h"/, 'reload_interval: "1s"'),
+      );
+    }, 120_000);
 
     test('a full buffer holds the reading back until the endpoint takes events again: nothing is dropped', async () => {
       // The smallest buffer (64 MiB: a 32 MiB queue) and more events than it holds, written during an outage.

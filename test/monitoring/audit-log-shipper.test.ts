@@ -205,6 +205,7 @@ describe('props', () => {
       ca_file: '/etc/otelcol/sink-ca/ca.crt',
       cert_file: '/etc/otelcol/sink-client/tls.crt',
       key_file: '/etc/otelcol/sink-client/tls.key',
+      reload_interval: '1h',
     });
     expect(config.exporters['otlphttp/sink'].headers).toEqual({ 'X-Scope-OrgID': 'platform' });
     expect(config.receivers['filelog/audit'].include).toEqual(['/var/log/apiserver/audit.log', '/var/log/apiserver/audit-*.log']);
@@ -221,6 +222,7 @@ describe('props', () => {
       ca_file: '/etc/otelcol/sink-client/ca.crt',
       cert_file: '/etc/otelcol/sink-client/tls.crt',
       key_file: '/etc/otelcol/sink-client/tls.key',
+      reload_interval: '1h',
     });
   });
 
