@@ -95,6 +95,15 @@ export interface AuditLogShipperProps {
   readonly controlPlaneNodeLabel?: string;
 
   /**
+   * Keys of further taints the control-plane nodes carry, tolerated with any value and effect
+   * (RKE2 and k3s with dedicated servers: `CriticalAddonsOnly`, `node-role.kubernetes.io/etcd`).
+   * The `NoSchedule` taint of `controlPlaneNodeLabel` is always tolerated.
+   *
+   * @default - none
+   */
+  readonly toleratedTaints?: string[];
+
+  /**
    * Rotated audit logs (`audit-<time>.log` beside `audit.log`, as the API server names them) modified
    * within this window are read too, so events written while the shipper was down and then rotated
    * away are still sent. A new pod (its positions are in an emptyDir) sends these files again, and
@@ -198,6 +207,15 @@ export class AuditLogShipper extends Construct {
         `'namespace' is '${namespaceName}', a namespace of the cluster's own; the shipper gets a namespace of its own (privileged, default deny). Leave it out for 'audit-log-shipping'.`,
       );
     }
+    const twin = this.node.root.node
+      .findAll()
+      .find((c): c is AuditLogShipper => c instanceof AuditLogShipper && c !== this && c.namespace?.namespaceName === namespaceName);
+    if (twin) {
+      throw new HardeningError(
+        this,
+        `${twin.node.path} ships the audit log from namespace '${namespaceName}' already. A second shipper (another sink) needs a 'namespace' of its own.`,
+      );
+    }
     const logPath = props.auditLogPath ?? `${AUDIT_LOG_DIR}/audit.log`;
     const auditDir = path.posix.dirname(logPath);
     if (
@@ -217,6 +235,7 @@ export class AuditLogShipper extends Construct {
       throw new HardeningError(this, "'sink' is required: { logsEndpoint: 'https://...', cidrs: ['...'] }.");
     }
     const sink = checkedSink(this, props.sink);
+    const toleratedTaints = (props.toleratedTaints ?? []).map((key, i) => requireLabelKey(this, `toleratedTaints[${i}]`, key));
     const bufferSize = checkedBufferSize(this, props.bufferSize ?? Size.gibibytes(1));
     // Requested, not only limited: the scheduler reserves the buffer on nodes that also hold etcd's data.
     const ephemeralMebibytes = bufferSize.toMebibytes() + EPHEMERAL_HEADROOM_MEBIBYTES;
@@ -318,7 +337,10 @@ export class AuditLogShipper extends Construct {
           },
         },
       }),
-      JsonPatch.add(`${pod}/tolerations`, [{ key: nodeLabel, operator: 'Exists', effect: 'NoSchedule' }]),
+      JsonPatch.add(`${pod}/tolerations`, [
+        { key: nodeLabel, operator: 'Exists', effect: 'NoSchedule' },
+        ...toleratedTaints.map((key) => ({ key, operator: 'Exists' })),
+      ]),
       // The collector reads its configuration once: a new one must replace the pods.
       JsonPatch.add('/spec/template/metadata/annotations', {
         [CONFIG_HASH_ANNOTATION]: createHash('sha256').update(this.config).digest('hex'),

@@ -252,6 +252,26 @@ describe('props', () => {
     expect(YAML.parse(build({ sink: { ...SINK, headers } }).shipper.config).exporters['otlphttp/sink'].headers).toEqual(headers);
   });
 
+  test("further taints of the control-plane nodes are tolerated by key (RKE2's CriticalAddonsOnly)", () => {
+    const pod = find(build({ toleratedTaints: ['CriticalAddonsOnly', 'node-role.kubernetes.io/etcd'] }).objects, 'DaemonSet')[0].spec
+      .template.spec;
+    expect(pod.tolerations).toEqual([
+      { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' },
+      { key: 'CriticalAddonsOnly', operator: 'Exists' },
+      { key: 'node-role.kubernetes.io/etcd', operator: 'Exists' },
+    ]);
+    expect(errorOf({ toleratedTaints: ['not a key!'] })).toMatch(/'toleratedTaints\[0\]' has the label key 'not a key!'/);
+  });
+
+  test('a second shipper in the same namespace is refused, naming the first; in a namespace of its own it is not', () => {
+    const chart = new Chart(Testing.app(), 'platform');
+    new AuditLogShipper(chart, 'audit', { image: IMAGE, sink: SINK });
+    expect(() => new AuditLogShipper(chart, 'archive', { image: IMAGE, sink: SINK })).toThrow(
+      /^\[platform\/archive\] platform\/audit ships the audit log from namespace 'audit-log-shipping' already\. .*'namespace' of its own/,
+    );
+    expect(() => new AuditLogShipper(chart, 'archive-2', { image: IMAGE, sink: SINK, namespace: 'audit-log-archive' })).not.toThrow();
+  });
+
   test('a new configuration rolls the pods: its hash is on the pod template', () => {
     const hashOf = (props: Partial<AuditLogShipperProps>) => {
       const { shipper, objects } = build(props);
