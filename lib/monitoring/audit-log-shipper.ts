@@ -4,7 +4,7 @@ import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as YAML from 'yaml';
 import { HardeningError } from '../core/hardening-error';
-import { InvalidCidrError, parseCidr } from '../core/cidr';
+import { cidrContains, formatCidr, InvalidCidrError, parseCidr } from '../core/cidr';
 import { enclosingNamespaceScope } from '../core/namespace-scope';
 import { requireDns1123Label, requireLabelKey } from '../core/names';
 import { HardenedNamespace, PodSecurityLevel } from '../namespace/hardened-namespace';
@@ -153,7 +153,25 @@ const CERTIFICATE_RELOAD_INTERVAL = '1h';
 /** The annotation that carries the configuration's hash on the pod template: a new configuration rolls the pods. */
 const CONFIG_HASH_ANNOTATION = 'hardened.cdk8s.io/config-sha256';
 /** The widest blocks the shipper may reach: a log store's addresses, not the internet. */
-const WIDEST_SINK_PREFIX = { v4: 16, v6: 32 };
+const WIDEST_SINK_PREFIX = { v4: 16, v6: 48 };
+/** IPv6 blocks that reach IPv4 addresses through a translator (NAT64, 6to4): sized as IPv6, they open the IPv4 internet. */
+const TRANSLATED_IPV6 = ['64:ff9b::/96', '64:ff9b:1::/48', '2002::/16'].map(parseCidr);
+/** Headers the collector sets itself, for the request's host, body and connection: never from a prop. */
+const RESERVED_HEADERS = new Set([
+  'host',
+  'content-type',
+  'content-encoding',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'te',
+  'trailer',
+  'upgrade',
+  'accept-encoding',
+  'expect',
+  'proxy-connection',
+]);
 /** Header names that carry credentials, which must not stand in a ConfigMap: these words anywhere in the name... */
 const CREDENTIAL_WORD = /auth|token|secret|passw|cookie|session|signature|credential|apikey/i;
 /** ...or these as a whole part of it (`X-Api-Key`, not `X-Monkey` or `X-Keycloak-Realm`). */
@@ -399,12 +417,12 @@ function checkedSink(scope: Construct, sink: AuditLogSink): CheckedSink {
       `'sink.logsEndpoint' must be an https:// URL without credentials, query or fragment (got '${sink.logsEndpoint}'): audit events name users, addresses and objects, and never travel in clear text.`,
     );
   }
-  if (!url.pathname.endsWith('/v1/logs')) {
+  if (!url.pathname.endsWith('/v1/logs') || /[%;]/.test(url.pathname)) {
     // logs_endpoint is used as given (the collector adds no '/v1/logs'), and a wrong path answers 404,
     // which the collector does not retry: every event sent there would be lost.
     throw new HardeningError(
       scope,
-      `'sink.logsEndpoint' must be an OTLP logs path, ending in '/v1/logs' (got '${sink.logsEndpoint}'): the collector posts to it as written. For example '${url.origin}/otlp/v1/logs' for Loki 3 or '${url.origin}/v1/logs' for an OpenTelemetry Collector.`,
+      `'sink.logsEndpoint' must be an OTLP logs path, ending in '/v1/logs', without '%' or ';' (got '${sink.logsEndpoint}'): the collector posts to it as written. For example '${url.origin}/otlp/v1/logs' for Loki 3 or '${url.origin}/v1/logs' for an OpenTelemetry Collector.`,
     );
   }
   if (url.href !== sink.logsEndpoint) {
@@ -428,6 +446,13 @@ function checkedSink(scope: Construct, sink: AuditLogSink): CheckedSink {
       throw new HardeningError(
         scope,
         `'sink.cidrs[${index}]' is not a CIDR block (got '${cidr}'): ${error.message}. For example '10.0.48.0/28' or '10.0.48.7/32'.`,
+      );
+    }
+    const translated = TRANSLATED_IPV6.find((t) => cidrContains(t, block!) || cidrContains(block!, t));
+    if (translated) {
+      throw new HardeningError(
+        scope,
+        `'sink.cidrs' has '${cidr}', in ${formatCidr(translated)}, which reaches IPv4 addresses through a translator (NAT64, 6to4). Give the endpoint's own addresses.`,
       );
     }
     const widest = block.family === 4 ? WIDEST_SINK_PREFIX.v4 : WIDEST_SINK_PREFIX.v6;
@@ -458,6 +483,12 @@ function checkedSink(scope: Construct, sink: AuditLogSink): CheckedSink {
       throw new HardeningError(
         scope,
         `'sink.headers['${name}']' must be a string of visible ASCII characters, spaces and tabs: the collector cannot send other bytes in a header.`,
+      );
+    }
+    if (RESERVED_HEADERS.has(name.toLowerCase())) {
+      throw new HardeningError(
+        scope,
+        `'sink.headers' has '${name}', which the collector sets itself (the request's host, body and connection): another value would reach another host or be refused, and a refusal loses that batch.`,
       );
     }
     if (!/^[A-Za-z0-9-]+$/.test(name) || isCredentialHeader(name)) {
@@ -551,7 +582,8 @@ function collectorConfig(logPath: string, sink: CheckedSink, limits: CollectorLi
   };
   // The collector expands ${...} in every string it reads (${env:X}, ${file:/path}): '$$' is a '$'.
   // Every string value double-quoted: the collector's YAML reader would take 0b1010 or 1_000 for numbers.
-  return YAML.stringify(escapeDollars(config), { lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' });
+  // Keys too: a header named 2001-12-14 or Yes would be read as a date or a boolean.
+  return YAML.stringify(escapeDollars(config), { lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'QUOTE_DOUBLE' });
 }
 
 /** A string the collector is meant to expand (written as is); every other string has its '$' doubled. */

@@ -112,11 +112,13 @@ function readString(text: string): { value: string; length: number } | string {
   return 'the string is not closed';
 }
 
+/** The longest regular expression a selector may hold. */
+const MAX_REGEX_LENGTH = 512;
 /** The most a counted repetition may repeat, nested ones multiplied (Go's regexp/syntax, which Prometheus uses). */
 const MAX_REPEAT = 1000;
 /** Unicode general categories Go knows (`\pL`, `\p{Lu}`); scripts are not accepted here (JavaScript's names differ). */
 const UNICODE_CATEGORIES = new Set(
-  'Any C Cc Cf Co Cs L LC Ll Lm Lo Lt Lu M Mc Me Mn N Nd Nl No P Pc Pd Pe Pf Pi Po Ps S Sc Sk Sm So Z Zl Zp Zs'.split(' '),
+  'Any C Cc Cf Co Cs L Ll Lm Lo Lt Lu M Mc Me Mn N Nd Nl No P Pc Pd Pe Pf Pi Po Ps S Sc Sk Sm So Z Zl Zp Zs'.split(' '),
 );
 const POSIX_CLASSES = new Set('alnum alpha ascii blank cntrl digit graph lower print punct space upper word xdigit'.split(' '));
 
@@ -131,6 +133,8 @@ const POSIX_CLASSES = new Set('alnum alpha ascii blank cntrl digit graph lower p
  * Prometheus' own parser on hand-written and random expressions.
  */
 function regexProblem(pattern: string): string | undefined {
+  // Go limits nesting (1000) and program size: a selector needs neither, so its length is capped well below both.
+  if (pattern.length > MAX_REGEX_LENGTH) return `longer than ${MAX_REGEX_LENGTH} characters`;
   const scanned = scanRe2(pattern);
   if (typeof scanned === 'string') return scanned;
   try {
@@ -141,25 +145,39 @@ function regexProblem(pattern: string): string | undefined {
   }
 }
 
-/** One escape after a backslash at `pattern[i]` (the backslash), by Go's rules: its length and a JavaScript stand-in, or what is wrong. */
-function re2Escape(pattern: string, i: number, inClass: boolean): { length: number; javaScript: string } | string {
+/** An escape read by Go's rules: its length, a JavaScript stand-in, and its code point when it is one character. */
+interface Re2Escape {
+  readonly length: number;
+  readonly javaScript: string;
+  readonly code?: number;
+}
+
+/** A code point as JavaScript's RegExp (without the u flag) reads it: one UTF-16 unit, characters beyond the BMP as U+FFFF. */
+const javaScriptChar = (code: number) => `\\u${Math.min(code, 0xffff).toString(16).padStart(4, '0')}`;
+
+const SIMPLE_REGEX_ESCAPES: Readonly<Record<string, number>> = { a: 7, f: 12, t: 9, n: 10, r: 13, v: 11 };
+
+/** One escape after a backslash at `pattern[i]` (the backslash), by Go's rules, or what is wrong. */
+function re2Escape(pattern: string, i: number, inClass: boolean): Re2Escape | string {
   const e = pattern[i + 1] ?? '';
   const bad = `the escape '\\${e}' is not one Prometheus' regular expressions (RE2) know`;
   if (e === '') return 'a trailing backslash';
-  const literal = (length: number) => ({ length, javaScript: 'a' });
-  if (/[^0-9A-Za-z]/.test(e) && e.charCodeAt(0) < 0x80) return { length: 2, javaScript: `\\${e}` }; // escaped punctuation
-  if ('aftnrv'.includes(e)) return literal(2);
+  const literal = (length: number, code: number) => ({ length, javaScript: javaScriptChar(code), code });
+  if (/[^0-9A-Za-z]/.test(e) && e.charCodeAt(0) < 0x80) return { length: 2, javaScript: `\\${e}`, code: e.charCodeAt(0) }; // escaped punctuation
+  if (e in SIMPLE_REGEX_ESCAPES) return literal(2, SIMPLE_REGEX_ESCAPES[e]);
   if ('dDsSwW'.includes(e)) return { length: 2, javaScript: `\\${e}` };
   if (!inClass && 'bB'.includes(e)) return { length: 2, javaScript: `(?:\\${e})` };
   if (!inClass && e === 'A') return { length: 2, javaScript: '(?:^)' };
   if (!inClass && e === 'z') return { length: 2, javaScript: '(?:$)' };
   if (e === '0' || (/[1-7]/.test(e) && /[0-7]/.test(pattern[i + 2] ?? ''))) {
-    return literal(2 + /^[0-7]{0,2}/.exec(pattern.slice(i + 2))![0].length);
+    const digits = e + /^[0-7]{0,2}/.exec(pattern.slice(i + 2))![0];
+    return literal(1 + digits.length, parseInt(digits, 8));
   }
   if (e === 'x') {
     const braced = /^\{([0-9A-Fa-f]{1,8})\}/.exec(pattern.slice(i + 2));
-    if (braced) return parseInt(braced[1], 16) <= 0x10ffff ? literal(2 + braced[0].length) : bad;
-    return /^[0-9A-Fa-f]{2}/.test(pattern.slice(i + 2)) ? literal(4) : bad;
+    if (braced) return parseInt(braced[1], 16) <= 0x10ffff ? literal(2 + braced[0].length, parseInt(braced[1], 16)) : bad;
+    const two = /^[0-9A-Fa-f]{2}/.exec(pattern.slice(i + 2));
+    return two ? literal(4, parseInt(two[0], 16)) : bad;
   }
   if (e === 'p' || e === 'P') {
     const named = /^(?:\{(\^?)([A-Za-z_]+)\}|([A-Za-z]))/.exec(pattern.slice(i + 2));
@@ -173,6 +191,31 @@ function re2Escape(pattern: string, i: number, inClass: boolean): { length: numb
 }
 
 /**
+ * One item of a character class at `pattern[i]`, by Go's rules (regexp/syntax parseClass): a
+ * POSIX class, a class escape (\d, \pL), or one character, possibly escaped. `code` is undefined
+ * for a class. `rangeEnd`: the item after a '-', where Go reads one character only ('[' included).
+ */
+function re2ClassItem(pattern: string, i: number, rangeEnd: boolean): Re2Escape | string {
+  const posixEnd = pattern.indexOf(':]', i + 2);
+  if (!rangeEnd && pattern.startsWith('[:', i) && posixEnd > 0) {
+    const name = pattern.slice(i + 2, posixEnd).replace(/^\^/, '');
+    if (!POSIX_CLASSES.has(name)) return `'[:${name}:]' is not a POSIX class RE2 knows`;
+    return { length: posixEnd + 2 - i, javaScript: '\\w' };
+  }
+  if (pattern[i] === '\\') {
+    if (pattern[i + 1] === 'Q') return "'\\Q' inside a character class is not RE2";
+    const escape = re2Escape(pattern, i, true);
+    if (typeof escape !== 'string' && rangeEnd && escape.code === undefined) {
+      return `a range in a character class cannot end in '${pattern.slice(i, i + escape.length)}'`;
+    }
+    return escape;
+  }
+  const code = pattern.codePointAt(i)!;
+  const char = String.fromCodePoint(code);
+  return { length: char.length, javaScript: char === '[' ? '\\[' : char, code };
+}
+
+/**
  * Go's own refusals, which JavaScript's RegExp would not find (escapes, repetition counts, groups,
  * class names), and the expression rewritten for JavaScript: what only Go knows (\Q...\E, \A, \z,
  * \pL, \x{41}, octal, named groups, inline flags, [:alpha:]) stood in for by what JavaScript reads alike
@@ -181,54 +224,62 @@ function re2Escape(pattern: string, i: number, inClass: boolean): { length: numb
 function scanRe2(pattern: string): { javaScript: string } | string {
   // Per open group, the largest repetition product inside it; `last` is the weight of the latest atom.
   const groups: number[] = [1];
+  // Where, in the JavaScript stand-in, the latest atom starts (a group's opening for a group), and each open group's.
+  let atomStart: number | undefined;
+  const groupStarts: number[] = [];
   let last: number | undefined;
+  // Whether the latest token was a repetition ('lazy': its '?' too): Go refuses a repetition of one ('a**', 'a{2}{3}').
+  let repeated: 'no' | 'yes' | 'lazy' = 'no';
   let javaScript = '';
   let i = 0;
   while (i < pattern.length) {
     const c = pattern[i];
+    const before: 'no' | 'yes' | 'lazy' = repeated;
+    repeated = 'no';
     if (pattern.startsWith('\\Q', i)) {
       const end = pattern.indexOf('\\E', i + 2);
       const text = pattern.slice(i + 2, end < 0 ? pattern.length : end);
-      javaScript += text ? `(?:${text.replace(/[^A-Za-z0-9]/g, 'a')})` : '(?:)';
       i = end < 0 ? pattern.length : end + 2;
-      last = 1;
+      // An empty \Q\E is no atom: what follows repeats the atom before it, as in Go.
+      if (text) {
+        javaScript += text.replace(/[^A-Za-z0-9]/g, 'a');
+        atomStart = javaScript.length - 1;
+        last = 1;
+      } else if (before !== 'no' && atomStart !== undefined) {
+        // Go repeats the repetition again ('a{2}\Q\E{3}' is a{2} three times); JavaScript needs a group for it.
+        javaScript = `${javaScript.slice(0, atomStart)}(?:${javaScript.slice(atomStart)})`;
+      }
     } else if (c === '\\') {
       const escape = re2Escape(pattern, i, false);
       if (typeof escape === 'string') return escape;
+      atomStart = javaScript.length;
       javaScript += escape.javaScript;
       i += escape.length;
       last = 1;
     } else if (c === '[') {
-      // A class: a leading '^' and ']' are literal; escapes and [:name:] are checked.
+      // A class: a leading '^' and ']' are literal; each item checked, each range's ends in order.
+      atomStart = javaScript.length;
       javaScript += '[';
       i++;
-      for (const [literal, written] of [
-        ['^', '^'],
-        [']', '\\]'],
-      ]) {
-        if (pattern[i] === literal) {
-          javaScript += written;
-          i++;
-        }
+      if (pattern[i] === '^') {
+        javaScript += '^';
+        i++;
       }
-      while (i < pattern.length && pattern[i] !== ']') {
-        if (pattern[i] === '\\') {
-          if (pattern[i + 1] === 'Q') return "'\\Q' inside a character class is not RE2";
-          const escape = re2Escape(pattern, i, true);
-          if (typeof escape === 'string') return escape;
-          if (escape.javaScript.startsWith('\\') && /[dDsSwW]/.test(escape.javaScript[1]) && /[^[^\\]-$/.test(javaScript)) {
-            return `a range in a character class cannot end in '${pattern.slice(i, i + escape.length)}'`;
-          }
-          javaScript += escape.javaScript;
-          i += escape.length;
-        } else if (pattern.startsWith('[:', i) && pattern.indexOf(':]', i + 2) > 0) {
-          const name = pattern.slice(i + 2, pattern.indexOf(':]', i + 2)).replace(/^\^/, '');
-          if (!POSIX_CLASSES.has(name)) return `'[:${name}:]' is not a POSIX class RE2 knows`;
-          javaScript += '\\w';
-          i = pattern.indexOf(':]', i + 2) + 2;
+      let first = true;
+      while (i < pattern.length && (pattern[i] !== ']' || first)) {
+        first = false;
+        const lo = pattern[i] === ']' ? { length: 1, javaScript: '\\]', code: 0x5d } : re2ClassItem(pattern, i, false);
+        if (typeof lo === 'string') return lo;
+        i += lo.length;
+        if (lo.code !== undefined && pattern[i] === '-' && i + 1 < pattern.length && pattern[i + 1] !== ']') {
+          const hi = re2ClassItem(pattern, i + 1, true);
+          if (typeof hi === 'string') return hi;
+          if (hi.code! < lo.code)
+            return `the range '${pattern.slice(i - lo.length, i + 1 + hi.length)}' in a character class is out of order`;
+          i += 1 + hi.length;
+          javaScript += `${javaScriptChar(lo.code)}-${javaScriptChar(hi.code!)}`;
         } else {
-          javaScript += pattern[i] === '[' ? '\\[' : pattern[i];
-          i++;
+          javaScript += lo.javaScript;
         }
       }
       if (i >= pattern.length) return 'a character class is not closed';
@@ -244,16 +295,20 @@ function scanRe2(pattern: string): { javaScript: string } | string {
       i += opening.length;
       if (opening.endsWith(')')) continue; // flags alone: no group, nothing to repeat
       groups.push(1);
+      groupStarts.push(javaScript.length);
       javaScript += '(?:';
       last = undefined;
     } else if (c === ')') {
       const inner = groups.length > 1 ? groups.pop()! : 1;
       groups[groups.length - 1] = Math.max(groups[groups.length - 1], inner);
+      atomStart = groupStarts.pop();
       javaScript += ')';
       last = inner;
       i++;
     } else if (c === '{' && /^\{(\d+)(?:(,)(\d*))?\}/.test(pattern.slice(i))) {
       const repeat = /^\{(\d+)(?:(,)(\d*))?\}/.exec(pattern.slice(i))!;
+      if (before !== 'no') return `the repetition '${repeat[0]}' repeats a repetition, which RE2 refuses`;
+      repeated = 'yes';
       const min = Number(repeat[1]);
       const max = repeat[3] ? Number(repeat[3]) : repeat[2] ? -1 : min;
       if (min > MAX_REPEAT || max > MAX_REPEAT || (max >= 0 && max < min)) {
@@ -268,28 +323,38 @@ function scanRe2(pattern: string): { javaScript: string } | string {
       last = weight;
       i += repeat[0].length;
     } else {
+      if (!'*+?|'.includes(c)) atomStart = javaScript.length;
       if (c === '^' || c === '$') javaScript += `(?:${c})`;
       else if (c === '{' || c === '}') javaScript += `\\${c}`;
       else javaScript += c;
       if (c === '|') last = undefined;
       else if (!'*+?'.includes(c)) last = 1;
+      else if (c === '?' && before === 'yes') repeated = 'lazy';
+      else if (before !== 'no') return `the repetition '${c}' repeats a repetition, which RE2 refuses`;
+      else repeated = 'yes';
       i++;
     }
   }
   return { javaScript };
 }
 
+/** Label values a target's series may carry, to tell a negative matcher that leaves out every value. */
+const SAMPLE_VALUES = ['a', 'Z', '0', 'apiserver', 'kubelet', 'kube-system', '10.0.0.1:6443', 'https', 'prod-eu-1'];
+
 /**
- * Whether a positive matcher (`=`, `=~`) matches the empty value, that is series without the
- * label: `code=""` keeps only series that lack `code`, which silences whatever reads series with it.
+ * Whether a matcher keeps only series without the label: a positive one (`=`, `=~`) that matches
+ * the empty value (`code=""` keeps only series that lack `code`), or a negative one (`!~`) that
+ * leaves out every value a series may carry (`job!~".+"`). Either silences whatever reads series
+ * with the label. (`=~".*"`, which keeps every series, is not such a matcher.)
  */
 export function selectsMissingLabel(matcher: LabelMatcher): boolean {
   if (matcher.op === '=') return matcher.value === '';
-  // '.*' matches every value, present or not: no series is left out.
-  if (matcher.op !== '=~' || matcher.value === '.*') return false;
+  if (matcher.op === '!=') return false;
   const scanned = scanRe2(matcher.value);
   if (typeof scanned === 'string') return false;
-  return new RegExp(`^(?:${scanned.javaScript})$`).test('');
+  const matches = (value: string) => new RegExp(`^(?:${scanned.javaScript})$`).test(value);
+  if (matcher.op === '=~') return matcher.value !== '.*' && matches('');
+  return SAMPLE_VALUES.every(matches);
 }
 
 /** The matchers written back as PromQL, each value quoted with the escapes Prometheus reads. */

@@ -122,20 +122,29 @@ describe('what it deploys', () => {
   });
 
   test('its exceptions accept the audit folder read-only: mounted writable (by a patch, or a second mount), the review refuses it', () => {
-    const writable = (change: (pod: any) => void) => {
+    const writable = (change: (pod: any) => void, packs?: string[]) => {
       const changed = JSON.parse(JSON.stringify(objects));
       change(find(changed, 'DaemonSet')[0].spec.template.spec);
       const result = review(
         changed.map((object: any, i: number) => ({ object, origin: `object ${i}` })),
-        { trustAnnotations: true, today: '2026-12-04' },
+        { trustAnnotations: true, today: '2026-12-04', ...(packs ? { packs } : {}) },
       );
       return result.findings.filter((f) => !f.exception && f.severity === 'error').map((f) => `${f.ruleId} ${f.value}`);
     };
-    const expected = ['no-host-path /var/log/kubernetes/audit (writable)'];
+    const expected = [
+      'no-host-path /var/log/kubernetes/audit (writable)',
+      'restricted-volume-types hostPath:/var/log/kubernetes/audit (writable)',
+    ];
     expect(writable((pod) => (pod.containers[0].volumeMounts.find((m: any) => m.name === 'audit-log').readOnly = false))).toEqual(expected);
     expect(writable((pod) => delete pod.containers[0].volumeMounts.find((m: any) => m.name === 'audit-log').readOnly)).toEqual(expected);
     expect(writable((pod) => pod.containers[0].volumeMounts.push({ name: 'audit-log', mountPath: '/erase' }))).toEqual(expected);
     expect(writable(() => undefined)).toEqual([]);
+    // With the restricted pack alone, restricted-volume-types judges hostPath volumes (it overrides no-host-path): the same holds.
+    const erase = (pod: any) => pod.containers[0].volumeMounts.push({ name: 'audit-log', mountPath: '/erase' });
+    expect(writable(erase, ['pss-restricted'])).toEqual(
+      expect.arrayContaining(['restricted-volume-types hostPath:/var/log/kubernetes/audit (writable)']),
+    );
+    expect(writable(() => undefined, ['pss-restricted']).filter((f) => f.startsWith('restricted-volume-types'))).toEqual([]);
   });
 
   test('its traffic: out to DNS and to the sink on its port, nothing in', () => {
@@ -327,7 +336,22 @@ describe('props', () => {
     ],
     [{ sink: { ...SINK, logsEndpoint: ' https://loki.example.com/otlp/v1/logs' } }, /is not written as a URL reads/],
     [{ sink: { ...SINK, cidrs: ['0.0.0.0/0'] } }, /'sink\.cidrs' has '0\.0\.0\.0\/0', wider than \/16/],
-    [{ sink: { ...SINK, cidrs: ['::/0'] } }, /'sink\.cidrs' has '::\/0', wider than \/32/],
+    [
+      { sink: { ...SINK, cidrs: ['::/0'] } },
+      /'sink\.cidrs' has '::\/0', in 64:ff9b::\/96, which reaches IPv4 addresses through a translator/,
+    ],
+    [{ sink: { ...SINK, cidrs: ['2600::/32'] } }, /'sink\.cidrs' has '2600::\/32', wider than \/48/],
+    // A second attacker pass: NAT64 and 6to4 reach IPv4 while sized as IPv6; reserved headers; odd paths.
+    [{ sink: { ...SINK, cidrs: ['64:ff9b::/96'] } }, /reaches IPv4 addresses through a translator \(NAT64, 6to4\)/],
+    [{ sink: { ...SINK, cidrs: ['64:ff9b:1::/48'] } }, /reaches IPv4 addresses through a translator/],
+    [{ sink: { ...SINK, cidrs: ['2002:a00::/24'.replace('/24', '/32')] } }, /in 2002::\/16, which reaches IPv4/],
+    [{ sink: { ...SINK, headers: { Host: 'other-tenant.internal' } } }, /'sink\.headers' has 'Host', which the collector sets itself/],
+    [
+      { sink: { ...SINK, headers: { 'content-encoding': 'identity' } } },
+      /'sink\.headers' has 'content-encoding', which the collector sets itself/,
+    ],
+    [{ sink: { ...SINK, logsEndpoint: 'https://loki.example.com/a/..%2Fv1/logs' } }, /without '%' or ';'/],
+    [{ sink: { ...SINK, logsEndpoint: 'https://loki.example.com/a;/v1/logs' } }, /without '%' or ';'/],
     [
       { sink: { ...SINK, cidrs: ['16.0.0.0/16', '16.1.0.0/16'] } },
       /'sink\.cidrs' opens more addresses than one \/16 together \(at '16\.1\.0\.0\/16'\)/,
@@ -357,11 +381,11 @@ describe('props', () => {
     [{ auditLogPath: '/var/log/journal/abc/audit.log' }, /in a folder of its own: below \/var\/log\/kubernetes\//],
     [
       { sink: { ...SINK, logsEndpoint: 'https://loki.example.com/' } },
-      /'sink\.logsEndpoint' must be an OTLP logs path, ending in '\/v1\/logs' .*'https:\/\/loki\.example\.com\/otlp\/v1\/logs' for Loki 3/,
+      /'sink\.logsEndpoint' must be an OTLP logs path, ending in '\/v1\/logs'.*'https:\/\/loki\.example\.com\/otlp\/v1\/logs' for Loki 3/,
     ],
     [
       { sink: { ...SINK, logsEndpoint: 'https://loki.example.com' } },
-      /ending in '\/v1\/logs' .*'https:\/\/loki\.example\.com\/otlp\/v1\/logs'/,
+      /ending in '\/v1\/logs'.*'https:\/\/loki\.example\.com\/otlp\/v1\/logs'/,
     ],
     [{ sink: { ...SINK, logsEndpoint: 'https://loki.example.com/otlp' } }, /must be an OTLP logs path, ending in '\/v1\/logs'/],
     [{ sink: { ...SINK, logsEndpoint: 'https://loki.example.com/loki/api/v1/push' } }, /must be an OTLP logs path/],

@@ -206,6 +206,21 @@ withInstalledTool(PROMTOOL, `promtool ${PINNED} proof`, 'scripts/install-promtoo
       ['(?#c)'],
       ['(?x)a'],
       ['[a-\\d]'],
+      // A second attacker pass: range ends compared by code point, classes and '[' as range ends, empty \Q\E, size.
+      ['[\\x7a-b]'],
+      ['[\\x{10FFFF}-a]'],
+      ['[\\n-\\a]'],
+      ['[\\177-\\0]'],
+      ['[\\\\-\\d]'],
+      ['[a^-\\d]'],
+      ['[[-\\d]'],
+      ['[a-[:alpha:]]'],
+      ['\\Q\\E*'],
+      ['(\\Q\\E*)'],
+      ['a{1000}\\Q\\E{2}'],
+      ['\\p{LC}x{1001}'],
+      ['('.repeat(1001) + ')'.repeat(1001)],
+      [`(?:${'a'.repeat(3400)}){1000}`],
     ])('a regular expression RE2 refuses is refused, though JavaScript compiles most: %s', (re) => {
       expect(prometheusReads(regexSelector(re))).toBeNull();
       expect(parseMatchers(regexSelector(re))).toEqual(expect.stringContaining('regular expression'));
@@ -243,6 +258,11 @@ withInstalledTool(PROMTOOL, `promtool ${PINNED} proof`, 'scripts/install-promtoo
         '\\x4',
         '\\E',
         '\\C',
+        '[\\x7a-b]',
+        '[\\x41-\\x5a]',
+        '\\Q\\E',
+        '[a-[:alpha:]]',
+        '[\\d-z]',
       ];
       const repeats = ['', '', '*', '+', '?', '*?', '{2}', '{3,}', '{2,5}', '{10}', '{100}', '{1000}', '{1001}', '{,3}', '{5,2}'];
       const expression = (depth: number): string => {

@@ -185,6 +185,10 @@ describe('props', () => {
     ],
     [{ kubeletSelector: 'job="kubelet",node=~"a|"' }, /'kubeletSelector' has 'node=~"a\|"', which matches series that lack 'node'/],
     [{ kubeletSelector: 'job="kubelet",node=~"x*"' }, /'kubeletSelector' has 'node=~"x\*"'/],
+    [{ kubeletSelector: 'job=~"x\\\\Q\\\\E{0}"' }, /'kubeletSelector' has 'job=~"x\\\\Q\\\\E\{0\}"', which matches series that lack 'job'/],
+    [{ apiServerSelector: 'job!~".+"' }, /'apiServerSelector' has 'job!~"\.\+"', which matches series that lack 'job'/],
+    [{ apiServerSelector: 'job!~"(?s).+"' }, /which matches series that lack 'job'/],
+    [{ apiServerSelector: 'job!~"[\\\\x00-\\\\x{10FFFF}]+"' }, /which matches series that lack 'job'/],
     [{ apiServerSelector: '{job="apiserver"}' }, /'apiServerSelector' must be PromQL label matchers.*without the braces/],
     [
       { certificateCriticalDays: 7 },

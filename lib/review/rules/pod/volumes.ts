@@ -78,9 +78,7 @@ export const noHostPath: Rule = {
   ),
   admission: (s) => [
     {
-      expression: `${s.pod}.?volumes.orValue([]).all(v, !has(v.hostPath) || ${s.accepts(
-        `(v.hostPath.path + ((${s.containers} + ${s.pod}.?ephemeralContainers.orValue([])).exists(c, c.?volumeMounts.orValue([]).exists(m, m.name == v.name && !m.?readOnly.orValue(false))) ? ${celString(WRITABLE_HOST_PATH)} : ""))`,
-      )})`,
+      expression: `${s.pod}.?volumes.orValue([]).all(v, !has(v.hostPath) || ${s.accepts(celHostPathValue(s))})`,
       message: 'A volume mounts a path of the node (hostPath).',
     },
   ],
@@ -94,16 +92,23 @@ function hostPathValue(path: unknown, writable: boolean): string | undefined {
 
 /**
  * A restricted-volume-types finding's value: the volume type (`nfs`), and for a hostPath
- * volume the type and the node's path (`hostPath:/var/log`), so an exception for one path of
- * the node does not accept every other.
+ * volume the type and the node's path (`hostPath:/var/log`, `hostPath:/var/log (writable)` when a
+ * container mounts it writable), so an exception for one path of the node, read-only, does not
+ * accept every other, or that one writable.
  */
-function volumeValue(volume: Volume, type: string): string {
-  return type === 'hostPath' ? `hostPath:${findingValue(volume.hostPath?.path) ?? ''}` : type;
+function volumeValue(pod: PodSpecView, volume: Volume, type: string): string {
+  return type === 'hostPath' ? `hostPath:${hostPathValue(volume.hostPath?.path, mountedWritable(pod, volume.name)) ?? ''}` : type;
+}
+
+/** CEL: `hostPathValue` of hostPath volume `v`: its path, marked when a container mounts it writable. */
+function celHostPathValue(s: AdmissionScope): string {
+  const writable = `(${s.containers} + ${s.pod}.?ephemeralContainers.orValue([])).exists(c, c.?volumeMounts.orValue([]).exists(m, m.name == v.name && !m.?readOnly.orValue(false)))`;
+  return `(v.hostPath.path + (${writable} ? ${celString(WRITABLE_HOST_PATH)} : ""))`;
 }
 
 /** CEL: `volumeValue` of volume `v` for its source `type`. */
-function celVolumeValue(type: string): string {
-  return type === 'hostPath' ? `"hostPath:" + v.hostPath.path` : celString(type);
+function celVolumeValue(s: AdmissionScope, type: string): string {
+  return type === 'hostPath' ? `"hostPath:" + ${celHostPathValue(s)}` : celString(type);
 }
 
 /**
@@ -113,7 +118,7 @@ function celVolumeValue(type: string): string {
 function celVolumeAdmitted(s: AdmissionScope): string {
   const allowed = RESTRICTED_VOLUME_SOURCES.map((source) => `has(v.${source})`).join(' || ');
   const others = VOLUME_SOURCES.filter((source) => !RESTRICTED_VOLUME_SOURCES.includes(source)).map(
-    (source) => `(!has(v.${source}) || ${s.accepts(celVolumeValue(source))})`,
+    (source) => `(!has(v.${source}) || ${s.accepts(celVolumeValue(s, source))})`,
   );
   return `${allowed} || ${others.join(' && ')}`;
 }
@@ -143,7 +148,7 @@ export const restrictedVolumeTypes: Rule = {
         finding(
           `${pod.path}.volumes[${i}].${sources[0]}`,
           `volume ${quote(volume.name)} uses the restricted volume type ${quote(sources[0])}`,
-          volumeValue(volume, sources[0]),
+          volumeValue(pod, volume, sources[0]),
         ),
       ];
     }),
