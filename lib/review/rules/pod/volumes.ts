@@ -1,7 +1,7 @@
 import { celString } from '../../admission/cel';
-import { AdmissionScope, Rule } from '../../model';
-import { finding, findingValue, isRecord, list, perPod, PodSpecView, POD_TEMPLATE_KINDS, quote } from '../../walkers';
-import { Container, Volume } from '../../pod-spec';
+import { AdmissionScope, KubeObject, Rule } from '../../model';
+import { eachContainer, finding, findingValue, isRecord, list, perPod, PodSpecView, POD_TEMPLATE_KINDS, quote } from '../../walkers';
+import { Volume } from '../../pod-spec';
 import SCHEMA from '../../schema/kubernetes-1.37.json';
 
 /** The volume sources the restricted level allows (v1.33+ includes `image`). */
@@ -28,17 +28,10 @@ function sourcesOf(volume: Volume): string[] {
 /** What a writable mount adds to the node's path in a no-host-path finding's value. */
 export const WRITABLE_HOST_PATH = ' (writable)';
 
-/** Whether any container of `pod` mounts the volume `name` without `readOnly: true`. */
-function mountedWritable(pod: PodSpecView, name: unknown): boolean {
-  const containers = [
-    ...list<Container>(pod.spec.initContainers),
-    ...list<Container>(pod.spec.containers),
-    ...list<Container>(pod.spec.ephemeralContainers),
-  ];
-  return containers.some((c) =>
-    list<{ name?: unknown; readOnly?: unknown }>(isRecord(c) ? c.volumeMounts : undefined).some(
-      (m) => isRecord(m) && m.name === name && m.readOnly !== true,
-    ),
+/** Whether any container of `pod` (init and ephemeral ones too) mounts the volume `name` without `readOnly: true`. */
+function mountedWritable(obj: KubeObject, pod: PodSpecView, name: unknown): boolean {
+  return eachContainer(obj, pod).some(({ container }) =>
+    list<{ name?: unknown; readOnly?: unknown }>(container.volumeMounts).some((m) => isRecord(m) && m.name === name && m.readOnly !== true),
   );
 }
 
@@ -63,18 +56,18 @@ export const noHostPath: Rule = {
   },
   remediation:
     'Replace the hostPath volume with an emptyDir, a ConfigMap, a Secret or a PersistentVolumeClaim. An exception accepts a path read-only; mounted writable its value is the path followed by " (writable)".',
-  check: perPod((pod) =>
-    list<Volume>(pod.spec.volumes).flatMap((volume, i) =>
-      isRecord(volume) && volume.hostPath !== undefined && volume.hostPath !== null
-        ? [
-            finding(
-              `${pod.path}.volumes[${i}].hostPath`,
-              `volume ${quote(volume.name)} mounts the node's path ${quote(volume.hostPath?.path)}${mountedWritable(pod, volume.name) ? ', writable' : ''}`,
-              hostPathValue(volume.hostPath?.path, mountedWritable(pod, volume.name)),
-            ),
-          ]
-        : [],
-    ),
+  check: perPod((pod, obj) =>
+    list<Volume>(pod.spec.volumes).flatMap((volume, i) => {
+      if (!isRecord(volume) || volume.hostPath === undefined || volume.hostPath === null) return [];
+      const writable = mountedWritable(obj, pod, volume.name);
+      return [
+        finding(
+          `${pod.path}.volumes[${i}].hostPath`,
+          `volume ${quote(volume.name)} mounts the node's path ${quote(volume.hostPath?.path)}${writable ? ', writable' : ''}`,
+          hostPathValue(volume.hostPath?.path, writable),
+        ),
+      ];
+    }),
   ),
   admission: (s) => [
     {
@@ -96,8 +89,8 @@ function hostPathValue(path: unknown, writable: boolean): string | undefined {
  * container mounts it writable), so an exception for one path of the node, read-only, does not
  * accept every other, or that one writable.
  */
-function volumeValue(pod: PodSpecView, volume: Volume, type: string): string {
-  return type === 'hostPath' ? `hostPath:${hostPathValue(volume.hostPath?.path, mountedWritable(pod, volume.name)) ?? ''}` : type;
+function volumeValue(obj: KubeObject, pod: PodSpecView, volume: Volume, type: string): string {
+  return type === 'hostPath' ? `hostPath:${hostPathValue(volume.hostPath?.path, mountedWritable(obj, pod, volume.name)) ?? ''}` : type;
 }
 
 /** CEL: `hostPathValue` of hostPath volume `v`: its path, marked when a container mounts it writable. */
@@ -139,7 +132,7 @@ export const restrictedVolumeTypes: Rule = {
   overrides: ['no-host-path'],
   references: { trivy: 'KSV-0028', pss: 'restricted/restrictedVolumes' },
   remediation: 'Replace the volume with one of the allowed types; reach other storage through a PersistentVolumeClaim or a CSI driver.',
-  check: perPod((pod) =>
+  check: perPod((pod, obj) =>
     list<Volume>(pod.spec.volumes).flatMap((volume, i) => {
       if (!isRecord(volume)) return [];
       const sources = sourcesOf(volume);
@@ -148,7 +141,7 @@ export const restrictedVolumeTypes: Rule = {
         finding(
           `${pod.path}.volumes[${i}].${sources[0]}`,
           `volume ${quote(volume.name)} uses the restricted volume type ${quote(sources[0])}`,
-          volumeValue(pod, volume, sources[0]),
+          volumeValue(obj, pod, volume, sources[0]),
         ),
       ];
     }),
