@@ -3,6 +3,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+// The installer's own question (which peers' metadata is not cached), asked here before the adoption tests.
+const { uncachedPeerSpecs } = require('../scripts/cache-peer-metadata.js') as {
+  uncachedPeerSpecs: (env?: NodeJS.ProcessEnv) => string[];
+};
+
 /** The repository. */
 export const ROOT = path.resolve(__dirname, '..');
 
@@ -127,10 +132,7 @@ function tarballUrl(location: string, entry: LockEntry): string {
  * (scripts/cache-peer-metadata.js, a step of `npm run test:peers`, puts it there).
  */
 export function expectPeerMetadataCached(env: NodeJS.ProcessEnv = process.env): void {
-  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { peerDependencies: Record<string, string> };
-  const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
-  const specs = Object.keys(manifest.peerDependencies).map((name) => `${name}@${lock.packages[`node_modules/${name}`]?.version}`);
-  const missing = specs.filter((spec) => spawnSync('npm', ['view', '--offline', spec, 'version'], { encoding: 'utf8', env }).status !== 0);
+  const missing = uncachedPeerSpecs(env);
   if (missing.length > 0) {
     throw new Error(
       `npm's cache lacks the registry metadata of ${missing.join(', ')}, which an offline install resolves peers from. ` +
