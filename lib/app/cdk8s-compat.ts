@@ -33,8 +33,11 @@ export const SYNTH_CHART = '_synthChart';
  * dependencies or its validations, which `App.synth()` itself assumes (it lists the charts
  * before rendering them). `App._synthChart` is put back afterwards, also on error; if a
  * version of cdk8s has no `App._synthChart`, `synth` runs as it is.
+ *
+ * Each object's rendering is kept in `rendered`, when given, for what reads the objects as
+ * written after the synth (rendering them again costs as much as the synth's own rendering).
  */
-export function synthChartsOnce(synth: () => void): void {
+export function synthChartsOnce(synth: () => void, rendered?: Map<ApiObject, unknown>): void {
   const app = App as unknown as Record<string, unknown>;
   const original = Object.getOwnPropertyDescriptor(App, SYNTH_CHART);
   if (typeof app[SYNTH_CHART] !== 'function' || !original) {
@@ -45,7 +48,11 @@ export function synthChartsOnce(synth: () => void): void {
     new DependencyGraph(chart.node)
       .topology()
       .filter((construct): construct is ApiObject => construct instanceof ApiObject && Chart.of(construct) === chart)
-      .map((object) => object.toJson());
+      .map((object) => {
+        const json = object.toJson();
+        rendered?.set(object, json);
+        return json;
+      });
   try {
     synth();
   } finally {

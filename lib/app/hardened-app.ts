@@ -275,9 +275,10 @@ export class HardenedApp extends App {
       // cdk8s writes into `this.outdir`; point it at the staging folder for this one synth.
       // The review reads the documents cdk8s serialized, not the files parsed back (see recordWrites);
       // each chart is rendered without repeating the whole-app pass cdk8s makes (see synthChartsOnce).
-      const written = withOutdir(this, staging, () => recordWrites(() => synthChartsOnce(() => super.synth())));
+      const rendered = new Map<ApiObject, unknown>();
+      const written = withOutdir(this, staging, () => recordWrites(() => synthChartsOnce(() => super.synth(), rendered)));
       constructMetadata = takeFile(staging, CONSTRUCT_METADATA_FILE);
-      apiObjects = indexApiObjects(this, this.trustedScopes);
+      apiObjects = indexApiObjects(this, this.trustedScopes, rendered);
       this.writeAddedFiles(staging);
       reviewStagedOutput(staging, this.publishDir, {
         extension: this.outputFileExtension,
@@ -376,7 +377,11 @@ interface ApiObjectIndex {
   readonly synthesized: readonly SynthesizedObject[];
 }
 
-function indexApiObjects(root: IConstruct, trustedScopes: ReadonlySet<IConstruct>): ApiObjectIndex {
+function indexApiObjects(
+  root: IConstruct,
+  trustedScopes: ReadonlySet<IConstruct>,
+  rendered: ReadonlyMap<ApiObject, unknown>,
+): ApiObjectIndex {
   const paths = new Map<string, string[]>();
   const trusted = new Map<string, boolean>();
   const synthesized: SynthesizedObject[] = [];
@@ -384,10 +389,10 @@ function indexApiObjects(root: IConstruct, trustedScopes: ReadonlySet<IConstruct
     if (!ApiObject.isApiObject(node)) continue;
     const api = node as ApiObject;
     // From the rendered object, as the review reads it: patches may have moved what `metadata` holds
-    // (clusterScoped() removes the namespace a chart gives every object).
-    const rendered = api.toJson() as { metadata?: { namespace?: string; name?: string } };
-    const namespace = rendered.metadata?.namespace;
-    const key = objectKey(api.apiVersion, api.kind, namespace, rendered.metadata?.name ?? api.name);
+    // (clusterScoped() removes the namespace a chart gives every object). The synth rendered it already.
+    const json = (rendered.get(api) ?? api.toJson()) as { metadata?: { namespace?: string; name?: string } };
+    const namespace = json.metadata?.namespace;
+    const key = objectKey(api.apiVersion, api.kind, namespace, json.metadata?.name ?? api.name);
     // `shop/web/Resource/Resource` is the Deployment of `shop/web`: name the construct the user wrote.
     appendTo(paths, key, node.node.path.replace(/(\/Resource)+$/, ''));
     const scopes = node.node.scopes;

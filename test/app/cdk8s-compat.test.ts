@@ -26,6 +26,17 @@ describe('what the cdk8s workarounds rely on', () => {
     expect(Object.getOwnPropertyDescriptor(App, SYNTH_CHART)).toEqual(original);
   });
 
+  test("each object's rendering is kept for what reads the objects as written, the same as its toJson()", () => {
+    const chart = new Chart(new App(), 'c', { namespace: 'shop' });
+    const object = new ApiObject(chart, 'o', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'o' } });
+    const kept = new Map<ApiObject, unknown>();
+    let written: unknown[] = [];
+    synthChartsOnce(() => (written = chart.toJson()), kept);
+    expect([...kept.keys()]).toEqual([object]);
+    expect(kept.get(object)).toBe(written[0]);
+    expect(kept.get(object)).toEqual(object.toJson());
+  });
+
   test('Yaml.save is a writable static through which App.synth() writes every manifest file', () => {
     const descriptor = Object.getOwnPropertyDescriptor(Yaml, 'save');
     expect(descriptor).toEqual(expect.objectContaining({ writable: true, configurable: true }));
