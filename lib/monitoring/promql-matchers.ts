@@ -1,8 +1,8 @@
 /**
  * PromQL label matchers as a user writes them for a selector prop (`job="apiserver", cluster=~"prod-.*"`),
  * read as Prometheus reads them: a label name, an operator, a string (double- or single-quoted
- * with Go's escapes, or raw in backticks), comma-separated; written back double-quoted. A regular expression is checked as far as JavaScript can stand in
- * for RE2: what neither accepts is refused, and the RE2-only inline flags are understood.
+ * with Go's escapes, or raw in backticks), comma-separated; written back double-quoted. A regular
+ * expression is checked by Go's regexp/syntax rules (see regexProblem).
  */
 
 /** One matcher: `name op "value"`, its value unescaped. */
@@ -141,7 +141,7 @@ function regexProblem(pattern: string): string | undefined {
     new RegExp(scanned.javaScript);
     return undefined;
   } catch (e) {
-    return (e as Error).message.replace(/^Invalid regular expression: \/.*\/: /, '').replace(/^Invalid regular expression: /, '');
+    return (e as Error).message.replace(/^Invalid regular expression: (\/.*\/: )?/, '');
   }
 }
 
