@@ -10,7 +10,7 @@
  * node's audit folder, the ConfigMap, the buffer, the two Secrets); nothing else in the
  * configuration is changed but the endpoint, which points at this test.
  */
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
 import { AddressInfo } from 'node:net';
@@ -191,6 +191,23 @@ withInstalledTool(OTELCOL, 'OpenTelemetry Collector proof', 'scripts/install-pee
     const podIp = `127.${(process.pid >> 16) & 255}.${(process.pid >> 8) & 255}.${process.pid & 255 || 1}`;
     const env = (home: string) => ({ PATH: process.env.PATH, HOME: home, POD_IP: podIp, NODE_NAME: 'control-plane-1' });
 
+    /** The collector running on `pod`'s configuration: what it printed so far, and a stop that waits for its exit. */
+    function startCollector(pod: LocalPod, extraEnv: Record<string, string> = {}) {
+      const child = spawn(OTELCOL, [`--config=file:${pod.configFile}`], { env: { ...env(pod.auditDir), ...extraEnv } });
+      let output = '';
+      child.stdout!.on('data', (d) => (output += d));
+      child.stderr!.on('data', (d) => (output += d));
+      return {
+        pid: child.pid!,
+        output: () => output,
+        stop: async () => {
+          const exited = new Promise((resolve) => child.once('exit', resolve));
+          child.kill('SIGTERM');
+          await exited;
+        },
+      };
+    }
+
     test('validates the configuration as written; a misspelt key fails (the check can fail)', () => {
       const { config, daemonSet } = shipper('https://loki.example.com/otlp/v1/logs');
       const pod = localPod(config, daemonSet);
@@ -232,29 +249,21 @@ withInstalledTool(OTELCOL, 'OpenTelemetry Collector proof', 'scripts/install-pee
     describe('shipping an audit log', () => {
       const sink = new Sink();
       let pod: LocalPod;
-      let collector: ChildProcess | undefined;
-      let output = '';
+      let collector: ReturnType<typeof startCollector> | undefined;
       const written: string[] = [];
       const auditLog = () => path.join(pod.auditDir, 'audit.log');
       const append = (...events: string[]) => {
         fs.appendFileSync(auditLog(), events.map((e) => `${e}\n`).join(''));
         written.push(...events);
       };
-      const start = () => {
-        collector = spawn(OTELCOL, [`--config=file:${pod.configFile}`], { env: env(pod.auditDir) });
-        collector.stdout!.on('data', (d) => (output += d));
-        collector.stderr!.on('data', (d) => (output += d));
-      };
+      const start = () => (collector = startCollector(pod));
       const stop = async () => {
-        const running = collector!;
-        const exited = new Promise((resolve) => running.once('exit', resolve));
-        running.kill('SIGTERM');
-        await exited;
+        await collector!.stop();
         collector = undefined;
       };
       const allArrived = (what: string) =>
         until(what, () => sink.bodies.length >= written.length).catch((e) => {
-          throw new Error(`${e.message}; the collector said:\n${output.slice(-3000)}`);
+          throw new Error(`${e.message}; the collector said:\n${collector?.output().slice(-3000)}`);
         });
 
       beforeAll(async () => {
@@ -353,26 +362,21 @@ withInstalledTool(OTELCOL, 'OpenTelemetry Collector proof', 'scripts/install-pee
       fs.writeFileSync(path.join(pod.auditDir, 'audit.log'), events.map((e) => `${e}\n`).join(''));
       // The Go runtime's memory limit the pod gives it.
       const goMemoryLimit = daemonSet.spec.template.spec.containers[0].env.find((e: any) => e.name === 'GOMEMLIMIT').value;
-      const collector = spawn(OTELCOL, [`--config=file:${pod.configFile}`], { env: { ...env(pod.auditDir), GOMEMLIMIT: goMemoryLimit } });
-      let output = '';
-      collector.stdout!.on('data', (d) => (output += d));
-      collector.stderr!.on('data', (d) => (output += d));
+      const collector = startCollector(pod, { GOMEMLIMIT: goMemoryLimit });
       const arrived = () =>
         until('every event', () => sink.bodies.length >= events.length, 150).catch((e) => {
-          throw new Error(`${e.message} (${sink.bodies.length} arrived); the collector said:\n${output.slice(-3000)}`);
+          throw new Error(`${e.message} (${sink.bodies.length} arrived); the collector said:\n${collector.output().slice(-3000)}`);
         });
       try {
         await check(sink, {
-          pid: collector.pid!,
-          output: () => output,
+          pid: collector.pid,
+          output: collector.output,
           arrived,
           clientDir: pod.clientDir,
           auditLog: path.join(pod.auditDir, 'audit.log'),
         });
       } finally {
-        const exited = new Promise((resolve) => collector.once('exit', resolve));
-        collector.kill('SIGTERM');
-        await exited;
+        await collector.stop();
         await sink.close();
       }
     }
