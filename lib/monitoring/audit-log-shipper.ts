@@ -14,6 +14,8 @@ import { EnvValue, PodField } from '../workload/env-value';
 import { HardenedDaemonSet } from '../workload/hardened-daemon-set';
 import { HealthCheck } from '../workload/health-check';
 import { PodVolume } from '../workload/pod-volume';
+import { isPinnedByDigest } from '../workload/image';
+import { digestProblem } from '../policy/image-digest';
 import { Cpu } from '../workload/container-resources';
 
 /** Where the shipper sends the audit events: an OTLP/HTTP logs endpoint, over TLS. */
@@ -234,6 +236,14 @@ export class AuditLogShipper extends Construct {
         `${twin.node.path} ships the audit log from namespace '${namespaceName}' already. A second shipper (another sink) needs a 'namespace' of its own.`,
       );
     }
+    if (!isPinnedByDigest(String(props.image))) {
+      // Said here, where the fix is: the DaemonSet's own check would offer an exception the shipper has no prop for.
+      const problem = digestProblem(String(props.image));
+      throw new HardeningError(
+        this,
+        `'image' must be pinned by digest (got '${props.image}'${problem ? `: its ${problem}` : ''}): the shipper runs as root on the control-plane nodes. Pin it as repo@sha256:<digest> (see \`docker buildx imagetools inspect <image>\`).`,
+      );
+    }
     const logPath = props.auditLogPath ?? `${AUDIT_LOG_DIR}/audit.log`;
     const auditDir = path.posix.dirname(logPath);
     if (
@@ -246,7 +256,7 @@ export class AuditLogShipper extends Construct {
       // The folder is mounted from the node: it must hold the audit log and nothing worth more.
       throw new HardeningError(
         this,
-        `'auditLogPath' must be an absolute file path of letters, digits, '.', '_', '-' and '/' in a folder of its own: below ${LOG_ROOT}/kubernetes/, or ${LOG_ROOT}/kube-apiserver* or ${LOG_ROOT}/apiserver* (got '${logPath}'): the shipper mounts that folder of the node, and other folders of ${LOG_ROOT} hold every pod's logs, the journal or auditd's log. For example '${AUDIT_LOG_DIR}/audit.log', ControlPlaneHardening's.`,
+        `'auditLogPath' must be an absolute file path of letters, digits, '.', '_', '-' and '/' in a folder of its own: below ${LOG_ROOT}/kubernetes/ (a subfolder of it), or ${LOG_ROOT}/kube-apiserver* or ${LOG_ROOT}/apiserver* (got '${logPath}'): the shipper mounts that folder of the node, and other folders of ${LOG_ROOT} hold every pod's logs, the journal or auditd's log. For example '${AUDIT_LOG_DIR}/audit.log', ControlPlaneHardening's; on RKE2, k3s or Kubespray, set the API server's --audit-log-path there.`,
       );
     }
     if (typeof props.sink !== 'object' || props.sink === null) {
@@ -479,10 +489,10 @@ function checkedSink(scope: Construct, sink: AuditLogSink): CheckedSink {
   for (const [name, value] of Object.entries(sink.headers ?? {})) {
     // Visible ASCII, spaces and tabs only: Go's HTTP client refuses other bytes in a header (the
     // collector would retry that request forever), and the collector's YAML refuses control characters.
-    if (typeof value !== 'string' || !/^[\t\x20-\x7e]*$/.test(value)) {
+    if (typeof value !== 'string' || !/^[\t\x20-\x7e]+$/.test(value)) {
       throw new HardeningError(
         scope,
-        `'sink.headers['${name}']' must be a string of visible ASCII characters, spaces and tabs: the collector cannot send other bytes in a header.`,
+        `'sink.headers['${name}']' must be a non-empty string of visible ASCII characters, spaces and tabs: the collector cannot send other bytes in a header, and an empty one (a tenant left blank) gets a refusal that loses the batch.`,
       );
     }
     if (RESERVED_HEADERS.has(name.toLowerCase())) {

@@ -186,7 +186,7 @@ export const SECURITY_ALERT_RULES: readonly SecurityAlertRule[] = [
     runbook:
       'A busy API server records audit events every second; none for 15 minutes means the audit policy or its flags were removed from the ' +
       'API server (or it is not scraped). Turning audit off is what an attacker with access to the control-plane node does before acting. ' +
-      'Compare the kube-apiserver manifest with the one ControlPlaneHardening writes (dist/control-plane/), and restore it.',
+      'Compare the kube-apiserver manifest with the one your control-plane configuration gives it (ControlPlaneHardening writes it into dist/control-plane/), and restore it.',
   },
   {
     alert: 'KubeApiServerClientCertificateExpiring',

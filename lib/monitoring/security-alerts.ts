@@ -295,7 +295,7 @@ function resolveSettings(scope: Construct, props: SecurityAlertsProps): AlertSet
     if (typeof parsed === 'string') {
       throw new HardeningError(
         scope,
-        `'${field}' must be PromQL label matchers such as 'job="apiserver"' (name, =, !=, =~ or !~, a double-quoted value; comma-separated), or '' (got '${value}': ${parsed}).`,
+        `'${field}' must be PromQL label matchers such as 'job="apiserver"' (name, =, !=, =~ or !~, a value in double quotes, single quotes or backticks; comma-separated), or '' (got '${value}': ${parsed}).`,
       );
     }
     const taken = parsed.find((m) => ALERT_LABELS.has(m.name));

@@ -305,10 +305,13 @@ describe('props', () => {
     [{ sink: { ...SINK, logsEndpoint: 'loki:3100' } }, /'sink\.logsEndpoint' (is not a URL|must be an https)/],
     [{ sink: { ...SINK, cidrs: [] } }, /'sink\.cidrs' is empty/],
     [{ sink: { ...SINK, headers: { Authorization: 'Bearer abc' } } }, /'sink\.headers' has 'Authorization'.*clientCertificateSecret/],
-    [{ sink: { ...SINK, headers: { 'X-Tenant': 'a\r\nX-Evil: b' } } }, /'sink\.headers\['X-Tenant'\]' must be a string of visible ASCII/],
-    [{ sink: { ...SINK, headers: { 'X-Tenant': 'a\x01b' } } }, /'sink\.headers\['X-Tenant'\]' must be a string of visible ASCII/],
-    [{ sink: { ...SINK, headers: { 'X-Tenant': 'a\x7fb' } } }, /'sink\.headers\['X-Tenant'\]' must be a string of visible ASCII/],
-    [{ sink: { ...SINK, headers: { 'X-Tenant': 'é' } } }, /'sink\.headers\['X-Tenant'\]' must be a string of visible ASCII/],
+    [
+      { sink: { ...SINK, headers: { 'X-Tenant': 'a\r\nX-Evil: b' } } },
+      /'sink\.headers\['X-Tenant'\]' must be a non-empty string of visible ASCII/,
+    ],
+    [{ sink: { ...SINK, headers: { 'X-Tenant': 'a\x01b' } } }, /'sink\.headers\['X-Tenant'\]' must be a non-empty string of visible ASCII/],
+    [{ sink: { ...SINK, headers: { 'X-Tenant': 'a\x7fb' } } }, /'sink\.headers\['X-Tenant'\]' must be a non-empty string of visible ASCII/],
+    [{ sink: { ...SINK, headers: { 'X-Tenant': 'é' } } }, /'sink\.headers\['X-Tenant'\]' must be a non-empty string of visible ASCII/],
     [{ sink: { ...SINK, caSecret: 'Loki_CA' } }, /sink\.caSecret/],
     [{ auditLogPath: 'audit.log' }, /'auditLogPath' must be an absolute file path/],
     [
@@ -320,7 +323,7 @@ describe('props', () => {
     // Found by an attacker pass: each was accepted and widened what the shipper reads or reaches.
     [
       { auditLogPath: '/audit.log' },
-      /'auditLogPath' must be .* below \/var\/log\/kubernetes\/, or \/var\/log\/kube-apiserver\* or \/var\/log\/apiserver\*/,
+      /'auditLogPath' must be .* below \/var\/log\/kubernetes\/ \(a subfolder of it\), or \/var\/log\/kube-apiserver\* or \/var\/log\/apiserver\*/,
     ],
     [{ auditLogPath: '/etc/kubernetes/pki/apiserver.key' }, /below \/var\/log\//],
     [{ auditLogPath: '/run/containerd/x' }, /below \/var\/log\//],
@@ -370,6 +373,16 @@ describe('props', () => {
     [{ controlPlaneNodeLabel: '' }, /'controlPlaneNodeLabel' has the label key ''/],
     [{ controlPlaneNodeLabel: 'not a label!' }, /'controlPlaneNodeLabel' has the label key 'not a label!'/],
     [{ image: 'otel/opentelemetry-collector-k8s:latest' }, /image/],
+    // A new user's pass on the packed library: the errors name the shipper's own prop and fix.
+    [
+      { image: 'otel/opentelemetry-collector-k8s:0.165.0' },
+      /^\[platform\/audit\] 'image' must be pinned by digest \(got 'otel\/opentelemetry-collector-k8s:0\.165\.0'\).*Pin it as repo@sha256/,
+    ],
+    [{ sink: { ...SINK, headers: { 'X-Scope-OrgID': '' } } }, /'sink\.headers\['X-Scope-OrgID'\]' must be a non-empty string/],
+    [
+      { auditLogPath: '/var/lib/rancher/rke2/server/logs/audit.log' },
+      /on RKE2, k3s or Kubespray, set the API server's --audit-log-path there/,
+    ],
     // Found by a new-user pass: each was accepted, or refused under another name.
     [
       { sink: { ...SINK, cidrs: ['10.0.48.0/28', '10.0.48.300/32'] } },
